@@ -1,0 +1,25 @@
+# Compiler flags shared by every crashtwin target.
+
+add_library(crashtwin_warnings INTERFACE)
+target_compile_options(crashtwin_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                                    $<$<BOOL:${CRASHTWIN_WERROR}>:-Werror>)
+
+if(CRASHTWIN_SANITIZE)
+  string(REPLACE "," ";" _sanitizers "${CRASHTWIN_SANITIZE}")
+  foreach(_s IN LISTS _sanitizers)
+    add_compile_options(-fsanitize=${_s})
+    add_link_options(-fsanitize=${_s})
+  endforeach()
+  add_compile_options(-fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fno-sanitize-recover=all)
+endif()
+
+# Portable firmware code (platform/, policies/): what a platform team ports to
+# a BMC or boot firmware. No exceptions, no RTTI; the portability gate test
+# (tests/portability) proves no heap, throw, SystemC, Qt or yaml-cpp symbol.
+function(crashtwin_portable_library name)
+  add_library(${name} STATIC ${ARGN} ${PROJECT_SOURCE_DIR}/cmake/empty.cpp)
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE -fno-exceptions -fno-rtti -fno-threadsafe-statics)
+  target_link_libraries(${name} PRIVATE crashtwin_warnings)
+endfunction()

@@ -1,0 +1,1 @@
+// Lets a portable library be declared before its first source lands.

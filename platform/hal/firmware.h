@@ -1,0 +1,26 @@
+// The entry points a board calls on the host firmware: the board's host CPU
+// runs boot() after reset, tick() whenever the firmware timer it asked for
+// expires, and handle_error() from the error interrupt handler. The agent
+// (platform/agent) implements it; models/ runs any Firmware.
+#pragma once
+
+#include <cstdint>
+
+#include "platform/core/status.h"
+#include "platform/core/types.h"
+
+namespace crashtwin {
+
+class Firmware {
+ public:
+  virtual Status boot() = 0;
+  // Absolute simulated time at which tick() wants to run next.
+  virtual uint64_t next_tick_ns() const = 0;
+  virtual Status tick() = 0;
+  virtual Status handle_error(const ErrorEvent& event) = 0;
+
+ protected:
+  ~Firmware() = default;
+};
+
+}  // namespace crashtwin

@@ -1,0 +1,52 @@
+// The Hal is the firmware's only door to hardware. models/ implements it over
+// TLM transactions (so every access costs simulated time); unit tests
+// implement it over plain memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "platform/core/status.h"
+#include "platform/core/types.h"
+
+namespace crashtwin {
+
+enum class LogLevel : uint8_t { debug, info, warning, error };
+
+class Hal {
+ public:
+  // Simulated time since power-on.
+  virtual uint64_t now_ns() = 0;
+
+  // Platform description (what ACPI tables would tell firmware): how many
+  // instances of a component class the board has.
+  virtual uint32_t component_count(ComponentClass cls) = 0;
+
+  // Reads one metric register of a component instance.
+  virtual Status read_metric(ComponentId component, Metric metric, uint64_t& value) = 0;
+
+  // Reads a device state block (register file, error log, queue state) into
+  // `out`; `length` receives the bytes written (<= out.size()).
+  virtual Status read_state(ComponentId component, StateKind kind, std::span<std::byte> out,
+                            size_t& length) = 0;
+
+  // Physical memory access.
+  virtual Status phys_read(uint64_t address, std::span<std::byte> out) = 0;
+  virtual Status phys_write(uint64_t address, std::span<const std::byte> data) = 0;
+
+  // Raises the host-to-BMC crash interrupt. `code` is latched in the BMC's
+  // mailbox register.
+  virtual void alert_bmc(uint32_t code) = 0;
+
+  // Loads the current failure-model blob into `buffer`; `length` receives its
+  // size. Status::not_found when no model is provisioned.
+  virtual Status load_model_blob(std::span<std::byte> buffer, size_t& length) = 0;
+
+  virtual void log(LogLevel level, const char* message) = 0;
+
+ protected:
+  ~Hal() = default;
+};
+
+}  // namespace crashtwin
