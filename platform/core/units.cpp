@@ -11,7 +11,7 @@ struct Decimal {
   int32_t exponent = 0;
 };
 
-__extension__ typedef u128 u128;  // GCC/Clang builtin; exact 64x64 products
+__extension__ typedef unsigned __int128 u128;  // GCC/Clang builtin; exact 64x64 products
 
 constexpr uint64_t kMaxMantissa = 1'000'000'000'000'000'000ull;  // 1e18: room to add a digit
 
