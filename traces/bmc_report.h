@@ -1,0 +1,60 @@
+// bmc/report.json and bmc/record-<n>.cper: what the BMC decoded from the crash
+// region after each alert. The models engineer converts the BMC model's
+// decoded records into these plain structs (no SystemC here).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "platform/core/types.h"
+
+namespace crashtwin {
+
+// One CPER section of a record and how much of what the failure needed it
+// holds.
+struct BmcSection {
+  std::string type;       // "processor_generic", "platform_memory", "vendor.register_file"...
+  uint64_t length = 0;    // section body length in the record
+  uint64_t needed = 0;    // bytes a full capture of this section takes
+  uint64_t captured = 0;  // bytes actually captured (<= needed)
+};
+
+// One decoded CPER record.
+struct BmcRecord {
+  uint32_t slice = 0;          // slice index it was found in
+  ComponentId component;       // component the record is about
+  ErrorType error = ErrorType::page_fault;
+  std::string severity;        // "fatal", "recoverable", "corrected"
+  uint64_t timestamp_ns = 0;   // record timestamp (simulated time)
+  std::vector<BmcSection> sections;
+  bool truncated = false;      // capture stopped before everything needed fitted
+  std::vector<std::byte> cper; // the raw record as read by DMA; becomes record-<n>.cper
+};
+
+// What the BMC concluded from one alert.
+struct BmcVerdict {
+  uint64_t alert_t_ns = 0;
+  uint64_t report_t_ns = 0;
+  ComponentId failed_component;
+  ErrorType error = ErrorType::page_fault;
+  double alert_to_report_s = 0;
+  std::vector<uint32_t> records;  // indices into BmcReport::records
+  uint32_t refused_accesses = 0;  // DMA accesses outside the window during the drain
+};
+
+struct BmcReport {
+  std::vector<BmcRecord> records;
+  std::vector<BmcVerdict> verdicts;
+};
+
+// Writes <dir>/report.json and <dir>/record-<n>.cper (n = index in records,
+// from 0) atomically; removes nothing else. Throws io_error.
+void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir);
+// Reads <dir>/report.json and each record's .cper bytes (a missing .cper file
+// leaves that record's bytes empty). Throws format_error.
+BmcReport read_bmc_report(const std::filesystem::path& dir);
+
+}  // namespace crashtwin

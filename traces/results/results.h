@@ -1,0 +1,70 @@
+// The results library: loads results directories written by crashtwin run /
+// batch. Used by `crashtwin report`, report.html and the Qt dashboard (one
+// parser, not two). Each file is parsed by the module that writes it
+// (traces/*.h); this layer finds the files and assembles them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "traces/batch.h"
+#include "traces/bmc_report.h"
+#include "traces/config_dump.h"
+#include "traces/event_log.h"
+#include "traces/summary.h"
+#include "traces/timeseries_writer.h"
+
+namespace crashtwin::results {
+
+// Which files of a run to load. The dashboard's overview needs only the
+// summaries (1,000 runs in well under 2 s); drill-down loads the rest.
+enum class RunParts : uint8_t {
+  summary = 1,      // summary.json (always loaded)
+  perf = 2,         // perf.json
+  timeseries = 4,   // timeseries.csv
+  events = 8,       // events.jsonl
+  bmc = 16,         // bmc/report.json + bmc/*.cper
+  config = 32,      // config.yaml
+  all = 63,
+};
+constexpr RunParts operator|(RunParts a, RunParts b) {
+  return static_cast<RunParts>(static_cast<uint8_t>(a) | static_cast<uint8_t>(b));
+}
+constexpr bool has(RunParts set, RunParts part) {
+  return (static_cast<uint8_t>(set) & static_cast<uint8_t>(part)) != 0;
+}
+
+struct Run {
+  std::filesystem::path dir;
+  RunSummary summary;
+  std::optional<PerfFigures> perf;   // absent if perf.json is missing or not requested
+  Timeseries timeseries;             // empty if missing or not requested
+  std::vector<Event> events;
+  std::optional<BmcReport> bmc;
+  std::vector<ConfigEntry> config;
+};
+
+// Loads one run directory. summary.json is required; other requested files
+// are optional (a run that crashed may lack them) but must be well formed.
+// Throws io_error / format_error naming the file and line.
+Run load_run(const std::filesystem::path& dir, RunParts parts = RunParts::all);
+
+struct Batch {
+  std::filesystem::path dir;
+  std::vector<Run> runs;           // sorted by directory path
+  std::optional<BatchTable> table; // summary.csv if present
+  // Runs that could not be loaded: "path:line: problem", one per run. A bad
+  // run does not hide the others.
+  std::vector<std::string> problems;
+};
+
+// Loads a batch directory: every directory below `dir` (up to 3 levels) that
+// holds a summary.json, plus summary.csv. A run directory given directly is
+// a batch of one. Throws io_error if `dir` does not exist or holds no run
+// and no summary.csv.
+Batch load_batch(const std::filesystem::path& dir, RunParts parts = RunParts::all);
+
+}  // namespace crashtwin::results

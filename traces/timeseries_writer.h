@@ -1,0 +1,55 @@
+// timeseries.csv: per-tick samples of slice sizes, per-component failure
+// probabilities, reserved/free crash memory and allocator fragmentation.
+// Column-major in memory because readers (report, dashboard) draw one column
+// at a time; written row by row with a header `t_s,<column>...`.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/core/types.h"
+
+namespace crashtwin {
+
+// Column names: one place for the naming scheme so writer, report and
+// dashboard agree.
+std::string slice_bytes_column(ComponentId c);   // "slice_bytes.memory.1"
+std::string probability_column(ComponentId c);   // "probability.cpu.0"
+std::string unusable_index_column(unsigned order);  // "unusable_index.order9"
+inline constexpr std::string_view kReservedBytesColumn = "reserved_bytes";
+inline constexpr std::string_view kFreeBytesColumn = "free_bytes";
+inline constexpr std::string_view kTimeColumn = "t_s";
+
+struct Timeseries {
+  std::vector<std::string> columns;          // without t_s, in file order
+  std::vector<double> t_s;                   // one per row
+  std::vector<std::vector<double>> values;   // values[column][row]; NaN = no value
+
+  // Declares a column; returns its index. Columns must all be declared before
+  // the first row is appended (the header is fixed). Throws std::logic_error
+  // on a duplicate or late column.
+  size_t add_column(std::string name);
+  // Appends one row; `row` has one value per column (NaN where unknown).
+  // Throws std::logic_error on a size mismatch.
+  void append_row(double t, std::span<const double> row);
+
+  size_t row_count() const { return t_s.size(); }
+  // The column's values, or nullptr if there is no such column.
+  const std::vector<double>* find(std::string_view column) const;
+  // Names of the columns starting with `prefix` ("slice_bytes.").
+  std::vector<std::string> columns_with_prefix(std::string_view prefix) const;
+};
+
+// Writes timeseries.csv atomically: header row, then one row per sample;
+// numbers in format_number's shortest round-trip form, NaN as an empty cell.
+void write_timeseries_csv(const Timeseries& series, const std::filesystem::path& path);
+
+// Reads timeseries.csv; throws format_error naming the line of a bad row
+// (wrong cell count, not a number) or a header not starting with t_s.
+Timeseries read_timeseries_csv(const std::filesystem::path& path);
+
+}  // namespace crashtwin
