@@ -1,0 +1,167 @@
+#include "platform/predictor/features.h"
+
+namespace crashtwin {
+namespace {
+
+using K = FeatureKind;
+using M = Metric;
+
+// Unit conversions from the register units fixed in types.h.
+constexpr float kFromPpm = 1e-6f;   // ppm -> fraction
+constexpr float kFromMilli = 1e-3f; // m°C -> °C, mW -> W, ns -> us, 1/s -> k/s
+constexpr float kToGiga = 1e-9f;    // bytes/s -> GB/s
+constexpr float kToMega = 1e-6f;    // bytes/s -> MB/s
+
+constexpr FeatureDef kCpu[] = {
+    {"utilization_ewma", K::ewma, M::cpu_utilization, kFromPpm},
+    {"temperature_c", K::last, M::cpu_temperature, kFromMilli},
+    {"temperature_slope_c_per_s", K::slope, M::cpu_temperature, kFromMilli},
+    {"power_ewma_w", K::ewma, M::cpu_power, kFromMilli},
+    {"exception_rate_per_s", K::rate, M::cpu_exceptions, 1.0f},
+    {"interrupt_rate_k_per_s", K::rate, M::cpu_interrupts, kFromMilli},
+    {"corrected_errors_in_window", K::count, M::cpu_corrected_errors, 1.0f},
+    {"corrected_error_rate_slope", K::rate_slope, M::cpu_corrected_errors, 1.0f},
+};
+constexpr FeatureDef kMemory[] = {
+    {"pressure_ewma", K::ewma, M::mem_pressure, kFromPpm},
+    {"traffic_gb_per_s", K::rate, M::mem_traffic_bytes, kToGiga},
+    {"corrected_errors_in_window", K::count, M::mem_corrected_errors, 1.0f},
+    {"corrected_error_rate_slope", K::rate_slope, M::mem_corrected_errors, 1.0f},
+    {"uncorrected_errors_in_window", K::count, M::mem_uncorrected_errors, 1.0f},
+    {"temperature_c", K::last, M::mem_temperature, kFromMilli},
+    {"temperature_slope_c_per_s", K::slope, M::mem_temperature, kFromMilli},
+};
+constexpr FeatureDef kDisk[] = {
+    {"io_k_per_s", K::rate, M::disk_ops, kFromMilli},
+    {"latency_ewma_us", K::ewma, M::disk_latency, kFromMilli},
+    {"latency_slope_us_per_s", K::slope, M::disk_latency, kFromMilli},
+    {"queue_depth_ewma", K::ewma, M::disk_queue_depth, 1.0f},
+    {"timeouts_in_window", K::count, M::disk_timeouts, 1.0f},
+    {"media_errors_in_window", K::count, M::disk_media_errors, 1.0f},
+    {"temperature_c", K::last, M::disk_temperature, kFromMilli},
+    {"temperature_slope_c_per_s", K::slope, M::disk_temperature, kFromMilli},
+};
+constexpr FeatureDef kNetwork[] = {
+    {"throughput_mb_per_s", K::rate, M::net_bytes, kToMega},
+    {"latency_ewma_us", K::ewma, M::net_latency, kFromMilli},
+    {"latency_slope_us_per_s", K::slope, M::net_latency, kFromMilli},
+    {"crc_errors_in_window", K::count, M::net_crc_errors, 1.0f},
+    {"link_flaps_in_window", K::count, M::net_link_flaps, 1.0f},
+    {"drop_rate_per_s", K::rate, M::net_drops, 1.0f},
+    {"temperature_c", K::last, M::net_temperature, kFromMilli},
+    {"temperature_slope_c_per_s", K::slope, M::net_temperature, kFromMilli},
+};
+static_assert(sizeof(kCpu) / sizeof(FeatureDef) <= kMaxFeatures && sizeof(kDisk) / sizeof(FeatureDef) <= kMaxFeatures &&
+              sizeof(kMemory) / sizeof(FeatureDef) <= kMaxFeatures &&
+              sizeof(kNetwork) / sizeof(FeatureDef) <= kMaxFeatures);
+
+constexpr double kNsPerS = 1e9;
+
+double seconds_between(uint64_t from_ns, uint64_t to_ns) { return static_cast<double>(to_ns - from_ns) / kNsPerS; }
+
+// Least-squares slope of y against t over points [first, size) of the window;
+// `y(i)` and `t(i)` (seconds from the oldest sample) are supplied by the caller.
+template <typename Y>
+double least_squares_slope(const MetricWindow& w, size_t first, Y y) {
+  const size_t n = w.size() - first;
+  if (n < 2) return 0.0;
+  double st = 0, sy = 0, stt = 0, sty = 0;
+  for (size_t i = first; i < w.size(); ++i) {
+    const double t = seconds_between(w.time_ns(0), w.time_ns(i));
+    const double v = y(i);
+    st += t;
+    sy += v;
+    stt += t * t;
+    sty += t * v;
+  }
+  const double denom = static_cast<double>(n) * stt - st * st;
+  return denom > 0.0 ? (static_cast<double>(n) * sty - st * sy) / denom : 0.0;
+}
+
+double window_increase(const MetricWindow& w, uint32_t slot) {
+  double sum = 0.0;
+  for (size_t i = 1; i < w.size(); ++i) sum += static_cast<double>(w.increase(i, slot));
+  return sum;
+}
+
+double feature_value(const MetricWindow& w, const FeatureDef& def) {
+  const uint32_t slot = metric_slot(def.metric);
+  const size_t n = w.size();
+  if (n == 0) return 0.0;
+  switch (def.kind) {
+    case K::last: return static_cast<double>(w.value(n - 1, slot));
+    case K::ewma: return w.ewma(slot);
+    case K::slope:
+      return least_squares_slope(w, 0, [&](size_t i) { return static_cast<double>(w.value(i, slot)); });
+    case K::count: return window_increase(w, slot);
+    case K::rate: {
+      if (n < 2) return 0.0;
+      return window_increase(w, slot) / seconds_between(w.time_ns(0), w.time_ns(n - 1));
+    }
+    case K::rate_slope:
+      // Point i is the rate of the interval ending at sample i.
+      return least_squares_slope(w, 1, [&](size_t i) {
+        return static_cast<double>(w.increase(i, slot)) / seconds_between(w.time_ns(i - 1), w.time_ns(i));
+      });
+  }
+  return 0.0;
+}
+
+}  // namespace
+
+std::span<const FeatureDef> feature_defs(ComponentClass cls) {
+  switch (cls) {
+    case ComponentClass::cpu: return kCpu;
+    case ComponentClass::memory: return kMemory;
+    case ComponentClass::disk: return kDisk;
+    case ComponentClass::network: return kNetwork;
+  }
+  return {};
+}
+
+void MetricWindow::reset(ComponentClass cls, float ewma_alpha) {
+  *this = MetricWindow{};
+  cls_ = cls;
+  alpha_ = ewma_alpha > 0.0f && ewma_alpha <= 1.0f ? ewma_alpha : 0.25f;
+}
+
+uint64_t MetricWindow::increase(size_t i, uint32_t slot) const {
+  const uint64_t before = value(i - 1, slot);
+  const uint64_t after = value(i, slot);
+  return after >= before ? after - before : after;  // reset: counted from 0
+}
+
+Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values) {
+  const uint32_t metrics = metric_count(cls_);
+  if (values.size() != metrics) return Status::invalid_argument;
+  if (size_ > 0 && time_ns <= this->time_ns(size_ - 1)) return Status::invalid_argument;
+  const size_t slot_index = size_ < kWindowCapacity ? index(size_) : head_;
+  time_[slot_index] = time_ns;
+  for (uint32_t m = 0; m < metrics; ++m) value_[slot_index][m] = values[m];
+  if (size_ < kWindowCapacity) ++size_;
+  else head_ = (head_ + 1) % kWindowCapacity;
+
+  // EWMAs are kept incrementally: samples that leave the ring still count.
+  const double a = alpha_;
+  for (uint32_t m = 0; m < metrics; ++m) {
+    double x = 0.0;
+    if (metric_is_counter(metric_at(cls_, m))) {
+      if (size_ < 2) continue;
+      x = static_cast<double>(increase(size_ - 1, m)) / seconds_between(this->time_ns(size_ - 2), time_ns);
+    } else {
+      x = static_cast<double>(values[m]);
+    }
+    ewma_[m] = ewma_started_[m] ? a * x + (1.0 - a) * ewma_[m] : x;
+    ewma_started_[m] = true;
+  }
+  return Status::ok;
+}
+
+void compute_features(const MetricWindow& window, FeatureVector& out) {
+  const auto defs = feature_defs(window.component_class());
+  out.count = static_cast<uint8_t>(defs.size());
+  for (size_t f = 0; f < defs.size(); ++f)
+    out.value[f] = static_cast<float>(feature_value(window, defs[f]) * defs[f].unit_scale);
+}
+
+}  // namespace crashtwin

@@ -1,0 +1,113 @@
+// Features the failure model sees, computed from fixed-size windows of sampled
+// metrics. One MetricWindow per component instance holds the last
+// kWindowCapacity samples of every metric of its class (a ring, no heap);
+// compute_features turns a window into the class's feature vector. The
+// feature definitions below are the single source of truth the offline
+// trainer reads too (names, units), so training and firmware cannot drift:
+// changing them means bumping kFeatureSetVersion.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "platform/core/status.h"
+#include "platform/core/types.h"
+
+namespace crashtwin {
+
+inline constexpr uint16_t kFeatureSetVersion = 1;
+// Most features a class uses (the model blob's per-class capacity).
+inline constexpr size_t kMaxFeatures = 12;
+// Samples kept per instance: with a 100 ms allocation frequency, 1.6 s of
+// history, enough for slopes while a precursor is still young.
+inline constexpr size_t kWindowCapacity = 16;
+
+// How a feature derives from the window of one metric. Counters are
+// cumulative registers: they are turned into per-interval increases from
+// consecutive samples first (a counter that goes backwards was reset, and its
+// new value is the increase).
+enum class FeatureKind : uint8_t {
+  last,        // gauge: newest sample
+  ewma,        // gauge: EWMA of samples; counter: EWMA of per-interval rates (1/s)
+  slope,       // gauge: least-squares slope against time (unit/s)
+  rate,        // counter: increase over the window / window span (1/s)
+  count,       // counter: increase over the window
+  rate_slope,  // counter: least-squares slope of per-interval rates against time (1/s^2)
+};
+
+struct FeatureDef {
+  const char* name;  // stable: the trainer's column name
+  FeatureKind kind;
+  Metric metric;
+  float unit_scale;  // raw register unit -> feature unit (e.g. m°C -> °C = 1e-3)
+};
+
+// The feature set of a class, in model-weight order:
+//   cpu:     utilization_ewma (fraction), temperature_c, temperature_slope_c_per_s,
+//            power_ewma_w, exception_rate_per_s, interrupt_rate_k_per_s,
+//            corrected_errors_in_window, corrected_error_rate_slope
+//   memory:  pressure_ewma (fraction), traffic_gb_per_s, corrected_errors_in_window,
+//            corrected_error_rate_slope, uncorrected_errors_in_window,
+//            temperature_c, temperature_slope_c_per_s
+//   disk:    io_k_per_s, latency_ewma_us, latency_slope_us_per_s, queue_depth_ewma,
+//            timeouts_in_window, media_errors_in_window, temperature_c,
+//            temperature_slope_c_per_s
+//   network: throughput_mb_per_s, latency_ewma_us, latency_slope_us_per_s,
+//            crc_errors_in_window, link_flaps_in_window, drop_rate_per_s,
+//            temperature_c, temperature_slope_c_per_s
+std::span<const FeatureDef> feature_defs(ComponentClass cls);
+inline uint32_t feature_count(ComponentClass cls) {
+  return static_cast<uint32_t>(feature_defs(cls).size());
+}
+
+struct FeatureVector {
+  uint8_t count = 0;
+  float value[kMaxFeatures] = {};
+};
+
+// The last kWindowCapacity samples of every metric of one component instance.
+// Trivially copyable and fixed size, so the agent carves an array of them
+// from the memory it is handed.
+class MetricWindow {
+ public:
+  // Empties the window for an instance of `cls`; `ewma_alpha` (0..1] is the
+  // weight of the newest sample in every EWMA.
+  void reset(ComponentClass cls, float ewma_alpha);
+
+  // Appends one sample of every metric of the class (values[slot], slot as in
+  // metric_slot). Status::invalid_argument when the value count does not match
+  // the class or time does not move forward; the window is then unchanged.
+  Status push(uint64_t time_ns, std::span<const uint64_t> values);
+
+  ComponentClass component_class() const { return cls_; }
+  float ewma_alpha() const { return alpha_; }
+  size_t size() const { return size_; }
+  // i = 0 is the oldest sample kept.
+  uint64_t time_ns(size_t i) const { return time_[index(i)]; }
+  uint64_t value(size_t i, uint32_t slot) const { return value_[index(i)][slot]; }
+  // Increase of a counter between samples i-1 and i (i >= 1).
+  uint64_t increase(size_t i, uint32_t slot) const;
+  // EWMA of a gauge's samples, or of a counter's per-interval rates (1/s);
+  // raw register units. 0 until there is something to average.
+  double ewma(uint32_t slot) const { return ewma_[slot]; }
+
+ private:
+  size_t index(size_t i) const { return (head_ + i) % kWindowCapacity; }
+
+  uint64_t time_[kWindowCapacity] = {};
+  uint64_t value_[kWindowCapacity][kMaxMetricsPerClass] = {};
+  double ewma_[kMaxMetricsPerClass] = {};
+  bool ewma_started_[kMaxMetricsPerClass] = {};
+  size_t head_ = 0;  // oldest sample
+  size_t size_ = 0;
+  float alpha_ = 0.25f;
+  ComponentClass cls_ = ComponentClass::cpu;
+};
+
+// The feature vector of the window's class (count = feature_count(class)).
+// With fewer than two samples, rates, counts and slopes are 0; rate_slope
+// needs three.
+void compute_features(const MetricWindow& window, FeatureVector& out);
+
+}  // namespace crashtwin

@@ -1,0 +1,40 @@
+#include "platform/predictor/predictor.h"
+
+#include <cmath>
+
+namespace crashtwin {
+
+Status check_compatible(const FailureModel& model) {
+  if (model.feature_set_version != kFeatureSetVersion) return Status::unsupported;
+  for (size_t c = 0; c < kComponentClassCount; ++c) {
+    const ClassModel& m = model.classes[c];
+    if (m.kind != ModelKind::none && m.feature_count != feature_count(static_cast<ComponentClass>(c)))
+      return Status::unsupported;
+  }
+  return Status::ok;
+}
+
+float failure_probability(const FailureModel& model, ComponentClass cls, const FeatureVector& features) {
+  const ClassModel& m = model.of(cls);
+  if (m.kind != ModelKind::logistic) return 0.0f;
+  const size_t n = m.feature_count < features.count ? m.feature_count : features.count;
+  float z = m.bias;
+  for (size_t f = 0; f < n; ++f) z += m.weight[f] * (features.value[f] - m.mean[f]) / m.scale[f];
+  // Saturate rather than let expf overflow to inf (1/(1+inf) is fine, but a
+  // NaN feature must not become a NaN probability the policies reject).
+  if (!(z > -80.0f)) return 0.0f;
+  if (z > 80.0f) return 1.0f;
+  return 1.0f / (1.0f + std::exp(-z));
+}
+
+Status predict_all(const FailureModel& model, std::span<const MetricWindow> windows, std::span<float> probabilities) {
+  if (windows.size() != probabilities.size()) return Status::invalid_argument;
+  FeatureVector features;
+  for (size_t i = 0; i < windows.size(); ++i) {
+    compute_features(windows[i], features);
+    probabilities[i] = failure_probability(model, windows[i].component_class(), features);
+  }
+  return Status::ok;
+}
+
+}  // namespace crashtwin
