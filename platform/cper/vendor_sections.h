@@ -1,0 +1,88 @@
+// crashtwin vendor-defined CPER sections (UEFI N.2.3 allows any section type
+// GUID): register file, memory snapshot, sensor history, I/O queue state. The
+// byte layouts are documented for BMC firmware authors in
+// docs/crash-region.md; this module is the one place that reads and writes
+// them. Each body is a small fixed header followed by a payload.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "platform/core/status.h"
+#include "platform/core/types.h"
+
+namespace crashtwin {
+
+// One sampled metric value, as the agent keeps it in its metric windows.
+struct SensorReading {
+  uint64_t time_ns = 0;
+  ComponentId component;
+  Metric metric = Metric::cpu_utilization;
+  uint64_t value = 0;
+};
+
+}  // namespace crashtwin
+
+namespace crashtwin::cper {
+
+// Register file and I/O queue state: a device state block as read_state()
+// returned it. Header: u8 class, u8 reserved, u16 instance, u32 length.
+inline constexpr size_t kDeviceBlockHeaderBytes = 8;
+
+struct DeviceBlock {
+  ComponentId component;
+  std::span<const std::byte> payload;  // decode: points into the input
+};
+
+// Writes the header at out[0..8); the payload must already be at out[8..).
+Status encode_device_block_header(ComponentId component, uint32_t payload_bytes, std::span<std::byte> out);
+Status decode_device_block(std::span<const std::byte> in, DeviceBlock& out);
+
+// Memory snapshot: physical memory around something interesting. Header:
+// u64 address, u32 requested length, u32 captured length (< requested when
+// the slice ran out), u8 purpose, 7 reserved; then captured-length bytes.
+inline constexpr size_t kMemorySnapshotHeaderBytes = 24;
+
+enum class SnapshotPurpose : uint8_t { other = 0, stack = 1, code_page = 2, memory_rows = 3 };
+
+struct MemorySnapshot {
+  uint64_t address = 0;
+  uint32_t requested_bytes = 0;
+  SnapshotPurpose purpose = SnapshotPurpose::other;
+  std::span<const std::byte> data;  // captured bytes; decode: points into the input
+};
+
+Status encode_memory_snapshot_header(uint64_t address, uint32_t requested_bytes, uint32_t captured_bytes,
+                                     SnapshotPurpose purpose, std::span<std::byte> out);
+Status decode_memory_snapshot(std::span<const std::byte> in, MemorySnapshot& out);
+
+// Sensor history: readings, oldest first. Header: u32 entry count, u16 entry
+// bytes (24), u8 purpose, u8 reserved, u32 readings left out (the oldest, for
+// lack of space), u32 reserved. Entry: u64 time_ns, u8 class, u8 metric,
+// u16 instance, u32 reserved, u64 value.
+inline constexpr size_t kSensorHistoryHeaderBytes = 16;
+inline constexpr size_t kSensorEntryBytes = 24;
+
+enum class HistoryPurpose : uint8_t { precursor_window = 0, core_power = 1 };
+
+inline constexpr size_t sensor_history_bytes(size_t entries) {
+  return kSensorHistoryHeaderBytes + entries * kSensorEntryBytes;
+}
+
+// Encodes the newest readings that fit in `out` (all when out is big enough);
+// `written` receives the section length.
+Status encode_sensor_history(std::span<const SensorReading> readings, HistoryPurpose purpose,
+                             std::span<std::byte> out, size_t& written);
+
+struct SensorHistoryView {
+  HistoryPurpose purpose = HistoryPurpose::precursor_window;
+  uint32_t count = 0;
+  uint32_t left_out = 0;
+  std::span<const std::byte> entries;
+};
+Status decode_sensor_history(std::span<const std::byte> in, SensorHistoryView& out);
+// Entry i of a decoded history (i < count); corrupt when class/metric unknown.
+Status sensor_history_entry(const SensorHistoryView& history, uint32_t index, SensorReading& out);
+
+}  // namespace crashtwin::cper
