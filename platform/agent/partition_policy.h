@@ -16,7 +16,7 @@ namespace crashtwin {
 
 // Most slices a policy sizes in one call: the crash region's partition table
 // capacity bounds it, and policies keep fixed per-slice scratch of this size.
-inline constexpr size_t kMaxPolicySlices = 64;
+inline constexpr size_t kMaxPolicySlices = 128;
 
 struct SliceDemand {
   ComponentId component;

@@ -58,7 +58,7 @@ struct PolicyParams {
 std::span<const char* const> policy_names();
 
 // Bytes and alignment that hold any policy (static_asserted in the factory).
-inline constexpr size_t kPolicyStorageBytes = 1280;
+inline constexpr size_t kPolicyStorageBytes = 2048;
 struct alignas(16) PolicyStorage {
   std::byte bytes[kPolicyStorageBytes];
 };

@@ -1,0 +1,182 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <string_view>
+
+#include "platform/predictor/features.h"
+#include "platform/predictor/predictor.h"
+
+using namespace crashtwin;
+
+namespace {
+
+constexpr uint64_t kPeriod = 100'000'000;  // 100 ms
+
+// A CPU core warming at 10 °C/s with corrected errors accelerating: the
+// interval ending at sample k adds k errors, i.e. rates 10, 20, 30, 40 /s.
+MetricWindow warming_core(size_t samples, float alpha = 0.25f) {
+  MetricWindow w;
+  w.reset(ComponentClass::cpu, alpha);
+  uint64_t corrected = 0;
+  for (uint64_t k = 0; k < samples; ++k) {
+    corrected += k;
+    const uint64_t v[] = {500'000, 50'000 + 1'000 * k, 20'000, 5 * k, 1'000 * k, corrected};
+    REQUIRE(w.push(k * kPeriod, v) == Status::ok);
+  }
+  return w;
+}
+
+size_t index_of(ComponentClass cls, std::string_view name) {
+  const auto defs = feature_defs(cls);
+  for (size_t i = 0; i < defs.size(); ++i)
+    if (name == defs[i].name) return i;
+  FAIL("no feature " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("every class's features fit the model capacity and read metrics of that class", "[features]") {
+  for (size_t c = 0; c < kComponentClassCount; ++c) {
+    const auto cls = static_cast<ComponentClass>(c);
+    REQUIRE(feature_count(cls) > 0);
+    REQUIRE(feature_count(cls) <= kMaxFeatures);
+    for (const FeatureDef& d : feature_defs(cls)) {
+      CHECK(component_class_of(d.metric) == cls);
+      const bool counter_kind = d.kind == FeatureKind::rate || d.kind == FeatureKind::count || d.kind == FeatureKind::rate_slope;
+      if (counter_kind) CHECK(metric_is_counter(d.metric));
+    }
+  }
+}
+
+TEST_CASE("cpu features from a synthetic window have exact values", "[features]") {
+  const MetricWindow w = warming_core(5);
+  FeatureVector f;
+  compute_features(w, f);
+  const auto cls = ComponentClass::cpu;
+  REQUIRE(f.count == feature_count(cls));
+  CHECK(f.value[index_of(cls, "utilization_ewma")] == Approx(0.5));
+  CHECK(f.value[index_of(cls, "temperature_c")] == Approx(54.0));
+  CHECK(f.value[index_of(cls, "temperature_slope_c_per_s")] == Approx(10.0));
+  CHECK(f.value[index_of(cls, "power_ewma_w")] == Approx(20.0));
+  CHECK(f.value[index_of(cls, "exception_rate_per_s")] == Approx(50.0));
+  CHECK(f.value[index_of(cls, "interrupt_rate_k_per_s")] == Approx(10.0));
+  CHECK(f.value[index_of(cls, "corrected_errors_in_window")] == Approx(10.0));
+  CHECK(f.value[index_of(cls, "corrected_error_rate_slope")] == Approx(100.0));
+}
+
+TEST_CASE("too little history gives zero rates and slopes, not garbage", "[features]") {
+  FeatureVector f;
+  compute_features(warming_core(1), f);
+  CHECK(f.value[index_of(ComponentClass::cpu, "temperature_c")] == Approx(50.0));
+  CHECK(f.value[index_of(ComponentClass::cpu, "temperature_slope_c_per_s")] == 0.0f);
+  CHECK(f.value[index_of(ComponentClass::cpu, "exception_rate_per_s")] == 0.0f);
+  compute_features(warming_core(2), f);
+  CHECK(f.value[index_of(ComponentClass::cpu, "corrected_error_rate_slope")] == 0.0f);
+  for (size_t i = 0; i < f.count; ++i) CHECK(std::isfinite(f.value[i]));
+}
+
+TEST_CASE("the window keeps the newest samples and EWMAs remember the rest", "[features]") {
+  MetricWindow w;
+  w.reset(ComponentClass::memory, 0.5f);
+  for (uint64_t k = 0; k < kWindowCapacity + 4; ++k) {
+    const uint64_t v[] = {100 * k, 0, 0, 0, 40'000};
+    REQUIRE(w.push(k * kPeriod, v) == Status::ok);
+  }
+  CHECK(w.size() == kWindowCapacity);
+  CHECK(w.time_ns(0) == 4 * kPeriod);
+  CHECK(w.value(0, 0) == 400);
+  CHECK(w.value(kWindowCapacity - 1, 0) == 100 * (kWindowCapacity + 3));
+  // EWMA with alpha 0.5 of 0,100,...,1900: lags the last value by
+  // 100 * (1 - 0.5^19) (geometric series of the steps).
+  CHECK(w.ewma(0) == Approx(1900.0 - 100.0 * (1.0 - std::pow(0.5, 19))));
+}
+
+TEST_CASE("EWMA of a gauge follows alpha exactly", "[features]") {
+  MetricWindow w;
+  w.reset(ComponentClass::disk, 0.5f);
+  const uint64_t latencies[] = {0, 100, 200};
+  for (uint64_t k = 0; k < 3; ++k) {
+    const uint64_t v[] = {0, latencies[k], 0, 0, 0, 0};
+    REQUIRE(w.push(k * kPeriod, v) == Status::ok);
+  }
+  CHECK(w.ewma(metric_slot(Metric::disk_latency)) == Approx(125.0));
+}
+
+TEST_CASE("a counter that goes backwards was reset and counts from zero", "[features]") {
+  MetricWindow w;
+  w.reset(ComponentClass::network, 0.25f);
+  const uint64_t crc[] = {100, 104, 3};
+  for (uint64_t k = 0; k < 3; ++k) {
+    const uint64_t v[] = {0, 0, crc[k], 0, 0, 0};
+    REQUIRE(w.push(k * kPeriod, v) == Status::ok);
+  }
+  FeatureVector f;
+  compute_features(w, f);
+  CHECK(f.value[index_of(ComponentClass::network, "crc_errors_in_window")] == Approx(7.0));
+}
+
+TEST_CASE("push refuses wrong value counts and time going backwards", "[features]") {
+  MetricWindow w;
+  w.reset(ComponentClass::cpu, 0.25f);
+  const uint64_t five[] = {1, 2, 3, 4, 5};
+  CHECK(w.push(0, five) == Status::invalid_argument);
+  const uint64_t six[] = {1, 2, 3, 4, 5, 6};
+  REQUIRE(w.push(10, six) == Status::ok);
+  CHECK(w.push(10, six) == Status::invalid_argument);
+  CHECK(w.push(5, six) == Status::invalid_argument);
+  CHECK(w.size() == 1);
+}
+
+TEST_CASE("logistic inference matches the hand-computed sigmoid", "[predictor]") {
+  FailureModel m;
+  m.feature_set_version = kFeatureSetVersion;
+  m.horizon_ns = 1;
+  ClassModel& c = m.of(ComponentClass::cpu);
+  c.kind = ModelKind::logistic;
+  c.feature_count = static_cast<uint8_t>(feature_count(ComponentClass::cpu));
+  for (size_t f = 0; f < c.feature_count; ++f) c.scale[f] = 1.0f;
+  const size_t temp = index_of(ComponentClass::cpu, "temperature_c");
+  const size_t errs = index_of(ComponentClass::cpu, "corrected_errors_in_window");
+  c.mean[temp] = 50.0f;
+  c.scale[temp] = 2.0f;
+  c.weight[temp] = 0.5f;  // (54 - 50) / 2 * 0.5 = 1
+  c.weight[errs] = 0.15f;  // 10 * 0.15 = 1.5
+  c.bias = -3.0f;         // z = -0.5
+  REQUIRE(check_compatible(m) == Status::ok);
+
+  FeatureVector f;
+  compute_features(warming_core(5), f);
+  CHECK(failure_probability(m, ComponentClass::cpu, f) == Approx(1.0 / (1.0 + std::exp(0.5))));
+  CHECK(failure_probability(m, ComponentClass::disk, f) == 0.0f);  // no disk model
+
+  MetricWindow windows[2] = {warming_core(5), warming_core(2)};
+  float p[2];
+  REQUIRE(predict_all(m, windows, p) == Status::ok);
+  CHECK(p[0] == Approx(1.0 / (1.0 + std::exp(0.5))));
+  CHECK(p[1] < p[0]);
+
+  c.feature_count = 3;
+  CHECK(check_compatible(m) == Status::unsupported);
+  c.feature_count = static_cast<uint8_t>(feature_count(ComponentClass::cpu));
+  m.feature_set_version = kFeatureSetVersion + 1;
+  CHECK(check_compatible(m) == Status::unsupported);
+}
+
+TEST_CASE("extreme scores saturate to 0 and 1", "[predictor]") {
+  FailureModel m;
+  ClassModel& c = m.of(ComponentClass::memory);
+  c.kind = ModelKind::logistic;
+  c.feature_count = 1;
+  c.scale[0] = 1.0f;
+  c.weight[0] = 1.0f;
+  FeatureVector f;
+  f.count = 1;
+  f.value[0] = 1e30f;
+  CHECK(failure_probability(m, ComponentClass::memory, f) == 1.0f);
+  f.value[0] = -1e30f;
+  CHECK(failure_probability(m, ComponentClass::memory, f) == 0.0f);
+  f.value[0] = std::nanf("");
+  CHECK(failure_probability(m, ComponentClass::memory, f) == 0.0f);
+}
