@@ -1,0 +1,159 @@
+// The board: every model of the scenario's `board` subtree, wired through
+// the host router, with the host firmware running on it through the Hal.
+//
+// Description (dotted names under the prefix, "board" by default):
+//   board.seed            count    seed of every model's random stream
+//   board.quantum         duration quantum of the host's quantum keeper
+//   board.mmio_base       count    where devices without `base` are mapped
+//   board.<name>.kind     text     model kind; defaults to <name> without
+//                                  trailing digits ("disk0" -> "disk")
+//   board.<name>.base     count    MMIO / memory base in the host map
+//   board.<name>.*        the model's own parameters
+// Instances `router`, `dram`, `dma`, `bmc`, `flash` and `cpu` (kind
+// cpu_cluster, when registered) exist even when not listed; disks and NICs
+// only when listed. Instances of a class are numbered in description order.
+// Any key no model declared is rejected with its path and location.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <systemc>
+
+#include "models/bmc/drain_report.h"
+#include "models/config/params.h"
+#include "models/core/irq.h"
+#include "models/core/model.h"
+#include "models/dma/dma_transfer.h"
+#include "platform/core/status.h"
+#include "platform/core/types.h"
+#include "platform/hal/firmware.h"
+#include "platform/hal/hal.h"
+
+namespace crashtwin {
+
+class Router;
+class Dram;
+class DmaController;
+class Bmc;
+class Flash;
+class TlmHal;
+class HostFirmwareRunner;
+
+// How the runner learns what happened without models knowing file formats.
+// Callbacks run inside simulation processes; keep them short.
+class BoardObserver {
+ public:
+  virtual void on_error_raised(const ErrorEvent& event) { (void)event; }
+  virtual void on_alert(uint64_t t_ns, uint32_t code) { (void)t_ns, (void)code; }
+  virtual void on_dma_transfer(const DmaTransfer& transfer) { (void)transfer; }
+  virtual void on_bmc_report(const BmcDrainReport& report) { (void)report; }
+
+ protected:
+  ~BoardObserver() = default;
+};
+
+// One entry of the host address map.
+struct AddressRange {
+  std::string target;  // instance name
+  uint64_t base = 0;
+  uint64_t size = 0;
+};
+
+class Board : public sc_core::sc_module {
+ public:
+  // Builds every model from `tree` under `prefix` (also the module name).
+  // Throws ConfigError on unknown kinds, bad or unknown parameters,
+  // overlapping address ranges.
+  explicit Board(ParamTree& tree, std::string_view prefix = "board");
+  ~Board() override;
+
+  // The firmware's door to this board (valid from a simulation process).
+  Hal& host_hal();
+  // Starts the host CPU's firmware thread: boot() at t=0, tick() at each
+  // next_tick_ns(), handle_error() for every error the error interrupt
+  // reports (status read from the device over TLM, then acknowledged).
+  // Call once, before sc_start.
+  void run_firmware(Firmware& firmware);
+
+  // Devices. cpu_cluster/disk/nic are the devices engineer's classes:
+  // dynamic_cast to CpuCluster, Disk, Nic.
+  Router& router();
+  Dram& dram();
+  DmaController& dma();
+  Bmc& bmc();
+  Flash& flash();
+  Model* cpu_cluster();
+  Model* disk(uint32_t index);
+  Model* nic(uint32_t index);
+  Model* find_model(std::string_view instance_name);
+  std::vector<Model*> models() const;
+  // The model and unit that represent a component instance, or nullptr.
+  Model* model_of(ComponentId component, uint32_t& unit);
+  // MMIO base of a model in the host map (0 if unmapped).
+  uint64_t base_of(const Model& model) const;
+  const std::vector<AddressRange>& address_map() const { return map_; }
+
+  uint32_t component_count(ComponentClass cls) const;
+
+  void add_observer(BoardObserver& observer);
+  const std::vector<BoardObserver*>& observers() const { return observers_; }
+
+  // Transactions the host router has carried (for perf.json).
+  uint64_t transaction_count() const;
+
+  // Warm reset: device registers back to reset values, DRAM contents kept
+  // (firmware-assisted dump boots over the old memory).
+  void warm_reset();
+
+  // Failure injection: routes to the model that represents `component`.
+  // Status::not_found for no such component, unsupported when the model
+  // has no hook for `type`.
+  Status inject_failure(ComponentId component, ErrorType type, uint64_t address = 0, uint64_t detail = 0);
+
+  // Replaces the failure-model blob in the model ROM (bumps its generation).
+  void update_model_blob(std::span<const std::byte> blob);
+
+  // Where the crash region is: the BMC's DMA window at the next alert.
+  void set_crash_region(uint64_t base, uint64_t size);
+
+  // The effective configuration of this board (every declared parameter,
+  // defaults filled in, with descriptions).
+  std::vector<EffectiveParam> effective_config() const;
+  const ParamTree& params() const { return *tree_; }
+
+  uint64_t seed() const { return seed_; }
+  sc_core::sc_time quantum() const { return quantum_; }
+
+  // Observers' fan-out, used by the models the board wires.
+  void notify_error(const ErrorEvent& e);
+  void notify_alert(uint64_t t_ns, uint32_t code);
+  void notify_dma(const DmaTransfer& t);
+  void notify_bmc_report(const BmcDrainReport& r);
+
+ private:
+  struct Instance;
+  void build(std::string_view prefix);
+  ParamTree* tree_;
+  std::string prefix_;
+  uint64_t seed_ = 0;
+  sc_core::sc_time quantum_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  std::vector<AddressRange> map_;
+  std::vector<std::unique_ptr<IrqLine>> irq_lines_;
+  std::vector<BoardObserver*> observers_;
+  Router* router_ = nullptr;
+  Dram* dram_ = nullptr;
+  DmaController* dma_ = nullptr;
+  Bmc* bmc_ = nullptr;
+  Flash* flash_ = nullptr;
+  std::unique_ptr<TlmHal> hal_;
+  std::unique_ptr<HostFirmwareRunner> firmware_runner_;
+};
+
+}  // namespace crashtwin

@@ -1,0 +1,57 @@
+// The standard MMIO layout of a device that represents component instances
+// (CPU cores, DIMMs, a disk, a NIC). The Hal over TLM and the device models
+// both derive their offsets from here, so they cannot disagree.
+//
+//   device base
+//   0x0000_0000  device registers (model specific)
+//   0x0001_0000  unit 0 window   (one per component instance: core, DIMM)
+//   0x0002_0000  unit 1 window ...
+//
+//   unit window, all registers 64-bit:
+//   0x0000  metrics block: metric `m` at metric_slot(m) * 8 (RO)
+//   0x0100  error status block:
+//           +0x00 ERR_STATUS   bit 0 valid (W1C: firmware acknowledges)
+//           +0x08 ERR_TYPE     ErrorType
+//           +0x10 ERR_ADDRESS  faulting physical address
+//           +0x18 ERR_DETAIL   error-specific syndrome
+//           +0x20 ERR_TIME     simulated time the error was latched (ns)
+//           +0x28 ERR_COUNT    errors latched since reset
+//   0x0200  STATE_LENGTH: reading it snapshots the unit's state block
+//           (register file / error log / queue state) into the window and
+//           returns its length in bytes
+//   0x0208  STATE_KIND: the StateKind the window holds
+//   0x1000  state window (kStateWindowSize bytes, RO)
+#pragma once
+
+#include <cstdint>
+
+#include "platform/core/types.h"
+
+namespace crashtwin::device_layout {
+
+inline constexpr uint64_t kUnitsOffset = 0x1'0000;
+inline constexpr uint64_t kUnitStride = 0x1'0000;
+
+inline constexpr uint64_t kMetricsOffset = 0x0000;
+inline constexpr uint64_t kErrorOffset = 0x0100;
+inline constexpr uint64_t kErrStatus = kErrorOffset + 0x00;
+inline constexpr uint64_t kErrType = kErrorOffset + 0x08;
+inline constexpr uint64_t kErrAddress = kErrorOffset + 0x10;
+inline constexpr uint64_t kErrDetail = kErrorOffset + 0x18;
+inline constexpr uint64_t kErrTime = kErrorOffset + 0x20;
+inline constexpr uint64_t kErrCount = kErrorOffset + 0x28;
+inline constexpr uint64_t kErrStatusValid = 1;
+inline constexpr uint64_t kStateLength = 0x0200;
+inline constexpr uint64_t kStateKind = 0x0208;
+inline constexpr uint64_t kStateWindowOffset = 0x1000;
+inline constexpr uint64_t kStateWindowSize = kUnitStride - kStateWindowOffset;
+
+// Offsets from the device base.
+constexpr uint64_t unit_base(uint32_t unit) { return kUnitsOffset + uint64_t{unit} * kUnitStride; }
+inline uint64_t metric_offset(uint32_t unit, Metric m) {
+  return unit_base(unit) + kMetricsOffset + uint64_t{metric_slot(m)} * 8;
+}
+// MMIO size a device with `units` component instances needs.
+constexpr uint64_t device_size(uint32_t units) { return unit_base(units); }
+
+}  // namespace crashtwin::device_layout
