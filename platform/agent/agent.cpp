@@ -1,0 +1,368 @@
+#include "platform/agent/agent.h"
+
+#include <cstdint>
+#include <memory>
+
+#include "platform/predictor/predictor.h"
+
+namespace crashtwin {
+namespace {
+
+constexpr uint64_t kPage = kCrashRegionPageBytes;
+static_assert(kPage == alloc::kPageSize, "slices are buddy pages");
+static_assert(kMaxPolicySlices <= kMaxSlices, "every instance's slice fits the table");
+constexpr size_t kHistoryReadings = kWindowCapacity * kMaxMetricsPerClass;
+
+// The pieces init() carves, in order; memory_bytes() sums the same list.
+struct Parts {
+  size_t buddy_metadata_words, windows, floats, demands, sizes, readings, scratch, model;
+};
+
+Parts parts_of(const AgentConfig& c, const ComponentCounts& counts) {
+  const size_t n = counts.total();
+  const uint64_t slice_area = c.region_size > kHeaderAreaBytes ? c.region_size - kHeaderAreaBytes : 0;
+  return Parts{(alloc::BuddyAllocator::metadata_bytes(slice_area) + 7) / 8,
+               n,
+               n,
+               n,
+               n,
+               kHistoryReadings,
+               capture_scratch_bytes(c.capture_record_limit_bytes),
+               kMaxModelBlobBytes};
+}
+
+template <typename T>
+size_t carved_bytes(size_t count) {
+  return count * sizeof(T) + alignof(T);  // worst-case alignment padding
+}
+
+// Takes `count` value-initialised T from the front of `memory`.
+template <typename T>
+std::span<T> carve(std::span<std::byte>& memory, size_t count) {
+  const auto address = reinterpret_cast<uintptr_t>(memory.data());
+  const size_t pad = (alignof(T) - address % alignof(T)) % alignof(T);
+  T* first = reinterpret_cast<T*>(memory.data() + pad);
+  for (size_t i = 0; i < count; ++i) std::construct_at(first + i);
+  memory = memory.subspan(pad + count * sizeof(T));
+  return {first, count};
+}
+
+uint64_t pages_of(uint64_t bytes) { return bytes / kPage; }
+
+}  // namespace
+
+size_t Agent::memory_bytes(const AgentConfig& config, const ComponentCounts& counts) {
+  const Parts p = parts_of(config, counts);
+  return carved_bytes<uint64_t>(p.buddy_metadata_words) + carved_bytes<MetricWindow>(p.windows) +
+         carved_bytes<float>(p.floats) + carved_bytes<SliceDemand>(p.demands) +
+         2 * carved_bytes<uint64_t>(p.sizes) + carved_bytes<SensorReading>(p.readings) +
+         carved_bytes<std::byte>(p.scratch) + carved_bytes<std::byte>(p.model);
+}
+
+Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy, std::span<std::byte> memory) {
+  const AgentConfig& c = config;
+  if (c.allocation_frequency_ns == 0 || c.region_base % kPage != 0 || c.region_size % kPage != 0 ||
+      c.region_size <= kHeaderAreaBytes || c.budget_bytes == 0 || c.budget_bytes > c.region_size - kHeaderAreaBytes ||
+      c.maximum_partition_size < kPage || c.minimum_partition_size > c.maximum_partition_size ||
+      c.capture_record_limit_bytes < kPage || !(c.feature_ewma_alpha > 0.0f && c.feature_ewma_alpha <= 1.0f))
+    return Status::invalid_argument;
+  ComponentCounts counts;
+  for (size_t k = 0; k < kComponentClassCount; ++k) {
+    counts.of[k] = hal.component_count(static_cast<ComponentClass>(k));
+    if (counts.of[k] > UINT16_MAX) return Status::invalid_argument;
+  }
+  if (counts.total() > kMaxPolicySlices) return Status::invalid_argument;
+  if (memory.size() < memory_bytes(c, counts)) return Status::no_memory;
+
+  config_ = c;
+  hal_ = &hal;
+  policy_ = &policy;
+  counts_ = counts;
+  instance_count_ = counts.total();
+  const Parts p = parts_of(c, counts);
+  buddy_metadata_ = std::as_writable_bytes(carve<uint64_t>(memory, p.buddy_metadata_words));
+  windows_ = carve<MetricWindow>(memory, p.windows);
+  probabilities_ = carve<float>(memory, p.floats);
+  demands_ = carve<SliceDemand>(memory, p.demands);
+  targets_ = carve<uint64_t>(memory, p.sizes);
+  retired_ = carve<uint64_t>(memory, p.sizes);
+  history_ = carve<SensorReading>(memory, p.readings);
+  scratch_ = carve<std::byte>(memory, p.scratch);
+  model_buffer_ = carve<std::byte>(memory, p.model);
+  return init_slice_allocator();
+}
+
+Status Agent::init_slice_allocator() {
+  return buddy_.init(config_.region_base + kHeaderAreaBytes, config_.region_size - kHeaderAreaBytes, buddy_metadata_);
+}
+
+ComponentId Agent::instance(size_t i) const {
+  for (size_t k = 0; k < kComponentClassCount; ++k) {
+    if (i < counts_.of[k]) return ComponentId{static_cast<ComponentClass>(k), static_cast<uint16_t>(i)};
+    i -= counts_.of[k];
+  }
+  return ComponentId{};
+}
+
+size_t Agent::index_of(ComponentId component) const {
+  const auto k = static_cast<size_t>(component.cls);
+  if (k >= kComponentClassCount || component.instance >= counts_.of[k]) return instance_count_;
+  size_t index = component.instance;
+  for (size_t before = 0; before < k; ++before) index += counts_.of[before];
+  return index;
+}
+
+float Agent::probability(ComponentId component) const {
+  const size_t i = index_of(component);
+  return i < instance_count_ ? probabilities_[i] : 0.0f;
+}
+
+const MetricWindow* Agent::window(ComponentId component) const {
+  const size_t i = index_of(component);
+  return i < instance_count_ ? &windows_[i] : nullptr;
+}
+
+uint64_t Agent::reserved_bytes() const {
+  uint64_t sum = 0;
+  for (uint32_t s = 0; s < table_.slice_count; ++s) sum += table_.slices[s].size;
+  return sum;
+}
+
+Status Agent::boot() {
+  if (hal_ == nullptr) return Status::invalid_argument;
+  // A boot (or reboot) starts from an empty region: the BMC drained the old one.
+  if (Status s = init_slice_allocator(); !ok(s)) return s;
+  for (size_t i = 0; i < instance_count_; ++i) {
+    windows_[i].reset(instance(i).cls, config_.feature_ewma_alpha);
+    probabilities_[i] = 0.0f;
+  }
+  if (Status s = load_model(); !ok(s) && s != Status::not_found) hal_->log(LogLevel::warning, "agent: boot without a usable model");
+  if (Status s = format_crash_region(*hal_, config_.region_base, config_.region_size, table_); !ok(s)) return s;
+  booted_ = true;
+  next_tick_ns_ = hal_->now_ns();
+  return tick();
+}
+
+Status Agent::load_model() {
+  size_t length = 0;
+  if (Status s = hal_->load_model_blob(model_buffer_, length); !ok(s)) {
+    if (s == Status::not_found) hal_->log(LogLevel::info, "agent: no failure model provisioned");
+    else ++stats_.model_rejections;
+    return s;
+  }
+  FailureModel candidate;
+  Status s = parse_model(std::span<const std::byte>(model_buffer_.data(), length), candidate);
+  if (ok(s)) s = check_compatible(candidate);
+  if (!ok(s)) {
+    ++stats_.model_rejections;
+    hal_->log(LogLevel::warning, "agent: failure model refused (corrupt or incompatible); keeping the running one");
+    return s;
+  }
+  if (has_model_ && candidate.generation <= model_.generation) {
+    hal_->log(LogLevel::info, "agent: provisioned model is not newer; keeping the running one");
+    return Status::ok;
+  }
+  model_ = candidate;
+  has_model_ = true;
+  ++stats_.model_reloads;
+  hal_->log(LogLevel::info, "agent: failure model loaded");
+  return Status::ok;
+}
+
+Status Agent::tick() {
+  if (!booted_) return Status::invalid_argument;
+  const uint64_t now = hal_->now_ns();
+  if (reload_requested_) {
+    reload_requested_ = false;
+    (void)load_model();  // refusals are logged and counted; the old model stays
+  }
+  sample(now);
+  const Status s = repartition(now);
+  ++stats_.ticks;
+  stats_.reserved_bytes = reserved_bytes();
+  // Keep the period's phase: a late tick does not shift later ones.
+  while (next_tick_ns_ <= now) next_tick_ns_ += config_.allocation_frequency_ns;
+  if (observer_ != nullptr) observer_->on_tick(*this, now);
+  return s;
+}
+
+void Agent::sample(uint64_t now) {
+  for (size_t i = 0; i < instance_count_; ++i) {
+    const ComponentId id = instance(i);
+    const uint32_t metrics = metric_count(id.cls);
+    uint64_t values[kMaxMetricsPerClass] = {};
+    bool complete = true;
+    for (uint32_t slot = 0; slot < metrics && complete; ++slot)
+      complete = ok(hal_->read_metric(id, metric_at(id.cls, slot), values[slot]));
+    // A partial sample would fake rates: the instance skips this period.
+    if (!complete) ++stats_.metric_read_errors;
+    else (void)windows_[i].push(now, std::span<const uint64_t>(values, metrics));
+  }
+  if (has_model_) {
+    (void)predict_all(model_, windows_, probabilities_);
+  } else {
+    for (float& p : probabilities_) p = 0.0f;
+  }
+}
+
+Status Agent::place(uint64_t pages, uint64_t& address) {
+  if (ok(buddy_.allocate_pages(pages, address))) return Status::ok;
+  // The buddy aligns runs to their power of two; when that fails, first fit
+  // at the start of the slice area or right after a slice.
+  const uint64_t area = config_.region_base + kHeaderAreaBytes;
+  for (uint32_t s = 0; s <= table_.slice_count; ++s) {
+    const uint64_t candidate = s == 0 ? area : table_.slices[s - 1].base + table_.slices[s - 1].size;
+    if (buddy_.is_free_range(candidate, pages) && ok(buddy_.reserve(candidate, pages * kPage))) {
+      address = candidate;
+      return Status::ok;
+    }
+  }
+  return Status::no_memory;
+}
+
+Status Agent::move_records(uint64_t from, uint64_t to, uint64_t bytes) {
+  for (uint64_t done = 0; done < bytes;) {
+    const uint64_t chunk = bytes - done < scratch_.size() ? bytes - done : scratch_.size();
+    const auto buffer = scratch_.first(chunk);
+    if (Status s = hal_->phys_read(from + done, buffer); !ok(s)) return s;
+    if (Status s = hal_->phys_write(to + done, buffer); !ok(s)) return s;
+    done += chunk;
+  }
+  return Status::ok;
+}
+
+void Agent::sort_table() {
+  // Drop emptied entries, then insertion sort by base (the table format
+  // requires address order; n <= kMaxSlices and nearly sorted already).
+  uint32_t kept = 0;
+  for (uint32_t s = 0; s < table_.slice_count; ++s)
+    if (table_.slices[s].size > 0) table_.slices[kept++] = table_.slices[s];
+  table_.slice_count = kept;
+  for (uint32_t s = 1; s < kept; ++s) {
+    const SliceEntry entry = table_.slices[s];
+    uint32_t j = s;
+    for (; j > 0 && table_.slices[j - 1].base > entry.base; --j) table_.slices[j] = table_.slices[j - 1];
+    table_.slices[j] = entry;
+  }
+}
+
+Status Agent::repartition(uint64_t now) {
+  for (size_t i = 0; i < instance_count_; ++i) {
+    uint32_t s = 0;
+    const bool present = ok(table_.find_slice(instance(i), s));
+    demands_[i] = SliceDemand{instance(i), probabilities_[i], present ? table_.slices[s].size : 0,
+                              present ? table_.slices[s].used_bytes : 0};
+  }
+  const PolicyInput input{demands_,   config_.budget_bytes, config_.minimum_partition_size,
+                          config_.maximum_partition_size, kPage, config_.dram_bytes, now};
+  Status s = policy_->target_sizes(input, targets_);
+  if (ok(s)) s = check_target_sizes(input, targets_);
+  if (!ok(s)) {
+    ++stats_.policy_rejections;
+    hal_->log(LogLevel::error, "agent: policy answer refused; layout kept");
+    return Status::ok;
+  }
+
+  RepartitionReport report{now, 0, 0, 0, 0};
+  // Shrinks first: giving back tails makes room to grow in place.
+  for (size_t i = 0; i < instance_count_; ++i) {
+    uint32_t e = 0;
+    if (!ok(table_.find_slice(instance(i), e)) || targets_[i] >= table_.slices[e].size) continue;
+    SliceEntry& slice = table_.slices[e];
+    const Status r = targets_[i] == 0 ? buddy_.free(slice.base) : buddy_.resize(slice.base, pages_of(targets_[i]));
+    if (!ok(r)) continue;
+    slice.size = targets_[i];
+    ++report.slices_changed;
+  }
+  // Grows: in place where the following pages are free, else move. Old
+  // homes of moved slices are freed only after every copy, so no copy lands
+  // on records the committed table still points at.
+  size_t retired = 0;
+  for (size_t i = 0; i < instance_count_; ++i) {
+    uint32_t e = 0;
+    const bool present = ok(table_.find_slice(instance(i), e));
+    const uint64_t current = present ? table_.slices[e].size : 0;
+    if (targets_[i] <= current) continue;
+    const uint64_t pages = pages_of(targets_[i]);
+    if (present && ok(buddy_.resize(table_.slices[e].base, pages))) {
+      table_.slices[e].size = targets_[i];
+      ++report.slices_changed;
+      continue;
+    }
+    uint64_t address = 0;
+    if (!present && table_.slice_count == kMaxSlices) continue;
+    if (!ok(place(pages, address))) {
+      ++stats_.grow_failures;
+      continue;
+    }
+    if (!present) {
+      table_.slices[table_.slice_count++] = SliceEntry{instance(i), address, targets_[i], 0, 0, 0};
+      ++report.slices_changed;
+      continue;
+    }
+    SliceEntry& slice = table_.slices[e];
+    if (!ok(move_records(slice.base, address, slice.used_bytes))) {
+      (void)buddy_.free(address);
+      ++stats_.grow_failures;
+      continue;
+    }
+    retired_[retired++] = slice.base;
+    report.bytes_moved += slice.used_bytes;
+    ++report.slices_moved;
+    ++report.slices_changed;
+    slice.base = address;
+    slice.size = targets_[i];
+  }
+  for (size_t r = 0; r < retired; ++r) (void)buddy_.free(retired_[r]);
+  if (report.slices_changed == 0) return Status::ok;
+
+  sort_table();
+  if (Status c = commit_partition_table(*hal_, table_); !ok(c)) {
+    hal_->log(LogLevel::error, "agent: partition table commit failed");
+    return c;
+  }
+  report.reserved_bytes = reserved_bytes();
+  ++stats_.repartitions;
+  stats_.bytes_moved += report.bytes_moved;
+  stats_.slices_moved += report.slices_moved;
+  if (observer_ != nullptr) observer_->on_repartition(*this, report);
+  return Status::ok;
+}
+
+Status Agent::handle_error(const ErrorEvent& event) {
+  if (!booted_) return Status::invalid_argument;
+  const size_t i = index_of(event.component);
+  uint32_t e = 0;
+  CaptureResult result;
+  Status s = Status::not_found;
+  if (i < instance_count_ && ok(table_.find_slice(event.component, e))) {
+    // The component's own window is its sensor history, oldest first.
+    const MetricWindow& w = windows_[i];
+    const uint32_t metrics = metric_count(event.component.cls);
+    size_t n = 0;
+    for (size_t k = 0; k < w.size(); ++k)
+      for (uint32_t slot = 0; slot < metrics; ++slot)
+        history_[n++] = SensorReading{w.time_ns(k), event.component, metric_at(event.component.cls, slot), w.value(k, slot)};
+    SliceEntry& slice = table_.slices[e];
+    s = capture_error(*hal_, event, slice, history_.first(n), scratch_, result);
+    if (s == Status::ok || s == Status::truncated) {
+      slice.used_bytes += result.record_bytes;
+      ++slice.record_count;
+      slice.flags |= kSliceFlagHasRecords | (s == Status::truncated ? kSliceFlagTruncated : 0u);
+      ++stats_.captures;
+      if (s == Status::truncated) ++stats_.truncated_captures;
+      if (Status c = commit_partition_table(*hal_, table_); !ok(c)) s = c;
+    }
+  }
+  if (s != Status::ok && s != Status::truncated) {
+    ++stats_.failed_captures;
+    hal_->log(LogLevel::error, "agent: capture failed; alerting the BMC anyway");
+  }
+  // The BMC is told in every case: a failure with no record still needs a
+  // report naming the component.
+  hal_->alert_bmc(bmc_alert_code(event));
+  if (observer_ != nullptr) observer_->on_capture(*this, event, result, s);
+  return s;
+}
+
+}  // namespace crashtwin

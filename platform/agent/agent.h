@@ -1,0 +1,189 @@
+// The monitoring agent: the host firmware that runs on the board. Every
+// allocation period it samples every metric of every component through the
+// Hal, predicts each instance's failure probability, asks the partitioning
+// policy for slice sizes and repartitions the crash region with the least
+// movement. On an error it captures into the failed component's slice,
+// commits the partition table and alerts the BMC.
+//
+// All working memory (buddy metadata, metric windows, per-slice scratch,
+// capture scratch, model blob buffer) is carved from one span handed to
+// init(); the agent never touches the heap.
+//
+// Model reload: the agent loads the model at boot and again on the first
+// tick after request_model_reload() (the board rings it when a newer model
+// file is provisioned). A blob replaces the running model only when it parses,
+// matches the firmware's feature set and has a higher generation; otherwise
+// the running model stays and the reason is logged and counted.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "platform/agent/partition_policy.h"
+#include "platform/alloc/buddy.h"
+#include "platform/capture/capture.h"
+#include "platform/core/status.h"
+#include "platform/core/types.h"
+#include "platform/hal/firmware.h"
+#include "platform/hal/hal.h"
+#include "platform/predictor/features.h"
+#include "platform/predictor/model_blob.h"
+#include "platform/region/crash_region.h"
+
+namespace crashtwin {
+
+// The mission's four named parameters (allocation frequency, minimum and
+// maximum partition size; the model path is host-side) plus the budget and
+// the region the board reserved.
+struct AgentConfig {
+  uint64_t allocation_frequency_ns = 100'000'000;  // period of sample -> predict -> repartition
+  uint64_t minimum_partition_size = 1ull << 20;
+  uint64_t maximum_partition_size = 64ull << 20;
+  uint64_t budget_bytes = 0;  // slices in total; <= region_size - kHeaderAreaBytes
+  uint64_t region_base = 0;   // crash region, page aligned
+  uint64_t region_size = 0;
+  uint64_t horizon_ns = 5'000'000'000;  // what the predictions mean; informs the oracle policy
+  uint64_t dram_bytes = 0;              // board DRAM (static policy's crashkernel table)
+  float feature_ewma_alpha = 0.25f;     // weight of the newest sample in feature EWMAs
+  // Largest CPER record one capture builds (its scratch is sized from it).
+  uint32_t capture_record_limit_bytes = 512 * 1024;
+};
+
+// How many instances of each class the board has (Hal::component_count).
+struct ComponentCounts {
+  uint32_t of[kComponentClassCount] = {};
+  uint32_t total() const { return of[0] + of[1] + of[2] + of[3]; }
+};
+
+struct AgentStats {
+  uint64_t ticks = 0;
+  uint64_t repartitions = 0;        // ticks that changed at least one slice
+  uint64_t bytes_moved = 0;         // record bytes copied because a slice moved
+  uint64_t slices_moved = 0;
+  uint64_t grow_failures = 0;       // a slice could not get its target size
+  uint64_t policy_rejections = 0;   // the policy broke its contract: layout kept
+  uint64_t metric_read_errors = 0;  // instances skipped in a sample
+  uint64_t captures = 0;
+  uint64_t truncated_captures = 0;
+  uint64_t failed_captures = 0;     // no slice, or nothing fit
+  uint64_t model_reloads = 0;       // models accepted (boot included)
+  uint64_t model_rejections = 0;    // blobs refused (bad, incompatible, not newer)
+  uint64_t reserved_bytes = 0;      // sum of slice sizes now
+};
+
+// What one repartition did (observers, traces).
+struct RepartitionReport {
+  uint64_t time_ns = 0;
+  uint32_t slices_changed = 0;
+  uint32_t slices_moved = 0;
+  uint64_t bytes_moved = 0;
+  uint64_t reserved_bytes = 0;
+};
+
+class Agent;
+
+// Lets the runner record events as they happen instead of polling. Calls come
+// from inside tick() / handle_error(); an observer must not call back into
+// the agent's mutating functions.
+class AgentObserver {
+ public:
+  virtual void on_tick(const Agent& agent, uint64_t time_ns) { (void)agent, (void)time_ns; }
+  virtual void on_repartition(const Agent& agent, const RepartitionReport& report) { (void)agent, (void)report; }
+  virtual void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) {
+    (void)agent, (void)event, (void)result, (void)status;
+  }
+
+ protected:
+  ~AgentObserver() = default;
+};
+
+// The BMC mailbox code the agent raises for an error: class in bits 31..24,
+// instance in 23..8, error type in 7..0.
+constexpr uint32_t bmc_alert_code(const ErrorEvent& e) {
+  return (static_cast<uint32_t>(e.component.cls) << 24) | (static_cast<uint32_t>(e.component.instance) << 8) |
+         (static_cast<uint32_t>(e.type) & 0xFF);
+}
+
+class Agent final : public Firmware {
+ public:
+  Agent() = default;
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
+
+  // Bytes init() needs for this configuration and board.
+  static size_t memory_bytes(const AgentConfig& config, const ComponentCounts& counts);
+
+  // Validates the configuration against the Hal's board (component counts,
+  // at most kMaxPolicySlices instances) and carves `memory`.
+  // invalid_argument: inconsistent configuration; no_memory: span too small.
+  Status init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy, std::span<std::byte> memory);
+  void set_observer(AgentObserver* observer) { observer_ = observer; }
+
+  // Firmware: boot loads the model (none is not an error: predictions are 0
+  // until one arrives), formats the crash region and runs the first tick so
+  // every component has a slice from the start.
+  Status boot() override;
+  uint64_t next_tick_ns() const override { return next_tick_ns_; }
+  Status tick() override;
+  Status handle_error(const ErrorEvent& event) override;
+
+  // The model is reloaded from the Hal on the next tick.
+  void request_model_reload() { reload_requested_ = true; }
+
+  // --- read-only views for the runner and traces ---------------------------
+  const PartitionTable& partition_table() const { return table_; }
+  const AgentStats& stats() const { return stats_; }
+  const AgentConfig& config() const { return config_; }
+  const char* policy_name() const { return policy_ != nullptr ? policy_->name() : ""; }
+  bool has_model() const { return has_model_; }
+  uint32_t model_generation() const { return has_model_ ? model_.generation : 0; }
+  const FailureModel& model() const { return model_; }
+  // Instances in a fixed order: every cpu, then memory, disk, network.
+  size_t instance_count() const { return instance_count_; }
+  ComponentId instance(size_t i) const;
+  // Latest predicted probability; 0 for an unknown component.
+  float probability(ComponentId component) const;
+  std::span<const float> probabilities() const { return probabilities_; }
+  const MetricWindow* window(ComponentId component) const;
+
+ private:
+  Status init_slice_allocator();
+  Status load_model();
+  void sample(uint64_t now);
+  Status repartition(uint64_t now);
+  Status place(uint64_t pages, uint64_t& address);
+  Status move_records(uint64_t from, uint64_t to, uint64_t bytes);
+  size_t index_of(ComponentId component) const;
+  void sort_table();
+  uint64_t reserved_bytes() const;
+
+  AgentConfig config_{};
+  Hal* hal_ = nullptr;
+  PartitionPolicy* policy_ = nullptr;
+  AgentObserver* observer_ = nullptr;
+  ComponentCounts counts_{};
+  size_t instance_count_ = 0;
+
+  alloc::BuddyAllocator buddy_;
+  PartitionTable table_{};
+  FailureModel model_{};
+  bool has_model_ = false;
+  bool reload_requested_ = false;
+  bool booted_ = false;
+  uint64_t next_tick_ns_ = 0;
+  AgentStats stats_{};
+
+  // Carved from init's memory.
+  std::span<std::byte> buddy_metadata_;
+  std::span<MetricWindow> windows_;
+  std::span<float> probabilities_;
+  std::span<SliceDemand> demands_;
+  std::span<uint64_t> targets_;
+  std::span<uint64_t> retired_;  // old bases of moved slices, freed after the copies
+  std::span<SensorReading> history_;
+  std::span<std::byte> scratch_;  // capture records, slice moves
+  std::span<std::byte> model_buffer_;
+};
+
+}  // namespace crashtwin

@@ -1,0 +1,268 @@
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <vector>
+
+#include "platform/agent/agent.h"
+#include "policies/partitioning/policies.h"
+#include "tests/support/memory_hal.h"
+
+using namespace crashtwin;
+
+namespace {
+
+constexpr uint64_t KiB = 1024, MiB = 1024 * KiB;
+constexpr uint64_t kRegionBase = 1 * MiB;
+constexpr uint64_t kPeriod = 100'000'000;
+constexpr ComponentId kDimm0{ComponentClass::memory, 0};
+constexpr ComponentId kDimm1{ComponentClass::memory, 1};
+constexpr ComponentId kCore0{ComponentClass::cpu, 0};
+
+// A memory model that reads corrected errors: p = sigmoid(weight * errors - 4).
+std::vector<std::byte> memory_model_blob(uint32_t generation, float weight) {
+  FailureModel m;
+  m.feature_set_version = kFeatureSetVersion;
+  m.generation = generation;
+  m.horizon_ns = 5'000'000'000;
+  ClassModel& c = m.of(ComponentClass::memory);
+  c.kind = ModelKind::logistic;
+  c.feature_count = static_cast<uint8_t>(feature_count(ComponentClass::memory));
+  for (size_t f = 0; f < c.feature_count; ++f) c.scale[f] = 1.0f;
+  c.weight[2] = weight;  // corrected_errors_in_window
+  c.bias = -4.0f;
+  std::vector<std::byte> blob(kMaxModelBlobBytes);
+  size_t length = 0;
+  REQUIRE(encode_model(m, blob, length) == Status::ok);
+  blob.resize(length);
+  return blob;
+}
+
+struct Counter final : AgentObserver {
+  int ticks = 0, repartitions = 0, captures = 0;
+  uint64_t moved = 0;
+  void on_tick(const Agent&, uint64_t) override { ++ticks; }
+  void on_repartition(const Agent&, const RepartitionReport& r) override {
+    ++repartitions;
+    moved += r.bytes_moved;
+  }
+  void on_capture(const Agent&, const ErrorEvent&, const CaptureResult&, Status) override { ++captures; }
+};
+
+struct Rig {
+  MemoryHal hal{64 * MiB};
+  PolicyStorage storage;
+  PartitionPolicy* policy = nullptr;
+  AgentConfig config;
+  std::vector<std::byte> memory;
+  Agent agent;
+  Counter observer;
+  uint64_t dimm1_errors = 0;
+
+  explicit Rig(const char* policy_name = "proportional", uint64_t budget = 16 * MiB) {
+    hal.set_component_count(ComponentClass::cpu, 2);
+    hal.set_component_count(ComponentClass::memory, 2);
+    hal.set_component_count(ComponentClass::disk, 1);
+    hal.set_component_count(ComponentClass::network, 1);
+    hal.set_model_blob(memory_model_blob(1, 1.0f));
+    REQUIRE(make_policy(policy_name, {}, storage, policy) == Status::ok);
+    config.allocation_frequency_ns = kPeriod;
+    config.minimum_partition_size = 256 * KiB;
+    config.maximum_partition_size = 8 * MiB;
+    config.budget_bytes = budget;
+    config.region_base = kRegionBase;
+    config.region_size = kHeaderAreaBytes + 24 * MiB;
+    config.dram_bytes = 16ull << 30;
+    ComponentCounts counts;
+    counts.of[0] = 2, counts.of[1] = 2, counts.of[2] = 1, counts.of[3] = 1;
+    memory.resize(Agent::memory_bytes(config, counts));
+    REQUIRE(agent.init(config, hal, *policy, memory) == Status::ok);
+    agent.set_observer(&observer);
+    REQUIRE(agent.boot() == Status::ok);
+  }
+
+  // One allocation period in which DIMM 1 reports `new_errors` more corrected errors.
+  void period(uint64_t new_errors) {
+    dimm1_errors += new_errors;
+    hal.set_metric(kDimm1, Metric::mem_corrected_errors, dimm1_errors);
+    hal.advance_ns(kPeriod);
+    REQUIRE(agent.next_tick_ns() == hal.now_ns());
+    REQUIRE(agent.tick() == Status::ok);
+  }
+
+  const SliceEntry& slice(ComponentId c) const {
+    uint32_t i = 0;
+    REQUIRE(agent.partition_table().find_slice(c, i) == Status::ok);
+    return agent.partition_table().slices[i];
+  }
+
+  PartitionTable committed() {
+    std::vector<std::byte> scratch(kHeaderAreaBytes);
+    PartitionTable t;
+    REQUIRE(read_partition_table(hal, kRegionBase, scratch, t) == Status::ok);
+    return t;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("boot gives every component a minimum slice and commits the layout", "[agent]") {
+  Rig rig;
+  const PartitionTable& t = rig.agent.partition_table();
+  CHECK(t.slice_count == 6);
+  CHECK(rig.agent.model_generation() == 1);
+  for (uint32_t s = 0; s < t.slice_count; ++s) {
+    CHECK(t.slices[s].size >= 256 * KiB);
+    CHECK(t.slices[s].size < 1 * MiB);  // nobody is at risk yet
+  }
+  CHECK(validate_partition_table(t) == Status::ok);
+  const PartitionTable c = rig.committed();
+  CHECK(c.generation == t.generation);
+  CHECK(c.slice_count == t.slice_count);
+  CHECK(rig.agent.stats().reserved_bytes <= rig.config.budget_bytes);
+  CHECK(rig.observer.ticks == 1);
+}
+
+TEST_CASE("rising corrected errors on one DIMM grow that DIMM's slice", "[agent]") {
+  Rig rig;
+  const uint64_t before = rig.slice(kDimm1).size;
+  for (int k = 0; k < 6; ++k) rig.period(2);
+  CHECK(rig.agent.probability(kDimm1) > 0.99f);
+  CHECK(rig.agent.probability(kDimm0) < 0.05f);
+  CHECK(rig.slice(kDimm1).size == 8 * MiB);
+  CHECK(rig.slice(kDimm1).size > before);
+  CHECK(rig.slice(kDimm0).size < 1 * MiB);
+  CHECK(rig.committed().generation == rig.agent.partition_table().generation);
+  CHECK(rig.agent.stats().repartitions >= 1);
+  CHECK(rig.agent.stats().ticks == 7);
+  CHECK(rig.observer.repartitions == static_cast<int>(rig.agent.stats().repartitions));
+  CHECK(validate_partition_table(rig.agent.partition_table()) == Status::ok);
+}
+
+TEST_CASE("an error captures into the failed component's slice, commits and alerts", "[agent]") {
+  Rig rig;
+  const ErrorEvent event{kDimm1, ErrorType::memory_uncorrectable, rig.hal.now_ns(), 40 * MiB, 0};
+  const Status s = rig.agent.handle_error(event);
+  CHECK((s == Status::ok || s == Status::truncated));
+  const SliceEntry& slice = rig.slice(kDimm1);
+  CHECK(slice.used_bytes > 0);
+  CHECK(slice.record_count == 1);
+  CHECK((slice.flags & kSliceFlagHasRecords) != 0);
+  const char cper[4] = {'C', 'P', 'E', 'R'};
+  CHECK(std::memcmp(rig.hal.bytes(slice.base, 4).data(), cper, 4) == 0);
+  uint32_t i = 0;
+  const PartitionTable committed = rig.committed();
+  REQUIRE(committed.find_slice(kDimm1, i) == Status::ok);
+  CHECK(committed.slices[i].used_bytes == slice.used_bytes);
+  REQUIRE(rig.hal.alerts().size() == 1);
+  CHECK(rig.hal.alerts()[0] == bmc_alert_code(event));
+  CHECK((rig.hal.alerts()[0] >> 24) == static_cast<uint32_t>(ComponentClass::memory));
+  CHECK(rig.agent.stats().captures == 1);
+  CHECK(rig.observer.captures == 1);
+  // Other slices hold nothing.
+  CHECK(rig.slice(kDimm0).used_bytes == 0);
+}
+
+TEST_CASE("an error on an unknown component still alerts the BMC", "[agent]") {
+  Rig rig;
+  const ErrorEvent event{ComponentId{ComponentClass::disk, 7}, ErrorType::disk_timeout, 0, 0, 0};
+  CHECK(rig.agent.handle_error(event) == Status::not_found);
+  CHECK(rig.hal.alerts().size() == 1);
+  CHECK(rig.agent.stats().failed_captures == 1);
+}
+
+TEST_CASE("repartition keeps untouched slices and their records in place", "[agent]") {
+  Rig rig;
+  REQUIRE(rig.agent.handle_error({kCore0, ErrorType::invalid_opcode, 0, 0, 0}) != Status::not_found);
+  const SliceEntry core = rig.slice(kCore0);
+  REQUIRE(core.used_bytes > 0);
+  const std::vector<std::byte> records(rig.hal.bytes(core.base, core.used_bytes).begin(),
+                                       rig.hal.bytes(core.base, core.used_bytes).end());
+  const SliceEntry disk = rig.slice({ComponentClass::disk, 0});
+  for (int k = 0; k < 6; ++k) rig.period(2);
+  REQUIRE(rig.slice(kDimm1).size == 8 * MiB);
+  // The core's slice did not change size, so it did not move, and its
+  // records are byte for byte what the capture wrote.
+  CHECK(rig.slice(kCore0).base == core.base);
+  CHECK(rig.slice(kCore0).size == core.size);
+  CHECK(rig.slice({ComponentClass::disk, 0}).base == disk.base);
+  const auto now = rig.hal.bytes(core.base, core.used_bytes);
+  CHECK(std::equal(now.begin(), now.end(), records.begin()));
+}
+
+TEST_CASE("a slice with records that must move takes its records along", "[agent]") {
+  Rig rig;
+  REQUIRE(rig.agent.handle_error({kDimm1, ErrorType::memory_uncorrectable, 0, 40 * MiB, 0}) != Status::not_found);
+  const SliceEntry before = rig.slice(kDimm1);
+  const std::vector<std::byte> records(rig.hal.bytes(before.base, before.used_bytes).begin(),
+                                       rig.hal.bytes(before.base, before.used_bytes).end());
+  for (int k = 0; k < 6; ++k) rig.period(2);
+  const SliceEntry after = rig.slice(kDimm1);
+  REQUIRE(after.size == 8 * MiB);
+  CHECK(after.used_bytes == before.used_bytes);
+  const auto now = rig.hal.bytes(after.base, after.used_bytes);
+  CHECK(std::equal(now.begin(), now.end(), records.begin()));
+  if (after.base != before.base) {
+    CHECK(rig.agent.stats().bytes_moved >= before.used_bytes);
+    CHECK(rig.observer.moved == rig.agent.stats().bytes_moved);
+  }
+}
+
+TEST_CASE("a newer model takes effect on reload; older or broken ones do not", "[agent]") {
+  Rig rig;
+  rig.hal.set_model_blob(memory_model_blob(2, 0.0f));  // ignores corrected errors
+  rig.agent.request_model_reload();
+  rig.period(5);
+  CHECK(rig.agent.model_generation() == 2);
+  for (int k = 0; k < 4; ++k) rig.period(5);
+  CHECK(rig.agent.probability(kDimm1) < 0.05f);
+
+  rig.hal.set_model_blob(memory_model_blob(1, 1.0f));  // older
+  rig.agent.request_model_reload();
+  rig.period(5);
+  CHECK(rig.agent.model_generation() == 2);
+
+  auto broken = memory_model_blob(9, 1.0f);
+  broken[40] ^= std::byte{0xFF};
+  rig.hal.set_model_blob(broken);
+  rig.agent.request_model_reload();
+  rig.period(5);
+  CHECK(rig.agent.model_generation() == 2);
+  CHECK(rig.agent.stats().model_rejections == 1);
+
+  rig.hal.set_model_blob(memory_model_blob(3, 1.0f));
+  rig.agent.request_model_reload();
+  rig.period(5);
+  CHECK(rig.agent.model_generation() == 3);
+  CHECK(rig.agent.probability(kDimm1) > 0.99f);
+  CHECK(rig.agent.stats().model_reloads == 3);
+}
+
+TEST_CASE("every policy drives the agent within the budget", "[agent]") {
+  for (const char* name : policy_names()) {
+    Rig rig(name, 6 * MiB);
+    for (int k = 0; k < 5; ++k) rig.period(3);
+    INFO(name);
+    CHECK(rig.agent.stats().reserved_bytes <= 6 * MiB);
+    CHECK(rig.agent.stats().policy_rejections == 0);
+    CHECK(validate_partition_table(rig.agent.partition_table()) == Status::ok);
+  }
+}
+
+TEST_CASE("init refuses configurations it cannot honour", "[agent]") {
+  MemoryHal hal(8 * MiB);
+  hal.set_component_count(ComponentClass::cpu, 1);
+  PolicyStorage storage;
+  PartitionPolicy* policy = nullptr;
+  REQUIRE(make_policy("uniform", {}, storage, policy) == Status::ok);
+  AgentConfig c;
+  c.region_base = kRegionBase;
+  c.region_size = kHeaderAreaBytes + 4 * MiB;
+  c.budget_bytes = 8 * MiB;  // more than the region
+  std::vector<std::byte> memory(1 << 22);
+  Agent agent;
+  CHECK(agent.init(c, hal, *policy, memory) == Status::invalid_argument);
+  c.budget_bytes = 4 * MiB;
+  CHECK(agent.init(c, hal, *policy, std::span(memory).first(100)) == Status::no_memory);
+  CHECK(agent.tick() == Status::invalid_argument);  // never booted
+  CHECK(agent.init(c, hal, *policy, memory) == Status::ok);
+}
