@@ -1,0 +1,148 @@
+// A repartition of 64 slices (target <= 20 us): policy, layout planning,
+// buddy work and the partition-table commit into an in-memory sink. Each
+// iteration flips which half of the components runs hot, so half the slices
+// grow and half shrink every time.
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <vector>
+
+#include "platform/agent/agent.h"
+#include "platform/predictor/predictor.h"
+#include "policies/partitioning/policies.h"
+
+using namespace crashtwin;
+
+namespace {
+
+constexpr uint32_t kPerClass = 16;
+constexpr uint64_t MiB = 1ull << 20;
+
+// Flat memory behind the region and metric registers computed on the fly:
+// the cheapest Hal that still lets the agent do real commits.
+class SinkHal final : public Hal {
+ public:
+  explicit SinkHal(uint64_t bytes) : memory_(bytes) {}
+  bool hot_even = true;
+  uint64_t now = 0;
+  uint64_t now_ns() override { return now; }
+  uint32_t component_count(ComponentClass) override { return kPerClass; }
+  Status read_metric(ComponentId c, Metric m, uint64_t& v) override {
+    const bool temperature = m == Metric::cpu_temperature || m == Metric::mem_temperature ||
+                             m == Metric::disk_temperature || m == Metric::net_temperature;
+    const bool hot = (c.instance % 2 == 0) == hot_even;
+    v = temperature ? (hot ? 95'000 : 40'000) : now / 1000;
+    return Status::ok;
+  }
+  Status read_state(ComponentId, StateKind, std::span<std::byte>, size_t& length) override {
+    length = 0;
+    return Status::not_found;
+  }
+  Status phys_read(uint64_t a, std::span<std::byte> out) override {
+    std::memcpy(out.data(), memory_.data() + a, out.size());
+    return Status::ok;
+  }
+  Status phys_write(uint64_t a, std::span<const std::byte> d) override {
+    std::memcpy(memory_.data() + a, d.data(), d.size());
+    return Status::ok;
+  }
+  void alert_bmc(uint32_t) override {}
+  Status load_model_blob(std::span<std::byte> buffer, size_t& length) override {
+    FailureModel m;
+    m.feature_set_version = kFeatureSetVersion;
+    m.generation = 1;
+    m.horizon_ns = 1;
+    for (size_t c = 0; c < kComponentClassCount; ++c) {
+      const auto cls = static_cast<ComponentClass>(c);
+      ClassModel& cm = m.classes[c];
+      cm.kind = ModelKind::logistic;
+      cm.feature_count = static_cast<uint8_t>(feature_count(cls));
+      for (size_t f = 0; f < cm.feature_count; ++f) cm.scale[f] = 1.0f;
+      const auto defs = feature_defs(cls);
+      for (size_t f = 0; f < defs.size(); ++f)
+        if (std::strcmp(defs[f].name, "temperature_c") == 0) cm.weight[f] = 0.1f;  // hot -> p 0.99, cool -> 0.5
+      cm.bias = -5.0f;
+    }
+    return encode_model(m, buffer, length);
+  }
+  void log(LogLevel, const char*) override {}
+
+ private:
+  std::vector<std::byte> memory_;
+};
+
+void BM_AgentTick64Slices(benchmark::State& state) {
+  SinkHal hal(80 * MiB);
+  PolicyStorage storage;
+  PartitionPolicy* policy = nullptr;
+  make_policy("proportional", {}, storage, policy);
+  AgentConfig c;
+  c.minimum_partition_size = 256 * 1024;
+  c.maximum_partition_size = 2 * MiB;
+  c.budget_bytes = 64 * MiB;
+  c.region_base = 4 * MiB;
+  c.region_size = kHeaderAreaBytes + 72 * MiB;
+  ComponentCounts counts;
+  for (auto& n : counts.of) n = kPerClass;
+  std::vector<std::byte> memory(Agent::memory_bytes(c, counts));
+  Agent agent;
+  if (!ok(agent.init(c, hal, *policy, memory)) || !ok(agent.boot())) {
+    state.SkipWithError("agent init/boot failed");
+    return;
+  }
+  for (auto _ : state) {
+    hal.hot_even = !hal.hot_even;
+    hal.now += c.allocation_frequency_ns;
+    benchmark::DoNotOptimize(agent.tick());
+  }
+  state.counters["repartitions_per_tick"] =
+      static_cast<double>(agent.stats().repartitions) / static_cast<double>(agent.stats().ticks);
+  state.counters["slices"] = agent.partition_table().slice_count;
+}
+BENCHMARK(BM_AgentTick64Slices);
+
+// The policy alone on 64 slices, to split the tick's cost.
+void BM_ProportionalPolicy64(benchmark::State& state) {
+  PolicyStorage storage;
+  PartitionPolicy* policy = nullptr;
+  make_policy("proportional", {}, storage, policy);
+  std::vector<SliceDemand> slices(64);
+  for (size_t i = 0; i < slices.size(); ++i)
+    slices[i] = {ComponentId{static_cast<ComponentClass>(i / 16), static_cast<uint16_t>(i % 16)},
+                 static_cast<float>(i % 7) / 7.0f, 1 * MiB, 0};
+  PolicyInput in;
+  in.slices = slices;
+  in.budget_bytes = 48 * MiB;
+  in.minimum_partition_size = 256 * 1024;
+  in.maximum_partition_size = 2 * MiB;
+  std::vector<uint64_t> sizes(64);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(policy->target_sizes(in, sizes));
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_ProportionalPolicy64);
+
+}  // namespace
+
+namespace {
+
+// The partition-table commit alone (validate, encode, CRC, double-buffered
+// write of a 64-slice table), to split the tick's cost.
+void BM_Commit64Slices(benchmark::State& state) {
+  SinkHal hal(8 * MiB);
+  PartitionTable table;
+  if (!ok(format_crash_region(hal, 0, kHeaderAreaBytes + 64 * MiB / 8, table))) {
+    state.SkipWithError("format failed");
+    return;
+  }
+  (void)hal;
+  for (uint32_t i = 0; i < 64; ++i)
+    table.slices[i] = SliceEntry{ComponentId{static_cast<ComponentClass>(i / 16), static_cast<uint16_t>(i % 16)},
+                                 kHeaderAreaBytes + i * 64 * 1024, 64 * 1024, 0, 0, 0};
+  table.slice_count = 64;
+  for (auto _ : state) benchmark::DoNotOptimize(commit_partition_table(hal, table));
+}
+BENCHMARK(BM_Commit64Slices);
+
+}  // namespace
