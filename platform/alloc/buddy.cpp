@@ -1,0 +1,331 @@
+// Buddy allocator: free areas, split and coalesce, runs, reservations.
+// Statistics, the allocation walk and the audit are in buddy_stats.cpp.
+#include "platform/alloc/buddy.h"
+
+#include <bit>
+
+namespace crashtwin::alloc {
+
+using detail::PageDescriptor;
+using detail::PageState;
+
+namespace {
+
+constexpr uint32_t kNoPage = 0xFFFF'FFFFu;
+
+bool is_allocated_state(uint8_t state) {
+  return state == detail::kBlockHead || state == detail::kRunHead || state == detail::kReservedHead ||
+         state == detail::kSlabHead;
+}
+
+uint64_t pages_for_bytes(uint64_t bytes) { return (bytes >> kPageShift) + ((bytes & (kPageSize - 1)) != 0); }
+
+}  // namespace
+
+const char* to_string(AllocationKind kind) {
+  switch (kind) {
+    case AllocationKind::block: return "block";
+    case AllocationKind::run: return "run";
+    case AllocationKind::reserved: return "reserved";
+    case AllocationKind::slab: return "slab";
+  }
+  return "unknown";
+}
+
+size_t BuddyAllocator::metadata_bytes(uint64_t region_size) {
+  return static_cast<size_t>((region_size >> kPageShift) * sizeof(PageDescriptor));
+}
+
+Status BuddyAllocator::init(uint64_t base, uint64_t size, std::span<std::byte> metadata) {
+  const uint64_t pages = size >> kPageShift;
+  if ((base & (kPageSize - 1)) != 0 || pages == 0 || pages > kMaxRegionPages ||
+      base + (pages << kPageShift) < base ||  // wraps the address space
+      metadata.size() < metadata_bytes(size) ||
+      reinterpret_cast<uintptr_t>(metadata.data()) % alignof(PageDescriptor) != 0) {
+    return Status::invalid_argument;
+  }
+  pages_ = reinterpret_cast<PageDescriptor*>(metadata.data());
+  base_ = base;
+  base_pfn_ = base >> kPageShift;
+  page_count_ = pages;
+  allocations_ = 0;
+  nonempty_orders_ = 0;
+  for (FreeArea& area : free_area_) area = FreeArea{kNoPage, 0};
+  for (uint64_t i = 0; i < pages; ++i) pages_[i] = PageDescriptor{kNoPage, kNoPage, 0, detail::kInner, 0, 0};
+  free_pages_ = pages;
+  carve(0, pages);
+  return Status::ok;
+}
+
+// Largest order of a naturally aligned block starting at page `index` that
+// ends at or before `end`.
+uint32_t BuddyAllocator::largest_order_at(uint64_t index, uint64_t end) const {
+  const uint32_t alignment = static_cast<uint32_t>(std::countr_zero(pfn(static_cast<uint32_t>(index))));
+  const uint32_t fit = static_cast<uint32_t>(std::bit_width(end - index) - 1);
+  uint32_t order = alignment < fit ? alignment : fit;
+  return order < kMaxOrder ? order : kMaxOrder;
+}
+
+void BuddyAllocator::push(uint32_t index, uint32_t order) {
+  FreeArea& area = free_area_[order];
+  PageDescriptor& page = pages_[index];
+  page.state = detail::kFreeHead;
+  page.order = static_cast<uint8_t>(order);
+  page.prev = kNoPage;
+  page.next = area.head;
+  if (area.head != kNoPage) pages_[area.head].prev = index;
+  area.head = index;
+  ++area.count;
+  nonempty_orders_ |= 1u << order;
+}
+
+void BuddyAllocator::unlink(uint32_t index, uint32_t order) {
+  FreeArea& area = free_area_[order];
+  PageDescriptor& page = pages_[index];
+  if (page.prev != kNoPage) {
+    pages_[page.prev].next = page.next;
+  } else {
+    area.head = page.next;
+  }
+  if (page.next != kNoPage) pages_[page.next].prev = page.prev;
+  page.state = detail::kInner;
+  if (--area.count == 0) nonempty_orders_ &= ~(1u << order);
+}
+
+uint32_t BuddyAllocator::pop(uint32_t order) {
+  const uint32_t index = free_area_[order].head;
+  unlink(index, order);
+  return index;
+}
+
+// Takes a free block of exactly `order`, splitting the smallest larger one and
+// returning the upper halves to their free areas.
+Status BuddyAllocator::take_block(uint32_t order, uint32_t& index) {
+  const uint32_t candidates = nonempty_orders_ & (~0u << order);
+  if (candidates == 0) return Status::no_memory;
+  uint32_t current = static_cast<uint32_t>(std::countr_zero(candidates));
+  index = pop(current);
+  while (current > order) {
+    --current;
+    push(index + (1u << current), current);
+  }
+  return Status::ok;
+}
+
+// Frees one naturally aligned block, merging it with its buddy while the buddy
+// is a free block of the same order.
+void BuddyAllocator::free_block(uint32_t index, uint32_t order) {
+  pages_[index].state = detail::kInner;
+  while (order < kMaxOrder) {
+    // 64-bit so a buddy below the region base wraps to a huge index.
+    const uint64_t buddy = (pfn(index) ^ (uint64_t{1} << order)) - base_pfn_;
+    if (buddy >= page_count_ || buddy + (uint64_t{1} << order) > page_count_) break;
+    const PageDescriptor& page = pages_[buddy];
+    if (page.state != detail::kFreeHead || page.order != order) break;
+    unlink(static_cast<uint32_t>(buddy), order);
+    if (buddy < index) index = static_cast<uint32_t>(buddy);
+    ++order;
+  }
+  push(index, order);
+}
+
+// Frees the pages [first, last) as maximal aligned blocks, with coalescing.
+void BuddyAllocator::release(uint64_t first, uint64_t last) {
+  while (first < last) {
+    const uint32_t order = largest_order_at(first, last);
+    free_block(static_cast<uint32_t>(first), order);
+    first += uint64_t{1} << order;
+  }
+}
+
+// Frees [first, last) as maximal aligned blocks without trying to merge: only
+// for ranges whose surroundings cannot hold a free buddy (the whole region at
+// init, the tail of a freshly split block, the leftovers of a broken free
+// block). The audit checks the resulting free areas are fully merged.
+void BuddyAllocator::carve(uint64_t first, uint64_t last) {
+  while (first < last) {
+    const uint32_t order = largest_order_at(first, last);
+    push(static_cast<uint32_t>(first), order);
+    first += uint64_t{1} << order;
+  }
+}
+
+// Finds the free block containing page `index`: its head is `index` rounded
+// down to the block's order, and only that head is marked free.
+bool BuddyAllocator::containing_free_block(uint32_t index, uint32_t& head, uint32_t& order) const {
+  const uint64_t page_pfn = pfn(index);
+  for (uint32_t k = 0; k <= kMaxOrder; ++k) {
+    const uint64_t head_pfn = page_pfn & ~((uint64_t{1} << k) - 1);
+    if (head_pfn < base_pfn_) return false;
+    const PageDescriptor& page = pages_[head_pfn - base_pfn_];
+    if (page.state == detail::kFreeHead && page.order == k) {
+      head = static_cast<uint32_t>(head_pfn - base_pfn_);
+      order = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Takes every page of [first, last) out of the free areas; the caller checked
+// they are all free. Parts of the covering blocks outside the range go back.
+void BuddyAllocator::take_range(uint64_t first, uint64_t last) {
+  uint64_t index = first;
+  while (index < last) {
+    uint32_t head = 0;
+    uint32_t order = 0;
+    containing_free_block(static_cast<uint32_t>(index), head, order);
+    const uint64_t end = head + (uint64_t{1} << order);
+    unlink(head, order);
+    if (head < first) carve(head, first);
+    if (end > last) carve(last, end);
+    index = end;
+  }
+  free_pages_ -= last - first;
+}
+
+void BuddyAllocator::mark_allocated(uint32_t index, uint64_t pages, PageState state, uint32_t owner) {
+  PageDescriptor& page = pages_[index];
+  page.state = state;
+  page.pages = static_cast<uint32_t>(pages);
+  page.next = owner;
+  ++allocations_;
+}
+
+Status BuddyAllocator::head_of(uint64_t address, uint32_t& index) const {
+  if (address < base_ || ((address - base_) >> kPageShift) >= page_count_) return Status::out_of_range;
+  if ((address & (kPageSize - 1)) != 0) return Status::invalid_argument;
+  index = static_cast<uint32_t>((address - base_) >> kPageShift);
+  if (is_allocated_state(pages_[index].state)) return Status::ok;
+  uint32_t head = 0;
+  uint32_t order = 0;
+  return containing_free_block(index, head, order) ? Status::double_free : Status::invalid_argument;
+}
+
+Allocation BuddyAllocator::describe(uint32_t index) const {
+  const PageDescriptor& page = pages_[index];
+  Allocation allocation;
+  allocation.address = base_ + (uint64_t{index} << kPageShift);
+  allocation.pages = page.pages;
+  switch (page.state) {
+    case detail::kBlockHead: allocation.kind = AllocationKind::block; break;
+    case detail::kRunHead: allocation.kind = AllocationKind::run; break;
+    case detail::kReservedHead: allocation.kind = AllocationKind::reserved; break;
+    default:
+      allocation.kind = AllocationKind::slab;
+      allocation.owner = page.next;
+      break;
+  }
+  return allocation;
+}
+
+Status BuddyAllocator::allocate_block(uint32_t order, PageState state, uint32_t owner, uint64_t& address) {
+  if (order > kMaxOrder) return Status::invalid_argument;
+  uint32_t index = 0;
+  if (Status s = take_block(order, index); !ok(s)) return s;
+  free_pages_ -= uint64_t{1} << order;
+  mark_allocated(index, uint64_t{1} << order, state, owner);
+  address = base_ + (uint64_t{index} << kPageShift);
+  return Status::ok;
+}
+
+Status BuddyAllocator::allocate(uint32_t order, uint64_t& address) {
+  return allocate_block(order, detail::kBlockHead, 0, address);
+}
+
+Status BuddyAllocator::allocate_slab(uint32_t order, uint32_t owner, uint64_t& address) {
+  return allocate_block(order, detail::kSlabHead, owner, address);
+}
+
+Status BuddyAllocator::allocate_pages(uint64_t pages, uint64_t& address) {
+  if (pages == 0 || pages > (uint64_t{1} << kMaxOrder)) return Status::invalid_argument;
+  const uint32_t order = static_cast<uint32_t>(std::bit_width(pages - 1));
+  uint32_t index = 0;
+  if (Status s = take_block(order, index); !ok(s)) return s;
+  carve(index + pages, index + (uint64_t{1} << order));
+  free_pages_ -= pages;
+  mark_allocated(index, pages, detail::kRunHead, 0);
+  address = base_ + (uint64_t{index} << kPageShift);
+  return Status::ok;
+}
+
+Status BuddyAllocator::reserve(uint64_t address, uint64_t bytes) {
+  if (bytes == 0 || (address & (kPageSize - 1)) != 0) return Status::invalid_argument;
+  if (address < base_ || ((address - base_) >> kPageShift) >= page_count_) return Status::out_of_range;
+  const uint64_t first = (address - base_) >> kPageShift;
+  const uint64_t pages = pages_for_bytes(bytes);
+  if (pages > page_count_ - first) return Status::out_of_range;
+  if (!is_free_range(address, pages)) return Status::busy;
+  take_range(first, first + pages);
+  mark_allocated(static_cast<uint32_t>(first), pages, detail::kReservedHead, 0);
+  return Status::ok;
+}
+
+Status BuddyAllocator::free(uint64_t address) {
+  uint32_t index = 0;
+  if (Status s = head_of(address, index); !ok(s)) return s;
+  const uint64_t pages = pages_[index].pages;
+  release(index, index + pages);
+  free_pages_ += pages;
+  --allocations_;
+  return Status::ok;
+}
+
+Status BuddyAllocator::resize(uint64_t address, uint64_t new_pages) {
+  uint32_t index = 0;
+  if (Status s = head_of(address, index); !ok(s)) return s;
+  PageDescriptor& page = pages_[index];
+  if (new_pages == 0 || page.state == detail::kSlabHead) return Status::invalid_argument;
+  const uint64_t old_pages = page.pages;
+  if (new_pages < old_pages) {
+    release(index + new_pages, index + old_pages);
+    free_pages_ += old_pages - new_pages;
+  } else if (new_pages > old_pages) {
+    if (new_pages > page_count_ - index ||
+        !is_free_range(address + (old_pages << kPageShift), new_pages - old_pages)) {
+      return Status::no_memory;
+    }
+    take_range(index + old_pages, index + new_pages);
+  }
+  page.pages = static_cast<uint32_t>(new_pages);
+  if (page.state == detail::kBlockHead && new_pages != old_pages) page.state = detail::kRunHead;
+  return Status::ok;
+}
+
+bool BuddyAllocator::is_free_range(uint64_t address, uint64_t pages) const {
+  if (pages == 0 || (address & (kPageSize - 1)) != 0 || address < base_) return false;
+  const uint64_t first = (address - base_) >> kPageShift;
+  if (first >= page_count_ || pages > page_count_ - first) return false;
+  const uint64_t last = first + pages;
+  uint64_t index = first;
+  while (index < last) {
+    uint32_t head = 0;
+    uint32_t order = 0;
+    if (!containing_free_block(static_cast<uint32_t>(index), head, order)) return false;
+    index = head + (uint64_t{1} << order);
+  }
+  return true;
+}
+
+uint64_t BuddyAllocator::free_pages_after(uint64_t address) const {
+  uint32_t index = 0;
+  if (!ok(head_of(address, index))) return 0;
+  const uint64_t start = index + uint64_t{pages_[index].pages};
+  uint64_t next = start;
+  while (next < page_count_) {
+    uint32_t head = 0;
+    uint32_t order = 0;
+    if (!containing_free_block(static_cast<uint32_t>(next), head, order)) break;
+    next = head + (uint64_t{1} << order);
+  }
+  return next - start;
+}
+
+Status BuddyAllocator::find(uint64_t address, Allocation& out) const {
+  uint32_t index = 0;
+  if (Status s = head_of(address, index); !ok(s)) return s;
+  out = describe(index);
+  return Status::ok;
+}
+
+}  // namespace crashtwin::alloc

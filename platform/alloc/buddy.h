@@ -1,0 +1,214 @@
+// Buddy page allocator over a range of simulated physical memory (the crash
+// region). It hands out physical addresses and never touches the memory it
+// manages: firmware reaches the region only through the Hal, and the region
+// must stay intact for the BMC to drain. All bookkeeping (one descriptor per
+// page, free areas linked by page index) lives in a metadata buffer the caller
+// hands in, outside the region.
+//
+// Vocabulary follows Linux mm/: a block of order k is 2^k pages, naturally
+// aligned in *physical* address space (pfn multiple of 2^k, as in Linux, so a
+// slice is DMA friendly whatever the region base); its buddy is the block of
+// the same order it was split from; free blocks of order k form free area k.
+// Besides power-of-two blocks the allocator serves runs of any page count
+// (crash-region slices), reserved ranges at fixed addresses, and slab blocks
+// (tagged with their cache's slab index, like struct page's slab pointer).
+//
+// Every call is total: bad input returns a Status and leaves the state intact.
+// Cost: allocate/free O(kMaxOrder) list operations; no scan over pages except
+// init, audit and the range queries (which walk free blocks, not pages).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "platform/core/status.h"
+
+namespace crashtwin::alloc {
+
+inline constexpr uint32_t kPageShift = 12;
+inline constexpr uint64_t kPageSize = uint64_t{1} << kPageShift;  // 4 KiB
+inline constexpr uint32_t kMaxOrder = 20;                         // 4 GiB blocks
+inline constexpr uint32_t kOrderCount = kMaxOrder + 1;
+// Page indices are 32 bit; one value is the list terminator.
+inline constexpr uint64_t kMaxRegionPages = 0xFFFF'FFFEu;
+
+enum class AllocationKind : uint8_t {
+  block,     // allocate(order): 2^order pages
+  run,       // allocate_pages(n) or a resized block: any page count
+  reserved,  // reserve(address, bytes): a range the caller chose
+  slab,      // allocate_slab(): a block owned by a SlabCache
+};
+
+const char* to_string(AllocationKind kind);
+
+// One live allocation as the walk and find() report it.
+struct Allocation {
+  uint64_t address = 0;
+  uint64_t pages = 0;
+  AllocationKind kind = AllocationKind::block;
+  uint32_t owner = 0;  // slab blocks: the owning cache's slab index
+};
+
+namespace detail {
+// Per-page bookkeeping. Only the first page of a free block or an allocation
+// (its head) carries meaning; every other page is `inner`, which is what lets
+// free() tell a head from an address inside an allocation in O(1).
+struct PageDescriptor {
+  uint32_t next;   // free head: next block in the free area; slab head: owner
+  uint32_t prev;   // free head: previous block in the free area
+  uint32_t pages;  // allocated head: length of the allocation in pages
+  uint8_t state;   // PageState
+  uint8_t order;   // free head: order of the block
+  uint16_t unused;
+};
+enum PageState : uint8_t {
+  kInner = 0,  // not the first page of anything
+  kFreeHead,
+  kBlockHead,
+  kRunHead,
+  kReservedHead,
+  kSlabHead,
+};
+}  // namespace detail
+
+class BuddyAllocator {
+ public:
+  BuddyAllocator() = default;
+  BuddyAllocator(const BuddyAllocator&) = delete;  // would share the metadata
+  BuddyAllocator& operator=(const BuddyAllocator&) = delete;
+
+  // Metadata needed for a region of `region_size` bytes (whole pages count).
+  static size_t metadata_bytes(uint64_t region_size);
+
+  // Takes over [base, base + size) with every page free. `base` must be page
+  // aligned; a trailing partial page is ignored; at least one page, at most
+  // kMaxRegionPages. `metadata` must hold metadata_bytes(size) bytes aligned
+  // to 4 and outlive the allocator. The free pages are carved into maximal
+  // naturally aligned blocks. invalid_argument on any violation.
+  Status init(uint64_t base, uint64_t size, std::span<std::byte> metadata);
+
+  // A naturally aligned block of 2^order pages.
+  // invalid_argument: order > kMaxOrder; no_memory: no free block that large.
+  Status allocate(uint32_t order, uint64_t& address);
+
+  // A contiguous run of `pages` pages (1..2^kMaxOrder), aligned to the next
+  // power of two >= pages; the unused tail of that block goes back to the free
+  // areas at once (Linux's alloc_pages_exact).
+  Status allocate_pages(uint64_t pages, uint64_t& address);
+
+  // A block of 2^order pages owned by a slab cache; `owner` is stored with it
+  // and read back by slab_owner().
+  Status allocate_slab(uint32_t order, uint32_t owner, uint64_t& address);
+
+  // Takes the pages covering [address, address + bytes) out of the free pool
+  // (bytes rounded up to whole pages). invalid_argument: bytes == 0 or address
+  // not page aligned; out_of_range: range leaves the region; busy: a page of
+  // the range is not free.
+  Status reserve(uint64_t address, uint64_t bytes);
+
+  // Returns the allocation starting at `address` (any kind) to the free pool,
+  // coalescing with free buddies. out_of_range: outside the region;
+  // invalid_argument: not page aligned, or inside an allocation but not its
+  // first page; double_free: the page is already free.
+  Status free(uint64_t address);
+
+  // Changes the length of the block, run or reservation at `address` in place:
+  // shrinking gives back the tail, growing takes the pages right after it and
+  // fails with no_memory unless they are all free. A resized block becomes a
+  // run. Errors as free(); invalid_argument also for new_pages == 0 or a slab
+  // block.
+  Status resize(uint64_t address, uint64_t new_pages);
+
+  // True when every page of [address, address + pages * kPageSize) is in the
+  // region and free. False for misaligned addresses or pages == 0.
+  bool is_free_range(uint64_t address, uint64_t pages) const;
+
+  // Free pages that directly follow the allocation at `address` (how far it
+  // could grow in place); 0 when `address` is not the start of an allocation.
+  uint64_t free_pages_after(uint64_t address) const;
+
+  // The allocation starting at `address`; errors as free().
+  Status find(uint64_t address, Allocation& out) const;
+
+  // Owner word of the slab block starting at `address`; invalid_argument when
+  // `address` is not the start of a slab block. Inline: on the slab free path.
+  Status slab_owner(uint64_t address, uint32_t& owner) const {
+    const uint64_t offset = address - base_;
+    if (address < base_ || (offset >> kPageShift) >= page_count_ || (offset & (kPageSize - 1)) != 0) {
+      return Status::invalid_argument;
+    }
+    const detail::PageDescriptor& page = pages_[offset >> kPageShift];
+    if (page.state != detail::kSlabHead) return Status::invalid_argument;
+    owner = page.next;
+    return Status::ok;
+  }
+
+  // --- statistics -------------------------------------------------------
+  uint64_t base() const { return base_; }
+  uint64_t page_count() const { return page_count_; }
+  uint64_t free_pages() const { return free_pages_; }
+  uint64_t free_bytes() const { return free_pages_ << kPageShift; }
+  uint64_t allocation_count() const { return allocations_; }
+  // Size of the largest free block (not run: two adjacent free blocks that are
+  // not buddies count separately, as in Linux). 0 when nothing is free.
+  uint64_t largest_free_block_bytes() const;
+  // Free blocks per order, like /proc/buddyinfo; fills min(size, kOrderCount)
+  // entries.
+  void buddyinfo(std::span<uint64_t> per_order) const;
+  // Linux mm/vmstat.c indices for a request of `order`, in thousandths as
+  // Linux computes them (integer division):
+  //  unusable_index: share of free memory in blocks smaller than the order;
+  //    0 = all free memory usable, 1000 = none (also when nothing is free).
+  //  fragmentation_index: only meaningful when the request would fail;
+  //    -1000 when a block of that order is free, 0 when nothing is free,
+  //    towards 0 = failure from lack of memory, towards 1000 = from
+  //    fragmentation.
+  // Orders above kMaxOrder can never be served: unusable 1000, fragmentation 0.
+  int32_t unusable_index(uint32_t order) const;
+  int32_t fragmentation_index(uint32_t order) const;
+
+  // Calls visit(context, allocation) for every live allocation in address
+  // order (leak listing). Must not modify the allocator.
+  using AllocationVisitor = void (*)(void* context, const Allocation& allocation);
+  void walk_allocated(AllocationVisitor visit, void* context) const;
+
+  // Full consistency check of the metadata (tests, post-mortem): every page
+  // accounted once, free areas linked both ways, counters exact, no free block
+  // left unmerged with its free buddy. ok or corrupt. O(pages).
+  Status audit() const;
+
+ private:
+  struct FreeArea {
+    uint32_t head;
+    uint32_t count;
+  };
+
+  uint64_t pfn(uint32_t index) const { return base_pfn_ + index; }
+  Status head_of(uint64_t address, uint32_t& index) const;
+  Allocation describe(uint32_t index) const;
+  bool containing_free_block(uint32_t index, uint32_t& head, uint32_t& order) const;
+  uint32_t largest_order_at(uint64_t index, uint64_t end) const;
+
+  void push(uint32_t index, uint32_t order);
+  void unlink(uint32_t index, uint32_t order);
+  uint32_t pop(uint32_t order);
+  Status take_block(uint32_t order, uint32_t& index);
+  void free_block(uint32_t index, uint32_t order);
+  void release(uint64_t first, uint64_t last);
+  void carve(uint64_t first, uint64_t last);
+  void take_range(uint64_t first, uint64_t last);
+  void mark_allocated(uint32_t index, uint64_t pages, detail::PageState state, uint32_t owner);
+  Status allocate_block(uint32_t order, detail::PageState state, uint32_t owner, uint64_t& address);
+
+  detail::PageDescriptor* pages_ = nullptr;
+  uint64_t base_ = 0;
+  uint64_t base_pfn_ = 0;
+  uint64_t page_count_ = 0;
+  uint64_t free_pages_ = 0;
+  uint64_t allocations_ = 0;
+  uint32_t nonempty_orders_ = 0;  // bit k set when free area k has a block
+  FreeArea free_area_[kOrderCount] = {};
+};
+
+}  // namespace crashtwin::alloc

@@ -1,0 +1,140 @@
+// Buddy allocator: statistics (buddyinfo, Linux fragmentation indices), the
+// walk over live allocations, and the consistency audit.
+#include <bit>
+
+#include "platform/alloc/buddy.h"
+
+namespace crashtwin::alloc {
+
+using detail::PageDescriptor;
+
+namespace {
+
+constexpr uint32_t kNoPage = 0xFFFF'FFFFu;
+
+// What mm/vmstat.c's fill_contig_page_info() gathers for one request order.
+struct ContigPageInfo {
+  uint64_t free_pages = 0;
+  uint64_t free_blocks_total = 0;
+  uint64_t free_blocks_suitable = 0;  // in units of blocks of the request order
+};
+
+ContigPageInfo fill_contig_page_info(const BuddyAllocator& buddy, uint32_t order) {
+  uint64_t blocks[kOrderCount] = {};
+  buddy.buddyinfo(blocks);
+  ContigPageInfo info;
+  for (uint32_t k = 0; k < kOrderCount; ++k) {
+    info.free_blocks_total += blocks[k];
+    info.free_pages += blocks[k] << k;
+    if (k >= order) info.free_blocks_suitable += blocks[k] << (k - order);
+  }
+  return info;
+}
+
+}  // namespace
+
+uint64_t BuddyAllocator::largest_free_block_bytes() const {
+  if (nonempty_orders_ == 0) return 0;
+  const uint32_t order = static_cast<uint32_t>(std::bit_width(nonempty_orders_) - 1);
+  return kPageSize << order;
+}
+
+void BuddyAllocator::buddyinfo(std::span<uint64_t> per_order) const {
+  for (size_t k = 0; k < per_order.size() && k < kOrderCount; ++k) per_order[k] = free_area_[k].count;
+}
+
+int32_t BuddyAllocator::unusable_index(uint32_t order) const {
+  if (order > kMaxOrder || free_pages_ == 0) return 1000;
+  const ContigPageInfo info = fill_contig_page_info(*this, order);
+  return static_cast<int32_t>((info.free_pages - (info.free_blocks_suitable << order)) * 1000 / info.free_pages);
+}
+
+int32_t BuddyAllocator::fragmentation_index(uint32_t order) const {
+  if (order > kMaxOrder) return 0;
+  const ContigPageInfo info = fill_contig_page_info(*this, order);
+  if (info.free_blocks_total == 0) return 0;
+  if (info.free_blocks_suitable != 0) return -1000;
+  const uint64_t requested = uint64_t{1} << order;
+  // Linux: 1000 - (1000 + free_pages * 1000 / requested) / free_blocks_total.
+  // Can dip slightly below 0 when few blocks hold almost a request's worth.
+  const uint64_t scaled = (1000 + info.free_pages * 1000 / requested) / info.free_blocks_total;
+  return static_cast<int32_t>(1000 - static_cast<int64_t>(scaled));
+}
+
+void BuddyAllocator::walk_allocated(AllocationVisitor visit, void* context) const {
+  uint64_t index = 0;
+  while (index < page_count_) {
+    const PageDescriptor& page = pages_[index];
+    if (page.state == detail::kFreeHead) {
+      index += uint64_t{1} << page.order;
+    } else if (page.state != detail::kInner && page.pages != 0) {
+      visit(context, describe(static_cast<uint32_t>(index)));
+      index += page.pages;
+    } else {
+      return;  // corrupt metadata; audit() says so
+    }
+  }
+}
+
+Status BuddyAllocator::audit() const {
+  if (pages_ == nullptr) return page_count_ == 0 ? Status::ok : Status::corrupt;
+  uint64_t blocks_per_order[kOrderCount] = {};
+  uint64_t free_pages = 0;
+  uint64_t allocations = 0;
+  // 1. Pages: the region is an exact sequence of heads, each followed by inner pages.
+  uint64_t index = 0;
+  while (index < page_count_) {
+    const PageDescriptor& page = pages_[index];
+    uint64_t length = 0;
+    if (page.state == detail::kFreeHead) {
+      const uint32_t order = page.order;
+      if (order > kMaxOrder) return Status::corrupt;
+      length = uint64_t{1} << order;
+      if ((pfn(static_cast<uint32_t>(index)) & (length - 1)) != 0) return Status::corrupt;
+      if (length > page_count_ - index) return Status::corrupt;
+      // Fully merged: a free buddy of the same order would have been merged.
+      const uint64_t buddy = (pfn(static_cast<uint32_t>(index)) ^ length) - base_pfn_;
+      if (order < kMaxOrder && buddy + length <= page_count_ && pages_[buddy].state == detail::kFreeHead &&
+          pages_[buddy].order == order) {
+        return Status::corrupt;
+      }
+      ++blocks_per_order[order];
+      free_pages += length;
+    } else if (page.state >= detail::kBlockHead && page.state <= detail::kSlabHead) {
+      length = page.pages;
+      if (length == 0 || length > page_count_ - index) return Status::corrupt;
+      if (page.state == detail::kBlockHead || page.state == detail::kSlabHead) {
+        if (!std::has_single_bit(length) || (pfn(static_cast<uint32_t>(index)) & (length - 1)) != 0) {
+          return Status::corrupt;
+        }
+      }
+      ++allocations;
+    } else {
+      return Status::corrupt;
+    }
+    for (uint64_t inner = index + 1; inner < index + length; ++inner) {
+      if (pages_[inner].state != detail::kInner) return Status::corrupt;
+    }
+    index += length;
+  }
+  if (free_pages != free_pages_ || allocations != allocations_) return Status::corrupt;
+  // 2. Free areas: doubly linked, every block of the order on its list once.
+  for (uint32_t k = 0; k < kOrderCount; ++k) {
+    const FreeArea& area = free_area_[k];
+    if (area.count != blocks_per_order[k]) return Status::corrupt;
+    if (((nonempty_orders_ >> k) & 1u) != (area.count != 0 ? 1u : 0u)) return Status::corrupt;
+    uint32_t previous = kNoPage;
+    uint64_t linked = 0;
+    for (uint32_t node = area.head; node != kNoPage; node = pages_[node].next) {
+      if (node >= page_count_ || linked >= area.count) return Status::corrupt;
+      const PageDescriptor& page = pages_[node];
+      if (page.state != detail::kFreeHead || page.order != k || page.prev != previous) return Status::corrupt;
+      previous = node;
+      ++linked;
+    }
+    if (linked != area.count) return Status::corrupt;
+  }
+  return Status::ok;
+}
+
+}  // namespace crashtwin::alloc
