@@ -1,0 +1,425 @@
+#include "platform/capture/capture.h"
+
+#include <cstring>
+
+#include "platform/capture/register_file.h"
+#include "platform/cper/memory_error.h"
+#include "platform/cper/pcie_error.h"
+#include "platform/cper/processor_generic.h"
+#include "platform/cper/record.h"
+#include "platform/cper/timestamp.h"
+
+namespace crashtwin {
+namespace {
+
+using cper::CaptureOutcome;
+using Src = cper::CaptureSource;
+
+// Core power is read live, two readings per core; cores beyond this are left
+// out of the section (the manifest's needed bytes still count them).
+constexpr uint32_t kMaxCapturedCores = 64;
+// Simulated PCIe devices: a vendor id the twin's disks and NICs report.
+constexpr uint16_t kSimulatedPciVendorId = 0xC7C7;
+// AER uncorrectable error status bits (PCIe base spec 7.8.4.2).
+constexpr uint32_t kAerCompletionTimeout = 1u << 14;
+constexpr uint32_t kAerInternalError = 1u << 22;
+// A partial section must carry at least this much payload to be worth its
+// 72-byte descriptor.
+constexpr size_t kMinPartialPayload = 64;
+
+struct CaptureContext {
+  Hal& hal;
+  const ErrorEvent& event;
+  const CatalogEntry& entry;
+  std::span<const SensorReading> history;
+  BoardFacts facts;
+  std::byte regs[kRegisterFileBytes] = {};
+  size_t regs_length = 0;
+  bool regs_ok = false;
+};
+
+// One section's gathered data, before it is committed to the record.
+struct Gathered {
+  bool available = true;  // false: the Hal could not provide it (read_failed)
+  uint64_t full_bytes = 0;
+  size_t written = 0;     // body bytes placed at body_area()
+  bool partial = false;
+};
+
+bool needs_registers(const CatalogEntry& e) {
+  for (uint8_t i = 0; i < e.section_count; ++i) {
+    const Src s = e.sections[i].source;
+    if (s == Src::processor_error || s == Src::register_file || s == Src::stack_snapshot || s == Src::code_page) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void fru_text_for(ComponentId c, cper::SectionDescriptor& d) {
+  constexpr const char* kPrefix[kComponentClassCount] = {"cpu", "dimm", "disk", "nic"};
+  char text[cper::kFruTextBytes] = {};
+  const char* prefix = kPrefix[static_cast<size_t>(c.cls) % kComponentClassCount];
+  size_t n = 0;
+  while (prefix[n] != '\0') {
+    text[n] = prefix[n];
+    ++n;
+  }
+  char digits[6];
+  size_t d_count = 0;
+  uint32_t v = c.instance;
+  do {
+    digits[d_count++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  while (d_count > 0) text[n++] = digits[--d_count];
+  cper::set_fru_text(d, text);
+}
+
+size_t fit(uint64_t want, size_t room) { return want < room ? static_cast<size_t>(want) : room; }
+
+// Fixed-size UEFI sections are all or nothing: their encoders refuse a body
+// that is too small, which is exactly "no space".
+Gathered fixed_section(Status encoded, size_t bytes) {
+  Gathered g;
+  g.full_bytes = bytes;
+  g.written = ok(encoded) ? bytes : 0;
+  return g;
+}
+
+// Memory snapshot of up to `requested` bytes at `address`, partial allowed:
+// when cut, the captured window is centred on `focus`.
+Gathered snapshot(Hal& hal, uint64_t address, uint32_t requested, uint64_t focus, cper::SnapshotPurpose purpose,
+                  std::span<std::byte> body) {
+  Gathered g;
+  g.full_bytes = cper::kMemorySnapshotHeaderBytes + uint64_t{requested};
+  if (body.size() < cper::kMemorySnapshotHeaderBytes + kMinPartialPayload && g.full_bytes > body.size()) return g;
+  const size_t n = fit(requested, body.size() - cper::kMemorySnapshotHeaderBytes);
+  uint64_t start = address;
+  if (n < requested) {
+    const uint64_t centred = focus > n / 2 ? (focus - n / 2) & ~uint64_t{63} : 0;
+    const uint64_t last_start = address + requested - n;
+    start = centred < address ? address : (centred > last_start ? last_start : centred);
+  }
+  if (!ok(hal.phys_read(start, body.subspan(cper::kMemorySnapshotHeaderBytes, n)))) {
+    g.available = false;
+    return g;
+  }
+  (void)cper::encode_memory_snapshot_header(start, requested, static_cast<uint32_t>(n), purpose, body);
+  g.written = cper::kMemorySnapshotHeaderBytes + n;
+  g.partial = n < requested;
+  return g;
+}
+
+// Device state block read into `spare` (which begins where the body goes).
+Gathered device_block(Hal& hal, ComponentId component, StateKind kind, uint32_t nominal, std::span<std::byte> spare,
+                      size_t room) {
+  Gathered g;
+  g.full_bytes = cper::kDeviceBlockHeaderBytes + uint64_t{nominal};
+  if (spare.size() <= cper::kDeviceBlockHeaderBytes) {
+    g.available = false;
+    return g;
+  }
+  auto payload = spare.subspan(cper::kDeviceBlockHeaderBytes);
+  if (payload.size() > kMaxStateBlockBytes) payload = payload.first(kMaxStateBlockBytes);
+  size_t length = 0;
+  const Status s = hal.read_state(component, kind, payload, length);
+  if (!ok(s) && s != Status::truncated) {
+    g.available = false;
+    return g;
+  }
+  g.full_bytes = cper::kDeviceBlockHeaderBytes + length;
+  if (room < cper::kDeviceBlockHeaderBytes + kMinPartialPayload && g.full_bytes > room) return g;
+  const size_t kept = fit(length, room - cper::kDeviceBlockHeaderBytes);
+  (void)cper::encode_device_block_header(component, static_cast<uint32_t>(kept), spare);
+  g.written = cper::kDeviceBlockHeaderBytes + kept;
+  g.partial = kept < length;
+  return g;
+}
+
+Gathered history_section(std::span<const SensorReading> readings, cper::HistoryPurpose purpose,
+                         std::span<std::byte> body) {
+  Gathered g;
+  g.full_bytes = cper::sensor_history_bytes(readings.size());
+  if (g.full_bytes > body.size() && body.size() < cper::sensor_history_bytes(1)) return g;
+  const Status s = cper::encode_sensor_history(readings, purpose, body, g.written);
+  g.partial = s == Status::truncated;
+  return g;
+}
+
+Gathered processor_section(const CaptureContext& c, std::span<std::byte> body) {
+  cper::ProcessorGenericSection p;
+  p.validation_bits = cper::kProcValidType | cper::kProcValidIsa | cper::kProcValidErrorType |
+                      cper::kProcValidOperation | cper::kProcValidFlags | cper::kProcValidId |
+                      cper::kProcValidBrand;
+  switch (c.event.type) {
+    case ErrorType::page_fault:
+      p.error_type = cper::kProcErrorTlb;
+      p.operation = cper::kProcOpDataRead;
+      break;
+    case ErrorType::invalid_opcode:
+      p.error_type = cper::kProcErrorMicroArch;
+      p.operation = cper::kProcOpInstructionExecution;
+      break;
+    case ErrorType::machine_check:
+      p.error_type = cper::kProcErrorCache;
+      break;
+    default:
+      break;
+  }
+  p.flags = cper::kProcFlagPreciseIp;
+  p.processor_id = c.event.component.instance;
+  const char brand[] = "crashtwin simulated x86-64 core";
+  std::memcpy(p.cpu_brand, brand, sizeof(brand));
+  if (c.event.address != 0) {
+    p.validation_bits |= cper::kProcValidTargetAddress;
+    p.target_address = c.event.address;
+  }
+  if (c.regs_ok) {
+    p.validation_bits |= cper::kProcValidIp;
+    p.instruction_ip = register_value(std::span<const std::byte>(c.regs, c.regs_length), Register::rip);
+  }
+  return fixed_section(cper::encode_processor_generic(p, body), cper::kProcessorGenericBytes);
+}
+
+Gathered memory_error_section(const ErrorEvent& e, std::span<std::byte> body) {
+  cper::MemoryErrorSection m;
+  m.validation_bits = cper::kMemValidErrorStatus | cper::kMemValidPhysicalAddress |
+                      cper::kMemValidPhysicalAddressMask | cper::kMemValidModule | cper::kMemValidErrorType;
+  m.error_status = e.detail;
+  m.physical_address = e.address;
+  m.physical_address_mask = ~uint64_t{63};  // cache-line granularity
+  m.module = e.component.instance;
+  m.error_type = cper::kMemErrorMultiBitEcc;
+  return fixed_section(cper::encode_memory_error(m, body), cper::kMemoryErrorBytes);
+}
+
+Gathered pcie_section(const ErrorEvent& e, std::span<std::byte> body) {
+  cper::PcieErrorSection p;
+  p.validation_bits = cper::kPcieValidPortType | cper::kPcieValidVersion | cper::kPcieValidDeviceId |
+                      cper::kPcieValidSerialNumber | cper::kPcieValidAerInfo;
+  p.port_type = cper::kPciePortEndpoint;
+  p.version_major = 4;
+  p.vendor_id = kSimulatedPciVendorId;
+  const bool disk = e.component.cls == ComponentClass::disk;
+  p.device_id = disk ? 0x0001 : 0x0002;
+  // Class code in config-space order: programming interface, subclass, class.
+  const uint8_t nvme[3] = {0x02, 0x08, 0x01}, ethernet[3] = {0x00, 0x00, 0x02};
+  std::memcpy(p.class_code, disk ? nvme : ethernet, 3);
+  p.bus = static_cast<uint8_t>((disk ? 0x10 : 0x20) + (e.component.instance & 0x0F));
+  p.serial_number = e.component.instance;
+  const uint32_t aer = e.type == ErrorType::disk_timeout ? kAerCompletionTimeout : kAerInternalError;
+  for (size_t i = 0; i < 4; ++i) p.aer_info[4 + i] = static_cast<uint8_t>(aer >> (8 * i));
+  return fixed_section(cper::encode_pcie_error(p, body), cper::kPcieErrorBytes);
+}
+
+Gathered core_power_section(CaptureContext& c, std::span<std::byte> body) {
+  SensorReading readings[2 * kMaxCapturedCores];
+  const uint32_t cores = c.facts.cpu_cores < kMaxCapturedCores ? c.facts.cpu_cores : kMaxCapturedCores;
+  size_t n = 0;
+  const uint64_t now = c.hal.now_ns();
+  for (uint32_t core = 0; core < cores; ++core) {
+    const ComponentId id{ComponentClass::cpu, static_cast<uint16_t>(core)};
+    for (Metric m : {Metric::cpu_power, Metric::cpu_temperature}) {
+      uint64_t value = 0;
+      if (ok(c.hal.read_metric(id, m, value))) readings[n++] = SensorReading{now, id, m, value};
+    }
+  }
+  Gathered g = history_section(std::span<const SensorReading>(readings, n), cper::HistoryPurpose::core_power, body);
+  g.full_bytes = cper::sensor_history_bytes(2 * size_t{c.facts.cpu_cores});
+  g.partial = g.partial || (g.written > 0 && g.written < g.full_bytes);
+  return g;
+}
+
+Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder& builder) {
+  const auto body = builder.body_area();
+  const std::span<const std::byte> regs(c.regs, c.regs_length);
+  switch (plan.source) {
+    case Src::processor_error: return processor_section(c, body);
+    case Src::register_file: {
+      Gathered g;
+      g.full_bytes = cper::kDeviceBlockHeaderBytes + (c.regs_ok ? c.regs_length : kRegisterFileBytes);
+      if (!c.regs_ok) {
+        g.available = false;
+      } else if (g.full_bytes <= body.size()) {
+        std::memcpy(body.data() + cper::kDeviceBlockHeaderBytes, c.regs, c.regs_length);
+        (void)cper::encode_device_block_header(c.event.component, static_cast<uint32_t>(c.regs_length), body);
+        g.written = static_cast<size_t>(g.full_bytes);
+      }
+      return g;
+    }
+    case Src::stack_snapshot:
+    case Src::code_page: {
+      if (!c.regs_ok) {
+        Gathered g;
+        g.available = false;
+        g.full_bytes = section_body_bytes(plan, c.facts);
+        return g;
+      }
+      const bool stack = plan.source == Src::stack_snapshot;
+      const uint64_t at = stack ? register_value(regs, Register::rsp)
+                                : register_value(regs, Register::rip) & ~uint64_t{kCodePageBytes - 1};
+      const uint64_t focus = stack ? at : register_value(regs, Register::rip);
+      return snapshot(c.hal, at, plan.bytes, focus,
+                      stack ? cper::SnapshotPurpose::stack : cper::SnapshotPurpose::code_page, body);
+    }
+    case Src::memory_error: return memory_error_section(c.event, body);
+    case Src::memory_rows: {
+      const uint64_t row = plan.bytes == 0 ? 1 : plan.bytes;
+      const uint64_t own_row = c.event.address / row * row;
+      const uint64_t before = plan.count / 2 * row;
+      const uint64_t start = own_row > before ? own_row - before : 0;
+      return snapshot(c.hal, start, static_cast<uint32_t>(plan.count * row), c.event.address,
+                      cper::SnapshotPurpose::memory_rows, body);
+    }
+    case Src::error_history:
+      return device_block(c.hal, c.event.component, StateKind::error_log, c.facts.error_log_bytes,
+                          builder.spare_area(), body.size());
+    case Src::io_queue_state:
+      return device_block(c.hal, c.event.component, StateKind::queue_state, c.facts.queue_state_bytes,
+                          builder.spare_area(), body.size());
+    case Src::sensor_history: return history_section(c.history, cper::HistoryPurpose::precursor_window, body);
+    case Src::core_power: return core_power_section(c, body);
+    case Src::pcie_error: return pcie_section(c.event, body);
+  }
+  Gathered none;
+  none.available = false;
+  return none;
+}
+
+const cper::Guid& section_type(Src s) {
+  switch (s) {
+    case Src::processor_error: return cper::guids::kProcessorGeneric;
+    case Src::memory_error: return cper::guids::kPlatformMemory;
+    case Src::pcie_error: return cper::guids::kPcieError;
+    case Src::register_file: return cper::guids::kRegisterFile;
+    case Src::stack_snapshot:
+    case Src::code_page:
+    case Src::memory_rows: return cper::guids::kMemorySnapshot;
+    case Src::error_history:
+    case Src::io_queue_state: return cper::guids::kIoQueueState;
+    case Src::sensor_history:
+    case Src::core_power: return cper::guids::kSensorHistory;
+  }
+  return cper::guids::kCaptureManifest;
+}
+
+uint64_t record_id_for(const ErrorEvent& e) {
+  return e.time_ns ^ (uint64_t{static_cast<uint8_t>(e.component.cls)} << 56) ^
+         (uint64_t{e.component.instance} << 40) ^ (uint64_t{static_cast<uint16_t>(e.type)} << 32);
+}
+
+}  // namespace
+
+Status capture_error(Hal& hal, const ErrorEvent& event, const SliceEntry& slice,
+                     std::span<const SensorReading> sensor_history, std::span<std::byte> scratch,
+                     CaptureResult& out) {
+  out = CaptureResult{};
+  if (slice.used_bytes > slice.size || static_cast<size_t>(event.type) >= kErrorTypeCount ||
+      component_class_of(event.type) != event.component.cls) {
+    return Status::invalid_argument;
+  }
+  const CatalogEntry& entry = catalog_entry(event.type);
+  CaptureContext c{hal, event, entry, sensor_history, BoardFacts{}};
+  c.facts.cpu_cores = hal.component_count(ComponentClass::cpu);
+  c.facts.sensor_history_entries = static_cast<uint32_t>(sensor_history.size());
+  if (needs_registers(entry)) {
+    c.regs_ok = ok(hal.read_state(event.component, StateKind::register_file, c.regs, c.regs_length));
+    if (c.regs_ok) c.facts.register_file_bytes = static_cast<uint32_t>(c.regs_length);
+  }
+
+  cper::CaptureManifest& manifest = out.manifest;
+  manifest.component = event.component;
+  manifest.error_type = event.type;
+  manifest.time_ns = event.time_ns;
+  manifest.address = event.address;
+  manifest.detail = event.detail;
+  manifest.entry_count = entry.section_count;
+
+  const uint64_t free_bytes = slice.size - slice.used_bytes;
+  cper::RecordBuilder builder(scratch, static_cast<uint16_t>(1 + entry.section_count),
+                              static_cast<size_t>(free_bytes < scratch.size() ? free_bytes : scratch.size()));
+  cper::SectionDescriptor descriptor;
+  descriptor.severity = entry.severity;
+  fru_text_for(event.component, descriptor);
+
+  // The manifest goes first so the BMC can always name the failure; its body
+  // is filled in once the totals are known.
+  const size_t manifest_size = cper::manifest_bytes(entry.section_count);
+  if (builder.room() < manifest_size) {
+    out.truncated = true;
+    return Status::no_memory;
+  }
+  const auto manifest_body = builder.body_area().first(manifest_size);
+  descriptor.section_type = cper::guids::kCaptureManifest;
+  (void)builder.add_section(descriptor, manifest_size);
+
+  uint64_t needed = cper::kRecordHeaderBytes + cper::kSectionDescriptorBytes + manifest_size;
+  bool stopped = false;
+  for (uint8_t i = 0; i < entry.section_count; ++i) {
+    const SectionPlan& plan = entry.sections[i];
+    cper::ManifestEntry& m = manifest.entries[i];
+    m.source = plan.source;
+    m.priority = plan.priority;
+    Gathered g;
+    if (stopped) {
+      // Nothing lower in priority is written once a section did not fit; the
+      // full size is still learnt so needed bytes do not depend on the slice.
+      cper::RecordBuilder probe(builder.spare_area(), 1, builder.spare_area().size());
+      g = gather(c, plan, probe);
+      g.written = 0;
+    } else {
+      g = gather(c, plan, builder);
+    }
+    m.needed_bytes = static_cast<uint32_t>(g.full_bytes);
+    needed += cper::kSectionDescriptorBytes + g.full_bytes;
+    if (!g.available) {
+      m.outcome = CaptureOutcome::read_failed;
+      continue;
+    }
+    if (stopped || g.written == 0) {
+      m.outcome = CaptureOutcome::no_space;
+      stopped = true;
+      continue;
+    }
+    descriptor.section_type = section_type(plan.source);
+    descriptor.flags = (i == 0 ? cper::kSectionFlagPrimary : 0) | (g.partial ? cper::kSectionFlagOverflow : 0);
+    (void)builder.add_section(descriptor, g.written);
+    m.captured_bytes = static_cast<uint32_t>(g.written);
+    m.outcome = g.partial ? CaptureOutcome::partial : CaptureOutcome::complete;
+    stopped = g.partial;
+  }
+
+  out.truncated = false;
+  for (uint8_t i = 0; i < entry.section_count; ++i) {
+    const CaptureOutcome o = manifest.entries[i].outcome;
+    out.truncated = out.truncated || o == CaptureOutcome::partial || o == CaptureOutcome::no_space;
+  }
+  manifest.truncated = out.truncated;
+  manifest.needed_bytes = needed;
+  manifest.captured_bytes = builder.record_length();
+  (void)cper::encode_capture_manifest(manifest, manifest_body);
+
+  cper::RecordHeader header;
+  header.severity = entry.severity;
+  header.validation_bits = cper::kRecordValidPlatformId | cper::kRecordValidTimestamp;
+  header.timestamp = cper::timestamp_from_sim_ns(event.time_ns);
+  header.platform_id = cper::guids::kCrashtwinPlatform;
+  header.creator_id = cper::guids::kCrashtwinCreator;
+  header.notification_type = entry.notification_type;
+  header.record_id = record_id_for(event);
+  header.flags = out.truncated ? cper::kRecordFlagTruncated : 0;
+  size_t record_bytes = 0;
+  Status s = builder.finish(header, record_bytes);
+  if (!ok(s)) return s;
+
+  if (!ok(hal.phys_write(slice.base + slice.used_bytes, scratch.first(record_bytes)))) return Status::io_error;
+  out.needed_bytes = needed;
+  out.captured_bytes = record_bytes;
+  out.record_offset = slice.used_bytes;
+  out.record_bytes = record_bytes;
+  out.sections_written = builder.section_count();
+  return out.truncated ? Status::truncated : Status::ok;
+}
+
+}  // namespace crashtwin

@@ -1,0 +1,318 @@
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "platform/capture/capture.h"
+#include "platform/cper/pcie_error.h"
+#include "platform/cper/record.h"
+#include "platform/cper/vendor_sections.h"
+#include "tests/support/memory_hal.h"
+#include "tests/unit/test_capture_board.h"
+
+using namespace crashtwin;
+using namespace crashtwin::test_board;
+using cper::CaptureOutcome;
+
+namespace {
+
+constexpr size_t kHistory = 20;
+
+struct Fixture {
+  MemoryHal hal{kDramBytes, kDramBase};
+  std::vector<SensorReading> readings = history(kHistory);
+  std::vector<std::byte> scratch = std::vector<std::byte>(capture_scratch_bytes(kRegionBytes));
+  Fixture() { populate(hal); }
+
+  SliceEntry slice(uint64_t size, uint64_t used = 0) const {
+    SliceEntry s;
+    s.base = kRegionBase + kHeaderAreaBytes;
+    s.size = size;
+    s.used_bytes = used;
+    return s;
+  }
+  BoardFacts facts() const {
+    BoardFacts f;
+    f.cpu_cores = kCores;
+    f.register_file_bytes = kRegisterFileBytes;
+    f.error_log_bytes = kErrorLogBytes;
+    f.queue_state_bytes = kQueueStateBytes;
+    f.sensor_history_entries = kHistory;
+    return f;
+  }
+  // Captures `type` into a big slice and returns section `index` of the record.
+  cper::SectionView captured_section(ErrorType type, uint16_t index) {
+    const SliceEntry s = slice(256 * 1024);
+    CaptureResult r;
+    REQUIRE(capture_error(hal, event_for(type), s, readings, scratch, r) == Status::ok);
+    cper::RecordView view;
+    parse_written(s, r, view);
+    cper::SectionView sv;
+    REQUIRE(view.section(index, sv) == Status::ok);
+    return sv;
+  }
+  // Parses the record capture wrote, straight from simulated memory.
+  void parse_written(const SliceEntry& s, const CaptureResult& r, cper::RecordView& view) {
+    auto bytes = hal.bytes(s.base + r.record_offset, r.record_bytes);
+    cper::Diagnostic d;
+    REQUIRE(view.parse(bytes, &d) == Status::ok);
+  }
+};
+
+const ErrorType kAllTypes[] = {ErrorType::page_fault,       ErrorType::invalid_opcode, ErrorType::machine_check,
+                               ErrorType::memory_uncorrectable, ErrorType::thermal_shutdown,
+                               ErrorType::disk_timeout,      ErrorType::disk_media_error, ErrorType::nic_fatal,
+                               ErrorType::watchdog_hang};
+
+}  // namespace
+
+TEST_CASE("catalog entries are in priority order and cover every error type", "[capture][catalog]") {
+  for (ErrorType t : kAllTypes) {
+    const CatalogEntry& e = catalog_entry(t);
+    INFO(to_string(t));
+    CHECK(e.type == t);
+    REQUIRE(e.section_count >= 2);
+    REQUIRE(e.section_count <= kMaxPlanSections);
+    for (uint8_t i = 1; i < e.section_count; ++i) CHECK(e.sections[i - 1].priority < e.sections[i].priority);
+  }
+  // The examples of DESIGN.md, in their order.
+  const CatalogEntry& mem = catalog_entry(ErrorType::memory_uncorrectable);
+  CHECK(mem.sections[0].source == cper::CaptureSource::memory_error);
+  CHECK(mem.sections[1].source == cper::CaptureSource::memory_rows);
+  CHECK(mem.sections[2].source == cper::CaptureSource::error_history);
+  const CatalogEntry& thermal = catalog_entry(ErrorType::thermal_shutdown);
+  CHECK(thermal.sections[0].source == cper::CaptureSource::sensor_history);
+  CHECK(thermal.sections[1].source == cper::CaptureSource::core_power);
+}
+
+TEST_CASE("needed_bytes follows the size formulas", "[capture][catalog]") {
+  BoardFacts f;
+  f.cpu_cores = 8;
+  f.sensor_history_entries = 10;
+  // thermal_shutdown: header + manifest(2 entries) + history(10) + core power(16 readings), 3 descriptors.
+  CHECK(needed_bytes(ErrorType::thermal_shutdown, f) == 128 + 3 * 72 + (64 + 2 * 16) + (16 + 24 * 10) + (16 + 24 * 16));
+  // memory_uncorrectable: memory error, 3 rows of 8 KiB, error log, history.
+  CHECK(needed_bytes(ErrorType::memory_uncorrectable, f) ==
+        128 + 5 * 72 + (64 + 4 * 16) + 80 + (24 + 3 * 8192) + (8 + f.error_log_bytes) + (16 + 24 * 10));
+  BoardFacts more_cores = f;
+  more_cores.cpu_cores = 16;
+  CHECK(needed_bytes(ErrorType::thermal_shutdown, more_cores) - needed_bytes(ErrorType::thermal_shutdown, f) ==
+        8 * 2 * 24);
+}
+
+TEST_CASE("capture with a big slice is complete for every error type", "[capture]") {
+  for (ErrorType type : kAllTypes) {
+    Fixture fx;
+    const ErrorEvent event = event_for(type);
+    const SliceEntry s = fx.slice(256 * 1024, 4096);
+    CaptureResult r;
+    INFO(to_string(type));
+    REQUIRE(capture_error(fx.hal, event, s, fx.readings, fx.scratch, r) == Status::ok);
+    CHECK_FALSE(r.truncated);
+    CHECK(r.captured_bytes == r.needed_bytes);
+    CHECK(r.needed_bytes == needed_bytes(type, fx.facts()));
+    CHECK(r.record_offset == 4096);
+    CHECK(r.record_bytes == r.captured_bytes);
+    CHECK(r.sections_written == 1 + catalog_entry(type).section_count);
+
+    cper::RecordView view;
+    fx.parse_written(s, r, view);
+    CHECK(view.header().severity == cper::Severity::fatal);
+    CHECK((view.header().flags & cper::kRecordFlagTruncated) == 0);
+    CHECK(view.header().creator_id == cper::guids::kCrashtwinCreator);
+    cper::SectionView manifest_section;
+    REQUIRE(view.section(0, manifest_section) == Status::ok);
+    CHECK(manifest_section.descriptor.section_type == cper::guids::kCaptureManifest);
+    cper::CaptureManifest m;
+    REQUIRE(cper::decode_capture_manifest(manifest_section.body, m) == Status::ok);
+    CHECK(m.component == event.component);
+    CHECK(m.error_type == type);
+    CHECK(m.needed_bytes == r.needed_bytes);
+    CHECK(m.captured_bytes == r.captured_bytes);
+    CHECK_FALSE(m.truncated);
+    for (uint16_t i = 0; i < m.entry_count; ++i) {
+      CHECK(m.entries[i].outcome == CaptureOutcome::complete);
+      CHECK(m.entries[i].captured_bytes == m.entries[i].needed_bytes);
+      cper::SectionView sv;
+      REQUIRE(view.section(static_cast<uint16_t>(i + 1), sv) == Status::ok);
+      CHECK(sv.body.size() == m.entries[i].captured_bytes);
+    }
+  }
+}
+
+TEST_CASE("captured sections carry the board's data", "[capture]") {
+  Fixture fx;
+  SECTION("invalid_opcode: registers, the code page holding RIP, the stack at RSP") {
+    // Sections: manifest, processor, registers, code page, stack.
+    cper::MemorySnapshot code;
+    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::invalid_opcode, 3).body, code) == Status::ok);
+    CHECK(code.purpose == cper::SnapshotPurpose::code_page);
+    CHECK(code.address == ((kRip + 1) & ~uint64_t{4095}));
+    CHECK(std::equal(code.data.begin(), code.data.end(), fx.hal.bytes(code.address, 4096).begin()));
+    cper::MemorySnapshot stack;
+    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::invalid_opcode, 4).body, stack) == Status::ok);
+    CHECK(stack.address == kStackTop - 0x200 * 2);
+    cper::DeviceBlock regs;
+    REQUIRE(cper::decode_device_block(fx.captured_section(ErrorType::invalid_opcode, 2).body, regs) == Status::ok);
+    CHECK(register_value(regs.payload, Register::rip) == kRip + 1);
+  }
+  SECTION("memory_uncorrectable: rows around the address and the DIMM's error log") {
+    cper::MemorySnapshot rows;
+    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::memory_uncorrectable, 2).body, rows) ==
+            Status::ok);
+    CHECK(rows.address <= kBadAddress);
+    CHECK(rows.address + rows.data.size() > kBadAddress);
+    CHECK(rows.data.size() == 3 * kDramRowBytes);
+    cper::DeviceBlock log;
+    REQUIRE(cper::decode_device_block(fx.captured_section(ErrorType::memory_uncorrectable, 3).body, log) ==
+            Status::ok);
+    CHECK(log.payload.size() == kErrorLogBytes);
+    CHECK(log.component == event_for(ErrorType::memory_uncorrectable).component);
+  }
+  SECTION("thermal_shutdown: live power and temperature of every core") {
+    cper::SensorHistoryView power;
+    REQUIRE(cper::decode_sensor_history(fx.captured_section(ErrorType::thermal_shutdown, 2).body, power) ==
+            Status::ok);
+    CHECK(power.purpose == cper::HistoryPurpose::core_power);
+    REQUIRE(power.count == 2 * kCores);
+    SensorReading reading;
+    REQUIRE(cper::sensor_history_entry(power, 2, reading) == Status::ok);
+    CHECK(reading.component == ComponentId{ComponentClass::cpu, 1});
+    CHECK(reading.metric == Metric::cpu_power);
+    CHECK(reading.value == 15001);
+  }
+  SECTION("disk_timeout: PCIe section of an NVMe endpoint with completion timeout") {
+    cper::PcieErrorSection pcie;
+    REQUIRE(cper::decode_pcie_error(fx.captured_section(ErrorType::disk_timeout, 1).body, pcie) == Status::ok);
+    CHECK(pcie.class_code[2] == 0x01);  // mass storage
+    CHECK(pcie.aer_info[5] == 0x40);    // uncorrectable status bit 14
+  }
+}
+
+TEST_CASE("small slices truncate in priority order and never overflow", "[capture][property]") {
+  for (ErrorType type : kAllTypes) {
+    Fixture probe;
+    CaptureResult full;
+    REQUIRE(capture_error(probe.hal, event_for(type), probe.slice(256 * 1024), probe.readings, probe.scratch, full) ==
+            Status::ok);
+    const uint64_t needed = full.needed_bytes;
+    // Free space from "not even the manifest" to just under a full capture.
+    Fixture& fx = probe;  // capture leaves the slice entry alone: reuse the board
+    for (uint64_t free_bytes = 200; free_bytes < needed; free_bytes += 1 + free_bytes / 7) {
+      const SliceEntry s = fx.slice(64 * 1024 * 4, 64 * 1024 * 4 - free_bytes);
+      CaptureResult r;
+      INFO(to_string(type) << " free " << free_bytes << " needed " << needed);
+      const uint64_t writes_before = fx.hal.write_calls();
+      const Status status = capture_error(fx.hal, event_for(type), s, fx.readings, fx.scratch, r);
+      if (status == Status::no_memory) {
+        CHECK(free_bytes < 128 + 72 + cper::manifest_bytes(catalog_entry(type).section_count));
+        CHECK(fx.hal.write_calls() == writes_before);
+        continue;
+      }
+      REQUIRE(status == Status::truncated);
+      CHECK(r.truncated);
+      CHECK(r.captured_bytes <= free_bytes);
+      CHECK(r.captured_bytes < r.needed_bytes);
+      CHECK(r.needed_bytes == needed);  // needed does not depend on the slice
+
+      cper::RecordView view;
+      fx.parse_written(s, r, view);
+      CHECK((view.header().flags & cper::kRecordFlagTruncated) != 0);
+      cper::SectionView ms;
+      REQUIRE(view.section(0, ms) == Status::ok);
+      cper::CaptureManifest m;
+      REQUIRE(cper::decode_capture_manifest(ms.body, m) == Status::ok);
+      CHECK(m.truncated);
+      CHECK(m.needed_bytes == needed);
+      // Outcomes: complete..., at most one partial, then no_space only.
+      bool cut = false;
+      uint16_t written = 0;
+      for (uint16_t i = 0; i < m.entry_count; ++i) {
+        const CaptureOutcome o = m.entries[i].outcome;
+        if (cut) {
+          CHECK(o == CaptureOutcome::no_space);
+          CHECK(m.entries[i].captured_bytes == 0);
+        } else if (o != CaptureOutcome::complete) {
+          CHECK((o == CaptureOutcome::partial || o == CaptureOutcome::no_space));
+          cut = true;
+        }
+        if (o == CaptureOutcome::complete || o == CaptureOutcome::partial) {
+          ++written;
+          cper::SectionView sv;
+          REQUIRE(view.section(written, sv) == Status::ok);
+          CHECK(sv.body.size() == m.entries[i].captured_bytes);
+          CHECK(((sv.descriptor.flags & cper::kSectionFlagOverflow) != 0) == (o == CaptureOutcome::partial));
+        }
+        CHECK(m.entries[i].needed_bytes == full.manifest.entries[i].needed_bytes);
+      }
+      CHECK(cut);
+      CHECK(view.section_count() == written + 1);
+    }
+  }
+}
+
+TEST_CASE("a partial memory snapshot keeps the bytes around the faulting address", "[capture]") {
+  Fixture fx;
+  const ErrorEvent e = event_for(ErrorType::memory_uncorrectable);
+  // Room for the manifest, memory error section and ~5 KiB of rows.
+  const uint64_t free_bytes = 128 + 3 * 72 + 128 + 80 + 24 + 5000;
+  const SliceEntry s = fx.slice(1 << 20, (1 << 20) - free_bytes);
+  CaptureResult r;
+  REQUIRE(capture_error(fx.hal, e, s, fx.readings, fx.scratch, r) == Status::truncated);
+  cper::RecordView view;
+  fx.parse_written(s, r, view);
+  cper::SectionView sv;
+  REQUIRE(view.section(2, sv) == Status::ok);
+  cper::MemorySnapshot rows;
+  REQUIRE(cper::decode_memory_snapshot(sv.body, rows) == Status::ok);
+  CHECK(rows.data.size() < rows.requested_bytes);
+  CHECK(rows.address <= kBadAddress);
+  CHECK(rows.address + rows.data.size() > kBadAddress);
+  CHECK(std::equal(rows.data.begin(), rows.data.end(), fx.hal.bytes(rows.address, rows.data.size()).begin()));
+}
+
+TEST_CASE("unreadable data is reported, not invented", "[capture]") {
+  Fixture fx;
+  const SliceEntry s = fx.slice(256 * 1024);
+  SECTION("stack page unreadable") {
+    fx.hal.fail_reads_in(kStackTop - 0x200 * 2, 1);
+    CaptureResult r;
+    REQUIRE(capture_error(fx.hal, event_for(ErrorType::page_fault), s, fx.readings, fx.scratch, r) == Status::ok);
+    CHECK(r.captured_bytes < r.needed_bytes);
+    CHECK_FALSE(r.truncated);
+    CHECK(r.manifest.entries[2].source == cper::CaptureSource::stack_snapshot);
+    CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
+    CHECK(r.manifest.entries[3].outcome == CaptureOutcome::complete);  // a read failure does not stop capture
+  }
+  SECTION("no register file: the processor section is still written, without IP") {
+    MemoryHal bare(kDramBytes, kDramBase);
+    bare.set_component_count(ComponentClass::cpu, 2);
+    CaptureResult r;
+    REQUIRE(capture_error(bare, event_for(ErrorType::watchdog_hang), s, fx.readings, fx.scratch, r) == Status::ok);
+    CHECK(r.manifest.entries[0].outcome == CaptureOutcome::complete);
+    CHECK(r.manifest.entries[1].outcome == CaptureOutcome::read_failed);
+    CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
+  }
+}
+
+TEST_CASE("capture rejects bad arguments and reports write failures", "[capture]") {
+  Fixture fx;
+  CaptureResult r;
+  ErrorEvent wrong_class = event_for(ErrorType::disk_timeout);
+  wrong_class.component.cls = ComponentClass::cpu;
+  CHECK(capture_error(fx.hal, wrong_class, fx.slice(65536), fx.readings, fx.scratch, r) == Status::invalid_argument);
+  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), fx.slice(4096, 8192), fx.readings, fx.scratch, r) ==
+        Status::invalid_argument);
+  fx.hal.fail_after_writes(0);
+  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), fx.slice(65536), fx.readings, fx.scratch, r) ==
+        Status::io_error);
+}
+
+TEST_CASE("a small scratch buffer lowers the budget instead of overflowing", "[capture]") {
+  Fixture fx;
+  std::vector<std::byte> small(2000);
+  CaptureResult r;
+  const Status s = capture_error(fx.hal, event_for(ErrorType::disk_media_error), fx.slice(256 * 1024), fx.readings,
+                                 small, r);
+  CHECK(s == Status::truncated);
+  CHECK(r.record_bytes <= small.size());
+}

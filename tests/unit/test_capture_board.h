@@ -1,0 +1,84 @@
+// A small simulated board for capture and dump-reader tests: DRAM with a
+// crash region, 4 cores whose register files point at a stack and code page,
+// one DIMM with an error log, a disk and a NIC with queue state, metric
+// values, and a precursor sensor history.
+#pragma once
+
+#include <cstring>
+#include <vector>
+
+#include "platform/capture/register_file.h"
+#include "platform/cper/vendor_sections.h"
+#include "tests/support/memory_hal.h"
+
+namespace crashtwin::test_board {
+
+inline constexpr uint64_t kDramBase = 0x0;
+inline constexpr uint64_t kDramBytes = 4 << 20;
+inline constexpr uint64_t kRegionBase = 0x200000;
+inline constexpr uint64_t kRegionBytes = 1 << 20;
+inline constexpr uint64_t kStackTop = 0x10000;
+inline constexpr uint64_t kRip = 0x20123;
+inline constexpr uint64_t kBadAddress = 0x40000 + 0x1238;
+inline constexpr uint32_t kCores = 4;
+inline constexpr size_t kErrorLogBytes = 600;
+inline constexpr size_t kQueueStateBytes = 900;
+
+inline std::vector<std::byte> register_file_for(uint16_t core) {
+  std::vector<std::byte> regs(kRegisterFileBytes);
+  auto set = [&](Register r, uint64_t v) {
+    for (size_t i = 0; i < 8; ++i) regs[static_cast<size_t>(r) * 8 + i] = static_cast<std::byte>(v >> (8 * i));
+  };
+  for (uint8_t r = 0; r < 16; ++r) set(static_cast<Register>(r), 0x1000u * r + core);
+  set(Register::rsp, kStackTop - 0x200 * (core + 1));
+  set(Register::rip, kRip + core);
+  set(Register::cr2, kBadAddress);
+  return regs;
+}
+
+inline void populate(MemoryHal& hal) {
+  hal.set_time_ns(7'000'000'000ull);
+  hal.set_component_count(ComponentClass::cpu, kCores);
+  hal.set_component_count(ComponentClass::memory, 2);
+  hal.set_component_count(ComponentClass::disk, 1);
+  hal.set_component_count(ComponentClass::network, 1);
+  auto mem = hal.memory();
+  for (size_t i = 0; i < kRegionBase; ++i) mem[i] = static_cast<std::byte>(i * 7 + (i >> 9));
+  for (uint16_t core = 0; core < kCores; ++core) {
+    const ComponentId id{ComponentClass::cpu, core};
+    hal.set_state(id, StateKind::register_file, register_file_for(core));
+    hal.set_metric(id, Metric::cpu_power, 15000 + core);
+    hal.set_metric(id, Metric::cpu_temperature, 60000 + 1000 * core);
+  }
+  for (uint16_t dimm = 0; dimm < 2; ++dimm) {
+    hal.set_state(ComponentId{ComponentClass::memory, dimm}, StateKind::error_log,
+                  std::vector<std::byte>(kErrorLogBytes, std::byte{0xE0}));
+  }
+  hal.set_state(ComponentId{ComponentClass::disk, 0}, StateKind::queue_state,
+                std::vector<std::byte>(kQueueStateBytes, std::byte{0xD0}));
+  hal.set_state(ComponentId{ComponentClass::network, 0}, StateKind::queue_state,
+                std::vector<std::byte>(kQueueStateBytes, std::byte{0xC0}));
+}
+
+inline std::vector<SensorReading> history(size_t n) {
+  std::vector<SensorReading> readings;
+  for (size_t i = 0; i < n; ++i) {
+    readings.push_back(SensorReading{1'000'000ull * i, ComponentId{ComponentClass::cpu, static_cast<uint16_t>(i % kCores)},
+                                     Metric::cpu_temperature, 50000 + 100 * i});
+  }
+  return readings;
+}
+
+// The component each error type is injected on in these tests.
+inline ErrorEvent event_for(ErrorType type, uint64_t time_ns = 6'500'000'000ull) {
+  ErrorEvent e;
+  e.type = type;
+  e.time_ns = time_ns;
+  e.component = ComponentId{component_class_of(type), 1};
+  if (e.component.cls == ComponentClass::disk || e.component.cls == ComponentClass::network) e.component.instance = 0;
+  e.address = kBadAddress;
+  e.detail = 0xBAD;
+  return e;
+}
+
+}  // namespace crashtwin::test_board
