@@ -1,0 +1,372 @@
+#include "models/cpu/cpu_cluster.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "models/core/device_layout.h"
+#include "models/core/tlm_types.h"
+
+namespace crashtwin {
+namespace {
+
+constexpr uint64_t kNoDeadline = std::numeric_limits<uint64_t>::max();
+constexpr uint64_t kRegCores = 0x00;
+constexpr uint64_t kRegTripPoint = 0x08;
+
+uint64_t seconds_to_ns_ceil(double s) {
+  if (!(s < 1e9)) return kNoDeadline;  // beyond ~30 years: never, for a simulation
+  return static_cast<uint64_t>(std::ceil(s * 1e9));
+}
+
+}  // namespace
+
+struct CpuCluster::Params {
+  explicit Params(const ParamScope& p)
+      : cores(p, "cores", ParamKind::count, 4, "cores in the cluster", 1, 256),
+        idle_power_w(p, "idle_power_w", ParamKind::real, 3.0, "per-core power when idle, W", 0.0, 1000.0),
+        max_power_w(p, "max_power_w", ParamKind::real, 12.0, "per-core power when 100 % busy, W", 0.0, 1000.0),
+        thermal_resistance(p, "thermal_resistance", ParamKind::real, 4.0,
+                           "thermal resistance from a core to the air, degrees C per W", 1e-3, 1e3),
+        thermal_time_constant(p, "thermal_time_constant", ParamKind::duration, 10'000'000'000ull,
+                              "first-order thermal time constant of a core", 1'000'000, ~0ull),
+        thermal_trip(p, "thermal_trip", ParamKind::temperature, 100.0,
+                     "a core reaching this temperature shuts down (thermal_shutdown)", -50.0, 200.0),
+        frequency(p, "frequency", ParamKind::frequency, 2.5e9, "core clock, the TSC rate", 1e6, 1e11),
+        watchdog_timeout(p, "watchdog_timeout", ParamKind::duration, 10'000'000'000ull,
+                         "time from a hang to the watchdog's watchdog_hang report", 1, ~0ull),
+        page_fault_storm_rate(p, "page_fault_storm_rate", ParamKind::rate, 50000.0,
+                              "exceptions per second while a page-fault storm is unacknowledged", 0.0, 1e9),
+        corrected_error_rate(p, "corrected_error_rate", ParamKind::rate, 0.0,
+                             "corrected machine checks per second on a healthy core", 0.0, 1e9),
+        noise(p, "noise", ParamKind::boolean, true, "Poisson noise on counters (false: exact integrals)"),
+        register_latency(p, "register_latency", ParamKind::duration, 100, "simulated cost of one MMIO access"),
+        traffic_quantum(p, "traffic_quantum", ParamKind::duration, 10'000'000,
+                        "each core sends its memory traffic as one burst per quantum", 1000, ~0ull),
+        traffic_burst(p, "traffic_burst", ParamKind::size, 64 * 1024,
+                      "real bytes a burst carries at most (the rest is represented)", 64, 64ull << 20),
+        traffic_span(p, "traffic_span", ParamKind::size, 64ull << 20,
+                     "DRAM working set the bursts walk, split between the cores", 4096, ~0ull),
+        traffic_write_fraction(p, "traffic_write_fraction", ParamKind::ratio, 0.3,
+                               "share of bursts that are writes", 0.0, 1.0),
+        utilization(p.sub("workload"), "utilization", ParamKind::ratio, 0.2,
+                    "share of time each core is busy at power-on", 0.0, 1.0),
+        memory_traffic(p.sub("workload"), "memory_traffic", ParamKind::bandwidth, 0.0,
+                       "memory traffic of each core at power-on", 0.0, 1e12),
+        exception_rate(p.sub("workload"), "exception_rate", ParamKind::rate, 100.0,
+                       "exceptions per second of each core at power-on", 0.0, 1e9),
+        interrupt_rate(p.sub("workload"), "interrupt_rate", ParamKind::rate, 1000.0,
+                       "interrupts per second of each core at power-on", 0.0, 1e9) {}
+
+  param<uint64_t> cores;
+  param<double> idle_power_w;
+  param<double> max_power_w;
+  param<double> thermal_resistance;
+  param<uint64_t> thermal_time_constant;
+  param<double> thermal_trip;
+  param<double> frequency;
+  param<uint64_t> watchdog_timeout;
+  param<double> page_fault_storm_rate;
+  param<double> corrected_error_rate;
+  param<bool> noise;
+  param<uint64_t> register_latency;
+  param<uint64_t> traffic_quantum;
+  param<uint64_t> traffic_burst;
+  param<uint64_t> traffic_span;
+  param<double> traffic_write_fraction;
+  param<double> utilization;
+  param<double> memory_traffic;
+  param<double> exception_rate;
+  param<double> interrupt_rate;
+};
+
+CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context)
+    : Model(name),
+      in("in"),
+      out("out"),
+      irq("irq"),
+      params_(std::make_unique<Params>(context.params)),
+      first_id_{ComponentClass::cpu, static_cast<uint16_t>(context.first_instance)},
+      trip_c_(params_->thermal_trip),
+      memory_base_(context.memory_base),
+      memory_size_(context.memory_size),
+      regs_(std::string(basename()) + ".regs"),
+      traffic_rng_(context.board_seed, std::string(this->name()) + ".traffic") {
+  const Params& p = *params_;
+  if (p.max_power_w < p.idle_power_w) context.params.fail("max_power_w", "must not be below idle_power_w");
+
+  CpuCoreParams core_params;
+  core_params.idle_power_w = p.idle_power_w;
+  core_params.max_power_w = p.max_power_w;
+  core_params.thermal = {p.thermal_resistance, static_cast<double>(p.thermal_time_constant.value()) * 1e-9};
+  core_params.frequency_hz = p.frequency;
+  core_params.corrected_error_rate = p.corrected_error_rate;
+  core_params.page_fault_storm_rate = p.page_fault_storm_rate;
+  core_params.noise = p.noise;
+  WorkloadPhase initial;
+  initial.utilization = p.utilization;
+  initial.memory_traffic_bps = p.memory_traffic;
+  initial.exception_rate = p.exception_rate;
+  initial.interrupt_rate = p.interrupt_rate;
+
+  regs_.add("cores", kRegCores, 8, p.cores, Access::ro);
+  regs_.add("trip_point", kRegTripPoint, 8, static_cast<uint64_t>(std::llround(trip_c_ * 1000.0)), Access::ro);
+
+  const auto count = static_cast<uint32_t>(p.cores.value());
+  for (uint32_t i = 0; i < count; ++i) {
+    const std::string core_name = std::string(this->name()) + ".core" + std::to_string(i);
+    cores_.push_back(std::make_unique<CpuCore>(static_cast<uint16_t>(i), core_params,
+                                               RngStream(context.board_seed, core_name), kDefaultInletC));
+    cores_.back()->set_phase(initial);
+    const ComponentId id{ComponentClass::cpu, static_cast<uint16_t>(first_id_.instance + i)};
+    units_.push_back(std::make_unique<ComponentUnit>(
+        regs_, id, i, StateKind::register_file,
+        [this, i](Metric m) {
+          cores_[i]->advance_to(access_time_ns_);
+          return cores_[i]->metric(m);
+        },
+        [this, i](std::span<std::byte> window) {
+          cores_[i]->advance_to(access_time_ns_);
+          return encode_register_file(cores_[i]->snapshot_registers(), window);
+        },
+        [this, i](bool pending) {
+          // Acknowledging a page fault ends the storm the handler was in.
+          if (!pending) {
+            cores_[i]->advance_to(access_time_ns_);
+            cores_[i]->end_page_fault_storm();
+          }
+          irq_event_.notify(sc_core::SC_ZERO_TIME);
+        }));
+  }
+  watchdog_due_ns_.assign(count, kNoDeadline);
+  traffic_cursor_.assign(count, 0);
+  burst_data_.assign(p.traffic_burst, 0);
+  burst_.set_extension(&burst_extension_);
+
+  in.register_b_transport(this, &CpuCluster::b_transport);
+
+  SC_HAS_PROCESS(CpuCluster);
+  SC_METHOD(on_deadline);
+  sensitive << deadline_event_;
+  dont_initialize();
+  SC_METHOD(update_irq);
+  sensitive << irq_event_;
+  SC_THREAD(traffic_thread);
+}
+
+CpuCluster::~CpuCluster() {
+  // The payload does not own the extension (a member): detach it before the
+  // payload's destructor would delete it.
+  burst_.clear_extension(&burst_extension_);
+}
+
+uint64_t CpuCluster::mmio_size() const { return device_layout::device_size(core_count()); }
+
+uint64_t CpuCluster::now_ns() const { return to_ns(sc_core::sc_time_stamp()); }
+
+void CpuCluster::advance_all(uint64_t now) {
+  for (auto& core : cores_) core->advance_to(now);
+}
+
+const CpuCore& CpuCluster::core(uint32_t index) {
+  cores_.at(index)->advance_to(now_ns());
+  return *cores_[index];
+}
+
+Status CpuCluster::set_phase(std::optional<uint32_t> core, const WorkloadPhase& phase) {
+  if (phase_error(phase) != nullptr) return Status::invalid_argument;
+  if (core && *core >= core_count()) return Status::out_of_range;
+  advance_all(now_ns());
+  for (uint32_t i = 0; i < core_count(); ++i)
+    if (!core || *core == i) cores_[i]->set_phase(phase);
+  reschedule();
+  traffic_changed_.notify(sc_core::SC_ZERO_TIME);
+  return Status::ok;
+}
+
+Status CpuCluster::set_precursor(std::optional<uint32_t> core, const CorePrecursor& precursor) {
+  if (precursor_error(precursor) != nullptr) return Status::invalid_argument;
+  if (core && *core >= core_count()) return Status::out_of_range;
+  advance_all(now_ns());
+  for (uint32_t i = 0; i < core_count(); ++i)
+    if (!core || *core == i) cores_[i]->set_precursor(precursor);
+  reschedule();
+  return Status::ok;
+}
+
+void CpuCluster::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  // Registers answer as of the initiator's local time, which may run ahead
+  // of the kernel's by up to a quantum.
+  access_time_ns_ = to_ns(sc_core::sc_time_stamp() + delay);
+  regs_.transport(tx);
+  delay += ns(params_->register_latency);
+  access_time_ns_ = now_ns();
+}
+
+void CpuCluster::raise(uint32_t core, ErrorType type, const CpuCore::Fault& fault) {
+  ErrorEvent event;
+  event.component = {ComponentClass::cpu, static_cast<uint16_t>(first_id_.instance + core)};
+  event.type = type;
+  event.time_ns = cores_[core]->now_ns();
+  event.address = fault.address;
+  event.detail = fault.detail;
+  units_[core]->raise(event);
+  irq_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+bool CpuCluster::inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail) {
+  if (unit >= core_count() || component_class_of(type) != ComponentClass::cpu) return false;
+  const uint64_t now = now_ns();
+  access_time_ns_ = now;
+  advance_all(now);
+  CpuCore& core = *cores_[unit];
+  switch (type) {
+    case ErrorType::page_fault: raise(unit, type, core.page_fault_storm(address, detail)); break;
+    case ErrorType::invalid_opcode: raise(unit, type, core.invalid_opcode(address, detail)); break;
+    case ErrorType::machine_check: raise(unit, type, core.machine_check(address, detail)); break;
+    case ErrorType::watchdog_hang:
+      if (core.run_state() != CoreRunState::running) return false;
+      core.hang();
+      watchdog_due_ns_[unit] = now + params_->watchdog_timeout;
+      break;
+    case ErrorType::thermal_shutdown:
+      if (core.run_state() == CoreRunState::halted) return false;
+      raise(unit, type, core.thermal_trip());
+      break;
+    default: return false;
+  }
+  reschedule();
+  traffic_changed_.notify(sc_core::SC_ZERO_TIME);
+  return true;
+}
+
+// The next thing that happens without anyone touching the cluster: a core
+// reaching its trip point or a watchdog expiring.
+void CpuCluster::reschedule() {
+  const uint64_t now = now_ns();
+  uint64_t next = kNoDeadline;
+  for (uint32_t i = 0; i < core_count(); ++i) {
+    next = std::min(next, watchdog_due_ns_[i]);
+    const CpuCore& c = *cores_[i];
+    if (c.run_state() == CoreRunState::halted) continue;
+    const uint64_t trip_in = seconds_to_ns_ceil(c.seconds_to(trip_c_));
+    if (trip_in != kNoDeadline) next = std::min(next, c.now_ns() + trip_in);
+  }
+  deadline_event_.cancel();
+  if (next != kNoDeadline) deadline_event_.notify(ns(next > now ? next - now : 0));
+}
+
+void CpuCluster::on_deadline() {
+  const uint64_t now = now_ns();
+  access_time_ns_ = now;
+  advance_all(now);
+  bool stopped = false;
+  for (uint32_t i = 0; i < core_count(); ++i) {
+    CpuCore& c = *cores_[i];
+    if (watchdog_due_ns_[i] <= now) {
+      watchdog_due_ns_[i] = kNoDeadline;
+      raise(i, ErrorType::watchdog_hang, c.watchdog_report(params_->watchdog_timeout));
+    }
+    // Rounding the deadline up to a whole nanosecond puts the core at or a
+    // hair past the trip point; the tolerance absorbs the bisection's last bit.
+    if (c.run_state() != CoreRunState::halted && c.temperature_c() >= trip_c_ - 1e-6) {
+      raise(i, ErrorType::thermal_shutdown, c.thermal_trip());
+      stopped = true;
+    }
+  }
+  if (stopped) traffic_changed_.notify(sc_core::SC_ZERO_TIME);
+  reschedule();
+}
+
+void CpuCluster::update_irq() {
+  bool pending = false;
+  for (const auto& unit : units_) pending = pending || unit->pending();
+  irq.write(pending);
+}
+
+void CpuCluster::traffic_thread() {
+  const uint64_t quantum = params_->traffic_quantum;
+  for (;;) {
+    advance_all(now_ns());
+    quantum_keeper_.reset();
+    bool active = false;
+    for (uint32_t i = 0; i < core_count(); ++i) {
+      const uint64_t bytes = cores_[i]->take_traffic_bytes();
+      if (bytes > 0) send_burst(i, bytes);
+      active = active || cores_[i]->memory_traffic_bps() > 0.0;
+    }
+    // Annotated DRAM time is consumed before the next quantum: a saturated
+    // memory delays the bursts, as it would the cores.
+    quantum_keeper_.sync();
+    if (!active) {
+      wait(traffic_changed_);
+      continue;
+    }
+    const uint64_t now = now_ns();
+    const uint64_t next = (now / quantum + 1) * quantum;
+    wait(ns(next - now), traffic_changed_);
+  }
+}
+
+void CpuCluster::send_burst(uint32_t core, uint64_t bytes) {
+  if (memory_size_ == 0) return;  // no memory on this board: traffic has nowhere to go
+  const uint64_t span = std::min<uint64_t>(params_->traffic_span, memory_size_);
+  const uint64_t part = std::max<uint64_t>(span / core_count() / 64 * 64, 64);
+  const uint64_t carried = std::min<uint64_t>({bytes, burst_data_.size(), part});
+  uint64_t& cursor = traffic_cursor_[core];
+  if (cursor + carried > part) cursor = 0;
+  const uint64_t address = memory_base_ + uint64_t{core} * part + cursor;
+  cursor += carried;
+
+  const bool write = traffic_rng_.bernoulli(params_->traffic_write_fraction);
+  burst_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  burst_.set_address(address);
+  burst_.set_data_ptr(burst_data_.data());
+  burst_.set_data_length(static_cast<unsigned>(carried));
+  burst_.set_streaming_width(static_cast<unsigned>(carried));
+  burst_.set_byte_enable_ptr(nullptr);
+  burst_.set_dmi_allowed(false);
+  burst_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  burst_extension_.represented_bytes = bytes;
+
+  sc_core::sc_time delay = quantum_keeper_.get_local_time();
+  out->b_transport(burst_, delay);
+  quantum_keeper_.set(delay);
+  ++bursts_sent_;
+  burst_bytes_represented_ += bytes;
+  if (burst_.is_response_error() && !traffic_error_reported_) {
+    traffic_error_reported_ = true;
+    SC_REPORT_WARNING(name(), fmt::format("memory burst of core {} to {:#x} failed: {}", core, address,
+                                          burst_.get_response_string())
+                                  .c_str());
+  }
+}
+
+void CpuCluster::warm_reset() {
+  const uint64_t now = now_ns();
+  advance_all(now);
+  regs_.reset();
+  for (auto& core : cores_) core->warm_reset();
+  std::fill(watchdog_due_ns_.begin(), watchdog_due_ns_.end(), kNoDeadline);
+  reschedule();
+  irq_event_.notify(sc_core::SC_ZERO_TIME);
+  traffic_changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+std::string CpuCluster::thermal_channel_name(uint32_t channel) const { return "core" + std::to_string(channel); }
+
+double CpuCluster::channel_temperature_c(uint32_t channel) { return core(channel).temperature_c(); }
+
+double CpuCluster::channel_power_w(uint32_t channel) { return core(channel).power_w(); }
+
+void CpuCluster::set_inlet_temperature(double celsius) {
+  advance_all(now_ns());
+  for (auto& core : cores_) core->set_inlet(celsius);
+  reschedule();
+}
+
+CRASHTWIN_REGISTER_MODEL("cpu_cluster", ComponentClass::cpu, "cores running a phased workload", CpuCluster);
+
+}  // namespace crashtwin

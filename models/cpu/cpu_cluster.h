@@ -1,0 +1,129 @@
+// cpu_cluster: N cores running a phased workload (models/cpu/cpu_core.h).
+//
+// Parameters (board.<name>.*):
+//   cores                      count        cores in the cluster (4)
+//   idle_power_w, max_power_w  real         per-core power at 0 % and 100 % busy (3, 12 W)
+//   thermal_resistance         real         °C/W from a core to the air (4)
+//   thermal_time_constant      duration     first-order thermal time constant (10 s)
+//   thermal_trip               temperature  a core reaching it shuts down (100 C)
+//   frequency                  frequency    TSC rate (2.5 GHz)
+//   watchdog_timeout           duration     hang to watchdog_hang report (10 s)
+//   page_fault_storm_rate      rate         exceptions/s during a page-fault storm
+//   corrected_error_rate       rate         healthy corrected machine checks/s
+//   noise                      boolean      Poisson noise on counters (true)
+//   register_latency           duration     cost of one MMIO access (100 ns)
+//   traffic_quantum            duration     one memory burst per core per quantum (10 ms)
+//   traffic_burst              size         real bytes a burst carries at most (64 KiB)
+//   traffic_span               size         DRAM working set the bursts walk (64 MiB)
+//   traffic_write_fraction     ratio        share of bursts that are writes (30 %)
+//   workload.{utilization, memory_traffic, exception_rate, interrupt_rate}
+//                                           the phase at power-on
+// Registers: 0x00 CORES (ro), 0x08 TRIP_POINT (ro, m°C); unit i = core i with
+//   the device_layout.h window (cpu metrics, error status, register file).
+// Sockets: in (MMIO), out (memory bursts to DRAM, TrafficBurst extension),
+//   irq (high while a core has an unacknowledged error).
+// Failure hooks (inject_failure): page_fault (storm until acknowledged),
+//   invalid_opcode, machine_check, watchdog_hang (reported after the
+//   watchdog timeout), thermal_shutdown (also raised by the model itself
+//   when a core reaches thermal_trip).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "models/config/params.h"
+#include "models/config/registry.h"
+#include "models/core/component_unit.h"
+#include "models/core/model.h"
+#include "models/core/register.h"
+#include "models/cpu/cpu_core.h"
+#include "models/sensors/thermal_source.h"
+#include "models/workload/traffic_burst.h"
+#include "platform/core/status.h"
+
+namespace crashtwin {
+
+class CpuCluster : public Model, public ThermalSource {
+ public:
+  tlm_utils::simple_target_socket<CpuCluster> in;
+  tlm_utils::simple_initiator_socket<CpuCluster> out;
+  IrqOut irq;
+
+  CpuCluster(sc_core::sc_module_name name, const ModelContext& context);
+  ~CpuCluster() override;
+
+  // Injector side. `core` empty = every core. invalid_argument (and nothing
+  // changes) for a bad phase/precursor, out_of_range for a core that does
+  // not exist.
+  Status set_phase(std::optional<uint32_t> core, const WorkloadPhase& phase);
+  Status set_precursor(std::optional<uint32_t> core, const CorePrecursor& precursor);
+
+  uint32_t core_count() const { return static_cast<uint32_t>(cores_.size()); }
+  // A core advanced to the present (for tests and the runner's time series).
+  const CpuCore& core(uint32_t index);
+  double thermal_trip_c() const { return trip_c_; }
+  uint64_t bursts_sent() const { return bursts_sent_; }
+  uint64_t burst_bytes_represented() const { return burst_bytes_represented_; }
+
+  // Model
+  TargetSocket* mmio_target() override { return &in; }
+  uint64_t mmio_size() const override;
+  std::vector<InitiatorSocket*> bus_masters() override { return {&out}; }
+  uint32_t component_units() const override { return core_count(); }
+  IrqOut* error_irq() override { return &irq; }
+  bool inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail) override;
+  void warm_reset() override;
+
+  // ThermalSource
+  uint32_t thermal_channels() const override { return core_count(); }
+  std::string thermal_channel_name(uint32_t channel) const override;
+  double channel_temperature_c(uint32_t channel) override;
+  double channel_power_w(uint32_t channel) override;
+  void set_inlet_temperature(double celsius) override;
+
+ private:
+  struct Params;
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  void advance_all(uint64_t now_ns);
+  uint64_t now_ns() const;
+  void raise(uint32_t core, ErrorType type, const CpuCore::Fault& fault);
+  void reschedule();
+  void on_deadline();
+  void update_irq();
+  void traffic_thread();
+  void send_burst(uint32_t core, uint64_t bytes);
+
+  std::unique_ptr<Params> params_;
+  ComponentId first_id_;
+  double trip_c_;
+  uint64_t memory_base_;
+  uint64_t memory_size_;
+  RegisterBank regs_;
+  std::vector<std::unique_ptr<CpuCore>> cores_;
+  std::vector<std::unique_ptr<ComponentUnit>> units_;
+  std::vector<uint64_t> watchdog_due_ns_;  // kNoDeadline when not armed
+  std::vector<uint64_t> traffic_cursor_;   // offset of the next burst in the core's part of the span
+  uint64_t access_time_ns_ = 0;            // time of the MMIO access being served
+  sc_core::sc_event deadline_event_;
+  sc_core::sc_event irq_event_;
+  sc_core::sc_event traffic_changed_;
+  tlm_utils::tlm_quantumkeeper quantum_keeper_;
+  tlm::tlm_generic_payload burst_;
+  TrafficBurst burst_extension_;
+  std::vector<unsigned char> burst_data_;
+  RngStream traffic_rng_;
+  uint64_t bursts_sent_ = 0;
+  uint64_t burst_bytes_represented_ = 0;
+  bool traffic_error_reported_ = false;
+};
+
+}  // namespace crashtwin

@@ -1,0 +1,115 @@
+// One core of a cpu_cluster, as plain state advanced in time by the cluster
+// (no SystemC process of its own): workload phase and precursor offsets in,
+// performance counters, power, temperature and the architectural register
+// file out. Counters integrate rates between events and draw Poisson noise
+// from the core's own stream; temperature follows the closed-form thermal
+// model. Failures change what the core does (a hung core stops retiring, a
+// tripped core is powered off); the cluster latches the error status.
+#pragma once
+
+#include <cstdint>
+
+#include "models/core/rng.h"
+#include "models/cpu/register_file.h"
+#include "models/sensors/thermal_model.h"
+#include "models/workload/rate_counter.h"
+#include "models/workload/workload_phase.h"
+#include "platform/core/types.h"
+
+namespace crashtwin {
+
+struct CpuCoreParams {
+  double idle_power_w = 3.0;
+  double max_power_w = 12.0;
+  ThermalParams thermal{};
+  double frequency_hz = 2.5e9;             // TSC rate
+  double corrected_error_rate = 0.0;       // corrected machine checks per second, healthy
+  double page_fault_storm_rate = 50000.0;  // exceptions per second while a storm is unacknowledged
+  bool noise = true;                       // Poisson noise on counters (off: exact integrals)
+  uint64_t code_base = 0xFFFFFFFF81000000ull;  // kernel text the instruction pointer walks
+  uint64_t code_size = 16ull << 20;
+  uint64_t stack_base = 0xFFFFC90000000000ull;  // per-core kernel stacks (16 KiB each)
+  uint64_t page_table_base = 0x1000000;         // cr3 of core i: base + i * 4 KiB
+};
+
+enum class CoreRunState : uint8_t {
+  running,
+  hung,    // stopped retiring (interrupts masked, spinning): counters freeze, power at max
+  halted,  // powered off after a thermal trip: cools toward the ambient
+};
+
+class CpuCore {
+ public:
+  CpuCore(uint16_t index, const CpuCoreParams& params, RngStream rng, double inlet_c);
+
+  // Integrates counters and temperature up to `now_ns` (earlier times are
+  // ignored: the state never goes back).
+  void advance_to(uint64_t now_ns);
+  uint64_t now_ns() const { return now_ns_; }
+
+  // Inputs, effective from the present (advance_to first).
+  void set_phase(const WorkloadPhase& phase);
+  void set_precursor(const CorePrecursor& precursor);
+  void set_inlet(double celsius);
+
+  // Register value of a cpu metric in its fixed unit (types.h).
+  uint64_t metric(Metric m) const;
+  double utilization() const;
+  double power_w() const { return thermal_.power(); }
+  double temperature_c() const { return thermal_.temperature(); }
+  // Seconds until the temperature reaches `trip_c` with the current inputs.
+  double seconds_to(double trip_c) const { return thermal_.time_to_reach(trip_c); }
+  double memory_traffic_bps() const;
+  // Whole bytes of memory traffic moved since the last call (the cluster
+  // sends them as one burst); the fraction carries over.
+  uint64_t take_traffic_bytes();
+  CoreRunState run_state() const { return run_state_; }
+  const WorkloadPhase& phase() const { return phase_; }
+  const CorePrecursor& precursor() const { return precursor_; }
+
+  // Failures: update the architectural state the way the hardware would and
+  // return the values for the error status block.
+  struct Fault {
+    uint64_t address = 0;
+    uint64_t detail = 0;
+  };
+  Fault page_fault_storm(uint64_t linear_address, uint64_t error_code);
+  void end_page_fault_storm();
+  Fault invalid_opcode(uint64_t instruction_address, uint64_t opcode);
+  Fault machine_check(uint64_t physical_address, uint64_t mca_code);
+  // The core stops retiring now; the cluster's watchdog reports it later.
+  void hang();
+  Fault watchdog_report(uint64_t timeout_ns) const;
+  Fault thermal_trip();
+
+  // Architectural registers now: a running core has moved on since the last
+  // snapshot (new instruction pointer, stack and general registers drawn
+  // from its stream); a hung or halted one has not.
+  const CoreRegisterFile& snapshot_registers();
+
+  // Warm reset: errors and run state cleared, counters and temperature kept
+  // (the silicon does not cool on a reset).
+  void warm_reset();
+
+ private:
+  void apply_rates();
+  uint64_t random_code_address();
+
+  uint16_t index_;
+  CpuCoreParams params_;
+  RngStream rng_;
+  uint64_t now_ns_ = 0;
+  WorkloadPhase phase_{};
+  CorePrecursor precursor_{};
+  CoreRunState run_state_ = CoreRunState::running;
+  bool storm_ = false;
+  RateCounter exceptions_;
+  RateCounter interrupts_;
+  RateCounter corrected_errors_;
+  ThermalModel thermal_;
+  CoreRegisterFile regs_;
+  bool registers_moved_ = false;
+  double traffic_bytes_ = 0.0;
+};
+
+}  // namespace crashtwin

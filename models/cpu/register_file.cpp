@@ -1,0 +1,44 @@
+#include "models/cpu/register_file.h"
+
+namespace crashtwin {
+namespace {
+
+void put(std::span<std::byte> out, size_t at, uint64_t v, size_t bytes) {
+  for (size_t i = 0; i < bytes; ++i) out[at + i] = static_cast<std::byte>((v >> (8 * i)) & 0xFF);
+}
+uint64_t get(std::span<const std::byte> in, size_t at, size_t bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(in[at + i]) << (8 * i);
+  return v;
+}
+
+// One table of the 8-byte fields after the 8-byte preamble, in layout order,
+// so encode and decode cannot disagree.
+template <typename Regs, typename Visit>
+void each_field(Regs& r, Visit visit) {
+  size_t at = 8;
+  for (auto* field : {&r.rip, &r.rflags, &r.cr0, &r.cr2, &r.cr3, &r.cr4}) visit(*field, at), at += 8;
+  for (auto& g : r.gpr) visit(g, at), at += 8;
+  for (auto* field : {&r.mcg_status, &r.mc_status, &r.mc_addr, &r.mc_misc, &r.tsc}) visit(*field, at), at += 8;
+}
+
+}  // namespace
+
+size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out) {
+  if (out.size() < kRegisterFileBytes) return 0;
+  put(out, 0, kRegisterFileMagic, 4);
+  put(out, 4, kRegisterFileVersion, 2);
+  put(out, 6, regs.core, 2);
+  each_field(regs, [&](const uint64_t& v, size_t at) { put(out, at, v, 8); });
+  return kRegisterFileBytes;
+}
+
+bool decode_register_file(std::span<const std::byte> in, CoreRegisterFile& out) {
+  if (in.size() < kRegisterFileBytes) return false;
+  if (get(in, 0, 4) != kRegisterFileMagic || get(in, 4, 2) != kRegisterFileVersion) return false;
+  out.core = static_cast<uint16_t>(get(in, 6, 2));
+  each_field(out, [&](uint64_t& v, size_t at) { v = get(in, at, 8); });
+  return true;
+}
+
+}  // namespace crashtwin

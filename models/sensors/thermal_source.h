@@ -1,0 +1,30 @@
+// What the sensors model reads: a model with devices that heat up (cores, a
+// disk, a NIC) exposes each as a thermal channel, and takes the board inlet
+// temperature the sensors model owns as the ambient of its thermal models.
+// The sensors model finds its sources itself (its sibling modules that
+// implement this), so the board needs no wiring for it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace crashtwin {
+
+// Inlet temperature a device assumes until a sensors model sets one.
+inline constexpr double kDefaultInletC = 25.0;
+
+class ThermalSource {
+ public:
+  virtual uint32_t thermal_channels() const = 0;
+  // "core3", "disk": appended to the model's name in sensor listings.
+  virtual std::string thermal_channel_name(uint32_t channel) const = 0;
+  // Present values (the model advances itself to the current simulated time).
+  virtual double channel_temperature_c(uint32_t channel) = 0;
+  virtual double channel_power_w(uint32_t channel) = 0;
+  virtual void set_inlet_temperature(double celsius) = 0;
+
+ protected:
+  ~ThermalSource() = default;
+};
+
+}  // namespace crashtwin

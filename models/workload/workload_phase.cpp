@@ -1,0 +1,30 @@
+#include "models/workload/workload_phase.h"
+
+#include <cmath>
+
+namespace crashtwin {
+namespace {
+bool non_negative(double v) { return std::isfinite(v) && v >= 0.0; }
+}  // namespace
+
+const char* phase_error(const WorkloadPhase& phase) {
+  if (!std::isfinite(phase.utilization) || phase.utilization < 0.0 || phase.utilization > 1.0)
+    return "utilization must be within 0..1";
+  if (!non_negative(phase.memory_traffic_bps)) return "memory traffic must be a non-negative bandwidth";
+  if (!non_negative(phase.exception_rate)) return "exception rate must be non-negative";
+  if (!non_negative(phase.interrupt_rate)) return "interrupt rate must be non-negative";
+  if (!non_negative(phase.io_rate)) return "I/O rate must be non-negative";
+  if (phase.io_bytes == 0) return "I/O size must be at least one byte";
+  return nullptr;
+}
+
+const char* precursor_error(const CorePrecursor& p) {
+  if (!non_negative(p.extra_exception_rate)) return "extra exception rate must be non-negative";
+  if (!non_negative(p.extra_interrupt_rate)) return "extra interrupt rate must be non-negative";
+  if (!non_negative(p.corrected_error_rate)) return "corrected error rate must be non-negative";
+  if (!std::isfinite(p.temperature_ramp_c_per_s)) return "temperature ramp must be finite";
+  if (!non_negative(p.temperature_ramp_limit_c)) return "temperature ramp limit must be non-negative";
+  return nullptr;
+}
+
+}  // namespace crashtwin
