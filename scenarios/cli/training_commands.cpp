@@ -1,0 +1,188 @@
+#include "scenarios/cli/training_commands.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scenarios/cli/exit_codes.h"
+#include "scenarios/replay/csv_reader.h"
+#include "scenarios/training/evaluation.h"
+#include "scenarios/training/split.h"
+#include "scenarios/training/summary.h"
+#include "scenarios/training/trainer.h"
+
+namespace crashtwin::cli {
+namespace {
+
+using namespace crashtwin::training;
+
+struct TrainArgs {
+  std::string dataset;
+  std::string out;
+  std::string summary;  // default: beside the blob
+  TrainOptions options;
+  SplitOptions split;
+  bool no_class_weights = false;
+  bool no_scenario_split = false;
+};
+
+struct EvaluateArgs {
+  std::string model;
+  std::string dataset;
+  std::string summary;  // default: beside the blob
+  std::string json_out;
+  bool all_rows = false;
+};
+
+void write_file(const std::string& path, const void* data, size_t size) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw csv::InputError(path + ": cannot create file");
+  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  out.flush();
+  if (!out) throw csv::InputError(path + ": write failed");
+}
+
+void write_json(const std::string& path, const nlohmann::json& j) {
+  const std::string text = j.dump(2) + "\n";
+  write_file(path, text.data(), text.size());
+}
+
+void train(const TrainArgs& args) {
+  TrainOptions options = args.options;
+  options.balance_classes = !args.no_class_weights;
+  SplitOptions split_options = args.split;
+  split_options.by_scenario = !args.no_scenario_split;
+
+  const Dataset data = read_dataset_file(args.dataset);
+  const SplitPlan plan = plan_split(data, split_options);
+  const SplitData split = apply_split(data, plan);
+  if (const std::string leak = find_leakage(split.train, split.test, plan.by_scenario); !leak.empty())
+    throw std::logic_error("train/test leakage: " + leak);
+  if (split.test.rows.empty()) throw csv::InputError(args.dataset + ": the split leaves no held-out rows");
+
+  const TrainedModel trained = train_failure_model(split.train, options);
+  const std::vector<std::byte> blob = encode_model_blob(trained.model);
+  // Score the held-out rows with the blob as the firmware will parse it.
+  FailureModel shipped;
+  if (!ok(parse_model(blob, shipped))) throw std::logic_error("the encoded model does not parse back");
+  const std::vector<DetectorReport> held_out = evaluate_detectors(shipped, split.test);
+
+  write_file(args.out, blob.data(), blob.size());
+  const std::string summary_path = args.summary.empty() ? summary_path_for(args.out) : args.summary;
+  write_json(summary_path, training_summary({trained, options, plan, split, held_out}));
+
+  std::printf("trained on %zu rows (%zu seeds), held out %zu rows (%zu seeds%s), discarded %zu\n",
+              split.train.rows.size(), plan.train_seeds.size(), split.test.rows.size(), plan.test_seeds.size(),
+              plan.by_scenario ? (", " + std::to_string(plan.test_scenarios.size()) + " scenarios").c_str()
+                               : ", one scenario: no scenario split",
+              split.discarded);
+  for (const auto& c : trained.classes) {
+    if (!c.skipped.empty()) {
+      std::printf("  %-8s no model: %s\n", to_string(c.cls), c.skipped.c_str());
+      continue;
+    }
+    std::printf("  %-8s %zu rows, %zu failing; Newton %d iterations, |grad| %.2e%s, threshold %.4f\n",
+                to_string(c.cls), c.rows, c.positives, c.fit.iterations, c.fit.gradient_norm,
+                c.fit.converged ? "" : " (NOT converged)", static_cast<double>(shipped.of(c.cls).threshold));
+  }
+  std::printf("held-out evaluation:\n%s", format_reports(held_out).c_str());
+  std::printf("wrote %s (%zu bytes) and %s\n", args.out.c_str(), blob.size(), summary_path.c_str());
+}
+
+void evaluate(const EvaluateArgs& args) {
+  const FailureModel model = read_model_blob_file(args.model);
+  Dataset data = read_dataset_file(args.dataset);
+  if (data.horizon_ns != model.horizon_ns)
+    std::fprintf(stderr, "warning: dataset horizon %llu ns differs from the model's %llu ns\n",
+                 static_cast<unsigned long long>(data.horizon_ns), static_cast<unsigned long long>(model.horizon_ns));
+
+  size_t excluded = 0;
+  if (!args.all_rows) {
+    const std::string summary_path = args.summary.empty() ? summary_path_for(args.model) : args.summary;
+    std::ifstream in(summary_path);
+    if (!in) {
+      std::fprintf(stderr, "warning: no %s: cannot tell training rows apart, evaluating every row\n",
+                   summary_path.c_str());
+    } else {
+      const nlohmann::json summary = nlohmann::json::parse(in, nullptr, false);
+      if (summary.is_discarded()) throw csv::InputError(summary_path + ": not valid JSON");
+      const SplitPlan trained_on = training_split_from_summary(summary, summary_path);
+      std::vector<DatasetRow> kept;
+      for (auto& row : data.rows) {
+        const bool seen_seed =
+            std::find(trained_on.train_seeds.begin(), trained_on.train_seeds.end(), row.seed) !=
+            trained_on.train_seeds.end();
+        const bool seen_scenario = trained_on.by_scenario &&
+                                   std::find(trained_on.train_scenarios.begin(), trained_on.train_scenarios.end(),
+                                             row.scenario) != trained_on.train_scenarios.end();
+        if (seen_seed || seen_scenario) ++excluded;
+        else kept.push_back(std::move(row));
+      }
+      data.rows = std::move(kept);
+    }
+  }
+  if (data.rows.empty())
+    throw csv::InputError(args.dataset + ": no rows left to evaluate (every row shares a seed or scenario with "
+                                         "the training set; --all-rows to override)");
+  const std::vector<DetectorReport> reports = evaluate_detectors(model, data);
+  std::printf("evaluated %zu rows (excluded %zu rows sharing a seed or scenario with the training set)\n%s",
+              data.rows.size(), excluded, format_reports(reports).c_str());
+  if (!args.json_out.empty()) write_json(args.json_out, {{"rows", data.rows.size()}, {"excluded_rows", excluded},
+                                                         {"detectors", reports_json(reports)}});
+}
+
+// Runs a command, prints its failure, and ends CLI11's parse with the code.
+void run(const std::function<void()>& command) {
+  try {
+    command();
+  } catch (const csv::InputError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    throw CLI::RuntimeError(kExitBadInput);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error: %s\n", e.what());
+    throw CLI::RuntimeError(kExitInternalError);
+  }
+  std::fflush(stdout);
+  throw CLI::Success();
+}
+
+}  // namespace
+
+void add_training_commands(CLI::App& app) {
+  auto train_args = std::make_shared<TrainArgs>();
+  CLI::App* t = app.add_subcommand("train", "fit the failure model (logistic regression per class) on a dataset");
+  t->add_option("dataset", train_args->dataset, "dataset CSV written by `crashtwin dataset`")->required();
+  t->add_option("--out,-o", train_args->out, "model blob to write (the JSON summary goes beside it)")->required();
+  t->add_option("--summary", train_args->summary, "JSON summary path (default: the blob's path with .json)");
+  t->add_option("--l2", train_args->options.solver.l2, "ridge strength on standardised weights")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  t->add_option("--max-iterations", train_args->options.solver.max_iterations, "Newton iterations at most")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  t->add_option("--generation", train_args->options.generation, "model generation written into the blob")
+      ->capture_default_str();
+  t->add_flag("--no-class-weights", train_args->no_class_weights, "do not balance failing and healthy rows");
+  t->add_option("--holdout-fraction", train_args->split.holdout_fraction,
+                "fraction of seeds (and scenarios) held out for testing")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  t->add_option("--holdout-scenario", train_args->split.holdout_scenarios, "scenario to hold out (repeatable)");
+  t->add_flag("--no-scenario-split", train_args->no_scenario_split, "split by seed only");
+  t->callback([train_args] { run([&] { train(*train_args); }); });
+
+  auto eval_args = std::make_shared<EvaluateArgs>();
+  CLI::App* e = app.add_subcommand("evaluate", "score a model and the RAS threshold baselines on a dataset");
+  e->add_option("model", eval_args->model, "model blob")->required();
+  e->add_option("dataset", eval_args->dataset, "dataset CSV")->required();
+  e->add_option("--summary", eval_args->summary, "the model's JSON summary (default: beside the blob)");
+  e->add_option("--json", eval_args->json_out, "also write the figures as JSON");
+  e->add_flag("--all-rows", eval_args->all_rows, "also score rows sharing a seed or scenario with the training set");
+  e->callback([eval_args] { run([&] { evaluate(*eval_args); }); });
+}
+
+}  // namespace crashtwin::cli

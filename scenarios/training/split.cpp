@@ -1,0 +1,96 @@
+#include "scenarios/training/split.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "scenarios/replay/csv_reader.h"
+
+namespace crashtwin::training {
+namespace {
+
+template <typename T>
+bool contains(const std::vector<T>& sorted, const T& v) {
+  return std::binary_search(sorted.begin(), sorted.end(), v);
+}
+
+size_t holdout_count(size_t n, double fraction) {
+  const auto k = static_cast<size_t>(std::llround(fraction * static_cast<double>(n)));
+  return std::clamp<size_t>(k, 1, n - 1);
+}
+
+}  // namespace
+
+bool SplitPlan::is_train(const DatasetRow& row) const {
+  return contains(train_seeds, row.seed) && (!by_scenario || contains(train_scenarios, row.scenario));
+}
+bool SplitPlan::is_test(const DatasetRow& row) const {
+  return contains(test_seeds, row.seed) && (!by_scenario || contains(test_scenarios, row.scenario));
+}
+
+SplitPlan plan_split(const Dataset& data, const SplitOptions& options) {
+  if (!(options.holdout_fraction > 0.0 && options.holdout_fraction < 1.0))
+    throw csv::InputError("holdout fraction must be between 0 and 1 (exclusive)");
+  std::set<uint64_t> seeds;
+  std::set<std::string> scenarios;
+  for (const auto& row : data.rows) {
+    seeds.insert(row.seed);
+    scenarios.insert(row.scenario);
+  }
+  if (seeds.size() < 2)
+    throw csv::InputError("the dataset has " + std::to_string(seeds.size()) +
+                          " seed(s): at least 2 are needed to hold some out (crashtwin dataset --seeds N)");
+  SplitPlan plan;
+  const std::vector<uint64_t> all_seeds(seeds.begin(), seeds.end());
+  const size_t test_seed_count = holdout_count(all_seeds.size(), options.holdout_fraction);
+  plan.train_seeds.assign(all_seeds.begin(), all_seeds.end() - static_cast<ptrdiff_t>(test_seed_count));
+  plan.test_seeds.assign(all_seeds.end() - static_cast<ptrdiff_t>(test_seed_count), all_seeds.end());
+
+  const std::vector<std::string> all_scenarios(scenarios.begin(), scenarios.end());
+  for (const auto& name : options.holdout_scenarios)
+    if (!scenarios.count(name)) throw csv::InputError("hold-out scenario '" + name + "' is not in the dataset");
+  plan.by_scenario = options.by_scenario && (all_scenarios.size() >= 2 || !options.holdout_scenarios.empty());
+  if (!plan.by_scenario) {
+    plan.train_scenarios = plan.test_scenarios = all_scenarios;
+    return plan;
+  }
+  if (options.holdout_scenarios.empty()) {
+    const size_t k = holdout_count(all_scenarios.size(), options.holdout_fraction);
+    plan.test_scenarios.assign(all_scenarios.end() - static_cast<ptrdiff_t>(k), all_scenarios.end());
+  } else {
+    std::set<std::string> held(options.holdout_scenarios.begin(), options.holdout_scenarios.end());
+    plan.test_scenarios.assign(held.begin(), held.end());
+  }
+  for (const auto& name : all_scenarios)
+    if (!contains(plan.test_scenarios, name)) plan.train_scenarios.push_back(name);
+  if (plan.train_scenarios.empty()) throw csv::InputError("every scenario is held out: nothing left to train on");
+  return plan;
+}
+
+SplitData apply_split(const Dataset& data, const SplitPlan& plan) {
+  SplitData out;
+  out.train.horizon_ns = out.test.horizon_ns = data.horizon_ns;
+  for (const auto& row : data.rows) {
+    if (plan.is_train(row)) out.train.rows.push_back(row);
+    else if (plan.is_test(row)) out.test.rows.push_back(row);
+    else ++out.discarded;
+  }
+  return out;
+}
+
+std::string find_leakage(const Dataset& train, const Dataset& test, bool by_scenario) {
+  std::set<uint64_t> seeds;
+  std::set<std::string> scenarios;
+  for (const auto& row : train.rows) {
+    seeds.insert(row.seed);
+    scenarios.insert(row.scenario);
+  }
+  for (const auto& row : test.rows) {
+    if (seeds.count(row.seed)) return "seed " + std::to_string(row.seed) + " is in both the training and the test set";
+    if (by_scenario && scenarios.count(row.scenario))
+      return "scenario '" + row.scenario + "' is in both the training and the test set";
+  }
+  return {};
+}
+
+}  // namespace crashtwin::training

@@ -1,0 +1,83 @@
+#include "scenarios/training/summary.h"
+
+#include "scenarios/replay/csv_reader.h"
+
+namespace crashtwin::training {
+namespace {
+
+nlohmann::json class_json(const ClassTraining& c, const ClassModel& m) {
+  nlohmann::json j = {{"class", to_string(c.cls)},
+                      {"rows", c.rows},
+                      {"positives", c.positives},
+                      {"kind", m.kind == ModelKind::logistic ? "logistic" : "none"}};
+  if (!c.skipped.empty()) {
+    j["skipped"] = c.skipped;
+    return j;
+  }
+  j["sample_weight"] = {{"positive", c.positive_weight}, {"negative", c.negative_weight}};
+  j["solver"] = {{"iterations", c.fit.iterations},
+                 {"converged", c.fit.converged},
+                 {"gradient_norm", c.fit.gradient_norm},
+                 {"objective", c.fit.objective}};
+  j["bias"] = m.bias;
+  j["threshold"] = m.threshold;
+  nlohmann::json features = nlohmann::json::array();
+  const auto defs = feature_defs(c.cls);
+  for (size_t f = 0; f < m.feature_count; ++f)
+    features.push_back({{"name", defs[f].name}, {"mean", m.mean[f]}, {"scale", m.scale[f]}, {"weight", m.weight[f]}});
+  j["features"] = features;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json training_summary(const SummaryInputs& in) {
+  nlohmann::json classes = nlohmann::json::array();
+  for (const auto& c : in.trained.classes) classes.push_back(class_json(c, in.trained.model.of(c.cls)));
+  return {
+      {"format", "crashtwin-model-summary"},
+      {"feature_set_version", in.trained.model.feature_set_version},
+      {"generation", in.trained.model.generation},
+      {"horizon_ns", in.trained.model.horizon_ns},
+      {"options",
+       {{"l2", in.options.solver.l2},
+        {"balance_classes", in.options.balance_classes},
+        {"max_iterations", in.options.solver.max_iterations},
+        {"gradient_tolerance", in.options.solver.gradient_tolerance}}},
+      {"split",
+       {{"by_scenario", in.plan.by_scenario},
+        {"train_seeds", in.plan.train_seeds},
+        {"test_seeds", in.plan.test_seeds},
+        {"train_scenarios", in.plan.train_scenarios},
+        {"test_scenarios", in.plan.test_scenarios},
+        {"train_rows", in.split.train.rows.size()},
+        {"test_rows", in.split.test.rows.size()},
+        {"discarded_rows", in.split.discarded}}},
+      {"classes", classes},
+      {"held_out", reports_json(in.held_out)},
+  };
+}
+
+SplitPlan training_split_from_summary(const nlohmann::json& summary, const std::string& source) {
+  SplitPlan plan;
+  try {
+    const auto& split = summary.at("split");
+    plan.by_scenario = split.at("by_scenario").get<bool>();
+    plan.train_seeds = split.at("train_seeds").get<std::vector<uint64_t>>();
+    plan.test_seeds = split.at("test_seeds").get<std::vector<uint64_t>>();
+    plan.train_scenarios = split.at("train_scenarios").get<std::vector<std::string>>();
+    plan.test_scenarios = split.at("test_scenarios").get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw csv::InputError(source + ": field 'split' is missing or malformed (" + e.what() + ")");
+  }
+  return plan;
+}
+
+std::string summary_path_for(const std::string& model_path) {
+  const size_t slash = model_path.find_last_of('/');
+  const size_t dot = model_path.find_last_of('.');
+  if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) return model_path.substr(0, dot) + ".json";
+  return model_path + ".json";
+}
+
+}  // namespace crashtwin::training

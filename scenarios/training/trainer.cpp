@@ -1,0 +1,135 @@
+#include "scenarios/training/trainer.h"
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <numeric>
+#include <algorithm>
+#include <stdexcept>
+
+#include "platform/predictor/predictor.h"
+#include "scenarios/replay/csv_reader.h"
+
+namespace crashtwin::training {
+namespace {
+
+// Standardisation in the blob's float precision, so the training matrix is
+// exactly what the firmware computes from the rounded mean and scale.
+void standardise(const std::vector<const DatasetRow*>& rows, uint32_t d, ClassModel& m, Eigen::MatrixXd& x) {
+  const auto n = static_cast<Eigen::Index>(rows.size());
+  x.resize(n, d);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (uint32_t f = 0; f < d; ++f) x(i, f) = rows[static_cast<size_t>(i)]->features.value[f];
+  for (uint32_t f = 0; f < d; ++f) {
+    const double mean = x.col(f).mean();
+    const double variance = (x.col(f).array() - mean).square().mean();
+    m.mean[f] = static_cast<float>(mean);
+    const auto scale = static_cast<float>(std::sqrt(variance));
+    // A constant feature carries no information: scale 1 keeps it at 0.
+    m.scale[f] = (std::isfinite(scale) && scale > 1e-12f) ? scale : 1.0f;
+    x.col(f) = (x.col(f).array() - static_cast<double>(m.mean[f])) / static_cast<double>(m.scale[f]);
+  }
+}
+
+void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const TrainOptions& options,
+                 FailureModel& model, ClassTraining& report) {
+  report.cls = cls;
+  report.rows = rows.size();
+  for (const auto* r : rows) report.positives += r->label ? 1 : 0;
+  const size_t negatives = report.rows - report.positives;
+  if (report.positives == 0 || negatives == 0) {
+    report.skipped = report.rows == 0 ? "no rows" : (report.positives == 0 ? "no failures in the training rows"
+                                                                           : "no healthy rows in the training rows");
+    return;
+  }
+  const uint32_t d = feature_count(cls);
+  ClassModel& m = model.of(cls);
+  m.kind = ModelKind::logistic;
+  m.feature_count = static_cast<uint8_t>(d);
+  Eigen::MatrixXd x;
+  standardise(rows, d, m, x);
+
+  const double n = static_cast<double>(report.rows);
+  if (options.balance_classes) {
+    report.positive_weight = n / (2.0 * static_cast<double>(report.positives));
+    report.negative_weight = n / (2.0 * static_cast<double>(negatives));
+  }
+  Eigen::VectorXd y(x.rows()), s(x.rows());
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    const bool positive = rows[static_cast<size_t>(i)]->label;
+    y[i] = positive ? 1.0 : 0.0;
+    s[i] = positive ? report.positive_weight : report.negative_weight;
+  }
+  report.fit = fit_logistic(x, y, s, options.solver);
+  for (uint32_t f = 0; f < d; ++f) m.weight[f] = static_cast<float>(report.fit.weight[f]);
+  m.bias = static_cast<float>(report.fit.bias);
+
+  // The threshold is chosen on what the firmware will compute: the float
+  // model through the platform's own inference.
+  std::vector<double> score(rows.size());
+  std::vector<uint8_t> label(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    score[i] = failure_probability(model, cls, rows[i]->features);
+    label[i] = rows[i]->label ? 1 : 0;
+  }
+  m.threshold = static_cast<float>(f1_threshold(score, label));
+}
+
+}  // namespace
+
+double f1_threshold(const std::vector<double>& score, const std::vector<uint8_t>& label) {
+  const size_t positives = static_cast<size_t>(std::count(label.begin(), label.end(), uint8_t{1}));
+  if (positives == 0) return 1.0;
+  std::vector<size_t> order(score.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score[a] > score[b]; });
+  double best_f1 = -1.0, best = 1.0;
+  size_t tp = 0, flagged = 0;
+  for (size_t i = 0; i < order.size();) {
+    const double s = score[order[i]];
+    for (; i < order.size() && score[order[i]] == s; ++i, ++flagged) tp += label[order[i]];
+    const double f1 = 2.0 * static_cast<double>(tp) / static_cast<double>(flagged + positives);
+    if (f1 > best_f1) best_f1 = f1, best = s;
+  }
+  return best;
+}
+
+TrainedModel train_failure_model(const Dataset& train, const TrainOptions& options) {
+  if (!(options.solver.l2 >= 0.0) || !std::isfinite(options.solver.l2))
+    throw csv::InputError("l2 must be a finite number >= 0");
+  TrainedModel out;
+  out.model.feature_set_version = kFeatureSetVersion;
+  out.model.generation = options.generation;
+  out.model.horizon_ns = train.horizon_ns;
+  std::vector<const DatasetRow*> by_class[kComponentClassCount];
+  for (const auto& row : train.rows) by_class[static_cast<size_t>(row.component.cls)].push_back(&row);
+  out.classes.resize(kComponentClassCount);
+  for (size_t c = 0; c < kComponentClassCount; ++c)
+    train_class(static_cast<ComponentClass>(c), by_class[c], options, out.model, out.classes[c]);
+  return out;
+}
+
+std::vector<std::byte> encode_model_blob(const FailureModel& model) {
+  std::vector<std::byte> blob(encoded_model_size(model));
+  size_t length = 0;
+  const Status s = encode_model(model, blob, length);
+  if (!ok(s)) throw std::runtime_error(std::string("encode_model rejected the trained model: ") + to_string(s));
+  blob.resize(length);
+  return blob;
+}
+
+FailureModel read_model_blob_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw csv::InputError(path + ": cannot open model blob");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  FailureModel model;
+  const Status s = parse_model(std::as_bytes(std::span<const char>(bytes)), model);
+  if (!ok(s)) throw csv::InputError(path + ": not a valid failure model (" + std::string(to_string(s)) + ")");
+  if (!ok(check_compatible(model)))
+    throw csv::InputError(path + ": model was trained for feature set " + std::to_string(model.feature_set_version) +
+                          ", this build computes feature set " + std::to_string(kFeatureSetVersion));
+  return model;
+}
+
+}  // namespace crashtwin::training

@@ -1,0 +1,53 @@
+// `crashtwin train`: one L2-regularised logistic regression per component
+// class, on standardised features with balanced class weights (failures are
+// rare: without weighting the fit would settle for "never fails"), written
+// as the model blob the firmware parses (platform/predictor/model_blob.h).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "platform/predictor/model_blob.h"
+#include "scenarios/training/dataset.h"
+#include "scenarios/training/logistic.h"
+
+namespace crashtwin::training {
+
+struct TrainOptions {
+  LogisticOptions solver;
+  // Weight each class's samples by n / (2 * count of that label), so
+  // positives and negatives weigh the same in the objective.
+  bool balance_classes = true;
+  uint32_t generation = 1;  // FailureModel::generation of the blob
+};
+
+struct ClassTraining {
+  ComponentClass cls = ComponentClass::cpu;
+  size_t rows = 0, positives = 0;
+  double positive_weight = 1.0, negative_weight = 1.0;
+  LogisticFit fit;       // in double, before rounding into the blob's floats
+  std::string skipped;   // why the class has no model (kind none), or empty
+};
+
+struct TrainedModel {
+  FailureModel model;
+  std::vector<ClassTraining> classes;  // one per ComponentClass, in order
+};
+
+// Deterministic: the same rows (in the same order) and options give the same
+// model bit for bit. A class without both labels gets ModelKind::none.
+TrainedModel train_failure_model(const Dataset& train, const TrainOptions& options);
+
+// The operating threshold: the probability (one of `score`) maximising F1 on
+// the given rows; the highest such when several tie. 1 when no positive.
+double f1_threshold(const std::vector<double>& score, const std::vector<uint8_t>& label);
+
+// encode_model into a buffer of the right size; std::runtime_error if the
+// platform encoder rejects the model (a trainer bug, not bad input).
+std::vector<std::byte> encode_model_blob(const FailureModel& model);
+// Reads and parse_model's a blob file; csv::InputError naming the file and
+// the Status on failure.
+FailureModel read_model_blob_file(const std::string& path);
+
+}  // namespace crashtwin::training

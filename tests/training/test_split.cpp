@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include "scenarios/replay/csv_reader.h"
+#include "scenarios/training/split.h"
+
+using namespace crashtwin;
+using namespace crashtwin::training;
+
+namespace {
+
+Dataset grid(std::vector<std::string> scenarios, uint64_t seeds) {
+  Dataset d;
+  d.horizon_ns = 1;
+  for (const auto& s : scenarios)
+    for (uint64_t seed = 1; seed <= seeds; ++seed) {
+      DatasetRow r;
+      r.scenario = s;
+      r.seed = seed;
+      r.component = {ComponentClass::memory, 0};
+      r.features.count = static_cast<uint8_t>(feature_count(ComponentClass::memory));
+      d.rows.push_back(r);
+    }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("split by seed and scenario: test rows share neither with training rows", "[training][split]") {
+  const Dataset d = grid({"bursty", "idle", "steady", "thermal"}, 8);
+  const SplitPlan plan = plan_split(d, SplitOptions{});
+  CHECK(plan.by_scenario);
+  CHECK(plan.test_seeds == std::vector<uint64_t>{7, 8});
+  CHECK(plan.test_scenarios == std::vector<std::string>{"thermal"});
+  const SplitData s = apply_split(d, plan);
+  CHECK(s.train.rows.size() == 3 * 6);
+  CHECK(s.test.rows.size() == 1 * 2);
+  CHECK(s.discarded == 32 - 18 - 2);
+  CHECK(find_leakage(s.train, s.test, true).empty());
+}
+
+TEST_CASE("split: one scenario splits by seed only; named hold-outs; impossible splits are errors",
+          "[training][split]") {
+  const SplitPlan one = plan_split(grid({"steady"}, 5), {});
+  CHECK_FALSE(one.by_scenario);
+  CHECK(one.test_seeds == std::vector<uint64_t>{5});
+  SplitOptions hold_a;
+  hold_a.holdout_scenarios = {"a"};
+  const SplitPlan named = plan_split(grid({"a", "b", "c"}, 4), hold_a);
+  CHECK(named.test_scenarios == std::vector<std::string>{"a"});
+  CHECK(named.train_scenarios == std::vector<std::string>{"b", "c"});
+  CHECK_THROWS_WITH(plan_split(grid({"a"}, 1), {}), Catch::Contains("at least 2 are needed"));
+  SplitOptions hold_z;
+  hold_z.holdout_scenarios = {"z"};
+  CHECK_THROWS_WITH(plan_split(grid({"a", "b"}, 4), hold_z), Catch::Contains("'z'"));
+}
+
+TEST_CASE("the leakage check catches a shared seed or scenario", "[training][split]") {
+  Dataset train = grid({"a"}, 2), test = grid({"b"}, 3);
+  CHECK(find_leakage(train, test, false) == "seed 1 is in both the training and the test set");
+  test = grid({"a"}, 0);
+  DatasetRow r = train.rows[0];
+  r.seed = 99;
+  test.rows.push_back(r);
+  CHECK(find_leakage(train, test, false).empty());
+  CHECK(find_leakage(train, test, true) == "scenario 'a' is in both the training and the test set");
+}

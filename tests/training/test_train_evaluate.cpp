@@ -1,0 +1,168 @@
+#include <catch2/catch.hpp>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "platform/predictor/predictor.h"
+#include "scenarios/cli/training_commands.h"
+#include "scenarios/training/evaluation.h"
+#include "scenarios/training/split.h"
+#include "scenarios/training/summary.h"
+#include "scenarios/training/trainer.h"
+#include "tests/training/synthetic_fleet.h"
+
+using namespace crashtwin;
+using namespace crashtwin::training;
+
+namespace {
+
+constexpr uint64_t kHorizonNs = 10'000'000'000;  // 10 s
+
+// Three workloads x 8 seeds of a 12-DIMM fleet: failing DIMMs with rising
+// error rate and temperature; stuck-bit DIMMs and bursts that fool counts.
+const Dataset& fleet_dataset() {
+  static const Dataset data = [] {
+    Dataset d;
+    const struct {
+      const char* name;
+      double stuck_rate, burst;
+    } workloads[] = {{"bursty", 1.0, 0.8}, {"steady", 2.0, 0.2}, {"noisy", 4.0, 0.5}};
+    for (const auto& w : workloads)
+      for (uint64_t seed = 1; seed <= 8; ++seed) {
+        DatasetBuilderOptions options;
+        options.horizon_ns = kHorizonNs;
+        options.stride = 5;
+        DatasetBuilder builder(w.name, seed, options);
+        testing::FleetOptions o;
+        o.scenario = w.name;
+        o.seed = seed;
+        o.dimms = 12;
+        o.failing = 3;
+        o.stuck_bit = 2;
+        o.stuck_bit_rate = w.stuck_rate;
+        o.burst_probability = w.burst;
+        testing::simulate_memory_fleet(o, builder);
+        builder.finish(d);
+      }
+    return d;
+  }();
+  return data;
+}
+
+const DetectorReport& find(const std::vector<DetectorReport>& reports, const std::string& name) {
+  for (const auto& r : reports)
+    if (r.detector == name) return r;
+  FAIL("no detector " << name);
+  return reports.front();
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+int run_cli(std::vector<std::string> args) {
+  CLI::App app{"crashtwin"};
+  app.require_subcommand(1);
+  cli::add_training_commands(app);
+  std::vector<const char*> argv{"crashtwin"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return -1;  // a command must end the parse with its exit code
+}
+
+}  // namespace
+
+TEST_CASE("trained on synthetic fleets, the model beats mcelog and rasdaemon thresholds on held-out seeds and "
+          "scenarios",
+          "[training][end-to-end]") {
+  const Dataset& data = fleet_dataset();
+  const SplitPlan plan = plan_split(data, {});
+  const SplitData split = apply_split(data, plan);
+  REQUIRE(find_leakage(split.train, split.test, true).empty());
+  REQUIRE(split.test.rows.size() > 1000);
+
+  const TrainedModel trained = train_failure_model(split.train, {});
+  const ClassTraining& memory = trained.classes[static_cast<size_t>(ComponentClass::memory)];
+  REQUIRE(memory.skipped.empty());
+  CHECK(memory.fit.converged);
+  CHECK(memory.fit.gradient_norm < 1e-8);
+  CHECK(trained.classes[static_cast<size_t>(ComponentClass::cpu)].skipped == "no rows");
+  CHECK(trained.model.of(ComponentClass::cpu).kind == ModelKind::none);
+
+  FailureModel shipped;
+  REQUIRE(parse_model(encode_model_blob(trained.model), shipped) == Status::ok);
+  REQUIRE(check_compatible(shipped) == Status::ok);
+  const auto reports = evaluate_detectors(shipped, split.test);
+  const DetectorReport& model = find(reports, "model");
+  INFO(format_reports(reports));
+  CHECK(model.pr_auc > 0.6);
+  CHECK(model.roc_auc > 0.9);
+  for (const char* baseline : {"mcelog_dimm", "mcelog_page", "rasdaemon_page"}) {
+    const DetectorReport& b = find(reports, baseline);
+    CHECK(model.pr_auc > b.pr_auc);
+    CHECK(model.recall_at_1pct_fpr > b.recall_at_1pct_fpr);
+    CHECK(model.precision > b.precision);
+  }
+  CHECK(model.lead.failures > 0);
+  CHECK(model.lead.detected * 10 >= model.lead.failures * 8);
+  CHECK(model.lead.mean_lead_s > 2.0);
+}
+
+TEST_CASE("training is deterministic: same rows, same blob and summary bytes", "[training][end-to-end]") {
+  const Dataset& data = fleet_dataset();
+  const SplitPlan plan = plan_split(data, {});
+  const SplitData split = apply_split(data, plan);
+  const auto summary_of = [&](const TrainedModel& t) {
+    FailureModel shipped;
+    REQUIRE(parse_model(encode_model_blob(t.model), shipped) == Status::ok);
+    return training_summary({t, {}, plan, split, evaluate_detectors(shipped, split.test)}).dump(2);
+  };
+  const TrainedModel a = train_failure_model(split.train, {});
+  const TrainedModel b = train_failure_model(split.train, {});
+  CHECK(encode_model_blob(a.model) == encode_model_blob(b.model));
+  CHECK(summary_of(a) == summary_of(b));
+  const SplitPlan back = training_split_from_summary(nlohmann::json::parse(summary_of(a)), "model.json");
+  CHECK(back.train_seeds == plan.train_seeds);
+  CHECK(back.test_scenarios == plan.test_scenarios);
+}
+
+TEST_CASE("crashtwin train and evaluate: files, exit codes, no scoring of training rows", "[training][cli]") {
+  const auto dir = std::filesystem::path(CRASHTWIN_BINARY_DIR) / "tests" / "training" / "cli-run";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string csv = (dir / "data.csv").string();
+  write_dataset_file(csv, fleet_dataset());
+
+  const std::string blob = (dir / "model.bin").string();
+  REQUIRE(run_cli({"train", csv, "--out", blob}) == 0);
+  const std::string first_blob = slurp(blob), first_summary = slurp(dir / "model.json");
+  CHECK(first_blob.size() > 32);
+  const auto summary = nlohmann::json::parse(first_summary);
+  CHECK(summary.at("split").at("by_scenario") == true);
+  CHECK(summary.at("held_out").size() == 4);
+
+  // Retraining reproduces the model byte for byte.
+  REQUIRE(run_cli({"train", csv, "--out", blob}) == 0);
+  CHECK(slurp(blob) == first_blob);
+  CHECK(slurp(dir / "model.json") == first_summary);
+
+  const std::string eval_json = (dir / "eval.json").string();
+  REQUIRE(run_cli({"evaluate", blob, csv, "--json", eval_json}) == 0);
+  const auto eval = nlohmann::json::parse(slurp(eval_json));
+  CHECK(eval.at("rows") == summary.at("split").at("test_rows"));
+  CHECK(eval.at("detectors") == summary.at("held_out"));
+
+  // Bad input: exit 2 with the file named.
+  std::ofstream(dir / "bad.csv") << "not a dataset\n";
+  CHECK(run_cli({"train", (dir / "bad.csv").string(), "--out", blob}) == 2);
+  CHECK(run_cli({"evaluate", (dir / "bad.csv").string(), csv}) == 2);
+  CHECK(run_cli({"evaluate", blob, (dir / "missing.csv").string()}) == 2);
+}
