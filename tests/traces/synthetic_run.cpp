@@ -1,0 +1,240 @@
+#include "tests/traces/synthetic_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "traces/batch.h"
+#include "traces/bmc_report.h"
+#include "traces/chrome_trace.h"
+#include "traces/config_dump.h"
+#include "traces/event_log.h"
+#include "traces/summary.h"
+#include "traces/timeseries_writer.h"
+#include "traces/vcd_writer.h"
+
+namespace crashtwin::test {
+
+namespace fs = std::filesystem;
+
+namespace {
+// Small deterministic generator (splitmix64) so the data depends on the seed only.
+struct SplitMix {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+};
+
+constexpr uint64_t kTickNs = 10'000'000;
+constexpr uint64_t kPage = 4096;
+}  // namespace
+
+fs::path scratch_dir(const std::string& name) {
+  fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "tests" / "traces" / "scratch" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
+  SplitMix rng{spec.seed * 7919 + spec.scenario.size() * 31 + spec.policy.size()};
+  const std::vector<ComponentId> components = {{ComponentClass::cpu, 0},
+                                               {ComponentClass::cpu, 1},
+                                               {ComponentClass::memory, 0},
+                                               {ComponentClass::memory, 1},
+                                               {ComponentClass::disk, 0},
+                                               {ComponentClass::network, 0}};
+  const size_t failing = 3;  // memory.1
+  const unsigned failure_tick = spec.ticks * 3 / 4;
+  const uint64_t budget = static_cast<uint64_t>(64.0 * 1024 * 1024 * spec.reserved_scale) / kPage * kPage;
+
+  Timeseries series;
+  for (auto c : components) series.add_column(slice_bytes_column(c));
+  for (auto c : components) series.add_column(probability_column(c));
+  series.add_column(std::string(kReservedBytesColumn));
+  series.add_column(std::string(kFreeBytesColumn));
+  for (unsigned order : {0u, 4u, 9u}) series.add_column(unusable_index_column(order));
+
+  VcdWriter vcd;
+  auto alert_irq = vcd.add_wire("board.irq", "bmc_alert");
+  auto error_irq = vcd.add_wire("board.irq", "error");
+  std::vector<VcdWriter::SignalId> slice_sig, prob_sig;
+  for (auto c : components) {
+    slice_sig.push_back(vcd.add_integer("board.crash_region", fmt::format("{}{}", to_string(c.cls), c.instance)));
+    prob_sig.push_back(vcd.add_real("board.agent.probability", fmt::format("{}{}", to_string(c.cls), c.instance)));
+  }
+  vcd.change(0, alert_irq, 0);
+  vcd.change(0, error_irq, 0);
+
+  EventLog log;
+  log.add(0, "board.workload", EventKind::phase).fields["phase"] = "steady";
+  std::vector<double> p(components.size(), 0.02);
+  std::vector<uint64_t> slices(components.size(), 0);
+  double reserved_integral = 0;
+  uint64_t peak = 0;
+  unsigned repartitions = 0;
+  std::vector<double> row;
+  for (unsigned tick = 0; tick < spec.ticks; ++tick) {
+    const uint64_t t = tick * kTickNs;
+    for (size_t i = 0; i < p.size(); ++i) {
+      double drift = (rng.uniform() - 0.5) * 0.01;
+      if (i == failing && tick > spec.ticks / 3) drift += 0.012;  // precursor: rising corrected errors
+      p[i] = std::clamp(p[i] + drift, 0.005, 0.99);
+    }
+    if (tick == spec.ticks / 3) {
+      auto& e = log.add(t, "board.dimm1", EventKind::precursor);
+      e.fields["component"] = "memory.1";
+      e.fields["pattern"] = "corrected_error_ramp";
+    }
+    // Slices proportional to probability, page-aligned, re-sized every 10 ticks.
+    if (tick % 10 == 0) {
+      double total = 0;
+      for (double v : p) total += v;
+      uint64_t moved = 0;
+      for (size_t i = 0; i < p.size(); ++i) {
+        uint64_t target = static_cast<uint64_t>(budget * (p[i] / total)) / kPage * kPage;
+        moved += target > slices[i] ? target - slices[i] : slices[i] - target;
+        slices[i] = target;
+      }
+      ++repartitions;
+      auto& e = log.add_span(t, 150'000, "board.agent", EventKind::repartition);
+      e.fields["bytes_moved"] = moved;
+      e.fields["generation"] = repartitions;
+      for (size_t i = 0; i < p.size(); ++i) vcd.change(t, slice_sig[i], slices[i]);
+    }
+    for (size_t i = 0; i < p.size(); ++i) vcd.change_real(t, prob_sig[i], p[i]);
+    uint64_t reserved = 0;
+    for (auto s : slices) reserved += s;
+    peak = std::max(peak, reserved);
+    reserved_integral += static_cast<double>(reserved) * (kTickNs / 1e9);
+    row.clear();
+    for (auto s : slices) row.push_back(static_cast<double>(s));
+    for (double v : p) row.push_back(v);
+    row.push_back(static_cast<double>(reserved));
+    row.push_back(static_cast<double>(budget - reserved));
+    double frag = 0.1 + 0.3 * std::sin(tick * 0.05) * std::sin(tick * 0.05);
+    row.push_back(0);
+    row.push_back(frag * 0.5);
+    row.push_back(frag);
+    series.append_row(tick * (kTickNs / 1e9), row);
+
+    if (tick == failure_tick) {
+      auto& inj = log.add(t, "board.dimm1", EventKind::injection);
+      inj.fields["component"] = "memory.1";
+      inj.fields["error"] = "memory_uncorrectable";
+      vcd.change(t, error_irq, 1);
+      auto& cap = log.add_span(t + 20'000, 480'000, "board.cpu0", EventKind::capture);
+      cap.fields["slice"] = failing;
+      cap.fields["needed_bytes"] = 1'200'000;
+      cap.fields["captured_bytes"] = std::min<uint64_t>(1'200'000, slices[failing]);
+      log.add(t + 500'000, "board.cpu0", EventKind::alert).fields["slice"] = failing;
+      vcd.change(t + 500'000, alert_irq, 1);
+      vcd.change(t + 520'000, error_irq, 0);
+      for (int burst = 0; burst < 4; ++burst) {
+        auto& d = log.add_span(t + 600'000 + burst * 300'000, 250'000, "board.dma0", EventKind::dma_transfer);
+        d.fields["bytes"] = 65536;
+        d.fields["src"] = fmt::format("0x{:x}", 0x80000000ull + burst * 65536);
+      }
+      vcd.change(t + 1'900'000, alert_irq, 0);
+      auto& rep = log.add(t + 2'000'000, "board.bmc", EventKind::report);
+      rep.fields["component"] = "memory.1";
+      rep.fields["error"] = "memory_uncorrectable";
+    }
+  }
+  auto& verdict = log.add(spec.ticks * kTickNs, "run", EventKind::verdict);
+  verdict.fields["metric"] = "capture_completeness";
+  verdict.fields["passed"] = spec.expectations_pass;
+
+  const double completeness = std::min(1.0, static_cast<double>(slices[failing]) / 1'200'000.0);
+  RunSummary summary;
+  summary.scenario = spec.scenario;
+  summary.policy = spec.policy;
+  summary.strategy = spec.strategy;
+  summary.seed = spec.seed;
+  summary.metrics["capture_completeness"] = completeness;
+  summary.metrics["failures_identified"] = 1.0;
+  summary.metrics["reserved_byte_seconds"] = reserved_integral;
+  summary.metrics["reserved_bytes_mean"] = reserved_integral / (spec.ticks * (kTickNs / 1e9));
+  summary.metrics["reserved_bytes_peak"] = peak;
+  summary.metrics["repartitions"] = repartitions;
+  summary.metrics["alert_to_report_s"] = {{"mean", 0.0015}, {"max", 0.0015}};
+  summary.metrics["time_to_production_s"] = 42.5;
+  summary.expectations.push_back(
+      Expectation{"capture_completeness", ">=", spec.expectations_pass ? 0.0 : 2.0, completeness, spec.expectations_pass});
+
+  BmcReport bmc;
+  BmcRecord record;
+  record.slice = failing;
+  record.component = components[failing];
+  record.error = ErrorType::memory_uncorrectable;
+  record.severity = "fatal";
+  record.timestamp_ns = failure_tick * kTickNs;
+  record.sections = {{"platform_memory", 80, 80, 80}, {"vendor.memory_rows", 65536, 1'199'920, 65536}};
+  record.truncated = true;
+  record.cper.assign(128, std::byte{0});
+  const char sig[] = "CPER";
+  for (int i = 0; i < 4; ++i) record.cper[i] = static_cast<std::byte>(sig[i]);
+  bmc.records.push_back(record);
+  bmc.verdicts.push_back(BmcVerdict{failure_tick * kTickNs + 500'000, failure_tick * kTickNs + 2'000'000,
+                                    components[failing], ErrorType::memory_uncorrectable, 0.0015, {0}, 0});
+
+  const std::vector<ConfigEntry> config = {
+      {"scenario.name", spec.scenario, "scenario identifier"},
+      {"run.seed", std::to_string(spec.seed), "random seed of every stochastic model"},
+      {"board.dram.size", "4 GiB", "installed memory"},
+      {"board.crash_region.budget", fmt::format("{} MiB", budget / (1024 * 1024)), "bytes reserved for crash capture"},
+      {"agent.tick", "10 ms", "sampling period of the monitoring agent"},
+      {"policy.name", spec.policy, "partitioning policy"},
+  };
+
+  write_summary(summary, dir / "summary.json");
+  write_perf(PerfFigures{0.25, spec.ticks * (kTickNs / 1e9), spec.ticks * (kTickNs / 1e9) / 0.25, 123456, 493824,
+                         50 << 20},
+             dir / "perf.json");
+  write_timeseries_csv(series, dir / "timeseries.csv");
+  log.write_jsonl(dir / "events.jsonl");
+  vcd.write(dir / "trace.vcd");
+  write_chrome_trace(log.events(), &series, dir / "trace.json");
+  write_bmc_report(bmc, dir / "bmc");
+  write_config_yaml(config, dir / "config.yaml");
+}
+
+void write_synthetic_batch(const fs::path& dir, unsigned seeds) {
+  std::vector<BatchRow> rows;
+  const char* scenarios[] = {"dimm_ue_ramp", "nic_flap_storm"};
+  struct PolicyShape {
+    const char* policy;
+    const char* strategy;
+    double scale;
+  };
+  const PolicyShape policies[] = {{"proportional", "predictive_bmc", 0.5},
+                                  {"fixed_equal", "predictive_bmc", 1.0},
+                                  {"max_probability", "predictive_bmc", 0.3},
+                                  {"none", "kdump", 2.0}};
+  for (const char* scenario : scenarios) {
+    for (const auto& shape : policies) {
+      for (unsigned seed = 1; seed <= seeds; ++seed) {
+        SyntheticRunSpec spec;
+        spec.scenario = scenario;
+        spec.policy = shape.policy;
+        spec.strategy = shape.strategy;
+        spec.seed = seed;
+        spec.reserved_scale = shape.scale;
+        spec.expectations_pass = shape.scale >= 0.5;
+        std::string run = fmt::format("{}/{}-{}-seed{}", scenario, shape.policy, shape.strategy, seed);
+        write_synthetic_run(dir / run, spec);
+        rows.push_back(batch_row(read_summary(dir / run / "summary.json"), run, spec.expectations_pass ? 0 : 1));
+      }
+    }
+  }
+  write_summary_csv(batch_table(std::move(rows)), dir / "summary.csv");
+}
+
+}  // namespace crashtwin::test

@@ -1,0 +1,81 @@
+#include <catch2/catch.hpp>
+
+#include "tests/traces/synthetic_run.h"
+#include "traces/batch.h"
+#include "traces/io.h"
+
+using namespace crashtwin;
+
+TEST_CASE("summary.csv has the fixed columns then every metric", "[traces][batch]") {
+  auto dir = test::scratch_dir("batch_csv");
+  RunSummary a;
+  a.scenario = "s1";
+  a.policy = "proportional";
+  a.strategy = "predictive_bmc";
+  a.seed = 1;
+  a.metrics["capture_completeness"] = 0.5;
+  a.metrics["alert_to_report_s"] = {{"mean", 0.25}, {"max", 0.5}};
+  RunSummary b = a;
+  b.scenario = "odd, \"quoted\" name";
+  b.valid = false;
+  b.metrics = nlohmann::ordered_json::object();
+  b.metrics["repartitions"] = 3;
+  std::vector<BatchRow> rows = {batch_row(a, "s1/run1", 0), batch_row(b, "s2/run1", 2)};
+  BatchRow crashed;
+  crashed.scenario = "s3";
+  crashed.status = RunStatus::crashed;
+  crashed.exit_code = 3;
+  crashed.run = "s3/run1";
+  rows.push_back(crashed);
+  BatchTable table = batch_table(rows);
+  write_summary_csv(table, dir / "summary.csv");
+  CHECK(read_file(dir / "summary.csv") ==
+        "scenario,policy,strategy,seed,status,exit_code,run,capture_completeness,alert_to_report_s.mean,"
+        "alert_to_report_s.max,repartitions\n"
+        "s1,proportional,predictive_bmc,1,ok,0,s1/run1,0.5,0.25,0.5,\n"
+        "\"odd, \"\"quoted\"\" name\",proportional,predictive_bmc,1,invalid,2,s2/run1,,,,3\n"
+        "s3,,,0,crashed,3,s3/run1,,,,\n");
+
+  BatchTable back = read_summary_csv(dir / "summary.csv");
+  CHECK(back.metric_columns == table.metric_columns);
+  REQUIRE(back.rows.size() == 3);
+  CHECK(back.rows[1].scenario == "odd, \"quoted\" name");
+  CHECK(back.rows[1].status == RunStatus::invalid);
+  CHECK(back.rows[1].metric("repartitions") == 3);
+  CHECK_FALSE(back.rows[1].metric("capture_completeness"));
+  CHECK(back.rows[0].metric("alert_to_report_s.max") == 0.5);
+  CHECK(back.rows[2].status == RunStatus::crashed);
+  CHECK(summary_csv(back) == summary_csv(table));
+}
+
+TEST_CASE("status follows validity and expectations", "[traces][batch]") {
+  RunSummary s;
+  CHECK(status_of(s) == RunStatus::ok);
+  s.expectations.push_back({"m", ">", 1, 0, false});
+  CHECK(status_of(s) == RunStatus::expectations_failed);
+  s.valid = false;
+  CHECK(status_of(s) == RunStatus::invalid);
+}
+
+TEST_CASE("summary.csv reader names the bad line", "[traces][batch]") {
+  auto dir = test::scratch_dir("batch_bad");
+  const std::string header = "scenario,policy,strategy,seed,status,exit_code,run,m\n";
+  auto expect_line = [&](const std::string& body, size_t line) {
+    write_file_atomically(dir / "summary.csv", header + body);
+    try {
+      read_summary_csv(dir / "summary.csv");
+      FAIL("expected format_error for " << body);
+    } catch (const format_error& e) {
+      INFO(e.what());
+      CHECK(e.line() == line);
+    }
+  };
+  expect_line("a,b,c,1,ok,0,r,1\na,b,c,x,ok,0,r,1\n", 3);
+  expect_line("a,b,c,1,fine,0,r,1\n", 2);
+  expect_line("a,b,c,1,ok,0,r\n", 2);
+  expect_line("a,b,c,1,ok,0,r,abc\n", 2);
+  expect_line("\"a\nb\",b,c,1,ok,0,r,1\na,b,c,1,ok,0,r,z\n", 4);
+  expect_line("\"unterminated,b,c,1,ok,0,r,1\n", 2);
+  write_file_atomically(dir / "summary.csv", "scenario,policy\n");
+  CHECK_THROWS_AS(read_summary_csv(dir / "summary.csv"), format_error);
+}

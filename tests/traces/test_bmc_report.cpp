@@ -1,0 +1,62 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/traces/synthetic_run.h"
+#include "traces/bmc_report.h"
+#include "traces/io.h"
+
+using namespace crashtwin;
+
+TEST_CASE("bmc/report.json holds decoded records and verdicts; .cper files hold the bytes", "[traces][bmc]") {
+  auto dir = test::scratch_dir("bmc") / "bmc";
+  BmcReport report;
+  BmcRecord r;
+  r.slice = 2;
+  r.component = {ComponentClass::cpu, 3};
+  r.error = ErrorType::invalid_opcode;
+  r.severity = "fatal";
+  r.timestamp_ns = 123456789;
+  r.sections = {{"processor_generic", 192, 192, 192}, {"vendor.stack_snapshot", 4096, 8192, 4096}};
+  r.truncated = true;
+  r.cper = {std::byte{'C'}, std::byte{'P'}, std::byte{'E'}, std::byte{'R'}, std::byte{0}, std::byte{0xff}};
+  report.records.push_back(r);
+  report.verdicts.push_back({1000, 2501000, {ComponentClass::cpu, 3}, ErrorType::invalid_opcode, 0.0025, {0}, 1});
+  write_bmc_report(report, dir);
+
+  auto j = nlohmann::json::parse(read_file(dir / "report.json"));
+  CHECK(j["records"][0]["component"]["class"] == "cpu");
+  CHECK(j["records"][0]["component"]["instance"] == 3);
+  CHECK(j["records"][0]["error"] == "invalid_opcode");
+  CHECK(j["records"][0]["file"] == "record-0.cper");
+  CHECK(j["records"][0]["sections"][1]["needed"] == 8192);
+  CHECK(j["verdicts"][0]["alert_to_report_s"] == 0.0025);
+  CHECK(std::filesystem::file_size(dir / "record-0.cper") == 6);
+
+  BmcReport back = read_bmc_report(dir);
+  REQUIRE(back.records.size() == 1);
+  CHECK(back.records[0].cper == r.cper);
+  CHECK(back.records[0].component == r.component);
+  CHECK(back.records[0].truncated);
+  CHECK(back.records[0].sections[1].captured == 4096);
+  REQUIRE(back.verdicts.size() == 1);
+  CHECK(back.verdicts[0].failed_component == ComponentId{ComponentClass::cpu, 3});
+  CHECK(back.verdicts[0].refused_accesses == 1);
+}
+
+TEST_CASE("bmc report reader names the bad field", "[traces][bmc]") {
+  auto dir = test::scratch_dir("bmc_bad");
+  write_file_atomically(dir / "report.json",
+                        R"({"records":[{"slice":0,"component":{"class":"gpu","instance":0},"error":"nic_fatal",)"
+                        R"("severity":"fatal","timestamp_ns":1,"truncated":false,"sections":[]}],"verdicts":[]})");
+  try {
+    read_bmc_report(dir);
+    FAIL("expected format_error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.what()).find("records[0].component") != std::string::npos);
+  }
+  write_file_atomically(dir / "report.json",
+                        R"({"records":[],"verdicts":[{"alert_t_ns":1,"report_t_ns":2,"failed_component":)"
+                        R"({"class":"cpu","instance":0},"error":"nic_fatal","alert_to_report_s":1,"records":[4],"refused_accesses":0}]})");
+  CHECK_THROWS_AS(read_bmc_report(dir), format_error);
+}

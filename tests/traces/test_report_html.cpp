@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "tests/traces/synthetic_run.h"
+#include "traces/io.h"
+#include "traces/report/format.h"
+#include "traces/report/pareto.h"
+#include "traces/report/svg_chart.h"
+#include "traces/report_html.h"
+
+using namespace crashtwin;
+
+TEST_CASE("pareto front keeps exactly the non-dominated points", "[traces][report][property]") {
+  using report::TradeoffPoint;
+  std::vector<TradeoffPoint> pts = {{10, 0.5}, {5, 0.5}, {20, 0.9}, {15, 0.4}, {30, 0.9}, {1, 0.1}};
+  auto front = report::pareto_front(pts);
+  CHECK(front == std::vector<size_t>{5, 1, 2});
+
+  uint64_t state = 99;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 40) / static_cast<double>(1ull << 24);
+  };
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<TradeoffPoint> p(1 + trial % 40);
+    for (auto& q : p) q = {std::round(next() * 10), std::round(next() * 10) / 10};
+    auto f = report::pareto_front(p);
+    auto dominated = [&](size_t i) {
+      for (size_t j = 0; j < p.size(); ++j) {
+        if (p[j].cost <= p[i].cost && p[j].benefit >= p[i].benefit &&
+            (p[j].cost < p[i].cost || p[j].benefit > p[i].benefit)) {
+          return true;
+        }
+      }
+      return false;
+    };
+    for (size_t i : f) REQUIRE_FALSE(dominated(i));
+    for (size_t i = 0; i < p.size(); ++i) {
+      bool on_front = std::find(f.begin(), f.end(), i) != f.end();
+      bool duplicate_of_front = false;
+      for (size_t k : f) duplicate_of_front |= p[k].cost == p[i].cost && p[k].benefit == p[i].benefit;
+      if (!dominated(i)) REQUIRE((on_front || duplicate_of_front));
+    }
+    for (size_t k = 1; k < f.size(); ++k) REQUIRE(p[f[k - 1]].cost < p[f[k]].cost);
+  }
+}
+
+TEST_CASE("downsampling keeps ends and extremes within the budget", "[traces][report]") {
+  std::vector<double> y(10000);
+  for (size_t i = 0; i < y.size(); ++i) y[i] = std::sin(i * 0.01);
+  y[4321] = 50;  // a spike must survive
+  auto keep = report::downsample_minmax(y, 300);
+  CHECK(keep.size() <= 301);
+  CHECK(keep.front() == 0);
+  CHECK(keep.back() == y.size() - 1);
+  CHECK(std::find(keep.begin(), keep.end(), 4321) != keep.end());
+  CHECK(std::is_sorted(keep.begin(), keep.end()));
+  CHECK(report::downsample_minmax({1, 2, 3}, 300).size() == 3);
+}
+
+TEST_CASE("axis ticks and human formats", "[traces][report]") {
+  auto ticks = report::axis_ticks(0, 1, report::AxisFormat::percent, false);
+  CHECK(ticks.front() == 0);
+  CHECK(ticks.back() == Approx(1));
+  auto bytes = report::axis_ticks(0, 64.0 * 1024 * 1024, report::AxisFormat::bytes, false);
+  CHECK(bytes.size() >= 3);
+  for (double t : bytes) CHECK(std::fmod(t, 1024.0 * 1024) == 0);
+  auto decades = report::axis_ticks(3, 5e6, report::AxisFormat::number, true);
+  CHECK(decades == std::vector<double>{10, 100, 1000, 10000, 100000, 1000000});
+  CHECK(report::format_bytes(64.0 * 1024 * 1024) == "64.0 MiB");
+  CHECK(report::format_seconds(0.0025) == "2.50 ms");
+  CHECK(report::format_metric("capture_completeness", 0.875) == "87.5 %");
+  CHECK(report::html_escape("<a&\"b\">") == "&lt;a&amp;&quot;b&quot;&gt;");
+}
+
+TEST_CASE("report.html is self-contained and has every section", "[traces][report]") {
+  auto dir = test::scratch_dir("report_batch");
+  test::write_synthetic_batch(dir, 2);
+  auto batch = results::load_batch(dir);
+  write_report_html(batch, dir / "report.html");
+  std::string html = read_file(dir / "report.html");
+
+  // No script, no external resource of any kind.
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("<link") == std::string::npos);
+  CHECK(html.find("src=") == std::string::npos);
+  CHECK(html.find("url(") == std::string::npos);
+  std::regex external("https?://(?!www\\.w3\\.org/2000/svg)");
+  CHECK_FALSE(std::regex_search(html, external));
+
+  for (const char* id : {"id=\"comparison\"", "id=\"tradeoff\"", "id=\"timeseries\"", "id=\"fragmentation\""}) {
+    CHECK(html.find(id) != std::string::npos);
+  }
+  // Comparison table: one row per policy x strategy (4), plus the per-run table.
+  CHECK(html.find("<td class=\"text\">fixed_equal</td><td class=\"text\">predictive_bmc</td><td>4</td>") !=
+        std::string::npos);
+  CHECK(html.find("class=\"pareto\"") != std::string::npos);
+  CHECK(html.find("class=\"front-point\"") != std::string::npos);
+  // Time series for both scenarios, 4 runs each, with failure markers.
+  CHECK(html.find("Scenario dimm_ue_ramp") != std::string::npos);
+  CHECK(html.find("Scenario nic_flap_storm") != std::string::npos);
+  size_t markers = 0;
+  for (size_t at = html.find("class=\"marker\""); at != std::string::npos; at = html.find("class=\"marker\"", at + 1)) {
+    ++markers;
+  }
+  CHECK(markers == 8 * 3);  // 8 runs drawn x (slices, probabilities, fragmentation)
+  CHECK(html.find("Unusable free space index") != std::string::npos);
+
+  // Deterministic for equal input.
+  CHECK(report_html(results::load_batch(dir)) == html);
+}
+
+TEST_CASE("report of a batch with only summary.csv still has the table", "[traces][report]") {
+  auto src = test::scratch_dir("report_csv_only_src");
+  test::write_synthetic_batch(src, 1);
+  auto dir = test::scratch_dir("report_csv_only");
+  std::filesystem::copy_file(src / "summary.csv", dir / "summary.csv");
+  auto batch = results::load_batch(dir);
+  CHECK(batch.runs.empty());
+  std::string html = report_html(batch);
+  CHECK(html.find("proportional") != std::string::npos);
+  CHECK(html.find("No run directories loaded") != std::string::npos);
+}

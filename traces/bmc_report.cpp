@@ -1,0 +1,150 @@
+#include "traces/bmc_report.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "traces/io.h"
+#include "traces/json_read.h"
+
+namespace crashtwin {
+
+namespace {
+using ojson = nlohmann::ordered_json;
+
+std::string cper_file_name(size_t index) { return fmt::format("record-{}.cper", index); }
+
+ojson component_json(ComponentId c) { return ojson{{"class", to_string(c.cls)}, {"instance", c.instance}}; }
+
+ComponentId read_component(const json_read::Fields& parent, const char* key) {
+  auto f = json_read::object_fields(parent.at(key), parent.path, parent.where + "." + key);
+  ComponentId c;
+  if (!parse(f.string("class"), c.cls)) f.fail("unknown component class");
+  uint64_t instance = f.unsigned_integer("instance");
+  if (instance > UINT16_MAX) f.fail("instance out of range");
+  c.instance = static_cast<uint16_t>(instance);
+  return c;
+}
+
+ErrorType read_error_type(const json_read::Fields& f) {
+  ErrorType e{};
+  std::string name = f.string("error");
+  if (!parse(name, e)) f.fail(fmt::format("unknown error type \"{}\"", name));
+  return e;
+}
+
+uint32_t read_u32(const json_read::Fields& f, const char* key) {
+  uint64_t v = f.unsigned_integer(key);
+  if (v > UINT32_MAX) f.fail(fmt::format("\"{}\" out of range", key));
+  return static_cast<uint32_t>(v);
+}
+}  // namespace
+
+void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir) {
+  ojson j = ojson::object();
+  ojson records = ojson::array();
+  for (size_t i = 0; i < report.records.size(); ++i) {
+    const BmcRecord& r = report.records[i];
+    ojson sections = ojson::array();
+    for (const BmcSection& s : r.sections) {
+      sections.push_back(
+          ojson{{"type", s.type}, {"length", s.length}, {"needed", s.needed}, {"captured", s.captured}});
+    }
+    records.push_back(ojson{{"index", i},
+                            {"file", r.cper.empty() ? "" : cper_file_name(i)},
+                            {"slice", r.slice},
+                            {"component", component_json(r.component)},
+                            {"error", to_string(r.error)},
+                            {"severity", r.severity},
+                            {"timestamp_ns", r.timestamp_ns},
+                            {"truncated", r.truncated},
+                            {"bytes", r.cper.size()},
+                            {"sections", std::move(sections)}});
+  }
+  ojson verdicts = ojson::array();
+  for (const BmcVerdict& v : report.verdicts) {
+    verdicts.push_back(ojson{{"alert_t_ns", v.alert_t_ns},
+                             {"report_t_ns", v.report_t_ns},
+                             {"failed_component", component_json(v.failed_component)},
+                             {"error", to_string(v.error)},
+                             {"alert_to_report_s", v.alert_to_report_s},
+                             {"records", v.records},
+                             {"refused_accesses", v.refused_accesses}});
+  }
+  j["records"] = std::move(records);
+  j["verdicts"] = std::move(verdicts);
+  // Record files first: report.json appearing means the drain is complete.
+  for (size_t i = 0; i < report.records.size(); ++i) {
+    const auto& bytes = report.records[i].cper;
+    if (bytes.empty()) continue;
+    write_file_atomically(dir / cper_file_name(i),
+                          std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  }
+  write_file_atomically(dir / "report.json", j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n");
+}
+
+BmcReport read_bmc_report(const std::filesystem::path& dir) {
+  const auto path = dir / "report.json";
+  ojson j = json_read::parse(read_file(path), path);
+  auto top = json_read::object_fields(j, path, "");
+  BmcReport report;
+  const ojson& records = top.at("records");
+  if (!records.is_array()) top.fail("\"records\" must be an array");
+  for (size_t i = 0; i < records.size(); ++i) {
+    auto f = json_read::object_fields(records[i], path, fmt::format("records[{}]", i));
+    BmcRecord r;
+    r.slice = read_u32(f, "slice");
+    r.component = read_component(f, "component");
+    r.error = read_error_type(f);
+    r.severity = f.string("severity");
+    r.timestamp_ns = f.unsigned_integer("timestamp_ns");
+    r.truncated = f.boolean("truncated");
+    const ojson& sections = f.at("sections");
+    if (!sections.is_array()) f.fail("\"sections\" must be an array");
+    for (size_t k = 0; k < sections.size(); ++k) {
+      auto s = json_read::object_fields(sections[k], path, fmt::format("records[{}].sections[{}]", i, k));
+      BmcSection section;
+      section.type = s.string("type");
+      section.length = s.unsigned_integer("length");
+      section.needed = s.unsigned_integer("needed");
+      section.captured = s.unsigned_integer("captured");
+      if (section.captured > section.needed) s.fail("captured exceeds needed");
+      r.sections.push_back(std::move(section));
+    }
+    if (f.has("file")) {
+      std::string file = f.string("file");
+      // Only the file name this writer produces: a report must not point the
+      // reader outside the bmc directory.
+      if (!file.empty() && file == cper_file_name(i) && std::filesystem::exists(dir / file)) {
+        std::string bytes = read_file(dir / file);
+        r.cper.resize(bytes.size());
+        std::memcpy(r.cper.data(), bytes.data(), bytes.size());
+      }
+    }
+    report.records.push_back(std::move(r));
+  }
+  const ojson& verdicts = top.at("verdicts");
+  if (!verdicts.is_array()) top.fail("\"verdicts\" must be an array");
+  for (size_t i = 0; i < verdicts.size(); ++i) {
+    auto f = json_read::object_fields(verdicts[i], path, fmt::format("verdicts[{}]", i));
+    BmcVerdict v;
+    v.alert_t_ns = f.unsigned_integer("alert_t_ns");
+    v.report_t_ns = f.unsigned_integer("report_t_ns");
+    v.failed_component = read_component(f, "failed_component");
+    v.error = read_error_type(f);
+    v.alert_to_report_s = f.number("alert_to_report_s");
+    const ojson& list = f.at("records");
+    if (!list.is_array()) f.fail("\"records\" must be an array of record indices");
+    for (const ojson& index : list) {
+      if (!index.is_number_unsigned() || index.get<uint64_t>() >= report.records.size()) {
+        f.fail("\"records\" holds an index that is not a record");
+      }
+      v.records.push_back(static_cast<uint32_t>(index.get<uint64_t>()));
+    }
+    v.refused_accesses = read_u32(f, "refused_accesses");
+    report.verdicts.push_back(std::move(v));
+  }
+  return report;
+}
+
+}  // namespace crashtwin

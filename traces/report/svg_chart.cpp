@@ -1,0 +1,284 @@
+#include "traces/report/svg_chart.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "traces/report/format.h"
+
+namespace crashtwin::report {
+
+namespace {
+constexpr std::array<const char*, 10> kPalette = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+                                                  "#D55E00", "#8c6d31", "#000000", "#7f7f7f", "#F0E442"};
+constexpr double kLeft = 72, kRight = 16, kTop = 30, kBottom = 42;
+
+struct Scale {
+  double lo = 0, hi = 1;
+  double px_lo = 0, px_hi = 1;
+  bool log = false;
+  double operator()(double v) const {
+    double a = log ? std::log10(std::max(v, 1e-300)) : v;
+    double l = log ? std::log10(lo) : lo;
+    double h = log ? std::log10(hi) : hi;
+    if (h == l) return (px_lo + px_hi) / 2;
+    return px_lo + (a - l) / (h - l) * (px_hi - px_lo);
+  }
+};
+
+double nice_step(double raw) {
+  double exp10 = std::pow(10.0, std::floor(std::log10(raw)));
+  double f = raw / exp10;
+  double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+  return nice * exp10;
+}
+
+bool is_bytes(AxisFormat f) { return f == AxisFormat::bytes || f == AxisFormat::byte_seconds; }
+
+// Data range of all finite values, padded when degenerate.
+std::pair<double, double> extent(const std::vector<const std::vector<double>*>& columns, bool positive_only) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto* c : columns) {
+    for (double v : *c) {
+      if (!std::isfinite(v) || (positive_only && v <= 0)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  if (!std::isfinite(lo)) return {positive_only ? 1.0 : 0.0, 1.0};
+  if (lo == hi) {
+    double pad = lo == 0 ? 1 : std::fabs(lo) * 0.1;
+    return {positive_only ? lo / 2 : lo - pad, hi + pad};
+  }
+  return {lo, hi};
+}
+
+std::string num(double v) { return fmt::format("{:.1f}", v); }
+
+void open_svg(std::string& out, const ChartFrame& f) {
+  out += fmt::format(
+      "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" "
+      "height=\"{1}\" role=\"img\" aria-label=\"{2}\">\n<title>{2}</title>\n",
+      f.width, f.height, html_escape(f.title));
+  out += fmt::format("<text class=\"chart-title\" x=\"{}\" y=\"18\">{}</text>\n", num(kLeft), html_escape(f.title));
+}
+
+void draw_axes(std::string& out, const ChartFrame& f, const Scale& xs, const Scale& ys) {
+  const double x0 = kLeft, x1 = f.width - kRight, y0 = f.height - kBottom, y1 = kTop;
+  for (double t : axis_ticks(ys.lo, ys.hi, f.y_format, false)) {
+    double y = ys(t);
+    out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", num(x0), num(y), num(x1), num(y));
+    out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", num(x0 - 6),
+                       num(y + 4), html_escape(axis_label(t, f.y_format)));
+  }
+  for (double t : axis_ticks(xs.lo, xs.hi, f.x_format, xs.log)) {
+    double x = xs(t);
+    out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", num(x), num(y0), num(x), num(y1));
+    out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", num(x),
+                       num(y0 + 16), html_escape(axis_label(t, f.x_format)));
+  }
+  out += fmt::format("<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", num(x0), num(y1),
+                     num(x1 - x0), num(y0 - y1));
+  out += fmt::format("<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                     num((x0 + x1) / 2), num(f.height - 6.0), html_escape(f.x_label));
+  out += fmt::format(
+      "<text class=\"axis-label\" transform=\"translate(14 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
+      num((y0 + y1) / 2), html_escape(f.y_label));
+}
+
+void legend(std::string& out, const std::vector<std::pair<std::string, std::string>>& entries) {
+  if (entries.empty()) return;
+  out += "<div class=\"legend\">";
+  for (const auto& [label, color] : entries) {
+    out += fmt::format("<span><i style=\"background:{}\"></i>{}</span>", html_escape(color), html_escape(label));
+  }
+  out += "</div>\n";
+}
+}  // namespace
+
+const char* palette_color(size_t index) { return kPalette[index % kPalette.size()]; }
+
+std::vector<double> axis_ticks(double lo, double hi, AxisFormat format, bool log_scale) {
+  std::vector<double> ticks;
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return ticks;
+  if (log_scale) {
+    for (double d = std::pow(10.0, std::ceil(std::log10(lo))); d <= hi * (1 + 1e-9); d *= 10) ticks.push_back(d);
+    return ticks;
+  }
+  double raw = (hi - lo) / 5;
+  double step = 0;
+  if (is_bytes(format) && raw >= 1024) {
+    double unit = std::pow(1024.0, std::floor(std::log(raw) / std::log(1024.0)));
+    double r = raw / unit;
+    // Binary-friendly steps within a unit: 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
+    double s = 1;
+    while (s < r) s *= 2;
+    step = s * unit;
+  } else {
+    step = nice_step(raw);
+  }
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0 : t);
+    if (ticks.size() > 20) break;
+  }
+  return ticks;
+}
+
+std::string axis_label(double v, AxisFormat format) {
+  switch (format) {
+    case AxisFormat::bytes: return format_bytes(v);
+    case AxisFormat::byte_seconds: return format_byte_seconds(v);
+    case AxisFormat::seconds: return format_seconds(v);
+    case AxisFormat::percent: return fmt::format("{:.0f} %", v * 100);
+    case AxisFormat::number: return format_quantity(v);
+  }
+  return format_quantity(v);
+}
+
+std::vector<size_t> downsample_minmax(const std::vector<double>& y, size_t max_points) {
+  std::vector<size_t> keep;
+  const size_t n = y.size();
+  if (n <= max_points || max_points < 6) {
+    keep.resize(n);
+    for (size_t i = 0; i < n; ++i) keep[i] = i;
+    return keep;
+  }
+  const size_t buckets = max_points / 3;
+  for (size_t b = 0; b < buckets; ++b) {
+    size_t begin = b * n / buckets, end = (b + 1) * n / buckets;
+    size_t lo = begin, hi = begin;
+    for (size_t i = begin; i < end; ++i) {
+      if (!std::isfinite(y[i])) continue;
+      if (!std::isfinite(y[lo]) || y[i] < y[lo]) lo = i;
+      if (!std::isfinite(y[hi]) || y[i] > y[hi]) hi = i;
+    }
+    keep.push_back(begin);
+    keep.push_back(std::min(lo, hi));
+    keep.push_back(std::max(lo, hi));
+  }
+  keep.push_back(n - 1);
+  std::sort(keep.begin(), keep.end());
+  keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+  return keep;
+}
+
+std::string line_chart(const ChartFrame& f, const std::vector<ChartSeries>& series,
+                       const std::vector<ChartMarker>& markers, size_t max_points) {
+  std::vector<const std::vector<double>*> xs_cols, ys_cols;
+  for (const auto& s : series) {
+    xs_cols.push_back(&s.x);
+    ys_cols.push_back(&s.y);
+  }
+  auto [x_lo, x_hi] = extent(xs_cols, false);
+  auto [y_lo, y_hi] = extent(ys_cols, false);
+  if (f.y_min) y_lo = *f.y_min;
+  if (f.y_max) y_hi = *f.y_max;
+  if (!f.y_min && y_lo > 0 && y_lo < y_hi * 0.5) y_lo = 0;  // anchor at zero unless data sits far from it
+  if (y_hi <= y_lo) y_hi = y_lo + 1;
+  Scale xs{x_lo, x_hi, kLeft, f.width - kRight, false};
+  Scale ys{y_lo, y_hi, f.height - kBottom, kTop, false};
+
+  std::string out = "<figure class=\"chart-box\">\n";
+  open_svg(out, f);
+  draw_axes(out, f, xs, ys);
+  for (const auto& s : series) {
+    auto keep = downsample_minmax(s.y, max_points);
+    std::string points;
+    auto flush = [&] {
+      if (points.empty()) return;
+      out += fmt::format("<polyline class=\"series\" stroke=\"{}\" points=\"{}\"><title>{}</title></polyline>\n",
+                         html_escape(s.color), points, html_escape(s.label));
+      points.clear();
+    };
+    double prev_y = std::numeric_limits<double>::quiet_NaN();
+    for (size_t i : keep) {
+      if (i >= s.x.size() || !std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {
+        flush();
+        prev_y = std::numeric_limits<double>::quiet_NaN();
+        continue;
+      }
+      double px = xs(s.x[i]), py = ys(std::clamp(s.y[i], y_lo, y_hi));
+      if (s.step && std::isfinite(prev_y)) points += fmt::format("{},{} ", num(px), num(prev_y));
+      points += fmt::format("{},{} ", num(px), num(py));
+      prev_y = py;
+    }
+    flush();
+  }
+  for (const auto& m : markers) {
+    if (!std::isfinite(m.x) || m.x < x_lo || m.x > x_hi) continue;
+    double px = xs(m.x);
+    out += fmt::format(
+        "<g class=\"marker\"><line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>"
+        "<path d=\"M{0} {1} l-5 -8 h10 z\" fill=\"{3}\"/><title>{4}</title></g>\n",
+        num(px), num(kTop), num(f.height - kBottom), html_escape(m.color), html_escape(m.label));
+  }
+  out += "</svg>\n";
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto& s : series) entries.emplace_back(s.label, s.color);
+  if (!markers.empty()) entries.emplace_back("failure injected", markers.front().color);
+  legend(out, entries);
+  out += "</figure>\n";
+  return out;
+}
+
+std::string scatter_chart(const ChartFrame& f, const std::vector<ScatterGroup>& groups,
+                          const std::vector<std::pair<double, double>>& front) {
+  std::vector<const std::vector<double>*> xs_cols, ys_cols;
+  for (const auto& g : groups) {
+    xs_cols.push_back(&g.x);
+    ys_cols.push_back(&g.y);
+  }
+  auto [x_lo, x_hi] = extent(xs_cols, f.log_x);
+  auto [y_lo, y_hi] = extent(ys_cols, false);
+  if (f.y_min) y_lo = *f.y_min;
+  if (f.y_max) y_hi = *f.y_max;
+  if (f.log_x) {
+    x_lo = std::pow(10.0, std::floor(std::log10(x_lo)));
+    x_hi = std::pow(10.0, std::ceil(std::log10(x_hi)));
+    if (x_hi <= x_lo) x_hi = x_lo * 10;
+  } else {
+    double pad = (x_hi - x_lo) * 0.05;
+    x_lo = std::max(0.0, x_lo - pad);
+    x_hi += pad;
+  }
+  Scale xs{x_lo, x_hi, kLeft, f.width - kRight, f.log_x};
+  Scale ys{y_lo, y_hi, f.height - kBottom, kTop, false};
+
+  std::string out = "<figure class=\"chart-box\">\n";
+  open_svg(out, f);
+  draw_axes(out, f, xs, ys);
+  if (!front.empty()) {
+    // Stepped: between two front points the achievable completeness is the
+    // lower point's until the next cost is paid.
+    std::string d = fmt::format("M{} {}", num(xs(front[0].first)), num(ys(front[0].second)));
+    for (size_t i = 1; i < front.size(); ++i) {
+      d += fmt::format(" H{} V{}", num(xs(front[i].first)), num(ys(front[i].second)));
+    }
+    d += fmt::format(" H{}", num(f.width - kRight));
+    out += fmt::format("<path class=\"pareto\" d=\"{}\"><title>Pareto front</title></path>\n", d);
+  }
+  for (const auto& g : groups) {
+    for (size_t i = 0; i < g.x.size() && i < g.y.size(); ++i) {
+      if (!std::isfinite(g.x[i]) || !std::isfinite(g.y[i]) || (f.log_x && g.x[i] <= 0)) continue;
+      std::string tip = i < g.tooltips.size() ? g.tooltips[i] : g.label;
+      out += fmt::format("<circle class=\"point\" cx=\"{}\" cy=\"{}\" r=\"4.5\" fill=\"{}\"><title>{}</title></circle>\n",
+                         num(xs(g.x[i])), num(ys(std::clamp(g.y[i], y_lo, y_hi))), html_escape(g.color),
+                         html_escape(tip));
+    }
+  }
+  for (const auto& [x, y] : front) {
+    out += fmt::format("<circle class=\"front-point\" cx=\"{}\" cy=\"{}\" r=\"7\"/>\n", num(xs(x)), num(ys(y)));
+  }
+  out += "</svg>\n";
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto& g : groups) entries.emplace_back(g.label, g.color);
+  if (!front.empty()) entries.emplace_back("Pareto front", "#222");
+  legend(out, entries);
+  out += "</figure>\n";
+  return out;
+}
+
+}  // namespace crashtwin::report

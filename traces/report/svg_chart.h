@@ -1,0 +1,73 @@
+// Inline SVG charts for report.html: line charts (time series with failure
+// markers) and scatter charts (trade-offs with a Pareto front). Output is
+// plain SVG + a small HTML legend; no script. Deterministic: coordinates are
+// printed with fixed precision.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crashtwin::report {
+
+// Colour-blind-safe categorical palette (Okabe–Ito, extended); cycles.
+const char* palette_color(size_t index);
+
+enum class AxisFormat { number, bytes, byte_seconds, seconds, percent };
+
+struct ChartFrame {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  AxisFormat x_format = AxisFormat::seconds;
+  AxisFormat y_format = AxisFormat::number;
+  int width = 560;
+  int height = 240;
+  std::optional<double> y_min;  // fixed axis bounds (e.g. 0..1 for probabilities)
+  std::optional<double> y_max;
+  bool log_x = false;           // used when values span orders of magnitude
+};
+
+struct ChartSeries {
+  std::string label;
+  std::string color;
+  std::vector<double> x;
+  std::vector<double> y;  // NaN breaks the line
+  bool step = false;      // hold each value until the next sample (slice sizes)
+};
+
+struct ChartMarker {
+  double x = 0;
+  std::string label;  // tooltip and short tag ("memory_uncorrectable @ memory.1")
+  std::string color = "#d62728";
+};
+
+// Indices of the samples to draw so that at most ~max_points remain: per
+// bucket the first, min and max samples (keeps spikes visible). Keeps all if
+// already small. Always keeps the first and last sample.
+std::vector<size_t> downsample_minmax(const std::vector<double>& y, size_t max_points);
+
+// A line chart with axes, grid, legend and vertical markers.
+std::string line_chart(const ChartFrame& frame, const std::vector<ChartSeries>& series,
+                       const std::vector<ChartMarker>& markers, size_t max_points = 500);
+
+struct ScatterGroup {
+  std::string label;
+  std::string color;
+  std::vector<double> x;
+  std::vector<double> y;
+  std::vector<std::string> tooltips;  // one per point (may be empty)
+};
+
+// A scatter chart; `front` (x, y pairs, ascending x) is drawn as a stepped
+// Pareto line over the points.
+std::string scatter_chart(const ChartFrame& frame, const std::vector<ScatterGroup>& groups,
+                          const std::vector<std::pair<double, double>>& front);
+
+// Axis tick values for [lo, hi]: 1-2-5 steps (binary multiples for bytes),
+// decades for log axes. Exposed for tests.
+std::vector<double> axis_ticks(double lo, double hi, AxisFormat format, bool log_scale);
+std::string axis_label(double value, AxisFormat format);
+
+}  // namespace crashtwin::report

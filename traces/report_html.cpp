@@ -1,0 +1,376 @@
+#include "traces/report_html.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "traces/io.h"
+#include "traces/report/format.h"
+#include "traces/report/pareto.h"
+#include "traces/report/style.h"
+#include "traces/report/svg_chart.h"
+
+namespace crashtwin {
+
+namespace {
+using report::html_escape;
+namespace fs = std::filesystem;
+
+constexpr const char* kCompleteness = "capture_completeness";
+constexpr const char* kReservedByteSeconds = "reserved_byte_seconds";
+constexpr size_t kMaxRunsPerScenario = 6;  // drawn per scenario; the rest are in the tables
+
+// Metrics in the order DESIGN.md lists them; others follow in file order.
+constexpr const char* kKnownMetrics[] = {
+    "capture_completeness", "failures_identified",    "reserved_byte_seconds", "reserved_bytes_mean",
+    "reserved_bytes_peak",  "repartitions",           "repartition_bytes_moved", "alert_to_report_s.mean",
+    "alert_to_report_s.max", "time_to_production_s",  "prediction.lead_time_s", "prediction.precision",
+    "prediction.recall"};
+
+bool higher_is_better(std::string_view metric) {
+  return metric.starts_with("capture_completeness") || metric.starts_with("failures_identified") ||
+         metric.find("precision") != std::string_view::npos || metric.find("recall") != std::string_view::npos ||
+         metric.find("lead_time") != std::string_view::npos;
+}
+
+// One row per run: from summary.csv when present (it also lists runs that
+// crashed before writing a summary), else from the loaded summaries.
+std::vector<BatchRow> batch_rows(const results::Batch& batch) {
+  if (batch.table) return batch.table->rows;
+  std::vector<BatchRow> rows;
+  for (const auto& run : batch.runs) {
+    std::error_code ec;
+    fs::path rel = fs::relative(run.dir, batch.dir, ec);
+    rows.push_back(batch_row(run.summary, ec ? run.dir.filename().string() : rel.generic_string(),
+                             status_of(run.summary) == RunStatus::ok ? 0 : 1));
+  }
+  return rows;
+}
+
+std::vector<std::string> metric_columns(const std::vector<BatchRow>& rows) {
+  std::vector<std::string> present;
+  for (const auto& r : rows) {
+    for (const auto& [name, v] : r.metrics) {
+      if (std::find(present.begin(), present.end(), name) == present.end()) present.push_back(name);
+    }
+  }
+  std::vector<std::string> ordered;
+  for (const char* known : kKnownMetrics) {
+    if (std::find(present.begin(), present.end(), known) != present.end()) ordered.emplace_back(known);
+  }
+  for (const auto& name : present) {
+    if (std::find(ordered.begin(), ordered.end(), name) == ordered.end()) ordered.push_back(name);
+  }
+  return ordered;
+}
+
+bool finished(RunStatus s) { return s == RunStatus::ok || s == RunStatus::expectations_failed; }
+
+std::string policy_key(const BatchRow& r) { return r.policy + " · " + r.strategy; }
+
+struct PolicyGroup {
+  std::string policy, strategy;
+  std::vector<const BatchRow*> rows;
+};
+
+std::vector<PolicyGroup> group_by_policy(const std::vector<BatchRow>& rows) {
+  std::map<std::pair<std::string, std::string>, PolicyGroup> groups;
+  for (const auto& r : rows) {
+    auto& g = groups[{r.policy, r.strategy}];
+    g.policy = r.policy;
+    g.strategy = r.strategy;
+    g.rows.push_back(&r);
+  }
+  std::vector<PolicyGroup> out;
+  for (auto& [k, g] : groups) out.push_back(std::move(g));
+  return out;
+}
+
+std::string comparison_table(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
+  auto groups = group_by_policy(rows);
+  // means[group][metric]
+  std::vector<std::vector<std::optional<double>>> means(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (const auto& m : metrics) {
+      double sum = 0;
+      size_t n = 0;
+      for (const BatchRow* r : groups[g].rows) {
+        auto v = r->metric(m);
+        if (v && finished(r->status)) {
+          sum += *v;
+          ++n;
+        }
+      }
+      means[g].push_back(n > 0 ? std::optional<double>(sum / n) : std::nullopt);
+    }
+  }
+  std::string out = "<div class=\"table-wrap\"><table>\n<thead><tr><th class=\"text\">Policy</th>"
+                    "<th class=\"text\">Strategy</th><th>Runs</th><th>OK</th><th>Failed</th><th>Invalid / crashed</th>";
+  for (const auto& m : metrics) out += fmt::format("<th>{}</th>", html_escape(m));
+  out += "</tr></thead>\n<tbody>\n";
+  for (size_t g = 0; g < groups.size(); ++g) {
+    size_t ok = 0, failed = 0, other = 0;
+    for (const BatchRow* r : groups[g].rows) {
+      if (r->status == RunStatus::ok) ++ok;
+      else if (r->status == RunStatus::expectations_failed) ++failed;
+      else ++other;
+    }
+    out += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                       html_escape(groups[g].policy), html_escape(groups[g].strategy), groups[g].rows.size(), ok,
+                       failed, other);
+    for (size_t m = 0; m < metrics.size(); ++m) {
+      if (!means[g][m]) {
+        out += "<td class=\"none\">–</td>";
+        continue;
+      }
+      bool best = groups.size() > 1;
+      for (size_t o = 0; o < groups.size() && best; ++o) {
+        if (o == g || !means[o][m]) continue;
+        best = higher_is_better(metrics[m]) ? *means[g][m] >= *means[o][m] : *means[g][m] <= *means[o][m];
+      }
+      out += fmt::format("<td{}>{}</td>", best ? " class=\"best\"" : "",
+                         html_escape(report::format_metric(metrics[m], *means[g][m])));
+    }
+    out += "</tr>\n";
+  }
+  out += "</tbody></table></div>\n";
+  return out;
+}
+
+std::string tradeoff_chart(const std::vector<BatchRow>& rows) {
+  auto groups = group_by_policy(rows);
+  std::vector<report::ScatterGroup> scatter;
+  std::vector<report::TradeoffPoint> all;
+  double lo = INFINITY, hi = 0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    report::ScatterGroup sg;
+    sg.label = groups[g].policy + " · " + groups[g].strategy;
+    sg.color = report::palette_color(g);
+    for (const BatchRow* r : groups[g].rows) {
+      auto x = r->metric(kReservedByteSeconds);
+      auto y = r->metric(kCompleteness);
+      if (!x || !y || !finished(r->status)) continue;
+      sg.x.push_back(*x);
+      sg.y.push_back(*y);
+      sg.tooltips.push_back(fmt::format("{} · seed {}: {} captured, {} reserved", r->scenario, r->seed,
+                                        report::format_metric(kCompleteness, *y),
+                                        report::format_byte_seconds(*x)));
+      all.push_back({*x, *y});
+      if (*x > 0) lo = std::min(lo, *x);
+      hi = std::max(hi, *x);
+    }
+    scatter.push_back(std::move(sg));
+  }
+  if (all.empty()) return "<p class=\"note\">No finished run reports both capture_completeness and reserved_byte_seconds.</p>\n";
+  std::vector<std::pair<double, double>> front;
+  for (size_t i : report::pareto_front(all)) front.emplace_back(all[i].cost, all[i].benefit);
+  report::ChartFrame frame;
+  frame.title = "Capture completeness vs reserved crash memory";
+  frame.x_label = "reserved byte-seconds (crash memory held away from the workload)";
+  frame.y_label = "capture completeness";
+  frame.x_format = report::AxisFormat::byte_seconds;
+  frame.y_format = report::AxisFormat::percent;
+  frame.width = 900;
+  frame.height = 380;
+  frame.y_min = 0;
+  frame.y_max = 1;
+  frame.log_x = lo > 0 && hi / lo > 30;
+  return report::scatter_chart(frame, scatter, front);
+}
+
+std::vector<report::ChartMarker> failure_markers(const results::Run& run) {
+  std::vector<report::ChartMarker> markers;
+  for (const Event& e : run.events) {
+    if (e.kind != EventKind::injection) continue;
+    std::string what = e.fields.is_object() && e.fields.contains("error") && e.fields["error"].is_string()
+                           ? e.fields["error"].get<std::string>()
+                           : "failure";
+    std::string where = e.fields.is_object() && e.fields.contains("component") && e.fields["component"].is_string()
+                            ? e.fields["component"].get<std::string>()
+                            : e.track;
+    markers.push_back({static_cast<double>(e.t_ns) / 1e9,
+                       fmt::format("{} @ {} at {}", what, where, report::format_seconds(e.t_ns / 1e9)), "#d62728"});
+  }
+  return markers;
+}
+
+std::vector<report::ChartSeries> series_with_prefix(const Timeseries& ts, std::string_view prefix, bool step) {
+  std::vector<report::ChartSeries> out;
+  size_t color = 0;
+  for (const auto& name : ts.columns_with_prefix(prefix)) {
+    report::ChartSeries s;
+    s.label = name.substr(prefix.size());
+    s.color = report::palette_color(color++);
+    s.x = ts.t_s;
+    s.y = *ts.find(name);
+    s.step = step;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// A time chart of a quantity in 0..1 (probabilities, fragmentation indices).
+report::ChartFrame fraction_frame(std::string title, std::string y_label) {
+  report::ChartFrame frame;
+  frame.title = std::move(title);
+  frame.x_label = "simulated time";
+  frame.y_label = std::move(y_label);
+  frame.y_format = report::AxisFormat::percent;
+  frame.y_min = 0;
+  frame.y_max = 1;
+  return frame;
+}
+
+// Runs drawn for a scenario: the lowest seed of each policy x strategy.
+std::vector<const results::Run*> representative_runs(const results::Batch& batch, const std::string& scenario) {
+  std::map<std::pair<std::string, std::string>, const results::Run*> pick;
+  for (const auto& run : batch.runs) {
+    if (run.summary.scenario != scenario) continue;
+    auto& slot = pick[{run.summary.policy, run.summary.strategy}];
+    if (slot == nullptr || run.summary.seed < slot->summary.seed) slot = &run;
+  }
+  std::vector<const results::Run*> out;
+  for (auto& [k, run] : pick) {
+    if (out.size() < kMaxRunsPerScenario) out.push_back(run);
+  }
+  return out;
+}
+
+std::string run_title(const results::Run& run) {
+  return fmt::format("<h3>{} · {}</h3><p class=\"note\">seed {} — {}</p>\n", html_escape(run.summary.policy),
+                     html_escape(run.summary.strategy), run.summary.seed,
+                     html_escape(to_string(status_of(run.summary))));
+}
+
+std::string time_series_section(const results::Batch& batch, const std::vector<std::string>& scenarios) {
+  std::string out;
+  for (const auto& scenario : scenarios) {
+    out += fmt::format("<h3 id=\"ts-{0}\">Scenario {0}</h3>\n<div class=\"grid\">\n", html_escape(scenario));
+    for (const results::Run* run : representative_runs(batch, scenario)) {
+      out += "<div class=\"run-card\">\n" + run_title(*run);
+      if (run->timeseries.row_count() == 0) {
+        out += "<p class=\"note\">No timeseries.csv in this run.</p></div>\n";
+        continue;
+      }
+      auto markers = failure_markers(*run);
+      report::ChartFrame slices;
+      slices.title = "Slice sizes";
+      slices.x_label = "simulated time";
+      slices.y_label = "slice size";
+      slices.y_format = report::AxisFormat::bytes;
+      out += report::line_chart(slices, series_with_prefix(run->timeseries, "slice_bytes.", true), markers);
+      out += report::line_chart(fraction_frame("Predicted failure probability", "probability"), series_with_prefix(run->timeseries, "probability.", false), markers);
+      out += "</div>\n";
+    }
+    out += "</div>\n";
+  }
+  return out;
+}
+
+std::string fragmentation_section(const results::Batch& batch, const std::vector<std::string>& scenarios) {
+  std::string out;
+  for (const auto& scenario : scenarios) {
+    out += fmt::format("<h3>Scenario {}</h3>\n<div class=\"grid\">\n", html_escape(scenario));
+    for (const results::Run* run : representative_runs(batch, scenario)) {
+      auto series = series_with_prefix(run->timeseries, "unusable_index.", false);
+      out += "<div class=\"run-card\">\n" + run_title(*run);
+      if (series.empty()) {
+        out += "<p class=\"note\">No unusable_index columns in this run.</p></div>\n";
+        continue;
+      }
+      out += report::line_chart(fraction_frame("Unusable free space index by order", "unusable index"), series, failure_markers(*run)) + "</div>\n";
+    }
+    out += "</div>\n";
+  }
+  return out;
+}
+
+std::string runs_table(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
+  std::string out = "<details><summary>All runs</summary><div class=\"table-wrap\"><table>\n<thead><tr>"
+                    "<th class=\"text\">Scenario</th><th class=\"text\">Policy</th><th class=\"text\">Strategy</th>"
+                    "<th>Seed</th><th class=\"text\">Status</th>";
+  for (const auto& m : metrics) out += fmt::format("<th>{}</th>", html_escape(m));
+  out += "</tr></thead><tbody>\n";
+  for (const auto& r : rows) {
+    out += fmt::format(
+        "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td>"
+        "<td class=\"text\"><span class=\"badge {}\">{}</span></td>",
+        html_escape(r.scenario), html_escape(r.policy), html_escape(r.strategy), r.seed, to_string(r.status),
+        to_string(r.status));
+    for (const auto& m : metrics) {
+      auto v = r.metric(m);
+      out += v ? fmt::format("<td>{}</td>", html_escape(report::format_metric(m, *v))) : "<td class=\"none\">–</td>";
+    }
+    out += "</tr>\n";
+  }
+  out += "</tbody></table></div></details>\n";
+  return out;
+}
+}  // namespace
+
+std::string report_html(const results::Batch& batch) {
+  const auto rows = batch_rows(batch);
+  const auto metrics = metric_columns(rows);
+  std::set<std::string> scenario_set, policy_set;
+  for (const auto& r : rows) {
+    scenario_set.insert(r.scenario);
+    policy_set.insert(policy_key(r));
+  }
+  std::set<std::string> drawn;
+  for (const auto& run : batch.runs) drawn.insert(run.summary.scenario);
+  const std::vector<std::string> scenarios(drawn.begin(), drawn.end());
+  size_t ok = 0;
+  for (const auto& r : rows) ok += r.status == RunStatus::ok ? 1 : 0;
+  std::string name = batch.dir.filename().string();
+  if (name.empty()) name = batch.dir.parent_path().filename().string();
+
+  std::string out;
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += fmt::format("<title>crashtwin report — {}</title>\n<style>{}</style>\n</head>\n<body>\n", html_escape(name),
+                     report::kReportCss);
+  out += fmt::format(
+      "<header><h1>crashtwin — crash-memory policy report</h1><p>{}</p><div class=\"stats\">"
+      "<div class=\"stat\"><b>{}</b><span>runs</span></div><div class=\"stat\"><b>{}</b><span>scenarios</span></div>"
+      "<div class=\"stat\"><b>{}</b><span>policy × strategy</span></div><div class=\"stat\"><b>{}</b>"
+      "<span>runs ok</span></div></div></header>\n",
+      html_escape(name), rows.size(), scenario_set.size(), policy_set.size(), ok);
+  out += "<nav><a href=\"#comparison\">Comparison</a><a href=\"#tradeoff\">Completeness vs memory</a>"
+         "<a href=\"#timeseries\">Time series</a><a href=\"#fragmentation\">Fragmentation</a></nav>\n<main>\n";
+  if (!batch.problems.empty()) {
+    out += "<section class=\"problems\"><h2>Runs that could not be read</h2><ul>\n";
+    for (const auto& p : batch.problems) out += fmt::format("<li>{}</li>\n", html_escape(p));
+    out += "</ul></section>\n";
+  }
+  out += "<section id=\"comparison\"><h2>Policy comparison</h2>"
+         "<p class=\"note\">Mean of each metric over the finished runs (ok or expectations failed) of each "
+         "policy and capture strategy; best value per column in green.</p>\n";
+  out += comparison_table(rows, metrics);
+  out += runs_table(rows, metrics);
+  out += "</section>\n";
+  out += "<section id=\"tradeoff\"><h2>Capture completeness vs reserved memory</h2>"
+         "<p class=\"note\">One point per run. The dashed line is the Pareto front: no run captures more for "
+         "less reserved memory.</p>\n";
+  out += tradeoff_chart(rows);
+  out += "</section>\n";
+  out += "<section id=\"timeseries\"><h2>Slice sizes and predicted probabilities</h2>"
+         "<p class=\"note\">Lowest seed of each policy per scenario; red markers are injected failures.</p>\n";
+  out += scenarios.empty() ? "<p class=\"note\">No run directories loaded.</p>\n" : time_series_section(batch, scenarios);
+  out += "</section>\n";
+  out += "<section id=\"fragmentation\"><h2>Allocator fragmentation</h2>"
+         "<p class=\"note\">Unusable free space index of the crash-region buddy allocator per order (0 = every "
+         "free page usable for a block of that order, 1 = none).</p>\n";
+  out += scenarios.empty() ? "<p class=\"note\">No run directories loaded.</p>\n" : fragmentation_section(batch, scenarios);
+  out += "</section>\n</main>\n<footer>Generated by crashtwin report from the results directory; self-contained "
+         "(inline CSS and SVG, no script, no network).</footer>\n</body>\n</html>\n";
+  return out;
+}
+
+void write_report_html(const results::Batch& batch, const fs::path& path) {
+  write_file_atomically(path, report_html(batch));
+}
+
+}  // namespace crashtwin

@@ -1,0 +1,156 @@
+#include "traces/timeseries_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "traces/io.h"
+
+namespace crashtwin {
+
+std::string slice_bytes_column(ComponentId c) {
+  return fmt::format("slice_bytes.{}.{}", to_string(c.cls), c.instance);
+}
+
+std::string probability_column(ComponentId c) {
+  return fmt::format("probability.{}.{}", to_string(c.cls), c.instance);
+}
+
+std::string unusable_index_column(unsigned order) { return fmt::format("unusable_index.order{}", order); }
+
+size_t Timeseries::add_column(std::string name) {
+  if (!t_s.empty()) throw std::logic_error("timeseries: column '" + name + "' added after the first row");
+  if (name.empty() || name == kTimeColumn || find(name) != nullptr ||
+      name.find_first_of(",\"\r\n") != std::string::npos) {
+    throw std::logic_error("timeseries: bad or duplicate column name '" + name + "'");
+  }
+  columns.push_back(std::move(name));
+  values.emplace_back();
+  return columns.size() - 1;
+}
+
+void Timeseries::append_row(double t, std::span<const double> row) {
+  if (row.size() != columns.size()) {
+    throw std::logic_error(fmt::format("timeseries: row has {} values for {} columns", row.size(), columns.size()));
+  }
+  t_s.push_back(t);
+  for (size_t i = 0; i < row.size(); ++i) values[i].push_back(row[i]);
+}
+
+const std::vector<double>* Timeseries::find(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == column) return i < values.size() ? &values[i] : nullptr;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Timeseries::columns_with_prefix(std::string_view prefix) const {
+  std::vector<std::string> out;
+  for (const auto& c : columns) {
+    if (c.starts_with(prefix)) out.push_back(c);
+  }
+  return out;
+}
+
+namespace {
+void append_cell(std::string& out, double v) {
+  if (std::isfinite(v)) out += format_number(v);  // NaN/inf: empty cell
+}
+}  // namespace
+
+void write_timeseries_csv(const Timeseries& series, const std::filesystem::path& path) {
+  std::string text(kTimeColumn);
+  for (const auto& c : series.columns) {
+    text += ',';
+    text += c;
+  }
+  text += '\n';
+  for (size_t row = 0; row < series.row_count(); ++row) {
+    append_cell(text, series.t_s[row]);
+    for (const auto& column : series.values) {
+      text += ',';
+      append_cell(text, column[row]);
+    }
+    text += '\n';
+  }
+  write_file_atomically(path, text);
+}
+
+namespace {
+// Splits on commas; timeseries cells never need quoting (column names are
+// checked, values are numbers).
+std::vector<std::string_view> split_cells(std::string_view line) {
+  std::vector<std::string_view> cells;
+  size_t begin = 0;
+  while (true) {
+    size_t comma = line.find(',', begin);
+    if (comma == std::string_view::npos) {
+      cells.push_back(line.substr(begin));
+      return cells;
+    }
+    cells.push_back(line.substr(begin, comma - begin));
+    begin = comma + 1;
+  }
+}
+
+bool parse_cell(std::string_view cell, double& out) {
+  if (cell.empty()) {
+    out = std::numeric_limits<double>::quiet_NaN();
+    return true;
+  }
+  auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), out);
+  return ec == std::errc() && end == cell.data() + cell.size();
+}
+}  // namespace
+
+Timeseries read_timeseries_csv(const std::filesystem::path& path) {
+  std::string text = read_file(path);
+  Timeseries series;
+  size_t line_number = 0;
+  size_t begin = 0;
+  bool header_seen = false;
+  std::vector<double> row;
+  while (begin < text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + begin, end - begin);
+    begin = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    auto cells = split_cells(line);
+    if (!header_seen) {
+      if (cells[0] != kTimeColumn) throw format_error(path, line_number, "header must start with t_s");
+      for (size_t i = 1; i < cells.size(); ++i) {
+        std::string name(cells[i]);
+        if (name.empty() || series.find(name) != nullptr || name == kTimeColumn) {
+          throw format_error(path, line_number, fmt::format("empty or duplicate column name '{}'", name));
+        }
+        series.columns.push_back(name);
+        series.values.emplace_back();
+      }
+      header_seen = true;
+      continue;
+    }
+    if (cells.size() != series.columns.size() + 1) {
+      throw format_error(path, line_number,
+                         fmt::format("{} cells, header has {}", cells.size(), series.columns.size() + 1));
+    }
+    row.resize(cells.size());
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (!parse_cell(cells[i], row[i])) {
+        throw format_error(path, line_number, fmt::format("column {}: '{}' is not a number", i + 1, cells[i]));
+      }
+    }
+    if (std::isnan(row[0])) throw format_error(path, line_number, "empty t_s");
+    series.t_s.push_back(row[0]);
+    for (size_t i = 1; i < row.size(); ++i) series.values[i - 1].push_back(row[i]);
+  }
+  if (!header_seen) throw format_error(path, 0, "empty file, expected a header row");
+  return series;
+}
+
+}  // namespace crashtwin
