@@ -1,0 +1,11 @@
+// Exit codes of every crashtwin command (DESIGN.md "Command line").
+#pragma once
+
+namespace crashtwin::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitExpectationsFailed = 1;  // or the run was invalid
+inline constexpr int kExitBadInput = 2;            // message names file:line:column or the field
+inline constexpr int kExitInternalError = 3;
+
+}  // namespace crashtwin::cli

@@ -1,0 +1,406 @@
+// Section by section reading of schema v1 (docs/scenarios.md). Each reader
+// asks for every key its section allows, so MapReader::finish can name the
+// unknown ones; cross-field rules live in checks.cpp.
+#include "scenarios/loader/loader.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "scenarios/loader/checks.h"
+#include "scenarios/loader/yaml_fields.h"
+
+namespace crashtwin::scenario {
+namespace {
+
+constexpr double kMinTemperatureC = -40.0;
+constexpr double kMaxTemperatureC = 150.0;
+constexpr uint64_t kMaxDurationNs = 30ull * 86'400'000'000'000ull;  // 30 simulated days
+
+// ---------------------------------------------------------------- overrides
+
+struct PathStep {
+  std::string key;  // map key, or empty for an index
+  size_t index = 0;
+};
+
+std::optional<std::vector<PathStep>> split_path(std::string_view path) {
+  std::vector<PathStep> steps;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const size_t close = path.find(']', i);
+      if (close == std::string_view::npos || close == i + 1) return std::nullopt;
+      size_t index = 0;
+      for (size_t k = i + 1; k < close; ++k) {
+        if (path[k] < '0' || path[k] > '9') return std::nullopt;
+        index = index * 10 + static_cast<size_t>(path[k] - '0');
+      }
+      steps.push_back({{}, index});
+      i = close + 1;
+      if (i < path.size() && path[i] == '.') ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < path.size() && path[end] != '.' && path[end] != '[') ++end;
+    if (end == i) return std::nullopt;
+    steps.push_back({std::string(path.substr(i, end - i)), 0});
+    i = end;
+    if (i < path.size() && path[i] == '.') ++i;
+  }
+  if (steps.empty()) return std::nullopt;
+  return steps;
+}
+
+YAML::Node value_node(const std::string& text) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception&) {
+    return YAML::Node(text);  // not YAML: take it as the plain text it is
+  }
+}
+
+void apply_override(YAML::Node& root, const Override& o, ReadContext& ctx) {
+  const auto steps = split_path(o.path);
+  const Location where{ctx.file(), 0, 0, "--set " + o.path};
+  if (!steps) {
+    ctx.diagnostics().error(where, o.path, "is not a field path; expected names joined by '.' and [index]");
+    return;
+  }
+  YAML::Node current;
+  current.reset(root);
+  for (size_t s = 0; s < steps->size(); ++s) {
+    const PathStep& step = (*steps)[s];
+    const bool last = s + 1 == steps->size();
+    if (!step.key.empty()) {
+      if (!current.IsMap() && !current.IsNull()) {
+        ctx.diagnostics().error(where, o.path, fmt::format("cannot set key '{}' inside {}", step.key,
+                                                           node_kind(current)));
+        return;
+      }
+      if (last) {
+        current[step.key] = value_node(o.value);
+        return;
+      }
+      YAML::Node next = current[step.key];
+      if (!next.IsDefined() || next.IsNull()) {
+        current[step.key] = YAML::Node(YAML::NodeType::Map);
+        next = current[step.key];
+      }
+      current.reset(next);
+    } else {
+      if (!current.IsSequence() || step.index >= current.size()) {
+        ctx.diagnostics().error(where, o.path,
+                                fmt::format("there is no list item [{}] to set", step.index));
+        return;
+      }
+      if (last) {
+        current[step.index] = value_node(o.value);
+        return;
+      }
+      YAML::Node next = current[step.index];
+      current.reset(next);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- sections
+
+void read_board(const YAML::Node& node, const std::string& field, ReadContext& ctx, std::vector<BoardParam>& out) {
+  // Iterative walk (depth is small, but the stack keeps the order stable).
+  struct Pending {
+    YAML::Node node;
+    std::string name;  // relative to board
+  };
+  std::vector<Pending> stack{{node, ""}};
+  while (!stack.empty()) {
+    Pending p = stack.back();
+    stack.pop_back();
+    const std::string full = p.name.empty() ? field : join_field(field, p.name);
+    if (p.node.IsMap()) {
+      MapReader map(ctx, p.node, full);  // reports duplicate keys
+      std::vector<Pending> children;
+      for (auto it = p.node.begin(); it != p.node.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        children.push_back({it->second, join_field(p.name, it->first.Scalar())});
+      }
+      for (auto c = children.rbegin(); c != children.rend(); ++c) stack.push_back(*c);
+    } else if (p.node.IsSequence()) {
+      for (size_t i = p.node.size(); i-- > 0;) stack.push_back({p.node[i], p.name + "." + std::to_string(i)});
+    } else if (p.node.IsScalar()) {
+      out.push_back({p.name, p.node.Scalar(), ctx.locate(p.node, full)});
+    } else {
+      ctx.error(p.node, full, "has no value; write a value or remove the key");
+    }
+  }
+}
+
+void read_phases(MapReader& workload, Scenario& s) {
+  workload.for_each("phases", Need::optional, [&](const YAML::Node& item, const std::string& field) {
+    MapReader m(workload.context(), item, field);
+    if (!m.is_map()) return;
+    WorkloadPhase phase;
+    phase.where = workload.context().locate(item, field);
+    phase.name = m.text("name", Need::required).value_or("");
+    phase.at_ns = m.duration("at", Need::required).value_or(0);
+    phase.cpu_utilization = m.ratio("cpu_utilization", Need::optional);
+    phase.memory_pressure = m.ratio("memory_pressure", Need::optional);
+    phase.disk_iops = m.rate("disk_iops", Need::optional);
+    phase.network_bytes_per_s = m.bandwidth("network", Need::optional);
+    m.finish();
+    s.phases.push_back(std::move(phase));
+  });
+}
+
+void read_components(MapReader& root, Scenario& s) {
+  root.for_each("components", Need::optional, [&](const YAML::Node& item, const std::string& field) {
+    MapReader m(root.context(), item, field);
+    if (!m.is_map()) return;
+    ComponentBaseline c;
+    c.where = root.context().locate(item, field);
+    c.component = m.component("id", Need::required).value_or(ComponentId{});
+    c.corrected_error_rate = m.rate("corrected_error_rate", Need::optional).value_or(0.0);
+    c.temperature_c = m.temperature("temperature", Need::optional, kMinTemperatureC, kMaxTemperatureC);
+    m.finish();
+    s.components.push_back(c);
+  });
+}
+
+void read_precursors(MapReader& anchor, ComponentId anchor_component, std::vector<Precursor>& out) {
+  anchor.for_each("precursors", Need::optional, [&](const YAML::Node& item, const std::string& field) {
+    MapReader m(anchor.context(), item, field);
+    if (!m.is_map()) return;
+    Precursor p;
+    p.where = anchor.context().locate(item, field);
+    std::vector<std::string> kinds;
+    for (size_t i = 0; i < kPrecursorKindCount; ++i) kinds.emplace_back(to_string(static_cast<PrecursorKind>(i)));
+    const auto kind = m.choice("kind", Need::required, kinds);
+    if (kind) p.kind = static_cast<PrecursorKind>(*kind);
+    p.component = m.component("component", Need::optional).value_or(anchor_component);
+    p.lead_time_ns = m.duration("lead_time", Need::required, 1).value_or(0);
+    const auto rate = m.rate("rate", Need::optional);
+    // `level` is a temperature for heat ramps and a duration for latency.
+    std::optional<double> level;
+    if (kind && p.kind == PrecursorKind::temperature_ramp)
+      level = m.temperature("level", Need::optional, kMinTemperatureC, kMaxTemperatureC);
+    else if (kind && p.kind == PrecursorKind::io_latency)
+      level = m.duration("level", Need::optional, 1);
+    const bool has_level = m.has("level");
+    m.get("level");
+    p.noise = m.ratio("noise", Need::optional).value_or(0.1);
+    m.finish();
+    p.rate_per_s = rate.value_or(0.0);
+    p.level = level.value_or(0.0);
+    if (kind) check_precursor(anchor.context(), item, field, p, rate.has_value(), has_level);
+    out.push_back(p);
+  });
+}
+
+void read_failure_time(MapReader& m, FailureTime& t, uint64_t duration_ns) {
+  const auto at = m.duration("at", Need::optional);
+  const YAML::Node dist = m.get("distribution");
+  if (at.has_value() == dist.IsDefined()) {
+    m.context().error(m.node(), m.field("at"),
+                      "give exactly one of 'at' (a fixed time) or 'distribution' (a drawn time)");
+    return;
+  }
+  if (at) {
+    t.distribution = TimeDistribution::fixed;
+    t.at_ns = *at;
+    return;
+  }
+  MapReader d(m.context(), dist, m.field("distribution"));
+  if (!d.is_map()) return;
+  std::vector<std::string> names = {"uniform", "exponential", "normal"};
+  const auto kind = d.choice("kind", Need::required, names);
+  const auto from = d.duration("from", Need::optional);
+  const auto to = d.duration("to", Need::optional);
+  const auto mean = d.duration("mean", Need::optional, 1);
+  const auto stddev = d.duration("stddev", Need::optional);
+  d.finish();
+  if (!kind) return;
+  t.distribution = static_cast<TimeDistribution>(*kind + 1);
+  t.from_ns = from.value_or(0);
+  t.to_ns = to.value_or(duration_ns);
+  t.mean_ns = mean.value_or(0);
+  t.stddev_ns = stddev.value_or(0);
+  check_distribution(m.context(), dist, m.field("distribution"), t, from.has_value(), to.has_value(),
+                     mean.has_value(), stddev.has_value());
+}
+
+void read_injections(MapReader& root, Scenario& s) {
+  const YAML::Node node = root.get("injections");
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader inj(root.context(), node, "injections");
+  if (!inj.is_map()) return;
+  inj.for_each("failures", Need::optional, [&](const YAML::Node& item, const std::string& field) {
+    MapReader m(inj.context(), item, field);
+    if (!m.is_map()) return;
+    Failure f;
+    f.where = inj.context().locate(item, field);
+    f.name = m.text("name", Need::required).value_or("");
+    f.component = m.component("component", Need::required).value_or(ComponentId{});
+    f.error = m.error_type("error", Need::required).value_or(ErrorType::page_fault);
+    read_failure_time(m, f.when, s.duration_ns);
+    read_precursors(m, f.component, f.precursors);
+    m.finish();
+    s.failures.push_back(std::move(f));
+  });
+  inj.for_each("false_alarms", Need::optional, [&](const YAML::Node& item, const std::string& field) {
+    MapReader m(inj.context(), item, field);
+    if (!m.is_map()) return;
+    FalseAlarm a;
+    a.where = inj.context().locate(item, field);
+    a.name = m.text("name", Need::required).value_or("");
+    a.component = m.component("component", Need::required).value_or(ComponentId{});
+    a.at_ns = m.duration("at", Need::required).value_or(0);
+    read_precursors(m, a.component, a.precursors);
+    m.finish();
+    if (a.precursors.empty() && m.is_map())
+      inj.context().error(item, field, "a false alarm needs at least one precursor (the pattern that misleads)");
+    s.false_alarms.push_back(std::move(a));
+  });
+  inj.finish();
+}
+
+void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_dir) {
+  AgentSettings& a = s.agent;
+  const YAML::Node node = root.get("agent");
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader m(root.context(), node, "agent");
+  if (!m.is_map()) return;
+  a.where = root.context().locate(node, "agent");
+  a.allocation_frequency_ns =
+      m.duration("allocation_frequency", Need::optional, 1'000'000, 3'600'000'000'000ull).value_or(a.allocation_frequency_ns);
+  a.minimum_partition_size = m.size("minimum_partition_size", Need::optional, 4096).value_or(a.minimum_partition_size);
+  a.maximum_partition_size = m.size("maximum_partition_size", Need::optional, 4096).value_or(a.maximum_partition_size);
+  a.budget_bytes = m.size("budget", Need::optional, 4096).value_or(a.budget_bytes);
+  a.horizon_ns = m.duration("horizon", Need::optional, 1'000'000);
+  if (const auto path = m.text("failure_prediction_model_path", Need::optional)) {
+    std::filesystem::path p(*path);
+    if (p.is_relative()) p = base_dir / p;
+    a.failure_prediction_model_path = p.lexically_normal().string();
+  }
+  m.finish();
+  check_agent(root.context(), node, a);
+}
+
+void read_compare(MapReader& root, Scenario& s) {
+  const YAML::Node node = root.get("compare");
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader m(root.context(), node, "compare");
+  if (!m.is_map()) return;
+  s.policies = m.text_list("policies", Need::optional).value_or(std::vector<std::string>{});
+  s.strategies = m.text_list("strategies", Need::optional).value_or(std::vector<std::string>{});
+  m.finish();
+}
+
+void read_expectations(MapReader& root, Scenario& s) {
+  root.for_each("expectations", Need::optional, [&](const YAML::Node& item, const std::string& field) {
+    MapReader m(root.context(), item, field);
+    if (!m.is_map()) return;
+    ExpectationSpec e;
+    e.where = root.context().locate(item, field);
+    e.metric = m.text("metric", Need::required).value_or("");
+    const auto op = m.choice("op", Need::required, {"<", "<=", ">", ">=", "==", "!="});
+    if (op) e.op = static_cast<CompareOp>(*op);
+    e.value = m.number("value", Need::required).value_or(0.0);
+    e.policies = m.text_list("policies", Need::optional).value_or(std::vector<std::string>{});
+    m.finish();
+    s.expectations.push_back(std::move(e));
+  });
+}
+
+void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& options,
+                   const std::filesystem::path& base_dir, Scenario& s) {
+  MapReader root(ctx, doc, "");
+  if (!root.is_map()) return;
+  const auto version = root.integer("schema_version", Need::required, 0, 1'000'000);
+  if (version && *version != static_cast<uint64_t>(kSchemaVersion)) {
+    ctx.error(root.get("schema_version"), "schema_version",
+              fmt::format("'{}' is not supported; this build reads schema_version {}", *version, kSchemaVersion));
+    return;  // the rest of the file follows rules this build does not know
+  }
+  s.name = root.text("name", Need::required).value_or("");
+  s.description = root.text("description", Need::optional).value_or("");
+  s.seed = root.integer("seed", Need::optional, 0, UINT64_MAX).value_or(1);
+  if (options.seed) s.seed = *options.seed;
+  s.duration_ns = root.duration("duration", Need::required, 1'000'000, kMaxDurationNs).value_or(0);
+  if (const YAML::Node board = root.get("board", Need::required); board.IsDefined()) {
+    if (!board.IsMap())
+      ctx.error(board, "board", fmt::format("expected a map of board parameters, got {}", node_kind(board)));
+    else
+      read_board(board, "board", ctx, s.board);
+  }
+  if (const YAML::Node workload = root.get("workload"); workload.IsDefined() && !workload.IsNull()) {
+    MapReader w(ctx, workload, "workload");
+    if (w.is_map()) {
+      read_phases(w, s);
+      w.finish();
+    }
+  }
+  read_components(root, s);
+  read_injections(root, s);
+  read_agent(root, s, base_dir);
+  read_compare(root, s);
+  read_expectations(root, s);
+  root.finish();
+  // Cross-field rules only on a structurally sound file: a missing or
+  // mistyped field would otherwise cascade into misleading follow-ups.
+  if (ctx.diagnostics().empty()) check_scenario(ctx, doc, s, options);
+}
+
+}  // namespace
+
+std::optional<Override> parse_override(std::string_view text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) return std::nullopt;
+  return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+LoadResult load_scenario_text(const std::string& text, const std::string& file_name, const LoadOptions& options) {
+  LoadResult result;
+  ReadContext ctx(file_name, result.diagnostics);
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp marks are 0-based; e.msg is the bare message.
+    Location where{file_name, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, {}};
+    result.diagnostics.error(where, "", "YAML syntax error: " + e.msg);
+    return result;
+  }
+  for (const Override& o : options.overrides) {
+    ctx.add_override(o.path);
+    apply_override(doc, o, ctx);
+  }
+  Scenario s;
+  s.source_path = file_name;
+  const std::filesystem::path base_dir = std::filesystem::path(file_name).parent_path();
+  try {
+    read_document(doc, ctx, options, base_dir, s);
+  } catch (const YAML::Exception& e) {
+    // Defensive: a node shape the readers did not anticipate.
+    result.diagnostics.error(Location{file_name, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                      e.mark.is_null() ? 0 : e.mark.column + 1, {}},
+                             "", "cannot read this part of the file: " + e.msg);
+  }
+  if (result.diagnostics.empty()) result.scenario = std::move(s);
+  return result;
+}
+
+LoadResult load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    result.diagnostics.error(Location{path.string(), 0, 0, {}}, "", "cannot open the file (missing or unreadable)");
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path.string(), options);
+}
+
+}  // namespace crashtwin::scenario

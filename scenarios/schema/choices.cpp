@@ -1,0 +1,30 @@
+#include "scenarios/schema/choices.h"
+
+#include <algorithm>
+
+#include "policies/partitioning/policies.h"
+
+namespace crashtwin::scenario {
+
+std::vector<std::string> known_policies() {
+  std::vector<std::string> names;
+  for (const char* n : policy_names()) names.emplace_back(n);
+  return names;
+}
+
+std::vector<std::string> known_strategies() { return {"predictive"}; }
+
+std::vector<std::string> expand_policies(const std::vector<std::string>& requested) {
+  if (requested.empty() || std::find(requested.begin(), requested.end(), "all") != requested.end())
+    return known_policies();
+  return requested;
+}
+
+LoadOptions default_load_options() {
+  LoadOptions options;
+  options.known_policies = known_policies();
+  options.known_strategies = known_strategies();
+  return options;
+}
+
+}  // namespace crashtwin::scenario

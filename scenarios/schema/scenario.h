@@ -1,0 +1,158 @@
+// Scenario schema v1: what a scenario file says, after units are parsed and
+// every value checked (docs/scenarios.md is the user's description of the
+// same schema). Times are simulated nanoseconds from power-on, sizes bytes,
+// rates events per second, temperatures degrees Celsius, ratios 0..1.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/core/types.h"
+#include "scenarios/schema/diagnostics.h"
+
+namespace crashtwin::scenario {
+
+inline constexpr int kSchemaVersion = 1;
+
+// One board parameter as written under `board:`, flattened to a dotted name
+// relative to the board ("dram.size", "cpu.count") with its value text; the
+// board registry (models/config) types and checks it.
+struct BoardParam {
+  std::string name;
+  std::string value;
+  Location where;
+};
+
+// A workload phase: from `at` on, the board's workload runs at these levels
+// until the next phase starts. Unset levels keep the previous phase's value.
+struct WorkloadPhase {
+  std::string name;
+  uint64_t at_ns = 0;
+  std::optional<double> cpu_utilization;   // 0..1
+  std::optional<double> memory_pressure;   // 0..1
+  std::optional<double> disk_iops;         // I/Os per second
+  std::optional<double> network_bytes_per_s;
+  Location where;
+};
+
+// Background behaviour of one component instance over the whole run: the
+// corrected-error trickle and ambient temperature a healthy part shows, so
+// the predictor has noise to see through.
+struct ComponentBaseline {
+  ComponentId component;
+  double corrected_error_rate = 0;  // per second
+  std::optional<double> temperature_c;
+  Location where;
+};
+
+enum class PrecursorKind : uint8_t {
+  corrected_error_burst,  // corrected errors at `rate`
+  temperature_ramp,       // temperature rises linearly to `level`
+  exception_rate_rise,    // CPU exceptions at `rate`
+  io_latency,             // disk/NIC latency rises linearly to `level` (ns)
+  io_errors,              // disk timeouts / NIC CRC errors at `rate`
+  link_flap,              // NIC link flaps at `rate`
+};
+inline constexpr size_t kPrecursorKindCount = 6;
+const char* to_string(PrecursorKind k);
+bool parse(std::string_view text, PrecursorKind& out);
+// Component classes a precursor kind can act on.
+bool applies_to(PrecursorKind k, ComponentClass c);
+
+// A pattern that starts `lead_time` before its anchor (the failure, or the
+// false alarm's time) and lasts until the anchor.
+struct Precursor {
+  PrecursorKind kind = PrecursorKind::corrected_error_burst;
+  ComponentId component;     // defaults to the anchor's component
+  uint64_t lead_time_ns = 0;
+  double rate_per_s = 0;     // event kinds: mean events per second (Poisson)
+  double level = 0;          // ramps: temperature_ramp in C, io_latency in ns
+  double noise = 0;          // 0..1: relative jitter of rates and levels
+  Location where;
+};
+
+enum class TimeDistribution : uint8_t { fixed, uniform, exponential, normal };
+const char* to_string(TimeDistribution d);
+bool parse(std::string_view text, TimeDistribution& out);
+
+// When a failure fires: a fixed time, or drawn from a distribution with the
+// scenario seed (truncated to the run's duration by redrawing).
+struct FailureTime {
+  TimeDistribution distribution = TimeDistribution::fixed;
+  uint64_t at_ns = 0;      // fixed
+  uint64_t from_ns = 0;    // uniform: [from, to]; exponential/normal: not before `from`
+  uint64_t to_ns = 0;
+  uint64_t mean_ns = 0;    // exponential (after `from`), normal
+  uint64_t stddev_ns = 0;  // normal
+};
+
+struct Failure {
+  std::string name;
+  ComponentId component;
+  ErrorType error = ErrorType::page_fault;
+  FailureTime when;
+  std::vector<Precursor> precursors;
+  Location where;
+};
+
+// Precursor patterns with no failure after them: what a predictor must not
+// over-react to.
+struct FalseAlarm {
+  std::string name;
+  ComponentId component;
+  uint64_t at_ns = 0;  // the precursors lead up to this time, then stop
+  std::vector<Precursor> precursors;
+  Location where;
+};
+
+// Agent configuration (the platform agent's AgentConfig, in scenario units).
+struct AgentSettings {
+  uint64_t allocation_frequency_ns = 100'000'000;
+  uint64_t minimum_partition_size = 4ull << 20;
+  uint64_t maximum_partition_size = 256ull << 20;
+  uint64_t budget_bytes = 512ull << 20;
+  // Empty: the built-in prior (scenarios/model_prior). Relative paths are
+  // resolved against the scenario file's directory by the loader.
+  std::string failure_prediction_model_path;
+  std::optional<uint64_t> horizon_ns;  // unset: the model's own horizon
+  Location where;
+};
+
+enum class CompareOp : uint8_t { lt, le, gt, ge, eq, ne };
+const char* to_string(CompareOp op);  // "<", "<=", ...
+bool parse(std::string_view text, CompareOp& out);
+bool holds(double actual, CompareOp op, double bound);
+
+struct ExpectationSpec {
+  std::string metric;                 // dotted: "alert_to_report_s.max"
+  CompareOp op = CompareOp::ge;
+  double value = 0;
+  std::vector<std::string> policies;  // empty: applies to every policy
+  Location where;
+};
+
+struct Scenario {
+  int schema_version = kSchemaVersion;
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  uint64_t duration_ns = 0;
+  std::vector<BoardParam> board;
+  std::vector<WorkloadPhase> phases;
+  std::vector<ComponentBaseline> components;
+  std::vector<Failure> failures;
+  std::vector<FalseAlarm> false_alarms;
+  AgentSettings agent;
+  std::vector<std::string> policies;    // to compare; empty: every registered policy
+  std::vector<std::string> strategies;  // empty: {"predictive"}
+  std::vector<ExpectationSpec> expectations;
+  std::string source_path;              // the file it was loaded from
+};
+
+// "memory.1" <-> ComponentId; the spelling timeseries columns use too.
+std::string to_string(ComponentId c);
+bool parse_component(std::string_view text, ComponentId& out);
+
+}  // namespace crashtwin::scenario

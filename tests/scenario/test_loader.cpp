@@ -1,0 +1,234 @@
+// The loader accepts the documented schema v1 and rejects everything else
+// with file:line:column, the field and what is allowed.
+#include <catch2/catch.hpp>
+
+#include "scenarios/schema/quantity_text.h"
+#include "tests/scenario/loader_fixture.h"
+
+using namespace crashtwin;
+using namespace crashtwin::scenario;
+using namespace crashtwin::scenario::test;
+
+namespace {
+
+bool mentions(const LoadResult& r, const std::string& text) {
+  return r.diagnostics.to_string().find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a complete scenario loads with every unit parsed", "[loader]") {
+  const LoadResult r = load_text(kValidScenario);
+  INFO(r.diagnostics.to_string());
+  REQUIRE(r.diagnostics.empty());
+  const Scenario& s = *r.scenario;
+  CHECK(s.name == "fixture");
+  CHECK(s.seed == 7);
+  CHECK(s.duration_ns == 120'000'000'000ull);
+  REQUIRE(s.board.size() == 2);
+  CHECK(s.board[0].name == "dram.size");
+  CHECK(s.board[0].value == "2 GiB");
+  CHECK(s.board[0].where.line == 7);
+  CHECK(s.board[1].name == "disk0.kind");
+  REQUIRE(s.phases.size() == 2);
+  CHECK(s.phases[1].at_ns == 30'000'000'000ull);
+  CHECK(*s.phases[1].cpu_utilization == Approx(0.9));
+  CHECK(*s.phases[1].memory_pressure == Approx(0.7));
+  CHECK(*s.phases[1].disk_iops == Approx(2000));
+  CHECK(*s.phases[1].network_bytes_per_s == Approx(250e6));
+  REQUIRE(s.components.size() == 1);
+  CHECK(s.components[0].corrected_error_rate == Approx(2.0 / 3600));
+  REQUIRE(s.failures.size() == 2);
+  const Failure& ue = s.failures[0];
+  CHECK(ue.component == ComponentId{ComponentClass::memory, 0});
+  CHECK(ue.error == ErrorType::memory_uncorrectable);
+  CHECK(ue.when.distribution == TimeDistribution::fixed);
+  CHECK(ue.when.at_ns == 90'000'000'000ull);
+  REQUIRE(ue.precursors.size() == 2);
+  CHECK(ue.precursors[0].kind == PrecursorKind::corrected_error_burst);
+  CHECK(ue.precursors[0].component == ue.component);
+  CHECK(ue.precursors[0].rate_per_s == Approx(5));
+  CHECK(ue.precursors[0].noise == Approx(0.2));
+  CHECK(ue.precursors[1].level == Approx(85));
+  CHECK(ue.precursors[1].noise == Approx(0.1));  // the documented default
+  CHECK(s.failures[1].when.distribution == TimeDistribution::uniform);
+  CHECK(s.failures[1].when.from_ns == 60'000'000'000ull);
+  CHECK(s.failures[1].when.to_ns == 110'000'000'000ull);
+  REQUIRE(s.false_alarms.size() == 1);
+  CHECK(s.false_alarms[0].component == ComponentId{ComponentClass::cpu, 0});
+  CHECK(s.agent.minimum_partition_size == (1u << 20));
+  CHECK(s.agent.maximum_partition_size == (64u << 20));
+  CHECK(s.agent.budget_bytes == (256u << 20));
+  CHECK(*s.agent.horizon_ns == 10'000'000'000ull);
+  CHECK(s.policies == std::vector<std::string>{"proportional", "static"});
+  REQUIRE(s.expectations.size() == 2);
+  CHECK(s.expectations[1].op == CompareOp::ge);
+  CHECK(s.expectations[1].value == Approx(0.9));
+  CHECK(s.expectations[1].policies == std::vector<std::string>{"proportional"});
+}
+
+TEST_CASE("an unknown key is reported at its line and column with the allowed keys", "[loader]") {
+  const LoadResult r = load_text(with("  budget: \"256 MiB\"", "  budegt: \"256 MiB\""));
+  REQUIRE(r.diagnostics.size() == 1);
+  const Diagnostic& d = r.diagnostics.list()[0];
+  CHECK(d.where.file == "fixture.yaml");
+  CHECK(d.where.line == 38);
+  CHECK(d.where.column == 3);
+  CHECK(d.field == "agent.budegt");
+  CHECK(d.message.find("unknown key") != std::string::npos);
+  CHECK(d.message.find("budget") != std::string::npos);
+  CHECK(d.to_string().rfind("fixture.yaml:38:3: agent.budegt: unknown key", 0) == 0);
+}
+
+TEST_CASE("bad units name the value and what a valid one looks like", "[loader]") {
+  const LoadResult r = load_text(with("budget: \"256 MiB\"", "budget: \"256 parsecs\""));
+  REQUIRE(r.diagnostics.size() == 1);
+  const Diagnostic& d = r.diagnostics.list()[0];
+  CHECK(d.where.line == 38);
+  CHECK(d.where.column == 11);
+  CHECK(d.message.find("'256 parsecs' is not a size") != std::string::npos);
+  CHECK(d.message.find("GiB") != std::string::npos);
+}
+
+TEST_CASE("wrong types are rejected", "[loader]") {
+  SECTION("a map where a duration belongs") {
+    const LoadResult r = load_text(with("duration: \"2 min\"", "duration: {a: 1}"));
+    REQUIRE(r.diagnostics.size() >= 1);
+    CHECK(mentions(r, "fixture.yaml:5:11: duration: expected a duration, got a map"));
+  }
+  SECTION("a scalar where a list belongs") {
+    const LoadResult r = load_text(with("  phases:\n    - {name: idle", "  phases: 3\n  x:\n    - {name: idle"));
+    CHECK(mentions(r, "workload.phases: expected a list"));
+  }
+  SECTION("a number where an integer seed belongs") {
+    const LoadResult r = load_text(with("seed: 7", "seed: 7.5"));
+    CHECK(mentions(r, "fixture.yaml:4:7: seed: '7.5' is not a whole number"));
+  }
+}
+
+TEST_CASE("out-of-range values say what range is allowed", "[loader]") {
+  SECTION("a failure after the end of the run") {
+    const LoadResult r = load_text(with("at: \"90 s\"", "at: \"3 min\""));
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(mentions(r, "injections.failures[0].at: 3 min is outside the run"));
+    CHECK(mentions(r, "before the duration (2 min)"));
+  }
+  SECTION("a temperature beyond physics") {
+    const LoadResult r = load_text(with("temperature: \"45 C\"", "temperature: \"900 C\""));
+    CHECK(mentions(r, "'900 C' is out of range; allowed: -40 C to 150 C"));
+  }
+  SECTION("minimum above maximum") {
+    const LoadResult r = load_text(with("minimum_partition_size: \"1 MiB\"", "minimum_partition_size: \"128 MiB\""));
+    CHECK(mentions(r, "agent.minimum_partition_size: 128 MiB is above maximum_partition_size 64 MiB"));
+  }
+  SECTION("a precursor that would start before power-on") {
+    const LoadResult r = load_text(with("lead_time: \"10 s\", level: \"80 C\"", "lead_time: \"60 s\", level: \"80 C\""));
+    CHECK(mentions(r, "false_alarms[0].precursors[0].lead_time: lead_time 1 min would start the precursor before power-on"));
+  }
+}
+
+TEST_CASE("missing required fields are named", "[loader]") {
+  const LoadResult r = load_text(with("      error: memory_uncorrectable\n", ""));
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics.list()[0].field == "injections.failures[0].error");
+  CHECK(mentions(r, "is required here but missing"));
+}
+
+TEST_CASE("every problem of a file is reported, not just the first", "[loader]") {
+  std::string text = with("seed: 7", "seed: minus one");
+  text = with("budget: \"256 MiB\"", "budget: lots", text);
+  text = with("op: \">=\", value: 1}", "op: \"=>\", value: 1}", text);
+  const LoadResult r = load_text(text);
+  CHECK(r.diagnostics.size() == 3);
+  CHECK_FALSE(r.scenario.has_value());
+}
+
+TEST_CASE("semantic rules name the field to fix", "[loader]") {
+  SECTION("an error type on the wrong component class") {
+    const LoadResult r = load_text(with("component: memory.0\n      error", "component: cpu.0\n      error"));
+    CHECK(mentions(r, "memory_uncorrectable is reported against a memory component, not cpu.0"));
+  }
+  SECTION("a precursor kind the component cannot show") {
+    const LoadResult r =
+        load_text(with("{kind: corrected_error_burst, lead_time", "{kind: link_flap, lead_time"));
+    CHECK(mentions(r, "link_flap cannot act on a memory component (memory.0)"));
+  }
+  SECTION("an unknown policy lists the known ones") {
+    const LoadResult r = load_text(with("[proportional, static]", "[proportional, statik]"));
+    CHECK(mentions(r, "'statik' is not a known policy; expected one of: static, uniform, proportional"));
+  }
+  SECTION("an expectation on a metric that does not exist") {
+    const LoadResult r = load_text(with("metric: failures_identified", "metric: failures_identifed"));
+    CHECK(mentions(r, "'failures_identifed' is not a metric"));
+  }
+  SECTION("an expectation for a policy the scenario does not compare") {
+    const LoadResult r = load_text(with("policies: [proportional]}", "policies: [oracle]}"));
+    CHECK(mentions(r, "'oracle' is not among the policies this scenario compares"));
+  }
+  SECTION("a fixed time and a distribution at once") {
+    const LoadResult r = load_text(with("      at: \"90 s\"\n", "      at: \"90 s\"\n      distribution: {kind: exponential, mean: \"1 min\"}\n"));
+    CHECK(mentions(r, "give exactly one of 'at'"));
+  }
+  SECTION("a newer schema version") {
+    const LoadResult r = load_text(with("schema_version: 1", "schema_version: 2"));
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(mentions(r, "fixture.yaml:1:17: schema_version: '2' is not supported; this build reads schema_version 1"));
+  }
+  SECTION("duplicate keys") {
+    const LoadResult r = load_text(with("seed: 7", "seed: 7\nseed: 8"));
+    CHECK(mentions(r, "fixture.yaml:5:1: seed: key appears twice"));
+  }
+}
+
+TEST_CASE("YAML syntax errors carry the parser's position", "[loader]") {
+  const LoadResult r = load_text(with("name: fixture", "name: [unclosed"));
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics.list()[0].where.line > 0);
+  CHECK(mentions(r, "YAML syntax error"));
+}
+
+TEST_CASE("--set overrides replace values before checking and are named in errors", "[loader]") {
+  LoadOptions o = fixture_options();
+  o.overrides = {{"agent.budget", "1 GiB"}, {"injections.failures[0].at", "45 s"}, {"board.dram.size", "8 GiB"}};
+  o.seed = 99;
+  LoadResult r = load_text(kValidScenario, o);
+  INFO(r.diagnostics.to_string());
+  REQUIRE(r.diagnostics.empty());
+  CHECK(r.scenario->agent.budget_bytes == (1ull << 30));
+  CHECK(r.scenario->failures[0].when.at_ns == 45'000'000'000ull);
+  CHECK(r.scenario->board[0].value == "8 GiB");
+  CHECK(r.scenario->seed == 99);
+
+  o.overrides = {{"agent.budget", "huge"}};
+  r = load_text(kValidScenario, o);
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics.list()[0].to_string() ==
+        "fixture.yaml (--set agent.budget): agent.budget: 'huge' is not a size; expected " +
+            std::string(r.diagnostics.list()[0].message.substr(r.diagnostics.list()[0].message.find("expected ") + 9)));
+
+  o.overrides = {{"injections.failures[5].at", "1 s"}};
+  r = load_text(kValidScenario, o);
+  CHECK(mentions(r, "there is no list item [5] to set"));
+}
+
+TEST_CASE("parse_override splits key=value", "[loader]") {
+  CHECK(parse_override("agent.budget=1 GiB")->path == "agent.budget");
+  CHECK(parse_override("agent.budget=1 GiB")->value == "1 GiB");
+  CHECK(parse_override("a=b=c")->value == "b=c");
+  CHECK_FALSE(parse_override("novalue").has_value());
+  CHECK_FALSE(parse_override("=x").has_value());
+}
+
+TEST_CASE("missing files are a diagnostic, not an exception", "[loader]") {
+  const LoadResult r = load_scenario("/nonexistent/scenario.yaml");
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(mentions(r, "/nonexistent/scenario.yaml: cannot open the file"));
+}
+
+TEST_CASE("relative model paths resolve against the scenario's directory", "[loader]") {
+  LoadResult r = load_scenario_text(with("  horizon: \"10 s\"", "  failure_prediction_model_path: ../models/m.ctpm"),
+                                    "/lib/scenarios/x.yaml", fixture_options());
+  INFO(r.diagnostics.to_string());
+  REQUIRE(r.scenario);
+  CHECK(r.scenario->agent.failure_prediction_model_path == "/lib/models/m.ctpm");
+}
