@@ -17,7 +17,6 @@ struct SyntheticRunSpec {
   uint64_t seed = 1;
   unsigned ticks = 200;         // agent ticks, 10 ms apart
   double reserved_scale = 1.0;  // scales the crash budget (for Pareto spread)
-  bool expectations_pass = true;
 };
 
 // Writes summary.json, perf.json, timeseries.csv, events.jsonl, trace.vcd,
