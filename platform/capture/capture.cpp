@@ -296,7 +296,7 @@ const cper::Guid& section_type(Src s) {
     case Src::stack_snapshot:
     case Src::code_page:
     case Src::memory_rows: return cper::guids::kMemorySnapshot;
-    case Src::error_history:
+    case Src::error_history: return cper::guids::kErrorLog;
     case Src::io_queue_state: return cper::guids::kIoQueueState;
     case Src::sensor_history:
     case Src::core_power: return cper::guids::kSensorHistory;

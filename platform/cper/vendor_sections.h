@@ -26,7 +26,7 @@ struct SensorReading {
 
 namespace crashtwin::cper {
 
-// Register file and I/O queue state: a device state block as read_state()
+// Register file, memory-controller error log and I/O queue state: a device state block as read_state()
 // returned it. Header: u8 class, u8 reserved, u16 instance, u32 length.
 inline constexpr size_t kDeviceBlockHeaderBytes = 8;
 
