@@ -16,7 +16,8 @@ inline constexpr double kDefaultInletC = 25.0;
 class ThermalSource {
  public:
   virtual uint32_t thermal_channels() const = 0;
-  // "core3", "disk": appended to the model's name in sensor listings.
+  // "core3": appended to the model's name in sensor listings; empty when
+  // the channel is the model itself (a disk).
   virtual std::string thermal_channel_name(uint32_t channel) const = 0;
   // Present values (the model advances itself to the current simulated time).
   virtual double channel_temperature_c(uint32_t channel) = 0;

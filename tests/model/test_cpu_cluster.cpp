@@ -105,9 +105,6 @@ double integrate_crossing(double t0_temp, double tau, double u0, double slope, d
 
 }  // namespace
 
-// libsystemc wants an sc_main; Catch2's main drives the simulation instead.
-int sc_main(int, char**) { return 0; }
-
 TEST_CASE("registers declare the cluster and reject writes to read-only metrics") {
   Bench& b = bench();
   CHECK(b.bus.read64(0x00) == 10);

@@ -14,7 +14,10 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/core/device_layout.h"
 #include "models/workload/traffic_burst.h"
+#include "models/workload/workload_phase.h"
+#include "platform/core/types.h"
 
 namespace crashtwin::test {
 
@@ -48,6 +51,9 @@ struct MmioInitiator : sc_core::sc_module {
     for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(value >> (8 * i));
     return access(tlm::TLM_WRITE_COMMAND, address, b, 8) == tlm::TLM_OK_RESPONSE;
   }
+  // A metric register / a register of the unit window (device_layout.h).
+  uint64_t metric(Metric m, uint32_t unit = 0) { return read64(device_layout::metric_offset(unit, m)); }
+  uint64_t unit_reg(uint64_t offset, uint32_t unit = 0) { return read64(device_layout::unit_base(unit) + offset); }
   std::vector<std::byte> read_bytes(uint64_t address, unsigned length) {
     std::vector<std::byte> bytes(length);
     access(tlm::TLM_READ_COMMAND, address, reinterpret_cast<unsigned char*>(bytes.data()), length);
@@ -86,8 +92,17 @@ struct BurstCounter : sc_core::sc_module {
 // Runs the delta cycles pending at the current time (an irq line follows
 // its device one delta after the event that changed it).
 inline void settle() {
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);  // also elaborates on first use
   while (sc_core::sc_pending_activity_at_current_time()) sc_core::sc_start(sc_core::SC_ZERO_TIME);
 }
+// An I/O phase for a disk or a NIC.
+inline WorkloadPhase io_phase(double rate, uint64_t bytes) {
+  WorkloadPhase p;
+  p.io_rate = rate;
+  p.io_bytes = bytes;
+  return p;
+}
+
 inline void run_for(double seconds) { sc_core::sc_start(sc_core::sc_time(seconds, sc_core::SC_SEC)); }
 inline double now_s() { return sc_core::sc_time_stamp().to_seconds(); }
 inline uint64_t to_ns_now() { return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5); }

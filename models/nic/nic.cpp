@@ -1,0 +1,70 @@
+#include "models/nic/nic.h"
+
+#include <cmath>
+
+namespace crashtwin {
+namespace {
+
+IoDeviceDefaults nic_defaults() {
+  IoDeviceDefaults d;
+  d.service_time_ns = 5'000;
+  d.parallelism = 16;
+  d.queue_depth = 1024;
+  d.command_timeout_ns = 5'000'000'000ull;
+  d.idle_power_w = 3.0;
+  d.active_power_w = 10.0;
+  d.thermal_resistance = 4.0;
+  d.thermal_time_constant_ns = 60'000'000'000ull;
+  d.io_rate = 10000.0;
+  d.io_size = 1500;
+  d.has_error[static_cast<size_t>(IoError::crc)] = true;
+  d.address_limit = 1024ull * 2048;  // ring of 2 KiB packet buffers
+  return d;
+}
+
+}  // namespace
+
+Nic::Nic(sc_core::sc_module_name name, const ModelContext& context)
+    : IoDevice(name, context, ComponentClass::network, nic_defaults()),
+      link_flap_duration_(context.params, "link_flap_duration", ParamKind::duration, 2'000'000'000ull,
+                          "how long the link stays down after a flap", 1, ~0ull) {}
+
+uint64_t Nic::metric(Metric m) {
+  switch (m) {
+    case Metric::net_bytes: return bytes_counter();
+    case Metric::net_latency: return static_cast<uint64_t>(std::llround(latency_sample_s() * 1e9));
+    case Metric::net_crc_errors: return errors(IoError::crc);
+    case Metric::net_link_flaps: return link_flaps_;
+    case Metric::net_drops: return refused();
+    case Metric::net_temperature: {
+      const double t = temperature_c();
+      return t <= 0.0 ? 0 : static_cast<uint64_t>(std::llround(t * 1000.0));
+    }
+    default: return 0;
+  }
+}
+
+void Nic::link_flap() {
+  if (failed_) return;
+  ++link_flaps_;
+  set_stalled(true, true);
+  schedule_unstall(now_ns() + link_flap_duration_.value());
+}
+
+bool Nic::inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail) {
+  if (unit != 0 || type != ErrorType::nic_fatal) return false;
+  failed_ = true;
+  schedule_unstall(kNever);
+  set_stalled(true, true);
+  raise(type, address, detail != 0 ? detail : kAerSurpriseDown);
+  return true;
+}
+
+void Nic::warm_reset() {
+  failed_ = false;
+  IoDevice::warm_reset();
+}
+
+CRASHTWIN_REGISTER_MODEL("nic", ComponentClass::network, "network interface with a packet ring", Nic);
+
+}  // namespace crashtwin

@@ -1,0 +1,71 @@
+// sensors: the board's temperature and power sensors for the agent. Owns the
+// inlet (ambient) temperature and hands it to every thermal model on the
+// board; exposes each device's temperature and power (every sibling model
+// that is a ThermalSource: cpu cores, disks, NICs) as registers.
+//
+// Parameters (board.<name>.*):
+//   inlet_temperature  temperature  air entering the chassis (25 C)
+//   max_channels       count        sensor channels the register map reserves (64)
+//   register_latency   duration     simulated cost of one MMIO access (200 ns)
+// Registers (64-bit, ro):
+//   0x00 INLET        m°C
+//   0x08 CHANNELS     channels found
+//   0x10 BOARD_POWER  mW, sum over channels
+//   0x100 + 16*i      channel i TEMPERATURE (m°C), +8 POWER (mW)
+// Sockets: in (MMIO).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/config/registry.h"
+#include "models/core/model.h"
+#include "models/core/register.h"
+#include "models/sensors/thermal_source.h"
+
+namespace crashtwin {
+
+class Sensors : public Model {
+ public:
+  tlm_utils::simple_target_socket<Sensors> in;
+
+  Sensors(sc_core::sc_module_name name, const ModelContext& context);
+
+  // Changes the inlet temperature for every device from now on.
+  void set_inlet(double celsius);
+  double inlet() const { return inlet_c_; }
+
+  struct Channel {
+    std::string name;  // "board.cpu.core3"
+    ThermalSource* source;
+    uint32_t index;
+  };
+  const std::vector<Channel>& channels() const { return channels_; }
+  double channel_temperature_c(uint32_t channel);
+  double channel_power_w(uint32_t channel);
+  double board_power_w();
+
+  static constexpr uint64_t kChannelsOffset = 0x100;
+  static constexpr uint64_t kChannelStride = 16;
+
+  // Model
+  TargetSocket* mmio_target() override { return &in; }
+  uint64_t mmio_size() const override;
+
+ private:
+  void end_of_elaboration() override;
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+
+  param<double> inlet_temperature_;
+  param<uint64_t> max_channels_;
+  param<uint64_t> register_latency_;
+  double inlet_c_;
+  RegisterBank regs_;
+  std::vector<Channel> channels_;
+};
+
+}  // namespace crashtwin

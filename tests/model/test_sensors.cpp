@@ -1,0 +1,98 @@
+// sensors: finds the board's thermal sources, serves their temperature and
+// power, and drives their ambient from the inlet temperature.
+#include <cmath>
+#include <memory>
+
+#include "models/core/irq.h"
+#include "models/cpu/cpu_cluster.h"
+#include "models/disk/disk.h"
+#include "models/nic/nic.h"
+#include "models/sensors/sensors.h"
+#include "tests/model/strict_systemc.h"
+#include "tests/model/test_devices_mmio.h"
+
+using namespace crashtwin;
+using test::now_s;
+using test::run_for;
+
+namespace {
+
+struct Bench {
+  ParamTree tree;
+  std::unique_ptr<CpuCluster> cpu;
+  std::unique_ptr<Disk> disk;
+  std::unique_ptr<Nic> nic;
+  std::unique_ptr<Sensors> sensors;
+  test::MmioInitiator bus{"bus"};
+  test::MmioInitiator cpu_bus{"cpu_bus"}, disk_bus{"disk_bus"}, nic_bus{"nic_bus"};
+  test::BurstCounter memory{"memory"};
+  IrqLine cpu_irq{"cpu_irq"}, disk_irq{"disk_irq"}, nic_irq{"nic_irq"};
+
+  Bench() {
+    tree.set("cpu.cores", "2");
+    tree.set("cpu.noise", "false");
+    tree.set("sensors.inlet_temperature", "30 C");
+    tree.set("sensors.max_channels", "8");
+    cpu = std::make_unique<CpuCluster>("cpu", ModelContext{ParamScope(tree, "cpu"), 3, 0, 0, 0});
+    disk = std::make_unique<Disk>("disk0", ModelContext{ParamScope(tree, "disk0"), 3, 0, 0, 0});
+    nic = std::make_unique<Nic>("nic0", ModelContext{ParamScope(tree, "nic0"), 3, 0, 0, 0});
+    sensors = std::make_unique<Sensors>("sensors", ModelContext{ParamScope(tree, "sensors"), 3, 0, 0, 0});
+    bus.out.bind(sensors->in);
+    cpu_bus.out.bind(cpu->in);
+    disk_bus.out.bind(disk->in);
+    nic_bus.out.bind(nic->in);
+    cpu->out.bind(memory.in);
+    cpu->irq.bind(cpu_irq);
+    disk->irq.bind(disk_irq);
+    nic->irq.bind(nic_irq);
+    test::settle();
+  }
+  uint64_t channel_reg(uint32_t ch, uint64_t field) {
+    return bus.read64(Sensors::kChannelsOffset + Sensors::kChannelStride * ch + field);
+  }
+};
+
+Bench& bench() {
+  static Bench b;
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("sensors expose every thermal channel of the board") {
+  Bench& b = bench();
+  REQUIRE(b.sensors->channels().size() == 4);
+  CHECK(b.sensors->channels()[0].name == "cpu.core0");
+  CHECK(b.sensors->channels()[1].name == "cpu.core1");
+  CHECK(b.sensors->channels()[2].name == "disk0");
+  CHECK(b.sensors->channels()[3].name == "nic0");
+  CHECK(b.bus.read64(0x08) == 4);
+  CHECK(b.bus.read64(0x00) == 30'000);
+  CHECK(b.sensors->mmio_size() == 0x100 + 16 * 8);
+  run_for(1.0);
+  for (uint32_t ch = 0; ch < 4; ++ch) {
+    CHECK(static_cast<double>(b.channel_reg(ch, 0)) ==
+          Approx(b.sensors->channel_temperature_c(ch) * 1000).margin(0.5));
+    CHECK(static_cast<double>(b.channel_reg(ch, 8)) == Approx(b.sensors->channel_power_w(ch) * 1000).margin(0.5));
+  }
+  // 2 cores at 20 % (3 + 9 * 0.2 = 4.8 W each) plus the disk and the NIC.
+  CHECK(b.sensors->channel_power_w(0) == Approx(4.8));
+  CHECK(static_cast<double>(b.bus.read64(0x10)) ==
+        Approx((9.6 + b.disk->channel_power_w(0) + b.nic->channel_power_w(0)) * 1000).margin(1));
+  CHECK(b.channel_reg(5, 0) == 0);  // reserved, unused channel
+}
+
+TEST_CASE("the inlet temperature is every device's ambient") {
+  Bench& b = bench();
+  run_for(200.0);  // cores settle (tau 10 s) at inlet + 4.8 W * 4 °C/W
+  CHECK(b.cpu->core(0).temperature_c() == Approx(b.sensors->inlet() + 19.2).margin(1e-6));
+  const double start_temp = b.cpu->core(0).temperature_c();
+  const double start = now_s();
+  b.sensors->set_inlet(b.sensors->inlet() + 10.0);
+  CHECK(b.bus.read64(0x00) == static_cast<uint64_t>(std::llround(b.sensors->inlet() * 1000)));
+  run_for(5.0);
+  const double steady = b.sensors->inlet() + 19.2;
+  const double expected = steady + (start_temp - steady) * std::exp(-(now_s() - start) / 10.0);
+  CHECK(b.sensors->channel_temperature_c(0) == Approx(expected).margin(1e-9));
+  CHECK(b.disk->channel_temperature_c(0) > 30.0);
+}
