@@ -1,4 +1,4 @@
-// Buddy allocator: free areas, split and coalesce, runs, reservations.
+// Buddy allocator: free-area bitmaps, split and coalesce, runs, reservations.
 // Statistics, the allocation walk and the audit are in buddy_stats.cpp.
 #include "platform/alloc/buddy.h"
 
@@ -11,14 +11,17 @@ using detail::PageState;
 
 namespace {
 
-constexpr uint32_t kNoPage = 0xFFFF'FFFFu;
-
 bool is_allocated_state(uint8_t state) {
   return state == detail::kBlockHead || state == detail::kRunHead || state == detail::kReservedHead ||
          state == detail::kSlabHead;
 }
 
 uint64_t pages_for_bytes(uint64_t bytes) { return (bytes >> kPageShift) + ((bytes & (kPageSize - 1)) != 0); }
+
+bool is_power_of_two(uint64_t value) { return value != 0 && (value & (value - 1)) == 0; }
+
+// Descriptors first, then the bitmaps 8-byte aligned.
+uint64_t descriptor_bytes(uint64_t pages) { return (pages * sizeof(PageDescriptor) + 7) & ~uint64_t{7}; }
 
 }  // namespace
 
@@ -32,26 +35,49 @@ const char* to_string(AllocationKind kind) {
   return "unknown";
 }
 
+// Sizes the bitmaps of every order for a region of `pages` pages (whatever
+// its base: a region can straddle one more block boundary than its size
+// suggests, hence the +2). Fills the areas' shapes when given; returns words.
+uint64_t BuddyAllocator::lay_out_bitmaps(uint64_t pages, FreeArea* areas) {
+  uint64_t words = 0;
+  for (uint32_t order = 0; order < kOrderCount; ++order) {
+    uint64_t bits = (pages >> order) + 2;
+    uint32_t level = 0;
+    do {
+      const uint64_t level_words = (bits + 63) / 64;
+      if (areas != nullptr) areas[order].level_offset[level] = static_cast<uint32_t>(words);
+      words += level_words;
+      bits = level_words;
+      ++level;
+    } while (bits > 1);
+    if (areas != nullptr) areas[order].levels = level;
+  }
+  return words;
+}
+
 size_t BuddyAllocator::metadata_bytes(uint64_t region_size) {
-  return static_cast<size_t>((region_size >> kPageShift) * sizeof(PageDescriptor));
+  const uint64_t pages = region_size >> kPageShift;
+  return static_cast<size_t>(descriptor_bytes(pages) + lay_out_bitmaps(pages, nullptr) * sizeof(uint64_t));
 }
 
 Status BuddyAllocator::init(uint64_t base, uint64_t size, std::span<std::byte> metadata) {
   const uint64_t pages = size >> kPageShift;
   if ((base & (kPageSize - 1)) != 0 || pages == 0 || pages > kMaxRegionPages ||
       base + (pages << kPageShift) < base ||  // wraps the address space
-      metadata.size() < metadata_bytes(size) ||
-      reinterpret_cast<uintptr_t>(metadata.data()) % alignof(PageDescriptor) != 0) {
+      metadata.size() < metadata_bytes(size) || reinterpret_cast<uintptr_t>(metadata.data()) % 8 != 0) {
     return Status::invalid_argument;
   }
   pages_ = reinterpret_cast<PageDescriptor*>(metadata.data());
+  bitmap_ = reinterpret_cast<uint64_t*>(metadata.data() + descriptor_bytes(pages));
   base_ = base;
   base_pfn_ = base >> kPageShift;
   page_count_ = pages;
   allocations_ = 0;
   nonempty_orders_ = 0;
-  for (FreeArea& area : free_area_) area = FreeArea{kNoPage, 0};
-  for (uint64_t i = 0; i < pages; ++i) pages_[i] = PageDescriptor{kNoPage, kNoPage, 0, detail::kInner, 0, 0};
+  const uint64_t words = lay_out_bitmaps(pages, free_area_);
+  for (FreeArea& area : free_area_) area.count = 0;
+  for (uint64_t w = 0; w < words; ++w) bitmap_[w] = 0;
+  for (uint64_t i = 0; i < pages; ++i) pages_[i] = PageDescriptor{0, 0, detail::kInner, {}};
   free_pages_ = pages;
   carve(0, pages);
   return Status::ok;
@@ -60,70 +86,77 @@ Status BuddyAllocator::init(uint64_t base, uint64_t size, std::span<std::byte> m
 // Largest order of a naturally aligned block starting at page `index` that
 // ends at or before `end`.
 uint32_t BuddyAllocator::largest_order_at(uint64_t index, uint64_t end) const {
-  const uint32_t alignment = static_cast<uint32_t>(std::countr_zero(pfn(static_cast<uint32_t>(index))));
+  const uint32_t alignment = static_cast<uint32_t>(std::countr_zero(pfn(index)));
   const uint32_t fit = static_cast<uint32_t>(std::bit_width(end - index) - 1);
-  uint32_t order = alignment < fit ? alignment : fit;
+  const uint32_t order = alignment < fit ? alignment : fit;
   return order < kMaxOrder ? order : kMaxOrder;
 }
 
-void BuddyAllocator::push(uint32_t index, uint32_t order) {
+// Marks the block free: its bit, and a summary bit wherever a word stops
+// being zero.
+void BuddyAllocator::push(uint64_t index, uint32_t order) {
   FreeArea& area = free_area_[order];
-  PageDescriptor& page = pages_[index];
-  page.state = detail::kFreeHead;
-  page.order = static_cast<uint8_t>(order);
-  page.prev = kNoPage;
-  page.next = area.head;
-  if (area.head != kNoPage) pages_[area.head].prev = index;
-  area.head = index;
+  uint64_t bit = block_number(index, order);
+  for (uint32_t level = 0; level < area.levels; ++level) {
+    uint64_t& word = bitmap_[area.level_offset[level] + (bit >> 6)];
+    const bool was_empty = word == 0;
+    word |= uint64_t{1} << (bit & 63);
+    if (!was_empty) break;
+    bit >>= 6;
+  }
   ++area.count;
   nonempty_orders_ |= 1u << order;
 }
 
-void BuddyAllocator::unlink(uint32_t index, uint32_t order) {
+// Marks a free block taken: its bit, and a summary bit wherever a word
+// becomes zero.
+void BuddyAllocator::unlink(uint64_t index, uint32_t order) {
   FreeArea& area = free_area_[order];
-  PageDescriptor& page = pages_[index];
-  if (page.prev != kNoPage) {
-    pages_[page.prev].next = page.next;
-  } else {
-    area.head = page.next;
+  uint64_t bit = block_number(index, order);
+  for (uint32_t level = 0; level < area.levels; ++level) {
+    uint64_t& word = bitmap_[area.level_offset[level] + (bit >> 6)];
+    word &= ~(uint64_t{1} << (bit & 63));
+    if (word != 0) break;
+    bit >>= 6;
   }
-  if (page.next != kNoPage) pages_[page.next].prev = page.prev;
-  page.state = detail::kInner;
   if (--area.count == 0) nonempty_orders_ &= ~(1u << order);
 }
 
-uint32_t BuddyAllocator::pop(uint32_t order) {
-  const uint32_t index = free_area_[order].head;
-  unlink(index, order);
-  return index;
+// Lowest-addressed free block of a non-empty order: one count-trailing-zeros
+// per level, from the top.
+uint64_t BuddyAllocator::first_free(uint32_t order) const {
+  const FreeArea& area = free_area_[order];
+  uint64_t bit = 0;
+  for (uint32_t level = area.levels; level-- > 0;) {
+    const uint64_t word = bitmap_[area.level_offset[level] + bit];
+    bit = (bit << 6) + static_cast<uint64_t>(std::countr_zero(word));
+  }
+  return ((bit + (base_pfn_ >> order)) << order) - base_pfn_;
 }
 
 // Takes a free block of exactly `order`, splitting the smallest larger one and
 // returning the upper halves to their free areas.
-Status BuddyAllocator::take_block(uint32_t order, uint32_t& index) {
+Status BuddyAllocator::take_block(uint32_t order, uint64_t& index) {
   const uint32_t candidates = nonempty_orders_ & (~0u << order);
   if (candidates == 0) return Status::no_memory;
   uint32_t current = static_cast<uint32_t>(std::countr_zero(candidates));
-  index = pop(current);
+  index = first_free(current);
+  unlink(index, current);
   while (current > order) {
     --current;
-    push(index + (1u << current), current);
+    push(index + (uint64_t{1} << current), current);
   }
   return Status::ok;
 }
 
 // Frees one naturally aligned block, merging it with its buddy while the buddy
 // is a free block of the same order.
-void BuddyAllocator::free_block(uint32_t index, uint32_t order) {
-  pages_[index].state = detail::kInner;
+void BuddyAllocator::free_block(uint64_t index, uint32_t order) {
   while (order < kMaxOrder) {
-    // 64-bit so a buddy below the region base wraps to a huge index.
-    const uint64_t buddy = (pfn(index) ^ (uint64_t{1} << order)) - base_pfn_;
-    if (buddy >= page_count_ || buddy + (uint64_t{1} << order) > page_count_) break;
-    const PageDescriptor& page = pages_[buddy];
-    if (page.state != detail::kFreeHead || page.order != order) break;
-    unlink(static_cast<uint32_t>(buddy), order);
-    if (buddy < index) index = static_cast<uint32_t>(buddy);
+    const uint64_t buddy = (pfn(index) ^ (uint64_t{1} << order)) - base_pfn_;  // below base: wraps, huge
+    if (!block_in_region(buddy, order) || !is_free_block(buddy, order)) break;
+    unlink(buddy, order);
+    if (buddy < index) index = buddy;
     ++order;
   }
   push(index, order);
@@ -133,7 +166,7 @@ void BuddyAllocator::free_block(uint32_t index, uint32_t order) {
 void BuddyAllocator::release(uint64_t first, uint64_t last) {
   while (first < last) {
     const uint32_t order = largest_order_at(first, last);
-    free_block(static_cast<uint32_t>(first), order);
+    free_block(first, order);
     first += uint64_t{1} << order;
   }
 }
@@ -145,21 +178,33 @@ void BuddyAllocator::release(uint64_t first, uint64_t last) {
 void BuddyAllocator::carve(uint64_t first, uint64_t last) {
   while (first < last) {
     const uint32_t order = largest_order_at(first, last);
-    push(static_cast<uint32_t>(first), order);
+    push(first, order);
     first += uint64_t{1} << order;
   }
 }
 
+// The order of the free block whose head is page `index`, if one is.
+bool BuddyAllocator::free_order_at(uint64_t index, uint32_t& order) const {
+  const uint64_t alignment = static_cast<uint64_t>(std::countr_zero(pfn(index)));
+  for (uint32_t k = 0; k <= kMaxOrder && k <= alignment; ++k) {
+    if (block_in_region(index, k) && is_free_block(index, k)) {
+      order = k;
+      return true;
+    }
+  }
+  return false;
+}
+
 // Finds the free block containing page `index`: its head is `index` rounded
-// down to the block's order, and only that head is marked free.
-bool BuddyAllocator::containing_free_block(uint32_t index, uint32_t& head, uint32_t& order) const {
+// down to the block's order.
+bool BuddyAllocator::containing_free_block(uint64_t index, uint64_t& head, uint32_t& order) const {
   const uint64_t page_pfn = pfn(index);
   for (uint32_t k = 0; k <= kMaxOrder; ++k) {
     const uint64_t head_pfn = page_pfn & ~((uint64_t{1} << k) - 1);
     if (head_pfn < base_pfn_) return false;
-    const PageDescriptor& page = pages_[head_pfn - base_pfn_];
-    if (page.state == detail::kFreeHead && page.order == k) {
-      head = static_cast<uint32_t>(head_pfn - base_pfn_);
+    const uint64_t candidate = head_pfn - base_pfn_;
+    if (block_in_region(candidate, k) && is_free_block(candidate, k)) {
+      head = candidate;
       order = k;
       return true;
     }
@@ -172,9 +217,9 @@ bool BuddyAllocator::containing_free_block(uint32_t index, uint32_t& head, uint3
 void BuddyAllocator::take_range(uint64_t first, uint64_t last) {
   uint64_t index = first;
   while (index < last) {
-    uint32_t head = 0;
+    uint64_t head = 0;
     uint32_t order = 0;
-    containing_free_block(static_cast<uint32_t>(index), head, order);
+    containing_free_block(index, head, order);
     const uint64_t end = head + (uint64_t{1} << order);
     unlink(head, order);
     if (head < first) carve(head, first);
@@ -184,11 +229,11 @@ void BuddyAllocator::take_range(uint64_t first, uint64_t last) {
   free_pages_ -= last - first;
 }
 
-void BuddyAllocator::mark_allocated(uint32_t index, uint64_t pages, PageState state, uint32_t owner) {
+void BuddyAllocator::mark_allocated(uint64_t index, uint64_t pages, PageState state, uint32_t owner) {
   PageDescriptor& page = pages_[index];
   page.state = state;
   page.pages = static_cast<uint32_t>(pages);
-  page.next = owner;
+  page.owner = owner;
   ++allocations_;
 }
 
@@ -197,7 +242,7 @@ Status BuddyAllocator::head_of(uint64_t address, uint32_t& index) const {
   if ((address & (kPageSize - 1)) != 0) return Status::invalid_argument;
   index = static_cast<uint32_t>((address - base_) >> kPageShift);
   if (is_allocated_state(pages_[index].state)) return Status::ok;
-  uint32_t head = 0;
+  uint64_t head = 0;
   uint32_t order = 0;
   return containing_free_block(index, head, order) ? Status::double_free : Status::invalid_argument;
 }
@@ -213,7 +258,7 @@ Allocation BuddyAllocator::describe(uint32_t index) const {
     case detail::kReservedHead: allocation.kind = AllocationKind::reserved; break;
     default:
       allocation.kind = AllocationKind::slab;
-      allocation.owner = page.next;
+      allocation.owner = page.owner;
       break;
   }
   return allocation;
@@ -221,11 +266,11 @@ Allocation BuddyAllocator::describe(uint32_t index) const {
 
 Status BuddyAllocator::allocate_block(uint32_t order, PageState state, uint32_t owner, uint64_t& address) {
   if (order > kMaxOrder) return Status::invalid_argument;
-  uint32_t index = 0;
+  uint64_t index = 0;
   if (Status s = take_block(order, index); !ok(s)) return s;
   free_pages_ -= uint64_t{1} << order;
   mark_allocated(index, uint64_t{1} << order, state, owner);
-  address = base_ + (uint64_t{index} << kPageShift);
+  address = base_ + (index << kPageShift);
   return Status::ok;
 }
 
@@ -240,12 +285,12 @@ Status BuddyAllocator::allocate_slab(uint32_t order, uint32_t owner, uint64_t& a
 Status BuddyAllocator::allocate_pages(uint64_t pages, uint64_t& address) {
   if (pages == 0 || pages > (uint64_t{1} << kMaxOrder)) return Status::invalid_argument;
   const uint32_t order = static_cast<uint32_t>(std::bit_width(pages - 1));
-  uint32_t index = 0;
+  uint64_t index = 0;
   if (Status s = take_block(order, index); !ok(s)) return s;
   carve(index + pages, index + (uint64_t{1} << order));
   free_pages_ -= pages;
   mark_allocated(index, pages, detail::kRunHead, 0);
-  address = base_ + (uint64_t{index} << kPageShift);
+  address = base_ + (index << kPageShift);
   return Status::ok;
 }
 
@@ -257,18 +302,45 @@ Status BuddyAllocator::reserve(uint64_t address, uint64_t bytes) {
   if (pages > page_count_ - first) return Status::out_of_range;
   if (!is_free_range(address, pages)) return Status::busy;
   take_range(first, first + pages);
-  mark_allocated(static_cast<uint32_t>(first), pages, detail::kReservedHead, 0);
+  mark_allocated(first, pages, detail::kReservedHead, 0);
   return Status::ok;
 }
 
 Status BuddyAllocator::free(uint64_t address) {
   uint32_t index = 0;
   if (Status s = head_of(address, index); !ok(s)) return s;
-  const uint64_t pages = pages_[index].pages;
-  release(index, index + pages);
+  PageDescriptor& page = pages_[index];
+  const uint64_t pages = page.pages;
+  page.state = detail::kInner;
+  if (!reunite_block(index, pages)) release(index, index + pages);
   free_pages_ += pages;
   --allocations_;
   return Status::ok;
+}
+
+// Fast path of free() for a run whose block tail (given back by
+// allocate_pages) is still free exactly as it was carved: take the tail pieces
+// back and free the whole block with one merge, instead of freeing and merging
+// every piece of the run. False, untouched, when the layout does not match.
+bool BuddyAllocator::reunite_block(uint64_t index, uint64_t pages) {
+  const uint32_t order = static_cast<uint32_t>(std::bit_width(pages - 1));
+  const uint64_t end = index + (uint64_t{1} << order);
+  if (is_power_of_two(pages) || (pfn(index) & ((uint64_t{1} << order) - 1)) != 0 || end > page_count_) {
+    return false;
+  }
+  // The tail pieces have increasing orders: each starts at its own alignment.
+  for (uint64_t piece = index + pages; piece < end;) {
+    const uint32_t piece_order = static_cast<uint32_t>(std::countr_zero(pfn(piece)));
+    if (!is_free_block(piece, piece_order)) return false;
+    piece += uint64_t{1} << piece_order;
+  }
+  for (uint64_t piece = index + pages; piece < end;) {
+    const uint32_t piece_order = static_cast<uint32_t>(std::countr_zero(pfn(piece)));
+    unlink(piece, piece_order);
+    piece += uint64_t{1} << piece_order;
+  }
+  free_block(index, order);
+  return true;
 }
 
 Status BuddyAllocator::resize(uint64_t address, uint64_t new_pages) {
@@ -299,9 +371,9 @@ bool BuddyAllocator::is_free_range(uint64_t address, uint64_t pages) const {
   const uint64_t last = first + pages;
   uint64_t index = first;
   while (index < last) {
-    uint32_t head = 0;
+    uint64_t head = 0;
     uint32_t order = 0;
-    if (!containing_free_block(static_cast<uint32_t>(index), head, order)) return false;
+    if (!containing_free_block(index, head, order)) return false;
     index = head + (uint64_t{1} << order);
   }
   return true;
@@ -313,9 +385,9 @@ uint64_t BuddyAllocator::free_pages_after(uint64_t address) const {
   const uint64_t start = index + uint64_t{pages_[index].pages};
   uint64_t next = start;
   while (next < page_count_) {
-    uint32_t head = 0;
+    uint64_t head = 0;
     uint32_t order = 0;
-    if (!containing_free_block(static_cast<uint32_t>(next), head, order)) break;
+    if (!containing_free_block(next, head, order)) break;
     next = head + (uint64_t{1} << order);
   }
   return next - start;
