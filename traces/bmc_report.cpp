@@ -65,11 +65,14 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
   for (const BmcVerdict& v : report.verdicts) {
     verdicts.push_back(ojson{{"alert_t_ns", v.alert_t_ns},
                              {"report_t_ns", v.report_t_ns},
+                             {"identified", v.identified},
                              {"failed_component", component_json(v.failed_component)},
                              {"error", to_string(v.error)},
                              {"alert_to_report_s", v.alert_to_report_s},
                              {"records", v.records},
-                             {"refused_accesses", v.refused_accesses}});
+                             {"refused_accesses", v.refused_accesses},
+                             {"bytes_drained", v.bytes_drained},
+                             {"diagnostics", v.diagnostics}});
   }
   j["records"] = std::move(records);
   j["verdicts"] = std::move(verdicts);
@@ -130,6 +133,7 @@ BmcReport read_bmc_report(const std::filesystem::path& dir) {
     BmcVerdict v;
     v.alert_t_ns = f.unsigned_integer("alert_t_ns");
     v.report_t_ns = f.unsigned_integer("report_t_ns");
+    v.identified = f.boolean("identified");
     v.failed_component = read_component(f, "failed_component");
     v.error = read_error_type(f);
     v.alert_to_report_s = f.number("alert_to_report_s");
@@ -142,6 +146,13 @@ BmcReport read_bmc_report(const std::filesystem::path& dir) {
       v.records.push_back(static_cast<uint32_t>(index.get<uint64_t>()));
     }
     v.refused_accesses = read_u32(f, "refused_accesses");
+    v.bytes_drained = f.unsigned_integer("bytes_drained");
+    const ojson& diagnostics = f.at("diagnostics");
+    if (!diagnostics.is_array()) f.fail("\"diagnostics\" must be an array of strings");
+    for (const ojson& d : diagnostics) {
+      if (!d.is_string()) f.fail("\"diagnostics\" must be an array of strings");
+      v.diagnostics.push_back(d.get<std::string>());
+    }
     report.verdicts.push_back(std::move(v));
   }
   return report;

@@ -38,11 +38,14 @@ struct BmcRecord {
 struct BmcVerdict {
   uint64_t alert_t_ns = 0;
   uint64_t report_t_ns = 0;
-  ComponentId failed_component;
+  bool identified = false;        // the BMC named a failed component at all
+  ComponentId failed_component;   // meaningful only if identified
   ErrorType error = ErrorType::page_fault;
   double alert_to_report_s = 0;
   std::vector<uint32_t> records;  // indices into BmcReport::records
   uint32_t refused_accesses = 0;  // DMA accesses outside the window during the drain
+  uint64_t bytes_drained = 0;     // bytes the BMC moved by DMA
+  std::vector<std::string> diagnostics;  // why something could not be decoded
 };
 
 struct BmcReport {

@@ -126,10 +126,19 @@ std::string comparison_table(const std::vector<BatchRow>& rows, const std::vecto
         out += "<td class=\"none\">–</td>";
         continue;
       }
-      bool best = groups.size() > 1;
-      for (size_t o = 0; o < groups.size() && best; ++o) {
-        if (o == g || !means[o][m]) continue;
-        best = higher_is_better(metrics[m]) ? *means[g][m] >= *means[o][m] : *means[g][m] <= *means[o][m];
+      // Best only where the policies differ: a column of equal values has no winner.
+      bool best = false, differs = false;
+      for (size_t o = 0; o < groups.size(); ++o) {
+        if (o != g && means[o][m]) {
+          differs = differs || *means[o][m] != *means[g][m];
+        }
+      }
+      if (differs) {
+        best = true;
+        for (size_t o = 0; o < groups.size() && best; ++o) {
+          if (o == g || !means[o][m]) continue;
+          best = higher_is_better(metrics[m]) ? *means[g][m] >= *means[o][m] : *means[g][m] <= *means[o][m];
+        }
       }
       out += fmt::format("<td{}>{}</td>", best ? " class=\"best\"" : "",
                          html_escape(report::format_metric(metrics[m], *means[g][m])));
@@ -175,7 +184,10 @@ std::string tradeoff_chart(const std::vector<BatchRow>& rows) {
   frame.y_format = report::AxisFormat::percent;
   frame.width = 900;
   frame.height = 380;
-  frame.y_min = 0;
+  // Zoom on the band the runs occupy (in 10 % steps) so close policies separate.
+  double lowest = 1;
+  for (const auto& p : all) lowest = std::min(lowest, p.benefit);
+  frame.y_min = std::clamp(std::floor(lowest * 10 - 1) / 10, 0.0, 0.9);
   frame.y_max = 1;
   frame.log_x = lo > 0 && hi / lo > 30;
   return report::scatter_chart(frame, scatter, front);

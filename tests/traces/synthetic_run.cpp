@@ -186,8 +186,16 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   const char sig[] = "CPER";
   for (int i = 0; i < 4; ++i) record.cper[i] = static_cast<std::byte>(sig[i]);
   bmc.records.push_back(record);
-  bmc.verdicts.push_back(BmcVerdict{failure_tick * kTickNs + 500'000, failure_tick * kTickNs + 2'000'000,
-                                    components[failing], ErrorType::memory_uncorrectable, 0.0015, {0}, 0});
+  BmcVerdict verdict_of_bmc;
+  verdict_of_bmc.alert_t_ns = failure_tick * kTickNs + 500'000;
+  verdict_of_bmc.report_t_ns = failure_tick * kTickNs + 2'000'000;
+  verdict_of_bmc.identified = true;
+  verdict_of_bmc.failed_component = components[failing];
+  verdict_of_bmc.error = ErrorType::memory_uncorrectable;
+  verdict_of_bmc.alert_to_report_s = 0.0015;
+  verdict_of_bmc.records = {0};
+  verdict_of_bmc.bytes_drained = 4 * 65536;
+  bmc.verdicts.push_back(verdict_of_bmc);
 
   const std::vector<ConfigEntry> config = {
       {"scenario.name", spec.scenario, "scenario identifier"},

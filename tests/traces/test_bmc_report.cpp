@@ -21,7 +21,18 @@ TEST_CASE("bmc/report.json holds decoded records and verdicts; .cper files hold 
   r.truncated = true;
   r.cper = {std::byte{'C'}, std::byte{'P'}, std::byte{'E'}, std::byte{'R'}, std::byte{0}, std::byte{0xff}};
   report.records.push_back(r);
-  report.verdicts.push_back({1000, 2501000, {ComponentClass::cpu, 3}, ErrorType::invalid_opcode, 0.0025, {0}, 1});
+  BmcVerdict v;
+  v.alert_t_ns = 1000;
+  v.report_t_ns = 2501000;
+  v.identified = true;
+  v.failed_component = {ComponentClass::cpu, 3};
+  v.error = ErrorType::invalid_opcode;
+  v.alert_to_report_s = 0.0025;
+  v.records = {0};
+  v.refused_accesses = 1;
+  v.bytes_drained = 8192;
+  v.diagnostics = {"slice 4: bad CRC"};
+  report.verdicts.push_back(v);
   write_bmc_report(report, dir);
 
   auto j = nlohmann::json::parse(read_file(dir / "report.json"));
@@ -42,6 +53,9 @@ TEST_CASE("bmc/report.json holds decoded records and verdicts; .cper files hold 
   REQUIRE(back.verdicts.size() == 1);
   CHECK(back.verdicts[0].failed_component == ComponentId{ComponentClass::cpu, 3});
   CHECK(back.verdicts[0].refused_accesses == 1);
+  CHECK(back.verdicts[0].identified);
+  CHECK(back.verdicts[0].bytes_drained == 8192);
+  CHECK(back.verdicts[0].diagnostics == std::vector<std::string>{"slice 4: bad CRC"});
 }
 
 TEST_CASE("bmc report reader names the bad field", "[traces][bmc]") {
@@ -57,6 +71,7 @@ TEST_CASE("bmc report reader names the bad field", "[traces][bmc]") {
   }
   write_file_atomically(dir / "report.json",
                         R"({"records":[],"verdicts":[{"alert_t_ns":1,"report_t_ns":2,"failed_component":)"
-                        R"({"class":"cpu","instance":0},"error":"nic_fatal","alert_to_report_s":1,"records":[4],"refused_accesses":0}]})");
+                        R"({"class":"cpu","instance":0},"error":"nic_fatal","alert_to_report_s":1,"records":[4],"refused_accesses":0,"identified":true,)"
+                        R"("bytes_drained":0,"diagnostics":[]}]})");
   CHECK_THROWS_AS(read_bmc_report(dir), format_error);
 }
