@@ -26,6 +26,18 @@ class Model : public sc_core::sc_module {
   virtual TargetSocket* mmio_target() { return nullptr; }
   virtual uint64_t mmio_size() const { return 0; }
 
+  // Every window the model maps, each placed at the instance parameter
+  // `base_param` ("base", "ctrl_base"). Default: the one mmio_target().
+  struct MmioRegion {
+    TargetSocket* socket = nullptr;
+    uint64_t size = 0;
+    std::string base_param = "base";
+  };
+  virtual std::vector<MmioRegion> mmio_regions() {
+    if (TargetSocket* s = mmio_target()) return {{s, mmio_size(), "base"}};
+    return {};
+  }
+
   // Initiator sockets the board binds to the host router.
   virtual std::vector<InitiatorSocket*> bus_masters() { return {}; }
 

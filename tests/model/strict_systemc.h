@@ -73,3 +73,8 @@ struct InstallStrictHandler {
 inline const InstallStrictHandler install_strict_handler{};
 
 }  // namespace crashtwin::test
+
+// libsystemc's own main() needs an sc_main to link; Catch2's main runs
+// instead and the tests call sc_start themselves. (Hence: include this
+// header from exactly one source file per test executable.)
+int sc_main(int, char*[]) { return 0; }

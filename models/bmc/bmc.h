@@ -1,0 +1,92 @@
+// BMC: the baseboard management controller. It has its own memory (a small
+// DRAM instance, mapped on the host bus so the DMA controller can write
+// into it), a firmware thread and a mailbox the host writes to raise the
+// crash alert. On an alert it opens its DMA window on exactly the crash
+// region (read-only), DMAs the header area, decodes the partition table,
+// DMAs the used bytes of each slice over its link, decodes the records with
+// the platform reader (platform/region/crash_dump_reader.h, the code a real
+// BMC would link), closes the window and publishes a BmcDrainReport naming
+// the failed component and error type.
+//
+// Parameters: link_bandwidth, crash_region_base, crash_region_size,
+//   decode_time (firmware time per decoded record), memory.* (its DRAM)
+// Sockets: in (mailbox registers), dma_out (to the DMA controller's
+//   registers), dma_irq (DMA completion)
+// Registers: 0x00 MAILBOX (write: alert with that code), 0x08 STATE (RO:
+//   0 idle, 1 draining), 0x10 REPORTS (RO: reports completed)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/bmc/drain_report.h"
+#include "models/config/registry.h"
+#include "models/core/model.h"
+#include "models/core/register.h"
+#include "models/dram/dram.h"
+
+namespace crashtwin {
+
+class DmaController;
+
+namespace bmc_regs {
+inline constexpr uint64_t kMailbox = 0x00, kState = 0x08, kReports = 0x10;
+}
+
+class Bmc : public Model {
+ public:
+  tlm_utils::simple_target_socket<Bmc> in;
+  tlm_utils::simple_initiator_socket<Bmc> dma_out;
+  IrqIn dma_irq;
+
+  SC_HAS_PROCESS(Bmc);
+  Bmc(sc_core::sc_module_name name, const ModelContext& context);
+
+  std::vector<MmioRegion> mmio_regions() override;
+  void warm_reset() override;
+
+  // Wiring done by the board: the DMA controller, the initiator index the
+  // controller gave this BMC, and where its memory sits in the host map.
+  void attach_dma(DmaController& dma, uint32_t initiator, uint64_t memory_base_in_host_map);
+  double link_bandwidth() const { return link_bandwidth_; }
+  void set_crash_region(uint64_t base, uint64_t size);
+
+  const std::vector<BmcDrainReport>& reports() const { return reports_; }
+  std::function<void(uint64_t t_ns, uint32_t code)> on_alert;
+  std::function<void(const BmcDrainReport&)> on_report;
+
+  Dram& memory() { return *memory_; }
+
+ private:
+  void mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  void firmware_thread();
+  BmcDrainReport drain(uint32_t code);
+  // Programs channel `channel` to copy [src, src + bytes) into BMC memory at
+  // `dst_offset`; returns when it completes. False when refused / failed.
+  bool dma_copy(uint64_t src, uint64_t dst_offset, uint64_t bytes, BmcDrainReport& report);
+  uint64_t register_access(tlm::tlm_command cmd, uint64_t address, uint64_t value);
+  void write_reg(uint64_t address, uint64_t value);
+  uint64_t read_reg(uint64_t address);
+
+  double link_bandwidth_;
+  uint64_t region_base_;
+  uint64_t region_size_;
+  sc_core::sc_time decode_time_;
+  std::unique_ptr<Dram> memory_;
+  RegisterBank regs_;
+  DmaController* dma_ = nullptr;
+  uint32_t dma_initiator_ = 0;
+  uint64_t memory_base_ = 0;
+  std::vector<uint32_t> pending_alerts_;
+  sc_core::sc_event alert_event_;
+  bool draining_ = false;
+  std::vector<BmcDrainReport> reports_;
+  tlm::tlm_generic_payload tx_;
+};
+
+}  // namespace crashtwin

@@ -1,0 +1,318 @@
+#include "models/board/board.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "models/bmc/bmc.h"
+#include "models/config/registry.h"
+#include "models/core/device_layout.h"
+#include "models/core/tlm_types.h"
+#include "models/dma/dma_controller.h"
+#include "models/dram/dram.h"
+#include "models/flash/flash.h"
+#include "models/hal/firmware_runner.h"
+#include "models/hal/tlm_hal.h"
+#include "models/router/router.h"
+
+namespace crashtwin {
+
+namespace {
+// Board-level parameters: never instance names.
+constexpr const char* kBoardKeys[] = {"seed", "quantum", "mmio_base"};
+// Instances every board has, with their kinds, in construction order.
+struct DefaultInstance {
+  const char* name;
+  const char* kind;
+};
+constexpr DefaultInstance kDefaults[] = {{"router", "router"}, {"dram", "dram"}, {"flash", "flash"},
+                                         {"dma", "dma"},       {"bmc", "bmc"},   {"cpu", "cpu_cluster"}};
+
+std::string kind_from_name(std::string_view name) {
+  while (!name.empty() && std::isdigit(static_cast<unsigned char>(name.back()))) name.remove_suffix(1);
+  return std::string(name);
+}
+
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+}  // namespace
+
+struct Board::Instance {
+  std::string name;
+  const RegisteredModel* kind = nullptr;
+  std::unique_ptr<Model> model;
+  uint32_t first_instance = 0;
+  std::vector<std::pair<std::string, uint64_t>> bases;  // region param -> physical base
+};
+
+Board::Board(ParamTree& tree, std::string_view prefix)
+    : sc_core::sc_module(sc_core::sc_module_name(std::string(prefix).c_str())), tree_(&tree), prefix_(prefix) {
+  build(prefix);
+}
+
+Board::~Board() = default;
+
+void Board::build(std::string_view prefix) {
+  const ParamScope scope(*tree_, std::string(prefix));
+  seed_ = param<uint64_t>(scope, "seed", ParamKind::count, 1, "seed of every model's random stream");
+  quantum_ = ns(param<uint64_t>(scope, "quantum", ParamKind::duration, 1000,
+                                "quantum of the host's quantum keeper (firmware runs ahead of the kernel by up to this)",
+                                1));
+  uint64_t mmio_cursor = param<uint64_t>(scope, "mmio_base", ParamKind::address, 0xF000'0000'0000ull,
+                                         "where devices without an explicit base are mapped");
+
+  // Which instances, of which kinds: the description's, plus the defaults.
+  struct Planned {
+    std::string name;
+    const RegisteredModel* kind;
+  };
+  std::vector<Planned> planned;
+  const ModelRegistry& registry = ModelRegistry::instance();
+  auto kind_named = [&](const std::string& instance, const std::string& kind_name) {
+    const RegisteredModel* k = registry.find(kind_name);
+    if (!k) {
+      std::string known;
+      for (const std::string& n : registry.names()) known += (known.empty() ? "" : ", ") + n;
+      scope.sub(instance).fail("kind", fmt::format("unknown model kind '{}' (known: {})", kind_name, known));
+    }
+    return k;
+  };
+  for (const DefaultInstance& d : kDefaults) {
+    if (!registry.find(d.kind)) continue;  // e.g. no cpu_cluster model linked
+    const std::string kind = param<std::string>(scope.sub(d.name), "kind", ParamKind::text, d.kind, "model kind");
+    planned.push_back({d.name, kind_named(d.name, kind)});
+  }
+  for (const std::string& child : tree_->children(prefix)) {
+    if (std::find_if(std::begin(kBoardKeys), std::end(kBoardKeys), [&](const char* k) { return child == k; }) !=
+        std::end(kBoardKeys))
+      continue;
+    if (std::any_of(planned.begin(), planned.end(), [&](const Planned& p) { return p.name == child; })) continue;
+    const std::string kind =
+        param<std::string>(scope.sub(child), "kind", ParamKind::text, kind_from_name(child), "model kind");
+    planned.push_back({child, kind_named(child, kind)});
+  }
+
+  // Construct: memory first so traffic generators know its range.
+  uint32_t next_instance[kComponentClassCount] = {};
+  uint64_t memory_base = 0, memory_size = 0;
+  for (const Planned& p : planned) {
+    auto inst = std::make_unique<Instance>();
+    inst->name = p.name;
+    inst->kind = p.kind;
+    ModelContext context{scope.sub(p.name), seed_, 0, memory_base, memory_size};
+    if (p.kind->component_class) context.first_instance = next_instance[static_cast<size_t>(*p.kind->component_class)];
+    inst->first_instance = context.first_instance;
+    inst->model = p.kind->make(sc_core::sc_module_name(p.name.c_str()), context);
+    if (p.kind->component_class)
+      next_instance[static_cast<size_t>(*p.kind->component_class)] += inst->model->component_units();
+    Model* m = inst->model.get();
+    if (auto* r = dynamic_cast<Router*>(m); r && !router_) router_ = r;
+    if (auto* d = dynamic_cast<Dram*>(m); d && !dram_) {
+      dram_ = d;
+      memory_size = d->size();
+      memory_base = param<uint64_t>(scope.sub(p.name), "base", ParamKind::address, 0,
+                                    "physical base in the host address map");
+    }
+    if (auto* d = dynamic_cast<DmaController*>(m); d && !dma_) dma_ = d;
+    if (auto* b = dynamic_cast<Bmc*>(m); b && !bmc_) bmc_ = b;
+    if (auto* f = dynamic_cast<Flash*>(m); f && !flash_) flash_ = f;
+    instances_.push_back(std::move(inst));
+  }
+  if (!router_ || !dram_ || !dma_ || !bmc_ || !flash_)
+    throw ConfigError(fmt::format("{}: a board needs a router, dram, dma, bmc and flash", prefix));
+
+  // Address map: DRAM at 0 unless told; everything else from mmio_base up.
+  for (auto& inst : instances_) {
+    const ParamScope s = scope.sub(inst->name);
+    for (const Model::MmioRegion& region : inst->model->mmio_regions()) {
+      const bool is_main_memory = inst->model.get() == dram_ && region.base_param == "base";
+      const uint64_t default_base = is_main_memory ? 0 : mmio_cursor;
+      const uint64_t base = param<uint64_t>(s, region.base_param, ParamKind::address, default_base,
+                                            "physical base in the host address map");
+      if (!is_main_memory && base == default_base)
+        mmio_cursor = align_up(base + region.size, 1ull << 20);
+      try {
+        router_->map(fmt::format("{}.{}", name(), inst->name), base, region.size, *region.socket);
+      } catch (const ConfigError& e) {
+        s.fail(region.base_param, e.what());
+      }
+      inst->bases.emplace_back(region.base_param, base);
+      map_.push_back({inst->name, base, region.size});
+      if (is_main_memory) dram_->set_physical_base(base);
+    }
+    for (InitiatorSocket* master : inst->model->bus_masters())
+      router_->bind_initiator(*master, fmt::format("{}.{}", name(), inst->name));
+  }
+  std::sort(map_.begin(), map_.end(), [](const AddressRange& a, const AddressRange& b) { return a.base < b.base; });
+
+  // Interrupt lines: each model's error interrupt, and DMA -> BMC.
+  for (auto& inst : instances_) {
+    if (IrqOut* line_out = inst->model->error_irq()) {
+      irq_lines_.push_back(std::make_unique<IrqLine>(fmt::format("irq_{}", inst->name).c_str()));
+      line_out->bind(*irq_lines_.back());
+    }
+  }
+  irq_lines_.push_back(std::make_unique<IrqLine>("irq_dma"));
+  dma_->irq.bind(*irq_lines_.back());
+  bmc_->dma_irq.bind(*irq_lines_.back());
+
+  // BMC: its DMA initiator (restricted, at its link's bandwidth) and memory.
+  const uint32_t bmc_initiator = dma_->add_initiator(bmc_->name(), true, bmc_->link_bandwidth());
+  bmc_->dma_out.bind(dma_->in);
+  uint64_t bmc_memory_base = 0;
+  for (auto& inst : instances_)
+    if (inst->model.get() == bmc_)
+      for (auto& [param_name, base] : inst->bases)
+        if (param_name == "memory_base") bmc_memory_base = base;
+  bmc_->attach_dma(*dma_, bmc_initiator, bmc_memory_base);
+  bmc_->on_alert = [this](uint64_t t, uint32_t code) { notify_alert(t, code); };
+  bmc_->on_report = [this](const BmcDrainReport& r) { notify_bmc_report(r); };
+  dma_->on_transfer = [this](const DmaTransfer& t) { notify_dma(t); };
+
+  // The host CPU's door.
+  HalPlatform platform;
+  platform.locate = [this](ComponentId c, uint64_t& unit_base) {
+    uint32_t unit = 0;
+    Model* m = model_of(c, unit);
+    if (!m) return false;
+    unit_base = base_of(*m) + device_layout::unit_base(unit);
+    return true;
+  };
+  platform.component_count = [this](ComponentClass cls) { return component_count(cls); };
+  platform.bmc_mailbox = base_of(*bmc_) + bmc_regs::kMailbox;
+  platform.flash_base = base_of(*flash_);
+  platform.memory_transfer_time = [this](uint64_t bytes) { return dram_->transfer_time(bytes); };
+  platform.log_sink = [this](LogLevel level, const char* message) {
+    static constexpr const char* kLevels[] = {"debug", "info", "warning", "error"};
+    SC_REPORT_INFO_VERB("crashtwin/firmware",
+                        fmt::format("{} [{}] {}", name(), kLevels[static_cast<int>(level)], message).c_str(),
+                        sc_core::SC_MEDIUM);
+  };
+  hal_ = std::make_unique<TlmHal>("host", quantum_, std::move(platform));
+  router_->bind_initiator(hal_->out, fmt::format("{}.host", name()));
+
+  tree_->reject_unused(prefix);
+}
+
+Hal& Board::host_hal() { return *hal_; }
+
+void Board::run_firmware(Firmware& firmware) {
+  if (firmware_runner_) throw ConfigError(fmt::format("{}: run_firmware called twice", name()));
+  std::vector<HostFirmwareRunner::ErrorSource> sources;
+  size_t line = 0;
+  for (auto& inst : instances_) {
+    if (!inst->model->error_irq()) continue;
+    HostFirmwareRunner::ErrorSource source{irq_lines_[line++].get(), {}};
+    const uint64_t base = base_of(*inst->model);
+    for (uint32_t u = 0; u < inst->model->component_units(); ++u) {
+      const ComponentClass cls = inst->kind->component_class.value_or(ComponentClass::cpu);
+      source.units.push_back({base + device_layout::unit_base(u),
+                              ComponentId{cls, static_cast<uint16_t>(inst->first_instance + u)}});
+    }
+    sources.push_back(std::move(source));
+  }
+  firmware_runner_ = std::make_unique<HostFirmwareRunner>("host_cpu", *hal_, firmware, std::move(sources),
+                                                          [this](const ErrorEvent& e) { notify_error(e); });
+}
+
+Router& Board::router() { return *router_; }
+Dram& Board::dram() { return *dram_; }
+DmaController& Board::dma() { return *dma_; }
+Bmc& Board::bmc() { return *bmc_; }
+Flash& Board::flash() { return *flash_; }
+
+Model* Board::find_model(std::string_view instance_name) {
+  for (auto& inst : instances_)
+    if (inst->name == instance_name) return inst->model.get();
+  return nullptr;
+}
+
+std::vector<Model*> Board::models() const {
+  std::vector<Model*> out;
+  for (const auto& inst : instances_) out.push_back(inst->model.get());
+  return out;
+}
+
+Model* Board::model_of(ComponentId component, uint32_t& unit) {
+  for (auto& inst : instances_) {
+    if (!inst->kind->component_class || *inst->kind->component_class != component.cls) continue;
+    if (component.instance >= inst->first_instance &&
+        component.instance < inst->first_instance + inst->model->component_units()) {
+      unit = component.instance - inst->first_instance;
+      return inst->model.get();
+    }
+  }
+  return nullptr;
+}
+
+Model* Board::cpu_cluster() {
+  uint32_t unit = 0;
+  return model_of({ComponentClass::cpu, 0}, unit);
+}
+Model* Board::disk(uint32_t index) {
+  uint32_t unit = 0;
+  return model_of({ComponentClass::disk, static_cast<uint16_t>(index)}, unit);
+}
+Model* Board::nic(uint32_t index) {
+  uint32_t unit = 0;
+  return model_of({ComponentClass::network, static_cast<uint16_t>(index)}, unit);
+}
+
+uint64_t Board::base_of(const Model& model) const {
+  for (const auto& inst : instances_)
+    if (inst->model.get() == &model && !inst->bases.empty()) {
+      // Component devices: their register/unit window. DRAM: its controller.
+      for (const auto& [param_name, base] : inst->bases)
+        if (param_name == "ctrl_base") return base;
+      return inst->bases.front().second;
+    }
+  return 0;
+}
+
+uint32_t Board::component_count(ComponentClass cls) const {
+  uint32_t n = 0;
+  for (const auto& inst : instances_)
+    if (inst->kind->component_class && *inst->kind->component_class == cls) n += inst->model->component_units();
+  return n;
+}
+
+void Board::add_observer(BoardObserver& observer) { observers_.push_back(&observer); }
+
+uint64_t Board::transaction_count() const { return router_->transactions(); }
+
+void Board::warm_reset() {
+  for (auto& inst : instances_) inst->model->warm_reset();
+}
+
+Status Board::inject_failure(ComponentId component, ErrorType type, uint64_t address, uint64_t detail) {
+  uint32_t unit = 0;
+  Model* m = model_of(component, unit);
+  if (!m) return Status::not_found;
+  return m->inject_failure(unit, type, address, detail) ? Status::ok : Status::unsupported;
+}
+
+void Board::update_model_blob(std::span<const std::byte> blob) { flash_->install(blob); }
+
+void Board::set_crash_region(uint64_t base, uint64_t size) { bmc_->set_crash_region(base, size); }
+
+std::vector<EffectiveParam> Board::effective_config() const {
+  std::vector<EffectiveParam> out;
+  for (const EffectiveParam& p : tree_->effective())
+    if (p.name.rfind(prefix_ + ".", 0) == 0) out.push_back(p);
+  return out;
+}
+
+void Board::notify_error(const ErrorEvent& e) {
+  for (BoardObserver* o : observers_) o->on_error_raised(e);
+}
+void Board::notify_alert(uint64_t t_ns, uint32_t code) {
+  for (BoardObserver* o : observers_) o->on_alert(t_ns, code);
+}
+void Board::notify_dma(const DmaTransfer& t) {
+  for (BoardObserver* o : observers_) o->on_dma_transfer(t);
+}
+void Board::notify_bmc_report(const BmcDrainReport& r) {
+  for (BoardObserver* o : observers_) o->on_bmc_report(r);
+}
+
+}  // namespace crashtwin

@@ -1,0 +1,328 @@
+#include "models/dram/dram.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "models/core/device_layout.h"
+#include "models/core/timing_only.h"
+#include "models/core/tlm_types.h"
+
+namespace crashtwin {
+
+namespace dl = device_layout;
+
+Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
+    : Model(name),
+      in("in"),
+      ctrl("ctrl"),
+      irq("irq"),
+      size_(param<uint64_t>(context.params, "size", ParamKind::size, 4ull << 30, "capacity", 1ull << 20, 16ull << 40)),
+      dimms_(static_cast<uint32_t>(
+          param<uint64_t>(context.params, "dimms", ParamKind::count, 4, "DIMMs (memory component instances)", 1, 255))),
+      numa_nodes_(static_cast<uint32_t>(
+          param<uint64_t>(context.params, "numa_nodes", ParamKind::count, 1, "NUMA nodes the DIMMs are split over", 1, 64))),
+      ranks_(static_cast<uint32_t>(param<uint64_t>(context.params, "ranks", ParamKind::count, 2, "ranks per DIMM", 1, 16))),
+      banks_(static_cast<uint32_t>(param<uint64_t>(context.params, "banks", ParamKind::count, 16, "banks per rank", 1, 256))),
+      columns_(static_cast<uint32_t>(
+          param<uint64_t>(context.params, "columns", ParamKind::count, 1024, "8-byte columns per row", 1, 1u << 20))),
+      read_latency_(ns(param<uint64_t>(context.params, "read_latency", ParamKind::duration, 80, "latency of a read access"))),
+      write_latency_(
+          ns(param<uint64_t>(context.params, "write_latency", ParamKind::duration, 80, "latency of a write access"))),
+      bandwidth_(param<double>(context.params, "bandwidth", ParamKind::bandwidth, 25.6e9,
+                               "sustained bandwidth of one access stream", 1.0)),
+      rng_(context.board_seed, std::string(name)),
+      memory_(size_),
+      log_(param<uint64_t>(context.params, "error_log_entries", ParamKind::count, 256,
+                           "capacity of the controller's error log ring", 1, 1u << 20)),
+      dimm_state_(dimms_),
+      regs_(std::string(name) + ".regs") {
+  if (size_ % (uint64_t{dimms_} * SparseMemory::kPageBytes) != 0)
+    context.params.fail("size", fmt::format("{} is not a multiple of {} DIMMs x 4 KiB", size_, dimms_));
+  if (numa_nodes_ > dimms_) context.params.fail("numa_nodes", fmt::format("more nodes than the {} DIMMs", dimms_));
+  const double temperature =
+      param<double>(context.params, "temperature", ParamKind::temperature, 45.0, "DIMM temperature at rest");
+  const double ce_rate = param<double>(context.params, "corrected_error_rate", ParamKind::rate, 0.0,
+                                       "corrected errors per DIMM while healthy", 0.0);
+  const uint64_t rows = std::max<uint64_t>(1, dimm_size() / (uint64_t{columns_} * 8 * banks_ * ranks_));
+  for (uint32_t d = 0; d < dimms_; ++d) {
+    dimm_state_[d].temperature_mc = static_cast<uint64_t>(temperature * 1000.0);
+    dimm_state_[d].weak_row = static_cast<uint32_t>(rng_.below(rows));
+    dimm_state_[d].ce_rate = ce_rate;
+  }
+
+  in.register_b_transport(this, &Dram::b_transport);
+  in.register_transport_dbg(this, &Dram::transport_dbg);
+  in.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
+  ctrl.register_b_transport(this, &Dram::ctrl_b_transport);
+  ctrl.register_transport_dbg(this, &Dram::ctrl_transport_dbg);
+
+  regs_.add("size", 0x00, 8, size_, Access::ro);
+  regs_.add("dimms", 0x08, 8, dimms_, Access::ro);
+  regs_.add("numa_nodes", 0x10, 8, numa_nodes_, Access::ro);
+  regs_.add("ce_total", 0x18, 8, 0, Access::ro).on_read([this] {
+    uint64_t n = 0;
+    for (const DimmState& s : dimm_state_) n += s.corrected;
+    return n;
+  });
+  regs_.add("ue_total", 0x20, 8, 0, Access::ro).on_read([this] { return ue_total_; });
+  regs_.add("materialised_pages", 0x28, 8, 0, Access::ro).on_read([this] { return memory_.materialised_pages(); });
+  for (uint32_t d = 0; d < dimms_; ++d) {
+    const ComponentId id{ComponentClass::memory, static_cast<uint16_t>(context.first_instance + d)};
+    units_.push_back(std::make_unique<ComponentUnit>(
+        regs_, id, d, StateKind::error_log, [this, d](Metric m) { return metric(d, m); },
+        [this, d](std::span<std::byte> out) { return log_.encode(d, out.first(std::min<size_t>(out.size(), 4096))); },
+        [this](bool) { irq_event_.notify(sc_core::SC_ZERO_TIME); }));
+  }
+
+  SC_METHOD(corrected_error_arrivals);
+  sensitive << ce_event_;
+  dont_initialize();
+  SC_METHOD(update_irq);
+  sensitive << irq_event_;
+  dont_initialize();
+  if (ce_rate > 0) schedule_next_ce();
+}
+
+std::vector<Model::MmioRegion> Dram::mmio_regions() {
+  return {{&in, size_, "base"}, {&ctrl, dl::device_size(dimms_), "ctrl_base"}};
+}
+
+DimmLocation Dram::decode(uint64_t offset) const {
+  DimmLocation l;
+  l.dimm = static_cast<uint32_t>(offset / dimm_size());
+  uint64_t rest = (offset % dimm_size()) / 8;
+  l.column = static_cast<uint32_t>(rest % columns_);
+  rest /= columns_;
+  l.bank = static_cast<uint32_t>(rest % banks_);
+  rest /= banks_;
+  l.rank = static_cast<uint32_t>(rest % ranks_);
+  l.row = static_cast<uint32_t>(rest / ranks_);
+  return l;
+}
+
+uint64_t Dram::encode(const DimmLocation& w) const {
+  const uint64_t word = ((uint64_t{w.row} * ranks_ + w.rank) * banks_ + w.bank) * columns_ + w.column;
+  return uint64_t{w.dimm} * dimm_size() + word * 8;
+}
+
+uint32_t Dram::numa_node(uint64_t offset) const {
+  const uint32_t dimm = static_cast<uint32_t>(offset / dimm_size());
+  return static_cast<uint32_t>(uint64_t{dimm} * numa_nodes_ / dimms_);
+}
+
+sc_core::sc_time Dram::transfer_time(uint64_t bytes) const {
+  return sc_core::sc_time(static_cast<double>(bytes) / bandwidth_, sc_core::SC_SEC);
+}
+
+sc_core::sc_time Dram::access_time(bool is_write, uint64_t bytes) const {
+  return (is_write ? write_latency_ : read_latency_) + transfer_time(bytes);
+}
+
+void Dram::materialising_write(uint64_t offset, uint64_t bytes) {
+  if (zero_granted_pages_.empty()) return;
+  // A page handed out read-only as zeros is about to get real contents:
+  // initiators must drop that grant before the write lands.
+  for (uint64_t p = offset / SparseMemory::kPageBytes; p <= (offset + bytes - 1) / SparseMemory::kPageBytes; ++p) {
+    if (zero_granted_pages_.erase(p))
+      in->invalidate_direct_mem_ptr(p * SparseMemory::kPageBytes, (p + 1) * SparseMemory::kPageBytes - 1);
+  }
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  const uint64_t offset = tx.get_address();
+  const uint64_t length = tx.get_data_length();
+  if (offset >= size_ || length > size_ - offset) {
+    tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (tx.get_byte_enable_ptr() != nullptr) {
+    tx.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  const bool is_write = tx.is_write();
+  if (!is_write && !tx.is_read()) {
+    tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  if (!is_timing_only(tx)) {
+    std::byte* data = reinterpret_cast<std::byte*>(tx.get_data_ptr());
+    if (is_write) {
+      materialising_write(offset, length);
+      memory_.write(offset, std::span<const std::byte>(data, length));
+    } else {
+      memory_.read(offset, std::span<std::byte>(data, length));
+    }
+  }
+  // Traffic counts against the DIMM the burst starts in (bursts are far
+  // smaller than a DIMM).
+  dimm_state_[offset / dimm_size()].traffic_bytes += length;
+  delay += access_time(is_write, length);
+  tx.set_dmi_allowed(true);
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned Dram::transport_dbg(tlm::tlm_generic_payload& tx) {
+  const uint64_t offset = tx.get_address();
+  if (offset >= size_) return 0;
+  const uint64_t length = std::min<uint64_t>(tx.get_data_length(), size_ - offset);
+  std::byte* data = reinterpret_cast<std::byte*>(tx.get_data_ptr());
+  if (tx.is_write()) {
+    materialising_write(offset, length);
+    memory_.write(offset, std::span<const std::byte>(data, length));
+  } else {
+    memory_.read(offset, std::span<std::byte>(data, length));
+  }
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  return static_cast<unsigned>(length);
+}
+
+bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
+  const uint64_t offset = tx.get_address();
+  if (offset >= size_) {
+    dmi.allow_none();
+    return false;
+  }
+  const uint64_t page = offset / SparseMemory::kPageBytes;
+  dmi.set_start_address(page * SparseMemory::kPageBytes);
+  dmi.set_end_address((page + 1) * SparseMemory::kPageBytes - 1);
+  dmi.set_read_latency(read_latency_);
+  dmi.set_write_latency(write_latency_);
+  const SparseMemory::Page* existing = memory_.find_page(offset);
+  if (existing == nullptr && !tx.is_write()) {
+    // Reading untouched memory must not materialise it: share the zero page.
+    zero_granted_pages_.insert(page);
+    dmi.set_dmi_ptr(reinterpret_cast<unsigned char*>(const_cast<std::byte*>(SparseMemory::zero_page().data())));
+    dmi.allow_read();
+    return true;
+  }
+  materialising_write(offset, 1);
+  dmi.set_dmi_ptr(reinterpret_cast<unsigned char*>(memory_.page(offset).data()));
+  dmi.allow_read_write();
+  return true;
+}
+
+void Dram::ctrl_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  regs_.transport(tx);
+  delay += read_latency_;
+}
+
+unsigned Dram::ctrl_transport_dbg(tlm::tlm_generic_payload& tx) {
+  return regs_.transport(tx) ? tx.get_data_length() : 0;
+}
+
+uint64_t Dram::metric(uint32_t dimm, Metric m) const {
+  const DimmState& s = dimm_state_.at(dimm);
+  switch (m) {
+    case Metric::mem_pressure: return s.pressure_ppm;
+    case Metric::mem_traffic_bytes: return s.traffic_bytes;
+    case Metric::mem_corrected_errors: return s.corrected;
+    case Metric::mem_uncorrected_errors: return s.uncorrected;
+    case Metric::mem_temperature: return s.temperature_mc;
+    default: return 0;
+  }
+}
+
+void Dram::log_corrected(uint32_t dimm) {
+  DimmState& s = dimm_state_[dimm];
+  DimmLocation where = decode(uint64_t{dimm} * dimm_size() + rng_.below(dimm_size()));
+  // Precursors cluster: a weak row produces most corrected errors.
+  if (rng_.uniform() < 0.75) where.row = s.weak_row;
+  where.dimm = dimm;
+  MemoryErrorLogEntry e;
+  e.time_ns = to_ns(sc_core::sc_time_stamp());
+  e.address = physical_base_ + encode(where);
+  e.dimm = static_cast<uint8_t>(dimm);
+  e.rank = static_cast<uint8_t>(where.rank);
+  e.bank = static_cast<uint8_t>(where.bank);
+  e.row = where.row;
+  e.column = where.column;
+  e.syndrome = static_cast<uint32_t>(rng_.below(1u << 16));
+  log_.append(e);
+  ++s.corrected;
+}
+
+void Dram::inject_corrected_errors(uint32_t dimm, uint32_t count) {
+  if (dimm >= dimms_) return;
+  for (uint32_t i = 0; i < count; ++i) log_corrected(dimm);
+}
+
+void Dram::set_corrected_error_rate(uint32_t dimm, double per_second) {
+  if (dimm >= dimms_) return;
+  dimm_state_[dimm].ce_rate = std::max(0.0, per_second);
+  dimm_state_[dimm].next_ce = sc_core::SC_ZERO_TIME;
+  schedule_next_ce();
+}
+
+void Dram::schedule_next_ce() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  bool any = false;
+  sc_core::sc_time earliest = sc_core::sc_max_time();
+  for (DimmState& s : dimm_state_) {
+    if (s.ce_rate <= 0) continue;
+    if (s.next_ce <= now) s.next_ce = now + sc_core::sc_time(rng_.exponential(s.ce_rate), sc_core::SC_SEC);
+    earliest = std::min(earliest, s.next_ce);
+    any = true;
+  }
+  ce_event_.cancel();
+  if (any) ce_event_.notify(earliest - now);
+}
+
+void Dram::corrected_error_arrivals() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  for (uint32_t d = 0; d < dimms_; ++d) {
+    DimmState& s = dimm_state_[d];
+    if (s.ce_rate > 0 && s.next_ce <= now) {
+      log_corrected(d);
+      s.next_ce = now + sc_core::sc_time(rng_.exponential(s.ce_rate), sc_core::SC_SEC);
+    }
+  }
+  schedule_next_ce();
+}
+
+bool Dram::inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail) {
+  if (unit >= dimms_ || (type != ErrorType::memory_uncorrectable && type != ErrorType::machine_check)) return false;
+  uint64_t offset = address - physical_base_;
+  if (address < physical_base_ || offset >= size_ || offset / dimm_size() != unit)
+    offset = uint64_t{unit} * dimm_size() + (rng_.below(dimm_size()) & ~7ull);
+  const DimmLocation where = decode(offset);
+  MemoryErrorLogEntry e;
+  e.time_ns = to_ns(sc_core::sc_time_stamp());
+  e.address = physical_base_ + offset;
+  e.dimm = static_cast<uint8_t>(unit);
+  e.rank = static_cast<uint8_t>(where.rank);
+  e.bank = static_cast<uint8_t>(where.bank);
+  e.row = where.row;
+  e.column = where.column;
+  e.uncorrectable = true;
+  e.syndrome = static_cast<uint32_t>(detail);
+  log_.append(e);
+  ++dimm_state_[unit].uncorrected;
+  ++ue_total_;
+  ErrorEvent event;
+  event.component = units_[unit]->id();
+  event.type = ErrorType::memory_uncorrectable;
+  event.time_ns = e.time_ns;
+  event.address = e.address;
+  event.detail = detail;
+  units_[unit]->raise(event);
+  return true;
+}
+
+void Dram::update_irq() {
+  bool pending = false;
+  for (const auto& u : units_) pending = pending || u->pending();
+  irq.write(pending);
+}
+
+void Dram::warm_reset() {
+  // Contents and the error log survive (the controller's log is in
+  // battery-backed registers on real boards); latched status does not.
+  regs_.reset();
+  irq_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+CRASHTWIN_REGISTER_MODEL("dram", ComponentClass::memory, "main memory: sparse store, DIMMs, NUMA, error log", Dram);
+
+}  // namespace crashtwin

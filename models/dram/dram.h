@@ -1,0 +1,134 @@
+// DRAM: host main memory (up to 16 TiB) with a sparse backing store, access
+// timing, DMI, NUMA nodes, DIMM geometry and a memory controller with an
+// error log. Contents survive warm reset (firmware-assisted dump).
+//
+// Parameters: size, dimms, numa_nodes, ranks, banks, columns, read_latency,
+//   write_latency, bandwidth, temperature, error_log_entries,
+//   corrected_error_rate (per DIMM, healthy)
+// Sockets: in (memory, DMI), ctrl (memory controller registers: one unit per
+//   DIMM, device_layout.h), irq (machine check: an uncorrectable error)
+// Controller registers: 0x00 SIZE, 0x08 DIMMS, 0x10 NUMA_NODES,
+//   0x18 CE_TOTAL, 0x20 UE_TOTAL, 0x28 MATERIALISED_PAGES (all RO).
+//
+// Timing: an access of n bytes costs latency + n / bandwidth. DMI grants a
+// page at a time and annotates the latency per access; DMI users add
+// n / bandwidth themselves (transfer_time()).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/config/registry.h"
+#include "models/core/component_unit.h"
+#include "models/core/model.h"
+#include "models/core/register.h"
+#include "models/core/rng.h"
+#include "models/dram/error_log.h"
+#include "models/dram/sparse_memory.h"
+
+namespace crashtwin {
+
+struct DimmLocation {
+  uint32_t dimm = 0;
+  uint32_t rank = 0;
+  uint32_t bank = 0;
+  uint32_t row = 0;
+  uint32_t column = 0;
+  friend bool operator==(const DimmLocation&, const DimmLocation&) = default;
+};
+
+class Dram : public Model {
+ public:
+  tlm_utils::simple_target_socket<Dram> in;
+  tlm_utils::simple_target_socket<Dram> ctrl;
+  IrqOut irq;
+
+  SC_HAS_PROCESS(Dram);
+  Dram(sc_core::sc_module_name name, const ModelContext& context);
+
+  std::vector<MmioRegion> mmio_regions() override;
+  uint32_t component_units() const override { return dimms_; }
+  IrqOut* error_irq() override { return &irq; }
+  bool inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail) override;
+  void warm_reset() override;
+
+  // Where the board mapped `in` (error events carry physical addresses).
+  void set_physical_base(uint64_t base) { physical_base_ = base; }
+  uint64_t physical_base() const { return physical_base_; }
+
+  uint64_t size() const { return size_; }
+  uint32_t dimms() const { return dimms_; }
+  uint64_t dimm_size() const { return size_ / dimms_; }
+  // Geometry of a DRAM-local address: DIMMs own contiguous ranges; within a
+  // DIMM, 8-byte columns, then banks, then ranks, then rows.
+  DimmLocation decode(uint64_t offset) const;
+  uint64_t encode(const DimmLocation& where) const;
+  // NUMA node of a DRAM-local address (DIMMs split evenly across nodes).
+  uint32_t numa_node(uint64_t offset) const;
+
+  sc_core::sc_time transfer_time(uint64_t bytes) const;
+  sc_core::sc_time access_time(bool is_write, uint64_t bytes) const;
+
+  // Precursors: `count` corrected errors on `dimm` now, clustered on the
+  // DIMM's weak row (drawn from the model's stream); or a Poisson rate of
+  // them from now on (0 stops).
+  void inject_corrected_errors(uint32_t dimm, uint32_t count);
+  void set_corrected_error_rate(uint32_t dimm, double per_second);
+
+  const MemoryErrorLog& error_log() const { return log_; }
+  uint64_t metric(uint32_t dimm, Metric m) const;
+  // Workload-driven gauges (the CPU cluster's phases and the sensors).
+  void set_pressure(uint32_t dimm, uint64_t ppm) { dimm_state_.at(dimm).pressure_ppm = ppm; }
+  void set_temperature(uint32_t dimm, uint64_t milli_celsius) { dimm_state_.at(dimm).temperature_mc = milli_celsius; }
+
+  SparseMemory& memory() { return memory_; }
+  const SparseMemory& memory() const { return memory_; }
+
+ private:
+  struct DimmState {
+    uint64_t traffic_bytes = 0;
+    uint64_t corrected = 0;
+    uint64_t uncorrected = 0;
+    uint64_t pressure_ppm = 0;
+    uint64_t temperature_mc = 0;
+    uint32_t weak_row = 0;
+    double ce_rate = 0;            // per second
+    sc_core::sc_time next_ce;      // absolute; meaningful when ce_rate > 0
+  };
+
+  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
+  void ctrl_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned ctrl_transport_dbg(tlm::tlm_generic_payload& tx);
+  void log_corrected(uint32_t dimm);
+  void corrected_error_arrivals();  // SC_METHOD on ce_event_
+  void schedule_next_ce();
+  void update_irq();                // SC_METHOD on irq_event_
+  void materialising_write(uint64_t offset, uint64_t bytes);
+
+  uint64_t size_;
+  uint32_t dimms_;
+  uint32_t numa_nodes_;
+  uint32_t ranks_, banks_, columns_;
+  sc_core::sc_time read_latency_, write_latency_;
+  double bandwidth_;
+  uint64_t physical_base_ = 0;
+  RngStream rng_;
+  SparseMemory memory_;
+  MemoryErrorLog log_;
+  std::vector<DimmState> dimm_state_;
+  std::unordered_set<uint64_t> zero_granted_pages_;  // read-only DMI grants to invalidate on first write
+  RegisterBank regs_;
+  std::vector<std::unique_ptr<ComponentUnit>> units_;
+  uint64_t ue_total_ = 0;
+  sc_core::sc_event ce_event_;
+  sc_core::sc_event irq_event_;
+};
+
+}  // namespace crashtwin

@@ -1,0 +1,68 @@
+#include "models/hal/firmware_runner.h"
+
+#include "models/core/device_layout.h"
+#include "models/core/tlm_types.h"
+
+namespace crashtwin {
+
+namespace dl = device_layout;
+
+HostFirmwareRunner::HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal, Firmware& firmware,
+                                       std::vector<ErrorSource> sources,
+                                       std::function<void(const ErrorEvent&)> on_error)
+    : sc_core::sc_module(name),
+      hal_(hal),
+      firmware_(firmware),
+      sources_(std::move(sources)),
+      on_error_(std::move(on_error)) {
+  sc_core::sc_spawn([this] { run(); }, "host_cpu");
+}
+
+void HostFirmwareRunner::service_errors() {
+  for (const ErrorSource& source : sources_) {
+    if (!source.line->read()) continue;
+    for (const ErrorSource::Unit& unit : source.units) {
+      const uint64_t base = unit.base;
+      uint64_t status = 0;
+      if (!ok(hal_.read64(base + dl::kErrStatus, status)) || (status & dl::kErrStatusValid) == 0) continue;
+      uint64_t type = 0, address = 0, detail = 0, time = 0;
+      hal_.read64(base + dl::kErrType, type);
+      hal_.read64(base + dl::kErrAddress, address);
+      hal_.read64(base + dl::kErrDetail, detail);
+      hal_.read64(base + dl::kErrTime, time);
+      ErrorEvent event;
+      event.type = static_cast<ErrorType>(type);
+      event.address = address;
+      event.detail = detail;
+      event.time_ns = time;
+      event.component = unit.component;
+      ++errors_;
+      if (on_error_) on_error_(event);
+      firmware_.handle_error(event);
+      hal_.write64(base + dl::kErrStatus, dl::kErrStatusValid);
+    }
+  }
+}
+
+void HostFirmwareRunner::run() {
+  firmware_.boot();
+  hal_.sync();
+  sc_core::sc_event_or_list any_error;
+  for (const ErrorSource& s : sources_) any_error |= s.line->value_changed_event();
+  for (;;) {
+    service_errors();
+    hal_.sync();
+    const uint64_t now = to_ns(sc_core::sc_time_stamp());
+    const uint64_t next = firmware_.next_tick_ns();
+    if (next <= now) {
+      ++ticks_;
+      firmware_.tick();
+      hal_.sync();
+      continue;
+    }
+    if (sources_.empty()) wait(ns(next - now));
+    else wait(ns(next - now), any_error);
+  }
+}
+
+}  // namespace crashtwin

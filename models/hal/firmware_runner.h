@@ -1,0 +1,48 @@
+// The host CPU running firmware on the board: boot() at t=0, tick() at each
+// next_tick_ns(), and handle_error() whenever an error interrupt line is
+// high: the handler reads the error status block of each unit of the
+// device over TLM, builds the ErrorEvent, calls the firmware and then
+// acknowledges (W1C), as an OS machine-check handler would.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include <systemc>
+
+#include "models/hal/tlm_hal.h"
+#include "platform/hal/firmware.h"
+
+namespace crashtwin {
+
+class HostFirmwareRunner : public sc_core::sc_module {
+ public:
+  // One error source: the line and the units behind it.
+  struct ErrorSource {
+    const sc_core::sc_signal_in_if<bool>* line;
+    struct Unit {
+      uint64_t base;  // physical MMIO base of the unit window
+      ComponentId component;
+    };
+    std::vector<Unit> units;
+  };
+
+  HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal, Firmware& firmware,
+                     std::vector<ErrorSource> sources, std::function<void(const ErrorEvent&)> on_error);
+
+  uint64_t ticks() const { return ticks_; }
+  uint64_t errors_handled() const { return errors_; }
+
+ private:
+  void run();
+  void service_errors();
+  TlmHal& hal_;
+  Firmware& firmware_;
+  std::vector<ErrorSource> sources_;
+  std::function<void(const ErrorEvent&)> on_error_;
+  uint64_t ticks_ = 0;
+  uint64_t errors_ = 0;
+};
+
+}  // namespace crashtwin

@@ -1,0 +1,275 @@
+// DRAM: sparse store, exact timing, DMI grants and invalidation, geometry,
+// NUMA, error log and machine check, register access rules, warm reset.
+#include <array>
+#include <cstring>
+#include <set>
+
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/config/params.h"
+#include "models/core/device_layout.h"
+#include "models/dram/dram.h"
+#include "tests/model/sim_thread.h"
+#include "tests/model/strict_systemc.h"
+
+using namespace crashtwin;
+namespace dl = device_layout;
+
+namespace {
+
+struct Initiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Initiator> mem{"mem"};
+  tlm_utils::simple_initiator_socket<Initiator> ctrl{"ctrl"};
+  std::vector<std::pair<uint64_t, uint64_t>> invalidations;
+  explicit Initiator(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    mem.register_invalidate_direct_mem_ptr(this, &Initiator::invalidate);
+  }
+  void invalidate(sc_dt::uint64 s, sc_dt::uint64 e) { invalidations.emplace_back(s, e); }
+};
+
+struct Bench {
+  ParamTree tree;
+  Dram dram;
+  Initiator cpu{"cpu"};
+  IrqLine irq{"irq_dram"};
+  test::SimThread driver;
+  Bench() : tree(make_tree()), dram("dram", ModelContext{ParamScope(tree, "board.dram"), 7}) {
+    cpu.mem.bind(dram.in);
+    cpu.ctrl.bind(dram.ctrl);
+    dram.irq.bind(irq);
+  }
+  static ParamTree make_tree() {
+    ParamTree t;
+    t.set("board.dram.size", "1 TiB", {"bench.yaml", 3, 11});
+    t.set("board.dram.dimms", "8");
+    t.set("board.dram.numa_nodes", "2");
+    t.set("board.dram.read_latency", "60 ns");
+    t.set("board.dram.write_latency", "70 ns");
+    t.set("board.dram.bandwidth", "10 GB/s");
+    return t;
+  }
+  tlm::tlm_response_status transact(tlm_utils::simple_initiator_socket<Initiator>& s, tlm::tlm_command cmd,
+                                    uint64_t address, void* data, unsigned length, sc_core::sc_time* delay_out = nullptr) {
+    return test::transact(driver, s, cmd, address, data, length, delay_out);
+  }
+  uint64_t reg(uint64_t offset) {
+    uint64_t v = 0;
+    REQUIRE(transact(cpu.ctrl, tlm::TLM_READ_COMMAND, offset, &v, 8) == tlm::TLM_OK_RESPONSE);
+    return v;
+  }
+};
+
+Bench& bench() {
+  static Bench b;
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("1 TiB of DRAM costs nothing until written; reads of untouched pages stay sparse") {
+  Bench& b = bench();
+  CHECK(b.dram.size() == (1ull << 40));
+  const uint64_t before = b.dram.memory().materialised_pages();
+  std::array<std::byte, 64> data{};
+  data.fill(std::byte{0xAA});
+  REQUIRE(b.transact(b.cpu.mem, tlm::TLM_READ_COMMAND, 0x80'0000'0000ull, data.data(), 64) == tlm::TLM_OK_RESPONSE);
+  CHECK(data == std::array<std::byte, 64>{});
+  CHECK(b.dram.memory().materialised_pages() == before);
+  data.fill(std::byte{0x5A});
+  b.transact(b.cpu.mem, tlm::TLM_WRITE_COMMAND, (1ull << 40) - 64, data.data(), 64);
+  CHECK(b.dram.memory().materialised_pages() == before + 1);
+  std::array<std::byte, 64> back{};
+  b.transact(b.cpu.mem, tlm::TLM_READ_COMMAND, (1ull << 40) - 64, back.data(), 64);
+  CHECK(back == data);
+  CHECK(b.reg(0x28) == b.dram.memory().materialised_pages());
+}
+
+TEST_CASE("a write across a page boundary materialises both pages and reads back") {
+  Bench& b = bench();
+  const uint64_t before = b.dram.memory().materialised_pages();
+  std::vector<std::byte> data(100);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = std::byte(i);
+  b.transact(b.cpu.mem, tlm::TLM_WRITE_COMMAND, 0x10'0000 - 50, data.data(), 100);
+  CHECK(b.dram.memory().materialised_pages() == before + 2);
+  std::vector<std::byte> back(100);
+  b.transact(b.cpu.mem, tlm::TLM_READ_COMMAND, 0x10'0000 - 50, back.data(), 100);
+  CHECK(back == data);
+}
+
+TEST_CASE("an access costs latency plus bytes over bandwidth, exactly") {
+  Bench& b = bench();
+  std::vector<std::byte> data(64 * 1024);
+  sc_core::sc_time read_delay, write_delay;
+  b.transact(b.cpu.mem, tlm::TLM_READ_COMMAND, 0x4000'0000, data.data(), 65536, &read_delay);
+  b.transact(b.cpu.mem, tlm::TLM_WRITE_COMMAND, 0x4000'0000, data.data(), 65536, &write_delay);
+  // 65536 B at 10 GB/s = 6553.6 ns.
+  CHECK(read_delay == sc_core::sc_time(60, sc_core::SC_NS) + sc_core::sc_time(6553.6, sc_core::SC_NS));
+  CHECK(write_delay == sc_core::sc_time(70, sc_core::SC_NS) + sc_core::sc_time(6553.6, sc_core::SC_NS));
+}
+
+TEST_CASE("accesses beyond the end answer an address error") {
+  Bench& b = bench();
+  uint64_t v = 0;
+  CHECK(b.transact(b.cpu.mem, tlm::TLM_READ_COMMAND, (1ull << 40) - 4, &v, 8) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+TEST_CASE("DMI: untouched pages are granted read-only as zeros and invalidated on first write") {
+  Bench& b = bench();
+  const uint64_t page = 0x20'0000'0000ull;
+  tlm::tlm_generic_payload tx;
+  tx.set_command(tlm::TLM_READ_COMMAND);
+  tx.set_address(page + 16);
+  tlm::tlm_dmi dmi;
+  REQUIRE(b.cpu.mem->get_direct_mem_ptr(tx, dmi));
+  CHECK(dmi.is_read_allowed());
+  CHECK_FALSE(dmi.is_write_allowed());
+  CHECK(dmi.get_start_address() == page);
+  CHECK(dmi.get_end_address() == page + 4095);
+  CHECK(dmi.get_read_latency() == sc_core::sc_time(60, sc_core::SC_NS));
+  CHECK(dmi.get_dmi_ptr()[16] == 0);
+  const uint64_t pages = b.dram.memory().materialised_pages();
+  CHECK(b.dram.memory().find_page(page) == nullptr);
+
+  b.cpu.invalidations.clear();
+  uint64_t v = 42;
+  b.transact(b.cpu.mem, tlm::TLM_WRITE_COMMAND, page + 16, &v, 8);
+  REQUIRE(b.cpu.invalidations.size() == 1);
+  CHECK(b.cpu.invalidations[0] == std::make_pair(page, page + 4095));
+  CHECK(b.dram.memory().materialised_pages() == pages + 1);
+
+  tx.set_command(tlm::TLM_WRITE_COMMAND);
+  REQUIRE(b.cpu.mem->get_direct_mem_ptr(tx, dmi));
+  CHECK(dmi.is_write_allowed());
+  uint64_t through_dmi = 0;
+  std::memcpy(&through_dmi, dmi.get_dmi_ptr() + 16, 8);
+  CHECK(through_dmi == 42);
+}
+
+TEST_CASE("geometry decode and encode are inverse; NUMA nodes split the DIMMs") {
+  Bench& b = bench();
+  RngStream rng(3);
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t offset = rng.below(b.dram.size()) & ~7ull;
+    const DimmLocation where = b.dram.decode(offset);
+    CHECK(where.dimm < 8);
+    CHECK(where.rank < 2);
+    CHECK(where.bank < 16);
+    CHECK(where.column < 1024);
+    CHECK(b.dram.encode(where) == offset);
+    CHECK(b.dram.numa_node(offset) == where.dimm / 4);
+  }
+  CHECK(b.dram.decode(b.dram.dimm_size() * 3 + 8).dimm == 3);
+  CHECK(b.dram.decode(b.dram.dimm_size() * 3 + 8).column == 1);
+}
+
+TEST_CASE("corrected errors are logged with location, counted, and readable as the DIMM's error log") {
+  Bench& b = bench();
+  b.dram.inject_corrected_errors(5, 20);
+  CHECK(b.dram.metric(5, Metric::mem_corrected_errors) == 20);
+  CHECK(b.reg(dl::metric_offset(5, Metric::mem_corrected_errors)) == 20);
+  CHECK(b.reg(0x18) == 20);  // CE_TOTAL
+  CHECK(b.reg(dl::unit_base(5) + dl::kStateKind) == static_cast<uint64_t>(StateKind::error_log));
+  const uint64_t length = b.reg(dl::unit_base(5) + dl::kStateLength);
+  CHECK(length == kErrorLogHeaderBytes + 20 * kErrorLogEntryBytes);
+  std::vector<std::byte> block(length);
+  REQUIRE(b.transact(b.cpu.ctrl, tlm::TLM_READ_COMMAND, dl::unit_base(5) + dl::kStateWindowOffset, block.data(),
+                     static_cast<unsigned>(length)) == tlm::TLM_OK_RESPONSE);
+  std::array<MemoryErrorLogEntry, 32> entries;
+  REQUIRE(MemoryErrorLog::decode(block, entries.data(), entries.size()) == 20);
+  std::multiset<uint32_t> rows;
+  for (size_t i = 0; i < 20; ++i) {
+    CHECK(entries[i].dimm == 5);
+    CHECK_FALSE(entries[i].uncorrectable);
+    CHECK(b.dram.decode(entries[i].address).row == entries[i].row);
+    CHECK(b.dram.decode(entries[i].address).dimm == 5);
+    rows.insert(entries[i].row);
+  }
+  // Precursors cluster on the weak row.
+  uint32_t most = 0;
+  for (uint32_t r : rows) most = std::max<uint32_t>(most, static_cast<uint32_t>(rows.count(r)));
+  CHECK(most >= 10);
+}
+
+TEST_CASE("a corrected error rate produces Poisson arrivals in simulated time") {
+  Bench& b = bench();
+  b.dram.set_corrected_error_rate(2, 100.0);
+  const uint64_t before = b.dram.metric(2, Metric::mem_corrected_errors);
+  b.driver.run([] { sc_core::wait(1, sc_core::SC_SEC); });
+  b.dram.set_corrected_error_rate(2, 0.0);
+  const uint64_t n = b.dram.metric(2, Metric::mem_corrected_errors) - before;
+  CHECK(n > 60);
+  CHECK(n < 140);
+}
+
+TEST_CASE("an uncorrectable error latches status, raises the machine check, and W1C acknowledges it") {
+  Bench& b = bench();
+  const uint64_t address = b.dram.dimm_size() * 6 + 0x1238;
+  REQUIRE(b.dram.inject_failure(6, ErrorType::memory_uncorrectable, address, 0xBEEF));
+  b.driver.run([] { sc_core::wait(sc_core::SC_ZERO_TIME); });
+  CHECK(b.irq.read());
+  const uint64_t base = dl::unit_base(6);
+  CHECK(b.reg(base + dl::kErrStatus) == dl::kErrStatusValid);
+  CHECK(b.reg(base + dl::kErrType) == static_cast<uint64_t>(ErrorType::memory_uncorrectable));
+  CHECK(b.reg(base + dl::kErrAddress) == address);
+  CHECK(b.reg(base + dl::kErrDetail) == 0xBEEF);
+  CHECK(b.reg(base + dl::kErrCount) == 1);
+  CHECK(b.reg(dl::metric_offset(6, Metric::mem_uncorrected_errors)) == 1);
+  CHECK(b.dram.error_log().entries().back().uncorrectable);
+  CHECK_FALSE(b.dram.inject_failure(6, ErrorType::disk_timeout, 0, 0));
+
+  uint64_t one = dl::kErrStatusValid;
+  REQUIRE(b.transact(b.cpu.ctrl, tlm::TLM_WRITE_COMMAND, base + dl::kErrStatus, &one, 8) == tlm::TLM_OK_RESPONSE);
+  b.driver.run([] { sc_core::wait(sc_core::SC_ZERO_TIME); });
+  CHECK(b.reg(base + dl::kErrStatus) == 0);
+  CHECK_FALSE(b.irq.read());
+}
+
+TEST_CASE("controller registers: reset values, read-only rules, unmapped offsets") {
+  Bench& b = bench();
+  CHECK(b.reg(0x00) == (1ull << 40));
+  CHECK(b.reg(0x08) == 8);
+  CHECK(b.reg(0x10) == 2);
+  uint64_t v = 5;
+  CHECK(b.transact(b.cpu.ctrl, tlm::TLM_WRITE_COMMAND, 0x00, &v, 8) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+  CHECK(b.reg(0x00) == (1ull << 40));
+  CHECK(b.transact(b.cpu.ctrl, tlm::TLM_READ_COMMAND, 0x800, &v, 8) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  // A 4-byte read of the upper half of SIZE.
+  uint32_t upper = 0;
+  CHECK(b.transact(b.cpu.ctrl, tlm::TLM_READ_COMMAND, 0x04, &upper, 4) == tlm::TLM_OK_RESPONSE);
+  CHECK(upper == 0x100);
+}
+
+TEST_CASE("warm reset keeps memory contents and clears latched status") {
+  Bench& b = bench();
+  uint64_t v = 0x5EED;
+  b.transact(b.cpu.mem, tlm::TLM_WRITE_COMMAND, 0x3000, &v, 8);
+  b.dram.inject_failure(1, ErrorType::memory_uncorrectable, 0, 0);
+  b.dram.warm_reset();
+  b.driver.run([] { sc_core::wait(sc_core::SC_ZERO_TIME); });
+  CHECK_FALSE(b.irq.read());
+  CHECK(b.reg(dl::unit_base(1) + dl::kErrStatus) == 0);
+  uint64_t back = 0;
+  b.transact(b.cpu.mem, tlm::TLM_READ_COMMAND, 0x3000, &back, 8);
+  CHECK(back == 0x5EED);
+}
+
+TEST_CASE("bad parameters name the path, location and what is allowed") {
+  ParamTree t;
+  t.set("x.size", "lots", {"lib/board.yaml", 12, 11});
+  try {
+    param<uint64_t> p(ParamScope(t, "x"), "size", ParamKind::size, 0, "capacity");
+    FAIL("accepted");
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    CHECK(msg.find("lib/board.yaml:12:11") != std::string::npos);
+    CHECK(msg.find("x.size") != std::string::npos);
+    CHECK(msg.find("GiB") != std::string::npos);
+  }
+  t.set("x.dimms", "300", {"lib/board.yaml", 13, 11});
+  try {
+    param<uint64_t> p(ParamScope(t, "x"), "dimms", ParamKind::count, 4, "DIMMs", 1, 255);
+    FAIL("accepted");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("out of range [1, 255]") != std::string::npos);
+  }
+}
