@@ -71,28 +71,42 @@ class SinkHal final : public Hal {
   std::vector<std::byte> memory_;
 };
 
-void BM_AgentTick64Slices(benchmark::State& state) {
-  SinkHal hal(80 * MiB);
+// A booted agent over 64 instances (16 per class) with the proportional
+// policy: 64 slices between 256 KiB and 2 MiB in a 64 MiB budget.
+struct Rig {
+  SinkHal hal{80 * MiB};
   PolicyStorage storage;
   PartitionPolicy* policy = nullptr;
-  make_policy("proportional", {}, storage, policy);
-  AgentConfig c;
-  c.minimum_partition_size = 256 * 1024;
-  c.maximum_partition_size = 2 * MiB;
-  c.budget_bytes = 64 * MiB;
-  c.region_base = 4 * MiB;
-  c.region_size = kHeaderAreaBytes + 72 * MiB;
-  ComponentCounts counts;
-  for (auto& n : counts.of) n = kPerClass;
-  std::vector<std::byte> memory(Agent::memory_bytes(c, counts));
+  AgentConfig config;
+  std::vector<std::byte> memory;
   Agent agent;
-  if (!ok(agent.init(c, hal, *policy, memory)) || !ok(agent.boot())) {
+  bool ready = false;
+
+  Rig() {
+    make_policy("proportional", {}, storage, policy);
+    config.minimum_partition_size = 256 * 1024;
+    config.maximum_partition_size = 2 * MiB;
+    config.budget_bytes = 64 * MiB;
+    config.region_base = 4 * MiB;
+    config.region_size = kHeaderAreaBytes + 72 * MiB;
+    ComponentCounts counts;
+    for (auto& n : counts.of) n = kPerClass;
+    memory.resize(Agent::memory_bytes(config, counts));
+    ready = ok(agent.init(config, hal, *policy, memory)) && ok(agent.boot());
+  }
+};
+
+void BM_AgentTick64Slices(benchmark::State& state) {
+  Rig rig;
+  if (!rig.ready) {
     state.SkipWithError("agent init/boot failed");
     return;
   }
+  SinkHal& hal = rig.hal;
+  Agent& agent = rig.agent;
   for (auto _ : state) {
     hal.hot_even = !hal.hot_even;
-    hal.now += c.allocation_frequency_ns;
+    hal.now += rig.config.allocation_frequency_ns;
     benchmark::DoNotOptimize(agent.tick());
   }
   state.counters["repartitions_per_tick"] =
@@ -100,6 +114,52 @@ void BM_AgentTick64Slices(benchmark::State& state) {
   state.counters["slices"] = agent.partition_table().slice_count;
 }
 BENCHMARK(BM_AgentTick64Slices);
+
+// The repartition alone (issue 3 target <= 20 us): the policy sizes 64
+// slices from the agent's current layout, then the agent plans the layout,
+// does the buddy work (shrinks, in-place grows, moves) and commits the
+// partition table to the in-memory sink. No sampling, no inference. Half the
+// components turn hot and half cool every iteration, so every slice changes.
+void BM_Repartition64Slices(benchmark::State& state) {
+  Rig rig;
+  if (!rig.ready) {
+    state.SkipWithError("agent init/boot failed");
+    return;
+  }
+  Agent& agent = rig.agent;
+  const size_t n = agent.instance_count();
+  std::vector<SliceDemand> demands(n);
+  std::vector<uint64_t> targets(n);
+  PolicyInput input;
+  input.slices = demands;
+  input.budget_bytes = rig.config.budget_bytes;
+  input.minimum_partition_size = rig.config.minimum_partition_size;
+  input.maximum_partition_size = rig.config.maximum_partition_size;
+  bool hot_even = true;
+  uint64_t failures = 0;
+  for (auto _ : state) {
+    hot_even = !hot_even;
+    input.now_ns += rig.config.allocation_frequency_ns;
+    const PartitionTable& table = agent.partition_table();
+    for (size_t i = 0; i < n; ++i) {
+      const ComponentId id = agent.instance(i);
+      uint32_t e = 0;
+      const bool present = ok(table.find_slice(id, e));
+      demands[i] = SliceDemand{id, (id.instance % 2 == 0) == hot_even ? 0.99f : 0.5f,
+                               present ? table.slices[e].size : 0, present ? table.slices[e].used_bytes : 0};
+    }
+    if (!ok(rig.policy->target_sizes(input, targets)) || !ok(agent.repartition(targets, input.now_ns))) ++failures;
+    benchmark::ClobberMemory();
+  }
+  const auto per_repartition = [&](uint64_t count) {
+    return static_cast<double>(count) / static_cast<double>(agent.stats().repartitions);
+  };
+  state.counters["failures"] = static_cast<double>(failures);
+  state.counters["grow_failures_per_repartition"] = per_repartition(agent.stats().grow_failures);
+  state.counters["slices_moved_per_repartition"] = per_repartition(agent.stats().slices_moved);
+  state.counters["slices"] = agent.partition_table().slice_count;
+}
+BENCHMARK(BM_Repartition64Slices);
 
 // The policy alone on 64 slices, to split the tick's cost.
 void BM_ProportionalPolicy64(benchmark::State& state) {

@@ -206,17 +206,30 @@ void Agent::sample(uint64_t now) {
 }
 
 Status Agent::place(uint64_t pages, uint64_t& address) {
-  if (ok(buddy_.allocate_pages(pages, address))) return Status::ok;
+  // Within one repartition's grow pass free runs only shrink until a
+  // placement succeeds (which adds a slice end to try after): a request no
+  // smaller than one that just failed fails too, without the scan.
+  if (pages >= first_fit_failed_pages_ || buddy_.free_pages() < pages) return Status::no_memory;
+  if (ok(buddy_.allocate_pages(pages, address))) {
+    first_fit_failed_pages_ = UINT64_MAX;
+    return Status::ok;
+  }
   // The buddy aligns runs to their power of two; when that fails, first fit
-  // at the start of the slice area or right after a slice.
+  // at the start of the slice area or right after a slice. In a packed
+  // region most candidates are the next slice's first page: find() rejects
+  // those in O(1), before the costlier free-range walk.
   const uint64_t area = config_.region_base + kHeaderAreaBytes;
+  alloc::Allocation taken;
   for (uint32_t s = 0; s <= table_.slice_count; ++s) {
     const uint64_t candidate = s == 0 ? area : table_.slices[s - 1].base + table_.slices[s - 1].size;
+    if (ok(buddy_.find(candidate, taken))) continue;
     if (buddy_.is_free_range(candidate, pages) && ok(buddy_.reserve(candidate, pages * kPage))) {
       address = candidate;
+      first_fit_failed_pages_ = UINT64_MAX;
       return Status::ok;
     }
   }
+  first_fit_failed_pages_ = pages;
   return Status::no_memory;
 }
 
@@ -246,15 +259,27 @@ void Agent::sort_table() {
   }
 }
 
-Status Agent::repartition(uint64_t now) {
-  for (size_t i = 0; i < instance_count_; ++i) {
-    uint32_t s = 0;
-    const bool present = ok(table_.find_slice(instance(i), s));
-    demands_[i] = SliceDemand{instance(i), probabilities_[i], present ? table_.slices[s].size : 0,
-                              present ? table_.slices[s].used_bytes : 0};
+void Agent::index_slices() {
+  for (size_t i = 0; i < instance_count_; ++i) slot_of_[i] = kNoSlot;
+  for (uint32_t s = 0; s < table_.slice_count; ++s) {
+    const size_t i = index_of(table_.slices[s].component);
+    if (i < instance_count_ && slot_of_[i] == kNoSlot) slot_of_[i] = static_cast<uint16_t>(s);  // first, as find_slice
   }
-  const PolicyInput input{demands_,   config_.budget_bytes, config_.minimum_partition_size,
-                          config_.maximum_partition_size, kPage, config_.dram_bytes, now};
+}
+
+PolicyInput Agent::describe_slices(uint64_t now) {
+  index_slices();
+  for (size_t i = 0; i < instance_count_; ++i) {
+    const bool present = slot_of_[i] != kNoSlot;
+    const SliceEntry& slice = table_.slices[present ? slot_of_[i] : 0];
+    demands_[i] = SliceDemand{instance(i), probabilities_[i], present ? slice.size : 0, present ? slice.used_bytes : 0};
+  }
+  return PolicyInput{demands_, config_.budget_bytes, config_.minimum_partition_size, config_.maximum_partition_size,
+                     kPage,    config_.dram_bytes,   now};
+}
+
+Status Agent::repartition(uint64_t now) {
+  const PolicyInput input = describe_slices(now);
   Status s = policy_->target_sizes(input, targets_);
   if (ok(s)) s = check_target_sizes(input, targets_);
   if (!ok(s)) {
@@ -262,16 +287,30 @@ Status Agent::repartition(uint64_t now) {
     hal_->log(LogLevel::error, "agent: policy answer refused; layout kept");
     return Status::ok;
   }
+  return apply_targets(targets_, now);
+}
 
+Status Agent::repartition(std::span<const uint64_t> targets, uint64_t now_ns) {
+  if (!booted_ || targets.size() != instance_count_) return Status::invalid_argument;
+  if (Status s = check_target_sizes(describe_slices(now_ns), targets); !ok(s)) return s;
+  const Status s = apply_targets(targets, now_ns);
+  stats_.reserved_bytes = reserved_bytes();
+  return s;
+}
+
+Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
   RepartitionReport report{now, 0, 0, 0, 0};
+  first_fit_failed_pages_ = UINT64_MAX;
+  // Table positions stay put until sort_table(): index them once.
+  index_slices();
   // Shrinks first: giving back tails makes room to grow in place.
   for (size_t i = 0; i < instance_count_; ++i) {
-    uint32_t e = 0;
-    if (!ok(table_.find_slice(instance(i), e)) || targets_[i] >= table_.slices[e].size) continue;
+    const uint32_t e = slot_of_[i];
+    if (e == kNoSlot || targets[i] >= table_.slices[e].size) continue;
     SliceEntry& slice = table_.slices[e];
-    const Status r = targets_[i] == 0 ? buddy_.free(slice.base) : buddy_.resize(slice.base, pages_of(targets_[i]));
+    const Status r = targets[i] == 0 ? buddy_.free(slice.base) : buddy_.resize(slice.base, pages_of(targets[i]));
     if (!ok(r)) continue;
-    slice.size = targets_[i];
+    slice.size = targets[i];
     ++report.slices_changed;
   }
   // Grows: in place where the following pages are free, else move. Old
@@ -279,13 +318,13 @@ Status Agent::repartition(uint64_t now) {
   // on records the committed table still points at.
   size_t retired = 0;
   for (size_t i = 0; i < instance_count_; ++i) {
-    uint32_t e = 0;
-    const bool present = ok(table_.find_slice(instance(i), e));
+    const uint32_t e = slot_of_[i];
+    const bool present = e != kNoSlot;
     const uint64_t current = present ? table_.slices[e].size : 0;
-    if (targets_[i] <= current) continue;
-    const uint64_t pages = pages_of(targets_[i]);
+    if (targets[i] <= current) continue;
+    const uint64_t pages = pages_of(targets[i]);
     if (present && ok(buddy_.resize(table_.slices[e].base, pages))) {
-      table_.slices[e].size = targets_[i];
+      table_.slices[e].size = targets[i];
       ++report.slices_changed;
       continue;
     }
@@ -296,13 +335,14 @@ Status Agent::repartition(uint64_t now) {
       continue;
     }
     if (!present) {
-      table_.slices[table_.slice_count++] = SliceEntry{instance(i), address, targets_[i], 0, 0, 0};
+      table_.slices[table_.slice_count++] = SliceEntry{instance(i), address, targets[i], 0, 0, 0};
       ++report.slices_changed;
       continue;
     }
     SliceEntry& slice = table_.slices[e];
     if (!ok(move_records(slice.base, address, slice.used_bytes))) {
       (void)buddy_.free(address);
+      first_fit_failed_pages_ = UINT64_MAX;
       ++stats_.grow_failures;
       continue;
     }
@@ -311,7 +351,7 @@ Status Agent::repartition(uint64_t now) {
     ++report.slices_moved;
     ++report.slices_changed;
     slice.base = address;
-    slice.size = targets_[i];
+    slice.size = targets[i];
   }
   for (size_t r = 0; r < retired; ++r) (void)buddy_.free(retired_[r]);
   if (report.slices_changed == 0) return Status::ok;

@@ -131,6 +131,14 @@ class Agent final : public Firmware {
   // The model is reloaded from the Hal on the next tick.
   void request_model_reload() { reload_requested_ = true; }
 
+  // Repartitions to `targets` (one size per instance, in instance() order)
+  // as tick() does with its policy's answer: shrinks, grows in place or by
+  // moving records, commits the partition table. The targets must honour the
+  // policy contract (check_target_sizes) against the current slices.
+  // invalid_argument before boot or for a wrong count; out_of_range for
+  // targets that break the contract (layout kept).
+  Status repartition(std::span<const uint64_t> targets, uint64_t now_ns);
+
   // --- read-only views for the runner and traces ---------------------------
   const PartitionTable& partition_table() const { return table_; }
   const AgentStats& stats() const { return stats_; }
@@ -151,7 +159,12 @@ class Agent final : public Firmware {
   Status init_slice_allocator();
   Status load_model();
   void sample(uint64_t now);
-  Status repartition(uint64_t now);
+  Status repartition(uint64_t now);  // policy + apply_targets
+  // Fills demands_ from the table and probabilities_; returns the policy input.
+  PolicyInput describe_slices(uint64_t now);
+  // Fills slot_of_ from the table.
+  void index_slices();
+  Status apply_targets(std::span<const uint64_t> targets, uint64_t now);
   Status place(uint64_t pages, uint64_t& address);
   Status move_records(uint64_t from, uint64_t to, uint64_t bytes);
   size_t index_of(ComponentId component) const;
@@ -173,6 +186,13 @@ class Agent final : public Firmware {
   bool booted_ = false;
   uint64_t next_tick_ns_ = 0;
   AgentStats stats_{};
+  // Smallest page count place() failed for since the last change that could
+  // open a new spot (apply_targets resets it); UINT64_MAX: none.
+  uint64_t first_fit_failed_pages_ = UINT64_MAX;
+  // Table position of each instance's slice (kNoSlot: none), so a
+  // repartition does not search the table per instance.
+  static constexpr uint16_t kNoSlot = UINT16_MAX;
+  uint16_t slot_of_[kMaxPolicySlices] = {};
 
   // Carved from init's memory.
   std::span<std::byte> buddy_metadata_;
