@@ -31,6 +31,7 @@ void DatasetBuilder::sample(ComponentId id, uint64_t time_ns, std::span<const ui
     throw csv::InputError("sample of " + std::string(to_string(id.cls)) + std::to_string(id.instance) + " at " +
                           std::to_string(time_ns) + " ns: wrong value count or time not advancing");
   ++inst.samples;
+  inst.last_time_ns = time_ns;
 
   // The baseline counter with the window's reset rule: a register that goes
   // backwards was reset and its new value is the increase.
@@ -51,6 +52,20 @@ void DatasetBuilder::sample(ComponentId id, uint64_t time_ns, std::span<const ui
   row.time_ns = time_ns;
   row.errors_24h = inst.errors_total - history.front().second;
   compute_features(inst.window, row.features);
+}
+
+void DatasetBuilder::observe_window(ComponentId id, const MetricWindow& window) {
+  if (window.ewma_alpha() != options_.ewma_alpha)
+    throw csv::InputError("agent window EWMA alpha " + std::to_string(window.ewma_alpha()) +
+                          " differs from the dataset's " + std::to_string(options_.ewma_alpha));
+  if (window.size() == 0) return;
+  const size_t newest = window.size() - 1;
+  const uint64_t t = window.time_ns(newest);
+  if (const Instance& inst = instance(id); inst.samples > 0 && t <= inst.last_time_ns) return;
+  uint64_t values[kMaxMetricsPerClass] = {};
+  const uint32_t count = metric_count(id.cls);
+  for (uint32_t slot = 0; slot < count; ++slot) values[slot] = window.value(newest, slot);
+  sample(id, t, std::span<const uint64_t>(values, count));
 }
 
 void DatasetBuilder::failure(ComponentId id, uint64_t time_ns) {

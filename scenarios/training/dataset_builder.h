@@ -40,6 +40,13 @@ class DatasetBuilder {
   // precursor.
   void sample(ComponentId id, uint64_t time_ns, std::span<const uint64_t> values);
 
+  // Feeds the newest sample of a window the agent keeps (Agent::window) into
+  // the builder, so `crashtwin dataset` can record from the agent's own
+  // per-tick windows; a window whose newest sample was already seen (or that
+  // is empty) is skipped. csv::InputError when the window's EWMA alpha is not
+  // the builder's (the features would differ from the agent's).
+  void observe_window(ComponentId id, const MetricWindow& window);
+
   // The instance failed (first failure counts). Rows sampled at or after the
   // failure time are dropped, whether they came before or after this call.
   void failure(ComponentId id, uint64_t time_ns);
@@ -53,6 +60,7 @@ class DatasetBuilder {
     ComponentId id;
     MetricWindow window;
     uint64_t samples = 0;
+    uint64_t last_time_ns = 0;
     uint64_t last_counter = 0;  // baseline counter's previous register value
     uint64_t errors_total = 0;  // its increases since the first sample
     std::deque<std::pair<uint64_t, uint64_t>> errors_history;  // (time, errors_total), trailing 24 h

@@ -182,3 +182,30 @@ TEST_CASE("the dataset builder labels rows by the failure horizon and counts err
   }
   CHECK(dimm_rows == 34 - 2);  // samples at 0.1..3.4 s (3.5 s is the failure), rows from the 3rd
 }
+
+TEST_CASE("rows recorded from the agent's windows carry the agent's own features", "[training][dataset]") {
+  DatasetBuilderOptions options;
+  options.horizon_ns = 1'000'000'000;
+  DatasetBuilder builder("agent", 1, options);
+  const ComponentId dimm{ComponentClass::memory, 2};
+  MetricWindow agent_window;
+  agent_window.reset(ComponentClass::memory, options.ewma_alpha);
+  std::vector<FeatureVector> agent_features;
+  for (uint64_t step = 1; step <= 30; ++step) {
+    const uint64_t values[5] = {400000 + step * 1000, step * step * 1000, step * 3, 0, 45000 + step * 7};
+    REQUIRE(agent_window.push(step * 100'000'000, values) == Status::ok);
+    compute_features(agent_window, agent_features.emplace_back());
+    builder.observe_window(dimm, agent_window);
+    builder.observe_window(dimm, agent_window);  // a tick without a new sample adds nothing
+  }
+  Dataset d;
+  builder.finish(d);
+  REQUIRE(d.rows.size() == 28);
+  for (size_t i = 0; i < d.rows.size(); ++i) {
+    const FeatureVector& expected = agent_features[i + 2];
+    for (size_t f = 0; f < expected.count; ++f) CHECK(d.rows[i].features.value[f] == expected.value[f]);
+  }
+  MetricWindow other_alpha;
+  other_alpha.reset(ComponentClass::memory, 0.5f);
+  CHECK_THROWS_AS(builder.observe_window(dimm, other_alpha), csv::InputError);
+}
