@@ -7,13 +7,7 @@
 #include <fmt/format.h>
 
 #include "traces/batch.h"
-#include "traces/bmc_report.h"
-#include "traces/chrome_trace.h"
-#include "traces/config_dump.h"
-#include "traces/event_log.h"
-#include "traces/summary.h"
-#include "traces/timeseries_writer.h"
-#include "traces/vcd_writer.h"
+#include "traces/run_writer.h"
 
 namespace crashtwin::test {
 
@@ -57,14 +51,15 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   const uint64_t needed = (18u << 20) + (spec.seed % 5) * (1u << 20);
   const uint64_t budget = static_cast<uint64_t>(64.0 * 1024 * 1024 * spec.reserved_scale * (0.9 + 0.1 * (spec.seed % 3))) / kPage * kPage;
 
-  Timeseries series;
+  RunArtifacts run;
+  Timeseries& series = run.timeseries;
   for (auto c : components) series.add_column(slice_bytes_column(c));
   for (auto c : components) series.add_column(probability_column(c));
   series.add_column(std::string(kReservedBytesColumn));
   series.add_column(std::string(kFreeBytesColumn));
   for (unsigned order : {0u, 4u, 9u}) series.add_column(unusable_index_column(order));
 
-  VcdWriter vcd;
+  VcdWriter& vcd = run.vcd;
   auto alert_irq = vcd.add_wire("board.irq", "bmc_alert");
   auto error_irq = vcd.add_wire("board.irq", "error");
   std::vector<VcdWriter::SignalId> slice_sig, prob_sig;
@@ -75,7 +70,7 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   vcd.change(0, alert_irq, 0);
   vcd.change(0, error_irq, 0);
 
-  EventLog log;
+  EventLog& log = run.events;
   log.add(0, "board.workload", EventKind::phase).fields["phase"] = "steady";
   std::vector<double> p(components.size(), 0.02);
   std::vector<uint64_t> slices(components.size(), 0);
@@ -206,16 +201,12 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
       {"policy.name", spec.policy, "partitioning policy"},
   };
 
-  write_summary(summary, dir / "summary.json");
-  write_perf(PerfFigures{0.25, spec.ticks * (kTickNs / 1e9), spec.ticks * (kTickNs / 1e9) / 0.25, 123456, 493824,
-                         50 << 20},
-             dir / "perf.json");
-  write_timeseries_csv(series, dir / "timeseries.csv");
-  log.write_jsonl(dir / "events.jsonl");
-  vcd.write(dir / "trace.vcd");
-  write_chrome_trace(log.events(), &series, dir / "trace.json");
-  write_bmc_report(bmc, dir / "bmc");
-  write_config_yaml(config, dir / "config.yaml");
+  run.summary = std::move(summary);
+  run.perf = PerfFigures{0.25, spec.ticks * (kTickNs / 1e9), spec.ticks * (kTickNs / 1e9) / 0.25, 123456, 493824,
+                         50 << 20};
+  run.bmc = std::move(bmc);
+  run.config = config;
+  write_run_directory(dir, run);
 }
 
 void write_synthetic_batch(const fs::path& dir, unsigned seeds) {

@@ -132,3 +132,36 @@ TEST_CASE("1,000 run summaries load in well under 2 s", "[traces][results][timin
   WARN(fmt::format("loaded 1000 summaries in {:.3f} s", seconds));
   CHECK(seconds < 1.0);
 }
+
+TEST_CASE("random corruption of summary.csv never crashes the batch reader", "[traces][results][property]") {
+  auto dir = test::scratch_dir("results_csv_corrupt");
+  test::write_synthetic_batch(dir / "src", 1);
+  const std::string pristine = read_file(dir / "src" / "summary.csv");
+  uint64_t state = 0xBADC5F;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  const char alphabet[] = ",\"\n\r0123456789.-e xnaok_";
+  size_t rejected = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    std::string text = pristine;
+    for (int k = 0; k < 1 + static_cast<int>(next() % 6); ++k) {
+      size_t at = next() % (text.size() + 1);
+      if (next() % 2 == 0 && at < text.size()) {
+        text.erase(at, 1 + next() % 12);
+      } else {
+        text.insert(text.begin() + static_cast<long>(at), alphabet[next() % (sizeof alphabet - 1)]);
+      }
+    }
+    write_file_atomically(dir / "summary.csv", text);
+    try {
+      auto table = read_summary_csv(dir / "summary.csv");
+      for (const auto& row : table.rows) REQUIRE(row.metrics.size() <= table.metric_columns.size());
+    } catch (const format_error& e) {
+      ++rejected;
+      REQUIRE(std::string(e.what()).find("summary.csv") != std::string::npos);
+    }
+  }
+  CHECK(rejected > 50);
+}
