@@ -1,0 +1,138 @@
+#include "scenarios/docs/policy_table.h"
+
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "policies/strategies/strategy_params.h"
+
+namespace crashtwin::docs {
+namespace {
+
+struct Column {
+  const char* header;
+  std::vector<const char*> metric;  // dotted names tried in order (plain or composite)
+  int decimals;
+};
+
+const std::vector<Column>& columns() {
+  static const std::vector<Column> kColumns = {
+      {"capture completeness", {"capture_completeness"}, 3},
+      {"failures identified", {"failures_identified"}, 3},
+      {"time to production s", {"time_to_production_s.mean", "time_to_production_s"}, 1},
+      {"alert to report s", {"alert_to_report_s.mean", "alert_to_report_s"}, 3},
+      {"reserved MiB mean", {"reserved_bytes_mean"}, 1},
+      {"reserved MiB peak", {"reserved_bytes_peak"}, 1},
+      {"reserved GiB*s", {"reserved_byte_seconds"}, 1},
+      {"repartitions", {"repartitions"}, 1},
+  };
+  return kColumns;
+}
+
+std::optional<double> metric_of(const RunSummary& s, const Column& c) {
+  for (const char* name : c.metric)
+    if (auto v = s.metric(name)) return v;
+  return std::nullopt;
+}
+
+double display_scale(const Column& c) {
+  const std::string_view first = c.metric.front();
+  if (first == "reserved_byte_seconds") return 1.0 / (1024.0 * 1024.0 * 1024.0);
+  if (first.starts_with("reserved_bytes")) return 1.0 / (1024.0 * 1024.0);
+  return 1.0;
+}
+
+std::string fixed(double v, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  return text;
+}
+
+}  // namespace
+
+std::string policy_comparison_table(const results::Batch& batch) {
+  struct Pair {
+    std::string policy, strategy;
+    size_t runs = 0;
+    std::vector<double> sum;
+    std::vector<size_t> count;
+  };
+  std::vector<Pair> pairs;
+  for (const results::Run& run : batch.runs) {
+    const RunSummary& s = run.summary;
+    if (!s.valid) continue;
+    Pair* pair = nullptr;
+    for (Pair& p : pairs)
+      if (p.policy == s.policy && p.strategy == s.strategy) pair = &p;
+    if (pair == nullptr) {
+      pairs.push_back(Pair{s.policy, s.strategy, 0, std::vector<double>(columns().size()),
+                           std::vector<size_t>(columns().size())});
+      pair = &pairs.back();
+    }
+    ++pair->runs;
+    for (size_t c = 0; c < columns().size(); ++c) {
+      if (auto v = metric_of(s, columns()[c])) {
+        pair->sum[c] += *v;
+        ++pair->count[c];
+      }
+    }
+  }
+  std::ostringstream out;
+  out << "| policy | strategy | runs |";
+  for (const Column& c : columns()) out << ' ' << c.header << " |";
+  out << "\n|---|---|---:|";
+  for (size_t c = 0; c < columns().size(); ++c) out << "---:|";
+  out << '\n';
+  for (const Pair& p : pairs) {
+    out << "| " << p.policy << " | " << p.strategy << " | " << p.runs << " |";
+    for (size_t c = 0; c < columns().size(); ++c) {
+      const Column& col = columns()[c];
+      out << ' '
+          << (p.count[c] == 0 ? std::string("-")
+                              : fixed(p.sum[c] / static_cast<double>(p.count[c]) * display_scale(col), col.decimals))
+          << " |";
+    }
+    out << '\n';
+  }
+  if (pairs.empty()) out << "| (no valid runs in the batch) | | | | | | | | | | |\n";
+  return out.str();
+}
+
+std::string strategy_parameter_table() {
+  std::ostringstream out;
+  out << "| `strategy.` parameter | default | meaning |\n|---|---|---|\n";
+  for (const StrategyParamInfo& p : strategy_param_table())
+    out << "| `" << p.name << "` | " << p.default_text << " | " << p.description << " |\n";
+  return out.str();
+}
+
+std::string replace_generated_table(std::string_view document, std::string_view table, std::string_view begin_marker,
+                                    std::string_view end_marker) {
+  const size_t begin = document.find(begin_marker);
+  if (begin == std::string_view::npos) throw std::invalid_argument("missing marker " + std::string(begin_marker));
+  const size_t body = begin + begin_marker.size();
+  const size_t end = document.find(end_marker, body);
+  if (end == std::string_view::npos) throw std::invalid_argument("missing marker " + std::string(end_marker));
+  std::string result(document.substr(0, body));
+  result += "\n";
+  result += table;
+  result += document.substr(end);
+  return result;
+}
+
+void update_policies_doc(const std::filesystem::path& doc, const results::Batch& batch) {
+  std::ifstream in(doc, std::ios::binary);
+  if (!in) throw std::runtime_error(doc.string() + ": cannot read");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string with_table = replace_generated_table(text.str(), policy_comparison_table(batch));
+  const std::string updated = replace_generated_table(with_table, strategy_parameter_table(), kParamsBegin, kParamsEnd);
+  std::ofstream out(doc, std::ios::binary | std::ios::trunc);
+  if (!out || !(out << updated)) throw std::runtime_error(doc.string() + ": cannot write");
+}
+
+}  // namespace crashtwin::docs

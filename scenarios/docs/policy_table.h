@@ -1,0 +1,41 @@
+// The library-wide comparison table of docs/policies.md, generated from a
+// loaded batch (one run per scenario x policy x strategy x seed) so the
+// document is never typed by hand. `crashtwin report DIR --policies-doc
+// docs/policies.md` is the intended hook (scenarios/cli).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "traces/results/results.h"
+
+namespace crashtwin::docs {
+
+inline constexpr std::string_view kTableBegin =
+    "<!-- comparison-table:begin (generated: crashtwin report DIR --policies-doc docs/policies.md) -->";
+inline constexpr std::string_view kTableEnd = "<!-- comparison-table:end -->";
+inline constexpr std::string_view kParamsBegin =
+    "<!-- strategy-params:begin (generated from policies/strategies/strategy_params.cpp) -->";
+inline constexpr std::string_view kParamsEnd = "<!-- strategy-params:end -->";
+
+// The strategy parameters (name under `strategy:`, default, description)
+// from strategy_param_table(), as a Markdown table.
+std::string strategy_parameter_table();
+
+// One Markdown row per (policy, strategy), in first-seen order of the sorted
+// runs, with each DESIGN.md metric averaged over that pair's valid runs
+// ("-" where no run reported it), and the number of runs.
+std::string policy_comparison_table(const results::Batch& batch);
+
+// `document` with the text between the markers replaced by `table`.
+// Throws std::invalid_argument naming the missing marker.
+std::string replace_generated_table(std::string_view document, std::string_view table,
+                                    std::string_view begin = kTableBegin, std::string_view end = kTableEnd);
+
+// Reads `doc`, replaces its comparison table with the batch's and its
+// parameter table with strategy_parameter_table(), writes it back.
+// Throws std::runtime_error (file) or std::invalid_argument (markers).
+void update_policies_doc(const std::filesystem::path& doc, const results::Batch& batch);
+
+}  // namespace crashtwin::docs
