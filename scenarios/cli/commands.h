@@ -14,4 +14,39 @@ struct ValidateArgs {
 };
 int validate_command(const ValidateArgs& args);
 
+struct RunArgs {
+  std::string scenario;
+  std::vector<std::string> policies;  // empty: the scenario's compare list
+  std::string strategy;               // empty: the scenario's first (predictive)
+  std::optional<uint64_t> seed;
+  std::vector<std::string> sets;      // key=value
+  std::string out;                    // empty: results/<scenario name>
+};
+// One policy: runs in this process, `out` is the run directory. Several:
+// one child process each, into out/<scenario>.<policy>.<strategy>.seed<N>.
+int run_command(const RunArgs& args);
+
+struct BatchArgs {
+  std::vector<std::string> paths;
+  std::vector<std::string> policies;
+  uint64_t seeds = 1;
+  unsigned jobs = 0;
+  unsigned timeout_s = 900;
+  std::string out = "results/batch";
+};
+int batch_command(const BatchArgs& args);
+
+struct ReportArgs {
+  std::string dir;
+  std::string out;  // empty: <dir>/report.html
+};
+int report_command(const ReportArgs& args);
+
+// Developer command: writes the built-in prior model blob (and a JSON dump
+// beside it) -- how data/failure-models/default.ctpm is produced.
+struct PriorArgs {
+  std::string out;
+};
+int write_prior_model_command(const PriorArgs& args);
+
 }  // namespace crashtwin::cli

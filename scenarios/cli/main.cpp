@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <exception>
 
+#include "traces/io.h"
+
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
 #include "scenarios/cli/training_commands.h"
@@ -24,7 +26,7 @@ void log_to_stderr() {
 
 // sc_main, not main: SystemC's library owns main() and calls sc_main after
 // initialising its kernel; commands that elaborate no model never start it.
-int sc_main(int argc, char* argv[]) {
+extern "C" int sc_main(int argc, char* argv[]) {
   using namespace crashtwin::cli;
   log_to_stderr();
   CLI::App app{"crashtwin: a SystemC/TLM-2.0 digital twin for predictive crash memory"};
@@ -34,6 +36,35 @@ int sc_main(int argc, char* argv[]) {
   ValidateArgs validate;
   CLI::App* validate_cmd = app.add_subcommand("validate", "check scenario files without running them");
   validate_cmd->add_option("scenarios", validate.scenarios, "scenario files or directories of *.yaml")->required();
+
+  RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand("run", "run one scenario and write its results directory");
+  run_cmd->add_option("scenario", run.scenario, "scenario file")->required();
+  run_cmd->add_option("--policy", run.policies, "partitioning policy (repeatable; 'all' = every registered policy)");
+  run_cmd->add_option("--strategy", run.strategy, "capture strategy (predictive)");
+  run_cmd->add_option("--seed", run.seed, "replaces the scenario's seed");
+  run_cmd->add_option("--set", run.sets, "override a scenario value: key=value (repeatable)");
+  run_cmd->add_option("--out", run.out, "results directory (default results/<scenario>)");
+
+  BatchArgs batch;
+  CLI::App* batch_cmd = app.add_subcommand("batch", "run scenarios x policies x seeds, one process per run");
+  batch_cmd->add_option("paths", batch.paths, "scenario files or directories of *.yaml")->required();
+  batch_cmd->add_option("--policy", batch.policies, "policies to compare (repeatable; 'all'); default: each scenario's");
+  batch_cmd->add_option("--seeds", batch.seeds, "seeds per scenario and policy")->check(CLI::Range(1, 1000));
+  batch_cmd->add_option("-j,--jobs", batch.jobs, "parallel runs (default: all cores)");
+  batch_cmd->add_option("--timeout", batch.timeout_s, "per-run timeout in wall seconds (default 900)")
+      ->check(CLI::Range(1, 86400 * 7));
+  batch_cmd->add_option("--out", batch.out, "batch directory (default results/batch)");
+
+  ReportArgs report;
+  CLI::App* report_cmd = app.add_subcommand("report", "write report.html of a batch or run directory");
+  report_cmd->add_option("dir", report.dir, "batch or run directory")->required()->check(CLI::ExistingDirectory);
+  report_cmd->add_option("--out", report.out, "output file (default DIR/report.html)");
+
+  PriorArgs prior;
+  CLI::App* prior_cmd =
+      app.add_subcommand("write-prior-model", "developer: write the built-in prior failure model (not trained)");
+  prior_cmd->add_option("--out", prior.out, "blob path, e.g. data/failure-models/default.ctpm")->required();
 
   add_training_commands(app);
 
@@ -49,6 +80,13 @@ int sc_main(int argc, char* argv[]) {
   }
   try {
     if (*validate_cmd) return validate_command(validate);
+    if (*run_cmd) return run_command(run);
+    if (*batch_cmd) return batch_command(batch);
+    if (*report_cmd) return report_command(report);
+    if (*prior_cmd) return write_prior_model_command(prior);
+  } catch (const crashtwin::format_error& e) {
+    spdlog::error("{}", e.what());  // a results file that does not parse: bad input
+    return kExitBadInput;
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
     return kExitInternalError;

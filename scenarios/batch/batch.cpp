@@ -1,0 +1,131 @@
+#include "scenarios/batch/batch.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "scenarios/batch/child_process.h"
+#include "scenarios/batch/progress_bar.h"
+#include "scenarios/runner/run.h"
+#include "scenarios/schema/choices.h"
+#include "traces/report_html.h"
+#include "traces/results/results.h"
+#include "traces/summary.h"
+
+namespace crashtwin::scenario {
+namespace {
+
+constexpr size_t kStderrTailBytes = 2000;
+
+struct Running {
+  size_t index;
+  std::unique_ptr<ChildProcess> child;
+};
+
+BatchRow failed_row(const PlannedRun& r, const ChildExit& e, const std::filesystem::path& dir) {
+  BatchRow row;
+  row.scenario = r.scenario;
+  row.policy = r.policy;
+  row.strategy = r.strategy;
+  row.seed = r.seed;
+  row.status = e.timed_out ? RunStatus::timeout : RunStatus::crashed;
+  row.exit_code = e.signalled ? 128 + e.code : e.code;
+  row.run = r.dir;
+  const std::string tail = file_tail(dir / "stderr.log", kStderrTailBytes);
+  spdlog::warn("run {} {}: {}", r.dir,
+               e.timed_out ? "timed out" : (e.signalled ? fmt::format("killed by signal {}", e.code)
+                                                         : fmt::format("exited with {}", e.code)),
+               tail.empty() ? "(no stderr)" : "stderr:\n" + tail);
+  return row;
+}
+
+}  // namespace
+
+std::vector<PlannedRun> plan_batch(const std::vector<Scenario>& scenarios, const BatchOptions& options) {
+  std::vector<PlannedRun> runs;
+  for (const Scenario& s : scenarios) {
+    const std::vector<std::string> policies = expand_policies(options.policies.empty() ? s.policies : options.policies);
+    const std::vector<std::string> strategies = s.strategies.empty() ? std::vector<std::string>{"predictive"} : s.strategies;
+    for (const std::string& p : policies)
+      for (const std::string& st : strategies)
+        for (uint64_t k = 0; k < options.seeds; ++k)
+          runs.push_back({s.source_path, s.name, p, st, s.seed + k, run_directory_name(s.name, p, st, s.seed + k)});
+  }
+  return runs;
+}
+
+BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& options) {
+  namespace fs = std::filesystem;
+  fs::create_directories(options.out);
+  const std::string self = self_executable();
+  const unsigned jobs = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+  BatchResult result;
+  std::vector<std::optional<BatchRow>> rows(runs.size());
+  std::deque<size_t> pending;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const fs::path summary = options.out / runs[i].dir / "summary.json";
+    if (fs::exists(summary)) {
+      const RunSummary s = read_summary(summary);
+      rows[i] = batch_row(s, runs[i].dir, status_of(s) == RunStatus::ok ? 0 : 1);
+      ++result.skipped;
+    } else {
+      pending.push_back(i);
+    }
+  }
+  if (result.skipped > 0) spdlog::info("{} finished runs kept from an earlier batch", result.skipped);
+
+  ProgressBar bar(pending.size(), options.progress && isatty(STDERR_FILENO));
+  std::vector<Running> running;
+  while (!pending.empty() || !running.empty()) {
+    while (!pending.empty() && running.size() < jobs) {
+      const size_t i = pending.front();
+      pending.pop_front();
+      const PlannedRun& r = runs[i];
+      const fs::path dir = options.out / r.dir;
+      fs::create_directories(dir);
+      const std::vector<std::string> argv = {self, "run", r.scenario_file, "--policy", r.policy, "--strategy",
+                                             r.strategy, "--seed", std::to_string(r.seed), "--out", dir.string()};
+      running.push_back({i, std::make_unique<ChildProcess>(argv, dir / "stdout.log", dir / "stderr.log", options.timeout)});
+    }
+    for (size_t k = 0; k < running.size();) {
+      const auto exit = running[k].child->poll();
+      if (!exit) {
+        ++k;
+        continue;
+      }
+      const size_t i = running[k].index;
+      const fs::path dir = options.out / runs[i].dir;
+      const bool finished = !exit->signalled && (exit->code == 0 || exit->code == 1) && fs::exists(dir / "summary.json");
+      if (finished) {
+        rows[i] = batch_row(read_summary(dir / "summary.json"), runs[i].dir, exit->code);
+      } else {
+        rows[i] = failed_row(runs[i], *exit, dir);
+        ++result.failed;
+      }
+      bar.advance(runs[i].dir);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+    if (!running.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  bar.finish();
+
+  std::vector<BatchRow> table_rows;
+  for (auto& r : rows) {
+    if (r->status != RunStatus::ok) ++result.not_ok;
+    table_rows.push_back(std::move(*r));
+  }
+  result.table = batch_table(std::move(table_rows));
+  write_summary_csv(result.table, options.out / "summary.csv");
+  write_report_html(results::load_batch(options.out), options.out / "report.html");
+  return result;
+}
+
+}  // namespace crashtwin::scenario

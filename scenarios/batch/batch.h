@@ -1,0 +1,51 @@
+// `crashtwin batch`: scenarios x policies x seeds, one child process per run
+// (`crashtwin run ... --out <batch>/<run>`), -j in parallel, a per-run
+// timeout. A run that crashes or hangs is recorded as failed with the tail of
+// its stderr and does not stop the batch; runs that finished (their
+// summary.json exists) are kept and skipped when the same batch is run again.
+// Writes <out>/summary.csv (one row per run) and <out>/report.html.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "scenarios/schema/scenario.h"
+#include "traces/batch.h"
+
+namespace crashtwin::scenario {
+
+struct PlannedRun {
+  std::string scenario_file;
+  std::string scenario;
+  std::string policy;
+  std::string strategy;
+  uint64_t seed = 0;
+  std::string dir;  // relative to the batch directory
+};
+
+struct BatchOptions {
+  std::vector<std::string> policies;  // empty: each scenario's compare list
+  uint64_t seeds = 1;                 // seeds per (scenario, policy): seed, seed+1, ...
+  unsigned jobs = 0;                  // 0: every core
+  std::chrono::seconds timeout{900};
+  std::filesystem::path out;
+  bool progress = true;               // progress bar on stderr when it is a terminal
+};
+
+// The runs of a batch, in a stable order (scenario file, policy, strategy, seed).
+std::vector<PlannedRun> plan_batch(const std::vector<Scenario>& scenarios, const BatchOptions& options);
+
+struct BatchResult {
+  BatchTable table;
+  size_t skipped = 0;  // finished runs kept from an earlier invocation
+  size_t failed = 0;   // crashed or timed out
+  size_t not_ok = 0;   // expectations failed, invalid, crashed or timed out
+};
+
+// Runs what is not finished yet and writes summary.csv and report.html.
+BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& options);
+
+}  // namespace crashtwin::scenario

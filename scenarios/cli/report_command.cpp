@@ -1,0 +1,26 @@
+#include <cstdio>
+
+#include "scenarios/cli/commands.h"
+#include "scenarios/cli/exit_codes.h"
+#include "traces/io.h"
+#include "traces/report_html.h"
+#include "traces/results/results.h"
+
+namespace crashtwin::cli {
+
+int report_command(const ReportArgs& args) {
+  const std::filesystem::path out = args.out.empty() ? std::filesystem::path(args.dir) / "report.html" : std::filesystem::path(args.out);
+  results::Batch batch;
+  try {
+    batch = results::load_batch(args.dir);
+  } catch (const io_error& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return kExitBadInput;
+  }
+  for (const std::string& p : batch.problems) std::fprintf(stderr, "%s\n", p.c_str());
+  write_report_html(batch, out);
+  std::printf("%s\n", out.c_str());
+  return kExitOk;
+}
+
+}  // namespace crashtwin::cli

@@ -1,0 +1,107 @@
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "scenarios/batch/child_process.h"
+#include "scenarios/cli/commands.h"
+#include "scenarios/cli/exit_codes.h"
+#include "scenarios/loader/loader.h"
+#include "scenarios/runner/run.h"
+#include "scenarios/schema/choices.h"
+#include "traces/io.h"
+
+namespace crashtwin::cli {
+namespace {
+
+using namespace crashtwin::scenario;
+
+bool known(const std::vector<std::string>& names, const std::string& n) {
+  return std::find(names.begin(), names.end(), n) != names.end();
+}
+
+void print_outcome(const RunOutcome& o, const std::filesystem::path& out) {
+  const RunSummary& s = o.summary;
+  std::printf("%s [%s/%s seed %llu]: %s -> %s\n", s.scenario.c_str(), s.policy.c_str(), s.strategy.c_str(),
+              static_cast<unsigned long long>(s.seed),
+              !s.valid ? "INVALID" : (s.expectations_passed() ? "passed" : "expectations FAILED"), out.c_str());
+  if (!s.valid) std::printf("  invalid: %s\n", s.invalid_reason.c_str());
+  for (const Expectation& e : s.expectations)
+    std::printf("  %s %s %s %g (measured %g)\n", e.passed ? "ok  " : "FAIL", e.metric.c_str(), e.op.c_str(), e.value,
+                e.actual);
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  LoadOptions options = default_load_options();
+  options.seed = args.seed;
+  for (const std::string& s : args.sets) {
+    const auto o = parse_override(s);
+    if (!o) {
+      std::fprintf(stderr, "--set %s: expected key=value (e.g. --set agent.budget=\"1 GiB\")\n", s.c_str());
+      return kExitBadInput;
+    }
+    options.overrides.push_back(*o);
+  }
+  LoadResult loaded = load_scenario(args.scenario, options);
+  if (!loaded.diagnostics.empty()) {
+    std::fputs(loaded.diagnostics.to_string().c_str(), stderr);
+    return kExitBadInput;
+  }
+  Scenario& s = *loaded.scenario;
+  const std::vector<std::string> policies = expand_policies(args.policies.empty() ? s.policies : args.policies);
+  for (const std::string& p : policies) {
+    if (!known(known_policies(), p)) {
+      std::fprintf(stderr, "--policy: '%s' is not a known policy; expected one of the registered policies or all\n",
+                   p.c_str());
+      return kExitBadInput;
+    }
+  }
+  const std::string strategy = !args.strategy.empty() ? args.strategy
+                               : s.strategies.empty() ? std::string("predictive")
+                                                      : s.strategies.front();
+  if (!known(known_strategies(), strategy)) {
+    std::fprintf(stderr, "--strategy: '%s' is not a capture strategy this build runs (predictive)\n", strategy.c_str());
+    return kExitBadInput;
+  }
+  const std::filesystem::path out = args.out.empty() ? std::filesystem::path("results") / s.name : std::filesystem::path(args.out);
+
+  if (policies.size() == 1) {
+    RunRequest request{s, policies.front(), strategy, out};
+    try {
+      const RunOutcome outcome = run_scenario(request);
+      print_outcome(outcome, out);
+      return outcome.exit_code;
+    } catch (const ScenarioError& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      return kExitBadInput;
+    }
+  }
+
+  // SystemC elaborates once per process: one child per policy.
+  int worst = kExitOk;
+  for (const std::string& p : policies) {
+    const std::filesystem::path dir = out / run_directory_name(s.name, p, strategy, s.seed);
+    std::filesystem::create_directories(dir);
+    std::vector<std::string> argv = {self_executable(), "run", args.scenario, "--policy", p, "--strategy", strategy,
+                                     "--seed", std::to_string(s.seed), "--out", dir.string()};
+    for (const std::string& set : args.sets) {
+      argv.push_back("--set");
+      argv.push_back(set);
+    }
+    ChildProcess child(argv, dir / "stdout.log", dir / "stderr.log", std::chrono::hours(24 * 365));
+    const ChildExit e = child.wait();
+    std::fputs(file_tail(dir / "stdout.log", 1 << 16).c_str(), stdout);
+    if (e.signalled || e.code > kExitExpectationsFailed) {
+      std::fprintf(stderr, "policy %s: run failed (%s %d):\n%s", p.c_str(), e.signalled ? "signal" : "exit", e.code,
+                   file_tail(dir / "stderr.log", 4000).c_str());
+      worst = std::max(worst, e.signalled ? kExitInternalError : e.code);
+    } else {
+      worst = std::max(worst, e.code);
+    }
+  }
+  return worst;
+}
+
+}  // namespace crashtwin::cli

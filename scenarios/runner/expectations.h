@@ -1,0 +1,16 @@
+// Judges a scenario's expectations against the metrics a run measured. An
+// expectation restricted to other policies does not apply; a metric the run
+// could not measure (no failure fired, so no completeness) fails.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scenarios/schema/scenario.h"
+#include "traces/summary.h"
+
+namespace crashtwin::scenario {
+
+std::vector<Expectation> judge_expectations(const Scenario& s, const std::string& policy, const RunSummary& summary);
+
+}  // namespace crashtwin::scenario

@@ -1,0 +1,46 @@
+// The metrics of one run (DESIGN.md "Metrics", names in schema/metrics.h),
+// computed from what the run observed: the failures the board actually
+// raised, the BMC's decoded reports, the agent's layout over time and its
+// alert-level predictions. Nothing is copied from the scenario except which
+// failures were planned (to judge the BMC's verdicts against the truth).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/bmc/drain_report.h"
+#include "platform/agent/agent.h"
+#include "scenarios/injector/injector.h"
+#include "scenarios/injector/schedule.h"
+#include "scenarios/runner/run_recorder.h"
+
+namespace crashtwin::scenario {
+
+struct RunFacts {
+  uint64_t duration_ns = 0;
+  uint64_t horizon_ns = 0;  // what a prediction claims: failure within this time
+  bool has_model = false;
+  std::vector<PlannedFailure> planned;
+  std::vector<FiredFailure> injected;  // parallel to planned
+  std::vector<RaisedError> raised;
+  std::vector<BmcDrainReport> reports;
+  std::vector<AlertEpisode> episodes;
+  double reserved_byte_seconds = 0;
+  uint64_t reserved_bytes_peak = 0;
+  uint64_t repartitions = 0;
+  uint64_t repartition_bytes_moved = 0;
+  uint64_t dma_refused = 0;
+};
+
+struct MetricResult {
+  nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
+  // Why the run is invalid (empty: valid): failures that never fired.
+  std::vector<std::string> invalid_reasons;
+};
+
+MetricResult compute_metrics(const RunFacts& facts);
+
+}  // namespace crashtwin::scenario

@@ -1,0 +1,76 @@
+#include "scenarios/runner/results_writer.h"
+
+#include "scenarios/schema/quantity_text.h"
+#include "traces/bmc_report.h"
+#include "traces/chrome_trace.h"
+#include "traces/config_dump.h"
+
+namespace crashtwin::scenario {
+namespace {
+
+BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains) {
+  BmcReport out;
+  for (const BmcDrainReport& d : drains) {
+    BmcVerdict v;
+    v.alert_t_ns = d.alert_t_ns;
+    v.report_t_ns = d.report_t_ns;
+    v.failed_component = d.failed_component;
+    v.error = d.error;
+    v.alert_to_report_s = d.alert_to_report_s();
+    v.refused_accesses = d.refused_accesses;
+    for (const DrainedRecord& r : d.records) {
+      BmcRecord rec;
+      rec.slice = r.slice;
+      rec.component = r.component;
+      rec.error = r.error;
+      rec.severity = r.severity;
+      rec.timestamp_ns = r.timestamp_ns;
+      rec.truncated = r.truncated;
+      rec.cper = r.cper;
+      for (const DrainedSection& s : r.sections) rec.sections.push_back({s.type, s.length, s.needed, s.captured});
+      v.records.push_back(static_cast<uint32_t>(out.records.size()));
+      out.records.push_back(std::move(rec));
+    }
+    out.verdicts.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
+  const Scenario& s = r.scenario;
+  std::vector<ConfigEntry> e = {
+      {"scenario.name", s.name, "scenario name"},
+      {"scenario.source", s.source_path, "scenario file"},
+      {"scenario.seed", std::to_string(s.seed), "seed of every random draw"},
+      {"scenario.duration", duration_text(s.duration_ns), "simulated time of the run"},
+      {"run.policy", r.request.policy, "partitioning policy of this run"},
+      {"run.strategy", r.request.strategy, "capture strategy of this run"},
+      {"agent.allocation_frequency", duration_text(s.agent.allocation_frequency_ns),
+       "period of sample, predict, repartition"},
+      {"agent.minimum_partition_size", size_text(s.agent.minimum_partition_size), "smallest slice"},
+      {"agent.maximum_partition_size", size_text(s.agent.maximum_partition_size), "largest slice"},
+      {"agent.budget", size_text(s.agent.budget_bytes), "crash region capacity for slices"},
+      {"agent.failure_prediction_model_path",
+       s.agent.failure_prediction_model_path.empty() ? "(built-in prior)" : s.agent.failure_prediction_model_path,
+       "failure model blob"},
+  };
+  for (const EffectiveParam& p : r.board_config)
+    e.push_back({p.name, p.value, p.description + (p.is_default ? " (default)" : "")});
+  return e;
+}
+
+}  // namespace
+
+void write_results(const ResultsToWrite& r, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  write_summary(r.summary, dir / "summary.json");
+  write_perf(r.perf, dir / "perf.json");
+  write_timeseries_csv(r.recorder.timeseries(), dir / "timeseries.csv");
+  r.events.write_jsonl(dir / "events.jsonl");
+  write_bmc_report(bmc_report_of(r.recorder.reports()), dir / "bmc");
+  r.recorder.vcd().write(dir / "trace.vcd");
+  write_chrome_trace(r.events.events(), &r.recorder.timeseries(), dir / "trace.json");
+  write_config_yaml(config_entries(r), dir / "config.yaml");
+}
+
+}  // namespace crashtwin::scenario

@@ -1,0 +1,29 @@
+// Writes a run's results directory through the traces/ writers (one module
+// per file format): summary.json, perf.json, timeseries.csv, events.jsonl,
+// bmc/report.json + bmc/record-<n>.cper, trace.vcd, trace.json, config.yaml.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "models/config/params.h"
+#include "scenarios/runner/run.h"
+#include "scenarios/runner/run_recorder.h"
+#include "traces/event_log.h"
+#include "traces/summary.h"
+
+namespace crashtwin::scenario {
+
+struct ResultsToWrite {
+  const RunSummary& summary;
+  const PerfFigures& perf;
+  const EventLog& events;
+  const RunRecorder& recorder;
+  std::vector<EffectiveParam> board_config;
+  const Scenario& scenario;
+  const RunRequest& request;
+};
+
+void write_results(const ResultsToWrite& r, const std::filesystem::path& dir);
+
+}  // namespace crashtwin::scenario

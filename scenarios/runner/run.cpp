@@ -1,0 +1,199 @@
+#include "scenarios/runner/run.h"
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <systemc>
+
+#include "models/board/board.h"
+#include "models/dram/dram.h"
+#include "platform/agent/agent.h"
+#include "platform/capture/catalog.h"
+#include "platform/region/crash_region.h"
+#include "policies/partitioning/policies.h"
+#include "scenarios/injector/injector.h"
+#include "scenarios/injector/schedule.h"
+#include "scenarios/model_prior/prior.h"
+#include "scenarios/runner/expectations.h"
+#include "scenarios/runner/metrics.h"
+#include "scenarios/runner/results_writer.h"
+#include "scenarios/runner/run_recorder.h"
+
+namespace crashtwin::scenario {
+namespace {
+
+// The crash region sits at the top of DRAM, aligned so the buddy allocator's
+// largest orders line up with physical pages.
+constexpr uint64_t kRegionAlignment = 2ull << 20;
+
+uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+ParamTree board_params(const Scenario& s) {
+  ParamTree tree;
+  for (const BoardParam& p : s.board)
+    tree.set("board." + p.name, p.value,
+             SourceLocation{p.where.file, static_cast<uint32_t>(p.where.line), static_cast<uint32_t>(p.where.column)});
+  if (tree.find("board.seed") == nullptr) tree.set("board.seed", std::to_string(s.seed));
+  return tree;
+}
+
+std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) {
+  std::vector<std::byte> blob;
+  if (a.failure_prediction_model_path.empty()) {
+    blob = prior_model_blob();
+  } else {
+    std::ifstream in(a.failure_prediction_model_path, std::ios::binary);
+    if (!in)
+      throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: cannot open '{}'", a.where.to_string(),
+                                      a.failure_prediction_model_path));
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    blob.resize(bytes.size());
+    std::memcpy(blob.data(), bytes.data(), bytes.size());
+  }
+  const Status st = parse_model(blob, parsed);
+  if (!ok(st))
+    throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: '{}' is not a usable model blob ({})",
+                                    a.where.to_string(), a.failure_prediction_model_path, to_string(st)));
+  return blob;
+}
+
+uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+}
+
+}  // namespace
+
+std::string run_directory_name(const std::string& scenario, const std::string& policy, const std::string& strategy,
+                               uint64_t seed) {
+  return fmt::format("{}.{}.{}.seed{}", scenario, policy, strategy, seed);
+}
+
+RunOutcome run_scenario(const RunRequest& request) {
+  const auto wall_start = std::chrono::steady_clock::now();  // perf.json only, never results
+  const Scenario& s = request.scenario;
+
+  ParamTree tree = board_params(s);
+  std::unique_ptr<Board> board;
+  try {
+    board = std::make_unique<Board>(tree, "board");
+  } catch (const ConfigError& e) {
+    throw ScenarioError(e.what());
+  }
+
+  // Crash region at the top of DRAM.
+  Dram& dram = board->dram();
+  const uint64_t region_size = round_up(s.agent.budget_bytes + kHeaderAreaBytes, kRegionAlignment);
+  if (region_size > dram.size() / 2)
+    throw ScenarioError(fmt::format("{}: agent.budget: {} bytes of crash memory do not fit in half of the board's "
+                                    "DRAM ({} bytes); lower the budget or raise board.dram.size",
+                                    s.agent.where.to_string(), s.agent.budget_bytes, dram.size()));
+  const uint64_t region_base = (dram.physical_base() + dram.size() - region_size) / kRegionAlignment * kRegionAlignment;
+  board->set_crash_region(region_base, region_size);
+
+  FailureModel model;
+  board->update_model_blob(model_blob(s.agent, model));
+  const uint64_t horizon_ns = s.agent.horizon_ns.value_or(model.horizon_ns);
+
+  const Schedule schedule = plan_schedule(s);
+
+  // The oracle is told the future the injector will play.
+  BoardFacts facts;
+  facts.cpu_cores = std::max<uint32_t>(1, board->component_count(ComponentClass::cpu));
+  std::vector<FutureFailure> future;
+  for (const PlannedFailure& p : schedule.failures)
+    future.push_back({p.component, p.t_ns, needed_bytes(p.error, facts)});
+  PolicyParams policy_params;
+  policy_params.horizon_ns = horizon_ns;
+  policy_params.future = future;
+  PolicyStorage policy_storage;
+  PartitionPolicy* policy = nullptr;
+  if (!ok(make_policy(request.policy, policy_params, policy_storage, policy)))
+    throw ScenarioError(fmt::format("--policy: '{}' is not a known policy", request.policy));
+
+  AgentConfig config;
+  config.allocation_frequency_ns = s.agent.allocation_frequency_ns;
+  config.minimum_partition_size = s.agent.minimum_partition_size;
+  config.maximum_partition_size = s.agent.maximum_partition_size;
+  config.budget_bytes = s.agent.budget_bytes;
+  config.region_base = region_base;
+  config.region_size = region_size;
+  config.horizon_ns = horizon_ns;
+  config.dram_bytes = dram.size();
+  ComponentCounts counts;
+  for (size_t c = 0; c < kComponentClassCount; ++c)
+    counts.of[c] = board->component_count(static_cast<ComponentClass>(c));
+  Agent agent;
+  std::vector<std::byte> agent_memory(Agent::memory_bytes(config, counts));
+  if (const Status st = agent.init(config, board->host_hal(), *policy, agent_memory); !ok(st))
+    throw ScenarioError(fmt::format("{}: agent: the agent rejects this configuration for this board ({})",
+                                    s.agent.where.to_string(), to_string(st)));
+
+  EventLog events;
+  RunRecorder recorder(*board, agent, events);
+  board->add_observer(recorder);
+  agent.set_observer(&recorder);
+  Injector injector("injector", *board, s, schedule, events);
+  board->run_firmware(agent);
+
+  spdlog::info("running {} with policy {} for {} s of simulated time", s.name, request.policy,
+               static_cast<double>(s.duration_ns) * 1e-9);
+  sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
+  recorder.finish(s.duration_ns);
+
+  RunFacts facts_of_run;
+  facts_of_run.duration_ns = s.duration_ns;
+  facts_of_run.horizon_ns = horizon_ns;
+  facts_of_run.has_model = agent.has_model();
+  facts_of_run.planned = schedule.failures;
+  facts_of_run.injected = injector.fired();
+  facts_of_run.raised = recorder.raised();
+  facts_of_run.reports = recorder.reports();
+  facts_of_run.episodes = recorder.episodes();
+  facts_of_run.reserved_byte_seconds = recorder.reserved_byte_seconds();
+  facts_of_run.reserved_bytes_peak = recorder.reserved_bytes_peak();
+  facts_of_run.repartitions = agent.stats().repartitions;
+  facts_of_run.repartition_bytes_moved = agent.stats().bytes_moved;
+  facts_of_run.dma_refused = recorder.dma_refused();
+  MetricResult metrics = compute_metrics(facts_of_run);
+  for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
+
+  RunOutcome outcome;
+  RunSummary& summary = outcome.summary;
+  summary.scenario = s.name;
+  summary.policy = request.policy;
+  summary.strategy = request.strategy;
+  summary.seed = s.seed;
+  summary.metrics = metrics.metrics;
+  summary.valid = metrics.invalid_reasons.empty();
+  for (const std::string& r : metrics.invalid_reasons)
+    summary.invalid_reason += (summary.invalid_reason.empty() ? "" : "; ") + r;
+  summary.expectations = judge_expectations(s, request.policy, summary);
+  for (const Expectation& e : summary.expectations) {
+    Event& v = events.add(s.duration_ns, "crashtwin", EventKind::verdict);
+    v.fields["metric"] = e.metric;
+    v.fields["op"] = e.op;
+    v.fields["value"] = e.value;
+    v.fields["actual"] = e.actual;
+    v.fields["passed"] = e.passed;
+  }
+  outcome.exit_code = summary.valid && summary.expectations_passed() ? 0 : 1;
+
+  const uint64_t wall_ns = wall_ns_since(wall_start);
+  PerfFigures perf;
+  perf.wall_s = static_cast<double>(wall_ns) * 1e-9;
+  perf.sim_s = static_cast<double>(s.duration_ns) * 1e-9;
+  perf.real_time_factor = perf.wall_s > 0 ? perf.sim_s / perf.wall_s : 0;
+  perf.transactions = board->transaction_count();
+  perf.transactions_per_s = perf.wall_s > 0 ? static_cast<double>(perf.transactions) / perf.wall_s : 0;
+  perf.peak_rss_bytes = peak_rss_bytes_of_this_process();
+
+  ResultsToWrite results{summary, perf, events, recorder, board->effective_config(), s, request};
+  write_results(results, request.out_dir);
+  return outcome;
+}
+
+}  // namespace crashtwin::scenario

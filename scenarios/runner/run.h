@@ -1,0 +1,49 @@
+// One run = one process: elaborate the board from the scenario, boot the
+// agent with the chosen policy on the board's host Hal, play the injector,
+// simulate to the scenario's duration, compute the metrics from what
+// happened, judge the expectations and write the results directory
+// (DESIGN.md "Results directory of one run") through traces/.
+//
+// SystemC elaborates once per process, so run_scenario may be called once
+// per process; the CLI runs several policies as child processes.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "scenarios/schema/scenario.h"
+#include "traces/summary.h"
+
+namespace crashtwin::scenario {
+
+struct RunRequest {
+  Scenario scenario;
+  std::string policy;                  // one of known_policies()
+  std::string strategy = "predictive";
+  std::filesystem::path out_dir;       // the run's results directory
+};
+
+struct RunOutcome {
+  RunSummary summary;
+  int exit_code = 0;  // 0 passed, 1 expectations failed or the run is invalid
+};
+
+// The scenario is fine as YAML but cannot be built or run as asked (a board
+// parameter the models reject, a model file that does not parse, a budget
+// the DRAM cannot hold). what() names the field and, where known, the
+// file:line:column; the CLI exits 2.
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws ScenarioError for bad input; io_error / anything else is internal.
+RunOutcome run_scenario(const RunRequest& request);
+
+// "<scenario>.<policy>.<strategy>.seed<N>": the directory name of a run
+// inside a batch (and of each policy's run under `crashtwin run --out`).
+std::string run_directory_name(const std::string& scenario, const std::string& policy, const std::string& strategy,
+                               uint64_t seed);
+
+}  // namespace crashtwin::scenario

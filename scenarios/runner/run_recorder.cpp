@@ -1,0 +1,145 @@
+#include "scenarios/runner/run_recorder.h"
+
+#include <cmath>
+#include <limits>
+
+#include "scenarios/schema/scenario.h"
+
+namespace crashtwin::scenario {
+namespace {
+
+std::string vcd_name(ComponentId c) { return std::string(crashtwin::to_string(c.cls)) + std::to_string(c.instance); }
+
+}  // namespace
+
+RunRecorder::RunRecorder(Board& board, const Agent& agent, EventLog& events)
+    : board_(board), agent_(agent), events_(events) {
+  alert_signal_ = vcd_.add_wire("board.irq", "bmc_alert");
+  reserved_signal_ = vcd_.add_integer("board.crash_region", "reserved_bytes");
+}
+
+void RunRecorder::declare_columns() {
+  // The agent knows its instances only after init; columns are fixed at the
+  // first tick (the header of timeseries.csv cannot grow).
+  for (size_t i = 0; i < agent_.instance_count(); ++i) instances_.push_back(agent_.instance(i));
+  for (ComponentId c : instances_) {
+    series_.add_column(slice_bytes_column(c));
+    slice_signals_.push_back(vcd_.add_integer("board.crash_region.slices", vcd_name(c)));
+  }
+  for (ComponentId c : instances_) {
+    series_.add_column(probability_column(c));
+    probability_signals_.push_back(vcd_.add_real("board.agent.probability", vcd_name(c)));
+  }
+  series_.add_column(std::string(kReservedBytesColumn));
+  series_.add_column(std::string(kFreeBytesColumn));
+  open_episode_.assign(instances_.size(), -1);
+  columns_declared_ = true;
+}
+
+void RunRecorder::on_error_raised(const ErrorEvent& event) {
+  raised_.push_back({event});
+  Event& e = events_.add(event.time_ns, "board.host", EventKind::log);
+  e.fields["message"] = "error raised";
+  e.fields["component"] = to_string(event.component);
+  e.fields["error"] = crashtwin::to_string(event.type);
+}
+
+void RunRecorder::on_alert(uint64_t t_ns, uint32_t code) {
+  Event& e = events_.add(t_ns, "board.host", EventKind::alert);
+  e.fields["code"] = code;
+  vcd_.change(t_ns, alert_signal_, 1);
+  vcd_.change(t_ns + 1000, alert_signal_, 0);  // a 1 us pulse, visible in GTKWave
+}
+
+void RunRecorder::on_dma_transfer(const DmaTransfer& t) {
+  if (t.refused) {
+    ++dma_refused_;
+    Event& e = events_.add(t.start_ns, "board.dma", EventKind::dma_refused);
+    e.fields["initiator"] = t.initiator;
+    e.fields["reason"] = t.reason;
+    return;
+  }
+  Event& e = events_.add_span(t.start_ns, t.end_ns - t.start_ns, "board.dma", EventKind::dma_transfer);
+  e.fields["initiator"] = t.initiator;
+  e.fields["source"] = t.source;
+  e.fields["destination"] = t.destination;
+  e.fields["bytes"] = t.bytes;
+}
+
+void RunRecorder::on_bmc_report(const BmcDrainReport& r) {
+  reports_.push_back(r);
+  Event& e = events_.add(r.report_t_ns, "board.bmc", EventKind::report);
+  e.fields["alert_t_ns"] = r.alert_t_ns;
+  e.fields["identified"] = r.identified;
+  if (r.identified) {
+    e.fields["component"] = to_string(r.failed_component);
+    e.fields["error"] = crashtwin::to_string(r.error);
+  }
+  e.fields["records"] = r.records.size();
+  e.fields["bytes_drained"] = r.bytes_drained;
+}
+
+void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
+  if (!columns_declared_) declare_columns();
+  const uint64_t reserved = agent.stats().reserved_bytes;
+  reserved_byte_seconds_ += static_cast<double>(last_reserved_) * static_cast<double>(time_ns - last_tick_ns_) * 1e-9;
+  last_tick_ns_ = time_ns;
+  last_reserved_ = reserved;
+  reserved_peak_ = std::max(reserved_peak_, reserved);
+
+  std::vector<double> row;
+  row.reserve(instances_.size() * 2 + 2);
+  const PartitionTable& table = agent.partition_table();
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    uint32_t index = 0;
+    const uint64_t size = ok(table.find_slice(instances_[i], index)) ? table.slices[index].size : 0;
+    row.push_back(static_cast<double>(size));
+    vcd_.change(time_ns, slice_signals_[i], size);
+  }
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    const ComponentId c = instances_[i];
+    const double p = agent.probability(c);
+    row.push_back(p);
+    vcd_.change_real(time_ns, probability_signals_[i], p);
+    const bool above = agent.has_model() && p >= agent.model().of(c.cls).threshold;
+    if (above && open_episode_[i] < 0) {
+      open_episode_[i] = static_cast<int64_t>(episodes_.size());
+      episodes_.push_back({c, time_ns, time_ns});
+    } else if (above) {
+      episodes_[static_cast<size_t>(open_episode_[i])].end_ns = time_ns;
+    } else {
+      open_episode_[i] = -1;
+    }
+  }
+  row.push_back(static_cast<double>(reserved));
+  row.push_back(static_cast<double>(agent.config().budget_bytes - std::min(agent.config().budget_bytes, reserved)));
+  vcd_.change(time_ns, reserved_signal_, reserved);
+  series_.append_row(static_cast<double>(time_ns) * 1e-9, row);
+}
+
+void RunRecorder::on_repartition(const Agent&, const RepartitionReport& r) {
+  Event& e = events_.add_span(r.time_ns, 0, "board.agent", EventKind::repartition);
+  e.fields["slices_changed"] = r.slices_changed;
+  e.fields["slices_moved"] = r.slices_moved;
+  e.fields["bytes_moved"] = r.bytes_moved;
+  e.fields["reserved_bytes"] = r.reserved_bytes;
+}
+
+void RunRecorder::on_capture(const Agent&, const ErrorEvent& event, const CaptureResult& result, Status status) {
+  captures_.push_back({event, result.needed_bytes, result.captured_bytes, result.truncated, status});
+  Event& e = events_.add_span(event.time_ns, 0, "board.agent", EventKind::capture);
+  e.fields["component"] = to_string(event.component);
+  e.fields["error"] = crashtwin::to_string(event.type);
+  e.fields["needed_bytes"] = result.needed_bytes;
+  e.fields["captured_bytes"] = result.captured_bytes;
+  e.fields["truncated"] = result.truncated;
+  e.fields["status"] = crashtwin::to_string(status);
+}
+
+void RunRecorder::finish(uint64_t end_ns) {
+  if (end_ns > last_tick_ns_)
+    reserved_byte_seconds_ += static_cast<double>(last_reserved_) * static_cast<double>(end_ns - last_tick_ns_) * 1e-9;
+  last_tick_ns_ = end_ns;
+}
+
+}  // namespace crashtwin::scenario

@@ -1,0 +1,91 @@
+// Everything a run observes, recorded as it happens: the board's errors,
+// alerts, DMA transfers and BMC reports, and the agent's ticks, repartitions
+// and captures. From these (and nothing the scenario declares) the metrics
+// are computed and the results files written.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/board/board.h"
+#include "platform/agent/agent.h"
+#include "traces/event_log.h"
+#include "traces/timeseries_writer.h"
+#include "traces/vcd_writer.h"
+
+namespace crashtwin::scenario {
+
+struct RaisedError {
+  ErrorEvent event;
+};
+
+struct CaptureFact {
+  ErrorEvent event;
+  uint64_t needed_bytes = 0;
+  uint64_t captured_bytes = 0;
+  bool truncated = false;
+  Status status = Status::ok;
+};
+
+// One maximal run of ticks during which a component's probability was at or
+// above its class's alert threshold.
+struct AlertEpisode {
+  ComponentId component;
+  uint64_t begin_ns = 0;
+  uint64_t end_ns = 0;  // last tick above the threshold
+};
+
+class RunRecorder final : public BoardObserver, public AgentObserver {
+ public:
+  RunRecorder(Board& board, const Agent& agent, EventLog& events);
+
+  // BoardObserver
+  void on_error_raised(const ErrorEvent& event) override;
+  void on_alert(uint64_t t_ns, uint32_t code) override;
+  void on_dma_transfer(const DmaTransfer& transfer) override;
+  void on_bmc_report(const BmcDrainReport& report) override;
+  // AgentObserver
+  void on_tick(const Agent& agent, uint64_t time_ns) override;
+  void on_repartition(const Agent& agent, const RepartitionReport& report) override;
+  void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) override;
+
+  // Closes open integrals and episodes at the end of the run.
+  void finish(uint64_t end_ns);
+
+  const std::vector<RaisedError>& raised() const { return raised_; }
+  const std::vector<CaptureFact>& captures() const { return captures_; }
+  const std::vector<BmcDrainReport>& reports() const { return reports_; }
+  const std::vector<AlertEpisode>& episodes() const { return episodes_; }
+  uint64_t dma_refused() const { return dma_refused_; }
+  double reserved_byte_seconds() const { return reserved_byte_seconds_; }
+  uint64_t reserved_bytes_peak() const { return reserved_peak_; }
+  const Timeseries& timeseries() const { return series_; }
+  const VcdWriter& vcd() const { return vcd_; }
+
+ private:
+  void declare_columns();
+
+  Board& board_;
+  const Agent& agent_;
+  EventLog& events_;
+  Timeseries series_;
+  VcdWriter vcd_;
+  bool columns_declared_ = false;
+  std::vector<ComponentId> instances_;
+  std::vector<VcdWriter::SignalId> slice_signals_;
+  std::vector<VcdWriter::SignalId> probability_signals_;
+  VcdWriter::SignalId alert_signal_ = 0;
+  VcdWriter::SignalId reserved_signal_ = 0;
+  std::vector<int64_t> open_episode_;  // index into episodes_, or -1
+  std::vector<RaisedError> raised_;
+  std::vector<CaptureFact> captures_;
+  std::vector<BmcDrainReport> reports_;
+  std::vector<AlertEpisode> episodes_;
+  uint64_t dma_refused_ = 0;
+  uint64_t last_tick_ns_ = 0;
+  uint64_t last_reserved_ = 0;
+  double reserved_byte_seconds_ = 0;
+  uint64_t reserved_peak_ = 0;
+};
+
+}  // namespace crashtwin::scenario
