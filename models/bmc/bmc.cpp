@@ -28,6 +28,8 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
       regs_(std::string(name) + ".regs") {
   ModelContext memory_context{context.params.sub("memory"), context.board_seed, 0, 0, 0};
   memory_ = std::make_unique<Dram>("memory", memory_context);
+  memory_->irq.bind(memory_irq_);
+  memory_ctrl_.bind(memory_->ctrl);
   in.register_b_transport(this, &Bmc::mailbox_b_transport);
   regs_.add("mailbox", bmc_regs::kMailbox, 8, 0, Access::rw).on_write([this](uint64_t code) {
     pending_alerts_.push_back(static_cast<uint32_t>(code));

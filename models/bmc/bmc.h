@@ -78,6 +78,10 @@ class Bmc : public Model {
   uint64_t region_size_;
   sc_core::sc_time decode_time_;
   std::unique_ptr<Dram> memory_;
+  // The BMC's own memory controller: its error line and register port stay
+  // local to the BMC (the host never sees them).
+  IrqLine memory_irq_{"memory_irq"};
+  tlm_utils::simple_initiator_socket<Bmc> memory_ctrl_{"memory_ctrl"};
   RegisterBank regs_;
   DmaController* dma_ = nullptr;
   uint32_t dma_initiator_ = 0;

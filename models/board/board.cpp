@@ -45,9 +45,9 @@ struct Board::Instance {
   std::vector<std::pair<std::string, uint64_t>> bases;  // region param -> physical base
 };
 
-Board::Board(ParamTree& tree, std::string_view prefix)
-    : sc_core::sc_module(sc_core::sc_module_name(std::string(prefix).c_str())), tree_(&tree), prefix_(prefix) {
-  build(prefix);
+Board::Board(ParamTree& tree, sc_core::sc_module_name name)
+    : sc_core::sc_module(name), tree_(&tree), prefix_(static_cast<const char*>(name)) {
+  build(prefix_);
 }
 
 Board::~Board() = default;
@@ -211,7 +211,8 @@ void Board::run_firmware(Firmware& firmware) {
     }
     sources.push_back(std::move(source));
   }
-  firmware_runner_ = std::make_unique<HostFirmwareRunner>("host_cpu", *hal_, firmware, std::move(sources),
+  // Created after elaboration of the board's own children, so named beside it.
+  firmware_runner_ = std::make_unique<HostFirmwareRunner>(fmt::format("{}_host_cpu", name()).c_str(), *hal_, firmware, std::move(sources),
                                                           [this](const ErrorEvent& e) { notify_error(e); });
 }
 

@@ -67,10 +67,10 @@ struct AddressRange {
 
 class Board : public sc_core::sc_module {
  public:
-  // Builds every model from `tree` under `prefix` (also the module name).
-  // Throws ConfigError on unknown kinds, bad or unknown parameters,
-  // overlapping address ranges.
-  explicit Board(ParamTree& tree, std::string_view prefix = "board");
+  // Builds every model from `tree` under the prefix `name` (also the
+  // module name). Throws ConfigError on unknown kinds, bad or unknown
+  // parameters, overlapping address ranges.
+  explicit Board(ParamTree& tree, sc_core::sc_module_name name = "board");
   ~Board() override;
 
   // The firmware's door to this board (valid from a simulation process).

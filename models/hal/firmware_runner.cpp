@@ -18,7 +18,8 @@ HostFirmwareRunner::HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal
   sc_core::sc_spawn([this] { run(); }, "host_cpu");
 }
 
-void HostFirmwareRunner::service_errors() {
+bool HostFirmwareRunner::service_errors() {
+  bool handled = false;
   for (const ErrorSource& source : sources_) {
     if (!source.line->read()) continue;
     for (const ErrorSource::Unit& unit : source.units) {
@@ -40,8 +41,10 @@ void HostFirmwareRunner::service_errors() {
       if (on_error_) on_error_(event);
       firmware_.handle_error(event);
       hal_.write64(base + dl::kErrStatus, dl::kErrStatusValid);
+      handled = true;
     }
   }
+  return handled;
 }
 
 void HostFirmwareRunner::run() {
@@ -50,14 +53,16 @@ void HostFirmwareRunner::run() {
   sc_core::sc_event_or_list any_error;
   for (const ErrorSource& s : sources_) any_error |= s.line->value_changed_event();
   for (;;) {
-    service_errors();
     hal_.sync();
+    // Level-triggered: a line that rose while this thread was busy (or in a
+    // delta wait) is serviced here, not lost with its value-changed event.
+    // Nothing below waits before the wait for the next event.
+    if (service_errors()) continue;
     const uint64_t now = to_ns(sc_core::sc_time_stamp());
     const uint64_t next = firmware_.next_tick_ns();
     if (next <= now) {
       ++ticks_;
       firmware_.tick();
-      hal_.sync();
       continue;
     }
     if (sources_.empty()) wait(ns(next - now));

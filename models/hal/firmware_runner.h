@@ -36,7 +36,7 @@ class HostFirmwareRunner : public sc_core::sc_module {
 
  private:
   void run();
-  void service_errors();
+  bool service_errors();  // true when at least one error was handled
   TlmHal& hal_;
   Firmware& firmware_;
   std::vector<ErrorSource> sources_;

@@ -33,7 +33,7 @@ void TlmHal::charge(const sc_core::sc_time& delay) {
 }
 
 void TlmHal::sync() {
-  if (in_thread()) keeper_.sync();
+  if (in_thread() && keeper_.get_local_time() != sc_core::SC_ZERO_TIME) keeper_.sync();
 }
 
 uint64_t TlmHal::now_ns() { return to_ns(keeper_.get_current_time()); }
