@@ -1,4 +1,4 @@
-// Buddy allocator: free-area bitmaps, split and coalesce, runs, reservations.
+// Buddy allocator: free areas, split and coalesce, runs, reservations.
 // Statistics, the allocation walk and the audit are in buddy_stats.cpp.
 #include "platform/alloc/buddy.h"
 
@@ -18,11 +18,6 @@ bool is_allocated_state(uint8_t state) {
 
 uint64_t pages_for_bytes(uint64_t bytes) { return (bytes >> kPageShift) + ((bytes & (kPageSize - 1)) != 0); }
 
-bool is_power_of_two(uint64_t value) { return value != 0 && (value & (value - 1)) == 0; }
-
-// Descriptors first, then the bitmaps 8-byte aligned.
-uint64_t descriptor_bytes(uint64_t pages) { return (pages * sizeof(PageDescriptor) + 7) & ~uint64_t{7}; }
-
 }  // namespace
 
 const char* to_string(AllocationKind kind) {
@@ -35,49 +30,41 @@ const char* to_string(AllocationKind kind) {
   return "unknown";
 }
 
-// Sizes the bitmaps of every order for a region of `pages` pages (whatever
-// its base: a region can straddle one more block boundary than its size
-// suggests, hence the +2). Fills the areas' shapes when given; returns words.
-uint64_t BuddyAllocator::lay_out_bitmaps(uint64_t pages, FreeArea* areas) {
-  uint64_t words = 0;
-  for (uint32_t order = 0; order < kOrderCount; ++order) {
-    uint64_t bits = (pages >> order) + 2;
-    uint32_t level = 0;
-    do {
-      const uint64_t level_words = (bits + 63) / 64;
-      if (areas != nullptr) areas[order].level_offset[level] = static_cast<uint32_t>(words);
-      words += level_words;
-      bits = level_words;
-      ++level;
-    } while (bits > 1);
-    if (areas != nullptr) areas[order].levels = level;
-  }
-  return words;
-}
+// Metadata layout: one descriptor per page, then the free-area stacks, one
+// per order, each as deep as the most blocks of that order the region can
+// hold at once (a region can straddle one more block boundary than its size
+// suggests, hence the +2).
+namespace {
+uint64_t stack_capacity(uint64_t pages, uint32_t order) { return (pages >> order) + 2; }
+}  // namespace
 
 size_t BuddyAllocator::metadata_bytes(uint64_t region_size) {
   const uint64_t pages = region_size >> kPageShift;
-  return static_cast<size_t>(descriptor_bytes(pages) + lay_out_bitmaps(pages, nullptr) * sizeof(uint64_t));
+  uint64_t slots = 0;
+  for (uint32_t order = 0; order < kOrderCount; ++order) slots += stack_capacity(pages, order);
+  return static_cast<size_t>(pages * sizeof(PageDescriptor) + slots * sizeof(uint32_t));
 }
 
 Status BuddyAllocator::init(uint64_t base, uint64_t size, std::span<std::byte> metadata) {
   const uint64_t pages = size >> kPageShift;
   if ((base & (kPageSize - 1)) != 0 || pages == 0 || pages > kMaxRegionPages ||
       base + (pages << kPageShift) < base ||  // wraps the address space
-      metadata.size() < metadata_bytes(size) || reinterpret_cast<uintptr_t>(metadata.data()) % 8 != 0) {
+      metadata.size() < metadata_bytes(size) ||
+      reinterpret_cast<uintptr_t>(metadata.data()) % alignof(PageDescriptor) != 0) {
     return Status::invalid_argument;
   }
   pages_ = reinterpret_cast<PageDescriptor*>(metadata.data());
-  bitmap_ = reinterpret_cast<uint64_t*>(metadata.data() + descriptor_bytes(pages));
   base_ = base;
   base_pfn_ = base >> kPageShift;
   page_count_ = pages;
   allocations_ = 0;
   nonempty_orders_ = 0;
-  const uint64_t words = lay_out_bitmaps(pages, free_area_);
-  for (FreeArea& area : free_area_) area.count = 0;
-  for (uint64_t w = 0; w < words; ++w) bitmap_[w] = 0;
-  for (uint64_t i = 0; i < pages; ++i) pages_[i] = PageDescriptor{0, 0, detail::kInner, {}};
+  auto* slots = reinterpret_cast<uint32_t*>(metadata.data() + pages * sizeof(PageDescriptor));
+  for (uint32_t order = 0; order < kOrderCount; ++order) {
+    free_area_[order] = FreeArea{slots, 0};
+    slots += stack_capacity(pages, order);
+  }
+  for (uint64_t i = 0; i < pages; ++i) pages_[i] = PageDescriptor{0, 0, detail::kInner, 0, 0};
   free_pages_ = pages;
   carve(0, pages);
   return Status::ok;
@@ -86,77 +73,65 @@ Status BuddyAllocator::init(uint64_t base, uint64_t size, std::span<std::byte> m
 // Largest order of a naturally aligned block starting at page `index` that
 // ends at or before `end`.
 uint32_t BuddyAllocator::largest_order_at(uint64_t index, uint64_t end) const {
-  const uint32_t alignment = static_cast<uint32_t>(std::countr_zero(pfn(index)));
+  const uint32_t alignment = static_cast<uint32_t>(std::countr_zero(pfn(static_cast<uint32_t>(index))));
   const uint32_t fit = static_cast<uint32_t>(std::bit_width(end - index) - 1);
-  const uint32_t order = alignment < fit ? alignment : fit;
+  uint32_t order = alignment < fit ? alignment : fit;
   return order < kMaxOrder ? order : kMaxOrder;
 }
 
-// Marks the block free: its bit, and a summary bit wherever a word stops
-// being zero.
-void BuddyAllocator::push(uint64_t index, uint32_t order) {
+void BuddyAllocator::push(uint32_t index, uint32_t order) {
   FreeArea& area = free_area_[order];
-  uint64_t bit = block_number(index, order);
-  for (uint32_t level = 0; level < area.levels; ++level) {
-    uint64_t& word = bitmap_[area.level_offset[level] + (bit >> 6)];
-    const bool was_empty = word == 0;
-    word |= uint64_t{1} << (bit & 63);
-    if (!was_empty) break;
-    bit >>= 6;
-  }
-  ++area.count;
+  PageDescriptor& page = pages_[index];
+  page.state = detail::kFreeHead;
+  page.order = static_cast<uint8_t>(order);
+  page.tag = area.count;
+  area.blocks[area.count++] = index;
   nonempty_orders_ |= 1u << order;
 }
 
-// Marks a free block taken: its bit, and a summary bit wherever a word
-// becomes zero.
-void BuddyAllocator::unlink(uint64_t index, uint32_t order) {
+void BuddyAllocator::unlink(uint32_t index, uint32_t order) {
   FreeArea& area = free_area_[order];
-  uint64_t bit = block_number(index, order);
-  for (uint32_t level = 0; level < area.levels; ++level) {
-    uint64_t& word = bitmap_[area.level_offset[level] + (bit >> 6)];
-    word &= ~(uint64_t{1} << (bit & 63));
-    if (word != 0) break;
-    bit >>= 6;
-  }
-  if (--area.count == 0) nonempty_orders_ &= ~(1u << order);
+  PageDescriptor& page = pages_[index];
+  const uint32_t top = area.blocks[--area.count];
+  area.blocks[page.tag] = top;
+  pages_[top].tag = page.tag;
+  page.state = detail::kInner;
+  if (area.count == 0) nonempty_orders_ &= ~(1u << order);
 }
 
-// Lowest-addressed free block of a non-empty order: one count-trailing-zeros
-// per level, from the top.
-uint64_t BuddyAllocator::first_free(uint32_t order) const {
+// The block freed last: its metadata is the likeliest to be in cache.
+uint32_t BuddyAllocator::pop(uint32_t order) {
   const FreeArea& area = free_area_[order];
-  uint64_t bit = 0;
-  for (uint32_t level = area.levels; level-- > 0;) {
-    const uint64_t word = bitmap_[area.level_offset[level] + bit];
-    bit = (bit << 6) + static_cast<uint64_t>(std::countr_zero(word));
-  }
-  return ((bit + (base_pfn_ >> order)) << order) - base_pfn_;
+  const uint32_t index = area.blocks[area.count - 1];
+  unlink(index, order);
+  return index;
 }
 
 // Takes a free block of exactly `order`, splitting the smallest larger one and
 // returning the upper halves to their free areas.
-Status BuddyAllocator::take_block(uint32_t order, uint64_t& index) {
+Status BuddyAllocator::take_block(uint32_t order, uint32_t& index) {
   const uint32_t candidates = nonempty_orders_ & (~0u << order);
   if (candidates == 0) return Status::no_memory;
   uint32_t current = static_cast<uint32_t>(std::countr_zero(candidates));
-  index = first_free(current);
-  unlink(index, current);
+  index = pop(current);
   while (current > order) {
     --current;
-    push(index + (uint64_t{1} << current), current);
+    push(index + (1u << current), current);
   }
   return Status::ok;
 }
 
 // Frees one naturally aligned block, merging it with its buddy while the buddy
 // is a free block of the same order.
-void BuddyAllocator::free_block(uint64_t index, uint32_t order) {
+void BuddyAllocator::free_block(uint32_t index, uint32_t order) {
+  pages_[index].state = detail::kInner;
   while (order < kMaxOrder) {
     const uint64_t buddy = (pfn(index) ^ (uint64_t{1} << order)) - base_pfn_;  // below base: wraps, huge
-    if (!block_in_region(buddy, order) || !is_free_block(buddy, order)) break;
-    unlink(buddy, order);
-    if (buddy < index) index = buddy;
+    if (!block_in_region(buddy, order)) break;
+    const PageDescriptor& page = pages_[buddy];
+    if (page.state != detail::kFreeHead || page.order != order) break;
+    unlink(static_cast<uint32_t>(buddy), order);
+    if (buddy < index) index = static_cast<uint32_t>(buddy);
     ++order;
   }
   push(index, order);
@@ -166,7 +141,7 @@ void BuddyAllocator::free_block(uint64_t index, uint32_t order) {
 void BuddyAllocator::release(uint64_t first, uint64_t last) {
   while (first < last) {
     const uint32_t order = largest_order_at(first, last);
-    free_block(first, order);
+    free_block(static_cast<uint32_t>(first), order);
     first += uint64_t{1} << order;
   }
 }
@@ -178,33 +153,21 @@ void BuddyAllocator::release(uint64_t first, uint64_t last) {
 void BuddyAllocator::carve(uint64_t first, uint64_t last) {
   while (first < last) {
     const uint32_t order = largest_order_at(first, last);
-    push(first, order);
+    push(static_cast<uint32_t>(first), order);
     first += uint64_t{1} << order;
   }
 }
 
-// The order of the free block whose head is page `index`, if one is.
-bool BuddyAllocator::free_order_at(uint64_t index, uint32_t& order) const {
-  const uint64_t alignment = static_cast<uint64_t>(std::countr_zero(pfn(index)));
-  for (uint32_t k = 0; k <= kMaxOrder && k <= alignment; ++k) {
-    if (block_in_region(index, k) && is_free_block(index, k)) {
-      order = k;
-      return true;
-    }
-  }
-  return false;
-}
-
 // Finds the free block containing page `index`: its head is `index` rounded
-// down to the block's order.
-bool BuddyAllocator::containing_free_block(uint64_t index, uint64_t& head, uint32_t& order) const {
+// down to the block's order, and only that head is marked free.
+bool BuddyAllocator::containing_free_block(uint32_t index, uint32_t& head, uint32_t& order) const {
   const uint64_t page_pfn = pfn(index);
   for (uint32_t k = 0; k <= kMaxOrder; ++k) {
     const uint64_t head_pfn = page_pfn & ~((uint64_t{1} << k) - 1);
     if (head_pfn < base_pfn_) return false;
-    const uint64_t candidate = head_pfn - base_pfn_;
-    if (block_in_region(candidate, k) && is_free_block(candidate, k)) {
-      head = candidate;
+    const PageDescriptor& page = pages_[head_pfn - base_pfn_];
+    if (page.state == detail::kFreeHead && page.order == k) {
+      head = static_cast<uint32_t>(head_pfn - base_pfn_);
       order = k;
       return true;
     }
@@ -217,9 +180,9 @@ bool BuddyAllocator::containing_free_block(uint64_t index, uint64_t& head, uint3
 void BuddyAllocator::take_range(uint64_t first, uint64_t last) {
   uint64_t index = first;
   while (index < last) {
-    uint64_t head = 0;
+    uint32_t head = 0;
     uint32_t order = 0;
-    containing_free_block(index, head, order);
+    containing_free_block(static_cast<uint32_t>(index), head, order);
     const uint64_t end = head + (uint64_t{1} << order);
     unlink(head, order);
     if (head < first) carve(head, first);
@@ -229,11 +192,11 @@ void BuddyAllocator::take_range(uint64_t first, uint64_t last) {
   free_pages_ -= last - first;
 }
 
-void BuddyAllocator::mark_allocated(uint64_t index, uint64_t pages, PageState state, uint32_t owner) {
+void BuddyAllocator::mark_allocated(uint32_t index, uint64_t pages, PageState state, uint32_t owner) {
   PageDescriptor& page = pages_[index];
   page.state = state;
   page.pages = static_cast<uint32_t>(pages);
-  page.owner = owner;
+  page.tag = owner;
   ++allocations_;
 }
 
@@ -242,7 +205,7 @@ Status BuddyAllocator::head_of(uint64_t address, uint32_t& index) const {
   if ((address & (kPageSize - 1)) != 0) return Status::invalid_argument;
   index = static_cast<uint32_t>((address - base_) >> kPageShift);
   if (is_allocated_state(pages_[index].state)) return Status::ok;
-  uint64_t head = 0;
+  uint32_t head = 0;
   uint32_t order = 0;
   return containing_free_block(index, head, order) ? Status::double_free : Status::invalid_argument;
 }
@@ -258,7 +221,7 @@ Allocation BuddyAllocator::describe(uint32_t index) const {
     case detail::kReservedHead: allocation.kind = AllocationKind::reserved; break;
     default:
       allocation.kind = AllocationKind::slab;
-      allocation.owner = page.owner;
+      allocation.owner = page.tag;
       break;
   }
   return allocation;
@@ -266,11 +229,11 @@ Allocation BuddyAllocator::describe(uint32_t index) const {
 
 Status BuddyAllocator::allocate_block(uint32_t order, PageState state, uint32_t owner, uint64_t& address) {
   if (order > kMaxOrder) return Status::invalid_argument;
-  uint64_t index = 0;
+  uint32_t index = 0;
   if (Status s = take_block(order, index); !ok(s)) return s;
   free_pages_ -= uint64_t{1} << order;
   mark_allocated(index, uint64_t{1} << order, state, owner);
-  address = base_ + (index << kPageShift);
+  address = base_ + (uint64_t{index} << kPageShift);
   return Status::ok;
 }
 
@@ -285,12 +248,12 @@ Status BuddyAllocator::allocate_slab(uint32_t order, uint32_t owner, uint64_t& a
 Status BuddyAllocator::allocate_pages(uint64_t pages, uint64_t& address) {
   if (pages == 0 || pages > (uint64_t{1} << kMaxOrder)) return Status::invalid_argument;
   const uint32_t order = static_cast<uint32_t>(std::bit_width(pages - 1));
-  uint64_t index = 0;
+  uint32_t index = 0;
   if (Status s = take_block(order, index); !ok(s)) return s;
   carve(index + pages, index + (uint64_t{1} << order));
   free_pages_ -= pages;
   mark_allocated(index, pages, detail::kRunHead, 0);
-  address = base_ + (index << kPageShift);
+  address = base_ + (uint64_t{index} << kPageShift);
   return Status::ok;
 }
 
@@ -302,16 +265,14 @@ Status BuddyAllocator::reserve(uint64_t address, uint64_t bytes) {
   if (pages > page_count_ - first) return Status::out_of_range;
   if (!is_free_range(address, pages)) return Status::busy;
   take_range(first, first + pages);
-  mark_allocated(first, pages, detail::kReservedHead, 0);
+  mark_allocated(static_cast<uint32_t>(first), pages, detail::kReservedHead, 0);
   return Status::ok;
 }
 
 Status BuddyAllocator::free(uint64_t address) {
   uint32_t index = 0;
   if (Status s = head_of(address, index); !ok(s)) return s;
-  PageDescriptor& page = pages_[index];
-  const uint64_t pages = page.pages;
-  page.state = detail::kInner;
+  const uint64_t pages = pages_[index].pages;
   if (!reunite_block(index, pages)) release(index, index + pages);
   free_pages_ += pages;
   --allocations_;
@@ -322,22 +283,23 @@ Status BuddyAllocator::free(uint64_t address) {
 // allocate_pages) is still free exactly as it was carved: take the tail pieces
 // back and free the whole block with one merge, instead of freeing and merging
 // every piece of the run. False, untouched, when the layout does not match.
-bool BuddyAllocator::reunite_block(uint64_t index, uint64_t pages) {
+// The tail pieces have increasing orders: each starts at its own alignment.
+bool BuddyAllocator::reunite_block(uint32_t index, uint64_t pages) {
   const uint32_t order = static_cast<uint32_t>(std::bit_width(pages - 1));
   const uint64_t end = index + (uint64_t{1} << order);
-  if (is_power_of_two(pages) || (pfn(index) & ((uint64_t{1} << order) - 1)) != 0 || end > page_count_) {
+  if ((pages & (pages - 1)) == 0 || (pfn(index) & ((uint64_t{1} << order) - 1)) != 0 || end > page_count_) {
     return false;
   }
-  // The tail pieces have increasing orders: each starts at its own alignment.
   for (uint64_t piece = index + pages; piece < end;) {
-    const uint32_t piece_order = static_cast<uint32_t>(std::countr_zero(pfn(piece)));
-    if (!is_free_block(piece, piece_order)) return false;
-    piece += uint64_t{1} << piece_order;
+    const uint32_t po = static_cast<uint32_t>(std::countr_zero(pfn(piece)));
+    const PageDescriptor& page = pages_[piece];
+    if (page.state != detail::kFreeHead || page.order != po) return false;
+    piece += uint64_t{1} << po;
   }
   for (uint64_t piece = index + pages; piece < end;) {
-    const uint32_t piece_order = static_cast<uint32_t>(std::countr_zero(pfn(piece)));
-    unlink(piece, piece_order);
-    piece += uint64_t{1} << piece_order;
+    const uint32_t po = static_cast<uint32_t>(std::countr_zero(pfn(piece)));
+    unlink(static_cast<uint32_t>(piece), po);
+    piece += uint64_t{1} << po;
   }
   free_block(index, order);
   return true;
@@ -371,9 +333,9 @@ bool BuddyAllocator::is_free_range(uint64_t address, uint64_t pages) const {
   const uint64_t last = first + pages;
   uint64_t index = first;
   while (index < last) {
-    uint64_t head = 0;
+    uint32_t head = 0;
     uint32_t order = 0;
-    if (!containing_free_block(index, head, order)) return false;
+    if (!containing_free_block(static_cast<uint32_t>(index), head, order)) return false;
     index = head + (uint64_t{1} << order);
   }
   return true;
@@ -385,9 +347,9 @@ uint64_t BuddyAllocator::free_pages_after(uint64_t address) const {
   const uint64_t start = index + uint64_t{pages_[index].pages};
   uint64_t next = start;
   while (next < page_count_) {
-    uint64_t head = 0;
+    uint32_t head = 0;
     uint32_t order = 0;
-    if (!containing_free_block(next, head, order)) break;
+    if (!containing_free_block(static_cast<uint32_t>(next), head, order)) break;
     next = head + (uint64_t{1} << order);
   }
   return next - start;

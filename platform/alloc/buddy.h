@@ -13,15 +13,8 @@
 // (crash-region slices), reserved ranges at fixed addresses, and slab blocks
 // (tagged with their cache's slab index, like struct page's slab pointer).
 //
-// Free area k is a bitmap with one bit per order-k block plus summary levels
-// (a bit per non-zero word below), so taking a block is a few
-// count-trailing-zeros from the top, and push/unlink/"is my buddy free" are
-// single-bit operations on a few KiB that stay in cache -- no linked lists
-// whose neighbours must be touched. Within an order the lowest address is
-// taken first (deterministic, keeps the high end of the region free).
-//
 // Every call is total: bad input returns a Status and leaves the state intact.
-// Cost: allocate/free O(kMaxOrder) bit operations; no scan over pages except
+// Cost: allocate/free O(kMaxOrder) list operations; no scan over pages except
 // init, audit and the range queries (which walk free blocks, not pages).
 #pragma once
 
@@ -58,26 +51,24 @@ struct Allocation {
 };
 
 namespace detail {
-// Per-page bookkeeping. Only the first page of an allocation (its head)
-// carries meaning; every other page, free or not, is `inner`, which is what
-// lets free() tell a head from an address inside an allocation in O(1). Free
-// blocks live in the free-area bitmaps, not here.
+// Per-page bookkeeping. Only the first page of a free block or an allocation
+// (its head) carries meaning; every other page is `inner`, which is what lets
+// free() tell a head from an address inside an allocation in O(1).
 struct PageDescriptor {
   uint32_t pages;  // allocated head: length of the allocation in pages
-  uint32_t owner;  // slab head: the owning cache's slab index
+  uint32_t tag;    // free head: its slot in the free area; slab head: owner
   uint8_t state;   // PageState
-  uint8_t unused[3];
+  uint8_t order;   // free head: order of the block
+  uint16_t unused;
 };
 enum PageState : uint8_t {
-  kInner = 0,  // not the first page of an allocation
+  kInner = 0,  // not the first page of anything
+  kFreeHead,
   kBlockHead,
   kRunHead,
   kReservedHead,
   kSlabHead,
 };
-// Levels of a free-area bitmap: level 0 has a bit per block of the order,
-// each level above a bit per non-zero word below; the top is one word.
-inline constexpr uint32_t kMaxBitmapLevels = 6;  // 64^6 > 2^32 blocks
 }  // namespace detail
 
 class BuddyAllocator {
@@ -92,7 +83,7 @@ class BuddyAllocator {
   // Takes over [base, base + size) with every page free. `base` must be page
   // aligned; a trailing partial page is ignored; at least one page, at most
   // kMaxRegionPages. `metadata` must hold metadata_bytes(size) bytes aligned
-  // to 8 and outlive the allocator. The free pages are carved into maximal
+  // to 4 and outlive the allocator. The free pages are carved into maximal
   // naturally aligned blocks. invalid_argument on any violation.
   Status init(uint64_t base, uint64_t size, std::span<std::byte> metadata);
 
@@ -148,7 +139,7 @@ class BuddyAllocator {
     }
     const detail::PageDescriptor& page = pages_[offset >> kPageShift];
     if (page.state != detail::kSlabHead) return Status::invalid_argument;
-    owner = page.owner;
+    owner = page.tag;
     return Status::ok;
   }
 
@@ -182,49 +173,41 @@ class BuddyAllocator {
   void walk_allocated(AllocationVisitor visit, void* context) const;
 
   // Full consistency check of the metadata (tests, post-mortem): every page
-  // accounted once, free areas linked both ways, counters exact, no free block
+  // accounted once, every free block in its free area once, counters exact, no free block
   // left unmerged with its free buddy. ok or corrupt. O(pages).
   Status audit() const;
 
  private:
+  // Free blocks of one order, as a stack of page indices: push and pop at the
+  // top, unlink by moving the top into the hole (each free head knows its
+  // slot). Touches only the block and the hot top, never list neighbours.
   struct FreeArea {
-    uint64_t count;                                // free blocks of the order
-    uint32_t levels;                               // bitmap levels in use
-    uint32_t level_offset[detail::kMaxBitmapLevels];  // word offsets into bitmap_
+    uint32_t* blocks;
+    uint32_t count;
   };
 
-  static uint64_t lay_out_bitmaps(uint64_t pages, FreeArea* areas);
-  uint64_t pfn(uint64_t index) const { return base_pfn_ + index; }
-  uint64_t block_number(uint64_t index, uint32_t order) const {
-    return (pfn(index) >> order) - (base_pfn_ >> order);
-  }
+  uint64_t pfn(uint32_t index) const { return base_pfn_ + index; }
   bool block_in_region(uint64_t index, uint32_t order) const {
     return index < page_count_ && (uint64_t{1} << order) <= page_count_ - index;
   }
-  bool is_free_block(uint64_t index, uint32_t order) const {
-    const uint64_t block = block_number(index, order);
-    return (bitmap_[free_area_[order].level_offset[0] + (block >> 6)] >> (block & 63)) & 1u;
-  }
   Status head_of(uint64_t address, uint32_t& index) const;
   Allocation describe(uint32_t index) const;
-  bool containing_free_block(uint64_t index, uint64_t& head, uint32_t& order) const;
-  bool free_order_at(uint64_t index, uint32_t& order) const;
+  bool containing_free_block(uint32_t index, uint32_t& head, uint32_t& order) const;
   uint32_t largest_order_at(uint64_t index, uint64_t end) const;
 
-  void push(uint64_t index, uint32_t order);
-  void unlink(uint64_t index, uint32_t order);
-  uint64_t first_free(uint32_t order) const;
-  Status take_block(uint32_t order, uint64_t& index);
-  void free_block(uint64_t index, uint32_t order);
+  void push(uint32_t index, uint32_t order);
+  void unlink(uint32_t index, uint32_t order);
+  uint32_t pop(uint32_t order);
+  Status take_block(uint32_t order, uint32_t& index);
+  void free_block(uint32_t index, uint32_t order);
   void release(uint64_t first, uint64_t last);
-  bool reunite_block(uint64_t index, uint64_t pages);
+  bool reunite_block(uint32_t index, uint64_t pages);
   void carve(uint64_t first, uint64_t last);
   void take_range(uint64_t first, uint64_t last);
-  void mark_allocated(uint64_t index, uint64_t pages, detail::PageState state, uint32_t owner);
+  void mark_allocated(uint32_t index, uint64_t pages, detail::PageState state, uint32_t owner);
   Status allocate_block(uint32_t order, detail::PageState state, uint32_t owner, uint64_t& address);
 
   detail::PageDescriptor* pages_ = nullptr;
-  uint64_t* bitmap_ = nullptr;
   uint64_t base_ = 0;
   uint64_t base_pfn_ = 0;
   uint64_t page_count_ = 0;

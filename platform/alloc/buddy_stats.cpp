@@ -63,12 +63,11 @@ void BuddyAllocator::walk_allocated(AllocationVisitor visit, void* context) cons
   uint64_t index = 0;
   while (index < page_count_) {
     const PageDescriptor& page = pages_[index];
-    uint32_t order = 0;
-    if (page.state != detail::kInner && page.pages != 0) {
+    if (page.state == detail::kFreeHead) {
+      index += uint64_t{1} << page.order;
+    } else if (page.state != detail::kInner && page.pages != 0) {
       visit(context, describe(static_cast<uint32_t>(index)));
       index += page.pages;
-    } else if (free_order_at(index, order)) {
-      index += uint64_t{1} << order;
     } else {
       return;  // corrupt metadata; audit() says so
     }
@@ -80,29 +79,34 @@ Status BuddyAllocator::audit() const {
   uint64_t blocks_per_order[kOrderCount] = {};
   uint64_t free_pages = 0;
   uint64_t allocations = 0;
-  // 1. Pages: the region is an exact sequence of allocations and free blocks,
-  //    each head followed by inner pages.
+  // 1. Pages: the region is an exact sequence of heads, each followed by inner pages.
   uint64_t index = 0;
   while (index < page_count_) {
     const PageDescriptor& page = pages_[index];
     uint64_t length = 0;
-    uint32_t order = 0;
-    if (page.state >= detail::kBlockHead && page.state <= detail::kSlabHead) {
-      length = page.pages;
-      if (length == 0 || length > page_count_ - index) return Status::corrupt;
-      if (page.state == detail::kBlockHead || page.state == detail::kSlabHead) {
-        if ((length & (length - 1)) != 0 || (pfn(index) & (length - 1)) != 0) return Status::corrupt;
-      }
-      ++allocations;
-    } else if (page.state == detail::kInner && free_order_at(index, order)) {
+    if (page.state == detail::kFreeHead) {
+      const uint32_t order = page.order;
+      if (order > kMaxOrder) return Status::corrupt;
       length = uint64_t{1} << order;
+      if ((pfn(static_cast<uint32_t>(index)) & (length - 1)) != 0) return Status::corrupt;
+      if (length > page_count_ - index) return Status::corrupt;
       // Fully merged: a free buddy of the same order would have been merged.
-      const uint64_t buddy = (pfn(index) ^ length) - base_pfn_;
-      if (order < kMaxOrder && block_in_region(buddy, order) && is_free_block(buddy, order)) {
+      const uint64_t buddy = (pfn(static_cast<uint32_t>(index)) ^ length) - base_pfn_;
+      if (order < kMaxOrder && block_in_region(buddy, order) && pages_[buddy].state == detail::kFreeHead &&
+          pages_[buddy].order == order) {
         return Status::corrupt;
       }
       ++blocks_per_order[order];
       free_pages += length;
+    } else if (page.state >= detail::kBlockHead && page.state <= detail::kSlabHead) {
+      length = page.pages;
+      if (length == 0 || length > page_count_ - index) return Status::corrupt;
+      if (page.state == detail::kBlockHead || page.state == detail::kSlabHead) {
+        if (!std::has_single_bit(length) || (pfn(static_cast<uint32_t>(index)) & (length - 1)) != 0) {
+          return Status::corrupt;
+        }
+      }
+      ++allocations;
     } else {
       return Status::corrupt;
     }
@@ -112,26 +116,16 @@ Status BuddyAllocator::audit() const {
     index += length;
   }
   if (free_pages != free_pages_ || allocations != allocations_) return Status::corrupt;
-  // 2. Free areas: exactly the blocks found above are marked (no stray bit
-  //    inside an allocation or a larger block), and every summary bit says
-  //    whether the word below it is non-zero.
+  // 2. Free areas: every free head of the order in its stack, at its slot.
   for (uint32_t k = 0; k < kOrderCount; ++k) {
     const FreeArea& area = free_area_[k];
     if (area.count != blocks_per_order[k]) return Status::corrupt;
     if (((nonempty_orders_ >> k) & 1u) != (area.count != 0 ? 1u : 0u)) return Status::corrupt;
-    const uint64_t level0_words = area.level_offset[1 < area.levels ? 1 : 0] - area.level_offset[0];
-    uint64_t marked = 0;
-    for (uint64_t w = 0; w < (area.levels > 1 ? level0_words : 1); ++w) {
-      marked += static_cast<uint64_t>(std::popcount(bitmap_[area.level_offset[0] + w]));
-    }
-    if (marked != area.count) return Status::corrupt;
-    for (uint32_t level = 1; level < area.levels; ++level) {
-      const uint64_t below_words = area.level_offset[level] - area.level_offset[level - 1];
-      for (uint64_t w = 0; w < below_words; ++w) {
-        const bool below_set = bitmap_[area.level_offset[level - 1] + w] != 0;
-        const bool summary = (bitmap_[area.level_offset[level] + (w >> 6)] >> (w & 63)) & 1u;
-        if (below_set != summary) return Status::corrupt;
-      }
+    for (uint32_t slot = 0; slot < area.count; ++slot) {
+      const uint32_t node = area.blocks[slot];
+      if (node >= page_count_) return Status::corrupt;
+      const PageDescriptor& page = pages_[node];
+      if (page.state != detail::kFreeHead || page.order != k || page.tag != slot) return Status::corrupt;
     }
   }
   return Status::ok;
