@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "models/core/device_layout.h"
-#include "models/core/timing_only.h"
 #include "models/core/tlm_types.h"
+#include "models/workload/traffic_burst.h"
 
 namespace crashtwin {
 
@@ -146,19 +146,19 @@ void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
     tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
-  if (!is_timing_only(tx)) {
-    std::byte* data = reinterpret_cast<std::byte*>(tx.get_data_ptr());
-    if (is_write) {
-      materialising_write(offset, length);
-      memory_.write(offset, std::span<const std::byte>(data, length));
-    } else {
-      memory_.read(offset, std::span<std::byte>(data, length));
-    }
+  std::byte* data = reinterpret_cast<std::byte*>(tx.get_data_ptr());
+  if (is_write) {
+    materialising_write(offset, length);
+    memory_.write(offset, std::span<const std::byte>(data, length));
+  } else {
+    memory_.read(offset, std::span<std::byte>(data, length));
   }
-  // Traffic counts against the DIMM the burst starts in (bursts are far
-  // smaller than a DIMM).
-  dimm_state_[offset / dimm_size()].traffic_bytes += length;
-  delay += access_time(is_write, length);
+  // A workload burst stands for more bytes than it carries: bandwidth and
+  // the traffic counter see all of them. Traffic counts against the DIMM
+  // the burst starts in (bursts are far smaller than a DIMM).
+  const uint64_t represented = traffic_bytes(tx);
+  dimm_state_[offset / dimm_size()].traffic_bytes += represented;
+  delay += access_time(is_write, represented);
   tx.set_dmi_allowed(true);
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
 }

@@ -21,7 +21,7 @@ using namespace crashtwin;
 
 namespace {
 
-struct RecordingFirmware : Firmware {
+struct RecordingFirmware final : Firmware {
   Hal* hal = nullptr;
   uint64_t boot_ns = ~0ull;
   uint64_t period_ns = 1'000'000;
@@ -45,7 +45,7 @@ struct RecordingFirmware : Firmware {
   }
 };
 
-struct Observer : BoardObserver {
+struct Observer final : BoardObserver {
   std::vector<ErrorEvent> errors;
   void on_error_raised(const ErrorEvent& e) override { errors.push_back(e); }
 };

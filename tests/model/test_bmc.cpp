@@ -1,0 +1,123 @@
+// BMC: drains a crash region prepared by the platform code (format, slice,
+// selective capture, commit) through its DMA window at its link bandwidth,
+// decodes it with the platform reader, names the failed component and error
+// type, and closes the window after the drain.
+#include <algorithm>
+#include <vector>
+
+#include "models/bmc/bmc.h"
+#include "models/board/board.h"
+#include "models/dma/dma_controller.h"
+#include "models/dram/dram.h"
+#include "platform/capture/capture.h"
+#include "platform/region/crash_region.h"
+#include "tests/model/sim_thread.h"
+#include "tests/model/strict_systemc.h"
+
+using namespace crashtwin;
+
+namespace {
+
+constexpr uint64_t kRegionBase = 0x4000'0000;
+constexpr uint64_t kRegionSize = 1ull << 20;
+constexpr uint64_t kSliceSize = 64 * 1024;
+
+struct Observer final : BoardObserver {
+  std::vector<DmaTransfer> transfers;
+  std::vector<BmcDrainReport> reports;
+  std::vector<uint32_t> alerts;
+  void on_dma_transfer(const DmaTransfer& t) override { transfers.push_back(t); }
+  void on_bmc_report(const BmcDrainReport& r) override { reports.push_back(r); }
+  void on_alert(uint64_t, uint32_t code) override { alerts.push_back(code); }
+};
+
+struct Bench {
+  ParamTree tree;
+  std::unique_ptr<Board> board;
+  Observer observer;
+  test::SimThread driver;
+  Bench() {
+    tree.set("board.bmc.crash_region_base", "0x40000000", {"bmc.yaml", 3, 24});
+    tree.set("board.bmc.crash_region_size", "1 MiB", {"bmc.yaml", 4, 24});
+    tree.set("board.bmc.link_bandwidth", "50 MB/s", {"bmc.yaml", 5, 21});
+    board = std::make_unique<Board>(tree, "board");
+    board->add_observer(observer);
+  }
+};
+
+Bench& bench() {
+  static Bench b;
+  return b;
+}
+
+// What the host firmware does on a memory uncorrectable error: capture into
+// the DIMM's slice, commit the table, alert the BMC.
+CaptureResult crash_with_capture(Bench& b, ComponentId dimm, uint64_t address) {
+  CaptureResult result;
+  b.driver.run([&] {
+    Hal& hal = b.board->host_hal();
+    PartitionTable table;
+    REQUIRE(format_crash_region(hal, kRegionBase, kRegionSize, table) == Status::ok);
+    table.slice_count = 2;
+    table.slices[0] = SliceEntry{{ComponentClass::cpu, 0}, table.slice_area_base(), kSliceSize, 0, 0, 0};
+    table.slices[1] = SliceEntry{dimm, table.slice_area_base() + kSliceSize, kSliceSize, 0, 0, 0};
+    REQUIRE(commit_partition_table(hal, table) == Status::ok);
+    ErrorEvent event{dimm, ErrorType::memory_uncorrectable, hal.now_ns(), address, 0x11};
+    std::vector<std::byte> scratch(capture_scratch_bytes(kSliceSize));
+    const Status s = capture_error(hal, event, table.slices[1], {}, scratch, result);
+    REQUIRE((s == Status::ok || s == Status::truncated));
+    table.slices[1].used_bytes += result.record_bytes;
+    table.slices[1].record_count += 1;
+    table.slices[1].flags |= kSliceFlagHasRecords | (result.truncated ? kSliceFlagTruncated : 0);
+    REQUIRE(commit_partition_table(hal, table) == Status::ok);
+    hal.alert_bmc(0xA1);
+  });
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("the BMC drains the crash region and names the failed DIMM and error type") {
+  Bench& b = bench();
+  const ComponentId dimm{ComponentClass::memory, 2};
+  const uint64_t address = 2 * b.board->dram().dimm_size() + 0x8000;
+  const CaptureResult capture = crash_with_capture(b, dimm, address);
+  REQUIRE(capture.record_bytes > 0);
+  const size_t transfers_before = b.observer.transfers.size();
+  for (int i = 0; i < 100 && b.board->bmc().reports().empty(); ++i)
+    b.driver.run([] { sc_core::wait(1, sc_core::SC_MS); });
+  REQUIRE(b.board->bmc().reports().size() == 1);
+  const BmcDrainReport& r = b.board->bmc().reports().front();
+  CHECK(r.alert_code == 0xA1);
+  CHECK(r.identified);
+  CHECK(r.failed_component == dimm);
+  CHECK(r.error == ErrorType::memory_uncorrectable);
+  CHECK(r.diagnostics.empty());
+  CHECK(r.refused_accesses == 0);
+  REQUIRE(r.records.size() == 1);
+  CHECK(r.records[0].slice == 1);
+  CHECK(r.records[0].component == dimm);
+  CHECK(r.records[0].severity == "fatal");
+  CHECK(r.records[0].cper.size() == capture.record_bytes);
+  CHECK_FALSE(r.records[0].sections.empty());
+  uint64_t captured = 0;
+  for (const DrainedSection& s : r.records[0].sections) captured += s.captured;
+  CHECK(captured > 0);
+  // Header area and the one used slice, nothing else, at the link bandwidth.
+  CHECK(r.bytes_drained == kHeaderAreaBytes + capture.record_bytes);
+  const double link_s = static_cast<double>(r.bytes_drained) / 50e6;
+  CHECK(r.alert_to_report_s() > link_s);
+  CHECK(r.alert_to_report_s() < link_s + 0.001);
+  // Observers saw the alert, both DMA transfers by the BMC, and the report.
+  CHECK(b.observer.alerts == std::vector<uint32_t>{0xA1});
+  CHECK(b.observer.reports.size() == 1);
+  REQUIRE(b.observer.transfers.size() - transfers_before == 2);
+  for (size_t i = transfers_before; i < b.observer.transfers.size(); ++i) {
+    CHECK(b.observer.transfers[i].initiator == "board.bmc");
+    CHECK_FALSE(b.observer.transfers[i].refused);
+    CHECK(b.observer.transfers[i].source >= kRegionBase);
+    CHECK(b.observer.transfers[i].source + b.observer.transfers[i].bytes <= kRegionBase + kRegionSize);
+  }
+  // The window is closed after the drain.
+  CHECK(b.board->dma().windows(1).empty());
+}
