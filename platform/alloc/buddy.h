@@ -1,9 +1,10 @@
 // Buddy page allocator over a range of simulated physical memory (the crash
 // region). It hands out physical addresses and never touches the memory it
 // manages: firmware reaches the region only through the Hal, and the region
-// must stay intact for the BMC to drain. All bookkeeping (one descriptor per
-// page, free areas linked by page index) lives in a metadata buffer the caller
-// hands in, outside the region.
+// must stay intact for the BMC to drain. All bookkeeping (one 12-byte
+// descriptor per page, the free areas as stacks of page indices: 5 MiB
+// per GiB managed, 0.5%) lives in a metadata buffer the caller hands in, outside the
+// region.
 //
 // Vocabulary follows Linux mm/: a block of order k is 2^k pages, naturally
 // aligned in *physical* address space (pfn multiple of 2^k, as in Linux, so a
@@ -14,8 +15,11 @@
 // (tagged with their cache's slab index, like struct page's slab pointer).
 //
 // Every call is total: bad input returns a Status and leaves the state intact.
-// Cost: allocate/free O(kMaxOrder) list operations; no scan over pages except
-// init, audit and the range queries (which walk free blocks, not pages).
+// Cost: allocate/free O(kMaxOrder) stack operations, the order found with one
+// count-trailing-zeros over a mask of non-empty free areas; a block freed last
+// is reused first (LIFO, as Linux's free lists: its metadata is hot). No scan
+// over pages except init, audit and the range queries (which walk free
+// blocks, not pages). Deterministic: same calls, same addresses.
 #pragma once
 
 #include <cstddef>
