@@ -325,3 +325,50 @@ TEST_CASE("buddy exhaustive small-region sequences coalesce", "[buddy][property]
     }
   }
 }
+
+// Every pair of reservations (start, length) on a 12-page region at an odd
+// base pfn, checked against the model, then freed back to the initial state.
+TEST_CASE("buddy exhaustive reserve pairs match the model", "[buddy][property]") {
+  constexpr uint64_t kPages = 12;
+  constexpr uint64_t kBase = 0x1'0000'0000 + 5 * kPage;
+  std::vector<uint64_t> storage(BuddyAllocator::metadata_bytes(kPages * kPage) / 8 + 1);
+  uint64_t reserved_pairs = 0;
+  for (uint64_t first = 0; first < kPages; ++first) {
+    for (uint64_t count = 1; first + count <= kPages; ++count) {
+      for (uint64_t first2 = 0; first2 < kPages; ++first2) {
+        for (uint64_t count2 = 1; count2 <= kPages - first2 + 1; ++count2) {
+          BuddyAllocator buddy;
+          REQUIRE(buddy.init(kBase, kPages * kPage, std::as_writable_bytes(std::span(storage))) == Status::ok);
+          const Snapshot initial = snapshot(buddy);
+          PageOwnerModel model(kBase, kPages);
+          REQUIRE(buddy.reserve(kBase + first * kPage, count * kPage) == Status::ok);
+          model.take(kBase + first * kPage, count, AllocationKind::reserved);
+          const Snapshot before = snapshot(buddy);
+          const Status s = buddy.reserve(kBase + first2 * kPage, count2 * kPage);
+          if (first2 + count2 > kPages) {
+            REQUIRE(s == Status::out_of_range);
+          } else if (!model.range_free(first2, count2)) {
+            REQUIRE(s == Status::busy);
+          } else {
+            REQUIRE(s == Status::ok);
+            model.take(kBase + first2 * kPage, count2, AllocationKind::reserved);
+            ++reserved_pairs;
+          }
+          if (!ok(s)) REQUIRE(snapshot(buddy) == before);
+          check_accounting(buddy, model);
+          check_everything(buddy, model);
+          for (uint64_t p = 0; p < kPages; ++p) {
+            REQUIRE(buddy.is_free_range(kBase + p * kPage, 1) == model.page_free(p));
+          }
+          while (!model.live().empty()) {
+            const uint64_t address = model.live().begin()->first;
+            REQUIRE(buddy.free(address) == Status::ok);
+            model.give_back(address);
+          }
+          REQUIRE(snapshot(buddy) == initial);
+        }
+      }
+    }
+  }
+  CHECK(reserved_pairs > 1000);
+}
