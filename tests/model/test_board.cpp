@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "models/board/board.h"
+#include "models/core/register.h"
+#include "models/core/rng.h"
 #include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
 #include "models/flash/flash.h"
@@ -277,4 +280,76 @@ TEST_CASE("warm reset keeps DRAM contents") {
   std::array<std::byte, 8> back{};
   b.board->dram().memory().read(0x2000'0000, back);
   CHECK(back == data);
+}
+
+TEST_CASE("parameter values survive format then parse for every integer and real kind (property)") {
+  RngStream rng(99);
+  for (int i = 0; i < 3000; ++i) {
+    const ParamKind kind = std::array{ParamKind::size, ParamKind::duration, ParamKind::count,
+                                      ParamKind::address}[rng.below(4)];
+    // Mix of round values (formatted with units) and arbitrary ones.
+    // The units parser keeps 18 significant digits: stay below 10^18.
+    uint64_t v = rng.below(1ull << rng.below(49));
+    if (rng.bernoulli(0.5)) v <<= 10;  // round multiples get units (KiB, us)
+    std::string why;
+    uint64_t back = ~0ull;
+    const std::string text = detail::format_param(kind, v);
+    INFO(to_string(kind) << " " << v << " -> '" << text << "'");
+    REQUIRE(detail::parse_param(kind, text, back, why));
+    CHECK(back == v);
+  }
+  for (int i = 0; i < 1000; ++i) {
+    const ParamKind kind = std::array{ParamKind::bandwidth, ParamKind::frequency, ParamKind::real}[rng.below(3)];
+    const double v = static_cast<double>(rng.below(1'000'000)) * std::pow(10.0, static_cast<double>(rng.below(10)));
+    std::string why;
+    double back = -1;
+    const std::string text = detail::format_param(kind, v);
+    INFO(to_string(kind) << " " << v << " -> '" << text << "'");
+    REQUIRE(detail::parse_param(kind, text, back, why));
+    CHECK(back == Approx(v).epsilon(1e-5));  // %g keeps 6 significant digits
+  }
+}
+
+TEST_CASE("the register bank applies access rules per byte lane and rejects uncovered bytes") {
+  RegisterBank bank("bank");
+  Register status(bank, "status", 0x00, 4, 0xF, Access::w1c);
+  Register ctrl(bank, "ctrl", 0x04, 4, 0x1, Access::rw);
+  Register id(bank, "id", 0x08, 8, 0xC0FFEE, Access::ro);
+  Register doorbell(bank, "doorbell", 0x10, 4, 0, Access::wo);
+  uint64_t rung = 0;
+  doorbell.on_write([&](uint64_t v) { rung = v; });
+  auto access = [&](tlm::tlm_command cmd, uint64_t offset, void* data, unsigned length) {
+    tlm::tlm_generic_payload tx;
+    tx.set_command(cmd);
+    tx.set_address(offset);
+    tx.set_data_ptr(static_cast<unsigned char*>(data));
+    tx.set_data_length(length);
+    tx.set_streaming_width(length);
+    bank.transport(tx);
+    return tx.get_response_status();
+  };
+  uint64_t two = 0;
+  REQUIRE(access(tlm::TLM_READ_COMMAND, 0x00, &two, 8) == tlm::TLM_OK_RESPONSE);  // status and ctrl at once
+  CHECK(two == (0x1ull << 32 | 0xF));
+  uint32_t clear = 0x5;
+  CHECK(access(tlm::TLM_WRITE_COMMAND, 0x00, &clear, 4) == tlm::TLM_OK_RESPONSE);
+  CHECK(status.value() == 0xA);
+  uint8_t byte = 0x7F;
+  CHECK(access(tlm::TLM_WRITE_COMMAND, 0x05, &byte, 1) == tlm::TLM_OK_RESPONSE);  // second byte of ctrl only
+  CHECK(ctrl.value() == 0x7F01);
+  uint64_t v = 1;
+  CHECK(access(tlm::TLM_WRITE_COMMAND, 0x08, &v, 8) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+  CHECK(id.value() == 0xC0FFEE);
+  uint32_t ring = 0x55;
+  CHECK(access(tlm::TLM_WRITE_COMMAND, 0x10, &ring, 4) == tlm::TLM_OK_RESPONSE);
+  CHECK(rung == 0x55);
+  uint32_t readback = 1;
+  CHECK(access(tlm::TLM_READ_COMMAND, 0x10, &readback, 4) == tlm::TLM_OK_RESPONSE);
+  CHECK(readback == 0);
+  CHECK(access(tlm::TLM_READ_COMMAND, 0x12, &readback, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);  // runs into a hole
+  CHECK(access(tlm::TLM_READ_COMMAND, 0x14, &readback, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  bank.reset();
+  CHECK(status.value() == 0xF);
+  CHECK(ctrl.value() == 0x1);
+  CHECK_THROWS_AS(Register(bank, "overlap", 0x06, 4), std::invalid_argument);
 }
