@@ -34,7 +34,7 @@ inline constexpr uint32_t kPageShift = 12;
 inline constexpr uint64_t kPageSize = uint64_t{1} << kPageShift;  // 4 KiB
 inline constexpr uint32_t kMaxOrder = 20;                         // 4 GiB blocks
 inline constexpr uint32_t kOrderCount = kMaxOrder + 1;
-// Page indices are 32 bit; one value is the list terminator.
+// Page indices (and free-area slots) are 32 bit.
 inline constexpr uint64_t kMaxRegionPages = 0xFFFF'FFFEu;
 
 enum class AllocationKind : uint8_t {
