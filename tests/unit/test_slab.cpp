@@ -136,6 +136,11 @@ TEST_CASE("slab free rejects double, misaligned and foreign objects", "[slab]") 
   CHECK(a.slab.free(run) == Status::invalid_argument);    // a plain buddy block
   CHECK(a.slab.free(0x10'0000) == Status::out_of_range);  // outside the region
   CHECK(a.slab.free(y + 64) == Status::double_free);      // never handed out
+  const SlabStats after = a.slab.stats();
+  CHECK(after.objects_in_use == before.objects_in_use);  // errors change nothing
+  CHECK(after.slabs == before.slabs);
+  CHECK(after.internal_fragmentation_bytes == before.internal_fragmentation_bytes);
+  CHECK(a.slab.audit() == Status::ok);
   REQUIRE(a.slab.free(x) == Status::ok);
   CHECK(a.slab.free(x) == Status::double_free);
   CHECK(a.slab.stats().objects_in_use == before.objects_in_use - 1);
