@@ -187,6 +187,7 @@ void Board::build(std::string_view prefix) {
     SC_REPORT_INFO_VERB("crashtwin/firmware",
                         fmt::format("{} [{}] {}", name(), kLevels[static_cast<int>(level)], message).c_str(),
                         sc_core::SC_MEDIUM);
+    for (BoardObserver* o : observers_) o->on_firmware_log(to_ns(sc_core::sc_time_stamp()), level, message);
   };
   hal_ = std::make_unique<TlmHal>("host", quantum_, std::move(platform));
   router_->bind_initiator(hal_->out, fmt::format("{}.host", name()));

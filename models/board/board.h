@@ -53,6 +53,10 @@ class BoardObserver {
   virtual void on_alert(uint64_t t_ns, uint32_t code) { (void)t_ns, (void)code; }
   virtual void on_dma_transfer(const DmaTransfer& transfer) { (void)transfer; }
   virtual void on_bmc_report(const BmcDrainReport& report) { (void)report; }
+  // Hal::log from the host firmware.
+  virtual void on_firmware_log(uint64_t t_ns, LogLevel level, const char* message) {
+    (void)t_ns, (void)level, (void)message;
+  }
 
  protected:
   ~BoardObserver() = default;

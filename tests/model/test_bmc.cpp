@@ -121,3 +121,23 @@ TEST_CASE("the BMC drains the crash region and names the failed DIMM and error t
   // The window is closed after the drain.
   CHECK(b.board->dma().windows(1).empty());
 }
+
+TEST_CASE("a corrupt partition table gives a report that says so, not a guess") {
+  Bench& b = bench();
+  const size_t reports = b.board->bmc().reports().size();
+  std::vector<std::byte> garbage(kHeaderAreaBytes, std::byte{0x5C});
+  b.board->dram().memory().write(kRegionBase, garbage);
+  b.driver.run([&] {
+    b.board->host_hal().alert_bmc(0xB2);
+    sc_core::wait(100, sc_core::SC_MS);
+  });
+  REQUIRE(b.board->bmc().reports().size() == reports + 1);
+  const BmcDrainReport& r = b.board->bmc().reports().back();
+  CHECK(r.alert_code == 0xB2);
+  CHECK_FALSE(r.identified);
+  CHECK(r.records.empty());
+  REQUIRE_FALSE(r.diagnostics.empty());
+  CHECK(r.diagnostics[0].find("partition table: corrupt") != std::string::npos);
+  CHECK(r.bytes_drained == kHeaderAreaBytes);
+  CHECK(b.board->dma().windows(1).empty());
+}
