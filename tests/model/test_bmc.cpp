@@ -141,3 +141,26 @@ TEST_CASE("a corrupt partition table gives a report that says so, not a guess") 
   CHECK(r.bytes_drained == kHeaderAreaBytes);
   CHECK(b.board->dma().windows(1).empty());
 }
+
+TEST_CASE("a window smaller than the region: the DMA refuses the slice outside it and the report counts it") {
+  Bench& b = bench();
+  const ComponentId dimm{ComponentClass::memory, 1};
+  b.board->set_crash_region(kRegionBase, 32 * 1024);  // before the alert: the window opens at the alert
+  const size_t reports = b.board->bmc().reports().size();
+  const size_t refusals = b.board->dma().refusals().size();
+  crash_with_capture(b, dimm, b.board->dram().dimm_size() + 0x1000);  // its slice starts at +80 KiB
+  for (int i = 0; i < 100 && b.board->bmc().reports().size() == reports; ++i)
+    b.driver.run([] { sc_core::wait(1, sc_core::SC_MS); });
+  b.board->set_crash_region(kRegionBase, kRegionSize);
+  REQUIRE(b.board->bmc().reports().size() == reports + 1);
+  const BmcDrainReport& r = b.board->bmc().reports().back();
+  CHECK(r.refused_accesses == 1);
+  CHECK_FALSE(r.identified);
+  REQUIRE(b.board->dma().refusals().size() == refusals + 1);
+  const DmaTransfer& refused = b.board->dma().refusals().back();
+  CHECK(refused.initiator == "board.bmc");
+  CHECK(refused.source == kRegionBase + kHeaderAreaBytes + kSliceSize);
+  CHECK(refused.reason.find("outside board.bmc's readable windows") != std::string::npos);
+  CHECK(b.observer.transfers.back().refused);
+  CHECK(b.board->dma().windows(1).empty());
+}
