@@ -46,6 +46,8 @@ void Injector::play() {
 }
 
 void Injector::problem(const Action& a, const std::string& what) {
+  // Once per kind and component: a stepped precursor would repeat it.
+  if (!reported_.insert({a.kind, a.component.cls, a.component.instance}).second) return;
   problems_.push_back(fmt::format("{} at {} ns on {}: {}", to_string(a.kind), a.t_ns, to_string(a.component), what));
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -62,6 +63,7 @@ class Injector : public sc_core::sc_module {
   std::vector<FiredFailure> fired_;
   std::vector<std::string> problems_;
   std::map<ChannelKey, std::map<uint32_t, double>> contributions_;
+  std::set<ChannelKey> reported_;
   std::map<uint16_t, CorePrecursor> cpu_heat_;  // per core: the active heat ramp
   scenario::WorkloadPhase levels_;  // workload levels so far (phases inherit unset ones)
 };

@@ -119,7 +119,13 @@ void read_board(const YAML::Node& node, const std::string& field, ReadContext& c
     Pending p = stack.back();
     stack.pop_back();
     const std::string full = p.name.empty() ? field : join_field(field, p.name);
-    if (p.node.IsMap()) {
+    if (p.node.IsMap() && p.node.size() == 0 && !p.name.empty()) {
+      // `disk0: {}` lists an instance with every default: say so with its
+      // kind (the board's rule: the name without trailing digits).
+      std::string kind = p.name.substr(p.name.rfind('.') + 1);
+      while (!kind.empty() && kind.back() >= '0' && kind.back() <= '9') kind.pop_back();
+      out.push_back({join_field(p.name, "kind"), kind, ctx.locate(p.node, full)});
+    } else if (p.node.IsMap()) {
       MapReader map(ctx, p.node, full);  // reports duplicate keys
       std::vector<Pending> children;
       for (auto it = p.node.begin(); it != p.node.end(); ++it) {

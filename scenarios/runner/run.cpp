@@ -60,6 +60,36 @@ std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) 
   return blob;
 }
 
+// Every component the scenario names must exist on the board it built: a
+// precursor on a missing disk would silently do nothing.
+void check_components_exist(const Scenario& s, const Board& board) {
+  std::string problems;
+  const auto check = [&](ComponentId c, const Location& where, const std::string& field) {
+    const uint32_t count = board.component_count(c.cls);
+    if (c.instance >= count)
+      problems += fmt::format("{}{}: {}: the board has no {} ({} {} instance{}; list more under board:)",
+                              problems.empty() ? "" : "\n", where.to_string(), field, to_string(c), count,
+                              crashtwin::to_string(c.cls), count == 1 ? "" : "s");
+  };
+  for (size_t i = 0; i < s.components.size(); ++i)
+    check(s.components[i].component, s.components[i].where, fmt::format("components[{}].id", i));
+  for (size_t i = 0; i < s.failures.size(); ++i) {
+    const Failure& f = s.failures[i];
+    check(f.component, f.where, fmt::format("injections.failures[{}].component", i));
+    for (size_t k = 0; k < f.precursors.size(); ++k)
+      check(f.precursors[k].component, f.precursors[k].where,
+            fmt::format("injections.failures[{}].precursors[{}].component", i, k));
+  }
+  for (size_t i = 0; i < s.false_alarms.size(); ++i) {
+    const FalseAlarm& a = s.false_alarms[i];
+    check(a.component, a.where, fmt::format("injections.false_alarms[{}].component", i));
+    for (size_t k = 0; k < a.precursors.size(); ++k)
+      check(a.precursors[k].component, a.precursors[k].where,
+            fmt::format("injections.false_alarms[{}].precursors[{}].component", i, k));
+  }
+  if (!problems.empty()) throw ScenarioError(problems);
+}
+
 uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
@@ -83,6 +113,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   } catch (const ConfigError& e) {
     throw ScenarioError(e.what());
   }
+
+  check_components_exist(s, *board);
 
   // Crash region at the top of DRAM.
   Dram& dram = board->dram();

@@ -232,3 +232,14 @@ TEST_CASE("relative model paths resolve against the scenario's directory", "[loa
   REQUIRE(r.scenario);
   CHECK(r.scenario->agent.failure_prediction_model_path == "/lib/models/m.ctpm");
 }
+
+TEST_CASE("an empty board instance is listed with its default kind", "[loader]") {
+  const LoadResult r = load_text(with("  disk0: {kind: disk}", "  disk0: {}\n  nic1: {}"));
+  INFO(r.diagnostics.to_string());
+  REQUIRE(r.scenario);
+  REQUIRE(r.scenario->board.size() == 3);
+  CHECK(r.scenario->board[1].name == "disk0.kind");
+  CHECK(r.scenario->board[1].value == "disk");
+  CHECK(r.scenario->board[2].name == "nic1.kind");
+  CHECK(r.scenario->board[2].value == "nic");
+}

@@ -1,0 +1,162 @@
+// End to end through the real `crashtwin` executable: the walking skeleton,
+// determinism, exit codes and messages for bad input, an invalid run, and the
+// scenario library's expectations as regression tests.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "traces/bmc_report.h"
+#include "traces/io.h"
+#include "traces/summary.h"
+
+namespace fs = std::filesystem;
+using namespace crashtwin;
+
+namespace {
+
+const fs::path kSource = CRASHTWIN_SOURCE_DIR;
+const fs::path kCrashtwin = fs::path(CRASHTWIN_BINARY_DIR) / "crashtwin";
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "scenario" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir.parent_path());
+  return dir;
+}
+
+struct Ran {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Ran run_cli(const std::string& args) {
+  const std::string command =
+      "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" + kCrashtwin.string() + "' " + args + " 2>&1";
+  Ran r;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+}  // namespace
+
+TEST_CASE("walking skeleton: the BMC report names the failed component and error type", "[e2e]") {
+  const fs::path out = scratch("skeleton");
+  const Ran r = run_cli("run '" + (kSource / "scenarios/examples/skeleton.yaml").string() + "' --out '" + out.string() + "'");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const BmcReport report = read_bmc_report(out / "bmc");
+  REQUIRE(report.verdicts.size() == 1);
+  CHECK(report.verdicts[0].failed_component == ComponentId{ComponentClass::memory, 0});
+  CHECK(report.verdicts[0].error == ErrorType::memory_uncorrectable);
+  REQUIRE_FALSE(report.records.empty());
+  CHECK_FALSE(report.records[0].cper.empty());
+  const RunSummary s = read_summary(out / "summary.json");
+  CHECK(s.valid);
+  CHECK(*s.metric("failures_injected") == 1);
+  CHECK(*s.metric("failures_identified") == 1);
+  CHECK(*s.metric("capture_completeness") > 0);
+  CHECK(*s.metric("reserved_bytes_peak") > 0);
+  for (const char* f : {"perf.json", "timeseries.csv", "events.jsonl", "trace.vcd", "trace.json", "config.yaml"})
+    CHECK(fs::exists(out / f));
+}
+
+TEST_CASE("same scenario and seed give byte-identical results", "[e2e][determinism]") {
+  const std::string scenario = (kSource / "scenarios/library/false_alarms.yaml").string();
+  const fs::path a = scratch("determinism-a");
+  const fs::path b = scratch("determinism-b");
+  REQUIRE(run_cli("run '" + scenario + "' --policy smoothed --out '" + a.string() + "'").exit_code == 0);
+  REQUIRE(run_cli("run '" + scenario + "' --policy smoothed --out '" + b.string() + "'").exit_code == 0);
+  for (const char* f : {"summary.json", "timeseries.csv", "events.jsonl", "trace.json", "trace.vcd", "config.yaml",
+                        "bmc/report.json"}) {
+    INFO(f);
+    CHECK(read_file(a / f) == read_file(b / f));
+  }
+  // A different seed is a different run.
+  const fs::path c = scratch("determinism-c");
+  REQUIRE(run_cli("run '" + scenario + "' --policy smoothed --seed 7 --out '" + c.string() + "'").exit_code == 0);
+  CHECK(read_file(a / "events.jsonl") != read_file(c / "events.jsonl"));
+}
+
+TEST_CASE("bad input exits 2 and names file:line:column or the field", "[e2e][errors]") {
+  const fs::path dir = scratch("bad-input");
+  const fs::path bad = dir / "bad.yaml";
+  write_text(bad, "schema_version: 1\nname: bad\nduration: \"10 parsecs\"\nboard: {}\nagent: {budgit: \"1 GiB\"}\n");
+  Ran r = run_cli("validate '" + bad.string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(bad.string() + ":3:11: duration: '10 parsecs' is not a duration") != std::string::npos);
+  CHECK(r.output.find(bad.string() + ":5:9: agent.budgit: unknown key") != std::string::npos);
+
+  r = run_cli("run '" + bad.string() + "'");
+  CHECK(r.exit_code == 2);
+
+  const std::string skeleton = (kSource / "scenarios/examples/skeleton.yaml").string();
+  r = run_cli("run '" + skeleton + "' --set agent.budget=lots --out '" + (dir / "x").string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("(--set agent.budget): agent.budget: 'lots' is not a size") != std::string::npos);
+
+  r = run_cli("run '" + skeleton + "' --set board.dram.sise=1 --out '" + (dir / "y").string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("board.dram.sise") != std::string::npos);
+
+  r = run_cli("run '" + skeleton + "' --policy nonsense");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("'nonsense' is not a known policy") != std::string::npos);
+
+  r = run_cli("run '" + skeleton + "' --no-such-flag");
+  CHECK(r.exit_code == 2);
+
+  write_text(dir / "ghost.yaml",
+             "schema_version: 1\nname: ghost\nduration: \"5 s\"\nboard: {}\n"
+             "injections:\n  failures:\n    - {name: f, component: disk.3, error: disk_timeout, at: \"1 s\"}\n");
+  r = run_cli("run '" + (dir / "ghost.yaml").string() + "' --policy uniform --out '" + (dir / "z").string() + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("ghost.yaml:7:7: injections.failures[0].component: the board has no disk.3") != std::string::npos);
+}
+
+TEST_CASE("a declared failure that never fires makes the run invalid (exit 1)", "[e2e]") {
+  const fs::path dir = scratch("never-fires");
+  // The watchdog reports a hang only after its 10 s timeout: past the run's end.
+  write_text(dir / "late.yaml",
+             "schema_version: 1\nname: late\nduration: \"5 s\"\nboard: {}\n"
+             "injections:\n  failures:\n    - {name: hang, component: cpu.0, error: watchdog_hang, at: \"4 s\"}\n");
+  const Ran r = run_cli("run '" + (dir / "late.yaml").string() + "' --policy proportional --out '" + (dir / "out").string() + "'");
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  const RunSummary s = read_summary(dir / "out" / "summary.json");
+  CHECK_FALSE(s.valid);
+  CHECK(s.invalid_reason.find("failure hang (watchdog_hang on cpu.0) never fired") != std::string::npos);
+}
+
+TEST_CASE("the scenario library meets its expectations under every policy", "[e2e][library]") {
+  const fs::path out = scratch("library");
+  const Ran r = run_cli("batch '" + (kSource / "scenarios/library").string() + "' --policy all -j 2 --out '" + out.string() + "'");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("0 not ok, 0 crashed or timed out") != std::string::npos);
+  CHECK(fs::exists(out / "summary.csv"));
+  CHECK(fs::exists(out / "report.html"));
+
+  // A rerun keeps every finished run and gives the same table.
+  const std::string first_table = read_file(out / "summary.csv");
+  const Ran again = run_cli("batch '" + (kSource / "scenarios/library").string() + "' --policy all -j 2 --out '" + out.string() + "'");
+  CHECK(again.output.find("(70 kept from before)") != std::string::npos);
+  CHECK(read_file(out / "summary.csv") == first_table);
+}
