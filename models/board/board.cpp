@@ -192,29 +192,30 @@ void Board::build(std::string_view prefix) {
   hal_ = std::make_unique<TlmHal>("host", quantum_, std::move(platform));
   router_->bind_initiator(hal_->out, fmt::format("{}.host", name()));
 
-  tree_->reject_unused(prefix);
-}
-
-Hal& Board::host_hal() { return *hal_; }
-
-void Board::run_firmware(Firmware& firmware) {
-  if (firmware_runner_) throw ConfigError(fmt::format("{}: run_firmware called twice", name()));
+  // The host CPU: error interrupt lines and the units behind each.
   std::vector<HostFirmwareRunner::ErrorSource> sources;
   size_t line = 0;
   for (auto& inst : instances_) {
     if (!inst->model->error_irq()) continue;
     HostFirmwareRunner::ErrorSource source{irq_lines_[line++].get(), {}};
     const uint64_t base = base_of(*inst->model);
-    for (uint32_t u = 0; u < inst->model->component_units(); ++u) {
-      const ComponentClass cls = inst->kind->component_class.value_or(ComponentClass::cpu);
+    const ComponentClass cls = inst->kind->component_class.value_or(ComponentClass::cpu);
+    for (uint32_t u = 0; u < inst->model->component_units(); ++u)
       source.units.push_back({base + device_layout::unit_base(u),
                               ComponentId{cls, static_cast<uint16_t>(inst->first_instance + u)}});
-    }
     sources.push_back(std::move(source));
   }
-  // Created after elaboration of the board's own children, so named beside it.
-  firmware_runner_ = std::make_unique<HostFirmwareRunner>(fmt::format("{}_host_cpu", name()).c_str(), *hal_, firmware, std::move(sources),
+  firmware_runner_ = std::make_unique<HostFirmwareRunner>("host_cpu", *hal_, std::move(sources),
                                                           [this](const ErrorEvent& e) { notify_error(e); });
+
+  tree_->reject_unused(prefix);
+}
+
+Hal& Board::host_hal() { return *hal_; }
+
+void Board::run_firmware(Firmware& firmware) {
+  if (firmware_runner_->attached()) throw ConfigError(fmt::format("{}: run_firmware called twice", name()));
+  firmware_runner_->attach(firmware);
 }
 
 Router& Board::router() { return *router_; }

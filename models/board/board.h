@@ -82,7 +82,8 @@ class Board : public sc_core::sc_module {
   // Starts the host CPU's firmware thread: boot() at t=0, tick() at each
   // next_tick_ns(), handle_error() for every error the error interrupt
   // reports (status read from the device over TLM, then acknowledged).
-  // Call once, before sc_start.
+  // Call once, before sc_start (the host CPU thread exists from
+  // construction, named <board>.host_cpu).
   void run_firmware(Firmware& firmware);
 
   // Devices. cpu_cluster/disk/nic are the devices engineer's classes:

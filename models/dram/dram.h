@@ -10,7 +10,9 @@
 // Controller registers: 0x00 SIZE, 0x08 DIMMS, 0x10 NUMA_NODES,
 //   0x18 CE_TOTAL, 0x20 UE_TOTAL, 0x28 MATERIALISED_PAGES (all RO).
 //
-// Timing: an access of n bytes costs latency + n / bandwidth. DMI grants a
+// Timing: an access of n bytes costs latency + n / bandwidth, n being the
+// represented bytes of a workload burst (models/workload/traffic_burst.h)
+// when the initiator attaches one; they also count as traffic. DMI grants a
 // page at a time and annotates the latency per access; DMI users add
 // n / bandwidth themselves (transfer_time()).
 #pragma once

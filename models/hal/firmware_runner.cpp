@@ -7,12 +7,11 @@ namespace crashtwin {
 
 namespace dl = device_layout;
 
-HostFirmwareRunner::HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal, Firmware& firmware,
+HostFirmwareRunner::HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal,
                                        std::vector<ErrorSource> sources,
                                        std::function<void(const ErrorEvent&)> on_error)
     : sc_core::sc_module(name),
       hal_(hal),
-      firmware_(firmware),
       sources_(std::move(sources)),
       on_error_(std::move(on_error)) {
   sc_core::sc_spawn([this] { run(); }, "host_cpu");
@@ -39,7 +38,7 @@ bool HostFirmwareRunner::service_errors() {
       event.component = unit.component;
       ++errors_;
       if (on_error_) on_error_(event);
-      firmware_.handle_error(event);
+      firmware_->handle_error(event);
       hal_.write64(base + dl::kErrStatus, dl::kErrStatusValid);
       handled = true;
     }
@@ -48,7 +47,8 @@ bool HostFirmwareRunner::service_errors() {
 }
 
 void HostFirmwareRunner::run() {
-  firmware_.boot();
+  if (firmware_ == nullptr) return;  // no firmware on this board: the CPU stays idle
+  firmware_->boot();
   hal_.sync();
   sc_core::sc_event_or_list any_error;
   for (const ErrorSource& s : sources_) any_error |= s.line->value_changed_event();
@@ -59,10 +59,10 @@ void HostFirmwareRunner::run() {
     // Nothing below waits before the wait for the next event.
     if (service_errors()) continue;
     const uint64_t now = to_ns(sc_core::sc_time_stamp());
-    const uint64_t next = firmware_.next_tick_ns();
+    const uint64_t next = firmware_->next_tick_ns();
     if (next <= now) {
       ++ticks_;
-      firmware_.tick();
+      firmware_->tick();
       continue;
     }
     if (sources_.empty()) wait(ns(next - now));

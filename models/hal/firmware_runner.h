@@ -28,8 +28,12 @@ class HostFirmwareRunner : public sc_core::sc_module {
     std::vector<Unit> units;
   };
 
-  HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal, Firmware& firmware,
-                     std::vector<ErrorSource> sources, std::function<void(const ErrorEvent&)> on_error);
+  // The host CPU exists from elaboration on; it runs firmware only when
+  // one was attached before the simulation starts (otherwise it idles).
+  HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal, std::vector<ErrorSource> sources,
+                     std::function<void(const ErrorEvent&)> on_error);
+  void attach(Firmware& firmware) { firmware_ = &firmware; }
+  bool attached() const { return firmware_ != nullptr; }
 
   uint64_t ticks() const { return ticks_; }
   uint64_t errors_handled() const { return errors_; }
@@ -38,7 +42,7 @@ class HostFirmwareRunner : public sc_core::sc_module {
   void run();
   bool service_errors();  // true when at least one error was handled
   TlmHal& hal_;
-  Firmware& firmware_;
+  Firmware* firmware_ = nullptr;
   std::vector<ErrorSource> sources_;
   std::function<void(const ErrorEvent&)> on_error_;
   uint64_t ticks_ = 0;
