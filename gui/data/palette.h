@@ -1,0 +1,26 @@
+// One colour per component class, the same in every view (Compare, Timeline,
+// Crash region, Records), so a glance at any view says "memory" in orange.
+// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+#pragma once
+
+#include <QColor>
+
+#include "platform/core/types.h"
+
+namespace crashtwin::gui {
+
+QColor class_colour(ComponentClass cls);
+// Instances of one class share its hue; later instances are darker so two
+// DIMMs stay apart on one chart.
+QColor component_colour(ComponentId component);
+// Header copies and free space in the memory map.
+QColor header_colour();
+QColor free_colour();
+// Event markers on the timeline.
+QColor failure_colour();
+QColor alert_colour();
+QColor repartition_colour();
+// Colour of a policy (index in the sorted policy list) in the Pareto chart.
+QColor series_colour(int index);
+
+}  // namespace crashtwin::gui

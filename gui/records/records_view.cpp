@@ -1,0 +1,145 @@
+#include "gui/records/records_view.h"
+
+#include <QHeaderView>
+#include <QVBoxLayout>
+
+#include "gui/data/batch_overview.h"
+#include "gui/data/palette.h"
+#include "gui/records/cper_fields.h"
+#include "traces/report/format.h"
+
+namespace crashtwin::gui {
+
+namespace {
+
+QString component_text(ComponentId c) {
+  return QStringLiteral("%1.%2").arg(QString::fromLatin1(to_string(c.cls))).arg(c.instance);
+}
+
+QString seconds_text(double s) { return QString::fromStdString(report::format_seconds(s)); }
+QString bytes_text(uint64_t b) { return QString::fromStdString(report::format_bytes(static_cast<double>(b))); }
+
+void mark_alarm(QTreeWidgetItem* item) {
+  for (int c = 0; c < 2; ++c) {
+    item->setForeground(c, failure_colour());
+    item->setBackground(c, QColor(0xFD, 0xEC, 0xEA));
+  }
+}
+
+QTreeWidgetItem* add_field(QTreeWidgetItem* parent, const QString& name, const QString& value, bool alarm = false) {
+  auto* item = new QTreeWidgetItem(parent, {name, value});
+  if (alarm) mark_alarm(item);
+  return item;
+}
+
+void bold(QTreeWidgetItem* item) {
+  QFont f = item->font(0);
+  f.setBold(true);
+  item->setFont(0, f);
+}
+
+}  // namespace
+
+RecordsView::RecordsView(QWidget* parent) : QWidget(parent) {
+  title_ = new QLabel(tr("Open a batch and pick a run to see its BMC report."));
+  title_->setStyleSheet("font-weight:600; font-size:14px; color:#1d2330;");
+  tree_ = new QTreeWidget();
+  tree_->setColumnCount(2);
+  tree_->setHeaderLabels({tr("Item"), tr("Value")});
+  tree_->setAlternatingRowColors(true);
+  tree_->setUniformRowHeights(true);
+  tree_->header()->setSectionResizeMode(0, QHeaderView::Interactive);
+  tree_->header()->resizeSection(0, 380);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(title_);
+  layout->addWidget(tree_, 1);
+}
+
+void RecordsView::show_run(std::shared_ptr<const results::Run> run) {
+  tree_->clear();
+  if (!run) return;
+  const QString name = run_title(run->summary);
+  if (!run->bmc) {
+    title_->setText(name + tr(" — no bmc/report.json (no alert, or the BMC never finished its drain)"));
+    return;
+  }
+  size_t truncated = 0;
+  for (const BmcRecord& r : run->bmc->records) truncated += r.truncated ? 1 : 0;
+  title_->setText(tr("%1 — %2 alert(s), %3 record(s), %4 truncated")
+                      .arg(name)
+                      .arg(run->bmc->verdicts.size())
+                      .arg(run->bmc->records.size())
+                      .arg(truncated));
+  add_verdicts(*run->bmc);
+  add_records(*run->bmc);
+  tree_->expandToDepth(1);
+}
+
+void RecordsView::add_verdicts(const BmcReport& report) {
+  auto* root = new QTreeWidgetItem(tree_, {tr("BMC verdicts"), QString::number(report.verdicts.size())});
+  bold(root);
+  for (size_t i = 0; i < report.verdicts.size(); ++i) {
+    const BmcVerdict& v = report.verdicts[i];
+    const QString named = v.identified ? QStringLiteral("%1 %2").arg(component_text(v.failed_component),
+                                                                     QString::fromLatin1(to_string(v.error)))
+                                       : tr("nothing identified");
+    auto* item = new QTreeWidgetItem(root, {tr("alert %1 at t = %2").arg(i).arg(seconds_text(v.alert_t_ns / 1e9)), named});
+    if (!v.identified) mark_alarm(item);
+    add_field(item, tr("report complete at"), seconds_text(v.report_t_ns / 1e9));
+    add_field(item, tr("alert to report"), seconds_text(v.alert_to_report_s));
+    add_field(item, tr("bytes drained by DMA"), bytes_text(v.bytes_drained));
+    add_field(item, tr("refused DMA accesses"), QString::number(v.refused_accesses), v.refused_accesses > 0);
+    QStringList records;
+    for (uint32_t r : v.records) records << QString::number(r);
+    add_field(item, tr("records"), records.join(", "));
+    for (const std::string& d : v.diagnostics) add_field(item, tr("diagnostic"), QString::fromStdString(d), true);
+  }
+}
+
+void RecordsView::add_records(const BmcReport& report) {
+  auto* root = new QTreeWidgetItem(tree_, {tr("Records"), QString::number(report.records.size())});
+  bold(root);
+  for (size_t i = 0; i < report.records.size(); ++i) {
+    const BmcRecord& r = report.records[i];
+    auto* item = new QTreeWidgetItem(
+        root, {tr("record %1 · slice %2").arg(i).arg(r.slice),
+               QStringLiteral("%1 · %2 · %3%4")
+                   .arg(component_text(r.component), QString::fromLatin1(to_string(r.error)),
+                        QString::fromStdString(r.severity), r.truncated ? tr(" · TRUNCATED") : QString())});
+    item->setIcon(0, [&] {
+      QPixmap pix(12, 12);
+      pix.fill(component_colour(r.component));
+      return QIcon(pix);
+    }());
+    if (r.truncated) mark_alarm(item);
+    add_field(item, tr("timestamp"), seconds_text(r.timestamp_ns / 1e9));
+    add_field(item, tr("raw bytes"), bytes_text(r.cper.size()));
+    uint64_t needed = 0, captured = 0;
+    auto* sections = add_field(item, tr("sections (as reported)"), QString::number(r.sections.size()));
+    for (const BmcSection& s : r.sections) {
+      needed += s.needed;
+      captured += s.captured;
+      const double pct = s.needed > 0 ? 100.0 * static_cast<double>(s.captured) / static_cast<double>(s.needed) : 100;
+      add_field(sections, QString::fromStdString(s.type),
+                tr("%1 captured of %2 needed (%3%), body %4").arg(bytes_text(s.captured), bytes_text(s.needed))
+                    .arg(pct, 0, 'f', 1)
+                    .arg(bytes_text(s.length)),
+                s.captured < s.needed);
+    }
+    sections->setText(1, tr("%1 sections, %2 of %3 captured").arg(r.sections.size()).arg(bytes_text(captured), bytes_text(needed)));
+    const CperDecoded cper = decode_cper_fields(r.cper);
+    auto* fields = add_field(item, tr("CPER fields"), cper.ok ? tr("decoded") : cper.problem, !cper.ok);
+    for (const CperField& f : cper.header) add_field(fields, f.name, f.value, f.alarm);
+    for (const CperSectionFields& s : cper.sections) {
+      auto* section = add_field(fields, s.title, QString());
+      bool alarm = false;
+      for (const CperField& f : s.fields) {
+        add_field(section, f.name, f.value, f.alarm);
+        alarm = alarm || f.alarm;
+      }
+      if (alarm) mark_alarm(section);
+    }
+  }
+}
+
+}  // namespace crashtwin::gui

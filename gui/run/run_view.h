@@ -1,0 +1,66 @@
+// Run: pick scenarios and policies, launch `crashtwin batch` as a
+// subprocess, follow its progress live, cancel it; when it finishes the
+// batch directory is loaded into the dashboard (batch_finished).
+#pragma once
+
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QWidget>
+
+namespace crashtwin::gui {
+
+class RunView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit RunView(QWidget* parent = nullptr);
+  ~RunView() override;
+
+  // `crashtwin` next to the dashboard binary, else on PATH; empty if none.
+  static QString locate_cli();
+
+  void set_cli(const QString& path) { cli_ = path; }
+  void add_scenario(const QString& path);
+  void set_output_dir(const QString& dir) { out_->setText(dir); }
+  void set_seeds(int seeds) { seeds_->setValue(seeds); }
+  // Checks exactly these policies (others unchecked).
+  void select_policies(const QStringList& policies);
+  // The command line start() would run (program first).
+  QStringList command() const;
+  bool running() const { return process_ != nullptr; }
+  QProgressBar* progress() { return progress_; }
+  QPlainTextEdit* log() { return log_; }
+
+ public slots:
+  void start();
+  void cancel();
+
+ signals:
+  void batch_finished(const QString& batch_dir);
+  void failed(const QString& message);
+
+ private:
+  void read_progress();
+  void finished(int exit_code, QProcess::ExitStatus status);
+  void update_buttons();
+
+  QString cli_;
+  QListWidget* scenarios_ = nullptr;
+  QListWidget* policies_ = nullptr;
+  QSpinBox* seeds_ = nullptr;
+  QSpinBox* jobs_ = nullptr;
+  QLineEdit* out_ = nullptr;
+  QPushButton* start_ = nullptr;
+  QPushButton* cancel_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QPlainTextEdit* log_ = nullptr;
+  QProcess* process_ = nullptr;
+  QByteArray pending_;  // stderr bytes after the last line break
+  bool cancelled_ = false;
+};
+
+}  // namespace crashtwin::gui

@@ -1,0 +1,180 @@
+#include "gui/timeline/timeline_view.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <QChart>
+#include <QVBoxLayout>
+
+#include "gui/data/batch_overview.h"
+#include "gui/data/component_columns.h"
+#include "gui/data/crash_map.h"
+#include "gui/data/downsample.h"
+#include "gui/data/palette.h"
+#include "gui/timeline/run_markers.h"
+#include "traces/report/format.h"
+
+namespace crashtwin::gui {
+
+namespace {
+constexpr double kMiB = 1024.0 * 1024.0;
+}  // namespace
+
+TimelineView::TimelineView(TimeCursor* cursor, QWidget* parent) : QWidget(parent), cursor_(cursor) {
+  title_ = new QLabel(tr("Open a batch and pick a run to see its timeline."));
+  title_->setStyleSheet("font-weight:600; font-size:14px; color:#1d2330;");
+  readout_ = new QLabel();
+  readout_->setTextFormat(Qt::RichText);
+  readout_->setWordWrap(true);
+  readout_->setStyleSheet("color:#374151; padding:2px 0;");
+  auto* hint = new QLabel(tr("Drag to zoom · wheel zooms · right-drag pans · double-click resets · click moves the "
+                             "cursor"));
+  hint->setStyleSheet("color:#5b6577; font-size:11px;");
+  slices_ = make_chart(tr("Slice size per component"), tr("MiB"), slice_y_);
+  probabilities_ = make_chart(tr("Predicted failure probability"), tr("probability"), probability_y_);
+  probability_y_->setRange(0, 1);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(title_);
+  layout->addWidget(hint);
+  layout->addWidget(slices_, 1);
+  layout->addWidget(probabilities_, 1);
+  layout->addWidget(readout_);
+
+  for (TimeChartView* view : {slices_, probabilities_}) {
+    connect(view->time_axis(), &QValueAxis::rangeChanged, this, [this, view] { sync_range(view); });
+    connect(view, &TimeChartView::picked, cursor_, &TimeCursor::set_time_s);
+    connect(view, &TimeChartView::hovered, this, &TimelineView::show_readout);
+  }
+  connect(cursor_, &TimeCursor::changed, this, [this](double t) {
+    slices_->set_cursor_time(t);
+    probabilities_->set_cursor_time(t);
+    show_readout(t);
+  });
+}
+
+TimeChartView* TimelineView::make_chart(const QString& title, const QString& y_title, QValueAxis*& y_axis) {
+  auto* chart = new QChart();
+  chart->setTitle(title);
+  chart->legend()->setAlignment(Qt::AlignRight);
+  chart->setMargins(QMargins(4, 4, 4, 4));
+  auto* x = new QValueAxis();
+  x->setTitleText(tr("simulated time (s)"));
+  x->setLabelFormat("%.2f");
+  y_axis = new QValueAxis();
+  y_axis->setTitleText(y_title);
+  y_axis->setLabelFormat("%.2f");
+  chart->addAxis(x, Qt::AlignBottom);
+  chart->addAxis(y_axis, Qt::AlignLeft);
+  auto* view = new TimeChartView(chart, x);
+  view->setMinimumHeight(220);
+  return view;
+}
+
+void TimelineView::fill(TimeChartView* view, std::vector<Line>& lines, const QString& prefix, double scale) {
+  QChart* chart = view->chart();
+  chart->removeAllSeries();
+  lines.clear();
+  if (!run_) return;
+  const Timeseries& ts = run_->timeseries;
+  for (const std::string& column : ts.columns_with_prefix(prefix.toStdString())) {
+    auto component = component_of_column(column, prefix.toStdString());
+    auto* series = new QLineSeries();
+    series->setName(QString::fromStdString(column.substr(static_cast<size_t>(prefix.size()))));
+    QPen pen(component ? component_colour(*component) : Qt::gray);
+    pen.setWidthF(1.8);
+    series->setPen(pen);
+    chart->addSeries(series);
+    for (QAbstractAxis* axis : chart->axes()) series->attachAxis(axis);
+    lines.push_back({series, ts.find(column), scale});
+  }
+}
+
+void TimelineView::show_run(std::shared_ptr<const results::Run> run) {
+  run_ = std::move(run);
+  fill(slices_, slice_lines_, QString::fromUtf8(kSliceBytesPrefix.data(), kSliceBytesPrefix.size()), 1.0 / kMiB);
+  fill(probabilities_, probability_lines_,
+       QString::fromUtf8(kProbabilityPrefix.data(), kProbabilityPrefix.size()), 1.0);
+  if (!run_) return;
+  const Timeseries& ts = run_->timeseries;
+  title_->setText(tr("%1 — %2 ticks").arg(run_title(run_->summary)).arg(ts.row_count()));
+  double peak = 0;
+  for (const Line& line : slice_lines_) {
+    for (double v : *line.values) {
+      if (std::isfinite(v)) peak = std::max(peak, v * line.scale);
+    }
+  }
+  slice_y_->setRange(0, peak > 0 ? peak * 1.08 : 1);
+  const double lo = ts.row_count() > 0 ? ts.t_s.front() : 0;
+  const double hi = ts.row_count() > 0 ? ts.t_s.back() : 1;
+  const std::vector<TimeMarker> markers = run_markers(run_->events);
+  for (TimeChartView* view : {slices_, probabilities_}) {
+    view->set_markers(markers);
+    view->set_full_range(lo, hi);
+  }
+  redraw();
+  show_readout(cursor_->time_s());
+}
+
+void TimelineView::sync_range(TimeChartView* from) {
+  if (syncing_) return;
+  syncing_ = true;
+  for (TimeChartView* view : {slices_, probabilities_}) {
+    if (view != from) view->time_axis()->setRange(from->time_axis()->min(), from->time_axis()->max());
+  }
+  syncing_ = false;
+  redraw();
+}
+
+void TimelineView::redraw() {
+  if (!run_) return;
+  const std::vector<double>& t = run_->timeseries.t_s;
+  const double lo = slices_->time_axis()->min(), hi = slices_->time_axis()->max();
+  // One sample beyond each edge so lines reach the plot border.
+  auto first = std::lower_bound(t.begin(), t.end(), lo);
+  auto last = std::upper_bound(t.begin(), t.end(), hi);
+  const size_t begin = static_cast<size_t>(std::max<std::ptrdiff_t>(0, (first - t.begin()) - 1));
+  const size_t end = std::min(t.size(), static_cast<size_t>(last - t.begin()) + 1);
+  const std::span<const double> x(t.data() + begin, end - begin);
+  for (auto* lines : {&slice_lines_, &probability_lines_}) {
+    const size_t buckets = static_cast<size_t>(lines == &slice_lines_ ? slices_->plot_width() : probabilities_->plot_width());
+    for (Line& line : *lines) {
+      std::vector<QPointF> points = downsample_min_max(x, std::span<const double>(line.values->data() + begin, end - begin), buckets);
+      for (QPointF& p : points) p.setY(p.y() * line.scale);
+      line.series->replace(QList<QPointF>(points.begin(), points.end()));
+    }
+  }
+}
+
+qsizetype TimelineView::drawn_points() const {
+  qsizetype n = 0;
+  for (const auto* lines : {&slice_lines_, &probability_lines_}) {
+    for (const Line& line : *lines) n += line.series->count();
+  }
+  return n;
+}
+
+void TimelineView::show_readout(double t_s) {
+  if (!run_) return;
+  auto row = row_at(run_->timeseries, t_s);
+  if (!row) return;
+  QStringList cells;
+  cells << QStringLiteral("<b>t = %1 s</b>").arg(run_->timeseries.t_s[*row], 0, 'f', 3);
+  for (size_t i = 0; i < slice_lines_.size(); ++i) {
+    const double bytes = (*slice_lines_[i].values)[*row];
+    QString prob;
+    for (const Line& p : probability_lines_) {
+      if (p.series->name() == slice_lines_[i].series->name()) {
+        prob = QStringLiteral(" (p %1)").arg((*p.values)[*row], 0, 'f', 3);
+      }
+    }
+    const QColor c = slice_lines_[i].series->pen().color();
+    cells << QStringLiteral("<span style='color:%1'>■</span> %2 %3%4")
+                 .arg(c.name(), slice_lines_[i].series->name(),
+                      std::isfinite(bytes) ? QString::fromStdString(report::format_bytes(bytes)) : QStringLiteral("–"),
+                      prob);
+  }
+  readout_->setText(cells.join(QStringLiteral(" &nbsp; ")));
+}
+
+}  // namespace crashtwin::gui

@@ -1,0 +1,170 @@
+#include "gui/widgets/time_chart_view.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <QChart>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QWheelEvent>
+
+namespace crashtwin::gui {
+
+namespace {
+constexpr double kWheelZoom = 1.25;  // per wheel notch
+constexpr double kClickSlop = 3.0;   // pixels a click may move and still be a click
+}  // namespace
+
+TimeChartView::TimeChartView(QChart* chart, QValueAxis* time_axis, QWidget* parent)
+    : QChartView(chart, parent), axis_(time_axis) {
+  setRenderHint(QPainter::Antialiasing);
+  setRubberBand(QChartView::HorizontalRubberBand);
+  setMouseTracking(true);
+  setFocusPolicy(Qt::StrongFocus);
+  // The foreground (markers, cursor) changes without the chart changing.
+  setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
+}
+
+void TimeChartView::set_full_range(double lo, double hi) {
+  full_lo_ = lo;
+  full_hi_ = hi > lo ? hi : lo + 1;
+  axis_->setRange(full_lo_, full_hi_);
+}
+
+void TimeChartView::set_markers(std::vector<TimeMarker> markers) {
+  markers_ = std::move(markers);
+  viewport()->update();
+}
+
+void TimeChartView::set_cursor_time(std::optional<double> t_s) {
+  cursor_ = t_s;
+  viewport()->update();
+}
+
+int TimeChartView::plot_width() const { return std::max(50, static_cast<int>(chart()->plotArea().width())); }
+
+double TimeChartView::x_of(double t_s) const {
+  const QRectF plot = chart()->plotArea();
+  const double span = axis_->max() - axis_->min();
+  return plot.left() + (t_s - axis_->min()) / (span > 0 ? span : 1) * plot.width();
+}
+
+std::optional<double> TimeChartView::time_at(QPointF view_pos) const {
+  const QPointF scene = mapToScene(view_pos.toPoint());
+  const QRectF plot = chart()->plotArea();
+  if (!plot.contains(scene) || plot.width() <= 0) return std::nullopt;
+  return axis_->min() + (scene.x() - plot.left()) / plot.width() * (axis_->max() - axis_->min());
+}
+
+void TimeChartView::drawForeground(QPainter* painter, const QRectF& rect) {
+  QChartView::drawForeground(painter, rect);
+  const QRectF plot = chart()->plotArea();
+  painter->save();
+  painter->setClipRect(plot);
+  QFont font = painter->font();
+  font.setPointSizeF(font.pointSizeF() * 0.85);
+  painter->setFont(font);
+  for (const TimeMarker& m : markers_) {
+    if (m.t_s < axis_->min() || m.t_s > axis_->max()) continue;
+    const double x = x_of(m.t_s);
+    QPen pen(m.colour, m.label.isEmpty() ? 1.0 : 1.6, m.style);
+    painter->setPen(pen);
+    painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+    if (!m.label.isEmpty()) painter->drawText(QPointF(x + 4, plot.top() + 12), m.label);
+  }
+  if (cursor_ && *cursor_ >= axis_->min() && *cursor_ <= axis_->max()) {
+    const double x = x_of(*cursor_);
+    painter->setPen(QPen(QColor(0x1d, 0x23, 0x30), 1.2));
+    painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+    painter->drawText(QPointF(x + 4, plot.bottom() - 4), QStringLiteral("t = %1 s").arg(*cursor_, 0, 'f', 3));
+  }
+  painter->restore();
+}
+
+void TimeChartView::zoom_around(double centre, double factor) {
+  double lo = centre - (centre - axis_->min()) * factor;
+  double hi = centre + (axis_->max() - centre) * factor;
+  lo = std::max(lo, full_lo_);
+  hi = std::min(hi, full_hi_);
+  if (hi - lo < 1e-9) return;
+  axis_->setRange(lo, hi);
+}
+
+void TimeChartView::pan_by_pixels(double dx) {
+  const double width = chart()->plotArea().width();
+  if (width <= 0) return;
+  const double span = axis_->max() - axis_->min();
+  double shift = -dx / width * span;
+  shift = std::clamp(shift, full_lo_ - axis_->min(), full_hi_ - axis_->max());
+  axis_->setRange(axis_->min() + shift, axis_->max() + shift);
+}
+
+void TimeChartView::wheelEvent(QWheelEvent* event) {
+  const auto t = time_at(event->position());
+  if (!t || event->angleDelta().y() == 0) return QChartView::wheelEvent(event);
+  zoom_around(*t, event->angleDelta().y() > 0 ? 1 / kWheelZoom : kWheelZoom);
+  event->accept();
+}
+
+void TimeChartView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton) {
+    pan_from_ = event->position();
+    event->accept();
+    return;
+  }
+  if (event->button() == Qt::LeftButton) press_ = event->position();
+  QChartView::mousePressEvent(event);
+}
+
+void TimeChartView::mouseMoveEvent(QMouseEvent* event) {
+  if (pan_from_) {
+    pan_by_pixels(event->position().x() - pan_from_->x());
+    pan_from_ = event->position();
+    event->accept();
+    return;
+  }
+  if (auto t = time_at(event->position())) emit hovered(*t);
+  QChartView::mouseMoveEvent(event);
+}
+
+void TimeChartView::mouseReleaseEvent(QMouseEvent* event) {
+  if (pan_from_ && (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton)) {
+    pan_from_.reset();
+    event->accept();  // not QChartView's right-click zoom-out: right-drag pans
+    return;
+  }
+  if (event->button() == Qt::LeftButton && press_) {
+    const QPointF moved = event->position() - *press_;
+    press_.reset();
+    if (std::abs(moved.x()) <= kClickSlop && std::abs(moved.y()) <= kClickSlop) {
+      if (auto t = time_at(event->position())) emit picked(*t);
+      // A click is not a zoom: let the rubber band go without zooming.
+      setRubberBand(QChartView::NoRubberBand);
+      QChartView::mouseReleaseEvent(event);
+      setRubberBand(QChartView::HorizontalRubberBand);
+      return;
+    }
+  }
+  QChartView::mouseReleaseEvent(event);
+}
+
+void TimeChartView::mouseDoubleClickEvent(QMouseEvent* event) {
+  axis_->setRange(full_lo_, full_hi_);
+  event->accept();
+}
+
+void TimeChartView::keyPressEvent(QKeyEvent* event) {
+  const double centre = (axis_->min() + axis_->max()) / 2;
+  switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: zoom_around(centre, 1 / kWheelZoom); break;
+    case Qt::Key_Minus: zoom_around(centre, kWheelZoom); break;
+    case Qt::Key_Left: pan_by_pixels(chart()->plotArea().width() / 10); break;
+    case Qt::Key_Right: pan_by_pixels(-chart()->plotArea().width() / 10); break;
+    case Qt::Key_Home: axis_->setRange(full_lo_, full_hi_); break;
+    default: QChartView::keyPressEvent(event); return;
+  }
+  event->accept();
+}
+
+}  // namespace crashtwin::gui

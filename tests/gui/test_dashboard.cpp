@@ -1,0 +1,376 @@
+// The dashboard on a batch written by the test (the traces engineers'
+// synthetic runs, through the real writers): the Compare table against
+// summary.csv, the time slider against the memory map, shared zoom and
+// cursor, downsampling of a long run, the Records tree, opening by drop and
+// the recent list; and a PNG screenshot of every view in <build>/screenshots.
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <QMimeData>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include "gui/app/main_window.h"
+#include "gui/data/component_columns.h"
+#include "gui/data/palette.h"
+#include "tests/traces/synthetic_run.h"
+#include "traces/report/format.h"
+
+using namespace crashtwin;
+using namespace crashtwin::gui;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kLoadTimeoutMs = 60000;
+
+// summary.csv read independently of the results library (the synthetic
+// batch needs no quoting), so the check does not trust the reader it tests.
+struct CsvRow {
+  std::map<std::string, std::string> cells;
+};
+std::vector<CsvRow> read_csv_plainly(const fs::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  auto split = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) out.push_back(cell);
+    if (!text.empty() && text.back() == ',') out.emplace_back();
+    return out;
+  };
+  const std::vector<std::string> header = split(line);
+  std::vector<CsvRow> rows;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> cells = split(line);
+    CsvRow row;
+    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) row.cells[header[i]] = cells[i];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+fs::path screenshot_dir() {
+  fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "screenshots";
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+class DashboardTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase();
+  void compare_table_matches_summary_csv();
+  void policy_means_match_summary_csv();
+  void sorting_is_numeric();
+  void scenario_drill_down_filters_runs();
+  void pareto_front_is_non_dominated();
+  void time_slider_moves_the_memory_map();
+  void cursor_is_shared_between_views();
+  void zoom_is_shared_between_charts();
+  void records_tree_flags_truncation();
+  void double_click_opens_run();
+  void screenshots_of_every_view();
+  void long_series_are_downsampled();
+  void bad_directory_reports_error();
+  void dropped_directory_opens_and_is_recent();
+  void cleanupTestCase();
+
+ private:
+  void open_and_wait(const fs::path& dir);
+  QModelIndex run_cell(const std::string& run, int column) const;
+
+  fs::path batch_;
+  std::unique_ptr<MainWindow> window_;
+};
+
+void DashboardTest::initTestCase() {
+  QStandardPaths::setTestModeEnabled(true);  // QSettings away from the user's
+  QCoreApplication::setOrganizationName("crashtwin-tests");
+  QCoreApplication::setApplicationName("dashboard-tests");
+  QSettings().clear();
+  batch_ = test::scratch_dir("gui_batch");
+  test::write_synthetic_batch(batch_, 3);
+  window_ = std::make_unique<MainWindow>();
+  window_->resize(1440, 900);
+  window_->show();
+  QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+  open_and_wait(batch_);
+}
+
+void DashboardTest::open_and_wait(const fs::path& dir) {
+  QSignalSpy overview(window_.get(), &MainWindow::overview_loaded);
+  QSignalSpy run(window_.get(), &MainWindow::run_loaded);
+  window_->open_directory(QString::fromStdString(dir.string()));
+  QVERIFY(overview.wait(kLoadTimeoutMs));
+  QVERIFY(run.count() > 0 || run.wait(kLoadTimeoutMs));
+}
+
+QModelIndex DashboardTest::run_cell(const std::string& run, int column) const {
+  RunTableModel* model = window_->compare_view()->run_model();
+  for (int r = 0; r < model->rowCount(); ++r) {
+    if (model->row_at(r)->run == run) return model->index(r, column);
+  }
+  return {};
+}
+
+void DashboardTest::compare_table_matches_summary_csv() {
+  const std::vector<CsvRow> csv = read_csv_plainly(batch_ / "summary.csv");
+  RunTableModel* model = window_->compare_view()->run_model();
+  QCOMPARE(model->rowCount(), static_cast<int>(csv.size()));
+  QCOMPARE(model->rowCount(), 2 * 4 * 3);
+  for (const CsvRow& row : csv) {
+    const std::string run = row.cells.at("run");
+    QVERIFY2(run_cell(run, 0).isValid(), run.c_str());
+    QCOMPARE(run_cell(run, 0).data().toString().toStdString(), row.cells.at("scenario"));
+    QCOMPARE(run_cell(run, 1).data().toString().toStdString(), row.cells.at("policy"));
+    QCOMPARE(run_cell(run, 3).data(kSortRole).toULongLong(), std::stoull(row.cells.at("seed")));
+    QCOMPARE(run_cell(run, 4).data().toString().toStdString(), row.cells.at("status"));
+    for (size_t m = 0; m < model->metrics().size(); ++m) {
+      const std::string& metric = model->metrics()[m];
+      const QModelIndex cell = run_cell(run, RunTableModel::kFixedColumns + static_cast<int>(m));
+      const std::string& text = row.cells.at(metric);
+      if (text.empty()) {
+        QVERIFY(!cell.data(kSortRole).isValid());
+        continue;
+      }
+      QCOMPARE(cell.data(kSortRole).toDouble(), std::stod(text));
+      QCOMPARE(cell.data().toString().toStdString(), report::format_metric(metric, std::stod(text)));
+    }
+  }
+}
+
+void DashboardTest::policy_means_match_summary_csv() {
+  window_->compare_view()->set_scenario({});
+  std::map<std::string, std::pair<double, int>> completeness;  // policy -> (sum, n)
+  for (const CsvRow& row : read_csv_plainly(batch_ / "summary.csv")) {
+    const std::string status = row.cells.at("status");
+    if (status != "ok" && status != "expectations_failed") continue;
+    auto& [sum, n] = completeness[row.cells.at("policy") + "/" + row.cells.at("strategy")];
+    sum += std::stod(row.cells.at("capture_completeness"));
+    ++n;
+  }
+  PolicyTableModel* model = window_->compare_view()->policy_model();
+  QCOMPARE(model->rowCount(), static_cast<int>(completeness.size()));
+  const int column = PolicyTableModel::kFixedColumns;  // capture_completeness is shown first
+  QCOMPARE(model->headerData(column, Qt::Horizontal, kMetricNameRole).toString(), QStringLiteral("capture_completeness"));
+  double best = -1;
+  for (int r = 0; r < model->rowCount(); ++r) {
+    const std::string key = model->index(r, 0).data().toString().toStdString() + "/" +
+                            model->index(r, 1).data().toString().toStdString();
+    const auto& [sum, n] = completeness.at(key);
+    QVERIFY(std::abs(model->index(r, column).data(kSortRole).toDouble() - sum / n) < 1e-12);
+    best = std::max(best, sum / n);
+  }
+  // The winners (ties included) are bold, and one of them is named in the verdict line.
+  QStringList bold_policies;
+  for (int r = 0; r < model->rowCount(); ++r) {
+    const bool bold = model->index(r, column).data(Qt::FontRole).value<QFont>().bold();
+    const bool is_best = std::abs(model->index(r, column).data(kSortRole).toDouble() - best) < 1e-12;
+    QCOMPARE(bold, is_best);
+    if (bold) bold_policies << model->index(r, 0).data().toString();
+  }
+  QVERIFY(!bold_policies.isEmpty());
+  const QString verdict = window_->compare_view()->verdict_text();
+  QVERIFY2(std::any_of(bold_policies.begin(), bold_policies.end(), [&](const QString& p) { return verdict.contains(p); }),
+           qPrintable(verdict));
+}
+
+void DashboardTest::sorting_is_numeric() {
+  QSortFilterProxyModel* proxy = window_->compare_view()->run_proxy();
+  const int metrics = static_cast<int>(window_->compare_view()->run_model()->metrics().size());
+  for (int m = 0; m < metrics; ++m) {
+    const int column = RunTableModel::kFixedColumns + m;
+    proxy->sort(column, Qt::AscendingOrder);
+    for (int r = 1; r < proxy->rowCount(); ++r) {
+      const QVariant a = proxy->index(r - 1, column).data(kSortRole), b = proxy->index(r, column).data(kSortRole);
+      if (a.isValid() && b.isValid()) QVERIFY(a.toDouble() <= b.toDouble());
+    }
+  }
+  proxy->sort(-1);
+}
+
+void DashboardTest::scenario_drill_down_filters_runs() {
+  CompareView* compare = window_->compare_view();
+  compare->set_scenario(QStringLiteral("nic_flap_storm"));
+  QCOMPARE(compare->run_proxy()->rowCount(), 4 * 3);
+  for (int r = 0; r < compare->run_proxy()->rowCount(); ++r) {
+    QCOMPARE(compare->run_proxy()->index(r, 0).data().toString(), QStringLiteral("nic_flap_storm"));
+  }
+  QCOMPARE(compare->policy_model()->rowCount(), 4);
+  for (int r = 0; r < compare->policy_model()->rowCount(); ++r) {
+    QCOMPARE(compare->policy_model()->index(r, 2).data(kSortRole).toULongLong(), 3ull);  // runs per policy
+  }
+  compare->set_scenario({});
+  QCOMPARE(compare->run_proxy()->rowCount(), 24);
+}
+
+void DashboardTest::pareto_front_is_non_dominated() {
+  ParetoChartView* pareto = window_->compare_view()->pareto();
+  QCOMPARE(pareto->point_count(), 24);  // every synthetic run finished
+  QVERIFY(pareto->front_count() >= 1 && pareto->front_count() <= pareto->point_count());
+}
+
+void DashboardTest::time_slider_moves_the_memory_map() {
+  CrashRegionView* view = window_->crash_region_view();
+  const results::Run* run = window_->current_run();
+  QVERIFY(run != nullptr);
+  const Timeseries& ts = run->timeseries;
+  QSlider* slider = view->slider();
+  QCOMPARE(slider->maximum(), static_cast<int>(ts.row_count()) - 1);
+  std::vector<uint64_t> previous;
+  for (int row : {5, 15, 150, slider->maximum()}) {
+    slider->setValue(row);
+    const CrashMap& map = view->map_widget()->map();
+    QCOMPARE(map.row, static_cast<size_t>(row));
+    QCOMPARE(map.t_s, ts.t_s[static_cast<size_t>(row)]);
+    // Each slice in the map is the size timeseries.csv records at that tick.
+    std::vector<uint64_t> sizes;
+    uint64_t cursor = 0, reserved = 0;
+    for (const MapBlock& b : map.blocks) {
+      QCOMPARE(b.offset, cursor);
+      cursor += b.bytes;
+      if (b.kind != MapBlock::Kind::slice) continue;
+      const auto* column = ts.find(slice_bytes_column(b.component));
+      QVERIFY(column != nullptr);
+      QCOMPARE(b.bytes, static_cast<uint64_t>((*column)[static_cast<size_t>(row)]));
+      sizes.push_back(b.bytes);
+      reserved += b.bytes;
+    }
+    QCOMPARE(cursor, map.region_bytes);
+    QCOMPARE(static_cast<double>(reserved), (*ts.find(kReservedBytesColumn))[static_cast<size_t>(row)]);
+    QCOMPARE(view->slice_table()->rowCount(), static_cast<int>(sizes.size()));
+    QVERIFY(!map.unusable_index.empty());
+    QVERIFY(sizes != previous);  // the synthetic agent repartitions every 10 ticks
+    previous = sizes;
+  }
+}
+
+void DashboardTest::cursor_is_shared_between_views() {
+  const Timeseries& ts = window_->current_run()->timeseries;
+  window_->crash_region_view()->slider()->setValue(42);
+  QCOMPARE(window_->time_cursor()->time_s(), ts.t_s[42]);
+  // The Timeline picks a time: the slider follows.
+  window_->time_cursor()->set_time_s(ts.t_s[120] + 0.001);
+  QCOMPARE(window_->crash_region_view()->slider()->value(), 120);
+}
+
+void DashboardTest::zoom_is_shared_between_charts() {
+  TimelineView* timeline = window_->timeline_view();
+  window_->tabs()->setCurrentWidget(timeline);
+  QTest::qWait(50);
+  QValueAxis* a = timeline->slice_chart()->time_axis();
+  QValueAxis* b = timeline->probability_chart()->time_axis();
+  a->setRange(0.5, 1.0);
+  QCOMPARE(b->min(), 0.5);
+  QCOMPARE(b->max(), 1.0);
+  QTest::mouseDClick(timeline->probability_chart()->viewport(), Qt::LeftButton);
+  QCOMPARE(a->min(), window_->current_run()->timeseries.t_s.front());
+  QCOMPARE(a->max(), window_->current_run()->timeseries.t_s.back());
+}
+
+void DashboardTest::records_tree_flags_truncation() {
+  QTreeWidget* tree = window_->records_view()->tree();
+  QCOMPARE(tree->topLevelItemCount(), 2);  // verdicts, records
+  QTreeWidgetItem* records = tree->topLevelItem(1);
+  QCOMPARE(records->childCount(), static_cast<int>(window_->current_run()->bmc->records.size()));
+  QTreeWidgetItem* record = records->child(0);
+  QVERIFY(record->text(1).contains("memory_uncorrectable"));
+  QVERIFY(record->text(1).contains("TRUNCATED"));  // the synthetic capture did not fit
+  QVERIFY(record->background(0).color() != QColor());
+  // Sections as the BMC reported them: the partial one is flagged.
+  QTreeWidgetItem* sections = record->child(2);
+  QCOMPARE(sections->childCount(), 2);
+  QVERIFY(sections->child(1)->text(1).contains("captured of"));
+  QCOMPARE(sections->child(1)->foreground(0).color(), failure_colour());
+}
+
+void DashboardTest::double_click_opens_run() {
+  CompareView* compare = window_->compare_view();
+  QSignalSpy run(window_.get(), &MainWindow::run_loaded);
+  const int table_row = 5;
+  emit compare->run_activated(table_row);
+  QVERIFY(run.wait(kLoadTimeoutMs));
+  QCOMPARE(window_->current_run()->summary.seed, window_->overview()->table.rows[table_row].seed);
+  QCOMPARE(window_->tabs()->currentWidget(), static_cast<QWidget*>(window_->timeline_view()));
+}
+
+void DashboardTest::screenshots_of_every_view() {
+  window_->compare_view()->set_scenario(QStringLiteral("dimm_ue_ramp"));
+  const Timeseries& ts = window_->current_run()->timeseries;
+  window_->time_cursor()->set_time_s(ts.t_s[ts.row_count() * 3 / 4 + 2]);
+  window_->records_view()->tree()->expandAll();
+  const fs::path dir = screenshot_dir();
+  const char* names[] = {"compare", "timeline", "crash_region", "records", "run"};
+  for (int i = 0; i < window_->tabs()->count(); ++i) {
+    window_->tabs()->setCurrentIndex(i);
+    QTest::qWait(100);
+    const QPixmap shot = window_->grab();
+    QVERIFY(!shot.isNull());
+    const fs::path file = dir / (std::string(names[i]) + ".png");
+    QVERIFY2(shot.save(QString::fromStdString(file.string()), "PNG"), file.c_str());
+    QVERIFY(fs::file_size(file) > 10000);  // a real picture, not a blank
+  }
+  window_->compare_view()->set_scenario({});
+}
+
+void DashboardTest::long_series_are_downsampled() {
+  const fs::path dir = test::scratch_dir("gui_long_run");
+  test::SyntheticRunSpec spec;
+  spec.ticks = 50000;
+  test::write_synthetic_run(dir / "long-run", spec);
+  open_and_wait(dir / "long-run");
+  TimelineView* timeline = window_->timeline_view();
+  window_->tabs()->setCurrentWidget(timeline);
+  QTest::qWait(50);
+  const size_t lines = window_->current_run()->timeseries.columns_with_prefix("slice_bytes.").size() +
+                       window_->current_run()->timeseries.columns_with_prefix("probability.").size();
+  const qsizetype bound = static_cast<qsizetype>(lines) * (2 * timeline->slice_chart()->plot_width() + 2);
+  QVERIFY2(timeline->drawn_points() <= bound,
+           qPrintable(QStringLiteral("%1 points drawn, bound %2").arg(timeline->drawn_points()).arg(bound)));
+  QVERIFY(timeline->drawn_points() < static_cast<qsizetype>(lines * 50000 / 10));
+  // Zooming in re-downsamples the visible range: still bounded, finer detail.
+  timeline->slice_chart()->time_axis()->setRange(100.0, 101.0);
+  QVERIFY(timeline->drawn_points() <= bound);
+  open_and_wait(batch_);
+}
+
+void DashboardTest::bad_directory_reports_error() {
+  QSignalSpy failed(window_.get(), &MainWindow::load_failed);
+  window_->open_directory(QStringLiteral("/nonexistent/crashtwin/batch"));
+  QVERIFY(failed.wait(kLoadTimeoutMs));
+  QVERIFY(failed.front().front().toString().contains("/nonexistent/crashtwin/batch"));
+  QVERIFY(window_->overview() != nullptr);  // the batch shown before stays
+}
+
+void DashboardTest::dropped_directory_opens_and_is_recent() {
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(batch_.string()))});
+  QSignalSpy overview(window_.get(), &MainWindow::overview_loaded);
+  QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(window_.get(), &enter);
+  QVERIFY(enter.isAccepted());
+  QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(window_.get(), &drop);
+  QVERIFY(overview.wait(kLoadTimeoutMs));
+  const QStringList recent = window_->recent();
+  QCOMPARE(recent.front(), QFileInfo(QString::fromStdString(batch_.string())).absoluteFilePath());
+  QCOMPARE(recent.count(recent.front()), 1);  // no duplicates
+  QVERIFY(recent.size() <= MainWindow::kMaxRecent);
+}
+
+void DashboardTest::cleanupTestCase() {
+  window_.reset();
+  QSettings().clear();
+}
+
+QTEST_MAIN(DashboardTest)
+#include "test_dashboard.moc"
