@@ -63,8 +63,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent), run_proxy_(this) {
   auto* upper = new QSplitter(Qt::Horizontal);
   upper->addWidget(policies);
   upper->addWidget(pareto_);
-  upper->setStretchFactor(0, 3);
-  upper->setStretchFactor(1, 2);
+  upper->setSizes({760, 620});
 
   auto* runs = new QWidget();
   auto* rl = new QVBoxLayout(runs);

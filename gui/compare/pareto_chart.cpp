@@ -31,6 +31,9 @@ void ParetoChartView::show_table(const BatchTable& table, const std::string& sce
   auto* chart = new QChart();
   chart->setTitle(QStringLiteral("Capture completeness vs reserved memory"));
   chart->legend()->setAlignment(Qt::AlignBottom);
+  QFont legend_font = chart->legend()->font();
+  legend_font.setPointSizeF(legend_font.pointSizeF() * 0.85);
+  chart->legend()->setFont(legend_font);
   chart->setMargins(QMargins(4, 4, 4, 4));
 
   std::vector<report::TradeoffPoint> points;
@@ -94,12 +97,12 @@ void ParetoChartView::show_table(const BatchTable& table, const std::string& sce
     lin->setLabelFormat("%.0f");
     x = lin;
   }
-  x->setTitleText(QStringLiteral("reserved memory over time (MiB·s, lower is better)"));
+  x->setTitleText(QStringLiteral("reserved MiB·s (lower is better)"));
   auto* y = new QValueAxis();
   y->setRange(0, 105);
   y->setTickCount(8);
   y->setLabelFormat("%.0f%%");
-  y->setTitleText(QStringLiteral("capture completeness (higher is better)"));
+  y->setTitleText(QStringLiteral("completeness (higher is better)"));
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
   for (QAbstractSeries* s : chart->series()) {

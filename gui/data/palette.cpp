@@ -16,7 +16,7 @@ QColor class_colour(ComponentClass cls) {
 
 QColor component_colour(ComponentId component) {
   const int step = component.instance % 4;
-  return class_colour(component.cls).darker(100 + 28 * step);
+  return class_colour(component.cls).darker(100 + 45 * step);
 }
 
 QColor header_colour() { return QColor(0x4A, 0x55, 0x68); }

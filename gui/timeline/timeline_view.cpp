@@ -105,6 +105,7 @@ void TimelineView::show_run(std::shared_ptr<const results::Run> run) {
     }
   }
   slice_y_->setRange(0, peak > 0 ? peak * 1.08 : 1);
+  slice_y_->applyNiceNumbers();
   const double lo = ts.row_count() > 0 ? ts.t_s.front() : 0;
   const double hi = ts.row_count() > 0 ? ts.t_s.back() : 1;
   const std::vector<TimeMarker> markers = run_markers(run_->events);

@@ -23,6 +23,16 @@ TimeChartView::TimeChartView(QChart* chart, QValueAxis* time_axis, QWidget* pare
   setFocusPolicy(Qt::StrongFocus);
   // The foreground (markers, cursor) changes without the chart changing.
   setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
+  // Round tick values whatever the zoom ("0.25 s", not "0.2487 s").
+  connect(axis_, &QValueAxis::rangeChanged, this, [this](qreal lo, qreal hi) {
+    const double raw = (hi - lo) / 8;
+    if (raw <= 0) return;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = raw / magnitude < 2 ? 2 * magnitude : raw / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
+    axis_->setTickType(QValueAxis::TicksDynamic);
+    axis_->setTickAnchor(0);
+    axis_->setTickInterval(step);
+  });
 }
 
 void TimeChartView::set_full_range(double lo, double hi) {
@@ -64,13 +74,15 @@ void TimeChartView::drawForeground(QPainter* painter, const QRectF& rect) {
   QFont font = painter->font();
   font.setPointSizeF(font.pointSizeF() * 0.85);
   painter->setFont(font);
+  int labelled = 0;
   for (const TimeMarker& m : markers_) {
     if (m.t_s < axis_->min() || m.t_s > axis_->max()) continue;
     const double x = x_of(m.t_s);
     QPen pen(m.colour, m.label.isEmpty() ? 1.0 : 1.6, m.style);
     painter->setPen(pen);
     painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-    if (!m.label.isEmpty()) painter->drawText(QPointF(x + 4, plot.top() + 12), m.label);
+    // Labels step down so a failure and its alert a millisecond later stay readable.
+    if (!m.label.isEmpty()) painter->drawText(QPointF(x + 4, plot.top() + 12 + 14 * (labelled++ % 3)), m.label);
   }
   if (cursor_ && *cursor_ >= axis_->min() && *cursor_ <= axis_->max()) {
     const double x = x_of(*cursor_);
