@@ -33,14 +33,16 @@ const char* to_string(AllocationKind kind) {
 // Metadata layout: one descriptor per page, then the free-area stacks, one
 // per order, each as deep as the most blocks of that order the region can
 // hold at once (a region can straddle one more block boundary than its size
-// suggests, hence the +2).
+// suggests, hence the +2), then the pending-tail stack: a run with a pending
+// tail owns a whole block of at least 4 pages.
 namespace {
 uint64_t stack_capacity(uint64_t pages, uint32_t order) { return (pages >> order) + 2; }
+uint64_t pending_tail_capacity(uint64_t pages) { return (pages >> 2) + 1; }
 }  // namespace
 
 size_t BuddyAllocator::metadata_bytes(uint64_t region_size) {
   const uint64_t pages = region_size >> kPageShift;
-  uint64_t slots = 0;
+  uint64_t slots = pending_tail_capacity(pages);
   for (uint32_t order = 0; order < kOrderCount; ++order) slots += stack_capacity(pages, order);
   return static_cast<size_t>(pages * sizeof(PageDescriptor) + slots * sizeof(uint32_t));
 }
@@ -64,6 +66,9 @@ Status BuddyAllocator::init(uint64_t base, uint64_t size, std::span<std::byte> m
     free_area_[order] = FreeArea{slots, 0};
     slots += stack_capacity(pages, order);
   }
+  pending_tails_ = FreeArea{slots, 0};
+  tail_orders_ = 0;
+  for (uint64_t& count : tail_pieces_) count = 0;
   for (uint64_t i = 0; i < pages; ++i) pages_[i] = PageDescriptor{0, 0, detail::kInner, 0, 0};
   free_pages_ = pages;
   carve(0, pages);
@@ -108,9 +113,14 @@ uint32_t BuddyAllocator::pop(uint32_t order) {
 }
 
 // Takes a free block of exactly `order`, splitting the smallest larger one and
-// returning the upper halves to their free areas.
+// returning the upper halves to their free areas. Pending tails are the last
+// resort: carved, newest first, only when no free area can serve the order.
 Status BuddyAllocator::take_block(uint32_t order, uint32_t& index) {
-  const uint32_t candidates = nonempty_orders_ & (~0u << order);
+  uint32_t candidates = nonempty_orders_ & (~0u << order);
+  while (candidates == 0 && (tail_orders_ & (~0u << order)) != 0) {
+    carve_tail(pending_tails_.blocks[pending_tails_.count - 1]);
+    candidates = nonempty_orders_ & (~0u << order);
+  }
   if (candidates == 0) return Status::no_memory;
   uint32_t current = static_cast<uint32_t>(std::countr_zero(candidates));
   index = pop(current);
@@ -159,16 +169,23 @@ void BuddyAllocator::carve(uint64_t first, uint64_t last) {
 }
 
 // Finds the free block containing page `index`: its head is `index` rounded
-// down to the block's order, and only that head is marked free.
-bool BuddyAllocator::containing_free_block(uint32_t index, uint32_t& head, uint32_t& order) const {
+// down to the block's order, and only that head is marked free. A page of a
+// pending tail is found the same way through its run head, which sits at the
+// tail block's alignment.
+bool BuddyAllocator::containing_free_block(uint32_t index, FreeBlock& block) const {
   const uint64_t page_pfn = pfn(index);
   for (uint32_t k = 0; k <= kMaxOrder; ++k) {
     const uint64_t head_pfn = page_pfn & ~((uint64_t{1} << k) - 1);
     if (head_pfn < base_pfn_) return false;
-    const PageDescriptor& page = pages_[head_pfn - base_pfn_];
+    const uint32_t head = static_cast<uint32_t>(head_pfn - base_pfn_);
+    const PageDescriptor& page = pages_[head];
     if (page.state == detail::kFreeHead && page.order == k) {
-      head = static_cast<uint32_t>(head_pfn - base_pfn_);
-      order = k;
+      block = FreeBlock{head, k, kNoRun};
+      return true;
+    }
+    if (page.state == detail::kRunHead && page.order == k && k != 0) {
+      if (index < head + uint64_t{page.pages}) return false;  // in the run itself
+      block = tail_piece(head, index);
       return true;
     }
   }
@@ -180,11 +197,15 @@ bool BuddyAllocator::containing_free_block(uint32_t index, uint32_t& head, uint3
 void BuddyAllocator::take_range(uint64_t first, uint64_t last) {
   uint64_t index = first;
   while (index < last) {
-    uint32_t head = 0;
-    uint32_t order = 0;
-    containing_free_block(static_cast<uint32_t>(index), head, order);
-    const uint64_t end = head + (uint64_t{1} << order);
-    unlink(head, order);
+    FreeBlock block;
+    containing_free_block(static_cast<uint32_t>(index), block);
+    if (block.pending_run != kNoRun) {
+      carve_tail(block.pending_run);
+      continue;
+    }
+    const uint32_t head = block.head;
+    const uint64_t end = head + (uint64_t{1} << block.order);
+    unlink(head, block.order);
     if (head < first) carve(head, first);
     if (end > last) carve(last, end);
     index = end;
@@ -195,6 +216,7 @@ void BuddyAllocator::take_range(uint64_t first, uint64_t last) {
 void BuddyAllocator::mark_allocated(uint32_t index, uint64_t pages, PageState state, uint32_t owner) {
   PageDescriptor& page = pages_[index];
   page.state = state;
+  page.order = 0;
   page.pages = static_cast<uint32_t>(pages);
   page.tag = owner;
   ++allocations_;
@@ -205,9 +227,8 @@ Status BuddyAllocator::head_of(uint64_t address, uint32_t& index) const {
   if ((address & (kPageSize - 1)) != 0) return Status::invalid_argument;
   index = static_cast<uint32_t>((address - base_) >> kPageShift);
   if (is_allocated_state(pages_[index].state)) return Status::ok;
-  uint32_t head = 0;
-  uint32_t order = 0;
-  return containing_free_block(index, head, order) ? Status::double_free : Status::invalid_argument;
+  FreeBlock block;
+  return containing_free_block(index, block) ? Status::double_free : Status::invalid_argument;
 }
 
 Allocation BuddyAllocator::describe(uint32_t index) const {
@@ -250,9 +271,9 @@ Status BuddyAllocator::allocate_pages(uint64_t pages, uint64_t& address) {
   const uint32_t order = static_cast<uint32_t>(std::bit_width(pages - 1));
   uint32_t index = 0;
   if (Status s = take_block(order, index); !ok(s)) return s;
-  carve(index + pages, index + (uint64_t{1} << order));
   free_pages_ -= pages;
   mark_allocated(index, pages, detail::kRunHead, 0);
+  if (pages != uint64_t{1} << order) defer_tail(index, order);
   address = base_ + (uint64_t{index} << kPageShift);
   return Status::ok;
 }
@@ -273,14 +294,19 @@ Status BuddyAllocator::free(uint64_t address) {
   uint32_t index = 0;
   if (Status s = head_of(address, index); !ok(s)) return s;
   const uint64_t pages = pages_[index].pages;
-  if (!reunite_block(index, pages)) release(index, index + pages);
+  if (const uint32_t order = pages_[index].order; pages_[index].state == detail::kRunHead && order != 0) {
+    drop_tail(index);  // the tail is still whole: the block goes back in one piece
+    free_block(index, order);
+  } else if (!reunite_block(index, pages)) {
+    release(index, index + pages);
+  }
   free_pages_ += pages;
   --allocations_;
   return Status::ok;
 }
 
-// Fast path of free() for a run whose block tail (given back by
-// allocate_pages) is still free exactly as it was carved: take the tail pieces
+// Fast path of free() for a run whose block tail (carved from its pending
+// state) is still free exactly as it was carved: take the tail pieces
 // back and free the whole block with one merge, instead of freeing and merging
 // every piece of the run. False, untouched, when the layout does not match.
 // The tail pieces have increasing orders: each starts at its own alignment.
@@ -311,6 +337,8 @@ Status BuddyAllocator::resize(uint64_t address, uint64_t new_pages) {
   PageDescriptor& page = pages_[index];
   if (new_pages == 0 || page.state == detail::kSlabHead) return Status::invalid_argument;
   const uint64_t old_pages = page.pages;
+  // The tail is the pages a resize gives back or takes: carve it first.
+  if (page.state == detail::kRunHead && page.order != 0 && new_pages != old_pages) carve_tail(index);
   if (new_pages < old_pages) {
     release(index + new_pages, index + old_pages);
     free_pages_ += old_pages - new_pages;
@@ -333,10 +361,9 @@ bool BuddyAllocator::is_free_range(uint64_t address, uint64_t pages) const {
   const uint64_t last = first + pages;
   uint64_t index = first;
   while (index < last) {
-    uint32_t head = 0;
-    uint32_t order = 0;
-    if (!containing_free_block(static_cast<uint32_t>(index), head, order)) return false;
-    index = head + (uint64_t{1} << order);
+    FreeBlock block;
+    if (!containing_free_block(static_cast<uint32_t>(index), block)) return false;
+    index = block.head + (uint64_t{1} << block.order);
   }
   return true;
 }
@@ -347,10 +374,9 @@ uint64_t BuddyAllocator::free_pages_after(uint64_t address) const {
   const uint64_t start = index + uint64_t{pages_[index].pages};
   uint64_t next = start;
   while (next < page_count_) {
-    uint32_t head = 0;
-    uint32_t order = 0;
-    if (!containing_free_block(static_cast<uint32_t>(next), head, order)) break;
-    next = head + (uint64_t{1} << order);
+    FreeBlock block;
+    if (!containing_free_block(static_cast<uint32_t>(next), block)) break;
+    next = block.head + (uint64_t{1} << block.order);
   }
   return next - start;
 }

@@ -2,9 +2,9 @@
 // region). It hands out physical addresses and never touches the memory it
 // manages: firmware reaches the region only through the Hal, and the region
 // must stay intact for the BMC to drain. All bookkeeping (one 12-byte
-// descriptor per page, the free areas as stacks of page indices: 5 MiB
-// per GiB managed, 0.5%) lives in a metadata buffer the caller hands in, outside the
-// region.
+// descriptor per page, the free areas and the pending tails as stacks of page
+// indices: 5.25 MiB per GiB managed, 0.5%) lives in a metadata buffer the
+// caller hands in, outside the region.
 //
 // Vocabulary follows Linux mm/: a block of order k is 2^k pages, naturally
 // aligned in *physical* address space (pfn multiple of 2^k, as in Linux, so a
@@ -14,12 +14,25 @@
 // (crash-region slices), reserved ranges at fixed addresses, and slab blocks
 // (tagged with their cache's slab index, like struct page's slab pointer).
 //
+// A run's unused tail (the rest of the power-of-two block it was cut from) is
+// free from the moment the run is allocated -- free_pages, buddyinfo, the
+// indices, is_free_range and free() of a tail page say so -- but it is carved
+// into free areas only when something needs its pages: an allocation no free
+// area can serve, a reserve or resize that reaches into it. Freeing a run whose
+// tail is still pending frees the whole block with one merge. Carving a tail
+// costs one free-area push per piece, each touching a descriptor up to 4 MiB
+// away; most runs are freed before anything needs their tail, so deferring it
+// halves the cost of an exact-length alloc+free pair. The price: a pending tail
+// is the last resort, so a small allocation splits a free block rather than use
+// a tail piece.
+//
 // Every call is total: bad input returns a Status and leaves the state intact.
-// Cost: allocate/free O(kMaxOrder) stack operations, the order found with one
-// count-trailing-zeros over a mask of non-empty free areas; a block freed last
-// is reused first (LIFO, as Linux's free lists: its metadata is hot). No scan
-// over pages except init, audit and the range queries (which walk free
-// blocks, not pages). Deterministic: same calls, same addresses.
+// Cost: allocate/free O(kMaxOrder) stack operations (amortised: each pending
+// tail is carved at most once), the order found with one count-trailing-zeros
+// over a mask of non-empty free areas; a block freed last is reused first
+// (LIFO, as Linux's free lists: its metadata is hot). No scan over pages except
+// init, audit and the range queries (which walk free blocks, not pages).
+// Deterministic: same calls, same addresses.
 #pragma once
 
 #include <cstddef>
@@ -58,11 +71,15 @@ namespace detail {
 // Per-page bookkeeping. Only the first page of a free block or an allocation
 // (its head) carries meaning; every other page is `inner`, which is what lets
 // free() tell a head from an address inside an allocation in O(1).
+// A pending tail is recorded on its run's head alone (order != 0); its pages
+// stay `inner` until it is carved.
 struct PageDescriptor {
   uint32_t pages;  // allocated head: length of the allocation in pages
-  uint32_t tag;    // free head: its slot in the free area; slab head: owner
+  uint32_t tag;    // free head: its slot in the free area; slab head: owner;
+                   // run head with a pending tail: its slot in the tail stack
   uint8_t state;   // PageState
-  uint8_t order;   // free head: order of the block
+  uint8_t order;   // free head: order of the block; run head: order of the
+                   // block whose tail is pending, 0 when none (always >= 2)
   uint16_t unused;
 };
 enum PageState : uint8_t {
@@ -96,8 +113,8 @@ class BuddyAllocator {
   Status allocate(uint32_t order, uint64_t& address);
 
   // A contiguous run of `pages` pages (1..2^kMaxOrder), aligned to the next
-  // power of two >= pages; the unused tail of that block goes back to the free
-  // areas at once (Linux's alloc_pages_exact).
+  // power of two >= pages; the unused tail of that block is free at once
+  // (Linux's alloc_pages_exact), carved into free areas when first needed.
   Status allocate_pages(uint64_t pages, uint64_t& address);
 
   // A block of 2^order pages owned by a slab cache; `owner` is stored with it
@@ -170,6 +187,9 @@ class BuddyAllocator {
   // Orders above kMaxOrder can never be served: unusable 1000, fragmentation 0.
   int32_t unusable_index(uint32_t order) const;
   int32_t fragmentation_index(uint32_t order) const;
+  // Runs whose tail is free but not yet carved into free areas (diagnostic:
+  // every other statistic already counts those pages as free).
+  uint64_t pending_tails() const { return pending_tails_.count; }
 
   // Calls visit(context, allocation) for every live allocation in address
   // order (leak listing). Must not modify the allocator.
@@ -189,6 +209,14 @@ class BuddyAllocator {
     uint32_t* blocks;
     uint32_t count;
   };
+  // The free block holding a page: in a free area, or a piece of the pending
+  // tail of run `pending_run` (kNoRun for a block in a free area).
+  static constexpr uint32_t kNoRun = 0xFFFF'FFFFu;
+  struct FreeBlock {
+    uint32_t head = 0;
+    uint32_t order = 0;
+    uint32_t pending_run = kNoRun;
+  };
 
   uint64_t pfn(uint32_t index) const { return base_pfn_ + index; }
   bool block_in_region(uint64_t index, uint32_t order) const {
@@ -196,7 +224,8 @@ class BuddyAllocator {
   }
   Status head_of(uint64_t address, uint32_t& index) const;
   Allocation describe(uint32_t index) const;
-  bool containing_free_block(uint32_t index, uint32_t& head, uint32_t& order) const;
+  bool containing_free_block(uint32_t index, FreeBlock& block) const;
+  FreeBlock tail_piece(uint32_t run, uint32_t index) const;
   uint32_t largest_order_at(uint64_t index, uint64_t end) const;
 
   void push(uint32_t index, uint32_t order);
@@ -208,6 +237,10 @@ class BuddyAllocator {
   bool reunite_block(uint32_t index, uint64_t pages);
   void carve(uint64_t first, uint64_t last);
   void take_range(uint64_t first, uint64_t last);
+  void defer_tail(uint32_t run, uint32_t order);
+  void drop_tail(uint32_t run);
+  void carve_tail(uint32_t run);
+  void count_tail_pieces(uint64_t tail, bool add);
   void mark_allocated(uint32_t index, uint64_t pages, detail::PageState state, uint32_t owner);
   Status allocate_block(uint32_t order, detail::PageState state, uint32_t owner, uint64_t& address);
 
@@ -219,6 +252,11 @@ class BuddyAllocator {
   uint64_t allocations_ = 0;
   uint32_t nonempty_orders_ = 0;  // bit k set when free area k has a block
   FreeArea free_area_[kOrderCount] = {};
+  // Run heads with a pending tail (stack, each head knows its slot), and the
+  // free blocks per order inside those tails, as buddyinfo counts them.
+  FreeArea pending_tails_ = {};
+  uint32_t tail_orders_ = 0;  // bit k set when a pending tail holds a block of order k
+  uint64_t tail_pieces_[kOrderCount] = {};
 };
 
 }  // namespace crashtwin::alloc

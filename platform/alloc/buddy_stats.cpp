@@ -32,13 +32,16 @@ ContigPageInfo fill_contig_page_info(const BuddyAllocator& buddy, uint32_t order
 }  // namespace
 
 uint64_t BuddyAllocator::largest_free_block_bytes() const {
-  if (nonempty_orders_ == 0) return 0;
-  const uint32_t order = static_cast<uint32_t>(std::bit_width(nonempty_orders_) - 1);
+  const uint32_t orders = nonempty_orders_ | tail_orders_;
+  if (orders == 0) return 0;
+  const uint32_t order = static_cast<uint32_t>(std::bit_width(orders) - 1);
   return kPageSize << order;
 }
 
 void BuddyAllocator::buddyinfo(std::span<uint64_t> per_order) const {
-  for (size_t k = 0; k < per_order.size() && k < kOrderCount; ++k) per_order[k] = free_area_[k].count;
+  for (size_t k = 0; k < per_order.size() && k < kOrderCount; ++k) {
+    per_order[k] = free_area_[k].count + tail_pieces_[k];
+  }
 }
 
 int32_t BuddyAllocator::unusable_index(uint32_t order) const {
@@ -67,7 +70,9 @@ void BuddyAllocator::walk_allocated(AllocationVisitor visit, void* context) cons
       index += uint64_t{1} << page.order;
     } else if (page.state != detail::kInner && page.pages != 0) {
       visit(context, describe(static_cast<uint32_t>(index)));
-      index += page.pages;
+      // A pending tail follows its run up to the end of the block.
+      const bool tail = page.state == detail::kRunHead && page.order != 0;
+      index += tail ? uint64_t{1} << page.order : page.pages;
     } else {
       return;  // corrupt metadata; audit() says so
     }
@@ -77,8 +82,10 @@ void BuddyAllocator::walk_allocated(AllocationVisitor visit, void* context) cons
 Status BuddyAllocator::audit() const {
   if (pages_ == nullptr) return page_count_ == 0 ? Status::ok : Status::corrupt;
   uint64_t blocks_per_order[kOrderCount] = {};
+  uint64_t tail_blocks_per_order[kOrderCount] = {};
   uint64_t free_pages = 0;
   uint64_t allocations = 0;
+  uint64_t pending_tails = 0;
   // 1. Pages: the region is an exact sequence of heads, each followed by inner pages.
   uint64_t index = 0;
   while (index < page_count_) {
@@ -106,6 +113,27 @@ Status BuddyAllocator::audit() const {
           return Status::corrupt;
         }
       }
+      if (page.state == detail::kRunHead && page.order != 0) {
+        // Pending tail: the run was cut from a block of this order by
+        // allocate_pages (so it is longer than half of it), the rest of the
+        // block is free, and the run is in the tail stack at its slot.
+        const uint32_t order = page.order;
+        if (order < 2 || order > kMaxOrder) return Status::corrupt;
+        const uint64_t block = uint64_t{1} << order;
+        if ((pfn(static_cast<uint32_t>(index)) & (block - 1)) != 0 || block > page_count_ - index) {
+          return Status::corrupt;
+        }
+        if (length <= block / 2 || length >= block) return Status::corrupt;
+        if (page.tag >= pending_tails_.count || pending_tails_.blocks[page.tag] != index) return Status::corrupt;
+        for (uint64_t tail = block - length; tail != 0; tail &= tail - 1) {
+          ++tail_blocks_per_order[std::countr_zero(tail)];
+        }
+        free_pages += block - length;
+        ++pending_tails;
+        length = block;  // the tail's pages are inner too
+      } else if (page.order != 0) {
+        return Status::corrupt;
+      }
       ++allocations;
     } else {
       return Status::corrupt;
@@ -116,6 +144,11 @@ Status BuddyAllocator::audit() const {
     index += length;
   }
   if (free_pages != free_pages_ || allocations != allocations_) return Status::corrupt;
+  if (pending_tails != pending_tails_.count) return Status::corrupt;
+  for (uint32_t k = 0; k < kOrderCount; ++k) {
+    if (tail_blocks_per_order[k] != tail_pieces_[k]) return Status::corrupt;
+    if (((tail_orders_ >> k) & 1u) != (tail_pieces_[k] != 0 ? 1u : 0u)) return Status::corrupt;
+  }
   // 2. Free areas: every free head of the order in its stack, at its slot.
   for (uint32_t k = 0; k < kOrderCount; ++k) {
     const FreeArea& area = free_area_[k];

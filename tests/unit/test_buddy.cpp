@@ -125,6 +125,65 @@ TEST_CASE("buddy allocate_pages gives back the tail of the block", "[buddy]") {
   CHECK(r.buddy.free_bytes() == 0);
 }
 
+TEST_CASE("buddy run tails are free at once and carved only when needed", "[buddy]") {
+  Region r(0, 16 * kPage);
+  const auto initial = buddyinfo(r.buddy);
+  uint64_t run = 0;
+  REQUIRE(r.buddy.allocate_pages(5, run) == Status::ok);  // pages 0-4, tail 5 | 6-7 pending
+  CHECK(r.buddy.pending_tails() == 1);
+  CHECK(buddyinfo(r.buddy) == orders({1, 1, 0, 1}));
+  CHECK(r.buddy.largest_free_block_bytes() == 8 * kPage);
+  CHECK(r.buddy.is_free_range(5 * kPage, 11));
+  CHECK_FALSE(r.buddy.is_free_range(4 * kPage, 2));
+  CHECK(r.buddy.free_pages_after(run) == 11);
+  CHECK(r.buddy.free(7 * kPage) == Status::double_free);
+  Allocation found;
+  CHECK(r.buddy.find(6 * kPage, found) == Status::double_free);
+  CHECK(r.buddy.audit() == Status::ok);
+
+  SECTION("an allocation takes a tail piece only when no free area can serve it") {
+    uint64_t block = 0, pair = 0, page = 0;
+    REQUIRE(r.buddy.allocate(2, block) == Status::ok);  // splits 8-15, the tail stays pending
+    CHECK(block == 8 * kPage);
+    CHECK(r.buddy.pending_tails() == 1);
+    REQUIRE(r.buddy.allocate(1, pair) == Status::ok);  // 12-13 from the split
+    CHECK(pair == 12 * kPage);
+    REQUIRE(r.buddy.allocate(2, page) == Status::no_memory);  // no block of 4 anywhere, tail included
+    CHECK(r.buddy.pending_tails() == 1);
+    REQUIRE(r.buddy.allocate(1, pair) == Status::ok);  // 14-15
+    REQUIRE(r.buddy.allocate(1, pair) == Status::ok);  // nothing left but the tail: carved
+    CHECK(pair == 6 * kPage);
+    CHECK(r.buddy.pending_tails() == 0);
+    REQUIRE(r.buddy.allocate(0, page) == Status::ok);
+    CHECK(page == 5 * kPage);
+    CHECK(r.buddy.free_bytes() == 0);
+    CHECK(r.buddy.audit() == Status::ok);
+  }
+  SECTION("a reserve inside the tail carves it") {
+    REQUIRE(r.buddy.reserve(6 * kPage, kPage) == Status::ok);
+    CHECK(r.buddy.pending_tails() == 0);
+    CHECK(buddyinfo(r.buddy) == orders({2, 0, 0, 1}));  // 5 | 7 | 8-15
+    CHECK(r.buddy.audit() == Status::ok);
+    REQUIRE(r.buddy.free(6 * kPage) == Status::ok);
+  }
+  SECTION("a resize carves the tail it gives back to or takes from") {
+    REQUIRE(r.buddy.resize(run, 7) == Status::ok);
+    CHECK(r.buddy.pending_tails() == 0);
+    CHECK(buddyinfo(r.buddy) == orders({1, 0, 0, 1}));
+    REQUIRE(r.buddy.resize(run, 2) == Status::ok);
+    CHECK(buddyinfo(r.buddy) == orders({0, 1, 1, 1}));
+    CHECK(r.buddy.audit() == Status::ok);
+  }
+  SECTION("freeing the run takes the pending tail back with it") {
+    REQUIRE(r.buddy.resize(run, 5) == Status::ok);  // same length: nothing to carve
+    CHECK(r.buddy.pending_tails() == 1);
+  }
+  REQUIRE(r.buddy.free(run) == Status::ok);
+  CHECK(r.buddy.pending_tails() == 0);
+  if (r.buddy.allocation_count() == 0) CHECK(buddyinfo(r.buddy) == initial);
+  CHECK(r.buddy.audit() == Status::ok);
+}
+
 TEST_CASE("buddy reserve takes a fixed range and fails cleanly when busy", "[buddy]") {
   Region r(0x40'0000, 32 * kPage);
   REQUIRE(r.buddy.reserve(0x40'0000 + 3 * kPage, 5 * kPage - 10) == Status::ok);  // pages 3..7

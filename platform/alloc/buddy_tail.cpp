@@ -1,0 +1,70 @@
+// Buddy allocator: pending tails. allocate_pages() records the unused tail of
+// its block on the run head instead of pushing its pieces; the tail is carved
+// into free areas when something needs its pages, or dropped unseen when the
+// run is freed. Why it pays, and the contract, are in buddy.h.
+//
+// A tail of 2^order - pages pages, starting right after the run, splits into
+// one maximal aligned piece per set bit of its length, smallest first: each
+// piece starts at its own alignment. Every piece's buddy overlaps the run, so
+// no other block can merge with a pending piece.
+#include <bit>
+
+#include "platform/alloc/buddy.h"
+
+namespace crashtwin::alloc {
+
+using detail::PageDescriptor;
+
+void BuddyAllocator::count_tail_pieces(uint64_t tail, bool add) {
+  for (; tail != 0; tail &= tail - 1) {
+    const uint32_t k = static_cast<uint32_t>(std::countr_zero(tail));
+    if (add) {
+      ++tail_pieces_[k];
+      tail_orders_ |= 1u << k;
+    } else if (--tail_pieces_[k] == 0) {
+      tail_orders_ &= ~(1u << k);
+    }
+  }
+}
+
+// Records the tail of the block of `order` starting at `run`; the run head is
+// already marked allocated with its length.
+void BuddyAllocator::defer_tail(uint32_t run, uint32_t order) {
+  PageDescriptor& page = pages_[run];
+  page.order = static_cast<uint8_t>(order);
+  page.tag = pending_tails_.count;
+  pending_tails_.blocks[pending_tails_.count++] = run;
+  count_tail_pieces((uint64_t{1} << order) - page.pages, true);
+}
+
+// Forgets the pending tail of `run` (its pages become the caller's business).
+void BuddyAllocator::drop_tail(uint32_t run) {
+  PageDescriptor& page = pages_[run];
+  count_tail_pieces((uint64_t{1} << page.order) - page.pages, false);
+  const uint32_t top = pending_tails_.blocks[--pending_tails_.count];
+  pending_tails_.blocks[page.tag] = top;
+  pages_[top].tag = page.tag;
+  page.tag = 0;
+  page.order = 0;
+}
+
+// Moves the pending tail of `run` into the free areas.
+void BuddyAllocator::carve_tail(uint32_t run) {
+  const uint64_t end = run + (uint64_t{1} << pages_[run].order);
+  drop_tail(run);
+  carve(run + uint64_t{pages_[run].pages}, end);
+}
+
+// The piece of the pending tail of `run` that holds page `index` (which lies
+// in the tail).
+BuddyAllocator::FreeBlock BuddyAllocator::tail_piece(uint32_t run, uint32_t index) const {
+  uint64_t piece = run + uint64_t{pages_[run].pages};
+  uint32_t order = static_cast<uint32_t>(std::countr_zero(pfn(static_cast<uint32_t>(piece))));
+  while (index >= piece + (uint64_t{1} << order)) {
+    piece += uint64_t{1} << order;
+    order = static_cast<uint32_t>(std::countr_zero(pfn(static_cast<uint32_t>(piece))));
+  }
+  return FreeBlock{static_cast<uint32_t>(piece), order, run};
+}
+
+}  // namespace crashtwin::alloc
