@@ -187,7 +187,7 @@ TEST_CASE("YAML syntax errors carry the parser's position", "[loader]") {
   CHECK(mentions(r, "YAML syntax error"));
 }
 
-TEST_CASE("--set overrides replace values before checking and are named in errors", "[loader]") {
+TEST_CASE("set overrides (--set) replace values before checking and are named in errors", "[loader]") {
   LoadOptions o = fixture_options();
   o.overrides = {{"agent.budget", "1 GiB"}, {"injections.failures[0].at", "45 s"}, {"board.dram.size", "8 GiB"}};
   o.seed = 99;
