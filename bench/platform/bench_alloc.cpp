@@ -134,6 +134,7 @@ void run_buddy_pairs(benchmark::State& state, const Workload& w, Allocate alloca
   }
   state.counters["free_MiB"] = static_cast<double>(f.buddy.free_bytes()) / (1 << 20);
   state.counters["frag_index_o10"] = f.buddy.fragmentation_index(10);
+  state.counters["pending_tails"] = static_cast<double>(f.buddy.pending_tails());
 }
 
 Status allocate_run(BuddyAllocator& buddy, uint64_t pages, uint64_t& address) {

@@ -67,8 +67,9 @@ Status BuddyAllocator::init(uint64_t base, uint64_t size, std::span<std::byte> m
     slots += stack_capacity(pages, order);
   }
   pending_tails_ = FreeArea{slots, 0};
-  tail_orders_ = 0;
-  for (uint64_t& count : tail_pieces_) count = 0;
+  for (auto& histogram : tail_length_groups_) {
+    for (uint32_t& count : histogram) count = 0;
+  }
   for (uint64_t i = 0; i < pages; ++i) pages_[i] = PageDescriptor{0, 0, detail::kInner, 0, 0};
   free_pages_ = pages;
   carve(0, pages);
@@ -117,7 +118,7 @@ uint32_t BuddyAllocator::pop(uint32_t order) {
 // resort: carved, newest first, only when no free area can serve the order.
 Status BuddyAllocator::take_block(uint32_t order, uint32_t& index) {
   uint32_t candidates = nonempty_orders_ & (~0u << order);
-  while (candidates == 0 && (tail_orders_ & (~0u << order)) != 0) {
+  while (candidates == 0 && (tail_orders() & (~0u << order)) != 0) {
     carve_tail(pending_tails_.blocks[pending_tails_.count - 1]);
     candidates = nonempty_orders_ & (~0u << order);
   }

@@ -241,6 +241,8 @@ class BuddyAllocator {
   void drop_tail(uint32_t run);
   void carve_tail(uint32_t run);
   void count_tail_pieces(uint64_t tail, bool add);
+  uint64_t tail_pieces(uint32_t order) const;
+  uint32_t tail_orders() const;
   void mark_allocated(uint32_t index, uint64_t pages, detail::PageState state, uint32_t owner);
   Status allocate_block(uint32_t order, detail::PageState state, uint32_t owner, uint64_t& address);
 
@@ -254,9 +256,12 @@ class BuddyAllocator {
   FreeArea free_area_[kOrderCount] = {};
   // Run heads with a pending tail (stack, each head knows its slot), and the
   // free blocks per order inside those tails, as buddyinfo counts them.
+  // Pending tails by the value of each 4-bit group of their length (a tail is
+  // shorter than 2^kMaxOrder pages): entry [g][v] counts the tails whose bits
+  // 4g..4g+3 read v. Pieces of order k = tails with bit k set.
+  static constexpr uint32_t kTailGroups = (kMaxOrder + 3) / 4;
   FreeArea pending_tails_ = {};
-  uint32_t tail_orders_ = 0;  // bit k set when a pending tail holds a block of order k
-  uint64_t tail_pieces_[kOrderCount] = {};
+  uint32_t tail_length_groups_[kTailGroups][16] = {};
 };
 
 }  // namespace crashtwin::alloc

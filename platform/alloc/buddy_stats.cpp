@@ -32,7 +32,7 @@ ContigPageInfo fill_contig_page_info(const BuddyAllocator& buddy, uint32_t order
 }  // namespace
 
 uint64_t BuddyAllocator::largest_free_block_bytes() const {
-  const uint32_t orders = nonempty_orders_ | tail_orders_;
+  const uint32_t orders = nonempty_orders_ | tail_orders();
   if (orders == 0) return 0;
   const uint32_t order = static_cast<uint32_t>(std::bit_width(orders) - 1);
   return kPageSize << order;
@@ -40,7 +40,7 @@ uint64_t BuddyAllocator::largest_free_block_bytes() const {
 
 void BuddyAllocator::buddyinfo(std::span<uint64_t> per_order) const {
   for (size_t k = 0; k < per_order.size() && k < kOrderCount; ++k) {
-    per_order[k] = free_area_[k].count + tail_pieces_[k];
+    per_order[k] = free_area_[k].count + tail_pieces(static_cast<uint32_t>(k));
   }
 }
 
@@ -146,8 +146,12 @@ Status BuddyAllocator::audit() const {
   if (free_pages != free_pages_ || allocations != allocations_) return Status::corrupt;
   if (pending_tails != pending_tails_.count) return Status::corrupt;
   for (uint32_t k = 0; k < kOrderCount; ++k) {
-    if (tail_blocks_per_order[k] != tail_pieces_[k]) return Status::corrupt;
-    if (((tail_orders_ >> k) & 1u) != (tail_pieces_[k] != 0 ? 1u : 0u)) return Status::corrupt;
+    if (tail_blocks_per_order[k] != tail_pieces(k)) return Status::corrupt;
+  }
+  for (const auto& histogram : tail_length_groups_) {  // every tail once per group
+    uint64_t tails = 0;
+    for (uint32_t count : histogram) tails += count;
+    if (tails != pending_tails) return Status::corrupt;
   }
   // 2. Free areas: every free head of the order in its stack, at its slot.
   for (uint32_t k = 0; k < kOrderCount; ++k) {

@@ -15,16 +15,33 @@ namespace crashtwin::alloc {
 
 using detail::PageDescriptor;
 
+// Pending tails are counted by the value of each 4-bit group of their length
+// (one add per group) rather than one add per order: the hot paths pay six
+// fixed adds, and the per-order count, a sum of eight histogram entries, is
+// paid by the statistics that ask for it.
 void BuddyAllocator::count_tail_pieces(uint64_t tail, bool add) {
-  for (; tail != 0; tail &= tail - 1) {
-    const uint32_t k = static_cast<uint32_t>(std::countr_zero(tail));
-    if (add) {
-      ++tail_pieces_[k];
-      tail_orders_ |= 1u << k;
-    } else if (--tail_pieces_[k] == 0) {
-      tail_orders_ &= ~(1u << k);
-    }
+  const uint32_t sign = add ? 1u : ~0u;  // +1 or -1, modulo 2^32
+  for (uint32_t group = 0; group < kTailGroups; ++group) {
+    tail_length_groups_[group][(tail >> (4 * group)) & 15u] += sign;
   }
+}
+
+uint64_t BuddyAllocator::tail_pieces(uint32_t order) const {
+  if (order / 4 >= kTailGroups) return 0;  // longer than any tail
+  const uint32_t(&histogram)[16] = tail_length_groups_[order / 4];
+  uint64_t pieces = 0;
+  for (uint32_t value = 0; value < 16; ++value) {
+    if ((value >> (order % 4)) & 1u) pieces += histogram[value];
+  }
+  return pieces;
+}
+
+// Bit k set when a pending tail holds a free block of order k. Off the hot
+// path: allocation asks only when no free area can serve it.
+uint32_t BuddyAllocator::tail_orders() const {
+  uint32_t orders = 0;
+  for (uint32_t k = 0; k < kOrderCount; ++k) orders |= (tail_pieces(k) != 0 ? 1u : 0u) << k;
+  return orders;
 }
 
 // Records the tail of the block of `order` starting at `run`; the run head is
