@@ -12,6 +12,7 @@
 #include "traces/report/pareto.h"
 #include "traces/report/style.h"
 #include "traces/report/svg_chart.h"
+#include "traces/results/policy_means.h"
 
 namespace crashtwin {
 
@@ -30,25 +31,7 @@ constexpr const char* kKnownMetrics[] = {
     "alert_to_report_s.max", "time_to_production_s",  "prediction.lead_time_s", "prediction.precision",
     "prediction.recall"};
 
-bool higher_is_better(std::string_view metric) {
-  return metric.starts_with("capture_completeness") || metric.starts_with("failures_identified") ||
-         metric.find("precision") != std::string_view::npos || metric.find("recall") != std::string_view::npos ||
-         metric.find("lead_time") != std::string_view::npos;
-}
-
-// One row per run: from summary.csv when present (it also lists runs that
-// crashed before writing a summary), else from the loaded summaries.
-std::vector<BatchRow> batch_rows(const results::Batch& batch) {
-  if (batch.table) return batch.table->rows;
-  std::vector<BatchRow> rows;
-  for (const auto& run : batch.runs) {
-    std::error_code ec;
-    fs::path rel = fs::relative(run.dir, batch.dir, ec);
-    rows.push_back(batch_row(run.summary, ec ? run.dir.filename().string() : rel.generic_string(),
-                             status_of(run.summary) == RunStatus::ok ? 0 : 1));
-  }
-  return rows;
-}
+using results::finished;
 
 std::vector<std::string> metric_columns(const std::vector<BatchRow>& rows) {
   std::vector<std::string> present;
@@ -66,8 +49,6 @@ std::vector<std::string> metric_columns(const std::vector<BatchRow>& rows) {
   }
   return ordered;
 }
-
-bool finished(RunStatus s) { return s == RunStatus::ok || s == RunStatus::expectations_failed; }
 
 std::string policy_key(const BatchRow& r) { return r.policy + " · " + r.strategy; }
 
@@ -90,58 +71,25 @@ std::vector<PolicyGroup> group_by_policy(const std::vector<BatchRow>& rows) {
 }
 
 std::string comparison_table(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
-  auto groups = group_by_policy(rows);
-  // means[group][metric]
-  std::vector<std::vector<std::optional<double>>> means(groups.size());
-  for (size_t g = 0; g < groups.size(); ++g) {
-    for (const auto& m : metrics) {
-      double sum = 0;
-      size_t n = 0;
-      for (const BatchRow* r : groups[g].rows) {
-        auto v = r->metric(m);
-        if (v && finished(r->status)) {
-          sum += *v;
-          ++n;
-        }
-      }
-      means[g].push_back(n > 0 ? std::optional<double>(sum / n) : std::nullopt);
-    }
-  }
+  // The dashboard shows the same means and winners (one place: results/policy_means.h).
+  const auto groups = results::policy_means(rows, metrics);
+  const auto best = results::best_means(groups, metrics);
   std::string out = "<div class=\"table-wrap\"><table>\n<thead><tr><th class=\"text\">Policy</th>"
                     "<th class=\"text\">Strategy</th><th>Runs</th><th>OK</th><th>Failed</th><th>Invalid / crashed</th>";
   for (const auto& m : metrics) out += fmt::format("<th>{}</th>", html_escape(m));
   out += "</tr></thead>\n<tbody>\n";
   for (size_t g = 0; g < groups.size(); ++g) {
-    size_t ok = 0, failed = 0, other = 0;
-    for (const BatchRow* r : groups[g].rows) {
-      if (r->status == RunStatus::ok) ++ok;
-      else if (r->status == RunStatus::expectations_failed) ++failed;
-      else ++other;
-    }
+    const results::PolicyMeans& group = groups[g];
     out += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                       html_escape(groups[g].policy), html_escape(groups[g].strategy), groups[g].rows.size(), ok,
-                       failed, other);
+                       html_escape(group.policy), html_escape(group.strategy), group.runs, group.ok,
+                       group.expectations_failed, group.not_finished);
     for (size_t m = 0; m < metrics.size(); ++m) {
-      if (!means[g][m]) {
+      if (!group.means[m]) {
         out += "<td class=\"none\">–</td>";
         continue;
       }
-      // Best only where the policies differ: a column of equal values has no winner.
-      bool best = false, differs = false;
-      for (size_t o = 0; o < groups.size(); ++o) {
-        if (o != g && means[o][m]) {
-          differs = differs || *means[o][m] != *means[g][m];
-        }
-      }
-      if (differs) {
-        best = true;
-        for (size_t o = 0; o < groups.size() && best; ++o) {
-          if (o == g || !means[o][m]) continue;
-          best = higher_is_better(metrics[m]) ? *means[g][m] >= *means[o][m] : *means[g][m] <= *means[o][m];
-        }
-      }
-      out += fmt::format("<td{}>{}</td>", best ? " class=\"best\"" : "",
-                         html_escape(report::format_metric(metrics[m], *means[g][m])));
+      out += fmt::format("<td{}>{}</td>", best[m][g] ? " class=\"best\"" : "",
+                         html_escape(report::format_metric(metrics[m], *group.means[m])));
     }
     out += "</tr>\n";
   }
@@ -324,7 +272,7 @@ std::string runs_table(const std::vector<BatchRow>& rows, const std::vector<std:
 }  // namespace
 
 std::string report_html(const results::Batch& batch) {
-  const auto rows = batch_rows(batch);
+  const auto rows = results::table_of(batch).rows;
   const auto metrics = metric_columns(rows);
   std::set<std::string> scenario_set, policy_set;
   for (const auto& r : rows) {

@@ -11,15 +11,42 @@
 
 namespace crashtwin {
 
-std::string slice_bytes_column(ComponentId c) {
-  return fmt::format("slice_bytes.{}.{}", to_string(c.cls), c.instance);
+namespace {
+std::string component_column(std::string_view prefix, ComponentId c) {
+  return fmt::format("{}{}.{}", prefix, to_string(c.cls), c.instance);
 }
 
-std::string probability_column(ComponentId c) {
-  return fmt::format("probability.{}.{}", to_string(c.cls), c.instance);
+template <typename T>
+std::optional<T> parse_unsigned(std::string_view text) {
+  T value{};
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+}  // namespace
+
+std::string slice_bytes_column(ComponentId c) { return component_column(kSliceBytesPrefix, c); }
+std::string slice_base_column(ComponentId c) { return component_column(kSliceBasePrefix, c); }
+std::string probability_column(ComponentId c) { return component_column(kProbabilityPrefix, c); }
+std::string unusable_index_column(unsigned order) { return fmt::format("{}{}", kUnusableIndexPrefix, order); }
+
+std::optional<ComponentId> component_of_column(std::string_view column, std::string_view prefix) {
+  if (!column.starts_with(prefix)) return std::nullopt;
+  const std::string_view component = column.substr(prefix.size());
+  const size_t dot = component.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  ComponentClass cls{};
+  if (!parse(component.substr(0, dot), cls)) return std::nullopt;
+  auto instance = parse_unsigned<uint16_t>(component.substr(dot + 1));
+  if (!instance) return std::nullopt;
+  return ComponentId{cls, *instance};
 }
 
-std::string unusable_index_column(unsigned order) { return fmt::format("unusable_index.order{}", order); }
+std::optional<unsigned> order_of_column(std::string_view column) {
+  if (!column.starts_with(kUnusableIndexPrefix)) return std::nullopt;
+  return parse_unsigned<unsigned>(column.substr(kUnusableIndexPrefix.size()));
+}
 
 size_t Timeseries::add_column(std::string name) {
   if (!t_s.empty()) throw std::logic_error("timeseries: column '" + name + "' added after the first row");

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,10 +17,25 @@
 namespace crashtwin {
 
 // Column names: one place for the naming scheme so writer, report and
-// dashboard agree.
+// and dashboard agree. Each per-component family is `<prefix><class>.<n>`.
+inline constexpr std::string_view kSliceBytesPrefix = "slice_bytes.";
+inline constexpr std::string_view kSliceBasePrefix = "slice_base.";
+inline constexpr std::string_view kProbabilityPrefix = "probability.";
+inline constexpr std::string_view kUnusableIndexPrefix = "unusable_index.order";
 std::string slice_bytes_column(ComponentId c);   // "slice_bytes.memory.1"
+// Offset of the slice from the crash region's base (the header copies come
+// first), so the memory map is drawn where the slices are, not inferred.
+// Empty cell while the component has no slice.
+std::string slice_base_column(ComponentId c);    // "slice_base.memory.1"
 std::string probability_column(ComponentId c);   // "probability.cpu.0"
 std::string unusable_index_column(unsigned order);  // "unusable_index.order9"
+
+// Inverses of the naming functions above: the component a column of the
+// family `prefix` is about ("slice_base.disk.2" with kSliceBasePrefix ->
+// disk.2), the order of an unusable_index column; nullopt for a column that
+// is not of the family or names no component.
+std::optional<ComponentId> component_of_column(std::string_view column, std::string_view prefix);
+std::optional<unsigned> order_of_column(std::string_view column);
 inline constexpr std::string_view kReservedBytesColumn = "reserved_bytes";
 inline constexpr std::string_view kFreeBytesColumn = "free_bytes";
 inline constexpr std::string_view kTimeColumn = "t_s";

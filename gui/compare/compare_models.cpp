@@ -57,24 +57,12 @@ void PolicyTableModel::set_rows(std::vector<PolicySummary> rows, std::vector<std
   beginResetModel();
   rows_ = std::move(rows);
   metrics_ = std::move(metrics);
-  best_.assign(metrics_.size(), std::nullopt);
-  for (size_t m = 0; m < metrics_.size(); ++m) {
-    // A column of equal values has no winner.
-    std::optional<double> best, any;
-    bool differs = false;
-    for (const auto& r : rows_) {
-      if (!r.means[m]) continue;
-      if (any && *any != *r.means[m]) differs = true;
-      any = r.means[m];
-      if (!best || (higher_is_better(metrics_[m]) ? *r.means[m] > *best : *r.means[m] < *best)) best = r.means[m];
-    }
-    if (differs) best_[m] = best;
-  }
+  best_ = results::best_means(rows_, metrics_);
   endResetModel();
 }
 
 bool PolicyTableModel::is_best(size_t row, size_t metric) const {
-  return best_[metric] && rows_[row].means[metric] && *rows_[row].means[metric] == *best_[metric];
+  return best_[metric][row];
 }
 
 int PolicyTableModel::rowCount(const QModelIndex& parent) const {

@@ -38,7 +38,7 @@ class PolicyTableModel : public QAbstractTableModel {
   bool is_best(size_t row, size_t metric) const;
   std::vector<PolicySummary> rows_;
   std::vector<std::string> metrics_;
-  std::vector<std::optional<double>> best_;  // per metric; nullopt when all equal
+  std::vector<std::vector<bool>> best_;  // [metric][row], as report.html marks winners
 };
 
 // One row per run of the batch (summary.csv), for the per-scenario drill-down.

@@ -1,28 +1,19 @@
-// Policies x metrics: one row per (policy, strategy) with the mean of each
-// metric over its finished runs (ok or expectations_failed; invalid, crashed
-// and timed-out runs measured nothing comparable), as report.html computes.
+// Policies x metrics for the Compare view: the results library's policy
+// means (traces/results/policy_means.h, the same numbers report.html shows)
+// over a batch table, optionally restricted to one scenario.
 #pragma once
 
-#include <cstddef>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "traces/batch.h"
+#include "traces/results/policy_means.h"
 
 namespace crashtwin::gui {
 
-struct PolicySummary {
-  std::string policy;
-  std::string strategy;
-  size_t runs = 0;
-  size_t ok = 0;
-  size_t expectations_failed = 0;
-  size_t not_finished = 0;  // invalid, crashed, timeout
-  std::vector<std::optional<double>> means;  // one per requested metric
-};
-
-bool finished(RunStatus status);
+using PolicySummary = results::PolicyMeans;
+using results::finished;
+using results::higher_is_better;
 
 // Rows of `table` (only those of `scenario` unless it is empty), grouped by
 // (policy, strategy) in name order; means over `metrics`.

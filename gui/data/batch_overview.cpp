@@ -12,21 +12,8 @@ namespace fs = std::filesystem;
 BatchOverview load_overview(const fs::path& dir) {
   BatchOverview overview;
   overview.batch = results::load_batch(dir, results::RunParts::summary);
-  if (overview.batch.table) {
-    overview.table = *overview.batch.table;
-    overview.table_from_csv = true;
-    return overview;
-  }
-  // A single run, or a batch whose runner died before summary.csv: the rows
-  // come from the summaries, as `crashtwin batch` would have written them.
-  std::vector<BatchRow> rows;
-  for (const results::Run& run : overview.batch.runs) {
-    std::error_code ec;
-    fs::path rel = fs::relative(run.dir, overview.batch.dir, ec);
-    std::string name = ec || rel.empty() || rel == "." ? std::string(".") : rel.generic_string();
-    rows.push_back(batch_row(run.summary, name, status_of(run.summary) == RunStatus::ok ? 0 : 1));
-  }
-  overview.table = batch_table(std::move(rows));
+  overview.table = results::table_of(overview.batch);
+  overview.table_from_csv = overview.batch.table.has_value();
   return overview;
 }
 
@@ -63,12 +50,6 @@ std::vector<std::string> display_metrics(const BatchTable& table) {
     if (std::find(ordered.begin(), ordered.end(), m) == ordered.end()) ordered.push_back(m);
   }
   return ordered;
-}
-
-bool higher_is_better(std::string_view metric) {
-  return metric.starts_with("capture_completeness") || metric.starts_with("failures_identified") ||
-         metric.find("precision") != std::string_view::npos || metric.find("recall") != std::string_view::npos ||
-         metric.find("lead_time") != std::string_view::npos;
 }
 
 }  // namespace crashtwin::gui

@@ -40,8 +40,4 @@ QString run_title(const RunSummary& summary);
 // first (the trade-off the dashboard is about), then the table's order.
 std::vector<std::string> display_metrics(const BatchTable& table);
 
-// Whether a larger value of the metric is better (completeness, recall...);
-// reserved memory, churn and times are better small.
-bool higher_is_better(std::string_view metric);
-
 }  // namespace crashtwin::gui

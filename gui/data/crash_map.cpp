@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "gui/data/component_columns.h"
 #include "platform/region/crash_region.h"
 
 namespace crashtwin::gui {
@@ -16,7 +15,9 @@ uint64_t bytes_at(const std::vector<double>* column, size_t row) {
   return std::isfinite(v) && v > 0 ? static_cast<uint64_t>(v) : 0;
 }
 
-// Largest total footprint over the run: keeps the map's scale steady.
+// Largest footprint over the run: keeps the map's scale steady. The runner
+// rounds the region up to its alignment, so a recorded slice may end past
+// headers + budget: the furthest slice end counts too.
 uint64_t region_bytes_of(const Timeseries& series, const std::vector<std::string>& slice_columns) {
   const auto* reserved = series.find(kReservedBytesColumn);
   const auto* free = series.find(kFreeBytesColumn);
@@ -26,9 +27,18 @@ uint64_t region_bytes_of(const Timeseries& series, const std::vector<std::string
     if (reserved == nullptr) {
       for (const auto& c : slice_columns) used += bytes_at(series.find(c), r);
     }
-    largest = std::max(largest, used + bytes_at(free, r));
+    largest = std::max(largest, kHeaderAreaBytes + used + bytes_at(free, r));
   }
-  return kHeaderAreaBytes + largest;
+  for (const auto& column : slice_columns) {
+    auto component = component_of_column(column, kSliceBytesPrefix);
+    const auto* bases = component ? series.find(slice_base_column(*component)) : nullptr;
+    if (bases == nullptr) continue;
+    const auto* sizes = series.find(column);
+    for (size_t r = 0; r < series.row_count(); ++r) {
+      if (bytes_at(sizes, r) > 0) largest = std::max(largest, bytes_at(bases, r) + bytes_at(sizes, r));
+    }
+  }
+  return largest;
 }
 
 void add_free_gaps(CrashMap& map) {
@@ -70,7 +80,7 @@ CrashMap crash_map_at_row(const Timeseries& series, size_t row) {
     if (!component || bytes == 0) continue;
     uint64_t offset = packed;
     if (map.bases_recorded) {
-      offset = bytes_at(series.find(std::string(kSliceBasePrefix) + column.substr(kSliceBytesPrefix.size())), row);
+      offset = bytes_at(series.find(slice_base_column(*component)), row);
     }
     map.blocks.push_back({MapBlock::Kind::slice, *component, offset, bytes});
     map.reserved_bytes += bytes;

@@ -2,10 +2,11 @@
 // timeseries.csv: header copies, one slice per component, free space, and the
 // allocator's fragmentation (unusable free space index per order).
 //
-// Slice bases are not recorded in the results (only sizes are), so unless the
-// series has `slice_base.<class>.<instance>` columns, slices are laid out
-// packed in column order after the header area, as the firmware's first
-// layout would be; `bases_recorded` says which case applies.
+// The runner records each slice's offset (`slice_base.<class>.<instance>`)
+// and the map draws slices there. Results written before those columns
+// existed only have sizes: then slices are laid out packed in column order
+// after the header area, as the firmware's first layout would be;
+// `bases_recorded` says which case applies.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +18,6 @@
 #include "traces/timeseries_writer.h"
 
 namespace crashtwin::gui {
-
-inline constexpr std::string_view kSliceBasePrefix = "slice_base.";
 
 struct MapBlock {
   enum class Kind { header, slice, free };

@@ -1,5 +1,8 @@
 #include "gui/run/run_view.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
@@ -112,7 +115,7 @@ RunView::RunView(QWidget* parent) : QWidget(parent), cli_(locate_cli()) {
 RunView::~RunView() {
   if (process_ != nullptr) {
     process_->disconnect(this);
-    process_->kill();
+    signal_group(SIGKILL);
     process_->waitForFinished(kTerminateGraceMs);
   }
 }
@@ -167,6 +170,9 @@ void RunView::start() {
   process_ = new QProcess(this);
   process_->setProgram(program);
   process_->setArguments(args);
+  // Its own process group, so that cancel reaches the batch's child runs
+  // (a SIGTERM to the batch alone would orphan them, still writing results).
+  process_->setChildProcessModifier([] { ::setpgid(0, 0); });
   connect(process_, &QProcess::readyReadStandardError, this, &RunView::read_progress);
   connect(process_, &QProcess::readyReadStandardOutput, this,
           [this] { log_->appendPlainText(QString::fromUtf8(process_->readAllStandardOutput()).trimmed()); });
@@ -208,11 +214,15 @@ void RunView::cancel() {
   if (process_ == nullptr) return;
   cancelled_ = true;
   log_->appendPlainText(tr("cancelling…"));
-  process_->terminate();
-  QProcess* p = process_;
-  QTimer::singleShot(kTerminateGraceMs, p, [p] {
-    if (p->state() != QProcess::NotRunning) p->kill();
+  signal_group(SIGTERM);
+  QTimer::singleShot(kTerminateGraceMs, process_, [this] {
+    if (process_ != nullptr && process_->state() != QProcess::NotRunning) signal_group(SIGKILL);
   });
+}
+
+void RunView::signal_group(int signal_number) {
+  const qint64 group = process_group();
+  if (group > 0) ::kill(static_cast<pid_t>(-group), signal_number);
 }
 
 void RunView::finished(int exit_code, QProcess::ExitStatus status) {

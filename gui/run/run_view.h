@@ -32,6 +32,9 @@ class RunView : public QWidget {
   // The command line start() would run (program first).
   QStringList command() const;
   bool running() const { return process_ != nullptr; }
+  // Process group of the running batch (its id is the batch's pid): the
+  // batch forks one child per run, and cancel must stop them too. 0 when idle.
+  qint64 process_group() const { return process_ != nullptr ? process_->processId() : 0; }
   QProgressBar* progress() { return progress_; }
   QPlainTextEdit* log() { return log_; }
 
@@ -47,6 +50,7 @@ class RunView : public QWidget {
   void read_progress();
   void finished(int exit_code, QProcess::ExitStatus status);
   void update_buttons();
+  void signal_group(int signal_number);
 
   QString cli_;
   QListWidget* scenarios_ = nullptr;

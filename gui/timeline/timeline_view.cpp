@@ -7,7 +7,6 @@
 #include <QVBoxLayout>
 
 #include "gui/data/batch_overview.h"
-#include "gui/data/component_columns.h"
 #include "gui/data/crash_map.h"
 #include "gui/data/downsample.h"
 #include "gui/data/palette.h"

@@ -147,6 +147,8 @@ class Agent final : public Firmware {
   bool has_model() const { return has_model_; }
   uint32_t model_generation() const { return has_model_ ? model_.generation : 0; }
   const FailureModel& model() const { return model_; }
+  // The slice allocator, read-only (fragmentation statistics for the results).
+  const alloc::BuddyAllocator& buddy() const { return buddy_; }
   // Instances in a fixed order: every cpu, then memory, disk, network.
   size_t instance_count() const { return instance_count_; }
   ComponentId instance(size_t i) const;
@@ -166,6 +168,9 @@ class Agent final : public Firmware {
   void index_slices();
   Status apply_targets(std::span<const uint64_t> targets, uint64_t now);
   Status place(uint64_t pages, uint64_t& address);
+  // Slides record-free slices down to the lowest free addresses, in address
+  // order, so scattered free pages become one run; returns how many moved.
+  uint32_t pack_empty_slices();
   Status move_records(uint64_t from, uint64_t to, uint64_t bytes);
   size_t index_of(ComponentId component) const;
   void sort_table();
@@ -189,6 +194,7 @@ class Agent final : public Firmware {
   // Smallest page count place() failed for since the last change that could
   // open a new spot (apply_targets resets it); UINT64_MAX: none.
   uint64_t first_fit_failed_pages_ = UINT64_MAX;
+  uint32_t packed_slices_ = 0;  // by pack_empty_slices() in this repartition
   // Table position of each instance's slice (kNoSlot: none), so a
   // repartition does not search the table per instance.
   static constexpr uint16_t kNoSlot = UINT16_MAX;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/dram/dram.h"
 #include "scenarios/schema/scenario.h"
 
 namespace crashtwin::scenario {
@@ -32,12 +33,24 @@ void RunRecorder::declare_columns() {
   }
   series_.add_column(std::string(kReservedBytesColumn));
   series_.add_column(std::string(kFreeBytesColumn));
+  // Where each slice is and how fragmented the free space is, so the
+  // dashboard's memory map shows the real layout rather than inferring it.
+  for (ComponentId c : instances_) series_.add_column(slice_base_column(c));
+  const uint64_t pages = agent_.buddy().page_count();
+  while (fragmentation_orders_ < alloc::kOrderCount && (uint64_t{1} << fragmentation_orders_) <= pages) {
+    series_.add_column(unusable_index_column(fragmentation_orders_++));
+  }
   open_episode_.assign(instances_.size(), -1);
   columns_declared_ = true;
 }
 
 void RunRecorder::on_error_raised(const ErrorEvent& event) {
-  raised_.push_back({event});
+  const Dram& dram = board_.dram();
+  uint64_t used = 0;
+  for (uint32_t d = 0; d < dram.dimms(); ++d)
+    used += static_cast<uint64_t>(static_cast<double>(dram.dimm_size()) *
+                                  static_cast<double>(dram.metric(d, Metric::mem_pressure)) * 1e-6);
+  raised_.push_back({event, std::min(used, dram.size()), agent_.stats().reserved_bytes});
   Event& e = events_.add(event.time_ns, "board.host", EventKind::log);
   e.fields["message"] = "error raised";
   e.fields["component"] = to_string(event.component);
@@ -88,7 +101,7 @@ void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
   reserved_peak_ = std::max(reserved_peak_, reserved);
 
   std::vector<double> row;
-  row.reserve(instances_.size() * 2 + 2);
+  row.reserve(instances_.size() * 3 + 2 + fragmentation_orders_);
   const PartitionTable& table = agent.partition_table();
   for (size_t i = 0; i < instances_.size(); ++i) {
     uint32_t index = 0;
@@ -113,6 +126,14 @@ void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
   }
   row.push_back(static_cast<double>(reserved));
   row.push_back(static_cast<double>(agent.config().budget_bytes - std::min(agent.config().budget_bytes, reserved)));
+  for (ComponentId c : instances_) {
+    uint32_t index = 0;
+    row.push_back(ok(table.find_slice(c, index)) ? static_cast<double>(table.slices[index].base - table.region_base)
+                                                 : std::numeric_limits<double>::quiet_NaN());
+  }
+  for (uint32_t order = 0; order < fragmentation_orders_; ++order) {
+    row.push_back(static_cast<double>(agent.buddy().unusable_index(order)) / 1000.0);
+  }
   vcd_.change(time_ns, reserved_signal_, reserved);
   series_.append_row(static_cast<double>(time_ns) * 1e-9, row);
 }
@@ -134,6 +155,12 @@ void RunRecorder::on_capture(const Agent&, const ErrorEvent& event, const Captur
   e.fields["captured_bytes"] = result.captured_bytes;
   e.fields["truncated"] = result.truncated;
   e.fields["status"] = crashtwin::to_string(status);
+}
+
+void RunRecorder::add_column_after_run(std::string name, std::vector<double> values) {
+  values.resize(series_.row_count(), std::numeric_limits<double>::quiet_NaN());
+  series_.columns.push_back(std::move(name));
+  series_.values.push_back(std::move(values));
 }
 
 void RunRecorder::finish(uint64_t end_ns) {

@@ -17,6 +17,10 @@ namespace crashtwin::scenario {
 
 struct RaisedError {
   ErrorEvent event;
+  // The board at the crash, for the capture strategies' models: memory the
+  // workload had in use (DRAM pressure) and crash memory the agent held.
+  uint64_t used_bytes = 0;
+  uint64_t reserved_bytes = 0;
 };
 
 struct CaptureFact {
@@ -61,6 +65,9 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   uint64_t reserved_bytes_peak() const { return reserved_peak_; }
   const Timeseries& timeseries() const { return series_; }
   const VcdWriter& vcd() const { return vcd_; }
+  // A column computed after the run (the capture strategy's memory held and
+  // returned), one value per recorded row; timeseries.csv is written after.
+  void add_column_after_run(std::string name, std::vector<double> values);
 
  private:
   void declare_columns();
@@ -72,6 +79,7 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   VcdWriter vcd_;
   bool columns_declared_ = false;
   std::vector<ComponentId> instances_;
+  uint32_t fragmentation_orders_ = 0;  // unusable_index columns: orders 0..n-1
   std::vector<VcdWriter::SignalId> slice_signals_;
   std::vector<VcdWriter::SignalId> probability_signals_;
   VcdWriter::SignalId alert_signal_ = 0;

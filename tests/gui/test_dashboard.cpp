@@ -2,11 +2,10 @@
 // synthetic runs, through the real writers): the Compare table against
 // summary.csv, the time slider against the memory map, shared zoom and
 // cursor, downsampling of a long run, the Records tree, opening by drop and
-// the recent list; and a PNG screenshot of every view in <build>/screenshots.
+// the recent list; and a PNG screenshot of every view in
+// <build>/screenshots/synthetic (test_dashboard_real.cpp shoots a real batch).
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <QMimeData>
 #include <QSettings>
@@ -15,8 +14,8 @@
 #include <QtTest>
 
 #include "gui/app/main_window.h"
-#include "gui/data/component_columns.h"
 #include "gui/data/palette.h"
+#include "tests/gui/plain_csv.h"
 #include "tests/traces/synthetic_run.h"
 #include "traces/report/format.h"
 
@@ -28,39 +27,8 @@ namespace {
 
 constexpr int kLoadTimeoutMs = 60000;
 
-// summary.csv read independently of the results library (the synthetic
-// batch needs no quoting), so the check does not trust the reader it tests.
-struct CsvRow {
-  std::map<std::string, std::string> cells;
-};
-std::vector<CsvRow> read_csv_plainly(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  auto split = [](const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream ss(text);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) out.push_back(cell);
-    if (!text.empty() && text.back() == ',') out.emplace_back();
-    return out;
-  };
-  const std::vector<std::string> header = split(line);
-  std::vector<CsvRow> rows;
-  while (std::getline(in, line)) {
-    const std::vector<std::string> cells = split(line);
-    CsvRow row;
-    for (size_t i = 0; i < header.size() && i < cells.size(); ++i) row.cells[header[i]] = cells[i];
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-fs::path screenshot_dir() {
-  fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "screenshots";
-  fs::create_directories(dir);
-  return dir;
-}
+using test::CsvRow;
+using test::read_csv_plainly;
 
 }  // namespace
 
@@ -308,7 +276,8 @@ void DashboardTest::screenshots_of_every_view() {
   const Timeseries& ts = window_->current_run()->timeseries;
   window_->time_cursor()->set_time_s(ts.t_s[ts.row_count() * 3 / 4 + 2]);
   window_->records_view()->tree()->expandAll();
-  const fs::path dir = screenshot_dir();
+  // The synthetic batch's views; the real batch's go to screenshots/ itself.
+  const fs::path dir = test::screenshot_dir("synthetic");
   const char* names[] = {"compare", "timeline", "crash_region", "records", "run"};
   for (int i = 0; i < window_->tabs()->count(); ++i) {
     window_->tabs()->setCurrentIndex(i);

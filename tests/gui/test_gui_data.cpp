@@ -8,7 +8,6 @@
 #include <QtTest>
 
 #include "gui/compare/policy_summary.h"
-#include "gui/data/component_columns.h"
 #include "gui/data/crash_map.h"
 #include "gui/data/downsample.h"
 #include "gui/run/batch_progress.h"
@@ -31,6 +30,7 @@ class GuiDataTest : public QObject {
   void row_at_picks_last_row_at_or_before();
   void progress_lines_of_the_batch_cli();
   void policy_means_over_finished_runs();
+  void best_means_mark_winners_in_the_metric_direction();
 };
 
 void GuiDataTest::downsample_keeps_short_series_whole() {
@@ -99,6 +99,8 @@ void GuiDataTest::component_columns_invert_the_writer_names() {
       const ComponentId c{cls, instance};
       QCOMPARE(component_of_column(slice_bytes_column(c), kSliceBytesPrefix), std::optional<ComponentId>(c));
       QCOMPARE(component_of_column(probability_column(c), kProbabilityPrefix), std::optional<ComponentId>(c));
+      QCOMPARE(component_of_column(slice_base_column(c), kSliceBasePrefix), std::optional<ComponentId>(c));
+      QVERIFY(!component_of_column(slice_base_column(c), kSliceBytesPrefix));
     }
   }
   for (unsigned order : {0u, 4u, 10u}) QCOMPARE(order_of_column(unusable_index_column(order)), std::optional<unsigned>(order));
@@ -229,6 +231,29 @@ void GuiDataTest::policy_means_over_finished_runs() {
   QCOMPARE(only_b.size(), size_t{1});
   QCOMPARE(*only_b[0].means[0], 0.25);
   QCOMPARE(scenarios_of(table), (std::vector<std::string>{"a", "b"}));
+}
+
+// The winners report.html and the Compare table both mark
+// (results::best_means): direction per metric, ties share, no winner in a
+// column of equal values, a missing mean never wins.
+void GuiDataTest::best_means_mark_winners_in_the_metric_direction() {
+  auto group = [](std::vector<std::optional<double>> means) {
+    results::PolicyMeans g;
+    g.means = std::move(means);
+    return g;
+  };
+  const std::vector<std::string> metrics{"capture_completeness", "reserved_byte_seconds", "repartitions", "prediction.recall"};
+  QVERIFY(results::higher_is_better("capture_completeness"));
+  QVERIFY(results::higher_is_better("prediction.recall"));
+  QVERIFY(!results::higher_is_better("reserved_byte_seconds"));
+  QVERIFY(!results::higher_is_better("alert_to_report_s.mean"));
+  const std::vector<results::PolicyMeans> groups{group({0.9, 300.0, 2.0, std::nullopt}), group({1.0, 100.0, 2.0, 0.5}),
+                                                 group({1.0, 200.0, 2.0, std::nullopt})};
+  const auto best = results::best_means(groups, metrics);
+  QCOMPARE(best[0], (std::vector<bool>{false, true, true}));    // higher wins, tie shared
+  QCOMPARE(best[1], (std::vector<bool>{false, true, false}));   // lower wins
+  QCOMPARE(best[2], (std::vector<bool>{false, false, false}));  // all equal: no winner
+  QCOMPARE(best[3], (std::vector<bool>{false, false, false}));  // only one value: nothing to beat
 }
 
 QTEST_APPLESS_MAIN(GuiDataTest)

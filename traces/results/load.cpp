@@ -84,4 +84,17 @@ Batch load_batch(const fs::path& dir, RunParts parts) {
   return batch;
 }
 
+BatchTable table_of(const Batch& batch) {
+  if (batch.table) return *batch.table;
+  std::vector<BatchRow> rows;
+  rows.reserve(batch.runs.size());
+  for (const Run& run : batch.runs) {
+    std::error_code ec;
+    const fs::path rel = fs::relative(run.dir, batch.dir, ec);
+    const std::string name = ec || rel.empty() || rel == "." ? std::string(".") : rel.generic_string();
+    rows.push_back(batch_row(run.summary, name, status_of(run.summary) == RunStatus::ok ? 0 : 1));
+  }
+  return batch_table(std::move(rows));
+}
+
 }  // namespace crashtwin::results

@@ -67,4 +67,10 @@ struct Batch {
 // and no summary.csv.
 Batch load_batch(const std::filesystem::path& dir, RunParts parts = RunParts::all);
 
+// One row per run: summary.csv when the batch has one (it also lists runs
+// that crashed before writing a summary), else rows built from the loaded
+// summaries as `crashtwin batch` would have written them (run "." for a run
+// directory opened directly).
+BatchTable table_of(const Batch& batch);
+
 }  // namespace crashtwin::results

@@ -1,0 +1,381 @@
+// The dashboard against results of the real simulator: `crashtwin batch`
+// over library scenarios with two policies and `crashtwin run` of the
+// skeleton, both launched by the test (CRASHTWIN_CLI is the built binary).
+// Checks the Compare table against summary.csv, the memory map against the
+// recorded slice bases, the Records tree against the real CPER bytes, the
+// Run view launching and cancelling the real batch; and saves a PNG of every
+// view in <build>/screenshots (the pictures docs/dashboard.md shows).
+#include <cmath>
+#include <fstream>
+
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include "gui/app/main_window.h"
+#include "platform/region/crash_region.h"
+#include "tests/gui/plain_csv.h"
+#include "traces/report/format.h"
+
+using namespace crashtwin;
+using namespace crashtwin::gui;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kLoadTimeoutMs = 60000;
+constexpr int kBatchTimeoutMs = 180000;  // a shared 2-core machine: generous
+
+const fs::path kSource = CRASHTWIN_SOURCE_DIR;
+const char* const kPolicies[] = {"proportional", "static"};
+const char* const kScenarios[] = {"memory_uncorrectable", "cpu_invalid_opcode", "disk_media_error"};
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "gui_real" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir.parent_path());
+  return dir;
+}
+
+// Runs the CLI to completion; "" on success (exit 0 or 1: results written),
+// else what went wrong with its stderr.
+QString run_cli(const QStringList& args) {
+  QProcess p;
+  p.setProgram(QStringLiteral(CRASHTWIN_CLI));
+  p.setArguments(args);
+  p.start();
+  if (!p.waitForFinished(kBatchTimeoutMs)) {
+    p.kill();
+    p.waitForFinished();
+    return QStringLiteral("crashtwin %1 timed out").arg(args.join(' '));
+  }
+  if (p.exitStatus() == QProcess::NormalExit && (p.exitCode() == 0 || p.exitCode() == 1)) return {};
+  return QStringLiteral("crashtwin %1 exited %2: %3")
+      .arg(args.join(' '))
+      .arg(p.exitCode())
+      .arg(QString::fromUtf8(p.readAllStandardError().right(2000)));
+}
+
+// Processes of a process group that are still running (zombies waiting for
+// their reaper do not count: they write nothing), from /proc/<pid>/stat.
+int live_processes_in_group(qint64 group) {
+  int live = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const size_t close = line.rfind(')');  // the command name may hold spaces
+    if (close == std::string::npos) continue;
+    std::istringstream fields(line.substr(close + 2));
+    char state = 0;
+    long long parent = 0, pgrp = 0;
+    fields >> state >> parent >> pgrp;
+    if (pgrp == group && state != 'Z' && state != 'X') ++live;
+  }
+  return live;
+}
+
+QTreeWidgetItem* child_named(QTreeWidgetItem* parent, const QString& prefix) {
+  for (int i = 0; i < parent->childCount(); ++i) {
+    if (parent->child(i)->text(0).startsWith(prefix)) return parent->child(i);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+class RealResultsTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase();
+  void compare_table_matches_summary_csv();
+  void memory_map_draws_recorded_slice_bases();
+  void screenshots_of_every_view();
+  void records_decode_a_real_cper_record();
+  void run_view_launches_the_real_batch();
+  void run_view_cancels_the_real_batch();
+  void cleanupTestCase();
+
+ private:
+  void open_and_wait(const fs::path& dir);
+
+  fs::path batch_;
+  fs::path skeleton_run_;
+  std::unique_ptr<MainWindow> window_;
+};
+
+void RealResultsTest::initTestCase() {
+  QStandardPaths::setTestModeEnabled(true);
+  QCoreApplication::setOrganizationName("crashtwin-tests");
+  QCoreApplication::setApplicationName("dashboard-real-tests");
+  QSettings().clear();
+
+  batch_ = fresh_dir("batch");
+  QStringList args{QStringLiteral("batch")};
+  for (const char* s : kScenarios) args << QString::fromStdString((kSource / "scenarios/library" / (std::string(s) + ".yaml")).string());
+  for (const char* p : kPolicies) args << QStringLiteral("--policy") << QString::fromLatin1(p);
+  args << QStringLiteral("--seeds") << QStringLiteral("1") << QStringLiteral("-j") << QStringLiteral("2")
+       << QStringLiteral("--out") << QString::fromStdString(batch_.string());
+  const QString batch_problem = run_cli(args);
+  QVERIFY2(batch_problem.isEmpty(), qPrintable(batch_problem));
+
+  skeleton_run_ = fresh_dir("skeleton_run");
+  const QString run_problem =
+      run_cli({QStringLiteral("run"), QString::fromStdString((kSource / "scenarios/examples/skeleton.yaml").string()),
+               QStringLiteral("--policy"), QStringLiteral("proportional"), QStringLiteral("--out"),
+               QString::fromStdString(skeleton_run_.string())});
+  QVERIFY2(run_problem.isEmpty(), qPrintable(run_problem));
+
+  window_ = std::make_unique<MainWindow>();
+  window_->resize(1440, 900);
+  window_->show();
+  QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+  open_and_wait(batch_);
+}
+
+void RealResultsTest::open_and_wait(const fs::path& dir) {
+  QSignalSpy overview(window_.get(), &MainWindow::overview_loaded);
+  QSignalSpy run(window_.get(), &MainWindow::run_loaded);
+  window_->open_directory(QString::fromStdString(dir.string()));
+  QVERIFY(overview.wait(kLoadTimeoutMs));
+  QVERIFY(run.count() > 0 || run.wait(kLoadTimeoutMs));
+}
+
+void RealResultsTest::compare_table_matches_summary_csv() {
+  const std::vector<test::CsvRow> csv = test::read_csv_plainly(batch_ / "summary.csv");
+  QCOMPARE(csv.size(), std::size(kScenarios) * std::size(kPolicies));
+  RunTableModel* model = window_->compare_view()->run_model();
+  QCOMPARE(model->rowCount(), static_cast<int>(csv.size()));
+  for (int r = 0; r < model->rowCount(); ++r) {
+    const BatchRow* row = model->row_at(r);
+    auto it = std::find_if(csv.begin(), csv.end(), [&](const test::CsvRow& c) { return c.cells.at("run") == row->run; });
+    QVERIFY2(it != csv.end(), row->run.c_str());
+    QCOMPARE(model->index(r, 0).data().toString().toStdString(), it->cells.at("scenario"));
+    QCOMPARE(model->index(r, 1).data().toString().toStdString(), it->cells.at("policy"));
+    QCOMPARE(model->index(r, 4).data().toString().toStdString(), it->cells.at("status"));
+    for (size_t m = 0; m < model->metrics().size(); ++m) {
+      const std::string& metric = model->metrics()[m];
+      const QModelIndex cell = model->index(r, RunTableModel::kFixedColumns + static_cast<int>(m));
+      const std::string& text = it->cells.at(metric);
+      if (text.empty()) {
+        QVERIFY(!cell.data(kSortRole).isValid());
+        continue;
+      }
+      QCOMPARE(cell.data(kSortRole).toDouble(), std::stod(text));
+    }
+  }
+  // Two policies, each the mean over the three scenarios' finished runs.
+  PolicyTableModel* policies = window_->compare_view()->policy_model();
+  QCOMPARE(policies->rowCount(), static_cast<int>(std::size(kPolicies)));
+  for (int r = 0; r < policies->rowCount(); ++r) {
+    const std::string policy = policies->index(r, 0).data().toString().toStdString();
+    double sum = 0;
+    int n = 0;
+    for (const test::CsvRow& c : csv) {
+      const std::string& status = c.cells.at("status");
+      if (c.cells.at("policy") != policy || (status != "ok" && status != "expectations_failed")) continue;
+      sum += std::stod(c.cells.at("capture_completeness"));
+      ++n;
+    }
+    QVERIFY(n > 0);
+    QVERIFY(std::abs(policies->index(r, PolicyTableModel::kFixedColumns).data(kSortRole).toDouble() - sum / n) < 1e-12);
+  }
+  QCOMPARE(window_->compare_view()->pareto()->point_count(), static_cast<int>(csv.size()));
+}
+
+void RealResultsTest::memory_map_draws_recorded_slice_bases() {
+  CrashRegionView* view = window_->crash_region_view();
+  const results::Run* run = window_->current_run();
+  QVERIFY(run != nullptr);
+  const Timeseries& ts = run->timeseries;
+  QVERIFY(!ts.columns_with_prefix(kSliceBasePrefix).empty());
+  QSlider* slider = view->slider();
+  QCOMPARE(slider->maximum(), static_cast<int>(ts.row_count()) - 1);
+  for (int row : {0, slider->maximum() / 3, slider->maximum() / 2, slider->maximum()}) {
+    slider->setValue(row);
+    const CrashMap& map = view->map_widget()->map();
+    QVERIFY(map.bases_recorded);
+    QCOMPARE(map.row, static_cast<size_t>(row));
+    uint64_t cursor = 0;
+    size_t slices = 0;
+    for (const MapBlock& b : map.blocks) {
+      QCOMPARE(b.offset, cursor);  // blocks tile the region: no overlap, no hole
+      cursor += b.bytes;
+      if (b.kind != MapBlock::Kind::slice) continue;
+      ++slices;
+      // Drawn where the firmware put it: the recorded base and size.
+      QCOMPARE(static_cast<double>(b.offset), (*ts.find(slice_base_column(b.component)))[static_cast<size_t>(row)]);
+      QCOMPARE(static_cast<double>(b.bytes), (*ts.find(slice_bytes_column(b.component)))[static_cast<size_t>(row)]);
+      QVERIFY(b.offset >= kHeaderAreaBytes);
+      QCOMPARE(b.offset % kCrashRegionPageBytes, uint64_t{0});
+    }
+    QCOMPARE(cursor, map.region_bytes);
+    QCOMPARE(static_cast<int>(slices), view->slice_table()->rowCount());
+    QVERIFY(slices > 0);
+    // Fragmentation from the allocator itself, one value per order.
+    QVERIFY(!map.unusable_index.empty());
+    for (const auto& [order, index] : map.unusable_index) QVERIFY(index >= 0.0 && index <= 1.0);
+  }
+}
+
+void RealResultsTest::screenshots_of_every_view() {
+  // The memory_uncorrectable run under proportional: a failure, a capture, a report.
+  const BatchOverview* overview = window_->overview();
+  int chosen = -1;
+  for (size_t i = 0; i < overview->table.rows.size(); ++i) {
+    const BatchRow& r = overview->table.rows[i];
+    if (r.scenario == "memory_uncorrectable" && r.policy == "proportional") chosen = static_cast<int>(i);
+  }
+  QVERIFY(chosen >= 0);
+  QSignalSpy loaded(window_.get(), &MainWindow::run_loaded);
+  window_->select_run(chosen);
+  QVERIFY(loaded.count() > 0 || loaded.wait(kLoadTimeoutMs));
+  const results::Run* run = window_->current_run();
+  // The cursor just after the first failure: the capture is in the map.
+  double t = run->timeseries.t_s[run->timeseries.row_count() / 2];
+  for (const Event& e : run->events) {
+    if (e.kind == EventKind::capture) {
+      t = static_cast<double>(e.t_ns) / 1e9 + 0.5;
+      break;
+    }
+  }
+  window_->time_cursor()->set_time_s(t);
+  window_->records_view()->tree()->expandAll();
+  window_->run_view()->set_cli(QStringLiteral(CRASHTWIN_CLI));
+  window_->run_view()->add_scenario(QString::fromStdString((kSource / "scenarios/examples/skeleton.yaml").string()));
+  const fs::path dir = test::screenshot_dir();
+  const char* names[] = {"compare", "timeline", "crash_region", "records", "run"};
+  QCOMPARE(window_->tabs()->count(), static_cast<int>(std::size(names)));
+  for (int i = 0; i < window_->tabs()->count(); ++i) {
+    window_->tabs()->setCurrentIndex(i);
+    QTest::qWait(150);
+    const QPixmap shot = window_->grab();
+    QVERIFY(!shot.isNull());
+    const fs::path file = dir / (std::string(names[i]) + ".png");
+    QVERIFY2(shot.save(QString::fromStdString(file.string()), "PNG"), file.c_str());
+    QVERIFY(fs::file_size(file) > 10000);  // a real picture, not a blank
+  }
+  window_->tabs()->setCurrentIndex(0);
+}
+
+void RealResultsTest::records_decode_a_real_cper_record() {
+  open_and_wait(skeleton_run_);
+  const results::Run* run = window_->current_run();
+  QVERIFY(run != nullptr && run->bmc.has_value());
+  QVERIFY(!run->bmc->records.empty());
+  const BmcRecord& expected = run->bmc->records.front();
+
+  QTreeWidget* tree = window_->records_view()->tree();
+  QCOMPARE(tree->topLevelItemCount(), 2);
+  QTreeWidgetItem* record = tree->topLevelItem(1)->child(0);
+  QVERIFY(record != nullptr);
+  QVERIFY(record->text(1).contains(QString::fromLatin1(to_string(expected.error))));
+  QTreeWidgetItem* cper = child_named(record, QStringLiteral("CPER fields"));
+  QVERIFY(cper != nullptr);
+  QCOMPARE(cper->text(1), QStringLiteral("decoded"));  // the platform reader accepted the BMC's bytes
+
+  // Record header, as the CPER spec lays it out.
+  QTreeWidgetItem* signature = child_named(cper, QStringLiteral("signature"));
+  QVERIFY(signature != nullptr);
+  QCOMPARE(signature->text(1), QStringLiteral("CPER"));
+  QCOMPARE(child_named(cper, QStringLiteral("severity"))->text(1), QString::fromStdString(expected.severity));
+  QCOMPARE(child_named(cper, QStringLiteral("record length"))->text(1),
+           QStringLiteral("%1 bytes").arg(expected.cper.size()));
+  const int section_count = child_named(cper, QStringLiteral("section count"))->text(1).toInt();
+  QVERIFY(section_count >= 2);  // the manifest plus at least one captured section
+  QVERIFY(child_named(cper, QStringLiteral("flags"))->text(1).contains("truncated") == expected.truncated);
+
+  // Section descriptors: every one decoded with its type; the standard
+  // memory error section and crashtwin's capture manifest are among them.
+  QStringList titles;
+  QTreeWidgetItem* manifest = nullptr;
+  for (int i = 0; i < cper->childCount(); ++i) {
+    const QString title = cper->child(i)->text(0);
+    if (!title.startsWith("section ")) continue;
+    titles << title;
+    QVERIFY2(!title.contains("unknown type"), qPrintable(title));
+    QVERIFY(child_named(cper->child(i), QStringLiteral("section type")) != nullptr);
+    if (title.contains("capture manifest")) manifest = cper->child(i);
+  }
+  QCOMPARE(titles.size(), section_count);
+  QVERIFY2(titles.filter("platform memory").size() == 1, qPrintable(titles.join("; ")));
+  QVERIFY(manifest != nullptr);
+
+  // The manifest's needed / captured bytes are the capture's own figures.
+  uint64_t needed = 0, captured = 0;
+  for (const BmcSection& s : expected.sections) {
+    needed += s.needed;
+    captured += s.captured;
+  }
+  QTreeWidgetItem* sizes = child_named(manifest, QStringLiteral("needed / captured bytes"));
+  QVERIFY(sizes != nullptr);
+  const QStringList parts = sizes->text(1).split(" / ");
+  QCOMPARE(parts.size(), 2);
+  QVERIFY(parts[0].toULongLong() > 0);
+  QVERIFY(parts[1].toULongLong() <= parts[0].toULongLong());
+  QCOMPARE(parts[1].toULongLong() < parts[0].toULongLong(), expected.truncated);
+  QVERIFY2(parts[0].toULongLong() >= needed && parts[1].toULongLong() >= captured,
+           qPrintable(QStringLiteral("manifest %1, sections %2 / %3").arg(sizes->text(1)).arg(needed).arg(captured)));
+  QCOMPARE(child_named(manifest, QStringLiteral("error type"))->text(1), QString::fromLatin1(to_string(expected.error)));
+}
+
+void RealResultsTest::run_view_launches_the_real_batch() {
+  RunView* run_view = window_->run_view();
+  run_view->set_cli(QStringLiteral(CRASHTWIN_CLI));
+  const fs::path out = fresh_dir("run_view_batch");
+  run_view->set_output_dir(QString::fromStdString(out.string()));
+  run_view->add_scenario(QString::fromStdString((kSource / "scenarios/examples/skeleton.yaml").string()));
+  run_view->select_policies({QStringLiteral("proportional")});
+  run_view->set_seeds(1);
+  QSignalSpy finished(run_view, &RunView::batch_finished);
+  QSignalSpy failed(run_view, &RunView::failed);
+  QSignalSpy overview(window_.get(), &MainWindow::overview_loaded);
+  run_view->start();
+  QVERIFY(run_view->running());
+  QVERIFY2(finished.wait(kBatchTimeoutMs), qPrintable(run_view->log()->toPlainText()));
+  QCOMPARE(failed.count(), 0);
+  QVERIFY(!run_view->running());
+  QCOMPARE(run_view->progress()->maximum(), 1);  // [1/1] parsed from the real stderr
+  QCOMPARE(run_view->progress()->value(), 1);
+  // The dashboard opened what the batch wrote.
+  QVERIFY(overview.count() > 0 || overview.wait(kLoadTimeoutMs));
+  QCOMPARE(window_->overview()->batch.dir, out);
+  QVERIFY(window_->overview()->table_from_csv);
+  QCOMPARE(window_->overview()->table.rows.size(), size_t{1});
+  QCOMPARE(window_->overview()->table.rows.front().policy, std::string("proportional"));
+  QCOMPARE(window_->overview()->table.rows.front().scenario, std::string("skeleton"));
+}
+
+void RealResultsTest::run_view_cancels_the_real_batch() {
+  RunView* run_view = window_->run_view();
+  const fs::path out = fresh_dir("run_view_cancelled");
+  run_view->set_output_dir(QString::fromStdString(out.string()));
+  run_view->add_scenario(QString::fromStdString((kSource / "scenarios/library/soak_24h.yaml").string()));
+  run_view->select_policies({QStringLiteral("proportional"), QStringLiteral("static")});
+  run_view->set_seeds(20);  // far longer than the test waits
+  QSignalSpy finished(run_view, &RunView::batch_finished);
+  run_view->start();
+  QVERIFY(run_view->running());
+  const qint64 group = run_view->process_group();
+  QVERIFY(group > 0);
+  QTest::qWait(1500);  // the batch has started child runs
+  run_view->cancel();
+  QTRY_VERIFY_WITH_TIMEOUT(!run_view->running(), 15000);
+  QCOMPARE(finished.count(), 0);
+  QVERIFY(run_view->log()->toPlainText().contains("cancelled"));
+  // The batch's child runs went with it: nothing of its process group is
+  // left writing results.
+  QTRY_COMPARE_WITH_TIMEOUT(live_processes_in_group(group), 0, 10000);
+  QVERIFY(!fs::exists(out / "summary.csv"));
+}
+
+void RealResultsTest::cleanupTestCase() {
+  window_.reset();
+  QSettings().clear();
+}
+
+QTEST_MAIN(RealResultsTest)
+#include "test_dashboard_real.moc"
