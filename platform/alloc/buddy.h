@@ -18,13 +18,15 @@
 // free from the moment the run is allocated -- free_pages, buddyinfo, the
 // indices, is_free_range and free() of a tail page say so -- but it is carved
 // into free areas only when something needs its pages: an allocation no free
-// area can serve, a reserve or resize that reaches into it. Freeing a run whose
-// tail is still pending frees the whole block with one merge. Carving a tail
-// costs one free-area push per piece, each touching a descriptor up to 4 MiB
-// away; most runs are freed before anything needs their tail, so deferring it
-// halves the cost of an exact-length alloc+free pair. The price: a pending tail
-// is the last resort, so a small allocation splits a free block rather than use
-// a tail piece.
+// area can serve, a reserve that reaches into it, a resize of its run.
+// Freeing a run whose tail is still pending frees the whole block with one
+// merge. Carving a tail
+// costs one free-area push per piece (and taking them back on free), each
+// touching a descriptor up to 4 MiB away; most runs are freed before anything
+// needs their tail, so deferring it brings an exact-length alloc+free pair
+// close to a block pair (docs/PERFORMANCE.md). A pending tail is the last
+// resort: a small allocation splits a free block rather than use a tail piece,
+// which keeps a freed run's block whole.
 //
 // Every call is total: bad input returns a Status and leaves the state intact.
 // Cost: allocate/free O(kMaxOrder) stack operations (amortised: each pending
