@@ -43,9 +43,9 @@ struct CpuCluster::Params {
                              "corrected machine checks per second on a healthy core", 0.0, 1e9),
         noise(p, "noise", ParamKind::boolean, true, "Poisson noise on counters (false: exact integrals)"),
         register_latency(p, "register_latency", ParamKind::duration, 100, "simulated cost of one MMIO access"),
-        traffic_quantum(p, "traffic_quantum", ParamKind::duration, 10'000'000,
+        traffic_quantum(p, "traffic_quantum", ParamKind::duration, 100'000'000,
                         "each core sends its memory traffic as one burst per quantum", 1000, ~0ull),
-        traffic_burst(p, "traffic_burst", ParamKind::size, 64 * 1024,
+        traffic_burst(p, "traffic_burst", ParamKind::size, 64,
                       "real bytes a burst carries at most (the rest is represented)", 64, 64ull << 20),
         traffic_span(p, "traffic_span", ParamKind::size, 64ull << 20,
                      "DRAM working set the bursts walk, split between the cores", 4096, ~0ull),
@@ -288,8 +288,15 @@ void CpuCluster::update_irq() {
 
 void CpuCluster::traffic_thread() {
   const uint64_t quantum = params_->traffic_quantum;
+  uint64_t memory_busy_until = 0;
   for (;;) {
-    advance_all(now_ns());
+    // Annotated DRAM time of the last bursts is consumed before the next
+    // ones: a saturated memory delays the bursts, as it would the cores. One
+    // wait per quantum, not two (sync, then the boundary): the thread's
+    // context switches are most of a burst's host cost.
+    if (now_ns() < memory_busy_until) wait(ns(memory_busy_until - now_ns()));
+    const uint64_t now = now_ns();
+    advance_all(now);
     quantum_keeper_.reset();
     bool active = false;
     for (uint32_t i = 0; i < core_count(); ++i) {
@@ -297,15 +304,12 @@ void CpuCluster::traffic_thread() {
       if (bytes > 0) send_burst(i, bytes);
       active = active || cores_[i]->memory_traffic_bps() > 0.0;
     }
-    // Annotated DRAM time is consumed before the next quantum: a saturated
-    // memory delays the bursts, as it would the cores.
-    quantum_keeper_.sync();
+    memory_busy_until = now + to_ns(quantum_keeper_.get_local_time());
     if (!active) {
       wait(traffic_changed_);
       continue;
     }
-    const uint64_t now = now_ns();
-    const uint64_t next = (now / quantum + 1) * quantum;
+    const uint64_t next = (std::max(now, memory_busy_until) / quantum + 1) * quantum;
     wait(ns(next - now), traffic_changed_);
   }
 }
@@ -315,10 +319,13 @@ void CpuCluster::send_burst(uint32_t core, uint64_t bytes) {
   const uint64_t span = std::min<uint64_t>(params_->traffic_span, memory_size_);
   const uint64_t part = std::max<uint64_t>(span / core_count() / 64 * 64, 64);
   const uint64_t carried = std::min<uint64_t>({bytes, burst_data_.size(), part});
+  // The burst lands where the core's stream is after the bytes it stands
+  // for, so the working set is walked (and materialised) at the represented
+  // rate however few real bytes a burst copies.
   uint64_t& cursor = traffic_cursor_[core];
   if (cursor + carried > part) cursor = 0;
   const uint64_t address = memory_base_ + uint64_t{core} * part + cursor;
-  cursor += carried;
+  cursor = (cursor + std::max<uint64_t>(bytes, carried)) % part / 64 * 64;
 
   const bool write = traffic_rng_.bernoulli(params_->traffic_write_fraction);
   burst_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);

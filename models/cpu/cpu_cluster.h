@@ -12,12 +12,19 @@
 //   corrected_error_rate       rate         healthy corrected machine checks/s
 //   noise                      boolean      Poisson noise on counters (true)
 //   register_latency           duration     cost of one MMIO access (100 ns)
-//   traffic_quantum            duration     one memory burst per core per quantum (10 ms)
-//   traffic_burst              size         real bytes a burst carries at most (64 KiB)
+//   traffic_quantum            duration     one memory burst per core per quantum (100 ms)
+//   traffic_burst              size         real bytes a burst carries at most (64 B)
 //   traffic_span               size         DRAM working set the bursts walk (64 MiB)
 //   traffic_write_fraction     ratio        share of bursts that are writes (30 %)
 //   workload.{utilization, memory_traffic, exception_rate, interrupt_rate}
 //                                           the phase at power-on
+// Memory traffic costs one transaction per active core per traffic_quantum
+//   whatever its bandwidth (DRAM charges and counts the represented bytes),
+//   so the default bounds a core to 10 transactions per simulated second: a
+//   day on 4 cores is 3.5 M bursts of 64 B. A DRAM traffic counter lags the
+//   cores by less than one quantum; 100 ms is the agent's default sampling
+//   period, so a default observer sees each quantum in the next sample. Set
+//   a finer quantum to observe traffic faster, a coarser one for days.
 // Registers: 0x00 CORES (ro), 0x08 TRIP_POINT (ro, m°C); unit i = core i with
 //   the device_layout.h window (cpu metrics, error status, register file).
 // Sockets: in (MMIO), out (memory bursts to DRAM, TrafficBurst extension),
