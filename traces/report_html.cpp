@@ -28,8 +28,8 @@ constexpr size_t kMaxRunsPerScenario = 6;  // drawn per scenario; the rest are i
 constexpr const char* kKnownMetrics[] = {
     "capture_completeness", "failures_identified",    "reserved_byte_seconds", "reserved_bytes_mean",
     "reserved_bytes_peak",  "repartitions",           "repartition_bytes_moved", "alert_to_report_s.mean",
-    "alert_to_report_s.max", "time_to_production_s",  "prediction.lead_time_s", "prediction.precision",
-    "prediction.recall"};
+    "alert_to_report_s.max", "time_to_production_s.mean", "time_to_production_s.max", "time_to_service_s.mean",
+    "dumps_failed", "prediction.lead_time_s", "prediction.precision", "prediction.recall"};
 
 using results::finished;
 

@@ -7,18 +7,18 @@ using P = StrategyParams;
 
 // One row per parameter; the accessor lambdas are captureless, so the table
 // is constant data.
-constexpr StrategyParamInfo u64(const char* name, ParamKind kind, const char* def, const char* description,
+constexpr StrategyParamInfo u64(const char* name, StrategyParamKind kind, const char* def, const char* description,
                                 uint64_t* (*get)(P&)) {
   return StrategyParamInfo{name, kind, def, description, get, nullptr, nullptr};
 }
 constexpr StrategyParamInfo ratio(const char* name, const char* def, const char* description, double* (*get)(P&)) {
-  return StrategyParamInfo{name, ParamKind::ratio, def, description, nullptr, get, nullptr};
+  return StrategyParamInfo{name, StrategyParamKind::ratio, def, description, nullptr, get, nullptr};
 }
 constexpr StrategyParamInfo flag(const char* name, const char* def, const char* description, bool* (*get)(P&)) {
-  return StrategyParamInfo{name, ParamKind::boolean, def, description, nullptr, nullptr, get};
+  return StrategyParamInfo{name, StrategyParamKind::boolean, def, description, nullptr, nullptr, get};
 }
 
-using K = ParamKind;
+using K = StrategyParamKind;
 constexpr StrategyParamInfo kTable[] = {
     u64("host.firmware_post", K::duration, "60 s", "reset + firmware POST (memory training and clearing) on a full reboot",
         [](P& p) { return &p.host.firmware_post_ns; }),
@@ -81,20 +81,20 @@ Status set_strategy_param(StrategyParams& params, std::string_view name, std::st
   for (const StrategyParamInfo& info : kTable) {
     if (name != info.name) continue;
     switch (info.kind) {
-      case ParamKind::duration:
+      case StrategyParamKind::duration:
         return parse_duration_ns(text, *info.u64(params));
-      case ParamKind::size:
+      case StrategyParamKind::size:
         return parse_size_bytes(text, *info.u64(params));
-      case ParamKind::bandwidth: {
+      case StrategyParamKind::bandwidth: {
         double bytes_per_s = 0;
         if (Status s = parse_bandwidth(text, bytes_per_s); !ok(s)) return s;
         if (!(bytes_per_s < 1.8e19)) return Status::out_of_range;
         *info.u64(params) = static_cast<uint64_t>(bytes_per_s + 0.5);
         return Status::ok;
       }
-      case ParamKind::ratio:
+      case StrategyParamKind::ratio:
         return parse_ratio(text, *info.ratio(params));
-      case ParamKind::boolean:
+      case StrategyParamKind::boolean:
         return parse_flag(text, *info.flag(params));
     }
   }
@@ -105,8 +105,8 @@ Status check_strategy_params(const StrategyParams& params, const char*& bad_name
   StrategyParams copy = params;  // the accessors take a mutable object
   for (const StrategyParamInfo& info : kTable) {
     bool bad = false;
-    if (info.kind == ParamKind::bandwidth) bad = *info.u64(copy) == 0;
-    if (info.kind == ParamKind::ratio) bad = !(*info.ratio(copy) >= 0.0 && *info.ratio(copy) <= 1.0);
+    if (info.kind == StrategyParamKind::bandwidth) bad = *info.u64(copy) == 0;
+    if (info.kind == StrategyParamKind::ratio) bad = !(*info.ratio(copy) >= 0.0 && *info.ratio(copy) <= 1.0);
     if (bad) {
       bad_name = info.name;
       return Status::invalid_argument;

@@ -83,12 +83,12 @@ struct StrategyParams {
   FadumpParams fadump;
 };
 
-enum class ParamKind : uint8_t { duration, size, bandwidth, ratio, boolean };
+enum class StrategyParamKind : uint8_t { duration, size, bandwidth, ratio, boolean };
 
 // One scenario parameter. The accessors point into a StrategyParams.
 struct StrategyParamInfo {
   const char* name;          // dotted, relative to `strategy.`: "dump.bandwidth"
-  ParamKind kind;
+  StrategyParamKind kind;
   const char* default_text;  // the default as a scenario writes it
   const char* description;   // one line
   uint64_t* (*u64)(StrategyParams&);  // duration ns, size bytes, bandwidth bytes/s

@@ -52,10 +52,11 @@ std::vector<PlannedRun> plan_batch(const std::vector<Scenario>& scenarios, const
   std::vector<PlannedRun> runs;
   for (const Scenario& s : scenarios) {
     const std::vector<std::string> policies = expand_policies(options.policies.empty() ? s.policies : options.policies);
-    const std::vector<std::string> strategies = s.strategies.empty() ? std::vector<std::string>{"predictive"} : s.strategies;
+    const std::vector<std::string> strategies =
+        expand_strategies(options.strategies.empty() ? s.strategies : options.strategies);
     for (const std::string& p : policies)
       for (const std::string& st : strategies)
-        for (uint64_t k = 0; k < options.seeds; ++k)
+        for (uint64_t k = 0; k < options.seeds && compared_pair(p, st); ++k)
           runs.push_back({s.source_path, s.name, p, st, s.seed + k, run_directory_name(s.name, p, st, s.seed + k)});
   }
   return runs;

@@ -28,6 +28,9 @@ struct PlannedRun {
 
 struct BatchOptions {
   std::vector<std::string> policies;  // empty: each scenario's compare list
+  // Empty: each scenario's compare.strategies, else all four. Baselines run
+  // with `static` only (choices.h compared_pair).
+  std::vector<std::string> strategies;
   uint64_t seeds = 1;                 // seeds per (scenario, policy): seed, seed+1, ...
   unsigned jobs = 0;                  // 0: every core
   std::chrono::seconds timeout{900};

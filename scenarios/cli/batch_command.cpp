@@ -36,10 +36,19 @@ int batch_command(const BatchArgs& args) {
       bad = true;
     }
   }
+  for (const std::string& st : args.strategies) {
+    const auto names = known_strategies();
+    if (st != "all" && std::find(names.begin(), names.end(), st) == names.end()) {
+      std::fprintf(stderr, "--strategy: '%s' is not a capture strategy; expected predictive-bmc, kdump, "
+                   "cma-crashkernel, fadump or all\n", st.c_str());
+      bad = true;
+    }
+  }
   if (bad) return kExitBadInput;
 
   BatchOptions bo;
   bo.policies = args.policies;
+  bo.strategies = args.strategies;
   bo.seeds = args.seeds;
   bo.jobs = args.jobs;
   bo.timeout = std::chrono::seconds(args.timeout_s);

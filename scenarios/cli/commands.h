@@ -17,18 +17,20 @@ int validate_command(const ValidateArgs& args);
 struct RunArgs {
   std::string scenario;
   std::vector<std::string> policies;  // empty: the scenario's compare list
-  std::string strategy;               // empty: the scenario's first (predictive)
+  std::vector<std::string> strategies;  // empty: the scenario's list, else predictive-bmc; "all"
   std::optional<uint64_t> seed;
   std::vector<std::string> sets;      // key=value
   std::string out;                    // empty: results/<scenario name>
 };
-// One policy: runs in this process, `out` is the run directory. Several:
-// one child process each, into out/<scenario>.<policy>.<strategy>.seed<N>.
+// One policy x strategy: runs in this process, `out` is the run directory.
+// Several: one child process each, into out/<scenario>.<policy>.<strategy>.seed<N>;
+// baselines pair only with `static` then (choices.h compared_pair).
 int run_command(const RunArgs& args);
 
 struct BatchArgs {
   std::vector<std::string> paths;
   std::vector<std::string> policies;
+  std::vector<std::string> strategies;  // empty: each scenario's list, else all four
   uint64_t seeds = 1;
   unsigned jobs = 0;
   unsigned timeout_s = 900;
@@ -39,6 +41,8 @@ int batch_command(const BatchArgs& args);
 struct ReportArgs {
   std::string dir;
   std::string out;  // empty: <dir>/report.html
+  // Non-empty: rewrite the generated tables of this docs/policies.md too.
+  std::string policies_doc;
 };
 int report_command(const ReportArgs& args);
 

@@ -6,12 +6,16 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+
+#include <sysc/kernel/sc_externs.h>
 
 #include "traces/io.h"
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/cli/dataset_command.h"
 #include "scenarios/cli/training_commands.h"
 
 namespace {
@@ -24,8 +28,17 @@ void log_to_stderr() {
 
 }  // namespace
 
-// sc_main, not main: SystemC's library owns main() and calls sc_main after
-// initialising its kernel; commands that elaborate no model never start it.
+// The process entry point. SystemC prints its copyright banner when its
+// kernel starts unless SYSTEMC_DISABLE_COPYRIGHT_MESSAGE is set: set it here,
+// before the kernel exists, so no command (nor a batch's child runs, which
+// inherit the environment) prints it. An explicit setting by the user wins.
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", /*overwrite=*/0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
+// sc_main is what SystemC's sc_elab_and_sim calls after initialising its
+// kernel; commands that elaborate no model never start it.
 extern "C" int sc_main(int argc, char* argv[]) {
   using namespace crashtwin::cli;
   log_to_stderr();
@@ -41,7 +54,8 @@ extern "C" int sc_main(int argc, char* argv[]) {
   CLI::App* run_cmd = app.add_subcommand("run", "run one scenario and write its results directory");
   run_cmd->add_option("scenario", run.scenario, "scenario file")->required();
   run_cmd->add_option("--policy", run.policies, "partitioning policy (repeatable; 'all' = every registered policy)");
-  run_cmd->add_option("--strategy", run.strategy, "capture strategy (predictive)");
+  run_cmd->add_option("--strategy", run.strategies,
+                      "capture strategy (repeatable; 'all'); default: the scenario's list, else predictive-bmc");
   run_cmd->add_option("--seed", run.seed, "replaces the scenario's seed");
   run_cmd->add_option("--set", run.sets, "override a scenario value: key=value (repeatable)");
   run_cmd->add_option("--out", run.out, "results directory (default results/<scenario>)");
@@ -50,6 +64,8 @@ extern "C" int sc_main(int argc, char* argv[]) {
   CLI::App* batch_cmd = app.add_subcommand("batch", "run scenarios x policies x seeds, one process per run");
   batch_cmd->add_option("paths", batch.paths, "scenario files or directories of *.yaml")->required();
   batch_cmd->add_option("--policy", batch.policies, "policies to compare (repeatable; 'all'); default: each scenario's");
+  batch_cmd->add_option("--strategy", batch.strategies,
+                        "capture strategies (repeatable; 'all'); default: each scenario's, else all four");
   batch_cmd->add_option("--seeds", batch.seeds, "seeds per scenario and policy")->check(CLI::Range(1, 1000));
   batch_cmd->add_option("-j,--jobs", batch.jobs, "parallel runs (default: all cores)");
   batch_cmd->add_option("--timeout", batch.timeout_s, "per-run timeout in wall seconds (default 900)")
@@ -60,6 +76,8 @@ extern "C" int sc_main(int argc, char* argv[]) {
   CLI::App* report_cmd = app.add_subcommand("report", "write report.html of a batch or run directory");
   report_cmd->add_option("dir", report.dir, "batch or run directory")->required()->check(CLI::ExistingDirectory);
   report_cmd->add_option("--out", report.out, "output file (default DIR/report.html)");
+  report_cmd->add_option("--policies-doc", report.policies_doc,
+                         "also regenerate the comparison and parameter tables of this docs/policies.md");
 
   PriorArgs prior;
   CLI::App* prior_cmd =
@@ -67,6 +85,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
   prior_cmd->add_option("--out", prior.out, "blob path, e.g. data/failure-models/default.ctpm")->required();
 
   add_training_commands(app);
+  add_dataset_commands(app);
 
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/docs/policy_table.h"
 #include "traces/io.h"
 #include "traces/report_html.h"
 #include "traces/results/results.h"
@@ -20,6 +21,15 @@ int report_command(const ReportArgs& args) {
   for (const std::string& p : batch.problems) std::fprintf(stderr, "%s\n", p.c_str());
   write_report_html(batch, out);
   std::printf("%s\n", out.c_str());
+  if (!args.policies_doc.empty()) {
+    try {
+      docs::update_policies_doc(args.policies_doc, batch);
+    } catch (const std::exception& e) {  // unreadable file or missing markers
+      std::fprintf(stderr, "--policies-doc: %s\n", e.what());
+      return kExitBadInput;
+    }
+    std::printf("%s\n", args.policies_doc.c_str());
+  }
   return kExitOk;
 }
 

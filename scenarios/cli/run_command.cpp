@@ -58,17 +58,33 @@ int run_command(const RunArgs& args) {
       return kExitBadInput;
     }
   }
-  const std::string strategy = !args.strategy.empty() ? args.strategy
-                               : s.strategies.empty() ? std::string("predictive")
-                                                      : s.strategies.front();
-  if (!known(known_strategies(), strategy)) {
-    std::fprintf(stderr, "--strategy: '%s' is not a capture strategy this build runs (predictive)\n", strategy.c_str());
+  const std::vector<std::string> strategies =
+      !args.strategies.empty() ? expand_strategies(args.strategies)
+      : s.strategies.empty()   ? std::vector<std::string>{kPredictiveStrategy}
+                               : expand_strategies(s.strategies);
+  for (const std::string& st : strategies) {
+    if (!known(known_strategies(), st)) {
+      std::fprintf(stderr, "--strategy: '%s' is not a capture strategy; expected predictive-bmc, kdump, "
+                   "cma-crashkernel, fadump or all\n", st.c_str());
+      return kExitBadInput;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;  // policy, strategy
+  for (const std::string& p : policies)
+    for (const std::string& st : strategies) pairs.emplace_back(p, st);
+  // A single pair the user named runs whatever it is; a comparison keeps the
+  // pairs that mean something (baselines with static only).
+  if (pairs.size() > 1)
+    std::erase_if(pairs, [](const auto& pair) { return !compared_pair(pair.first, pair.second); });
+  if (pairs.empty()) {
+    std::fprintf(stderr, "--strategy: the baselines (kdump, cma-crashkernel, fadump) are compared under the static "
+                 "policy only; add --policy static or name a single policy and strategy\n");
     return kExitBadInput;
   }
   const std::filesystem::path out = args.out.empty() ? std::filesystem::path("results") / s.name : std::filesystem::path(args.out);
 
-  if (policies.size() == 1) {
-    RunRequest request{s, policies.front(), strategy, out};
+  if (pairs.size() == 1) {
+    RunRequest request{s, pairs.front().first, pairs.front().second, out};
     try {
       const RunOutcome outcome = run_scenario(request);
       print_outcome(outcome, out);
@@ -79,9 +95,9 @@ int run_command(const RunArgs& args) {
     }
   }
 
-  // SystemC elaborates once per process: one child per policy.
+  // SystemC elaborates once per process: one child per policy x strategy.
   int worst = kExitOk;
-  for (const std::string& p : policies) {
+  for (const auto& [p, strategy] : pairs) {
     const std::filesystem::path dir = out / run_directory_name(s.name, p, strategy, s.seed);
     std::filesystem::create_directories(dir);
     std::vector<std::string> argv = {self_executable(), "run", args.scenario, "--policy", p, "--strategy", strategy,
@@ -94,7 +110,7 @@ int run_command(const RunArgs& args) {
     const ChildExit e = child.wait();
     std::fputs(file_tail(dir / "stdout.log", 1 << 16).c_str(), stdout);
     if (e.signalled || e.code > kExitExpectationsFailed) {
-      std::fprintf(stderr, "policy %s: run failed (%s %d):\n%s", p.c_str(), e.signalled ? "signal" : "exit", e.code,
+      std::fprintf(stderr, "policy %s, strategy %s: run failed (%s %d):\n%s", p.c_str(), strategy.c_str(), e.signalled ? "signal" : "exit", e.code,
                    file_tail(dir / "stderr.log", 4000).c_str());
       worst = std::max(worst, e.signalled ? kExitInternalError : e.code);
     } else {

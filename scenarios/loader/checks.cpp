@@ -199,6 +199,11 @@ void check_scenario(ReadContext& ctx, const YAML::Node& doc, const Scenario& s, 
                 fmt::format("'{}' is not among the policies this scenario compares ({})", p,
                             s.policies.empty() ? join(options.known_policies) : join(s.policies)));
     }
+    for (const std::string& st : e.strategies)
+      if (!options.known_strategies.empty() && !contains(options.known_strategies, st) && st != "all")
+        d.error(e.where, field + ".strategies",
+                fmt::format("'{}' is not a known capture strategy; expected one of: {} (or all)", st,
+                            join(options.known_strategies)));
   }
 }
 

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "scenarios/loader/checks.h"
+#include "scenarios/loader/strategy_settings.h"
 #include "scenarios/loader/yaml_fields.h"
 
 namespace crashtwin::scenario {
@@ -314,6 +315,7 @@ void read_expectations(MapReader& root, Scenario& s) {
     if (op) e.op = static_cast<CompareOp>(*op);
     e.value = m.number("value", Need::required).value_or(0.0);
     e.policies = m.text_list("policies", Need::optional).value_or(std::vector<std::string>{});
+    e.strategies = m.text_list("strategies", Need::optional).value_or(std::vector<std::string>{});
     m.finish();
     s.expectations.push_back(std::move(e));
   });
@@ -351,6 +353,14 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
   read_injections(root, s);
   read_agent(root, s, base_dir);
   read_compare(root, s);
+  if (const YAML::Node strategy = root.get("strategy"); strategy.IsDefined() && !strategy.IsNull()) {
+    if (!strategy.IsMap()) {
+      ctx.error(strategy, "strategy", fmt::format("expected a map of strategy parameters, got {}", node_kind(strategy)));
+    } else {
+      read_board(strategy, "strategy", ctx, s.strategy_settings);
+      apply_strategy_settings(ctx, strategy, s);
+    }
+  }
   read_expectations(root, s);
   root.finish();
   // Cross-field rules only on a structurally sound file: a missing or

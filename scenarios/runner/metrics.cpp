@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "policies/strategies/strategy_metrics.h"
+
 namespace crashtwin::scenario {
 namespace {
 
@@ -52,6 +54,32 @@ double completeness(const BmcDrainReport& r, const PlannedFailure& p) {
   return needed == 0 ? 0.0 : static_cast<double>(captured) / static_cast<double>(needed);
 }
 
+template <typename T>
+const T* first_after(const std::vector<T>& list, const PlannedFailure& p, uint64_t t_ns) {
+  for (const T& x : list)
+    if (x.event.component == p.component && x.event.type == p.error && x.event.time_ns >= t_ns) return &x;
+  return nullptr;
+}
+
+// The crash as the strategy models see it: the board and the agent at the
+// moment the error was raised.
+CrashFacts crash_facts(const RunFacts& f, const PlannedFailure& p, uint64_t t_ns) {
+  CrashFacts c;
+  c.component = p.component;
+  c.error = p.error;
+  c.time_ns = t_ns;
+  c.capture_facts = f.strategy.board_facts;
+  c.dram_bytes = f.strategy.dram_bytes;
+  if (const RaisedError* r = first_after(f.raised, p, t_ns)) {
+    c.time_ns = r->event.time_ns;
+    c.used_bytes = std::min(r->used_bytes, c.dram_bytes);
+    c.reservation_bytes = f.strategy.predictive ? r->reserved_bytes : f.strategy.baseline_reservation_bytes;
+  }
+  if (const CaptureFact* cap = first_after(f.captures, p, t_ns)) c.predictive_captured_bytes = cap->captured_bytes;
+  c.reservation_bytes = std::min(c.reservation_bytes, c.dram_bytes);
+  return c;
+}
+
 double mean(const std::vector<double>& v) {
   double sum = 0;
   for (double x : v) sum += x;
@@ -82,7 +110,18 @@ MetricResult compute_metrics(const RunFacts& f) {
       out.invalid_reasons.push_back(fmt::format("failure {} ({} on {}) never fired before the end of the run", p.name,
                                                 crashtwin::to_string(p.error), to_string(p.component)));
     if (j.fired) j.report = match_report(f, p, inj.t_ns, used);
+    if (j.fired && f.strategy.strategy != nullptr) {
+      FailureRecovery r{i, crash_facts(f, p, inj.t_ns), {}};
+      if (const Status st = f.strategy.strategy->recover(r.crash, r.outcome); !ok(st))
+        out.invalid_reasons.push_back(fmt::format("failure {}: the {} model refused the crash facts ({})", p.name,
+                                                  f.strategy.strategy->name(), crashtwin::to_string(st)));
+      else
+        out.recoveries.push_back(r);
+    }
   }
+  StrategyMetrics recovered;
+  for (const FailureRecovery& r : out.recoveries) recovered.add(r.outcome);
+  const bool baseline = f.strategy.strategy != nullptr && !f.strategy.predictive;
 
   uint64_t fired = 0, reported = 0, identified = 0, truncated = 0;
   std::vector<double> completeness_values, alert_to_report;
@@ -103,6 +142,24 @@ MetricResult compute_metrics(const RunFacts& f) {
   for (const BmcDrainReport& r : f.reports)
     for (const DrainedRecord& rec : r.records) truncated += rec.truncated ? 1 : 0;
 
+  // A baseline's crash data is its dump, not the BMC's drain of the slices
+  // (which the twin still simulates): its outcome decides.
+  double reserved_byte_seconds = f.reserved_byte_seconds;
+  uint64_t reserved_peak = f.reserved_bytes_peak;
+  if (baseline) {
+    reported = recovered.reports;
+    identified = recovered.identified;
+    completeness_values.clear();
+    alert_to_report.clear();
+    for (const FailureRecovery& r : out.recoveries) {
+      completeness_values.push_back(r.outcome.completeness());
+      if (r.outcome.report_ns != 0) alert_to_report.push_back(r.outcome.failure_to_report_s());
+    }
+    const MemoryOverRun memory = memory_over_run(f.strategy, out.recoveries);
+    reserved_byte_seconds = memory.held.byte_seconds(f.duration_ns);
+    reserved_peak = memory.held.peak(f.duration_ns);
+  }
+
   auto& m = out.metrics;
   m["failures_injected"] = fired;
   m["failures_reported"] = reported;
@@ -111,14 +168,20 @@ MetricResult compute_metrics(const RunFacts& f) {
     m["capture_completeness"] = mean(completeness_values);
   }
   m["records_truncated"] = truncated;
-  m["reserved_byte_seconds"] = f.reserved_byte_seconds;
-  m["reserved_bytes_mean"] = f.duration_ns == 0 ? 0.0 : f.reserved_byte_seconds / (static_cast<double>(f.duration_ns) * 1e-9);
-  m["reserved_bytes_peak"] = f.reserved_bytes_peak;
+  m["reserved_byte_seconds"] = reserved_byte_seconds;
+  m["reserved_bytes_mean"] = f.duration_ns == 0 ? 0.0 : reserved_byte_seconds / (static_cast<double>(f.duration_ns) * 1e-9);
+  m["reserved_bytes_peak"] = reserved_peak;
   m["repartitions"] = f.repartitions;
   m["repartition_bytes_moved"] = f.repartition_bytes_moved;
   if (!alert_to_report.empty())
     m["alert_to_report_s"] = {{"mean", mean(alert_to_report)},
                               {"max", *std::max_element(alert_to_report.begin(), alert_to_report.end())}};
+  if (recovered.failures > 0) {
+    m["time_to_production_s"] = {{"mean", recovered.time_to_production_mean_s()},
+                                 {"max", recovered.time_to_production_max_s}};
+    m["time_to_service_s"] = {{"mean", recovered.time_to_service_mean_s()}};
+    m["dumps_failed"] = recovered.dumps_failed;
+  }
   m["dma_refused"] = f.dma_refused;
 
   if (f.has_model) {

@@ -1,8 +1,11 @@
 // The metrics of one run (DESIGN.md "Metrics", names in schema/metrics.h),
 // computed from what the run observed: the failures the board actually
 // raised, the BMC's decoded reports, the agent's layout over time and its
-// alert-level predictions. Nothing is copied from the scenario except which
+// alert-level predictions, and the capture strategy's model of each
+// recovery (recovery.h). Nothing is copied from the scenario except which
 // failures were planned (to judge the BMC's verdicts against the truth).
+// predictive-bmc's completeness and identification are the BMC's decoded
+// records; a baseline's are its dump's (StrategyOutcome).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +18,7 @@
 #include "platform/agent/agent.h"
 #include "scenarios/injector/injector.h"
 #include "scenarios/injector/schedule.h"
+#include "scenarios/runner/recovery.h"
 #include "scenarios/runner/run_recorder.h"
 
 namespace crashtwin::scenario {
@@ -33,12 +37,18 @@ struct RunFacts {
   uint64_t repartitions = 0;
   uint64_t repartition_bytes_moved = 0;
   uint64_t dma_refused = 0;
+  // The capture strategy each fired failure is recovered with, and what the
+  // agent captured (predictive-bmc's drain size).
+  StrategySetup strategy;
+  std::vector<CaptureFact> captures;
 };
 
 struct MetricResult {
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   // Why the run is invalid (empty: valid): failures that never fired.
   std::vector<std::string> invalid_reasons;
+  // One per fired failure, in firing order.
+  std::vector<FailureRecovery> recoveries;
 };
 
 MetricResult compute_metrics(const RunFacts& facts);

@@ -1,6 +1,7 @@
 #include "scenarios/runner/run.h"
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 
@@ -14,13 +15,17 @@
 #include "platform/capture/catalog.h"
 #include "platform/region/crash_region.h"
 #include "policies/partitioning/policies.h"
+#include "policies/partitioning/static_policy.h"
+#include "policies/strategies/strategies.h"
 #include "scenarios/injector/injector.h"
 #include "scenarios/injector/schedule.h"
 #include "scenarios/model_prior/prior.h"
 #include "scenarios/runner/expectations.h"
 #include "scenarios/runner/metrics.h"
 #include "scenarios/runner/results_writer.h"
+#include "scenarios/runner/recovery.h"
 #include "scenarios/runner/run_recorder.h"
+#include "scenarios/schema/choices.h"
 
 namespace crashtwin::scenario {
 namespace {
@@ -90,6 +95,49 @@ void check_components_exist(const Scenario& s, const Board& board) {
   if (!problems.empty()) throw ScenarioError(problems);
 }
 
+// The agent has one observer slot: the run's recorder first, then the
+// request's extra observers.
+class AgentObservers final : public AgentObserver {
+ public:
+  AgentObservers(AgentObserver& first, const std::vector<AgentObserver*>& rest) : first_(first), rest_(rest) {}
+  void on_tick(const Agent& agent, uint64_t time_ns) override {
+    first_.on_tick(agent, time_ns);
+    for (AgentObserver* o : rest_) o->on_tick(agent, time_ns);
+  }
+  void on_repartition(const Agent& agent, const RepartitionReport& report) override {
+    first_.on_repartition(agent, report);
+    for (AgentObserver* o : rest_) o->on_repartition(agent, report);
+  }
+  void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) override {
+    first_.on_capture(agent, event, result, status);
+    for (AgentObserver* o : rest_) o->on_capture(agent, event, result, status);
+  }
+
+ private:
+  AgentObserver& first_;
+  const std::vector<AgentObserver*>& rest_;
+};
+
+// The recoveries as events, and memory over the run as timeseries columns
+// sampled at the agent's ticks: `available_bytes` (what the running kernel
+// owns: 0 while it is down, fadump's memory returned region by region) and,
+// for the baselines, `held_bytes` (their reservation; predictive-bmc's is the
+// reserved_bytes column).
+void record_strategy(const StrategySetup& setup, const std::vector<FailureRecovery>& recoveries, EventLog& events,
+                     RunRecorder& recorder) {
+  for (const FailureRecovery& r : recoveries) record_recovery_events(r, events);
+  const MemoryOverRun memory = memory_over_run(setup, recoveries);
+  const std::vector<double>& t_s = recorder.timeseries().t_s;
+  std::vector<double> available, held;
+  for (double t : t_s) {
+    const auto t_ns = static_cast<uint64_t>(std::llround(t * 1e9));
+    available.push_back(static_cast<double>(memory.available.at(t_ns)));
+    held.push_back(static_cast<double>(memory.held.at(t_ns)));
+  }
+  recorder.add_column_after_run(kAvailableBytesColumn, std::move(available));
+  if (!setup.predictive) recorder.add_column_after_run(kHeldBytesColumn, std::move(held));
+}
+
 uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
@@ -127,7 +175,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   board->set_crash_region(region_base, region_size);
 
   FailureModel model;
-  board->update_model_blob(model_blob(s.agent, model));
+  const std::vector<std::byte> blob = model_blob(s.agent, model);
+  if (request.provision_model) board->update_model_blob(blob);
   const uint64_t horizon_ns = s.agent.horizon_ns.value_or(model.horizon_ns);
 
   const Schedule schedule = plan_schedule(s);
@@ -145,6 +194,14 @@ RunOutcome run_scenario(const RunRequest& request) {
   PartitionPolicy* policy = nullptr;
   if (!ok(make_policy(request.policy, policy_params, policy_storage, policy)))
     throw ScenarioError(fmt::format("--policy: '{}' is not a known policy", request.policy));
+
+  StrategyStorage strategy_storage;
+  CaptureStrategy* strategy = nullptr;
+  if (const Status st = make_strategy(request.strategy, s.strategy_params, strategy_storage, strategy); !ok(st))
+    throw ScenarioError(st == Status::not_found
+                            ? fmt::format("--strategy: '{}' is not a known capture strategy", request.strategy)
+                            : fmt::format("strategy: the {} model cannot run with these parameters ({})",
+                                          request.strategy, to_string(st)));
 
   AgentConfig config;
   config.allocation_frequency_ns = s.agent.allocation_frequency_ns;
@@ -167,7 +224,9 @@ RunOutcome run_scenario(const RunRequest& request) {
   EventLog events;
   RunRecorder recorder(*board, agent, events);
   board->add_observer(recorder);
-  agent.set_observer(&recorder);
+  for (BoardObserver* o : request.board_observers) board->add_observer(*o);
+  AgentObservers agent_observers(recorder, request.agent_observers);
+  agent.set_observer(&agent_observers);
   Injector injector("injector", *board, s, schedule, events);
   board->run_firmware(agent);
 
@@ -190,7 +249,15 @@ RunOutcome run_scenario(const RunRequest& request) {
   facts_of_run.repartitions = agent.stats().repartitions;
   facts_of_run.repartition_bytes_moved = agent.stats().bytes_moved;
   facts_of_run.dma_refused = recorder.dma_refused();
+  facts_of_run.captures = recorder.captures();
+  StrategySetup& setup = facts_of_run.strategy;
+  setup.strategy = strategy;
+  setup.predictive = request.strategy == kPredictiveStrategy;
+  setup.dram_bytes = dram.size();
+  setup.baseline_reservation_bytes = crashkernel_default_bytes(dram.size());
+  setup.board_facts = facts;
   MetricResult metrics = compute_metrics(facts_of_run);
+  record_strategy(setup, metrics.recoveries, events, recorder);
   for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
 
   RunOutcome outcome;
@@ -203,7 +270,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   summary.valid = metrics.invalid_reasons.empty();
   for (const std::string& r : metrics.invalid_reasons)
     summary.invalid_reason += (summary.invalid_reason.empty() ? "" : "; ") + r;
-  summary.expectations = judge_expectations(s, request.policy, summary);
+  summary.expectations = judge_expectations(s, request.policy, request.strategy, summary);
   for (const Expectation& e : summary.expectations) {
     Event& v = events.add(s.duration_ns, "crashtwin", EventKind::verdict);
     v.fields["metric"] = e.metric;

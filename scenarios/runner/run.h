@@ -11,17 +11,33 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "scenarios/schema/scenario.h"
 #include "traces/summary.h"
+
+namespace crashtwin {
+class AgentObserver;
+class BoardObserver;
+}  // namespace crashtwin
 
 namespace crashtwin::scenario {
 
 struct RunRequest {
   Scenario scenario;
   std::string policy;                  // one of known_policies()
-  std::string strategy = "predictive";
+  std::string strategy = "predictive-bmc";  // one of known_strategies()
   std::filesystem::path out_dir;       // the run's results directory
+  // Extra observers of the run, told after the run's own recorder (e.g.
+  // `crashtwin dataset` records feature windows and failures); they must
+  // outlive the call.
+  std::vector<BoardObserver*> board_observers;
+  std::vector<AgentObserver*> agent_observers;
+  // false: the failure model is parsed (its horizon applies) but not
+  // provisioned, so the agent runs without one. `crashtwin dataset` records
+  // telemetry this way so that a dataset never depends on the model it
+  // retrains (the shipped default must be a fixed point of retraining).
+  bool provision_model = true;
 };
 
 struct RunOutcome {

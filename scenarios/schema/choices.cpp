@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "policies/partitioning/policies.h"
+#include "policies/strategies/strategies.h"
 
 namespace crashtwin::scenario {
 
@@ -12,12 +13,26 @@ std::vector<std::string> known_policies() {
   return names;
 }
 
-std::vector<std::string> known_strategies() { return {"predictive"}; }
+std::vector<std::string> known_strategies() {
+  std::vector<std::string> names;
+  for (const char* n : strategy_names()) names.emplace_back(n);
+  return names;
+}
 
 std::vector<std::string> expand_policies(const std::vector<std::string>& requested) {
   if (requested.empty() || std::find(requested.begin(), requested.end(), "all") != requested.end())
     return known_policies();
   return requested;
+}
+
+std::vector<std::string> expand_strategies(const std::vector<std::string>& requested) {
+  if (requested.empty() || std::find(requested.begin(), requested.end(), "all") != requested.end())
+    return known_strategies();
+  return requested;
+}
+
+bool compared_pair(const std::string& policy, const std::string& strategy) {
+  return strategy == kPredictiveStrategy || policy == "static";
 }
 
 LoadOptions default_load_options() {

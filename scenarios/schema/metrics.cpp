@@ -21,6 +21,9 @@ constexpr std::array kMetrics = {
     MetricInfo{"alert_to_report_s.max", "largest time from failure to a complete BMC report (s)"},
     MetricInfo{"time_to_production_s.mean", "mean time from failure to the workload running with all memory (s)"},
     MetricInfo{"time_to_production_s.max", "largest time from failure to production (s)"},
+    MetricInfo{"time_to_service_s.mean",
+               "mean time from failure to the workload running again, perhaps in reduced memory (fadump) (s)"},
+    MetricInfo{"dumps_failed", "failures whose capture strategy delivered no crash data (kdump out of memory...)"},
     MetricInfo{"dma_refused", "DMA accesses the controller refused (outside the BMC window)"},
     MetricInfo{"prediction.lead_time_s", "mean time from the first alert-level prediction to its failure (s)"},
     MetricInfo{"prediction.precision", "alerted components that did fail / alerted components"},
@@ -31,7 +34,7 @@ constexpr std::string_view kMetricList =
     "failures_injected, failures_reported, failures_identified, capture_completeness, records_truncated, "
     "reserved_byte_seconds, reserved_bytes_mean, reserved_bytes_peak, repartitions, repartition_bytes_moved, "
     "alert_to_report_s.mean, alert_to_report_s.max, time_to_production_s.mean, time_to_production_s.max, "
-    "dma_refused, prediction.lead_time_s, prediction.precision, prediction.recall";
+    "time_to_service_s.mean, dumps_failed, dma_refused, prediction.lead_time_s, prediction.precision, prediction.recall";
 
 }  // namespace
 

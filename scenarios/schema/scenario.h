@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "platform/core/types.h"
+#include "policies/strategies/strategy_params.h"
 #include "scenarios/schema/diagnostics.h"
 
 namespace crashtwin::scenario {
@@ -130,6 +131,10 @@ struct ExpectationSpec {
   CompareOp op = CompareOp::ge;
   double value = 0;
   std::vector<std::string> policies;  // empty: applies to every policy
+  // Empty: judges the predictive-bmc runs only. The baselines run the same
+  // scenario to be compared, and are expected to miss what the predictive
+  // path captures; an expectation about them lists them (or `all`).
+  std::vector<std::string> strategies;
   Location where;
 };
 
@@ -146,7 +151,15 @@ struct Scenario {
   std::vector<FalseAlarm> false_alarms;
   AgentSettings agent;
   std::vector<std::string> policies;    // to compare; empty: every registered policy
-  std::vector<std::string> strategies;  // empty: {"predictive"}
+  // Capture strategies to compare; empty: every registered strategy
+  // (strategy_names()). Baselines pair only with `static` (choices.h).
+  std::vector<std::string> strategies;
+  // The strategies' timing parameters, defaults overridden by the scenario's
+  // `strategy:` map (dotted names of strategy_param_table()).
+  StrategyParams strategy_params;
+  // Each `strategy:` entry as written ("dump.bandwidth", "200 MB/s"), for
+  // config.yaml.
+  std::vector<BoardParam> strategy_settings;
   std::vector<ExpectationSpec> expectations;
   std::string source_path;              // the file it was loaded from
 };

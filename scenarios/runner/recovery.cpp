@@ -1,0 +1,116 @@
+#include "scenarios/runner/recovery.h"
+
+#include <algorithm>
+
+#include "scenarios/schema/scenario.h"
+
+namespace crashtwin::scenario {
+namespace {
+
+constexpr const char* kTrack = "host.recovery";
+
+}  // namespace
+
+void RunCurve::add(uint64_t t, uint64_t b) {
+  if (!t_ns.empty() && t_ns.back() == t) {
+    bytes.back() = b;
+    return;
+  }
+  t_ns.push_back(t);
+  bytes.push_back(b);
+}
+
+uint64_t RunCurve::at(uint64_t t) const {
+  const auto it = std::upper_bound(t_ns.begin(), t_ns.end(), t);
+  return it == t_ns.begin() ? 0 : bytes[static_cast<size_t>(it - t_ns.begin()) - 1];
+}
+
+double RunCurve::byte_seconds(uint64_t until_ns) const {
+  double sum = 0;
+  for (size_t i = 0; i < t_ns.size() && t_ns[i] < until_ns; ++i) {
+    const uint64_t end = i + 1 < t_ns.size() ? std::min(t_ns[i + 1], until_ns) : until_ns;
+    sum += static_cast<double>(bytes[i]) * static_cast<double>(end - t_ns[i]) * 1e-9;
+  }
+  return sum;
+}
+
+uint64_t RunCurve::peak(uint64_t until_ns) const {
+  uint64_t p = 0;
+  for (size_t i = 0; i < t_ns.size() && t_ns[i] < until_ns; ++i) p = std::max(p, bytes[i]);
+  return p;
+}
+
+MemoryOverRun memory_over_run(const StrategySetup& setup, const std::vector<FailureRecovery>& recoveries) {
+  MemoryOverRun m;
+  const uint64_t steady = setup.strategy->steady_held_bytes(setup.baseline_reservation_bytes);
+  m.held.add(0, steady);
+  m.available.add(0, setup.dram_bytes);
+  std::vector<const FailureRecovery*> order;
+  for (const FailureRecovery& r : recoveries) order.push_back(&r);
+  std::stable_sort(order.begin(), order.end(), [](const FailureRecovery* a, const FailureRecovery* b) {
+    return a->outcome.failure_ns < b->outcome.failure_ns;
+  });
+  for (size_t k = 0; k < order.size(); ++k) {
+    const StrategyOutcome& o = order[k]->outcome;
+    // A second failure during a recovery starts its own: the first one's
+    // curves stop there.
+    const uint64_t end = k + 1 < order.size() ? std::min(o.production_ns, order[k + 1]->outcome.failure_ns)
+                                              : o.production_ns;
+    m.held.add(o.failure_ns, o.held.at(o.failure_ns));
+    m.available.add(o.failure_ns, o.available.at(o.failure_ns));  // 0: the kernel is down
+    for (uint32_t i = 0; i < o.held.count && o.held.steps[i].time_ns < end; ++i)
+      if (o.held.steps[i].time_ns >= o.failure_ns) m.held.add(o.held.steps[i].time_ns, o.held.steps[i].bytes);
+    for (uint32_t i = 0; i < o.available.count && o.available.steps[i].time_ns < end; ++i)
+      if (o.available.steps[i].time_ns >= o.failure_ns)
+        m.available.add(o.available.steps[i].time_ns, o.available.steps[i].bytes);
+    if (end == o.production_ns) {
+      m.held.add(end, steady);
+      m.available.add(end, setup.dram_bytes);
+    }
+  }
+  return m;
+}
+
+void record_recovery_events(const FailureRecovery& r, EventLog& events) {
+  const StrategyOutcome& o = r.outcome;
+  const std::string component = to_string(r.crash.component);
+  const char* error = crashtwin::to_string(r.crash.error);
+  for (uint32_t i = 0; i < o.phase_count; ++i) {
+    const RecoveryPhase& p = o.phases[i];
+    Event& e = events.add_span(p.start_ns, p.end_ns - p.start_ns, kTrack, EventKind::phase);
+    e.fields["phase"] = p.name;
+    e.fields["strategy"] = o.strategy;
+    e.fields["component"] = component;
+    e.fields["error"] = error;
+  }
+  Event& e = events.add_span(o.failure_ns, o.production_ns - o.failure_ns, kTrack, EventKind::phase);
+  e.fields["phase"] = "recovery";
+  e.fields["strategy"] = o.strategy;
+  e.fields["component"] = component;
+  e.fields["error"] = error;
+  e.fields["dump_succeeded"] = o.dump_succeeded;
+  if (o.failure_reason != nullptr) e.fields["failure_reason"] = o.failure_reason;
+  if (o.note != nullptr) e.fields["note"] = o.note;
+  e.fields["reservation_bytes"] = r.crash.reservation_bytes;
+  e.fields["used_bytes"] = r.crash.used_bytes;
+  e.fields["needed_bytes"] = o.needed_bytes;
+  e.fields["captured_bytes"] = o.captured_bytes;
+  e.fields["dump_bytes"] = o.dump_bytes;
+  e.fields["image_lost_bytes"] = o.image_lost_bytes;
+  e.fields["identified"] = o.identified;
+  e.fields["time_to_service_s"] = o.time_to_service_s();
+  e.fields["time_to_production_s"] = o.time_to_production_s();
+  // Memory returned step by step (fadump's release_region): the first step
+  // is the reduced-memory boot, the last all of DRAM.
+  if (o.available.count > 2) {
+    for (uint32_t i = 0; i < o.available.count; ++i) {
+      Event& step = events.add(o.available.steps[i].time_ns, kTrack, EventKind::phase);
+      step.fields["phase"] = "memory_returned";
+      step.fields["strategy"] = o.strategy;
+      step.fields["available_bytes"] = o.available.steps[i].bytes;
+      step.fields["held_bytes"] = o.held.at(o.available.steps[i].time_ns);
+    }
+  }
+}
+
+}  // namespace crashtwin::scenario

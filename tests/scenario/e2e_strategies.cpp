@@ -1,0 +1,257 @@
+// The capture strategies wired into real runs, through the `crashtwin`
+// executable: kdump's failed dump when the crashkernel is too small, fadump's
+// memory returned over time, time_to_production_s for every strategy, the
+// oracle bounding every other policy on the library, and the generated
+// comparison table of docs/policies.md.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "traces/event_log.h"
+#include "traces/io.h"
+#include "traces/results/results.h"
+#include "traces/summary.h"
+
+namespace fs = std::filesystem;
+using namespace crashtwin;
+
+namespace {
+
+const fs::path kSource = CRASHTWIN_SOURCE_DIR;
+const fs::path kCrashtwin = fs::path(CRASHTWIN_BINARY_DIR) / "crashtwin";
+const fs::path kSkeleton = kSource / "scenarios/examples/skeleton.yaml";
+constexpr uint64_t kBoardDram = 4ull << 30;  // the board's default DRAM
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "strategies" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir.parent_path());
+  return dir;
+}
+
+struct Ran {
+  int exit_code = -1;
+  std::string output;
+};
+
+Ran run_cli(const std::string& args) {
+  const std::string command = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" + kCrashtwin.string() + "' " + args + " 2>&1";
+  Ran r;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+std::vector<Event> recovery_events(const std::vector<Event>& events, const std::string& phase) {
+  std::vector<Event> out;
+  for (const Event& e : events)
+    if (e.kind == EventKind::phase && e.track == "host.recovery" && e.fields.value("phase", "") == phase)
+      out.push_back(e);
+  return out;
+}
+
+// The library batch, run once for the tests that compare across it.
+const results::Batch& library_batch() {
+  static const results::Batch batch = [] {
+    const fs::path out = scratch("library");
+    const Ran r = run_cli("batch " + quoted(kSource / "scenarios/library") + " --policy all -j 2 --out " + quoted(out));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    return results::load_batch(out, RunParts::summary);
+  }();
+  return batch;
+}
+
+}  // namespace
+
+TEST_CASE("kdump with a crashkernel smaller than the capture kernel needs shows the failed dump",
+          "[e2e][strategies]") {
+  const fs::path out = scratch("kdump_oom");
+  // 512 MiB of capture-kernel memory against the 256 MiB crashkernel the
+  // RHEL table gives a 4 GiB board.
+  const Ran r = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy kdump --set 'strategy={capture_kernel: {memory: \"512 MiB\"}}' --out " + quoted(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);  // the skeleton's expectations judge predictive-bmc only
+  const RunSummary s = read_summary(out / "summary.json");
+  CHECK(s.strategy == "kdump");
+  CHECK(s.valid);
+  CHECK(*s.metric("failures_injected") == 1);
+  CHECK(*s.metric("dumps_failed") == 1);
+  CHECK(*s.metric("capture_completeness") == 0);
+  CHECK(*s.metric("failures_identified") == 0);
+  CHECK(*s.metric("failures_reported") == 0);
+  CHECK_FALSE(s.metric("alert_to_report_s.mean").has_value());
+  // kexec 0.5 s + capture kernel boot 15 s, out of memory, POST 60 s + OS 45 s.
+  CHECK(*s.metric("time_to_production_s.mean") == Approx(120.5).epsilon(1e-6));
+  // The crashkernel is held all run (the recovery holds it too).
+  CHECK(*s.metric("reserved_bytes_peak") == 256.0 * (1 << 20));
+  CHECK(*s.metric("reserved_byte_seconds") == Approx(256.0 * (1 << 20) * 20.0).epsilon(1e-9));
+
+  const std::vector<Event> events = read_events_jsonl(out / "events.jsonl");
+  const std::vector<Event> recovery = recovery_events(events, "recovery");
+  REQUIRE(recovery.size() == 1);
+  CHECK(recovery[0].fields["dump_succeeded"] == false);
+  CHECK(recovery[0].fields["failure_reason"].get<std::string>().find("out of memory") != std::string::npos);
+  CHECK(recovery[0].fields["reservation_bytes"] == 256ull << 20);
+  CHECK(recovery_events(events, "kexec").size() == 1);
+  CHECK(recovery_events(events, "dump").empty());
+
+  SECTION("with the default capture kernel the same run dumps") {
+    const fs::path ok_out = scratch("kdump_ok");
+    const Ran ok = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy kdump --out " + quoted(ok_out));
+    INFO(ok.output);
+    REQUIRE(ok.exit_code == 0);
+    const RunSummary good = read_summary(ok_out / "summary.json");
+    CHECK(*good.metric("dumps_failed") == 0);
+    CHECK(*good.metric("capture_completeness") > 0);
+    CHECK(*good.metric("failures_identified") == 1);
+    CHECK(*good.metric("time_to_production_s.mean") > 120.5);  // the dump itself takes time
+  }
+}
+
+TEST_CASE("fadump returns memory region by region, monotonic up to all of DRAM", "[e2e][strategies]") {
+  const fs::path out = scratch("fadump");
+  const Ran r = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy fadump --set 'duration=\"120 s\"' --out " + quoted(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const results::Run run = results::load_run(out);
+  const RunSummary& s = run.summary;
+  CHECK(*s.metric("dumps_failed") == 0);
+  CHECK(*s.metric("time_to_production_s.mean") > *s.metric("time_to_service_s.mean"));
+
+  // The release steps as events: non-decreasing, first the boot memory,
+  // last all of DRAM.
+  const std::vector<Event> steps = recovery_events(run.events, "memory_returned");
+  REQUIRE(steps.size() > 2);
+  CHECK(steps.front().fields["available_bytes"] == 256ull << 20);
+  CHECK(steps.back().fields["available_bytes"] == kBoardDram);
+  for (size_t i = 1; i < steps.size(); ++i) {
+    CHECK(steps[i].t_ns >= steps[i - 1].t_ns);
+    CHECK(steps[i].fields["available_bytes"].get<uint64_t>() >= steps[i - 1].fields["available_bytes"].get<uint64_t>());
+    CHECK(steps[i].fields["held_bytes"].get<uint64_t>() <= steps[i - 1].fields["held_bytes"].get<uint64_t>());
+  }
+
+  // The same curve sampled in timeseries.csv: all of DRAM before the crash,
+  // nothing while the machine is down, then non-decreasing back to DRAM.
+  const std::vector<double>* available = run.timeseries.find("available_bytes");
+  const std::vector<double>* held = run.timeseries.find("held_bytes");
+  REQUIRE(available != nullptr);
+  REQUIRE(held != nullptr);
+  const std::vector<double>& t = run.timeseries.t_s;
+  bool saw_down = false;
+  double last = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    INFO("t = " << t[i] << " s");
+    const double v = (*available)[i];
+    if (!saw_down && v == 0 && t[i] >= 10.0) saw_down = true;
+    if (!saw_down) CHECK(v == static_cast<double>(kBoardDram));  // before the crash
+    else CHECK(v >= last);
+    last = v;
+  }
+  CHECK(saw_down);
+  CHECK(available->back() == static_cast<double>(kBoardDram));
+}
+
+TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds completeness", "[e2e][strategies]") {
+  const results::Batch& batch = library_batch();
+  REQUIRE(batch.problems.empty());
+  std::map<std::string, size_t> runs_per_strategy;
+  std::map<std::string, double> oracle;  // scenario -> oracle's completeness (predictive-bmc)
+  for (const results::Run& run : batch.runs) {
+    const RunSummary& s = run.summary;
+    INFO(run.dir.string());
+    CHECK(s.valid);
+    ++runs_per_strategy[s.strategy];
+    if (s.strategy != "predictive-bmc") CHECK(s.policy == "static");  // baselines: their natural policy only
+    if (s.metric("failures_injected").value_or(0) > 0) {
+      REQUIRE(s.metric("time_to_production_s.mean").has_value());
+      CHECK(*s.metric("time_to_production_s.mean") > 0);
+      CHECK(*s.metric("time_to_production_s.max") >= *s.metric("time_to_production_s.mean"));
+    }
+    if (s.policy == "oracle" && s.metric("capture_completeness")) oracle[s.scenario] = *s.metric("capture_completeness");
+  }
+  CHECK(runs_per_strategy["predictive-bmc"] == 14 * 5);
+  for (const char* baseline : {"kdump", "cma-crashkernel", "fadump"}) CHECK(runs_per_strategy[baseline] == 14);
+
+  for (const results::Run& run : batch.runs) {
+    const RunSummary& s = run.summary;
+    const auto c = s.metric("capture_completeness");
+    if (!c || s.policy == "oracle") continue;
+    INFO(s.scenario << " " << s.policy << " " << s.strategy);
+    REQUIRE(oracle.count(s.scenario) == 1);
+    CHECK(oracle[s.scenario] >= *c - 1e-12);
+  }
+}
+
+TEST_CASE("report --policies-doc regenerates the comparison table from a batch", "[e2e][strategies][docs]") {
+  const fs::path dir = scratch("policy_table");
+  // Hand-made runs: two valid proportional/predictive-bmc runs (completeness
+  // 0.5 and 1.0, production 100 s and 200 s) and an invalid one that must
+  // not count.
+  const auto write_run = [&](const std::string& name, bool valid, double completeness, double production) {
+    RunSummary s;
+    s.scenario = name;
+    s.policy = "proportional";
+    s.strategy = "predictive-bmc";
+    s.seed = 1;
+    s.valid = valid;
+    if (!valid) s.invalid_reason = "never fired";
+    s.metrics["capture_completeness"] = completeness;
+    s.metrics["time_to_production_s"] = {{"mean", production}, {"max", production}};
+    s.metrics["reserved_bytes_mean"] = 64.0 * (1 << 20);
+    fs::create_directories(dir / name);
+    write_summary(s, dir / name / "summary.json");
+  };
+  write_run("a.proportional.predictive-bmc.seed1", true, 0.5, 100.0);
+  write_run("b.proportional.predictive-bmc.seed1", true, 1.0, 200.0);
+  write_run("c.proportional.predictive-bmc.seed1", false, 0.0, 900.0);
+  const fs::path doc = dir.parent_path() / "policies.md";
+  fs::copy_file(kSource / "docs/policies.md", doc, fs::copy_options::overwrite_existing);
+
+  const Ran r = run_cli("report " + quoted(dir) + " --policies-doc " + quoted(doc));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const std::string text = read_file(doc);
+  CHECK(text.find("| proportional | predictive-bmc | 2 | 0.750 | - | 150.0 |") != std::string::npos);
+  CHECK(text.find("| 64.0 |") != std::string::npos);
+  CHECK(text.find("`dump.bandwidth`") != std::string::npos);  // the parameter table is regenerated too
+  CHECK(text.find("Not generated yet") == std::string::npos);
+
+  SECTION("a document without the markers is bad input") {
+    const fs::path bare = dir.parent_path() / "bare.md";
+    std::ofstream(bare) << "# no markers\n";
+    const Ran bad = run_cli("report " + quoted(dir) + " --policies-doc " + quoted(bare));
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output.find("missing marker") != std::string::npos);
+  }
+}
+
+TEST_CASE("unknown strategy parameters and strategies are bad input naming the field", "[e2e][strategies][errors]") {
+  const fs::path out = scratch("bad_strategy");
+  Ran r = run_cli("run " + quoted(kSkeleton) + " --strategy kdump --policy static --set 'strategy={dump: {bandwith: \"1 GB/s\"}}' --out " + quoted(out));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("strategy.dump.bandwith") != std::string::npos);
+  CHECK(r.output.find("dump.bandwidth") != std::string::npos);  // the allowed names
+
+  r = run_cli("run " + quoted(kSkeleton) + " --set 'strategy={dump: {filter_ratio: \"150 %\"}}' --out " + quoted(out));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("strategy.dump.filter_ratio") != std::string::npos);
+
+  r = run_cli("run " + quoted(kSkeleton) + " --strategy netdump --out " + quoted(out));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("'netdump' is not a capture strategy") != std::string::npos);
+}
