@@ -135,8 +135,9 @@ void evaluate(const EvaluateArgs& args) {
                                                          {"detectors", reports_json(reports)}});
 }
 
-// Runs a command, prints its failure, and ends CLI11's parse with the code.
-void run(const std::function<void()>& command) {
+}  // namespace
+
+void run_training_command(const std::function<void()>& command) {
   try {
     command();
   } catch (const csv::InputError& e) {
@@ -149,6 +150,11 @@ void run(const std::function<void()>& command) {
   std::fflush(stdout);
   throw CLI::Success();
 }
+
+namespace {
+
+// Runs a command, prints its failure, and ends CLI11's parse with the code.
+void run(const std::function<void()>& command) { run_training_command(command); }
 
 }  // namespace
 
