@@ -229,8 +229,55 @@ Status Agent::place(uint64_t pages, uint64_t& address) {
       return Status::ok;
     }
   }
+  // Enough free pages but no run long enough: the free space is scattered
+  // between slices (runs the buddy aligned to their power of two leave
+  // tails). Gather it by packing the slices without records, then try once
+  // more. Without this a policy that spends the whole budget (uniform) left
+  // the last instances -- disks and NICs -- without a slice.
+  if (pack_empty_slices() > 0) {
+    for (uint32_t s = 0; s <= table_.slice_count; ++s) {
+      const uint64_t candidate = s == 0 ? area : table_.slices[s - 1].base + table_.slices[s - 1].size;
+      if (buddy_.is_free_range(candidate, pages) && ok(buddy_.reserve(candidate, pages * kPage))) {
+        address = candidate;
+        first_fit_failed_pages_ = UINT64_MAX;
+        return Status::ok;
+      }
+    }
+  }
   first_fit_failed_pages_ = pages;
   return Status::no_memory;
+}
+
+uint32_t Agent::pack_empty_slices() {
+  uint16_t order[kMaxSlices];
+  uint32_t n = 0;
+  for (uint32_t s = 0; s < table_.slice_count; ++s)
+    if (table_.slices[s].size > 0) order[n++] = static_cast<uint16_t>(s);
+  for (uint32_t s = 1; s < n; ++s) {  // by base; the table is nearly sorted
+    const uint16_t e = order[s];
+    uint32_t j = s;
+    for (; j > 0 && table_.slices[order[j - 1]].base > table_.slices[e].base; --j) order[j] = order[j - 1];
+    order[j] = e;
+  }
+  uint32_t packed = 0;
+  uint64_t cursor = config_.region_base + kHeaderAreaBytes;
+  for (uint32_t k = 0; k < n; ++k) {
+    SliceEntry& slice = table_.slices[order[k]];
+    // A slice holding records stays: moving it would write over pages the
+    // committed table may still give to records. An empty one is only an
+    // entry, so it moves for free (and is committed with the repartition).
+    if (slice.used_bytes == 0 && slice.base > cursor && ok(buddy_.free(slice.base))) {
+      if (buddy_.is_free_range(cursor, pages_of(slice.size)) && ok(buddy_.reserve(cursor, slice.size))) {
+        slice.base = cursor;
+        ++packed;
+      } else {
+        (void)buddy_.reserve(slice.base, slice.size);  // its own pages: still free
+      }
+    }
+    if (slice.base + slice.size > cursor) cursor = slice.base + slice.size;
+  }
+  packed_slices_ += packed;
+  return packed;
 }
 
 Status Agent::move_records(uint64_t from, uint64_t to, uint64_t bytes) {
@@ -301,6 +348,7 @@ Status Agent::repartition(std::span<const uint64_t> targets, uint64_t now_ns) {
 Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
   RepartitionReport report{now, 0, 0, 0, 0};
   first_fit_failed_pages_ = UINT64_MAX;
+  packed_slices_ = 0;
   // Table positions stay put until sort_table(): index them once.
   index_slices();
   // Shrinks first: giving back tails makes room to grow in place.
@@ -346,7 +394,10 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
       ++stats_.grow_failures;
       continue;
     }
-    retired_[retired++] = slice.base;
+    // An empty slice's old home protects nothing: free it now, so later
+    // placements (and packing) in this pass can use it.
+    if (slice.used_bytes == 0) (void)buddy_.free(slice.base);
+    else retired_[retired++] = slice.base;
     report.bytes_moved += slice.used_bytes;
     ++report.slices_moved;
     ++report.slices_changed;
@@ -354,6 +405,8 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     slice.size = targets[i];
   }
   for (size_t r = 0; r < retired; ++r) (void)buddy_.free(retired_[r]);
+  report.slices_changed += packed_slices_;
+  report.slices_moved += packed_slices_;
   if (report.slices_changed == 0) return Status::ok;
 
   sort_table();
