@@ -79,11 +79,6 @@ extern "C" int sc_main(int argc, char* argv[]) {
   report_cmd->add_option("--policies-doc", report.policies_doc,
                          "also regenerate the comparison and parameter tables of this docs/policies.md");
 
-  PriorArgs prior;
-  CLI::App* prior_cmd =
-      app.add_subcommand("write-prior-model", "developer: write the built-in prior failure model (not trained)");
-  prior_cmd->add_option("--out", prior.out, "blob path, e.g. data/failure-models/default.ctpm")->required();
-
   add_training_commands(app);
   add_dataset_commands(app);
 
@@ -102,7 +97,6 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (*run_cmd) return run_command(run);
     if (*batch_cmd) return batch_command(batch);
     if (*report_cmd) return report_command(report);
-    if (*prior_cmd) return write_prior_model_command(prior);
   } catch (const crashtwin::format_error& e) {
     spdlog::error("{}", e.what());  // a results file that does not parse: bad input
     return kExitBadInput;

@@ -1,0 +1,155 @@
+// Scenario-level figures of issue 5, requirement 8 (docs/PERFORMANCE.md,
+// "Scenarios"): the soak scenario's simulated-to-wall ratio, the batch
+// speed-up from 1 to 2 workers, and peak RSS per run. Each run is a child
+// `crashtwin` process (SystemC elaborates once per process), measured from
+// the outside (fork to reap) and from its own perf.json.
+//
+//   build/bench/crashtwin_bench_scenarios --benchmark_repetitions=3 \
+//     --benchmark_report_aggregates_only=true
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "bench/scenarios/child_run.h"
+#include "traces/summary.h"
+
+using namespace crashtwin;
+using namespace crashtwin::bench;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kSoakSimulatedS = 24.0 * 3600.0;
+
+void require_exit_ok(benchmark::State& state, const ChildRun& run, const fs::path& log) {
+  // 1 = expectations failed: still a complete run, and a valid timing.
+  if (run.exit_code != 0 && run.exit_code != 1)
+    state.SkipWithError(("crashtwin exited with " + std::to_string(run.exit_code) + ", see " + log.string()).c_str());
+}
+
+struct MeasuredRun {
+  ChildRun process;  // seen from outside
+  PerfFigures perf;  // the run's own perf.json
+};
+
+// `crashtwin run <library scenario> --policy proportional` in a fresh
+// directory; nullopt (and the benchmark marked failed) if it did not finish.
+std::optional<MeasuredRun> run_library_scenario(benchmark::State& state, const std::string& name) {
+  const fs::path scenario = source_dir() / "scenarios/library" / (name + ".yaml");
+  const fs::path out = fresh_scratch(name);
+  const ChildRun run = run_crashtwin({"run", scenario.string(), "--policy", "proportional", "--out", out.string()},
+                                     out / "crashtwin.log");
+  require_exit_ok(state, run, out / "crashtwin.log");
+  if (run.exit_code > 1) return std::nullopt;
+  return MeasuredRun{run, read_perf(out / "perf.json")};
+}
+
+// A day of simulated time with the library's soak scenario and the board's
+// default traffic quantum: process wall (start-up to exit) and the run's own
+// wall (elaboration to the end of simulation, perf.json).
+void BM_SoakRealTimeFactor(benchmark::State& state) {
+  double run_wall = 0, rss = 0, transactions = 0;
+  double process_wall = 0;
+  for (auto _ : state) {
+    const auto run = run_library_scenario(state, "soak_24h");
+    if (!run) return;
+    state.SetIterationTime(run->process.wall_s);
+    process_wall = run->process.wall_s;
+    run_wall = run->perf.wall_s;
+    transactions = static_cast<double>(run->perf.transactions);
+    rss = run->process.peak_rss_mib;
+  }
+  state.counters["sim_s"] = kSoakSimulatedS;
+  state.counters["rtf"] = kSoakSimulatedS / process_wall;
+  state.counters["rtf_in_run"] = kSoakSimulatedS / run_wall;
+  state.counters["outside_run_s"] = process_wall - run_wall;
+  state.counters["transactions"] = transactions;
+  state.counters["peak_rss_MiB"] = rss;
+}
+
+// Process start-up and result writing around the shortest library run: what
+// a batch pays per run besides simulating.
+void BM_ShortRunOverhead(benchmark::State& state) {
+  double run_wall = 0, process_wall = 0, rss = 0;
+  for (auto _ : state) {
+    const auto run = run_library_scenario(state, "idle_system");
+    if (!run) return;
+    state.SetIterationTime(run->process.wall_s);
+    process_wall = run->process.wall_s;
+    run_wall = run->perf.wall_s;
+    rss = run->process.peak_rss_mib;
+  }
+  state.counters["in_run_s"] = run_wall;
+  state.counters["outside_run_s"] = process_wall - run_wall;
+  state.counters["peak_rss_MiB"] = rss;
+}
+
+// `crashtwin --version`: dynamic loading and static initialisation alone.
+void BM_ProcessStart(benchmark::State& state) {
+  const fs::path out = fresh_scratch("version");
+  for (auto _ : state) {
+    const ChildRun run = run_crashtwin({"--version"}, out / "crashtwin.log");
+    require_exit_ok(state, run, out / "crashtwin.log");
+    if (run.exit_code > 1) return;
+    state.SetIterationTime(run.wall_s);
+  }
+}
+
+struct BatchFigures {
+  double wall_s = 0;
+  double max_run_rss_mib = 0;
+  double median_run_rss_mib = 0;
+  double runs = 0;
+};
+
+// The library under two policies (28 runs, the two soaks included so that
+// start-up does not dominate), in a fresh directory.
+BatchFigures run_library_batch(benchmark::State& state, int jobs) {
+  const fs::path out = fresh_scratch("batch-j" + std::to_string(jobs));
+  const fs::path library = source_dir() / "scenarios/library";
+  const ChildRun run = run_crashtwin({"batch", library.string(), "--policy", "static", "--policy", "proportional",
+                                      "-j", std::to_string(jobs), "--out", (out / "batch").string()},
+                                     out / "crashtwin.log");
+  require_exit_ok(state, run, out / "crashtwin.log");
+  BatchFigures f;
+  f.wall_s = run.wall_s;
+  std::vector<double> rss;
+  for (const auto& entry : fs::directory_iterator(out / "batch"))
+    if (fs::exists(entry.path() / "perf.json"))
+      rss.push_back(static_cast<double>(read_perf(entry.path() / "perf.json").peak_rss_bytes) / (1024.0 * 1024.0));
+  std::sort(rss.begin(), rss.end());
+  f.runs = static_cast<double>(rss.size());
+  if (!rss.empty()) {
+    f.max_run_rss_mib = rss.back();
+    f.median_run_rss_mib = rss[rss.size() / 2];
+  }
+  return f;
+}
+
+// -j 1 then -j 2 on the same batch in each iteration, so both see the same
+// machine load; the reported time is the -j 2 wall.
+void BM_BatchSpeedup(benchmark::State& state) {
+  BatchFigures one, two;
+  for (auto _ : state) {
+    one = run_library_batch(state, 1);
+    two = run_library_batch(state, 2);
+    state.SetIterationTime(two.wall_s);
+  }
+  state.counters["runs"] = two.runs;
+  state.counters["wall_j1_s"] = one.wall_s;
+  state.counters["wall_j2_s"] = two.wall_s;
+  state.counters["speedup"] = two.wall_s > 0 ? one.wall_s / two.wall_s : 0;
+  state.counters["run_rss_median_MiB"] = two.median_run_rss_mib;
+  state.counters["run_rss_max_MiB"] = two.max_run_rss_mib;
+}
+
+}  // namespace
+
+BENCHMARK(BM_ProcessStart)->UseManualTime()->Iterations(5)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ShortRunOverhead)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SoakRealTimeFactor)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_BatchSpeedup)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
