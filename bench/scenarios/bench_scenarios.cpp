@@ -101,13 +101,15 @@ void BM_ProcessStart(benchmark::State& state) {
 
 struct BatchFigures {
   double wall_s = 0;
+  double cpu_s = 0;  // all runs together: wall_s cannot drop below cpu_s / cores available
   double max_run_rss_mib = 0;
   double median_run_rss_mib = 0;
   double runs = 0;
 };
 
-// The library under two policies (28 runs, the two soaks included so that
-// start-up does not dominate), in a fresh directory.
+// The library under two policies (70 runs with each scenario's capture
+// strategies, the soaks included so that start-up does not dominate), in a
+// fresh directory.
 BatchFigures run_library_batch(benchmark::State& state, int jobs) {
   const fs::path out = fresh_scratch("batch-j" + std::to_string(jobs));
   const fs::path library = source_dir() / "scenarios/library";
@@ -117,6 +119,7 @@ BatchFigures run_library_batch(benchmark::State& state, int jobs) {
   require_exit_ok(state, run, out / "crashtwin.log");
   BatchFigures f;
   f.wall_s = run.wall_s;
+  f.cpu_s = run.cpu_s;
   std::vector<double> rss;
   for (const auto& entry : fs::directory_iterator(out / "batch"))
     if (fs::exists(entry.path() / "perf.json"))
@@ -143,6 +146,11 @@ void BM_BatchSpeedup(benchmark::State& state) {
   state.counters["wall_j1_s"] = one.wall_s;
   state.counters["wall_j2_s"] = two.wall_s;
   state.counters["speedup"] = two.wall_s > 0 ? one.wall_s / two.wall_s : 0;
+  // CPU the batch used per wall second: 2 would be both workers busy; on a
+  // shared machine it shows how much of the second core the batch got.
+  state.counters["cores_used_j1"] = one.wall_s > 0 ? one.cpu_s / one.wall_s : 0;
+  state.counters["cores_used_j2"] = two.wall_s > 0 ? two.cpu_s / two.wall_s : 0;
+  state.counters["cpu_j2_s"] = two.cpu_s;
   state.counters["run_rss_median_MiB"] = two.median_run_rss_mib;
   state.counters["run_rss_max_MiB"] = two.max_run_rss_mib;
 }

@@ -89,6 +89,8 @@ ChildRun run_crashtwin(const std::vector<std::string>& args, const fs::path& log
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   run.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  run.cpu_s = seconds(usage.ru_utime) + seconds(usage.ru_stime);
   return run;
 }
 

@@ -14,6 +14,7 @@ struct ChildRun {
   double wall_s = 0;
   int exit_code = -1;       // 128 + signal when killed
   double peak_rss_mib = 0;  // ru_maxrss of the child (the largest of its descendants for a batch)
+  double cpu_s = 0;         // user + system time of the child and its reaped descendants
 };
 
 // Runs `crashtwin <args...>` to completion with stdout and stderr sent to
