@@ -28,6 +28,8 @@ const std::vector<Column>& columns() {
       {"reserved MiB mean", {"reserved_bytes_mean"}, 1},
       {"reserved MiB peak", {"reserved_bytes_peak"}, 1},
       {"reserved GiB*s", {"reserved_byte_seconds"}, 1},
+      {"dumps failed", {"dumps_failed"}, 2},
+      {"time to service s", {"time_to_service_s.mean"}, 1},
       {"repartitions", {"repartitions"}, 1},
   };
   return kColumns;

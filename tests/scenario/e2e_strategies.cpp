@@ -71,7 +71,7 @@ const results::Batch& library_batch() {
     const Ran r = run_cli("batch " + quoted(kSource / "scenarios/library") + " --policy all -j 2 --out " + quoted(out));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
-    return results::load_batch(out, RunParts::summary);
+    return results::load_batch(out, results::RunParts::summary);
   }();
   return batch;
 }
@@ -157,8 +157,8 @@ TEST_CASE("fadump returns memory region by region, monotonic up to all of DRAM",
   for (size_t i = 0; i < t.size(); ++i) {
     INFO("t = " << t[i] << " s");
     const double v = (*available)[i];
-    if (!saw_down && v == 0 && t[i] >= 10.0) saw_down = true;
-    if (!saw_down) CHECK(v == static_cast<double>(kBoardDram));  // before the crash
+    if (!saw_down && v == 0 && t[i] >= 10.0) saw_down = true;  // the crash: the kernel is down
+    else if (!saw_down) CHECK(v == static_cast<double>(kBoardDram));
     else CHECK(v >= last);
     last = v;
   }
@@ -170,7 +170,7 @@ TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds
   const results::Batch& batch = library_batch();
   REQUIRE(batch.problems.empty());
   std::map<std::string, size_t> runs_per_strategy;
-  std::map<std::string, double> oracle;  // scenario -> oracle's completeness (predictive-bmc)
+  std::map<std::string, double> oracle;  // scenario -> the oracle's completeness (predictive-bmc)
   for (const results::Run& run : batch.runs) {
     const RunSummary& s = run.summary;
     INFO(run.dir.string());
@@ -187,10 +187,13 @@ TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds
   CHECK(runs_per_strategy["predictive-bmc"] == 14 * 5);
   for (const char* baseline : {"kdump", "cma-crashkernel", "fadump"}) CHECK(runs_per_strategy[baseline] == 14);
 
+  // The oracle bounds the partitioning policies on the same capture path.
+  // Not the baselines: a memory dump holds a CPU error's kernel state whole,
+  // where the predictive record of it is cut today (library README).
   for (const results::Run& run : batch.runs) {
     const RunSummary& s = run.summary;
     const auto c = s.metric("capture_completeness");
-    if (!c || s.policy == "oracle") continue;
+    if (!c || s.policy == "oracle" || s.strategy != "predictive-bmc") continue;
     INFO(s.scenario << " " << s.policy << " " << s.strategy);
     REQUIRE(oracle.count(s.scenario) == 1);
     CHECK(oracle[s.scenario] >= *c - 1e-12);
