@@ -10,7 +10,7 @@
 #include <cstdint>
 
 #include "models/core/rng.h"
-#include "models/cpu/register_file.h"
+#include "platform/capture/register_file.h"
 #include "models/sensors/thermal_model.h"
 #include "models/workload/rate_counter.h"
 #include "models/workload/workload_phase.h"
@@ -26,10 +26,14 @@ struct CpuCoreParams {
   double corrected_error_rate = 0.0;       // corrected machine checks per second, healthy
   double page_fault_storm_rate = 50000.0;  // exceptions per second while a storm is unacknowledged
   bool noise = true;                       // Poisson noise on counters (off: exact integrals)
-  uint64_t code_base = 0xFFFFFFFF81000000ull;  // kernel text the instruction pointer walks
+  // The simulated kernel runs identity-mapped in low DRAM, so rip, rsp and
+  // cr3 hold physical addresses the firmware can read through the Hal (a
+  // capture of the stack or code page reads them there). The cluster adds
+  // the DRAM base; the defaults need a DRAM of at least 52 MiB.
+  uint64_t page_table_base = 16ull << 20;  // cr3 of core i: base + i * 4 KiB
+  uint64_t code_base = 32ull << 20;        // kernel text the instruction pointer walks
   uint64_t code_size = 16ull << 20;
-  uint64_t stack_base = 0xFFFFC90000000000ull;  // per-core kernel stacks (16 KiB each)
-  uint64_t page_table_base = 0x1000000;         // cr3 of core i: base + i * 4 KiB
+  uint64_t stack_base = 48ull << 20;       // per-core kernel stacks (16 KiB each, 4 MiB for 256 cores)
 };
 
 enum class CoreRunState : uint8_t {

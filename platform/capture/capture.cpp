@@ -35,7 +35,9 @@ struct CaptureContext {
   BoardFacts facts;
   std::byte regs[kRegisterFileBytes] = {};
   size_t regs_length = 0;
-  bool regs_ok = false;
+  bool regs_ok = false;       // the core answered: its bytes go into the register-file section
+  bool regs_decoded = false;  // and they are a register file: rip and rsp can be trusted
+  CoreRegisterFile decoded = {};
 };
 
 // One section's gathered data, before it is committed to the record.
@@ -175,9 +177,9 @@ Gathered processor_section(const CaptureContext& c, std::span<std::byte> body) {
     p.validation_bits |= cper::kProcValidTargetAddress;
     p.target_address = c.event.address;
   }
-  if (c.regs_ok) {
+  if (c.regs_decoded) {
     p.validation_bits |= cper::kProcValidIp;
-    p.instruction_ip = register_value(std::span<const std::byte>(c.regs, c.regs_length), Register::rip);
+    p.instruction_ip = c.decoded.rip;
   }
   return fixed_section(cper::encode_processor_generic(p, body), cper::kProcessorGenericBytes);
 }
@@ -233,7 +235,6 @@ Gathered core_power_section(CaptureContext& c, std::span<std::byte> body) {
 
 Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder& builder) {
   const auto body = builder.body_area();
-  const std::span<const std::byte> regs(c.regs, c.regs_length);
   switch (plan.source) {
     case Src::processor_error: return processor_section(c, body);
     case Src::register_file: {
@@ -250,16 +251,16 @@ Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder&
     }
     case Src::stack_snapshot:
     case Src::code_page: {
-      if (!c.regs_ok) {
+      if (!c.regs_decoded) {
         Gathered g;
         g.available = false;
         g.full_bytes = section_body_bytes(plan, c.facts);
         return g;
       }
       const bool stack = plan.source == Src::stack_snapshot;
-      const uint64_t at = stack ? register_value(regs, Register::rsp)
-                                : register_value(regs, Register::rip) & ~uint64_t{kCodePageBytes - 1};
-      const uint64_t focus = stack ? at : register_value(regs, Register::rip);
+      const uint64_t rip = c.decoded.rip;
+      const uint64_t at = stack ? c.decoded.rsp() : rip & ~uint64_t{kCodePageBytes - 1};
+      const uint64_t focus = stack ? at : rip;
       return snapshot(c.hal, at, plan.bytes, focus,
                       stack ? cper::SnapshotPurpose::stack : cper::SnapshotPurpose::code_page, body);
     }
@@ -320,12 +321,13 @@ Status capture_error(Hal& hal, const ErrorEvent& event, const SliceEntry& slice,
     return Status::invalid_argument;
   }
   const CatalogEntry& entry = catalog_entry(event.type);
-  CaptureContext c{hal, event, entry, sensor_history, BoardFacts{}};
+  CaptureContext c{hal, event, entry, sensor_history, BoardFacts{}, {}, 0, false, false, CoreRegisterFile{}};
   c.facts.cpu_cores = hal.component_count(ComponentClass::cpu);
   c.facts.sensor_history_entries = static_cast<uint32_t>(sensor_history.size());
   if (needs_registers(entry)) {
     c.regs_ok = ok(hal.read_state(event.component, StateKind::register_file, c.regs, c.regs_length));
     if (c.regs_ok) c.facts.register_file_bytes = static_cast<uint32_t>(c.regs_length);
+    c.regs_decoded = c.regs_ok && decode_register_file(std::span<const std::byte>(c.regs, c.regs_length), c.decoded);
   }
 
   cper::CaptureManifest& manifest = out.manifest;

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "platform/capture/register_file.h"
 #include "platform/core/types.h"
 #include "platform/cper/capture_manifest.h"
 #include "platform/cper/guid.h"
@@ -53,7 +54,7 @@ struct CatalogEntry {
 // nominal sizes (what the policies plan with before a failure).
 struct BoardFacts {
   uint32_t cpu_cores = 1;
-  uint32_t register_file_bytes = 256;  // kRegisterFileBytes (platform/capture/register_file.h)
+  uint32_t register_file_bytes = kRegisterFileBytes;
   uint32_t error_log_bytes = kMaxStateBlockBytes;
   uint32_t queue_state_bytes = kMaxStateBlockBytes;
   uint32_t sensor_history_entries = 64;

@@ -1,42 +1,73 @@
 // The CPU register file state block: what read_state(core, register_file)
-// returns. It is a contract between the CPU model (models/) and capture: a
-// fixed array of 64-bit little-endian registers in this slot order (x86-64
-// encoding order for the general-purpose registers).
+// returns and what capture copies into a CPER register-file section
+// (guids::kRegisterFile). The one definition of the format: the CPU model
+// (models/cpu) encodes it, capture and the BMC decode it. Two copies used to
+// disagree (capture read rsp and rip from the wrong slots, so the stack and
+// code-page snapshots were read at garbage addresses and lost).
+//
+// Layout, little-endian, 8-byte fields unless noted (kRegisterFileBytes):
+//   0x000 magic "CTRF" (u32), version (u16), core index (u16)
+//   0x008 rip, 0x010 rflags, 0x018 cr0, 0x020 cr2, 0x028 cr3, 0x030 cr4
+//   0x038 gpr[16] in x86 encoding order: rax rcx rdx rbx rsp rbp rsi rdi r8..r15
+//   0x0B8 mcg_status, 0x0C0 mc_status, 0x0C8 mc_addr, 0x0D0 mc_misc (MCA bank 0)
+//   0x0D8 tsc (core cycles since reset)
+// The addresses in rip, rsp and cr3 are physical: the twin's kernel runs
+// identity-mapped, so firmware reads the stack and code page through
+// Hal::phys_read without walking page tables.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
 namespace crashtwin {
 
-enum class Register : uint8_t {
-  rax = 0, rcx, rdx, rbx, rsp, rbp, rsi, rdi,
-  r8, r9, r10, r11, r12, r13, r14, r15,
-  rip = 16,
-  rflags,
-  cr0,
-  cr2,         // faulting linear address of a page fault
-  cr3,
-  cr4,
-  mcg_status,  // machine-check global status
-  mci_status,  // status of the bank that signalled
-  mci_addr,
-  mci_misc,
-  error_code,  // exception error code
-  vector,      // exception vector (14 page fault, 6 invalid opcode, 18 machine check)
-};
-inline constexpr size_t kRegisterCount = 32;  // slots 28..31 reserved (zero)
-inline constexpr size_t kRegisterFileBytes = kRegisterCount * 8;
+inline constexpr uint32_t kRegisterFileMagic = 0x46525443;  // "CTRF"
+inline constexpr uint16_t kRegisterFileVersion = 1;
+inline constexpr size_t kRegisterFileBytes = 0xE0;
 
-// Value of `reg` in a register file; 0 when the file is too short to hold it
-// (a short read from a failing core is reported as what it is, not trusted).
-inline uint64_t register_value(std::span<const std::byte> file, Register reg) {
-  const size_t offset = static_cast<size_t>(reg) * 8;
-  if (offset + 8 > file.size()) return 0;
-  uint64_t value = 0;
-  for (size_t i = 0; i < 8; ++i) value |= static_cast<uint64_t>(file[offset + i]) << (8 * i);
-  return value;
-}
+// Indices into gpr (x86 register encoding).
+enum Gpr : uint8_t { rax = 0, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15 };
+
+// RFLAGS bits the model uses.
+inline constexpr uint64_t kRflagsReserved1 = 1ull << 1;
+inline constexpr uint64_t kRflagsInterruptEnable = 1ull << 9;
+// IA32_MCG_STATUS / IA32_MCi_STATUS bits (Intel SDM vol. 3B, 16.3).
+inline constexpr uint64_t kMcgStatusRipv = 1ull << 0;
+inline constexpr uint64_t kMcgStatusEipv = 1ull << 1;
+inline constexpr uint64_t kMcgStatusMcip = 1ull << 2;
+inline constexpr uint64_t kMciStatusVal = 1ull << 63;
+inline constexpr uint64_t kMciStatusOver = 1ull << 62;
+inline constexpr uint64_t kMciStatusUc = 1ull << 61;
+inline constexpr uint64_t kMciStatusEn = 1ull << 60;
+inline constexpr uint64_t kMciStatusMiscv = 1ull << 59;
+inline constexpr uint64_t kMciStatusAddrv = 1ull << 58;
+inline constexpr uint64_t kMciStatusPcc = 1ull << 57;
+
+struct CoreRegisterFile {
+  uint16_t core = 0;
+  uint64_t rip = 0;
+  uint64_t rflags = kRflagsReserved1 | kRflagsInterruptEnable;
+  uint64_t cr0 = 0;
+  uint64_t cr2 = 0;  // last page-fault linear address
+  uint64_t cr3 = 0;  // page-table base
+  uint64_t cr4 = 0;
+  std::array<uint64_t, 16> gpr{};
+  uint64_t mcg_status = 0;
+  uint64_t mc_status = 0;
+  uint64_t mc_addr = 0;
+  uint64_t mc_misc = 0;
+  uint64_t tsc = 0;
+
+  uint64_t rsp() const { return gpr[Gpr::rsp]; }
+  friend bool operator==(const CoreRegisterFile&, const CoreRegisterFile&) = default;
+};
+
+// Returns the bytes written (kRegisterFileBytes), or 0 if `out` is too small.
+size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out);
+// False if `in` is short or does not start with the magic and version (a
+// short or foreign block from a failing core is reported, not trusted).
+bool decode_register_file(std::span<const std::byte> in, CoreRegisterFile& out);
 
 }  // namespace crashtwin

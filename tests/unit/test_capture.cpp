@@ -153,7 +153,9 @@ TEST_CASE("captured sections carry the board's data", "[capture]") {
     CHECK(stack.address == kStackTop - 0x200 * 2);
     cper::DeviceBlock regs;
     REQUIRE(cper::decode_device_block(fx.captured_section(ErrorType::invalid_opcode, 2).body, regs) == Status::ok);
-    CHECK(register_value(regs.payload, Register::rip) == kRip + 1);
+    CoreRegisterFile decoded;
+    REQUIRE(decode_register_file(regs.payload, decoded));
+    CHECK(decoded == registers_for(1));
   }
   SECTION("memory_uncorrectable: rows around the address and the DIMM's error log") {
     cper::MemorySnapshot rows;
@@ -315,4 +317,48 @@ TEST_CASE("a small scratch buffer lowers the budget instead of overflowing", "[c
                                  small, r);
   CHECK(s == Status::truncated);
   CHECK(r.record_bytes <= small.size());
+}
+
+TEST_CASE("a register file that is not one leaves the stack and code page unread", "[capture]") {
+  // A core answering with bytes that do not decode (wrong magic) must not
+  // send capture reading memory at whatever those bytes say.
+  Fixture fx;
+  std::vector<std::byte> foreign(kRegisterFileBytes, std::byte{0x5A});
+  fx.hal.set_state(ComponentId{ComponentClass::cpu, 1}, StateKind::register_file, foreign);
+  CaptureResult r;
+  const SliceEntry s = fx.slice(256 * 1024);
+  // Not truncation (the slice had room): the manifest says what was lost.
+  REQUIRE(capture_error(fx.hal, event_for(ErrorType::invalid_opcode), s, fx.readings, fx.scratch, r) == Status::ok);
+  CHECK(r.captured_bytes < r.needed_bytes);
+  // Sections after the manifest: processor, registers, code page, stack.
+  CHECK(r.manifest.entries[1].outcome == CaptureOutcome::complete);  // raw bytes kept as evidence
+  CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
+  CHECK(r.manifest.entries[3].outcome == CaptureOutcome::read_failed);
+}
+
+TEST_CASE("the register file format round-trips and refuses foreign blocks", "[capture]") {
+  CoreRegisterFile r = registers_for(3);
+  r.cr3 = 0x1003000;
+  r.mc_status = kMciStatusVal | kMciStatusUc;
+  r.tsc = 123456789;
+  std::vector<std::byte> bytes(kRegisterFileBytes);
+  REQUIRE(encode_register_file(r, bytes) == kRegisterFileBytes);
+  CoreRegisterFile back;
+  REQUIRE(decode_register_file(bytes, back));
+  CHECK(back == r);
+  // Field offsets are the documented ones (what the CPU model serves).
+  auto at = [&](size_t offset) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) v |= static_cast<uint64_t>(bytes[offset + i]) << (8 * i);
+    return v;
+  };
+  CHECK(at(0x008) == r.rip);
+  CHECK(at(0x038 + 8 * Gpr::rsp) == r.rsp());
+  CHECK(at(0x028) == r.cr3);
+  CHECK(at(0x0D8) == r.tsc);
+  CHECK_FALSE(decode_register_file(std::span<const std::byte>(bytes).first(kRegisterFileBytes - 1), back));
+  bytes[0] ^= std::byte{1};
+  CHECK_FALSE(decode_register_file(bytes, back));
+  std::vector<std::byte> small(kRegisterFileBytes - 1);
+  CHECK(encode_register_file(r, small) == 0);
 }

@@ -24,15 +24,21 @@ inline constexpr uint32_t kCores = 4;
 inline constexpr size_t kErrorLogBytes = 600;
 inline constexpr size_t kQueueStateBytes = 900;
 
+// Encoded by the format's own encoder, as the CPU model does: a fixture
+// that lays the bytes out by hand can agree with a wrong reader.
+inline CoreRegisterFile registers_for(uint16_t core) {
+  CoreRegisterFile r;
+  r.core = core;
+  for (uint8_t g = 0; g < 16; ++g) r.gpr[g] = 0x1000u * g + core;
+  r.gpr[Gpr::rsp] = kStackTop - 0x200 * (core + 1);
+  r.rip = kRip + core;
+  r.cr2 = kBadAddress;
+  return r;
+}
+
 inline std::vector<std::byte> register_file_for(uint16_t core) {
   std::vector<std::byte> regs(kRegisterFileBytes);
-  auto set = [&](Register r, uint64_t v) {
-    for (size_t i = 0; i < 8; ++i) regs[static_cast<size_t>(r) * 8 + i] = static_cast<std::byte>(v >> (8 * i));
-  };
-  for (uint8_t r = 0; r < 16; ++r) set(static_cast<Register>(r), 0x1000u * r + core);
-  set(Register::rsp, kStackTop - 0x200 * (core + 1));
-  set(Register::rip, kRip + core);
-  set(Register::cr2, kBadAddress);
+  (void)encode_register_file(registers_for(core), regs);
   return regs;
 }
 

@@ -1,4 +1,4 @@
-#include "models/cpu/register_file.h"
+#include "platform/capture/register_file.h"
 
 namespace crashtwin {
 namespace {
