@@ -105,6 +105,9 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   core_params.corrected_error_rate = p.corrected_error_rate;
   core_params.page_fault_storm_rate = p.page_fault_storm_rate;
   core_params.noise = p.noise;
+  core_params.page_table_base += memory_base_;
+  core_params.code_base += memory_base_;
+  core_params.stack_base += memory_base_;
   WorkloadPhase initial;
   initial.utilization = p.utilization;
   initial.memory_traffic_bps = p.memory_traffic;
