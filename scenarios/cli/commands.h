@@ -46,11 +46,4 @@ struct ReportArgs {
 };
 int report_command(const ReportArgs& args);
 
-// Developer command: writes the built-in prior model blob (and a JSON dump
-// beside it) -- how data/failure-models/default.ctpm is produced.
-struct PriorArgs {
-  std::string out;
-};
-int write_prior_model_command(const PriorArgs& args);
-
 }  // namespace crashtwin::cli

@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "scenarios/loader/checks.h"
+#include "scenarios/loader/replay_section.h"
 #include "scenarios/loader/strategy_settings.h"
 #include "scenarios/loader/yaml_fields.h"
 
@@ -352,6 +353,7 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
   read_components(root, s);
   read_injections(root, s);
   read_agent(root, s, base_dir);
+  read_replay(root, s, base_dir);
   read_compare(root, s);
   if (const YAML::Node strategy = root.get("strategy"); strategy.IsDefined() && !strategy.IsNull()) {
     if (!strategy.IsMap()) {

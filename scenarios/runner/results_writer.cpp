@@ -51,7 +51,7 @@ std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
       {"agent.maximum_partition_size", size_text(s.agent.maximum_partition_size), "largest slice"},
       {"agent.budget", size_text(s.agent.budget_bytes), "crash region capacity for slices"},
       {"agent.failure_prediction_model_path",
-       s.agent.failure_prediction_model_path.empty() ? "(built-in prior)" : s.agent.failure_prediction_model_path,
+       s.agent.failure_prediction_model_path.empty() ? "(default: data/failure-models/default.ctpm)" : s.agent.failure_prediction_model_path,
        "failure model blob"},
   };
   for (const EffectiveParam& p : r.board_config)

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <memory>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -18,8 +19,9 @@
 #include "policies/partitioning/static_policy.h"
 #include "policies/strategies/strategies.h"
 #include "scenarios/injector/injector.h"
+#include "scenarios/injector/replay_player.h"
 #include "scenarios/injector/schedule.h"
-#include "scenarios/model_prior/prior.h"
+#include "scenarios/runner/default_model.h"
 #include "scenarios/runner/expectations.h"
 #include "scenarios/runner/metrics.h"
 #include "scenarios/runner/results_writer.h"
@@ -48,7 +50,8 @@ ParamTree board_params(const Scenario& s) {
 std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) {
   std::vector<std::byte> blob;
   if (a.failure_prediction_model_path.empty()) {
-    blob = prior_model_blob();
+    const std::span<const std::byte> embedded = default_model_blob();
+    blob.assign(embedded.begin(), embedded.end());
   } else {
     std::ifstream in(a.failure_prediction_model_path, std::ios::binary);
     if (!in)
@@ -61,7 +64,10 @@ std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) 
   const Status st = parse_model(blob, parsed);
   if (!ok(st))
     throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: '{}' is not a usable model blob ({})",
-                                    a.where.to_string(), a.failure_prediction_model_path, to_string(st)));
+                                    a.where.to_string(),
+                                    a.failure_prediction_model_path.empty() ? std::string("the embedded default")
+                                                                            : a.failure_prediction_model_path,
+                                    to_string(st)));
   return blob;
 }
 
@@ -92,6 +98,8 @@ void check_components_exist(const Scenario& s, const Board& board) {
       check(a.precursors[k].component, a.precursors[k].where,
             fmt::format("injections.false_alarms[{}].precursors[{}].component", i, k));
   }
+  if (s.replay)
+    for (const ComponentId c : s.replay->components) check(c, s.replay->where, "replay.trace");
   if (!problems.empty()) throw ScenarioError(problems);
 }
 
@@ -228,6 +236,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   AgentObservers agent_observers(recorder, request.agent_observers);
   agent.set_observer(&agent_observers);
   Injector injector("injector", *board, s, schedule, events);
+  std::unique_ptr<ReplayPlayer> replay_player;  // recorded telemetry, when the scenario has `replay:`
+  if (s.replay) replay_player = std::make_unique<ReplayPlayer>("replay", *board, *s.replay, events);
   board->run_firmware(agent);
 
   spdlog::info("running {} with policy {} for {} s of simulated time", s.name, request.policy,
@@ -259,6 +269,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   MetricResult metrics = compute_metrics(facts_of_run);
   record_strategy(setup, metrics.recoveries, events, recorder);
   for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
+  if (replay_player)
+    for (const std::string& p : replay_player->problems()) metrics.invalid_reasons.push_back(p);
 
   RunOutcome outcome;
   RunSummary& summary = outcome.summary;

@@ -12,6 +12,7 @@
 #include "platform/core/types.h"
 #include "policies/strategies/strategy_params.h"
 #include "scenarios/schema/diagnostics.h"
+#include "scenarios/schema/replay.h"
 
 namespace crashtwin::scenario {
 
@@ -114,7 +115,8 @@ struct AgentSettings {
   uint64_t minimum_partition_size = 4ull << 20;
   uint64_t maximum_partition_size = 256ull << 20;
   uint64_t budget_bytes = 512ull << 20;
-  // Empty: the built-in prior (scenarios/model_prior). Relative paths are
+  // Empty: the embedded default (data/failure-models/default.ctpm,
+  // scenarios/runner/default_model.h). Relative paths are
   // resolved against the scenario file's directory by the loader.
   std::string failure_prediction_model_path;
   std::optional<uint64_t> horizon_ns;  // unset: the model's own horizon
@@ -161,6 +163,7 @@ struct Scenario {
   // config.yaml.
   std::vector<BoardParam> strategy_settings;
   std::vector<ExpectationSpec> expectations;
+  std::optional<ReplaySettings> replay;  // `replay:`: recorded telemetry (schema/replay.h)
   std::string source_path;              // the file it was loaded from
 };
 

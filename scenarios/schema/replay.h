@@ -1,0 +1,27 @@
+// The scenario's `replay:` section: recorded telemetry (a CSV trace,
+// docs/training.md "Telemetry replay format") that drives components'
+// precursors, so real corrected-error logs or SMART records can be replayed
+// against the twin. The loader parses and checks the trace once and keeps
+// the planned hook calls; the injector's replay player applies them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform/core/types.h"
+#include "scenarios/replay/replay_plan.h"
+#include "scenarios/schema/diagnostics.h"
+
+namespace crashtwin::scenario {
+
+struct ReplaySettings {
+  std::string trace_path;   // as resolved against the scenario file's directory
+  uint64_t start_ns = 0;    // scenario time of the trace's first timestamp
+  uint64_t trace_duration_ns = 0;  // first to last timestamp
+  std::vector<ComponentId> components;     // the components the trace drives
+  std::vector<replay::ReplayStep> steps;   // time from the trace's start
+  Location where;
+};
+
+}  // namespace crashtwin::scenario
