@@ -14,10 +14,13 @@ BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains) {
     BmcVerdict v;
     v.alert_t_ns = d.alert_t_ns;
     v.report_t_ns = d.report_t_ns;
+    v.identified = d.identified;
     v.failed_component = d.failed_component;
     v.error = d.error;
     v.alert_to_report_s = d.alert_to_report_s();
     v.refused_accesses = d.refused_accesses;
+    v.bytes_drained = d.bytes_drained;
+    v.diagnostics = d.diagnostics;
     for (const DrainedRecord& r : d.records) {
       BmcRecord rec;
       rec.slice = r.slice;

@@ -64,6 +64,9 @@ TEST_CASE("walking skeleton: the BMC report names the failed component and error
   REQUIRE(r.exit_code == 0);
   const BmcReport report = read_bmc_report(out / "bmc");
   REQUIRE(report.verdicts.size() == 1);
+  CHECK(report.verdicts[0].identified);
+  CHECK(report.verdicts[0].bytes_drained > 0);
+  CHECK(report.verdicts[0].records.size() == report.records.size());
   CHECK(report.verdicts[0].failed_component == ComponentId{ComponentClass::memory, 0});
   CHECK(report.verdicts[0].error == ErrorType::memory_uncorrectable);
   REQUIRE_FALSE(report.records.empty());
