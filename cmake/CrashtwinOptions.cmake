@@ -12,6 +12,13 @@ if(CRASHTWIN_SANITIZE)
   endforeach()
   add_compile_options(-fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fno-sanitize-recover=all)
+  # UBSan's vptr check needs the typeinfo of every polymorphic class, but the
+  # portable libraries below are built with -fno-rtti (the Agent's Hal-facing
+  # interfaces have none): the link fails without this.
+  if("undefined" IN_LIST _sanitizers)
+    add_compile_options(-fno-sanitize=vptr)
+    add_link_options(-fno-sanitize=vptr)
+  endif()
 endif()
 
 # Portable firmware code (platform/, policies/): what a platform team ports to

@@ -50,8 +50,7 @@ void HostFirmwareRunner::run() {
   if (firmware_ == nullptr) return;  // no firmware on this board: the CPU stays idle
   firmware_->boot();
   hal_.sync();
-  sc_core::sc_event_or_list any_error;
-  for (const ErrorSource& s : sources_) any_error |= s.line->value_changed_event();
+  for (const ErrorSource& s : sources_) any_error_ |= s.line->value_changed_event();
   for (;;) {
     hal_.sync();
     // Level-triggered: a line that rose while this thread was busy (or in a
@@ -66,7 +65,7 @@ void HostFirmwareRunner::run() {
       continue;
     }
     if (sources_.empty()) wait(ns(next - now));
-    else wait(ns(next - now), any_error);
+    else wait(ns(next - now), any_error_);
   }
 }
 

@@ -44,6 +44,9 @@ class HostFirmwareRunner : public sc_core::sc_module {
   TlmHal& hal_;
   Firmware* firmware_ = nullptr;
   std::vector<ErrorSource> sources_;
+  // A member, not a local of run(): SystemC frees a thread's stack without
+  // unwinding it when the simulation ends, so a local list would leak.
+  sc_core::sc_event_or_list any_error_;
   std::function<void(const ErrorEvent&)> on_error_;
   uint64_t ticks_ = 0;
   uint64_t errors_ = 0;
