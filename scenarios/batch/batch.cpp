@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -23,11 +24,6 @@ namespace crashtwin::scenario {
 namespace {
 
 constexpr size_t kStderrTailBytes = 2000;
-
-struct Running {
-  size_t index;
-  std::unique_ptr<ChildProcess> child;
-};
 
 BatchRow failed_row(const PlannedRun& r, const ChildExit& e, const std::filesystem::path& dir) {
   BatchRow row;
@@ -57,7 +53,8 @@ std::vector<PlannedRun> plan_batch(const std::vector<Scenario>& scenarios, const
     for (const std::string& p : policies)
       for (const std::string& st : strategies)
         for (uint64_t k = 0; k < options.seeds && compared_pair(p, st); ++k)
-          runs.push_back({s.source_path, s.name, p, st, s.seed + k, run_directory_name(s.name, p, st, s.seed + k)});
+          runs.push_back({s.source_path, s.name, p, st, s.seed + k, run_directory_name(s.name, p, st, s.seed + k),
+                          s.duration_ns});
   }
   return runs;
 }
@@ -82,11 +79,15 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
     }
   }
   if (result.skipped > 0) spdlog::info("{} finished runs kept from an earlier batch", result.skipped);
+  // Longest first (stable: plan order among equals); results are written by
+  // plan index, so the order runs start in changes no output.
+  std::stable_sort(pending.begin(), pending.end(),
+                   [&](size_t a, size_t b) { return runs[a].duration_ns > runs[b].duration_ns; });
 
   ProgressBar bar(pending.size(), options.progress && isatty(STDERR_FILENO));
-  std::vector<Running> running;
-  while (!pending.empty() || !running.empty()) {
-    while (!pending.empty() && running.size() < jobs) {
+  ChildPool pool(jobs);
+  while (!pending.empty() || !pool.empty()) {
+    while (!pending.empty() && pool.has_room()) {
       const size_t i = pending.front();
       pending.pop_front();
       const PlannedRun& r = runs[i];
@@ -94,27 +95,21 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
       fs::create_directories(dir);
       const std::vector<std::string> argv = {self, "run", r.scenario_file, "--policy", r.policy, "--strategy",
                                              r.strategy, "--seed", std::to_string(r.seed), "--out", dir.string()};
-      running.push_back({i, std::make_unique<ChildProcess>(argv, dir / "stdout.log", dir / "stderr.log", options.timeout)});
+      pool.start(i, std::make_unique<ChildProcess>(argv, dir / "stdout.log", dir / "stderr.log", options.timeout));
     }
-    for (size_t k = 0; k < running.size();) {
-      const auto exit = running[k].child->poll();
-      if (!exit) {
-        ++k;
-        continue;
-      }
-      const size_t i = running[k].index;
+    for (const ChildPool::Ended& ended : pool.wait_some()) {
+      const size_t i = ended.tag;
+      const ChildExit& exit = ended.exit;
       const fs::path dir = options.out / runs[i].dir;
-      const bool finished = !exit->signalled && (exit->code == 0 || exit->code == 1) && fs::exists(dir / "summary.json");
+      const bool finished = !exit.signalled && (exit.code == 0 || exit.code == 1) && fs::exists(dir / "summary.json");
       if (finished) {
-        rows[i] = batch_row(read_summary(dir / "summary.json"), runs[i].dir, exit->code);
+        rows[i] = batch_row(read_summary(dir / "summary.json"), runs[i].dir, exit.code);
       } else {
-        rows[i] = failed_row(runs[i], *exit, dir);
+        rows[i] = failed_row(runs[i], exit, dir);
         ++result.failed;
       }
       bar.advance(runs[i].dir);
-      running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
     }
-    if (!running.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   bar.finish();
 

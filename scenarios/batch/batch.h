@@ -24,6 +24,9 @@ struct PlannedRun {
   std::string strategy;
   uint64_t seed = 0;
   std::string dir;  // relative to the batch directory
+  // Simulated time: what a run's cost grows with. The longest runs start
+  // first so that a day-long soak does not run alone at the end of a batch.
+  uint64_t duration_ns = 0;
 };
 
 struct BatchOptions {

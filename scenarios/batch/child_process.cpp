@@ -1,11 +1,15 @@
 #include "scenarios/batch/child_process.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -56,15 +60,31 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::file
     execv(args[0], args.data());
     _exit(127);
   }
+  // Through syscall(): glibc 2.36 has a wrapper, but not every libc we build
+  // against does. Without a pidfd, waiting falls back to short sleeps.
+  pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+}
+
+ChildProcess::~ChildProcess() {
+  if (!reaped_ && pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  if (pidfd_ >= 0) close(pidfd_);
 }
 
 std::optional<ChildExit> ChildProcess::poll() {
   int status = 0;
   const pid_t r = waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) return exit_of(status);
+  if (r == pid_) {
+    reaped_ = true;
+    return exit_of(status);
+  }
   if (std::chrono::steady_clock::now() >= deadline_) {
     kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
+    reaped_ = true;
     ChildExit e;
     e.timed_out = true;
     e.signalled = true;
@@ -77,8 +97,51 @@ std::optional<ChildExit> ChildProcess::poll() {
 ChildExit ChildProcess::wait() {
   for (;;) {
     if (auto e = poll()) return *e;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    block_until_any_ends({this});
   }
+}
+
+void ChildProcess::block_until_any_ends(const std::vector<ChildProcess*>& children) {
+  if (children.empty()) return;
+  auto first_deadline = children.front()->deadline_;
+  std::vector<pollfd> fds;
+  for (const ChildProcess* c : children) {
+    first_deadline = std::min(first_deadline, c->deadline_);
+    if (c->pidfd_ >= 0) fds.push_back({c->pidfd_, POLLIN, 0});
+  }
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(first_deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return;
+  if (fds.size() < children.size()) {
+    // No pidfd for some child: look again soon.
+    std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(5)));
+    return;
+  }
+  const int timeout_ms = static_cast<int>(std::min<int64_t>(left.count(), INT_MAX));
+  // EINTR (a signal) just returns: the caller looks at every child again.
+  ::poll(fds.data(), fds.size(), timeout_ms);
+}
+
+void ChildPool::start(size_t tag, std::unique_ptr<ChildProcess> child) {
+  running_.push_back({tag, std::move(child)});
+}
+
+std::vector<ChildPool::Ended> ChildPool::wait_some() {
+  std::vector<Ended> ended;
+  while (!running_.empty()) {
+    for (size_t k = 0; k < running_.size();) {
+      if (const auto exit = running_[k].child->poll()) {
+        ended.push_back({running_[k].tag, *exit});
+        running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(k));
+      } else {
+        ++k;
+      }
+    }
+    if (!ended.empty()) break;
+    std::vector<ChildProcess*> children;
+    for (const Running& r : running_) children.push_back(r.child.get());
+    ChildProcess::block_until_any_ends(children);
+  }
+  return ended;
 }
 
 std::string file_tail(const std::filesystem::path& path, size_t max_bytes) {

@@ -151,11 +151,6 @@ struct PlannedRecording {
   fs::path dir;
 };
 
-struct Running {
-  size_t index;
-  std::unique_ptr<scenario::ChildProcess> child;
-};
-
 // Runs the recordings as child processes, `jobs` at a time; a failed child
 // fails the dataset (a dataset with a silently missing run would bias the
 // model), with its stderr.
@@ -164,42 +159,36 @@ void record_all(const std::vector<PlannedRecording>& plan, const DatasetArgs& ar
   const unsigned jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::deque<size_t> pending;
   for (size_t i = 0; i < plan.size(); ++i) pending.push_back(i);
-  std::vector<Running> running;
+  scenario::ChildPool pool(jobs);
   std::string failures;
   int worst = kExitOk;
-  while (!pending.empty() || !running.empty()) {
-    while (!pending.empty() && running.size() < jobs) {
+  while (!pending.empty() || !pool.empty()) {
+    while (!pending.empty() && pool.has_room()) {
       const PlannedRecording& r = plan[pending.front()];
       fs::create_directories(r.dir);
       const std::vector<std::string> argv = {
           self, "dataset-run", r.file, "--seed", std::to_string(r.seed), "--policy", args.policy,
           "--horizon-ns", std::to_string(horizon_ns), "--stride", std::to_string(args.stride),
           "--out", (r.dir / "partial.csv").string(), "--results", (r.dir / "run").string()};
-      running.push_back({pending.front(), std::make_unique<scenario::ChildProcess>(
-                                              argv, r.dir / "stdout.log", r.dir / "stderr.log",
-                                              std::chrono::seconds(args.timeout_s))});
+      pool.start(pending.front(), std::make_unique<scenario::ChildProcess>(argv, r.dir / "stdout.log",
+                                                                           r.dir / "stderr.log",
+                                                                           std::chrono::seconds(args.timeout_s)));
       pending.pop_front();
     }
-    for (size_t k = 0; k < running.size();) {
-      const auto exit = running[k].child->poll();
-      if (!exit) {
-        ++k;
-        continue;
-      }
-      const PlannedRecording& r = plan[running[k].index];
-      if (exit->timed_out || exit->signalled || exit->code != 0) {
-        const std::string why = exit->timed_out ? "timed out"
-                                : exit->signalled ? "killed by signal " + std::to_string(exit->code)
-                                                  : "exited with " + std::to_string(exit->code);
+    for (const scenario::ChildPool::Ended& ended : pool.wait_some()) {
+      const PlannedRecording& r = plan[ended.tag];
+      const scenario::ChildExit& exit = ended.exit;
+      if (exit.timed_out || exit.signalled || exit.code != 0) {
+        const std::string why = exit.timed_out ? "timed out"
+                                : exit.signalled ? "killed by signal " + std::to_string(exit.code)
+                                                 : "exited with " + std::to_string(exit.code);
         failures += r.scenario + " seed " + std::to_string(r.seed) + ": " + why + "\n" +
                     scenario::file_tail(r.dir / "stderr.log", 2000);
-        worst = std::max(worst, exit->code == kExitBadInput && !exit->signalled ? kExitBadInput : kExitInternalError);
+        worst = std::max(worst, exit.code == kExitBadInput && !exit.signalled ? kExitBadInput : kExitInternalError);
       } else {
         std::fprintf(stderr, "recorded %s seed %llu\n", r.scenario.c_str(), static_cast<unsigned long long>(r.seed));
       }
-      running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
     }
-    if (!running.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   if (!failures.empty()) {
     if (worst == kExitBadInput) throw csv::InputError("dataset runs failed:\n" + failures);

@@ -84,7 +84,11 @@ int run_command(const RunArgs& args) {
   const std::filesystem::path out = args.out.empty() ? std::filesystem::path("results") / s.name : std::filesystem::path(args.out);
 
   if (pairs.size() == 1) {
-    RunRequest request{s, pairs.front().first, pairs.front().second, out};
+    RunRequest request;
+    request.scenario = s;
+    request.policy = pairs.front().first;
+    request.strategy = pairs.front().second;
+    request.out_dir = out;
     try {
       const RunOutcome outcome = run_scenario(request);
       print_outcome(outcome, out);
