@@ -234,7 +234,10 @@ Status Agent::place(uint64_t pages, uint64_t& address) {
   // tails). Gather it by packing the slices without records, then try once
   // more. Without this a policy that spends the whole budget (uniform) left
   // the last instances -- disks and NICs -- without a slice.
-  if (pack_empty_slices() > 0) {
+  pass_.need_bytes = pages * kPage;
+  const uint32_t packed = pack_empty_slices();
+  pass_.need_bytes = 0;
+  if (packed > 0) {
     for (uint32_t s = 0; s <= table_.slice_count; ++s) {
       const uint64_t candidate = s == 0 ? area : table_.slices[s - 1].base + table_.slices[s - 1].size;
       if (buddy_.is_free_range(candidate, pages) && ok(buddy_.reserve(candidate, pages * kPage))) {
@@ -249,6 +252,7 @@ Status Agent::place(uint64_t pages, uint64_t& address) {
 }
 
 uint32_t Agent::pack_empty_slices() {
+  const uint32_t grown_before = grown_by_packing_;
   uint16_t order[kMaxSlices];
   uint32_t n = 0;
   for (uint32_t s = 0; s < table_.slice_count; ++s)
@@ -259,25 +263,161 @@ uint32_t Agent::pack_empty_slices() {
     for (; j > 0 && table_.slices[order[j - 1]].base > table_.slices[e].base; --j) order[j] = order[j - 1];
     order[j] = e;
   }
-  uint32_t packed = 0;
-  uint64_t cursor = config_.region_base + kHeaderAreaBytes;
+  // What cannot move: slices holding records (moving one would write over
+  // pages the committed table may still give to records) and the old homes
+  // of slices moved in this pass. Above the highest of them there are only
+  // empty slices and free pages; below, slices move one at a time around
+  // them.
+  const uint64_t area = config_.region_base + kHeaderAreaBytes;
+  uint64_t fixed_end = area;
   for (uint32_t k = 0; k < n; ++k) {
+    const SliceEntry& slice = table_.slices[order[k]];
+    if (slice.used_bytes > 0 && slice.base + slice.size > fixed_end) fixed_end = slice.base + slice.size;
+  }
+  for (size_t r = 0; r < retired_count_; ++r) {
+    alloc::Allocation home;
+    if (ok(buddy_.find(retired_[r], home)) && home.address + home.pages * kPage > fixed_end)
+      fixed_end = home.address + home.pages * kPage;
+  }
+  uint32_t packed = 0;
+  uint64_t cursor = area;
+  uint32_t k = 0;
+  for (; k < n && table_.slices[order[k]].base < fixed_end; ++k) {
     SliceEntry& slice = table_.slices[order[k]];
-    // A slice holding records stays: moving it would write over pages the
-    // committed table may still give to records. An empty one is only an
-    // entry, so it moves for free (and is committed with the repartition).
-    if (slice.used_bytes == 0 && slice.base > cursor && ok(buddy_.free(slice.base))) {
-      if (buddy_.is_free_range(cursor, pages_of(slice.size)) && ok(buddy_.reserve(cursor, slice.size))) {
+    const uint64_t size = pack_size(order[k]);
+    // An empty slice is only an entry: it moves for free (and is committed
+    // with the repartition).
+    if (slice.used_bytes == 0 && (slice.base > cursor || size > slice.size) && ok(buddy_.free(slice.base))) {
+      // reserve() fails, changing nothing, where the range is not free.
+      if (size > slice.size && ok(buddy_.reserve(cursor, size))) {
+        if (slice.base != cursor) ++packed;
+        else ++grown_by_packing_;
         slice.base = cursor;
-        ++packed;
+        slice.size = size;
+      } else if (ok(buddy_.reserve(cursor, slice.size))) {
+        if (slice.base != cursor) ++packed;
+        slice.base = cursor;
       } else {
         (void)buddy_.reserve(slice.base, slice.size);  // its own pages: still free
       }
     }
     if (slice.base + slice.size > cursor) cursor = slice.base + slice.size;
   }
+  if (k < n) packed += pack_above(order + k, n - k, cursor > fixed_end ? cursor : fixed_end);
   packed_slices_ += packed;
-  return packed;
+  return packed + (grown_by_packing_ - grown_before);
+}
+
+uint64_t Agent::pack_size(uint32_t entry) const {
+  // A slice the grow pass has not reached takes its target size as it
+  // moves: a packed region leaves no room to grow in place later, and
+  // moving it a second time would cost another packing.
+  const SliceEntry& slice = table_.slices[entry];
+  const size_t i = index_of(slice.component);
+  if (i < instance_count_ && i > pass_.current && i < pass_.targets.size() && slot_of_[i] == entry &&
+      pass_.targets[i] > slice.size)
+    return pass_.targets[i];
+  return slice.size;
+}
+
+uint32_t Agent::pack_above(const uint16_t* entries, uint32_t count, uint64_t start) {
+  // Every page from `start` to the end of the area is free once these
+  // slices are: lay them back to back and reserve them with one split of
+  // the free blocks (a slice at a time costs a split and a merge each).
+  const uint64_t end = config_.region_base + config_.region_size;
+  uint64_t at_current_sizes = 0;
+  for (uint32_t j = 0; j < count; ++j) {
+    const SliceEntry& slice = table_.slices[entries[j]];
+    if (!ok(buddy_.free(slice.base))) {
+      // Not ours to move after all: put back what was freed.
+      for (uint32_t back = 0; back < j; ++back)
+        (void)buddy_.reserve(table_.slices[entries[back]].base, table_.slices[entries[back]].size);
+      return 0;
+    }
+    at_current_sizes += slice.size;
+  }
+  uint64_t sizes[kMaxSlices];
+  uint64_t at = start;
+  for (uint32_t j = 0; j < count; ++j) {
+    const uint64_t current = table_.slices[entries[j]].size;
+    at_current_sizes -= current;
+    const uint64_t grown = pack_size(entries[j]);
+    // Grow only while every later slice still fits at its current size,
+    // and the request that asked for the packing after them.
+    sizes[j] = at + grown + at_current_sizes + pass_.need_bytes <= end ? grown : current;
+    at += sizes[j];
+  }
+  uint32_t moved = 0;
+  if (!ok(buddy_.reserve_runs(start, std::span<const uint64_t>(sizes, count)))) {
+    // Cannot happen while the slices were where the table says; keep them.
+    for (uint32_t j = 0; j < count; ++j)
+      (void)buddy_.reserve(table_.slices[entries[j]].base, table_.slices[entries[j]].size);
+    return 0;
+  }
+  at = start;
+  for (uint32_t j = 0; j < count; ++j) {
+    SliceEntry& slice = table_.slices[entries[j]];
+    if (slice.base != at) ++moved;
+    else if (sizes[j] != slice.size) ++grown_by_packing_;
+    slice.base = at;
+    slice.size = sizes[j];
+    at += sizes[j];
+  }
+  return moved;
+}
+
+Agent::EmptyMove Agent::move_empty_slice(uint32_t entry, uint64_t size) {
+  // Nothing to copy, so the slice's own pages may serve its new home: free
+  // them first (a slice growing in a nearly full region needs them). While
+  // it looks for a home its size is 0, which hides it from packing.
+  SliceEntry& slice = table_.slices[entry];
+  const uint64_t old_base = slice.base, old_size = slice.size;
+  if (!ok(buddy_.free(old_base))) return EmptyMove::kept;
+  slice.size = 0;
+  uint64_t address = 0;
+  if (ok(place(pages_of(size), address))) {
+    slice.base = address;
+    slice.size = size;
+    return EmptyMove::grown;
+  }
+  // Back at the old size: in its old pages, or wherever packing left room
+  // (it may have moved others into them).
+  slice.size = old_size;
+  if (ok(buddy_.reserve(old_base, old_size))) return EmptyMove::kept;
+  if (ok(place(pages_of(old_size), address))) {
+    slice.base = address;
+    return EmptyMove::relocated;
+  }
+  // Records pinning slices all over a full region: the instance has no
+  // slice until a later repartition finds room (sort_table drops the entry).
+  slice.size = 0;
+  return EmptyMove::dropped;
+}
+
+bool Agent::shrink_from_start(uint32_t entry, std::span<const uint64_t> targets) {
+  // The table is in address order at the start of a repartition, so the
+  // entry before is the slice just below. When that one is about to grow,
+  // an empty slice gives up its first pages instead of its last: they land
+  // where the neighbour grows in place (its records are not copied, nothing
+  // has to be packed). An empty slice is only an entry: its start is free
+  // to move.
+  SliceEntry& slice = table_.slices[entry];
+  if (entry == 0 || slice.used_bytes != 0) return false;
+  const SliceEntry& below = table_.slices[entry - 1];
+  const size_t j = index_of(below.component);
+  if (below.base + below.size != slice.base || j >= instance_count_ || slot_of_[j] != entry - 1 ||
+      targets[j] <= below.size)
+    return false;
+  const uint64_t size = targets[index_of(slice.component)];
+  const uint64_t base = slice.base + (slice.size - size);
+  if (!ok(buddy_.free(slice.base))) return false;
+  if (!ok(buddy_.reserve(base, size))) {
+    (void)buddy_.reserve(slice.base, slice.size);  // its own pages: still free
+    return false;
+  }
+  slice.base = base;
+  slice.size = size;
+  return true;
 }
 
 Status Agent::move_records(uint64_t from, uint64_t to, uint64_t bytes) {
@@ -349,6 +489,8 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
   RepartitionReport report{now, 0, 0, 0, 0};
   first_fit_failed_pages_ = UINT64_MAX;
   packed_slices_ = 0;
+  grown_by_packing_ = 0;
+  pass_ = GrowPass{targets, 0};
   // Table positions stay put until sort_table(): index them once.
   index_slices();
   // Shrinks first: giving back tails makes room to grow in place.
@@ -356,6 +498,10 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     const uint32_t e = slot_of_[i];
     if (e == kNoSlot || targets[i] >= table_.slices[e].size) continue;
     SliceEntry& slice = table_.slices[e];
+    if (targets[i] > 0 && shrink_from_start(e, targets)) {
+      ++report.slices_changed;
+      continue;
+    }
     const Status r = targets[i] == 0 ? buddy_.free(slice.base) : buddy_.resize(slice.base, pages_of(targets[i]));
     if (!ok(r)) continue;
     slice.size = targets[i];
@@ -364,8 +510,9 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
   // Grows: in place where the following pages are free, else move. Old
   // homes of moved slices are freed only after every copy, so no copy lands
   // on records the committed table still points at.
-  size_t retired = 0;
+  retired_count_ = 0;
   for (size_t i = 0; i < instance_count_; ++i) {
+    pass_.current = i;
     const uint32_t e = slot_of_[i];
     const bool present = e != kNoSlot;
     const uint64_t current = present ? table_.slices[e].size : 0;
@@ -378,6 +525,13 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     }
     uint64_t address = 0;
     if (!present && table_.slice_count == kMaxSlices) continue;
+    if (present && table_.slices[e].used_bytes == 0) {
+      const EmptyMove moved = move_empty_slice(e, targets[i]);
+      if (moved != EmptyMove::grown) ++stats_.grow_failures;
+      if (moved != EmptyMove::kept) ++report.slices_changed;
+      if (moved == EmptyMove::grown || moved == EmptyMove::relocated) ++report.slices_moved;
+      continue;
+    }
     if (!ok(place(pages, address))) {
       ++stats_.grow_failures;
       continue;
@@ -397,15 +551,17 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     // An empty slice's old home protects nothing: free it now, so later
     // placements (and packing) in this pass can use it.
     if (slice.used_bytes == 0) (void)buddy_.free(slice.base);
-    else retired_[retired++] = slice.base;
+    else retired_[retired_count_++] = slice.base;
     report.bytes_moved += slice.used_bytes;
     ++report.slices_moved;
     ++report.slices_changed;
     slice.base = address;
     slice.size = targets[i];
   }
-  for (size_t r = 0; r < retired; ++r) (void)buddy_.free(retired_[r]);
-  report.slices_changed += packed_slices_;
+  for (size_t r = 0; r < retired_count_; ++r) (void)buddy_.free(retired_[r]);
+  retired_count_ = 0;
+  pass_ = GrowPass{};
+  report.slices_changed += packed_slices_ + grown_by_packing_;
   report.slices_moved += packed_slices_;
   if (report.slices_changed == 0) return Status::ok;
 

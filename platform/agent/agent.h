@@ -169,8 +169,23 @@ class Agent final : public Firmware {
   Status apply_targets(std::span<const uint64_t> targets, uint64_t now);
   Status place(uint64_t pages, uint64_t& address);
   // Slides record-free slices down to the lowest free addresses, in address
-  // order, so scattered free pages become one run; returns how many moved.
+  // order, so scattered free pages become one run; returns how many moved
+  // or grew.
+  // Those the grow pass has still to reach are given their target size as
+  // they move (see pass_ below), so one packing serves the whole pass.
   uint32_t pack_empty_slices();
+  uint64_t pack_size(uint32_t entry) const;  // the size a slice packs at
+  // Packs the slices of `entries` (address order, all empty) from `start`,
+  // above which nothing else is allocated; returns how many moved.
+  uint32_t pack_above(const uint16_t* entries, uint32_t count, uint64_t start);
+  // Grows the empty slice at `entry` to `size` somewhere else (its own pages
+  // count as free); on failure it keeps its size, where it was if possible.
+  enum class EmptyMove : uint8_t { grown, kept, relocated, dropped };
+  EmptyMove move_empty_slice(uint32_t entry, uint64_t size);
+  // Shrinks the empty slice at `entry` to its target by moving its start up
+  // when the slice just below it is about to grow; false, untouched, when
+  // that does not apply.
+  bool shrink_from_start(uint32_t entry, std::span<const uint64_t> targets);
   Status move_records(uint64_t from, uint64_t to, uint64_t bytes);
   size_t index_of(ComponentId component) const;
   void sort_table();
@@ -194,7 +209,15 @@ class Agent final : public Firmware {
   // Smallest page count place() failed for since the last change that could
   // open a new spot (apply_targets resets it); UINT64_MAX: none.
   uint64_t first_fit_failed_pages_ = UINT64_MAX;
-  uint32_t packed_slices_ = 0;  // by pack_empty_slices() in this repartition
+  uint32_t packed_slices_ = 0;  // moved by pack_empty_slices() in this repartition
+  uint32_t grown_by_packing_ = 0;  // grown there without moving
+  // The grow pass of apply_targets in progress: its targets and the
+  // instance it is placing (later instances are not grown yet).
+  struct GrowPass {
+    std::span<const uint64_t> targets;
+    size_t current = 0;
+    uint64_t need_bytes = 0;  // the placement that is packing: left room for
+  } pass_{};
   // Table position of each instance's slice (kNoSlot: none), so a
   // repartition does not search the table per instance.
   static constexpr uint16_t kNoSlot = UINT16_MAX;
@@ -207,6 +230,7 @@ class Agent final : public Firmware {
   std::span<SliceDemand> demands_;
   std::span<uint64_t> targets_;
   std::span<uint64_t> retired_;  // old bases of moved slices, freed after the copies
+  size_t retired_count_ = 0;
   std::span<SensorReading> history_;
   std::span<std::byte> scratch_;  // capture records, slice moves
   std::span<std::byte> model_buffer_;

@@ -174,23 +174,31 @@ void BuddyAllocator::carve(uint64_t first, uint64_t last) {
 // pending tail is found the same way through its run head, which sits at the
 // tail block's alignment.
 bool BuddyAllocator::containing_free_block(uint32_t index, FreeBlock& block) const {
+  // Walk down the aligned heads a block holding the page could start at,
+  // from the page itself (order 0) up to kMaxOrder, visiting each distinct
+  // address once. The first page that is not `inner` decides: free blocks
+  // and allocations never overlap, so what starts there either covers the
+  // page or proves that no free block does (one would contain that head).
   const uint64_t page_pfn = pfn(index);
-  for (uint32_t k = 0; k <= kMaxOrder; ++k) {
-    const uint64_t head_pfn = page_pfn & ~((uint64_t{1} << k) - 1);
+  const uint64_t lowest_head = page_pfn & ~((uint64_t{1} << kMaxOrder) - 1);
+  uint64_t head_pfn = page_pfn;
+  for (;;) {
     if (head_pfn < base_pfn_) return false;
     const uint32_t head = static_cast<uint32_t>(head_pfn - base_pfn_);
     const PageDescriptor& page = pages_[head];
-    if (page.state == detail::kFreeHead && page.order == k) {
-      block = FreeBlock{head, k, kNoRun};
+    if (page.state == detail::kFreeHead) {
+      if (index - head >= (uint64_t{1} << page.order)) return false;
+      block = FreeBlock{head, page.order, kNoRun};
       return true;
     }
-    if (page.state == detail::kRunHead && page.order == k && k != 0) {
-      if (index < head + uint64_t{page.pages}) return false;  // in the run itself
-      block = tail_piece(head, index);
+    if (page.state == detail::kRunHead && page.order != 0) {
+      if (index < head + uint64_t{page.pages} || index - head >= (uint64_t{1} << page.order)) return false;
+      block = tail_piece(head, index);  // in the run's pending tail
       return true;
     }
+    if (page.state != detail::kInner || head_pfn == lowest_head) return false;
+    head_pfn &= head_pfn - 1;  // the next larger alignment
   }
-  return false;
 }
 
 // Takes every page of [first, last) out of the free areas; the caller checked
@@ -291,6 +299,27 @@ Status BuddyAllocator::reserve(uint64_t address, uint64_t bytes) {
   return Status::ok;
 }
 
+Status BuddyAllocator::reserve_runs(uint64_t address, std::span<const uint64_t> bytes) {
+  if (bytes.empty() || (address & (kPageSize - 1)) != 0) return Status::invalid_argument;
+  if (address < base_ || ((address - base_) >> kPageShift) >= page_count_) return Status::out_of_range;
+  const uint64_t first = (address - base_) >> kPageShift;
+  uint64_t pages = 0;
+  for (const uint64_t b : bytes) {
+    if (b == 0) return Status::invalid_argument;
+    pages += pages_for_bytes(b);
+    if (pages > page_count_ - first) return Status::out_of_range;
+  }
+  if (!is_free_range(address, pages)) return Status::busy;
+  take_range(first, first + pages);
+  uint64_t head = first;
+  for (const uint64_t b : bytes) {
+    const uint64_t run = pages_for_bytes(b);
+    mark_allocated(static_cast<uint32_t>(head), run, detail::kReservedHead, 0);
+    head += run;
+  }
+  return Status::ok;
+}
+
 Status BuddyAllocator::free(uint64_t address) {
   uint32_t index = 0;
   if (Status s = head_of(address, index); !ok(s)) return s;
@@ -360,9 +389,12 @@ bool BuddyAllocator::is_free_range(uint64_t address, uint64_t pages) const {
   const uint64_t first = (address - base_) >> kPageShift;
   if (first >= page_count_ || pages > page_count_ - first) return false;
   const uint64_t last = first + pages;
+  FreeBlock block;
+  // The last page first: a range that runs into an allocation (the usual
+  // answer when first fit tries gaps between slices) fails in one probe.
+  if (pages > 1 && !containing_free_block(static_cast<uint32_t>(last - 1), block)) return false;
   uint64_t index = first;
   while (index < last) {
-    FreeBlock block;
     if (!containing_free_block(static_cast<uint32_t>(index), block)) return false;
     index = block.head + (uint64_t{1} << block.order);
   }

@@ -128,6 +128,12 @@ class BuddyAllocator {
   // not page aligned; out_of_range: range leaves the region; busy: a page of
   // the range is not free.
   Status reserve(uint64_t address, uint64_t bytes);
+  // reserve() of runs laid back to back from `address` (each rounded up to
+  // whole pages), as one allocation each, for the cost of one: the covering
+  // free blocks are split once for the whole range. Errors as reserve() for
+  // the whole range (invalid_argument also for an empty list or a zero
+  // size); nothing is reserved then.
+  Status reserve_runs(uint64_t address, std::span<const uint64_t> bytes);
 
   // Returns the allocation starting at `address` (any kind) to the free pool,
   // coalescing with free buddies. out_of_range: outside the region;

@@ -244,8 +244,23 @@ void run_random_operations(uint64_t base, uint64_t pages, uint32_t max_order, ui
       const uint64_t first = rng() % pages;
       const uint64_t count = 1 + rng() % (max_run / 2 + 1);
       const uint64_t bytes = count * kPage - rng() % kPage;  // partial last page rounds up
+      // Half the time as back-to-back runs (reserve_runs): 1-3 runs that
+      // together cover the same pages.
+      std::vector<uint64_t> runs;
+      if (rng() % 2 == 0) {
+        runs.push_back(bytes);
+      } else {
+        uint64_t left = count;
+        while (left > 0 && runs.size() < 3) {
+          const uint64_t run = runs.size() == 2 ? left : 1 + rng() % left;
+          runs.push_back(run * kPage);
+          left -= run;
+        }
+        runs.back() -= bytes % kPage == 0 ? 0 : kPage - bytes % kPage;  // a partial last page still rounds up
+      }
       const Snapshot before = snapshot(buddy);
-      const Status s = buddy.reserve(base + first * kPage, bytes);
+      const Status s = runs.size() == 1 && rng() % 2 == 0 ? buddy.reserve(base + first * kPage, bytes)
+                                                          : buddy.reserve_runs(base + first * kPage, runs);
       if (first + count > pages) {
         REQUIRE(s == Status::out_of_range);
       } else if (!model.range_free(first, count)) {
@@ -253,8 +268,13 @@ void run_random_operations(uint64_t base, uint64_t pages, uint32_t max_order, ui
         ++seen["reserve busy"];
       } else {
         REQUIRE(s == Status::ok);
-        model.take(base + first * kPage, count, AllocationKind::reserved);
-        ++seen["reserve ok"];
+        uint64_t at = base + first * kPage;
+        for (const uint64_t run : runs) {
+          const uint64_t run_pages = (run + kPage - 1) / kPage;
+          model.take(at, run_pages, AllocationKind::reserved);
+          at += run_pages * kPage;
+        }
+        ++seen[runs.size() > 1 ? "reserve_runs ok" : "reserve ok"];
       }
       if (!ok(s)) REQUIRE(snapshot(buddy) == before);
     } else if (choice < 92) {  // resize in place
@@ -300,7 +320,7 @@ void run_random_operations(uint64_t base, uint64_t pages, uint32_t max_order, ui
     if (step % 128 == 0) check_everything(buddy, model);
   }
   check_everything(buddy, model);
-  for (const char* outcome : {"allocate ok", "allocate no_memory", "allocate_pages ok", "reserve ok", "reserve busy",
+  for (const char* outcome : {"allocate ok", "allocate no_memory", "allocate_pages ok", "reserve ok", "reserve_runs ok", "reserve busy",
                               "resize grow", "resize shrink", "resize no_memory", "out_of_range",
                               "invalid_argument", "double_free", "tail left pending: free",
                               "tail left pending: resize"}) {
