@@ -1,5 +1,7 @@
 #include "scenarios/runner/results_writer.h"
 
+#include <algorithm>
+
 #include "scenarios/schema/quantity_text.h"
 #include "traces/bmc_report.h"
 #include "traces/chrome_trace.h"
@@ -59,6 +61,15 @@ std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
   };
   for (const EffectiveParam& p : r.board_config)
     e.push_back({p.name, p.value, p.description + (p.is_default ? " (default)" : "")});
+  // Every strategy's timing parameters, as the scenario wrote them or the
+  // default: a run's config.yaml reproduces its timings on its own.
+  for (const StrategyParamInfo& p : strategy_param_table()) {
+    const auto set = std::find_if(s.strategy_settings.begin(), s.strategy_settings.end(),
+                                  [&](const BoardParam& b) { return b.name == p.name; });
+    const bool is_default = set == s.strategy_settings.end();
+    e.push_back({std::string("strategy.") + p.name, is_default ? std::string(p.default_text) : set->value,
+                 std::string(p.description) + (is_default ? " (default)" : "")});
+  }
   return e;
 }
 

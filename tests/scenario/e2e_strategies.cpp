@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "traces/config_dump.h"
 #include "traces/event_log.h"
 #include "traces/io.h"
 #include "traces/results/results.h"
@@ -109,6 +110,24 @@ TEST_CASE("kdump with a crashkernel smaller than the capture kernel needs shows 
   CHECK(recovery[0].fields["reservation_bytes"] == 256ull << 20);
   CHECK(recovery_events(events, "kexec").size() == 1);
   CHECK(recovery_events(events, "dump").empty());
+
+  // config.yaml carries every strategy parameter: the override as written,
+  // the rest at their defaults, so the run's timings reproduce from it.
+  std::map<std::string, ConfigEntry> config;
+  for (const ConfigEntry& e : read_config_yaml(out / "config.yaml")) config[e.name] = e;
+  REQUIRE(config.count("strategy.capture_kernel.memory") == 1);
+  CHECK(config["strategy.capture_kernel.memory"].value == "512 MiB");
+  REQUIRE(config.count("strategy.dump.bandwidth") == 1);
+  CHECK(config["strategy.dump.bandwidth"].value == "200 MB/s");
+  // Defaults say so in their comment; the override does not.
+  const std::string text = read_file(out / "config.yaml");
+  const auto line_with = [&](const std::string& what) {
+    const size_t at = text.find(what);
+    REQUIRE(at != std::string::npos);
+    return text.substr(at, text.find('\n', at) - at);
+  };
+  CHECK(line_with("memory: 512 MiB").find("(default)") == std::string::npos);
+  CHECK(line_with("bandwidth: 200 MB/s").find("(default)") != std::string::npos);
 
   SECTION("with the default capture kernel the same run dumps") {
     const fs::path ok_out = scratch("kdump_ok");
