@@ -210,6 +210,39 @@ TEST_CASE("buddy reserve takes a fixed range and fails cleanly when busy", "[bud
   CHECK(buddyinfo(r.buddy) == orders({0, 0, 0, 0, 0, 1}));
 }
 
+TEST_CASE("buddy reserve_runs lays runs back to back, each its own allocation", "[buddy]") {
+  Region r(0x40'0000, 32 * kPage);
+  const uint64_t base = 0x40'0000 + 2 * kPage;
+  const uint64_t runs[] = {3 * kPage, kPage - 100, 4 * kPage};  // the middle one rounds up to a page
+  REQUIRE(r.buddy.reserve_runs(base, runs) == Status::ok);
+  CHECK(r.buddy.free_pages() == 24);
+  CHECK(r.buddy.allocation_count() == 3);
+  Allocation found;
+  REQUIRE(r.buddy.find(base, found) == Status::ok);
+  CHECK(found.pages == 3);
+  REQUIRE(r.buddy.find(base + 3 * kPage, found) == Status::ok);
+  CHECK(found.pages == 1);
+  REQUIRE(r.buddy.find(base + 4 * kPage, found) == Status::ok);
+  CHECK(found.pages == 4);
+  CHECK(found.kind == AllocationKind::reserved);
+  CHECK(r.buddy.audit() == Status::ok);
+
+  const auto before = buddyinfo(r.buddy);
+  const uint64_t overlapping[] = {kPage, kPage};
+  CHECK(r.buddy.reserve_runs(base + 7 * kPage, overlapping) == Status::busy);
+  const uint64_t too_long[] = {10 * kPage, 20 * kPage};
+  CHECK(r.buddy.reserve_runs(base + 8 * kPage, too_long) == Status::out_of_range);
+  const uint64_t with_zero[] = {kPage, 0};
+  CHECK(r.buddy.reserve_runs(base + 8 * kPage, with_zero) == Status::invalid_argument);
+  CHECK(r.buddy.reserve_runs(base + 8 * kPage, std::span<const uint64_t>()) == Status::invalid_argument);
+  CHECK(r.buddy.reserve_runs(base + 8 * kPage + 8, overlapping) == Status::invalid_argument);
+  CHECK(buddyinfo(r.buddy) == before);
+
+  // Freed one by one, they coalesce back into the whole region.
+  for (const uint64_t at : {base + 3 * kPage, base, base + 4 * kPage}) REQUIRE(r.buddy.free(at) == Status::ok);
+  CHECK(buddyinfo(r.buddy) == orders({0, 0, 0, 0, 0, 1}));
+}
+
 TEST_CASE("buddy resize grows in place only into free neighbours", "[buddy]") {
   Region r(0, 64 * kPage);
   uint64_t slice = 0, next = 0;
