@@ -120,7 +120,7 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
   }
   result.table = batch_table(std::move(table_rows));
   write_summary_csv(result.table, options.out / "summary.csv");
-  write_report_html(results::load_batch(options.out), options.out / "report.html");
+  write_report_html(results::load_batch(options.out, results::RunParts::all, jobs), options.out / "report.html");
   return result;
 }
 

@@ -55,6 +55,18 @@ TEST_CASE("load_batch finds run directories, summary.csv, and isolates bad runs"
   CHECK(batch.problems[0].find("broken/summary.json: 1") != std::string::npos);
   for (size_t i = 1; i < batch.runs.size(); ++i) CHECK(batch.runs[i - 1].dir < batch.runs[i].dir);
 
+  // Any number of loading threads: the same runs, problems and order.
+  for (const unsigned threads : {1u, 3u, 64u}) {
+    auto again = results::load_batch(dir, results::RunParts::all, threads);
+    REQUIRE(again.runs.size() == batch.runs.size());
+    for (size_t i = 0; i < again.runs.size(); ++i) {
+      CHECK(again.runs[i].dir == batch.runs[i].dir);
+      CHECK(again.runs[i].summary.scenario == batch.runs[i].summary.scenario);
+      CHECK(again.runs[i].timeseries.row_count() == 200);
+    }
+    CHECK(again.problems == batch.problems);
+  }
+
   // A run directory on its own is a batch of one.
   auto single = results::load_batch(batch.runs[0].dir);
   CHECK(single.runs.size() == 1);

@@ -65,7 +65,9 @@ struct Batch {
 // holds a summary.json, plus summary.csv. A run directory given directly is
 // a batch of one. Throws io_error if `dir` does not exist or holds no run
 // and no summary.csv.
-Batch load_batch(const std::filesystem::path& dir, RunParts parts = RunParts::all);
+// Runs are read by `threads` threads (0: one per core), in any order; the
+// result is the same.
+Batch load_batch(const std::filesystem::path& dir, RunParts parts = RunParts::all, unsigned threads = 0);
 
 // One row per run: summary.csv when the batch has one (it also lists runs
 // that crashed before writing a summary), else rows built from the loaded
