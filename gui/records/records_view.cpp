@@ -90,8 +90,8 @@ void RecordsView::add_verdicts(const BmcReport& report) {
     add_field(item, tr("bytes drained by DMA"), bytes_text(v.bytes_drained));
     add_field(item, tr("refused DMA accesses"), QString::number(v.refused_accesses), v.refused_accesses > 0);
     QStringList records;
-    for (uint32_t r : v.records) records << QString::number(r);
-    add_field(item, tr("records"), records.join(", "));
+    for (uint32_t r : v.records) records << tr("record %1").arg(r);  // as the Records branch names them
+    add_field(item, tr("records"), records.isEmpty() ? tr("none") : records.join(", "));
     for (const std::string& d : v.diagnostics) add_field(item, tr("diagnostic"), QString::fromStdString(d), true);
   }
 }

@@ -78,7 +78,8 @@ RunView::RunView(QWidget* parent) : QWidget(parent), cli_(locate_cli()) {
   out_row->addWidget(out_, 1);
   out_row->addWidget(browse);
   form->addRow(tr("Output directory"), out_row);
-  form->addRow(tr("crashtwin"), new QLabel(cli_.isEmpty() ? tr("<i>not found next to the dashboard nor on PATH</i>") : cli_));
+  cli_label_ = new QLabel(cli_text(), this);
+  form->addRow(tr("crashtwin"), cli_label_);
 
   auto* pick = new QHBoxLayout();
   pick->addWidget(scenario_box, 3);
@@ -124,6 +125,16 @@ QString RunView::locate_cli() {
   const QString beside = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("crashtwin"));
   if (QFileInfo(beside).isExecutable()) return beside;
   return QStandardPaths::findExecutable(QStringLiteral("crashtwin"));
+}
+
+void RunView::set_cli(const QString& path) {
+  cli_ = path;
+  cli_label_->setText(cli_text());
+  update_buttons();
+}
+
+QString RunView::cli_text() const {
+  return cli_.isEmpty() ? tr("<i>not found next to the dashboard nor on PATH</i>") : cli_;
 }
 
 void RunView::add_scenario(const QString& path) {

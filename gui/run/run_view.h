@@ -3,6 +3,7 @@
 // batch directory is loaded into the dashboard (batch_finished).
 #pragma once
 
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -23,7 +24,8 @@ class RunView : public QWidget {
   // `crashtwin` next to the dashboard binary, else on PATH; empty if none.
   static QString locate_cli();
 
-  void set_cli(const QString& path) { cli_ = path; }
+  // The crashtwin executable to launch (shown in the form).
+  void set_cli(const QString& path);
   void add_scenario(const QString& path);
   void set_output_dir(const QString& dir) { out_->setText(dir); }
   void set_seeds(int seeds) { seeds_->setValue(seeds); }
@@ -53,6 +55,8 @@ class RunView : public QWidget {
   void signal_group(int signal_number);
 
   QString cli_;
+  QLabel* cli_label_ = nullptr;
+  QString cli_text() const;
   QListWidget* scenarios_ = nullptr;
   QListWidget* policies_ = nullptr;
   QSpinBox* seeds_ = nullptr;

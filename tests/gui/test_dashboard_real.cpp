@@ -252,6 +252,11 @@ void RealResultsTest::screenshots_of_every_view() {
   window_->records_view()->tree()->expandAll();
   window_->run_view()->set_cli(QStringLiteral(CRASHTWIN_CLI));
   window_->run_view()->add_scenario(QString::fromStdString((kSource / "scenarios/examples/skeleton.yaml").string()));
+  // The form shows the executable the batch will run.
+  bool shown = false;
+  for (const QLabel* label : window_->run_view()->findChildren<QLabel*>())
+    shown = shown || label->text() == QStringLiteral(CRASHTWIN_CLI);
+  QVERIFY(shown);
   const fs::path dir = test::screenshot_dir();
   const char* names[] = {"compare", "timeline", "crash_region", "records", "run"};
   QCOMPARE(window_->tabs()->count(), static_cast<int>(std::size(names)));
