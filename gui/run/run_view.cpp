@@ -52,7 +52,7 @@ RunView::RunView(QWidget* parent) : QWidget(parent), cli_(locate_cli()) {
   progress_ = new QProgressBar();
   progress_->setRange(0, 1);
   progress_->setValue(0);
-  progress_->setFormat(tr("%v / %m runs"));
+  progress_->setFormat(tr("no batch running"));
   log_ = new QPlainTextEdit();
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);
@@ -175,6 +175,7 @@ void RunView::start() {
   const QString program = args.takeFirst();
   log_->clear();
   log_->appendPlainText(QStringLiteral("$ %1 %2").arg(program, args.join(' ')));
+  progress_->setFormat(tr("%v / %m runs"));
   progress_->setRange(0, 0);  // busy until the first progress line
   cancelled_ = false;
   pending_.clear();
