@@ -15,39 +15,23 @@
 #include "traces/bmc_report.h"
 #include "traces/io.h"
 #include "traces/summary.h"
+#include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using namespace crashtwin;
+using test::CliResult;
+using test::quoted;
+using test::run_cli;
 
 namespace {
 
 const fs::path kSource = CRASHTWIN_SOURCE_DIR;
-const fs::path kCrashtwin = fs::path(CRASHTWIN_BINARY_DIR) / "crashtwin";
 
 fs::path scratch(const std::string& name) {
   const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "scenario" / name;
   fs::remove_all(dir);
   fs::create_directories(dir.parent_path());
   return dir;
-}
-
-struct Ran {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-Ran run_cli(const std::string& args) {
-  const std::string command =
-      "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" + kCrashtwin.string() + "' " + args + " 2>&1";
-  Ran r;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
 }
 
 void write_text(const fs::path& p, const std::string& text) {
@@ -59,7 +43,7 @@ void write_text(const fs::path& p, const std::string& text) {
 
 TEST_CASE("walking skeleton: the BMC report names the failed component and error type", "[e2e]") {
   const fs::path out = scratch("skeleton");
-  const Ran r = run_cli("run '" + (kSource / "scenarios/examples/skeleton.yaml").string() + "' --out '" + out.string() + "'");
+  const CliResult r = run_cli("run '" + (kSource / "scenarios/examples/skeleton.yaml").string() + "' --out '" + out.string() + "'");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const BmcReport report = read_bmc_report(out / "bmc");
@@ -102,7 +86,7 @@ TEST_CASE("bad input exits 2 and names file:line:column or the field", "[e2e][er
   const fs::path dir = scratch("bad-input");
   const fs::path bad = dir / "bad.yaml";
   write_text(bad, "schema_version: 1\nname: bad\nduration: \"10 parsecs\"\nboard: {}\nagent: {budgit: \"1 GiB\"}\n");
-  Ran r = run_cli("validate '" + bad.string() + "'");
+  CliResult r = run_cli("validate '" + bad.string() + "'");
   CHECK(r.exit_code == 2);
   CHECK(r.output.find(bad.string() + ":3:11: duration: '10 parsecs' is not a duration") != std::string::npos);
   CHECK(r.output.find(bad.string() + ":5:9: agent.budgit: unknown key") != std::string::npos);
@@ -140,7 +124,7 @@ TEST_CASE("a declared failure that never fires makes the run invalid (exit 1)", 
   write_text(dir / "late.yaml",
              "schema_version: 1\nname: late\nduration: \"5 s\"\nboard: {}\n"
              "injections:\n  failures:\n    - {name: hang, component: cpu.0, error: watchdog_hang, at: \"4 s\"}\n");
-  const Ran r = run_cli("run '" + (dir / "late.yaml").string() + "' --policy proportional --out '" + (dir / "out").string() + "'");
+  const CliResult r = run_cli("run '" + (dir / "late.yaml").string() + "' --policy proportional --out '" + (dir / "out").string() + "'");
   INFO(r.output);
   CHECK(r.exit_code == 1);
   const RunSummary s = read_summary(dir / "out" / "summary.json");
@@ -150,7 +134,7 @@ TEST_CASE("a declared failure that never fires makes the run invalid (exit 1)", 
 
 TEST_CASE("the scenario library meets its expectations under every policy", "[e2e][library]") {
   const fs::path out = scratch("library");
-  const Ran r = run_cli("batch '" + (kSource / "scenarios/library").string() + "' --policy all -j 2 --out '" + out.string() + "'");
+  const CliResult r = run_cli("batch '" + (kSource / "scenarios/library").string() + "' --policy all -j 2 --out '" + out.string() + "'");
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("0 not ok, 0 crashed or timed out") != std::string::npos);
@@ -159,7 +143,7 @@ TEST_CASE("the scenario library meets its expectations under every policy", "[e2
 
   // A rerun keeps every finished run and gives the same table.
   const std::string first_table = read_file(out / "summary.csv");
-  const Ran again = run_cli("batch '" + (kSource / "scenarios/library").string() + "' --policy all -j 2 --out '" + out.string() + "'");
+  const CliResult again = run_cli("batch '" + (kSource / "scenarios/library").string() + "' --policy all -j 2 --out '" + out.string() + "'");
   CHECK(again.output.find("(112 kept from before)") != std::string::npos);
   CHECK(read_file(out / "summary.csv") == first_table);
 }

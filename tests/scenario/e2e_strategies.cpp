@@ -19,14 +19,17 @@
 #include "traces/io.h"
 #include "traces/results/results.h"
 #include "traces/summary.h"
+#include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using namespace crashtwin;
+using test::CliResult;
+using test::quoted;
+using test::run_cli;
 
 namespace {
 
 const fs::path kSource = CRASHTWIN_SOURCE_DIR;
-const fs::path kCrashtwin = fs::path(CRASHTWIN_BINARY_DIR) / "crashtwin";
 const fs::path kSkeleton = kSource / "scenarios/examples/skeleton.yaml";
 constexpr uint64_t kBoardDram = 4ull << 30;  // the board's default DRAM
 
@@ -36,26 +39,6 @@ fs::path scratch(const std::string& name) {
   fs::create_directories(dir.parent_path());
   return dir;
 }
-
-struct Ran {
-  int exit_code = -1;
-  std::string output;
-};
-
-Ran run_cli(const std::string& args) {
-  const std::string command = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" + kCrashtwin.string() + "' " + args + " 2>&1";
-  Ran r;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
 std::vector<Event> recovery_events(const std::vector<Event>& events, const std::string& phase) {
   std::vector<Event> out;
@@ -69,7 +52,7 @@ std::vector<Event> recovery_events(const std::vector<Event>& events, const std::
 const results::Batch& library_batch() {
   static const results::Batch batch = [] {
     const fs::path out = scratch("library");
-    const Ran r = run_cli("batch " + quoted(kSource / "scenarios/library") + " --policy all -j 2 --out " + quoted(out));
+    const CliResult r = run_cli("batch " + quoted(kSource / "scenarios/library") + " --policy all -j 2 --out " + quoted(out));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     return results::load_batch(out, results::RunParts::summary);
@@ -84,7 +67,7 @@ TEST_CASE("kdump with a crashkernel smaller than the capture kernel needs shows 
   const fs::path out = scratch("kdump_oom");
   // 512 MiB of capture-kernel memory against the 256 MiB crashkernel the
   // RHEL table gives a 4 GiB board.
-  const Ran r = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy kdump --set 'strategy={capture_kernel: {memory: \"512 MiB\"}}' --out " + quoted(out));
+  const CliResult r = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy kdump --set 'strategy={capture_kernel: {memory: \"512 MiB\"}}' --out " + quoted(out));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);  // the skeleton's expectations judge predictive-bmc only
   const RunSummary s = read_summary(out / "summary.json");
@@ -131,7 +114,7 @@ TEST_CASE("kdump with a crashkernel smaller than the capture kernel needs shows 
 
   SECTION("with the default capture kernel the same run dumps") {
     const fs::path ok_out = scratch("kdump_ok");
-    const Ran ok = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy kdump --out " + quoted(ok_out));
+    const CliResult ok = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy kdump --out " + quoted(ok_out));
     INFO(ok.output);
     REQUIRE(ok.exit_code == 0);
     const RunSummary good = read_summary(ok_out / "summary.json");
@@ -144,7 +127,7 @@ TEST_CASE("kdump with a crashkernel smaller than the capture kernel needs shows 
 
 TEST_CASE("fadump returns memory region by region, monotonic up to all of DRAM", "[e2e][strategies]") {
   const fs::path out = scratch("fadump");
-  const Ran r = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy fadump --set 'duration=\"120 s\"' --out " + quoted(out));
+  const CliResult r = run_cli("run " + quoted(kSkeleton) + " --policy static --strategy fadump --set 'duration=\"120 s\"' --out " + quoted(out));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const results::Run run = results::load_run(out);
@@ -244,7 +227,7 @@ TEST_CASE("report --policies-doc regenerates the comparison table from a batch",
   const fs::path doc = dir.parent_path() / "policies.md";
   fs::copy_file(kSource / "docs/policies.md", doc, fs::copy_options::overwrite_existing);
 
-  const Ran r = run_cli("report " + quoted(dir) + " --policies-doc " + quoted(doc));
+  const CliResult r = run_cli("report " + quoted(dir) + " --policies-doc " + quoted(doc));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const std::string text = read_file(doc);
@@ -256,7 +239,7 @@ TEST_CASE("report --policies-doc regenerates the comparison table from a batch",
   SECTION("a document without the markers is bad input") {
     const fs::path bare = dir.parent_path() / "bare.md";
     std::ofstream(bare) << "# no markers\n";
-    const Ran bad = run_cli("report " + quoted(dir) + " --policies-doc " + quoted(bare));
+    const CliResult bad = run_cli("report " + quoted(dir) + " --policies-doc " + quoted(bare));
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("missing marker") != std::string::npos);
   }
@@ -264,7 +247,7 @@ TEST_CASE("report --policies-doc regenerates the comparison table from a batch",
 
 TEST_CASE("unknown strategy parameters and strategies are bad input naming the field", "[e2e][strategies][errors]") {
   const fs::path out = scratch("bad_strategy");
-  Ran r = run_cli("run " + quoted(kSkeleton) + " --strategy kdump --policy static --set 'strategy={dump: {bandwith: \"1 GB/s\"}}' --out " + quoted(out));
+  CliResult r = run_cli("run " + quoted(kSkeleton) + " --strategy kdump --policy static --set 'strategy={dump: {bandwith: \"1 GB/s\"}}' --out " + quoted(out));
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("strategy.dump.bandwith") != std::string::npos);
   CHECK(r.output.find("dump.bandwidth") != std::string::npos);  // the allowed names

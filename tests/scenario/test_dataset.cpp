@@ -13,14 +13,17 @@
 #include <string>
 
 #include "scenarios/training/dataset.h"
+#include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using namespace crashtwin;
+using test::CliResult;
+using test::quoted;
+using test::run_cli;
 
 namespace {
 
 const fs::path kSource = CRASHTWIN_SOURCE_DIR;
-const fs::path kCrashtwin = fs::path(CRASHTWIN_BINARY_DIR) / "crashtwin";
 const fs::path kTrainingScenario = kSource / "data/failure-models/training/train_a_steady.yaml";
 
 fs::path scratch(const std::string& name) {
@@ -28,24 +31,6 @@ fs::path scratch(const std::string& name) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
-}
-
-struct Ran {
-  int exit_code = -1;
-  std::string output;
-};
-
-Ran run_cli(const std::string& args) {
-  const std::string command = "'" + kCrashtwin.string() + "' " + args + " 2>&1";
-  Ran r;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
 }
 
 std::string file_bytes(const fs::path& p) {
@@ -58,10 +43,10 @@ std::string file_bytes(const fs::path& p) {
 TEST_CASE("dataset: labelled windows of every class, byte-identical for -j 1 and -j 2", "[dataset]") {
   const fs::path dir = scratch("two_seeds");
   const std::string common = "dataset '" + kTrainingScenario.string() + "' --seeds 2 --first-seed 7 --horizon 10";
-  const Ran parallel = run_cli(common + " -j 2 --out '" + (dir / "parallel.csv").string() + "'");
+  const CliResult parallel = run_cli(common + " -j 2 --out '" + (dir / "parallel.csv").string() + "'");
   INFO(parallel.output);
   REQUIRE(parallel.exit_code == 0);
-  const Ran serial = run_cli(common + " -j 1 --out '" + (dir / "serial.csv").string() + "'");
+  const CliResult serial = run_cli(common + " -j 1 --out '" + (dir / "serial.csv").string() + "'");
   INFO(serial.output);
   REQUIRE(serial.exit_code == 0);
   CHECK(file_bytes(dir / "parallel.csv") == file_bytes(dir / "serial.csv"));
@@ -94,14 +79,14 @@ TEST_CASE("dataset: labelled windows of every class, byte-identical for -j 1 and
 
 TEST_CASE("dataset: bad input exits 2 with a message naming it", "[dataset]") {
   const fs::path dir = scratch("bad_input");
-  const Ran missing = run_cli("dataset '" + (dir / "nope.yaml").string() + "' --out '" + (dir / "d.csv").string() + "'");
+  const CliResult missing = run_cli("dataset '" + (dir / "nope.yaml").string() + "' --out '" + (dir / "d.csv").string() + "'");
   CHECK(missing.exit_code == 2);
   CHECK(missing.output.find("nope.yaml") != std::string::npos);
-  const Ran horizon = run_cli("dataset '" + kTrainingScenario.string() + "' --horizon 0 --out '" +
+  const CliResult horizon = run_cli("dataset '" + kTrainingScenario.string() + "' --horizon 0 --out '" +
                               (dir / "d.csv").string() + "'");
   CHECK(horizon.exit_code == 2);
   CHECK(horizon.output.find("--horizon") != std::string::npos);
-  const Ran policy = run_cli("dataset '" + kTrainingScenario.string() + "' --policy nosuch --out '" +
+  const CliResult policy = run_cli("dataset '" + kTrainingScenario.string() + "' --policy nosuch --out '" +
                              (dir / "d.csv").string() + "'");
   CHECK(policy.exit_code == 2);
   CHECK(policy.output.find("nosuch") != std::string::npos);

@@ -17,6 +17,7 @@
 #include "scenarios/replay/replay_plan.h"
 #include "scenarios/replay/telemetry_trace.h"
 #include "traces/timeseries_writer.h"
+#include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using namespace crashtwin;
@@ -163,18 +164,10 @@ TEST_CASE("replay section: bad traces are errors located at replay.trace", "[rep
 
 TEST_CASE("replay run: the recorded corrected-error burst raises the failing DIMM's probability", "[replay][e2e]") {
   const fs::path out = scratch("run");
-  const std::string command = "'" + (fs::path(CRASHTWIN_BINARY_DIR) / "crashtwin").string() + "' run '" +
-                              kExample.string() + "' --policy static --out '" + out.string() + "' 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = pclose(pipe);
-  INFO(output);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  const test::CliResult ran =
+      test::run_cli("run " + test::quoted(kExample) + " --policy static --out " + test::quoted(out));
+  INFO(ran.output);
+  REQUIRE(ran.exit_code == 0);
 
   const Timeseries ts = read_timeseries_csv(out / "timeseries.csv");
   const std::vector<double>* failing = ts.find("probability.memory.1");
