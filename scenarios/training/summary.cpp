@@ -15,6 +15,7 @@ nlohmann::json class_json(const ClassTraining& c, const ClassModel& m) {
     return j;
   }
   j["sample_weight"] = {{"positive", c.positive_weight}, {"negative", c.negative_weight}};
+  j["prior_correction"] = c.prior_correction;  // taken out of the fitted bias
   j["solver"] = {{"iterations", c.fit.iterations},
                  {"converged", c.fit.converged},
                  {"gradient_norm", c.fit.gradient_norm},

@@ -63,7 +63,15 @@ void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
   }
   report.fit = fit_logistic(x, y, s, options.solver);
   for (uint32_t f = 0; f < d; ++f) m.weight[f] = static_cast<float>(report.fit.weight[f]);
-  m.bias = static_cast<float>(report.fit.bias);
+  // Weighting multiplies the fitted odds by positive_weight / negative_weight
+  // (the fit sees as many failing rows as healthy ones); take that back out
+  // of the intercept (prior correction, King & Zeng 2001) so the blob
+  // predicts the probability at the real failure rate. Policies size slices
+  // by it: uncorrected, a class with 2 % failing rows started every
+  // instance near p = 0.3. The ranking, and so the F1 threshold's operating
+  // point, precision and recall, do not change.
+  report.prior_correction = std::log(report.positive_weight / report.negative_weight);
+  m.bias = static_cast<float>(report.fit.bias - report.prior_correction);
 
   // The threshold is chosen on what the firmware will compute: the float
   // model through the platform's own inference.

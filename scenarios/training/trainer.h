@@ -26,6 +26,9 @@ struct ClassTraining {
   ComponentClass cls = ComponentClass::cpu;
   size_t rows = 0, positives = 0;
   double positive_weight = 1.0, negative_weight = 1.0;
+  // log(positive_weight / negative_weight), subtracted from the fitted bias
+  // so the blob's probabilities are at the data's failure rate.
+  double prior_correction = 0.0;
   LogisticFit fit;       // in double, before rounding into the blob's floats
   std::string skipped;   // why the class has no model (kind none), or empty
 };

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -114,6 +116,40 @@ TEST_CASE("trained on synthetic fleets, the model beats mcelog and rasdaemon thr
   CHECK(model.lead.failures > 0);
   CHECK(model.lead.detected * 10 >= model.lead.failures * 8);
   CHECK(model.lead.mean_lead_s > 2.0);
+}
+
+TEST_CASE("class weighting is taken back out of the bias: probabilities at the real failure rate",
+          "[training][end-to-end]") {
+  // Calibration in the large: the mean predicted probability over the
+  // training rows is close to the fraction of failing rows. Without the
+  // prior correction it is several times that (the fit saw the classes as
+  // equally frequent), and policies sizing slices by it over-reserve.
+  const Dataset& data = fleet_dataset();
+  const SplitData split = apply_split(data, plan_split(data, {}));
+  const TrainedModel weighted = train_failure_model(split.train, {});
+  TrainOptions plain;
+  plain.balance_classes = false;
+  const TrainedModel unweighted = train_failure_model(split.train, plain);
+  const ClassTraining& memory = weighted.classes[static_cast<size_t>(ComponentClass::memory)];
+  REQUIRE(memory.skipped.empty());
+  CHECK(memory.prior_correction == Approx(std::log(memory.positive_weight / memory.negative_weight)));
+  CHECK(memory.prior_correction > 1.0);  // failures are rare here
+
+  double base_rate = 0, mean_p = 0, mean_p_unweighted = 0, rows = 0;
+  for (const DatasetRow& row : split.train.rows) {
+    if (row.component.cls != ComponentClass::memory) continue;
+    rows += 1;
+    base_rate += row.label ? 1 : 0;
+    mean_p += failure_probability(weighted.model, ComponentClass::memory, row.features);
+    mean_p_unweighted += failure_probability(unweighted.model, ComponentClass::memory, row.features);
+  }
+  base_rate /= rows, mean_p /= rows, mean_p_unweighted /= rows;
+  INFO("base rate " << base_rate << ", mean p " << mean_p << ", unweighted fit " << mean_p_unweighted);
+  CHECK(mean_p < 2.0 * base_rate);
+  CHECK(mean_p > 0.5 * base_rate);
+  // The correction removes what the weighting added, not the ranking.
+  const auto reports_w = evaluate_detectors(weighted.model, split.test);
+  CHECK(find(reports_w, "model").pr_auc > 0.6);
 }
 
 TEST_CASE("training is deterministic: same rows, same blob and summary bytes", "[training][end-to-end]") {
