@@ -199,6 +199,26 @@ Status CpuCluster::set_precursor(std::optional<uint32_t> core, const CorePrecurs
   return Status::ok;
 }
 
+Status CpuCluster::set_replayed_rates(uint32_t core, double corrected_errors_per_s, double exceptions_per_s) {
+  if (core >= core_count()) return Status::out_of_range;
+  if (!(corrected_errors_per_s >= 0.0) || !(exceptions_per_s >= 0.0) || !std::isfinite(corrected_errors_per_s) ||
+      !std::isfinite(exceptions_per_s))
+    return Status::invalid_argument;
+  advance_all(now_ns());
+  cores_[core]->set_replayed_rates(corrected_errors_per_s, exceptions_per_s);
+  reschedule();
+  return Status::ok;
+}
+
+Status CpuCluster::set_core_inlet(uint32_t core, double celsius) {
+  if (core >= core_count()) return Status::out_of_range;
+  if (!std::isfinite(celsius)) return Status::invalid_argument;
+  advance_all(now_ns());
+  cores_[core]->set_inlet(celsius);
+  reschedule();
+  return Status::ok;
+}
+
 void CpuCluster::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   // Registers answer as of the initiator's local time, which may run ahead
   // of the kernel's by up to a quantum.

@@ -73,6 +73,13 @@ class CpuCluster : public Model, public ThermalSource {
   // not exist.
   Status set_phase(std::optional<uint32_t> core, const WorkloadPhase& phase);
   Status set_precursor(std::optional<uint32_t> core, const CorePrecursor& precursor);
+  // Replay side (scenarios/replay): one core's recorded corrected-error and
+  // exception rates (per second, added to the workload's and the
+  // precursors'), and its own inlet temperature (the core adds its heating).
+  // out_of_range for a core that does not exist, invalid_argument for a
+  // negative or non-finite rate.
+  Status set_replayed_rates(uint32_t core, double corrected_errors_per_s, double exceptions_per_s);
+  Status set_core_inlet(uint32_t core, double celsius);
 
   uint32_t core_count() const { return static_cast<uint32_t>(cores_.size()); }
   // A core advanced to the present (for tests and the runner's time series).

@@ -53,14 +53,15 @@ uint64_t CpuCore::take_traffic_bytes() {
 void CpuCore::apply_rates() {
   const bool retiring = run_state_ == CoreRunState::running;
   exceptions_.set_rate(retiring ? phase_.exception_rate + precursor_.extra_exception_rate +
-                                      (storm_ ? params_.page_fault_storm_rate : 0.0)
+                                      replayed_exceptions_per_s_ + (storm_ ? params_.page_fault_storm_rate : 0.0)
                                 : 0.0);
   interrupts_.set_rate(retiring ? phase_.interrupt_rate + precursor_.extra_interrupt_rate : 0.0);
   // Corrected errors are the silicon's, not the program's: they keep
   // arriving while the core is hung, not once it is off.
   corrected_errors_.set_rate(run_state_ == CoreRunState::halted
                                  ? 0.0
-                                 : params_.corrected_error_rate + precursor_.corrected_error_rate);
+                                 : params_.corrected_error_rate + precursor_.corrected_error_rate +
+                                       replayed_corrected_errors_per_s_);
   const double power = run_state_ == CoreRunState::halted
                            ? 0.0
                            : params_.idle_power_w + (params_.max_power_w - params_.idle_power_w) * utilization();
@@ -92,6 +93,12 @@ void CpuCore::set_precursor(const CorePrecursor& precursor) {
 }
 
 void CpuCore::set_inlet(double celsius) { thermal_.set_ambient(celsius); }
+
+void CpuCore::set_replayed_rates(double corrected_errors_per_s, double exceptions_per_s) {
+  replayed_corrected_errors_per_s_ = corrected_errors_per_s;
+  replayed_exceptions_per_s_ = exceptions_per_s;
+  apply_rates();
+}
 
 uint64_t CpuCore::metric(Metric m) const {
   switch (m) {

@@ -55,6 +55,10 @@ class CpuCore {
   void set_phase(const WorkloadPhase& phase);
   void set_precursor(const CorePrecursor& precursor);
   void set_inlet(double celsius);
+  // Rates replayed from a recorded trace (scenarios/replay), added to the
+  // phase's and the precursor's: corrected machine checks and exceptions
+  // per second.
+  void set_replayed_rates(double corrected_errors_per_s, double exceptions_per_s);
 
   // Register value of a cpu metric in its fixed unit (types.h).
   uint64_t metric(Metric m) const;
@@ -105,6 +109,8 @@ class CpuCore {
   uint64_t now_ns_ = 0;
   WorkloadPhase phase_{};
   CorePrecursor precursor_{};
+  double replayed_corrected_errors_per_s_ = 0.0;
+  double replayed_exceptions_per_s_ = 0.0;
   CoreRunState run_state_ = CoreRunState::running;
   bool storm_ = false;
   RateCounter exceptions_;

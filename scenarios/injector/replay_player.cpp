@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/cpu/cpu_cluster.h"
 #include "models/dram/dram.h"
 #include "models/nic/nic.h"
 #include "models/workload/io_device.h"
@@ -59,6 +60,7 @@ void ReplayPlayer::apply(const replay::ReplayStep& step) {
   auto* dram = dynamic_cast<Dram*>(model);
   auto* io = dynamic_cast<IoDevice*>(model);
   auto* nic = dynamic_cast<Nic*>(model);
+  auto* cpu = dynamic_cast<CpuCluster*>(model);
   Status st = Status::ok;
   switch (step.hook) {
     case replay::ReplayHook::inject_corrected_errors:
@@ -69,8 +71,15 @@ void ReplayPlayer::apply(const replay::ReplayStep& step) {
       if (dram == nullptr) return problem("not a DIMM");
       dram->set_temperature(unit, step.value);
       break;
-    case replay::ReplayHook::io_error_rate:
-      if (io == nullptr) return problem("not a disk or NIC");
+    case replay::ReplayHook::counter_rate:
+      if (cpu != nullptr) {
+        // A core's two replayed rates are set together: keep the other.
+        CoreRates& rates = core_rates_[{step.component.cls, step.component.instance}];
+        (step.metric == Metric::cpu_exceptions ? rates.exceptions : rates.corrected_errors) = step.rate;
+        st = cpu->set_replayed_rates(unit, rates.corrected_errors, rates.exceptions);
+        break;
+      }
+      if (io == nullptr) return problem("not a core, disk or NIC");
       st = io->set_error_rate(error_of(step.metric), step.rate);
       break;
     case replay::ReplayHook::latency_offset:
@@ -78,7 +87,11 @@ void ReplayPlayer::apply(const replay::ReplayStep& step) {
       st = io->set_latency_offset(step.value);
       break;
     case replay::ReplayHook::inlet_temperature:
-      if (io == nullptr) return problem("not a disk or NIC");
+      if (cpu != nullptr) {
+        st = cpu->set_core_inlet(unit, static_cast<double>(step.value) / 1000.0);
+        break;
+      }
+      if (io == nullptr) return problem("not a core, disk or NIC");
       io->set_inlet_temperature(static_cast<double>(step.value) / 1000.0);
       break;
     case replay::ReplayHook::link_flaps:

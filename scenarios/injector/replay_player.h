@@ -6,7 +6,9 @@
 // problems (a component the board lacks) for the runner to report.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
@@ -36,6 +38,10 @@ class ReplayPlayer : public sc_core::sc_module {
   EventLog& events_;
   std::vector<std::string> problems_;
   size_t applied_ = 0;
+  struct CoreRates {
+    double corrected_errors = 0.0, exceptions = 0.0;  // per second
+  };
+  std::map<std::pair<ComponentClass, uint16_t>, CoreRates> core_rates_;
 };
 
 }  // namespace crashtwin::scenario

@@ -8,13 +8,18 @@ namespace crashtwin::replay {
 namespace {
 
 constexpr Metric kReplayable[] = {
-    Metric::mem_corrected_errors, Metric::mem_temperature, Metric::disk_latency,   Metric::disk_timeouts,
-    Metric::disk_media_errors,    Metric::disk_temperature, Metric::net_latency,   Metric::net_crc_errors,
-    Metric::net_link_flaps,       Metric::net_temperature,
+    Metric::cpu_corrected_errors, Metric::cpu_exceptions,   Metric::cpu_temperature,
+    Metric::mem_corrected_errors, Metric::mem_temperature,  Metric::disk_latency,
+    Metric::disk_timeouts,        Metric::disk_media_errors, Metric::disk_temperature,
+    Metric::net_latency,          Metric::net_crc_errors,   Metric::net_link_flaps,
+    Metric::net_temperature,
 };
 
-bool is_error_rate_counter(Metric m) {
-  return m == Metric::disk_media_errors || m == Metric::disk_timeouts || m == Metric::net_crc_errors;
+// Counters replayed as a rate over each interval (the models draw the
+// arrivals from the scenario seed).
+bool is_rate_counter(Metric m) {
+  return m == Metric::disk_media_errors || m == Metric::disk_timeouts || m == Metric::net_crc_errors ||
+         m == Metric::cpu_corrected_errors || m == Metric::cpu_exceptions;
 }
 
 // Steps of one series (one component's metric), its samples in time order.
@@ -37,6 +42,7 @@ void plan_series(const std::vector<const TelemetrySample*>& series, std::vector<
       case Metric::mem_temperature:
         step(s, ReplayHook::dimm_temperature, s.value);
         break;
+      case Metric::cpu_temperature:
       case Metric::disk_temperature:
       case Metric::net_temperature:
         step(s, ReplayHook::inlet_temperature, s.value);
@@ -46,7 +52,7 @@ void plan_series(const std::vector<const TelemetrySample*>& series, std::vector<
         step(s, ReplayHook::latency_offset, s.value > first.value ? s.value - first.value : 0);
         break;
       default:
-        if (!is_error_rate_counter(m)) return;
+        if (!is_rate_counter(m)) return;
         {
           // From this sample on, the rate that adds the next sample's
           // increase by the next sample's time; samples at one time are one
@@ -59,7 +65,7 @@ void plan_series(const std::vector<const TelemetrySample*>& series, std::vector<
             const double dt_s = static_cast<double>(series[next]->time_ns - s.time_ns) * 1e-9;
             rate = static_cast<double>(series[next]->value - s.value) / dt_s;
           }
-          step(s, ReplayHook::io_error_rate, 0, rate);
+          step(s, ReplayHook::counter_rate, 0, rate);
         }
         break;
     }

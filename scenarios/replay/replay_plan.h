@@ -10,13 +10,18 @@
 //   disk_media_errors, disk_timeouts,
 //   net_crc_errors         (counters)        IoDevice::set_error_rate(increase to the next
 //                                            sample / interval): the count in expectation
+//   cpu_corrected_errors,
+//   cpu_exceptions         (counters)        CpuCluster::set_replayed_rates(core, the same
+//                                            rate): the count in expectation
 //   net_link_flaps         (counter)         Nic::link_flap() once per increase: exact
 //   disk_latency, net_latency (gauges, ns)   IoDevice::set_latency_offset(value - the
 //                                            series' first value): the recorded change
 //   disk_temperature, net_temperature (m°C)  IoDevice::set_inlet_temperature(value):
 //                                            the device adds its own heating
+//   cpu_temperature        (gauge, m°C)      CpuCluster::set_core_inlet(core, value): the
+//                                            core adds its own heating
 //
-// Other metrics (workload counters, utilisation, power, cpu registers) are
+// Other metrics (workload counters, utilisation, power, interrupts) are
 // results of the workload or of the cpu model, not precursors a log
 // records; a trace that names one is rejected.
 #pragma once
@@ -38,7 +43,7 @@ std::string replayable_metric_names();
 enum class ReplayHook : uint8_t {
   inject_corrected_errors,  // count = value
   dimm_temperature,         // m°C = value
-  io_error_rate,            // per second = rate (which error: `metric`)
+  counter_rate,             // per second = rate (which counter: `metric`)
   latency_offset,           // ns = value
   inlet_temperature,        // m°C = value
   link_flaps,               // count = value
@@ -50,7 +55,7 @@ struct ReplayStep {
   Metric metric = Metric::mem_corrected_errors;  // the series it comes from
   ReplayHook hook = ReplayHook::inject_corrected_errors;
   uint64_t value = 0;
-  double rate = 0;  // io_error_rate only
+  double rate = 0;  // counter_rate only
 };
 
 // The hook calls that replay `samples` (file order, non-decreasing time, as

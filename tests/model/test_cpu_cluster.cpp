@@ -421,3 +421,35 @@ TEST_CASE("the same seed replays the counters and another seed does not") {
   const double mean = 100.0 * static_cast<double>(t0) * 1e-9 + 60000.0;
   CHECK(std::fabs(since - mean) < 6 * std::sqrt(mean));
 }
+
+TEST_CASE("replayed rates add to the workload's; a core's own inlet heats only that core") {
+  Bench& b = bench();
+  const uint32_t core = 0;
+  REQUIRE(b.cpu->set_phase(core, phase(0.5, 100, 0)) == Status::ok);
+  REQUIRE(b.cpu->set_replayed_rates(core, 5, 2000) == Status::ok);
+  const uint64_t e0 = b.metric(core, Metric::cpu_exceptions);
+  const uint64_t c0 = b.metric(core, Metric::cpu_corrected_errors);
+  run_for(2.0);
+  CHECK(b.metric(core, Metric::cpu_exceptions) - e0 == 2 * (100 + 2000));
+  CHECK(b.metric(core, Metric::cpu_corrected_errors) - c0 == 10);
+
+  CHECK(b.cpu->set_replayed_rates(10, 1, 1) == Status::out_of_range);
+  CHECK(b.cpu->set_replayed_rates(core, -1, 0) == Status::invalid_argument);
+  CHECK(b.cpu->set_replayed_rates(core, 0, NAN) == Status::invalid_argument);
+  CHECK(b.cpu->set_core_inlet(10, 30) == Status::out_of_range);
+  REQUIRE(b.cpu->set_replayed_rates(core, 0, 0) == Status::ok);
+  const uint64_t e1 = b.metric(core, Metric::cpu_exceptions);
+  run_for(1.0);
+  CHECK(b.metric(core, Metric::cpu_exceptions) - e1 == 100);
+
+  // Six time constants at constant power: the core sits at its steady state,
+  // which moves by exactly the inlet change; its neighbour's does not.
+  run_for(60.0);
+  const double before = b.cpu->core(core).temperature_c();
+  const double neighbour = b.cpu->core(core + 1).temperature_c();
+  REQUIRE(b.cpu->set_core_inlet(core, kInlet + 15.0) == Status::ok);
+  run_for(60.0);
+  CHECK(b.cpu->core(core).temperature_c() == Approx(before + 15.0).margin(0.05));
+  CHECK(b.cpu->core(core + 1).temperature_c() == Approx(neighbour).margin(0.05));
+  REQUIRE(b.cpu->set_core_inlet(core, kInlet) == Status::ok);
+}

@@ -13,9 +13,11 @@
 #include <sstream>
 #include <string>
 
+#include "platform/predictor/features.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/replay/replay_plan.h"
 #include "scenarios/replay/telemetry_trace.h"
+#include "scenarios/training/dataset.h"
 #include "traces/timeseries_writer.h"
 #include "tests/support/run_cli.h"
 
@@ -76,12 +78,38 @@ TEST_CASE("replay plan: error counters become the rate that reaches the next sam
       "2,disk0,disk_media_errors,6\n"  // same time: one record, the last value counts
       "4,disk0,disk_media_errors,6\n");
   REQUIRE(steps.size() == 3);
-  for (const ReplayStep& s : steps) CHECK(s.hook == ReplayHook::io_error_rate);
+  for (const ReplayStep& s : steps) CHECK(s.hook == ReplayHook::counter_rate);
   CHECK(steps[0].rate == Approx(3.0));  // 6 errors over 2 s
   CHECK(steps[1].time_ns == 2'000'000'000);
   CHECK(steps[1].rate == 0.0);  // no increase to the next sample
   CHECK(steps[2].time_ns == 4'000'000'000);
   CHECK(steps[2].rate == 0.0);  // after the last sample nothing more arrives
+}
+
+TEST_CASE("replay plan: a core's corrected errors and exceptions are rates, its temperature an inlet", "[replay]") {
+  const auto steps = plan(
+      "0,cpu2,cpu_corrected_errors,100\n"
+      "0,cpu2,cpu_temperature,41000\n"
+      "5,cpu2,cpu_corrected_errors,150\n"
+      "5,cpu2,cpu_exceptions,0\n"
+      "7,cpu2,cpu_exceptions,4000\n");
+  REQUIRE(steps.size() == 5);
+  for (const ReplayStep& s : steps) CHECK(s.component == ComponentId{ComponentClass::cpu, 2});
+  const auto at = [&](Metric m, uint64_t t_s) {
+    for (const ReplayStep& s : steps)
+      if (s.metric == m && s.time_ns == t_s * 1'000'000'000) return s;
+    FAIL("no " << to_string(m) << " step at " << t_s << " s");
+    return ReplayStep{};
+  };
+  CHECK(at(Metric::cpu_corrected_errors, 0).hook == ReplayHook::counter_rate);
+  CHECK(at(Metric::cpu_corrected_errors, 0).rate == Approx(10.0));  // 50 over 5 s (the log's 100 is its baseline)
+  CHECK(at(Metric::cpu_corrected_errors, 5).rate == 0.0);            // nothing after the last record
+  CHECK(at(Metric::cpu_temperature, 0).hook == ReplayHook::inlet_temperature);
+  CHECK(at(Metric::cpu_temperature, 0).value == 41000);
+  CHECK(at(Metric::cpu_exceptions, 5).rate == Approx(2000.0));  // 4000 over 2 s
+  CHECK(replay::is_replayable(Metric::cpu_temperature));
+  CHECK_FALSE(replay::is_replayable(Metric::cpu_utilization));
+  CHECK_FALSE(replay::is_replayable(Metric::cpu_interrupts));
 }
 
 TEST_CASE("replay plan: gauges set temperatures and latency changes, in time order", "[replay]") {
@@ -142,7 +170,7 @@ TEST_CASE("replay section: bad traces are errors located at replay.trace", "[rep
   scenario::LoadResult r = load("0,cpu0,cpu_utilization,5\n");
   CHECK_FALSE(r.scenario);
   CHECK_THAT(diagnostics_text(r), Catch::Contains(where) && Catch::Contains("cpu0 cpu_utilization cannot be replayed") &&
-                                      Catch::Contains("replayable metrics: mem_corrected_errors"));
+                                      Catch::Contains("replayable metrics: cpu_corrected_errors"));
 
   r = load("0,memory1,mem_corrected_errors,5\n11,memory1,mem_corrected_errors,6\n");
   CHECK_FALSE(r.scenario);
@@ -190,4 +218,47 @@ TEST_CASE("replay run: the recorded corrected-error burst raises the failing DIM
   std::ifstream events(out / "events.jsonl");
   const std::string text((std::istreambuf_iterator<char>(events)), std::istreambuf_iterator<char>());
   CHECK(text.find("\"precursor\":\"replay\"") != std::string::npos);
+}
+
+TEST_CASE("replay run: a core's recorded corrected errors and temperature reach the agent's features",
+          "[replay][e2e]") {
+  // Recorded for cpu.1 only: 40 corrected errors/s from 10 s to 15 s and an
+  // inlet 30 °C hotter from 12 s. The agent's windows (recorded by
+  // `crashtwin dataset`) must show them on cpu.1 and not on cpu.0.
+  const fs::path dir = scratch("cpu");
+  write_text(dir / "cpu.csv",
+             "timestamp,component,metric,value\n"
+             "0,cpu1,cpu_corrected_errors,0\n"
+             "10,cpu1,cpu_corrected_errors,0\n"
+             "12,cpu1,cpu_temperature,55000\n"
+             "15,cpu1,cpu_corrected_errors,200\n");
+  write_text(dir / "cpu_replay.yaml",
+             "schema_version: 1\nname: cpu_replay\nseed: 3\nduration: \"30 s\"\nboard: {}\n"
+             "replay: {trace: cpu.csv}\n");
+  const test::CliResult ran = test::run_cli("dataset " + test::quoted(dir / "cpu_replay.yaml") +
+                                            " --seeds 1 --horizon 10 --out " + test::quoted(dir / "rows.csv"));
+  INFO(ran.output);
+  REQUIRE(ran.exit_code == 0);
+  const training::Dataset data = training::read_dataset_file((dir / "rows.csv").string());
+  const auto feature = [](const char* name) {
+    const auto defs = feature_defs(ComponentClass::cpu);
+    for (size_t f = 0; f < defs.size(); ++f)
+      if (std::string(defs[f].name) == name) return f;
+    FAIL("no cpu feature " << name);
+    return size_t{0};
+  };
+  const size_t errors = feature("corrected_errors_in_window"), temperature = feature("temperature_c");
+  double errors_of[2] = {0, 0}, hottest_before[2] = {0, 0}, hottest_after[2] = {0, 0};
+  for (const training::DatasetRow& row : data.rows) {
+    if (row.component.cls != ComponentClass::cpu || row.component.instance > 1) continue;
+    const size_t core = row.component.instance;
+    const double t = static_cast<double>(row.time_ns) * 1e-9;
+    errors_of[core] = std::max(errors_of[core], static_cast<double>(row.features.value[errors]));
+    double& hottest = t < 12 ? hottest_before[core] : hottest_after[core];
+    if (t < 12 || t > 25) hottest = std::max(hottest, static_cast<double>(row.features.value[temperature]));
+  }
+  CHECK(errors_of[0] == 0);
+  CHECK(errors_of[1] >= 20);  // 40/s for 5 s: every window inside the burst holds dozens
+  CHECK(hottest_before[1] == Approx(hottest_before[0]).margin(2.0));
+  CHECK(hottest_after[1] > hottest_after[0] + 20.0);
 }
