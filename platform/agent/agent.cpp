@@ -373,6 +373,7 @@ Agent::EmptyMove Agent::move_empty_slice(uint32_t entry, uint64_t size) {
   SliceEntry& slice = table_.slices[entry];
   const uint64_t old_base = slice.base, old_size = slice.size;
   if (!ok(buddy_.free(old_base))) return EmptyMove::kept;
+  first_fit_failed_pages_ = UINT64_MAX;  // the freed pages may be the spot an earlier request missed
   slice.size = 0;
   uint64_t address = 0;
   if (ok(place(pages_of(size), address))) {
