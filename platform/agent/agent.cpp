@@ -214,8 +214,23 @@ Status Agent::place(uint64_t pages, uint64_t& address) {
     first_fit_failed_pages_ = UINT64_MAX;
     return Status::ok;
   }
-  // The buddy aligns runs to their power of two; when that fails, first fit
-  // at the start of the slice area or right after a slice. In a packed
+  // The buddy aligns runs to their power of two; when that fails, first fit.
+  if (first_fit(pages, address)) return Status::ok;
+  // Enough free pages but no run long enough: the free space is scattered
+  // between slices (runs the buddy aligned to their power of two leave
+  // tails). Gather it by packing the slices without records, then try once
+  // more. Without this a policy that spends the whole budget (uniform) left
+  // the last instances -- disks and NICs -- without a slice.
+  pass_.need_bytes = pages * kPage;
+  const uint32_t packed = pack_empty_slices();
+  pass_.need_bytes = 0;
+  if (packed > 0 && first_fit(pages, address)) return Status::ok;
+  first_fit_failed_pages_ = pages;
+  return Status::no_memory;
+}
+
+bool Agent::first_fit(uint64_t pages, uint64_t& address) {
+  // At the start of the slice area or right after a slice. In a packed
   // region most candidates are the next slice's first page: find() rejects
   // those in O(1), before the costlier free-range walk.
   const uint64_t area = config_.region_base + kHeaderAreaBytes;
@@ -226,29 +241,10 @@ Status Agent::place(uint64_t pages, uint64_t& address) {
     if (buddy_.is_free_range(candidate, pages) && ok(buddy_.reserve(candidate, pages * kPage))) {
       address = candidate;
       first_fit_failed_pages_ = UINT64_MAX;
-      return Status::ok;
+      return true;
     }
   }
-  // Enough free pages but no run long enough: the free space is scattered
-  // between slices (runs the buddy aligned to their power of two leave
-  // tails). Gather it by packing the slices without records, then try once
-  // more. Without this a policy that spends the whole budget (uniform) left
-  // the last instances -- disks and NICs -- without a slice.
-  pass_.need_bytes = pages * kPage;
-  const uint32_t packed = pack_empty_slices();
-  pass_.need_bytes = 0;
-  if (packed > 0) {
-    for (uint32_t s = 0; s <= table_.slice_count; ++s) {
-      const uint64_t candidate = s == 0 ? area : table_.slices[s - 1].base + table_.slices[s - 1].size;
-      if (buddy_.is_free_range(candidate, pages) && ok(buddy_.reserve(candidate, pages * kPage))) {
-        address = candidate;
-        first_fit_failed_pages_ = UINT64_MAX;
-        return Status::ok;
-      }
-    }
-  }
-  first_fit_failed_pages_ = pages;
-  return Status::no_memory;
+  return false;
 }
 
 uint32_t Agent::pack_empty_slices() {
@@ -395,7 +391,7 @@ Agent::EmptyMove Agent::move_empty_slice(uint32_t entry, uint64_t size) {
   return EmptyMove::dropped;
 }
 
-bool Agent::shrink_from_start(uint32_t entry, std::span<const uint64_t> targets) {
+bool Agent::shrink_from_start(uint32_t entry, uint64_t size, std::span<const uint64_t> targets) {
   // The table is in address order at the start of a repartition, so the
   // entry before is the slice just below. When that one is about to grow,
   // an empty slice gives up its first pages instead of its last: they land
@@ -409,7 +405,6 @@ bool Agent::shrink_from_start(uint32_t entry, std::span<const uint64_t> targets)
   if (below.base + below.size != slice.base || j >= instance_count_ || slot_of_[j] != entry - 1 ||
       targets[j] <= below.size)
     return false;
-  const uint64_t size = targets[index_of(slice.component)];
   const uint64_t base = slice.base + (slice.size - size);
   if (!ok(buddy_.free(slice.base))) return false;
   if (!ok(buddy_.reserve(base, size))) {
@@ -499,7 +494,7 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     const uint32_t e = slot_of_[i];
     if (e == kNoSlot || targets[i] >= table_.slices[e].size) continue;
     SliceEntry& slice = table_.slices[e];
-    if (targets[i] > 0 && shrink_from_start(e, targets)) {
+    if (targets[i] > 0 && shrink_from_start(e, targets[i], targets)) {
       ++report.slices_changed;
       continue;
     }

@@ -168,6 +168,9 @@ class Agent final : public Firmware {
   void index_slices();
   Status apply_targets(std::span<const uint64_t> targets, uint64_t now);
   Status place(uint64_t pages, uint64_t& address);
+  // First fit of `pages` at the slice area's start or right after a slice;
+  // reserves it. False when no such spot is free.
+  bool first_fit(uint64_t pages, uint64_t& address);
   // Slides record-free slices down to the lowest free addresses, in address
   // order, so scattered free pages become one run; returns how many moved
   // or grew.
@@ -182,10 +185,10 @@ class Agent final : public Firmware {
   // count as free); on failure it keeps its size, where it was if possible.
   enum class EmptyMove : uint8_t { grown, kept, relocated, dropped };
   EmptyMove move_empty_slice(uint32_t entry, uint64_t size);
-  // Shrinks the empty slice at `entry` to its target by moving its start up
+  // Shrinks the empty slice at `entry` to `size` by moving its start up
   // when the slice just below it is about to grow; false, untouched, when
   // that does not apply.
-  bool shrink_from_start(uint32_t entry, std::span<const uint64_t> targets);
+  bool shrink_from_start(uint32_t entry, uint64_t size, std::span<const uint64_t> targets);
   Status move_records(uint64_t from, uint64_t to, uint64_t bytes);
   size_t index_of(ComponentId component) const;
   void sort_table();
