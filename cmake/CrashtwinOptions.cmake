@@ -4,6 +4,12 @@ add_library(crashtwin_warnings INTERFACE)
 target_compile_options(crashtwin_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                                     $<$<BOOL:${CRASHTWIN_WERROR}>:-Werror>)
 
+# No fused multiply-add the source did not write: a target with FMA (a
+# cross-compiler's default, or -march=native) would otherwise round some
+# products differently from the x86-64 baseline, and reproducible results
+# (the default failure model, byte-identical runs) would depend on the machine.
+add_compile_options(-ffp-contract=off)
+
 if(CRASHTWIN_SANITIZE)
   string(REPLACE "," ";" _sanitizers "${CRASHTWIN_SANITIZE}")
   foreach(_s IN LISTS _sanitizers)

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "platform/core/exact_math.h"
+
 namespace crashtwin {
 namespace {
 uint64_t splitmix64(uint64_t& x) {
@@ -48,7 +50,7 @@ uint64_t RngStream::below(uint64_t bound) {
   return v % bound;
 }
 
-double RngStream::exponential(double rate) { return -std::log1p(-uniform()) / rate; }
+double RngStream::exponential(double rate) { return -exact::log1p(-uniform()) / rate; }
 
 bool RngStream::bernoulli(double p) { return uniform() < p; }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "platform/core/exact_math.h"
+
 namespace crashtwin {
 
 ThermalModel::ThermalModel(ThermalParams params, double initial_c, double ambient_c)
@@ -27,7 +29,7 @@ double ThermalModel::steady_state() const {
 //   T(t) = u0 + s*t - s*tau + (T0 - u0 + s*tau) * exp(-t/tau)
 double ThermalModel::linear_segment(double t0_temp, double u0, double slope, double t) const {
   const double tau = params_.time_constant_s;
-  return u0 + slope * t - slope * tau + (t0_temp - u0 + slope * tau) * std::exp(-t / tau);
+  return u0 + slope * t - slope * tau + (t0_temp - u0 + slope * tau) * exact::exp(-t / tau);
 }
 
 double ThermalModel::temperature_after(double seconds) const {
@@ -74,7 +76,7 @@ double ThermalModel::time_to_reach(double threshold_c) const {
     double hi = -1.0;
     const double ratio = (c != 0.0) ? s * tau / c : 0.0;
     if (ratio > 0.0 && ratio < 1.0) {
-      const double extremum = -tau * std::log(ratio);
+      const double extremum = -tau * exact::log(ratio);
       if (extremum < ramp && f(extremum) >= 0.0) hi = extremum;
     }
     if (hi < 0.0 && f(ramp) >= 0.0) hi = ramp;
@@ -91,7 +93,7 @@ double ThermalModel::time_to_reach(double threshold_c) const {
   const double start = temperature_after(ramp);
   const double u = steady_state();
   if (u <= threshold_c) return kNever;
-  return ramp + tau * std::log((u - start) / (u - threshold_c));
+  return ramp + tau * exact::log((u - start) / (u - threshold_c));
 }
 
 }  // namespace crashtwin

@@ -6,6 +6,7 @@
 #include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
 #include "models/workload/noise.h"
+#include "platform/core/exact_math.h"
 
 namespace crashtwin {
 namespace {
@@ -161,7 +162,7 @@ void IoDevice::advance_to(uint64_t now) {
   for (auto& e : errors_) e.advance(dt, noise);
   thermal_.advance(dt);
   const double window = static_cast<double>(params_->latency_window.value()) * 1e-9;
-  latency_ewma_s_ = latency_target_s_ + (latency_ewma_s_ - latency_target_s_) * std::exp(-dt / window);
+  latency_ewma_s_ = latency_target_s_ + (latency_ewma_s_ - latency_target_s_) * exact::exp(-dt / window);
 
   // What the firmware samples: the queue length is a draw from its
   // stationary law; the gauge averages ~throughput*window commands, so its

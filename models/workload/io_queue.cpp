@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "platform/core/exact_math.h"
+
 namespace crashtwin {
 
 bool IoQueue::configure(const IoQueueParams& params) {
@@ -27,16 +29,16 @@ void IoQueue::solve(double arrival_rate, double extra_service_s) {
   cdf_.assign(k + 1, 0.0);
   std::vector<double>& log_p = cdf_;
   log_p[0] = 0.0;
-  const double log_a = a > 0.0 ? std::log(a) : -INFINITY;
+  const double log_a = a > 0.0 ? exact::log(a) : -INFINITY;
   double largest = 0.0;
   for (uint32_t n = 1; n <= k; ++n) {
     const double divisor = static_cast<double>(std::min(n, c));
-    log_p[n] = log_p[n - 1] + log_a - std::log(divisor);
+    log_p[n] = log_p[n - 1] + log_a - exact::log(divisor);
     largest = std::max(largest, log_p[n]);
   }
   double total = 0.0;
   for (double& v : log_p) {
-    v = std::exp(v - largest);
+    v = exact::exp(v - largest);
     total += v;
   }
   double mean_n = 0.0;

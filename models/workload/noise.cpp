@@ -3,19 +3,21 @@
 #include <cmath>
 #include <numbers>
 
+#include "platform/core/exact_math.h"
+
 namespace crashtwin {
 
 double draw_normal(RngStream& rng) {
   // 1 - uniform() is in (0, 1], so the logarithm is finite.
   const double u1 = 1.0 - rng.uniform();
   const double u2 = rng.uniform();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+  return std::sqrt(-2.0 * exact::log(u1)) * exact::cos(2.0 * std::numbers::pi * u2);
 }
 
 uint64_t draw_poisson(RngStream& rng, double mean) {
   if (!(mean > 0.0)) return 0;
   if (mean < kPoissonNormalThreshold) {
-    const double limit = std::exp(-mean);
+    const double limit = exact::exp(-mean);
     uint64_t k = 0;
     double p = rng.uniform();
     while (p > limit) {

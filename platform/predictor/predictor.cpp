@@ -1,6 +1,6 @@
 #include "platform/predictor/predictor.h"
 
-#include <cmath>
+#include "platform/core/exact_math.h"
 
 namespace crashtwin {
 
@@ -24,7 +24,8 @@ float failure_probability(const FailureModel& model, ComponentClass cls, const F
   // NaN feature must not become a NaN probability the policies reject).
   if (!(z > -80.0f)) return 0.0f;
   if (z > 80.0f) return 1.0f;
-  return 1.0f / (1.0f + std::exp(-z));
+  // exact::exp: the same probability on the host, every target and every CPU.
+  return static_cast<float>(1.0 / (1.0 + exact::exp(-static_cast<double>(z))));
 }
 
 Status predict_all(const FailureModel& model, std::span<const MetricWindow> windows, std::span<float> probabilities) {

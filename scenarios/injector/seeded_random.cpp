@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "platform/core/exact_math.h"
+
 namespace crashtwin::scenario {
 namespace {
 
@@ -20,10 +22,10 @@ SeededRandom::SeededRandom(uint64_t seed, std::string_view stream) : stream_(str
 double SeededRandom::normal() {
   const double u1 = 1.0 - uniform();  // (0, 1]
   const double u2 = uniform();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  return std::sqrt(-2.0 * exact::log(u1)) * exact::cos(2.0 * M_PI * u2);
 }
 
-double SeededRandom::exponential(double mean) { return -std::log(1.0 - uniform()) * mean; }
+double SeededRandom::exponential(double mean) { return -exact::log(1.0 - uniform()) * mean; }
 
 double SeededRandom::jitter(double noise) {
   const double f = 1.0 + noise * normal();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "platform/core/exact_math.h"
 #include "platform/predictor/predictor.h"
 #include "scenarios/replay/csv_reader.h"
 
@@ -22,8 +23,13 @@ void standardise(const std::vector<const DatasetRow*>& rows, uint32_t d, ClassMo
   for (Eigen::Index i = 0; i < n; ++i)
     for (uint32_t f = 0; f < d; ++f) x(i, f) = rows[static_cast<size_t>(i)]->features.value[f];
   for (uint32_t f = 0; f < d; ++f) {
-    const double mean = x.col(f).mean();
-    const double variance = (x.col(f).array() - mean).square().mean();
+    // Sums in row order (see logistic.cpp: reproducible on any machine).
+    double sum = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i) sum += x(i, f);
+    const double mean = sum / static_cast<double>(n);
+    double squares = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i) squares += (x(i, f) - mean) * (x(i, f) - mean);
+    const double variance = squares / static_cast<double>(n);
     m.mean[f] = static_cast<float>(mean);
     const auto scale = static_cast<float>(std::sqrt(variance));
     // A constant feature carries no information: scale 1 keeps it at 0.
@@ -70,7 +76,7 @@ void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
   // by it: uncorrected, a class with 2 % failing rows started every
   // instance near p = 0.3. The ranking, and so the F1 threshold's operating
   // point, precision and recall, do not change.
-  report.prior_correction = std::log(report.positive_weight / report.negative_weight);
+  report.prior_correction = exact::log(report.positive_weight / report.negative_weight);
   m.bias = static_cast<float>(report.fit.bias - report.prior_correction);
 
   // The threshold is chosen on what the firmware will compute: the float
