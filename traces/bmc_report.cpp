@@ -53,6 +53,7 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
     records.push_back(ojson{{"index", i},
                             {"file", r.cper.empty() ? "" : cper_file_name(i)},
                             {"slice", r.slice},
+                            {"record_id", r.record_id},
                             {"component", component_json(r.component)},
                             {"error", to_string(r.error)},
                             {"severity", r.severity},
@@ -68,6 +69,10 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
                              {"identified", v.identified},
                              {"failed_component", component_json(v.failed_component)},
                              {"error", to_string(v.error)},
+                             {"failure_sequence", v.failure_sequence},
+                             {"slice_found", v.slice_found},
+                             {"record_found", v.record_found},
+                             {"record_truncated", v.record_truncated},
                              {"alert_to_report_s", v.alert_to_report_s},
                              {"records", v.records},
                              {"refused_accesses", v.refused_accesses},
@@ -97,6 +102,7 @@ BmcReport read_bmc_report(const std::filesystem::path& dir) {
     auto f = json_read::object_fields(records[i], path, fmt::format("records[{}]", i));
     BmcRecord r;
     r.slice = read_u32(f, "slice");
+    if (f.has("record_id")) r.record_id = f.unsigned_integer("record_id");
     r.component = read_component(f, "component");
     r.error = read_error_type(f);
     r.severity = f.string("severity");
@@ -136,6 +142,10 @@ BmcReport read_bmc_report(const std::filesystem::path& dir) {
     v.identified = f.boolean("identified");
     v.failed_component = read_component(f, "failed_component");
     v.error = read_error_type(f);
+    if (f.has("failure_sequence")) v.failure_sequence = read_u32(f, "failure_sequence");
+    if (f.has("slice_found")) v.slice_found = f.boolean("slice_found");
+    if (f.has("record_found")) v.record_found = f.boolean("record_found");
+    if (f.has("record_truncated")) v.record_truncated = f.boolean("record_truncated");
     v.alert_to_report_s = f.number("alert_to_report_s");
     const ojson& list = f.at("records");
     if (!list.is_array()) f.fail("\"records\" must be an array of record indices");

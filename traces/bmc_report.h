@@ -25,6 +25,7 @@ struct BmcSection {
 // One decoded CPER record.
 struct BmcRecord {
   uint32_t slice = 0;          // slice index it was found in
+  uint64_t record_id = 0;      // CPER record id: boot count << 32 | failure sequence
   ComponentId component;       // component the record is about
   ErrorType error = ErrorType::page_fault;
   std::string severity;        // "fatal", "recoverable", "corrected"
@@ -41,6 +42,10 @@ struct BmcVerdict {
   bool identified = false;        // the BMC named a failed component at all
   ComponentId failed_component;   // meaningful only if identified
   ErrorType error = ErrorType::page_fault;
+  uint32_t failure_sequence = 0;  // which failure of the boot the alert named
+  bool slice_found = false;       // the failed component had a slice
+  bool record_found = false;      // its slice held this failure's record
+  bool record_truncated = false;  // that record did not fit whole
   double alert_to_report_s = 0;
   std::vector<uint32_t> records;  // indices into BmcReport::records
   uint32_t refused_accesses = 0;  // DMA accesses outside the window during the drain

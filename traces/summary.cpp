@@ -79,6 +79,7 @@ std::string summary_json(const RunSummary& s) {
   j["seed"] = s.seed;
   j["valid"] = s.valid;
   j["invalid_reason"] = s.invalid_reason;
+  j["undeclared_failures"] = s.undeclared_failures;
   j["metrics"] = s.metrics;
   ojson expectations = ojson::array();
   for (const auto& e : s.expectations) {
@@ -106,6 +107,14 @@ RunSummary parse_summary(std::string_view text, const std::filesystem::path& pat
   s.seed = top.unsigned_integer("seed");
   s.valid = top.boolean("valid");
   if (top.has("invalid_reason")) s.invalid_reason = top.string("invalid_reason");
+  if (top.has("undeclared_failures")) {
+    const ojson& list = top.at("undeclared_failures");
+    if (!list.is_array()) top.fail("\"undeclared_failures\" must be an array of strings");
+    for (const ojson& v : list) {
+      if (!v.is_string()) top.fail("\"undeclared_failures\" must be an array of strings");
+      s.undeclared_failures.push_back(v.get<std::string>());
+    }
+  }
   const ojson& metrics = top.at("metrics");
   if (!metrics.is_object()) top.fail("\"metrics\" must be an object");
   for (const auto& [name, value] : metrics.items()) {

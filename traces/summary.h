@@ -31,6 +31,9 @@ struct RunSummary {
   uint64_t seed = 0;
   bool valid = true;           // false if the run did not exercise what it claims
   std::string invalid_reason;  // why not valid ("fault memory_ue@dimm1 never fired")
+  // Fatal errors the board raised that the scenario did not declare, each
+  // "<error> on <component> at <t> s"; they count as failures in the metrics.
+  std::vector<std::string> undeclared_failures;
   // Metric name -> number, or -> object of numbers for composite metrics
   // (alert_to_report_s: {mean, max}; prediction: {lead_time_s, precision,
   // recall}). Insertion order is kept in the file. NaN/inf must not be put

@@ -46,7 +46,7 @@ class SinkHal final : public Hal {
     std::memcpy(memory_.data() + a, d.data(), d.size());
     return Status::ok;
   }
-  void alert_bmc(uint32_t) override {}
+  void alert_bmc(uint64_t) override {}
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override {
     FailureModel m;
     m.feature_set_version = kFeatureSetVersion;

@@ -7,24 +7,37 @@
 
 #include "models/core/tlm_types.h"
 #include "models/dma/dma_controller.h"
+#include "platform/core/bmc_alert.h"
 #include "platform/cper/capture_manifest.h"
 #include "platform/region/crash_dump_reader.h"
 
 namespace crashtwin {
+namespace {
+
+// "memory.1": the name results and diagnostics use for a component.
+std::string component_name(ComponentId c) { return fmt::format("{}.{}", crashtwin::to_string(c.cls), c.instance); }
+
+}  // namespace
 
 Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
     : Model(name),
       in("in"),
       dma_out("dma_out"),
       dma_irq("dma_irq"),
-      link_bandwidth_(param<double>(context.params, "link_bandwidth", ParamKind::bandwidth, 100e6,
+      // The runner sets link_bandwidth, alert_latency and report_time from
+      // the predictive-bmc strategy's parameters (policies/strategies/
+      // strategy_params.h), so the simulated BMC and the strategy's timing
+      // share one value; the defaults here serve boards built without a run.
+      link_bandwidth_(param<double>(context.params, "link_bandwidth", ParamKind::bandwidth, 250e6,
                                     "bandwidth of the host-to-BMC link its DMA reads use", 1.0)),
       region_base_(param<uint64_t>(context.params, "crash_region_base", ParamKind::address, 0,
                                    "physical base of the crash region (its DMA window)")),
       region_size_(param<uint64_t>(context.params, "crash_region_size", ParamKind::size, 0,
                                    "size of the crash region (0: set by the runner)")),
-      decode_time_(ns(param<uint64_t>(context.params, "decode_time", ParamKind::duration, 20'000,
-                                      "firmware time to decode one record"))),
+      alert_latency_(ns(param<uint64_t>(context.params, "alert_latency", ParamKind::duration, 10'000,
+                                        "host interrupt to the BMC firmware handling it"))),
+      report_time_(ns(param<uint64_t>(context.params, "report_time", ParamKind::duration, 50'000'000,
+                                      "BMC decode of the drained region and writing its report"))),
       regs_(std::string(name) + ".regs") {
   ModelContext memory_context{context.params.sub("memory"), context.board_seed, 0, 0, 0};
   memory_ = std::make_unique<Dram>("memory", memory_context);
@@ -32,8 +45,8 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
   memory_ctrl_.bind(memory_->ctrl);
   in.register_b_transport(this, &Bmc::mailbox_b_transport);
   regs_.add("mailbox", bmc_regs::kMailbox, 8, 0, Access::rw).on_write([this](uint64_t code) {
-    pending_alerts_.push_back(static_cast<uint32_t>(code));
-    alert_event_.notify(sc_core::SC_ZERO_TIME);
+    pending_alerts_.push_back({code, sc_core::sc_time_stamp() + alert_latency_});
+    alert_event_.notify(alert_latency_);
   });
   regs_.add("state", bmc_regs::kState, 8, 0, Access::ro).on_read([this] { return uint64_t{draining_}; });
   regs_.add("reports", bmc_regs::kReports, 8, 0, Access::ro).on_read([this] { return uint64_t{reports_.size()}; });
@@ -116,8 +129,10 @@ bool Bmc::dma_copy(uint64_t src, uint64_t dst_offset, uint64_t bytes, BmcDrainRe
 void Bmc::firmware_thread() {
   for (;;) {
     while (pending_alerts_.empty()) wait(alert_event_);
-    const uint32_t code = pending_alerts_.front();
+    const PendingAlert alert = pending_alerts_.front();
     pending_alerts_.erase(pending_alerts_.begin());
+    if (alert.due > sc_core::sc_time_stamp()) wait(alert.due - sc_core::sc_time_stamp());
+    const uint64_t code = alert.code;
     if (on_alert) on_alert(to_ns(sc_core::sc_time_stamp()), code);
     BmcDrainReport report = drain(code);
     reports_.push_back(report);
@@ -125,24 +140,33 @@ void Bmc::firmware_thread() {
   }
 }
 
-BmcDrainReport Bmc::drain(uint32_t code) {
+BmcDrainReport Bmc::drain(uint64_t code) {
   BmcDrainReport report;
   report.alert_code = code;
   report.alert_t_ns = to_ns(sc_core::sc_time_stamp());
   draining_ = true;
+  // The alert names the failure; the region is read to find its record.
+  BmcAlert alert;
+  if (decode_bmc_alert(code, alert)) {
+    report.identified = true;
+    report.failed_component = alert.component;
+    report.error = alert.error;
+    report.failure_sequence = alert.failure_sequence;
+  } else {
+    report.diagnostics.push_back(fmt::format("alert code {:#x} names no component class or error type", code));
+  }
   if (dma_ == nullptr || region_size_ < kHeaderAreaBytes || region_size_ > memory_->size()) {
     report.diagnostics.push_back(
         fmt::format("no usable crash region (base {:#x}, size {}) or no DMA controller", region_base_, region_size_));
-    report.report_t_ns = to_ns(sc_core::sc_time_stamp());
-    draining_ = false;
+    finish_report(report);
     return report;
   }
   const uint32_t window =
       dma_->open_window(dma_initiator_, AccessWindow{region_base_, region_size_, true, false});
   const uint32_t own_memory = dma_->open_window(dma_initiator_, AccessWindow{memory_base_, memory_->size(), false, true});
 
-  // The region image in BMC firmware memory: uninitialised except for what
-  // is copied in, so a large mostly-empty region costs little host memory.
+  // The region image in BMC firmware memory: only what was copied in is
+  // decoded, so a large mostly-empty region costs little host memory.
   std::unique_ptr<std::byte[]> image(new std::byte[region_size_]);
   PartitionTable table;
   bool have_table = false;
@@ -155,6 +179,12 @@ BmcDrainReport Bmc::drain(uint32_t code) {
     if (!have_table) report.diagnostics.push_back(fmt::format("partition table: {}", to_string(s)));
   }
   if (have_table) {
+    uint32_t alerted_slice = 0;
+    report.slice_found = report.identified && ok(table.find_slice(report.failed_component, alerted_slice));
+    if (report.identified && !report.slice_found)
+      report.diagnostics.push_back(fmt::format("{} has no slice in the partition table: nothing was captured",
+                                               component_name(report.failed_component)));
+    std::vector<bool> read(table.slice_count, false);
     for (uint32_t i = 0; i < table.slice_count; ++i) {
       const SliceEntry& slice = table.slices[i];
       if (slice.used_bytes == 0) continue;
@@ -163,21 +193,24 @@ BmcDrainReport Bmc::drain(uint32_t code) {
       // than the region) shows up as a refused transfer.
       const uint64_t offset = slice.base - region_base_;
       if (dma_copy(slice.base, offset, slice.used_bytes, report) && slice.base >= region_base_ &&
-          offset + slice.used_bytes <= region_size_)
+          offset + slice.used_bytes <= region_size_) {
         memory_->memory().read(offset, std::span<std::byte>(image.get() + offset, slice.used_bytes));
+        read[i] = true;
+      }
     }
     CrashDumpReader reader;
     const Status opened = reader.open(std::span<const std::byte>(image.get(), region_size_));
     if (!ok(opened)) report.diagnostics.push_back(fmt::format("crash dump reader: {}", to_string(opened)));
     for (uint32_t i = 0; ok(opened) && i < reader.table().slice_count; ++i) {
+      if (i < read.size() && !read[i]) continue;  // a slice that could not be read is reported, never decoded
       SliceRecordCursor cursor = reader.records(i);
       DumpRecord record;
       cper::Diagnostic diagnostic;
       Status s;
       while (ok(s = cursor.next(record, &diagnostic))) {
-        wait(decode_time_);
         DrainedRecord out;
         out.slice = i;
+        out.record_id = record.record.header().record_id;
         out.component = reader.table().slices[i].component;
         out.severity = cper::to_string(record.record.header().severity);
         out.cper.assign(record.record.bytes().begin(), record.record.bytes().end());
@@ -191,23 +224,37 @@ BmcDrainReport Bmc::drain(uint32_t code) {
             out.sections.push_back({cper::to_string(m.entries[e].source), m.entries[e].captured_bytes,
                                     m.entries[e].needed_bytes, m.entries[e].captured_bytes});
         }
+        if (report.slice_found && i == alerted_slice && failure_sequence_of(out.record_id) == report.failure_sequence) {
+          report.record_found = true;
+          report.record_truncated = out.truncated;
+          if (!(out.component == report.failed_component) || out.error != report.error)
+            report.diagnostics.push_back(fmt::format("record {:#x} describes {} on {}, the alert {} on {}",
+                                                     out.record_id, crashtwin::to_string(out.error),
+                                                     component_name(out.component), crashtwin::to_string(report.error),
+                                                     component_name(report.failed_component)));
+        }
         report.records.push_back(std::move(out));
       }
       if (s != Status::not_found)
         report.diagnostics.push_back(fmt::format("slice {}: {} ({})", i, to_string(s), diagnostic.what ? diagnostic.what : ""));
     }
-    DumpScan scan;
-    if (ok(opened) && ok(reader.scan(scan)) && scan.found_failure) {
-      report.identified = true;
-      report.failed_component = scan.latest_failure.manifest.component;
-      report.error = scan.latest_failure.manifest.error_type;
-    }
+    if (report.slice_found && !report.record_found)
+      report.diagnostics.push_back(fmt::format("the slice of {} holds no record of failure {}: it did not fit",
+                                               component_name(report.failed_component), report.failure_sequence));
+    if (report.record_truncated)
+      report.diagnostics.push_back(fmt::format("the record of failure {} is truncated: the slice was too small",
+                                               report.failure_sequence));
   }
   dma_->close_window(dma_initiator_, window);
   dma_->close_window(dma_initiator_, own_memory);
+  finish_report(report);
+  return report;
+}
+
+void Bmc::finish_report(BmcDrainReport& report) {
+  wait(report_time_);
   draining_ = false;
   report.report_t_ns = to_ns(sc_core::sc_time_stamp());
-  return report;
 }
 
 CRASHTWIN_REGISTER_MODEL("bmc", std::nullopt, "BMC: mailbox, own memory, drains the crash region by DMA", Bmc);

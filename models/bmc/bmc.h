@@ -57,7 +57,7 @@ class Bmc : public Model {
   void set_crash_region(uint64_t base, uint64_t size);
 
   const std::vector<BmcDrainReport>& reports() const { return reports_; }
-  std::function<void(uint64_t t_ns, uint32_t code)> on_alert;
+  std::function<void(uint64_t t_ns, uint64_t code)> on_alert;
   std::function<void(const BmcDrainReport&)> on_report;
 
   Dram& memory() { return *memory_; }
@@ -65,7 +65,9 @@ class Bmc : public Model {
  private:
   void mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   void firmware_thread();
-  BmcDrainReport drain(uint32_t code);
+  BmcDrainReport drain(uint64_t code);
+  // Waits out the report time and stamps the report.
+  void finish_report(BmcDrainReport& report);
   // Programs channel `channel` to copy [src, src + bytes) into BMC memory at
   // `dst_offset`; returns when it completes. False when refused / failed.
   bool dma_copy(uint64_t src, uint64_t dst_offset, uint64_t bytes, BmcDrainReport& report);
@@ -76,7 +78,8 @@ class Bmc : public Model {
   double link_bandwidth_;
   uint64_t region_base_;
   uint64_t region_size_;
-  sc_core::sc_time decode_time_;
+  sc_core::sc_time alert_latency_;
+  sc_core::sc_time report_time_;
   std::unique_ptr<Dram> memory_;
   // The BMC's own memory controller: its error line and register port stay
   // local to the BMC (the host never sees them).
@@ -86,7 +89,11 @@ class Bmc : public Model {
   DmaController* dma_ = nullptr;
   uint32_t dma_initiator_ = 0;
   uint64_t memory_base_ = 0;
-  std::vector<uint32_t> pending_alerts_;
+  struct PendingAlert {
+    uint64_t code = 0;
+    sc_core::sc_time due;  // written + alert_latency
+  };
+  std::vector<PendingAlert> pending_alerts_;
   sc_core::sc_event alert_event_;
   bool draining_ = false;
   std::vector<BmcDrainReport> reports_;

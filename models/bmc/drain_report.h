@@ -22,6 +22,7 @@ struct DrainedSection {
 
 struct DrainedRecord {
   uint32_t slice = 0;  // slice index the record was found in
+  uint64_t record_id = 0;  // CPER record id: boot and failure sequence (platform/core/bmc_alert.h)
   ComponentId component;
   ErrorType error = ErrorType::page_fault;
   std::string severity;  // "fatal", "recoverable", "corrected"
@@ -31,13 +32,20 @@ struct DrainedRecord {
   std::vector<std::byte> cper;  // raw record as read by DMA
 };
 
+// The verdict comes from the alert (which component, which error, which
+// failure) and the partition table's entry for that component's slice; the
+// records of the region are decoded to find that failure's own record.
 struct BmcDrainReport {
-  uint32_t alert_code = 0;     // mailbox value the host wrote
+  uint64_t alert_code = 0;     // mailbox value the host wrote (platform/core/bmc_alert.h)
   uint64_t alert_t_ns = 0;     // alert seen by the BMC
   uint64_t report_t_ns = 0;    // report complete
-  bool identified = false;     // a failed component was named
+  bool identified = false;     // the alert named a component and error the board has
   ComponentId failed_component;
   ErrorType error = ErrorType::page_fault;
+  uint32_t failure_sequence = 0;  // the failure the alert is about (low half of its record id)
+  bool slice_found = false;       // the partition table has a slice for the failed component
+  bool record_found = false;      // that slice holds the failure's record
+  bool record_truncated = false;  // ... and the capture did not fit whole
   std::vector<DrainedRecord> records;
   uint64_t bytes_drained = 0;     // bytes moved by DMA
   uint32_t refused_accesses = 0;  // DMA transfers refused during the drain

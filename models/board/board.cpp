@@ -165,7 +165,7 @@ void Board::build(std::string_view prefix) {
       for (auto& [param_name, base] : inst->bases)
         if (param_name == "memory_base") bmc_memory_base = base;
   bmc_->attach_dma(*dma_, bmc_initiator, bmc_memory_base);
-  bmc_->on_alert = [this](uint64_t t, uint32_t code) { notify_alert(t, code); };
+  bmc_->on_alert = [this](uint64_t t, uint64_t code) { notify_alert(t, code); };
   bmc_->on_report = [this](const BmcDrainReport& r) { notify_bmc_report(r); };
   dma_->on_transfer = [this](const DmaTransfer& t) { notify_dma(t); };
 
@@ -308,7 +308,7 @@ std::vector<EffectiveParam> Board::effective_config() const {
 void Board::notify_error(const ErrorEvent& e) {
   for (BoardObserver* o : observers_) o->on_error_raised(e);
 }
-void Board::notify_alert(uint64_t t_ns, uint32_t code) {
+void Board::notify_alert(uint64_t t_ns, uint64_t code) {
   for (BoardObserver* o : observers_) o->on_alert(t_ns, code);
 }
 void Board::notify_dma(const DmaTransfer& t) {

@@ -50,7 +50,7 @@ class HostFirmwareRunner;
 class BoardObserver {
  public:
   virtual void on_error_raised(const ErrorEvent& event) { (void)event; }
-  virtual void on_alert(uint64_t t_ns, uint32_t code) { (void)t_ns, (void)code; }
+  virtual void on_alert(uint64_t t_ns, uint64_t code) { (void)t_ns, (void)code; }
   virtual void on_dma_transfer(const DmaTransfer& transfer) { (void)transfer; }
   virtual void on_bmc_report(const BmcDrainReport& report) { (void)report; }
   // Hal::log from the host firmware.
@@ -137,7 +137,7 @@ class Board : public sc_core::sc_module {
 
   // Observers' fan-out, used by the models the board wires.
   void notify_error(const ErrorEvent& e);
-  void notify_alert(uint64_t t_ns, uint32_t code);
+  void notify_alert(uint64_t t_ns, uint64_t code);
   void notify_dma(const DmaTransfer& t);
   void notify_bmc_report(const BmcDrainReport& r);
 

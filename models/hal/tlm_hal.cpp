@@ -148,7 +148,7 @@ Status TlmHal::phys_write(uint64_t address, std::span<const std::byte> data) {
                 const_cast<unsigned char*>(reinterpret_cast<const unsigned char*>(data.data())), data.size());
 }
 
-void TlmHal::alert_bmc(uint32_t code) {
+void TlmHal::alert_bmc(uint64_t code) {
   if (!ok(write64(platform_.bmc_mailbox, code))) log(LogLevel::error, "BMC mailbox write failed");
 }
 

@@ -43,7 +43,7 @@ class TlmHal : public sc_core::sc_module, public Hal {
   Status read_state(ComponentId component, StateKind kind, std::span<std::byte> out_bytes, size_t& length) override;
   Status phys_read(uint64_t address, std::span<std::byte> out_bytes) override;
   Status phys_write(uint64_t address, std::span<const std::byte> data) override;
-  void alert_bmc(uint32_t code) override;
+  void alert_bmc(uint64_t code) override;
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override;
   void log(LogLevel level, const char* message) override;
 

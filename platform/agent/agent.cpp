@@ -139,6 +139,8 @@ Status Agent::boot() {
   if (Status s = load_model(); !ok(s) && s != Status::not_found) hal_->log(LogLevel::warning, "agent: boot without a usable model");
   if (Status s = format_crash_region(*hal_, config_.region_base, config_.region_size, table_); !ok(s)) return s;
   booted_ = true;
+  ++boot_count_;
+  failure_sequence_ = 0;
   next_tick_ns_ = hal_->now_ns();
   return tick();
 }
@@ -579,6 +581,7 @@ Status Agent::handle_error(const ErrorEvent& event) {
   const size_t i = index_of(event.component);
   uint32_t e = 0;
   CaptureResult result;
+  result.record_id = make_record_id(boot_count_, ++failure_sequence_);
   Status s = Status::not_found;
   if (i < instance_count_ && ok(table_.find_slice(event.component, e))) {
     // The component's own window is its sensor history, oldest first.
@@ -589,7 +592,7 @@ Status Agent::handle_error(const ErrorEvent& event) {
       for (uint32_t slot = 0; slot < metrics; ++slot)
         history_[n++] = SensorReading{w.time_ns(k), event.component, metric_at(event.component.cls, slot), w.value(k, slot)};
     SliceEntry& slice = table_.slices[e];
-    s = capture_error(*hal_, event, slice, history_.first(n), scratch_, result);
+    s = capture_error(*hal_, event, result.record_id, slice, history_.first(n), scratch_, result);
     if (s == Status::ok || s == Status::truncated) {
       slice.used_bytes += result.record_bytes;
       ++slice.record_count;
@@ -605,7 +608,7 @@ Status Agent::handle_error(const ErrorEvent& event) {
   }
   // The BMC is told in every case: a failure with no record still needs a
   // report naming the component.
-  hal_->alert_bmc(bmc_alert_code(event));
+  hal_->alert_bmc(encode_bmc_alert({event.component, event.type, failure_sequence_of(result.record_id)}));
   if (observer_ != nullptr) observer_->on_capture(*this, event, result, s);
   return s;
 }

@@ -23,6 +23,7 @@
 #include "platform/agent/partition_policy.h"
 #include "platform/alloc/buddy.h"
 #include "platform/capture/capture.h"
+#include "platform/core/bmc_alert.h"
 #include "platform/core/status.h"
 #include "platform/core/types.h"
 #include "platform/hal/firmware.h"
@@ -98,12 +99,6 @@ class AgentObserver {
   ~AgentObserver() = default;
 };
 
-// The BMC mailbox code the agent raises for an error: class in bits 31..24,
-// instance in 23..8, error type in 7..0.
-constexpr uint32_t bmc_alert_code(const ErrorEvent& e) {
-  return (static_cast<uint32_t>(e.component.cls) << 24) | (static_cast<uint32_t>(e.component.instance) << 8) |
-         (static_cast<uint32_t>(e.type) & 0xFF);
-}
 
 class Agent final : public Firmware {
  public:
@@ -207,6 +202,10 @@ class Agent final : public Firmware {
   bool has_model_ = false;
   bool reload_requested_ = false;
   bool booted_ = false;
+  // Boots so far (the high half of record ids) and failures handled in this
+  // boot (the low half, and the sequence the BMC alert carries).
+  uint32_t boot_count_ = 0;
+  uint32_t failure_sequence_ = 0;
   uint64_t next_tick_ns_ = 0;
   AgentStats stats_{};
   // Smallest page count place() failed for since the last change that could

@@ -305,17 +305,13 @@ const cper::Guid& section_type(Src s) {
   return cper::guids::kCaptureManifest;
 }
 
-uint64_t record_id_for(const ErrorEvent& e) {
-  return e.time_ns ^ (uint64_t{static_cast<uint8_t>(e.component.cls)} << 56) ^
-         (uint64_t{e.component.instance} << 40) ^ (uint64_t{static_cast<uint16_t>(e.type)} << 32);
-}
-
 }  // namespace
 
-Status capture_error(Hal& hal, const ErrorEvent& event, const SliceEntry& slice,
+Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, const SliceEntry& slice,
                      std::span<const SensorReading> sensor_history, std::span<std::byte> scratch,
                      CaptureResult& out) {
   out = CaptureResult{};
+  out.record_id = record_id;
   if (slice.used_bytes > slice.size || static_cast<size_t>(event.type) >= kErrorTypeCount ||
       component_class_of(event.type) != event.component.cls) {
     return Status::invalid_argument;
@@ -409,7 +405,7 @@ Status capture_error(Hal& hal, const ErrorEvent& event, const SliceEntry& slice,
   header.platform_id = cper::guids::kCrashtwinPlatform;
   header.creator_id = cper::guids::kCrashtwinCreator;
   header.notification_type = entry.notification_type;
-  header.record_id = record_id_for(event);
+  header.record_id = record_id;
   header.flags = out.truncated ? cper::kRecordFlagTruncated : 0;
   size_t record_bytes = 0;
   Status s = builder.finish(header, record_bytes);

@@ -26,6 +26,7 @@ struct CaptureResult {
   uint64_t record_bytes = 0;
   uint16_t sections_written = 0;  // manifest included
   bool truncated = false;
+  uint64_t record_id = 0;  // the record's CPER record id (also when nothing was written)
   cper::CaptureManifest manifest;  // what was written into the record's manifest
 };
 
@@ -49,7 +50,7 @@ inline constexpr size_t capture_scratch_bytes(size_t record_limit) {
 // Returns ok (complete), truncated (record written, cut short), no_memory
 // (not even the header and manifest fit: nothing written), invalid_argument
 // (slice inconsistent), io_error (phys_write failed).
-Status capture_error(Hal& hal, const ErrorEvent& event, const SliceEntry& slice,
+Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, const SliceEntry& slice,
                      std::span<const SensorReading> sensor_history, std::span<std::byte> scratch,
                      CaptureResult& out);
 

@@ -35,9 +35,9 @@ class Hal {
   virtual Status phys_read(uint64_t address, std::span<std::byte> out) = 0;
   virtual Status phys_write(uint64_t address, std::span<const std::byte> data) = 0;
 
-  // Raises the host-to-BMC crash interrupt. `code` is latched in the BMC's
-  // mailbox register.
-  virtual void alert_bmc(uint32_t code) = 0;
+  // Raises the host-to-BMC crash interrupt. `code` (platform/core/bmc_alert.h)
+  // is latched in the BMC's 64-bit mailbox register.
+  virtual void alert_bmc(uint64_t code) = 0;
 
   // Loads the current failure-model blob into `buffer`; `length` receives its
   // size. Status::not_found when no model is provisioned.

@@ -11,21 +11,26 @@ Status OraclePolicy::target_sizes(const PolicyInput& input, std::span<uint64_t> 
   float priority[kMaxPolicySlices];
   const uint64_t until = input.now_ns + horizon_;
   for (size_t i = 0; i < n; ++i) {
-    // A slice holds every capture of its component until the BMC drains it,
-    // so failures within the horizon add up.
+    // A slice holds every capture of its component until the BMC drains it:
+    // the failures within the horizon need room on top of the records the
+    // slice already holds.
     uint64_t needed = 0;
-    uint64_t first = UINT64_MAX;
+    uint32_t failures = 0;
     for (const FutureFailure& f : future_) {
       if (!(f.component == input.slices[i].component)) continue;
       if (f.fail_time_ns < input.now_ns || f.fail_time_ns > until) continue;
       needed += f.needed_bytes;
-      first = f.fail_time_ns < first ? f.fail_time_ns : first;
+      ++failures;
     }
-    sizes_out[i] = needed > limits.minimum ? needed : limits.minimum;
-    // Sooner failures rank first when the budget is short; quiet slices last.
-    priority[i] = first == UINT64_MAX ? -1.0f : 1.0f / (1.0f + static_cast<float>(first - input.now_ns) * 1e-9f);
+    const uint64_t wanted = needed == 0 ? 0 : round_up_pages(input.slices[i].used_bytes, limits.page) + needed;
+    sizes_out[i] = wanted > limits.minimum ? wanted : limits.minimum;
+    // When the budget is short, completeness is maximised by funding the
+    // failures that need the fewest bytes each first (each failure weighs
+    // the same in the mean): value per byte. Quiet slices last.
+    priority[i] = failures == 0 ? -1.0f : static_cast<float>(failures) / static_cast<float>(needed);
   }
-  return fit_sizes(input, input.budget_bytes, sizes_out, std::span(priority, n), sizes_out);
+  return fit_sizes(input, input.budget_bytes, sizes_out, std::span(priority, n), sizes_out,
+                   ShareAboveFloors::by_priority);
 }
 
 }  // namespace crashtwin

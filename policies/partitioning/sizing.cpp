@@ -28,10 +28,29 @@ void fit_short(std::span<const uint64_t> floor, std::span<const uint64_t> used, 
   }
 }
 
+// Floors first, then whole extras in descending priority (ties by index)
+// while they fit, the first that does not fit taking the pages left.
+void grant_by_priority(std::span<const uint64_t> floor, std::span<const uint64_t> want, std::span<const float> priority,
+                       uint64_t left, uint64_t page, std::span<uint64_t> out) {
+  const size_t n = out.size();
+  for (size_t i = 0; i < n; ++i) out[i] = floor[i];
+  bool served[kMaxPolicySlices] = {};
+  for (size_t round = 0; round < n && left >= page; ++round) {
+    size_t best = n;
+    for (size_t i = 0; i < n; ++i)
+      if (!served[i] && (best == n || priority[i] > priority[best])) best = i;
+    served[best] = true;
+    const uint64_t extra = want[best] - floor[best];
+    const uint64_t granted = extra <= left ? extra : left / page * page;
+    out[best] += granted;
+    left -= granted;
+  }
+}
+
 }  // namespace
 
 Status fit_sizes(const PolicyInput& input, uint64_t limit_bytes, std::span<const uint64_t> desired,
-                 std::span<const float> priority, std::span<uint64_t> sizes_out) {
+                 std::span<const float> priority, std::span<uint64_t> sizes_out, ShareAboveFloors share) {
   SizeLimits lim;
   if (Status s = check_policy_input(input, sizes_out.size(), lim); !ok(s)) return s;
   const size_t n = input.slices.size();
@@ -59,8 +78,12 @@ Status fit_sizes(const PolicyInput& input, uint64_t limit_bytes, std::span<const
     return Status::ok;
   }
 
-  // Share what is left above the floors in proportion to each extra desire.
   const uint64_t left = limit - sum_floor;
+  if (share == ShareAboveFloors::by_priority) {
+    grant_by_priority(std::span(floor, n), std::span(want, n), priority, left, lim.page, sizes_out.first(n));
+    return Status::ok;
+  }
+  // Share what is left above the floors in proportion to each extra desire.
   const uint64_t extra_total = sum_want - sum_floor;  // > left, so > 0
   const double ratio = static_cast<double>(left) / static_cast<double>(extra_total);
   uint64_t granted = 0;

@@ -19,10 +19,17 @@ namespace crashtwin {
 //
 // When the clamped desires fit they are granted as they are. Otherwise every
 // slice gets its floor (minimum, or its used bytes if larger) and the rest of
-// the limit is shared in proportion to what each desired above its floor,
-// rounded down to pages; pages lost to rounding go back one each to slices
-// still short of their desire, in index order (deterministic, bounded).
+// the limit is shared above the floors:
+//  - proportional: in proportion to what each desired above its floor,
+//    rounded down to pages; pages lost to rounding go back one each to
+//    slices still short of their desire, in index order (deterministic,
+//    bounded);
+//  - by_priority: whole desires in priority order, the last one served
+//    getting what is left (what maximises the captured share when a
+//    slice's value per byte is its priority: the oracle).
+enum class ShareAboveFloors : uint8_t { proportional, by_priority };
 Status fit_sizes(const PolicyInput& input, uint64_t limit_bytes, std::span<const uint64_t> desired,
-                 std::span<const float> priority, std::span<uint64_t> sizes_out);
+                 std::span<const float> priority, std::span<uint64_t> sizes_out,
+                 ShareAboveFloors share = ShareAboveFloors::proportional);
 
 }  // namespace crashtwin

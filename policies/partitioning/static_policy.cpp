@@ -22,6 +22,12 @@ StaticPolicy::StaticPolicy(const PolicyParams& params) {
   for (size_t c = 0; c < kComponentClassCount; ++c) share_[c] = sum > 0.0f ? params.class_shares[c] / sum : 0.0f;
 }
 
+uint64_t StaticPolicy::slice_bytes(ComponentClass cls, uint32_t instances, uint64_t dram_bytes) const {
+  if (instances == 0) return 0;
+  const uint64_t reservation = crashkernel_default_bytes(dram_bytes);
+  return static_cast<uint64_t>(static_cast<double>(reservation) * share_[static_cast<size_t>(cls)] / instances);
+}
+
 Status StaticPolicy::target_sizes(const PolicyInput& input, std::span<uint64_t> sizes_out) {
   SizeLimits limits;
   if (Status s = check_policy_input(input, sizes_out.size(), limits); !ok(s)) return s;
@@ -35,7 +41,7 @@ Status StaticPolicy::target_sizes(const PolicyInput& input, std::span<uint64_t> 
   for (size_t i = 0; i < input.slices.size(); ++i) {
     const auto c = static_cast<size_t>(input.slices[i].component.cls);
     priority[i] = share_[c];
-    sizes_out[i] = static_cast<uint64_t>(static_cast<double>(reservation) * share_[c] / instances[c]);
+    sizes_out[i] = slice_bytes(input.slices[i].component.cls, instances[c], input.dram_bytes);
   }
   return fit_sizes(input, reservation, sizes_out, std::span(priority, input.slices.size()), sizes_out);
 }

@@ -14,6 +14,12 @@ class StaticPolicy final : public PartitionPolicy {
   explicit StaticPolicy(const PolicyParams& params);
   Status target_sizes(const PolicyInput& input, std::span<uint64_t> sizes_out) override;
   const char* name() const override { return "static"; }
+  // Bytes one slice of class `cls` gets on a board with `instances` of that
+  // class and `dram_bytes` of DRAM: the class's share of the reservation,
+  // split evenly. The agent's budget must hold the whole reservation and its
+  // maximum partition size every such slice, or static is not the RHEL
+  // table it claims to be (the runner refuses the configuration).
+  uint64_t slice_bytes(ComponentClass cls, uint32_t instances, uint64_t dram_bytes) const;
 
  private:
   float share_[kComponentClassCount] = {};  // normalised

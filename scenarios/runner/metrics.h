@@ -33,6 +33,9 @@ struct RunFacts {
   std::vector<BmcDrainReport> reports;
   std::vector<AlertEpisode> episodes;
   double reserved_byte_seconds = 0;
+  // The host is in production until the first fatal error the board raises.
+  uint64_t production_end_ns = UINT64_MAX;
+  double reserved_byte_seconds_in_production = 0;
   uint64_t reserved_bytes_peak = 0;
   uint64_t repartitions = 0;
   uint64_t repartition_bytes_moved = 0;
@@ -43,12 +46,20 @@ struct RunFacts {
   std::vector<CaptureFact> captures;
 };
 
+// A fatal error the board raised that the scenario did not declare.
+struct UndeclaredFailure {
+  ComponentId component;
+  ErrorType error = ErrorType::page_fault;
+  uint64_t t_ns = 0;
+};
+
 struct MetricResult {
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   // Why the run is invalid (empty: valid): failures that never fired.
   std::vector<std::string> invalid_reasons;
-  // One per fired failure, in firing order.
+  // One per failure (declared ones, then undeclared), in the order raised.
   std::vector<FailureRecovery> recoveries;
+  std::vector<UndeclaredFailure> undeclared;
 };
 
 MetricResult compute_metrics(const RunFacts& facts);

@@ -32,7 +32,7 @@ struct StrategySetup {
 };
 
 struct FailureRecovery {
-  size_t failure = 0;  // index of the planned failure
+  size_t failure = 0;  // index of the failure as the metrics judge them (declared first, then undeclared)
   CrashFacts crash;
   StrategyOutcome outcome;
 };

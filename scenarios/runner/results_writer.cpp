@@ -19,6 +19,10 @@ BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains) {
     v.identified = d.identified;
     v.failed_component = d.failed_component;
     v.error = d.error;
+    v.failure_sequence = d.failure_sequence;
+    v.slice_found = d.slice_found;
+    v.record_found = d.record_found;
+    v.record_truncated = d.record_truncated;
     v.alert_to_report_s = d.alert_to_report_s();
     v.refused_accesses = d.refused_accesses;
     v.bytes_drained = d.bytes_drained;
@@ -26,6 +30,7 @@ BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains) {
     for (const DrainedRecord& r : d.records) {
       BmcRecord rec;
       rec.slice = r.slice;
+      rec.record_id = r.record_id;
       rec.component = r.component;
       rec.error = r.error;
       rec.severity = r.severity;

@@ -28,6 +28,7 @@
 #include "scenarios/runner/recovery.h"
 #include "scenarios/runner/run_recorder.h"
 #include "scenarios/schema/choices.h"
+#include "scenarios/schema/quantity_text.h"
 
 namespace crashtwin::scenario {
 namespace {
@@ -38,12 +39,35 @@ constexpr uint64_t kRegionAlignment = 2ull << 20;
 
 uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
+// The BMC model's timing comes from the predictive-bmc strategy's
+// parameters, the one place they are set: the simulated drain and the
+// strategy's recovery timeline then agree by construction.
+struct BmcParamFromStrategy {
+  const char* board_key;
+  const char* strategy_key;
+};
+constexpr BmcParamFromStrategy kBmcParamsFromStrategy[] = {
+    {"board.bmc.link_bandwidth", "predictive_bmc.link_bandwidth"},
+    {"board.bmc.alert_latency", "predictive_bmc.alert_latency"},
+    {"board.bmc.report_time", "predictive_bmc.report"},
+};
+
 ParamTree board_params(const Scenario& s) {
   ParamTree tree;
-  for (const BoardParam& p : s.board)
+  for (const BoardParam& p : s.board) {
+    for (const BmcParamFromStrategy& b : kBmcParamsFromStrategy)
+      if ("board." + p.name == b.board_key)
+        throw ScenarioError(fmt::format("{}: {}: the BMC's timing is set once, as the strategy parameter "
+                                        "strategy.{} (it drives both the simulated BMC and the strategy's timeline)",
+                                        p.where.to_string(), b.board_key, b.strategy_key));
     tree.set("board." + p.name, p.value,
              SourceLocation{p.where.file, static_cast<uint32_t>(p.where.line), static_cast<uint32_t>(p.where.column)});
+  }
   if (tree.find("board.seed") == nullptr) tree.set("board.seed", std::to_string(s.seed));
+  const PredictiveBmcParams& bmc = s.strategy_params.predictive_bmc;
+  tree.set(kBmcParamsFromStrategy[0].board_key, fmt::format("{} B/s", bmc.link_bandwidth_bytes_per_s));  // exact
+  tree.set(kBmcParamsFromStrategy[1].board_key, detail::format_param(ParamKind::duration, bmc.alert_latency_ns));
+  tree.set(kBmcParamsFromStrategy[2].board_key, detail::format_param(ParamKind::duration, bmc.report_ns));
   return tree;
 }
 
@@ -101,6 +125,28 @@ void check_components_exist(const Scenario& s, const Board& board) {
   if (s.replay)
     for (const ComponentId c : s.replay->components) check(c, s.replay->where, "replay.trace");
   if (!problems.empty()) throw ScenarioError(problems);
+}
+
+// static is kdump's fixed crashkernel reservation (the RHEL 9 table): a
+// budget or slice maximum below it would silently make it something else.
+void check_static_reservation_fits(const Scenario& s, const StaticPolicy& policy, Board& board) {
+  const uint64_t dram = board.dram().size();
+  const uint64_t reservation = crashkernel_default_bytes(dram);
+  if (s.agent.budget_bytes < reservation)
+    throw ScenarioError(fmt::format("{}: agent.budget: {} is below the static policy's crashkernel reservation of {} "
+                                    "for {} of DRAM (RHEL 9 table); raise agent.budget or compare without static",
+                                    s.agent.where.to_string(), size_text(s.agent.budget_bytes), size_text(reservation),
+                                    size_text(dram)));
+  for (size_t c = 0; c < kComponentClassCount; ++c) {
+    const auto cls = static_cast<ComponentClass>(c);
+    const uint64_t slice = policy.slice_bytes(cls, board.component_count(cls), dram);
+    if (slice > s.agent.maximum_partition_size)
+      throw ScenarioError(fmt::format(
+          "{}: agent.maximum_partition_size: {} is below the {} of crashkernel reservation the static policy gives "
+          "each {} slice on this board (RHEL 9 table); raise agent.maximum_partition_size or compare without static",
+          s.agent.where.to_string(), size_text(s.agent.maximum_partition_size), size_text(slice),
+          crashtwin::to_string(cls)));
+  }
 }
 
 // The agent has one observer slot: the run's recorder first, then the
@@ -211,6 +257,8 @@ RunOutcome run_scenario(const RunRequest& request) {
                             : fmt::format("strategy: the {} model cannot run with these parameters ({})",
                                           request.strategy, to_string(st)));
 
+  if (request.policy == "static") check_static_reservation_fits(s, *static_cast<StaticPolicy*>(policy), *board);
+
   AgentConfig config;
   config.allocation_frequency_ns = s.agent.allocation_frequency_ns;
   config.minimum_partition_size = s.agent.minimum_partition_size;
@@ -255,6 +303,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   facts_of_run.reports = recorder.reports();
   facts_of_run.episodes = recorder.episodes();
   facts_of_run.reserved_byte_seconds = recorder.reserved_byte_seconds();
+  facts_of_run.production_end_ns = recorder.production_end_ns();
+  facts_of_run.reserved_byte_seconds_in_production = recorder.reserved_byte_seconds_in_production();
   facts_of_run.reserved_bytes_peak = recorder.reserved_bytes_peak();
   facts_of_run.repartitions = agent.stats().repartitions;
   facts_of_run.repartition_bytes_moved = agent.stats().bytes_moved;
@@ -279,6 +329,9 @@ RunOutcome run_scenario(const RunRequest& request) {
   summary.strategy = request.strategy;
   summary.seed = s.seed;
   summary.metrics = metrics.metrics;
+  for (const UndeclaredFailure& u : metrics.undeclared)
+    summary.undeclared_failures.push_back(fmt::format("{} on {} at {} s", crashtwin::to_string(u.error),
+                                                      to_string(u.component), static_cast<double>(u.t_ns) * 1e-9));
   summary.valid = metrics.invalid_reasons.empty();
   for (const std::string& r : metrics.invalid_reasons)
     summary.invalid_reason += (summary.invalid_reason.empty() ? "" : "; ") + r;

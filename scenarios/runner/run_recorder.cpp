@@ -51,13 +51,14 @@ void RunRecorder::on_error_raised(const ErrorEvent& event) {
     used += static_cast<uint64_t>(static_cast<double>(dram.dimm_size()) *
                                   static_cast<double>(dram.metric(d, Metric::mem_pressure)) * 1e-6);
   raised_.push_back({event, std::min(used, dram.size()), agent_.stats().reserved_bytes});
+  production_end_ns_ = std::min(production_end_ns_, event.time_ns);
   Event& e = events_.add(event.time_ns, "board.host", EventKind::log);
   e.fields["message"] = "error raised";
   e.fields["component"] = to_string(event.component);
   e.fields["error"] = crashtwin::to_string(event.type);
 }
 
-void RunRecorder::on_alert(uint64_t t_ns, uint32_t code) {
+void RunRecorder::on_alert(uint64_t t_ns, uint64_t code) {
   Event& e = events_.add(t_ns, "board.host", EventKind::alert);
   e.fields["code"] = code;
   vcd_.change(t_ns, alert_signal_, 1);
@@ -87,6 +88,10 @@ void RunRecorder::on_bmc_report(const BmcDrainReport& r) {
   if (r.identified) {
     e.fields["component"] = to_string(r.failed_component);
     e.fields["error"] = crashtwin::to_string(r.error);
+    e.fields["failure_sequence"] = r.failure_sequence;
+    e.fields["slice_found"] = r.slice_found;
+    e.fields["record_found"] = r.record_found;
+    e.fields["record_truncated"] = r.record_truncated;
   }
   e.fields["records"] = r.records.size();
   e.fields["bytes_drained"] = r.bytes_drained;
@@ -95,7 +100,7 @@ void RunRecorder::on_bmc_report(const BmcDrainReport& r) {
 void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
   if (!columns_declared_) declare_columns();
   const uint64_t reserved = agent.stats().reserved_bytes;
-  reserved_byte_seconds_ += static_cast<double>(last_reserved_) * static_cast<double>(time_ns - last_tick_ns_) * 1e-9;
+  integrate_reserved(last_tick_ns_, time_ns);
   last_tick_ns_ = time_ns;
   last_reserved_ = reserved;
   reserved_peak_ = std::max(reserved_peak_, reserved);
@@ -147,10 +152,11 @@ void RunRecorder::on_repartition(const Agent&, const RepartitionReport& r) {
 }
 
 void RunRecorder::on_capture(const Agent&, const ErrorEvent& event, const CaptureResult& result, Status status) {
-  captures_.push_back({event, result.needed_bytes, result.captured_bytes, result.truncated, status});
+  captures_.push_back({event, result.record_id, result.needed_bytes, result.captured_bytes, result.truncated, status});
   Event& e = events_.add_span(event.time_ns, 0, "board.agent", EventKind::capture);
   e.fields["component"] = to_string(event.component);
   e.fields["error"] = crashtwin::to_string(event.type);
+  e.fields["record_id"] = result.record_id;
   e.fields["needed_bytes"] = result.needed_bytes;
   e.fields["captured_bytes"] = result.captured_bytes;
   e.fields["truncated"] = result.truncated;
@@ -163,10 +169,17 @@ void RunRecorder::add_column_after_run(std::string name, std::vector<double> val
   series_.values.push_back(std::move(values));
 }
 
+void RunRecorder::integrate_reserved(uint64_t from, uint64_t to) {
+  if (to <= from) return;
+  const auto held = static_cast<double>(last_reserved_);
+  reserved_byte_seconds_ += held * static_cast<double>(to - from) * 1e-9;
+  const uint64_t production_to = std::min(to, production_end_ns_);
+  if (production_to > from) reserved_byte_seconds_in_production_ += held * static_cast<double>(production_to - from) * 1e-9;
+}
+
 void RunRecorder::finish(uint64_t end_ns) {
-  if (end_ns > last_tick_ns_)
-    reserved_byte_seconds_ += static_cast<double>(last_reserved_) * static_cast<double>(end_ns - last_tick_ns_) * 1e-9;
-  last_tick_ns_ = end_ns;
+  integrate_reserved(last_tick_ns_, end_ns);
+  last_tick_ns_ = std::max(last_tick_ns_, end_ns);
 }
 
 }  // namespace crashtwin::scenario

@@ -25,6 +25,7 @@ struct RaisedError {
 
 struct CaptureFact {
   ErrorEvent event;
+  uint64_t record_id = 0;  // names the failure (platform/core/bmc_alert.h)
   uint64_t needed_bytes = 0;
   uint64_t captured_bytes = 0;
   bool truncated = false;
@@ -45,7 +46,7 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
 
   // BoardObserver
   void on_error_raised(const ErrorEvent& event) override;
-  void on_alert(uint64_t t_ns, uint32_t code) override;
+  void on_alert(uint64_t t_ns, uint64_t code) override;
   void on_dma_transfer(const DmaTransfer& transfer) override;
   void on_bmc_report(const BmcDrainReport& report) override;
   // AgentObserver
@@ -62,6 +63,10 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   const std::vector<AlertEpisode>& episodes() const { return episodes_; }
   uint64_t dma_refused() const { return dma_refused_; }
   double reserved_byte_seconds() const { return reserved_byte_seconds_; }
+  // The host is in production until the first fatal error the board raises;
+  // the crash memory held until then is the headline cost of a policy.
+  uint64_t production_end_ns() const { return production_end_ns_; }
+  double reserved_byte_seconds_in_production() const { return reserved_byte_seconds_in_production_; }
   uint64_t reserved_bytes_peak() const { return reserved_peak_; }
   const Timeseries& timeseries() const { return series_; }
   const VcdWriter& vcd() const { return vcd_; }
@@ -92,7 +97,11 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   uint64_t dma_refused_ = 0;
   uint64_t last_tick_ns_ = 0;
   uint64_t last_reserved_ = 0;
+  // Adds last_reserved_ held over [from, to), split at production_end_ns_.
+  void integrate_reserved(uint64_t from, uint64_t to);
   double reserved_byte_seconds_ = 0;
+  double reserved_byte_seconds_in_production_ = 0;
+  uint64_t production_end_ns_ = UINT64_MAX;
   uint64_t reserved_peak_ = 0;
 };
 

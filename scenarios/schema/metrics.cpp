@@ -1,19 +1,28 @@
 #include "scenarios/schema/metrics.h"
 
 #include <array>
+#include <string>
 
 namespace crashtwin::scenario {
 namespace {
 
 constexpr std::array kMetrics = {
-    MetricInfo{"failures_injected", "failures that fired during the run"},
+    MetricInfo{"failures", "fatal errors the board raised, declared by the scenario or not"},
+    MetricInfo{"failures_injected", "declared failures that fired during the run"},
+    MetricInfo{"failures_undeclared",
+               "fatal errors the scenario did not declare (a thermal trip a temperature ramp caused...)"},
     MetricInfo{"failures_reported", "failures for which the BMC finished a report"},
     MetricInfo{"failures_identified",
-               "fraction of fired failures whose BMC report names the right component and error type"},
-    MetricInfo{"capture_completeness", "mean over fired failures of captured/needed bytes (0..1)"},
-    MetricInfo{"records_truncated", "records the BMC found marked truncated"},
+               "fraction of failures whose BMC report names the right component and error type"},
+    MetricInfo{"capture_completeness",
+               "mean over failures of captured/needed bytes of each failure's own record (0..1)"},
+    MetricInfo{"records_truncated", "captures that did not fit whole in their slice"},
     MetricInfo{"reserved_byte_seconds", "integral of crash memory reserved over simulated time (B*s)"},
+    MetricInfo{"reserved_byte_seconds_in_production",
+               "integral of crash memory reserved until the first failure, while the host serves its workload (B*s)"},
+    MetricInfo{"reserved_byte_seconds_in_recovery", "integral of crash memory reserved after the first failure (B*s)"},
     MetricInfo{"reserved_bytes_mean", "time-weighted mean of crash memory reserved (B)"},
+    MetricInfo{"reserved_bytes_mean_in_production", "time-weighted mean of crash memory reserved in production (B)"},
     MetricInfo{"reserved_bytes_peak", "largest crash memory reservation (B)"},
     MetricInfo{"repartitions", "times the agent changed the slice layout"},
     MetricInfo{"repartition_bytes_moved", "bytes of slices moved or resized by repartitions (B)"},
@@ -30,12 +39,6 @@ constexpr std::array kMetrics = {
     MetricInfo{"prediction.recall", "failed components alerted before their failure / failed components"},
 };
 
-constexpr std::string_view kMetricList =
-    "failures_injected, failures_reported, failures_identified, capture_completeness, records_truncated, "
-    "reserved_byte_seconds, reserved_bytes_mean, reserved_bytes_peak, repartitions, repartition_bytes_moved, "
-    "alert_to_report_s.mean, alert_to_report_s.max, time_to_production_s.mean, time_to_production_s.max, "
-    "time_to_service_s.mean, dumps_failed, dma_refused, prediction.lead_time_s, prediction.precision, prediction.recall";
-
 }  // namespace
 
 std::span<const MetricInfo> known_metrics() { return kMetrics; }
@@ -46,6 +49,13 @@ bool is_known_metric(std::string_view name) {
   return false;
 }
 
-std::string_view known_metric_list() { return kMetricList; }
+const std::string& known_metric_list() {
+  static const std::string list = [] {
+    std::string names;
+    for (const MetricInfo& m : kMetrics) names += (names.empty() ? "" : ", ") + std::string(m.name);
+    return names;
+  }();
+  return list;
+}
 
 }  // namespace crashtwin::scenario

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace crashtwin::scenario {
@@ -16,6 +17,6 @@ struct MetricInfo {
 std::span<const MetricInfo> known_metrics();
 bool is_known_metric(std::string_view name);
 // "a, b, c" of every known metric name, for error messages.
-std::string_view known_metric_list();
+const std::string& known_metric_list();  // "a, b, c": every name above, for messages
 
 }  // namespace crashtwin::scenario

@@ -10,6 +10,7 @@
 #include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
 #include "platform/capture/capture.h"
+#include "platform/core/bmc_alert.h"
 #include "platform/region/crash_region.h"
 #include "tests/model/sim_thread.h"
 #include "tests/model/strict_systemc.h"
@@ -25,10 +26,10 @@ constexpr uint64_t kSliceSize = 64 * 1024;
 struct Observer final : BoardObserver {
   std::vector<DmaTransfer> transfers;
   std::vector<BmcDrainReport> reports;
-  std::vector<uint32_t> alerts;
+  std::vector<uint64_t> alerts;
   void on_dma_transfer(const DmaTransfer& t) override { transfers.push_back(t); }
   void on_bmc_report(const BmcDrainReport& r) override { reports.push_back(r); }
-  void on_alert(uint64_t, uint32_t code) override { alerts.push_back(code); }
+  void on_alert(uint64_t, uint64_t code) override { alerts.push_back(code); }
 };
 
 struct Bench {
@@ -40,6 +41,8 @@ struct Bench {
     tree.set("board.bmc.crash_region_base", "0x40000000", {"bmc.yaml", 3, 24});
     tree.set("board.bmc.crash_region_size", "1 MiB", {"bmc.yaml", 4, 24});
     tree.set("board.bmc.link_bandwidth", "50 MB/s", {"bmc.yaml", 5, 21});
+    tree.set("board.bmc.alert_latency", "10 us", {"bmc.yaml", 6, 20});
+    tree.set("board.bmc.report_time", "2 ms", {"bmc.yaml", 7, 18});
     board = std::make_unique<Board>(tree, "board");
     board->add_observer(observer);
   }
@@ -64,15 +67,26 @@ CaptureResult crash_with_capture(Bench& b, ComponentId dimm, uint64_t address) {
     REQUIRE(commit_partition_table(hal, table) == Status::ok);
     ErrorEvent event{dimm, ErrorType::memory_uncorrectable, hal.now_ns(), address, 0x11};
     std::vector<std::byte> scratch(capture_scratch_bytes(kSliceSize));
-    const Status s = capture_error(hal, event, table.slices[1], {}, scratch, result);
+    const Status s = capture_error(hal, event, /*record_id=*/1, table.slices[1], {}, scratch, result);
     REQUIRE((s == Status::ok || s == Status::truncated));
     table.slices[1].used_bytes += result.record_bytes;
     table.slices[1].record_count += 1;
     table.slices[1].flags |= kSliceFlagHasRecords | (result.truncated ? kSliceFlagTruncated : 0);
     REQUIRE(commit_partition_table(hal, table) == Status::ok);
-    hal.alert_bmc(0xA1);
+    hal.alert_bmc(encode_bmc_alert({dimm, ErrorType::memory_uncorrectable, 1}));
   });
   return result;
+}
+
+// An alert for `component` without a capture; returns the BMC's report.
+BmcDrainReport alert_only(Bench& b, ComponentId component, ErrorType error, uint32_t sequence) {
+  const size_t reports = b.board->bmc().reports().size();
+  b.driver.run([&] {
+    b.board->host_hal().alert_bmc(encode_bmc_alert({component, error, sequence}));
+    sc_core::wait(100, sc_core::SC_MS);
+  });
+  REQUIRE(b.board->bmc().reports().size() == reports + 1);
+  return b.board->bmc().reports().back();
 }
 
 }  // namespace
@@ -88,14 +102,19 @@ TEST_CASE("the BMC drains the crash region and names the failed DIMM and error t
     b.driver.run([] { sc_core::wait(1, sc_core::SC_MS); });
   REQUIRE(b.board->bmc().reports().size() == 1);
   const BmcDrainReport& r = b.board->bmc().reports().front();
-  CHECK(r.alert_code == 0xA1);
+  CHECK(r.alert_code == encode_bmc_alert({dimm, ErrorType::memory_uncorrectable, 1}));
   CHECK(r.identified);
   CHECK(r.failed_component == dimm);
   CHECK(r.error == ErrorType::memory_uncorrectable);
+  CHECK(r.failure_sequence == 1);
+  CHECK(r.slice_found);
+  CHECK(r.record_found);
+  CHECK(r.record_truncated == capture.truncated);
   CHECK(r.diagnostics.empty());
   CHECK(r.refused_accesses == 0);
   REQUIRE(r.records.size() == 1);
   CHECK(r.records[0].slice == 1);
+  CHECK(r.records[0].record_id == 1);
   CHECK(r.records[0].component == dimm);
   CHECK(r.records[0].severity == "fatal");
   CHECK(r.records[0].cper.size() == capture.record_bytes);
@@ -103,13 +122,14 @@ TEST_CASE("the BMC drains the crash region and names the failed DIMM and error t
   uint64_t captured = 0;
   for (const DrainedSection& s : r.records[0].sections) captured += s.captured;
   CHECK(captured > 0);
-  // Header area and the one used slice, nothing else, at the link bandwidth.
+  // Header area and the one used slice, nothing else, at the link bandwidth,
+  // then the report time (both the BMC's parameters).
   CHECK(r.bytes_drained == kHeaderAreaBytes + capture.record_bytes);
   const double link_s = static_cast<double>(r.bytes_drained) / 50e6;
-  CHECK(r.alert_to_report_s() > link_s);
-  CHECK(r.alert_to_report_s() < link_s + 0.001);
+  CHECK(r.alert_to_report_s() > link_s + 0.002);
+  CHECK(r.alert_to_report_s() < link_s + 0.002 + 0.0001);
   // Observers saw the alert, both DMA transfers by the BMC, and the report.
-  CHECK(b.observer.alerts == std::vector<uint32_t>{0xA1});
+  CHECK(b.observer.alerts == std::vector<uint64_t>{encode_bmc_alert({dimm, ErrorType::memory_uncorrectable, 1})});
   CHECK(b.observer.reports.size() == 1);
   REQUIRE(b.observer.transfers.size() - transfers_before == 2);
   for (size_t i = transfers_before; i < b.observer.transfers.size(); ++i) {
@@ -122,19 +142,45 @@ TEST_CASE("the BMC drains the crash region and names the failed DIMM and error t
   CHECK(b.board->dma().windows(1).empty());
 }
 
+TEST_CASE("the BMC names the alerted failure, not the newest record: a failure whose record did not fit says so") {
+  Bench& b = bench();
+  // The DIMM's slice holds failure 1's record; failure 2 of the CPU (whose
+  // slice holds nothing) and failure 3 of the DIMM (its capture did not fit)
+  // are alerted without records.
+  const ComponentId dimm{ComponentClass::memory, 2};
+  const size_t before = b.board->bmc().reports().size();
+  REQUIRE(crash_with_capture(b, dimm, 2 * b.board->dram().dimm_size()).record_bytes > 0);
+  for (int i = 0; i < 100 && b.board->bmc().reports().size() == before; ++i)
+    b.driver.run([] { sc_core::wait(1, sc_core::SC_MS); });
+  REQUIRE(b.board->bmc().reports().back().record_found);
+  const BmcDrainReport cpu = alert_only(b, {ComponentClass::cpu, 0}, ErrorType::page_fault, 2);
+  CHECK(cpu.identified);
+  CHECK(cpu.failed_component == ComponentId{ComponentClass::cpu, 0});
+  CHECK(cpu.error == ErrorType::page_fault);
+  CHECK(cpu.slice_found);
+  CHECK_FALSE(cpu.record_found);
+  const BmcDrainReport again = alert_only(b, dimm, ErrorType::memory_uncorrectable, 3);
+  CHECK(again.identified);
+  CHECK(again.failed_component == dimm);
+  CHECK(again.slice_found);
+  CHECK_FALSE(again.record_found);  // failure 1's record is there, but it is not this failure's
+  REQUIRE_FALSE(again.diagnostics.empty());
+  CHECK(again.diagnostics.back().find("holds no record of failure 3") != std::string::npos);
+  const BmcDrainReport nic = alert_only(b, {ComponentClass::network, 0}, ErrorType::nic_fatal, 4);
+  CHECK(nic.identified);
+  CHECK_FALSE(nic.slice_found);
+  REQUIRE_FALSE(nic.diagnostics.empty());
+  CHECK(nic.diagnostics.front().find("network.0 has no slice") != std::string::npos);
+}
+
 TEST_CASE("a corrupt partition table gives a report that says so, not a guess") {
   Bench& b = bench();
-  const size_t reports = b.board->bmc().reports().size();
   std::vector<std::byte> garbage(kHeaderAreaBytes, std::byte{0x5C});
   b.board->dram().memory().write(kRegionBase, garbage);
-  b.driver.run([&] {
-    b.board->host_hal().alert_bmc(0xB2);
-    sc_core::wait(100, sc_core::SC_MS);
-  });
-  REQUIRE(b.board->bmc().reports().size() == reports + 1);
-  const BmcDrainReport& r = b.board->bmc().reports().back();
-  CHECK(r.alert_code == 0xB2);
-  CHECK_FALSE(r.identified);
+  const BmcDrainReport r = alert_only(b, {ComponentClass::cpu, 0}, ErrorType::page_fault, 5);
+  CHECK(r.identified);  // the alert names the failure
+  CHECK_FALSE(r.slice_found);
+  CHECK_FALSE(r.record_found);
   CHECK(r.records.empty());
   REQUIRE_FALSE(r.diagnostics.empty());
   CHECK(r.diagnostics[0].find("partition table: corrupt") != std::string::npos);
@@ -155,7 +201,10 @@ TEST_CASE("a window smaller than the region: the DMA refuses the slice outside i
   REQUIRE(b.board->bmc().reports().size() == reports + 1);
   const BmcDrainReport& r = b.board->bmc().reports().back();
   CHECK(r.refused_accesses == 1);
-  CHECK_FALSE(r.identified);
+  CHECK(r.identified);  // from the alert
+  CHECK(r.slice_found);
+  CHECK_FALSE(r.record_found);  // the slice could not be read: reported, never decoded
+  CHECK(r.records.empty());
   REQUIRE(b.board->dma().refusals().size() == refusals + 1);
   const DmaTransfer& refused = b.board->dma().refusals().back();
   CHECK(refused.initiator == "board.bmc");

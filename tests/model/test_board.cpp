@@ -178,7 +178,7 @@ TEST_CASE("the effective configuration lists every parameter with value, default
   CHECK(latency.value == "80 ns");
   CHECK(latency.is_default);
   CHECK_FALSE(latency.description.empty());
-  CHECK(find("board.bmc.link_bandwidth").value == "100 MB/s");
+  CHECK(find("board.bmc.link_bandwidth").value == "250 MB/s");
   CHECK(find("board.flash.base").value.rfind("0x", 0) == 0);
 }
 

@@ -58,7 +58,7 @@ class MemoryHal final : public crashtwin::Hal {
 
   uint64_t words_written() const { return words_written_; }
   uint64_t write_calls() const { return write_calls_; }
-  const std::vector<uint32_t>& alerts() const { return alerts_; }
+  const std::vector<uint64_t>& alerts() const { return alerts_; }
   const std::vector<std::pair<LogLevel, std::string>>& log_lines() const { return log_; }
 
   uint64_t phys_base() const { return base_; }
@@ -124,7 +124,7 @@ class MemoryHal final : public crashtwin::Hal {
     return allowed == data.size() ? Status::ok : Status::io_error;
   }
 
-  void alert_bmc(uint32_t code) override { alerts_.push_back(code); }
+  void alert_bmc(uint64_t code) override { alerts_.push_back(code); }
 
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override {
     length = 0;
@@ -158,7 +158,7 @@ class MemoryHal final : public crashtwin::Hal {
   std::vector<std::pair<uint64_t, uint64_t>> read_faults_;
   uint64_t words_written_ = 0;
   uint64_t write_calls_ = 0;
-  std::vector<uint32_t> alerts_;
+  std::vector<uint64_t> alerts_;
   std::vector<std::pair<LogLevel, std::string>> log_;
 };
 

@@ -17,6 +17,7 @@ RunSummary sample() {
   s.policy = "proportional";
   s.strategy = "predictive_bmc";
   s.seed = 7;
+  s.undeclared_failures = {"thermal_shutdown on cpu.0 at 42.5 s"};
   s.metrics["capture_completeness"] = 0.875;
   s.metrics["reserved_byte_seconds"] = 1.5e9;
   s.metrics["alert_to_report_s"] = {{"mean", 0.002}, {"max", 0.003}};
@@ -34,12 +35,13 @@ TEST_CASE("summary.json has the documented keys in a fixed order and reads back"
   std::vector<std::string> keys;
   for (auto& [k, v] : j.items()) keys.push_back(k);
   CHECK(keys == std::vector<std::string>{"scenario", "policy", "strategy", "seed", "valid", "invalid_reason",
-                                         "metrics", "expectations"});
+                                         "undeclared_failures", "metrics", "expectations"});
   CHECK(text.find("wall") == std::string::npos);
 
   RunSummary back = read_summary(dir / "summary.json");
   CHECK(back.scenario == s.scenario);
   CHECK(back.seed == 7);
+  CHECK(back.undeclared_failures == s.undeclared_failures);
   CHECK(back.metric("capture_completeness") == Approx(0.875));
   CHECK(back.metric("alert_to_report_s.max") == Approx(0.003));
   CHECK_FALSE(back.metric("alert_to_report_s"));

@@ -154,8 +154,14 @@ TEST_CASE("an error captures into the failed component's slice, commits and aler
   REQUIRE(committed.find_slice(kDimm1, i) == Status::ok);
   CHECK(committed.slices[i].used_bytes == slice.used_bytes);
   REQUIRE(rig.hal.alerts().size() == 1);
-  CHECK(rig.hal.alerts()[0] == bmc_alert_code(event));
-  CHECK((rig.hal.alerts()[0] >> 24) == static_cast<uint32_t>(ComponentClass::memory));
+  // The alert names the component, the error and the failure: the first of
+  // this boot, whose record id the record carries.
+  CHECK(rig.hal.alerts()[0] == encode_bmc_alert({event.component, event.type, 1}));
+  CHECK(((rig.hal.alerts()[0] >> 24) & 0xFF) == static_cast<uint32_t>(ComponentClass::memory));
+  BmcAlert alert;
+  REQUIRE(decode_bmc_alert(rig.hal.alerts()[0], alert));
+  CHECK(alert.component == event.component);
+  CHECK(alert.failure_sequence == 1);
   CHECK(rig.agent.stats().captures == 1);
   CHECK(rig.observer.captures == 1);
   // Other slices hold nothing.

@@ -43,7 +43,7 @@ struct Fixture {
   cper::SectionView captured_section(ErrorType type, uint16_t index) {
     const SliceEntry s = slice(256 * 1024);
     CaptureResult r;
-    REQUIRE(capture_error(hal, event_for(type), s, readings, scratch, r) == Status::ok);
+    REQUIRE(capture_error(hal, event_for(type), /*record_id=*/1, s, readings, scratch, r) == Status::ok);
     cper::RecordView view;
     parse_written(s, r, view);
     cper::SectionView sv;
@@ -106,7 +106,7 @@ TEST_CASE("capture with a big slice is complete for every error type", "[capture
     const SliceEntry s = fx.slice(256 * 1024, 4096);
     CaptureResult r;
     INFO(to_string(type));
-    REQUIRE(capture_error(fx.hal, event, s, fx.readings, fx.scratch, r) == Status::ok);
+    REQUIRE(capture_error(fx.hal, event, /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::ok);
     CHECK_FALSE(r.truncated);
     CHECK(r.captured_bytes == r.needed_bytes);
     CHECK(r.needed_bytes == needed_bytes(type, fx.facts()));
@@ -194,7 +194,7 @@ TEST_CASE("small slices truncate in priority order and never overflow", "[captur
   for (ErrorType type : kAllTypes) {
     Fixture probe;
     CaptureResult full;
-    REQUIRE(capture_error(probe.hal, event_for(type), probe.slice(256 * 1024), probe.readings, probe.scratch, full) ==
+    REQUIRE(capture_error(probe.hal, event_for(type), /*record_id=*/1, probe.slice(256 * 1024), probe.readings, probe.scratch, full) ==
             Status::ok);
     const uint64_t needed = full.needed_bytes;
     // Free space from "not even the manifest" to just under a full capture.
@@ -204,7 +204,7 @@ TEST_CASE("small slices truncate in priority order and never overflow", "[captur
       CaptureResult r;
       INFO(to_string(type) << " free " << free_bytes << " needed " << needed);
       const uint64_t writes_before = fx.hal.write_calls();
-      const Status status = capture_error(fx.hal, event_for(type), s, fx.readings, fx.scratch, r);
+      const Status status = capture_error(fx.hal, event_for(type), /*record_id=*/1, s, fx.readings, fx.scratch, r);
       if (status == Status::no_memory) {
         CHECK(free_bytes < 128 + 72 + cper::manifest_bytes(catalog_entry(type).section_count));
         CHECK(fx.hal.write_calls() == writes_before);
@@ -259,7 +259,7 @@ TEST_CASE("a partial memory snapshot keeps the bytes around the faulting address
   const uint64_t free_bytes = 128 + 3 * 72 + 128 + 80 + 24 + 5000;
   const SliceEntry s = fx.slice(1 << 20, (1 << 20) - free_bytes);
   CaptureResult r;
-  REQUIRE(capture_error(fx.hal, e, s, fx.readings, fx.scratch, r) == Status::truncated);
+  REQUIRE(capture_error(fx.hal, e, /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::truncated);
   cper::RecordView view;
   fx.parse_written(s, r, view);
   cper::SectionView sv;
@@ -278,7 +278,7 @@ TEST_CASE("unreadable data is reported, not invented", "[capture]") {
   SECTION("stack page unreadable") {
     fx.hal.fail_reads_in(kStackTop - 0x200 * 2, 1);
     CaptureResult r;
-    REQUIRE(capture_error(fx.hal, event_for(ErrorType::page_fault), s, fx.readings, fx.scratch, r) == Status::ok);
+    REQUIRE(capture_error(fx.hal, event_for(ErrorType::page_fault), /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::ok);
     CHECK(r.captured_bytes < r.needed_bytes);
     CHECK_FALSE(r.truncated);
     CHECK(r.manifest.entries[2].source == cper::CaptureSource::stack_snapshot);
@@ -289,7 +289,7 @@ TEST_CASE("unreadable data is reported, not invented", "[capture]") {
     MemoryHal bare(kDramBytes, kDramBase);
     bare.set_component_count(ComponentClass::cpu, 2);
     CaptureResult r;
-    REQUIRE(capture_error(bare, event_for(ErrorType::watchdog_hang), s, fx.readings, fx.scratch, r) == Status::ok);
+    REQUIRE(capture_error(bare, event_for(ErrorType::watchdog_hang), /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::ok);
     CHECK(r.manifest.entries[0].outcome == CaptureOutcome::complete);
     CHECK(r.manifest.entries[1].outcome == CaptureOutcome::read_failed);
     CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
@@ -301,11 +301,11 @@ TEST_CASE("capture rejects bad arguments and reports write failures", "[capture]
   CaptureResult r;
   ErrorEvent wrong_class = event_for(ErrorType::disk_timeout);
   wrong_class.component.cls = ComponentClass::cpu;
-  CHECK(capture_error(fx.hal, wrong_class, fx.slice(65536), fx.readings, fx.scratch, r) == Status::invalid_argument);
-  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), fx.slice(4096, 8192), fx.readings, fx.scratch, r) ==
+  CHECK(capture_error(fx.hal, wrong_class, /*record_id=*/1, fx.slice(65536), fx.readings, fx.scratch, r) == Status::invalid_argument);
+  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), /*record_id=*/1, fx.slice(4096, 8192), fx.readings, fx.scratch, r) ==
         Status::invalid_argument);
   fx.hal.fail_after_writes(0);
-  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), fx.slice(65536), fx.readings, fx.scratch, r) ==
+  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), /*record_id=*/1, fx.slice(65536), fx.readings, fx.scratch, r) ==
         Status::io_error);
 }
 
@@ -313,7 +313,7 @@ TEST_CASE("a small scratch buffer lowers the budget instead of overflowing", "[c
   Fixture fx;
   std::vector<std::byte> small(2000);
   CaptureResult r;
-  const Status s = capture_error(fx.hal, event_for(ErrorType::disk_media_error), fx.slice(256 * 1024), fx.readings,
+  const Status s = capture_error(fx.hal, event_for(ErrorType::disk_media_error), /*record_id=*/1, fx.slice(256 * 1024), fx.readings,
                                  small, r);
   CHECK(s == Status::truncated);
   CHECK(r.record_bytes <= small.size());
@@ -328,7 +328,7 @@ TEST_CASE("a register file that is not one leaves the stack and code page unread
   CaptureResult r;
   const SliceEntry s = fx.slice(256 * 1024);
   // Not truncation (the slice had room): the manifest says what was lost.
-  REQUIRE(capture_error(fx.hal, event_for(ErrorType::invalid_opcode), s, fx.readings, fx.scratch, r) == Status::ok);
+  REQUIRE(capture_error(fx.hal, event_for(ErrorType::invalid_opcode), /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::ok);
   CHECK(r.captured_bytes < r.needed_bytes);
   // Sections after the manifest: processor, registers, code page, stack.
   CHECK(r.manifest.entries[1].outcome == CaptureOutcome::complete);  // raw bytes kept as evidence

@@ -45,7 +45,7 @@ struct Region {
     REQUIRE(table.find_slice(e.component, index) == Status::ok);
     SliceEntry& s = table.slices[index];
     CaptureResult r;
-    const Status status = capture_error(hal, e, s, readings, scratch, r);
+    const Status status = capture_error(hal, e, /*record_id=*/1, s, readings, scratch, r);
     if (status == Status::ok || status == Status::truncated) {
       s.used_bytes += r.record_bytes;
       ++s.record_count;
