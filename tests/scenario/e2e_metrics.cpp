@@ -1,0 +1,98 @@
+// Metrics that mean what they say, through the real `crashtwin`: undeclared
+// failures, production and recovery memory, one source for the BMC's timing,
+// static's reservation (test_metrics.cpp has the synthetic-facts tests).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/support/run_cli.h"
+#include "traces/bmc_report.h"
+#include "traces/summary.h"
+
+namespace fs = std::filesystem;
+using namespace crashtwin;
+using test::quoted;
+using test::run_cli;
+
+namespace {
+
+const fs::path kSource = CRASHTWIN_SOURCE_DIR;
+const fs::path kMemoryScenario = kSource / "scenarios/library/memory_uncorrectable.yaml";
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "metrics" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir.parent_path());
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("the library's temperature ramp trips a thermal shutdown that is counted and named", "[metrics][e2e]") {
+  const fs::path out = scratch("false_alarms");
+  const auto r = run_cli("run " + quoted(kSource / "scenarios/library/false_alarms.yaml") +
+                         " --policy proportional --out " + quoted(out));
+  REQUIRE(r.exit_code == 0);
+  const RunSummary s = read_summary(out / "summary.json");
+  CHECK(s.metric("failures_undeclared") == 1.0);
+  REQUIRE(s.undeclared_failures.size() == 1);
+  CHECK(s.undeclared_failures[0].rfind("thermal_shutdown on cpu.", 0) == 0);
+}
+
+TEST_CASE("crash memory is split into production and recovery at the first failure", "[metrics][e2e]") {
+  const fs::path out = scratch("production");
+  const auto r = run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --out " + quoted(out));
+  REQUIRE(r.exit_code == 0);
+  const RunSummary s = read_summary(out / "summary.json");
+  const double total = *s.metric("reserved_byte_seconds");
+  const double production = *s.metric("reserved_byte_seconds_in_production");
+  const double recovery = *s.metric("reserved_byte_seconds_in_recovery");
+  CHECK(production + recovery == Approx(total));
+  CHECK(production > 0);
+  CHECK(recovery > 0);
+  // The DIMM fails at 30 s of 60: the mean in production is over those 30 s.
+  const double mean_in_production = *s.metric("reserved_bytes_mean_in_production");
+  CHECK(production / mean_in_production == Approx(30.0).epsilon(0.01));
+}
+
+TEST_CASE("predictive_bmc's timing parameters drive the simulated BMC", "[metrics][e2e][regression]") {
+  const fs::path fast = scratch("bmc_default");
+  const fs::path slow = scratch("bmc_slow_report");
+  REQUIRE(run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --out " + quoted(fast)).exit_code == 0);
+  REQUIRE(run_cli("run " + quoted(kMemoryScenario) +
+                  " --policy proportional --set 'strategy.predictive_bmc.report=\"450 ms\"' --out " + quoted(slow))
+              .exit_code == 0);
+  const double a = *read_summary(fast / "summary.json").metric("alert_to_report_s.mean");
+  const double b = *read_summary(slow / "summary.json").metric("alert_to_report_s.mean");
+  CHECK(b - a == Approx(0.4).margin(1e-6));  // 450 ms instead of the default 50 ms
+  const BmcReport report = read_bmc_report(slow / "bmc");
+  REQUIRE(report.verdicts.size() == 1);
+  CHECK(report.verdicts[0].record_found);
+  CHECK(report.verdicts[0].failure_sequence == 1);
+}
+
+TEST_CASE("the BMC's timing cannot be set a second time on the board", "[metrics][e2e][errors]") {
+  const auto r = run_cli("run " + quoted(kMemoryScenario) +
+                         " --policy proportional --set 'board.bmc.link_bandwidth=\"1 GB/s\"' --out " +
+                         quoted(scratch("bmc_twice")));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("strategy.predictive_bmc.link_bandwidth") != std::string::npos);
+}
+
+TEST_CASE("static refuses a budget or maximum below the RHEL table instead of shrinking", "[metrics][e2e][errors]") {
+  const auto budget = run_cli("run " + quoted(kMemoryScenario) + " --policy static --set 'agent.budget=\"64 MiB\"' --out " +
+                              quoted(scratch("static_budget")));
+  CHECK(budget.exit_code == 2);
+  CHECK(budget.output.find("agent.budget: 64 MiB is below the static policy's crashkernel reservation of 256 MiB") !=
+        std::string::npos);
+  const auto maximum = run_cli("run " + quoted(kMemoryScenario) +
+                               " --policy static --set 'agent.maximum_partition_size=\"16 MiB\"' --out " +
+                               quoted(scratch("static_maximum")));
+  CHECK(maximum.exit_code == 2);
+  CHECK(maximum.output.find("agent.maximum_partition_size: 16 MiB is below the 64 MiB") != std::string::npos);
+  // Other policies run within any budget.
+  CHECK(run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --set 'agent.budget=\"64 MiB\"' --out " +
+                quoted(scratch("proportional_budget")))
+            .exit_code == 0);
+}
