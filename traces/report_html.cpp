@@ -21,12 +21,14 @@ using report::html_escape;
 namespace fs = std::filesystem;
 
 constexpr const char* kCompleteness = "capture_completeness";
-constexpr const char* kReservedByteSeconds = "reserved_byte_seconds";
+// The headline cost: crash memory held while the host serves its workload.
+constexpr const char* kReservedByteSeconds = "reserved_byte_seconds_in_production";
 constexpr size_t kMaxRunsPerScenario = 6;  // drawn per scenario; the rest are in the tables
 
 // Metrics in the order DESIGN.md lists them; others follow in file order.
 constexpr const char* kKnownMetrics[] = {
-    "capture_completeness", "failures_identified",    "reserved_byte_seconds", "reserved_bytes_mean",
+    "capture_completeness", "failures_identified",    "reserved_byte_seconds_in_production",
+    "reserved_bytes_mean_in_production", "reserved_byte_seconds", "reserved_bytes_mean",
     "reserved_bytes_peak",  "repartitions",           "repartition_bytes_moved", "alert_to_report_s.mean",
     "alert_to_report_s.max", "time_to_production_s.mean", "time_to_production_s.max", "time_to_service_s.mean",
     "dumps_failed", "prediction.lead_time_s", "prediction.precision", "prediction.recall"};

@@ -25,6 +25,7 @@ const std::vector<Column>& columns() {
       {"failures identified", {"failures_identified"}, 3},
       {"time to production s", {"time_to_production_s.mean", "time_to_production_s"}, 1},
       {"alert to report s", {"alert_to_report_s.mean", "alert_to_report_s"}, 3},
+      {"reserved MiB mean in production", {"reserved_bytes_mean_in_production", "reserved_bytes_mean"}, 1},
       {"reserved MiB mean", {"reserved_bytes_mean"}, 1},
       {"reserved MiB peak", {"reserved_bytes_peak"}, 1},
       {"reserved GiB*s", {"reserved_byte_seconds"}, 1},
