@@ -47,7 +47,7 @@ BatchRow failed_row(const PlannedRun& r, const ChildExit& e, const std::filesyst
 std::vector<PlannedRun> plan_batch(const std::vector<Scenario>& scenarios, const BatchOptions& options) {
   std::vector<PlannedRun> runs;
   for (const Scenario& s : scenarios) {
-    const std::vector<std::string> policies = expand_policies(options.policies.empty() ? s.policies : options.policies);
+    const std::vector<std::string> policies = expand_policies(options.policies.empty() ? s.policies : options.policies, s.policies);
     const std::vector<std::string> strategies =
         expand_strategies(options.strategies.empty() ? s.strategies : options.strategies);
     for (const std::string& p : policies)

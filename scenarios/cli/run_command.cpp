@@ -50,7 +50,7 @@ int run_command(const RunArgs& args) {
     return kExitBadInput;
   }
   Scenario& s = *loaded.scenario;
-  const std::vector<std::string> policies = expand_policies(args.policies.empty() ? s.policies : args.policies);
+  const std::vector<std::string> policies = expand_policies(args.policies.empty() ? s.policies : args.policies, s.policies);
   for (const std::string& p : policies) {
     if (!known(known_policies(), p)) {
       std::fprintf(stderr, "--policy: '%s' is not a known policy; expected one of the registered policies or all\n",

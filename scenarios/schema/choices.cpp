@@ -19,10 +19,13 @@ std::vector<std::string> known_strategies() {
   return names;
 }
 
-std::vector<std::string> expand_policies(const std::vector<std::string>& requested) {
-  if (requested.empty() || std::find(requested.begin(), requested.end(), "all") != requested.end())
-    return known_policies();
-  return requested;
+std::vector<std::string> expand_policies(const std::vector<std::string>& requested,
+                                         const std::vector<std::string>& scenario_compares) {
+  const auto is_all = [](const std::vector<std::string>& v) {
+    return v.empty() || std::find(v.begin(), v.end(), "all") != v.end();
+  };
+  if (!is_all(requested)) return requested;
+  return is_all(scenario_compares) ? known_policies() : scenario_compares;
 }
 
 std::vector<std::string> expand_strategies(const std::vector<std::string>& requested) {

@@ -13,8 +13,12 @@ namespace crashtwin::scenario {
 std::vector<std::string> known_policies();    // policy_names() of policies/
 std::vector<std::string> known_strategies();  // strategy_names(): predictive-bmc, kdump, cma-crashkernel, fadump
 
-// "all" (or an empty list) expands to every known policy; other names pass through.
-std::vector<std::string> expand_policies(const std::vector<std::string>& requested);
+// "all" (or an empty list) expands to the policies the scenario compares
+// (its compare.policies: a scenario whose budget is below kdump's table
+// leaves static out), or to every known policy when it lists none or "all";
+// other names pass through.
+std::vector<std::string> expand_policies(const std::vector<std::string>& requested,
+                                         const std::vector<std::string>& scenario_compares = {});
 // The same for strategies.
 std::vector<std::string> expand_strategies(const std::vector<std::string>& requested);
 
