@@ -19,9 +19,17 @@ float failure_probability(const FailureModel& model, ComponentClass cls, const F
   if (m.kind != ModelKind::logistic) return 0.0f;
   const size_t n = m.feature_count < features.count ? m.feature_count : features.count;
   float z = m.bias;
-  for (size_t f = 0; f < n; ++f) z += m.weight[f] * (features.value[f] - m.mean[f]) / m.scale[f];
-  // Saturate rather than let expf overflow to inf (1/(1+inf) is fine, but a
-  // NaN feature must not become a NaN probability the policies reject).
+  for (size_t f = 0; f < n; ++f) {
+    const float v = features.value[f];
+    // A feature that could not be computed (a gap in the samples, a sensor
+    // not yet reporting: NaN or inf) is masked: it sits at its training
+    // mean, contributing nothing, and the other features still decide.
+    // Read as 0 it would push the probability wherever 0 lies from the mean.
+    if (!(v - v == 0.0f)) continue;
+    z += m.weight[f] * (v - m.mean[f]) / m.scale[f];
+  }
+  // Saturate rather than let exp overflow; a NaN can only come from the
+  // model itself (the blob parser refuses non-finite parameters).
   if (!(z > -80.0f)) return 0.0f;
   if (z > 80.0f) return 1.0f;
   // exact::exp: the same probability on the host, every target and every CPU.

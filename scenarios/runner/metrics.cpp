@@ -222,6 +222,7 @@ MetricResult compute_metrics(const RunFacts& f) {
     m["dumps_failed"] = recovered.dumps_failed;
   }
   m["dma_refused"] = f.dma_refused;
+  m["model_rejections"] = f.model_rejections;
 
   if (f.has_model) {
     // Recall and lead time: a fired failure counts as predicted when an alert

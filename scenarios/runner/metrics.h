@@ -40,6 +40,7 @@ struct RunFacts {
   uint64_t repartitions = 0;
   uint64_t repartition_bytes_moved = 0;
   uint64_t dma_refused = 0;
+  uint64_t model_rejections = 0;  // failure-model blobs the agent refused
   // The capture strategy each fired failure is recovered with, and what the
   // agent captured (predictive-bmc's drain size).
   StrategySetup strategy;

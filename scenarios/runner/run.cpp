@@ -14,6 +14,7 @@
 #include "models/dram/dram.h"
 #include "platform/agent/agent.h"
 #include "platform/capture/catalog.h"
+#include "platform/predictor/predictor.h"
 #include "platform/region/crash_region.h"
 #include "policies/partitioning/policies.h"
 #include "policies/partitioning/static_policy.h"
@@ -85,7 +86,10 @@ std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) 
     blob.resize(bytes.size());
     std::memcpy(blob.data(), bytes.data(), bytes.size());
   }
-  const Status st = parse_model(blob, parsed);
+  // The agent would refuse a blob of another feature set with a log line
+  // and run without predictions: a run that silently measures no model.
+  Status st = parse_model(blob, parsed);
+  if (ok(st)) st = check_compatible(parsed);
   if (!ok(st))
     throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: '{}' is not a usable model blob ({})",
                                     a.where.to_string(),
@@ -309,6 +313,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   facts_of_run.repartitions = agent.stats().repartitions;
   facts_of_run.repartition_bytes_moved = agent.stats().bytes_moved;
   facts_of_run.dma_refused = recorder.dma_refused();
+  facts_of_run.model_rejections = agent.stats().model_rejections;
   facts_of_run.captures = recorder.captures();
   StrategySetup& setup = facts_of_run.strategy;
   setup.strategy = strategy;
@@ -319,6 +324,11 @@ RunOutcome run_scenario(const RunRequest& request) {
   MetricResult metrics = compute_metrics(facts_of_run);
   record_strategy(setup, metrics.recoveries, events, recorder);
   for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
+  if (agent.stats().model_rejections > 0)
+    metrics.invalid_reasons.push_back(fmt::format("the agent refused {} failure-model blob{} (corrupt or another "
+                                                  "feature set): the run did not measure the model it claims",
+                                                  agent.stats().model_rejections,
+                                                  agent.stats().model_rejections == 1 ? "" : "s"));
   if (replay_player)
     for (const std::string& p : replay_player->problems()) metrics.invalid_reasons.push_back(p);
 

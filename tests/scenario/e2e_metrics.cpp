@@ -4,8 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
+#include "platform/predictor/model_blob.h"
+#include "platform/predictor/predictor.h"
+#include "scenarios/runner/default_model.h"
+#include "scenarios/training/trainer.h"
 #include "tests/support/run_cli.h"
 #include "traces/bmc_report.h"
 #include "traces/summary.h"
@@ -95,4 +101,28 @@ TEST_CASE("static refuses a budget or maximum below the RHEL table instead of sh
   CHECK(run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --set 'agent.budget=\"64 MiB\"' --out " +
                 quoted(scratch("proportional_budget")))
             .exit_code == 0);
+}
+
+TEST_CASE("a model blob of another feature set fails the run with exit 2 instead of running without it",
+          "[metrics][e2e][errors][regression]") {
+  FailureModel model;
+  const std::span<const std::byte> shipped = scenario::default_model_blob();
+  REQUIRE(parse_model(shipped, model) == Status::ok);
+  model.feature_set_version = kFeatureSetVersion + 1;
+  const std::vector<std::byte> blob = training::encode_model_blob(model);
+  const fs::path dir = scratch("other_feature_set");
+  fs::create_directories(dir);
+  const fs::path path = dir / "other.ctpm";
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(blob.data()),
+                                               static_cast<std::streamsize>(blob.size()));
+  const auto r = run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --set " +
+                         test::quoted(fs::path("agent.failure_prediction_model_path=" + path.string())) + " --out " +
+                         quoted(dir / "run"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("agent.failure_prediction_model_path") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "run" / "summary.json"));
+  // The shipped model runs, and no blob was refused.
+  const fs::path ok_run = scratch("shipped_model");
+  REQUIRE(run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --out " + quoted(ok_run)).exit_code == 0);
+  CHECK(read_summary(ok_run / "summary.json").metric("model_rejections") == 0.0);
 }

@@ -177,6 +177,32 @@ TEST_CASE("extreme scores saturate to 0 and 1", "[predictor]") {
   CHECK(failure_probability(m, ComponentClass::memory, f) == 1.0f);
   f.value[0] = -1e30f;
   CHECK(failure_probability(m, ComponentClass::memory, f) == 0.0f);
-  f.value[0] = std::nanf("");
-  CHECK(failure_probability(m, ComponentClass::memory, f) == 0.0f);
+}
+
+TEST_CASE("a feature that could not be computed is masked at its mean, never read as 0", "[predictor][regression]") {
+  // Two features; the second one goes missing. The probability is what the
+  // first one alone says (the second at its mean contributes nothing); it
+  // used to be 0 whatever the first one said.
+  FailureModel m;
+  ClassModel& c = m.of(ComponentClass::memory);
+  c.kind = ModelKind::logistic;
+  c.feature_count = 2;
+  c.bias = -1.0f;
+  c.mean[1] = 50.0f;
+  c.scale[0] = c.scale[1] = 1.0f;
+  c.weight[0] = 2.0f;
+  c.weight[1] = 0.5f;
+  FeatureVector f;
+  f.count = 2;
+  f.value[0] = 3.0f;
+  f.value[1] = 50.0f;  // exactly its mean
+  const float at_mean = failure_probability(m, ComponentClass::memory, f);
+  CHECK(at_mean == Approx(1.0 / (1.0 + std::exp(-5.0))));
+  for (float missing : {std::nanf(""), INFINITY, -INFINITY}) {
+    f.value[1] = missing;
+    const float p = failure_probability(m, ComponentClass::memory, f);
+    CHECK(p == at_mean);
+  }
+  f.value[0] = f.value[1] = std::nanf("");
+  CHECK(failure_probability(m, ComponentClass::memory, f) == Approx(1.0 / (1.0 + std::exp(1.0))));  // the bias alone
 }
