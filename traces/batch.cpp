@@ -1,11 +1,13 @@
 #include "traces/batch.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "traces/io.h"
 
@@ -99,6 +101,13 @@ std::optional<double> BatchRow::metric(std::string_view name) const {
   return std::nullopt;
 }
 
+std::string BatchRow::parameter(const std::vector<std::string>& columns, std::string_view name) const {
+  for (size_t i = 0; i < columns.size() && i < parameters.size(); ++i) {
+    if (columns[i] == name) return parameters[i];
+  }
+  return {};
+}
+
 BatchRow batch_row(const RunSummary& summary, std::string run_dir, int exit_code) {
   BatchRow row;
   row.scenario = summary.scenario;
@@ -128,6 +137,7 @@ BatchTable batch_table(std::vector<BatchRow> rows) {
 
 std::string summary_csv(const BatchTable& table) {
   std::string out;
+  for (const auto& c : table.parameter_columns) out += csv_cell(c) + ',';
   for (size_t i = 0; i < kFixedColumns.size(); ++i) {
     if (i > 0) out += ',';
     out += kFixedColumns[i];
@@ -138,6 +148,8 @@ std::string summary_csv(const BatchTable& table) {
   }
   out += '\n';
   for (const auto& row : table.rows) {
+    for (size_t p = 0; p < table.parameter_columns.size(); ++p)
+      out += (p < row.parameters.size() ? csv_cell(row.parameters[p]) : std::string()) + ',';
     out += fmt::format("{},{},{},{},{},{},{}", csv_cell(row.scenario), csv_cell(row.policy), csv_cell(row.strategy),
                        row.seed, to_string(row.status), row.exit_code, csv_cell(row.run));
     for (const auto& c : table.metric_columns) {
@@ -162,13 +174,17 @@ BatchTable read_summary_csv(const std::filesystem::path& path) {
   std::vector<std::string> cells;
   size_t record_line = line;
   if (!read_record(text, pos, line, cells)) throw format_error(path, record_line, "unterminated quote");
-  if (cells.size() < kFixedColumns.size()) throw format_error(path, 1, "header lacks the fixed columns");
-  for (size_t i = 0; i < kFixedColumns.size(); ++i) {
-    if (cells[i] != kFixedColumns[i]) {
-      throw format_error(path, 1, fmt::format("column {} must be '{}', found '{}'", i + 1, kFixedColumns[i], cells[i]));
-    }
+  // The fixed columns, after a sweep's parameter columns.
+  size_t first = 0;
+  while (first + kFixedColumns.size() <= cells.size() &&
+         !std::equal(kFixedColumns.begin(), kFixedColumns.end(), cells.begin() + static_cast<std::ptrdiff_t>(first)))
+    ++first;
+  if (first + kFixedColumns.size() > cells.size()) {
+    throw format_error(path, 1, fmt::format("header lacks the fixed columns {}", fmt::join(kFixedColumns, ",")));
   }
-  table.metric_columns.assign(cells.begin() + kFixedColumns.size(), cells.end());
+  table.parameter_columns.assign(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(first));
+  const size_t fixed_end = first + kFixedColumns.size();
+  table.metric_columns.assign(cells.begin() + static_cast<std::ptrdiff_t>(fixed_end), cells.end());
   const size_t width = cells.size();
   while (pos < text.size()) {
     record_line = line;
@@ -178,23 +194,26 @@ BatchTable read_summary_csv(const std::filesystem::path& path) {
       throw format_error(path, record_line, fmt::format("{} cells, header has {}", cells.size(), width));
     }
     BatchRow row;
-    row.scenario = cells[0];
-    row.policy = cells[1];
-    row.strategy = cells[2];
-    if (!parse_integer(cells[3], row.seed)) throw format_error(path, record_line, "seed must be an integer");
-    if (!parse(cells[4], row.status)) {
-      throw format_error(path, record_line, fmt::format("unknown status '{}'", cells[4]));
+    row.parameters.assign(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(first));
+    const std::string* fixed = cells.data() + first;
+    row.scenario = fixed[0];
+    row.policy = fixed[1];
+    row.strategy = fixed[2];
+    if (!parse_integer(fixed[3], row.seed)) throw format_error(path, record_line, "seed must be an integer");
+    if (!parse(fixed[4], row.status)) {
+      throw format_error(path, record_line, fmt::format("unknown status '{}'", fixed[4]));
     }
-    if (!parse_integer(cells[5], row.exit_code)) throw format_error(path, record_line, "exit_code must be an integer");
-    row.run = cells[6];
-    for (size_t i = kFixedColumns.size(); i < width; ++i) {
+    if (!parse_integer(fixed[5], row.exit_code)) throw format_error(path, record_line, "exit_code must be an integer");
+    row.run = fixed[6];
+    for (size_t i = fixed_end; i < width; ++i) {
       if (cells[i].empty()) continue;
       double v = 0;
       auto [end, ec] = std::from_chars(cells[i].data(), cells[i].data() + cells[i].size(), v);
+      const std::string& column = table.metric_columns[i - fixed_end];
       if (ec != std::errc() || end != cells[i].data() + cells[i].size() || !std::isfinite(v)) {
-        throw format_error(path, record_line, fmt::format("{}: '{}' is not a number", table.metric_columns[i - kFixedColumns.size()], cells[i]));
+        throw format_error(path, record_line, fmt::format("{}: '{}' is not a number", column, cells[i]));
       }
-      row.metrics.emplace_back(table.metric_columns[i - kFixedColumns.size()], v);
+      row.metrics.emplace_back(column, v);
     }
     table.rows.push_back(std::move(row));
   }

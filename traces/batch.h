@@ -3,6 +3,8 @@
 // Columns: scenario,policy,strategy,seed,status,exit_code,run,<metric>...
 // where the metrics are the flattened names of summary.json (dotted), the
 // union over all runs in first-seen order; a metric a run lacks is empty.
+// A sweep's sweep.csv is the same table led by one column per varied
+// scenario key (parameter_columns, the values as passed to --set).
 #pragma once
 
 #include <cstdint>
@@ -32,14 +34,18 @@ struct BatchRow {
   int exit_code = 0;
   std::string run;  // run directory relative to the batch directory
   std::vector<std::pair<std::string, double>> metrics;  // flattened, no NaN
+  std::vector<std::string> parameters;  // a sweep's: one per BatchTable::parameter_columns
 
   std::optional<double> metric(std::string_view name) const;
+  // The value of a parameter column, empty if the table has no such column.
+  std::string parameter(const std::vector<std::string>& columns, std::string_view name) const;
 };
 
 // The row of a finished run.
 BatchRow batch_row(const RunSummary& summary, std::string run_dir, int exit_code);
 
 struct BatchTable {
+  std::vector<std::string> parameter_columns;  // empty but in a sweep's table
   std::vector<std::string> metric_columns;  // union, first-seen order
   std::vector<BatchRow> rows;
 };
@@ -49,7 +55,8 @@ BatchTable batch_table(std::vector<BatchRow> rows);
 
 std::string summary_csv(const BatchTable& table);  // RFC 4180 quoting where needed
 void write_summary_csv(const BatchTable& table, const std::filesystem::path& path);
-// Throws format_error naming the line of a malformed row.
+// Throws format_error naming the line of a malformed row. Columns before the
+// fixed ones are read as parameter columns.
 BatchTable read_summary_csv(const std::filesystem::path& path);
 
 }  // namespace crashtwin

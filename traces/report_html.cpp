@@ -12,6 +12,7 @@
 #include "traces/report/pareto.h"
 #include "traces/report/style.h"
 #include "traces/report/svg_chart.h"
+#include "traces/report/sweep_section.h"
 #include "traces/results/policy_means.h"
 
 namespace crashtwin {
@@ -301,7 +302,9 @@ std::string report_html(const results::Batch& batch) {
       "<span>runs ok</span></div></div></header>\n",
       html_escape(name), rows.size(), scenario_set.size(), policy_set.size(), ok);
   out += "<nav><a href=\"#comparison\">Comparison</a><a href=\"#tradeoff\">Completeness vs memory</a>"
-         "<a href=\"#timeseries\">Time series</a><a href=\"#fragmentation\">Fragmentation</a></nav>\n<main>\n";
+         "<a href=\"#timeseries\">Time series</a><a href=\"#fragmentation\">Fragmentation</a>";
+  if (batch.sweep) out += "<a href=\"#sweep\">Budget sweep</a>";
+  out += "</nav>\n<main>\n";
   if (!batch.problems.empty()) {
     out += "<section class=\"problems\"><h2>Runs that could not be read</h2><ul>\n";
     for (const auto& p : batch.problems) out += fmt::format("<li>{}</li>\n", html_escape(p));
@@ -318,6 +321,7 @@ std::string report_html(const results::Batch& batch) {
          "less reserved memory.</p>\n";
   out += tradeoff_chart(rows);
   out += "</section>\n";
+  if (batch.sweep) out += report::sweep_section(*batch.sweep);
   out += "<section id=\"timeseries\"><h2>Slice sizes and predicted probabilities</h2>"
          "<p class=\"note\">Lowest seed of each policy per scenario; red markers are injected failures.</p>\n";
   out += scenarios.empty() ? "<p class=\"note\">No run directories loaded.</p>\n" : time_series_section(batch, scenarios);

@@ -1,6 +1,7 @@
 // Scenario-level figures of issue 5, requirement 8 (docs/PERFORMANCE.md,
 // "Scenarios"): the soak scenario's simulated-to-wall ratio, the batch
-// speed-up from 1 to 2 workers, and peak RSS per run. Each run is a child
+// speed-up from 1 to 2 workers, peak RSS per run, and a sweep's overhead
+// against the same runs as a batch. Each run is a child
 // `crashtwin` process (SystemC elaborates once per process), measured from
 // the outside (fork to reap) and from its own perf.json.
 //
@@ -155,9 +156,50 @@ void BM_BatchSpeedup(benchmark::State& state) {
   state.counters["run_rss_max_MiB"] = two.max_run_rss_mib;
 }
 
+// The same runs as a batch and as a one-point sweep: the library under
+// static and proportional with predictive-bmc (28 runs), the sweep setting
+// agent.budget to the library's own 256 MiB, so every run simulates the same
+// scenario. Both -j 2, fresh directories, reports included; batch then sweep
+// in each iteration so both see the same machine load. The reported time is
+// the sweep's wall.
+void BM_SweepOverhead(benchmark::State& state) {
+  const fs::path library = source_dir() / "scenarios/library";
+  const std::vector<std::string> runs = {library.string(), "--policy", "static", "--policy", "proportional",
+                                         "--strategy", "predictive-bmc", "-j", "2", "--out"};
+  ChildRun batch, sweep;
+  double run_count = 0;
+  for (auto _ : state) {
+    const fs::path out = fresh_scratch("sweep-overhead");
+    std::vector<std::string> batch_args = {"batch"};
+    batch_args.insert(batch_args.end(), runs.begin(), runs.end());
+    batch_args.push_back((out / "batch").string());
+    batch = run_crashtwin(batch_args, out / "batch.log");
+    require_exit_ok(state, batch, out / "batch.log");
+    std::vector<std::string> sweep_args = {"sweep"};
+    sweep_args.insert(sweep_args.end(), runs.begin(), runs.end());
+    sweep_args.insert(sweep_args.end(), {(out / "sweep").string(), "--vary", "agent.budget=256MiB"});
+    sweep = run_crashtwin(sweep_args, out / "sweep.log");
+    require_exit_ok(state, sweep, out / "sweep.log");
+    if (batch.exit_code > 1 || sweep.exit_code > 1) return;
+    run_count = 0;
+    for (const auto& entry : fs::directory_iterator(out / "batch"))
+      if (fs::exists(entry.path() / "summary.json")) ++run_count;
+    state.SetIterationTime(sweep.wall_s);
+  }
+  state.counters["runs"] = run_count;
+  state.counters["batch_wall_s"] = batch.wall_s;
+  state.counters["sweep_wall_s"] = sweep.wall_s;
+  state.counters["batch_runs_per_s"] = batch.wall_s > 0 ? run_count / batch.wall_s : 0;
+  state.counters["sweep_runs_per_s"] = sweep.wall_s > 0 ? run_count / sweep.wall_s : 0;
+  state.counters["sweep_over_batch"] = batch.wall_s > 0 ? sweep.wall_s / batch.wall_s : 0;
+  state.counters["batch_cpu_s"] = batch.cpu_s;
+  state.counters["sweep_cpu_s"] = sweep.cpu_s;
+}
+
 }  // namespace
 
 BENCHMARK(BM_ProcessStart)->UseManualTime()->Iterations(5)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ShortRunOverhead)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SoakRealTimeFactor)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_BatchSpeedup)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_SweepOverhead)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);

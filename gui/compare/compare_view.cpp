@@ -49,6 +49,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent), run_proxy_(this) {
   run_table_->setModel(&run_proxy_);
   style_table(run_table_);
   pareto_ = new ParetoChartView();
+  sweep_chart_ = new SweepChartView();
+  sweep_chart_->hide();
 
   auto* top = new QHBoxLayout();
   top->addWidget(new QLabel(tr("Scenario:")));
@@ -63,7 +65,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent), run_proxy_(this) {
   auto* upper = new QSplitter(Qt::Horizontal);
   upper->addWidget(policies);
   upper->addWidget(pareto_);
-  upper->setSizes({760, 620});
+  upper->addWidget(sweep_chart_);
+  upper->setSizes({760, 620, 620});
 
   auto* runs = new QWidget();
   auto* rl = new QVBoxLayout(runs);
@@ -112,12 +115,16 @@ void CompareView::refresh() {
   if (overview_ == nullptr) {
     policy_model_.set_rows({}, {});
     verdict_->clear();
+    sweep_chart_->hide();
     return;
   }
   const QString scenario = scenario_->currentData().toString();
   policy_model_.set_rows(summarise_policies(overview_->table, metrics_, scenario.toStdString()), metrics_);
   run_proxy_.set_scenario(scenario);
   pareto_->show_table(overview_->table, scenario.toStdString());
+  const bool sweep = overview_->batch.sweep.has_value();
+  sweep_chart_->setVisible(sweep);
+  if (sweep) sweep_chart_->show_sweep(*overview_->batch.sweep, scenario.toStdString());
   policy_table_->resizeColumnsToContents();
   verdict_->setText(verdict());
 }

@@ -1,6 +1,6 @@
 // Compare: which policy wins, where and why. A policies x metrics table
 // (means, best in green, sortable), the completeness/reserved-memory Pareto
-// chart, and the per-scenario drill-down of every run; double-clicking a run
+// chart (and, for a sweep directory, the budget-sweep curves beside it), and the per-scenario drill-down of every run; double-clicking a run
 // opens it in the detail views.
 #pragma once
 
@@ -11,6 +11,7 @@
 
 #include "gui/compare/compare_models.h"
 #include "gui/compare/pareto_chart.h"
+#include "gui/compare/sweep_chart.h"
 #include "gui/data/batch_overview.h"
 
 namespace crashtwin::gui {
@@ -30,6 +31,8 @@ class CompareView : public QWidget {
   QSortFilterProxyModel* policy_proxy() { return &policy_proxy_; }
   ScenarioFilterProxy* run_proxy() { return &run_proxy_; }
   ParetoChartView* pareto() { return pareto_; }
+  // Shown only for a sweep directory (sweep.csv).
+  SweepChartView* sweep_chart() { return sweep_chart_; }
   QString verdict_text() const { return verdict_->text(); }
 
  signals:
@@ -47,6 +50,7 @@ class CompareView : public QWidget {
   QTableView* policy_table_ = nullptr;
   QTableView* run_table_ = nullptr;
   ParetoChartView* pareto_ = nullptr;
+  SweepChartView* sweep_chart_ = nullptr;
   PolicyTableModel policy_model_;
   QSortFilterProxyModel policy_proxy_;
   RunTableModel run_model_;

@@ -4,15 +4,29 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include <QChart>
 #include <QChartView>
 
 #include "traces/batch.h"
+#include "traces/report/pareto.h"
 
 namespace crashtwin::gui {
 
 inline constexpr const char* kCompletenessMetric = "capture_completeness";
 inline constexpr const char* kReservedMetric = "reserved_byte_seconds";
+
+// A chart with the Compare view's title, legend (bottom, smaller font) and
+// margins, owned by the caller until set on a view.
+QChart* new_tradeoff_chart(const QString& title);
+
+// Adds to `chart` the dashed stepped Pareto front of `points` (x cost,
+// y benefit in %) and the axes: x logarithmic when the costs spread widely,
+// y 0..105 %. Attaches every series of the chart; returns the front's size.
+// The sweep chart shares it (sweep_chart.h).
+int add_front_and_axes(QChart* chart, const std::vector<report::TradeoffPoint>& points, const QString& x_title,
+                       const char* x_label_format, const QString& y_title);
 
 class ParetoChartView : public QChartView {
   Q_OBJECT

@@ -54,7 +54,7 @@ std::vector<PlannedRun> plan_batch(const std::vector<Scenario>& scenarios, const
       for (const std::string& st : strategies)
         for (uint64_t k = 0; k < options.seeds && compared_pair(p, st); ++k)
           runs.push_back({s.source_path, s.name, p, st, s.seed + k, run_directory_name(s.name, p, st, s.seed + k),
-                          s.duration_ns});
+                          s.duration_ns, {}});
   }
   return runs;
 }
@@ -93,8 +93,12 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
       const PlannedRun& r = runs[i];
       const fs::path dir = options.out / r.dir;
       fs::create_directories(dir);
-      const std::vector<std::string> argv = {self, "run", r.scenario_file, "--policy", r.policy, "--strategy",
-                                             r.strategy, "--seed", std::to_string(r.seed), "--out", dir.string()};
+      std::vector<std::string> argv = {self, "run", r.scenario_file, "--policy", r.policy, "--strategy",
+                                       r.strategy, "--seed", std::to_string(r.seed), "--out", dir.string()};
+      for (const std::string& set : r.sets) {
+        argv.push_back("--set");
+        argv.push_back(set);
+      }
       pool.start(i, std::make_unique<ChildProcess>(argv, dir / "stdout.log", dir / "stderr.log", options.timeout));
     }
     for (const ChildPool::Ended& ended : pool.wait_some()) {
@@ -120,7 +124,7 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
   }
   result.table = batch_table(std::move(table_rows));
   write_summary_csv(result.table, options.out / "summary.csv");
-  write_report_html(results::load_batch(options.out, results::RunParts::all, jobs), options.out / "report.html");
+  if (options.write_report) write_report_html(results::load_batch(options.out, results::RunParts::all, jobs), options.out / "report.html");
   return result;
 }
 

@@ -27,6 +27,7 @@ struct PlannedRun {
   // Simulated time: what a run's cost grows with. The longest runs start
   // first so that a day-long soak does not run alone at the end of a batch.
   uint64_t duration_ns = 0;
+  std::vector<std::string> sets;  // `--set key=value` overrides (a sweep's point)
 };
 
 struct BatchOptions {
@@ -39,6 +40,7 @@ struct BatchOptions {
   std::chrono::seconds timeout{900};
   std::filesystem::path out;
   bool progress = true;               // progress bar on stderr when it is a terminal
+  bool write_report = true;           // false: the caller writes report.html (a sweep, after sweep.csv)
 };
 
 // The runs of a batch, in a stable order (scenario file, policy, strategy, seed).

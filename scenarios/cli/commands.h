@@ -38,6 +38,13 @@ struct BatchArgs {
 };
 int batch_command(const BatchArgs& args);
 
+struct SweepArgs {
+  BatchArgs batch;                // batch.out defaults to results/sweep
+  std::vector<std::string> vary;  // --vary arguments (scenarios/schema/sweep_grid.h)
+};
+// The batch at every point of the grid, one directory per point.
+int sweep_command(const SweepArgs& args);
+
 struct ReportArgs {
   std::string dir;
   std::string out;  // empty: <dir>/report.html

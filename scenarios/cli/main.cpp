@@ -26,6 +26,19 @@ void log_to_stderr() {
   spdlog::set_default_logger(logger);
 }
 
+// The options `batch` and `sweep` share.
+void add_batch_options(CLI::App* cmd, crashtwin::cli::BatchArgs& args, const std::string& out_help) {
+  cmd->add_option("paths", args.paths, "scenario files or directories of *.yaml")->required();
+  cmd->add_option("--policy", args.policies, "policies to compare (repeatable; 'all'); default: each scenario's");
+  cmd->add_option("--strategy", args.strategies,
+                  "capture strategies (repeatable; 'all'); default: each scenario's, else all four");
+  cmd->add_option("--seeds", args.seeds, "seeds per scenario and policy")->check(CLI::Range(1, 1000));
+  cmd->add_option("-j,--jobs", args.jobs, "parallel runs (default: all cores)");
+  cmd->add_option("--timeout", args.timeout_s, "per-run timeout in wall seconds (default 900)")
+      ->check(CLI::Range(1, 86400 * 7));
+  cmd->add_option("--out", args.out, out_help);
+}
+
 }  // namespace
 
 // The process entry point. SystemC prints its copyright banner when its
@@ -62,15 +75,17 @@ extern "C" int sc_main(int argc, char* argv[]) {
 
   BatchArgs batch;
   CLI::App* batch_cmd = app.add_subcommand("batch", "run scenarios x policies x seeds, one process per run");
-  batch_cmd->add_option("paths", batch.paths, "scenario files or directories of *.yaml")->required();
-  batch_cmd->add_option("--policy", batch.policies, "policies to compare (repeatable; 'all'); default: each scenario's");
-  batch_cmd->add_option("--strategy", batch.strategies,
-                        "capture strategies (repeatable; 'all'); default: each scenario's, else all four");
-  batch_cmd->add_option("--seeds", batch.seeds, "seeds per scenario and policy")->check(CLI::Range(1, 1000));
-  batch_cmd->add_option("-j,--jobs", batch.jobs, "parallel runs (default: all cores)");
-  batch_cmd->add_option("--timeout", batch.timeout_s, "per-run timeout in wall seconds (default 900)")
-      ->check(CLI::Range(1, 86400 * 7));
-  batch_cmd->add_option("--out", batch.out, "batch directory (default results/batch)");
+  add_batch_options(batch_cmd, batch, "batch directory (default results/batch)");
+
+  SweepArgs sweep;
+  sweep.batch.out = "results/sweep";
+  CLI::App* sweep_cmd =
+      app.add_subcommand("sweep", "run the batch at every point of a grid of scenario values (budget sweeps)");
+  add_batch_options(sweep_cmd, sweep.batch, "sweep directory (default results/sweep)");
+  sweep_cmd
+      ->add_option("--vary", sweep.vary,
+                   "KEY=A,B,C or KEY=LO..HI xN (N geometric points); repeat for the cartesian product")
+      ->required();
 
   ReportArgs report;
   CLI::App* report_cmd = app.add_subcommand("report", "write report.html of a batch or run directory");
@@ -96,6 +111,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (*validate_cmd) return validate_command(validate);
     if (*run_cmd) return run_command(run);
     if (*batch_cmd) return batch_command(batch);
+    if (*sweep_cmd) return sweep_command(sweep);
     if (*report_cmd) return report_command(report);
   } catch (const crashtwin::format_error& e) {
     spdlog::error("{}", e.what());  // a results file that does not parse: bad input

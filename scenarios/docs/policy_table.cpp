@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "policies/strategies/strategy_params.h"
+#include "traces/results/sweep.h"
 
 namespace crashtwin::docs {
 namespace {
@@ -113,6 +114,21 @@ std::string strategy_parameter_table() {
   return out.str();
 }
 
+namespace {
+// The sweep's table with a line saying where it comes from.
+std::string sweep_table_text(const BatchTable& sweep) {
+  std::string scenarios;
+  for (const BatchRow& r : sweep.rows)
+    if (scenarios.find(" " + r.scenario + ",") == std::string::npos) scenarios += " " + r.scenario + ",";
+  if (!scenarios.empty()) scenarios.pop_back();
+  std::string varied;
+  for (const std::string& k : sweep.parameter_columns) varied += (varied.empty() ? "" : ", ") + k;
+  return "Sweep of " + varied + " over" + scenarios + " (" + std::to_string(sweep.rows.size()) +
+         " runs); a budget counts when every run there finished and captured at least 99 % of its failures.\n\n" +
+         results::smallest_budget_markdown(sweep);
+}
+}  // namespace
+
 std::string replace_generated_table(std::string_view document, std::string_view table, std::string_view begin_marker,
                                     std::string_view end_marker) {
   const size_t begin = document.find(begin_marker);
@@ -132,8 +148,13 @@ void update_policies_doc(const std::filesystem::path& doc, const results::Batch&
   if (!in) throw std::runtime_error(doc.string() + ": cannot read");
   std::stringstream text;
   text << in.rdbuf();
-  const std::string with_table = replace_generated_table(text.str(), policy_comparison_table(batch));
-  const std::string updated = replace_generated_table(with_table, strategy_parameter_table(), kParamsBegin, kParamsEnd);
+  std::string updated;
+  if (batch.sweep) {
+    updated = replace_generated_table(text.str(), sweep_table_text(*batch.sweep), kSweepBegin, kSweepEnd);
+  } else {
+    const std::string with_table = replace_generated_table(text.str(), policy_comparison_table(batch));
+    updated = replace_generated_table(with_table, strategy_parameter_table(), kParamsBegin, kParamsEnd);
+  }
   std::ofstream out(doc, std::ios::binary | std::ios::trunc);
   if (!out || !(out << updated)) throw std::runtime_error(doc.string() + ": cannot write");
 }

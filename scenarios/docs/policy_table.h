@@ -18,6 +18,8 @@ inline constexpr std::string_view kTableEnd = "<!-- comparison-table:end -->";
 inline constexpr std::string_view kParamsBegin =
     "<!-- strategy-params:begin (generated from policies/strategies/strategy_params.cpp) -->";
 inline constexpr std::string_view kParamsEnd = "<!-- strategy-params:end -->";
+inline constexpr std::string_view kSweepBegin = "<!-- sweep:begin -->";
+inline constexpr std::string_view kSweepEnd = "<!-- sweep:end -->";
 
 // The strategy parameters (name under `strategy:`, default, description)
 // from strategy_param_table(), as a Markdown table.
@@ -34,7 +36,10 @@ std::string replace_generated_table(std::string_view document, std::string_view 
                                     std::string_view begin = kTableBegin, std::string_view end = kTableEnd);
 
 // Reads `doc`, replaces its comparison table with the batch's and its
-// parameter table with strategy_parameter_table(), writes it back.
+// parameter table with strategy_parameter_table(), writes it back. A sweep
+// directory (batch.sweep) replaces only the text between the sweep markers,
+// with the smallest-budget table (results/sweep.h): its runs mix budgets, so
+// they say nothing about the library comparison.
 // Throws std::runtime_error (file) or std::invalid_argument (markers).
 void update_policies_doc(const std::filesystem::path& doc, const results::Batch& batch);
 

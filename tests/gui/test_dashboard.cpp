@@ -6,6 +6,7 @@
 // <build>/screenshots/synthetic (test_dashboard_real.cpp shoots a real batch).
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <QMimeData>
 #include <QSettings>
@@ -50,6 +51,7 @@ class DashboardTest : public QObject {
   void long_series_are_downsampled();
   void bad_directory_reports_error();
   void dropped_directory_opens_and_is_recent();
+  void sweep_directory_shows_sweep_curves();
   void cleanupTestCase();
 
  private:
@@ -334,6 +336,28 @@ void DashboardTest::dropped_directory_opens_and_is_recent() {
   QCOMPARE(recent.front(), QFileInfo(QString::fromStdString(batch_.string())).absoluteFilePath());
   QCOMPARE(recent.count(recent.front()), 1);  // no duplicates
   QVERIFY(recent.size() <= MainWindow::kMaxRecent);
+}
+
+// A sweep directory (sweep.csv beside the runs) adds the budget-sweep
+// curves to Compare: one per policy x strategy, hidden again for a batch.
+void DashboardTest::sweep_directory_shows_sweep_curves() {
+  const fs::path sweep_dir = test::scratch_dir("gui_sweep");
+  test::write_synthetic_batch(sweep_dir, 2);
+  BatchTable table = read_summary_csv(sweep_dir / "summary.csv");
+  table.parameter_columns = {"agent.budget"};
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (BatchRow& row : table.rows) {
+    row.parameters = {row.seed % 2 == 0 ? "64 MiB" : "1 GiB"};
+    pairs.emplace(row.policy, row.strategy);
+  }
+  write_summary_csv(table, sweep_dir / "sweep.csv");
+  open_and_wait(sweep_dir);
+  SweepChartView* chart = window_->compare_view()->sweep_chart();
+  QVERIFY(!chart->isHidden());
+  QCOMPARE(chart->curve_count(), static_cast<int>(pairs.size()));
+  QVERIFY(chart->front_count() >= 1);
+  open_and_wait(batch_);
+  QVERIFY(chart->isHidden());
 }
 
 void DashboardTest::cleanupTestCase() {

@@ -261,6 +261,15 @@ std::string scatter_chart(const ChartFrame& f, const std::vector<ScatterGroup>& 
     out += fmt::format("<path class=\"pareto\" d=\"{}\"><title>Pareto front</title></path>\n", d);
   }
   for (const auto& g : groups) {
+    std::string curve;
+    for (size_t i = 0; g.connect && i < g.x.size() && i < g.y.size(); ++i) {
+      if (!std::isfinite(g.x[i]) || !std::isfinite(g.y[i]) || (f.log_x && g.x[i] <= 0)) continue;
+      curve += fmt::format("{}{},{}", curve.empty() ? "" : " ", num(xs(g.x[i])), num(ys(std::clamp(g.y[i], y_lo, y_hi))));
+    }
+    if (!curve.empty()) {
+      out += fmt::format("<polyline class=\"series\" stroke=\"{}\" points=\"{}\"><title>{}</title></polyline>\n",
+                         html_escape(g.color), curve, html_escape(g.label));
+    }
     for (size_t i = 0; i < g.x.size() && i < g.y.size(); ++i) {
       if (!std::isfinite(g.x[i]) || !std::isfinite(g.y[i]) || (f.log_x && g.x[i] <= 0)) continue;
       std::string tip = i < g.tooltips.size() ? g.tooltips[i] : g.label;

@@ -58,6 +58,7 @@ struct ScatterGroup {
   std::vector<double> x;
   std::vector<double> y;
   std::vector<std::string> tooltips;  // one per point (may be empty)
+  bool connect = false;               // a curve: a line through the points in order
 };
 
 // A scatter chart; `front` (x, y pairs, ascending x) is drawn as a stepped

@@ -15,7 +15,7 @@ namespace crashtwin::results {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr int kMaxBatchDepth = 3;  // batch/scenario/policy-seed/
+constexpr int kMaxBatchDepth = 3;  // batch/scenario/policy-seed/, sweep/point/run/
 
 bool is_run_dir(const fs::path& dir) {
   std::error_code ec;
@@ -99,6 +99,13 @@ Batch load_batch(const fs::path& dir, RunParts parts, unsigned threads) {
   if (fs::is_regular_file(dir / "summary.csv", ec)) {
     try {
       batch.table = read_summary_csv(dir / "summary.csv");
+    } catch (const io_error& e) {
+      batch.problems.emplace_back(e.what());
+    }
+  }
+  if (fs::is_regular_file(dir / "sweep.csv", ec)) {
+    try {
+      batch.sweep = read_summary_csv(dir / "sweep.csv");
     } catch (const io_error& e) {
       batch.problems.emplace_back(e.what());
     }

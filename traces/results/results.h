@@ -56,6 +56,9 @@ struct Batch {
   std::filesystem::path dir;
   std::vector<Run> runs;           // sorted by directory path
   std::optional<BatchTable> table; // summary.csv if present
+  // sweep.csv of a `crashtwin sweep` directory (the table with the varied
+  // parameters as leading columns); absent for a plain batch.
+  std::optional<BatchTable> sweep;
   // Runs that could not be loaded: "path:line: problem", one per run. A bad
   // run does not hide the others.
   std::vector<std::string> problems;
@@ -63,7 +66,7 @@ struct Batch {
 
 // Loads a batch directory: every directory below `dir` (up to 3 levels) that
 // holds a summary.json, plus summary.csv. A run directory given directly is
-// a batch of one. Throws io_error if `dir` does not exist or holds no run
+// a batch of one; a sweep's sweep.csv is read too. Throws io_error if `dir` does not exist or holds no run
 // and no summary.csv.
 // Runs are read by `threads` threads (0: one per core), in any order; the
 // result is the same.

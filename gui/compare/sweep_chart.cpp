@@ -1,0 +1,54 @@
+#include "gui/compare/sweep_chart.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <QChart>
+#include <QLineSeries>
+
+#include "gui/compare/pareto_chart.h"
+#include "gui/data/palette.h"
+#include "traces/results/sweep.h"
+
+namespace crashtwin::gui {
+
+namespace {
+constexpr double kMiB = 1024.0 * 1024.0;
+}  // namespace
+
+SweepChartView::SweepChartView(QWidget* parent) : QChartView(parent) {
+  setRenderHint(QPainter::Antialiasing);
+  setRubberBand(QChartView::RectangleRubberBand);
+  setMinimumSize(380, 300);
+}
+
+void SweepChartView::show_sweep(const BatchTable& sweep, const std::string& scenario) {
+  const std::string axis = results::sweep_axis(sweep);
+  QChart* chart = new_tradeoff_chart(QString::fromStdString("Completeness vs reserved memory along " + axis));
+
+  std::vector<report::TradeoffPoint> points;
+  const auto curves = results::sweep_curves(sweep, scenario);
+  int colour = 0;
+  for (const results::SweepCurve& c : curves) {
+    auto* series = new QLineSeries();
+    std::string name = c.policy + " · " + c.strategy;
+    if (!c.others.empty()) name += " · " + c.others;
+    series->setName(QString::fromStdString(name));
+    series->setPointsVisible(true);
+    series->setColor(series_colour(colour++));
+    for (const results::SweepPointStats& p : c.points) {
+      if (!p.reserved_bytes_mean || !p.completeness_mean) continue;
+      series->append(*p.reserved_bytes_mean / kMiB, *p.completeness_mean * 100.0);
+      points.push_back({*p.reserved_bytes_mean / kMiB, *p.completeness_mean * 100.0});
+    }
+    chart->addSeries(series);
+  }
+  curves_ = static_cast<int>(curves.size());
+  front_ = add_front_and_axes(chart, points, QStringLiteral("reserved MiB, time average (lower is better)"), "%.1f",
+                              QStringLiteral("completeness, mean over runs"));
+  QChart* old = this->chart();
+  setChart(chart);
+  delete old;
+}
+
+}  // namespace crashtwin::gui

@@ -1,0 +1,55 @@
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "scenarios/batch/sweep.h"
+#include "scenarios/cli/batch_args.h"
+#include "scenarios/cli/commands.h"
+#include "scenarios/cli/exit_codes.h"
+#include "scenarios/cli/scenario_files.h"
+#include "scenarios/schema/sweep_grid.h"
+
+namespace crashtwin::cli {
+
+using namespace crashtwin::scenario;
+
+int sweep_command(const SweepArgs& args) {
+  std::string problem;
+  const auto axes = parse_vary(args.vary, problem);
+  if (!axes) {
+    std::fprintf(stderr, "%s\n", problem.c_str());
+    return kExitBadInput;
+  }
+  std::vector<std::string> problems;
+  const std::vector<std::string> files = expand_scenario_paths(args.batch.paths, problems);
+  for (const std::string& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
+  if (!problems.empty() || !known_choices(args.batch.policies, args.batch.strategies)) return kExitBadInput;
+
+  // Every point's scenarios are loaded here, before any run: an unknown key
+  // or a value the field does not take is reported once, naming the --set.
+  const std::vector<SweepPoint> points = expand_grid(*axes);
+  std::vector<std::vector<Scenario>> scenarios_at(points.size());
+  for (size_t p = 0; p < points.size(); ++p) {
+    std::vector<Override> overrides;
+    for (const auto& [key, value] : points[p].settings) overrides.push_back({key, value});
+    if (!load_scenarios(files, overrides, scenarios_at[p])) return kExitBadInput;
+  }
+
+  BatchOptions bo;
+  bo.policies = args.batch.policies;
+  bo.strategies = args.batch.strategies;
+  bo.seeds = args.batch.seeds;
+  bo.jobs = args.batch.jobs;
+  bo.timeout = std::chrono::seconds(args.batch.timeout_s);
+  bo.out = args.batch.out;
+  const std::vector<SweepRun> runs = plan_sweep(points, scenarios_at, bo);
+  spdlog::info("sweep: {} points x {} scenarios, {} runs into {}", points.size(), files.size(), runs.size(),
+               bo.out.string());
+  const BatchResult result = run_sweep(*axes, runs, bo);
+  std::printf("%zu points, %zu runs (%zu kept from before), %zu not ok, %zu crashed or timed out\n", points.size(),
+              runs.size(), result.skipped, result.not_ok, result.failed);
+  std::printf("sweep:  %s\nreport: %s\n", (bo.out / "sweep.csv").c_str(), (bo.out / "report.html").c_str());
+  return result.not_ok == 0 ? kExitOk : kExitExpectationsFailed;
+}
+
+}  // namespace crashtwin::cli
