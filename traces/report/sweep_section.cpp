@@ -72,7 +72,7 @@ std::string curves_chart(const std::vector<results::SweepCurve>& curves, const s
   for (size_t i : pareto_front(all)) front.emplace_back(all[i].cost, all[i].benefit);
   ChartFrame frame;
   frame.title = title;
-  frame.x_label = "reserved bytes, time average (reserved_bytes_mean)";
+  frame.x_label = "reserved bytes in production, time average (reserved_bytes_mean_in_production)";
   frame.y_label = "capture completeness (mean over runs)";
   frame.x_format = AxisFormat::bytes;
   frame.y_format = AxisFormat::percent;
@@ -92,8 +92,9 @@ std::string sweep_section(const BatchTable& sweep) {
   std::string varied;
   for (const std::string& k : sweep.parameter_columns) varied += (varied.empty() ? "" : ", ") + k;
   out += fmt::format(
-      "<p class=\"note\">Varied: {}; budget axis: {}. Reserved memory is reserved_bytes_mean (reserved "
-      "byte-seconds over the run's duration), so scenarios of different durations share an axis. A point "
+      "<p class=\"note\">Varied: {}; budget axis: {}. Reserved memory is reserved_bytes_mean_in_production "
+      "(reserved byte-seconds until the first failure over that time), so scenarios of different durations share "
+      "an axis. A point "
       "reaches full capture when every run there finished and each captured at least {:g} % of its failures "
       "(runs without failures do not count).</p>\n",
       html_escape(varied), html_escape(axis), results::kFullCaptureThreshold * 100);

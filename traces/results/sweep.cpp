@@ -17,7 +17,10 @@ namespace {
 
 constexpr const char* kBudgetKey = "agent.budget";
 constexpr const char* kCompleteness = "capture_completeness";
-constexpr const char* kReservedMean = "reserved_bytes_mean";
+// The headline cost: mean crash memory held while the host is in production
+// (docs/metrics.md); the whole-run mean where the run has no production time.
+constexpr const char* kReservedMean = "reserved_bytes_mean_in_production";
+constexpr const char* kReservedMeanWholeRun = "reserved_bytes_mean";
 
 struct Accumulator {
   SweepPointStats stats;
@@ -72,7 +75,8 @@ std::vector<SweepCurve> sweep_curves(const BatchTable& sweep, std::string_view s
       a.completeness_sum += *c;
       a.stats.completeness_min = std::min(a.stats.completeness_min.value_or(*c), *c);
     }
-    if (const auto r = row.metric(kReservedMean)) {
+    if (const auto r = row.metric(kReservedMean).has_value() ? row.metric(kReservedMean)
+                                                             : row.metric(kReservedMeanWholeRun)) {
       a.reserved_sum += *r;
       ++a.reserved_count;
     }
