@@ -15,6 +15,7 @@
 #include "traces/bmc_report.h"
 #include "traces/io.h"
 #include "traces/summary.h"
+#include "tests/support/oracle_bound.h"
 #include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
@@ -140,6 +141,7 @@ TEST_CASE("the scenario library meets its expectations under every policy", "[e2
   CHECK(r.output.find("0 not ok, 0 crashed or timed out") != std::string::npos);
   CHECK(fs::exists(out / "summary.csv"));
   CHECK(fs::exists(out / "report.html"));
+  test::check_oracle_bounds(read_summary_csv(out / "summary.csv"));
 
   // A rerun keeps every finished run and gives the same table.
   const std::string first_table = read_file(out / "summary.csv");

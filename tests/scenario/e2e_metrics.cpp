@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,9 @@
 #include "platform/predictor/predictor.h"
 #include "scenarios/runner/default_model.h"
 #include "scenarios/training/trainer.h"
+#include "tests/support/oracle_bound.h"
 #include "tests/support/run_cli.h"
+#include "traces/batch.h"
 #include "traces/bmc_report.h"
 #include "traces/summary.h"
 
@@ -125,4 +128,20 @@ TEST_CASE("a model blob of another feature set fails the run with exit 2 instead
   const fs::path ok_run = scratch("shipped_model");
   REQUIRE(run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --out " + quoted(ok_run)).exit_code == 0);
   CHECK(read_summary(ok_run / "summary.json").metric("model_rejections") == 0.0);
+}
+
+
+TEST_CASE("the oracle bounds every policy's completeness at every point of a budget sweep",
+          "[metrics][e2e][sweep]") {
+  const fs::path out = scratch("oracle_sweep");
+  std::string scenarios;
+  for (const char* name : {"sudden_failures_small_slices", "tight_budget", "close_pair", "concurrent_failures"})
+    scenarios += quoted(kSource / "scenarios/library" / (std::string(name) + ".yaml")) + " ";
+  const auto r = run_cli("sweep " + scenarios +
+                         "--vary 'agent.budget=4MiB,32MiB' --vary 'agent.minimum_partition_size=4KiB,256KiB' "
+                         "--policy uniform --policy proportional --policy smoothed --policy oracle "
+                         "--strategy predictive-bmc -j 2 --out " + quoted(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code <= 1);  // starved budgets fail expectations: that is what a sweep measures
+  test::check_oracle_bounds(read_summary_csv(out / "sweep.csv"));
 }
