@@ -3,6 +3,7 @@
 # fails unless both pass every check and print the same digests. Lines
 # starting with '#' describe the machine and are not compared.
 #   cmake -DHOST=... -DFIRMWARE_BUILD=... -P compare_digests.cmake
+cmake_minimum_required(VERSION 3.25)
 
 file(STRINGS ${FIRMWARE_BUILD}/firmware-target.txt _info)
 foreach(_line IN LISTS _info)
@@ -10,18 +11,22 @@ foreach(_line IN LISTS _info)
     set(_${CMAKE_MATCH_1} "${CMAKE_MATCH_2}")
   endif()
 endforeach()
+set(_qemu_text "${_qemu}")
 separate_arguments(_qemu UNIX_COMMAND "${_qemu}")
 set(_elf ${FIRMWARE_BUILD}/firmware_digests.elf)
 
 execute_process(COMMAND ${HOST} OUTPUT_VARIABLE _host RESULT_VARIABLE _host_rc TIMEOUT 120)
+# QEMU writes the semihosting console to stderr or stdout depending on the
+# machine's chardev set-up: take both.
 execute_process(COMMAND ${_qemu} -nographic -monitor none -semihosting -kernel ${_elf}
-                INPUT_FILE /dev/null OUTPUT_VARIABLE _target_out ERROR_VARIABLE _target_err
+                INPUT_FILE /dev/null OUTPUT_VARIABLE _target_out ERROR_VARIABLE _target_out
                 RESULT_VARIABLE _target_rc TIMEOUT 120)
 message("host:\n${_host}")
-message("${_target} (${_qemu}):\n${_target_out}${_target_err}")
+message("${_target} (${_qemu_text}):\n${_target_out}")
 
 function(digest_lines text out)
-  string(REPLACE "\n" ";" _lines "${text}")
+  string(REPLACE "\r" "" _lines "${text}")  # QEMU's console may end lines with CR LF
+  string(REPLACE "\n" ";" _lines "${_lines}")
   list(FILTER _lines EXCLUDE REGEX "^#|^$")
   set(${out} "${_lines}" PARENT_SCOPE)
 endfunction()

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "platform/agent/agent.h"
 #include "tests/firmware/workloads.h"
 
 namespace {
@@ -63,7 +64,9 @@ int main() {
   put_unsigned(sizeof(void*));
   std::fputs(", ", stdout);
   std::fputs(*reinterpret_cast<const unsigned char*>(&probe) == 0x04 ? "little" : "big", stdout);
-  std::fputs("-endian\n", stdout);
+  std::fputs("-endian, sizeof(Agent) ", stdout);
+  put_unsigned(sizeof(crashtwin::Agent));
+  std::fputs("\n", stdout);
   ConsoleReport report;
   const int failures = crashtwin::firmware_test::run_workloads(g_arena, report);
   std::fputs("# failed checks ", stdout);
