@@ -2,7 +2,8 @@
 # Self-test of scripts/firmware-report with the host compiler: a fixture with
 # recursion, a 4000-byte frame and an indirect call, laid out as a firmware
 # build. The check must fail naming exactly the recursion and the overrun,
-# and pass when the budgets allow the fixture.
+# pass when the budgets allow the fixture, and refuse a malformed budgets
+# line with its file:line and exit status 2.
 #   report_self_test.sh CXX REPO_ROOT WORK_DIR
 set -euo pipefail
 cxx=$1 root=$2 work=$3
@@ -42,4 +43,9 @@ stack call_hook 100000
 BUDGETS
 python3 "$root/scripts/firmware-report" --check --budgets "$work/loose.txt" "$work" >/dev/null ||
   fail "expected the loose budgets to pass"
+printf 'size fixture 1 2\n' > "$work/bad.txt"
+status=0
+output=$(python3 "$root/scripts/firmware-report" --budgets "$work/bad.txt" "$work" 2>&1) || status=$?
+[ "$status" -eq 2 ] || fail "expected exit 2 for a malformed budgets line, got $status"
+grep -q "bad.txt:1: expected" <<<"$output" || fail "the malformed line is not named: $output"
 echo "report self-test: ok"
