@@ -99,12 +99,12 @@ void buddy_workload(Run& run, Arena& arena) {
   constexpr size_t kMaxLive = 512;
   uint64_t live[kMaxLive];
   size_t live_count = 0;
-  uint32_t succeeded = 0;
+  uint32_t succeeded = 0, exhausted = 0;
   Xorshift64 rng(0x9E37'79B9'7F4A'7C15ull);
   for (int op = 0; op < 6000; ++op) {
     const uint64_t kind = rng.below(10);
     uint64_t address = 0;
-    Status s = Status::ok;
+    Status s = Status::not_found;  // stays so when there is nothing to free or resize
     if (kind <= 2 || (kind <= 5 && live_count == 0)) {
       s = buddy->allocate(static_cast<uint32_t>(rng.below(8)), address);
     } else if (kind <= 4) {
@@ -125,14 +125,19 @@ void buddy_workload(Run& run, Arena& arena) {
     }
     run.digest.status(s);
     if (s == Status::ok) ++succeeded;
-    if (s == Status::ok && kind <= 5 && live_count <= 6) {
+    if (s == Status::no_memory) ++exhausted;
+    if (s == Status::ok && kind <= 5) {  // a new allocation: track it
       run.digest.u64(address - kBase);
       if (live_count < kMaxLive) live[live_count++] = address;
       else (void)buddy->free(address);
     }
     if (op % 500 == 499) FW_CHECK(run, buddy->audit() == Status::ok);
   }
+  // Both regimes: most operations succeed, and the region fills up at times.
   FW_CHECK(run, succeeded > 3000);
+  FW_CHECK(run, exhausted > 0);
+  run.digest.u32(succeeded);
+  run.digest.u32(exhausted);
   FW_CHECK(run, buddy->audit() == Status::ok);
   run.digest.u64(buddy->free_pages());
   run.digest.u64(buddy->allocation_count());
