@@ -11,7 +11,37 @@ struct Decimal {
   int32_t exponent = 0;
 };
 
-__extension__ typedef unsigned __int128 u128;  // GCC/Clang builtin; exact 64x64 products
+// mantissa x unit factor needs up to 108 bits (1e19 x 8.64e13 ns per day):
+// an unsigned 128-bit integer as two 64-bit halves. Not unsigned __int128,
+// which GCC and Clang offer on 64-bit targets only; the firmware also runs on
+// 32-bit cores (docs/porting.md).
+struct Wide {
+  uint64_t high = 0;
+  uint64_t low = 0;
+};
+
+constexpr uint64_t kLow32 = 0xFFFF'FFFFu;
+
+// The exact product a x b.
+Wide multiply(uint64_t a, uint64_t b) {
+  const uint64_t a0 = a & kLow32, a1 = a >> 32, b0 = b & kLow32, b1 = b >> 32;
+  const uint64_t p00 = a0 * b0, p10 = a1 * b0, p01 = a0 * b1, p11 = a1 * b1;
+  // At most (2^32 - 1) * 2 + (2^32 - 1)^2 = 2^64 - 1: no carry is lost.
+  const uint64_t middle = (p00 >> 32) + (p10 & kLow32) + p01;
+  return {p11 + (p10 >> 32) + (middle >> 32), (middle << 32) | (p00 & kLow32)};
+}
+
+// floor(v / 10): long division over 32-bit digits, most significant first.
+Wide divide_by_10(Wide v) {
+  uint64_t digits[4] = {v.high >> 32, v.high & kLow32, v.low >> 32, v.low & kLow32};
+  uint64_t remainder = 0;
+  for (uint64_t& digit : digits) {
+    const uint64_t current = (remainder << 32) | digit;  // remainder < 10: fits
+    digit = current / 10;
+    remainder = current % 10;
+  }
+  return {(digits[0] << 32) | digits[1], (digits[2] << 32) | digits[3]};
+}
 
 constexpr uint64_t kMaxMantissa = 1'000'000'000'000'000'000ull;  // 1e18: room to add a digit
 
@@ -82,29 +112,25 @@ double to_double(const Decimal& d) {
   return d.negative ? -v : v;
 }
 
-// mantissa x 10^exponent x factor, rounded to the nearest integer.
+// mantissa x 10^exponent x factor, rounded to the nearest integer (half up).
 Status to_integer(const Decimal& d, uint64_t factor, uint64_t& out) {
   if (d.negative && d.mantissa != 0) return Status::out_of_range;
-  u128 v = static_cast<u128>(d.mantissa) * factor;
-  constexpr u128 kLimit = ~static_cast<uint64_t>(0);
+  Wide v = multiply(d.mantissa, factor);
   int32_t e = d.exponent;
   for (; e > 0; --e) {
-    v *= 10;
-    if (v > kLimit) return Status::out_of_range;
+    if (v.high != 0) return Status::out_of_range;
+    v = multiply(v.low, 10);
   }
   if (e < 0) {
-    // Divide once by 10^-e and round half up; 10^38 is the largest power of
-    // ten a 128-bit integer holds, and anything smaller rounds to zero.
-    if (e < -38) {
-      v = 0;
-    } else {
-      u128 divisor = 1;
-      for (; e < 0; ++e) divisor *= 10;
-      v = (v + divisor / 2) / divisor;
-    }
+    // round(v / 10^k) = floor((floor(v / 10^(k-1)) + 5) / 10): divide by ten
+    // k - 1 times (floor of floors is exact), then once more rounding half up.
+    for (; e < -1 && (v.high | v.low) != 0; ++e) v = divide_by_10(v);
+    v.low += 5;
+    if (v.low < 5) ++v.high;
+    v = divide_by_10(v);
   }
-  if (v > kLimit) return Status::out_of_range;
-  out = static_cast<uint64_t>(v);
+  if (v.high != 0) return Status::out_of_range;
+  out = v.low;
   return Status::ok;
 }
 
