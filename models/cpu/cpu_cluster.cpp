@@ -267,6 +267,8 @@ bool CpuCluster::inject_failure(uint32_t unit, ErrorType type, uint64_t address,
 
 // The next thing that happens without anyone touching the cluster: a core
 // reaching its trip point or a watchdog expiring.
+uint64_t CpuCluster::watchdog_timeout_ns() const { return params_->watchdog_timeout; }
+
 void CpuCluster::reschedule() {
   const uint64_t now = now_ns();
   uint64_t next = kNoDeadline;

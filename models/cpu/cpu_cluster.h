@@ -68,6 +68,9 @@ class CpuCluster : public Model, public ThermalSource {
   CpuCluster(sc_core::sc_module_name name, const ModelContext& context);
   ~CpuCluster() override;
 
+  // A hung core raises watchdog_hang this long after it hangs.
+  uint64_t watchdog_timeout_ns() const;
+
   // Injector side. `core` empty = every core. invalid_argument (and nothing
   // changes) for a bad phase/precursor, out_of_range for a core that does
   // not exist.

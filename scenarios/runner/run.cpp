@@ -11,6 +11,7 @@
 #include <systemc>
 
 #include "models/board/board.h"
+#include "models/cpu/cpu_cluster.h"
 #include "models/dram/dram.h"
 #include "platform/agent/agent.h"
 #include "platform/capture/catalog.h"
@@ -239,12 +240,17 @@ RunOutcome run_scenario(const RunRequest& request) {
 
   const Schedule schedule = plan_schedule(s);
 
-  // The oracle is told the future the injector will play.
+  // The oracle is told the future the injector will play, at the times the
+  // board will raise each error (a hung core is reported by its watchdog).
+  // Failures nobody declared (a thermal trip a ramp causes) it cannot know.
+  const auto* cpu = dynamic_cast<const CpuCluster*>(board->cpu_cluster());
+  const uint64_t watchdog_ns = cpu != nullptr ? cpu->watchdog_timeout_ns() : 0;
   BoardFacts facts;
   facts.cpu_cores = std::max<uint32_t>(1, board->component_count(ComponentClass::cpu));
   std::vector<FutureFailure> future;
   for (const PlannedFailure& p : schedule.failures)
-    future.push_back({p.component, p.t_ns, needed_bytes(p.error, facts)});
+    future.push_back({p.component, p.t_ns + (p.error == ErrorType::watchdog_hang ? watchdog_ns : 0),
+                      needed_bytes(p.error, facts)});
   PolicyParams policy_params;
   policy_params.horizon_ns = horizon_ns;
   policy_params.future = future;
