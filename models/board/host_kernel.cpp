@@ -63,7 +63,7 @@ HostKernel::HostKernel(Board& board, uint64_t log_buf_len)
   print(0, kInfo, fmt::format("Memory: {}K available", board.dram().size() >> 10));
   for (uint32_t c = 0; c < cores; ++c) map(c, dram_base_ + kl::kCodeOffset, true);
   for (uint32_t d = 0; d < board.component_count(ComponentClass::disk); ++d)
-    print(0, kInfo, fmt::format("nvme nvme{}: 8/0/0 default/read/poll queues", d));
+    print(0, kInfo, fmt::format("nvme nvme{}: pci function 0000:{:02x}:00.0", d, 0x10 + d));
   for (uint32_t n = 0; n < board.component_count(ComponentClass::network); ++n)
     print(0, kInfo, fmt::format("ice 0000:{:02x}:00.0: NIC Link is up 25 Gbps Full Duplex", 0x20 + n));
 }
@@ -116,9 +116,10 @@ void HostKernel::on_error_raised(const ErrorEvent& event) {
   uint8_t level = kEmerg;
   const std::string line = error_line(event, level);
   print(event.time_ns, level, line);
+  // The walk capture reads translates the event's address (cr2 of a page
+  // fault, 0 for a NULL dereference; rip of an invalid opcode).
   const bool cpu = event.component.cls == ComponentClass::cpu;
   const uint64_t address = event.address;
-  if (address == 0) return;
   if (event.type == ErrorType::memory_uncorrectable) map(0, address, true);
   if (cpu && (event.type == ErrorType::page_fault || event.type == ErrorType::invalid_opcode ||
               event.type == ErrorType::machine_check))

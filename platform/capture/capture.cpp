@@ -46,6 +46,9 @@ struct Gathered {
   uint64_t full_bytes = 0;
   size_t written = 0;     // body bytes placed at body_area()
   bool partial = false;
+  // Partial because the data ended (a page walk that stopped, a core that
+  // did not answer), not because the slice did: later sections still go in.
+  bool data_ended = false;
 };
 
 bool needs_registers(const CatalogEntry& e) {
@@ -119,6 +122,7 @@ struct Range {
   uint64_t address = 0;
   uint32_t bytes = 0;
   cper::SnapshotPurpose purpose = cper::SnapshotPurpose::other;
+  bool known = true;  // false: where it is could not be learnt (a core without registers)
 };
 
 // A section of consecutive memory snapshots, one per range, in order. When
@@ -130,18 +134,21 @@ Gathered snapshot_list(Hal& hal, uint32_t count, RangeAt range_at, std::span<std
   for (uint32_t i = 0; i < count; ++i) g.full_bytes += cper::kMemorySnapshotHeaderBytes + uint64_t{range_at(i).bytes};
   for (uint32_t i = 0; i < count; ++i) {
     const Range r = range_at(i);
-    const Gathered one = snapshot(hal, r.address, r.bytes, r.address, r.purpose, body.subspan(g.written));
+    const Gathered one = r.known ? snapshot(hal, r.address, r.bytes, r.address, r.purpose, body.subspan(g.written))
+                                 : Gathered{false};
     if (!one.available) {
-      g.available = g.written > 0;
-      g.partial = true;
-      return g;
+      // An unreadable range (a core with no stack pointer) is left out.
+      g.partial = g.data_ended = true;
+      continue;
     }
     g.written += one.written;
     if (one.written == 0 || one.partial) {
       g.partial = true;
+      g.data_ended = false;
       return g;
     }
   }
+  g.available = g.written > 0 || count == 0;
   return g;
 }
 
@@ -199,6 +206,7 @@ Gathered register_state_section(CaptureContext& c, std::span<std::byte> body) {
   for (uint32_t core = 0; core < c.facts.cpu_cores; ++core) {
     if (body.size() - g.written < per_core) {
       g.partial = true;
+      g.data_ended = false;  // the slice ran out: everything after is no_space
       break;
     }
     const auto block = body.subspan(g.written);
@@ -209,13 +217,15 @@ Gathered register_state_section(CaptureContext& c, std::span<std::byte> body) {
                                     length);
     if (!ok(s) && s != Status::truncated) {
       // A core that does not answer leaves its block out; the rest are kept.
-      g.partial = true;
+      g.partial = g.data_ended = true;
       continue;
     }
     (void)cper::encode_device_block_header(id, static_cast<uint32_t>(length), block);
     g.written += cper::kDeviceBlockHeaderBytes + length;
   }
-  g.available = g.written > 0;
+  // Out of room before the first block is no_space; no core answering at
+  // all is read_failed.
+  g.available = g.written > 0 || (g.partial && !g.data_ended);
   return g;
 }
 
@@ -227,9 +237,9 @@ Gathered kernel_stacks_section(CaptureContext& c, std::span<std::byte> body) {
   return snapshot_list(
       c.hal, c.facts.cpu_cores,
       [&](uint32_t core) {
-        const bool known = core_registers(c.hal, core, regs[0]);
-        const uint64_t base = known && stack > 0 ? (regs[0].rsp() - 1) / stack * stack : 0;
-        return Range{base, static_cast<uint32_t>(stack), cper::SnapshotPurpose::stack};
+        const bool known = core_registers(c.hal, core, regs[0]) && stack > 0;
+        const uint64_t base = known ? (regs[0].rsp() - 1) / stack * stack : 0;
+        return Range{base, static_cast<uint32_t>(stack), cper::SnapshotPurpose::stack, known};
       },
       body);
 }
@@ -247,7 +257,9 @@ Gathered page_tables_section(CaptureContext& c, std::span<std::byte> body) {
     return g;
   }
   if (cpu_error) regs = c.decoded;
-  const uint64_t address = c.event.address != 0 ? c.event.address : regs.rip;
+  // The failing address: cr2 of a page fault (0 for a NULL dereference),
+  // the rip of an invalid opcode, the MCA or ECC address.
+  const uint64_t address = c.event.address;
   constexpr uint64_t kFrameMask = 0x000F'FFFF'FFFF'F000ull;
   constexpr uint64_t kPresent = 1, kLargePage = 1u << 7;
   uint64_t table = regs.cr3 & kFrameMask;
@@ -256,7 +268,7 @@ Gathered page_tables_section(CaptureContext& c, std::span<std::byte> body) {
                                   body.subspan(g.written));
     if (!one.available) {
       g.available = g.written > 0;
-      g.partial = true;
+      g.partial = g.data_ended = true;
       return g;
     }
     g.written += one.written;
@@ -269,7 +281,7 @@ Gathered page_tables_section(CaptureContext& c, std::span<std::byte> body) {
     uint64_t entry = 0;
     for (size_t b = 0; b < 8; ++b) entry |= static_cast<uint64_t>(page[index * 8 + b]) << (8 * b);
     if ((entry & kPresent) == 0 || (entry & kLargePage) != 0) {
-      g.partial = true;
+      g.partial = g.data_ended = true;
       return g;
     }
     table = entry & kFrameMask;
@@ -535,12 +547,16 @@ Status capture_error(Hal& hal, const ErrorEvent& event, const SliceEntry& slice,
       stopped = true;
       continue;
     }
+    // Cut by the slice: partial (Overflow). Short because some of its data
+    // could not be read (a walk that ended, a core that did not answer):
+    // written as far as it goes, read_failed.
+    const bool cut = g.partial && !g.data_ended;
     descriptor.section_type = section_type(plan.source);
-    descriptor.flags = (i == 0 ? cper::kSectionFlagPrimary : 0) | (g.partial ? cper::kSectionFlagOverflow : 0);
+    descriptor.flags = (i == 0 ? cper::kSectionFlagPrimary : 0) | (cut ? cper::kSectionFlagOverflow : 0);
     (void)builder.add_section(descriptor, g.written);
     m.captured_bytes = static_cast<uint32_t>(g.written);
-    m.outcome = g.partial ? CaptureOutcome::partial : CaptureOutcome::complete;
-    stopped = g.partial;
+    m.outcome = cut ? CaptureOutcome::partial : g.data_ended ? CaptureOutcome::read_failed : CaptureOutcome::complete;
+    stopped = g.partial && !g.data_ended;
   }
 
   out.truncated = false;
