@@ -34,6 +34,8 @@ struct CpuCluster::Params {
                               "first-order thermal time constant of a core", 1'000'000, ~0ull),
         thermal_trip(p, "thermal_trip", ParamKind::temperature, 100.0,
                      "a core reaching this temperature shuts down (thermal_shutdown)", -50.0, 200.0),
+        mca_banks(p, "mca_banks", ParamKind::count, 20,
+                  "machine-check banks per core (IA32_MCG_CAP.Count; 20 on Xeon Scalable)", 1, kMaxMcaBanks),
         frequency(p, "frequency", ParamKind::frequency, 2.5e9, "core clock, the TSC rate", 1e6, 1e11),
         watchdog_timeout(p, "watchdog_timeout", ParamKind::duration, 10'000'000'000ull,
                          "time from a hang to the watchdog's watchdog_hang report", 1, ~0ull),
@@ -66,6 +68,7 @@ struct CpuCluster::Params {
   param<double> thermal_resistance;
   param<uint64_t> thermal_time_constant;
   param<double> thermal_trip;
+  param<uint64_t> mca_banks;
   param<double> frequency;
   param<uint64_t> watchdog_timeout;
   param<double> page_fault_storm_rate;
@@ -132,7 +135,8 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
         },
         [this, i](std::span<std::byte> window) {
           cores_[i]->advance_to(access_time_ns_);
-          return encode_register_file(cores_[i]->snapshot_registers(), window);
+          return encode_register_file(cores_[i]->snapshot_registers(), window,
+                                      static_cast<uint32_t>(params_->mca_banks.value()));
         },
         [this, i](bool pending) {
           // Acknowledging a page fault ends the storm the handler was in.
@@ -164,6 +168,8 @@ CpuCluster::~CpuCluster() {
   // payload's destructor would delete it.
   burst_.clear_extension(&burst_extension_);
 }
+
+uint32_t CpuCluster::mca_banks() const { return static_cast<uint32_t>(params_->mca_banks.value()); }
 
 uint64_t CpuCluster::mmio_size() const { return device_layout::device_size(core_count()); }
 
@@ -350,7 +356,10 @@ void CpuCluster::send_burst(uint32_t core, uint64_t bytes) {
   // day's host time); at 64 B per 100 ms a core still walks 16 MiB in 7 h.
   uint64_t& cursor = traffic_cursor_[core];
   if (cursor + carried > part) cursor = 0;
-  const uint64_t address = memory_base_ + uint64_t{core} * part + cursor;
+  // Workload traffic is user memory: above the kernel's (kernel_layout.h)
+  // when the DRAM has room, so it never overwrites page tables or the log.
+  const uint64_t user = memory_size_ >= kernel_layout::kUserOffset + span ? kernel_layout::kUserOffset : 0;
+  const uint64_t address = memory_base_ + user + uint64_t{core} * part + cursor;
   cursor += carried;
 
   const bool write = traffic_rng_.bernoulli(params_->traffic_write_fraction);

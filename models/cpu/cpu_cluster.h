@@ -85,6 +85,8 @@ class CpuCluster : public Model, public ThermalSource {
   Status set_core_inlet(uint32_t core, double celsius);
 
   uint32_t core_count() const { return static_cast<uint32_t>(cores_.size()); }
+  // Machine-check banks of each core (the register file carries them all).
+  uint32_t mca_banks() const;
   // A core advanced to the present (for tests and the runner's time series).
   const CpuCore& core(uint32_t index);
   double thermal_trip_c() const { return trip_c_; }

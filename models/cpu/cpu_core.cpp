@@ -5,8 +5,7 @@
 
 namespace crashtwin {
 namespace {
-constexpr uint64_t kPage = 4096;
-constexpr uint64_t kStackSize = 16 * 1024;
+constexpr uint64_t kStackSize = kernel_layout::kStackBytes;
 // Page-fault error code: present=0, write=1, kernel mode (Intel SDM 4.7).
 constexpr uint64_t kDefaultPageFaultCode = 0x2;
 // UD2, the architecturally invalid opcode, as it sits in memory (0F 0B).
@@ -22,7 +21,7 @@ CpuCore::CpuCore(uint16_t index, const CpuCoreParams& params, RngStream rng, dou
   regs_.core = index;
   regs_.cr0 = 0x80050033;  // PG | AM | WP | NE | ET | MP | PE: a running 64-bit kernel
   regs_.cr4 = 0x003706F0;
-  regs_.cr3 = params_.page_table_base + uint64_t{index} * kPage;
+  regs_.cr3 = params_.page_table_base + uint64_t{index} * kernel_layout::kPageTableBytesPerCore;
   regs_.rip = random_code_address();
   regs_.gpr[Gpr::rsp] = params_.stack_base + (uint64_t{index} + 1) * kStackSize - 8;
   registers_moved_ = true;

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "models/core/rng.h"
+#include "models/cpu/kernel_layout.h"
 #include "platform/capture/register_file.h"
 #include "models/sensors/thermal_model.h"
 #include "models/workload/rate_counter.h"
@@ -29,11 +30,12 @@ struct CpuCoreParams {
   // The simulated kernel runs identity-mapped in low DRAM, so rip, rsp and
   // cr3 hold physical addresses the firmware can read through the Hal (a
   // capture of the stack or code page reads them there). The cluster adds
-  // the DRAM base; the defaults need a DRAM of at least 52 MiB.
-  uint64_t page_table_base = 16ull << 20;  // cr3 of core i: base + i * 4 KiB
-  uint64_t code_base = 32ull << 20;        // kernel text the instruction pointer walks
-  uint64_t code_size = 16ull << 20;
-  uint64_t stack_base = 48ull << 20;       // per-core kernel stacks (16 KiB each, 4 MiB for 256 cores)
+  // the DRAM base (models/cpu/kernel_layout.h is the map).
+  uint64_t page_table_base = kernel_layout::kPageTableOffset;  // cr3 of core i: base + i * 16 KiB
+  uint64_t code_base = kernel_layout::kCodeOffset;             // kernel text the instruction pointer walks
+  uint64_t code_size = kernel_layout::kCodeBytes;
+  uint64_t stack_base = kernel_layout::kStackOffset;           // per-core kernel stacks (16 KiB each)
+  uint32_t mca_banks = 20;                                     // IA32_MCG_CAP.Count
 };
 
 enum class CoreRunState : uint8_t {

@@ -130,6 +130,12 @@ void Dram::materialising_write(uint64_t offset, uint64_t bytes) {
   }
 }
 
+void Dram::host_write(uint64_t offset, std::span<const std::byte> data) {
+  if (data.empty() || offset >= size_ || data.size() > size_ - offset) return;
+  materialising_write(offset, data.size());
+  memory_.write(offset, data);
+}
+
 void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   const uint64_t offset = tx.get_address();
   const uint64_t length = tx.get_data_length();

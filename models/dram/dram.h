@@ -88,6 +88,11 @@ class Dram : public Model {
   void set_pressure(uint32_t dimm, uint64_t ppm) { dimm_state_.at(dimm).pressure_ppm = ppm; }
   void set_temperature(uint32_t dimm, uint64_t milli_celsius) { dimm_state_.at(dimm).temperature_mc = milli_celsius; }
 
+  // The host kernel writing its own memory (page tables, the printk ring)
+  // through the caches: no simulated time, no traffic counted; read-only
+  // DMI grants of the touched pages are dropped first.
+  void host_write(uint64_t offset, std::span<const std::byte> data);
+
   SparseMemory& memory() { return memory_; }
   const SparseMemory& memory() const { return memory_; }
 

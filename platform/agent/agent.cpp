@@ -592,7 +592,8 @@ Status Agent::handle_error(const ErrorEvent& event) {
       for (uint32_t slot = 0; slot < metrics; ++slot)
         history_[n++] = SensorReading{w.time_ns(k), event.component, metric_at(event.component.cls, slot), w.value(k, slot)};
     SliceEntry& slice = table_.slices[e];
-    s = capture_error(*hal_, event, result.record_id, slice, history_.first(n), scratch_, result);
+    s = capture_error(*hal_, event, result.record_id, slice, history_.first(n), scratch_, result,
+                      config_.capture_facts);
     if (s == Status::ok || s == Status::truncated) {
       slice.used_bytes += result.record_bytes;
       ++slice.record_count;

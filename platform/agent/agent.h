@@ -48,7 +48,11 @@ struct AgentConfig {
   uint64_t dram_bytes = 0;              // board DRAM (static policy's crashkernel table)
   float feature_ewma_alpha = 0.25f;     // weight of the newest sample in feature EWMAs
   // Largest CPER record one capture builds (its scratch is sized from it).
+  // A record never outgrows its slice, so the largest slice is enough.
   uint32_t capture_record_limit_bytes = 512 * 1024;
+  // Sizes and addresses capture works with: the same facts the policies
+  // plan with (needed_bytes), so a capture's needs match the plan's.
+  BoardFacts capture_facts{};
 };
 
 // How many instances of each class the board has (Hal::component_count).

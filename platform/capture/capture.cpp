@@ -33,7 +33,7 @@ struct CaptureContext {
   const CatalogEntry& entry;
   std::span<const SensorReading> history;
   BoardFacts facts;
-  std::byte regs[kRegisterFileBytes] = {};
+  std::byte regs[kMaxStateBlockBytes] = {};
   size_t regs_length = 0;
   bool regs_ok = false;       // the core answered: its bytes go into the register-file section
   bool regs_decoded = false;  // and they are a register file: rip and rsp can be trusted
@@ -46,12 +46,15 @@ struct Gathered {
   uint64_t full_bytes = 0;
   size_t written = 0;     // body bytes placed at body_area()
   bool partial = false;
+  // Partial because the data ended (a page walk that stopped, a core that
+  // did not answer), not because the slice did: later sections still go in.
+  bool data_ended = false;
 };
 
 bool needs_registers(const CatalogEntry& e) {
   for (uint8_t i = 0; i < e.section_count; ++i) {
     const Src s = e.sections[i].source;
-    if (s == Src::processor_error || s == Src::register_file || s == Src::stack_snapshot || s == Src::code_page) {
+    if (s == Src::processor_error || s == Src::stack_snapshot || s == Src::code_page || s == Src::page_tables) {
       return true;
     }
   }
@@ -113,6 +116,42 @@ Gathered snapshot(Hal& hal, uint64_t address, uint32_t requested, uint64_t focus
   return g;
 }
 
+// One memory range of a list section (kernel stacks, page-table pages,
+// device queues).
+struct Range {
+  uint64_t address = 0;
+  uint32_t bytes = 0;
+  cper::SnapshotPurpose purpose = cper::SnapshotPurpose::other;
+  bool known = true;  // false: where it is could not be learnt (a core without registers)
+};
+
+// A section of consecutive memory snapshots, one per range, in order. When
+// the body runs out the last range that starts is cut (partial) and the rest
+// are left out. `full_bytes` is the whole list's size.
+template <typename RangeAt>
+Gathered snapshot_list(Hal& hal, uint32_t count, RangeAt range_at, std::span<std::byte> body) {
+  Gathered g;
+  for (uint32_t i = 0; i < count; ++i) g.full_bytes += cper::kMemorySnapshotHeaderBytes + uint64_t{range_at(i).bytes};
+  for (uint32_t i = 0; i < count; ++i) {
+    const Range r = range_at(i);
+    const Gathered one = r.known ? snapshot(hal, r.address, r.bytes, r.address, r.purpose, body.subspan(g.written))
+                                 : Gathered{false};
+    if (!one.available) {
+      // An unreadable range (a core with no stack pointer) is left out.
+      g.partial = g.data_ended = true;
+      continue;
+    }
+    g.written += one.written;
+    if (one.written == 0 || one.partial) {
+      g.partial = true;
+      g.data_ended = false;
+      return g;
+    }
+  }
+  g.available = g.written > 0 || count == 0;
+  return g;
+}
+
 // Device state block read into `spare` (which begins where the body goes).
 Gathered device_block(Hal& hal, ComponentId component, StateKind kind, uint32_t nominal, std::span<std::byte> spare,
                       size_t room) {
@@ -147,6 +186,132 @@ Gathered history_section(std::span<const SensorReading> readings, cper::HistoryP
   const Status s = cper::encode_sensor_history(readings, purpose, body, g.written);
   g.partial = s == Status::truncated;
   return g;
+}
+
+// Reads and decodes core `core`'s register file (false: the core did not
+// answer with one).
+bool core_registers(Hal& hal, uint32_t core, CoreRegisterFile& out) {
+  std::byte block[kMaxStateBlockBytes];
+  size_t length = 0;
+  const ComponentId id{ComponentClass::cpu, static_cast<uint16_t>(core)};
+  if (!ok(hal.read_state(id, StateKind::register_file, block, length))) return false;
+  return decode_register_file(std::span<const std::byte>(block, length), out);
+}
+
+// The register file of every core, each as a device block, in core order.
+Gathered register_state_section(CaptureContext& c, std::span<std::byte> body) {
+  Gathered g;
+  g.full_bytes = section_body_bytes(SectionPlan{Src::register_file}, c.facts);
+  const size_t per_core = cper::kDeviceBlockHeaderBytes + register_file_bytes(c.facts.mca_banks_per_core);
+  for (uint32_t core = 0; core < c.facts.cpu_cores; ++core) {
+    if (body.size() - g.written < per_core) {
+      g.partial = true;
+      g.data_ended = false;  // the slice ran out: everything after is no_space
+      break;
+    }
+    const auto block = body.subspan(g.written);
+    size_t length = 0;
+    const ComponentId id{ComponentClass::cpu, static_cast<uint16_t>(core)};
+    const Status s = c.hal.read_state(id, StateKind::register_file,
+                                    block.subspan(cper::kDeviceBlockHeaderBytes, per_core - cper::kDeviceBlockHeaderBytes),
+                                    length);
+    if (!ok(s) && s != Status::truncated) {
+      // A core that does not answer leaves its block out; the rest are kept.
+      g.partial = g.data_ended = true;
+      continue;
+    }
+    (void)cper::encode_device_block_header(id, static_cast<uint32_t>(length), block);
+    g.written += cper::kDeviceBlockHeaderBytes + length;
+  }
+  // Out of room before the first block is no_space; no core answering at
+  // all is read_failed.
+  g.available = g.written > 0 || (g.partial && !g.data_ended);
+  return g;
+}
+
+// The kernel stack of every core: the THREAD_SIZE-aligned block holding its
+// stack pointer.
+Gathered kernel_stacks_section(CaptureContext& c, std::span<std::byte> body) {
+  const uint64_t stack = c.facts.kernel_stack_bytes;
+  CoreRegisterFile regs[1];
+  return snapshot_list(
+      c.hal, c.facts.cpu_cores,
+      [&](uint32_t core) {
+        const bool known = core_registers(c.hal, core, regs[0]) && stack > 0;
+        const uint64_t base = known ? (regs[0].rsp() - 1) / stack * stack : 0;
+        return Range{base, static_cast<uint32_t>(stack), cper::SnapshotPurpose::stack, known};
+      },
+      body);
+}
+
+// The page-table pages a 4-level (or 5-level) walk of `address` reads,
+// from cr3 down. A walk that ends early (entry not present, or a large
+// page) leaves the lower levels out: the section is then partial.
+Gathered page_tables_section(CaptureContext& c, std::span<std::byte> body) {
+  Gathered g;
+  g.full_bytes = section_body_bytes(SectionPlan{Src::page_tables}, c.facts);
+  CoreRegisterFile regs;
+  const bool cpu_error = c.event.component.cls == ComponentClass::cpu;
+  if (cpu_error ? !c.regs_decoded : !core_registers(c.hal, 0, regs)) {
+    g.available = false;
+    return g;
+  }
+  if (cpu_error) regs = c.decoded;
+  // The failing address: cr2 of a page fault (0 for a NULL dereference),
+  // the rip of an invalid opcode, the MCA or ECC address.
+  const uint64_t address = c.event.address;
+  constexpr uint64_t kFrameMask = 0x000F'FFFF'FFFF'F000ull;
+  constexpr uint64_t kPresent = 1, kLargePage = 1u << 7;
+  uint64_t table = regs.cr3 & kFrameMask;
+  for (uint32_t level = c.facts.page_table_levels; level >= 1; --level) {
+    const Gathered one = snapshot(c.hal, table, kPageBytes, table, cper::SnapshotPurpose::page_table,
+                                  body.subspan(g.written));
+    if (!one.available) {
+      g.available = g.written > 0;
+      g.partial = g.data_ended = true;
+      return g;
+    }
+    g.written += one.written;
+    if (one.partial || one.written == 0 || level == 1) {
+      g.partial = one.partial || one.written == 0;
+      return g;
+    }
+    const size_t index = (address >> (12 + 9 * (level - 1))) & 511;
+    const auto page = body.subspan(g.written - kPageBytes, kPageBytes);
+    uint64_t entry = 0;
+    for (size_t b = 0; b < 8; ++b) entry |= static_cast<uint64_t>(page[index * 8 + b]) << (8 * b);
+    if ((entry & kPresent) == 0 || (entry & kLargePage) != 0) {
+      g.partial = g.data_ended = true;
+      return g;
+    }
+    table = entry & kFrameMask;
+  }
+  return g;
+}
+
+// The queues the driver keeps in host memory for the failed device: per
+// NVMe queue pair its submission then completion queue; per NIC ring its
+// descriptors.
+Gathered device_queues_section(CaptureContext& c, std::span<std::byte> body) {
+  const BoardFacts& f = c.facts;
+  const uint64_t base = device_queue_address(c.event.component, c.hal.component_count(ComponentClass::disk), f);
+  if (c.event.component.cls == ComponentClass::disk) {
+    const uint64_t sq = uint64_t{f.nvme_queue_depth} * kNvmeSqEntryBytes;
+    const uint64_t cq = uint64_t{f.nvme_queue_depth} * kNvmeCqEntryBytes;
+    return snapshot_list(
+        c.hal, 2 * f.nvme_queues,
+        [&](uint32_t i) {
+          const uint64_t pair = base + (i / 2) * (sq + cq);
+          return i % 2 == 0 ? Range{pair, static_cast<uint32_t>(sq), cper::SnapshotPurpose::submission_queue}
+                            : Range{pair + sq, static_cast<uint32_t>(cq), cper::SnapshotPurpose::completion_queue};
+        },
+        body);
+  }
+  const uint64_t ring = uint64_t{f.nic_ring_descriptors} * kNicDescriptorBytes;
+  return snapshot_list(
+      c.hal, f.nic_rings,
+      [&](uint32_t i) { return Range{base + i * ring, static_cast<uint32_t>(ring), cper::SnapshotPurpose::submission_queue}; },
+      body);
 }
 
 Gathered processor_section(const CaptureContext& c, std::span<std::byte> body) {
@@ -237,18 +402,7 @@ Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder&
   const auto body = builder.body_area();
   switch (plan.source) {
     case Src::processor_error: return processor_section(c, body);
-    case Src::register_file: {
-      Gathered g;
-      g.full_bytes = cper::kDeviceBlockHeaderBytes + (c.regs_ok ? c.regs_length : kRegisterFileBytes);
-      if (!c.regs_ok) {
-        g.available = false;
-      } else if (g.full_bytes <= body.size()) {
-        std::memcpy(body.data() + cper::kDeviceBlockHeaderBytes, c.regs, c.regs_length);
-        (void)cper::encode_device_block_header(c.event.component, static_cast<uint32_t>(c.regs_length), body);
-        g.written = static_cast<size_t>(g.full_bytes);
-      }
-      return g;
-    }
+    case Src::register_file: return register_state_section(c, body);
     case Src::stack_snapshot:
     case Src::code_page: {
       if (!c.regs_decoded) {
@@ -266,11 +420,11 @@ Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder&
     }
     case Src::memory_error: return memory_error_section(c.event, body);
     case Src::memory_rows: {
-      const uint64_t row = plan.bytes == 0 ? 1 : plan.bytes;
+      const uint64_t row = c.facts.memory_row_bytes == 0 ? 1 : c.facts.memory_row_bytes;
       const uint64_t own_row = c.event.address / row * row;
-      const uint64_t before = plan.count / 2 * row;
+      const uint64_t before = c.facts.memory_snapshot_rows / 2 * row;
       const uint64_t start = own_row > before ? own_row - before : 0;
-      return snapshot(c.hal, start, static_cast<uint32_t>(plan.count * row), c.event.address,
+      return snapshot(c.hal, start, static_cast<uint32_t>(c.facts.memory_snapshot_rows * row), c.event.address,
                       cper::SnapshotPurpose::memory_rows, body);
     }
     case Src::error_history:
@@ -282,6 +436,12 @@ Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder&
     case Src::sensor_history: return history_section(c.history, cper::HistoryPurpose::precursor_window, body);
     case Src::core_power: return core_power_section(c, body);
     case Src::pcie_error: return pcie_section(c.event, body);
+    case Src::kernel_log:
+      return snapshot(c.hal, c.facts.log_buf_address, static_cast<uint32_t>(c.facts.log_buf_len),
+                      c.facts.log_buf_address, cper::SnapshotPurpose::kernel_log, body);
+    case Src::kernel_stacks: return kernel_stacks_section(c, body);
+    case Src::page_tables: return page_tables_section(c, body);
+    case Src::device_queues: return device_queues_section(c, body);
   }
   Gathered none;
   none.available = false;
@@ -296,7 +456,11 @@ const cper::Guid& section_type(Src s) {
     case Src::register_file: return cper::guids::kRegisterFile;
     case Src::stack_snapshot:
     case Src::code_page:
-    case Src::memory_rows: return cper::guids::kMemorySnapshot;
+    case Src::memory_rows:
+    case Src::kernel_log:
+    case Src::kernel_stacks:
+    case Src::page_tables:
+    case Src::device_queues: return cper::guids::kMemorySnapshot;
     case Src::error_history: return cper::guids::kErrorLog;
     case Src::io_queue_state: return cper::guids::kIoQueueState;
     case Src::sensor_history:
@@ -309,7 +473,7 @@ const cper::Guid& section_type(Src s) {
 
 Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, const SliceEntry& slice,
                      std::span<const SensorReading> sensor_history, std::span<std::byte> scratch,
-                     CaptureResult& out) {
+                     CaptureResult& out, const BoardFacts& facts) {
   out = CaptureResult{};
   out.record_id = record_id;
   if (slice.used_bytes > slice.size || static_cast<size_t>(event.type) >= kErrorTypeCount ||
@@ -317,12 +481,11 @@ Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, cons
     return Status::invalid_argument;
   }
   const CatalogEntry& entry = catalog_entry(event.type);
-  CaptureContext c{hal, event, entry, sensor_history, BoardFacts{}, {}, 0, false, false, CoreRegisterFile{}};
+  CaptureContext c{hal, event, entry, sensor_history, facts, {}, 0, false, false, CoreRegisterFile{}};
   c.facts.cpu_cores = hal.component_count(ComponentClass::cpu);
   c.facts.sensor_history_entries = static_cast<uint32_t>(sensor_history.size());
   if (needs_registers(entry)) {
     c.regs_ok = ok(hal.read_state(event.component, StateKind::register_file, c.regs, c.regs_length));
-    if (c.regs_ok) c.facts.register_file_bytes = static_cast<uint32_t>(c.regs_length);
     c.regs_decoded = c.regs_ok && decode_register_file(std::span<const std::byte>(c.regs, c.regs_length), c.decoded);
   }
 
@@ -380,12 +543,16 @@ Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, cons
       stopped = true;
       continue;
     }
+    // Cut by the slice: partial (Overflow). Short because some of its data
+    // could not be read (a walk that ended, a core that did not answer):
+    // written as far as it goes, read_failed.
+    const bool cut = g.partial && !g.data_ended;
     descriptor.section_type = section_type(plan.source);
-    descriptor.flags = (i == 0 ? cper::kSectionFlagPrimary : 0) | (g.partial ? cper::kSectionFlagOverflow : 0);
+    descriptor.flags = (i == 0 ? cper::kSectionFlagPrimary : 0) | (cut ? cper::kSectionFlagOverflow : 0);
     (void)builder.add_section(descriptor, g.written);
     m.captured_bytes = static_cast<uint32_t>(g.written);
-    m.outcome = g.partial ? CaptureOutcome::partial : CaptureOutcome::complete;
-    stopped = g.partial;
+    m.outcome = cut ? CaptureOutcome::partial : g.data_ended ? CaptureOutcome::read_failed : CaptureOutcome::complete;
+    stopped = g.partial && !g.data_ended;
   }
 
   out.truncated = false;

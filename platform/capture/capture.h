@@ -39,11 +39,16 @@ inline constexpr size_t capture_scratch_bytes(size_t record_limit) {
 // Captures `event` into `slice` (base, size, used_bytes are read; the slice
 // entry is not modified: the caller adds record_bytes to used_bytes,
 // increments record_count, sets the slice flags and commits the table).
-// Data comes from the Hal: register file via read_state(register_file) of the
-// failing core (CPU errors), stack and code page via phys_read at its
-// rsp/rip, memory rows via phys_read around event.address, error history via
-// read_state(error_log), I/O queues via read_state(queue_state), core power
-// via read_metric; sensor history from `sensor_history` (oldest first).
+// Data comes from the Hal: register files via read_state(register_file) of
+// every core, kernel stacks via phys_read at each core's rsp, code page at
+// the failing core's rip, page tables by walking from its cr3 (core 0's for
+// a memory error), memory rows around event.address, the kernel log at
+// facts.log_buf_address, device queues at device_queue_address(), error
+// history via read_state(error_log), queue registers via
+// read_state(queue_state), core power via read_metric; sensor history from
+// `sensor_history` (oldest first). `facts` gives the sizes (its cpu_cores
+// and sensor_history_entries are replaced by the Hal's core count and the
+// history given, so the record describes what the board has).
 // The record is built in `scratch` (capture_scratch_bytes(slice free bytes)
 // gives a full-size budget; a smaller scratch lowers the budget) and written
 // with one phys_write at slice.base + slice.used_bytes.
@@ -52,6 +57,6 @@ inline constexpr size_t capture_scratch_bytes(size_t record_limit) {
 // (slice inconsistent), io_error (phys_write failed).
 Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, const SliceEntry& slice,
                      std::span<const SensorReading> sensor_history, std::span<std::byte> scratch,
-                     CaptureResult& out);
+                     CaptureResult& out, const BoardFacts& facts = BoardFacts{});
 
 }  // namespace crashtwin

@@ -24,13 +24,18 @@ void each_field(Regs& r, Visit visit) {
 
 }  // namespace
 
-size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out) {
-  if (out.size() < kRegisterFileBytes) return 0;
+size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out, uint32_t mca_banks) {
+  const size_t bytes = register_file_bytes(mca_banks);
+  if (out.size() < bytes) return 0;
   put(out, 0, kRegisterFileMagic, 4);
   put(out, 4, kRegisterFileVersion, 2);
   put(out, 6, regs.core, 2);
   each_field(regs, [&](const uint64_t& v, size_t at) { put(out, at, v, 8); });
-  return kRegisterFileBytes;
+  for (size_t at = kRegisterFileBytes; at < bytes; at += kMcaBankBytes) {
+    put(out, at, ~uint64_t{0}, 8);
+    for (size_t r = 8; r < kMcaBankBytes; r += 8) put(out, at + r, 0, 8);
+  }
+  return bytes;
 }
 
 bool decode_register_file(std::span<const std::byte> in, CoreRegisterFile& out) {

@@ -11,6 +11,10 @@
 //   0x038 gpr[16] in x86 encoding order: rax rcx rdx rbx rsp rbp rsi rdi r8..r15
 //   0x0B8 mcg_status, 0x0C0 mc_status, 0x0C8 mc_addr, 0x0D0 mc_misc (MCA bank 0)
 //   0x0D8 tsc (core cycles since reset)
+//   0x0E0 MCA banks 1..N-1 (bank 0 is above), 32 bytes each:
+//         IA32_MCi_CTL, IA32_MCi_STATUS, IA32_MCi_ADDR, IA32_MCi_MISC
+// A core with N MCA banks (IA32_MCG_CAP.Count) returns
+// register_file_bytes(N) bytes.
 // The addresses in rip, rsp and cr3 are physical: the twin's kernel runs
 // identity-mapped, so firmware reads the stack and code page through
 // Hal::phys_read without walking page tables.
@@ -25,7 +29,13 @@ namespace crashtwin {
 
 inline constexpr uint32_t kRegisterFileMagic = 0x46525443;  // "CTRF"
 inline constexpr uint16_t kRegisterFileVersion = 1;
-inline constexpr size_t kRegisterFileBytes = 0xE0;
+inline constexpr size_t kRegisterFileBytes = 0xE0;  // the fixed part, with MCA bank 0
+inline constexpr size_t kMcaBankBytes = 32;          // CTL, STATUS, ADDR, MISC
+inline constexpr uint32_t kMaxMcaBanks = 64;          // IA32_MCG_CAP.Count is 8 bits; no part ships more
+
+inline constexpr size_t register_file_bytes(uint32_t mca_banks) {
+  return kRegisterFileBytes + (mca_banks > 1 ? mca_banks - 1 : 0) * kMcaBankBytes;
+}
 
 // Indices into gpr (x86 register encoding).
 enum Gpr : uint8_t { rax = 0, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15 };
@@ -64,8 +74,10 @@ struct CoreRegisterFile {
   friend bool operator==(const CoreRegisterFile&, const CoreRegisterFile&) = default;
 };
 
-// Returns the bytes written (kRegisterFileBytes), or 0 if `out` is too small.
-size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out);
+// Returns the bytes written (register_file_bytes(mca_banks)), or 0 if `out`
+// is too small. Banks above 0 hold no error: CTL all ones (every error
+// enabled), STATUS/ADDR/MISC zero, as after a reset.
+size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out, uint32_t mca_banks = 1);
 // False if `in` is short or does not start with the magic and version (a
 // short or foreign block from a failing core is reported, not trusted).
 bool decode_register_file(std::span<const std::byte> in, CoreRegisterFile& out);

@@ -14,7 +14,8 @@ constexpr size_t kVersion = 0, kClass = 2, kFlags = 3, kInstance = 4, kErrorType
 const char* to_string(CaptureSource s) {
   constexpr const char* kNames[kCaptureSourceCount] = {
       "processor_error", "register_file",  "stack_snapshot", "code_page",  "memory_error",  "memory_rows",
-      "error_history",   "sensor_history", "core_power",     "pcie_error", "io_queue_state"};
+      "error_history",   "sensor_history", "core_power",     "pcie_error", "io_queue_state",
+      "kernel_log",      "kernel_stacks",  "page_tables",    "device_queues"};
   const auto i = static_cast<size_t>(s);
   return i < kCaptureSourceCount ? kNames[i] : "unknown";
 }

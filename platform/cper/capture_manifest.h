@@ -43,9 +43,13 @@ enum class CaptureSource : uint8_t {
   sensor_history = 7,   // vendor sensor history: the agent's precursor window
   core_power = 8,       // vendor sensor history: live power/temperature of all cores
   pcie_error = 9,       // UEFI PCIe error section
-  io_queue_state = 10,  // vendor device block: submission/completion queues
+  io_queue_state = 10,  // vendor device block: the device's queue registers
+  kernel_log = 11,      // vendor memory snapshot: the kernel's printk ring (log_buf)
+  kernel_stacks = 12,   // vendor memory snapshots: the kernel stack of every core
+  page_tables = 13,     // vendor memory snapshots: the page-table pages that map the address
+  device_queues = 14,   // vendor memory snapshots: NVMe SQ/CQ or NIC descriptor rings in host memory
 };
-inline constexpr size_t kCaptureSourceCount = 11;
+inline constexpr size_t kCaptureSourceCount = 15;
 const char* to_string(CaptureSource s);
 
 enum class CaptureOutcome : uint8_t {

@@ -53,7 +53,7 @@ Status decode_memory_snapshot(std::span<const std::byte> in, MemorySnapshot& out
   const uint32_t captured = le::load_u32(in, 12);
   const uint8_t purpose = le::load_u8(in, 16);
   if (captured > requested || captured > in.size() - kMemorySnapshotHeaderBytes ||
-      purpose > static_cast<uint8_t>(SnapshotPurpose::memory_rows)) {
+      purpose > static_cast<uint8_t>(SnapshotPurpose::completion_queue)) {
     return Status::corrupt;
   }
   out.address = le::load_u64(in, 0);

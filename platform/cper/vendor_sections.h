@@ -44,7 +44,16 @@ Status decode_device_block(std::span<const std::byte> in, DeviceBlock& out);
 // the slice ran out), u8 purpose, 7 reserved; then captured-length bytes.
 inline constexpr size_t kMemorySnapshotHeaderBytes = 24;
 
-enum class SnapshotPurpose : uint8_t { other = 0, stack = 1, code_page = 2, memory_rows = 3 };
+enum class SnapshotPurpose : uint8_t {
+  other = 0,
+  stack = 1,
+  code_page = 2,
+  memory_rows = 3,
+  kernel_log = 4,
+  page_table = 5,
+  submission_queue = 6,  // NVMe SQ, or a NIC descriptor ring
+  completion_queue = 7,  // NVMe CQ
+};
 
 struct MemorySnapshot {
   uint64_t address = 0;

@@ -53,4 +53,11 @@ struct ReportArgs {
 };
 int report_command(const ReportArgs& args);
 
+struct CaptureNeedsArgs {
+  std::vector<std::string> scenarios;  // files or directories of *.yaml
+  std::string doc;                     // rewrite this document's generated table
+  std::string check;                   // compare this document's table (exit 1 if it differs)
+};
+int capture_needs_command(const CaptureNeedsArgs& args);
+
 }  // namespace crashtwin::cli

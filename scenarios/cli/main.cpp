@@ -63,6 +63,13 @@ extern "C" int sc_main(int argc, char* argv[]) {
   CLI::App* validate_cmd = app.add_subcommand("validate", "check scenario files without running them");
   validate_cmd->add_option("scenarios", validate.scenarios, "scenario files or directories of *.yaml")->required();
 
+  CaptureNeedsArgs needs;
+  CLI::App* needs_cmd =
+      app.add_subcommand("capture-needs", "bytes a full capture of each error type needs on each scenario's board");
+  needs_cmd->add_option("scenarios", needs.scenarios, "scenario files or directories of *.yaml")->required();
+  needs_cmd->add_option("--doc", needs.doc, "rewrite the generated table of this document (docs/capture-needs.md)");
+  needs_cmd->add_option("--check", needs.check, "exit 1 when this document's table differs from the scenarios'");
+
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "run one scenario and write its results directory");
   run_cmd->add_option("scenario", run.scenario, "scenario file")->required();
@@ -110,6 +117,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
   try {
     if (*validate_cmd) return validate_command(validate);
     if (*run_cmd) return run_command(run);
+    if (*needs_cmd) return capture_needs_command(needs);
     if (*batch_cmd) return batch_command(batch);
     if (*sweep_cmd) return sweep_command(sweep);
     if (*report_cmd) return report_command(report);

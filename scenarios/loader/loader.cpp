@@ -11,6 +11,7 @@
 
 #include "scenarios/loader/checks.h"
 #include "scenarios/loader/replay_section.h"
+#include "scenarios/loader/capture_settings.h"
 #include "scenarios/loader/strategy_settings.h"
 #include "scenarios/loader/yaml_fields.h"
 
@@ -361,6 +362,14 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
     } else {
       read_board(strategy, "strategy", ctx, s.strategy_settings);
       apply_strategy_settings(ctx, strategy, s);
+    }
+  }
+  if (const YAML::Node capture = root.get("capture"); capture.IsDefined() && !capture.IsNull()) {
+    if (!capture.IsMap()) {
+      ctx.error(capture, "capture", fmt::format("expected a map of capture sizes, got {}", node_kind(capture)));
+    } else {
+      read_board(capture, "capture", ctx, s.capture_settings);
+      apply_capture_settings(ctx, s);
     }
   }
   read_expectations(root, s);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "scenarios/schema/capture_params.h"
 #include "scenarios/schema/quantity_text.h"
 #include "traces/bmc_report.h"
 #include "traces/chrome_trace.h"
@@ -73,6 +74,13 @@ std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
                                   [&](const BoardParam& b) { return b.name == p.name; });
     const bool is_default = set == s.strategy_settings.end();
     e.push_back({std::string("strategy.") + p.name, is_default ? std::string(p.default_text) : set->value,
+                 std::string(p.description) + (is_default ? " (default)" : "")});
+  }
+  // The capture sizes (capture:), as the scenario wrote them or the default.
+  for (const CaptureParamInfo& p : capture_param_table()) {
+    const bool is_default = std::none_of(s.capture_settings.begin(), s.capture_settings.end(),
+                                         [&](const BoardParam& b) { return b.name == p.name; });
+    e.push_back({std::string("capture.") + p.name, capture_param_text(p, s.capture_facts),
                  std::string(p.description) + (is_default ? " (default)" : "")});
   }
   return e;

@@ -11,7 +11,9 @@
 #include <systemc>
 
 #include "models/board/board.h"
+#include "models/board/host_kernel.h"
 #include "models/cpu/cpu_cluster.h"
+#include "models/cpu/kernel_layout.h"
 #include "models/dram/dram.h"
 #include "platform/agent/agent.h"
 #include "platform/capture/catalog.h"
@@ -154,6 +156,38 @@ void check_static_reservation_fits(const Scenario& s, const StaticPolicy& policy
   }
 }
 
+std::unique_ptr<Board> build_board(const Scenario& s) {
+  ParamTree tree = board_params(s);
+  try {
+    return std::make_unique<Board>(tree, "board");
+  } catch (const ConfigError& e) {
+    throw ScenarioError(e.what());
+  }
+}
+
+// The scenario's capture sizes with the board's own facts. The kernel's
+// memory (log ring, driver queues) must end below the workload's.
+BoardFacts capture_facts_of(const Scenario& s, Board& board) {
+  BoardFacts facts = s.capture_facts;
+  facts.cpu_cores = std::max<uint32_t>(1, board.component_count(ComponentClass::cpu));
+  if (const auto* cluster = dynamic_cast<const CpuCluster*>(board.cpu_cluster()))
+    facts.mca_banks_per_core = cluster->mca_banks();
+  const uint64_t base = board.dram().physical_base();
+  facts.log_buf_address = base + kernel_layout::kLogOffset;
+  facts.device_queue_address = base + kernel_layout::device_queue_offset(facts.log_buf_len);
+  const uint64_t end = kernel_layout::device_queue_offset(facts.log_buf_len) +
+                       device_queue_area_bytes(board.component_count(ComponentClass::disk),
+                                               board.component_count(ComponentClass::network), facts);
+  const uint64_t limit = std::min<uint64_t>(kernel_layout::kUserOffset, board.dram().size() / 2);
+  if (end > limit)
+    throw ScenarioError(fmt::format(
+        "{}: capture: the kernel log ({} bytes) and driver queues end {} MiB into DRAM, past the {} MiB the "
+        "simulated kernel has (below the workload's memory and the crash region); lower capture.log_buf_len, "
+        "capture.nvme_queues/nvme_queue_depth or capture.nic_rings/nic_ring_descriptors, or raise board.dram.size",
+        s.source_path, facts.log_buf_len, end >> 20, limit >> 20));
+  return facts;
+}
+
 // The agent has one observer slot: the run's recorder first, then the
 // request's extra observers.
 class AgentObservers final : public AgentObserver {
@@ -204,6 +238,11 @@ uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+BoardFacts board_capture_facts(const Scenario& s) {
+  const std::unique_ptr<Board> board = build_board(s);
+  return capture_facts_of(s, *board);
+}
+
 std::string run_directory_name(const std::string& scenario, const std::string& policy, const std::string& strategy,
                                uint64_t seed) {
   return fmt::format("{}.{}.{}.seed{}", scenario, policy, strategy, seed);
@@ -213,15 +252,11 @@ RunOutcome run_scenario(const RunRequest& request) {
   const auto wall_start = std::chrono::steady_clock::now();  // perf.json only, never results
   const Scenario& s = request.scenario;
 
-  ParamTree tree = board_params(s);
-  std::unique_ptr<Board> board;
-  try {
-    board = std::make_unique<Board>(tree, "board");
-  } catch (const ConfigError& e) {
-    throw ScenarioError(e.what());
-  }
-
+  std::unique_ptr<Board> board = build_board(s);
   check_components_exist(s, *board);
+  // What the policies plan with and the agent captures with.
+  const BoardFacts facts = capture_facts_of(s, *board);
+  HostKernel kernel(*board, facts.log_buf_len);
 
   // Crash region at the top of DRAM.
   Dram& dram = board->dram();
@@ -245,8 +280,6 @@ RunOutcome run_scenario(const RunRequest& request) {
   // Failures nobody declared (a thermal trip a ramp causes) it cannot know.
   const auto* cpu = dynamic_cast<const CpuCluster*>(board->cpu_cluster());
   const uint64_t watchdog_ns = cpu != nullptr ? cpu->watchdog_timeout_ns() : 0;
-  BoardFacts facts;
-  facts.cpu_cores = std::max<uint32_t>(1, board->component_count(ComponentClass::cpu));
   std::vector<FutureFailure> future;
   for (const PlannedFailure& p : schedule.failures)
     future.push_back({p.component, p.t_ns + (p.error == ErrorType::watchdog_hang ? watchdog_ns : 0),
@@ -278,6 +311,10 @@ RunOutcome run_scenario(const RunRequest& request) {
   config.region_size = region_size;
   config.horizon_ns = horizon_ns;
   config.dram_bytes = dram.size();
+  config.capture_facts = facts;
+  // A record never outgrows its slice: scratch for the largest one.
+  config.capture_record_limit_bytes = static_cast<uint32_t>(
+      std::min<uint64_t>({s.agent.maximum_partition_size, s.agent.budget_bytes, UINT32_MAX / 2}));
   ComponentCounts counts;
   for (size_t c = 0; c < kComponentClassCount; ++c)
     counts.of[c] = board->component_count(static_cast<ComponentClass>(c));
@@ -288,6 +325,7 @@ RunOutcome run_scenario(const RunRequest& request) {
                                     s.agent.where.to_string(), to_string(st)));
 
   EventLog events;
+  board->add_observer(kernel);  // first: the kernel prints before anyone reads its log
   RunRecorder recorder(*board, agent, events);
   board->add_observer(recorder);
   for (BoardObserver* o : request.board_observers) board->add_observer(*o);

@@ -57,6 +57,13 @@ class ScenarioError : public std::runtime_error {
 // Throws ScenarioError for bad input; io_error / anything else is internal.
 RunOutcome run_scenario(const RunRequest& request);
 
+// The capture facts of the scenario's board: the scenario's `capture:`
+// sizes, the board's cores and MCA banks, and where the host kernel keeps
+// its log and driver queues (models/cpu/kernel_layout.h). Builds the board
+// (no simulation); throws ScenarioError when the board cannot be built or the
+// kernel's memory does not fit below the workload's.
+BoardFacts board_capture_facts(const Scenario& s);
+
 // "<scenario>.<policy>.<strategy>.seed<N>": the directory name of a run
 // inside a batch (and of each policy's run under `crashtwin run --out`).
 std::string run_directory_name(const std::string& scenario, const std::string& policy, const std::string& strategy,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/capture/catalog.h"
 #include "platform/core/types.h"
 #include "policies/strategies/strategy_params.h"
 #include "scenarios/schema/diagnostics.h"
@@ -162,6 +163,12 @@ struct Scenario {
   // Each `strategy:` entry as written ("dump.bandwidth", "200 MB/s"), for
   // config.yaml.
   std::vector<BoardParam> strategy_settings;
+  // The capture facts of the host OS and drivers, defaults overridden by the
+  // scenario's `capture:` map (capture_params.h); the runner adds the
+  // board's cores, MCA banks and memory layout.
+  BoardFacts capture_facts;
+  // Each `capture:` entry as written ("log_buf_len", "4 MiB"), for config.yaml.
+  std::vector<BoardParam> capture_settings;
   std::vector<ExpectationSpec> expectations;
   std::optional<ReplaySettings> replay;  // `replay:`: recorded telemetry (schema/replay.h)
   std::string source_path;              // the file it was loaded from

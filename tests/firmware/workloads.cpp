@@ -352,7 +352,7 @@ void capture_workload(Run& run, Arena& arena) {
       event.time_ns += static_cast<uint64_t>(round) * 1'000'000ull;
       hal.set_time_ns(event.time_ns);
       CaptureResult result;
-      const Status s = capture_error(hal, event, slice, history, scratch, result);
+      const Status s = capture_error(hal, event, /*record_id=*/1, slice, history, scratch, result);
       run.digest.status(s);
       FW_CHECK(run, s == Status::ok || s == Status::truncated);
       FW_CHECK(run, (s == Status::truncated) == result.truncated);

@@ -2,6 +2,7 @@
 // with file:line:column, the field and what is allowed.
 #include <catch2/catch.hpp>
 
+#include "scenarios/schema/capture_params.h"
 #include "scenarios/schema/quantity_text.h"
 #include "tests/scenario/loader_fixture.h"
 
@@ -242,4 +243,63 @@ TEST_CASE("an empty board instance is listed with its default kind", "[loader]")
   CHECK(r.scenario->board[1].value == "disk");
   CHECK(r.scenario->board[2].name == "nic1.kind");
   CHECK(r.scenario->board[2].value == "nic");
+}
+
+TEST_CASE("capture: sizes override the documented defaults", "[loader][capture]") {
+  const LoadResult r = load_text(with("compare:", "capture:\n  log_buf_len: \"4 MiB\"\n  nvme_queues: 16\n  "
+                                                  "memory_snapshot_rows: 5\ncompare:"));
+  REQUIRE(r.diagnostics.empty());
+  const BoardFacts& f = r.scenario->capture_facts;
+  CHECK(f.log_buf_len == (4ull << 20));
+  CHECK(f.nvme_queues == 16);
+  CHECK(f.memory_snapshot_rows == 5);
+  CHECK(f.nvme_queue_depth == BoardFacts{}.nvme_queue_depth);
+  REQUIRE(r.scenario->capture_settings.size() == 3);
+  CHECK(r.scenario->capture_settings[0].name == "log_buf_len");
+}
+
+TEST_CASE("capture: every default text is the built-in default", "[loader][capture]") {
+  for (const CaptureParamInfo& p : capture_param_table()) {
+    INFO(p.name);
+    BoardFacts f;
+    const uint64_t before = p.get(f);
+    REQUIRE(set_capture_param(p, p.default_text, f) == Status::ok);
+    CHECK(p.get(f) == before);
+    CHECK(capture_param_text(p, f) == p.default_text);
+  }
+}
+
+TEST_CASE("capture: bad values are errors at their line and column naming the field", "[loader][capture]") {
+  SECTION("unknown name") {
+    const LoadResult r = load_text(with("compare:", "capture:\n  log_buffer: \"1 MiB\"\ncompare:"));
+    REQUIRE(r.diagnostics.size() == 1);
+    const Diagnostic& d = r.diagnostics.list()[0];
+    CHECK(d.field == "capture.log_buffer");
+    CHECK(d.where.line == 41);
+    CHECK(d.where.column == 15);
+    CHECK(mentions(r, "log_buf_len"));
+  }
+  SECTION("a size that does not parse") {
+    const LoadResult r = load_text(with("compare:", "capture:\n  log_buf_len: \"lots\"\ncompare:"));
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics.list()[0].field == "capture.log_buf_len");
+    CHECK(r.diagnostics.list()[0].where.line == 41);
+    CHECK(mentions(r, "'lots' is not usable here"));
+  }
+  SECTION("out of bounds") {
+    const LoadResult r = load_text(with("compare:", "capture:\n  nvme_queue_depth: 100000\ncompare:"));
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics.list()[0].field == "capture.nvme_queue_depth");
+    CHECK(mentions(r, "from 2 to 65536"));
+  }
+  SECTION("a stack size that is not a power of two") {
+    const LoadResult r = load_text(with("compare:", "capture:\n  kernel_stack_size: \"12 KiB\"\ncompare:"));
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(mentions(r, "power of two"));
+  }
+  SECTION("not a map") {
+    const LoadResult r = load_text(with("compare:", "capture: 3\ncompare:"));
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics.list()[0].field == "capture");
+  }
 }

@@ -30,20 +30,12 @@ struct Fixture {
     s.used_bytes = used;
     return s;
   }
-  BoardFacts facts() const {
-    BoardFacts f;
-    f.cpu_cores = kCores;
-    f.register_file_bytes = kRegisterFileBytes;
-    f.error_log_bytes = kErrorLogBytes;
-    f.queue_state_bytes = kQueueStateBytes;
-    f.sensor_history_entries = kHistory;
-    return f;
-  }
+  BoardFacts facts() const { return test_board::facts(kHistory); }
   // Captures `type` into a big slice and returns section `index` of the record.
   cper::SectionView captured_section(ErrorType type, uint16_t index) {
     const SliceEntry s = slice(256 * 1024);
     CaptureResult r;
-    REQUIRE(capture_error(hal, event_for(type), /*record_id=*/1, s, readings, scratch, r) == Status::ok);
+    REQUIRE(capture_error(hal, event_for(type), /*record_id=*/1, s, readings, scratch, r, facts()) == Status::ok);
     cper::RecordView view;
     parse_written(s, r, view);
     cper::SectionView sv;
@@ -88,15 +80,36 @@ TEST_CASE("needed_bytes follows the size formulas", "[capture][catalog]") {
   BoardFacts f;
   f.cpu_cores = 8;
   f.sensor_history_entries = 10;
-  // thermal_shutdown: header + manifest(2 entries) + history(10) + core power(16 readings), 3 descriptors.
-  CHECK(needed_bytes(ErrorType::thermal_shutdown, f) == 128 + 3 * 72 + (64 + 2 * 16) + (16 + 24 * 10) + (16 + 24 * 16));
-  // memory_uncorrectable: memory error, 3 rows of 8 KiB, error log, history.
+  // thermal_shutdown: header + manifest(3 entries) + history(10) + core
+  // power(16 readings) + kernel log (1 MiB default), 4 descriptors.
+  CHECK(needed_bytes(ErrorType::thermal_shutdown, f) ==
+        128 + 4 * 72 + (64 + 3 * 16) + (16 + 24 * 10) + (16 + 24 * 16) + (24 + 1048576));
+  // memory_uncorrectable: memory error, 3 rows of 8 KiB, error log, 4 page
+  // tables, history, log.
   CHECK(needed_bytes(ErrorType::memory_uncorrectable, f) ==
-        128 + 5 * 72 + (64 + 4 * 16) + 80 + (24 + 3 * 8192) + (8 + f.error_log_bytes) + (16 + 24 * 10));
+        128 + 7 * 72 + (64 + 6 * 16) + 80 + (24 + 3 * 8192) + (8 + 4096) + 4 * (24 + 4096) + (16 + 24 * 10) +
+            (24 + 1048576));
+  // page_fault: every core's registers with 20 MCA banks (0xE0 + 19 * 32
+  // bytes each), the code page, the walk, every core's 16 KiB stack, the log.
+  CHECK(needed_bytes(ErrorType::page_fault, f) == 128 + 7 * 72 + (64 + 6 * 16) + 192 + 8 * (8 + 0xE0 + 19 * 32) +
+                                                      (24 + 4096) + 4 * (24 + 4096) + 8 * (24 + 16384) +
+                                                      (24 + 1048576));
+  // disk_timeout: 8 NVMe queue pairs of 1024 entries (64 B SQE + 16 B CQE).
+  CHECK(section_body_bytes(SectionPlan{cper::CaptureSource::device_queues}, f, ComponentClass::disk) ==
+        8 * (24 + 1024 * 64) + 8 * (24 + 1024 * 16));
+  // nic_fatal: 16 rings of 1024 16-byte descriptors.
+  CHECK(section_body_bytes(SectionPlan{cper::CaptureSource::device_queues}, f, ComponentClass::network) ==
+        16 * (24 + 1024 * 16));
   BoardFacts more_cores = f;
   more_cores.cpu_cores = 16;
   CHECK(needed_bytes(ErrorType::thermal_shutdown, more_cores) - needed_bytes(ErrorType::thermal_shutdown, f) ==
         8 * 2 * 24);
+  CHECK(needed_bytes(ErrorType::watchdog_hang, more_cores) - needed_bytes(ErrorType::watchdog_hang, f) ==
+        8 * ((8 + 0xE0 + 19 * 32) + (24 + 16384) + 2 * 24));
+  BoardFacts big_log = f;
+  big_log.log_buf_len = 16ull << 20;
+  for (ErrorType t : kAllTypes)
+    CHECK(needed_bytes(t, big_log) - needed_bytes(t, f) == (16ull << 20) - (1ull << 20));
 }
 
 TEST_CASE("capture with a big slice is complete for every error type", "[capture]") {
@@ -106,7 +119,7 @@ TEST_CASE("capture with a big slice is complete for every error type", "[capture
     const SliceEntry s = fx.slice(256 * 1024, 4096);
     CaptureResult r;
     INFO(to_string(type));
-    REQUIRE(capture_error(fx.hal, event, /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::ok);
+    REQUIRE(capture_error(fx.hal, event, /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) == Status::ok);
     CHECK_FALSE(r.truncated);
     CHECK(r.captured_bytes == r.needed_bytes);
     CHECK(r.needed_bytes == needed_bytes(type, fx.facts()));
@@ -141,21 +154,62 @@ TEST_CASE("capture with a big slice is complete for every error type", "[capture
 
 TEST_CASE("captured sections carry the board's data", "[capture]") {
   Fixture fx;
-  SECTION("invalid_opcode: registers, the code page holding RIP, the stack at RSP") {
-    // Sections: manifest, processor, registers, code page, stack.
+  SECTION("invalid_opcode: every core's registers, the code page holding RIP, every core's stack") {
+    // Sections: manifest, processor, registers, code page, stacks, page tables, log.
     cper::MemorySnapshot code;
     REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::invalid_opcode, 3).body, code) == Status::ok);
     CHECK(code.purpose == cper::SnapshotPurpose::code_page);
     CHECK(code.address == ((kRip + 1) & ~uint64_t{4095}));
     CHECK(std::equal(code.data.begin(), code.data.end(), fx.hal.bytes(code.address, 4096).begin()));
-    cper::MemorySnapshot stack;
-    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::invalid_opcode, 4).body, stack) == Status::ok);
-    CHECK(stack.address == kStackTop - 0x200 * 2);
-    cper::DeviceBlock regs;
-    REQUIRE(cper::decode_device_block(fx.captured_section(ErrorType::invalid_opcode, 2).body, regs) == Status::ok);
-    CoreRegisterFile decoded;
-    REQUIRE(decode_register_file(regs.payload, decoded));
-    CHECK(decoded == registers_for(1));
+    // One THREAD_SIZE-aligned stack per core, in core order.
+    const cper::SectionView stacks = fx.captured_section(ErrorType::invalid_opcode, 4);
+    REQUIRE(stacks.body.size() == kCores * (24 + kStackBytes));
+    for (uint32_t core = 0; core < kCores; ++core) {
+      cper::MemorySnapshot stack;
+      REQUIRE(cper::decode_memory_snapshot(stacks.body.subspan(core * (24 + kStackBytes), 24 + kStackBytes), stack) ==
+              Status::ok);
+      CHECK(stack.purpose == cper::SnapshotPurpose::stack);
+      CHECK(stack.address == kStackTop - kStackBytes + uint64_t{kStackBytes} * core);
+      CHECK(std::equal(stack.data.begin(), stack.data.end(), fx.hal.bytes(stack.address, kStackBytes).begin()));
+    }
+    const cper::SectionView regs_section = fx.captured_section(ErrorType::invalid_opcode, 2);
+    REQUIRE(regs_section.body.size() == kCores * (8 + kRegisterFileBytes));
+    for (uint16_t core = 0; core < kCores; ++core) {
+      cper::DeviceBlock regs;
+      REQUIRE(cper::decode_device_block(regs_section.body.subspan(core * (8 + kRegisterFileBytes)), regs) ==
+              Status::ok);
+      CHECK(regs.component == ComponentId{ComponentClass::cpu, core});
+      CoreRegisterFile decoded;
+      REQUIRE(decode_register_file(regs.payload.first(kRegisterFileBytes), decoded));
+      CHECK(decoded == registers_for(core));
+    }
+  }
+  SECTION("page_fault: the page-table walk of the address, and the kernel log ring") {
+    const cper::SectionView walk = fx.captured_section(ErrorType::page_fault, 4);
+    REQUIRE(walk.body.size() == 4 * (24 + 4096));
+    uint64_t table = registers_for(1).cr3;
+    for (uint32_t level = 0; level < 4; ++level) {
+      cper::MemorySnapshot page;
+      REQUIRE(cper::decode_memory_snapshot(walk.body.subspan(level * (24 + 4096), 24 + 4096), page) == Status::ok);
+      CHECK(page.purpose == cper::SnapshotPurpose::page_table);
+      CHECK(page.address == table);
+      table += 4096;  // write_page_walk's tables follow each other
+    }
+    cper::MemorySnapshot log;
+    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::page_fault, 6).body, log) == Status::ok);
+    CHECK(log.purpose == cper::SnapshotPurpose::kernel_log);
+    CHECK(log.address == kLogBase);
+    CHECK(std::equal(log.data.begin(), log.data.end(), fx.hal.bytes(kLogBase, kLogBytes).begin()));
+  }
+  SECTION("disk_timeout: each NVMe queue pair's submission and completion queue") {
+    const cper::SectionView queues = fx.captured_section(ErrorType::disk_timeout, 3);
+    const uint64_t sq = 64 * 64, cq = 64 * 16;
+    REQUIRE(queues.body.size() == 2 * (24 + sq) + 2 * (24 + cq));
+    // Order: SQ 0, CQ 0, SQ 1, CQ 1; a pair's CQ follows its SQ in memory.
+    cper::MemorySnapshot cq1;
+    REQUIRE(cper::decode_memory_snapshot(queues.body.subspan(2 * (24 + sq) + (24 + cq), 24 + cq), cq1) == Status::ok);
+    CHECK(cq1.purpose == cper::SnapshotPurpose::completion_queue);
+    CHECK(cq1.address == kQueueBase + (sq + cq) + sq);
   }
   SECTION("memory_uncorrectable: rows around the address and the DIMM's error log") {
     cper::MemorySnapshot rows;
@@ -163,7 +217,7 @@ TEST_CASE("captured sections carry the board's data", "[capture]") {
             Status::ok);
     CHECK(rows.address <= kBadAddress);
     CHECK(rows.address + rows.data.size() > kBadAddress);
-    CHECK(rows.data.size() == 3 * kDramRowBytes);
+    CHECK(rows.data.size() == 3 * BoardFacts{}.memory_row_bytes);
     cper::DeviceBlock log;
     REQUIRE(cper::decode_device_block(fx.captured_section(ErrorType::memory_uncorrectable, 3).body, log) ==
             Status::ok);
@@ -194,7 +248,7 @@ TEST_CASE("small slices truncate in priority order and never overflow", "[captur
   for (ErrorType type : kAllTypes) {
     Fixture probe;
     CaptureResult full;
-    REQUIRE(capture_error(probe.hal, event_for(type), /*record_id=*/1, probe.slice(256 * 1024), probe.readings, probe.scratch, full) ==
+    REQUIRE(capture_error(probe.hal, event_for(type), /*record_id=*/1, probe.slice(256 * 1024), probe.readings, probe.scratch, full, probe.facts()) ==
             Status::ok);
     const uint64_t needed = full.needed_bytes;
     // Free space from "not even the manifest" to just under a full capture.
@@ -204,7 +258,7 @@ TEST_CASE("small slices truncate in priority order and never overflow", "[captur
       CaptureResult r;
       INFO(to_string(type) << " free " << free_bytes << " needed " << needed);
       const uint64_t writes_before = fx.hal.write_calls();
-      const Status status = capture_error(fx.hal, event_for(type), /*record_id=*/1, s, fx.readings, fx.scratch, r);
+      const Status status = capture_error(fx.hal, event_for(type), /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts());
       if (status == Status::no_memory) {
         CHECK(free_bytes < 128 + 72 + cper::manifest_bytes(catalog_entry(type).section_count));
         CHECK(fx.hal.write_calls() == writes_before);
@@ -259,7 +313,7 @@ TEST_CASE("a partial memory snapshot keeps the bytes around the faulting address
   const uint64_t free_bytes = 128 + 3 * 72 + 128 + 80 + 24 + 5000;
   const SliceEntry s = fx.slice(1 << 20, (1 << 20) - free_bytes);
   CaptureResult r;
-  REQUIRE(capture_error(fx.hal, e, /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::truncated);
+  REQUIRE(capture_error(fx.hal, e, /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) == Status::truncated);
   cper::RecordView view;
   fx.parse_written(s, r, view);
   cper::SectionView sv;
@@ -275,21 +329,36 @@ TEST_CASE("a partial memory snapshot keeps the bytes around the faulting address
 TEST_CASE("unreadable data is reported, not invented", "[capture]") {
   Fixture fx;
   const SliceEntry s = fx.slice(256 * 1024);
-  SECTION("stack page unreadable") {
-    fx.hal.fail_reads_in(kStackTop - 0x200 * 2, 1);
+  SECTION("one core's stack unreadable: the others and the sections after it are kept") {
+    fx.hal.fail_reads_in(kStackTop + kStackBytes - 0x200 * 2, 1);  // core 1's stack
     CaptureResult r;
-    REQUIRE(capture_error(fx.hal, event_for(ErrorType::page_fault), /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::ok);
-    CHECK(r.captured_bytes < r.needed_bytes);
+    REQUIRE(capture_error(fx.hal, event_for(ErrorType::page_fault), /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) ==
+            Status::ok);
+    CHECK(r.captured_bytes == r.needed_bytes - (24 + kStackBytes));
     CHECK_FALSE(r.truncated);
-    CHECK(r.manifest.entries[2].source == cper::CaptureSource::stack_snapshot);
-    CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
-    CHECK(r.manifest.entries[3].outcome == CaptureOutcome::complete);  // a read failure does not stop capture
+    CHECK(r.manifest.entries[4].source == cper::CaptureSource::kernel_stacks);
+    CHECK(r.manifest.entries[4].outcome == CaptureOutcome::read_failed);
+    CHECK(r.manifest.entries[4].captured_bytes == (kCores - 1) * (24 + kStackBytes));
+    CHECK(r.manifest.entries[5].outcome == CaptureOutcome::complete);  // a read failure does not stop capture
+  }
+  SECTION("a page walk that ends early keeps the tables it read") {
+    auto mem = fx.hal.memory();
+    const uint64_t pd = registers_for(1).cr3 + 2 * 4096;
+    const uint64_t index = (kBadAddress >> 21) & 511;
+    for (size_t b = 0; b < 8; ++b) mem[pd + index * 8 + b] = std::byte{0};  // PD entry not present
+    CaptureResult r;
+    REQUIRE(capture_error(fx.hal, event_for(ErrorType::page_fault), /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) ==
+            Status::ok);
+    CHECK(r.manifest.entries[3].source == cper::CaptureSource::page_tables);
+    CHECK(r.manifest.entries[3].outcome == CaptureOutcome::read_failed);
+    CHECK(r.manifest.entries[3].captured_bytes == 3 * (24 + 4096));
+    CHECK(r.manifest.entries[4].outcome == CaptureOutcome::complete);
   }
   SECTION("no register file: the processor section is still written, without IP") {
     MemoryHal bare(kDramBytes, kDramBase);
     bare.set_component_count(ComponentClass::cpu, 2);
     CaptureResult r;
-    REQUIRE(capture_error(bare, event_for(ErrorType::watchdog_hang), /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::ok);
+    REQUIRE(capture_error(bare, event_for(ErrorType::watchdog_hang), /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) == Status::ok);
     CHECK(r.manifest.entries[0].outcome == CaptureOutcome::complete);
     CHECK(r.manifest.entries[1].outcome == CaptureOutcome::read_failed);
     CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
@@ -301,11 +370,11 @@ TEST_CASE("capture rejects bad arguments and reports write failures", "[capture]
   CaptureResult r;
   ErrorEvent wrong_class = event_for(ErrorType::disk_timeout);
   wrong_class.component.cls = ComponentClass::cpu;
-  CHECK(capture_error(fx.hal, wrong_class, /*record_id=*/1, fx.slice(65536), fx.readings, fx.scratch, r) == Status::invalid_argument);
-  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), /*record_id=*/1, fx.slice(4096, 8192), fx.readings, fx.scratch, r) ==
+  CHECK(capture_error(fx.hal, wrong_class, /*record_id=*/1, fx.slice(65536), fx.readings, fx.scratch, r, fx.facts()) == Status::invalid_argument);
+  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), /*record_id=*/1, fx.slice(4096, 8192), fx.readings, fx.scratch, r, fx.facts()) ==
         Status::invalid_argument);
   fx.hal.fail_after_writes(0);
-  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), /*record_id=*/1, fx.slice(65536), fx.readings, fx.scratch, r) ==
+  CHECK(capture_error(fx.hal, event_for(ErrorType::nic_fatal), /*record_id=*/1, fx.slice(65536), fx.readings, fx.scratch, r, fx.facts()) ==
         Status::io_error);
 }
 
@@ -314,7 +383,7 @@ TEST_CASE("a small scratch buffer lowers the budget instead of overflowing", "[c
   std::vector<std::byte> small(2000);
   CaptureResult r;
   const Status s = capture_error(fx.hal, event_for(ErrorType::disk_media_error), /*record_id=*/1, fx.slice(256 * 1024), fx.readings,
-                                 small, r);
+                                 small, r, fx.facts());
   CHECK(s == Status::truncated);
   CHECK(r.record_bytes <= small.size());
 }
@@ -328,12 +397,13 @@ TEST_CASE("a register file that is not one leaves the stack and code page unread
   CaptureResult r;
   const SliceEntry s = fx.slice(256 * 1024);
   // Not truncation (the slice had room): the manifest says what was lost.
-  REQUIRE(capture_error(fx.hal, event_for(ErrorType::invalid_opcode), /*record_id=*/1, s, fx.readings, fx.scratch, r) == Status::ok);
+  REQUIRE(capture_error(fx.hal, event_for(ErrorType::invalid_opcode), /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) == Status::ok);
   CHECK(r.captured_bytes < r.needed_bytes);
-  // Sections after the manifest: processor, registers, code page, stack.
+  // Sections after the manifest: processor, registers, code page, stacks.
   CHECK(r.manifest.entries[1].outcome == CaptureOutcome::complete);  // raw bytes kept as evidence
   CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
-  CHECK(r.manifest.entries[3].outcome == CaptureOutcome::read_failed);
+  CHECK(r.manifest.entries[3].outcome == CaptureOutcome::read_failed);  // core 1's stack left out
+  CHECK(r.manifest.entries[3].captured_bytes == (kCores - 1) * (24 + kStackBytes));
 }
 
 TEST_CASE("the register file format round-trips and refuses foreign blocks", "[capture]") {
@@ -361,4 +431,14 @@ TEST_CASE("the register file format round-trips and refuses foreign blocks", "[c
   CHECK_FALSE(decode_register_file(bytes, back));
   std::vector<std::byte> small(kRegisterFileBytes - 1);
   CHECK(encode_register_file(r, small) == 0);
+  // Banks 1..N-1 follow the fixed part: CTL all ones, the rest clear.
+  std::vector<std::byte> banked(register_file_bytes(20));
+  REQUIRE(banked.size() == 0xE0 + 19 * 32);
+  REQUIRE(encode_register_file(r, banked, 20) == banked.size());
+  bytes = banked;
+  CHECK(at(0xE0) == ~uint64_t{0});
+  CHECK(at(0xE8) == 0);
+  CHECK(at(banked.size() - 32) == ~uint64_t{0});
+  REQUIRE(decode_register_file(banked, back));
+  CHECK(back == r);
 }

@@ -26,9 +26,11 @@ struct Region {
     populate(hal);
     REQUIRE(format_crash_region(hal, kRegionBase, kRegionBytes, table) == Status::ok);
     const std::pair<ComponentId, uint64_t> slices[] = {
-        {{ComponentClass::cpu, 1}, 16 * 1024},
-        {{ComponentClass::memory, 1}, 64 * 1024},
-        {{ComponentClass::disk, 0}, 8 * 1024},
+        // Room for two CPU records, one memory and one disk record of this
+        // board (each holds every core's stack and the 64 KiB log ring).
+        {{ComponentClass::cpu, 1}, 512 * 1024},
+        {{ComponentClass::memory, 1}, 256 * 1024},
+        {{ComponentClass::disk, 0}, 128 * 1024},
     };
     uint64_t at = table.slice_area_base();
     for (auto [component, size] : slices) {
@@ -45,7 +47,7 @@ struct Region {
     REQUIRE(table.find_slice(e.component, index) == Status::ok);
     SliceEntry& s = table.slices[index];
     CaptureResult r;
-    const Status status = capture_error(hal, e, /*record_id=*/1, s, readings, scratch, r);
+    const Status status = capture_error(hal, e, /*record_id=*/1, s, readings, scratch, r, test_board::facts(readings.size()));
     if (status == Status::ok || status == Status::truncated) {
       s.used_bytes += r.record_bytes;
       ++s.record_count;
@@ -96,8 +98,8 @@ TEST_CASE("the reader names the newest failure and walks every record", "[region
 
 TEST_CASE("a truncated capture is visible from the region alone", "[region][reader]") {
   Region region;
-  // The 64 KiB DIMM slice holds two full memory_uncorrectable records (~26 KiB
-  // each); the third is cut short.
+  // The 256 KiB DIMM slice holds two full memory_uncorrectable records
+  // (~113 KiB each with this board's 64 KiB log ring); the third is cut short.
   REQUIRE(region.fail(ErrorType::memory_uncorrectable, 1'000'000'000) == Status::ok);
   REQUIRE(region.fail(ErrorType::memory_uncorrectable, 2'000'000'000) == Status::ok);
   REQUIRE(region.fail(ErrorType::memory_uncorrectable, 3'000'000'000) == Status::truncated);
