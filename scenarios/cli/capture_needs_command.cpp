@@ -18,6 +18,7 @@
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run.h"
 #include "scenarios/schema/capture_params.h"
+#include "scenarios/schema/choices.h"
 #include "scenarios/schema/quantity_text.h"
 
 namespace crashtwin::cli {

@@ -108,9 +108,9 @@ class StaticHal final : public Hal {
     return Status::ok;
   }
 
-  void alert_bmc(uint32_t code) override {
+  void alert_bmc(uint64_t code) override {
     ++alert_count_;
-    alerts_.u32(code);
+    alerts_.u64(code);
   }
 
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override {
