@@ -47,31 +47,33 @@ uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 // parameters, the one place they are set: the simulated drain and the
 // strategy's recovery timeline then agree by construction.
 struct BmcParamFromStrategy {
-  const char* board_key;
+  const char* board_key;  // under the board's prefix
   const char* strategy_key;
 };
 constexpr BmcParamFromStrategy kBmcParamsFromStrategy[] = {
-    {"board.bmc.link_bandwidth", "predictive_bmc.link_bandwidth"},
-    {"board.bmc.alert_latency", "predictive_bmc.alert_latency"},
-    {"board.bmc.report_time", "predictive_bmc.report"},
+    {"bmc.link_bandwidth", "predictive_bmc.link_bandwidth"},
+    {"bmc.alert_latency", "predictive_bmc.alert_latency"},
+    {"bmc.report_time", "predictive_bmc.report"},
 };
 
-ParamTree board_params(const Scenario& s) {
+// The scenario's `board:` values under `prefix` (the board's module name).
+ParamTree board_params(const Scenario& s, const std::string& prefix) {
   ParamTree tree;
   for (const BoardParam& p : s.board) {
     for (const BmcParamFromStrategy& b : kBmcParamsFromStrategy)
-      if ("board." + p.name == b.board_key)
-        throw ScenarioError(fmt::format("{}: {}: the BMC's timing is set once, as the strategy parameter "
+      if (p.name == b.board_key)
+        throw ScenarioError(fmt::format("{}: board.{}: the BMC's timing is set once, as the strategy parameter "
                                         "strategy.{} (it drives both the simulated BMC and the strategy's timeline)",
                                         p.where.to_string(), b.board_key, b.strategy_key));
-    tree.set("board." + p.name, p.value,
+    tree.set(prefix + "." + p.name, p.value,
              SourceLocation{p.where.file, static_cast<uint32_t>(p.where.line), static_cast<uint32_t>(p.where.column)});
   }
-  if (tree.find("board.seed") == nullptr) tree.set("board.seed", std::to_string(s.seed));
+  if (tree.find(prefix + ".seed") == nullptr) tree.set(prefix + ".seed", std::to_string(s.seed));
   const PredictiveBmcParams& bmc = s.strategy_params.predictive_bmc;
-  tree.set(kBmcParamsFromStrategy[0].board_key, fmt::format("{} B/s", bmc.link_bandwidth_bytes_per_s));  // exact
-  tree.set(kBmcParamsFromStrategy[1].board_key, detail::format_param(ParamKind::duration, bmc.alert_latency_ns));
-  tree.set(kBmcParamsFromStrategy[2].board_key, detail::format_param(ParamKind::duration, bmc.report_ns));
+  const auto key = [&](size_t i) { return prefix + "." + kBmcParamsFromStrategy[i].board_key; };
+  tree.set(key(0), fmt::format("{} B/s", bmc.link_bandwidth_bytes_per_s));  // exact
+  tree.set(key(1), detail::format_param(ParamKind::duration, bmc.alert_latency_ns));
+  tree.set(key(2), detail::format_param(ParamKind::duration, bmc.report_ns));
   return tree;
 }
 
@@ -156,10 +158,14 @@ void check_static_reservation_fits(const Scenario& s, const StaticPolicy& policy
   }
 }
 
-std::unique_ptr<Board> build_board(const Scenario& s) {
-  ParamTree tree = board_params(s);
+// The board keeps a pointer to `tree` (its effective configuration): the
+// tree must outlive it. A run has one board, "board"; a process that only
+// inspects several scenarios' boards names each apart (SystemC objects are
+// named uniquely for the whole process).
+std::unique_ptr<Board> build_board(const Scenario& s, ParamTree& tree, const std::string& name = "board") {
+  tree = board_params(s, name);
   try {
-    return std::make_unique<Board>(tree, "board");
+    return std::make_unique<Board>(tree, name.c_str());
   } catch (const ConfigError& e) {
     throw ScenarioError(e.what());
   }
@@ -239,7 +245,9 @@ uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 BoardFacts board_capture_facts(const Scenario& s) {
-  const std::unique_ptr<Board> board = build_board(s);
+  static unsigned boards_built = 0;  // SystemC names are per process
+  ParamTree tree;
+  const std::unique_ptr<Board> board = build_board(s, tree, fmt::format("board_{}", boards_built++));
   return capture_facts_of(s, *board);
 }
 
@@ -252,7 +260,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   const auto wall_start = std::chrono::steady_clock::now();  // perf.json only, never results
   const Scenario& s = request.scenario;
 
-  std::unique_ptr<Board> board = build_board(s);
+  ParamTree tree;
+  std::unique_ptr<Board> board = build_board(s, tree);
   check_components_exist(s, *board);
   // What the policies plan with and the agent captures with.
   const BoardFacts facts = capture_facts_of(s, *board);
