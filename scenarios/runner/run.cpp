@@ -106,8 +106,8 @@ void check_components_exist(const Scenario& s, const Board& board) {
   if (!problems.empty()) throw ScenarioError(problems);
 }
 
-std::unique_ptr<Board> build_board(const Scenario& s) {
-  ParamTree tree = board_params(s);
+// The board keeps a pointer to `tree` (effective_config): it must outlive it.
+std::unique_ptr<Board> build_board(ParamTree& tree) {
   try {
     return std::make_unique<Board>(tree, "board");
   } catch (const ConfigError& e) {
@@ -189,7 +189,8 @@ uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 BoardFacts board_capture_facts(const Scenario& s) {
-  const std::unique_ptr<Board> board = build_board(s);
+  ParamTree tree = board_params(s);
+  const std::unique_ptr<Board> board = build_board(tree);
   return capture_facts_of(s, *board);
 }
 
@@ -202,7 +203,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   const auto wall_start = std::chrono::steady_clock::now();  // perf.json only, never results
   const Scenario& s = request.scenario;
 
-  std::unique_ptr<Board> board = build_board(s);
+  ParamTree tree = board_params(s);
+  std::unique_ptr<Board> board = build_board(tree);
   check_components_exist(s, *board);
   // What the policies plan with and the agent captures with.
   const BoardFacts facts = capture_facts_of(s, *board);
