@@ -9,6 +9,9 @@ __extension__ typedef unsigned __int128 u128;  // GCC/Clang builtin: exact bytes
 
 enum class InDump : uint8_t { yes, no, user_data };
 
+// Kernel memory (log ring, stacks, page tables, driver queues) and every
+// core's saved registers are in a kernel dump; the agent's sensor windows are
+// not, and user pages only when the dump level keeps them.
 InDump in_memory_dump(cper::CaptureSource source) {
   using S = cper::CaptureSource;
   switch (source) {
@@ -41,7 +44,8 @@ DumpCoverage coverage(ErrorType error, const BoardFacts& facts, const DumpParams
   c.needed_bytes = needed_bytes(error, facts);
   uint64_t missing = 0;
   for (uint8_t i = 0; i < entry.section_count; ++i) {
-    const uint64_t bytes = cper::kSectionDescriptorBytes + section_body_bytes(entry.sections[i], facts);
+    const uint64_t bytes =
+        cper::kSectionDescriptorBytes + section_body_bytes(entry.sections[i], facts, component_class_of(error));
     double lost = 0;  // fraction of this section missing
     switch (in_memory_dump(entry.sections[i].source)) {
       case InDump::yes: lost = 0; break;

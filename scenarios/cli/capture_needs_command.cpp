@@ -24,7 +24,7 @@
 namespace crashtwin::cli {
 namespace {
 
-constexpr std::string_view kBegin = "<!-- capture-needs:begin (generated: crashtwin capture-needs scenarios/library --doc docs/capture-needs.md) -->";
+constexpr std::string_view kBegin = "<!-- capture-needs:begin (generated: crashtwin capture-needs scenarios/library scenarios/examples/capture_*.yaml --doc docs/capture-needs.md) -->";
 constexpr std::string_view kEnd = "<!-- capture-needs:end -->";
 constexpr std::string_view kParamsBegin = "<!-- capture-params:begin (generated from scenarios/schema/capture_params.cpp) -->";
 constexpr std::string_view kParamsEnd = "<!-- capture-params:end -->";

@@ -17,6 +17,7 @@
 #include "models/dram/dram.h"
 #include "platform/agent/agent.h"
 #include "platform/capture/catalog.h"
+#include "platform/predictor/features.h"
 #include "platform/predictor/predictor.h"
 #include "platform/region/crash_region.h"
 #include "policies/partitioning/policies.h"
@@ -321,9 +322,17 @@ RunOutcome run_scenario(const RunRequest& request) {
   config.horizon_ns = horizon_ns;
   config.dram_bytes = dram.size();
   config.capture_facts = facts;
-  // A record never outgrows its slice: scratch for the largest one.
-  config.capture_record_limit_bytes = static_cast<uint32_t>(
-      std::min<uint64_t>({s.agent.maximum_partition_size, s.agent.budget_bytes, UINT32_MAX / 2}));
+  // Scratch for the largest record this board's captures write (with the
+  // agent's longest sensor history), or the largest slice if that is
+  // smaller: a record never outgrows either. Sizing it to the slice instead
+  // cost a second per run in page faults for memory no record uses.
+  BoardFacts longest_history = facts;
+  longest_history.sensor_history_entries = static_cast<uint32_t>(kWindowCapacity * kMaxMetricsPerClass);
+  uint64_t largest_record = 0;
+  for (size_t t = 0; t < kErrorTypeCount; ++t)
+    largest_record = std::max(largest_record, needed_bytes(static_cast<ErrorType>(t), longest_history));
+  config.capture_record_limit_bytes = static_cast<uint32_t>(std::min<uint64_t>(
+      {round_up(largest_record, kCrashRegionPageBytes), s.agent.maximum_partition_size, UINT32_MAX / 2}));
   ComponentCounts counts;
   for (size_t c = 0; c < kComponentClassCount; ++c)
     counts.of[c] = board->component_count(static_cast<ComponentClass>(c));

@@ -62,7 +62,7 @@ struct Bench {
   }
   CoreRegisterFile registers(uint32_t core) {
     const uint64_t length = bus.read64(dl::unit_base(core) + dl::kStateLength);
-    REQUIRE(length == kRegisterFileBytes);
+    REQUIRE(length == register_file_bytes(20));  // the default 20 MCA banks
     const auto bytes = bus.read_bytes(dl::unit_base(core) + dl::kStateWindowOffset, static_cast<unsigned>(length));
     CoreRegisterFile regs;
     REQUIRE(decode_register_file(bytes, regs));
@@ -348,7 +348,7 @@ TEST_CASE("register file snapshot: layout, per-core identity, time and movement"
   // Identity-mapped kernel in low DRAM (the bench's DRAM is at 2 GiB): the
   // addresses are physical, so the firmware can read the stack and code page.
   const uint64_t dram = 0x8000'0000;
-  CHECK(a.cr3 == dram + (16u << 20) + core * 4096);
+  CHECK(a.cr3 == dram + (16u << 20) + core * 16384);  // 4 page-table pages per core
   CHECK(a.cr0 == 0x8005'0033);
   CHECK(a.rip >= dram + (32u << 20));
   CHECK(a.rip < dram + (48u << 20));
@@ -384,8 +384,9 @@ TEST_CASE("memory traffic leaves as one burst per core per quantum carrying the 
   CHECK(bursts <= 101);
   CHECK(static_cast<double>(b.memory.represented_bytes - bytes0) == Approx(2e9).epsilon(1e-6));
   CHECK(b.memory.longest_burst <= 4096);
-  CHECK(b.memory.lowest_address >= 0x8000'0000);
-  CHECK(b.memory.highest_end <= 0x8000'0000 + (1u << 20));
+  // User memory: above the kernel's (kernel_layout.h).
+  CHECK(b.memory.lowest_address >= 0x8000'0000 + kernel_layout::kUserOffset);
+  CHECK(b.memory.highest_end <= 0x8000'0000 + kernel_layout::kUserOffset + (1u << 20));
   // The traffic stopped with the phase.
   const uint64_t after = b.memory.bursts;
   run_for(0.1);

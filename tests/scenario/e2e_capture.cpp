@@ -84,7 +84,9 @@ TEST_CASE("capture: a bad size exits 2 naming the field", "[e2e][capture]") {
 }
 
 TEST_CASE("docs/capture-needs.md's table is what the code computes", "[e2e][capture]") {
-  const CliResult r = run_cli("capture-needs " + quoted(kSource / "scenarios/library") + " --check " +
+  const CliResult r = run_cli("capture-needs " + quoted(kSource / "scenarios/library") + " " +
+                              quoted(kSource / "scenarios/examples/capture_small_board.yaml") + " " +
+                              quoted(kSource / "scenarios/examples/capture_large_server.yaml") + " --check " +
                               quoted(kSource / "docs/capture-needs.md"));
   INFO(r.output);
   CHECK(r.exit_code == 0);

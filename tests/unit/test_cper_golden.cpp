@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "platform/cper/capture_manifest.h"
@@ -379,6 +380,40 @@ TEST_CASE("crashtwin vendor sections golden bytes (docs/crash-region.md)", "[cpe
     CHECK(back.entries[1].outcome == CaptureOutcome::partial);
     CHECK(back.error_type == ErrorType::memory_uncorrectable);
   }
+}
+
+TEST_CASE("the capture sources and snapshot purposes of real capture sizes keep their numbers", "[cper][golden]") {
+  // On-media numbers (docs/crash-region.md): appended after io_queue_state
+  // and memory_rows, never renumbered.
+  CHECK(static_cast<int>(CaptureSource::kernel_log) == 11);
+  CHECK(static_cast<int>(CaptureSource::kernel_stacks) == 12);
+  CHECK(static_cast<int>(CaptureSource::page_tables) == 13);
+  CHECK(static_cast<int>(CaptureSource::device_queues) == 14);
+  CHECK(kCaptureSourceCount == 15);
+  CHECK(std::string(to_string(CaptureSource::device_queues)) == "device_queues");
+  // A manifest entry of a cut kernel log section.
+  CaptureManifest m;
+  m.entry_count = 1;
+  m.entries[0] = ManifestEntry{CaptureSource::kernel_log, CaptureOutcome::partial, 50, 24 + (1u << 20), 4096};
+  std::vector<std::byte> out(manifest_bytes(1));
+  REQUIRE(encode_capture_manifest(m, out) == Status::ok);
+  const Bytes bytes = to_bytes(out);
+  CHECK(bytes[64] == 11);
+  CHECK(bytes[65] == 1);
+  CHECK(bytes[66] == 50);
+  CHECK((bytes[72] | bytes[73] << 8 | bytes[74] << 16) == 24 + (1 << 20));
+  CaptureManifest back;
+  REQUIRE(decode_capture_manifest(out, back) == Status::ok);
+  CHECK(back.entries[0].source == CaptureSource::kernel_log);
+  // Snapshot purposes 4..7, and 8 is refused.
+  std::vector<std::byte> snap(kMemorySnapshotHeaderBytes + 8);
+  REQUIRE(encode_memory_snapshot_header(0x4000000, 8, 8, SnapshotPurpose::completion_queue, snap) == Status::ok);
+  CHECK(to_bytes(snap)[16] == 7);
+  MemorySnapshot view;
+  REQUIRE(decode_memory_snapshot(snap, view) == Status::ok);
+  CHECK(view.purpose == SnapshotPurpose::completion_queue);
+  snap[16] = std::byte{8};
+  CHECK(decode_memory_snapshot(snap, view) == Status::corrupt);
 }
 
 TEST_CASE("timestamps are BCD dates from the simulation epoch", "[cper][golden]") {
