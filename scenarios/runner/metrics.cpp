@@ -156,8 +156,10 @@ MetricResult compute_metrics(const RunFacts& f) {
 
   uint64_t declared = 0, reported = 0, identified = 0, truncated = 0;
   std::vector<double> completeness_values, alert_to_report;
+  std::vector<bool> is_declared;  // parallel to completeness_values
   for (const JudgedFailure& j : failures) {
     declared += j.planned >= 0 ? 1 : 0;
+    is_declared.push_back(j.planned >= 0);
     if (j.report == nullptr) {
       completeness_values.push_back(0.0);
       continue;
@@ -181,9 +183,11 @@ MetricResult compute_metrics(const RunFacts& f) {
     reported = recovered.reports;
     identified = recovered.identified;
     completeness_values.clear();
+    is_declared.clear();
     alert_to_report.clear();
     for (const FailureRecovery& r : out.recoveries) {
       completeness_values.push_back(r.outcome.completeness());
+      is_declared.push_back(failures[r.failure].planned >= 0);
       if (r.outcome.report_ns != 0) alert_to_report.push_back(r.outcome.failure_to_report_s());
     }
     const MemoryOverRun memory = memory_over_run(f.strategy, out.recoveries);
@@ -201,6 +205,12 @@ MetricResult compute_metrics(const RunFacts& f) {
     m["failures_identified"] = static_cast<double>(identified) / static_cast<double>(fired);
     m["capture_completeness"] = mean(completeness_values);
   }
+  // Over the declared failures only: what the oracle, which knows them and
+  // nothing else, bounds.
+  std::vector<double> declared_values;
+  for (size_t i = 0; i < completeness_values.size(); ++i)
+    if (is_declared[i]) declared_values.push_back(completeness_values[i]);
+  if (!declared_values.empty()) m["capture_completeness_declared"] = mean(declared_values);
   m["records_truncated"] = truncated;
   const uint64_t production_ns = std::min(f.production_end_ns, f.duration_ns);
   m["reserved_byte_seconds"] = reserved_byte_seconds;

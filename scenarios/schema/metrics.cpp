@@ -16,6 +16,8 @@ constexpr std::array kMetrics = {
                "fraction of failures whose BMC report names the right component and error type"},
     MetricInfo{"capture_completeness",
                "mean over failures of captured/needed bytes of each failure's own record (0..1)"},
+    MetricInfo{"capture_completeness_declared",
+               "capture_completeness over the declared failures only (what the oracle bounds)"},
     MetricInfo{"records_truncated", "captures that did not fit whole in their slice"},
     MetricInfo{"reserved_byte_seconds", "integral of crash memory reserved over simulated time (B*s)"},
     MetricInfo{"reserved_byte_seconds_in_production",

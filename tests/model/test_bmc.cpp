@@ -110,7 +110,10 @@ TEST_CASE("the BMC drains the crash region and names the failed DIMM and error t
   CHECK(r.slice_found);
   CHECK(r.record_found);
   CHECK(r.record_truncated == capture.truncated);
-  CHECK(r.diagnostics.empty());
+  // A 64 KiB slice cuts a full capture (about 1 MiB with the kernel log): the
+  // verdict says so, and nothing else.
+  REQUIRE(r.diagnostics.size() == (capture.truncated ? 1u : 0u));
+  if (capture.truncated) CHECK(r.diagnostics[0].find("is truncated") != std::string::npos);
   CHECK(r.refused_accesses == 0);
   REQUIRE(r.records.size() == 1);
   CHECK(r.records[0].slice == 1);
