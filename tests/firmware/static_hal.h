@@ -6,8 +6,9 @@
 // Physical memory is a span at a configurable physical base. Metric
 // registers live in a fixed table; device state blocks are generated from
 // the component and kind (a register file whose rsp/rip point into the
-// memory, error logs and queue states of fixed lengths), so a capture reads
-// the same bytes on every machine. Alerts and log lines are counted and
+// memory and whose cr3 points at the core's page tables, error logs and
+// queue states of fixed lengths), so a capture reads the same bytes on every
+// machine. Alerts and log lines are counted and
 // folded into digests rather than stored.
 #pragma once
 
@@ -37,10 +38,17 @@ class StaticHal final : public Hal {
   void set_metric(ComponentId c, Metric m, uint64_t value) { metrics_[slot(c)][metric_slot(m)] = value; }
   void set_model_blob(std::span<const std::byte> blob) { model_ = blob; }
   // The register file of core n points its stack and instruction pointer at
-  // these physical addresses (inside the memory).
-  void set_core_pointers(uint64_t stack_top, uint64_t rip) {
+  // these physical addresses (inside the memory): core n's stack top is
+  // stack_top + n * stack_stride (0: all cores share one stack area).
+  void set_core_pointers(uint64_t stack_top, uint64_t rip, uint64_t stack_stride = 0) {
     stack_top_ = stack_top;
     rip_ = rip;
+    stack_stride_ = stack_stride;
+  }
+  // Core n's cr3: first_cr3 + n * stride (the page tables a walk starts from).
+  void set_page_tables(uint64_t first_cr3, uint64_t stride) {
+    first_cr3_ = first_cr3;
+    cr3_stride_ = stride;
   }
 
   uint64_t phys_base() const { return base_; }
@@ -76,9 +84,10 @@ class StaticHal final : public Hal {
       CoreRegisterFile r;
       r.core = c.instance;
       for (uint8_t g = 0; g < 16; ++g) r.gpr[g] = 0x1000u * g + c.instance;
-      r.gpr[Gpr::rsp] = stack_top_ - 0x200u * (c.instance + 1u);
+      r.gpr[Gpr::rsp] = stack_top_ + stack_stride_ * c.instance - 0x200u * (c.instance + 1u);
       r.rip = rip_ + c.instance;
       r.cr2 = rip_ + 0x1238;
+      r.cr3 = first_cr3_ + cr3_stride_ * c.instance;
       size = encode_register_file(r, block);
     } else if (k == StateKind::error_log && c.cls == ComponentClass::memory) {
       size = kErrorLogBytes;
@@ -144,6 +153,9 @@ class StaticHal final : public Hal {
   std::span<const std::byte> model_;
   uint64_t stack_top_ = 0;
   uint64_t rip_ = 0;
+  uint64_t stack_stride_ = 0;
+  uint64_t first_cr3_ = 0;
+  uint64_t cr3_stride_ = 0;
   uint32_t alert_count_ = 0;
   Digest alerts_;
   uint32_t log_count_ = 0;

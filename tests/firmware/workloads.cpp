@@ -1,6 +1,7 @@
 #include "tests/firmware/workloads.h"
 
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 #include "platform/agent/agent.h"
@@ -17,6 +18,7 @@
 #include "policies/partitioning/policies.h"
 #include "tests/firmware/digest.h"
 #include "tests/firmware/static_hal.h"
+#include "tests/support/capture_board_layout.h"
 
 namespace crashtwin::firmware_test {
 namespace {
@@ -292,9 +294,34 @@ void region_workload(Run& run, Arena& arena) {
 
 // --- selective capture into CPER records, decoded by the BMC reader ---------
 
+// The capture workload's board: the host unit tests' capture board layout
+// (tests/support/capture_board_layout.h: stacks, page tables, kernel log
+// and driver queues in the first 2 MiB, and the BoardFacts that say where)
+// over StaticHal's static memory.
+namespace capture_board {
+using namespace test_board;
+constexpr uint64_t kDram = 2 * MiB;  // before the region: stacks, code, rows, tables, log, queues
+static_assert(firmware_test::kErrorLogBytes == test_board::kErrorLogBytes &&
+                  firmware_test::kQueueStateBytes == test_board::kQueueStateBytes,
+              "StaticHal's state blocks are the sizes the facts give");
+
+// A printk-like ring: numbered lines, then zeros as an unfilled ring has.
+void write_kernel_log(std::span<std::byte> ring) {
+  std::memset(ring.data(), 0, ring.size());
+  constexpr char kLine[] = "<3>[   7.000000] crashtwin: line 000\n";
+  constexpr size_t kLineBytes = sizeof(kLine) - 1;
+  for (size_t n = 0, at = 0; at + kLineBytes <= ring.size() / 2; ++n, at += kLineBytes) {
+    std::memcpy(ring.data() + at, kLine, kLineBytes);
+    ring[at + kLineBytes - 4] = static_cast<std::byte>('0' + n / 100 % 10);
+    ring[at + kLineBytes - 3] = static_cast<std::byte>('0' + n / 10 % 10);
+    ring[at + kLineBytes - 2] = static_cast<std::byte>('0' + n % 10);
+  }
+}
+}  // namespace capture_board
+
 void capture_workload(Run& run, Arena& arena) {
+  using namespace capture_board;
   constexpr uint64_t kBase = 0;
-  constexpr uint64_t kDram = 2 * MiB;  // "DRAM" before the region: stacks, code, rows
   constexpr uint64_t kRegionSize = kHeaderAreaBytes + 1 * MiB;
   std::span<std::byte> memory = arena.take(kDram + kRegionSize);
   auto* table = arena.make<PartitionTable>();
@@ -303,30 +330,34 @@ void capture_workload(Run& run, Arena& arena) {
   auto* scan = arena.make<DumpScan>();
   if (!FW_CHECK(run, !memory.empty() && table && !scratch.empty() && reader && scan)) return;
   for (size_t i = 0; i < kDram; ++i) memory[i] = static_cast<std::byte>(i * 7 + (i >> 9));
+  for (uint32_t core = 0; core < kCores; ++core) write_page_walk(memory, kPageTables + kPageTableStride * core, kBadAddress);
+  write_kernel_log(memory.subspan(kLogBase, kLogBytes));
   StaticHal hal(memory, kBase);
   hal.set_time_ns(7'000'000'000ull);
-  hal.set_component_count(ComponentClass::cpu, 4);
+  hal.set_component_count(ComponentClass::cpu, kCores);
   hal.set_component_count(ComponentClass::memory, 2);
   hal.set_component_count(ComponentClass::disk, 1);
   hal.set_component_count(ComponentClass::network, 1);
-  hal.set_core_pointers(0x10000, 0x20123);
-  for (uint16_t core = 0; core < 4; ++core) {
+  hal.set_core_pointers(kStackTop, kRip, kStackBytes);
+  hal.set_page_tables(kPageTables, kPageTableStride);
+  for (uint16_t core = 0; core < kCores; ++core) {
     hal.set_metric({ComponentClass::cpu, core}, Metric::cpu_power, 15000u + core);
     hal.set_metric({ComponentClass::cpu, core}, Metric::cpu_temperature, 60000u + 1000u * core);
   }
   if (!FW_CHECK(run, format_crash_region(hal, kDram, kRegionSize, *table) == Status::ok)) return;
-  // One slice per failing component; core 0's is one page, so its capture
-  // (registers, stack and code page) is cut short.
+  // One slice per failing component, each room for a full capture (the
+  // memory slice for two) except core 0's: one page, so its capture
+  // (registers, code page, page tables, stacks, log) is cut short.
   struct Failure {
     ErrorEvent event;
     uint64_t slice_bytes;
   };
   const Failure failures[] = {
-      {{{ComponentClass::memory, 1}, ErrorType::memory_uncorrectable, 7'000'000'000ull, 0x40000 + 0x1238, 0x9A}, 256 * KiB},
+      {{{ComponentClass::memory, 1}, ErrorType::memory_uncorrectable, 7'000'000'000ull, kBadAddress, 0x9A}, 256 * KiB},
       {{{ComponentClass::cpu, 2}, ErrorType::machine_check, 7'100'000'000ull, 0, 0xB200'0000'0001'0135ull}, 256 * KiB},
-      {{{ComponentClass::cpu, 0}, ErrorType::page_fault, 7'200'000'000ull, 0x41238, 0x2}, 4 * KiB},
-      {{{ComponentClass::disk, 0}, ErrorType::disk_timeout, 7'300'000'000ull, 0, 0x7}, 16 * KiB},
-      {{{ComponentClass::network, 0}, ErrorType::nic_fatal, 7'400'000'000ull, 0, 0x3}, 64 * KiB},
+      {{{ComponentClass::cpu, 0}, ErrorType::page_fault, 7'200'000'000ull, kBadAddress, 0x2}, 4 * KiB},
+      {{{ComponentClass::disk, 0}, ErrorType::disk_timeout, 7'300'000'000ull, 0, 0x7}, 128 * KiB},
+      {{{ComponentClass::network, 0}, ErrorType::nic_fatal, 7'400'000'000ull, 0, 0x3}, 128 * KiB},
   };
   SensorReading history[24];
   for (size_t i = 0; i < 24; ++i) {
@@ -335,6 +366,8 @@ void capture_workload(Run& run, Arena& arena) {
     history[i].metric = metric_at(history[i].component.cls, static_cast<uint32_t>(i % 3));
     history[i].value = 1000 + 37 * i;
   }
+  const BoardFacts board = facts(static_cast<uint32_t>(std::size(history)));
+  FW_CHECK(run, kQueueBase + device_queue_area_bytes(1, 1, board) <= kDram);
   uint64_t next = table->slice_area_base();
   for (const Failure& f : failures) {
     SliceEntry& slice = table->slices[table->slice_count++];
@@ -352,7 +385,7 @@ void capture_workload(Run& run, Arena& arena) {
       event.time_ns += static_cast<uint64_t>(round) * 1'000'000ull;
       hal.set_time_ns(event.time_ns);
       CaptureResult result;
-      const Status s = capture_error(hal, event, /*record_id=*/1, slice, history, scratch, result);
+      const Status s = capture_error(hal, event, /*record_id=*/1, slice, history, scratch, result, board);
       run.digest.status(s);
       FW_CHECK(run, s == Status::ok || s == Status::truncated);
       FW_CHECK(run, (s == Status::truncated) == result.truncated);
@@ -368,7 +401,8 @@ void capture_workload(Run& run, Arena& arena) {
     }
   }
   FW_CHECK(run, (table->slices[2].flags & kSliceFlagTruncated) != 0);
-  FW_CHECK(run, (table->slices[3].flags & kSliceFlagTruncated) == 0);
+  constexpr uint32_t kWholeSlices[] = {0, 1, 3, 4};
+  for (uint32_t i : kWholeSlices) FW_CHECK(run, (table->slices[i].flags & kSliceFlagTruncated) == 0);
   FW_CHECK(run, commit_partition_table(hal, *table) == Status::ok);
 
   // The BMC's side: decode the region and walk every record.
