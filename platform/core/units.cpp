@@ -93,7 +93,7 @@ Status parse_decimal(std::string_view text, Decimal& out, std::string_view& rest
     d.exponent += neg ? -e : e;
   }
   out = d;
-  rest = trim(text.substr(i));
+  rest = trim(std::string_view(text.data() + i, text.size() - i));  // i <= size; substr could throw
   return Status::ok;
 }
 

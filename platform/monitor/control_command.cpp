@@ -9,6 +9,12 @@ constexpr size_t kMaxWords = 5;  // "set allocation_frequency 100 ms" has 4
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
+// [from, from + length) of `text`, both within it: string_view::substr
+// checks and throws, which portable code must not even link.
+std::string_view slice(std::string_view text, size_t from, size_t length) {
+  return std::string_view(text.data() + from, length);
+}
+
 // Splits on blanks into at most kMaxWords words; false when there are more.
 bool split(std::string_view line, std::string_view (&words)[kMaxWords], size_t& count) {
   count = 0;
@@ -19,7 +25,7 @@ bool split(std::string_view line, std::string_view (&words)[kMaxWords], size_t& 
     size_t end = i;
     while (end < line.size() && !is_blank(line[end])) ++end;
     if (count == kMaxWords) return false;
-    words[count++] = line.substr(i, end - i);
+    words[count++] = slice(line, i, end - i);
     i = end;
   }
   return true;
@@ -52,8 +58,8 @@ bool parse_component(std::string_view text, ComponentId& out) {
   if (dot == std::string_view::npos) return false;
   ComponentClass cls{};
   uint64_t instance = 0;
-  if (!parse(text.substr(0, dot), cls)) return false;
-  const std::string_view number = text.substr(dot + 1);
+  if (!parse(slice(text, 0, dot), cls)) return false;
+  const std::string_view number = slice(text, dot + 1, text.size() - dot - 1);
   if (number.size() > 1 && number[0] == '0') return false;  // one spelling per component
   if (!parse_u64(number, instance) || number.starts_with("0x") || instance > UINT16_MAX) return false;
   out = ComponentId{cls, static_cast<uint16_t>(instance)};
@@ -64,7 +70,7 @@ bool parse_component(std::string_view text, ComponentId& out) {
 std::string_view rest(std::string_view line, const std::string_view (&words)[kMaxWords], size_t first, size_t count) {
   const char* begin = words[first].data();
   const char* end = words[count - 1].data() + words[count - 1].size();
-  return line.substr(static_cast<size_t>(begin - line.data()), static_cast<size_t>(end - begin));
+  return slice(line, static_cast<size_t>(begin - line.data()), static_cast<size_t>(end - begin));
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ cxx=$1 root=$2 out=$3
 shift 3
 mkdir -p "$out"
 status=0
-forbidden='(^| )(malloc|calloc|realloc|free|aligned_alloc|posix_memalign|strdup)$|operator new|operator delete|__cxa_throw|__cxa_allocate_exception|__cxa_begin_catch|sc_core::|tlm::|YAML::|(^| )Q[A-Z][A-Za-z]+::|std::ios_base::Init|std::cout|std::cerr|std::filesystem'
+forbidden='(^| )(malloc|calloc|realloc|free|aligned_alloc|posix_memalign|strdup)$|operator new|operator delete|__cxa_throw|std::__throw_|__cxa_allocate_exception|__cxa_begin_catch|sc_core::|tlm::|YAML::|(^| )Q[A-Z][A-Za-z]+::|std::ios_base::Init|std::cout|std::cerr|std::filesystem'
 forbidden_includes='#[[:space:]]*include[[:space:]]*[<"](systemc|tlm|yaml-cpp/|Q[A-Za-z]+|QtCore|QtWidgets|iostream|fstream|sstream|filesystem|thread|mutex|nlohmann/|fmt/|spdlog/|Eigen/)'
 count=0
 for dir in "$@"; do
