@@ -144,6 +144,8 @@ bool parse_real(std::string_view text, double& out) {
 }
 
 std::string why_status(Status s, Quantity q) {
+  if (s == Status::out_of_range && *quantity_limit(q) != '\0')
+    return fmt::format("{} (allowed: {})", to_string(s), quantity_limit(q));
   return fmt::format("{} (expected {})", to_string(s), quantity_help(q));
 }
 

@@ -207,7 +207,12 @@ std::optional<double> MapReader::floating(std::string_view key, Need need, Quant
   auto s = scalar(key, need, what);
   if (!s) return std::nullopt;
   double value = 0;
-  if (!ok(parse_fn(s->second, value))) {
+  const Status st = parse_fn(s->second, value);
+  if (st == Status::out_of_range && *quantity_limit(q) != '\0') {
+    bad_value(s->first, key, s->second, fmt::format("is out of range; allowed: {}", quantity_limit(q)));
+    return std::nullopt;
+  }
+  if (!ok(st)) {
     bad_value(s->first, key, s->second, fmt::format("is not {}; expected {}", what, quantity_help(q)));
     return std::nullopt;
   }
