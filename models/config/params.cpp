@@ -14,6 +14,7 @@ namespace crashtwin {
 
 std::string SourceLocation::to_string() const {
   if (file.empty()) return "<default>";
+  if (line == 0) return file;  // not from the file's text: `file` says where ("x.yaml (--set board.dram.size)")
   return fmt::format("{}:{}:{}", file, line, column);
 }
 

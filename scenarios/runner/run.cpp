@@ -40,9 +40,12 @@ uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
 ParamTree board_params(const Scenario& s) {
   ParamTree tree;
-  for (const BoardParam& p : s.board)
+  for (const BoardParam& p : s.board) {
+    // A --set value has no line: its location names the option instead.
+    const std::string file = p.where.line > 0 ? p.where.file : p.where.to_string();
     tree.set("board." + p.name, p.value,
-             SourceLocation{p.where.file, static_cast<uint32_t>(p.where.line), static_cast<uint32_t>(p.where.column)});
+             SourceLocation{file, static_cast<uint32_t>(p.where.line), static_cast<uint32_t>(p.where.column)});
+  }
   if (tree.find("board.seed") == nullptr) tree.set("board.seed", std::to_string(s.seed));
   return tree;
 }
