@@ -352,6 +352,7 @@ void read_injections(MapReader& root, Scenario& s) {
 
 void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_dir) {
   AgentSettings& a = s.agent;
+  ReadContext& ctx = root.context();
   const YAML::Node node = root.get("agent");
   if (!node.IsDefined() || node.IsNull()) return;
   MapReader m(root.context(), node, "agent");
@@ -367,6 +368,10 @@ void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_
     std::filesystem::path p(*path);
     if (p.is_relative()) p = base_dir / p;
     a.failure_prediction_model_path = p.lexically_normal().string();
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec))
+      ctx.error(m.get("failure_prediction_model_path"), m.field("failure_prediction_model_path"),
+                fmt::format("'{}' is a directory; expected a model file (.ctpm)", a.failure_prediction_model_path));
   }
   m.finish();
   check_agent(root.context(), node, a);

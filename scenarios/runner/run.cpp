@@ -56,8 +56,12 @@ std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) 
     const std::span<const std::byte> embedded = default_model_blob();
     blob.assign(embedded.begin(), embedded.end());
   } else {
-    std::ifstream in(a.failure_prediction_model_path, std::ios::binary);
-    if (!in)
+    std::error_code ec;
+    std::ifstream in;
+    // A directory opens but throws on the first read: refuse it as bad input.
+    if (std::filesystem::is_regular_file(a.failure_prediction_model_path, ec))
+      in.open(a.failure_prediction_model_path, std::ios::binary);
+    if (!in.is_open())
       throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: cannot open '{}'", a.where.to_string(),
                                       a.failure_prediction_model_path));
     const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
