@@ -58,3 +58,15 @@ TEST_CASE("report names every unreadable run, renders the others and exits 2", "
   CHECK(r.output.find("could not be read") != std::string::npos);
   CHECK(fs::exists(dir / "report.html"));
 }
+
+TEST_CASE("--out that is a file or lies under one is refused before the simulation", "[e2e][errors][hostile]") {
+  const fs::path dir = scratch("out-file");
+  std::ofstream(dir / "file") << "x";
+  for (const fs::path& out : {dir / "file", dir / "file" / "run"}) {
+    const CliResult r = run_cli("run " + quoted(kSkeleton) + " --out " + quoted(out));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("is a file, not a directory") != std::string::npos);
+    CHECK(r.output.find("running ") == std::string::npos);  // refused before simulating
+  }
+}
