@@ -267,7 +267,7 @@ const char* quantity_limit(Quantity q) {
     case Quantity::rate: return "at most 1e9 /s (one per simulated nanosecond)";
     case Quantity::temperature: return "-273.15 C to 1000 C";
     case Quantity::ratio: return "0 to 1";
-    case Quantity::frequency: return "at most 1e12 Hz (1 THz)";
+    case Quantity::frequency: return "at most 1e15 Hz (1 PHz)";
     case Quantity::duration:
     case Quantity::size: return "";
   }

@@ -34,7 +34,7 @@ enum class Quantity : uint8_t {
 // Largest accepted value of each floating quantity.
 inline constexpr double kMaxRatePerSecond = 1e9;              // one event per simulated nanosecond
 inline constexpr double kMaxBandwidthBytesPerSecond = 1e15;   // 1 PB/s, far beyond any link or bus
-inline constexpr double kMaxFrequencyHz = 1e12;               // 1 THz
+inline constexpr double kMaxFrequencyHz = 1e15;               // 1 PHz
 inline constexpr double kMinTemperatureCelsius = -273.15;     // absolute zero
 inline constexpr double kMaxTemperatureCelsius = 1000.0;      // no part of a server survives this
 
