@@ -14,7 +14,8 @@
 namespace crashtwin {
 
 namespace {
-constexpr std::array<const char*, 5> kStatusNames = {"ok", "expectations_failed", "invalid", "crashed", "timeout"};
+constexpr std::array<const char*, 6> kStatusNames = {"ok",      "expectations_failed", "invalid",
+                                                     "crashed", "timeout",             "invalid_input"};
 constexpr std::array<std::string_view, 7> kFixedColumns = {"scenario", "policy",    "strategy", "seed",
                                                            "status",   "exit_code", "run"};
 

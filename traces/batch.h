@@ -19,7 +19,9 @@
 
 namespace crashtwin {
 
-enum class RunStatus : uint8_t { ok, expectations_failed, invalid, crashed, timeout };
+// invalid_input: the run refused its input (exit 2: a board parameter the
+// models reject, an unreadable model file), as opposed to crashing.
+enum class RunStatus : uint8_t { ok, expectations_failed, invalid, crashed, timeout, invalid_input };
 const char* to_string(RunStatus s);
 bool parse(std::string_view text, RunStatus& out);
 // ok / expectations_failed / invalid from a finished run's summary.

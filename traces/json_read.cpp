@@ -15,6 +15,10 @@ ojson parse(std::string_view text, const std::filesystem::path& path) {
       if (text[i] == '\n') ++line;
     }
     throw format_error(path, line, fmt::format("invalid JSON near byte {}", e.byte));
+  } catch (const nlohmann::json::exception& e) {
+    // Well-formed but unreadable: a number beyond a double (1e999), text
+    // that is not UTF-8.
+    throw format_error(path, 0, fmt::format("unreadable JSON: {}", e.what()));
   }
 }
 

@@ -14,6 +14,7 @@ namespace crashtwin {
 
 std::string SourceLocation::to_string() const {
   if (file.empty()) return "<default>";
+  if (line == 0) return file;  // not from the file's text: `file` says where ("x.yaml (--set board.dram.size)")
   return fmt::format("{}:{}:{}", file, line, column);
 }
 
@@ -144,6 +145,8 @@ bool parse_real(std::string_view text, double& out) {
 }
 
 std::string why_status(Status s, Quantity q) {
+  if (s == Status::out_of_range && *quantity_limit(q) != '\0')
+    return fmt::format("{} (allowed: {})", to_string(s), quantity_limit(q));
   return fmt::format("{} (expected {})", to_string(s), quantity_help(q));
 }
 

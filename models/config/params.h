@@ -33,7 +33,9 @@ struct SourceLocation {
   std::string file;
   uint32_t line = 0;
   uint32_t column = 0;
-  std::string to_string() const;  // "file:line:column", or "<default>" when unknown
+  // "file:line:column"; "<default>" when unknown; `file` alone when line is 0
+  // (a value from the command line names its option there).
+  std::string to_string() const;
 };
 
 // The unit family of a parameter, which decides its parser and value type.

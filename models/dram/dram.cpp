@@ -1,6 +1,7 @@
 #include "models/dram/dram.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -261,13 +262,24 @@ void Dram::set_corrected_error_rate(uint32_t dimm, double per_second) {
   schedule_next_ce();
 }
 
+sc_core::sc_time Dram::next_ce_after(const sc_core::sc_time& now, double rate) {
+  // An exponential draw shorter than the kernel's time resolution rounds to
+  // zero, and a zero delay would re-notify ce_event_ at the same instant
+  // forever at very high rates: the next error is at least one resolution
+  // step away.
+  const sc_core::sc_time delay =
+      std::max(sc_core::sc_time(rng_.exponential(rate), sc_core::SC_SEC), sc_core::sc_get_time_resolution());
+  assert(delay > sc_core::SC_ZERO_TIME && "the next corrected error must lie in the future");
+  return now + delay;
+}
+
 void Dram::schedule_next_ce() {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   bool any = false;
   sc_core::sc_time earliest = sc_core::sc_max_time();
   for (DimmState& s : dimm_state_) {
     if (s.ce_rate <= 0) continue;
-    if (s.next_ce <= now) s.next_ce = now + sc_core::sc_time(rng_.exponential(s.ce_rate), sc_core::SC_SEC);
+    if (s.next_ce <= now) s.next_ce = next_ce_after(now, s.ce_rate);
     earliest = std::min(earliest, s.next_ce);
     any = true;
   }
@@ -281,7 +293,7 @@ void Dram::corrected_error_arrivals() {
     DimmState& s = dimm_state_[d];
     if (s.ce_rate > 0 && s.next_ce <= now) {
       log_corrected(d);
-      s.next_ce = now + sc_core::sc_time(rng_.exponential(s.ce_rate), sc_core::SC_SEC);
+      s.next_ce = next_ce_after(now, s.ce_rate);
     }
   }
   schedule_next_ce();

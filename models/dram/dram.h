@@ -116,6 +116,9 @@ class Dram : public Model {
   void log_corrected(uint32_t dimm);
   void corrected_error_arrivals();  // SC_METHOD on ce_event_
   void schedule_next_ce();
+  // When the next corrected error of a DIMM at `rate` per second arrives:
+  // strictly after `now`.
+  sc_core::sc_time next_ce_after(const sc_core::sc_time& now, double rate);
   void update_irq();                // SC_METHOD on irq_event_
   void materialising_write(uint64_t offset, uint64_t bytes);
 

@@ -174,8 +174,11 @@ constexpr Unit kFrequencyUnits[] = {
 
 // Parses "NUMBER UNIT" for a floating quantity; a bare number is accepted when
 // `bare_ok` (its unit is then the first of the table).
+// Finite and not above `max` (a NaN fails both comparisons).
+bool within(double v, double max) { return v <= max && v >= -max; }
+
 template <size_t N>
-Status parse_scaled(std::string_view text, const Unit (&units)[N], bool bare_ok, double& out) {
+Status parse_scaled(std::string_view text, const Unit (&units)[N], bool bare_ok, double max, double& out) {
   Decimal d;
   std::string_view unit;
   if (Status s = parse_decimal(text, d, unit); s != Status::ok) return s;
@@ -189,7 +192,9 @@ Status parse_scaled(std::string_view text, const Unit (&units)[N], bool bare_ok,
     if (u == nullptr) return Status::invalid_argument;
     scale = u->scale;
   }
-  out = to_double(d) * scale;
+  const double v = to_double(d) * scale;
+  if (!within(v, max)) return Status::out_of_range;
+  out = v;
   return Status::ok;
 }
 
@@ -223,15 +228,15 @@ Status parse_size_bytes(std::string_view text, uint64_t& bytes) {
 }
 
 Status parse_bandwidth(std::string_view text, double& bytes_per_second) {
-  return parse_scaled(text, kBandwidthUnits, false, bytes_per_second);
+  return parse_scaled(text, kBandwidthUnits, false, kMaxBandwidthBytesPerSecond, bytes_per_second);
 }
 
 Status parse_rate(std::string_view text, double& per_second) {
-  return parse_scaled(text, kRateUnits, false, per_second);
+  return parse_scaled(text, kRateUnits, false, kMaxRatePerSecond, per_second);
 }
 
 Status parse_frequency(std::string_view text, double& hertz) {
-  return parse_scaled(text, kFrequencyUnits, false, hertz);
+  return parse_scaled(text, kFrequencyUnits, false, kMaxFrequencyHz, hertz);
 }
 
 Status parse_temperature(std::string_view text, double& celsius) {
@@ -247,7 +252,7 @@ Status parse_temperature(std::string_view text, double& celsius) {
   } else {
     return Status::invalid_argument;
   }
-  if (celsius < -273.15) return Status::out_of_range;
+  if (!(celsius >= kMinTemperatureCelsius && celsius <= kMaxTemperatureCelsius)) return Status::out_of_range;
   return Status::ok;
 }
 
@@ -262,7 +267,7 @@ Status parse_ratio(std::string_view text, double& fraction) {
   } else if (!unit.empty()) {
     return Status::invalid_argument;
   }
-  if (v < 0.0 || v > 1.0) return Status::out_of_range;
+  if (!(v >= 0.0 && v <= 1.0)) return Status::out_of_range;
   fraction = v;
   return Status::ok;
 }
@@ -280,6 +285,19 @@ const char* quantity_help(Quantity q) {
     case Quantity::frequency: return "a frequency such as \"2 GHz\" (units: Hz, kHz, MHz, GHz)";
   }
   return "a quantity";
+}
+
+const char* quantity_limit(Quantity q) {
+  switch (q) {
+    case Quantity::bandwidth: return "at most 1e15 B/s (1 PB/s)";
+    case Quantity::rate: return "at most 1e9 /s (one per simulated nanosecond)";
+    case Quantity::temperature: return "-273.15 C to 1000 C";
+    case Quantity::ratio: return "0 to 1";
+    case Quantity::frequency: return "at most 1e15 Hz (1 PHz)";
+    case Quantity::duration:
+    case Quantity::size: return "";
+  }
+  return "";
 }
 
 }  // namespace crashtwin

@@ -6,6 +6,12 @@
 // Integer-valued quantities (durations, sizes) are computed exactly in integer
 // arithmetic and rounded to the nearest unit; anything that overflows 64 bits
 // is out_of_range. Negative numbers are rejected except for temperatures.
+//
+// Physical bounds: every floating quantity is finite and at most its limit
+// below (out_of_range beyond it), so no model is asked to schedule an event
+// closer than a nanosecond or to convert an absurd value to an integer.
+// These limits are the one place the scenario loader and the board
+// parameters take them from; docs/scenarios.md lists them.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +30,13 @@ enum class Quantity : uint8_t {
   ratio,        // -> fraction 0..1 (double): "12 %", "0.12"
   frequency,    // -> hertz (double)
 };
+
+// Largest accepted value of each floating quantity.
+inline constexpr double kMaxRatePerSecond = 1e9;              // one event per simulated nanosecond
+inline constexpr double kMaxBandwidthBytesPerSecond = 1e15;   // 1 PB/s, far beyond any link or bus
+inline constexpr double kMaxFrequencyHz = 1e15;               // 1 PHz
+inline constexpr double kMinTemperatureCelsius = -273.15;     // absolute zero
+inline constexpr double kMaxTemperatureCelsius = 1000.0;      // no part of a server survives this
 
 // Durations: ns, us, ms, s, min, h, d (a bare 0 is allowed).
 Status parse_duration_ns(std::string_view text, uint64_t& nanoseconds);
@@ -44,5 +57,8 @@ Status parse_frequency(std::string_view text, double& hertz);
 
 // What a valid value of the quantity looks like, for error messages.
 const char* quantity_help(Quantity q);
+// The bound a value beyond which parse_* returns out_of_range, for error
+// messages ("at most 1e9 /s"); empty for integer quantities (64-bit limit).
+const char* quantity_limit(Quantity q);
 
 }  // namespace crashtwin

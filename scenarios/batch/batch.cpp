@@ -24,6 +24,7 @@ namespace crashtwin::scenario {
 namespace {
 
 constexpr size_t kStderrTailBytes = 2000;
+constexpr int kExitCodeBadInput = 2;  // `crashtwin run`'s exit code for input it refuses (docs/cli.md)
 
 BatchRow failed_row(const PlannedRun& r, const ChildExit& e, const std::filesystem::path& dir) {
   BatchRow row;
@@ -31,12 +32,14 @@ BatchRow failed_row(const PlannedRun& r, const ChildExit& e, const std::filesyst
   row.policy = r.policy;
   row.strategy = r.strategy;
   row.seed = r.seed;
-  row.status = e.timed_out ? RunStatus::timeout : RunStatus::crashed;
+  row.status = e.timed_out                                  ? RunStatus::timeout
+               : !e.signalled && e.code == kExitCodeBadInput ? RunStatus::invalid_input
+                                                             : RunStatus::crashed;
   row.exit_code = e.signalled ? 128 + e.code : e.code;
   row.run = r.dir;
   const std::string tail = file_tail(dir / "stderr.log", kStderrTailBytes);
   spdlog::warn("run {} {}: {}", r.dir,
-               e.timed_out ? "timed out" : (e.signalled ? fmt::format("killed by signal {}", e.code)
+               e.timed_out ? "timed out" : row.status == RunStatus::invalid_input ? "refused its input (exit 2)" : (e.signalled ? fmt::format("killed by signal {}", e.code)
                                                          : fmt::format("exited with {}", e.code)),
                tail.empty() ? "(no stderr)" : "stderr:\n" + tail);
   return row;

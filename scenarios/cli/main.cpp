@@ -17,6 +17,7 @@
 #include "scenarios/cli/exit_codes.h"
 #include "scenarios/cli/dataset_command.h"
 #include "scenarios/cli/training_commands.h"
+#include "scenarios/loader/limits.h"
 
 namespace {
 
@@ -76,7 +77,10 @@ extern "C" int sc_main(int argc, char* argv[]) {
   run_cmd->add_option("--policy", run.policies, "partitioning policy (repeatable; 'all' = every registered policy)");
   run_cmd->add_option("--strategy", run.strategies,
                       "capture strategy (repeatable; 'all'); default: the scenario's list, else predictive-bmc");
-  run_cmd->add_option("--seed", run.seed, "replaces the scenario's seed");
+  // The range check also refuses what CLI11's unsigned conversion wraps
+  // ("-1", 2^64 and above read as 2^64 - 1).
+  run_cmd->add_option("--seed", run.seed, "replaces the scenario's seed")
+      ->check(CLI::Range(uint64_t{0}, crashtwin::scenario::kMaxSeed));
   run_cmd->add_option("--set", run.sets, "override a scenario value: key=value (repeatable)");
   run_cmd->add_option("--out", run.out, "results directory (default results/<scenario>)");
 

@@ -18,9 +18,16 @@ int report_command(const ReportArgs& args) {
     std::fprintf(stderr, "%s\n", e.what());
     return kExitBadInput;
   }
+  // Every unreadable run is named; the others are still rendered, and the
+  // exit code says the input was bad.
   for (const std::string& p : batch.problems) std::fprintf(stderr, "%s\n", p.c_str());
   write_report_html(batch, out);
   std::printf("%s\n", out.c_str());
+  if (!batch.problems.empty()) {
+    std::fprintf(stderr, "%zu run(s) or summary.csv could not be read; the report shows the other %zu run(s)\n",
+                 batch.problems.size(), batch.runs.size());
+    return kExitBadInput;
+  }
   if (!args.policies_doc.empty()) {
     try {
       docs::update_policies_doc(args.policies_doc, batch);

@@ -31,6 +31,28 @@ void print_outcome(const RunOutcome& o, const std::filesystem::path& out) {
                 e.actual);
 }
 
+// The results directory must be creatable before the simulation starts, so
+// a run never finishes only to lose its results: no part of the path may be
+// an existing non-directory.
+bool out_dir_usable(const std::filesystem::path& out) {
+  std::error_code ec;
+  for (std::filesystem::path p = out; !p.empty(); p = p.parent_path()) {
+    const auto st = std::filesystem::status(p, ec);
+    if (std::filesystem::exists(st) && !std::filesystem::is_directory(st)) {
+      std::fprintf(stderr, "--out %s: %s is a file, not a directory; results cannot be written there\n", out.c_str(),
+                   p.c_str());
+      return false;
+    }
+    if (p == p.parent_path()) break;
+  }
+  std::filesystem::create_directories(out, ec);
+  if (ec) {
+    std::fprintf(stderr, "--out %s: cannot create the directory (%s)\n", out.c_str(), ec.message().c_str());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args) {
@@ -82,6 +104,7 @@ int run_command(const RunArgs& args) {
     return kExitBadInput;
   }
   const std::filesystem::path out = args.out.empty() ? std::filesystem::path("results") / s.name : std::filesystem::path(args.out);
+  if (!out_dir_usable(out)) return kExitBadInput;
 
   if (pairs.size() == 1) {
     RunRequest request;

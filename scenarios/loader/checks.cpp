@@ -1,6 +1,7 @@
 #include "scenarios/loader/checks.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -107,8 +108,9 @@ void check_agent(ReadContext& ctx, const YAML::Node& node, const AgentSettings& 
 
 void check_scenario(ReadContext& ctx, const YAML::Node& doc, const Scenario& s, const LoadOptions& options) {
   Diagnostics& d = ctx.diagnostics();
-  const Location top = ctx.locate(doc, "");
-  if (!s.name.empty()) check_name(d, top, "name", s.name);
+  // Top-level values are located at their own node, or at the --set that
+  // wrote them.
+  if (!s.name.empty()) check_name(d, ctx.locate(doc["name"], "name"), "name", s.name);
   const uint64_t end = s.duration_ns;
 
   std::set<std::string> phase_names;
@@ -123,11 +125,15 @@ void check_scenario(ReadContext& ctx, const YAML::Node& doc, const Scenario& s, 
       d.error(p.where, f + ".at", "phases must be listed in order of their start time");
   }
 
-  for (size_t i = 0; i < s.components.size(); ++i)
-    for (size_t j = 0; j < i; ++j)
-      if (s.components[i].component == s.components[j].component)
-        d.error(s.components[i].where, fmt::format("components[{}].id", i),
-                fmt::format("{} is already described by components[{}]", to_string(s.components[i].component), j));
+  // Each repeat is reported once, against the first description.
+  std::map<std::pair<ComponentClass, uint16_t>, size_t> first_description;
+  for (size_t i = 0; i < s.components.size(); ++i) {
+    const ComponentId c = s.components[i].component;
+    const auto [first, inserted] = first_description.emplace(std::make_pair(c.cls, c.instance), i);
+    if (!inserted)
+      d.error(s.components[i].where, fmt::format("components[{}].id", i),
+              fmt::format("{} is already described by components[{}]", to_string(c), first->second));
+  }
 
   std::set<std::string> injection_names;
   for (size_t i = 0; i < s.failures.size(); ++i) {
@@ -174,7 +180,10 @@ void check_scenario(ReadContext& ctx, const YAML::Node& doc, const Scenario& s, 
   }
 
   const auto check_names = [&](const std::vector<std::string>& names, const std::vector<std::string>& known,
-                               const char* field, const char* what) {
+                               const char* key, const char* what) {
+    const std::string field = join_field("compare", key);
+    const YAML::Node compare = doc["compare"];
+    const Location top = ctx.locate(compare.IsDefined() && compare.IsMap() ? compare[key] : compare, field);
     std::set<std::string> seen;
     for (const std::string& n : names) {
       if (!known.empty() && !contains(known, n) && n != "all")
@@ -182,8 +191,8 @@ void check_scenario(ReadContext& ctx, const YAML::Node& doc, const Scenario& s, 
       if (!seen.insert(n).second) d.error(top, field, fmt::format("'{}' is listed twice", n));
     }
   };
-  check_names(s.policies, options.known_policies, "compare.policies", "policy");
-  check_names(s.strategies, options.known_strategies, "compare.strategies", "capture strategy");
+  check_names(s.policies, options.known_policies, "policies", "policy");
+  check_names(s.strategies, options.known_strategies, "strategies", "capture strategy");
 
   for (size_t i = 0; i < s.expectations.size(); ++i) {
     const ExpectationSpec& e = s.expectations[i];

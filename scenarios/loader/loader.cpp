@@ -7,9 +7,11 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "scenarios/loader/checks.h"
+#include "scenarios/loader/limits.h"
 #include "scenarios/loader/replay_section.h"
 #include "scenarios/loader/capture_settings.h"
 #include "scenarios/loader/strategy_settings.h"
@@ -40,6 +42,9 @@ std::optional<std::vector<PathStep>> split_path(std::string_view path) {
       for (size_t k = i + 1; k < close; ++k) {
         if (path[k] < '0' || path[k] > '9') return std::nullopt;
         index = index * 10 + static_cast<size_t>(path[k] - '0');
+        // Beyond any list a scenario may hold; stopping here also keeps a
+        // 20-digit index from wrapping around to a small one.
+        if (index >= kMaxListItems) return std::nullopt;
       }
       steps.push_back({{}, index});
       i = close + 1;
@@ -69,7 +74,10 @@ void apply_override(YAML::Node& root, const Override& o, ReadContext& ctx) {
   const auto steps = split_path(o.path);
   const Location where{ctx.file(), 0, 0, "--set " + o.path};
   if (!steps) {
-    ctx.diagnostics().error(where, o.path, "is not a field path; expected names joined by '.' and [index]");
+    ctx.diagnostics().error(where, o.path,
+                            fmt::format("is not a field path; expected names joined by '.' and [index] with an "
+                                        "index below {}",
+                                        kMaxListItems));
     return;
   }
   YAML::Node current;
@@ -107,6 +115,75 @@ void apply_override(YAML::Node& root, const Override& o, ReadContext& ctx) {
       current.reset(next);
     }
   }
+}
+
+// Walks the document as the readers will, aliases expanded where they are
+// used, and stops at kMaxYamlNodes nodes or kMaxYamlDepth levels: the
+// readers would otherwise expand a "billion laughs" document into gigabytes
+// or follow a recursive alias forever.
+bool within_size_limits(const YAML::Node& doc, ReadContext& ctx) {
+  struct Pending {
+    YAML::Node node;
+    size_t depth;
+  };
+  std::vector<Pending> stack{{doc, 1}};
+  size_t nodes = 0;
+  while (!stack.empty()) {
+    Pending p = stack.back();
+    stack.pop_back();
+    if (++nodes > kMaxYamlNodes) {
+      ctx.error(doc, "(document)",
+                fmt::format("expands to more than {} YAML nodes (each use of an alias counts its nodes again); "
+                            "that is the limit of a scenario",
+                            kMaxYamlNodes));
+      return false;
+    }
+    if (p.depth > kMaxYamlDepth) {
+      ctx.error(p.node, "(document)",
+                fmt::format("nests deeper than {} levels (an alias that contains itself?); that is the limit of a "
+                            "scenario",
+                            kMaxYamlDepth));
+      return false;
+    }
+    if (p.node.IsMap()) {
+      for (auto it = p.node.begin(); it != p.node.end(); ++it) {
+        stack.push_back({it->first, p.depth + 1});
+        stack.push_back({it->second, p.depth + 1});
+      }
+    } else if (p.node.IsSequence()) {
+      for (auto it = p.node.begin(); it != p.node.end(); ++it) stack.push_back({*it, p.depth + 1});
+    }
+  }
+  return true;
+}
+
+// Where the text's second YAML document starts, if it has one. Parsed with
+// events only: yaml-cpp 0.7's LoadAll crashes on some malformed input.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  struct DocumentStarts final : YAML::EventHandler {
+    std::vector<YAML::Mark> starts;
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  } handler;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  // Two documents at most: the first is the scenario, the second is the error.
+  for (int i = 0; i < 2 && parser.HandleNextDocument(handler); ++i) {
+  }
+  if (handler.starts.size() < 2) return std::nullopt;
+  return handler.starts[1];
+}
+
+Location location_of(const std::string& file_name, const YAML::Mark& mark) {
+  // yaml-cpp marks are 0-based.
+  return Location{file_name, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1, {}};
 }
 
 // ---------------------------------------------------------------- sections
@@ -276,6 +353,7 @@ void read_injections(MapReader& root, Scenario& s) {
 
 void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_dir) {
   AgentSettings& a = s.agent;
+  ReadContext& ctx = root.context();
   const YAML::Node node = root.get("agent");
   if (!node.IsDefined() || node.IsNull()) return;
   MapReader m(root.context(), node, "agent");
@@ -291,6 +369,10 @@ void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_
     std::filesystem::path p(*path);
     if (p.is_relative()) p = base_dir / p;
     a.failure_prediction_model_path = p.lexically_normal().string();
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec))
+      ctx.error(m.get("failure_prediction_model_path"), m.field("failure_prediction_model_path"),
+                fmt::format("'{}' is a directory; expected a model file (.ctpm)", a.failure_prediction_model_path));
   }
   m.finish();
   check_agent(root.context(), node, a);
@@ -335,7 +417,7 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
   }
   s.name = root.text("name", Need::required).value_or("");
   s.description = root.text("description", Need::optional).value_or("");
-  s.seed = root.integer("seed", Need::optional, 0, UINT64_MAX).value_or(1);
+  s.seed = root.integer("seed", Need::optional, 0, kMaxSeed).value_or(1);
   if (options.seed) s.seed = *options.seed;
   s.duration_ns = root.duration("duration", Need::required, 1'000'000, kMaxDurationNs).value_or(0);
   if (const YAML::Node board = root.get("board", Need::required); board.IsDefined()) {
@@ -390,19 +472,30 @@ std::optional<Override> parse_override(std::string_view text) {
 LoadResult load_scenario_text(const std::string& text, const std::string& file_name, const LoadOptions& options) {
   LoadResult result;
   ReadContext ctx(file_name, result.diagnostics);
+  if (text.size() > kMaxScenarioFileBytes) {
+    result.diagnostics.error(Location{file_name, 0, 0, {}}, "",
+                             fmt::format("the file has {} bytes; a scenario may have at most {} bytes", text.size(),
+                                         kMaxScenarioFileBytes));
+    return result;
+  }
   YAML::Node doc;
   try {
     doc = YAML::Load(text);
+    // A second document would be silently ignored: say so instead.
+    if (const std::optional<YAML::Mark> second = second_document(text)) {
+      result.diagnostics.error(location_of(file_name, *second), "",
+                               "a second YAML document starts here (after '---'); a scenario is one document");
+      return result;
+    }
   } catch (const YAML::Exception& e) {
-    // yaml-cpp marks are 0-based; e.msg is the bare message.
-    Location where{file_name, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, {}};
-    result.diagnostics.error(where, "", "YAML syntax error: " + e.msg);
+    result.diagnostics.error(location_of(file_name, e.mark), "", "YAML syntax error: " + e.msg);  // e.msg: the bare message
     return result;
   }
   for (const Override& o : options.overrides) {
     ctx.add_override(o.path);
     apply_override(doc, o, ctx);
   }
+  if (!within_size_limits(doc, ctx)) return result;
   Scenario s;
   s.source_path = file_name;
   const std::filesystem::path base_dir = std::filesystem::path(file_name).parent_path();
@@ -410,9 +503,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& file_n
     read_document(doc, ctx, options, base_dir, s);
   } catch (const YAML::Exception& e) {
     // Defensive: a node shape the readers did not anticipate.
-    result.diagnostics.error(Location{file_name, e.mark.is_null() ? 0 : e.mark.line + 1,
-                                      e.mark.is_null() ? 0 : e.mark.column + 1, {}},
-                             "", "cannot read this part of the file: " + e.msg);
+    result.diagnostics.error(location_of(file_name, e.mark), "", "cannot read this part of the file: " + e.msg);
   }
   if (result.diagnostics.empty()) result.scenario = std::move(s);
   return result;

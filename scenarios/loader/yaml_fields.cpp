@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "platform/core/units.h"
+#include "scenarios/loader/limits.h"
 #include "scenarios/schema/quantity_text.h"
 #include "scenarios/schema/scenario.h"
 
@@ -79,9 +80,7 @@ MapReader::MapReader(ReadContext& ctx, const YAML::Node& node, std::string path)
       continue;
     }
     const std::string name = key.Scalar();
-    const bool duplicate =
-        std::any_of(keys_.begin(), keys_.end(), [&](const auto& k) { return k.first == name; });
-    if (duplicate) {
+    if (!key_names_.insert(name).second) {
       ctx_.error(key, field(name), "key appears twice in the same map; keep one");
       continue;
     }
@@ -89,9 +88,7 @@ MapReader::MapReader(ReadContext& ctx, const YAML::Node& node, std::string path)
   }
 }
 
-bool MapReader::has(std::string_view key) const {
-  return std::any_of(keys_.begin(), keys_.end(), [&](const auto& k) { return k.first == key; });
-}
+bool MapReader::has(std::string_view key) const { return key_names_.count(std::string(key)) != 0; }
 
 YAML::Node MapReader::get(std::string_view key, Need need) {
   asked_.emplace_back(key);
@@ -207,7 +204,12 @@ std::optional<double> MapReader::floating(std::string_view key, Need need, Quant
   auto s = scalar(key, need, what);
   if (!s) return std::nullopt;
   double value = 0;
-  if (!ok(parse_fn(s->second, value))) {
+  const Status st = parse_fn(s->second, value);
+  if (st == Status::out_of_range && *quantity_limit(q) != '\0') {
+    bad_value(s->first, key, s->second, fmt::format("is out of range; allowed: {}", quantity_limit(q)));
+    return std::nullopt;
+  }
+  if (!ok(st)) {
     bad_value(s->first, key, s->second, fmt::format("is not {}; expected {}", what, quantity_help(q)));
     return std::nullopt;
   }
@@ -295,6 +297,11 @@ void MapReader::for_each(std::string_view key, Need need,
   if (!value.IsDefined() || value.IsNull()) return;
   if (!value.IsSequence()) {
     ctx_.error(value, field(key), fmt::format("expected a list (items starting with '-'), got {}", node_kind(value)));
+    return;
+  }
+  if (value.size() > kMaxListItems) {
+    ctx_.error(value, field(key),
+               fmt::format("has {} items; at most {} are allowed (the limit of a list)", value.size(), kMaxListItems));
     return;
   }
   for (size_t i = 0; i < value.size(); ++i) item(value[i], index_field(field(key), i));

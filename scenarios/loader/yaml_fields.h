@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -89,7 +90,8 @@ class MapReader {
   // A list of strings (a single string is accepted as a list of one).
   std::optional<std::vector<std::string>> text_list(std::string_view key, Need need);
 
-  // Calls `item(node, field)` for each element of the list under `key`.
+  // Calls `item(node, field)` for each element of the list under `key`; a
+  // list of more than kMaxListItems (limits.h) is reported and not read.
   void for_each(std::string_view key, Need need,
                 const std::function<void(const YAML::Node&, const std::string&)>& item);
 
@@ -109,7 +111,8 @@ class MapReader {
   YAML::Node node_;
   std::string path_;
   bool is_map_ = false;
-  std::vector<std::pair<std::string, YAML::Node>> keys_;  // key text, key node
+  std::vector<std::pair<std::string, YAML::Node>> keys_;  // key text, key node, in file order
+  std::unordered_set<std::string> key_names_;             // the same names, for lookups
   std::vector<std::string> asked_;
 };
 

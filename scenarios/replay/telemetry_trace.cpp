@@ -62,6 +62,9 @@ TelemetryTrace TelemetryTrace::read(std::istream& in, const std::string& source)
   // Last value of every counter series, to reject a counter going backwards.
   std::map<std::pair<uint32_t, Metric>, uint64_t> last_counter;
   while (reader.next()) {
+    if (raw_times.size() == kMaxTraceRows)
+      reader.fail_line("the trace has more than " + std::to_string(kMaxTraceRows) +
+                       " rows (the limit of a replayed trace); split or thin it");
     uint64_t time = 0;
     if (!parse_decimal_seconds(reader.text(kTimestamp), time))
       reader.fail(kTimestamp, "'" + std::string(reader.field(kTimestamp)) +

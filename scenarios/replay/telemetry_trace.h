@@ -35,11 +35,15 @@ struct TelemetrySample {
   uint64_t value = 0;
 };
 
+// A trace longer than this is refused (its samples and the replay plan are
+// held in memory): a day sampled every 100 ms per metric of a few components.
+inline constexpr size_t kMaxTraceRows = 1'000'000;
+
 class TelemetryTrace {
  public:
   // Parses a whole trace; csv::InputError ("file:line: column 'x': ...") on
   // any malformed row, unknown component or metric, metric of another class,
-  // time going backwards or a counter decreasing.
+  // time going backwards, a counter decreasing or more than kMaxTraceRows rows.
   static TelemetryTrace read(std::istream& in, const std::string& source);
   static TelemetryTrace read_file(const std::string& path);
 

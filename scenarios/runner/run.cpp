@@ -66,8 +66,10 @@ ParamTree board_params(const Scenario& s, const std::string& prefix) {
         throw ScenarioError(fmt::format("{}: board.{}: the BMC's timing is set once, as the strategy parameter "
                                         "strategy.{} (it drives both the simulated BMC and the strategy's timeline)",
                                         p.where.to_string(), b.board_key, b.strategy_key));
+    // A --set value has no line: its location names the option instead.
+    const std::string file = p.where.line > 0 ? p.where.file : p.where.to_string();
     tree.set(prefix + "." + p.name, p.value,
-             SourceLocation{p.where.file, static_cast<uint32_t>(p.where.line), static_cast<uint32_t>(p.where.column)});
+             SourceLocation{file, static_cast<uint32_t>(p.where.line), static_cast<uint32_t>(p.where.column)});
   }
   if (tree.find(prefix + ".seed") == nullptr) tree.set(prefix + ".seed", std::to_string(s.seed));
   const PredictiveBmcParams& bmc = s.strategy_params.predictive_bmc;
@@ -84,8 +86,12 @@ std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) 
     const std::span<const std::byte> embedded = default_model_blob();
     blob.assign(embedded.begin(), embedded.end());
   } else {
-    std::ifstream in(a.failure_prediction_model_path, std::ios::binary);
-    if (!in)
+    std::error_code ec;
+    std::ifstream in;
+    // A directory opens but throws on the first read: refuse it as bad input.
+    if (std::filesystem::is_regular_file(a.failure_prediction_model_path, ec))
+      in.open(a.failure_prediction_model_path, std::ios::binary);
+    if (!in.is_open())
       throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: cannot open '{}'", a.where.to_string(),
                                       a.failure_prediction_model_path));
     const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -2,9 +2,14 @@
 // returns when it finishes, with simulated time advanced by what it took.
 // One SimThread per testbench; test cases measure time relative to
 // sc_time_stamp() because the kernel cannot restart between them.
+//
+// A job that waits for an event nothing will ever notify fails the test
+// (std::runtime_error, which Catch reports) instead of spinning: when the
+// kernel starves with the job unfinished, no activity can finish it.
 #pragma once
 
 #include <functional>
+#include <stdexcept>
 
 #include <systemc>
 #include <tlm>
@@ -21,7 +26,12 @@ class SimThread : public sc_core::sc_module {
     job_ = std::move(job);
     done_ = false;
     start_.notify(sc_core::SC_ZERO_TIME);
-    while (!done_) sc_core::sc_start();  // the thread pauses the kernel when done
+    while (!done_) {
+      sc_core::sc_start();  // the thread pauses the kernel when done
+      if (!done_ && !sc_core::sc_pending_activity())
+        throw std::runtime_error("SimThread: the job waits for an event nothing will notify (no activity pending at " +
+                                 sc_core::sc_time_stamp().to_string() + ")");
+    }
   }
 
  private:

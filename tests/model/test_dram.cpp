@@ -201,6 +201,32 @@ TEST_CASE("a corrected error rate produces Poisson arrivals in simulated time") 
   CHECK(n < 140);
 }
 
+TEST_CASE("a rate faster than the time resolution still advances simulated time", "[hostile]") {
+  // At 1e15 /s every exponential draw is below one picosecond and rounds to
+  // zero: the model must still schedule each next error strictly later.
+  Bench& b = bench();
+  b.dram.set_corrected_error_rate(3, 1e15);
+  const uint64_t before = b.dram.metric(3, Metric::mem_corrected_errors);
+  const sc_core::sc_time start = sc_core::sc_time_stamp();
+  b.driver.run([] { sc_core::wait(1, sc_core::SC_NS); });
+  b.dram.set_corrected_error_rate(3, 0.0);
+  CHECK(sc_core::sc_time_stamp() - start == sc_core::sc_time(1, sc_core::SC_NS));
+  const uint64_t n = b.dram.metric(3, Metric::mem_corrected_errors) - before;
+  const auto steps = static_cast<uint64_t>(sc_core::sc_time(1, sc_core::SC_NS) / sc_core::sc_get_time_resolution());
+  CHECK(n >= 1);
+  CHECK(n <= steps + 1);  // at most one arrival per resolution step
+}
+
+TEST_CASE("a testbench job waiting for an event nobody notifies fails instead of hanging", "[hostile]") {
+  Bench& b = bench();
+  static sc_core::sc_event never;
+  CHECK_THROWS_WITH(b.driver.run([] { sc_core::wait(never); }), Catch::Contains("nothing will notify"));
+  // Release the job so the driver serves the next test cases.
+  never.notify(sc_core::SC_ZERO_TIME);
+  while (sc_core::sc_pending_activity()) sc_core::sc_start();
+  b.driver.run([] {});
+}
+
 TEST_CASE("an uncorrectable error latches status, raises the machine check, and W1C acknowledges it") {
   Bench& b = bench();
   const uint64_t address = b.dram.dimm_size() * 6 + 0x1238;

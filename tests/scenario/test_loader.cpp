@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "scenarios/schema/capture_params.h"
+#include <fmt/format.h>
+
+#include "scenarios/loader/limits.h"
 #include "scenarios/schema/quantity_text.h"
 #include "tests/scenario/loader_fixture.h"
 
@@ -302,4 +305,97 @@ TEST_CASE("capture: bad values are errors at their line and column naming the fi
     REQUIRE(r.diagnostics.size() == 1);
     CHECK(r.diagnostics.list()[0].field == "capture");
   }
+}
+
+// ---------------------------------------------------------------- hostile input
+
+TEST_CASE("a billion-laughs document is refused at the node limit, not expanded", "[loader][hostile]") {
+  std::string text = "schema_version: 1\nname: laughs\nduration: \"1 s\"\nl0: &l0 [a, a, a, a, a, a, a, a, a, a]\n";
+  for (int i = 1; i <= 9; ++i)
+    text += fmt::format("l{0}: &l{0} [*l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}]\n", i, i - 1);
+  text += "board: {dram: *l9}\n";
+  const LoadResult r = load_text(text);
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(mentions(r, "fixture.yaml:1:1: (document): expands to more than 100000 YAML nodes"));
+}
+
+TEST_CASE("an alias inside its own anchor is refused, not followed forever", "[loader][hostile]") {
+  const LoadResult r = load_text(with("board:\n", "loop: &loop [*loop]\nboard:\n"));
+  REQUIRE_FALSE(r.scenario);
+  // yaml-cpp either rejects the alias or builds a cycle the limits stop.
+  CHECK((mentions(r, "nests deeper than 64 levels") || mentions(r, "expands to more than") ||
+         mentions(r, "YAML syntax error")));
+}
+
+TEST_CASE("a second YAML document is an error, not ignored", "[loader][hostile]") {
+  const LoadResult r = load_text(kValidScenario + "---\nname: second\n");
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(mentions(r, "a second YAML document starts here"));
+  CHECK(r.diagnostics.list()[0].where.line > 40);  // the second document
+}
+
+TEST_CASE("a file over the size limit is refused with the limit named", "[loader][hostile]") {
+  const LoadResult r = load_text(kValidScenario + "# " + std::string(kMaxScenarioFileBytes, 'x') + "\n");
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(mentions(r, fmt::format("a scenario may have at most {} bytes", kMaxScenarioFileBytes)));
+}
+
+TEST_CASE("lists over the item limit are refused once, not checked pair by pair", "[loader][hostile]") {
+  std::string components = "components:\n";
+  for (int i = 0; i < 20'000; ++i) components += "  - {id: memory.0}\n";
+  const LoadResult r = load_text(with("components:\n  - {id: memory.0, corrected_error_rate: \"2 /h\", temperature: \"45 C\"}\n",
+                                      components));
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(mentions(r, "components: has 20000 items; at most 10000 are allowed"));
+
+  // Below the limit each repeat is one error against the first description.
+  components = "components:\n";
+  for (int i = 0; i < 1000; ++i) components += "  - {id: memory.0}\n";
+  const LoadResult dup = load_text(with("components:\n  - {id: memory.0, corrected_error_rate: \"2 /h\", temperature: \"45 C\"}\n",
+                                        components));
+  CHECK(dup.diagnostics.size() == 999);
+  CHECK(mentions(dup, "components[999].id: memory.0 is already described by components[0]"));
+}
+
+TEST_CASE("a map with tens of thousands of keys is read in one pass", "[loader][hostile]") {
+  // Duplicate-key detection was quadratic in the keys of a map.
+  std::string keys;
+  for (int i = 0; i < 40'000; ++i) keys += fmt::format("  k{}: 1\n", i);
+  keys += "  k0: 2\n";
+  const LoadResult r = load_text(with("agent:\n", "agent:\n" + keys));
+  CHECK(mentions(r, "agent.k0: key appears twice in the same map"));
+  CHECK(mentions(r, "agent.k39999: unknown key"));
+}
+
+TEST_CASE("numbers beyond physical bounds name the limit", "[loader][hostile]") {
+  LoadResult r = load_text(with("corrected_error_rate: \"2 /h\"", "corrected_error_rate: \"1e400 /s\""));
+  CHECK(mentions(r, "components[0].corrected_error_rate: '1e400 /s' is out of range; allowed: at most 1e9 /s"));
+  r = load_text(with("corrected_error_rate: \"2 /h\"", "corrected_error_rate: \"1e15 /s\""));
+  CHECK(mentions(r, "'1e15 /s' is out of range"));
+  r = load_text(with("network: \"250 MB/s\"", "network: \"1e400 MB/s\""));
+  CHECK(mentions(r, "workload.phases[1].network: '1e400 MB/s' is out of range; allowed: at most 1e15 B/s"));
+  r = load_text(with("temperature: \"45 C\"", "temperature: \"1e300 C\""));
+  CHECK(mentions(r, "'1e300 C' is out of range"));
+  r = load_text(with("seed: 7", "seed: 18446744073709551615"));
+  CHECK(mentions(r, "seed: '18446744073709551615' is out of range; allowed: [0, 9007199254740991]"));
+}
+
+TEST_CASE("a --set index beyond any list is refused, not wrapped", "[loader][hostile]") {
+  LoadOptions o = fixture_options();
+  o.overrides = {{"injections.failures[18446744073709551616].at", "1 s"}};  // 2^64 wrapped to [0]
+  const LoadResult r = load_text(kValidScenario, o);
+  REQUIRE_FALSE(r.scenario);
+  CHECK(mentions(r, "fixture.yaml (--set injections.failures[18446744073709551616].at)"));
+  CHECK(mentions(r, "with an index below 10000"));
+}
+
+TEST_CASE("errors in values written by --set name the option, not line 1 of the file", "[loader][hostile]") {
+  LoadOptions o = fixture_options();
+  o.overrides = {{"name", "bad name!"}};
+  LoadResult r = load_text(kValidScenario, o);
+  CHECK(mentions(r, "fixture.yaml (--set name): name: 'bad name!' is not a valid name"));
+  o.overrides = {{"compare.policies", "[nope]"}};
+  r = load_text(kValidScenario, o);
+  CHECK(mentions(r, "fixture.yaml (--set compare.policies): compare.policies: 'nope' is not a known policy"));
+  CHECK_FALSE(mentions(r, "fixture.yaml:1:1"));
 }

@@ -190,6 +190,45 @@ TEST_CASE("replay section: bad traces are errors located at replay.trace", "[rep
   CHECK_THAT(diagnostics_text(r), Catch::Contains("replay.trace") && Catch::Contains("cannot open telemetry trace"));
 }
 
+TEST_CASE("replay section: counters that jump, rates and gauges beyond physics are bounded", "[replay][errors][hostile]") {
+  const fs::path dir = scratch("bounds");
+  const auto load = [&](const std::string& csv) {
+    write_text(dir / "t.csv", "timestamp,component,metric,value\n" + csv);
+    write_text(dir / "s.yaml", "schema_version: 1\nname: s\nduration: \"10 s\"\nboard: {}\nreplay:\n  trace: t.csv\n");
+    return scenario::load_scenario(dir / "s.yaml");
+  };
+  // A counter from 0 to 2^32-1 in one sample was played as four billion
+  // corrected errors (hours of looping, then bad_alloc).
+  scenario::LoadResult r = load("0,memory0,mem_corrected_errors,0\n1,memory0,mem_corrected_errors,4294967295\n");
+  CHECK_FALSE(r.scenario);
+  CHECK_THAT(diagnostics_text(r), Catch::Contains("replay.trace") && Catch::Contains("memory0 mem_corrected_errors at 1 s") &&
+                                      Catch::Contains("at most 100000 events per sample"));
+  r = load("0,network0,net_link_flaps,0\n1,network0,net_link_flaps,4294967295\n");
+  CHECK_THAT(diagnostics_text(r), Catch::Contains("at most 100000 events per sample"));
+  r = load("0,disk0,disk_media_errors,0\n0.000000001,disk0,disk_media_errors,4294967295\n");
+  CHECK_THAT(diagnostics_text(r), Catch::Contains("per second are replayed"));
+  r = load("0,memory0,mem_temperature,4294967295\n");
+  CHECK_THAT(diagnostics_text(r), Catch::Contains("m°C is above the limit"));
+  // Within the bounds a jump is fine.
+  r = load("0,memory0,mem_corrected_errors,0\n1,memory0,mem_corrected_errors,100000\n");
+  INFO(diagnostics_text(r));
+  CHECK(r.scenario);
+}
+
+TEST_CASE("telemetry trace: more rows than the limit is a located error", "[replay][errors][hostile]") {
+  std::string csv = "timestamp,component,metric,value\n";
+  csv.reserve(replay::kMaxTraceRows * 32);
+  for (size_t i = 0; i <= replay::kMaxTraceRows; ++i) csv += "0,memory0,mem_temperature,45000\n";
+  std::istringstream in(csv);
+  try {
+    replay::TelemetryTrace::read(in, "big.csv");
+    FAIL("a trace over the row limit was accepted");
+  } catch (const std::exception& e) {
+    CHECK_THAT(e.what(), Catch::Contains("big.csv:" + std::to_string(replay::kMaxTraceRows + 2)) &&
+                             Catch::Contains("more than 1000000 rows"));
+  }
+}
+
 TEST_CASE("replay run: the recorded corrected-error burst raises the failing DIMM's probability", "[replay][e2e]") {
   const fs::path out = scratch("run");
   const test::CliResult ran =

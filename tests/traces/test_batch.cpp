@@ -79,3 +79,10 @@ TEST_CASE("summary.csv reader names the bad line", "[traces][batch]") {
   write_file_atomically(dir / "summary.csv", "scenario,policy\n");
   CHECK_THROWS_AS(read_summary_csv(dir / "summary.csv"), format_error);
 }
+
+TEST_CASE("a run that refused its input has its own status, not crashed", "[traces][batch][hostile]") {
+  crashtwin::RunStatus s = crashtwin::RunStatus::ok;
+  REQUIRE(crashtwin::parse("invalid_input", s));
+  CHECK(s == crashtwin::RunStatus::invalid_input);
+  CHECK(std::string(crashtwin::to_string(crashtwin::RunStatus::invalid_input)) == "invalid_input");
+}

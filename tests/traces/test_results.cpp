@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include <chrono>
+#include <algorithm>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -130,19 +130,18 @@ TEST_CASE("random corruption of any results file never crashes the reader", "[tr
   CHECK(accepted + rejected == 600);
 }
 
-TEST_CASE("1,000 run summaries load in well under 2 s", "[traces][results][timing]") {
+TEST_CASE("1,000 run summaries all load, in directory order", "[traces][results]") {
+  // How long this takes is measured by bench/traces (docs/PERFORMANCE.md).
   auto dir = test::scratch_dir("results_thousand");
   test::write_synthetic_run(dir / "template", {.ticks = 20});
   std::string summary = read_file(dir / "template" / "summary.json");
   fs::remove_all(dir / "template");
   for (int i = 0; i < 1000; ++i) write_file_atomically(dir / fmt::format("s{}/run{:04}", i % 10, i) / "summary.json", summary);
-  auto start = std::chrono::steady_clock::now();
   auto batch = results::load_batch(dir, results::RunParts::summary);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  CHECK(batch.runs.size() == 1000);
+  REQUIRE(batch.runs.size() == 1000);
   CHECK(batch.problems.empty());
-  WARN(fmt::format("loaded 1000 summaries in {:.3f} s", seconds));
-  CHECK(seconds < 1.0);
+  CHECK(std::is_sorted(batch.runs.begin(), batch.runs.end(),
+                       [](const results::Run& a, const results::Run& b) { return a.dir < b.dir; }));
 }
 
 TEST_CASE("random corruption of summary.csv never crashes the batch reader", "[traces][results][property]") {

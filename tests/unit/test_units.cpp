@@ -77,6 +77,24 @@ TEST_CASE("bandwidths, rates, temperatures, ratios, frequencies", "[units]") {
   CHECK(std::string(quantity_help(Quantity::size)).find("GiB") != std::string::npos);
 }
 
+TEST_CASE("quantities beyond physical bounds or not finite are out of range", "[units][hostile]") {
+  double v = 0;
+  // 1e400 does not fit a double (it would be +inf); 1e15 /s is finite but
+  // faster than the simulated nanosecond.
+  CHECK(parse_rate("1e400 /s", v) == Status::out_of_range);
+  CHECK(parse_rate("1e15 /s", v) == Status::out_of_range);
+  REQUIRE(parse_rate("1e9 /s", v) == Status::ok);
+  CHECK(v == kMaxRatePerSecond);
+  CHECK(parse_bandwidth("1e400 MB/s", v) == Status::out_of_range);
+  CHECK(parse_bandwidth("2e15 B/s", v) == Status::out_of_range);
+  CHECK(parse_temperature("1e300 C", v) == Status::out_of_range);
+  CHECK(parse_temperature("1001 C", v) == Status::out_of_range);
+  CHECK(parse_temperature("1e400 K", v) == Status::out_of_range);
+  CHECK(parse_frequency("1e400 GHz", v) == Status::out_of_range);
+  CHECK(parse_ratio("1e400 %", v) == Status::out_of_range);
+  CHECK(std::string(quantity_limit(Quantity::rate)).find("1e9 /s") != std::string::npos);
+}
+
 TEST_CASE("property: integer sizes print-and-parse round trip; garbage never crashes", "[units][property]") {
   std::mt19937_64 rng(20261123);
   const char* units[] = {"B", "KiB", "MiB", "GiB"};
