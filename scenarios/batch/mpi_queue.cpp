@@ -103,10 +103,16 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
   spdlog::info("mpi: {} runs for {} worker ranks{}", pending.size(), ranks_ - 1,
                gather_ ? ", results gathered to rank 0" : "");
 
+  // Rank 0's own work per message (receive, write gathered files, report,
+  // dispatch): the serial cost that bounds how many ranks one queue feeds
+  // (docs/PERFORMANCE.md).
+  Clock::duration busy{};
+  size_t messages = 0;
   while (!pending.empty() || !in_flight.empty()) {
     int arrived = 0;
     MPI_Status status;
     MPI_Iprobe(MPI_ANY_SOURCE, kTagReady, MPI_COMM_WORLD, &arrived, &status);
+    const Clock::time_point handling = Clock::now();
     if (arrived) {
       const json message = receive(status);
       const int from = status.MPI_SOURCE;
@@ -153,12 +159,19 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
       send({{"index", i}, {"dir", runs[i].dir}, {"argv", run_argv("", runs[i], "")}}, to, kTagRun);
       in_flight[i] = {to, Clock::now()};
     }
+    if (arrived) {
+      busy += Clock::now() - handling;
+      ++messages;
+    }
     size_t live = 0;
     for (int r = 1; r < ranks_; ++r) live += lost[static_cast<size_t>(r)] ? 0 : 1;
     if (live == 0 && !pending.empty())
       throw std::runtime_error(fmt::format("mpi: {} runs left and no worker rank{}", pending.size(),
                                            ranks_ == 1 ? " (run under mpirun -n 2 or more)" : " alive"));
   }
+  spdlog::info("mpi: rank 0 handled {} messages in {:.1f} ms ({:.0f} us each)", messages,
+               std::chrono::duration<double, std::milli>(busy).count(),
+               messages ? std::chrono::duration<double, std::micro>(busy).count() / static_cast<double>(messages) : 0.0);
   // Every rank is told to stop, a lost one too in case it is only slow
   // (MPI_Finalize waits for every rank).
   for (int r = 1; r < ranks_; ++r) {
