@@ -98,6 +98,15 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
   std::map<size_t, InFlight> in_flight;  // plan index -> where and since when
   std::vector<bool> done(runs.size(), false);
   std::vector<bool> lost(static_cast<size_t>(ranks_), false);
+  std::vector<bool> working(static_cast<size_t>(ranks_), false);  // sent a run, not reported yet
+  // Until every run has its report and every rank not given up has
+  // reported (a rank still running a run that another rank finished first
+  // must not be left sending to a rank 0 that has stopped listening).
+  const auto busy_ranks = [&] {
+    for (int r = 1; r < ranks_; ++r)
+      if (working[static_cast<size_t>(r)] && !lost[static_cast<size_t>(r)]) return true;
+    return false;
+  };
   std::deque<int> idle;
   const auto requeue_after = options.timeout + kRequeueGrace;
   spdlog::info("mpi: {} runs for {} worker ranks{}", pending.size(), ranks_ - 1,
@@ -108,7 +117,7 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
   // (docs/PERFORMANCE.md).
   Clock::duration busy{};
   size_t messages = 0;
-  while (!pending.empty() || !in_flight.empty()) {
+  while (!pending.empty() || !in_flight.empty() || busy_ranks()) {
     int arrived = 0;
     MPI_Status status;
     MPI_Iprobe(MPI_ANY_SOURCE, kTagReady, MPI_COMM_WORLD, &arrived, &status);
@@ -133,6 +142,7 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
         }
       }
       lost[static_cast<size_t>(from)] = false;
+      working[static_cast<size_t>(from)] = false;
       idle.push_back(from);
     } else {
       std::this_thread::sleep_for(kIdlePoll);
@@ -158,6 +168,7 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
       pending.pop_front();
       send({{"index", i}, {"dir", runs[i].dir}, {"argv", run_argv("", runs[i], "")}}, to, kTagRun);
       in_flight[i] = {to, Clock::now()};
+      working[static_cast<size_t>(to)] = true;
     }
     if (arrived) {
       busy += Clock::now() - handling;
@@ -173,7 +184,8 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
                std::chrono::duration<double, std::milli>(busy).count(),
                messages ? std::chrono::duration<double, std::micro>(busy).count() / static_cast<double>(messages) : 0.0);
   // Every rank is told to stop, a lost one too in case it is only slow
-  // (MPI_Finalize waits for every rank).
+  // (MPI_Finalize waits for every rank; a lost rank that is alive after all
+  // and reports with --gather may then not return: documented).
   for (int r = 1; r < ranks_; ++r) {
     MPI_Request request;
     const std::vector<uint8_t> bytes = json::to_cbor(json::object());
