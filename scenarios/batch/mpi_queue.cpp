@@ -7,6 +7,7 @@
 #include <mpi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -213,8 +214,11 @@ void MpiQueue::serve(const BatchOptions& options) {
     const auto dir = message["dir"].get<std::string>();
     std::vector<std::string> argv = message["argv"].get<std::vector<std::string>>();
     const fs::path run_dir = scratch / dir;
+    // run_argv's with this node's executable and run directory.
     argv.front() = self;
-    argv.back() = run_dir.string();
+    const auto out = std::find(argv.begin(), argv.end(), "--out");
+    if (out == argv.end() || out + 1 == argv.end()) throw std::logic_error("mpi: a run's command line without --out");
+    *(out + 1) = run_dir.string();
     if (gather_) fs::remove_all(run_dir);
     fs::create_directories(run_dir);
     const ChildExit exit = ChildProcess(argv, run_dir / "stdout.log", run_dir / "stderr.log", options.timeout).wait();
