@@ -88,6 +88,21 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
                    [&](size_t a, size_t b) { return runs[a].duration_ns > runs[b].duration_ns; });
 
   ProgressBar bar(pending.size(), options.progress && isatty(STDERR_FILENO));
+  const auto record = [&](size_t i, const ChildExit& exit) {
+    const fs::path dir = options.out / runs[i].dir;
+    const bool finished = !exit.signalled && (exit.code == 0 || exit.code == 1) && fs::exists(dir / "summary.json");
+    if (finished) {
+      rows[i] = batch_row(read_summary(dir / "summary.json"), runs[i].dir, exit.code);
+    } else {
+      rows[i] = failed_row(runs[i], exit, dir);
+      ++result.failed;
+    }
+    bar.advance(runs[i].dir);
+  };
+  if (options.executor) {
+    options.executor->execute(runs, std::move(pending), options, record);
+    pending.clear();
+  }
   ChildPool pool(jobs);
   while (!pending.empty() || !pool.empty()) {
     while (!pending.empty() && pool.has_room()) {
@@ -96,27 +111,10 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
       const PlannedRun& r = runs[i];
       const fs::path dir = options.out / r.dir;
       fs::create_directories(dir);
-      std::vector<std::string> argv = {self, "run", r.scenario_file, "--policy", r.policy, "--strategy",
-                                       r.strategy, "--seed", std::to_string(r.seed), "--out", dir.string()};
-      for (const std::string& set : r.sets) {
-        argv.push_back("--set");
-        argv.push_back(set);
-      }
-      pool.start(i, std::make_unique<ChildProcess>(argv, dir / "stdout.log", dir / "stderr.log", options.timeout));
+      pool.start(i, std::make_unique<ChildProcess>(run_argv(self, r, dir), dir / "stdout.log", dir / "stderr.log",
+                                                   options.timeout));
     }
-    for (const ChildPool::Ended& ended : pool.wait_some()) {
-      const size_t i = ended.tag;
-      const ChildExit& exit = ended.exit;
-      const fs::path dir = options.out / runs[i].dir;
-      const bool finished = !exit.signalled && (exit.code == 0 || exit.code == 1) && fs::exists(dir / "summary.json");
-      if (finished) {
-        rows[i] = batch_row(read_summary(dir / "summary.json"), runs[i].dir, exit.code);
-      } else {
-        rows[i] = failed_row(runs[i], exit, dir);
-        ++result.failed;
-      }
-      bar.advance(runs[i].dir);
-    }
+    for (const ChildPool::Ended& ended : pool.wait_some()) record(ended.tag, ended.exit);
   }
   bar.finish();
 
@@ -126,9 +124,23 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
     table_rows.push_back(std::move(*r));
   }
   result.table = batch_table(std::move(table_rows));
-  write_summary_csv(result.table, options.out / "summary.csv");
-  if (options.write_report) write_report_html(results::load_batch(options.out, results::RunParts::all, jobs), options.out / "report.html");
+  write_batch_files(result.table, options.out, options.write_report, jobs);
   return result;
+}
+
+std::vector<std::string> run_argv(const std::string& self, const PlannedRun& r, const std::filesystem::path& run_dir) {
+  std::vector<std::string> argv = {self, "run", r.scenario_file, "--policy", r.policy, "--strategy",
+                                   r.strategy, "--seed", std::to_string(r.seed), "--out", run_dir.string()};
+  for (const std::string& set : r.sets) {
+    argv.push_back("--set");
+    argv.push_back(set);
+  }
+  return argv;
+}
+
+void write_batch_files(const BatchTable& table, const std::filesystem::path& out, bool write_report, unsigned threads) {
+  write_summary_csv(table, out / "summary.csv");
+  if (write_report) write_report_html(results::load_batch(out, results::RunParts::all, threads), out / "report.html");
 }
 
 }  // namespace crashtwin::scenario

@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,21 @@ struct PlannedRun {
   std::vector<std::string> sets;  // `--set key=value` overrides (a sweep's point)
 };
 
+struct ChildExit;
+struct BatchOptions;
+
+// Who runs a batch's pending runs when not the local child pool: the MPI work
+// queue (mpi_queue.h). `pending` holds plan indices, longest first; `ended`
+// is called once per run, on this process, as each run's child exits (its run
+// directory under options.out complete by then).
+class RunExecutor {
+ public:
+  using Ended = std::function<void(size_t, const ChildExit&)>;
+  virtual ~RunExecutor() = default;
+  virtual void execute(const std::vector<PlannedRun>& runs, std::deque<size_t> pending, const BatchOptions& options,
+                       const Ended& ended) = 0;
+};
+
 struct BatchOptions {
   std::vector<std::string> policies;  // empty: each scenario's compare list
   // Empty: each scenario's compare.strategies, else all four. Baselines run
@@ -41,6 +58,7 @@ struct BatchOptions {
   std::filesystem::path out;
   bool progress = true;               // progress bar on stderr when it is a terminal
   bool write_report = true;           // false: the caller writes report.html (a sweep, after sweep.csv)
+  RunExecutor* executor = nullptr;    // nullptr: a local pool of `jobs` children
 };
 
 // The runs of a batch, in a stable order (scenario file, policy, strategy, seed).
@@ -55,5 +73,13 @@ struct BatchResult {
 
 // Runs what is not finished yet and writes summary.csv and report.html.
 BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& options);
+
+// The child command line of one run: `crashtwin run ... --out run_dir`.
+std::vector<std::string> run_argv(const std::string& self, const PlannedRun& run, const std::filesystem::path& run_dir);
+
+// summary.csv and (when write_report) report.html of the batch directory
+// `out`: what a batch writes after its runs, and what `crashtwin merge`
+// writes after gathering shards, so that both give the same bytes.
+void write_batch_files(const BatchTable& table, const std::filesystem::path& out, bool write_report, unsigned threads);
 
 }  // namespace crashtwin::scenario

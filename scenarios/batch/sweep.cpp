@@ -36,13 +36,21 @@ BatchResult run_sweep(const std::vector<SweepAxis>& axes, const std::vector<Swee
   BatchResult result = run_batch(planned, batch_options);
 
   // run_batch keeps plan order: row i is runs[i].
-  BatchTable sweep = result.table;
-  for (const SweepAxis& a : axes) sweep.parameter_columns.push_back(a.key);
-  for (size_t i = 0; i < sweep.rows.size(); ++i) sweep.rows[i].parameters = runs[i].values;
-  write_summary_csv(sweep, options.out / "sweep.csv");
-  write_report_html(results::load_batch(options.out, results::RunParts::all, options.jobs),
-                    options.out / "report.html");
+  std::vector<std::string> keys;
+  for (const SweepAxis& a : axes) keys.push_back(a.key);
+  std::vector<std::vector<std::string>> values;
+  for (const SweepRun& r : runs) values.push_back(r.values);
+  write_sweep_files(keys, values, result.table, options.out, options.jobs);
   return result;
+}
+
+void write_sweep_files(const std::vector<std::string>& keys, const std::vector<std::vector<std::string>>& values,
+                       const BatchTable& table, const std::filesystem::path& out, unsigned threads) {
+  BatchTable sweep = table;
+  sweep.parameter_columns = keys;
+  for (size_t i = 0; i < sweep.rows.size(); ++i) sweep.rows[i].parameters = values[i];
+  write_summary_csv(sweep, out / "sweep.csv");
+  write_report_html(results::load_batch(out, results::RunParts::all, threads), out / "report.html");
 }
 
 }  // namespace crashtwin::scenario

@@ -26,6 +26,13 @@ struct SweepRun {
 std::vector<SweepRun> plan_sweep(const std::vector<SweepPoint>& points,
                                  const std::vector<std::vector<Scenario>>& scenarios_at, const BatchOptions& options);
 
+// sweep.csv (the batch table led by the varied keys' columns, row i with
+// values[i]) and report.html of the sweep directory `out`: what a sweep writes
+// after its runs (summary.csv already written) and what `crashtwin merge`
+// writes after gathering a sweep's shards.
+void write_sweep_files(const std::vector<std::string>& keys, const std::vector<std::vector<std::string>>& values,
+                       const BatchTable& table, const std::filesystem::path& out, unsigned threads);
+
 // Runs what is not finished and writes summary.csv, sweep.csv, report.html.
 BatchResult run_sweep(const std::vector<SweepAxis>& axes, const std::vector<SweepRun>& runs,
                       const BatchOptions& options);

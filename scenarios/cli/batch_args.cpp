@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "scenarios/batch/mpi_queue.h"
 #include "scenarios/schema/choices.h"
 
 namespace crashtwin::cli {
@@ -44,6 +45,40 @@ bool known_choices(const std::vector<std::string>& policies, const std::vector<s
     }
   }
   return good;
+}
+
+bool check_distribution(const BatchArgs& args, std::optional<ShardSpec>& shard) {
+  bool good = true;
+  if (!args.shard.empty()) {
+    std::string problem;
+    shard = parse_shard(args.shard, problem);
+    if (!shard) {
+      std::fprintf(stderr, "%s\n", problem.c_str());
+      good = false;
+    }
+  }
+  if (args.gather && !args.mpi) {
+    std::fprintf(stderr, "--gather: only with --mpi (it sends each rank's results to rank 0)\n");
+    good = false;
+  }
+  if (args.mpi && !mpi_built()) {
+    std::fprintf(stderr, "--mpi: this crashtwin was built without MPI (install libopenmpi-dev, reconfigure with "
+                         "-DCRASHTWIN_WITH_MPI=ON); use --shard K/N and `crashtwin merge` instead\n");
+    good = false;
+  }
+  return good;
+}
+
+std::vector<size_t> enter_shard(const ShardSpec& shard, const std::vector<PlannedRun>& plan,
+                                const std::vector<std::string>& keys,
+                                const std::vector<std::vector<std::string>>& values, const std::filesystem::path& out) {
+  ShardManifest manifest;
+  manifest.shard = shard;
+  manifest.parameter_columns = keys;
+  for (size_t i = 0; i < plan.size(); ++i)
+    manifest.runs.push_back({plan[i].dir, keys.empty() ? std::vector<std::string>{} : values[i]});
+  write_shard_manifest(manifest, out);
+  return shard_runs(plan, shard);
 }
 
 }  // namespace crashtwin::cli

@@ -4,9 +4,13 @@
 // printed to stderr; the callers exit 2 on any.
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "scenarios/batch/shard.h"
+#include "scenarios/cli/commands.h"
 #include "scenarios/loader/loader.h"
 
 namespace crashtwin::cli {
@@ -19,5 +23,17 @@ bool load_scenarios(const std::vector<std::string>& files, const std::vector<sce
 // False (with a message per bad name) if a policy or strategy is unknown;
 // "all" is allowed.
 bool known_choices(const std::vector<std::string>& policies, const std::vector<std::string>& strategies);
+
+// --shard, --mpi and --gather: false (with a message naming the option) when
+// --shard is not K/N with K < N, --gather comes without --mpi, or --mpi was
+// asked of a crashtwin built without MPI. `shard` is set when --shard is given.
+bool check_distribution(const BatchArgs& args, std::optional<scenario::ShardSpec>& shard);
+
+// A shard's part of the plan: writes <out>/shard.json (the whole plan, for
+// `crashtwin merge`) and returns the plan indices of the shard's runs. A
+// sweep passes its varied keys and each run's values; a batch passes none.
+std::vector<size_t> enter_shard(const scenario::ShardSpec& shard, const std::vector<scenario::PlannedRun>& plan,
+                                const std::vector<std::string>& keys,
+                                const std::vector<std::vector<std::string>>& values, const std::filesystem::path& out);
 
 }  // namespace crashtwin::cli

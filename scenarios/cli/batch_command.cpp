@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "scenarios/batch/batch.h"
+#include "scenarios/batch/mpi_queue.h"
 #include "scenarios/cli/batch_args.h"
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
@@ -20,6 +21,8 @@ int batch_command(const BatchArgs& args) {
   bool bad = !problems.empty();
   bad = !load_scenarios(files, {}, scenarios) || bad;
   bad = !known_choices(args.policies, args.strategies) || bad;
+  std::optional<ShardSpec> shard;
+  bad = !check_distribution(args, shard) || bad;
   if (bad) return kExitBadInput;
 
   BatchOptions bo;
@@ -29,7 +32,22 @@ int batch_command(const BatchArgs& args) {
   bo.jobs = args.jobs;
   bo.timeout = std::chrono::seconds(args.timeout_s);
   bo.out = args.out;
-  const std::vector<PlannedRun> runs = plan_batch(scenarios, bo);
+  std::vector<PlannedRun> runs = plan_batch(scenarios, bo);
+  std::unique_ptr<MpiQueue> mpi;
+  if (args.mpi) {
+    mpi = std::make_unique<MpiQueue>(args.gather);
+    if (mpi->rank() != 0) {
+      mpi->serve(bo);
+      return kExitOk;
+    }
+    bo.executor = mpi.get();
+  }
+  if (shard) {
+    std::vector<PlannedRun> mine;
+    for (size_t i : enter_shard(*shard, runs, {}, {}, bo.out)) mine.push_back(runs[i]);
+    spdlog::info("shard {}/{}: {} of {} runs", shard->index, shard->count, mine.size(), runs.size());
+    runs = std::move(mine);
+  }
   spdlog::info("batch: {} scenarios, {} runs into {}", scenarios.size(), runs.size(), bo.out.string());
   const BatchResult result = run_batch(runs, bo);
   std::printf("%zu runs (%zu kept from before), %zu not ok, %zu crashed or timed out\n", runs.size(), result.skipped,

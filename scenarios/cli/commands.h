@@ -35,6 +35,9 @@ struct BatchArgs {
   unsigned jobs = 0;
   unsigned timeout_s = 900;
   std::string out = "results/batch";
+  std::string shard;    // "K/N": only the K-th of N parts (scenarios/batch/shard.h); empty: all runs
+  bool mpi = false;     // under mpirun: rank 0 queues, the other ranks run (scenarios/batch/mpi_queue.h)
+  bool gather = false;  // with mpi: results sent to rank 0 instead of a shared --out
 };
 int batch_command(const BatchArgs& args);
 
@@ -44,6 +47,13 @@ struct SweepArgs {
 };
 // The batch at every point of the grid, one directory per point.
 int sweep_command(const SweepArgs& args);
+
+struct MergeArgs {
+  std::string out;
+  std::vector<std::string> shards;
+};
+// The shard directories of one batch or sweep into one (scenarios/batch/merge.h).
+int merge_command(const MergeArgs& args);
 
 struct ReportArgs {
   std::string dir;

@@ -38,6 +38,9 @@ void add_batch_options(CLI::App* cmd, crashtwin::cli::BatchArgs& args, const std
   cmd->add_option("--timeout", args.timeout_s, "per-run timeout in wall seconds (default 900)")
       ->check(CLI::Range(1, 86400 * 7));
   cmd->add_option("--out", args.out, out_help);
+  cmd->add_option("--shard", args.shard, "K/N: run only the K-th (from 0) of N balanced parts; then `crashtwin merge`");
+  cmd->add_flag("--mpi", args.mpi, "under mpirun: rank 0 hands runs out, the other ranks run them");
+  cmd->add_flag("--gather", args.gather, "with --mpi: send results to rank 0 (no shared --out needed)");
 }
 
 }  // namespace
@@ -98,6 +101,12 @@ extern "C" int sc_main(int argc, char* argv[]) {
                    "KEY=A,B,C or KEY=LO..HI xN (N geometric points); repeat for the cartesian product")
       ->required();
 
+  MergeArgs merge;
+  CLI::App* merge_cmd =
+      app.add_subcommand("merge", "combine the shard directories of a batch or sweep (--shard K/N) into one");
+  merge_cmd->add_option("out", merge.out, "merged batch or sweep directory")->required();
+  merge_cmd->add_option("shards", merge.shards, "shard directories")->required()->check(CLI::ExistingDirectory);
+
   ReportArgs report;
   CLI::App* report_cmd = app.add_subcommand("report", "write report.html of a batch or run directory");
   report_cmd->add_option("dir", report.dir, "batch or run directory")->required()->check(CLI::ExistingDirectory);
@@ -124,6 +133,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (*needs_cmd) return capture_needs_command(needs);
     if (*batch_cmd) return batch_command(batch);
     if (*sweep_cmd) return sweep_command(sweep);
+    if (*merge_cmd) return merge_command(merge);
     if (*report_cmd) return report_command(report);
   } catch (const crashtwin::format_error& e) {
     spdlog::error("{}", e.what());  // a results file that does not parse: bad input

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "scenarios/batch/mpi_queue.h"
 #include "scenarios/batch/sweep.h"
 #include "scenarios/cli/batch_args.h"
 #include "scenarios/cli/commands.h"
@@ -23,7 +24,9 @@ int sweep_command(const SweepArgs& args) {
   std::vector<std::string> problems;
   const std::vector<std::string> files = expand_scenario_paths(args.batch.paths, problems);
   for (const std::string& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
-  if (!problems.empty() || !known_choices(args.batch.policies, args.batch.strategies)) return kExitBadInput;
+  std::optional<ShardSpec> shard;
+  const bool good_choices = known_choices(args.batch.policies, args.batch.strategies);
+  if (!check_distribution(args.batch, shard) || !problems.empty() || !good_choices) return kExitBadInput;
 
   // Every point's scenarios are loaded here, before any run: an unknown key
   // or a value the field does not take is reported once, naming the --set.
@@ -42,7 +45,30 @@ int sweep_command(const SweepArgs& args) {
   bo.jobs = args.batch.jobs;
   bo.timeout = std::chrono::seconds(args.batch.timeout_s);
   bo.out = args.batch.out;
-  const std::vector<SweepRun> runs = plan_sweep(points, scenarios_at, bo);
+  std::vector<SweepRun> runs = plan_sweep(points, scenarios_at, bo);
+  std::unique_ptr<MpiQueue> mpi;
+  if (args.batch.mpi) {
+    mpi = std::make_unique<MpiQueue>(args.batch.gather);
+    if (mpi->rank() != 0) {
+      mpi->serve(bo);
+      return kExitOk;
+    }
+    bo.executor = mpi.get();
+  }
+  if (shard) {
+    std::vector<PlannedRun> plan;
+    std::vector<std::vector<std::string>> values;
+    for (const SweepRun& r : runs) {
+      plan.push_back(r.run);
+      values.push_back(r.values);
+    }
+    std::vector<std::string> keys;
+    for (const SweepAxis& a : *axes) keys.push_back(a.key);
+    std::vector<SweepRun> mine;
+    for (size_t i : enter_shard(*shard, plan, keys, values, bo.out)) mine.push_back(runs[i]);
+    spdlog::info("shard {}/{}: {} of {} runs", shard->index, shard->count, mine.size(), runs.size());
+    runs = std::move(mine);
+  }
   spdlog::info("sweep: {} points x {} scenarios, {} runs into {}", points.size(), files.size(), runs.size(),
                bo.out.string());
   const BatchResult result = run_sweep(*axes, runs, bo);

@@ -23,10 +23,9 @@ inline std::filesystem::path crashtwin_executable() {
   return std::filesystem::path(CRASHTWIN_BINARY_DIR) / "crashtwin";
 }
 
-// `args` is shell text: quote paths with quoted().
-inline CliResult run_cli(const std::string& args) {
-  const std::string command =
-      "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" + crashtwin_executable().string() + "' " + args + " 2>&1";
+// Runs a shell command line (stderr merged into the output).
+inline CliResult run_shell(const std::string& command_line) {
+  const std::string command = command_line + " 2>&1";
   CliResult r;
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -36,6 +35,11 @@ inline CliResult run_cli(const std::string& args) {
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// `args` is shell text: quote paths with quoted().
+inline CliResult run_cli(const std::string& args) {
+  return run_shell("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" + crashtwin_executable().string() + "' " + args);
 }
 
 inline std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
