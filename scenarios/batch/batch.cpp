@@ -95,7 +95,7 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
       rows[i] = batch_row(read_summary(dir / "summary.json"), runs[i].dir, exit.code);
     } else {
       rows[i] = failed_row(runs[i], exit, dir);
-      ++result.failed;
+      ++(rows[i]->status == RunStatus::invalid_input ? result.refused : result.failed);
     }
     bar.advance(runs[i].dir);
   };

@@ -68,6 +68,7 @@ struct BatchResult {
   BatchTable table;
   size_t skipped = 0;  // finished runs kept from an earlier invocation
   size_t failed = 0;   // crashed or timed out
+  size_t refused = 0;  // refused their input (exit 2): a configuration, not a crash
   size_t not_ok = 0;   // expectations failed, invalid, crashed or timed out
 };
 

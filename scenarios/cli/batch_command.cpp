@@ -50,8 +50,8 @@ int batch_command(const BatchArgs& args) {
   }
   spdlog::info("batch: {} scenarios, {} runs into {}", scenarios.size(), runs.size(), bo.out.string());
   const BatchResult result = run_batch(runs, bo);
-  std::printf("%zu runs (%zu kept from before), %zu not ok, %zu crashed or timed out\n", runs.size(), result.skipped,
-              result.not_ok, result.failed);
+  std::printf("%zu runs (%zu kept from before), %zu not ok, %zu crashed or timed out, %zu refused their input\n", runs.size(), result.skipped,
+              result.not_ok, result.failed, result.refused);
   std::printf("summary: %s\nreport:  %s\n", (bo.out / "summary.csv").c_str(), (bo.out / "report.html").c_str());
   return result.not_ok == 0 ? kExitOk : kExitExpectationsFailed;
 }

@@ -72,8 +72,8 @@ int sweep_command(const SweepArgs& args) {
   spdlog::info("sweep: {} points x {} scenarios, {} runs into {}", points.size(), files.size(), runs.size(),
                bo.out.string());
   const BatchResult result = run_sweep(*axes, runs, bo);
-  std::printf("%zu points, %zu runs (%zu kept from before), %zu not ok, %zu crashed or timed out\n", points.size(),
-              runs.size(), result.skipped, result.not_ok, result.failed);
+  std::printf("%zu points, %zu runs (%zu kept from before), %zu not ok, %zu crashed or timed out, %zu refused their input\n", points.size(),
+              runs.size(), result.skipped, result.not_ok, result.failed, result.refused);
   std::printf("sweep:  %s\nreport: %s\n", (bo.out / "sweep.csv").c_str(), (bo.out / "report.html").c_str());
   return result.not_ok == 0 ? kExitOk : kExitExpectationsFailed;
 }

@@ -124,7 +124,9 @@ std::string sweep_table_text(const BatchTable& sweep) {
   std::string varied;
   for (const std::string& k : sweep.parameter_columns) varied += (varied.empty() ? "" : ", ") + k;
   return "Sweep of " + varied + " over" + scenarios + " (" + std::to_string(sweep.rows.size()) +
-         " runs); a budget counts when every run there finished and captured at least 99 % of its failures.\n\n" +
+         " runs); a budget counts when every run there that accepted its input finished and captured at least 99 % of "
+         "its failures (runs that refused it, such as static below the RHEL table, are counted beside the "
+         "budget).\n\n" +
          results::smallest_budget_markdown(sweep);
 }
 }  // namespace

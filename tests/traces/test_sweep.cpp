@@ -103,6 +103,31 @@ TEST_CASE("curves follow the budget and the 99 % budget needs every run of the p
         std::string::npos);
 }
 
+TEST_CASE("runs that refused their input are left out of the 99 % rule and counted", "[traces][sweep]") {
+  // static refuses a budget below the RHEL table (exit 2, invalid_input) on
+  // s2; s1 runs. Only s1 judges the point, and the table says so.
+  std::vector<BatchRow> rows = {
+      row("64 MiB", "4 KiB", "static", 0, 0, RunStatus::invalid_input, "s1"),
+      row("64 MiB", "4 KiB", "static", 0, 0, RunStatus::invalid_input, "s2"),
+      row("1 GiB", "4 KiB", "static", 1.0, 268435456.0, RunStatus::ok, "s1"),
+      row("1 GiB", "4 KiB", "static", 0, 0, RunStatus::invalid_input, "s2"),
+      row("64 MiB", "4 KiB", "uniform", 1.0, 67108864.0, RunStatus::ok, "s1"),
+      row("64 MiB", "4 KiB", "uniform", 1.0, 0, RunStatus::crashed, "s2"),
+  };
+  BatchTable t = batch_table(std::move(rows));
+  t.parameter_columns = {"agent.budget", "agent.minimum_partition_size"};
+  const auto curves = results::sweep_curves(t);
+  REQUIRE(curves.size() == 2);
+  CHECK(curves[0].points[0].refused == 2);
+  CHECK_FALSE(results::reaches(curves[0].points[0]));  // nothing ran at 64 MiB
+  REQUIRE(results::smallest_reaching(curves[0]) != nullptr);
+  CHECK(results::smallest_reaching(curves[0])->axis_value == "1 GiB");
+  CHECK(results::smallest_reaching(curves[1]) == nullptr);  // a crash is not a refusal
+  const std::string md = results::smallest_budget_markdown(t);
+  CHECK(md.find("| static | predictive-bmc | agent.minimum_partition_size=4 KiB | 1 GiB (1 of 2 runs refused their "
+                "input) | 256.0 |") != std::string::npos);
+}
+
 TEST_CASE("the report of a sweep directory has the sweep section with the table and curves", "[traces][sweep]") {
   const auto dir = test::scratch_dir("sweep_report");
   test::write_synthetic_batch(dir, 1);

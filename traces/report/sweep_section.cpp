@@ -33,7 +33,7 @@ std::string threshold_table(const std::vector<results::SweepCurve>& curves, cons
         "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text{}\">{}"
         "</td><td>{}</td><td>{}</td></tr>\n",
         html_escape(c.policy), html_escape(c.strategy), html_escape(c.others.empty() ? "–" : c.others),
-        p ? "" : " none", p ? html_escape(p->axis_value) : "not reached",
+        p ? "" : " none", p ? html_escape(p->axis_value + results::refused_note(*p)) : "not reached",
         p && p->reserved_bytes_mean ? format_bytes(*p->reserved_bytes_mean) : "–",
         last.completeness_min ? format_metric("capture_completeness", *last.completeness_min) : "–");
   }
@@ -96,7 +96,8 @@ std::string sweep_section(const BatchTable& sweep) {
       "(reserved byte-seconds until the first failure over that time), so scenarios of different durations share "
       "an axis. A point "
       "reaches full capture when every run there finished and each captured at least {:g} % of its failures "
-      "(runs without failures do not count).</p>\n",
+      "(runs without failures do not count; runs that refused their input, such as static below the RHEL table, "
+      "are left out and counted beside the budget).</p>\n",
       html_escape(varied), html_escape(axis), results::kFullCaptureThreshold * 100);
   const auto curves = results::sweep_curves(sweep);
   if (curves.empty()) return out + "<p class=\"note\">sweep.csv has no runs.</p></section>\n";

@@ -36,6 +36,11 @@ std::pair<double, std::string> order_of(const std::string& value) {
 
 }  // namespace
 
+std::string refused_note(const SweepPointStats& point) {
+  if (point.refused == 0) return {};
+  return fmt::format(" ({} of {} runs refused their input)", point.refused, point.runs);
+}
+
 std::string sweep_axis(const BatchTable& sweep) {
   const auto& keys = sweep.parameter_columns;
   if (std::find(keys.begin(), keys.end(), kBudgetKey) != keys.end()) return kBudgetKey;
@@ -68,6 +73,7 @@ std::vector<SweepCurve> sweep_curves(const BatchTable& sweep, std::string_view s
     Accumulator& a = curves[{row.policy, row.strategy, others}][order_of(value)];
     a.stats.axis_value = value;
     ++a.stats.runs;
+    if (row.status == RunStatus::invalid_input) ++a.stats.refused;
     if (!finished(row.status)) continue;
     ++a.stats.finished;
     if (const auto c = row.metric(kCompleteness)) {
@@ -95,7 +101,7 @@ std::vector<SweepCurve> sweep_curves(const BatchTable& sweep, std::string_view s
 }
 
 bool reaches(const SweepPointStats& point, double threshold) {
-  return point.runs > 0 && point.finished == point.runs && point.completeness_min &&
+  return point.runs > point.refused && point.finished == point.runs - point.refused && point.completeness_min &&
          *point.completeness_min >= threshold;
 }
 
@@ -115,7 +121,7 @@ std::string smallest_budget_markdown(const BatchTable& sweep) {
   for (const SweepCurve& c : curves) {
     const SweepPointStats* p = smallest_reaching(c);
     out += fmt::format("| {} | {} | {} | {} | {} |\n", c.policy, c.strategy, c.others.empty() ? "-" : c.others,
-                       p ? p->axis_value : "not reached",
+                       p ? p->axis_value + refused_note(*p) : "not reached",
                        p && p->reserved_bytes_mean ? fmt::format("{:.1f}", *p->reserved_bytes_mean / 1048576.0) : "-");
   }
   if (curves.empty()) out += "| (no runs in the sweep) | | | | |\n";

@@ -32,6 +32,10 @@ struct SweepPointStats {
   std::string axis_value;  // as passed to --set
   size_t runs = 0;
   size_t finished = 0;      // ok or expectations_failed
+  // invalid_input: the configuration refused before it ran (static below the
+  // RHEL table, a maximum below a floor). Not a failed capture: the policy
+  // cannot be deployed at that point, so it is left out of the 99 % rule.
+  size_t refused = 0;
   size_t with_failures = 0; // finished runs that report capture_completeness
   std::optional<double> completeness_mean;
   std::optional<double> completeness_min;
@@ -51,9 +55,14 @@ struct SweepCurve {
 // order), over the rows of `scenario` (all rows when empty).
 std::vector<SweepCurve> sweep_curves(const BatchTable& sweep, std::string_view scenario = {});
 
-// Whether every run at the point finished and captured at least `threshold`
-// of its failures (the minimum over the runs that had failures).
+// Whether every run at the point that accepted its input finished and
+// captured at least `threshold` of its failures (the minimum over the runs
+// that had failures). A point where every run refused does not reach.
 bool reaches(const SweepPointStats& point, double threshold = kFullCaptureThreshold);
+
+// " (N of M runs refused their input)" when some runs of the point refused,
+// else empty: the tables say over how many runs a point was judged.
+std::string refused_note(const SweepPointStats& point);
 
 // The first point of a curve that reaches the threshold; nullptr if none.
 const SweepPointStats* smallest_reaching(const SweepCurve& curve, double threshold = kFullCaptureThreshold);
