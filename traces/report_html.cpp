@@ -28,7 +28,7 @@ constexpr const char* kReservedByteSeconds = "reserved_byte_seconds_in_productio
 constexpr const char* kReservedByteSecondsWholeRun = "reserved_byte_seconds";
 constexpr size_t kMaxRunsPerScenario = 6;  // drawn per scenario; the rest are in the tables
 
-// Metrics in the order DESIGN.md lists them; others follow in file order.
+// Metrics in the order docs/metrics.md lists them; others follow in file order.
 constexpr const char* kKnownMetrics[] = {
     "capture_completeness", "failures_identified",    "reserved_byte_seconds_in_production",
     "reserved_bytes_mean_in_production", "reserved_byte_seconds", "reserved_bytes_mean",

@@ -1,4 +1,4 @@
-// Issue 8: "loading 1,000 runs takes under 2 s". Writes 1,000 run
+// Target: loading 1,000 runs takes under 2 s. Writes 1,000 run
 // directories (summary.json, perf.json, a 200-tick timeseries.csv and
 // events.jsonl, through the traces writers) plus summary.csv into a temp
 // directory once, then times the dashboard's load path: load_overview (the

@@ -1,4 +1,4 @@
-// Allocator and slab benchmarks (issue 3, requirement 10); figures and the
+// Allocator and slab benchmarks; figures and the
 // command line are in docs/PERFORMANCE.md, "Platform: allocator and slab".
 //
 // Every page benchmark keeps 128 blocks live on a 1 GiB region and times one

@@ -115,7 +115,7 @@ void BM_AgentTick64Slices(benchmark::State& state) {
 }
 BENCHMARK(BM_AgentTick64Slices);
 
-// The repartition alone (issue 3 target <= 20 us): the policy sizes 64
+// The repartition alone (target <= 20 us, docs/PERFORMANCE.md): the policy sizes 64
 // slices from the agent's current layout, then the agent plans the layout,
 // does the buddy work (shrinks, in-place grows, moves) and commits the
 // partition table to the in-memory sink. No sampling, no inference. Half the

@@ -1,4 +1,4 @@
-// Scenario-level figures of issue 5, requirement 8 (docs/PERFORMANCE.md,
+// Scenario-level figures (docs/PERFORMANCE.md,
 // "Scenarios"): the soak scenario's simulated-to-wall ratio, the batch
 // speed-up from 1 to 2 workers, peak RSS per run, and a sweep's overhead
 // against the same runs as a batch. Each run is a child

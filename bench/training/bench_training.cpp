@@ -1,5 +1,5 @@
 // Predictor training and inference (docs/PERFORMANCE.md "Predictor training"):
-// the offline trainer on 1 M rows (issue 7 target: <= 10 s) and the cost of
+// the offline trainer on 1 M rows (target: <= 10 s) and the cost of
 // one prediction in the firmware's inference code.
 #include <benchmark/benchmark.h>
 

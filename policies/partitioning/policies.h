@@ -1,4 +1,4 @@
-// The partitioning policies (DESIGN.md "Policies and capture strategies") and
+// The partitioning policies (docs/design.md "Policies and capture strategies") and
 // their parameters. Each policy is a small fixed-size object; make_policy
 // builds one by name into caller storage, so firmware and twin pick policies
 // from configuration without the heap.

@@ -1,4 +1,4 @@
-// The capture strategies (DESIGN.md "Policies and capture strategies") and a
+// The capture strategies (docs/design.md "Policies and capture strategies") and a
 // factory by name into caller storage, so the twin picks strategies from the
 // scenario without the heap.
 //

@@ -1,4 +1,4 @@
-// Folds one run's recovery outcomes into the DESIGN.md metrics a capture
+// Folds one run's recovery outcomes into the metrics (docs/metrics.md) a capture
 // strategy decides: capture_completeness, failures_identified,
 // time_to_production_s, the failure-to-crash-data time, and the memory held
 // during recoveries. The run's reserved_byte_seconds is the steady

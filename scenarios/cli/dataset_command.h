@@ -1,4 +1,4 @@
-// `crashtwin dataset` (issue 7; usage: docs/training.md "Dataset"): runs
+// `crashtwin dataset` (usage: docs/training.md "Dataset"): runs
 // scenarios across seeds and writes the labelled feature windows the trainer
 // reads. SystemC elaborates once per process, so each (scenario, seed) runs
 // in a child process (`crashtwin dataset-run`, hidden) that records through

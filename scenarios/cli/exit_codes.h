@@ -1,4 +1,4 @@
-// Exit codes of every crashtwin command (DESIGN.md "Command line").
+// Exit codes of every crashtwin command (docs/design.md "Command line", docs/cli.md).
 #pragma once
 
 namespace crashtwin::cli {

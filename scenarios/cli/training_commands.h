@@ -1,4 +1,4 @@
-// `crashtwin train` and `crashtwin evaluate` (issue 7; usage: docs/training.md;
+// `crashtwin train` and `crashtwin evaluate` (usage: docs/training.md;
 // `dataset` is in dataset_command.h). Registered on the main CLI11 app by
 // add_training_commands; each subcommand
 // runs in its CLI11 callback and ends the parse by throwing CLI::Success

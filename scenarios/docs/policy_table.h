@@ -26,7 +26,7 @@ inline constexpr std::string_view kSweepEnd = "<!-- sweep:end -->";
 std::string strategy_parameter_table();
 
 // One Markdown row per (policy, strategy), in first-seen order of the sorted
-// runs, with each DESIGN.md metric averaged over that pair's valid runs
+// runs, with each metric of docs/metrics.md averaged over that pair's valid runs
 // ("-" where no run reported it), and the number of runs.
 std::string policy_comparison_table(const results::Batch& batch);
 

@@ -1,4 +1,4 @@
-// The metrics of one run (DESIGN.md "Metrics", names in schema/metrics.h),
+// The metrics of one run (docs/metrics.md, names in schema/metrics.h),
 // computed from what the run observed: the failures the board actually
 // raised, the BMC's decoded reports, the agent's layout over time and its
 // alert-level predictions, and the capture strategy's model of each

@@ -2,7 +2,7 @@
 // agent with the chosen policy on the board's host Hal, play the injector,
 // simulate to the scenario's duration, compute the metrics from what
 // happened, judge the expectations and write the results directory
-// (DESIGN.md "Results directory of one run") through traces/.
+// (docs/results.md) through traces/.
 //
 // SystemC elaborates once per process, so run_scenario may be called once
 // per process; the CLI runs several policies as child processes.

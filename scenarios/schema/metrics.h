@@ -1,4 +1,4 @@
-// The metrics a run reports in summary.json (DESIGN.md "Metrics"), by the
+// The metrics a run reports in summary.json (docs/metrics.md), by the
 // dotted names expectations use. One list, so the loader can reject a typo in
 // an expectation and the runner cannot report a name the docs do not know.
 #pragma once

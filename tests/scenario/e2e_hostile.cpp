@@ -26,7 +26,7 @@ fs::path scratch(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("--seed outside [0, 2^53-1] is refused, not wrapped to 2^64-1", "[e2e][errors][hostile]") {
+TEST_CASE("a --seed outside [0, 2^53-1] is refused, not wrapped to 2^64-1", "[e2e][errors][hostile]") {
   const fs::path dir = scratch("seed");
   for (const char* seed : {"-1", "18446744073709551616", "9007199254740992"}) {
     const CliResult r = run_cli("run " + quoted(kSkeleton) + " --seed " + seed + " --out " + quoted(dir / "out"));
@@ -59,7 +59,7 @@ TEST_CASE("report names every unreadable run, renders the others and exits 2", "
   CHECK(fs::exists(dir / "report.html"));
 }
 
-TEST_CASE("--out that is a file or lies under one is refused before the simulation", "[e2e][errors][hostile]") {
+TEST_CASE("an --out that is a file or lies under one is refused before the simulation", "[e2e][errors][hostile]") {
   const fs::path dir = scratch("out-file");
   std::ofstream(dir / "file") << "x";
   for (const fs::path& out : {dir / "file", dir / "file" / "run"}) {

@@ -5,7 +5,7 @@
 
 using namespace crashtwin;
 
-// Issue 5 requirement 3: same input, byte-identical files. The runner's own
+// Same input, byte-identical files. The runner's own
 // end-to-end test checks it through the simulation; this one checks that the
 // writers add nothing of their own (time, addresses, hash order).
 TEST_CASE("equal runs give byte-identical files", "[traces][determinism]") {

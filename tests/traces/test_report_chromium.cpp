@@ -53,7 +53,7 @@ std::vector<std::string> console_problems(const std::string& log) {
 }
 }  // namespace
 
-// Issue 5 requirement 6: report.html renders in a real browser without
+// report.html renders in a real browser without
 // console errors. Debian's chromium, headless, no network.
 TEST_CASE("report.html renders in headless Chromium without console errors", "[traces][report][chromium]") {
   if (!chromium_installed()) {

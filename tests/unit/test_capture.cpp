@@ -66,7 +66,7 @@ TEST_CASE("catalog entries are in priority order and cover every error type", "[
     REQUIRE(e.section_count <= kMaxPlanSections);
     for (uint8_t i = 1; i < e.section_count; ++i) CHECK(e.sections[i - 1].priority < e.sections[i].priority);
   }
-  // The examples of DESIGN.md, in their order.
+  // The examples of docs/design.md "Selective capture", in their order.
   const CatalogEntry& mem = catalog_entry(ErrorType::memory_uncorrectable);
   CHECK(mem.sections[0].source == cper::CaptureSource::memory_error);
   CHECK(mem.sections[1].source == cper::CaptureSource::memory_rows);

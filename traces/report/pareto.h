@@ -1,7 +1,7 @@
 // Pareto front of (cost, benefit) points: the runs no other run beats on both
 // reserved memory (lower is better) and capture completeness (higher is
-// better). Used by report.html's trade-off chart and later by batch
-// comparison (issue 6).
+// better). Used by report.html's trade-off chart and the batch and sweep
+// comparisons.
 #pragma once
 
 #include <cstddef>
