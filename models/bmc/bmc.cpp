@@ -30,10 +30,6 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
       // share one value; the defaults here serve boards built without a run.
       link_bandwidth_(param<double>(context.params, "link_bandwidth", ParamKind::bandwidth, 250e6,
                                     "bandwidth of the host-to-BMC link its DMA reads use", 1.0)),
-      region_base_(param<uint64_t>(context.params, "crash_region_base", ParamKind::address, 0,
-                                   "physical base of the crash region (its DMA window)")),
-      region_size_(param<uint64_t>(context.params, "crash_region_size", ParamKind::size, 0,
-                                   "size of the crash region (0: set by the runner)")),
       alert_latency_(ns(param<uint64_t>(context.params, "alert_latency", ParamKind::duration, 10'000,
                                         "host interrupt to the BMC firmware handling it"))),
       report_time_(ns(param<uint64_t>(context.params, "report_time", ParamKind::duration, 50'000'000,
@@ -57,15 +53,10 @@ std::vector<Model::MmioRegion> Bmc::mmio_regions() {
   return {{&in, 0x1000, "base"}, {&memory_->in, memory_->size(), "memory_base"}};
 }
 
-void Bmc::attach_dma(DmaController& dma, uint32_t initiator, uint64_t memory_base_in_host_map) {
-  dma_ = &dma;
-  dma_initiator_ = initiator;
+void Bmc::attach_dma(uint32_t channel, uint64_t memory_base_in_host_map) {
+  dma_attached_ = true;
+  dma_channel_ = channel;
   memory_base_ = memory_base_in_host_map;
-}
-
-void Bmc::set_crash_region(uint64_t base, uint64_t size) {
-  region_base_ = base;
-  region_size_ = size;
 }
 
 void Bmc::warm_reset() {
@@ -101,18 +92,27 @@ uint64_t Bmc::read_reg(uint64_t address) { return register_access(tlm::TLM_READ_
 
 bool Bmc::dma_copy(uint64_t src, uint64_t dst_offset, uint64_t bytes, BmcDrainReport& report) {
   using namespace dma_regs;
-  const uint64_t ch = 0;  // the BMC firmware drives one channel, one transfer at a time
-  write_reg(ch * kChannelStride + kStatus, kStatusDone | kStatusRefused | kStatusError);
-  write_reg(ch * kChannelStride + kSrc, src);
-  write_reg(ch * kChannelStride + kDst, memory_base_ + dst_offset);
-  write_reg(ch * kChannelStride + kLen, bytes);
-  write_reg(ch * kChannelStride + kCtrl, kCtrlStart | kCtrlIrqEnable);
-  uint64_t status = read_reg(ch * kChannelStride + kStatus);
+  // The BMC firmware drives its one channel, one transfer at a time.
+  const uint64_t ch = uint64_t{dma_channel_} * kChannelStride;
+  write_reg(ch + kStatus, kStatusDone | kStatusRefused | kStatusError);
+  write_reg(ch + kSrc, src);
+  write_reg(ch + kDst, memory_base_ + dst_offset);
+  write_reg(ch + kLen, bytes);
+  write_reg(ch + kCtrl, kCtrlStart | kCtrlIrqEnable);
+  // START is ignored while someone else's transfer runs on the channel: the
+  // status would then be theirs.
+  if (read_reg(ch + kOwner) != read_reg(kRequesterId)) {
+    report.diagnostics.push_back(
+        fmt::format("DMA channel {} is in use by another initiator: [{:#x}, {:#x}) not read", dma_channel_, src,
+                    src + bytes));
+    return false;
+  }
+  uint64_t status = read_reg(ch + kStatus);
   while (status & kStatusBusy) {
     wait(dma_irq.posedge_event());
-    status = read_reg(ch * kChannelStride + kStatus);
+    status = read_reg(ch + kStatus);
   }
-  write_reg(ch * kChannelStride + kStatus, kStatusDone | kStatusRefused | kStatusError);
+  write_reg(ch + kStatus, kStatusDone | kStatusRefused | kStatusError);
   if (status & kStatusRefused) {
     ++report.refused_accesses;
     report.diagnostics.push_back(fmt::format("DMA of [{:#x}, {:#x}) refused", src, src + bytes));
@@ -155,22 +155,18 @@ BmcDrainReport Bmc::drain(uint64_t code) {
   } else {
     report.diagnostics.push_back(fmt::format("alert code {:#x} names no component class or error type", code));
   }
-  if (dma_ == nullptr || region_size_ < kHeaderAreaBytes || region_size_ > memory_->size()) {
-    report.diagnostics.push_back(
-        fmt::format("no usable crash region (base {:#x}, size {}) or no DMA controller", region_base_, region_size_));
+  uint64_t region_base = 0, region_size = 0;
+  if (!find_granted_region(region_base, region_size, report)) {
     finish_report(report);
     return report;
   }
-  const uint32_t window =
-      dma_->open_window(dma_initiator_, AccessWindow{region_base_, region_size_, true, false});
-  const uint32_t own_memory = dma_->open_window(dma_initiator_, AccessWindow{memory_base_, memory_->size(), false, true});
 
   // The region image in BMC firmware memory: only what was copied in is
   // decoded, so a large mostly-empty region costs little host memory.
-  std::unique_ptr<std::byte[]> image(new std::byte[region_size_]);
+  std::unique_ptr<std::byte[]> image(new std::byte[region_size]);
   PartitionTable table;
   bool have_table = false;
-  if (dma_copy(region_base_, 0, kHeaderAreaBytes, report)) {
+  if (dma_copy(region_base, 0, kHeaderAreaBytes, report)) {
     memory_->memory().read(0, std::span<std::byte>(image.get(), kHeaderAreaBytes));
     PartitionTableDiagnostics diagnostics;
     const Status s = decode_partition_table(std::span<const std::byte>(image.get(), kHeaderAreaBytes), table,
@@ -191,15 +187,15 @@ BmcDrainReport Bmc::drain(uint64_t code) {
       // No bounds check of our own: the DMA window is the authority, so a
       // table pointing outside the region (or a window configured smaller
       // than the region) shows up as a refused transfer.
-      const uint64_t offset = slice.base - region_base_;
-      if (dma_copy(slice.base, offset, slice.used_bytes, report) && slice.base >= region_base_ &&
-          offset + slice.used_bytes <= region_size_) {
+      const uint64_t offset = slice.base - region_base;
+      if (dma_copy(slice.base, offset, slice.used_bytes, report) && slice.base >= region_base &&
+          offset + slice.used_bytes <= region_size) {
         memory_->memory().read(offset, std::span<std::byte>(image.get() + offset, slice.used_bytes));
         read[i] = true;
       }
     }
     CrashDumpReader reader;
-    const Status opened = reader.open(std::span<const std::byte>(image.get(), region_size_));
+    const Status opened = reader.open(std::span<const std::byte>(image.get(), region_size));
     if (!ok(opened)) report.diagnostics.push_back(fmt::format("crash dump reader: {}", to_string(opened)));
     for (uint32_t i = 0; ok(opened) && i < reader.table().slice_count; ++i) {
       if (i < read.size() && !read[i]) continue;  // a slice that could not be read is reported, never decoded
@@ -245,10 +241,38 @@ BmcDrainReport Bmc::drain(uint64_t code) {
       report.diagnostics.push_back(fmt::format("the record of failure {} is truncated: the slice was too small",
                                                report.failure_sequence));
   }
-  dma_->close_window(dma_initiator_, window);
-  dma_->close_window(dma_initiator_, own_memory);
   finish_report(report);
   return report;
+}
+
+bool Bmc::find_granted_region(uint64_t& base, uint64_t& size, BmcDrainReport& report) {
+  using namespace dma_regs;
+  if (!dma_attached_) {
+    report.diagnostics.push_back("no DMA controller: the crash region cannot be read");
+    return false;
+  }
+  const uint64_t me = read_reg(kRequesterId);
+  bool found = false;
+  for (uint32_t w = 0; w < kWindowCount && !found; ++w) {
+    const uint64_t attr = read_reg(window_entry(w) + kWindowAttr);
+    if ((attr & (kAttrEnable | kAttrRead)) != (kAttrEnable | kAttrRead) || ((attr >> kAttrInitiatorShift) & 0xFF) != me)
+      continue;
+    base = read_reg(window_entry(w) + kWindowBase);
+    size = read_reg(window_entry(w) + kWindowSize);
+    found = true;
+  }
+  if (!found) {
+    report.diagnostics.push_back("no DMA window grants the BMC a crash region: host firmware did not program it");
+    return false;
+  }
+  // The image of the region is kept in BMC memory, offset for offset.
+  if (size < kHeaderAreaBytes || size > memory_->size()) {
+    report.diagnostics.push_back(fmt::format("the granted window [{:#x}, +{}) is no usable crash region for a BMC "
+                                             "with {} bytes of memory",
+                                             base, size, memory_->size()));
+    return false;
+  }
+  return true;
 }
 
 void Bmc::finish_report(BmcDrainReport& report) {

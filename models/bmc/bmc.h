@@ -1,17 +1,19 @@
 // BMC: the baseboard management controller. It has its own memory (a small
 // DRAM instance, mapped on the host bus so the DMA controller can write
 // into it), a firmware thread and a mailbox the host writes to raise the
-// crash alert. On an alert it opens its DMA window on exactly the crash
-// region (read-only), DMAs the header area, decodes the partition table,
-// DMAs the used bytes of each slice over its link, decodes the records with
-// the platform reader (platform/region/crash_dump_reader.h, the code a real
-// BMC would link), closes the window and publishes a BmcDrainReport naming
-// the failed component and error type.
+// crash alert. It holds no privilege of its own: host firmware grants it
+// DMA windows in the DMA controller's locked window table (the crash region
+// read-only, its own memory write-only). On an alert it reads its requester
+// id and that table to learn where the crash region is, DMAs the header
+// area, decodes the partition table, DMAs the used bytes of each slice over
+// its link on its own channel, decodes the records with the platform reader
+// (platform/region/crash_dump_reader.h, the code a real BMC would link) and
+// publishes a BmcDrainReport naming the failed component and error type. A
+// slice it could not read is reported, never decoded.
 //
-// Parameters: link_bandwidth, crash_region_base, crash_region_size,
-//   decode_time (firmware time per decoded record), memory.* (its DRAM)
+// Parameters: link_bandwidth, alert_latency, report_time, memory.* (its DRAM)
 // Sockets: in (mailbox registers), dma_out (to the DMA controller's
-//   registers), dma_irq (DMA completion)
+//   registers), dma_irq (completion interrupt of its DMA channel)
 // Registers: 0x00 MAILBOX (write: alert with that code), 0x08 STATE (RO:
 //   0 idle, 1 draining), 0x10 REPORTS (RO: reports completed)
 #pragma once
@@ -32,8 +34,6 @@
 
 namespace crashtwin {
 
-class DmaController;
-
 namespace bmc_regs {
 inline constexpr uint64_t kMailbox = 0x00, kState = 0x08, kReports = 0x10;
 }
@@ -50,11 +50,10 @@ class Bmc : public Model {
   std::vector<MmioRegion> mmio_regions() override;
   void warm_reset() override;
 
-  // Wiring done by the board: the DMA controller, the initiator index the
-  // controller gave this BMC, and where its memory sits in the host map.
-  void attach_dma(DmaController& dma, uint32_t initiator, uint64_t memory_base_in_host_map);
+  // Wiring done by the board: the DMA channel whose interrupt line reaches
+  // the BMC, and where its memory sits in the host map.
+  void attach_dma(uint32_t channel, uint64_t memory_base_in_host_map);
   double link_bandwidth() const { return link_bandwidth_; }
-  void set_crash_region(uint64_t base, uint64_t size);
 
   const std::vector<BmcDrainReport>& reports() const { return reports_; }
   std::function<void(uint64_t t_ns, uint64_t code)> on_alert;
@@ -75,9 +74,11 @@ class Bmc : public Model {
   void write_reg(uint64_t address, uint64_t value);
   uint64_t read_reg(uint64_t address);
 
+  // The crash region as the window table grants it: false with a
+  // diagnostic in `report` when there is no usable read window.
+  bool find_granted_region(uint64_t& base, uint64_t& size, BmcDrainReport& report);
+
   double link_bandwidth_;
-  uint64_t region_base_;
-  uint64_t region_size_;
   sc_core::sc_time alert_latency_;
   sc_core::sc_time report_time_;
   std::unique_ptr<Dram> memory_;
@@ -86,8 +87,8 @@ class Bmc : public Model {
   IrqLine memory_irq_{"memory_irq"};
   tlm_utils::simple_initiator_socket<Bmc> memory_ctrl_{"memory_ctrl"};
   RegisterBank regs_;
-  DmaController* dma_ = nullptr;
-  uint32_t dma_initiator_ = 0;
+  bool dma_attached_ = false;
+  uint32_t dma_channel_ = 0;
   uint64_t memory_base_ = 0;
   struct PendingAlert {
     uint64_t code = 0;

@@ -152,19 +152,24 @@ void Board::build(std::string_view prefix) {
       line_out->bind(*irq_lines_.back());
     }
   }
-  irq_lines_.push_back(std::make_unique<IrqLine>("irq_dma"));
-  dma_->irq.bind(*irq_lines_.back());
-  bmc_->dma_irq.bind(*irq_lines_.back());
+  // DMA channel interrupts, one line each; the BMC drives the last channel
+  // (host firmware keeps the low ones) and hears only its own line.
+  const uint32_t bmc_channel = dma_->channels() - 1;
+  for (uint32_t c = 0; c < dma_->channels(); ++c) {
+    dma_irq_lines_.push_back(std::make_unique<IrqLine>(fmt::format("irq_dma_ch{}", c).c_str()));
+    dma_->channel_irq[c].bind(*dma_irq_lines_.back());
+  }
+  bmc_->dma_irq.bind(*dma_irq_lines_[bmc_channel]);
 
   // BMC: its DMA initiator (restricted, at its link's bandwidth) and memory.
-  const uint32_t bmc_initiator = dma_->add_initiator(bmc_->name(), true, bmc_->link_bandwidth());
+  // Which windows it gets is host firmware's grant (bmc_dma_grant).
+  bmc_requester_ = dma_->add_initiator(bmc_->name(), true, bmc_->link_bandwidth());
   bmc_->dma_out.bind(dma_->in);
-  uint64_t bmc_memory_base = 0;
   for (auto& inst : instances_)
     if (inst->model.get() == bmc_)
       for (auto& [param_name, base] : inst->bases)
-        if (param_name == "memory_base") bmc_memory_base = base;
-  bmc_->attach_dma(*dma_, bmc_initiator, bmc_memory_base);
+        if (param_name == "memory_base") bmc_memory_base_ = base;
+  bmc_->attach_dma(bmc_channel, bmc_memory_base_);
   bmc_->on_alert = [this](uint64_t t, uint64_t code) { notify_alert(t, code); };
   bmc_->on_report = [this](const BmcDrainReport& r) { notify_bmc_report(r); };
   dma_->on_transfer = [this](const DmaTransfer& t) { notify_dma(t); };
@@ -296,7 +301,16 @@ Status Board::inject_failure(ComponentId component, ErrorType type, uint64_t add
 
 void Board::update_model_blob(std::span<const std::byte> blob) { flash_->install(blob); }
 
-void Board::set_crash_region(uint64_t base, uint64_t size) { bmc_->set_crash_region(base, size); }
+BmcDmaGrant Board::bmc_dma_grant(uint64_t region_base, uint64_t region_size) const {
+  BmcDmaGrant g;
+  g.dma_registers = base_of(*dma_);
+  g.bmc_requester = static_cast<uint8_t>(bmc_requester_);
+  g.region_base = region_base;
+  g.region_size = region_size;
+  g.bmc_memory_base = bmc_memory_base_;
+  g.bmc_memory_size = bmc_->memory().size();
+  return g;
+}
 
 std::vector<EffectiveParam> Board::effective_config() const {
   std::vector<EffectiveParam> out;

@@ -34,6 +34,7 @@
 #include "platform/core/types.h"
 #include "platform/hal/firmware.h"
 #include "platform/hal/hal.h"
+#include "platform/region/dma_window.h"
 
 namespace crashtwin {
 
@@ -124,8 +125,9 @@ class Board : public sc_core::sc_module {
   // Replaces the failure-model blob in the model ROM (bumps its generation).
   void update_model_blob(std::span<const std::byte> blob);
 
-  // Where the crash region is: the BMC's DMA window at the next alert.
-  void set_crash_region(uint64_t base, uint64_t size);
+  // What host firmware grants the BMC for a crash region at [base, +size):
+  // the DMA controller's address, the BMC's requester id and memory.
+  BmcDmaGrant bmc_dma_grant(uint64_t region_base, uint64_t region_size) const;
 
   // The effective configuration of this board (every declared parameter,
   // defaults filled in, with descriptions).
@@ -151,6 +153,9 @@ class Board : public sc_core::sc_module {
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<AddressRange> map_;
   std::vector<std::unique_ptr<IrqLine>> irq_lines_;
+  std::vector<std::unique_ptr<IrqLine>> dma_irq_lines_;
+  uint32_t bmc_requester_ = 0;
+  uint64_t bmc_memory_base_ = 0;
   std::vector<BoardObserver*> observers_;
   Router* router_ = nullptr;
   Dram* dram_ = nullptr;

@@ -14,7 +14,7 @@ DmaController::DmaController(sc_core::sc_module_name name, const ModelContext& c
     : Model(name),
       in("in"),
       out("out"),
-      irq("irq"),
+      channel_irq("channel_irq"),
       bandwidth_(param<double>(context.params, "bandwidth", ParamKind::bandwidth, 4e9,
                                "transfer bandwidth of host-programmed channels", 1.0)),
       latency_(ns(param<uint64_t>(context.params, "latency", ParamKind::duration, 500,
@@ -23,10 +23,12 @@ DmaController::DmaController(sc_core::sc_module_name name, const ModelContext& c
                              16ull << 20)),
       regs_(std::string(name) + ".regs"),
       buffer_(burst_) {
-  const uint64_t count = param<uint64_t>(context.params, "channels", ParamKind::count, 4, "DMA channels", 1, 64);
+  const uint64_t count =
+      param<uint64_t>(context.params, "channels", ParamKind::count, 4, "DMA channels", 1, kMaxChannels);
+  channel_irq.init(static_cast<unsigned>(count));
   in.register_b_transport(this, &DmaController::b_transport);
   in.register_transport_dbg(this, &DmaController::transport_dbg);
-  initiators_.push_back({"host", false, bandwidth_, {}});
+  initiators_.push_back({"host", false, bandwidth_});
   for (uint32_t c = 0; c < count; ++c) {
     auto ch = std::make_unique<Channel>();
     const uint64_t b = c * kChannelStride;
@@ -40,17 +42,29 @@ DmaController::DmaController(sc_core::sc_module_name name, const ModelContext& c
     ch->status = reg("status", kStatus, Access::w1c);
     ch->desc = reg("desc", kDesc, Access::rw);
     ch->bytes_done = reg("bytes_done", kBytesDone, Access::ro);
+    ch->owner = reg("owner", kOwner, Access::ro);
     Channel* p = ch.get();
     ch->ctrl->on_write([this, p](uint64_t v) {
       if ((v & kCtrlStart) == 0) return;
       p->ctrl->set(v & ~kCtrlStart);  // START reads back 0
       if (p->status->value() & kStatusBusy) return;  // already running: ignored
-      p->owner = static_cast<uint32_t>(current_initiator_);
+      p->owner->set(static_cast<uint64_t>(current_initiator_));
       p->status->set((p->status->value() & ~(kStatusDone | kStatusRefused | kStatusError)) | kStatusBusy);
       p->start.notify(sc_core::SC_ZERO_TIME);
     });
     ch->status->on_write([this](uint64_t) { irq_event_.notify(sc_core::SC_ZERO_TIME); });
     channels_.push_back(std::move(ch));
+  }
+  window_lock_ = &regs_.add("window_lock", kWindowLock, 8, 0, Access::rw);
+  window_lock_->on_write([this](uint64_t v) { window_lock_->set(v & kWindowLocked); });
+  regs_.add("requester_id", kRequesterId, 8, 0, Access::ro).on_read([this] {
+    return static_cast<uint64_t>(current_initiator_);
+  });
+  for (uint32_t w = 0; w < kWindowCount; ++w) {
+    const uint64_t e = window_entry(w);
+    window_entries_.push_back({&regs_.add(fmt::format("window{}.base", w), e + kWindowBase, 8, 0, Access::rw),
+                               &regs_.add(fmt::format("window{}.size", w), e + kWindowSize, 8, 0, Access::rw),
+                               &regs_.add(fmt::format("window{}.attr", w), e + kWindowAttr, 8, 0, Access::rw)});
   }
   for (uint32_t c = 0; c < count; ++c)
     sc_core::sc_spawn([this, c] { channel_thread(c); }, sc_core::sc_gen_unique_name("channel"));
@@ -59,29 +73,24 @@ DmaController::DmaController(sc_core::sc_module_name name, const ModelContext& c
   dont_initialize();
 }
 
-uint64_t DmaController::mmio_size() const { return channels_.size() * kChannelStride; }
+uint64_t DmaController::mmio_size() const { return window_entry(kWindowCount); }
 
 uint32_t DmaController::add_initiator(std::string initiator_name, bool restricted, double bandwidth_bytes_per_s) {
-  initiators_.push_back({std::move(initiator_name), restricted, bandwidth_bytes_per_s, {}});
+  initiators_.push_back({std::move(initiator_name), restricted, bandwidth_bytes_per_s});
   return static_cast<uint32_t>(initiators_.size() - 1);
-}
-
-uint32_t DmaController::open_window(uint32_t initiator, AccessWindow window) {
-  const uint32_t id = next_window_id_++;
-  initiators_.at(initiator).windows.emplace_back(id, window);
-  return id;
-}
-
-void DmaController::close_window(uint32_t initiator, uint32_t window_id) {
-  auto& w = initiators_.at(initiator).windows;
-  w.erase(std::remove_if(w.begin(), w.end(), [&](const auto& e) { return e.first == window_id; }), w.end());
 }
 
 std::vector<AccessWindow> DmaController::windows(uint32_t initiator) const {
   std::vector<AccessWindow> list;
-  for (const auto& e : initiators_.at(initiator).windows) list.push_back(e.second);
+  for (const WindowEntry& e : window_entries_) {
+    const uint64_t attr = e.attr->value();
+    if ((attr & kAttrEnable) == 0 || ((attr >> kAttrInitiatorShift) & 0xFF) != initiator) continue;
+    list.push_back({e.base->value(), e.size->value(), (attr & kAttrRead) != 0, (attr & kAttrWrite) != 0});
+  }
   return list;
 }
+
+bool DmaController::windows_locked() const { return (window_lock_->value() & kWindowLocked) != 0; }
 
 sc_core::sc_time DmaController::transfer_time(uint32_t initiator, uint64_t bytes) const {
   return latency_ + sc_core::sc_time(static_cast<double>(bytes) / initiators_.at(initiator).bandwidth, sc_core::SC_SEC);
@@ -89,8 +98,44 @@ sc_core::sc_time DmaController::transfer_time(uint32_t initiator, uint64_t bytes
 
 void DmaController::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   current_initiator_ = id;
-  regs_.transport(tx);
   delay += sc_core::sc_time(10, sc_core::SC_NS);  // register access
+  if (tx.is_write() && tx.get_address() + tx.get_data_length() > kWindowTable &&
+      !window_table_write_allowed(static_cast<uint32_t>(id), tx)) {
+    tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  regs_.transport(tx);
+}
+
+bool DmaController::window_table_write_allowed(uint32_t initiator, const tlm::tlm_generic_payload& tx) {
+  const Initiator& who = initiators_.at(initiator);
+  if (who.restricted) {
+    DmaTransfer t;
+    t.start_ns = t.end_ns = to_ns(sc_core::sc_time_stamp());
+    t.destination = tx.get_address();
+    t.bytes = tx.get_data_length();
+    t.initiator = who.name;
+    t.channel = UINT32_MAX;  // a register write, not a channel's transfer
+    refuse(t, fmt::format("{} may not program the DMA window table (write at {:#x}): host firmware owns it",
+                          who.name, tx.get_address()));
+    return false;
+  }
+  if (windows_locked()) {
+    SC_REPORT_INFO("crashtwin/dma/locked",
+                   fmt::format("{}: window table write at {:#x} refused: the table is locked until power-on", name(),
+                               tx.get_address())
+                       .c_str());
+    return false;
+  }
+  return true;
+}
+
+void DmaController::refuse(DmaTransfer t, const std::string& reason) {
+  t.refused = true;
+  t.reason = reason;
+  refusals_.push_back(t);
+  SC_REPORT_INFO("crashtwin/dma/refused", fmt::format("{}: refused: {}", name(), reason).c_str());
+  if (on_transfer) on_transfer(t);
 }
 
 unsigned DmaController::transport_dbg(int id, tlm::tlm_generic_payload& tx) {
@@ -99,14 +144,20 @@ unsigned DmaController::transport_dbg(int id, tlm::tlm_generic_payload& tx) {
   return regs_.transport(tx) ? tx.get_data_length() : 0;
 }
 
-std::string DmaController::check_windows(const Initiator& who, uint64_t src, uint64_t dst, uint64_t bytes) const {
+bool DmaController::readable(uint32_t initiator, uint64_t address, uint64_t bytes) const {
+  if (!initiators_.at(initiator).restricted) return true;
+  for (const AccessWindow& w : windows(initiator))
+    if (w.read && w.contains(address, bytes)) return true;
+  return false;
+}
+
+std::string DmaController::check_windows(uint32_t initiator, uint64_t src, uint64_t dst, uint64_t bytes) const {
+  const Initiator& who = initiators_.at(initiator);
   if (!who.restricted) return {};
-  bool readable = false, writable = false;
-  for (const auto& [id, w] : who.windows) {
-    readable = readable || (w.read && w.contains(src, bytes));
-    writable = writable || (w.write && w.contains(dst, bytes));
-  }
-  if (!readable) return fmt::format("source [{:#x}, {:#x}) outside {}'s readable windows", src, src + bytes, who.name);
+  bool writable = false;
+  for (const AccessWindow& w : windows(initiator)) writable = writable || (w.write && w.contains(dst, bytes));
+  if (!readable(initiator, src, bytes))
+    return fmt::format("source [{:#x}, {:#x}) outside {}'s readable windows", src, src + bytes, who.name);
   if (!writable)
     return fmt::format("destination [{:#x}, {:#x}) outside {}'s writable windows", dst, dst + bytes, who.name);
   return {};
@@ -129,7 +180,8 @@ bool DmaController::bus_access(tlm::tlm_command cmd, uint64_t address, unsigned 
 bool DmaController::move(uint32_t index, uint64_t src, uint64_t dst, uint64_t bytes, bool& refused,
                          std::string& reason) {
   Channel& ch = *channels_[index];
-  const Initiator& who = initiators_.at(ch.owner);
+  const auto owner = static_cast<uint32_t>(ch.owner->value());
+  const Initiator& who = initiators_.at(owner);
   DmaTransfer t;
   t.start_ns = to_ns(sc_core::sc_time_stamp());
   t.source = src;
@@ -137,15 +189,11 @@ bool DmaController::move(uint32_t index, uint64_t src, uint64_t dst, uint64_t by
   t.bytes = bytes;
   t.channel = index;
   t.initiator = who.name;
-  reason = check_windows(who, src, dst, bytes);
+  reason = check_windows(owner, src, dst, bytes);
   if (!reason.empty()) {
     refused = true;
     t.end_ns = t.start_ns;
-    t.refused = true;
-    t.reason = reason;
-    refusals_.push_back(t);
-    SC_REPORT_INFO("crashtwin/dma/refused", fmt::format("{}: channel {} refused: {}", name(), index, reason).c_str());
-    if (on_transfer) on_transfer(t);
+    refuse(t, fmt::format("channel {}: {}", index, reason));
     return false;
   }
   // The link is the bottleneck: the transfer ends at start + latency +
@@ -188,9 +236,27 @@ void DmaController::channel_thread(uint32_t index) {
     if (ch.ctrl->value() & kCtrlChain) {
       uint64_t next = ch.desc->value();
       uint32_t guard = 0;
+      const auto owner = static_cast<uint32_t>(ch.owner->value());
       while (ok && next != 0) {
         unsigned char d[kDescriptorBytes];
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        // A descriptor is a read on the owner's behalf: outside its readable
+        // windows it would let a restricted initiator steer transfers with
+        // host memory it may not see.
+        if (!readable(owner, next, kDescriptorBytes)) {
+          DmaTransfer t;
+          t.start_ns = t.end_ns = to_ns(sc_core::sc_time_stamp());
+          t.source = next;
+          t.bytes = kDescriptorBytes;
+          t.channel = index;
+          t.initiator = initiators_.at(owner).name;
+          reason = fmt::format("descriptor [{:#x}, {:#x}) outside {}'s readable windows", next,
+                               next + kDescriptorBytes, t.initiator);
+          refuse(t, fmt::format("channel {}: {}", index, reason));
+          refused = true;
+          ok = false;
+          break;
+        }
         if (!bus_access(tlm::TLM_READ_COMMAND, next, d, kDescriptorBytes, delay) || ++guard > 1u << 16) {
           ok = false;
           break;
@@ -216,16 +282,26 @@ void DmaController::channel_thread(uint32_t index) {
 }
 
 void DmaController::update_irq() {
-  bool level = false;
-  for (const auto& ch : channels_)
-    level = level || ((ch->ctrl->value() & kCtrlIrqEnable) &&
-                      (ch->status->value() & (kStatusDone | kStatusRefused | kStatusError)));
-  irq.write(level);
+  for (size_t c = 0; c < channels_.size(); ++c) {
+    const Channel& ch = *channels_[c];
+    channel_irq[c].write((ch.ctrl->value() & kCtrlIrqEnable) &&
+                         (ch.status->value() & (kStatusDone | kStatusRefused | kStatusError)));
+  }
 }
 
 void DmaController::warm_reset() {
+  // The window table and its lock are on power-on reset only.
+  std::vector<uint64_t> table;
+  for (const WindowEntry& e : window_entries_)
+    table.insert(table.end(), {e.base->value(), e.size->value(), e.attr->value()});
+  const uint64_t lock = window_lock_->value();
   regs_.reset();
-  for (Initiator& i : initiators_) i.windows.clear();
+  for (size_t w = 0; w < window_entries_.size(); ++w) {
+    window_entries_[w].base->set(table[3 * w]);
+    window_entries_[w].size->set(table[3 * w + 1]);
+    window_entries_[w].attr->set(table[3 * w + 2]);
+  }
+  window_lock_->set(lock);
   irq_event_.notify(sc_core::SC_ZERO_TIME);
 }
 

@@ -1,24 +1,43 @@
 // DMA controller: several channels, each programmed through memory-mapped
 // registers, moving data over its `out` bus in bursts at a bandwidth set per
-// initiator (the BMC's channels run at its link's bandwidth), raising a
-// completion interrupt. Each initiator (a binding of `in`) may be
-// restricted to access windows: a transfer whose source is not inside a
-// readable window, or whose destination is not inside a writable one, is
-// refused: nothing moves, STATUS.REFUSED is set, the refusal is logged and
-// reported to the observer. The BMC's readable window is exactly the crash
-// region, opened at the alert and closed after the drain.
+// initiator (the BMC's channels run at its link's bandwidth), raising the
+// completion interrupt of that channel. Each initiator (a binding of `in`)
+// may be restricted: its transfers must read inside a readable window and
+// write inside a writable one of the window table, or they are refused:
+// nothing moves, STATUS.REFUSED is set, the refusal is logged and reported
+// to the observer. Descriptors a restricted initiator's chain points at
+// must lie in its readable windows too.
+//
+// The window table is an IOMMU-like set of entries only the host (initiator
+// 0, through the router) may write, and only until it sets WINDOW_LOCK:
+// host firmware grants the BMC exactly the crash region, read-only, and its
+// own memory, write-only, then locks (platform/region/dma_window.h). A write
+// to the table by a restricted initiator is refused like a transfer (an
+// error response, logged, reported); a write after the lock is refused with
+// an error response. The table and its lock survive a host warm reset (the
+// lock is cleared only by power-on, so a rebooting host cannot be tricked
+// into widening a window); the channels reset.
 //
 // Parameters: channels, bandwidth (host initiator), latency (per transfer),
 //   burst (bytes per bus transaction)
 // Sockets: in (multi: 0 = host via router, then one per add_initiator),
-//   out (to the host router), irq (any channel DONE/REFUSED/ERROR with
-//   CTRL.IRQ_ENABLE)
+//   out (to the host router), channel_irq[c] (channel c's DONE/REFUSED/ERROR
+//   with its CTRL.IRQ_ENABLE; one line per channel, so a driver waits only
+//   on its own channel)
 // Registers, channel c at c * 0x40:
 //   +0x00 SRC  +0x08 DST  +0x10 LEN (bytes)  +0x28 DESC (first descriptor)
 //   +0x18 CTRL   bit 0 START (self-clearing), bit 1 IRQ_ENABLE, bit 2 CHAIN
 //                (follow descriptors from DESC instead of SRC/DST/LEN)
 //   +0x20 STATUS bit 0 BUSY (RO), bit 1 DONE, bit 2 REFUSED, bit 3 ERROR (W1C)
 //   +0x30 BYTES_DONE (RO)
+//   +0x38 OWNER (RO): the initiator that started the channel's transfer (a
+//         driver checks it is its own before trusting STATUS)
+// Window table at 0x1000 (after the largest channel file, 64 x 0x40; the
+// layout is platform/region/dma_window.h's):
+//   +0x00 WINDOW_LOCK  bit 0 LOCKED (write 1 to lock; host only)
+//   +0x08 REQUESTER_ID (RO): the initiator index of whoever reads it
+//   +0x10 + w * 0x20, w < 8: BASE, +0x08 SIZE, +0x10 ATTR (bit 0 ENABLE,
+//         bit 1 READ, bit 2 WRITE, bits 8-15 the initiator it applies to)
 // Descriptor in memory (32 bytes, little-endian): src, dst, len, next
 // (0 ends the chain).
 #pragma once
@@ -36,16 +55,31 @@
 #include "models/core/model.h"
 #include "models/core/register.h"
 #include "models/dma/dma_transfer.h"
+#include "platform/region/dma_window.h"
 
 namespace crashtwin {
 
 namespace dma_regs {
 inline constexpr uint64_t kChannelStride = 0x40;
+inline constexpr uint32_t kMaxChannels = 64;
 inline constexpr uint64_t kSrc = 0x00, kDst = 0x08, kLen = 0x10, kCtrl = 0x18, kStatus = 0x20, kDesc = 0x28,
-                          kBytesDone = 0x30;
+                          kBytesDone = 0x30, kOwner = 0x38;
 inline constexpr uint64_t kCtrlStart = 1, kCtrlIrqEnable = 2, kCtrlChain = 4;
 inline constexpr uint64_t kStatusBusy = 1, kStatusDone = 2, kStatusRefused = 4, kStatusError = 8;
 inline constexpr uint64_t kDescriptorBytes = 32;
+// The window table's layout is the firmware's (platform/region/dma_window.h).
+inline constexpr uint64_t kWindowTable = dma_window_regs::kTable;
+static_assert(kWindowTable == kMaxChannels * kChannelStride);
+inline constexpr uint64_t kWindowLock = dma_window_regs::kLock, kRequesterId = dma_window_regs::kRequesterId;
+inline constexpr uint64_t kWindowBase = dma_window_regs::kBase, kWindowSize = dma_window_regs::kSize,
+                          kWindowAttr = dma_window_regs::kAttr;
+inline constexpr uint32_t kWindowCount = dma_window_regs::kCount;
+inline constexpr uint64_t kWindowLocked = dma_window_regs::kLocked;
+using dma_window_regs::kAttrEnable;
+using dma_window_regs::kAttrInitiatorShift;
+using dma_window_regs::kAttrRead;
+using dma_window_regs::kAttrWrite;
+constexpr uint64_t window_entry(uint32_t w) { return dma_window_regs::entry(w); }
 }  // namespace dma_regs
 
 struct AccessWindow {
@@ -62,7 +96,7 @@ class DmaController : public Model {
  public:
   tlm_utils::multi_passthrough_target_socket<DmaController> in;
   tlm_utils::simple_initiator_socket<DmaController> out;
-  IrqOut irq;
+  sc_core::sc_vector<IrqOut> channel_irq;
 
   SC_HAS_PROCESS(DmaController);
   DmaController(sc_core::sc_module_name name, const ModelContext& context);
@@ -76,10 +110,10 @@ class DmaController : public Model {
   // further binding of `in` must be declared in binding order.
   uint32_t add_initiator(std::string initiator_name, bool restricted, double bandwidth_bytes_per_s);
   const std::string& initiator_name(uint32_t initiator) const { return initiators_.at(initiator).name; }
-  // Windows of a restricted initiator. Returns an id for close_window.
-  uint32_t open_window(uint32_t initiator, AccessWindow window);
-  void close_window(uint32_t initiator, uint32_t window_id);
+  // What the window table grants `initiator` (enabled entries). Windows are
+  // set only through the registers, by the host; this is for observers.
   std::vector<AccessWindow> windows(uint32_t initiator) const;
+  bool windows_locked() const;
 
   uint32_t channels() const { return static_cast<uint32_t>(channels_.size()); }
   sc_core::sc_time latency() const { return latency_; }
@@ -95,7 +129,11 @@ class DmaController : public Model {
     std::string name;
     bool restricted = false;
     double bandwidth = 0;
-    std::vector<std::pair<uint32_t, AccessWindow>> windows;
+  };
+  struct WindowEntry {
+    Register* base;
+    Register* size;
+    Register* attr;
   };
   struct Channel {
     Register* src;
@@ -105,7 +143,7 @@ class DmaController : public Model {
     Register* status;
     Register* desc;
     Register* bytes_done;
-    uint32_t owner = 0;
+    Register* owner;
     sc_core::sc_event start;
   };
 
@@ -116,7 +154,14 @@ class DmaController : public Model {
   bool move(uint32_t index, uint64_t src, uint64_t dst, uint64_t bytes, bool& refused, std::string& reason);
   bool bus_access(tlm::tlm_command cmd, uint64_t address, unsigned char* data, uint64_t bytes, sc_core::sc_time& delay);
   void update_irq();
-  std::string check_windows(const Initiator& who, uint64_t src, uint64_t dst, uint64_t bytes) const;
+  // Empty when `initiator` may read [src, src + bytes) and write [dst, dst +
+  // bytes); otherwise why not. Unrestricted initiators may do anything.
+  std::string check_windows(uint32_t initiator, uint64_t src, uint64_t dst, uint64_t bytes) const;
+  bool readable(uint32_t initiator, uint64_t address, uint64_t bytes) const;
+  // Whether the write `tx` from `initiator` may reach the window table;
+  // records and reports the refusal otherwise.
+  bool window_table_write_allowed(uint32_t initiator, const tlm::tlm_generic_payload& tx);
+  void refuse(DmaTransfer t, const std::string& reason);
 
   double bandwidth_;
   sc_core::sc_time latency_;
@@ -124,7 +169,8 @@ class DmaController : public Model {
   RegisterBank regs_;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<Initiator> initiators_;
-  uint32_t next_window_id_ = 1;
+  std::vector<WindowEntry> window_entries_;
+  Register* window_lock_ = nullptr;
   int current_initiator_ = 0;  // initiator of the bus write being served
   std::vector<unsigned char> buffer_;
   tlm::tlm_generic_payload tx_;  // reused for every bus access

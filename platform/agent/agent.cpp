@@ -138,6 +138,14 @@ Status Agent::boot() {
   }
   if (Status s = load_model(); !ok(s) && s != Status::not_found) hal_->log(LogLevel::warning, "agent: boot without a usable model");
   if (Status s = format_crash_region(*hal_, config_.region_base, config_.region_size, table_); !ok(s)) return s;
+  // Granted at every boot: a reboot finds the table locked with the same
+  // grant (ok); anything else leaves the BMC unable to read the region, which
+  // its reports and the refused-DMA count will show.
+  if (config_.bmc_dma.dma_registers != 0)
+    if (Status s = grant_bmc_dma_windows(*hal_, config_.bmc_dma); !ok(s)) {
+      ++stats_.dma_grant_failures;
+      hal_->log(LogLevel::error, "agent: the BMC's DMA windows could not be granted; it cannot read the crash region");
+    }
   booted_ = true;
   ++boot_count_;
   failure_sequence_ = 0;

@@ -31,6 +31,7 @@
 #include "platform/predictor/features.h"
 #include "platform/predictor/model_blob.h"
 #include "platform/region/crash_region.h"
+#include "platform/region/dma_window.h"
 
 namespace crashtwin {
 
@@ -53,6 +54,9 @@ struct AgentConfig {
   // Sizes and addresses capture works with: the same facts the policies
   // plan with (needed_bytes), so a capture's needs match the plan's.
   BoardFacts capture_facts{};
+  // The DMA windows boot grants the BMC (the crash region, read-only) and
+  // locks; dma_registers 0: the board has no BMC DMA to program.
+  BmcDmaGrant bmc_dma{};
 };
 
 // How many instances of each class the board has (Hal::component_count).
@@ -73,6 +77,7 @@ struct AgentStats {
   uint64_t truncated_captures = 0;
   uint64_t failed_captures = 0;     // no slice, or nothing fit
   uint64_t model_reloads = 0;       // models accepted (boot included)
+  uint64_t dma_grant_failures = 0;  // boots that could not grant the BMC its windows
   uint64_t model_rejections = 0;    // blobs refused (bad, incompatible, not newer)
   uint64_t reserved_bytes = 0;      // sum of slice sizes now
 };

@@ -181,12 +181,30 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
       throw std::runtime_error(fmt::format("mpi: {} runs left and no worker rank{}", pending.size(),
                                            ranks_ == 1 ? " (run under mpirun -n 2 or more)" : " alive"));
   }
+  // A rank given up for lost may only have been slow: its report is a
+  // blocking send that must be received, or it never reaches MPI_Finalize
+  // and neither does this rank. Its report is taken and dropped for one
+  // more re-queue interval; a rank that is really gone costs that wait.
+  const auto lost_and_working = [&] {
+    for (int r = 1; r < ranks_; ++r)
+      if (working[static_cast<size_t>(r)] && lost[static_cast<size_t>(r)]) return true;
+    return false;
+  };
+  for (const Clock::time_point until = Clock::now() + requeue_after; lost_and_working() && Clock::now() < until;) {
+    int arrived = 0;
+    MPI_Status status;
+    MPI_Iprobe(MPI_ANY_SOURCE, kTagReady, MPI_COMM_WORLD, &arrived, &status);
+    if (!arrived) {
+      std::this_thread::sleep_for(kIdlePoll);
+      continue;
+    }
+    (void)receive(status);
+    working[static_cast<size_t>(status.MPI_SOURCE)] = false;
+  }
   spdlog::info("mpi: rank 0 handled {} messages in {:.1f} ms ({:.0f} us each)", messages,
                std::chrono::duration<double, std::milli>(busy).count(),
                messages ? std::chrono::duration<double, std::micro>(busy).count() / static_cast<double>(messages) : 0.0);
-  // Every rank is told to stop, a lost one too in case it is only slow
-  // (MPI_Finalize waits for every rank; a lost rank that is alive after all
-  // and reports with --gather may then not return: documented).
+  // Every rank is told to stop, a lost one too in case it is only slow.
   for (int r = 1; r < ranks_; ++r) {
     MPI_Request request;
     const std::vector<uint8_t> bytes = json::to_cbor(json::object());

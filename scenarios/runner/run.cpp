@@ -282,7 +282,6 @@ RunOutcome run_scenario(const RunRequest& request) {
                                     "DRAM ({} bytes); lower the budget or raise board.dram.size",
                                     s.agent.where.to_string(), s.agent.budget_bytes, dram.size()));
   const uint64_t region_base = (dram.physical_base() + dram.size() - region_size) / kRegionAlignment * kRegionAlignment;
-  board->set_crash_region(region_base, region_size);
 
   FailureModel model;
   const std::vector<std::byte> blob = model_blob(s.agent, model);
@@ -325,6 +324,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   config.budget_bytes = s.agent.budget_bytes;
   config.region_base = region_base;
   config.region_size = region_size;
+  config.bmc_dma = board->bmc_dma_grant(region_base, region_size);
   config.horizon_ns = horizon_ns;
   config.dram_bytes = dram.size();
   config.capture_facts = facts;

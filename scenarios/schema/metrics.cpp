@@ -35,7 +35,7 @@ constexpr std::array kMetrics = {
     MetricInfo{"time_to_service_s.mean",
                "mean time from failure to the workload running again, perhaps in reduced memory (fadump) (s)"},
     MetricInfo{"dumps_failed", "failures whose capture strategy delivered no crash data (kdump out of memory...)"},
-    MetricInfo{"dma_refused", "DMA accesses the controller refused (outside the BMC window)"},
+    MetricInfo{"dma_refused", "DMA transfers, descriptors and window-table writes the controller refused the BMC"},
     MetricInfo{"model_rejections", "failure-model blobs the agent refused (corrupt, another feature set, not newer)"},
     MetricInfo{"prediction.lead_time_s", "mean time from the first alert-level prediction to its failure (s)"},
     MetricInfo{"prediction.precision", "alerted components that did fail / alerted components"},

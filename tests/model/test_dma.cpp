@@ -1,9 +1,13 @@
 // DMA controller: transfer time = latency + bytes / bandwidth, descriptor
-// chains, completion interrupt, per-initiator windows (refusal flagged,
-// logged, reported), register access rules.
+// chains, one completion interrupt per channel, the window table only the
+// host programs and locks (refusals flagged, logged, reported), register
+// access rules.
+#include <algorithm>
 #include <array>
+#include <random>
 #include <cstring>
 
+#include <fmt/format.h>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/config/params.h"
@@ -32,7 +36,7 @@ struct Bench {
   DmaController dma;
   Initiator host{"host"};   // programs through the router: initiator 0
   Initiator bmc{"bmc"};     // programs directly: initiator 1, restricted
-  IrqLine irq{"irq_dma"};
+  std::vector<std::unique_ptr<IrqLine>> irqs;  // one per channel
   IrqLine dram_irq{"irq_dram"};
   test::SimThread driver;
   uint32_t bmc_id = 0;
@@ -50,7 +54,10 @@ struct Bench {
     router.bind_initiator(host.out, "host");
     bmc.out.bind(dma.in);
     bmc_id = dma.add_initiator("bmc", true, 100e6);
-    dma.irq.bind(irq);
+    for (uint32_t c = 0; c < dma.channels(); ++c) {
+      irqs.push_back(std::make_unique<IrqLine>(fmt::format("irq_dma_ch{}", c).c_str()));
+      dma.channel_irq[c].bind(*irqs.back());
+    }
     dram.irq.bind(dram_irq);
     dma.on_transfer = [this](const DmaTransfer& t) { seen.push_back(t); };
   }
@@ -63,7 +70,11 @@ struct Bench {
     t.set("dma.burst", "4 KiB");
     return t;
   }
+  IrqLine& irq(uint32_t channel) { return *irqs.at(channel); }
   void write(Initiator& who, uint64_t address, uint64_t value) {
+    REQUIRE(try_write(who, address, value) == tlm::TLM_OK_RESPONSE);
+  }
+  tlm::tlm_response_status try_write(Initiator& who, uint64_t address, uint64_t value) {
     tlm::tlm_generic_payload tx;
     tx.set_command(tlm::TLM_WRITE_COMMAND);
     tx.set_address(address);
@@ -72,7 +83,21 @@ struct Bench {
     tx.set_streaming_width(8);
     sc_core::sc_time d;
     who.out->b_transport(tx, d);
-    REQUIRE(tx.is_response_ok());
+    return tx.get_response_status();
+  }
+  // What host firmware does at boot: entry 0 lets the BMC read
+  // [read_base, +read_size), entry 1 write [write_base, +write_size).
+  void grant(uint64_t read_base, uint64_t read_size, uint64_t write_base, uint64_t write_size, bool lock) {
+    const uint64_t who = uint64_t{bmc_id} << kAttrInitiatorShift;
+    driver.run([&] {
+      write(host, kDmaBase + window_entry(0) + kWindowBase, read_base);
+      write(host, kDmaBase + window_entry(0) + kWindowSize, read_size);
+      write(host, kDmaBase + window_entry(0) + kWindowAttr, who | kAttrEnable | kAttrRead);
+      write(host, kDmaBase + window_entry(1) + kWindowBase, write_base);
+      write(host, kDmaBase + window_entry(1) + kWindowSize, write_size);
+      write(host, kDmaBase + window_entry(1) + kWindowAttr, who | kAttrEnable | kAttrWrite);
+      if (lock) write(host, kDmaBase + kWindowLock, kWindowLocked);
+    });
   }
   uint64_t read(Initiator& who, uint64_t address) {
     uint64_t value = 0;
@@ -102,7 +127,7 @@ struct Bench {
       write(who, base + kLen, len);
       const sc_core::sc_time start = sc_core::sc_time_stamp();
       write(who, base + kCtrl, kCtrlStart | kCtrlIrqEnable | ctrl_extra);
-      wait(irq.posedge_event());
+      wait(irq(ch).posedge_event());
       took = sc_core::sc_time_stamp() - start;
       status = read(who, base + kStatus);
       write(who, base + kStatus, kStatusDone | kStatusRefused | kStatusError);
@@ -160,7 +185,7 @@ TEST_CASE("a descriptor chain moves every segment") {
     b.write(b.host, kDmaBase + kChannelStride + kDesc, 0x1000);
     const sc_core::sc_time start = sc_core::sc_time_stamp();
     b.write(b.host, kDmaBase + kChannelStride + kCtrl, kCtrlStart | kCtrlIrqEnable | kCtrlChain);
-    wait(b.irq.posedge_event());
+    wait(b.irq(1).posedge_event());
     took = sc_core::sc_time_stamp() - start;
     status = b.read(b.host, kDmaBase + kChannelStride + kStatus);
     CHECK(b.read(b.host, kDmaBase + kChannelStride + kBytesDone) == one.size() + two.size());
@@ -181,23 +206,26 @@ TEST_CASE("a descriptor chain moves every segment") {
 TEST_CASE("the completion interrupt follows IRQ_ENABLE and W1C acknowledgement") {
   Bench& b = bench();
   b.run_transfer(false, 1, 0x10'0000, 0x11'0000, 64);
-  CHECK_FALSE(b.irq.read());  // acknowledged by run_transfer
+  CHECK_FALSE(b.irq(1).read());  // acknowledged by run_transfer
 }
 
-TEST_CASE("a restricted initiator is refused outside its windows: flagged, logged, reported") {
+TEST_CASE("a restricted initiator is refused outside the windows the host granted: flagged, logged, reported") {
   Bench& b = bench();
   const uint64_t region = 0x200'0000, region_size = 0x10'0000, own = 0x300'0000;
-  const uint32_t read_window = b.dma.open_window(b.bmc_id, {region, region_size, true, false});
-  const uint32_t write_window = b.dma.open_window(b.bmc_id, {own, 0x10'0000, false, true});
+  // Nothing granted yet: the BMC can read nothing.
+  auto [took, status] = b.run_transfer(true, 3, region, own, 4096);
+  CHECK(status == kStatusRefused);
+  b.grant(region, region_size, own, 0x10'0000, true);
+  REQUIRE(b.dma.windows(b.bmc_id).size() == 2);
+  CHECK(b.dma.windows_locked());
   const auto inside = pattern(8192, 4);
   b.dram.memory().write(region, inside);
 
-  auto [took, status] = b.run_transfer(true, 3, region, own, 8192);
+  std::tie(took, status) = b.run_transfer(true, 3, region, own, 8192);
   CHECK(status == kStatusDone);
   CHECK(took == b.dma.transfer_time(b.bmc_id, 8192));  // at the BMC link's 100 MB/s
 
   const size_t refusals = b.dma.refusals().size();
-  const std::vector<std::byte> before(16, std::byte{0});
   std::tie(took, status) = b.run_transfer(true, 3, region - 4096, own, 8192);  // starts below the window
   CHECK(status == kStatusRefused);
   REQUIRE(b.dma.refusals().size() == refusals + 1);
@@ -208,12 +236,138 @@ TEST_CASE("a restricted initiator is refused outside its windows: flagged, logge
   std::tie(took, status) = b.run_transfer(true, 3, region, region + 0x8000, 4096);  // writing the read-only window
   CHECK(status == kStatusRefused);
   CHECK(b.dma.refusals().back().reason.find("destination") != std::string::npos);
+  // The host is not restricted by the table.
+  std::tie(took, status) = b.run_transfer(false, 0, 0x10'0000, 0x11'0000, 4096);
+  CHECK(status == kStatusDone);
+}
 
-  b.dma.close_window(b.bmc_id, read_window);
-  std::tie(took, status) = b.run_transfer(true, 3, region, own, 4096);  // window closed after the drain
-  CHECK(status == kStatusRefused);
-  b.dma.close_window(b.bmc_id, write_window);
-  CHECK(b.dma.windows(b.bmc_id).empty());
+TEST_CASE("only the host programs the window table, and only until it locks it") {
+  Bench& b = bench();
+  const uint64_t region = 0x200'0000, own = 0x300'0000;
+  b.grant(region, 0x1'0000, own, 0x1'0000, false);
+  const size_t refusals = b.dma.refusals().size();
+  b.driver.run([&] {
+    // The BMC tries to widen its read window, to add one, and to lock or
+    // unlock the table: every write is refused with an error response.
+    CHECK(b.try_write(b.bmc, window_entry(0) + kWindowSize, 0x4000'0000) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+    CHECK(b.try_write(b.bmc, window_entry(2) + kWindowAttr,
+                      (uint64_t{b.bmc_id} << kAttrInitiatorShift) | kAttrEnable | kAttrRead) ==
+          tlm::TLM_COMMAND_ERROR_RESPONSE);
+    CHECK(b.try_write(b.bmc, kWindowLock, kWindowLocked) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+    // It may read the table and learn its own requester id.
+    CHECK(b.read(b.bmc, kRequesterId) == b.bmc_id);
+    CHECK(b.read(b.host, kDmaBase + kRequesterId) == 0);
+    CHECK(b.read(b.bmc, window_entry(0) + kWindowSize) == 0x1'0000);
+  });
+  CHECK(b.dma.windows(b.bmc_id).size() == 2);
+  CHECK(b.dma.windows(b.bmc_id)[0].size == 0x1'0000);
+  REQUIRE(b.dma.refusals().size() == refusals + 3);
+  CHECK(b.dma.refusals().back().initiator == "bmc");
+  CHECK(b.dma.refusals().back().reason.find("may not program the DMA window table") != std::string::npos);
+  CHECK(b.seen.back().refused);
+
+  // Before the lock the host may still change it; after, nobody can.
+  b.driver.run([&] {
+    CHECK(b.try_write(b.host, kDmaBase + window_entry(0) + kWindowSize, 0x2'0000) == tlm::TLM_OK_RESPONSE);
+    CHECK(b.try_write(b.host, kDmaBase + kWindowLock, kWindowLocked) == tlm::TLM_OK_RESPONSE);
+    CHECK(b.try_write(b.host, kDmaBase + window_entry(0) + kWindowSize, 0x4000'0000) ==
+          tlm::TLM_COMMAND_ERROR_RESPONSE);
+    CHECK(b.try_write(b.host, kDmaBase + kWindowLock, 0) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+  });
+  CHECK(b.dma.windows(b.bmc_id)[0].size == 0x2'0000);
+  CHECK(b.dma.windows_locked());
+  // A host warm reset keeps the table and the lock (power-on clears them).
+  b.dma.warm_reset();
+  CHECK(b.dma.windows_locked());
+  CHECK(b.dma.windows(b.bmc_id).size() == 2);
+}
+
+TEST_CASE("however a restricted initiator programs the controller, it reads no byte outside its window") {
+  // Host memory outside the granted region holds a secret pattern; the BMC
+  // then programs channels, descriptor chains and the window table at
+  // random (seeded). Its own memory must never receive a secret byte, and no
+  // byte outside its writable window may change.
+  Bench& b = bench();
+  const uint64_t region = 0x200'0000, region_size = 0x4'0000, own = 0x300'0000, own_size = 0x4'0000;
+  constexpr auto kSecret = std::byte{0xA5};
+  const uint64_t span_lo = 0x180'0000, span_hi = 0x380'0000;  // what the random addresses cover
+  {
+    std::vector<std::byte> fill(span_hi - span_lo, kSecret);
+    b.dram.memory().write(span_lo, fill);
+    std::vector<std::byte> clear(region_size, std::byte{0x11});
+    b.dram.memory().write(region, clear);
+    clear.assign(own_size, std::byte{0});
+    b.dram.memory().write(own, clear);
+  }
+  b.grant(region, region_size, own, own_size, true);
+  std::mt19937_64 rng(20261204);
+  auto address = [&] { return span_lo + (rng() % (span_hi - span_lo)) / 8 * 8; };
+  size_t refused = 0, done = 0;
+  for (int i = 0; i < 300; ++i) {
+    const uint32_t ch = static_cast<uint32_t>(rng() % b.dma.channels());
+    const uint64_t len = 8 + rng() % 0x2000;
+    switch (rng() % 4) {
+      case 0:  // a direct transfer anywhere
+      case 1: {
+        const auto [took, status] = b.run_transfer(true, ch, address(), address(), len);
+        (status & kStatusRefused ? refused : done) += 1;
+        break;
+      }
+      case 2: {  // a chain whose descriptor may lie anywhere, even in the region it can read
+        const uint64_t desc = rng() % 2 ? address() : region + (rng() % (region_size / 32)) * 32;
+        const uint64_t fields[4] = {address(), own + (rng() % own_size) / 8 * 8, len, 0};
+        if (desc >= region && desc + 32 <= region + region_size)
+          b.dram.memory().write(desc, std::as_bytes(std::span(fields)));
+        b.driver.run([&] { b.write(b.bmc, ch * kChannelStride + kDesc, desc); });
+        const auto [took, status] = b.run_transfer(true, ch, 0, 0, 0, kCtrlChain);
+        (status & kStatusRefused ? refused : done) += 1;
+        break;
+      }
+      default:  // a try at the window table
+        b.driver.run([&] {
+          CHECK(b.try_write(b.bmc, window_entry(static_cast<uint32_t>(rng() % kWindowCount)) + (rng() % 3) * 8,
+                            rng()) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+        });
+    }
+  }
+  CHECK(refused > 0);
+  CHECK(done > 0);
+  std::vector<std::byte> mine(own_size);
+  b.dram.memory().read(own, mine);
+  CHECK(std::count(mine.begin(), mine.end(), kSecret) == 0);
+  std::vector<std::byte> span(span_hi - span_lo);
+  b.dram.memory().read(span_lo, span);
+  for (uint64_t a = span_lo; a < span_hi; ++a) {
+    if ((a >= region && a < region + region_size) || (a >= own && a < own + own_size)) continue;
+    if (span[a - span_lo] != kSecret) FAIL("byte at " << std::hex << a << " outside the writable window changed");
+  }
+  CHECK(b.dma.windows(b.bmc_id).size() == 2);
+  for (const DmaTransfer& t : b.seen) {
+    if (t.initiator != "bmc" || t.refused) continue;
+    CHECK(t.source >= region);
+    CHECK(t.source + t.bytes <= region + region_size);
+  }
+}
+
+TEST_CASE("each channel raises its own interrupt, and OWNER names who started it") {
+  Bench& b = bench();
+  b.grant(0x200'0000, 0x1'0000, 0x300'0000, 0x1'0000, true);
+  b.driver.run([&] {
+    b.write(b.bmc, 2 * kChannelStride + kSrc, 0x200'0000);
+    b.write(b.bmc, 2 * kChannelStride + kDst, 0x300'0000);
+    b.write(b.bmc, 2 * kChannelStride + kLen, 4096);
+    b.write(b.bmc, 2 * kChannelStride + kCtrl, kCtrlStart | kCtrlIrqEnable);
+    CHECK(b.read(b.bmc, 2 * kChannelStride + kOwner) == b.bmc_id);
+    wait(b.irq(2).posedge_event());
+    CHECK_FALSE(b.irq(0).read());
+    CHECK_FALSE(b.irq(1).read());
+    CHECK_FALSE(b.irq(3).read());
+    b.write(b.bmc, 2 * kChannelStride + kStatus, kStatusDone);
+    wait(1, sc_core::SC_NS);  // the line follows the status a delta or two later
+    CHECK_FALSE(b.irq(2).read());
+  });
+  b.run_transfer(false, 0, 0x10'0000, 0x11'0000, 64);
+  b.driver.run([&] { CHECK(b.read(b.host, kDmaBase + kOwner) == 0); });
 }
 
 TEST_CASE("DMA registers: reset values, BUSY is read-only, unmapped offsets") {
@@ -235,5 +389,5 @@ TEST_CASE("DMA registers: reset values, BUSY is read-only, unmapped offsets") {
     CHECK(tx.get_response_status() == tlm::TLM_COMMAND_ERROR_RESPONSE);
   });
   CHECK(b.dma.channels() == 4);
-  CHECK(b.dma.mmio_size() == 4 * kChannelStride);
+  CHECK(b.dma.mmio_size() == window_entry(kWindowCount));
 }

@@ -184,9 +184,11 @@ TEST_CASE("with --gather, a rank that exits loses only its run, which rank 0 re-
   const fs::path& local = local_batch();
   const fs::path out = scratch("mpi-gather-lost-rank") / "local";
   // Rank 2 exits on receiving its first run; rank 0 re-queues that run once
-  // --timeout + 10 s have passed without a report.
+  // --timeout + 10 s have passed without a report, and after the last run
+  // waits as long again for rank 2 in case it was only slow. A --timeout of
+  // 10 s keeps rank 1's runs within the interval on a loaded machine.
   const CliResult r =
-      run_shell(mpirun(3, "CRASHTWIN_TEST_MPI_EXIT_RANK=2") + small_batch(out, "--mpi --gather", /*timeout_s=*/5));
+      run_shell(mpirun(3, "CRASHTWIN_TEST_MPI_EXIT_RANK=2") + small_batch(out, "--mpi --gather", /*timeout_s=*/10));
   INFO(r.output);
   CHECK(r.output.find("re-queued") != std::string::npos);
   CHECK(read_file(out / "summary.csv") == read_file(local / "summary.csv"));
