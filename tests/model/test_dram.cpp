@@ -219,6 +219,14 @@ TEST_CASE("a rate faster than the time resolution still advances simulated time"
 
 TEST_CASE("a testbench job waiting for an event nobody notifies fails instead of hanging", "[hostile]") {
   Bench& b = bench();
+#if defined(__SANITIZE_ADDRESS__)
+  // SystemC's thread stacks are invisible to ASan (no fiber annotations in
+  // Debian's build): after the kernel has switched stacks, unwinding this
+  // exception trips a false stack-buffer-underflow in ASan's own
+  // sigaltstack interceptor. The plain build runs this case.
+  WARN("skipped under AddressSanitizer: exception unwinding after SystemC stack switches");
+  return;
+#endif
   static sc_core::sc_event never;
   CHECK_THROWS_WITH(b.driver.run([] { sc_core::wait(never); }), Catch::Contains("nothing will notify"));
   // Release the job so the driver serves the next test cases.
