@@ -10,6 +10,21 @@ target_compile_options(crashtwin_warnings INTERFACE -Wall -Wextra -Wpedantic -Ws
 # (the default failure model, byte-identical runs) would depend on the machine.
 add_compile_options(-ffp-contract=off)
 
+# Fuzzing (tests/fuzz, scripts/fuzz): every library is instrumented for
+# libFuzzer's coverage feedback (fuzzer-no-link: the harnesses alone link
+# libFuzzer's main) and built with ASan + UBSan, so a bad read or undefined
+# behaviour in a parser stops the fuzzer at the input that caused it.
+if(CRASHTWIN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CRASHTWIN_FUZZ needs clang (libFuzzer): configure with -DCMAKE_CXX_COMPILER=clang++ "
+                        "(scripts/fuzz does)")
+  endif()
+  if(NOT CRASHTWIN_SANITIZE)
+    set(CRASHTWIN_SANITIZE "address,undefined")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 if(CRASHTWIN_SANITIZE)
   string(REPLACE "," ";" _sanitizers "${CRASHTWIN_SANITIZE}")
   foreach(_s IN LISTS _sanitizers)

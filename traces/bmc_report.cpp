@@ -93,7 +93,12 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
 
 BmcReport read_bmc_report(const std::filesystem::path& dir) {
   const auto path = dir / "report.json";
-  ojson j = json_read::parse(read_file(path), path);
+  return parse_bmc_report(read_file(path), path, dir);
+}
+
+BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& path,
+                           const std::filesystem::path& dir) {
+  ojson j = json_read::parse(text, path);
   auto top = json_read::object_fields(j, path, "");
   BmcReport report;
   const ojson& records = top.at("records");
@@ -124,7 +129,7 @@ BmcReport read_bmc_report(const std::filesystem::path& dir) {
       std::string file = f.string("file");
       // Only the file name this writer produces: a report must not point the
       // reader outside the bmc directory.
-      if (!file.empty() && file == cper_file_name(i) && std::filesystem::exists(dir / file)) {
+      if (!dir.empty() && !file.empty() && file == cper_file_name(i) && std::filesystem::exists(dir / file)) {
         std::string bytes = read_file(dir / file);
         r.cper.resize(bytes.size());
         std::memcpy(r.cper.data(), bytes.data(), bytes.size());

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "platform/core/types.h"
@@ -64,5 +65,10 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
 // Reads <dir>/report.json and each record's .cper bytes (a missing .cper file
 // leaves that record's bytes empty). Throws format_error.
 BmcReport read_bmc_report(const std::filesystem::path& dir);
+// The same from report.json's text (`path` names it in messages); the
+// records' .cper bytes are read from `cper_dir` when it is not empty, else
+// left empty.
+BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& path,
+                           const std::filesystem::path& cper_dir);
 
 }  // namespace crashtwin

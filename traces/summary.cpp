@@ -164,8 +164,8 @@ void write_perf(const PerfFigures& p, const std::filesystem::path& path) {
   write_file_atomically(path, j.dump(2) + "\n");
 }
 
-PerfFigures read_perf(const std::filesystem::path& path) {
-  ojson j = json_read::parse(read_file(path), path);
+PerfFigures parse_perf(std::string_view text, const std::filesystem::path& path) {
+  ojson j = json_read::parse(text, path);
   auto f = json_read::object_fields(j, path, "");
   PerfFigures p;
   p.wall_s = f.number("wall_s");
@@ -176,5 +176,7 @@ PerfFigures read_perf(const std::filesystem::path& path) {
   p.peak_rss_bytes = f.unsigned_integer("peak_rss_bytes");
   return p;
 }
+
+PerfFigures read_perf(const std::filesystem::path& path) { return parse_perf(read_file(path), path); }
 
 }  // namespace crashtwin

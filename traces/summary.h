@@ -68,6 +68,8 @@ struct PerfFigures {
 uint64_t peak_rss_bytes_of_this_process();
 
 void write_perf(const PerfFigures& perf, const std::filesystem::path& path);
+// Throws format_error naming the file (and line for JSON syntax errors).
+PerfFigures parse_perf(std::string_view text, const std::filesystem::path& path_for_errors);
 PerfFigures read_perf(const std::filesystem::path& path);
 
 }  // namespace crashtwin

@@ -158,6 +158,10 @@ Dataset read_dataset(std::istream& in, const std::string& source) {
   while (reader.next()) {
     DatasetRow row;
     row.scenario = std::string(reader.text(kScenario));
+    // The writer's rule, so that every dataset read can be written again (a
+    // carriage return inside the name is the case the line reader lets by).
+    if (!csv::is_plain_field(row.scenario))
+      reader.fail(kScenario, "scenario name holds a carriage return or another character a field cannot");
     row.seed = reader.u64(kSeed);
     if (!parse(reader.text(kClass), row.component.cls))
       reader.fail(kClass, "'" + std::string(reader.field(kClass)) + "' is not cpu, memory, disk or network");
