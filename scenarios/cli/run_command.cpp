@@ -6,6 +6,7 @@
 #include "scenarios/batch/child_process.h"
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/cli/run_plan.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run.h"
 #include "scenarios/schema/choices.h"
@@ -55,29 +56,30 @@ bool out_dir_usable(const std::filesystem::path& out) {
 
 }  // namespace
 
-int run_command(const RunArgs& args) {
+std::optional<RunPlan> plan_run(const std::string& file, const RunArgs& args) {
   LoadOptions options = default_load_options();
   options.seed = args.seed;
   for (const std::string& s : args.sets) {
     const auto o = parse_override(s);
     if (!o) {
       std::fprintf(stderr, "--set %s: expected key=value (e.g. --set agent.budget=\"1 GiB\")\n", s.c_str());
-      return kExitBadInput;
+      return std::nullopt;
     }
     options.overrides.push_back(*o);
   }
-  LoadResult loaded = load_scenario(args.scenario, options);
+  LoadResult loaded = load_scenario(file, options);
   if (!loaded.diagnostics.empty()) {
     std::fputs(loaded.diagnostics.to_string().c_str(), stderr);
-    return kExitBadInput;
+    return std::nullopt;
   }
-  Scenario& s = *loaded.scenario;
+  RunPlan plan{std::move(*loaded.scenario), {}};
+  const Scenario& s = plan.scenario;
   const std::vector<std::string> policies = expand_policies(args.policies.empty() ? s.policies : args.policies, s.policies);
   for (const std::string& p : policies) {
     if (!known(known_policies(), p)) {
       std::fprintf(stderr, "--policy: '%s' is not a known policy; expected one of the registered policies or all\n",
                    p.c_str());
-      return kExitBadInput;
+      return std::nullopt;
     }
   }
   const std::vector<std::string> strategies =
@@ -88,21 +90,28 @@ int run_command(const RunArgs& args) {
     if (!known(known_strategies(), st)) {
       std::fprintf(stderr, "--strategy: '%s' is not a capture strategy; expected predictive-bmc, kdump, "
                    "cma-crashkernel, fadump or all\n", st.c_str());
-      return kExitBadInput;
+      return std::nullopt;
     }
   }
-  std::vector<std::pair<std::string, std::string>> pairs;  // policy, strategy
   for (const std::string& p : policies)
-    for (const std::string& st : strategies) pairs.emplace_back(p, st);
+    for (const std::string& st : strategies) plan.pairs.emplace_back(p, st);
   // A single pair the user named runs whatever it is; a comparison keeps the
   // pairs that mean something (baselines with static only).
-  if (pairs.size() > 1)
-    std::erase_if(pairs, [](const auto& pair) { return !compared_pair(pair.first, pair.second); });
-  if (pairs.empty()) {
+  if (plan.pairs.size() > 1)
+    std::erase_if(plan.pairs, [](const auto& pair) { return !compared_pair(pair.first, pair.second); });
+  if (plan.pairs.empty()) {
     std::fprintf(stderr, "--strategy: the baselines (kdump, cma-crashkernel, fadump) are compared under the static "
                  "policy only; add --policy static or name a single policy and strategy\n");
-    return kExitBadInput;
+    return std::nullopt;
   }
+  return plan;
+}
+
+int run_command(const RunArgs& args) {
+  std::optional<RunPlan> plan = plan_run(args.scenario, args);
+  if (!plan) return kExitBadInput;
+  const Scenario& s = plan->scenario;
+  const auto& pairs = plan->pairs;
   const std::filesystem::path out = args.out.empty() ? std::filesystem::path("results") / s.name : std::filesystem::path(args.out);
   if (!out_dir_usable(out)) return kExitBadInput;
 
