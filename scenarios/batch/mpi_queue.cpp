@@ -21,6 +21,7 @@
 
 #include "scenarios/batch/child_process.h"
 #include "traces/io.h"
+#include "traces/run_directory.h"
 
 namespace crashtwin::scenario {
 namespace {
@@ -66,15 +67,14 @@ json files_of(const fs::path& dir) {
 // Writes the gathered files as the run directory `to`, whole or not at all
 // (a temporary sibling renamed), replacing what a lost attempt left.
 void write_gathered(const json& files, const fs::path& to) {
-  const fs::path partial = to.parent_path() / (".gathering." + to.filename().string());
+  const fs::path partial = temporary_sibling(to, Temporary::copy, getpid());
   fs::remove_all(partial);
   for (const auto& [relative, content] : files.items()) {
     const std::vector<uint8_t>& bytes = content.get_binary();
     write_file_atomically(partial / relative, std::string(bytes.begin(), bytes.end()));
   }
   fs::create_directories(partial);
-  fs::remove_all(to);
-  fs::rename(partial, to);
+  replace_directory(partial, to);
 }
 
 }  // namespace
@@ -220,8 +220,8 @@ void MpiQueue::serve(const BatchOptions& options) {
     if (out == argv.end() || out + 1 == argv.end()) throw std::logic_error("mpi: a run's command line without --out");
     *(out + 1) = run_dir.string();
     if (gather_) fs::remove_all(run_dir);
-    fs::create_directories(run_dir);
-    const ChildExit exit = ChildProcess(argv, run_dir / "stdout.log", run_dir / "stderr.log", options.timeout).wait();
+    const ChildExit exit = start_run_child(argv, run_dir, options.timeout)->wait();
+    settle_run_child(run_dir, exit);
     result = {{"index", message["index"]}, {"timed_out", exit.timed_out}, {"signalled", exit.signalled},
               {"code", exit.code}};
     if (gather_) {

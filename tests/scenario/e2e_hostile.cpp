@@ -22,16 +22,11 @@ namespace {
 
 const fs::path kSkeleton = fs::path(CRASHTWIN_SOURCE_DIR) / "scenarios/examples/skeleton.yaml";
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "hostile" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return crashtwin::test::fresh_test_dir("hostile", name); }
 
 }  // namespace
 
-TEST_CASE("--seed outside [0, 2^53-1] is refused, not wrapped to 2^64-1", "[e2e][errors][hostile]") {
+TEST_CASE("run --seed outside [0, 2^53-1] is refused, not wrapped to 2^64-1", "[e2e][errors][hostile]") {
   const fs::path dir = scratch("seed");
   for (const char* seed : {"-1", "18446744073709551616", "9007199254740992"}) {
     const CliResult r = run_cli("run " + quoted(kSkeleton) + " --seed " + seed + " --out " + quoted(dir / "out"));
@@ -64,7 +59,7 @@ TEST_CASE("report names every unreadable run, renders the others and exits 2", "
   CHECK(fs::exists(dir / "report.html"));
 }
 
-TEST_CASE("--out that is a file or lies under one is refused before the simulation", "[e2e][errors][hostile]") {
+TEST_CASE("run --out that is a file or lies under one is refused before the simulation", "[e2e][errors][hostile]") {
   const fs::path dir = scratch("out-file");
   std::ofstream(dir / "file") << "x";
   for (const fs::path& out : {dir / "file", dir / "file" / "run"}) {
@@ -110,7 +105,7 @@ TEST_CASE("validate refuses what run refuses, with run's message, without simula
       {"--set " + quoted(fs::path("agent.failure_prediction_model_path=" + other_model.string())),
        "is not a usable model blob"},
       {"--set 'agent.budget=3 GiB'", "do not fit in half of the board's DRAM"},
-      {"--set injections.failures[0].component=disk.3", "the board has no disk.3"},
+      {"--set injections.failures[0].component=memory.7", "the board has no memory.7"},
   };
   for (const Case& c : cases) {
     INFO(c.options);
