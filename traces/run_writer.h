@@ -29,8 +29,9 @@ struct RunArtifacts {
 };
 
 // Writes every file of the run directory (each atomically), summary.json
-// last so that its presence means the directory is complete. Throws io_error
-// naming the file that failed.
+// last. A killed writer can still leave some of the files: write into a
+// temporary and rename it into place (run_directory.h) where a reader must
+// see complete runs only. Throws io_error naming the file that failed.
 void write_run_directory(const std::filesystem::path& dir, const RunArtifacts& run,
                          const ChromeTraceOptions& trace_options = {});
 

@@ -45,8 +45,10 @@ struct Board::Instance {
   std::vector<std::pair<std::string, uint64_t>> bases;  // region param -> physical base
 };
 
-Board::Board(ParamTree& tree, sc_core::sc_module_name name)
-    : sc_core::sc_module(name), tree_(&tree), prefix_(static_cast<const char*>(name)) {
+Board::Board(ParamTree& tree, sc_core::sc_module_name name) : Board(tree, name, static_cast<const char*>(name)) {}
+
+Board::Board(ParamTree& tree, sc_core::sc_module_name name, std::string prefix)
+    : sc_core::sc_module(name), tree_(&tree), prefix_(std::move(prefix)) {
   build(prefix_);
 }
 

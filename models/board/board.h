@@ -76,6 +76,10 @@ class Board : public sc_core::sc_module {
   // module name). Throws ConfigError on unknown kinds, bad or unknown
   // parameters, overlapping address ranges.
   explicit Board(ParamTree& tree, sc_core::sc_module_name name = "board");
+  // The same under the parameter prefix `prefix`: a process that builds
+  // several boards names their modules apart while their parameters (and
+  // messages about them) keep the scenario's `board.` names.
+  Board(ParamTree& tree, sc_core::sc_module_name name, std::string prefix);
   ~Board() override;
 
   // The firmware's door to this board (valid from a simulation process).

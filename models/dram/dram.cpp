@@ -14,6 +14,11 @@ namespace crashtwin {
 
 namespace dl = device_layout;
 
+namespace {
+// Far above any DIMM's thermal shutdown (about 95 C): a larger value is a typo.
+constexpr double kMaxTemperatureC = 150.0;
+}  // namespace
+
 Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
     : Model(name),
       in("in"),
@@ -42,8 +47,10 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   if (size_ % (uint64_t{dimms_} * SparseMemory::kPageBytes) != 0)
     context.params.fail("size", fmt::format("{} is not a multiple of {} DIMMs x 4 KiB", size_, dimms_));
   if (numa_nodes_ > dimms_) context.params.fail("numa_nodes", fmt::format("more nodes than the {} DIMMs", dimms_));
-  const double temperature =
-      param<double>(context.params, "temperature", ParamKind::temperature, 45.0, "DIMM temperature at rest");
+  // Held in unsigned milli-degrees (the sensor register's format): a
+  // temperature below 0 C or past what a register reading can mean is refused.
+  const double temperature = param<double>(context.params, "temperature", ParamKind::temperature, 45.0,
+                                           "DIMM temperature at rest", 0.0, kMaxTemperatureC);
   const double ce_rate = param<double>(context.params, "corrected_error_rate", ParamKind::rate, 0.0,
                                        "corrected errors per DIMM while healthy", 0.0);
   const uint64_t rows = std::max<uint64_t>(1, dimm_size() / (uint64_t{columns_} * 8 * banks_ * ranks_));

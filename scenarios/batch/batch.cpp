@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -16,8 +17,10 @@
 #include "scenarios/batch/progress_bar.h"
 #include "scenarios/runner/run.h"
 #include "scenarios/schema/choices.h"
+#include "traces/io.h"
 #include "traces/report_html.h"
 #include "traces/results/results.h"
+#include "traces/run_directory.h"
 #include "traces/summary.h"
 
 namespace crashtwin::scenario {
@@ -32,17 +35,20 @@ BatchRow failed_row(const PlannedRun& r, const ChildExit& e, const std::filesyst
   row.policy = r.policy;
   row.strategy = r.strategy;
   row.seed = r.seed;
-  row.status = e.timed_out                                  ? RunStatus::timeout
-               : !e.signalled && e.code == kExitCodeBadInput ? RunStatus::invalid_input
-                                                             : RunStatus::crashed;
+  row.status = failed_status(e);
   row.exit_code = e.signalled ? 128 + e.code : e.code;
   row.run = r.dir;
-  const std::string tail = file_tail(dir / "stderr.log", kStderrTailBytes);
+  const std::string tail = file_tail(dir / kStderrLog, kStderrTailBytes);
   spdlog::warn("run {} {}: {}", r.dir,
-               e.timed_out ? "timed out" : row.status == RunStatus::invalid_input ? "refused its input (exit 2)" : (e.signalled ? fmt::format("killed by signal {}", e.code)
-                                                         : fmt::format("exited with {}", e.code)),
+               row.status == RunStatus::invalid_input ? "refused its input (exit 2)" : describe_exit(e),
                tail.empty() ? "(no stderr)" : "stderr:\n" + tail);
   return row;
+}
+
+// Where a child's logs are while it runs: one batch process runs a run
+// directory at most once at a time.
+std::filesystem::path logs_of(const std::filesystem::path& dir) {
+  return temporary_sibling(dir, Temporary::logs, getpid());
 }
 
 }  // namespace
@@ -68,20 +74,27 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
   const std::string self = self_executable();
   const unsigned jobs = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
 
+  // What an interrupted batch left half-written goes; its complete runs are
+  // kept, every other run (crashed, refused, never finished) runs again.
+  std::set<fs::path> parents;
+  for (const PlannedRun& r : runs) parents.insert((options.out / r.dir).parent_path());
+  size_t stale = 0;
+  for (const fs::path& p : parents) stale += remove_temporaries(p);
+  if (stale > 0) spdlog::info("{} temporary directories of an interrupted batch removed", stale);
   BatchResult result;
   std::vector<std::optional<BatchRow>> rows(runs.size());
   std::deque<size_t> pending;
   for (size_t i = 0; i < runs.size(); ++i) {
-    const fs::path summary = options.out / runs[i].dir / "summary.json";
-    if (fs::exists(summary)) {
-      const RunSummary s = read_summary(summary);
+    const fs::path dir = options.out / runs[i].dir;
+    if (run_directory_complete(dir)) {
+      const RunSummary s = read_summary(dir / "summary.json");
       rows[i] = batch_row(s, runs[i].dir, status_of(s) == RunStatus::ok ? 0 : 1);
       ++result.skipped;
     } else {
       pending.push_back(i);
     }
   }
-  if (result.skipped > 0) spdlog::info("{} finished runs kept from an earlier batch", result.skipped);
+  if (result.skipped > 0) spdlog::info("{} complete runs kept from an earlier batch", result.skipped);
   // Longest first (stable: plan order among equals); results are written by
   // plan index, so the order runs start in changes no output.
   std::stable_sort(pending.begin(), pending.end(),
@@ -90,7 +103,7 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
   ProgressBar bar(pending.size(), options.progress && isatty(STDERR_FILENO));
   const auto record = [&](size_t i, const ChildExit& exit) {
     const fs::path dir = options.out / runs[i].dir;
-    const bool finished = !exit.signalled && (exit.code == 0 || exit.code == 1) && fs::exists(dir / "summary.json");
+    const bool finished = !exit.signalled && (exit.code == 0 || exit.code == 1) && run_directory_complete(dir);
     if (finished) {
       rows[i] = batch_row(read_summary(dir / "summary.json"), runs[i].dir, exit.code);
     } else {
@@ -108,13 +121,13 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
     while (!pending.empty() && pool.has_room()) {
       const size_t i = pending.front();
       pending.pop_front();
-      const PlannedRun& r = runs[i];
-      const fs::path dir = options.out / r.dir;
-      fs::create_directories(dir);
-      pool.start(i, std::make_unique<ChildProcess>(run_argv(self, r, dir), dir / "stdout.log", dir / "stderr.log",
-                                                   options.timeout));
+      const fs::path dir = options.out / runs[i].dir;
+      pool.start(i, start_run_child(run_argv(self, runs[i], dir), dir, options.timeout));
     }
-    for (const ChildPool::Ended& ended : pool.wait_some()) record(ended.tag, ended.exit);
+    for (const ChildPool::Ended& ended : pool.wait_some()) {
+      settle_run_child(options.out / runs[ended.tag].dir, ended.exit);
+      record(ended.tag, ended.exit);
+    }
   }
   bar.finish();
 
@@ -136,6 +149,48 @@ std::vector<std::string> run_argv(const std::string& self, const PlannedRun& r, 
     argv.push_back(set);
   }
   return argv;
+}
+
+std::unique_ptr<ChildProcess> start_run_child(const std::vector<std::string>& argv, const std::filesystem::path& dir,
+                                              std::chrono::seconds timeout) {
+  const std::filesystem::path logs = logs_of(dir);
+  std::filesystem::remove_all(logs);
+  std::filesystem::create_directories(logs);
+  return std::make_unique<ChildProcess>(argv, logs / kStdoutLog, logs / kStderrLog, timeout);
+}
+
+std::filesystem::path run_child_stderr(const std::filesystem::path& dir) { return logs_of(dir) / kStderrLog; }
+
+bool settle_run_child(const std::filesystem::path& dir, const ChildExit& exit) {
+  namespace fs = std::filesystem;
+  const fs::path logs = logs_of(dir);
+  std::error_code ec;
+  const bool complete = run_directory_complete(dir);
+  const bool finished = complete && !exit.signalled && (exit.code == 0 || exit.code == 1);
+  if (finished) {
+    // Logs are not part of a complete run: a batch killed before they are
+    // moved in loses them, not the run.
+    for (const std::string_view name : {kStdoutLog, kStderrLog}) fs::rename(logs / name, dir / name, ec);
+    fs::remove_all(logs, ec);
+  } else if (complete) {
+    fs::remove_all(logs, ec);  // another attempt finished it: its results stay
+  } else {
+    write_file_atomically(logs / kFailedMarker,
+                          fmt::format("{}: {}\n", to_string(failed_status(exit)), describe_exit(exit)));
+    replace_directory(logs, dir);
+  }
+  if (exit.pid > 0) fs::remove_all(temporary_sibling(dir, Temporary::run, exit.pid), ec);
+  return finished;
+}
+
+std::string describe_exit(const ChildExit& e) {
+  if (e.timed_out) return "timed out";
+  return e.signalled ? fmt::format("killed by signal {}", e.code) : fmt::format("exited with {}", e.code);
+}
+
+RunStatus failed_status(const ChildExit& e) {
+  if (e.timed_out) return RunStatus::timeout;
+  return !e.signalled && e.code == kExitCodeBadInput ? RunStatus::invalid_input : RunStatus::crashed;
 }
 
 void write_batch_files(const BatchTable& table, const std::filesystem::path& out, bool write_report, unsigned threads) {

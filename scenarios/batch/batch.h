@@ -1,8 +1,9 @@
 // `crashtwin batch`: scenarios x policies x seeds, one child process per run
-// (`crashtwin run ... --out <batch>/<run>`), -j in parallel, a per-run
-// timeout. A run that crashes or hangs is recorded as failed with the tail of
-// its stderr and does not stop the batch; runs that finished (their
-// summary.json exists) are kept and skipped when the same batch is run again.
+// (`crashtwin run ... --out <batch>/<run>`, which writes the run directory
+// whole or not at all), -j in parallel, a per-run timeout. A run that
+// crashes or hangs is recorded as failed with the tail of its stderr and
+// does not stop the batch; complete runs (traces/run_directory.h) are kept
+// and skipped when the same batch is run again, the others rerun.
 // Writes <out>/summary.csv (one row per run) and <out>/report.html.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,7 @@ struct PlannedRun {
 };
 
 struct ChildExit;
+class ChildProcess;
 struct BatchOptions;
 
 // Who runs a batch's pending runs when not the local child pool: the MPI work
@@ -77,6 +80,24 @@ BatchResult run_batch(const std::vector<PlannedRun>& runs, const BatchOptions& o
 
 // The child command line of one run: `crashtwin run ... --out run_dir`.
 std::vector<std::string> run_argv(const std::string& self, const PlannedRun& run, const std::filesystem::path& run_dir);
+
+// A run as a child process writing the run directory `dir` (every batch
+// path: the local pool, an MPI rank, `crashtwin run` of several policies).
+// While it runs, its stdout.log and stderr.log are in a temporary sibling of
+// `dir` (run_child_stderr). settle_run_child then moves them into the run's
+// directory when it finished, or else makes them, with failed.txt (one line:
+// the status and how the child ended), the directory of the run that did
+// not finish (never replacing a complete run), and removes what the child
+// left. Returns whether the run finished (exit 0 or 1, its directory complete).
+std::unique_ptr<ChildProcess> start_run_child(const std::vector<std::string>& argv, const std::filesystem::path& dir,
+                                              std::chrono::seconds timeout);
+std::filesystem::path run_child_stderr(const std::filesystem::path& dir);
+bool settle_run_child(const std::filesystem::path& dir, const ChildExit& exit);
+
+// "killed by signal 9", "exited with 3", "timed out"; and the status a run
+// that ended so gets when its directory is not complete.
+std::string describe_exit(const ChildExit& exit);
+RunStatus failed_status(const ChildExit& exit);
 
 // summary.csv and (when write_report) report.html of the batch directory
 // `out`: what a batch writes after its runs, and what `crashtwin merge`

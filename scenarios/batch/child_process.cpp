@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,10 +47,15 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::file
   args.push_back(nullptr);
   const std::string out = stdout_path.string();
   const std::string err = stderr_path.string();
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid_ == 0) {
-    // Child: only async-signal-safe calls until exec.
+    // Child: only async-signal-safe calls until exec. It dies with its
+    // parent: a batch that is killed leaves no run writing into a directory
+    // that its resumption rewrites.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(3);
     const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (out_fd < 0 || err_fd < 0) _exit(3);
@@ -79,7 +85,9 @@ std::optional<ChildExit> ChildProcess::poll() {
   const pid_t r = waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
     reaped_ = true;
-    return exit_of(status);
+    ChildExit e = exit_of(status);
+    e.pid = pid_;
+    return e;
   }
   if (std::chrono::steady_clock::now() >= deadline_) {
     kill(pid_, SIGKILL);
@@ -89,6 +97,7 @@ std::optional<ChildExit> ChildProcess::poll() {
     e.timed_out = true;
     e.signalled = true;
     e.code = SIGKILL;
+    e.pid = pid_;
     return e;
   }
   return std::nullopt;

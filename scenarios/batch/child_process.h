@@ -24,6 +24,7 @@ struct ChildExit {
   bool timed_out = false;
   bool signalled = false;
   int code = 0;    // exit code, or the signal number when signalled
+  pid_t pid = -1;  // the child's process id (names what it left behind, e.g. a temporary directory)
 };
 
 class ChildProcess {

@@ -1,5 +1,7 @@
 #include "scenarios/batch/merge.h"
 
+#include <unistd.h>
+
 #include <map>
 #include <optional>
 #include <system_error>
@@ -10,6 +12,7 @@
 #include "scenarios/batch/shard.h"
 #include "scenarios/batch/sweep.h"
 #include "traces/batch.h"
+#include "traces/run_directory.h"
 #include "traces/summary.h"
 
 namespace crashtwin::scenario {
@@ -28,7 +31,7 @@ bool same_plan(const ShardManifest& a, const ShardManifest& b) {
 // Hard links (copies across file systems) `from` into `to` through a
 // temporary sibling, renamed when whole.
 void link_run_directory(const fs::path& from, const fs::path& to) {
-  const fs::path partial = to.parent_path() / (".merging." + to.filename().string());
+  const fs::path partial = temporary_sibling(to, Temporary::copy, getpid());
   fs::remove_all(partial);
   fs::create_directories(partial);
   for (const fs::directory_entry& e : fs::recursive_directory_iterator(from)) {
@@ -41,7 +44,13 @@ void link_run_directory(const fs::path& from, const fs::path& to) {
     fs::create_hard_link(e.path(), target, ec);
     if (ec) fs::copy_file(e.path(), target, fs::copy_options::overwrite_existing);
   }
-  fs::rename(partial, to);
+  replace_directory(partial, to);
+}
+
+// A run that did not finish has no summary.json: its row is the shard's.
+bool finished(const BatchRow& row) {
+  return row.status != RunStatus::crashed && row.status != RunStatus::timeout &&
+         row.status != RunStatus::invalid_input;
 }
 
 }  // namespace
@@ -100,7 +109,9 @@ MergeResult merge_shards(const fs::path& out, const std::vector<fs::path>& shard
   for (size_t i = 0; i < plan.runs.size(); ++i) {
     if (chosen[i] == nullptr) continue;
     const fs::path to = out / plan.runs[i].dir;
-    if (fs::exists(to)) {
+    // A complete run stays; a failed run's logs are replaced by the shard's
+    // (which may have finished it since).
+    if (run_directory_complete(to)) {
       ++result.kept;
       continue;
     }
@@ -117,8 +128,8 @@ MergeResult merge_shards(const fs::path& out, const std::vector<fs::path>& shard
   for (size_t i = 0; i < plan.runs.size(); ++i) {
     const BatchRow& recorded = chosen[i]->row;
     const fs::path summary = out / plan.runs[i].dir / "summary.json";
-    const bool finished = recorded.status != RunStatus::crashed && recorded.status != RunStatus::timeout;
-    rows.push_back(finished ? batch_row(read_summary(summary), plan.runs[i].dir, recorded.exit_code) : recorded);
+    rows.push_back(finished(recorded) ? batch_row(read_summary(summary), plan.runs[i].dir, recorded.exit_code)
+                                      : recorded);
     rows.back().parameters.clear();
     if (rows.back().status != RunStatus::ok) ++result.not_ok;
   }

@@ -21,6 +21,7 @@
 
 #include "scenarios/batch/child_process.h"
 #include "traces/io.h"
+#include "traces/run_directory.h"
 
 namespace crashtwin::scenario {
 namespace {
@@ -66,15 +67,14 @@ json files_of(const fs::path& dir) {
 // Writes the gathered files as the run directory `to`, whole or not at all
 // (a temporary sibling renamed), replacing what a lost attempt left.
 void write_gathered(const json& files, const fs::path& to) {
-  const fs::path partial = to.parent_path() / (".gathering." + to.filename().string());
+  const fs::path partial = temporary_sibling(to, Temporary::copy, getpid());
   fs::remove_all(partial);
   for (const auto& [relative, content] : files.items()) {
     const std::vector<uint8_t>& bytes = content.get_binary();
     write_file_atomically(partial / relative, std::string(bytes.begin(), bytes.end()));
   }
   fs::create_directories(partial);
-  fs::remove_all(to);
-  fs::rename(partial, to);
+  replace_directory(partial, to);
 }
 
 }  // namespace
@@ -88,7 +88,9 @@ MpiQueue::MpiQueue(bool gather) : gather_(gather) {
   MPI_Comm_size(MPI_COMM_WORLD, &ranks_);
 }
 
-MpiQueue::~MpiQueue() { MPI_Finalize(); }
+MpiQueue::~MpiQueue() {
+  if (finalize_) MPI_Finalize();
+}
 
 void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> pending, const BatchOptions& options,
                        const Ended& ended) {
@@ -204,11 +206,18 @@ void MpiQueue::execute(const std::vector<PlannedRun>& runs, std::deque<size_t> p
   spdlog::info("mpi: rank 0 handled {} messages in {:.1f} ms ({:.0f} us each)", messages,
                std::chrono::duration<double, std::milli>(busy).count(),
                messages ? std::chrono::duration<double, std::micro>(busy).count() / static_cast<double>(messages) : 0.0);
-  // Every rank is told to stop, a lost one too in case it is only slow.
+  // With a rank given up, nobody may finalize: Open MPI's MPI_Finalize
+  // fences over every process, and a dead one can hold the survivors there
+  // for good (seen under load). The processes then just exit, as the lost
+  // one did, which mpirun accepts under orte_abort_on_non_zero_status 0.
+  for (int r = 1; r < ranks_; ++r) finalize_ = finalize_ && !lost[static_cast<size_t>(r)];
+  // Every rank is told to stop, a lost one too in case it is only slow. The
+  // message outlives the sends (a freed request may still be reading it).
+  stop_message_ = json::to_cbor(json{{"finalize", finalize_}});
   for (int r = 1; r < ranks_; ++r) {
     MPI_Request request;
-    const std::vector<uint8_t> bytes = json::to_cbor(json::object());
-    MPI_Isend(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, r, kTagStop, MPI_COMM_WORLD, &request);
+    MPI_Isend(stop_message_.data(), static_cast<int>(stop_message_.size()), MPI_BYTE, r, kTagStop, MPI_COMM_WORLD,
+              &request);
     MPI_Request_free(&request);
   }
 }
@@ -226,7 +235,10 @@ void MpiQueue::serve(const BatchOptions& options) {
     MPI_Status status;
     MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
     const json message = receive(status);
-    if (status.MPI_TAG == kTagStop) break;
+    if (status.MPI_TAG == kTagStop) {
+      finalize_ = message.value("finalize", true);
+      break;
+    }
     if (exit_after_first) std::_Exit(3);
 
     const auto dir = message["dir"].get<std::string>();
@@ -238,8 +250,8 @@ void MpiQueue::serve(const BatchOptions& options) {
     if (out == argv.end() || out + 1 == argv.end()) throw std::logic_error("mpi: a run's command line without --out");
     *(out + 1) = run_dir.string();
     if (gather_) fs::remove_all(run_dir);
-    fs::create_directories(run_dir);
-    const ChildExit exit = ChildProcess(argv, run_dir / "stdout.log", run_dir / "stderr.log", options.timeout).wait();
+    const ChildExit exit = start_run_child(argv, run_dir, options.timeout)->wait();
+    settle_run_child(run_dir, exit);
     result = {{"index", message["index"]}, {"timed_out", exit.timed_out}, {"signalled", exit.signalled},
               {"code", exit.code}};
     if (gather_) {

@@ -57,6 +57,8 @@ class MpiQueue : public RunExecutor {
   bool gather_;
   int rank_ = 0;
   int ranks_ = 1;
+  bool finalize_ = true;  // false once a rank was given up (see execute)
+  std::vector<uint8_t> stop_message_;
 };
 
 }  // namespace crashtwin::scenario

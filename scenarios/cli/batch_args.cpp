@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "scenarios/batch/child_process.h"
 #include "scenarios/batch/mpi_queue.h"
+#include "scenarios/cli/out_paths.h"
 #include "scenarios/schema/choices.h"
 
 namespace crashtwin::cli {
@@ -67,6 +69,14 @@ bool check_distribution(const BatchArgs& args, std::optional<ShardSpec>& shard) 
     good = false;
   }
   return good;
+}
+
+bool out_writable(const BatchArgs& args) { return (args.mpi && args.gather) || writable_directory(args.out, "--out"); }
+
+bool gathered_out_writable(const BatchArgs& args, MpiQueue& rank0, const BatchOptions& options) {
+  if (!args.gather || writable_directory(args.out, "--out")) return true;
+  rank0.execute({}, {}, options, [](size_t, const ChildExit&) {});  // nothing to run: the workers stop
+  return false;
 }
 
 std::vector<size_t> enter_shard(const ShardSpec& shard, const std::vector<PlannedRun>& plan,

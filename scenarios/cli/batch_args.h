@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/batch/mpi_queue.h"
 #include "scenarios/batch/shard.h"
 #include "scenarios/cli/commands.h"
 #include "scenarios/loader/loader.h"
@@ -28,6 +29,14 @@ bool known_choices(const std::vector<std::string>& policies, const std::vector<s
 // --shard is not K/N with K < N, --gather comes without --mpi, or --mpi was
 // asked of a crashtwin built without MPI. `shard` is set when --shard is given.
 bool check_distribution(const BatchArgs& args, std::optional<scenario::ShardSpec>& shard);
+
+// --out is checked before any run: a batch must not simulate for hours and
+// then fail to write. Under --mpi --gather only rank 0 writes (the other
+// ranks may not see the path), so there rank 0 checks it once MPI has
+// started (gathered_out_writable), stopping the other ranks on a problem;
+// out_writable checks it in every other case and passes --gather.
+bool out_writable(const BatchArgs& args);
+bool gathered_out_writable(const BatchArgs& args, scenario::MpiQueue& rank0, const scenario::BatchOptions& options);
 
 // A shard's part of the plan: writes <out>/shard.json (the whole plan, for
 // `crashtwin merge`) and returns the plan indices of the shard's runs. A

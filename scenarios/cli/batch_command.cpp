@@ -23,7 +23,7 @@ int batch_command(const BatchArgs& args) {
   bad = !known_choices(args.policies, args.strategies) || bad;
   std::optional<ShardSpec> shard;
   bad = !check_distribution(args, shard) || bad;
-  if (bad) return kExitBadInput;
+  if (bad || !out_writable(args)) return kExitBadInput;
 
   BatchOptions bo;
   bo.policies = args.policies;
@@ -40,6 +40,7 @@ int batch_command(const BatchArgs& args) {
       mpi->serve(bo);
       return kExitOk;
     }
+    if (!gathered_out_writable(args, *mpi, bo)) return kExitBadInput;
     bo.executor = mpi.get();
   }
   if (shard) {

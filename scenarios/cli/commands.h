@@ -9,11 +9,6 @@
 
 namespace crashtwin::cli {
 
-struct ValidateArgs {
-  std::vector<std::string> scenarios;  // files or directories of *.yaml
-};
-int validate_command(const ValidateArgs& args);
-
 struct RunArgs {
   std::string scenario;
   std::vector<std::string> policies;  // empty: the scenario's compare list
@@ -26,6 +21,13 @@ struct RunArgs {
 // Several: one child process each, into out/<scenario>.<policy>.<strategy>.seed<N>;
 // baselines pair only with `static` then (choices.h compared_pair).
 int run_command(const RunArgs& args);
+
+struct ValidateArgs {
+  std::vector<std::string> scenarios;  // files or directories of *.yaml
+  RunArgs run;                         // run's --policy, --strategy, --seed, --set (scenario and out unused)
+};
+// Every check `run` makes (the board built, nothing simulated), per file.
+int validate_command(const ValidateArgs& args);
 
 struct BatchArgs {
   std::vector<std::string> paths;

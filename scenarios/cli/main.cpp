@@ -27,6 +27,18 @@ void log_to_stderr() {
   spdlog::set_default_logger(logger);
 }
 
+// The options `run` and `validate` share.
+void add_run_options(CLI::App* cmd, crashtwin::cli::RunArgs& args) {
+  cmd->add_option("--policy", args.policies, "partitioning policy (repeatable; 'all' = every registered policy)");
+  cmd->add_option("--strategy", args.strategies,
+                  "capture strategy (repeatable; 'all'); default: the scenario's list, else predictive-bmc");
+  // The range check also refuses what CLI11's unsigned conversion wraps
+  // ("-1", 2^64 and above read as 2^64 - 1).
+  cmd->add_option("--seed", args.seed, "replaces the scenario's seed")
+      ->check(CLI::Range(uint64_t{0}, crashtwin::scenario::kMaxSeed));
+  cmd->add_option("--set", args.sets, "override a scenario value: key=value (repeatable)");
+}
+
 // The options `batch` and `sweep` share.
 void add_batch_options(CLI::App* cmd, crashtwin::cli::BatchArgs& args, const std::string& out_help) {
   cmd->add_option("paths", args.paths, "scenario files or directories of *.yaml")->required();
@@ -64,8 +76,10 @@ extern "C" int sc_main(int argc, char* argv[]) {
   app.set_version_flag("--version", "crashtwin 0.1.0");
 
   ValidateArgs validate;
-  CLI::App* validate_cmd = app.add_subcommand("validate", "check scenario files without running them");
+  CLI::App* validate_cmd =
+      app.add_subcommand("validate", "make every check `run` makes (the board built), without simulating");
   validate_cmd->add_option("scenarios", validate.scenarios, "scenario files or directories of *.yaml")->required();
+  add_run_options(validate_cmd, validate.run);
 
   CaptureNeedsArgs needs;
   CLI::App* needs_cmd =
@@ -77,14 +91,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "run one scenario and write its results directory");
   run_cmd->add_option("scenario", run.scenario, "scenario file")->required();
-  run_cmd->add_option("--policy", run.policies, "partitioning policy (repeatable; 'all' = every registered policy)");
-  run_cmd->add_option("--strategy", run.strategies,
-                      "capture strategy (repeatable; 'all'); default: the scenario's list, else predictive-bmc");
-  // The range check also refuses what CLI11's unsigned conversion wraps
-  // ("-1", 2^64 and above read as 2^64 - 1).
-  run_cmd->add_option("--seed", run.seed, "replaces the scenario's seed")
-      ->check(CLI::Range(uint64_t{0}, crashtwin::scenario::kMaxSeed));
-  run_cmd->add_option("--set", run.sets, "override a scenario value: key=value (repeatable)");
+  add_run_options(run_cmd, run);
   run_cmd->add_option("--out", run.out, "results directory (default results/<scenario>)");
 
   BatchArgs batch;

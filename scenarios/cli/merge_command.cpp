@@ -5,12 +5,14 @@
 #include "scenarios/batch/merge.h"
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/cli/out_paths.h"
 
 namespace crashtwin::cli {
 
 using namespace crashtwin::scenario;
 
 int merge_command(const MergeArgs& args) {
+  if (!writable_directory(args.out, "OUT")) return kExitBadInput;
   std::vector<std::filesystem::path> shards(args.shards.begin(), args.shards.end());
   const MergeResult result = merge_shards(args.out, shards, 0);
   for (const std::string& p : result.problems) std::fprintf(stderr, "%s\n", p.c_str());

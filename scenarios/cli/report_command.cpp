@@ -2,6 +2,7 @@
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/cli/out_paths.h"
 #include "scenarios/docs/policy_table.h"
 #include "traces/io.h"
 #include "traces/report_html.h"
@@ -11,6 +12,7 @@ namespace crashtwin::cli {
 
 int report_command(const ReportArgs& args) {
   const std::filesystem::path out = args.out.empty() ? std::filesystem::path(args.dir) / "report.html" : std::filesystem::path(args.out);
+  if (!writable_file(out, "--out")) return kExitBadInput;
   results::Batch batch;
   try {
     batch = results::load_batch(args.dir);

@@ -3,13 +3,17 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "scenarios/batch/batch.h"
 #include "scenarios/batch/child_process.h"
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/cli/out_paths.h"
+#include "scenarios/cli/run_plan.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run.h"
 #include "scenarios/schema/choices.h"
 #include "traces/io.h"
+#include "traces/run_directory.h"
 
 namespace crashtwin::cli {
 namespace {
@@ -31,53 +35,41 @@ void print_outcome(const RunOutcome& o, const std::filesystem::path& out) {
                 e.actual);
 }
 
-// The results directory must be creatable before the simulation starts, so
-// a run never finishes only to lose its results: no part of the path may be
-// an existing non-directory.
-bool out_dir_usable(const std::filesystem::path& out) {
-  std::error_code ec;
-  for (std::filesystem::path p = out; !p.empty(); p = p.parent_path()) {
-    const auto st = std::filesystem::status(p, ec);
-    if (std::filesystem::exists(st) && !std::filesystem::is_directory(st)) {
-      std::fprintf(stderr, "--out %s: %s is a file, not a directory; results cannot be written there\n", out.c_str(),
-                   p.c_str());
-      return false;
-    }
-    if (p == p.parent_path()) break;
+// Removes the run's temporary directory unless the run put it in place.
+struct TemporaryGuard {
+  std::filesystem::path dir;
+  ~TemporaryGuard() {
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
   }
-  std::filesystem::create_directories(out, ec);
-  if (ec) {
-    std::fprintf(stderr, "--out %s: cannot create the directory (%s)\n", out.c_str(), ec.message().c_str());
-    return false;
-  }
-  return true;
-}
+};
 
 }  // namespace
 
-int run_command(const RunArgs& args) {
+std::optional<RunPlan> plan_run(const std::string& file, const RunArgs& args) {
   LoadOptions options = default_load_options();
   options.seed = args.seed;
   for (const std::string& s : args.sets) {
     const auto o = parse_override(s);
     if (!o) {
       std::fprintf(stderr, "--set %s: expected key=value (e.g. --set agent.budget=\"1 GiB\")\n", s.c_str());
-      return kExitBadInput;
+      return std::nullopt;
     }
     options.overrides.push_back(*o);
   }
-  LoadResult loaded = load_scenario(args.scenario, options);
+  LoadResult loaded = load_scenario(file, options);
   if (!loaded.diagnostics.empty()) {
     std::fputs(loaded.diagnostics.to_string().c_str(), stderr);
-    return kExitBadInput;
+    return std::nullopt;
   }
-  Scenario& s = *loaded.scenario;
+  RunPlan plan{std::move(*loaded.scenario), {}};
+  const Scenario& s = plan.scenario;
   const std::vector<std::string> policies = expand_policies(args.policies.empty() ? s.policies : args.policies, s.policies);
   for (const std::string& p : policies) {
     if (!known(known_policies(), p)) {
       std::fprintf(stderr, "--policy: '%s' is not a known policy; expected one of the registered policies or all\n",
                    p.c_str());
-      return kExitBadInput;
+      return std::nullopt;
     }
   }
   const std::vector<std::string> strategies =
@@ -88,32 +80,44 @@ int run_command(const RunArgs& args) {
     if (!known(known_strategies(), st)) {
       std::fprintf(stderr, "--strategy: '%s' is not a capture strategy; expected predictive-bmc, kdump, "
                    "cma-crashkernel, fadump or all\n", st.c_str());
-      return kExitBadInput;
+      return std::nullopt;
     }
   }
-  std::vector<std::pair<std::string, std::string>> pairs;  // policy, strategy
   for (const std::string& p : policies)
-    for (const std::string& st : strategies) pairs.emplace_back(p, st);
+    for (const std::string& st : strategies) plan.pairs.emplace_back(p, st);
   // A single pair the user named runs whatever it is; a comparison keeps the
   // pairs that mean something (baselines with static only).
-  if (pairs.size() > 1)
-    std::erase_if(pairs, [](const auto& pair) { return !compared_pair(pair.first, pair.second); });
-  if (pairs.empty()) {
+  if (plan.pairs.size() > 1)
+    std::erase_if(plan.pairs, [](const auto& pair) { return !compared_pair(pair.first, pair.second); });
+  if (plan.pairs.empty()) {
     std::fprintf(stderr, "--strategy: the baselines (kdump, cma-crashkernel, fadump) are compared under the static "
                  "policy only; add --policy static or name a single policy and strategy\n");
-    return kExitBadInput;
+    return std::nullopt;
   }
+  return plan;
+}
+
+int run_command(const RunArgs& args) {
+  std::optional<RunPlan> plan = plan_run(args.scenario, args);
+  if (!plan) return kExitBadInput;
+  const Scenario& s = plan->scenario;
+  const auto& pairs = plan->pairs;
   const std::filesystem::path out = args.out.empty() ? std::filesystem::path("results") / s.name : std::filesystem::path(args.out);
-  if (!out_dir_usable(out)) return kExitBadInput;
 
   if (pairs.size() == 1) {
+    // Written into a temporary sibling, renamed onto `out` when complete:
+    // a killed run leaves the previous directory, never half of a new one.
+    TemporaryGuard partial{run_directory_temporary(out, "--out")};
+    if (partial.dir.empty()) return kExitBadInput;
     RunRequest request;
     request.scenario = s;
     request.policy = pairs.front().first;
     request.strategy = pairs.front().second;
-    request.out_dir = out;
+    request.out_dir = partial.dir;
     try {
       const RunOutcome outcome = run_scenario(request);
+      replace_directory(partial.dir, run_directory_target(out));
+      partial.dir.clear();
       print_outcome(outcome, out);
       return outcome.exit_code;
     } catch (const ScenarioError& e) {
@@ -123,22 +127,22 @@ int run_command(const RunArgs& args) {
   }
 
   // SystemC elaborates once per process: one child per policy x strategy.
+  if (!writable_directory(out, "--out")) return kExitBadInput;
   int worst = kExitOk;
   for (const auto& [p, strategy] : pairs) {
     const std::filesystem::path dir = out / run_directory_name(s.name, p, strategy, s.seed);
-    std::filesystem::create_directories(dir);
     std::vector<std::string> argv = {self_executable(), "run", args.scenario, "--policy", p, "--strategy", strategy,
                                      "--seed", std::to_string(s.seed), "--out", dir.string()};
     for (const std::string& set : args.sets) {
       argv.push_back("--set");
       argv.push_back(set);
     }
-    ChildProcess child(argv, dir / "stdout.log", dir / "stderr.log", std::chrono::hours(24 * 365));
-    const ChildExit e = child.wait();
-    std::fputs(file_tail(dir / "stdout.log", 1 << 16).c_str(), stdout);
+    const ChildExit e = start_run_child(argv, dir, std::chrono::hours(24 * 365))->wait();
+    settle_run_child(dir, e);
+    std::fputs(file_tail(dir / kStdoutLog, 1 << 16).c_str(), stdout);
     if (e.signalled || e.code > kExitExpectationsFailed) {
-      std::fprintf(stderr, "policy %s, strategy %s: run failed (%s %d):\n%s", p.c_str(), strategy.c_str(), e.signalled ? "signal" : "exit", e.code,
-                   file_tail(dir / "stderr.log", 4000).c_str());
+      std::fprintf(stderr, "policy %s, strategy %s: run failed (%s):\n%s", p.c_str(), strategy.c_str(),
+                   describe_exit(e).c_str(), file_tail(dir / kStderrLog, 4000).c_str());
       worst = std::max(worst, e.signalled ? kExitInternalError : e.code);
     } else {
       worst = std::max(worst, e.code);

@@ -37,6 +37,7 @@ int sweep_command(const SweepArgs& args) {
     for (const auto& [key, value] : points[p].settings) overrides.push_back({key, value});
     if (!load_scenarios(files, overrides, scenarios_at[p])) return kExitBadInput;
   }
+  if (!out_writable(args.batch)) return kExitBadInput;
 
   BatchOptions bo;
   bo.policies = args.batch.policies;
@@ -53,6 +54,7 @@ int sweep_command(const SweepArgs& args) {
       mpi->serve(bo);
       return kExitOk;
     }
+    if (!gathered_out_writable(args.batch, *mpi, bo)) return kExitBadInput;
     bo.executor = mpi.get();
   }
   if (shard) {

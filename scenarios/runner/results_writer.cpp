@@ -90,7 +90,6 @@ std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
 
 void write_results(const ResultsToWrite& r, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
-  write_summary(r.summary, dir / "summary.json");
   write_perf(r.perf, dir / "perf.json");
   write_timeseries_csv(r.recorder.timeseries(), dir / "timeseries.csv");
   r.events.write_jsonl(dir / "events.jsonl");
@@ -98,6 +97,7 @@ void write_results(const ResultsToWrite& r, const std::filesystem::path& dir) {
   r.recorder.vcd().write(dir / "trace.vcd");
   write_chrome_trace(r.events.events(), &r.recorder.timeseries(), dir / "trace.json");
   write_config_yaml(config_entries(r), dir / "config.yaml");
+  write_summary(r.summary, dir / "summary.json");
 }
 
 }  // namespace crashtwin::scenario

@@ -57,7 +57,11 @@ constexpr BmcParamFromStrategy kBmcParamsFromStrategy[] = {
     {"bmc.report_time", "predictive_bmc.report"},
 };
 
-// The scenario's `board:` values under `prefix` (the board's module name).
+// The scenario's `board:` section, the board's parameters (and the prefix
+// of their names in messages).
+constexpr const char* kBoardPrefix = "board";
+
+// The scenario's `board:` values under `prefix`.
 ParamTree board_params(const Scenario& s, const std::string& prefix) {
   ParamTree tree;
   for (const BoardParam& p : s.board) {
@@ -165,14 +169,23 @@ void check_static_reservation_fits(const Scenario& s, const StaticPolicy& policy
   }
 }
 
+// SystemC names objects uniquely for the whole process, and a destroyed
+// module's processes live on until the kernel starts: the first elaboration
+// of a process (a run's only one) names its modules plainly ("board"), any
+// later one (validate, capture-needs: several boards, none simulated) adds a
+// number ("board_1").
+std::string elaboration_suffix() {
+  static unsigned elaborations = 0;
+  const unsigned n = elaborations++;
+  return n == 0 ? std::string() : fmt::format("_{}", n);
+}
+
 // The board keeps a pointer to `tree` (its effective configuration): the
-// tree must outlive it. A run has one board, "board"; a process that only
-// inspects several scenarios' boards names each apart (SystemC objects are
-// named uniquely for the whole process).
-std::unique_ptr<Board> build_board(const Scenario& s, ParamTree& tree, const std::string& name = "board") {
-  tree = board_params(s, name);
+// tree must outlive it.
+std::unique_ptr<Board> build_board(const Scenario& s, ParamTree& tree, const std::string& name) {
+  tree = board_params(s, kBoardPrefix);
   try {
-    return std::make_unique<Board>(tree, name.c_str());
+    return std::make_unique<Board>(tree, name.c_str(), kBoardPrefix);
   } catch (const ConfigError& e) {
     throw ScenarioError(e.what());
   }
@@ -252,9 +265,8 @@ uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 BoardFacts board_capture_facts(const Scenario& s) {
-  static unsigned boards_built = 0;  // SystemC names are per process
   ParamTree tree;
-  const std::unique_ptr<Board> board = build_board(s, tree, fmt::format("board_{}", boards_built++));
+  const std::unique_ptr<Board> board = build_board(s, tree, "board" + elaboration_suffix());
   return capture_facts_of(s, *board);
 }
 
@@ -267,8 +279,9 @@ RunOutcome run_scenario(const RunRequest& request) {
   const auto wall_start = std::chrono::steady_clock::now();  // perf.json only, never results
   const Scenario& s = request.scenario;
 
+  const std::string suffix = elaboration_suffix();
   ParamTree tree;
-  std::unique_ptr<Board> board = build_board(s, tree);
+  std::unique_ptr<Board> board = build_board(s, tree, "board" + suffix);
   check_components_exist(s, *board);
   // What the policies plan with and the agent captures with.
   const BoardFacts facts = capture_facts_of(s, *board);
@@ -355,10 +368,11 @@ RunOutcome run_scenario(const RunRequest& request) {
   for (BoardObserver* o : request.board_observers) board->add_observer(*o);
   AgentObservers agent_observers(recorder, request.agent_observers);
   agent.set_observer(&agent_observers);
-  Injector injector("injector", *board, s, schedule, events);
+  Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
   std::unique_ptr<ReplayPlayer> replay_player;  // recorded telemetry, when the scenario has `replay:`
-  if (s.replay) replay_player = std::make_unique<ReplayPlayer>("replay", *board, *s.replay, events);
+  if (s.replay) replay_player = std::make_unique<ReplayPlayer>(("replay" + suffix).c_str(), *board, *s.replay, events);
   board->run_firmware(agent);
+  if (request.check_only) return {};
 
   spdlog::info("running {} with policy {} for {} s of simulated time", s.name, request.policy,
                static_cast<double>(s.duration_ns) * 1e-9);

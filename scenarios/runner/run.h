@@ -38,6 +38,10 @@ struct RunRequest {
   // telemetry this way so that a dataset never depends on the model it
   // retrains (the shipped default must be a fixed point of retraining).
   bool provision_model = true;
+  // true: every check a run makes, in the same order, with the board built
+  // and the firmware attached, but no simulation and no results written
+  // (`crashtwin validate`). Several such requests may share a process.
+  bool check_only = false;
 };
 
 struct RunOutcome {
@@ -55,6 +59,7 @@ class ScenarioError : public std::runtime_error {
 };
 
 // Throws ScenarioError for bad input; io_error / anything else is internal.
+// With request.check_only, returns a default outcome once every check passed.
 RunOutcome run_scenario(const RunRequest& request);
 
 // The capture facts of the scenario's board: the scenario's `capture:`

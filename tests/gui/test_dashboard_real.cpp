@@ -372,7 +372,8 @@ void RealResultsTest::run_view_cancels_the_real_batch() {
   QVERIFY(run_view->running());
   const qint64 group = run_view->process_group();
   QVERIFY(group > 0);
-  QTest::qWait(1500);  // the batch has started child runs
+  // The batch has started child runs (the batch and at least one run).
+  QTRY_VERIFY_WITH_TIMEOUT(live_processes_in_group(group) >= 2, 15000);
   run_view->cancel();
   QTRY_VERIFY_WITH_TIMEOUT(!run_view->running(), 15000);
   QCOMPARE(finished.count(), 0);

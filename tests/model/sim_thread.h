@@ -4,8 +4,11 @@
 // sc_time_stamp() because the kernel cannot restart between them.
 //
 // A job that waits for an event nothing will ever notify fails the test
-// (std::runtime_error, which Catch reports) instead of spinning: when the
-// kernel starves with the job unfinished, no activity can finish it.
+// (std::runtime_error, which Catch reports) instead of hanging until the
+// ctest timeout: when the kernel starves with the job unfinished, no
+// activity can finish it; when other processes keep the kernel busy (a
+// periodic model thread), the job fails once `limit` of simulated time has
+// passed without it finishing.
 #pragma once
 
 #include <functional>
@@ -22,17 +25,27 @@ class SimThread : public sc_core::sc_module {
     sc_core::sc_spawn([this] { loop(); }, "loop");
   }
   // Runs `job` in the thread; returns once it has returned.
-  void run(std::function<void()> job) {
+  void run(std::function<void()> job, sc_core::sc_time limit = kDefaultLimit) {
     job_ = std::move(job);
     done_ = false;
     start_.notify(sc_core::SC_ZERO_TIME);
+    const sc_core::sc_time deadline = sc_core::sc_time_stamp() + limit;
     while (!done_) {
-      sc_core::sc_start();  // the thread pauses the kernel when done
-      if (!done_ && !sc_core::sc_pending_activity())
+      if (!sc_core::sc_pending_activity())
         throw std::runtime_error("SimThread: the job waits for an event nothing will notify (no activity pending at " +
                                  sc_core::sc_time_stamp().to_string() + ")");
+      const sc_core::sc_time now = sc_core::sc_time_stamp();
+      if (now >= deadline || sc_core::sc_time_to_pending_activity() > deadline - now)
+        throw std::runtime_error("SimThread: the job did not finish within " + limit.to_string() +
+                                 " of simulated time (at " + now.to_string() + ")");
+      // The thread pauses the kernel when done. Starvation returns at the
+      // last activity instead of moving time on to the deadline.
+      sc_core::sc_start(deadline - now, sc_core::SC_EXIT_ON_STARVATION);
     }
   }
+
+  // Far longer than any testbench job waits (seconds of simulated time).
+  static inline const sc_core::sc_time kDefaultLimit{1000, sc_core::SC_SEC};
 
  private:
   void loop() {

@@ -231,7 +231,22 @@ TEST_CASE("a testbench job waiting for an event nobody notifies fails instead of
   CHECK_THROWS_WITH(b.driver.run([] { sc_core::wait(never); }), Catch::Contains("nothing will notify"));
   // Release the job so the driver serves the next test cases.
   never.notify(sc_core::SC_ZERO_TIME);
-  while (sc_core::sc_pending_activity()) sc_core::sc_start();
+  while (sc_core::sc_pending_activity_at_current_time()) sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  b.driver.run([] {});
+}
+
+TEST_CASE("a testbench job waiting while other processes keep the kernel busy fails at its limit", "[hostile]") {
+  Bench& b = bench();
+  static sc_core::sc_event never;
+  b.dram.set_corrected_error_rate(1, 1000.0);  // a periodic source of activity
+  const sc_core::sc_time start = sc_core::sc_time_stamp();
+  CHECK_THROWS_WITH(b.driver.run([] { sc_core::wait(never); }, sc_core::sc_time(10, sc_core::SC_MS)),
+                    Catch::Contains("did not finish within 10 ms"));
+  CHECK(sc_core::sc_time_stamp() - start <= sc_core::sc_time(10, sc_core::SC_MS));
+  b.dram.set_corrected_error_rate(1, 0.0);
+  // Release the job so the driver serves the next test cases.
+  never.notify(sc_core::SC_ZERO_TIME);
+  while (sc_core::sc_pending_activity_at_current_time()) sc_core::sc_start(sc_core::SC_ZERO_TIME);
   b.driver.run([] {});
 }
 

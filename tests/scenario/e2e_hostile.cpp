@@ -5,28 +5,28 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "tests/support/other_feature_set_model.h"
 #include "tests/support/run_cli.h"
+#include "traces/io.h"
 
 namespace fs = std::filesystem;
 using crashtwin::test::CliResult;
 using crashtwin::test::quoted;
 using crashtwin::test::run_cli;
+using crashtwin::read_file;
 
 namespace {
 
 const fs::path kSkeleton = fs::path(CRASHTWIN_SOURCE_DIR) / "scenarios/examples/skeleton.yaml";
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "hostile" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return crashtwin::test::fresh_test_dir("hostile", name); }
 
 }  // namespace
 
-TEST_CASE("a --seed outside [0, 2^53-1] is refused, not wrapped to 2^64-1", "[e2e][errors][hostile]") {
+TEST_CASE("run --seed outside [0, 2^53-1] is refused, not wrapped to 2^64-1", "[e2e][errors][hostile]") {
   const fs::path dir = scratch("seed");
   for (const char* seed : {"-1", "18446744073709551616", "9007199254740992"}) {
     const CliResult r = run_cli("run " + quoted(kSkeleton) + " --seed " + seed + " --out " + quoted(dir / "out"));
@@ -59,7 +59,7 @@ TEST_CASE("report names every unreadable run, renders the others and exits 2", "
   CHECK(fs::exists(dir / "report.html"));
 }
 
-TEST_CASE("an --out that is a file or lies under one is refused before the simulation", "[e2e][errors][hostile]") {
+TEST_CASE("run --out that is a file or lies under one is refused before the simulation", "[e2e][errors][hostile]") {
   const fs::path dir = scratch("out-file");
   std::ofstream(dir / "file") << "x";
   for (const fs::path& out : {dir / "file", dir / "file" / "run"}) {
@@ -69,4 +69,92 @@ TEST_CASE("an --out that is a file or lies under one is refused before the simul
     CHECK(r.output.find("is a file, not a directory") != std::string::npos);
     CHECK(r.output.find("running ") == std::string::npos);  // refused before simulating
   }
+}
+
+namespace {
+
+// The lines of `output` that are not spdlog's info lines: the messages.
+std::string messages_of(const std::string& output) {
+  std::string out;
+  size_t from = 0;
+  while (from < output.size()) {
+    size_t end = output.find('\n', from);
+    if (end == std::string::npos) end = output.size();
+    const std::string line = output.substr(from, end - from);
+    if (!line.empty() && line.rfind("info:", 0) != 0 && line.find("[info]") == std::string::npos) out += line + "\n";
+    from = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("validate refuses what run refuses, with run's message, without simulating", "[e2e][errors][hostile]") {
+  const fs::path dir = scratch("validate-as-run");
+  const fs::path other_model = dir / "other.ctpm";
+  crashtwin::test::write_model_of_other_feature_set(other_model);
+  struct Case {
+    std::string options;
+    std::string fragment;
+  };
+  const Case cases[] = {
+      {"--set board.dram.dimms=0", "board.dram.dimms: '0' is out of range"},
+      {"--set 'board.dram.temperature=-5 C'", "board.dram.temperature: '-5 C' is out of range [0 C, 150 C]"},
+      {"--set 'board.bmc.report_time=1 s'", "board.bmc.report_time: the BMC's timing is set once"},
+      {"--policy static --set 'agent.budget=8 MiB'", "is below the static policy's crashkernel reservation"},
+      {"--set " + quoted(fs::path("agent.failure_prediction_model_path=" + other_model.string())),
+       "is not a usable model blob"},
+      {"--set 'agent.budget=3 GiB'", "do not fit in half of the board's DRAM"},
+      {"--set injections.failures[0].component=memory.7", "the board has no memory.7"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.options);
+    const CliResult run = run_cli("run " + quoted(kSkeleton) + " " + c.options + " --out " + quoted(dir / "out"));
+    INFO("run: " << run.output);
+    const CliResult validate = run_cli("validate " + quoted(kSkeleton) + " " + c.options);
+    INFO("validate: " << validate.output);
+    CHECK(run.exit_code == 2);
+    CHECK(validate.exit_code == 2);
+    CHECK(messages_of(run.output).find(c.fragment) != std::string::npos);
+    CHECK(messages_of(validate.output) == messages_of(run.output));
+  }
+}
+
+TEST_CASE("validate checks every file and every pair, and writes nothing", "[e2e][errors][hostile]") {
+  const fs::path dir = scratch("validate-files");
+  const std::string skeleton = read_file(kSkeleton);
+  const auto variant = [&](const std::string& name, const std::vector<std::pair<std::string, std::string>>& edits) {
+    std::string text = skeleton;
+    for (const auto& [from, to] : edits) {
+      const size_t at = text.find(from);
+      REQUIRE(at != std::string::npos);
+      text.replace(at, from.size(), to);
+    }
+    std::ofstream(dir / name) << text;
+  };
+  // Boards the models refuse half-way through building them, then a good
+  // one: each file is checked on its own.
+  variant("a_dimms.yaml", {{"  disk0: {}", "  dram: {dimms: 0}\n  disk0: {}"}});
+  variant("b_cold.yaml", {{"  disk0: {}", "  dram: {temperature: \"-1 C\"}\n  disk0: {}"}});
+  variant("c_static.yaml",
+          {{"policies: [proportional]", "policies: [proportional, static]"}, {"budget: \"256 MiB\"", "budget: \"64 MiB\""}});
+  std::ofstream(dir / "d_good.yaml") << skeleton;
+  const fs::path cwd = dir / "cwd";
+  fs::create_directories(cwd);
+  const CliResult r = crashtwin::test::run_shell("cd " + quoted(cwd) + " && SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " +
+                                                 quoted(crashtwin::test::crashtwin_executable()) + " validate " +
+                                                 quoted(dir));
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("a_dimms.yaml:12:17: board.dram.dimms: '0' is out of range") != std::string::npos);
+  CHECK(r.output.find("b_cold.yaml:12:23: board.dram.temperature: '-1 C' is out of range") != std::string::npos);
+  CHECK(r.output.find("c_static.yaml:29:3: agent.budget: 64 MiB is below the static policy's") != std::string::npos);
+  CHECK(r.output.find("d_good.yaml: ok (skeleton)") != std::string::npos);
+  CHECK(r.output.find("running ") == std::string::npos);
+  CHECK(fs::is_empty(cwd));
+
+  const CliResult good = run_cli("validate " + quoted(dir / "d_good.yaml") + " --policy all --strategy all");
+  INFO(good.output);
+  CHECK(good.exit_code == 0);
+  CHECK(good.output.find("ok (skeleton)") != std::string::npos);
 }

@@ -9,11 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "platform/predictor/model_blob.h"
-#include "platform/predictor/predictor.h"
-#include "scenarios/runner/default_model.h"
-#include "scenarios/training/trainer.h"
 #include "tests/support/oracle_bound.h"
+#include "tests/support/other_feature_set_model.h"
 #include "tests/support/run_cli.h"
 #include "traces/batch.h"
 #include "traces/bmc_report.h"
@@ -108,16 +105,9 @@ TEST_CASE("static refuses a budget or maximum below the RHEL table instead of sh
 
 TEST_CASE("a model blob of another feature set fails the run with exit 2 instead of running without it",
           "[metrics][e2e][errors][regression]") {
-  FailureModel model;
-  const std::span<const std::byte> shipped = scenario::default_model_blob();
-  REQUIRE(parse_model(shipped, model) == Status::ok);
-  model.feature_set_version = kFeatureSetVersion + 1;
-  const std::vector<std::byte> blob = training::encode_model_blob(model);
   const fs::path dir = scratch("other_feature_set");
-  fs::create_directories(dir);
   const fs::path path = dir / "other.ctpm";
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(blob.data()),
-                                               static_cast<std::streamsize>(blob.size()));
+  test::write_model_of_other_feature_set(path);
   const auto r = run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --set " +
                          test::quoted(fs::path("agent.failure_prediction_model_path=" + path.string())) + " --out " +
                          quoted(dir / "run"));

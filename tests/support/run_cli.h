@@ -44,4 +44,12 @@ inline CliResult run_cli(const std::string& args) {
 
 inline std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
 
+// A fresh, empty build/test-output/<group>/<name>.
+inline std::filesystem::path fresh_test_dir(const std::string& group, const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::path(CRASHTWIN_BINARY_DIR) / "test-output" / group / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 }  // namespace crashtwin::test

@@ -59,6 +59,11 @@ Batch load_batch(const fs::path& dir, RunParts parts, unsigned threads) {
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) throw io_error(dir, "cannot list: " + ec.message());
       if (!it->is_directory(ec)) continue;
+      // Hidden directories are temporaries of a writer (traces/run_directory.h), never runs.
+      if (it->path().filename().string().front() == '.') {
+        it.disable_recursion_pending();
+        continue;
+      }
       if (is_run_dir(it->path())) {
         run_dirs.push_back(it->path());
         it.disable_recursion_pending();

@@ -1,0 +1,125 @@
+#include "traces/run_directory.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <charconv>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "traces/io.h"
+#include "traces/summary.h"
+
+namespace crashtwin {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::array<std::string_view, 4> kKindNames = {"tmp", "logs", "old", "copy"};
+
+// The files of a finished run besides summary.json and bmc/
+// (scenarios/runner/results_writer.cpp writes them all).
+constexpr std::array<std::string_view, 6> kRunFiles = {"perf.json",  "timeseries.csv", "events.jsonl",
+                                                        "trace.vcd", "trace.json",     "config.yaml"};
+
+bool is_temporary_name(std::string_view name) {
+  if (name.size() < 2 || name.front() != '.') return false;
+  const size_t dash = name.rfind('-');
+  const size_t dot = name.rfind('.', dash);
+  if (dash == std::string_view::npos || dot == std::string_view::npos || dot == 0) return false;
+  const std::string_view kind = name.substr(dot + 1, dash - dot - 1);
+  const std::string_view pid = name.substr(dash + 1);
+  long value = 0;
+  const auto [end, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), value);
+  if (pid.empty() || ec != std::errc() || end != pid.data() + pid.size()) return false;
+  for (std::string_view k : kKindNames)
+    if (kind == k) return true;
+  return false;
+}
+
+}  // namespace
+
+fs::path temporary_sibling(const fs::path& dir, Temporary kind, long pid) {
+  const fs::path clean = dir.filename().empty() ? dir.parent_path() : dir;
+  return clean.parent_path() /
+         fmt::format(".{}.{}-{}", clean.filename().string(), kKindNames[static_cast<size_t>(kind)], pid);
+}
+
+void replace_directory(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::path old;
+  if (fs::exists(to, ec)) {
+    old = temporary_sibling(to, Temporary::old, getpid());
+    fs::remove_all(old, ec);
+    fs::rename(to, old, ec);
+    if (ec) throw io_error(to, "cannot move the previous directory aside: " + ec.message());
+  }
+  fs::rename(from, to, ec);
+  if (ec) throw io_error(to, "cannot rename " + from.string() + " into place: " + ec.message());
+  if (!old.empty()) fs::remove_all(old, ec);
+}
+
+size_t remove_temporaries(const fs::path& parent) {
+  std::error_code ec;
+  size_t removed = 0;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!is_temporary_name(it->path().filename().string())) continue;
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);
+    if (!rm) ++removed;
+  }
+  return removed;
+}
+
+bool run_directory_complete(const fs::path& dir, std::string* why) {
+  const auto incomplete = [&](std::string reason) {
+    if (why) *why = std::move(reason);
+    return false;
+  };
+  std::error_code ec;
+  if (!fs::is_regular_file(dir / "summary.json", ec)) return incomplete("no summary.json");
+  try {
+    read_summary(dir / "summary.json");
+  } catch (const io_error& e) {
+    return incomplete(e.what());
+  }
+  for (std::string_view f : kRunFiles)
+    if (!fs::is_regular_file(dir / f, ec)) return incomplete(fmt::format("no {}", f));
+  const fs::path bmc = dir / "bmc" / "report.json";
+  if (!fs::is_regular_file(bmc, ec)) return incomplete("no bmc/report.json");
+  try {
+    const nlohmann::json report = nlohmann::json::parse(read_file(bmc));
+    for (const nlohmann::json& r : report.at("records")) {
+      const auto file = r.value("file", std::string());
+      if (!file.empty() && !fs::is_regular_file(dir / "bmc" / file, ec))
+        return incomplete(fmt::format("no bmc/{} (listed in bmc/report.json)", file));
+    }
+  } catch (const std::exception& e) {
+    return incomplete(fmt::format("bmc/report.json: {}", e.what()));
+  }
+  return true;
+}
+
+bool replaceable_by_run(const fs::path& dir, std::string* stranger) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return true;
+  if (!fs::is_directory(dir, ec)) {
+    if (stranger) *stranger = dir.filename().string();
+    return false;
+  }
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    bool known = name == "summary.json" || name == "bmc" || name == kFailedMarker || name == kStdoutLog ||
+                 name == kStderrLog || name == "report.html";
+    for (std::string_view f : kRunFiles) known = known || name == f;
+    if (!known) {
+      if (stranger) *stranger = name;
+      return false;
+    }
+  }
+  return !ec;
+}
+
+}  // namespace crashtwin
