@@ -28,7 +28,8 @@ QString section_type_name(const cper::Guid& g) {
       {&id::kPlatformMemory, "platform memory"},     {&id::kPcieError, "PCIe"},
       {&id::kCaptureManifest, "crashtwin capture manifest"}, {&id::kRegisterFile, "crashtwin register file"},
       {&id::kMemorySnapshot, "crashtwin memory snapshot"},   {&id::kSensorHistory, "crashtwin sensor history"},
-      {&id::kIoQueueState, "crashtwin I/O queue state"},     {&id::kErrorLog, "crashtwin error log"}};
+      {&id::kIoQueueState, "crashtwin I/O queue state"},     {&id::kErrorLog, "crashtwin error log"},
+      {&id::kNvmeStatus, "crashtwin NVMe status"}};
   for (const Named& n : kNames) {
     if (*n.guid == g) return QString::fromLatin1(n.name);
   }
@@ -85,7 +86,7 @@ CperDecoded decode_cper_fields(std::span<const std::byte> bytes) {
   const cper::RecordHeader& h = record.header();
   uint64_t seconds = 0;
   const bool time_ok = cper::sim_seconds_from_timestamp(h.timestamp, seconds);
-  const bool truncated = (h.flags & cper::kRecordFlagTruncated) != 0;
+  const bool truncated = cper::record_overflowed(record);  // an Overflow-flagged section: information lost
   out.header = {
       {QStringLiteral("signature"), QStringLiteral("CPER")},
       {QStringLiteral("revision"), QStringLiteral("%1.%2").arg(h.revision >> 8).arg(h.revision & 0xff, 2, 10, QChar('0'))},

@@ -65,6 +65,7 @@ class Dram : public Model {
 
   uint64_t size() const { return size_; }
   uint32_t dimms() const { return dimms_; }
+  uint32_t numa_nodes() const { return numa_nodes_; }
   uint64_t dimm_size() const { return size_ / dimms_; }
   // Geometry of a DRAM-local address: DIMMs own contiguous ranges; within a
   // DIMM, 8-byte columns, then banks, then ranks, then rows.

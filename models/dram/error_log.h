@@ -4,11 +4,7 @@
 // the newest entries of one DIMM in the layout below, which is what the
 // firmware's read_state(dimm, error_log) returns.
 //
-// State block (little-endian):
-//   +0  u32 entries in this block     +4 u32 errors logged for the DIMM since reset
-//   +8  entries, 32 bytes each, oldest first:
-//       u64 time_ns, u64 physical address, u8 dimm, u8 rank, u8 bank,
-//       u8 flags (bit 0: uncorrectable), u32 row, u32 column, u32 syndrome
+// State block: platform/capture/memory_error_log.h (the firmware reads it).
 #pragma once
 
 #include <cstddef>
@@ -16,22 +12,9 @@
 #include <deque>
 #include <span>
 
+#include "platform/capture/memory_error_log.h"
+
 namespace crashtwin {
-
-struct MemoryErrorLogEntry {
-  uint64_t time_ns = 0;
-  uint64_t address = 0;  // physical
-  uint8_t dimm = 0;
-  uint8_t rank = 0;
-  uint8_t bank = 0;
-  bool uncorrectable = false;
-  uint32_t row = 0;
-  uint32_t column = 0;
-  uint32_t syndrome = 0;
-};
-
-inline constexpr size_t kErrorLogHeaderBytes = 8;
-inline constexpr size_t kErrorLogEntryBytes = 32;
 
 class MemoryErrorLog {
  public:

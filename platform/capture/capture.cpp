@@ -2,10 +2,13 @@
 
 #include <cstring>
 
+#include "platform/capture/memory_error_log.h"
 #include "platform/capture/register_file.h"
+#include "platform/cper/mca_error_code.h"
 #include "platform/cper/memory_error.h"
 #include "platform/cper/pcie_error.h"
 #include "platform/cper/processor_generic.h"
+#include "platform/cper/processor_ia32x64.h"
 #include "platform/cper/record.h"
 #include "platform/cper/timestamp.h"
 
@@ -54,7 +57,7 @@ struct Gathered {
 bool needs_registers(const CatalogEntry& e) {
   for (uint8_t i = 0; i < e.section_count; ++i) {
     const Src s = e.sections[i].source;
-    if (s == Src::processor_error || s == Src::stack_snapshot || s == Src::code_page || s == Src::page_tables) {
+    if (s == Src::processor_error || s == Src::processor_ia32x64 || s == Src::stack_snapshot || s == Src::code_page || s == Src::page_tables) {
       return true;
     }
   }
@@ -314,33 +317,156 @@ Gathered device_queues_section(CaptureContext& c, std::span<std::byte> body) {
       body);
 }
 
-Gathered processor_section(const CaptureContext& c, std::span<std::byte> body) {
-  cper::ProcessorGenericSection p;
-  p.validation_bits = cper::kProcValidType | cper::kProcValidIsa | cper::kProcValidErrorType |
-                      cper::kProcValidOperation | cper::kProcValidFlags | cper::kProcValidId |
-                      cper::kProcValidBrand;
-  switch (c.event.type) {
-    case ErrorType::page_fault:
-      p.error_type = cper::kProcErrorTlb;
-      p.operation = cper::kProcOpDataRead;
-      break;
-    case ErrorType::invalid_opcode:
-      p.error_type = cper::kProcErrorMicroArch;
-      p.operation = cper::kProcOpInstructionExecution;
-      break;
-    case ErrorType::machine_check:
-      p.error_type = cper::kProcErrorCache;
-      break;
-    default:
-      break;
+// What the processor sections say about a CPU error, from the error event
+// (the ground truth: page-fault error code, MCA status) and the failing
+// core's registers.
+struct ProcessorFacts {
+  uint8_t error_type = cper::kMcaNone;  // generic section encodings (N.2.4.1)
+  uint8_t operation = cper::kMcaNone;
+  uint8_t level = cper::kMcaNone;
+  uint8_t flags = 0;
+  bool has_target = false;
+  uint64_t target = 0;
+  cper::Guid check_type = cper::guids::kIaMsCheck;  // IA32/X64 error structure
+  cper::CheckFields check;
+  bool machine_check = false;
+};
+
+// Page-fault error code bits (Intel SDM vol. 3A, 4.7).
+constexpr uint64_t kPfWrite = 1u << 1;
+constexpr uint64_t kPfInstructionFetch = 1u << 4;
+// IA32/X64 check operations (N.2.4.2.1) a page fault can be.
+constexpr uint8_t kCheckDataRead = 3, kCheckDataWrite = 4, kCheckInstructionFetch = 5;
+// MS check error type of an instruction the core could not execute.
+constexpr uint8_t kMsUnclassified = 1;
+
+void set_precise(ProcessorFacts& f, bool restartable) {
+  f.flags |= cper::kProcFlagPreciseIp | (restartable ? cper::kProcFlagRestartable : 0);
+  f.check.has_precise_ip = f.check.precise_ip = true;
+  f.check.has_restartable_ip = true;
+  f.check.restartable_ip = restartable;
+}
+
+ProcessorFacts machine_check_facts(const CaptureContext& c) {
+  ProcessorFacts f;
+  f.machine_check = true;
+  const uint64_t status = c.event.detail;
+  const cper::McaErrorCode code = cper::decode_mca_error_code(static_cast<uint16_t>(status & 0xFFFF));
+  const cper::GenericProcessorView view = cper::generic_view(code);
+  f.error_type = view.error_type;
+  f.operation = view.operation;
+  f.level = view.level;
+  const bool uc = (status & kMciStatusUc) != 0, over = (status & kMciStatusOver) != 0;
+  f.flags = (uc ? 0 : cper::kProcFlagCorrected) | (over ? cper::kProcFlagOverflow : 0);
+  if (c.regs_decoded) {
+    f.flags |= ((c.decoded.mcg_status & kMcgStatusEipv) != 0 ? cper::kProcFlagPreciseIp : 0) |
+               ((c.decoded.mcg_status & kMcgStatusRipv) != 0 ? cper::kProcFlagRestartable : 0);
   }
-  p.flags = cper::kProcFlagPreciseIp;
+  f.has_target = (status & kMciStatusAddrv) != 0;
+  f.target = c.event.address;
+  cper::CheckFields& k = f.check;
+  switch (code.cls) {
+    case cper::McaCodeClass::generic_cache:
+    case cper::McaCodeClass::cache: f.check_type = cper::guids::kIaCacheCheck; break;
+    case cper::McaCodeClass::tlb: f.check_type = cper::guids::kIaTlbCheck; break;
+    case cper::McaCodeClass::memory_controller:
+    case cper::McaCodeClass::bus: f.check_type = cper::guids::kIaBusCheck; break;
+    default: f.check_type = cper::guids::kIaMsCheck; break;
+  }
+  k.has_transaction_type = code.transaction_type != cper::kMcaNone;
+  k.transaction_type = code.transaction_type;
+  k.has_operation = code.operation != cper::kMcaNone;
+  k.operation = code.operation;
+  k.has_level = code.level != cper::kMcaNone;
+  k.level = code.level;
+  k.has_ms_error_type = code.ms_error_type != cper::kMcaNone;
+  k.ms_error_type = code.ms_error_type;
+  if (code.cls == cper::McaCodeClass::bus) {
+    k.has_participation = k.has_timeout = k.has_address_space = true;
+    k.participation = code.participation;
+    k.timeout = code.timeout;
+    k.address_space = code.address_space;
+  }
+  k.has_pcc = k.has_uncorrected = k.has_overflow = true;
+  k.pcc = (status & kMciStatusPcc) != 0;
+  k.uncorrected = uc;
+  k.overflow = over;
+  if (c.regs_decoded) {
+    k.has_precise_ip = k.has_restartable_ip = true;
+    k.precise_ip = (c.decoded.mcg_status & kMcgStatusEipv) != 0;
+    k.restartable_ip = (c.decoded.mcg_status & kMcgStatusRipv) != 0;
+  }
+  return f;
+}
+
+ProcessorFacts processor_facts(const CaptureContext& c) {
+  ProcessorFacts f;
+  switch (c.event.type) {
+    case ErrorType::page_fault: {
+      // The error code says what the access was; cr2 holds the address.
+      const uint64_t code = c.event.detail;
+      const bool fetch = (code & kPfInstructionFetch) != 0, write = (code & kPfWrite) != 0;
+      f.error_type = cper::kProcErrorTlb;
+      f.operation = fetch ? cper::kProcOpInstructionExecution
+                          : write ? cper::kProcOpDataWrite : cper::kProcOpDataRead;
+      f.has_target = true;
+      f.target = c.regs_decoded ? c.decoded.cr2 : c.event.address;
+      f.check_type = cper::guids::kIaTlbCheck;
+      f.check.has_transaction_type = f.check.has_operation = true;
+      f.check.transaction_type = fetch ? 0 : 1;
+      f.check.operation = fetch ? kCheckInstructionFetch : write ? kCheckDataWrite : kCheckDataRead;
+      set_precise(f, true);
+      return f;
+    }
+    case ErrorType::invalid_opcode:
+      // The failing address is the instruction pointer itself, which has
+      // its own field: no target address.
+      f.error_type = cper::kProcErrorMicroArch;
+      f.operation = cper::kProcOpInstructionExecution;
+      f.check.has_ms_error_type = true;
+      f.check.ms_error_type = kMsUnclassified;
+      set_precise(f, false);
+      return f;
+    case ErrorType::machine_check: return machine_check_facts(c);
+    case ErrorType::thermal_shutdown:
+      // A thermal trip is no cache, TLB or bus error and has no MCA bank
+      // error in the model: the generic section names the processor and
+      // the class only.
+      f.error_type = cper::kProcErrorMicroArch;
+      return f;
+    case ErrorType::watchdog_hang:
+      // A hang has no error class, operation or target: the NMI interrupted
+      // the stuck loop at an instruction boundary, so the IP is precise.
+      set_precise(f, true);
+      return f;
+    default: return f;
+  }
+}
+
+Gathered processor_section(const CaptureContext& c, std::span<std::byte> body) {
+  const ProcessorFacts f = processor_facts(c);
+  cper::ProcessorGenericSection p;
+  p.validation_bits = cper::kProcValidType | cper::kProcValidIsa | cper::kProcValidFlags | cper::kProcValidId |
+                      cper::kProcValidBrand;
+  if (f.error_type != cper::kMcaNone) {
+    p.validation_bits |= cper::kProcValidErrorType;
+    p.error_type = f.error_type;
+  }
+  if (f.operation != cper::kMcaNone) {
+    p.validation_bits |= cper::kProcValidOperation;
+    p.operation = f.operation;
+  }
+  if (f.level != cper::kMcaNone) {
+    p.validation_bits |= cper::kProcValidLevel;
+    p.level = f.level;
+  }
+  p.flags = f.flags;
   p.processor_id = c.event.component.instance;
   const char brand[] = "crashtwin simulated x86-64 core";
   std::memcpy(p.cpu_brand, brand, sizeof(brand));
-  if (c.event.address != 0) {
+  if (f.has_target) {
     p.validation_bits |= cper::kProcValidTargetAddress;
-    p.target_address = c.event.address;
+    p.target_address = f.target;
   }
   if (c.regs_decoded) {
     p.validation_bits |= cper::kProcValidIp;
@@ -349,19 +475,145 @@ Gathered processor_section(const CaptureContext& c, std::span<std::byte> body) {
   return fixed_section(cper::encode_processor_generic(p, body), cper::kProcessorGenericBytes);
 }
 
-Gathered memory_error_section(const ErrorEvent& e, std::span<std::byte> body) {
+cper::X64RegisterState x64_state(const CoreRegisterFile& r) {
+  cper::X64RegisterState x;
+  x.rax = r.gpr[Gpr::rax];
+  x.rbx = r.gpr[Gpr::rbx];
+  x.rcx = r.gpr[Gpr::rcx];
+  x.rdx = r.gpr[Gpr::rdx];
+  x.rsi = r.gpr[Gpr::rsi];
+  x.rdi = r.gpr[Gpr::rdi];
+  x.rbp = r.gpr[Gpr::rbp];
+  x.rsp = r.gpr[Gpr::rsp];
+  for (size_t i = 0; i < 8; ++i) x.r[i] = r.gpr[Gpr::r8 + i];
+  x.rflags = r.rflags;
+  x.rip = r.rip;
+  x.cr0 = r.cr0;
+  x.cr2 = r.cr2;
+  x.cr3 = r.cr3;
+  x.cr4 = r.cr4;
+  return x;  // selectors, CR8 and the descriptor tables are not in the register file: 0
+}
+
+// IA32/X64 section: one error information structure with the check the
+// error is, then the failing core's registers (and for a machine check the
+// MCA MSRs). Needs the register file: without it, read_failed.
+Gathered ia32x64_section(const CaptureContext& c, const SectionPlan& plan, std::span<std::byte> body) {
+  const bool mca = plan.count != 0;
+  Gathered g;
+  g.full_bytes = ia32x64_section_bytes(mca);
+  if (!c.regs_decoded) {
+    g.available = false;
+    return g;
+  }
+  if (body.size() < g.full_bytes) return g;
+  const ProcessorFacts f = processor_facts(c);
+  cper::Ia32X64Header h;
+  h.validation_bits = cper::kIaValidLocalApicId;  // the twin's cores have no CPUID model: CPUID info not valid
+  h.local_apic_id = c.event.component.instance;
+  h.error_info_count = 1;
+  h.context_count = mca ? 3 : 1;
+  cper::Ia32X64ErrorInfo info;
+  info.type = f.check_type;
+  info.check_info = cper::pack_check_info(f.check_type, f.check);
+  info.validation_bits = cper::kIaInfoValidCheck | cper::kIaInfoValidIp | (f.has_target ? cper::kIaInfoValidTarget : 0);
+  info.target_id = f.has_target ? f.target : 0;
+  info.instruction_ip = c.decoded.rip;
+  size_t at = 0;
+  (void)cper::encode_ia32x64_header(h, body);
+  at += cper::kIa32X64HeaderBytes;
+  (void)cper::encode_ia32x64_error_info(info, body.subspan(at));
+  at += cper::kIa32X64ErrorInfoBytes;
+  (void)cper::encode_ia32x64_x64_context(x64_state(c.decoded), body.subspan(at));
+  at += cper::ia32x64_context_bytes(cper::kX64RegisterStateBytes);
+  if (mca) {
+    const uint64_t mcg[1] = {c.decoded.mcg_status};
+    (void)cper::encode_ia32x64_msr_context(cper::kMsrMcgStatus, mcg, body.subspan(at));
+    at += cper::ia32x64_context_bytes(sizeof(mcg));
+    const uint64_t bank0[3] = {c.decoded.mc_status, c.decoded.mc_addr, c.decoded.mc_misc};
+    (void)cper::encode_ia32x64_msr_context(cper::kMsrMc0Status, bank0, body.subspan(at));
+    at += cper::ia32x64_context_bytes(sizeof(bank0));
+  }
+  g.written = at;
+  return g;
+}
+
+// DDR error status (UEFI N.2.5 "Error Status"): type 4, an error in the
+// memory storage, detected in the data (bit 18).
+constexpr uint64_t kErrorStatusMemStorage = 4u << 8;
+constexpr uint64_t kErrorStatusData = 1u << 18;
+
+// Platform memory section: the address, and where on the DIMM the memory
+// controller logged it (rank, bank, row, column from its error log), the
+// DIMM and its NUMA node.
+// The error log is read into `spare` past the section's own bytes.
+Gathered memory_error_section(CaptureContext& c, std::span<std::byte> body, std::span<std::byte> spare) {
+  const ErrorEvent& e = c.event;
   cper::MemoryErrorSection m;
   m.validation_bits = cper::kMemValidErrorStatus | cper::kMemValidPhysicalAddress |
                       cper::kMemValidPhysicalAddressMask | cper::kMemValidModule | cper::kMemValidErrorType;
-  m.error_status = e.detail;
+  m.error_status = kErrorStatusMemStorage | kErrorStatusData;
   m.physical_address = e.address;
   m.physical_address_mask = ~uint64_t{63};  // cache-line granularity
   m.module = e.component.instance;
   m.error_type = cper::kMemErrorMultiBitEcc;
+  const uint32_t dimms = c.hal.component_count(ComponentClass::memory);
+  if (dimms > 0 && c.facts.numa_nodes > 0 && e.component.instance < dimms) {
+    m.validation_bits |= cper::kMemValidNode;
+    m.node = static_cast<uint16_t>(uint64_t{e.component.instance} * c.facts.numa_nodes / dimms);
+  }
+  size_t length = 0;
+  MemoryErrorLogEntry logged;
+  auto log = spare.size() > cper::kMemoryErrorBytes ? spare.subspan(cper::kMemoryErrorBytes) : std::span<std::byte>{};
+  if (log.size() > kMaxStateBlockBytes) log = log.first(kMaxStateBlockBytes);
+  const Status read = log.empty() ? Status::no_memory : c.hal.read_state(e.component, StateKind::error_log, log, length);
+  if ((ok(read) || read == Status::truncated) && newest_uncorrectable_at(log.first(length), e.address, logged)) {
+    m.validation_bits |= cper::kMemValidRankNumber | cper::kMemValidBank | cper::kMemValidColumn;
+    m.rank = logged.rank;
+    m.bank = logged.bank;
+    m.column = static_cast<uint16_t>(logged.column);
+    if (logged.column > 0xFFFF) m.validation_bits &= ~cper::kMemValidColumn;
+    if (logged.row <= 0x3FFFF) {
+      // Rows above 16 bits carry bits 16..17 in the extended field.
+      m.validation_bits |= cper::kMemValidRow | (logged.row > 0xFFFF ? cper::kMemValidRowExtension : 0);
+      m.row = static_cast<uint16_t>(logged.row);
+      m.extended = static_cast<uint8_t>((logged.row >> 16) & cper::kMemExtendedRowMask);
+    }
+  }
   return fixed_section(cper::encode_memory_error(m, body), cper::kMemoryErrorBytes);
 }
 
-Gathered pcie_section(const ErrorEvent& e, std::span<std::byte> body) {
+// AER extended capability (PCIe base spec 7.8.4) as the PCIe section's AER
+// info carries it: byte offsets of the registers.
+namespace aer {
+constexpr size_t header = 0, uncorrectable_status = 4, uncorrectable_mask = 8, uncorrectable_severity = 12,
+                 correctable_mask = 20, control = 24, header_log = 28;
+constexpr uint32_t kCapabilityHeader = 0x0001 | (2u << 16);  // id 0x0001 (AER), version 2, last capability
+// Reset values: DLP, SDES, FCP, RO, MTLP and internal errors fatal; the
+// advisory non-fatal error masked.
+constexpr uint32_t kDefaultSeverity = 0x00462030;
+constexpr uint32_t kDefaultCorrectableMask = 0x00002000;
+constexpr uint32_t kCompletionTimeoutHeaderLogCapable = 1u << 12;
+}  // namespace aer
+
+void put_u32(uint8_t* bytes, size_t at, uint32_t v) {
+  for (size_t i = 0; i < 4; ++i) bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+uint32_t lowest_bit(uint32_t v) {
+  uint32_t bit = 0;
+  while (bit < 31 && (v & (1u << bit)) == 0) ++bit;
+  return bit;
+}
+
+// The PCIe section of the failed controller: its identity and its AER
+// registers as the error left them. A disk timeout is the controller's
+// completion timeout on the fetch of submission queue 0 (its header is
+// logged); a NIC's fatal error is the uncorrectable status the NIC raised
+// (the event's detail), an internal error if none; a disk media error is no
+// link error: the AER status stays clear (the NVMe status section has it).
+Gathered pcie_section(const CaptureContext& c, std::span<std::byte> body) {
+  const ErrorEvent& e = c.event;
   cper::PcieErrorSection p;
   p.validation_bits = cper::kPcieValidPortType | cper::kPcieValidVersion | cper::kPcieValidDeviceId |
                       cper::kPcieValidSerialNumber | cper::kPcieValidAerInfo;
@@ -375,9 +627,42 @@ Gathered pcie_section(const ErrorEvent& e, std::span<std::byte> body) {
   std::memcpy(p.class_code, disk ? nvme : ethernet, 3);
   p.bus = static_cast<uint8_t>((disk ? 0x10 : 0x20) + (e.component.instance & 0x0F));
   p.serial_number = e.component.instance;
-  const uint32_t aer = e.type == ErrorType::disk_timeout ? kAerCompletionTimeout : kAerInternalError;
-  for (size_t i = 0; i < 4; ++i) p.aer_info[4 + i] = static_cast<uint8_t>(aer >> (8 * i));
+
+  uint32_t status = 0;
+  if (e.type == ErrorType::disk_timeout) status = kAerCompletionTimeout;
+  if (e.type == ErrorType::nic_fatal) status = e.detail != 0 && e.detail <= 0xFFFFFFFFu ? static_cast<uint32_t>(e.detail) : kAerInternalError;
+  uint32_t control = 0;
+  if (status != 0) control = lowest_bit(status);  // first error pointer
+  put_u32(p.aer_info, aer::header, aer::kCapabilityHeader);
+  put_u32(p.aer_info, aer::uncorrectable_status, status);
+  put_u32(p.aer_info, aer::uncorrectable_mask, 0);
+  // The record is fatal: every error it reports is fatal severity.
+  put_u32(p.aer_info, aer::uncorrectable_severity, aer::kDefaultSeverity | status);
+  put_u32(p.aer_info, aer::correctable_mask, aer::kDefaultCorrectableMask);
+  if (e.type == ErrorType::disk_timeout) {
+    // MRd, 64-bit address (Fmt 001, Type 0), 16 DW: one submission queue
+    // entry, requested by the controller (bus/device 0/function 0), all
+    // byte enables.
+    const uint64_t sq = device_queue_address(e.component, c.hal.component_count(ComponentClass::disk), c.facts);
+    control |= aer::kCompletionTimeoutHeaderLogCapable;
+    put_u32(p.aer_info, aer::header_log, 0x20000000u | (kNvmeSqEntryBytes / 4));
+    put_u32(p.aer_info, aer::header_log + 4, (uint32_t{p.bus} << 24) | 0xFF);
+    put_u32(p.aer_info, aer::header_log + 8, static_cast<uint32_t>(sq >> 32));
+    put_u32(p.aer_info, aer::header_log + 12, static_cast<uint32_t>(sq));
+  }
+  put_u32(p.aer_info, aer::control, control);
   return fixed_section(cper::encode_pcie_error(p, body), cper::kPcieErrorBytes);
+}
+
+// The NVMe status of the failed command: the event's detail is the status
+// field (SCT in bits 8..10, SC in 0..7), its address the command's LBA.
+Gathered nvme_status_section(const ErrorEvent& e, std::span<std::byte> body) {
+  cper::NvmeStatus n;
+  n.status_code_type = static_cast<uint8_t>((e.detail >> 8) & 0x7);
+  n.status_code = static_cast<uint8_t>(e.detail & 0xFF);
+  n.disk = e.component.instance;
+  n.lba = e.address;
+  return fixed_section(cper::encode_nvme_status(n, body), cper::kNvmeStatusBytes);
 }
 
 Gathered core_power_section(CaptureContext& c, std::span<std::byte> body) {
@@ -418,7 +703,9 @@ Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder&
       return snapshot(c.hal, at, plan.bytes, focus,
                       stack ? cper::SnapshotPurpose::stack : cper::SnapshotPurpose::code_page, body);
     }
-    case Src::memory_error: return memory_error_section(c.event, body);
+    case Src::memory_error: return memory_error_section(c, body, builder.spare_area());
+    case Src::processor_ia32x64: return ia32x64_section(c, plan, body);
+    case Src::nvme_status: return nvme_status_section(c.event, body);
     case Src::memory_rows: {
       const uint64_t row = c.facts.memory_row_bytes == 0 ? 1 : c.facts.memory_row_bytes;
       const uint64_t own_row = c.event.address / row * row;
@@ -435,7 +722,7 @@ Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder&
                           builder.spare_area(), body.size());
     case Src::sensor_history: return history_section(c.history, cper::HistoryPurpose::precursor_window, body);
     case Src::core_power: return core_power_section(c, body);
-    case Src::pcie_error: return pcie_section(c.event, body);
+    case Src::pcie_error: return pcie_section(c, body);
     case Src::kernel_log:
       return snapshot(c.hal, c.facts.log_buf_address, static_cast<uint32_t>(c.facts.log_buf_len),
                       c.facts.log_buf_address, cper::SnapshotPurpose::kernel_log, body);
@@ -451,6 +738,8 @@ Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder&
 const cper::Guid& section_type(Src s) {
   switch (s) {
     case Src::processor_error: return cper::guids::kProcessorGeneric;
+    case Src::processor_ia32x64: return cper::guids::kProcessorIa32X64;
+    case Src::nvme_status: return cper::guids::kNvmeStatus;
     case Src::memory_error: return cper::guids::kPlatformMemory;
     case Src::pcie_error: return cper::guids::kPcieError;
     case Src::register_file: return cper::guids::kRegisterFile;
@@ -573,7 +862,10 @@ Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, cons
   header.creator_id = cper::guids::kCrashtwinCreator;
   header.notification_type = entry.notification_type;
   header.record_id = record_id;
-  header.flags = out.truncated ? cper::kRecordFlagTruncated : 0;
+  // A truncated record says so where UEFI lets it: the Overflow flag of the
+  // manifest's descriptor (the cut section has its own); the record header
+  // flags have no such bit.
+  if (out.truncated) (void)builder.add_section_flags(0, cper::kSectionFlagOverflow);
   size_t record_bytes = 0;
   Status s = builder.finish(header, record_bytes);
   if (!ok(s)) return s;

@@ -1,8 +1,8 @@
 // Selective capture: on a fatal error, gather what the catalog lists for the
 // error type through the Hal, in priority order, into one CPER record, and
 // write it into the failed component's slice. It stops when the slice is
-// full and marks the record truncated (record flag kRecordFlagTruncated,
-// Overflow flag on the cut section, manifest flag and per-source outcomes).
+// full and marks the record truncated (Overflow flag on the manifest's
+// descriptor and on the cut section, manifest flag and per-source outcomes).
 #pragma once
 
 #include <cstddef>

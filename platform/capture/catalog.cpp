@@ -3,6 +3,7 @@
 #include "platform/cper/memory_error.h"
 #include "platform/cper/pcie_error.h"
 #include "platform/cper/processor_generic.h"
+#include "platform/cper/processor_ia32x64.h"
 #include "platform/cper/vendor_sections.h"
 
 namespace crashtwin {
@@ -22,40 +23,45 @@ constexpr SectionPlan plan(Src source, uint16_t priority, uint32_t bytes = 0, ui
 constexpr CatalogEntry kCatalog[kErrorTypeCount] = {
     // page_fault: where every core was, the faulting core's code, and the
     // page-table walk that failed.
-    {ErrorType::page_fault, cper::Severity::fatal, cper::guids::kNotifyNmi, 6,
-     {plan(Src::processor_error, 0), plan(Src::register_file, 10), plan(Src::code_page, 20, kCodePageBytes),
+    {ErrorType::page_fault, cper::Severity::fatal, cper::guids::kNotifyNmi, 7,
+     {plan(Src::processor_error, 0), plan(Src::processor_ia32x64, 5), plan(Src::register_file, 10), plan(Src::code_page, 20, kCodePageBytes),
       plan(Src::page_tables, 30), plan(Src::kernel_stacks, 40), plan(Src::kernel_log, 50)}},
     // invalid_opcode: the bytes that failed to decode come before the stacks.
-    {ErrorType::invalid_opcode, cper::Severity::fatal, cper::guids::kNotifyNmi, 6,
-     {plan(Src::processor_error, 0), plan(Src::register_file, 10), plan(Src::code_page, 20, kCodePageBytes),
+    {ErrorType::invalid_opcode, cper::Severity::fatal, cper::guids::kNotifyNmi, 7,
+     {plan(Src::processor_error, 0), plan(Src::processor_ia32x64, 5), plan(Src::register_file, 10), plan(Src::code_page, 20, kCodePageBytes),
       plan(Src::kernel_stacks, 30), plan(Src::page_tables, 40), plan(Src::kernel_log, 50)}},
     // machine_check: the MCA banks of every core are in the register state;
     // precursors (corrected errors, temperature) explain it.
-    {ErrorType::machine_check, cper::Severity::fatal, cper::guids::kNotifyMachineCheck, 5,
-     {plan(Src::processor_error, 0), plan(Src::register_file, 10), plan(Src::sensor_history, 20),
+    // The IA32/X64 section adds the MCA bank's MSRs (count 1).
+    {ErrorType::machine_check, cper::Severity::fatal, cper::guids::kNotifyMachineCheck, 6,
+     {plan(Src::processor_error, 0), plan(Src::processor_ia32x64, 5, 0, 1), plan(Src::register_file, 10), plan(Src::sensor_history, 20),
       plan(Src::kernel_stacks, 30), plan(Src::kernel_log, 40)}},
     // memory_uncorrectable: the error, the rows around it, the corrected
     // errors that preceded it, and the mapping of the poisoned page.
     {ErrorType::memory_uncorrectable, cper::Severity::fatal, cper::guids::kNotifyMachineCheck, 6,
      {plan(Src::memory_error, 0), plan(Src::memory_rows, 10), plan(Src::error_history, 20),
       plan(Src::page_tables, 30), plan(Src::sensor_history, 40), plan(Src::kernel_log, 50)}},
-    // thermal_shutdown: how the temperature got there, and who drew the power.
-    {ErrorType::thermal_shutdown, cper::Severity::fatal, cper::guids::kNotifyMachineCheck, 3,
-     {plan(Src::sensor_history, 0), plan(Src::core_power, 10), plan(Src::kernel_log, 20)}},
+    // thermal_shutdown: the tripped processor (a UEFI section every RAS tool
+    // decodes), how the temperature got there, and who drew the power.
+    {ErrorType::thermal_shutdown, cper::Severity::fatal, cper::guids::kNotifyMachineCheck, 4,
+     {plan(Src::processor_error, 0), plan(Src::sensor_history, 10), plan(Src::core_power, 20),
+      plan(Src::kernel_log, 30)}},
     // Device errors: the AER status, the controller's registers, the queues
-    // the driver had in flight.
-    {ErrorType::disk_timeout, cper::Severity::fatal, cper::guids::kNotifyPcie, 5,
-     {plan(Src::pcie_error, 0), plan(Src::io_queue_state, 10), plan(Src::device_queues, 20),
-      plan(Src::sensor_history, 30), plan(Src::kernel_log, 40)}},
-    {ErrorType::disk_media_error, cper::Severity::fatal, cper::guids::kNotifyPcie, 5,
-     {plan(Src::pcie_error, 0), plan(Src::io_queue_state, 10), plan(Src::device_queues, 20),
+    // the driver had in flight. A disk's failed command also has its NVMe
+    // completion status: first for a media error (the error itself), after
+    // the PCIe section (the completion timeout) for a timeout.
+    {ErrorType::disk_timeout, cper::Severity::fatal, cper::guids::kNotifyPcie, 6,
+     {plan(Src::pcie_error, 0), plan(Src::nvme_status, 5), plan(Src::io_queue_state, 10),
+      plan(Src::device_queues, 20), plan(Src::sensor_history, 30), plan(Src::kernel_log, 40)}},
+    {ErrorType::disk_media_error, cper::Severity::fatal, cper::guids::kNotifyPcie, 6,
+     {plan(Src::nvme_status, 0), plan(Src::pcie_error, 5), plan(Src::io_queue_state, 10), plan(Src::device_queues, 20),
       plan(Src::sensor_history, 30), plan(Src::kernel_log, 40)}},
     {ErrorType::nic_fatal, cper::Severity::fatal, cper::guids::kNotifyPcie, 5,
      {plan(Src::pcie_error, 0), plan(Src::io_queue_state, 10), plan(Src::device_queues, 20),
       plan(Src::sensor_history, 30), plan(Src::kernel_log, 40)}},
     // watchdog_hang: where every core is stuck, and whether it was throttled.
-    {ErrorType::watchdog_hang, cper::Severity::fatal, cper::guids::kNotifyNmi, 6,
-     {plan(Src::processor_error, 0), plan(Src::register_file, 10), plan(Src::kernel_stacks, 20),
+    {ErrorType::watchdog_hang, cper::Severity::fatal, cper::guids::kNotifyNmi, 7,
+     {plan(Src::processor_error, 0), plan(Src::processor_ia32x64, 5), plan(Src::register_file, 10), plan(Src::kernel_stacks, 20),
       plan(Src::core_power, 30), plan(Src::sensor_history, 40), plan(Src::kernel_log, 50)}},
 };
 
@@ -91,6 +97,8 @@ uint64_t section_body_bytes(const SectionPlan& p, const BoardFacts& facts, Compo
   constexpr uint64_t kSnap = cper::kMemorySnapshotHeaderBytes;
   switch (p.source) {
     case Src::processor_error: return cper::kProcessorGenericBytes;
+    case Src::processor_ia32x64: return ia32x64_section_bytes(p.count != 0);
+    case Src::nvme_status: return cper::kNvmeStatusBytes;
     case Src::register_file:
       return uint64_t{facts.cpu_cores} * (cper::kDeviceBlockHeaderBytes + register_file_bytes(facts.mca_banks_per_core));
     case Src::stack_snapshot:

@@ -5,6 +5,11 @@
 // Size formulas (body bytes of one section; docs/capture-needs.md says
 // where every default comes from):
 //   processor_error  192 (UEFI processor generic)
+//   processor_ia32x64 64 + 64 + (16 + 244), + (16 + 8) + (16 + 24) with
+//                    plan.count = 1 (UEFI IA32/X64: header, one error
+//                    information structure, the x64 register state; with
+//                    MCA, IA32_MCG_STATUS and bank 0's STATUS/ADDR/MISC)
+//   nvme_status      16 (vendor: NVMe completion status)
 //   register_file    cpu_cores * (8 + register_file_bytes(mca_banks_per_core))
 //                    (every core: general, control and MCA bank registers)
 //   stack_snapshot   24 + plan.bytes              (bytes above the stack pointer)
@@ -31,6 +36,7 @@
 #include "platform/core/types.h"
 #include "platform/cper/capture_manifest.h"
 #include "platform/cper/guid.h"
+#include "platform/cper/processor_ia32x64.h"
 #include "platform/cper/record.h"
 
 namespace crashtwin {
@@ -55,8 +61,15 @@ struct SectionPlan {
   cper::CaptureSource source = cper::CaptureSource::processor_error;
   uint16_t priority = 0;  // lower is more important; a catalog entry lists ascending priorities
   uint32_t bytes = 0;     // formula parameter (see above); 0 where unused
-  uint32_t count = 0;     // formula parameter (rows); 0 where unused
+  uint32_t count = 0;     // formula parameter (rows; MCA MSRs); 0 where unused
 };
+
+// Body bytes of the IA32/X64 section capture writes (formula above).
+inline constexpr uint64_t ia32x64_section_bytes(bool with_mca) {
+  return cper::kIa32X64HeaderBytes + cper::kIa32X64ErrorInfoBytes +
+         cper::ia32x64_context_bytes(cper::kX64RegisterStateBytes) +
+         (with_mca ? cper::ia32x64_context_bytes(8) + cper::ia32x64_context_bytes(3 * 8) : 0);
+}
 
 struct CatalogEntry {
   ErrorType type = ErrorType::page_fault;
@@ -73,6 +86,7 @@ struct CatalogEntry {
 struct BoardFacts {
   uint32_t cpu_cores = 1;
   uint32_t mca_banks_per_core = 20;         // IA32_MCG_CAP.Count of the board's cores
+  uint32_t numa_nodes = 1;                  // NUMA nodes the DIMMs are split over, evenly in DIMM order
   uint64_t log_buf_len = 1ull << 20;        // printk ring (log_buf_len=1M)
   uint64_t log_buf_address = 0;             // where the kernel keeps it (physical)
   uint32_t kernel_stack_bytes = 16 * 1024;  // THREAD_SIZE on x86-64

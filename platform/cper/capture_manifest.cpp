@@ -15,7 +15,8 @@ const char* to_string(CaptureSource s) {
   constexpr const char* kNames[kCaptureSourceCount] = {
       "processor_error", "register_file",  "stack_snapshot", "code_page",  "memory_error",  "memory_rows",
       "error_history",   "sensor_history", "core_power",     "pcie_error", "io_queue_state",
-      "kernel_log",      "kernel_stacks",  "page_tables",    "device_queues"};
+      "kernel_log",      "kernel_stacks",  "page_tables",    "device_queues", "processor_ia32x64",
+      "nvme_status"};
   const auto i = static_cast<size_t>(s);
   return i < kCaptureSourceCount ? kNames[i] : "unknown";
 }

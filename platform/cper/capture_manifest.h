@@ -33,7 +33,7 @@ inline constexpr size_t manifest_bytes(size_t entries) {
 // What a catalog entry asks capture to gather. The numbering is part of the
 // on-media format: append only.
 enum class CaptureSource : uint8_t {
-  processor_error = 0,  // UEFI processor generic section from the register file
+  processor_error = 0,  // UEFI processor generic section from the register file and the error
   register_file = 1,    // vendor: failing core's architectural registers
   stack_snapshot = 2,   // vendor memory snapshot at the stack pointer
   code_page = 3,        // vendor memory snapshot of the page holding the IP
@@ -48,8 +48,10 @@ enum class CaptureSource : uint8_t {
   kernel_stacks = 12,   // vendor memory snapshots: the kernel stack of every core
   page_tables = 13,     // vendor memory snapshots: the page-table pages that map the address
   device_queues = 14,   // vendor memory snapshots: NVMe SQ/CQ or NIC descriptor rings in host memory
+  processor_ia32x64 = 15,  // UEFI IA32/X64 processor section: check info and the failing core's registers
+  nvme_status = 16,     // vendor: the NVMe completion status of the failed command
 };
-inline constexpr size_t kCaptureSourceCount = 15;
+inline constexpr size_t kCaptureSourceCount = 17;
 const char* to_string(CaptureSource s);
 
 enum class CaptureOutcome : uint8_t {

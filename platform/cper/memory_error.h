@@ -27,6 +27,14 @@ inline constexpr uint64_t kMemValidRequestorId = 0x0800;
 inline constexpr uint64_t kMemValidResponderId = 0x1000;
 inline constexpr uint64_t kMemValidTargetId = 0x2000;
 inline constexpr uint64_t kMemValidErrorType = 0x4000;
+inline constexpr uint64_t kMemValidRankNumber = 0x8000;
+inline constexpr uint64_t kMemValidCardHandle = 0x10000;
+inline constexpr uint64_t kMemValidModuleHandle = 0x20000;
+inline constexpr uint64_t kMemValidRowExtension = 0x40000;  // row bits 16..17 in `extended`
+inline constexpr uint64_t kMemValidBankGroup = 0x80000;     // bank = group << 8 | address
+inline constexpr uint64_t kMemValidBankAddress = 0x100000;
+inline constexpr uint64_t kMemValidChipId = 0x200000;       // `extended` bits 5..7
+inline constexpr uint8_t kMemExtendedRowMask = 0x3;
 
 // Memory error types (N.2.5).
 inline constexpr uint8_t kMemErrorUnknown = 0;
@@ -51,7 +59,7 @@ struct MemoryErrorSection {
   uint64_t responder_id = 0;
   uint64_t target_id = 0;
   uint8_t error_type = kMemErrorUnknown;
-  uint8_t extended = 0;
+  uint8_t extended = 0;  // bits 0..1: row bits 16..17; bits 5..7: chip id
   uint16_t rank = 0;
   uint16_t card_handle = 0;
   uint16_t module_handle = 0;

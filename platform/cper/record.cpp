@@ -156,6 +156,12 @@ Status RecordBuilder::add_section(const SectionDescriptor& descriptor, size_t bo
   return Status::ok;
 }
 
+Status RecordBuilder::add_section_flags(uint16_t index, uint32_t flags) {
+  if (index >= count_) return Status::out_of_range;
+  descriptors_[index].flags |= flags;
+  return Status::ok;
+}
+
 Status RecordBuilder::finish(const RecordHeader& header, size_t& record_bytes) {
   record_bytes = 0;
   const size_t reserved_start = kRecordHeaderBytes + max_sections_ * kSectionDescriptorBytes;
@@ -255,6 +261,14 @@ Status RecordView::find_section(const Guid& type, SectionView& out) const {
     if (ok(section(i, out)) && out.descriptor.section_type == type) return Status::ok;
   }
   return Status::not_found;
+}
+
+bool record_overflowed(const RecordView& view) {
+  SectionView sv;
+  for (uint16_t i = 0; i < view.section_count(); ++i) {
+    if (ok(view.section(i, sv)) && (sv.descriptor.flags & kSectionFlagOverflow) != 0) return true;
+  }
+  return false;
 }
 
 }  // namespace crashtwin::cper

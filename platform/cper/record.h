@@ -16,7 +16,9 @@ namespace crashtwin::cper {
 
 inline constexpr size_t kRecordHeaderBytes = 128;
 inline constexpr size_t kSectionDescriptorBytes = 72;
-inline constexpr uint16_t kRecordRevision = 0x0100;   // N.2.1, as Linux CPER_RECORD_REV
+// N.2.1: revision 1.1, what EDK2 (EFI_ERROR_RECORD_REVISION) writes; readers
+// check the major byte only, so Linux (CPER_RECORD_REV 0x0100) accepts it.
+inline constexpr uint16_t kRecordRevision = 0x0101;
 inline constexpr uint16_t kSectionRevision = 0x0100;  // N.2.2, as Linux CPER_SEC_REV
 inline constexpr uint32_t kSignatureEnd = 0xFFFFFFFF;
 inline constexpr size_t kFruTextBytes = 20;
@@ -31,12 +33,12 @@ const char* to_string(Severity s);
 inline constexpr uint32_t kRecordValidPlatformId = 0x1;
 inline constexpr uint32_t kRecordValidTimestamp = 0x2;
 inline constexpr uint32_t kRecordValidPartitionId = 0x4;
-// Record header flags (N.2.1): bits 0..2 are UEFI's; bit 31 is crashtwin's
-// (the spec reserves the rest; tools ignore unknown bits).
+// Record header flags (N.2.1); the spec reserves every other bit, so a
+// record that lost information says so in its section descriptors
+// (kSectionFlagOverflow) instead: see record_overflowed().
 inline constexpr uint32_t kRecordFlagRecovered = 0x1;
 inline constexpr uint32_t kRecordFlagPreviousError = 0x2;
 inline constexpr uint32_t kRecordFlagSimulated = 0x4;
-inline constexpr uint32_t kRecordFlagTruncated = 0x80000000u;  // capture ran out of slice space
 
 // Section descriptor validation bits and flags (N.2.2).
 inline constexpr uint8_t kSectionValidFruId = 0x1;
@@ -48,7 +50,11 @@ inline constexpr uint32_t kSectionFlagThresholdExceeded = 0x8;
 inline constexpr uint32_t kSectionFlagResourceNotAccessible = 0x10;
 inline constexpr uint32_t kSectionFlagLatentError = 0x20;
 inline constexpr uint32_t kSectionFlagPropagated = 0x40;
-inline constexpr uint32_t kSectionFlagOverflow = 0x80;  // information was lost: crashtwin marks partial sections
+// Overflow: the buffers that collect and report errors overflowed and
+// information was lost. crashtwin sets it on a section cut short by the
+// slice's end, and on the capture manifest's descriptor when any planned
+// section was cut or left out.
+inline constexpr uint32_t kSectionFlagOverflow = 0x80;
 
 struct RecordHeader {
   uint16_t revision = kRecordRevision;
@@ -123,6 +129,9 @@ class RecordBuilder {
   // body_bytes > room() or max_sections are used.
   Status add_section(const SectionDescriptor& descriptor, size_t body_bytes);
   uint16_t section_count() const { return count_; }
+  // ORs `flags` into the descriptor of section `index` (< section_count()),
+  // for what is learnt after the section was added; out_of_range otherwise.
+  Status add_section_flags(uint16_t index, uint32_t flags);
   // Length the record would have if finished now.
   size_t record_length() const;
   // Moves the bodies down behind the used descriptors, writes the header
@@ -167,5 +176,9 @@ class RecordView {
   RecordHeader header_;
   std::span<const std::byte> bytes_;
 };
+
+// True when any section descriptor of a parsed record carries
+// kSectionFlagOverflow: the record lost information (a truncated capture).
+bool record_overflowed(const RecordView& view);
 
 }  // namespace crashtwin::cper

@@ -125,4 +125,25 @@ Status sensor_history_entry(const SensorHistoryView& history, uint32_t index, Se
   return Status::ok;
 }
 
+Status encode_nvme_status(const NvmeStatus& n, std::span<std::byte> out) {
+  if (out.size() < kNvmeStatusBytes) return Status::invalid_argument;
+  std::memset(out.data(), 0, kNvmeStatusBytes);
+  le::store_u16(out, 0, kNvmeStatusVersion);
+  le::store_u8(out, 2, n.status_code_type);
+  le::store_u8(out, 3, n.status_code);
+  le::store_u16(out, 4, n.disk);
+  le::store_u64(out, 8, n.lba);
+  return Status::ok;
+}
+
+Status decode_nvme_status(std::span<const std::byte> in, NvmeStatus& n) {
+  if (in.size() < kNvmeStatusBytes) return Status::corrupt;
+  if (le::load_u16(in, 0) != kNvmeStatusVersion) return Status::unsupported;
+  n.status_code_type = le::load_u8(in, 2);
+  n.status_code = le::load_u8(in, 3);
+  n.disk = le::load_u16(in, 4);
+  n.lba = le::load_u64(in, 8);
+  return Status::ok;
+}
+
 }  // namespace crashtwin::cper

@@ -94,4 +94,22 @@ Status decode_sensor_history(std::span<const std::byte> in, SensorHistoryView& o
 // Entry i of a decoded history (i < count); corrupt when class/metric unknown.
 Status sensor_history_entry(const SensorHistoryView& history, uint32_t index, SensorReading& out);
 
+// NVMe completion status of the command a disk failed (guids::kNvmeStatus):
+// what the controller reported, which no UEFI section carries (a media
+// error is an NVMe status, not a PCIe link error). Body, 16 bytes:
+// u16 version (1), u8 status code type (SCT), u8 status code (SC),
+// u16 disk instance, u16 reserved, u64 starting LBA of the command.
+inline constexpr size_t kNvmeStatusBytes = 16;
+inline constexpr uint16_t kNvmeStatusVersion = 1;
+
+struct NvmeStatus {
+  uint8_t status_code_type = 0;  // 0 generic, 1 command specific, 2 media and data integrity, 3 path
+  uint8_t status_code = 0;
+  uint16_t disk = 0;
+  uint64_t lba = 0;
+};
+
+Status encode_nvme_status(const NvmeStatus& status, std::span<std::byte> out);
+Status decode_nvme_status(std::span<const std::byte> in, NvmeStatus& out);
+
 }  // namespace crashtwin::cper

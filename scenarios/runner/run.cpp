@@ -198,6 +198,7 @@ BoardFacts capture_facts_of(const Scenario& s, Board& board) {
   facts.cpu_cores = std::max<uint32_t>(1, board.component_count(ComponentClass::cpu));
   if (const auto* cluster = dynamic_cast<const CpuCluster*>(board.cpu_cluster()))
     facts.mca_banks_per_core = cluster->mca_banks();
+  facts.numa_nodes = board.dram().numa_nodes();
   const uint64_t base = board.dram().physical_base();
   facts.log_buf_address = base + kernel_layout::kLogOffset;
   facts.device_queue_address = base + kernel_layout::device_queue_offset(facts.log_buf_len);

@@ -265,6 +265,20 @@ TEST_CASE("an uncorrectable error latches status, raises the machine check, and 
   CHECK(b.reg(dl::metric_offset(6, Metric::mem_uncorrected_errors)) == 1);
   CHECK(b.dram.error_log().entries().back().uncorrectable);
   CHECK_FALSE(b.dram.inject_failure(6, ErrorType::disk_timeout, 0, 0));
+  // The firmware's reader of the DIMM's error log finds the error where the
+  // geometry puts it (what capture writes into the platform memory section).
+  std::vector<std::byte> log(4096);
+  const size_t length = b.dram.error_log().encode(6, log);
+  MemoryErrorLogEntry found;
+  REQUIRE(newest_uncorrectable_at(std::span<const std::byte>(log).first(length), address, found));
+  const DimmLocation where = b.dram.decode(address - b.dram.physical_base());
+  CHECK(found.dimm == 6);
+  CHECK(found.rank == where.rank);
+  CHECK(found.bank == where.bank);
+  CHECK(found.row == where.row);
+  CHECK(found.column == where.column);
+  CHECK(found.syndrome == 0xBEEF);
+  CHECK_FALSE(newest_uncorrectable_at(std::span<const std::byte>(log).first(length), address + 8, found));
 
   uint64_t one = dl::kErrStatusValid;
   REQUIRE(b.transact(b.cpu.ctrl, tlm::TLM_WRITE_COMMAND, base + dl::kErrStatus, &one, 8) == tlm::TLM_OK_RESPONSE);

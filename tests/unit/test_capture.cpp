@@ -72,26 +72,32 @@ TEST_CASE("catalog entries are in priority order and cover every error type", "[
   CHECK(mem.sections[1].source == cper::CaptureSource::memory_rows);
   CHECK(mem.sections[2].source == cper::CaptureSource::error_history);
   const CatalogEntry& thermal = catalog_entry(ErrorType::thermal_shutdown);
-  CHECK(thermal.sections[0].source == cper::CaptureSource::sensor_history);
-  CHECK(thermal.sections[1].source == cper::CaptureSource::core_power);
+  // A thermal trip names the processor in a UEFI section first.
+  CHECK(thermal.sections[0].source == cper::CaptureSource::processor_error);
+  CHECK(thermal.sections[1].source == cper::CaptureSource::sensor_history);
+  CHECK(thermal.sections[2].source == cper::CaptureSource::core_power);
 }
 
 TEST_CASE("needed_bytes follows the size formulas", "[capture][catalog]") {
   BoardFacts f;
   f.cpu_cores = 8;
   f.sensor_history_entries = 10;
-  // thermal_shutdown: header + manifest(3 entries) + history(10) + core
-  // power(16 readings) + kernel log (1 MiB default), 4 descriptors.
+  // thermal_shutdown: header + manifest(4 entries) + processor generic +
+  // history(10) + core power(16 readings) + kernel log (1 MiB default), 5
+  // descriptors.
   CHECK(needed_bytes(ErrorType::thermal_shutdown, f) ==
-        128 + 4 * 72 + (64 + 3 * 16) + (16 + 24 * 10) + (16 + 24 * 16) + (24 + 1048576));
+        128 + 5 * 72 + (64 + 4 * 16) + 192 + (16 + 24 * 10) + (16 + 24 * 16) + (24 + 1048576));
   // memory_uncorrectable: memory error, 3 rows of 8 KiB, error log, 4 page
   // tables, history, log.
   CHECK(needed_bytes(ErrorType::memory_uncorrectable, f) ==
         128 + 7 * 72 + (64 + 6 * 16) + 80 + (24 + 3 * 8192) + (8 + 4096) + 4 * (24 + 4096) + (16 + 24 * 10) +
             (24 + 1048576));
-  // page_fault: every core's registers with 20 MCA banks (0xE0 + 19 * 32
-  // bytes each), the code page, the walk, every core's 16 KiB stack, the log.
-  CHECK(needed_bytes(ErrorType::page_fault, f) == 128 + 7 * 72 + (64 + 6 * 16) + 192 + 8 * (8 + 0xE0 + 19 * 32) +
+  // page_fault: the processor sections (IA32/X64: header, one error info,
+  // the x64 register state), every core's registers with 20 MCA banks
+  // (0xE0 + 19 * 32 bytes each), the code page, the walk, every core's
+  // 16 KiB stack, the log.
+  CHECK(needed_bytes(ErrorType::page_fault, f) == 128 + 8 * 72 + (64 + 7 * 16) + 192 + (64 + 64 + 16 + 244) +
+                                                      8 * (8 + 0xE0 + 19 * 32) +
                                                       (24 + 4096) + 4 * (24 + 4096) + 8 * (24 + 16384) +
                                                       (24 + 1048576));
   // disk_timeout: 8 NVMe queue pairs of 1024 entries (64 B SQE + 16 B CQE).
@@ -130,7 +136,8 @@ TEST_CASE("capture with a big slice is complete for every error type", "[capture
     cper::RecordView view;
     fx.parse_written(s, r, view);
     CHECK(view.header().severity == cper::Severity::fatal);
-    CHECK((view.header().flags & cper::kRecordFlagTruncated) == 0);
+    CHECK(view.header().flags == 0);  // no reserved record flag bits
+    CHECK_FALSE(cper::record_overflowed(view));
     CHECK(view.header().creator_id == cper::guids::kCrashtwinCreator);
     cper::SectionView manifest_section;
     REQUIRE(view.section(0, manifest_section) == Status::ok);
@@ -157,12 +164,12 @@ TEST_CASE("captured sections carry the board's data", "[capture]") {
   SECTION("invalid_opcode: every core's registers, the code page holding RIP, every core's stack") {
     // Sections: manifest, processor, registers, code page, stacks, page tables, log.
     cper::MemorySnapshot code;
-    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::invalid_opcode, 3).body, code) == Status::ok);
+    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::invalid_opcode, 4).body, code) == Status::ok);
     CHECK(code.purpose == cper::SnapshotPurpose::code_page);
     CHECK(code.address == ((kRip + 1) & ~uint64_t{4095}));
     CHECK(std::equal(code.data.begin(), code.data.end(), fx.hal.bytes(code.address, 4096).begin()));
     // One THREAD_SIZE-aligned stack per core, in core order.
-    const cper::SectionView stacks = fx.captured_section(ErrorType::invalid_opcode, 4);
+    const cper::SectionView stacks = fx.captured_section(ErrorType::invalid_opcode, 5);
     REQUIRE(stacks.body.size() == kCores * (24 + kStackBytes));
     for (uint32_t core = 0; core < kCores; ++core) {
       cper::MemorySnapshot stack;
@@ -172,7 +179,7 @@ TEST_CASE("captured sections carry the board's data", "[capture]") {
       CHECK(stack.address == kStackTop - kStackBytes + uint64_t{kStackBytes} * core);
       CHECK(std::equal(stack.data.begin(), stack.data.end(), fx.hal.bytes(stack.address, kStackBytes).begin()));
     }
-    const cper::SectionView regs_section = fx.captured_section(ErrorType::invalid_opcode, 2);
+    const cper::SectionView regs_section = fx.captured_section(ErrorType::invalid_opcode, 3);
     REQUIRE(regs_section.body.size() == kCores * (8 + kRegisterFileBytes));
     for (uint16_t core = 0; core < kCores; ++core) {
       cper::DeviceBlock regs;
@@ -185,7 +192,7 @@ TEST_CASE("captured sections carry the board's data", "[capture]") {
     }
   }
   SECTION("page_fault: the page-table walk of the address, and the kernel log ring") {
-    const cper::SectionView walk = fx.captured_section(ErrorType::page_fault, 4);
+    const cper::SectionView walk = fx.captured_section(ErrorType::page_fault, 5);
     REQUIRE(walk.body.size() == 4 * (24 + 4096));
     uint64_t table = registers_for(1).cr3;
     for (uint32_t level = 0; level < 4; ++level) {
@@ -196,13 +203,13 @@ TEST_CASE("captured sections carry the board's data", "[capture]") {
       table += 4096;  // write_page_walk's tables follow each other
     }
     cper::MemorySnapshot log;
-    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::page_fault, 6).body, log) == Status::ok);
+    REQUIRE(cper::decode_memory_snapshot(fx.captured_section(ErrorType::page_fault, 7).body, log) == Status::ok);
     CHECK(log.purpose == cper::SnapshotPurpose::kernel_log);
     CHECK(log.address == kLogBase);
     CHECK(std::equal(log.data.begin(), log.data.end(), fx.hal.bytes(kLogBase, kLogBytes).begin()));
   }
   SECTION("disk_timeout: each NVMe queue pair's submission and completion queue") {
-    const cper::SectionView queues = fx.captured_section(ErrorType::disk_timeout, 3);
+    const cper::SectionView queues = fx.captured_section(ErrorType::disk_timeout, 4);
     const uint64_t sq = 64 * 64, cq = 64 * 16;
     REQUIRE(queues.body.size() == 2 * (24 + sq) + 2 * (24 + cq));
     // Order: SQ 0, CQ 0, SQ 1, CQ 1; a pair's CQ follows its SQ in memory.
@@ -226,7 +233,7 @@ TEST_CASE("captured sections carry the board's data", "[capture]") {
   }
   SECTION("thermal_shutdown: live power and temperature of every core") {
     cper::SensorHistoryView power;
-    REQUIRE(cper::decode_sensor_history(fx.captured_section(ErrorType::thermal_shutdown, 2).body, power) ==
+    REQUIRE(cper::decode_sensor_history(fx.captured_section(ErrorType::thermal_shutdown, 3).body, power) ==
             Status::ok);
     CHECK(power.purpose == cper::HistoryPurpose::core_power);
     REQUIRE(power.count == 2 * kCores);
@@ -272,9 +279,13 @@ TEST_CASE("small slices truncate in priority order and never overflow", "[captur
 
       cper::RecordView view;
       fx.parse_written(s, r, view);
-      CHECK((view.header().flags & cper::kRecordFlagTruncated) != 0);
+      // Truncation is told by the manifest descriptor's Overflow flag (UEFI
+      // N.2.2), not by a reserved record header bit.
+      CHECK(view.header().flags == 0);
+      CHECK(cper::record_overflowed(view));
       cper::SectionView ms;
       REQUIRE(view.section(0, ms) == Status::ok);
+      CHECK((ms.descriptor.flags & cper::kSectionFlagOverflow) != 0);
       cper::CaptureManifest m;
       REQUIRE(cper::decode_capture_manifest(ms.body, m) == Status::ok);
       CHECK(m.truncated);
@@ -336,10 +347,10 @@ TEST_CASE("unreadable data is reported, not invented", "[capture]") {
             Status::ok);
     CHECK(r.captured_bytes == r.needed_bytes - (24 + kStackBytes));
     CHECK_FALSE(r.truncated);
-    CHECK(r.manifest.entries[4].source == cper::CaptureSource::kernel_stacks);
-    CHECK(r.manifest.entries[4].outcome == CaptureOutcome::read_failed);
-    CHECK(r.manifest.entries[4].captured_bytes == (kCores - 1) * (24 + kStackBytes));
-    CHECK(r.manifest.entries[5].outcome == CaptureOutcome::complete);  // a read failure does not stop capture
+    CHECK(r.manifest.entries[5].source == cper::CaptureSource::kernel_stacks);
+    CHECK(r.manifest.entries[5].outcome == CaptureOutcome::read_failed);
+    CHECK(r.manifest.entries[5].captured_bytes == (kCores - 1) * (24 + kStackBytes));
+    CHECK(r.manifest.entries[6].outcome == CaptureOutcome::complete);  // a read failure does not stop capture
   }
   SECTION("a page walk that ends early keeps the tables it read") {
     auto mem = fx.hal.memory();
@@ -349,10 +360,10 @@ TEST_CASE("unreadable data is reported, not invented", "[capture]") {
     CaptureResult r;
     REQUIRE(capture_error(fx.hal, event_for(ErrorType::page_fault), /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) ==
             Status::ok);
-    CHECK(r.manifest.entries[3].source == cper::CaptureSource::page_tables);
-    CHECK(r.manifest.entries[3].outcome == CaptureOutcome::read_failed);
-    CHECK(r.manifest.entries[3].captured_bytes == 3 * (24 + 4096));
-    CHECK(r.manifest.entries[4].outcome == CaptureOutcome::complete);
+    CHECK(r.manifest.entries[4].source == cper::CaptureSource::page_tables);
+    CHECK(r.manifest.entries[4].outcome == CaptureOutcome::read_failed);
+    CHECK(r.manifest.entries[4].captured_bytes == 3 * (24 + 4096));
+    CHECK(r.manifest.entries[5].outcome == CaptureOutcome::complete);
   }
   SECTION("no register file: the processor section is still written, without IP") {
     MemoryHal bare(kDramBytes, kDramBase);
@@ -360,8 +371,9 @@ TEST_CASE("unreadable data is reported, not invented", "[capture]") {
     CaptureResult r;
     REQUIRE(capture_error(bare, event_for(ErrorType::watchdog_hang), /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) == Status::ok);
     CHECK(r.manifest.entries[0].outcome == CaptureOutcome::complete);
-    CHECK(r.manifest.entries[1].outcome == CaptureOutcome::read_failed);
+    CHECK(r.manifest.entries[1].outcome == CaptureOutcome::read_failed);  // IA32/X64 needs the registers
     CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
+    CHECK(r.manifest.entries[3].outcome == CaptureOutcome::read_failed);
   }
 }
 
@@ -399,11 +411,13 @@ TEST_CASE("a register file that is not one leaves the stack and code page unread
   // Not truncation (the slice had room): the manifest says what was lost.
   REQUIRE(capture_error(fx.hal, event_for(ErrorType::invalid_opcode), /*record_id=*/1, s, fx.readings, fx.scratch, r, fx.facts()) == Status::ok);
   CHECK(r.captured_bytes < r.needed_bytes);
-  // Sections after the manifest: processor, registers, code page, stacks.
-  CHECK(r.manifest.entries[1].outcome == CaptureOutcome::complete);  // raw bytes kept as evidence
-  CHECK(r.manifest.entries[2].outcome == CaptureOutcome::read_failed);
-  CHECK(r.manifest.entries[3].outcome == CaptureOutcome::read_failed);  // core 1's stack left out
-  CHECK(r.manifest.entries[3].captured_bytes == (kCores - 1) * (24 + kStackBytes));
+  // Sections after the manifest: processor, IA32/X64, registers, code page,
+  // stacks.
+  CHECK(r.manifest.entries[1].outcome == CaptureOutcome::read_failed);  // no registers to put in it
+  CHECK(r.manifest.entries[2].outcome == CaptureOutcome::complete);  // raw bytes kept as evidence
+  CHECK(r.manifest.entries[3].outcome == CaptureOutcome::read_failed);
+  CHECK(r.manifest.entries[4].outcome == CaptureOutcome::read_failed);  // core 1's stack left out
+  CHECK(r.manifest.entries[4].captured_bytes == (kCores - 1) * (24 + kStackBytes));
 }
 
 TEST_CASE("the register file format round-trips and refuses foreign blocks", "[capture]") {

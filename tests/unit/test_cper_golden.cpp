@@ -69,14 +69,14 @@ TEST_CASE("record header golden bytes (UEFI N.2.1)", "[cper][golden]") {
   h.creator_id = guids::kPlatformMemory;
   h.notification_type = guids::kNotifyMachineCheck;
   h.record_id = 0x0102030405060708ull;
-  h.flags = kRecordFlagTruncated | kRecordFlagRecovered;
+  h.flags = kRecordFlagSimulated | kRecordFlagRecovered;
   h.persistence_information = 0xAABBCCDDEEFF0011ull;
   std::vector<std::byte> out(kRecordHeaderBytes);
   REQUIRE(encode_record_header(h, out) == Status::ok);
 
   Bytes expected(128, 0);
   put_bytes(expected, 0, {'C', 'P', 'E', 'R'});    // signature start
-  put(expected, 4, 0x0100, 2);                     // revision
+  put(expected, 4, 0x0101, 2);                     // revision 1.1, as EDK2 writes
   put(expected, 6, 0xFFFFFFFF, 4);                 // signature end
   put(expected, 10, 3, 2);                         // section count
   put(expected, 12, 1, 4);                         // error severity: fatal
@@ -88,7 +88,7 @@ TEST_CASE("record header golden bytes (UEFI N.2.1)", "[cper][golden]") {
   put_bytes(expected, 64, kPlatformMemWire);       // creator id
   put_bytes(expected, 80, kMceWire);               // notification type
   put(expected, 96, 0x0102030405060708ull, 8);     // record id
-  put(expected, 104, 0x80000001u, 4);              // flags
+  put(expected, 104, 0x5, 4);                      // flags: recovered, simulated (no reserved bits)
   put(expected, 108, 0xAABBCCDDEEFF0011ull, 8);    // persistence information
   // reserved 12 bytes at 116: zero
   CHECK(to_bytes(out) == expected);
@@ -389,7 +389,10 @@ TEST_CASE("the capture sources and snapshot purposes of real capture sizes keep 
   CHECK(static_cast<int>(CaptureSource::kernel_stacks) == 12);
   CHECK(static_cast<int>(CaptureSource::page_tables) == 13);
   CHECK(static_cast<int>(CaptureSource::device_queues) == 14);
-  CHECK(kCaptureSourceCount == 15);
+  CHECK(static_cast<int>(CaptureSource::processor_ia32x64) == 15);
+  CHECK(static_cast<int>(CaptureSource::nvme_status) == 16);
+  CHECK(kCaptureSourceCount == 17);
+  CHECK(std::string(to_string(CaptureSource::nvme_status)) == "nvme_status");
   CHECK(std::string(to_string(CaptureSource::device_queues)) == "device_queues");
   // A manifest entry of a cut kernel log section.
   CaptureManifest m;

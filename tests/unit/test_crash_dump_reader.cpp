@@ -118,7 +118,7 @@ TEST_CASE("a truncated capture is visible from the region alone", "[region][read
   CHECK(m.truncated);
   CHECK(m.captured_bytes < m.needed_bytes);
   CHECK(m.captured_bytes == scan.latest_failure.record.bytes().size());
-  CHECK((scan.latest_failure.record.header().flags & cper::kRecordFlagTruncated) != 0);
+  CHECK(cper::record_overflowed(scan.latest_failure.record));
 }
 
 TEST_CASE("corruption inside a slice is a finding, the other slices still decode", "[region][reader]") {
