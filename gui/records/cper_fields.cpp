@@ -17,25 +17,6 @@ QString guid_text(const cper::Guid& guid) {
 }
 
 // Names of the section GUIDs crashtwin writes; others show the GUID only.
-QString section_type_name(const cper::Guid& g) {
-  namespace id = cper::guids;
-  struct Named {
-    const cper::Guid* guid;
-    const char* name;
-  };
-  static const Named kNames[] = {
-      {&id::kProcessorGeneric, "processor generic"}, {&id::kProcessorIa32X64, "IA32/X64 processor"},
-      {&id::kPlatformMemory, "platform memory"},     {&id::kPcieError, "PCIe"},
-      {&id::kCaptureManifest, "crashtwin capture manifest"}, {&id::kRegisterFile, "crashtwin register file"},
-      {&id::kMemorySnapshot, "crashtwin memory snapshot"},   {&id::kSensorHistory, "crashtwin sensor history"},
-      {&id::kIoQueueState, "crashtwin I/O queue state"},     {&id::kErrorLog, "crashtwin error log"},
-      {&id::kNvmeStatus, "crashtwin NVMe status"}};
-  for (const Named& n : kNames) {
-    if (*n.guid == g) return QString::fromLatin1(n.name);
-  }
-  return QStringLiteral("unknown type");
-}
-
 QString hex(uint64_t v) { return QStringLiteral("0x%1").arg(v, 0, 16); }
 
 void add_manifest(const cper::SectionView& view, CperSectionFields& out) {
@@ -107,7 +88,7 @@ CperDecoded decode_cper_fields(std::span<const std::byte> bytes) {
     if (record.section(i, view) != Status::ok) continue;
     const cper::SectionDescriptor& d = view.descriptor;
     CperSectionFields section;
-    section.title = QStringLiteral("section %1: %2").arg(i).arg(section_type_name(d.section_type));
+    section.title = QStringLiteral("section %1: %2").arg(i).arg(QString::fromLatin1(cper::section_type_name(d.section_type)));
     const bool overflow = (d.flags & cper::kSectionFlagOverflow) != 0;
     section.fields = {
         {QStringLiteral("section type"), guid_text(d.section_type)},

@@ -148,9 +148,11 @@ CpuCore::Fault CpuCore::invalid_opcode(uint64_t instruction_address, uint64_t op
 
 CpuCore::Fault CpuCore::machine_check(uint64_t physical_address, uint64_t mca_code) {
   snapshot_registers();
-  // An uncorrected, processor-context-corrupt error with a valid address:
-  // what a fatal #MC leaves in bank 0.
-  regs_.mc_status = kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc | kMciStatusAddrv |
+  // An uncorrected, processor-context-corrupt error: what a fatal #MC
+  // leaves in bank 0. ADDRV only when the error has an address: with it
+  // clear, IA32_MCi_ADDR (and the CPER target address) is not valid.
+  regs_.mc_status = kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc |
+                    (physical_address != 0 ? kMciStatusAddrv : 0) |
                     (mca_code != 0 ? (mca_code & 0xFFFF) : kDefaultMcaCode);
   regs_.mc_addr = physical_address;
   regs_.mcg_status = kMcgStatusMcip | kMcgStatusEipv;

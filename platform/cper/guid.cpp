@@ -42,4 +42,22 @@ bool format_guid(const Guid& guid, std::span<char> out) {
   return true;
 }
 
+const char* section_type_name(const Guid& g) {
+  namespace id = guids;
+  struct Named {
+    const Guid* guid;
+    const char* name;
+  };
+  static constexpr Named kNames[] = {
+      {&id::kProcessorGeneric, "processor generic"}, {&id::kProcessorIa32X64, "IA32/X64 processor"},
+      {&id::kPlatformMemory, "platform memory"},     {&id::kPcieError, "PCIe"},
+      {&id::kCaptureManifest, "crashtwin capture manifest"}, {&id::kRegisterFile, "crashtwin register file"},
+      {&id::kMemorySnapshot, "crashtwin memory snapshot"},   {&id::kSensorHistory, "crashtwin sensor history"},
+      {&id::kIoQueueState, "crashtwin I/O queue state"},     {&id::kErrorLog, "crashtwin error log"},
+      {&id::kNvmeStatus, "crashtwin NVMe status"}};
+  for (const Named& n : kNames)
+    if (*n.guid == g) return n.name;
+  return "unknown type";
+}
+
 }  // namespace crashtwin::cper

@@ -29,6 +29,11 @@ Guid load_guid(std::span<const std::byte> in, size_t offset);
 // bytes, NUL terminated); returns false when `out` is too small.
 bool format_guid(const Guid& guid, std::span<char> out);
 
+// A short name of a section type crashtwin writes ("processor generic",
+// "IA32/X64 processor", "platform memory", "PCIe", "crashtwin capture
+// manifest", ...), "unknown type" for any other.
+const char* section_type_name(const Guid& type);
+
 namespace guids {
 // Section types, UEFI appendix N.2.2.
 inline constexpr Guid kProcessorGeneric{0x9876CCAD, 0x47B4, 0x4BDB, {0xB6, 0x5E, 0x16, 0xF1, 0x93, 0xC4, 0xF3, 0xDB}};

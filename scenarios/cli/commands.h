@@ -72,4 +72,9 @@ struct CaptureNeedsArgs {
 };
 int capture_needs_command(const CaptureNeedsArgs& args);
 
+struct CperDecodeArgs {
+  std::vector<std::string> files;  // .cper files (one record each, or records back to back)
+};
+int cper_decode_command(const CperDecodeArgs& args);
+
 }  // namespace crashtwin::cli

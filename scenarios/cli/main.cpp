@@ -88,6 +88,13 @@ extern "C" int sc_main(int argc, char* argv[]) {
   needs_cmd->add_option("--doc", needs.doc, "rewrite the generated table of this document (docs/capture-needs.md)");
   needs_cmd->add_option("--check", needs.check, "exit 1 when this document's table differs from the scenarios'");
 
+  CperDecodeArgs cper_decode;
+  CLI::App* cper_cmd = app.add_subcommand("cper", "UEFI CPER records");
+  cper_cmd->require_subcommand(1);
+  CLI::App* cper_decode_cmd =
+      cper_cmd->add_subcommand("decode", "print every standard field of CPER files (bmc/record-<n>.cper) as JSON");
+  cper_decode_cmd->add_option("files", cper_decode.files, ".cper files")->required()->check(CLI::ExistingFile);
+
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "run one scenario and write its results directory");
   run_cmd->add_option("scenario", run.scenario, "scenario file")->required();
@@ -138,6 +145,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (*validate_cmd) return validate_command(validate);
     if (*run_cmd) return run_command(run);
     if (*needs_cmd) return capture_needs_command(needs);
+    if (*cper_decode_cmd) return cper_decode_command(cper_decode);
     if (*batch_cmd) return batch_command(batch);
     if (*sweep_cmd) return sweep_command(sweep);
     if (*merge_cmd) return merge_command(merge);

@@ -295,6 +295,14 @@ TEST_CASE("invalid opcode and machine check latch their syndromes in status and 
     CHECK(regs.mcg_status == (kMcgStatusMcip | kMcgStatusEipv));
     b.acknowledge(core);
   }
+  SECTION("machine check without an address: ADDRV clear") {
+    const uint32_t core = 5;
+    REQUIRE(b.cpu->inject_failure(core, ErrorType::machine_check, 0, 0x0150));
+    test::settle();
+    CHECK(b.err(core, dl::kErrDetail) == (kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc | 0x0150));
+    CHECK((b.registers(core).mc_status & kMciStatusAddrv) == 0);
+    b.acknowledge(core);
+  }
   CHECK(b.err(4, dl::kErrCount) + b.err(5, dl::kErrCount) >= 1);
   CHECK_FALSE(b.irq.read());
 }

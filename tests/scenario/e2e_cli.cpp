@@ -5,12 +5,15 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "traces/bmc_report.h"
 #include "traces/io.h"
@@ -64,6 +67,34 @@ TEST_CASE("walking skeleton: the BMC report names the failed component and error
   CHECK(*s.metric("reserved_bytes_peak") > 0);
   for (const char* f : {"perf.json", "timeseries.csv", "events.jsonl", "trace.vcd", "trace.json", "config.yaml"})
     CHECK(fs::exists(out / f));
+}
+
+TEST_CASE("crashtwin cper decode prints the drained record's standard sections as JSON", "[e2e][cper]") {
+  const fs::path out = scratch("cper_decode");
+  REQUIRE(run_cli("run " + quoted(kSource / "scenarios/examples/skeleton.yaml") + " --out " + quoted(out)).exit_code == 0);
+  const CliResult r = run_cli("cper decode " + quoted(out / "bmc/record-0.cper"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const auto decoded = nlohmann::json::parse(r.output);
+  REQUIRE(decoded.size() == 1);
+  const auto& record = decoded[0]["records"][0];
+  CHECK(record["header"]["revision"] == "1.1");
+  const auto& sections = record["sections"];
+  const auto& manifest = sections[0]["body"];
+  CHECK(manifest["error_type"] == "memory_uncorrectable");
+  // The memory section says where the DRAM model put the error: the failing
+  // address, the DIMM, and the location its controller logged.
+  REQUIRE(sections[1]["type_name"] == "platform memory");
+  const auto& memory = sections[1]["body"];
+  CHECK(memory["physical_address"] == manifest["address"]);
+  CHECK(memory["module"] == manifest["component"]["instance"]);
+  CHECK(memory["error_status_type"] == 4);
+  CHECK(memory["error_type_name"] == "multi_bit_ecc");
+  for (const char* field : {"node", "module", "rank_number", "bank", "row", "column"}) {
+    INFO(field);
+    CHECK(std::find(memory["valid"].begin(), memory["valid"].end(), field) != memory["valid"].end());
+  }
+  CHECK(run_cli("cper decode " + quoted(out / "summary.json")).exit_code == 2);  // not a CPER record
 }
 
 TEST_CASE("same scenario and seed give byte-identical results", "[e2e][determinism]") {

@@ -1,6 +1,6 @@
 // A small simulated board for capture and dump-reader tests: DRAM with a
 // crash region, 4 cores whose register files point at a stack and code page,
-// one DIMM with an error log, a disk and a NIC with queue state, metric
+// DIMM 1 with an error log holding an uncorrectable error at kBadAddress, a disk and a NIC with queue state, metric
 // values, and a precursor sensor history; a kernel log ring, page tables
 // that map kBadAddress from every core's cr3, and driver queues, where
 // facts() says they are (tests/support/capture_board_layout.h).
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "platform/capture/catalog.h"
+#include "platform/capture/memory_error_log.h"
 #include "platform/capture/register_file.h"
 #include "platform/cper/vendor_sections.h"
 #include "tests/support/capture_board_layout.h"
@@ -41,6 +42,18 @@ inline std::vector<std::byte> register_file_for(uint16_t core) {
   return regs;
 }
 
+// DIMM 1's memory-controller log (platform/capture/memory_error_log.h): one
+// uncorrectable error at kBadAddress, where the DIMM geometry puts it;
+// kErrorLogBytes long like DIMM 0's (whose bytes are no log at all).
+inline constexpr MemoryErrorLogEntry kDimm1Error{6'400'000'000ull, kBadAddress, 1, 1, 5, true, 0x12345, 77, 0xBEEF};
+
+inline std::vector<std::byte> dimm1_error_log() {
+  std::vector<std::byte> log(kErrorLogBytes);
+  log[0] = log[4] = std::byte{1};  // one entry, one error logged
+  encode_error_log_entry(kDimm1Error, std::span(log).subspan(kErrorLogHeaderBytes, kErrorLogEntryBytes));
+  return log;
+}
+
 inline void populate(MemoryHal& hal) {
   hal.set_time_ns(7'000'000'000ull);
   hal.set_component_count(ComponentClass::cpu, kCores);
@@ -56,10 +69,9 @@ inline void populate(MemoryHal& hal) {
     hal.set_metric(id, Metric::cpu_temperature, 60000 + 1000 * core);
     write_page_walk(hal.memory(), registers_for(core).cr3, kBadAddress);
   }
-  for (uint16_t dimm = 0; dimm < 2; ++dimm) {
-    hal.set_state(ComponentId{ComponentClass::memory, dimm}, StateKind::error_log,
-                  std::vector<std::byte>(kErrorLogBytes, std::byte{0xE0}));
-  }
+  hal.set_state(ComponentId{ComponentClass::memory, 0}, StateKind::error_log,
+                std::vector<std::byte>(kErrorLogBytes, std::byte{0xE0}));
+  hal.set_state(ComponentId{ComponentClass::memory, 1}, StateKind::error_log, dimm1_error_log());
   hal.set_state(ComponentId{ComponentClass::disk, 0}, StateKind::queue_state,
                 std::vector<std::byte>(kQueueStateBytes, std::byte{0xD0}));
   hal.set_state(ComponentId{ComponentClass::network, 0}, StateKind::queue_state,

@@ -412,7 +412,9 @@ TEST_CASE("the platform memory section carries the DIMM geometry the controller 
 
   SECTION("without a logged location the address, DIMM and node stay") {
     Board bare;
-    bare.capture(event_for(ErrorType::memory_uncorrectable), f);  // the board's log is not an uncorrectable entry
+    bare.hal.set_state(ComponentId{ComponentClass::memory, 1}, StateKind::error_log,
+                       std::vector<std::byte>(kErrorLogBytes, std::byte{0}));  // an empty log
+    bare.capture(event_for(ErrorType::memory_uncorrectable), f);
     MemoryErrorSection n;
     REQUIRE(decode_memory_error(bare.section(guids::kPlatformMemory).body, n) == Status::ok);
     CHECK(n.validation_bits == (kMemValidErrorStatus | kMemValidPhysicalAddress | kMemValidPhysicalAddressMask |
