@@ -226,7 +226,7 @@ ojson platform_memory(std::span<const std::byte> body) {
       "master_abort", "target_abort", "parity", "watchdog_timeout", "invalid_address", "mirror_broken",
       "memory_sparing", "scrub_corrected", "scrub_uncorrected", "physical_memory_map_out"};
   const uint32_t row = m.row | ((m.validation_bits & cper::kMemValidRowExtension) != 0
-                                    ? uint32_t{m.extended & cper::kMemExtendedRowMask} << 16
+                                    ? static_cast<uint32_t>(m.extended & cper::kMemExtendedRowMask) << 16
                                     : 0);
   return {{"validation_bits", hex(m.validation_bits)},
           {"valid", bit_names(m.validation_bits, kValid)},
