@@ -19,7 +19,8 @@ struct ChromeTraceOptions {
   // Time-series columns drawn as counters, by prefix. A column "a.b.c" is
   // series "b.c" of counter "a"; a column without a dot is its own counter.
   std::vector<std::string> counter_prefixes = {"slice_bytes.", "probability.",
-                                               "reserved_bytes", "free_bytes"};
+                                               "reserved_bytes", "free_bytes", "available_bytes",
+                                               "held_bytes", "dump_bytes_written"};
 };
 
 // The trace document. Timestamps are microseconds (floats, ns precision).

@@ -161,6 +161,8 @@ void write_perf(const PerfFigures& p, const std::filesystem::path& path) {
   j["transactions"] = p.transactions;
   j["transactions_per_s"] = finite(p.transactions_per_s);
   j["peak_rss_bytes"] = p.peak_rss_bytes;
+  j["recovery_tail_wall_s"] = finite(p.recovery_tail_wall_s);
+  j["dump_bytes_simulated"] = p.dump_bytes_simulated;
   write_file_atomically(path, j.dump(2) + "\n");
 }
 
@@ -174,6 +176,8 @@ PerfFigures parse_perf(std::string_view text, const std::filesystem::path& path)
   p.transactions = f.unsigned_integer("transactions");
   p.transactions_per_s = f.number("transactions_per_s");
   p.peak_rss_bytes = f.unsigned_integer("peak_rss_bytes");
+  if (f.has("recovery_tail_wall_s")) p.recovery_tail_wall_s = f.number("recovery_tail_wall_s");
+  if (f.has("dump_bytes_simulated")) p.dump_bytes_simulated = f.unsigned_integer("dump_bytes_simulated");
   return p;
 }
 

@@ -62,6 +62,11 @@ struct PerfFigures {
   uint64_t transactions = 0;    // TLM transactions
   double transactions_per_s = 0;
   uint64_t peak_rss_bytes = 0;
+  // The host recoveries simulated after failures: wall time spent in them
+  // after the scenario's end (recoveries still running then) and the dump
+  // bytes the simulated targets wrote in the whole run.
+  double recovery_tail_wall_s = 0;
+  uint64_t dump_bytes_simulated = 0;
 };
 
 // Peak resident set size of this process so far (getrusage), for perf.json.

@@ -196,6 +196,10 @@ void Board::build(std::string_view prefix) {
                         sc_core::SC_MEDIUM);
     for (BoardObserver* o : observers_) o->on_firmware_log(to_ns(sc_core::sc_time_stamp()), level, message);
   };
+  // The host CPU as the crashed host's recovery code uses it (capture kernel,
+  // fadump's boot kernel): its own initiator, so its traffic is told apart.
+  recovery_hal_ = std::make_unique<TlmHal>("host_recovery", quantum_, platform);
+  router_->bind_initiator(recovery_hal_->out, fmt::format("{}.host_recovery", name()));
   hal_ = std::make_unique<TlmHal>("host", quantum_, std::move(platform));
   router_->bind_initiator(hal_->out, fmt::format("{}.host", name()));
 
@@ -219,6 +223,7 @@ void Board::build(std::string_view prefix) {
 }
 
 Hal& Board::host_hal() { return *hal_; }
+TlmHal& Board::recovery_hal() { return *recovery_hal_; }
 
 void Board::run_firmware(Firmware& firmware) {
   if (firmware_runner_->attached()) throw ConfigError(fmt::format("{}: run_firmware called twice", name()));

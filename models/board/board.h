@@ -84,6 +84,9 @@ class Board : public sc_core::sc_module {
 
   // The firmware's door to this board (valid from a simulation process).
   Hal& host_hal();
+  // The host CPU's door for the recovery after a crash (models/recovery):
+  // a second initiator on the router, used from one simulation thread.
+  TlmHal& recovery_hal();
   // Starts the host CPU's firmware thread: boot() at t=0, tick() at each
   // next_tick_ns(), handle_error() for every error the error interrupt
   // reports (status read from the device over TLM, then acknowledged).
@@ -167,6 +170,7 @@ class Board : public sc_core::sc_module {
   Bmc* bmc_ = nullptr;
   Flash* flash_ = nullptr;
   std::unique_ptr<TlmHal> hal_;
+  std::unique_ptr<TlmHal> recovery_hal_;
   std::unique_ptr<HostFirmwareRunner> firmware_runner_;
 };
 

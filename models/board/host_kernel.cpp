@@ -112,9 +112,14 @@ void HostKernel::map(uint32_t core, uint64_t address, bool present) {
   }
 }
 
+std::string HostKernel::error_line(const ErrorEvent& event) {
+  uint8_t level = kEmerg;
+  return crashtwin::error_line(event, level);
+}
+
 void HostKernel::on_error_raised(const ErrorEvent& event) {
   uint8_t level = kEmerg;
-  const std::string line = error_line(event, level);
+  const std::string line = crashtwin::error_line(event, level);
   print(event.time_ns, level, line);
   // The walk capture reads translates the event's address (cr2 of a page
   // fault, 0 for a NULL dereference; rip of an invalid opcode).

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "models/board/board.h"
@@ -19,7 +20,7 @@
 
 namespace crashtwin {
 
-class HostKernel : public BoardObserver {
+class HostKernel final : public BoardObserver {
  public:
   // Writes the boot log and every core's page-table walk of its kernel text.
   // `log_buf_len` bytes at kernel_layout::kLogOffset must fit the DRAM.
@@ -39,6 +40,10 @@ class HostKernel : public BoardObserver {
   void map(uint32_t core, uint64_t address, bool present);
 
   void on_error_raised(const ErrorEvent& event) override;
+
+  // The line the kernel prints for a fatal error: what a crash tool's `log`
+  // shows of the failure (identification from a dump).
+  static std::string error_line(const ErrorEvent& event);
 
   uint64_t records() const { return records_; }
 

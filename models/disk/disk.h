@@ -6,6 +6,7 @@
 //   idle/active power 2/8 W, workload.io_rate 2000 /s, io_size 4 KiB),
 //   timeout_rate and media_error_rate (healthy error rates, 0), and
 //   capacity (size, 1 TB: the LBA range commands address, 512-byte sectors).
+//   write_bandwidth (2 GB/s): a crash dump's bulk writes (IoDevice::bulk_write).
 // Registers: 0x00 QUEUE_DEPTH, 0x08 PARALLELISM (ro); unit 0 with the disk
 //   metrics, error status and the queue-state snapshot (StateKind::queue_state).
 // Sockets: in (MMIO), irq (error latched and unacknowledged).

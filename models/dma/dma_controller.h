@@ -117,6 +117,7 @@ class DmaController : public Model {
 
   uint32_t channels() const { return static_cast<uint32_t>(channels_.size()); }
   sc_core::sc_time latency() const { return latency_; }
+  double host_bandwidth() const { return bandwidth_; }  // bytes/s of host-programmed channels
   // Time a transfer of `bytes` takes for `initiator`: latency + bytes / bandwidth.
   sc_core::sc_time transfer_time(uint32_t initiator, uint64_t bytes) const;
 

@@ -341,6 +341,14 @@ void Dram::update_irq() {
   irq.write(pending);
 }
 
+uint64_t Dram::used_bytes() const {
+  uint64_t used = 0;
+  for (uint32_t d = 0; d < dimms_; ++d)
+    used += static_cast<uint64_t>(static_cast<double>(dimm_size()) * static_cast<double>(metric(d, Metric::mem_pressure)) *
+                                  1e-6);
+  return std::min(used, size_);
+}
+
 void Dram::warm_reset() {
   // Contents and the error log survive (the controller's log is in
   // battery-backed registers on real boards); latched status does not.

@@ -85,6 +85,8 @@ class Dram : public Model {
 
   const MemoryErrorLog& error_log() const { return log_; }
   uint64_t metric(uint32_t dimm, Metric m) const;
+  // Memory in use (kernel + workload): each DIMM's pressure times its size.
+  uint64_t used_bytes() const;
   // Workload-driven gauges (the CPU cluster's phases and the sensors).
   void set_pressure(uint32_t dimm, uint64_t ppm) { dimm_state_.at(dimm).pressure_ppm = ppm; }
   void set_temperature(uint32_t dimm, uint64_t milli_celsius) { dimm_state_.at(dimm).temperature_mc = milli_celsius; }

@@ -48,9 +48,23 @@ void SparseMemory::write(uint64_t offset, std::span<const std::byte> data) {
     const uint64_t at = offset + done;
     const size_t in_page = static_cast<size_t>(at % kPageBytes);
     const size_t n = std::min<size_t>(kPageBytes - in_page, data.size() - done);
-    std::memcpy(page(at).data() + in_page, data.data() + done, n);
+    // Zeros written to a page never written leave it as it reads: not
+    // materialised (a DMA copy of mostly empty memory stays sparse).
+    const std::span<const std::byte> part = data.subspan(done, n);
+    const bool zeros = std::all_of(part.begin(), part.end(), [](std::byte b) { return b == std::byte{0}; });
+    if (!zeros || find_page(at) != nullptr) std::memcpy(page(at).data() + in_page, part.data(), n);
     done += n;
   }
+}
+
+std::vector<uint64_t> SparseMemory::materialised_offsets_in(uint64_t offset, uint64_t bytes) const {
+  const uint64_t first = offset / kPageBytes;
+  const uint64_t last = (offset + bytes + kPageBytes - 1) / kPageBytes;
+  std::vector<uint64_t> out;
+  for (const auto& [index, page] : pages_)
+    if (index >= first && index < last) out.push_back(index * kPageBytes);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 uint64_t SparseMemory::materialised_pages_in(uint64_t offset, uint64_t bytes) const {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 #include <span>
 #include <unordered_map>
 
@@ -36,6 +37,8 @@ class SparseMemory {
   uint64_t materialised_bytes() const { return pages_.size() * kPageBytes; }
   // Pages materialised in [offset, offset + bytes).
   uint64_t materialised_pages_in(uint64_t offset, uint64_t bytes) const;
+  // Offsets of the materialised pages in [offset, offset + bytes), ascending.
+  std::vector<uint64_t> materialised_offsets_in(uint64_t offset, uint64_t bytes) const;
 
  private:
   uint64_t size_;

@@ -17,6 +17,7 @@ IoDeviceDefaults nic_defaults() {
   d.thermal_time_constant_ns = 60'000'000'000ull;
   d.io_rate = 10000.0;
   d.io_size = 1500;
+  d.write_bandwidth_bytes_per_s = 3'125'000'000;  // the 25 Gb/s link the kernel reports
   d.has_error[static_cast<size_t>(IoError::crc)] = true;
   d.address_limit = 1024ull * 2048;  // ring of 2 KiB packet buffers
   return d;

@@ -6,7 +6,8 @@
 //   5 us, parallelism 16, queue_depth 1024, command_timeout 5 s (transmit
 //   watchdog), idle/active power 3/10 W, workload.io_rate 10000 /s, io_size
 //   1500 B), crc_error_rate (healthy, 0), link_flap_duration (2 s: how long
-//   the link stays down after a flap).
+//   the link stays down after a flap), write_bandwidth (3.125 GB/s, the
+//   25 Gb/s link: a network crash dump's bulk writes).
 // Registers: 0x00 QUEUE_DEPTH, 0x08 PARALLELISM (ro); unit 0 with the
 //   network metrics, error status and the ring state (StateKind::queue_state).
 // Sockets: in (MMIO), irq.

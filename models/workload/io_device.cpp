@@ -46,7 +46,9 @@ struct IoDevice::Params {
         io_rate(p.sub("workload"), "io_rate", ParamKind::rate, d.io_rate, "commands submitted per second at power-on",
                 0.0, 1e9),
         io_size(p.sub("workload"), "io_size", ParamKind::size, d.io_size, "bytes per command at power-on", 1,
-                1ull << 30) {
+                1ull << 30),
+        write_bandwidth(p, "write_bandwidth", ParamKind::bandwidth, static_cast<double>(d.write_bandwidth_bytes_per_s),
+                        "sequential write bandwidth of a bulk host write (a crash dump)", 1.0, 1e15) {
     for (size_t k = 0; k < kIoErrorKinds; ++k)
       if (d.has_error[k])
         error_rate[k] = std::make_unique<param<double>>(p, std::string(kErrorNames[k]) + "_rate", ParamKind::rate, 0.0,
@@ -67,6 +69,7 @@ struct IoDevice::Params {
   param<uint64_t> register_latency;
   param<double> io_rate;
   param<uint64_t> io_size;
+  param<double> write_bandwidth;
   std::array<std::unique_ptr<param<double>>, kIoErrorKinds> error_rate;
 };
 
@@ -116,6 +119,29 @@ IoDevice::~IoDevice() = default;
 uint64_t IoDevice::mmio_size() const { return device_layout::device_size(1); }
 uint64_t IoDevice::now_ns() const { return to_ns(sc_core::sc_time_stamp()); }
 uint64_t IoDevice::command_timeout_ns() const { return params_->command_timeout; }
+uint64_t IoDevice::write_bandwidth() const {
+  return static_cast<uint64_t>(std::llround(params_->write_bandwidth.value()));
+}
+
+bool IoDevice::bulk_write(uint64_t bytes) {
+  __extension__ typedef unsigned __int128 u128;  // GCC/Clang builtin: exact bytes * 1e9
+  if (stalled_) {
+    // Nothing completes: the command times out, as the host's driver sees it.
+    wait(sc_core::sc_time(static_cast<double>(params_->command_timeout.value()), sc_core::SC_NS));
+    ++bulk_timeouts_;
+    return false;
+  }
+  const uint64_t bandwidth = write_bandwidth();
+  const uint64_t ns = params_->service_time + latency_offset_ns_ +
+                      static_cast<uint64_t>((static_cast<u128>(bytes) * 1'000'000'000 + bandwidth - 1) / bandwidth);
+  wait(sc_core::sc_time(static_cast<double>(ns), sc_core::SC_NS));
+  if (stalled_) {  // failed while the command was in service
+    ++bulk_timeouts_;
+    return false;
+  }
+  bulk_bytes_ += bytes;
+  return true;
+}
 
 // Rates and targets from the phase, the precursors and the stall.
 void IoDevice::resolve() {

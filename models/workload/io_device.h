@@ -80,6 +80,7 @@ struct IoDeviceDefaults {
   uint64_t io_size = 4096;
   std::array<bool, kIoErrorKinds> has_error{};
   uint64_t address_limit = 1ull << 30;  // commands address [0, limit): LBAs, ring buffers
+  uint64_t write_bandwidth_bytes_per_s = 200'000'000;
 };
 
 class IoDevice : public Model, public ThermalSource {
@@ -104,6 +105,17 @@ class IoDevice : public Model, public ThermalSource {
   uint64_t refused();
   uint64_t errors(IoError kind);
   bool stalled() const { return stalled_; }
+
+  // A bulk write by the host while its workload is down (a crash dump
+  // written by the capture kernel): from a SystemC thread, waits the
+  // command's service time (service_time + any latency precursor + bytes /
+  // write_bandwidth) and returns true, or, on a stalled device, waits
+  // command_timeout and returns false (the command timed out). The device
+  // has the host to itself: the workload that queued behind it is down.
+  bool bulk_write(uint64_t bytes);
+  uint64_t write_bandwidth() const;  // bytes/s
+  uint64_t bulk_bytes_written() const { return bulk_bytes_; }
+  uint64_t bulk_timeouts() const { return bulk_timeouts_; }
 
   // Model
   TargetSocket* mmio_target() override { return &in; }
@@ -181,7 +193,9 @@ class IoDevice : public Model, public ThermalSource {
   double latency_sample_s_ = 0.0;
   uint64_t outstanding_sample_ = 0;
   uint64_t last_ns_ = 0;
-  uint64_t submitted_offset_ = 0;  // command ids continue across snapshots
+  uint64_t submitted_offset_ = 0;
+  uint64_t bulk_bytes_ = 0;
+  uint64_t bulk_timeouts_ = 0;  // command ids continue across snapshots
   sc_core::sc_event unstall_event_;
   sc_core::sc_event irq_event_;
 };

@@ -55,12 +55,11 @@ Status FadumpStrategy::recover(const CrashFacts& crash, StrategyOutcome& out) co
   for (uint64_t released = 0; released < preserved;) {
     released = preserved - released > chunk ? released + chunk : preserved;
     const uint64_t owned = boot + released;
-    const uint64_t at =
-        t + host_dump::transfer_ns(dump_bytes_through(total_dump, owned, dram), dump_.bandwidth_bytes_per_s);
+    const uint64_t at = t + dump_write_ns(dump_, dump_bytes_through(total_dump, owned, dram));
     (void)out.available.add(at, owned);
     (void)out.held.add(at, dram - owned > reserved ? dram - owned : reserved);
   }
-  const uint64_t end = out.add_phase("dump + release", t, host_dump::transfer_ns(total_dump, dump_.bandwidth_bytes_per_s));
+  const uint64_t end = out.add_phase("dump + release", t, dump_write_ns(dump_, total_dump));
   (void)out.available.add(end, dram);
   (void)out.held.add(end, reserved);
 

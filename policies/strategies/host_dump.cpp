@@ -9,23 +9,44 @@ __extension__ typedef unsigned __int128 u128;  // GCC/Clang builtin: exact bytes
 
 enum class InDump : uint8_t { yes, no, user_data };
 
-// Kernel memory (log ring, stacks, page tables, driver queues) and every
-// core's saved registers are in a kernel dump; the agent's sensor windows are
-// not, and user pages only when the dump level keeps them.
 InDump in_memory_dump(cper::CaptureSource source) {
-  using S = cper::CaptureSource;
-  switch (source) {
-    case S::sensor_history:
-    case S::core_power:
-      return InDump::no;
-    case S::memory_rows:
-      return InDump::user_data;
-    default:
-      return InDump::yes;
+  switch (place_in_host(source)) {
+    case HostPlace::device: return InDump::no;
+    case HostPlace::user_memory: return InDump::user_data;
+    case HostPlace::kernel_notes:
+    case HostPlace::kernel_memory: return InDump::yes;
   }
+  return InDump::no;
 }
 
 }  // namespace
+
+HostPlace place_in_host(cper::CaptureSource source) {
+  using S = cper::CaptureSource;
+  switch (source) {
+    // The agent's sensor windows live in its own memory; a device's error
+    // log page and internal queue state stay in the device.
+    case S::sensor_history:
+    case S::core_power:
+    case S::error_history:
+    case S::io_queue_state:
+      return HostPlace::device;
+    case S::memory_rows:
+      return HostPlace::user_memory;
+    case S::kernel_log:
+    case S::kernel_stacks:
+    case S::page_tables:
+    case S::device_queues:
+    case S::stack_snapshot:
+    case S::code_page:
+      return HostPlace::kernel_memory;
+    // Registers the panic path saves (crash notes: NT_PRSTATUS per CPU) and
+    // the kernel's own error records (struct mce, AER and NVMe completion
+    // status it logged): the dump's note segment.
+    default:
+      return HostPlace::kernel_notes;
+  }
+}
 
 uint64_t transfer_ns(uint64_t bytes, uint64_t bytes_per_s) {
   if (bytes_per_s == 0) return UINT64_MAX;
@@ -83,8 +104,8 @@ void begin(StrategyOutcome& out, const char* strategy, const CrashFacts& crash, 
   (void)out.held.add(crash.time_ns, held_bytes);
 }
 
-uint64_t reboot(StrategyOutcome& out, const HostParams& host, uint64_t from_ns, const char* phase_name) {
-  const uint64_t end = out.add_phase(phase_name, from_ns, host.firmware_post_ns + host.os_boot_ns);
+uint64_t reboot(StrategyOutcome& out, const HostParams& host, uint64_t from_ns) {
+  const uint64_t end = out.add_phase("OS boot", out.add_phase("firmware POST", from_ns, host.firmware_post_ns), host.os_boot_ns);
   out.service_ns = end;
   out.production_ns = end;
   return end;
@@ -97,7 +118,7 @@ void fail_with_reboot(StrategyOutcome& out, const CrashFacts& crash, const HostP
   out.captured_bytes = 0;
   out.identified = false;
   out.report_ns = 0;
-  const uint64_t end = reboot(out, host, from_ns, "reboot");
+  const uint64_t end = reboot(out, host, from_ns);
   (void)out.held.add(end, steady_held);
   (void)out.available.add(end, crash.dram_bytes);
 }
@@ -121,8 +142,8 @@ void run_capture_kernel(StrategyOutcome& out, const CrashFacts& crash, const Cap
   }
   const DumpCoverage covered = coverage(crash.error, crash.capture_facts, dump, run.user_lost_fraction);
   out.dump_bytes = filtered_bytes(run.dumped_used_bytes, dump.filter_ratio);
-  out.report_ns = out.add_phase("dump", t, transfer_ns(out.dump_bytes, dump.bandwidth_bytes_per_s));
-  const uint64_t end = reboot(out, host, out.report_ns, "reboot");
+  out.report_ns = out.add_phase("dump", t, dump_write_ns(dump, out.dump_bytes));
+  const uint64_t end = reboot(out, host, out.report_ns);
   out.dump_succeeded = true;
   out.captured_bytes = covered.in_dump_bytes;
   out.identified = covered.identifies;

@@ -19,13 +19,24 @@ uint64_t transfer_ns(uint64_t bytes, uint64_t bytes_per_s);
 // Whole bytes moved in `ns` at `bytes_per_s` (rounded down).
 uint64_t transferred_bytes(uint64_t ns, uint64_t bytes_per_s);
 
-// The error's catalog bytes a memory dump of the crashed kernel holds.
-// Kernel state (registers saved in the crash notes, stacks, kernel text, the
-// MCE/AER records, EDAC counters, driver queues) is in it; the agent's sensor
-// history and live per-core power are not (no agent runs, and sensors are
-// not host memory); DRAM rows around the failing address are user data:
-// absent when the dump level drops user pages, else missing in proportion
-// to `user_lost_fraction` (CMA pages taken back from the workload).
+// Where the crashed host keeps what a catalog section holds, which decides
+// whether a memory dump of it can have the section (one place for the twin's
+// simulated dumps and this analytic model):
+//   kernel_notes   registers the panic path saves (crash notes) and the
+//                  kernel's own error records: the dump's note segment
+//   kernel_memory  kernel data at an address (log ring, stacks, page tables,
+//                  kernel text, driver queues): in every dump level
+//   user_memory    DRAM rows around a failing address: dropped by a dump
+//                  level that excludes user pages
+//   device         not host memory at all: the agent's sensor windows and
+//                  per-core power, a device's error log and queue state
+enum class HostPlace : uint8_t { kernel_notes, kernel_memory, user_memory, device };
+HostPlace place_in_host(cper::CaptureSource source);
+
+// The error's catalog bytes a memory dump of the crashed kernel holds, by
+// place_in_host: user rows are missing in proportion to
+// `user_lost_fraction` (CMA pages taken back from the workload) when the
+// dump level keeps them.
 struct DumpCoverage {
   uint64_t needed_bytes = 0;
   uint64_t in_dump_bytes = 0;
@@ -53,7 +64,8 @@ void fail_with_reboot(StrategyOutcome& out, const CrashFacts& crash, const HostP
                       uint64_t steady_held, const char* reason);
 
 // Full reboot (POST + OS) from `from_ns` into production; returns its end.
-uint64_t reboot(StrategyOutcome& out, const HostParams& host, uint64_t from_ns, const char* phase_name);
+// Phases "firmware POST" and "OS boot".
+uint64_t reboot(StrategyOutcome& out, const HostParams& host, uint64_t from_ns);
 
 // The capture-kernel path kdump and the CMA crashkernel share: the kexec
 // image must fit `loadable_bytes` (else no capture kernel was loaded: plain

@@ -7,6 +7,24 @@ namespace crashtwin {
 
 using host_dump::transfer_ns;
 
+uint64_t add_restart_phases(StrategyOutcome& out, const HostParams& host, const CaptureKernelParams& kernel,
+                            HostRestart how, ErrorType error, uint64_t from_ns) {
+  if (how != HostRestart::full_post && restart_needs_firmware(error)) {
+    how = HostRestart::full_post;
+    out.note = "restart fell back to a full POST: the failed part needs firmware re-initialisation";
+  }
+  uint64_t t = from_ns;
+  switch (how) {
+    case HostRestart::full_post: t = out.add_phase("firmware POST", t, host.firmware_post_ns); break;
+    case HostRestart::warm_reset: t = out.add_phase("warm reset", t, host.warm_reset_ns); break;
+    case HostRestart::kexec: t = out.add_phase("kexec", t, kernel.kexec_ns); break;
+  }
+  t = out.add_phase("OS boot", t, host.os_boot_ns);
+  out.service_ns = t;
+  out.production_ns = t;
+  return t;
+}
+
 Status PredictiveBmcStrategy::recover(const CrashFacts& crash, StrategyOutcome& out) const {
   if (Status s = check_crash_facts(crash); !ok(s)) return s;
   host_dump::begin(out, name(), crash, crash.reservation_bytes);
@@ -31,7 +49,7 @@ Status PredictiveBmcStrategy::recover(const CrashFacts& crash, StrategyOutcome& 
   }
   const uint64_t drain_end = out.add_phase("drain", alert_end, drain_ns);
   out.report_ns = out.add_phase("report", drain_end, params_.report_ns);
-  host_dump::reboot(out, host_, params_.hold_host_in_reset ? drain_end : alert_end, "reboot");
+  add_restart_phases(out, host_, kernel_, params_.restart, crash.error, params_.hold_host_in_reset ? drain_end : alert_end);
 
   out.captured_bytes = drained;
   out.dump_bytes = drained == captured ? drain_bytes : kHeaderAreaBytes + drained;

@@ -9,16 +9,25 @@
 //   alert    alert_latency
 //   drain    (header area + captured) / link_bandwidth
 //   report   report
-//   reboot   firmware_post + os_boot, after the drain (hold) or the alert
+//   restart  after the drain (hold) or the alert, as predictive_bmc.restart
+//            says: firmware_post, warm_reset or kexec, then os_boot (a full
+//            POST whatever it says after errors restart_needs_firmware names)
 #pragma once
 
 #include "policies/strategies/strategy.h"
 
 namespace crashtwin {
 
+// The host's restart after the drain: `how`'s phases from `from_ns` (a full
+// POST instead, with a note, after errors restart_needs_firmware names),
+// then the OS boot; sets service and production to its end and returns it.
+uint64_t add_restart_phases(StrategyOutcome& out, const HostParams& host, const CaptureKernelParams& kernel,
+                            HostRestart how, ErrorType error, uint64_t from_ns);
+
 class PredictiveBmcStrategy final : public CaptureStrategy {
  public:
-  PredictiveBmcStrategy(const PredictiveBmcParams& params, const HostParams& host) : params_(params), host_(host) {}
+  PredictiveBmcStrategy(const PredictiveBmcParams& params, const HostParams& host, const CaptureKernelParams& kernel)
+      : params_(params), host_(host), kernel_(kernel) {}
   const char* name() const override { return "predictive-bmc"; }
   // The crash region stays reserved: the slices are the reservation.
   uint64_t steady_held_bytes(uint64_t reservation_bytes) const override { return reservation_bytes; }
@@ -27,6 +36,7 @@ class PredictiveBmcStrategy final : public CaptureStrategy {
  private:
   PredictiveBmcParams params_;
   HostParams host_;
+  CaptureKernelParams kernel_;  // kexec's time, for the kexec restart
 };
 
 }  // namespace crashtwin

@@ -28,7 +28,7 @@ Status make_strategy(std::string_view name, const StrategyParams& params, Strate
   const char* bad = nullptr;
   if (Status s = check_strategy_params(params, bad); !ok(s)) return s;
   const StrategyParams& p = params;
-  if (name == "predictive-bmc") out = build<PredictiveBmcStrategy>(storage, p.predictive_bmc, p.host);
+  if (name == "predictive-bmc") out = build<PredictiveBmcStrategy>(storage, p.predictive_bmc, p.host, p.capture_kernel);
   else if (name == "kdump") out = build<KdumpStrategy>(storage, p.capture_kernel, p.dump, p.host);
   else if (name == "cma-crashkernel") out = build<CmaCrashkernelStrategy>(storage, p.cma, p.capture_kernel, p.dump, p.host);
   else if (name == "fadump") out = build<FadumpStrategy>(storage, p.fadump, p.capture_kernel, p.dump, p.host);

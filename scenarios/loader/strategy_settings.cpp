@@ -21,13 +21,19 @@ std::string known_names() {
   return out;
 }
 
-const char* expected(StrategyParamKind k) {
-  switch (k) {
+std::string expected(const StrategyParamInfo& info) {
+  if (info.kind == StrategyParamKind::choice) {
+    std::string names;
+    for (size_t i = 0; info.choices[i] != nullptr; ++i) names += (i == 0 ? "" : ", ") + std::string(info.choices[i]);
+    return "one of: " + names;
+  }
+  switch (info.kind) {
     case StrategyParamKind::duration: return "a duration (\"500 ms\", \"15 s\")";
     case StrategyParamKind::size: return "a size (\"160 MiB\", \"1 GiB\")";
     case StrategyParamKind::bandwidth: return "a bandwidth (\"200 MB/s\")";
     case StrategyParamKind::ratio: return "a ratio (\"10 %\" or 0.1, within 0..1)";
     case StrategyParamKind::boolean: return "true or false";
+    case StrategyParamKind::choice: break;
   }
   return "a value";
 }
@@ -51,7 +57,7 @@ void apply_strategy_settings(ReadContext& ctx, const YAML::Node& node, Scenario&
     }
     if (const Status st = set_strategy_param(s.strategy_params, p.name, p.value); !ok(st)) {
       report(ctx, p.where, field,
-             fmt::format("'{}' is not usable here ({}); expected {}", p.value, to_string(st), expected(info->kind)));
+             fmt::format("'{}' is not usable here ({}); expected {}", p.value, to_string(st), expected(*info)));
       all_set = false;
     }
   }

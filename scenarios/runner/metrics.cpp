@@ -139,15 +139,30 @@ MetricResult compute_metrics(const RunFacts& f) {
     j.capture = capture_of(f, raise_of[i]->event);
     j.report = report_of(f, j, report_used);
     if (f.strategy.strategy != nullptr) {
-      FailureRecovery r{i, crash_facts(f, j, *raise_of[i]), {}};
+      FailureRecovery r{i, crash_facts(f, j, *raise_of[i]), {}, {}, false};
       const std::string name = j.planned >= 0 ? f.planned[static_cast<size_t>(j.planned)].name
                                               : fmt::format("undeclared {} on {}", crashtwin::to_string(j.error),
                                                             to_string(j.component));
-      if (const Status st = f.strategy.strategy->recover(r.crash, r.outcome); !ok(st))
+      const ErrorEvent& raised = raise_of[i]->event;
+      const SimulatedRecovery* sim = nullptr;
+      if (f.simulated != nullptr)
+        for (const SimulatedRecovery& s : *f.simulated)
+          if (s.event.time_ns == raised.time_ns && s.event.component == raised.component && s.event.type == raised.type)
+            sim = &s;
+      if (const Status st = f.strategy.strategy->recover(r.crash, r.analytic); !ok(st)) {
         out.invalid_reasons.push_back(fmt::format("failure {}: the {} model refused the crash facts ({})", name,
                                                   f.strategy.strategy->name(), crashtwin::to_string(st)));
-      else
+      } else if (sim != nullptr) {
+        r.outcome = sim->outcome;
+        r.simulated = true;
         out.recoveries.push_back(r);
+      } else if (f.simulated == nullptr) {
+        r.outcome = r.analytic;
+        out.recoveries.push_back(r);
+      } else {
+        out.invalid_reasons.push_back(fmt::format("failure {}: its {} recovery did not finish in simulated time",
+                                                  name, f.strategy.strategy->name()));
+      }
     }
   }
   StrategyMetrics recovered;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/bmc/drain_report.h"
+#include "models/recovery/host_recovery.h"
 #include "platform/agent/agent.h"
 #include "scenarios/injector/injector.h"
 #include "scenarios/injector/schedule.h"
@@ -45,6 +46,10 @@ struct RunFacts {
   // agent captured (predictive-bmc's drain size).
   StrategySetup strategy;
   std::vector<CaptureFact> captures;
+  // The recoveries the board simulated (models/recovery), one per raised
+  // failure that finished. nullptr: none simulated, the analytic model's
+  // outcome stands in (unit tests of the metrics).
+  const std::vector<SimulatedRecovery>* simulated = nullptr;
 };
 
 // A fatal error the board raised that the scenario did not declare.

@@ -100,6 +100,13 @@ void record_recovery_events(const FailureRecovery& r, EventLog& events) {
   e.fields["identified"] = o.identified;
   e.fields["time_to_service_s"] = o.time_to_service_s();
   e.fields["time_to_production_s"] = o.time_to_production_s();
+  e.fields["completeness"] = o.completeness();
+  // The analytic model's figures for the same crash: the cross-check of
+  // the simulated recovery (docs/policies.md says where they differ).
+  e.fields["simulated"] = r.simulated;
+  e.fields["analytic_time_to_production_s"] = r.analytic.time_to_production_s();
+  e.fields["analytic_completeness"] = r.analytic.completeness();
+  e.fields["analytic_dump_succeeded"] = r.analytic.dump_succeeded;
   // Memory returned step by step (fadump's release_region): the first step
   // is the reduced-memory boot, the last all of DRAM.
   if (o.available.count > 2) {

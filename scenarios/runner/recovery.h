@@ -19,6 +19,7 @@ namespace crashtwin::scenario {
 // timeseries.csv columns of memory over the run (memory_over_run).
 inline constexpr const char* kAvailableBytesColumn = "available_bytes";
 inline constexpr const char* kHeldBytesColumn = "held_bytes";
+inline constexpr const char* kDumpBytesWrittenColumn = "dump_bytes_written";  // cumulative, all dumps
 
 // What the runner knows of the strategy and the board before any failure.
 struct StrategySetup {
@@ -34,7 +35,9 @@ struct StrategySetup {
 struct FailureRecovery {
   size_t failure = 0;  // index of the failure as the metrics judge them (declared first, then undeclared)
   CrashFacts crash;
-  StrategyOutcome outcome;
+  StrategyOutcome outcome;   // as simulated on the board
+  StrategyOutcome analytic;  // the strategy's formulas on the same crash facts: the cross-check
+  bool simulated = false;    // outcome came from the board (else it is the analytic one)
 };
 
 // A step function over the run (host-side, unbounded): value[i] holds from

@@ -14,7 +14,10 @@
 #include "models/board/host_kernel.h"
 #include "models/cpu/cpu_cluster.h"
 #include "models/cpu/kernel_layout.h"
+#include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
+#include "models/recovery/host_recovery.h"
+#include "models/workload/io_device.h"
 #include "platform/agent/agent.h"
 #include "platform/capture/catalog.h"
 #include "platform/predictor/features.h"
@@ -41,6 +44,12 @@ namespace {
 // The crash region sits at the top of DRAM, aligned so the buddy allocator's
 // largest orders line up with physical pages.
 constexpr uint64_t kRegionAlignment = 2ull << 20;
+
+// After the scenario's end the board runs on, in steps, until every
+// recovery has finished; the limit keeps a recovery that cannot end (a dump
+// target timing out command after command) from running forever.
+constexpr uint64_t kRecoveryTailStepNs = 10'000'000'000;
+constexpr uint64_t kRecoveryTailLimitNs = 24 * 3600 * 1'000'000'000ull;
 
 uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
@@ -216,26 +225,54 @@ BoardFacts capture_facts_of(const Scenario& s, Board& board) {
 }
 
 // The agent has one observer slot: the run's recorder first, then the
-// request's extra observers.
-class AgentObservers final : public AgentObserver {
+// request's extra observers. The extras (a dataset recorder) also hear the
+// board through here, so both stop together when the scenario ends and the
+// board runs on only to finish recoveries.
+class ScenarioObservers final : public AgentObserver, public BoardObserver {
  public:
-  AgentObservers(AgentObserver& first, const std::vector<AgentObserver*>& rest) : first_(first), rest_(rest) {}
+  ScenarioObservers(AgentObserver& first, const RunRequest& request) : first_(first), request_(request) {}
+  void stop() { stopped_ = true; }
+
   void on_tick(const Agent& agent, uint64_t time_ns) override {
+    if (stopped_) return;
     first_.on_tick(agent, time_ns);
-    for (AgentObserver* o : rest_) o->on_tick(agent, time_ns);
+    for (AgentObserver* o : request_.agent_observers) o->on_tick(agent, time_ns);
   }
   void on_repartition(const Agent& agent, const RepartitionReport& report) override {
+    if (stopped_) return;
     first_.on_repartition(agent, report);
-    for (AgentObserver* o : rest_) o->on_repartition(agent, report);
+    for (AgentObserver* o : request_.agent_observers) o->on_repartition(agent, report);
   }
   void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) override {
+    if (stopped_) return;
     first_.on_capture(agent, event, result, status);
-    for (AgentObserver* o : rest_) o->on_capture(agent, event, result, status);
+    for (AgentObserver* o : request_.agent_observers) o->on_capture(agent, event, result, status);
+  }
+  void on_error_raised(const ErrorEvent& event) override {
+    if (!stopped_)
+      for (BoardObserver* o : request_.board_observers) o->on_error_raised(event);
+  }
+  void on_alert(uint64_t t_ns, uint64_t code) override {
+    if (!stopped_)
+      for (BoardObserver* o : request_.board_observers) o->on_alert(t_ns, code);
+  }
+  void on_dma_transfer(const DmaTransfer& transfer) override {
+    if (!stopped_)
+      for (BoardObserver* o : request_.board_observers) o->on_dma_transfer(transfer);
+  }
+  void on_bmc_report(const BmcDrainReport& report) override {
+    if (!stopped_)
+      for (BoardObserver* o : request_.board_observers) o->on_bmc_report(report);
+  }
+  void on_firmware_log(uint64_t t_ns, LogLevel level, const char* message) override {
+    if (!stopped_)
+      for (BoardObserver* o : request_.board_observers) o->on_firmware_log(t_ns, level, message);
   }
 
  private:
   AgentObserver& first_;
-  const std::vector<AgentObserver*>& rest_;
+  const RunRequest& request_;
+  bool stopped_ = false;
 };
 
 // The recoveries as events, and memory over the run as timeseries columns
@@ -243,19 +280,39 @@ class AgentObservers final : public AgentObserver {
 // owns: 0 while it is down, fadump's memory returned region by region) and,
 // for the baselines, `held_bytes` (their reservation; predictive-bmc's is the
 // reserved_bytes column).
-void record_strategy(const StrategySetup& setup, const std::vector<FailureRecovery>& recoveries, EventLog& events,
-                     RunRecorder& recorder) {
+void record_strategy(const StrategySetup& setup, const std::vector<FailureRecovery>& recoveries,
+                     const std::vector<DumpProgress>& dump_progress, EventLog& events, RunRecorder& recorder) {
   for (const FailureRecovery& r : recoveries) record_recovery_events(r, events);
   const MemoryOverRun memory = memory_over_run(setup, recoveries);
   const std::vector<double>& t_s = recorder.timeseries().t_s;
-  std::vector<double> available, held;
+  std::vector<double> available, held, dumped;
+  size_t next_progress = 0;
+  uint64_t dumped_bytes = 0;
   for (double t : t_s) {
     const auto t_ns = static_cast<uint64_t>(std::llround(t * 1e9));
     available.push_back(static_cast<double>(memory.available.at(t_ns)));
     held.push_back(static_cast<double>(memory.held.at(t_ns)));
+    while (next_progress < dump_progress.size() && dump_progress[next_progress].t_ns <= t_ns)
+      dumped_bytes = dump_progress[next_progress++].bytes;
+    dumped.push_back(static_cast<double>(dumped_bytes));
   }
   recorder.add_column_after_run(kAvailableBytesColumn, std::move(available));
-  if (!setup.predictive) recorder.add_column_after_run(kHeldBytesColumn, std::move(held));
+  if (!setup.predictive) {
+    recorder.add_column_after_run(kHeldBytesColumn, std::move(held));
+    recorder.add_column_after_run(kDumpBytesWrittenColumn, std::move(dumped));
+  }
+  // The same at every step in the VCD (the timeseries samples at ticks).
+  VcdWriter& vcd = recorder.vcd_writer();
+  const VcdWriter::SignalId available_signal = vcd.add_integer("board.host.recovery", kAvailableBytesColumn);
+  for (size_t i = 0; i < memory.available.t_ns.size(); ++i)
+    vcd.change(memory.available.t_ns[i], available_signal, memory.available.bytes[i]);
+  if (!setup.predictive) {
+    const VcdWriter::SignalId held_signal = vcd.add_integer("board.host.recovery", kHeldBytesColumn);
+    for (size_t i = 0; i < memory.held.t_ns.size(); ++i) vcd.change(memory.held.t_ns[i], held_signal, memory.held.bytes[i]);
+    const VcdWriter::SignalId dumped_signal = vcd.add_integer("board.host.recovery", kDumpBytesWrittenColumn);
+    vcd.change(0, dumped_signal, 0);
+    for (const DumpProgress& p : dump_progress) vcd.change(p.t_ns, dumped_signal, p.bytes);
+  }
 }
 
 uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
@@ -321,9 +378,19 @@ RunOutcome run_scenario(const RunRequest& request) {
   if (!ok(make_policy(request.policy, policy_params, policy_storage, policy)))
     throw ScenarioError(fmt::format("--policy: '{}' is not a known policy", request.policy));
 
+  // The analytic model's copy of the hardware figures the board's models
+  // own (one source of truth: the dump target's and the DMA controller's
+  // parameters).
+  StrategyParams strategy_params = s.strategy_params;
+  strategy_params.fadump.save_bandwidth_bytes_per_s = static_cast<uint64_t>(board->dma().host_bandwidth());
+  {
+    const bool network = strategy_params.dump.target == DumpTarget::network;
+    if (auto* target = dynamic_cast<IoDevice*>(network ? board->nic(0) : board->disk(0)))
+      strategy_params.dump.target_bandwidth_bytes_per_s = target->write_bandwidth();
+  }
   StrategyStorage strategy_storage;
   CaptureStrategy* strategy = nullptr;
-  if (const Status st = make_strategy(request.strategy, s.strategy_params, strategy_storage, strategy); !ok(st))
+  if (const Status st = make_strategy(request.strategy, strategy_params, strategy_storage, strategy); !ok(st))
     throw ScenarioError(st == Status::not_found
                             ? fmt::format("--strategy: '{}' is not a known capture strategy", request.strategy)
                             : fmt::format("strategy: the {} model cannot run with these parameters ({})",
@@ -366,9 +433,29 @@ RunOutcome run_scenario(const RunRequest& request) {
   board->add_observer(kernel);  // first: the kernel prints before anyone reads its log
   RunRecorder recorder(*board, agent, events);
   board->add_observer(recorder);
-  for (BoardObserver* o : request.board_observers) board->add_observer(*o);
-  AgentObservers agent_observers(recorder, request.agent_observers);
-  agent.set_observer(&agent_observers);
+  // The host's recovery after each failure, on the board in simulated time.
+  // The baselines' reservation (the crashkernel, fadump's save area) sits
+  // just below the crash region.
+  RecoverySetup recovery_setup;
+  recovery_setup.kind = recovery_kind(request.strategy).value_or(RecoveryKind::predictive_bmc);
+  recovery_setup.params = strategy_params;
+  recovery_setup.facts = facts;
+  recovery_setup.reservation_bytes = crashkernel_default_bytes(dram.size());
+  recovery_setup.reservation_base =
+      region_base >= recovery_setup.reservation_bytes
+          ? (region_base - recovery_setup.reservation_bytes) / kRegionAlignment * kRegionAlignment
+          : dram.physical_base();
+  recovery_setup.predictive_reserved = [&agent] { return agent.stats().reserved_bytes; };
+  std::unique_ptr<HostRecovery> recovery;
+  try {
+    recovery = std::make_unique<HostRecovery>(("host_recovery" + suffix).c_str(), *board, recovery_setup);
+  } catch (const ConfigError& e) {
+    throw ScenarioError(fmt::format("{}: {}", s.source_path, e.what()));
+  }
+  board->add_observer(*recovery);
+  ScenarioObservers scenario_observers(recorder, request);
+  board->add_observer(scenario_observers);
+  agent.set_observer(&scenario_observers);
   Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
   std::unique_ptr<ReplayPlayer> replay_player;  // recorded telemetry, when the scenario has `replay:`
   if (s.replay) replay_player = std::make_unique<ReplayPlayer>(("replay" + suffix).c_str(), *board, *s.replay, events);
@@ -379,6 +466,15 @@ RunOutcome run_scenario(const RunRequest& request) {
                static_cast<double>(s.duration_ns) * 1e-9);
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   recorder.finish(s.duration_ns);
+  const AgentStats agent_stats = agent.stats();  // as the scenario ended
+  // Recoveries still running at the end run to their finish; the scenario's
+  // observations stop here.
+  recorder.freeze();
+  scenario_observers.stop();
+  const auto tail_start = std::chrono::steady_clock::now();
+  for (uint64_t extra = 0; recovery->busy() && extra < kRecoveryTailLimitNs; extra += kRecoveryTailStepNs)
+    sc_core::sc_start(sc_core::sc_time(static_cast<double>(kRecoveryTailStepNs), sc_core::SC_NS));
+  const double recovery_tail_wall_s = static_cast<double>(wall_ns_since(tail_start)) * 1e-9;
 
   RunFacts facts_of_run;
   facts_of_run.duration_ns = s.duration_ns;
@@ -393,10 +489,11 @@ RunOutcome run_scenario(const RunRequest& request) {
   facts_of_run.production_end_ns = recorder.production_end_ns();
   facts_of_run.reserved_byte_seconds_in_production = recorder.reserved_byte_seconds_in_production();
   facts_of_run.reserved_bytes_peak = recorder.reserved_bytes_peak();
-  facts_of_run.repartitions = agent.stats().repartitions;
-  facts_of_run.repartition_bytes_moved = agent.stats().bytes_moved;
+  facts_of_run.repartitions = agent_stats.repartitions;
+  facts_of_run.repartition_bytes_moved = agent_stats.bytes_moved;
   facts_of_run.dma_refused = recorder.dma_refused();
-  facts_of_run.model_rejections = agent.stats().model_rejections;
+  facts_of_run.model_rejections = agent_stats.model_rejections;
+  facts_of_run.simulated = &recovery->recoveries();
   facts_of_run.captures = recorder.captures();
   StrategySetup& setup = facts_of_run.strategy;
   setup.strategy = strategy;
@@ -405,13 +502,13 @@ RunOutcome run_scenario(const RunRequest& request) {
   setup.baseline_reservation_bytes = crashkernel_default_bytes(dram.size());
   setup.board_facts = facts;
   MetricResult metrics = compute_metrics(facts_of_run);
-  record_strategy(setup, metrics.recoveries, events, recorder);
+  record_strategy(setup, metrics.recoveries, recovery->dump_progress(), events, recorder);
   for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
-  if (agent.stats().model_rejections > 0)
+  if (agent_stats.model_rejections > 0)
     metrics.invalid_reasons.push_back(fmt::format("the agent refused {} failure-model blob{} (corrupt or another "
                                                   "feature set): the run did not measure the model it claims",
-                                                  agent.stats().model_rejections,
-                                                  agent.stats().model_rejections == 1 ? "" : "s"));
+                                                  agent_stats.model_rejections,
+                                                  agent_stats.model_rejections == 1 ? "" : "s"));
   if (replay_player)
     for (const std::string& p : replay_player->problems()) metrics.invalid_reasons.push_back(p);
 
@@ -447,6 +544,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   perf.transactions = board->transaction_count();
   perf.transactions_per_s = perf.wall_s > 0 ? static_cast<double>(perf.transactions) / perf.wall_s : 0;
   perf.peak_rss_bytes = peak_rss_bytes_of_this_process();
+  perf.recovery_tail_wall_s = recovery_tail_wall_s;
+  for (const SimulatedRecovery& r : recovery->recoveries()) perf.dump_bytes_simulated += r.dump_written_bytes;
 
   ResultsToWrite results{summary, perf, events, recorder, board->effective_config(), s, request};
   write_results(results, request.out_dir);

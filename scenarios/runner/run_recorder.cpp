@@ -45,12 +45,8 @@ void RunRecorder::declare_columns() {
 }
 
 void RunRecorder::on_error_raised(const ErrorEvent& event) {
-  const Dram& dram = board_.dram();
-  uint64_t used = 0;
-  for (uint32_t d = 0; d < dram.dimms(); ++d)
-    used += static_cast<uint64_t>(static_cast<double>(dram.dimm_size()) *
-                                  static_cast<double>(dram.metric(d, Metric::mem_pressure)) * 1e-6);
-  raised_.push_back({event, std::min(used, dram.size()), agent_.stats().reserved_bytes});
+  if (frozen_) return;
+  raised_.push_back({event, board_.dram().used_bytes(), agent_.stats().reserved_bytes});
   production_end_ns_ = std::min(production_end_ns_, event.time_ns);
   Event& e = events_.add(event.time_ns, "board.host", EventKind::log);
   e.fields["message"] = "error raised";
@@ -59,6 +55,7 @@ void RunRecorder::on_error_raised(const ErrorEvent& event) {
 }
 
 void RunRecorder::on_alert(uint64_t t_ns, uint64_t code) {
+  if (frozen_) return;
   Event& e = events_.add(t_ns, "board.host", EventKind::alert);
   e.fields["code"] = code;
   vcd_.change(t_ns, alert_signal_, 1);
@@ -81,6 +78,7 @@ void RunRecorder::on_dma_transfer(const DmaTransfer& t) {
 }
 
 void RunRecorder::on_bmc_report(const BmcDrainReport& r) {
+  if (frozen_) return;
   reports_.push_back(r);
   Event& e = events_.add(r.report_t_ns, "board.bmc", EventKind::report);
   e.fields["alert_t_ns"] = r.alert_t_ns;
@@ -98,6 +96,7 @@ void RunRecorder::on_bmc_report(const BmcDrainReport& r) {
 }
 
 void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
+  if (frozen_) return;
   if (!columns_declared_) declare_columns();
   const uint64_t reserved = agent.stats().reserved_bytes;
   integrate_reserved(last_tick_ns_, time_ns);
@@ -144,6 +143,7 @@ void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
 }
 
 void RunRecorder::on_repartition(const Agent&, const RepartitionReport& r) {
+  if (frozen_) return;
   Event& e = events_.add_span(r.time_ns, 0, "board.agent", EventKind::repartition);
   e.fields["slices_changed"] = r.slices_changed;
   e.fields["slices_moved"] = r.slices_moved;
@@ -152,6 +152,7 @@ void RunRecorder::on_repartition(const Agent&, const RepartitionReport& r) {
 }
 
 void RunRecorder::on_capture(const Agent&, const ErrorEvent& event, const CaptureResult& result, Status status) {
+  if (frozen_) return;
   captures_.push_back({event, result.record_id, result.needed_bytes, result.captured_bytes, result.truncated, status});
   Event& e = events_.add_span(event.time_ns, 0, "board.agent", EventKind::capture);
   e.fields["component"] = to_string(event.component);

@@ -56,6 +56,10 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
 
   // Closes open integrals and episodes at the end of the run.
   void finish(uint64_t end_ns);
+  // From now on only DMA transfers are recorded (as events): the scenario
+  // has ended, the board runs on only to finish the host's recoveries.
+  void freeze() { frozen_ = true; }
+  VcdWriter& vcd_writer() { return vcd_; }
 
   const std::vector<RaisedError>& raised() const { return raised_; }
   const std::vector<CaptureFact>& captures() const { return captures_; }
@@ -103,6 +107,7 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   double reserved_byte_seconds_in_production_ = 0;
   uint64_t production_end_ns_ = UINT64_MAX;
   uint64_t reserved_peak_ = 0;
+  bool frozen_ = false;
 };
 
 }  // namespace crashtwin::scenario

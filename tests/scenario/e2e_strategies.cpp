@@ -101,8 +101,8 @@ TEST_CASE("kdump with a crashkernel smaller than the capture kernel needs shows 
   for (const ConfigEntry& e : read_config_yaml(out / "config.yaml")) config[e.name] = e;
   REQUIRE(config.count("strategy.capture_kernel.memory") == 1);
   CHECK(config["strategy.capture_kernel.memory"].value == "512 MiB");
-  REQUIRE(config.count("strategy.dump.bandwidth") == 1);
-  CHECK(config["strategy.dump.bandwidth"].value == "200 MB/s");
+  REQUIRE(config.count("strategy.dump.compress_bandwidth") == 1);
+  CHECK(config["strategy.dump.compress_bandwidth"].value == "300 MB/s");
   // Defaults say so in their comment; the override does not.
   const std::string text = read_file(out / "config.yaml");
   const auto line_with = [&](const std::string& what) {
@@ -111,7 +111,7 @@ TEST_CASE("kdump with a crashkernel smaller than the capture kernel needs shows 
     return text.substr(at, text.find('\n', at) - at);
   };
   CHECK(line_with("memory: 512 MiB").find("(default)") == std::string::npos);
-  CHECK(line_with("bandwidth: 200 MB/s").find("(default)") != std::string::npos);
+  CHECK(line_with("compress_bandwidth: 300 MB/s").find("(default)") != std::string::npos);
 
   SECTION("with the default capture kernel the same run dumps") {
     const fs::path ok_out = scratch("kdump_ok");
@@ -227,7 +227,7 @@ TEST_CASE("report --policies-doc regenerates the comparison table from a batch",
   const std::string text = read_file(doc);
   CHECK(text.find("| proportional | predictive-bmc | 2 | 0.750 | - | 150.0 |") != std::string::npos);
   CHECK(text.find("| 64.0 |") != std::string::npos);
-  CHECK(text.find("`dump.bandwidth`") != std::string::npos);  // the parameter table is regenerated too
+  CHECK(text.find("`dump.compress_bandwidth`") != std::string::npos);  // the parameter table is regenerated too
   CHECK(text.find("Not generated yet") == std::string::npos);
 
   SECTION("a document without the markers is bad input") {
@@ -244,7 +244,7 @@ TEST_CASE("unknown strategy parameters and strategies are bad input naming the f
   CliResult r = run_cli("run " + quoted(kSkeleton) + " --strategy kdump --policy static --set 'strategy={dump: {bandwith: \"1 GB/s\"}}' --out " + quoted(out));
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("strategy.dump.bandwith") != std::string::npos);
-  CHECK(r.output.find("dump.bandwidth") != std::string::npos);  // the allowed names
+  CHECK(r.output.find("dump.compress_bandwidth") != std::string::npos);  // the allowed names
 
   r = run_cli("run " + quoted(kSkeleton) + " --set 'strategy={dump: {filter_ratio: \"150 %\"}}' --out " + quoted(out));
   CHECK(r.exit_code == 2);

@@ -36,10 +36,13 @@ CrashFacts crash_on_16g(ErrorType error, uint64_t reservation) {
 }
 
 // Defaults, but a filter that keeps a quarter of the memory in use, so a
-// 8 GiB dump is 2 GiB: 2 GiB / 200 MB/s = 10.73741824 s exactly.
+// 8 GiB dump is 2 GiB, compressed at 400 MB/s and written at 400 MB/s:
+// 2 GiB / 200 MB/s = 10.73741824 s exactly.
 StrategyParams quarter_filter() {
   StrategyParams p;
   p.dump.filter_ratio = 0.25;
+  p.dump.compress_bandwidth_bytes_per_s = 400'000'000;
+  p.dump.target_bandwidth_bytes_per_s = 400'000'000;
   return p;
 }
 
@@ -57,6 +60,13 @@ void check_phase(const StrategyOutcome& out, uint32_t i, const char* name, uint6
   CHECK(std::string_view(out.phases[i].name) == name);
   CHECK(out.phases[i].start_ns == start);
   CHECK(out.phases[i].end_ns == end);
+}
+
+// A full reboot from `start` as phases i and i + 1: POST, then the OS boot.
+void check_reboot(const StrategyOutcome& out, uint32_t i, uint64_t start, uint64_t post_ns = 60 * s,
+                  uint64_t boot_ns = 45 * s) {
+  check_phase(out, i, "firmware POST", start, start + post_ns);
+  check_phase(out, i + 1, "OS boot", start + post_ns, start + post_ns + boot_ns);
 }
 
 // Bytes of a catalog section including its descriptor (what a dump lacks
@@ -81,7 +91,7 @@ TEST_CASE("strategies: factory knows the four names and refuses others", "[strat
   }
   CHECK(make_strategy("kdumpp", StrategyParams{}, storage, strategy) == Status::not_found);
   StrategyParams zero_bandwidth;
-  zero_bandwidth.dump.bandwidth_bytes_per_s = 0;
+  zero_bandwidth.dump.compress_bandwidth_bytes_per_s = 0;
   CHECK(make_strategy("kdump", zero_bandwidth, storage, strategy) == Status::invalid_argument);
 }
 
@@ -105,12 +115,12 @@ TEST_CASE("predictive-bmc: held in reset, the timeline follows the formula", "[s
   const StrategyOutcome out = recover("predictive-bmc", StrategyParams{}, c);
   // capture 4000 B at 1 GB/s = 4 us; alert 10 us; drain (16384 + 4000) B at
   // 250 MB/s = 81.536 us; report 50 ms; reboot 60 s + 45 s after the drain.
-  REQUIRE(out.phase_count == 5);
+  REQUIRE(out.phase_count == 6);
   check_phase(out, 0, "capture", 1 * s, 1 * s + 4'000);
   check_phase(out, 1, "alert", 1 * s + 4'000, 1 * s + 14'000);
   check_phase(out, 2, "drain", 1 * s + 14'000, 1 * s + 95'536);
   check_phase(out, 3, "report", 1 * s + 95'536, 1 * s + 95'536 + 50 * ms);
-  check_phase(out, 4, "reboot", 1 * s + 95'536, 106 * s + 95'536);
+  check_reboot(out, 4, 1 * s + 95'536);
   CHECK(out.production_ns == 106 * s + 95'536);
   CHECK(out.service_ns == out.production_ns);
   CHECK(out.report_ns == 1 * s + 95'536 + 50 * ms);
@@ -134,7 +144,7 @@ TEST_CASE("predictive-bmc: a reboot without hold cuts a slow drain", "[strategie
   p.predictive_bmc.link_bandwidth_bytes_per_s = (kHeaderAreaBytes + 2000) * 1000;
   const StrategyOutcome out = recover("predictive-bmc", p, c);
   check_phase(out, 2, "drain", 1 * s + 14'000, 1 * s + 14'000 + 1 * ms);
-  check_phase(out, 4, "reboot", 1 * s + 14'000, 1 * s + 14'000 + 1 * ms + 45 * s);
+  check_reboot(out, 4, 1 * s + 14'000, 1 * ms);
   CHECK(out.captured_bytes == 2000);
   CHECK(out.note != nullptr);
   CHECK(out.dump_succeeded);
@@ -164,11 +174,11 @@ TEST_CASE("kdump: the timeline follows the formula", "[strategies]") {
   const StrategyOutcome out = recover("kdump", quarter_filter(), c);
   // kexec 0.5 s; capture kernel 15 s; 2 GiB at 200 MB/s = 10.73741824 s;
   // reboot 105 s.
-  REQUIRE(out.phase_count == 4);
+  REQUIRE(out.phase_count == 5);
   check_phase(out, 0, "kexec", 1 * s, 1'500 * ms);
   check_phase(out, 1, "capture-kernel boot", 1'500 * ms, 16'500 * ms);
   check_phase(out, 2, "dump", 16'500 * ms, 16'500 * ms + 10'737'418'240);
-  check_phase(out, 3, "reboot", 16'500 * ms + 10'737'418'240, 121'500 * ms + 10'737'418'240);
+  check_reboot(out, 3, 16'500 * ms + 10'737'418'240);
   CHECK(out.production_ns == 132'237'418'240);
   CHECK(out.time_to_production_s() == Approx(131.23741824));
   CHECK(out.report_ns == 27'237'418'240);
@@ -191,8 +201,8 @@ TEST_CASE("kdump: a reservation smaller than the capture kernel needs fails the 
     CHECK(out.completeness() == 0.0);
     CHECK(out.report_ns == 0);
     CHECK(out.dump_bytes == 0);
-    REQUIRE(out.phase_count == 3);
-    check_phase(out, 2, "reboot", 16'500 * ms, 121'500 * ms);
+    REQUIRE(out.phase_count == 4);
+    check_reboot(out, 2, 16'500 * ms);
     CHECK(out.production_ns == 121'500 * ms);
   }
   SECTION("exactly the need is enough") {
@@ -201,8 +211,8 @@ TEST_CASE("kdump: a reservation smaller than the capture kernel needs fails the 
   SECTION("smaller than the kexec image: never loaded, plain reboot") {
     const StrategyOutcome out = recover("kdump", quarter_filter(), crash_on_16g(ErrorType::page_fault, 32 * MiB));
     CHECK_FALSE(out.dump_succeeded);
-    REQUIRE(out.phase_count == 1);
-    check_phase(out, 0, "reboot", 1 * s, 106 * s);
+    REQUIRE(out.phase_count == 2);
+    check_reboot(out, 0, 1 * s);
   }
   SECTION("RHEL 9's 192 MiB on a 2 GiB board is too small for a 224 MiB capture kernel") {
     StrategyParams p = quarter_filter();
@@ -220,14 +230,16 @@ TEST_CASE("host dumps: what a memory dump of the crashed kernel holds", "[strate
   const ErrorType ue = ErrorType::memory_uncorrectable;
   const uint64_t rows = section_bytes(ue, Src::memory_rows);
   const uint64_t sensors = section_bytes(ue, Src::sensor_history);
+  const uint64_t device_log = section_bytes(ue, Src::error_history);  // the memory controller's, not host memory
   CHECK(rows == 72 + 24 + 3 * 8192);
   StrategyParams p = quarter_filter();
   const StrategyOutcome filtered = recover("kdump", p, crash_on_16g(ue, 256 * MiB));
-  // No sensor history without an agent; user rows dropped by -d 31.
-  CHECK(filtered.captured_bytes == filtered.needed_bytes - rows - sensors);
+  // No sensor history without an agent, no device-side error log; user rows
+  // dropped by -d 31.
+  CHECK(filtered.captured_bytes == filtered.needed_bytes - rows - sensors - device_log);
   p.dump.exclude_user_pages = false;
   const StrategyOutcome unfiltered = recover("kdump", p, crash_on_16g(ue, 256 * MiB));
-  CHECK(unfiltered.captured_bytes == unfiltered.needed_bytes - sensors);
+  CHECK(unfiltered.captured_bytes == unfiltered.needed_bytes - sensors - device_log);
   CHECK(unfiltered.identified);
 
   SECTION("a thermal trip leaves no dump at all") {
@@ -254,7 +266,7 @@ TEST_CASE("cma-crashkernel: timeline, steady reservation and lent pages missing"
   const StrategyOutcome out = recover("cma-crashkernel", p, c);
   // kexec 0.5 s; quiesce 10 s; boot 15 s; (8192 - 224) MiB / 4 = 1992 MiB at
   // 200 MB/s = 10.44381696 s; reboot 105 s.
-  REQUIRE(out.phase_count == 5);
+  REQUIRE(out.phase_count == 6);
   check_phase(out, 0, "kexec", 1 * s, 1'500 * ms);
   check_phase(out, 1, "dma quiesce", 1'500 * ms, 11'500 * ms);
   check_phase(out, 2, "capture-kernel boot", 11'500 * ms, 26'500 * ms);

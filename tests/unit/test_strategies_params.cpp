@@ -37,8 +37,14 @@ TEST_CASE("strategy params: values in scenario units", "[strategies][params]") {
   CHECK(p.capture_kernel.kexec_ns == 2'000'000'000);
   REQUIRE(set_strategy_param(p, "fadump.boot_memory", "1 GiB") == Status::ok);
   CHECK(p.fadump.boot_memory_bytes == 1ull << 30);
-  REQUIRE(set_strategy_param(p, "dump.bandwidth", "1 Gbit/s") == Status::ok);
-  CHECK(p.dump.bandwidth_bytes_per_s == 125'000'000);
+  REQUIRE(set_strategy_param(p, "dump.compress_bandwidth", "1 Gbit/s") == Status::ok);
+  CHECK(p.dump.compress_bandwidth_bytes_per_s == 125'000'000);
+  REQUIRE(set_strategy_param(p, "predictive_bmc.restart", "kexec") == Status::ok);
+  CHECK(p.predictive_bmc.restart == HostRestart::kexec);
+  REQUIRE(set_strategy_param(p, "dump.target", "network") == Status::ok);
+  CHECK(p.dump.target == DumpTarget::network);
+  CHECK(set_strategy_param(p, "predictive_bmc.restart", "reboot") == Status::invalid_argument);
+  CHECK(p.predictive_bmc.restart == HostRestart::kexec);  // untouched
   REQUIRE(set_strategy_param(p, "cma.lendable_fraction", "25 %") == Status::ok);
   CHECK(p.cma.lendable_fraction == Approx(0.25));
   REQUIRE(set_strategy_param(p, "predictive_bmc.hold_host_in_reset", "false") == Status::ok);
