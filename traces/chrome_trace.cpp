@@ -49,33 +49,48 @@ void append_event(std::string& out, const ojson& event, bool& first) {
 }
 }  // namespace
 
-std::string chrome_trace_json(const std::vector<Event>& events, const Timeseries* counters,
-                              const ChromeTraceOptions& options) {
+namespace {
+
+// One process of the document: its name row, its tracks, events and counters.
+void append_process(std::string& out, bool& first, int pid, const TraceProcess& process,
+                    const ChromeTraceOptions& options) {
+  const std::vector<Event>& events = *process.events;
   // One thread id per model, numbered in order of first appearance (events
   // come in time order, so the numbering is deterministic).
   std::map<std::string, int> tids;
   std::vector<const std::string*> track_order;
   for (const Event& e : events) {
+    if (e.kind == EventKind::counter) continue;  // process-wide, no track
     auto [it, inserted] = tids.emplace(e.track, static_cast<int>(tids.size()) + 1);
     if (inserted) track_order.push_back(&it->first);
   }
 
-  std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
-  bool first = true;
-  append_event(out, ojson{{"name", "process_name"}, {"ph", "M"}, {"pid", kBoardPid}, {"tid", kCounterTid},
-                          {"args", {{"name", "board"}}}},
+  append_event(out, ojson{{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"tid", kCounterTid},
+                          {"args", {{"name", process.name}}}},
+               first);
+  append_event(out, ojson{{"name", "process_sort_index"}, {"ph", "M"}, {"pid", pid}, {"tid", kCounterTid},
+                          {"args", {{"sort_index", pid}}}},
                first);
   for (const std::string* track : track_order) {
     int tid = tids[*track];
-    append_event(out, ojson{{"name", "thread_name"}, {"ph", "M"}, {"pid", kBoardPid}, {"tid", tid},
+    append_event(out, ojson{{"name", "thread_name"}, {"ph", "M"}, {"pid", pid}, {"tid", tid},
                             {"args", {{"name", *track}}}},
                  first);
-    append_event(out, ojson{{"name", "thread_sort_index"}, {"ph", "M"}, {"pid", kBoardPid}, {"tid", tid},
+    append_event(out, ojson{{"name", "thread_sort_index"}, {"ph", "M"}, {"pid", pid}, {"tid", tid},
                             {"args", {{"sort_index", tid}}}},
                  first);
   }
 
   for (const Event& e : events) {
+    if (e.kind == EventKind::counter) {
+      // A counter of its own (memory over a recovery, dump bytes written):
+      // its steps are exact, not sampled at the agent's ticks.
+      append_event(out, ojson{{"name", e.fields.value("counter", std::string("counter"))}, {"ph", "C"},
+                              {"ts", to_us(e.t_ns)}, {"pid", pid}, {"tid", kCounterTid},
+                              {"args", {{"value", e.fields.value("value", 0.0)}}}},
+                   first);
+      continue;
+    }
     ojson te = ojson::object();
     te["name"] = to_string(e.kind);
     te["cat"] = to_string(e.kind);
@@ -88,12 +103,13 @@ std::string chrome_trace_json(const std::vector<Event>& events, const Timeseries
       te["ts"] = to_us(e.t_ns);
       te["s"] = "t";  // instant scoped to its model's track
     }
-    te["pid"] = kBoardPid;
+    te["pid"] = pid;
     te["tid"] = tids[e.track];
     if (e.fields.is_object() && !e.fields.empty()) te["args"] = e.fields;
     append_event(out, te, first);
   }
 
+  const Timeseries* counters = process.counters;
   if (counters != nullptr) {
     auto columns = counter_columns(*counters, options);
     // Group columns by counter name, keeping first-seen order.
@@ -116,20 +132,39 @@ std::string chrome_trace_json(const std::vector<Event>& events, const Timeseries
         if (args.empty() || args == previous) continue;
         double t = counters->t_s[row];
         if (!std::isfinite(t) || t < 0) continue;
-        append_event(out, ojson{{"name", name}, {"ph", "C"}, {"ts", t * 1e6}, {"pid", kBoardPid},
+        append_event(out, ojson{{"name", name}, {"ph", "C"}, {"ts", t * 1e6}, {"pid", pid},
                                 {"tid", kCounterTid}, {"args", args}},
                      first);
         previous = std::move(args);
       }
     }
   }
+}
+
+}  // namespace
+
+std::string chrome_trace_json(const std::vector<TraceProcess>& processes, const ChromeTraceOptions& options) {
+  std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
+  bool first = true;
+  for (size_t i = 0; i < processes.size(); ++i)
+    append_process(out, first, kBoardPid + static_cast<int>(i), processes[i], options);
   out += "\n]}\n";
   return out;
+}
+
+std::string chrome_trace_json(const std::vector<Event>& events, const Timeseries* counters,
+                              const ChromeTraceOptions& options) {
+  return chrome_trace_json(std::vector<TraceProcess>{{"board", &events, counters}}, options);
 }
 
 void write_chrome_trace(const std::vector<Event>& events, const Timeseries* counters,
                         const std::filesystem::path& path, const ChromeTraceOptions& options) {
   write_file_atomically(path, chrome_trace_json(events, counters, options));
+}
+
+void write_chrome_trace(const std::vector<TraceProcess>& processes, const std::filesystem::path& path,
+                        const ChromeTraceOptions& options) {
+  write_file_atomically(path, chrome_trace_json(processes, options));
 }
 
 }  // namespace crashtwin

@@ -19,9 +19,21 @@ struct ChromeTraceOptions {
   // Time-series columns drawn as counters, by prefix. A column "a.b.c" is
   // series "b.c" of counter "a"; a column without a dot is its own counter.
   std::vector<std::string> counter_prefixes = {"slice_bytes.", "probability.",
-                                               "reserved_bytes", "free_bytes", "available_bytes",
-                                               "held_bytes", "dump_bytes_written"};
+                                               "reserved_bytes", "free_bytes"};
 };
+
+// One process of a trace document: a run's events and counters under a name.
+struct TraceProcess {
+  std::string name;  // "board", or "static · kdump" when runs share a timeline
+  const std::vector<Event>* events = nullptr;
+  const Timeseries* counters = nullptr;  // may be null
+};
+
+// Several runs of one scenario on one timeline (`run` with several policy x
+// strategy pairs): one process each, in order, pid 1 first.
+std::string chrome_trace_json(const std::vector<TraceProcess>& processes, const ChromeTraceOptions& options = {});
+void write_chrome_trace(const std::vector<TraceProcess>& processes, const std::filesystem::path& path,
+                        const ChromeTraceOptions& options = {});
 
 // The trace document. Timestamps are microseconds (floats, ns precision).
 // Counter samples are written only when a counter's value changed.

@@ -32,8 +32,9 @@ enum class EventKind : uint8_t {
   report,        // the BMC finished its report of a failure
   verdict,       // an expectation was evaluated at the end of the run
   log,           // firmware log line worth keeping (warnings, errors)
+  counter,       // a value of the board from now on: fields "counter" (name) and "value"
 };
-inline constexpr size_t kEventKindCount = 11;
+inline constexpr size_t kEventKindCount = 12;
 
 const char* to_string(EventKind k);
 bool parse(std::string_view text, EventKind& out);

@@ -41,6 +41,9 @@ size_t remove_temporaries(const std::filesystem::path& parent);
 inline constexpr std::string_view kFailedMarker = "failed.txt";
 inline constexpr std::string_view kStdoutLog = "stdout.log";
 inline constexpr std::string_view kStderrLog = "stderr.log";
+// What `run` with several policy x strategy pairs adds next to their run
+// directories: every run on one Perfetto timeline.
+inline constexpr std::string_view kSharedTraceFile = "trace.json";
 
 // true when `dir` holds a finished run: summary.json parses and every other
 // file of the run is there, each record bmc/report.json lists included.

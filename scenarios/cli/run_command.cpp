@@ -12,7 +12,10 @@
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run.h"
 #include "scenarios/schema/choices.h"
+#include "traces/chrome_trace.h"
+#include "traces/event_log.h"
 #include "traces/io.h"
+#include "traces/timeseries_writer.h"
 #include "traces/run_directory.h"
 
 namespace crashtwin::cli {
@@ -97,6 +100,39 @@ std::optional<RunPlan> plan_run(const std::string& file, const RunArgs& args) {
   return plan;
 }
 
+namespace {
+
+// The runs of one scenario on one timeline: DIR/trace.json with a Perfetto
+// process per run, so their recoveries (phases, dump traffic, memory
+// returned) line up against the same failure. A run whose files cannot be
+// read is left out with a warning; the runs' own directories are complete
+// either way.
+void write_shared_timeline(const std::vector<std::pair<std::string, std::filesystem::path>>& runs,
+                           const std::filesystem::path& path) {
+  if (runs.size() < 2) return;
+  std::vector<std::vector<Event>> events;
+  std::vector<Timeseries> series;
+  std::vector<std::string> names;
+  for (const auto& [name, dir] : runs) {
+    try {
+      events.push_back(read_events_jsonl(dir / "events.jsonl"));
+      series.push_back(read_timeseries_csv(dir / "timeseries.csv"));
+      names.push_back(name);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "warning: %s left out of %s: %s\n", name.c_str(), path.c_str(), e.what());
+    }
+  }
+  std::vector<TraceProcess> processes;
+  for (size_t i = 0; i < names.size(); ++i) processes.push_back({names[i], &events[i], &series[i]});
+  try {
+    write_chrome_trace(processes, path);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "warning: %s not written: %s\n", path.c_str(), e.what());
+  }
+}
+
+}  // namespace
+
 int run_command(const RunArgs& args) {
   std::optional<RunPlan> plan = plan_run(args.scenario, args);
   if (!plan) return kExitBadInput;
@@ -129,6 +165,7 @@ int run_command(const RunArgs& args) {
   // SystemC elaborates once per process: one child per policy x strategy.
   if (!writable_directory(out, "--out")) return kExitBadInput;
   int worst = kExitOk;
+  std::vector<std::pair<std::string, std::filesystem::path>> finished;  // runs for the shared timeline
   for (const auto& [p, strategy] : pairs) {
     const std::filesystem::path dir = out / run_directory_name(s.name, p, strategy, s.seed);
     std::vector<std::string> argv = {self_executable(), "run", args.scenario, "--policy", p, "--strategy", strategy,
@@ -146,8 +183,10 @@ int run_command(const RunArgs& args) {
       worst = std::max(worst, e.signalled ? kExitInternalError : e.code);
     } else {
       worst = std::max(worst, e.code);
+      finished.emplace_back(p + " · " + strategy, dir);
     }
   }
+  write_shared_timeline(finished, out / kSharedTraceFile);
   return worst;
 }
 

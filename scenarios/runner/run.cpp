@@ -301,7 +301,22 @@ void record_strategy(const StrategySetup& setup, const std::vector<FailureRecove
     recorder.add_column_after_run(kHeldBytesColumn, std::move(held));
     recorder.add_column_after_run(kDumpBytesWrittenColumn, std::move(dumped));
   }
-  // The same at every step in the VCD (the timeseries samples at ticks).
+  // The same at every step, as counter events (trace.json) and in the VCD:
+  // the timeseries samples at the agent's ticks, and recoveries run on
+  // after the scenario's end.
+  const auto counter = [&events](uint64_t t_ns, const char* name, uint64_t value) {
+    Event& e = events.add(t_ns, "host.recovery", EventKind::counter);
+    e.fields["counter"] = name;
+    e.fields["value"] = value;
+  };
+  for (size_t i = 0; i < memory.available.t_ns.size(); ++i)
+    counter(memory.available.t_ns[i], kAvailableBytesColumn, memory.available.bytes[i]);
+  if (!setup.predictive) {
+    for (size_t i = 0; i < memory.held.t_ns.size(); ++i)
+      counter(memory.held.t_ns[i], kHeldBytesColumn, memory.held.bytes[i]);
+    counter(0, kDumpBytesWrittenColumn, 0);
+    for (const DumpProgress& p : dump_progress) counter(p.t_ns, kDumpBytesWrittenColumn, p.bytes);
+  }
   VcdWriter& vcd = recorder.vcd_writer();
   const VcdWriter::SignalId available_signal = vcd.add_integer("board.host.recovery", kAvailableBytesColumn);
   for (size_t i = 0; i < memory.available.t_ns.size(); ++i)
