@@ -432,7 +432,8 @@ bool HostRecovery::write_dump(SimulatedRecovery& r, const DumpPlan& plan) {
     missing += s.bytes - have;
   }
   o.needed_bytes = needed_bytes(r.event.type, setup_.facts);
-  o.captured_bytes = missing < o.needed_bytes ? o.needed_bytes - missing : 0;
+  // The record's framing counts only with a dump to frame: none written, none.
+  o.captured_bytes = dump.notes_written() && missing < o.needed_bytes ? o.needed_bytes - missing : 0;
   o.dump_bytes = written;
   std::vector<std::byte> ring(setup_.facts.log_buf_len);
   o.identified = false;
@@ -470,11 +471,18 @@ void HostRecovery::predictive_path(SimulatedRecovery& r) {
     (void)o.add_phase("drain", report->alert_t_ns, drain_end - report->alert_t_ns);
     o.report_ns = o.add_phase("report", drain_end, report->report_t_ns - drain_end);
     restart_from = p.predictive_bmc.hold_host_in_reset ? drain_end : report->alert_t_ns;
-    uint64_t captured = 0;
+    // The record's sections as the BMC decoded them; its header, manifest
+    // and descriptors count as captured with the record.
+    uint64_t section_needed = 0, section_captured = 0;
+    bool found = false;
     for (const DrainedRecord& rec : report->records)
-      if (rec.component == r.event.component && rec.error == r.event.type && rec.timestamp_ns >= failure)
-        for (const DrainedSection& s : rec.sections) captured += s.captured;
-    o.captured_bytes = std::min(captured, o.needed_bytes);
+      if (!found && rec.component == r.event.component && rec.error == r.event.type && rec.timestamp_ns >= failure) {
+        found = true;
+        for (const DrainedSection& s : rec.sections) section_needed += s.needed, section_captured += s.captured;
+      }
+    const uint64_t framing = o.needed_bytes > section_needed ? o.needed_bytes - section_needed : 0;
+    o.captured_bytes = found ? std::min(o.needed_bytes, framing + section_captured) : 0;
+    if (report->record_truncated) o.note = kTruncatedRecordNote;
     o.dump_bytes = report->bytes_drained;
     o.dump_succeeded = report->record_found;
     if (!report->record_found) o.failure_reason = "the BMC found no record of the failure in the crash region";

@@ -51,6 +51,11 @@ namespace crashtwin {
 class TlmHal;
 class IoDevice;
 
+// predictive-bmc's note when the failure's record did not fit its slice: the
+// outcome counts what the BMC decoded of it.
+inline constexpr const char* kTruncatedRecordNote =
+    "record truncated in its slice: completeness is what the BMC decoded of it";
+
 enum class RecoveryKind : uint8_t { predictive_bmc, kdump, cma_crashkernel, fadump };
 // The strategy names of policies/strategies; nullopt for another name.
 std::optional<RecoveryKind> recovery_kind(std::string_view strategy_name);

@@ -28,6 +28,7 @@ uint64_t add_restart_phases(StrategyOutcome& out, const HostParams& host, const 
 Status PredictiveBmcStrategy::recover(const CrashFacts& crash, StrategyOutcome& out) const {
   if (Status s = check_crash_facts(crash); !ok(s)) return s;
   host_dump::begin(out, name(), crash, crash.reservation_bytes);
+  if (crash.predictive_needed_bytes != 0) out.needed_bytes = crash.predictive_needed_bytes;
   const uint64_t captured =
       crash.predictive_captured_bytes < out.needed_bytes ? crash.predictive_captured_bytes : out.needed_bytes;
 

@@ -32,6 +32,9 @@ struct CrashFacts {
   // Record bytes the agent captured into the failed component's slice
   // (CaptureResult::captured_bytes); only predictive-bmc uses it.
   uint64_t predictive_captured_bytes = 0;
+  // The needed bytes of that record as the agent captured it (its sensor
+  // history as long as the agent had); 0: the catalog's figure.
+  uint64_t predictive_needed_bytes = 0;
   uint64_t dram_bytes = 0;  // board DRAM
   uint64_t used_bytes = 0;  // memory in use (kernel + workload) at the crash; <= dram_bytes
   // Crash memory the partitioning policy reserved: the slices' sum for

@@ -75,7 +75,10 @@ CrashFacts crash_facts(const RunFacts& f, const JudgedFailure& j, const RaisedEr
   c.dram_bytes = f.strategy.dram_bytes;
   c.used_bytes = std::min(raised.used_bytes, c.dram_bytes);
   c.reservation_bytes = f.strategy.predictive ? raised.reserved_bytes : f.strategy.baseline_reservation_bytes;
-  if (j.capture != nullptr) c.predictive_captured_bytes = j.capture->captured_bytes;
+  if (j.capture != nullptr) {
+    c.predictive_captured_bytes = j.capture->captured_bytes;
+    c.predictive_needed_bytes = j.capture->needed_bytes;
+  }
   c.reservation_bytes = std::min(c.reservation_bytes, c.dram_bytes);
   return c;
 }

@@ -1,7 +1,12 @@
 #include "scenarios/runner/recovery.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string_view>
 
+#include <fmt/format.h>
+
+#include "models/recovery/host_recovery.h"
 #include "scenarios/schema/scenario.h"
 
 namespace crashtwin::scenario {
@@ -9,7 +14,40 @@ namespace {
 
 constexpr const char* kTrack = "host.recovery";
 
+// How closely a simulated recovery must follow the formulas to agree: the
+// simulation adds each write command's latency and polls the DMA
+// controller, so times differ by a little.
+constexpr double kTimeToleranceFraction = 0.01;
+constexpr double kTimeToleranceS = 0.1;
+constexpr double kCompletenessTolerance = 1e-9;
+
 }  // namespace
+
+std::string cross_check(const FailureRecovery& r) {
+  if (!r.simulated) return "not simulated";
+  const StrategyOutcome& sim = r.outcome;
+  const StrategyOutcome& formula = r.analytic;
+  const double dt = sim.time_to_production_s() - formula.time_to_production_s();
+  const double tolerance = std::max(kTimeToleranceS, kTimeToleranceFraction * formula.time_to_production_s());
+  const bool same_time = std::abs(dt) <= tolerance;
+  const bool same_completeness = std::abs(sim.completeness() - formula.completeness()) <= kCompletenessTolerance;
+  if (same_time && same_completeness && sim.dump_succeeded == formula.dump_succeeded) return "agrees";
+  // The differences the simulation explains, most specific first.
+  const uint64_t first_start = sim.phase_count > 0 ? sim.phases[0].start_ns : sim.failure_ns;
+  if (first_start > sim.failure_ns + static_cast<uint64_t>(tolerance * 1e9))
+    return "differs: the host was still recovering from an earlier failure (queued)";
+  if (!sim.dump_succeeded && formula.dump_succeeded && sim.failure_reason != nullptr &&
+      std::string_view(sim.failure_reason).starts_with("dump target"))
+    return "differs: the dump target failed during the dump";
+  if (sim.failure_reason != nullptr && std::string_view(sim.failure_reason) == "no BMC report of the failure")
+    return "differs: the BMC reported nothing for this failure";
+  if (same_time && !same_completeness && sim.note != nullptr && std::string_view(sim.note) == kTruncatedRecordNote)
+    return "differs: truncated record: the BMC decodes its sections, the formula counts the bytes the agent wrote";
+  if (same_time && !same_completeness && sim.image_lost_bytes > 0)
+    return "differs: CMA pages lost as the board placed them, not in proportion";
+  return fmt::format("unexplained: time {:+.3f} s, completeness {:+.6f}", dt,
+                     sim.completeness() - formula.completeness());
+}
 
 void RunCurve::add(uint64_t t, uint64_t b) {
   if (!t_ns.empty() && t_ns.back() == t) {
@@ -107,6 +145,7 @@ void record_recovery_events(const FailureRecovery& r, EventLog& events) {
   e.fields["analytic_time_to_production_s"] = r.analytic.time_to_production_s();
   e.fields["analytic_completeness"] = r.analytic.completeness();
   e.fields["analytic_dump_succeeded"] = r.analytic.dump_succeeded;
+  e.fields["cross_check"] = cross_check(r);
   // Memory returned step by step (fadump's release_region): the first step
   // is the reduced-memory boot, the last all of DRAM.
   if (o.available.count > 2) {

@@ -62,6 +62,14 @@ struct MemoryOverRun {
 };
 MemoryOverRun memory_over_run(const StrategySetup& setup, const std::vector<FailureRecovery>& recoveries);
 
+// The analytic cross-check of a simulated recovery: "agrees" when its time
+// to production is within 1 % (at least 0.1 s) of the formulas' and its
+// completeness and dump result are the same; otherwise "differs: <why>" for
+// the differences the simulation explains (a recovery queued behind another,
+// a dump target that failed, no BMC report, CMA loss as placed) or
+// "unexplained: ..." with the deltas.
+std::string cross_check(const FailureRecovery& r);
+
 // Events of kind `phase` on track "host.recovery": one span per recovery
 // phase, one span for the whole recovery with its result, and one event per
 // step of memory returned when the kernel regains memory gradually (fadump).

@@ -431,7 +431,7 @@ TEST_CASE("the same seed replays the counters and another seed does not") {
   CHECK(std::fabs(since - mean) < 6 * std::sqrt(mean));
 }
 
-TEST_CASE("replayed rates add to the workload's; a core's own inlet heats only that core") {
+TEST_CASE("replayed rates add to the workload's, a core's own inlet heats only that core") {
   Bench& b = bench();
   const uint32_t core = 0;
   REQUIRE(b.cpu->set_phase(core, phase(0.5, 100, 0)) == Status::ok);

@@ -87,7 +87,7 @@ TEST_CASE("a latency offset slows every command and the gauge follows as an EWMA
   REQUIRE(b.disk->set_latency_offset(0) == Status::ok);
 }
 
-TEST_CASE("error-rate precursors drive the error counters; bad values are refused") {
+TEST_CASE("error-rate precursors drive the error counters, bad values are refused") {
   Bench& b = bench();
   const uint64_t t0 = b.metric(Metric::disk_timeouts);
   const uint64_t m0 = b.metric(Metric::disk_media_errors);

@@ -83,7 +83,7 @@ Bench& bench() {
 
 }  // namespace
 
-TEST_CASE("1 TiB of DRAM costs nothing until written; reads of untouched pages stay sparse") {
+TEST_CASE("1 TiB of DRAM costs nothing until written, reads of untouched pages stay sparse") {
   Bench& b = bench();
   CHECK(b.dram.size() == (1ull << 40));
   const uint64_t before = b.dram.memory().materialised_pages();
@@ -162,7 +162,7 @@ TEST_CASE("DMI: untouched pages are granted read-only as zeros and invalidated o
   CHECK(through_dmi == 42);
 }
 
-TEST_CASE("geometry decode and encode are inverse; NUMA nodes split the DIMMs") {
+TEST_CASE("geometry decode and encode are inverse, NUMA nodes split the DIMMs") {
   Bench& b = bench();
   RngStream rng(3);
   for (int i = 0; i < 2000; ++i) {

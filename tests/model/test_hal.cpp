@@ -107,7 +107,7 @@ TEST_CASE("read_state truncates to the buffer and says so") {
   });
 }
 
-TEST_CASE("alert_bmc latches the code in the BMC mailbox; log reaches the observers") {
+TEST_CASE("alert_bmc latches the code in the BMC mailbox, log reaches the observers") {
   Bench& b = bench();
   b.driver.run([&] {
     b.hal().log(LogLevel::warning, "slice for dimm 2 grew");

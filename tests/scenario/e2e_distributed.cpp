@@ -71,7 +71,7 @@ std::string mpirun(int ranks, const std::string& env = {}) {
 
 }  // namespace
 
-TEST_CASE("four shards merged equal a single-machine batch; missing and duplicate runs are named",
+TEST_CASE("four shards merged equal a single-machine batch, missing and duplicate runs are named",
           "[e2e][distributed]") {
   const fs::path& local = local_batch();
   std::vector<fs::path> shards;

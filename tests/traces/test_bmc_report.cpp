@@ -8,7 +8,7 @@
 
 using namespace crashtwin;
 
-TEST_CASE("bmc/report.json holds decoded records and verdicts; .cper files hold the bytes", "[traces][bmc]") {
+TEST_CASE("bmc/report.json holds decoded records and verdicts, .cper files hold the bytes", "[traces][bmc]") {
   auto dir = test::scratch_dir("bmc") / "bmc";
   BmcReport report;
   BmcRecord r;

@@ -25,7 +25,7 @@ TEST_CASE("config.yaml nests dotted names and carries descriptions as comments",
   CHECK(back[3].value == "yes: no");
 }
 
-TEST_CASE("config dump refuses ambiguous names; reader reports the line", "[traces][config]") {
+TEST_CASE("config dump refuses ambiguous names, reader reports the line", "[traces][config]") {
   std::vector<ConfigEntry> both = {{"a", "1", ""}, {"a.b", "2", ""}};
   CHECK_THROWS_AS(config_yaml(both), std::invalid_argument);
   std::vector<ConfigEntry> twice = {{"a.b", "1", ""}, {"a.b", "2", ""}};

@@ -38,7 +38,7 @@ TEST_CASE("split by seed and scenario: test rows share neither with training row
   CHECK(find_leakage(s.train, s.test, true).empty());
 }
 
-TEST_CASE("split: one scenario splits by seed only; named hold-outs; impossible splits are errors",
+TEST_CASE("split: one scenario splits by seed only, named hold-outs, impossible splits are errors",
           "[training][split]") {
   const SplitPlan one = plan_split(grid({"steady"}, 5), {});
   CHECK_FALSE(one.by_scenario);

@@ -213,7 +213,7 @@ TEST_CASE("a slice with records that must move takes its records along", "[agent
   }
 }
 
-TEST_CASE("a newer model takes effect on reload; older or broken ones do not", "[agent]") {
+TEST_CASE("a newer model takes effect on reload, older or broken ones do not", "[agent]") {
   Rig rig;
   rig.hal.set_model_blob(memory_model_blob(2, 0.0f));  // ignores corrected errors
   rig.agent.request_model_reload();

@@ -95,7 +95,7 @@ TEST_CASE("quantities beyond physical bounds or not finite are out of range", "[
   CHECK(std::string(quantity_limit(Quantity::rate)).find("1e9 /s") != std::string::npos);
 }
 
-TEST_CASE("property: integer sizes print-and-parse round trip; garbage never crashes", "[units][property]") {
+TEST_CASE("property: integer sizes print-and-parse round trip, garbage never crashes", "[units][property]") {
   std::mt19937_64 rng(20261123);
   const char* units[] = {"B", "KiB", "MiB", "GiB"};
   const uint64_t factors[] = {1, 1024, 1024 * 1024, 1024ull * 1024 * 1024};
