@@ -2,8 +2,7 @@
 // 1,000-run batch (what `crashtwin report` and the batch's report.html read
 // first). docs/PERFORMANCE.md ("Results loading") has the figures.
 //
-//   build/bench/crashtwin_bench_traces --benchmark_repetitions=5 \
-//     --benchmark_report_aggregates_only=true
+//   build/bench/crashtwin_bench_traces --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <unistd.h>
 
 #include <cstdlib>

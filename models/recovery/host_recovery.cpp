@@ -144,7 +144,7 @@ HostRecovery::HostRecovery(sc_core::sc_module_name name, Board& board, RecoveryS
 uint64_t HostRecovery::dump_target_bandwidth() const { return target_ != nullptr ? target_->write_bandwidth() : 0; }
 
 void HostRecovery::on_error_raised(const ErrorEvent& event) {
-  pending_.push_back(event);
+  pending_.push_back({event, used_bytes(), setup_.predictive_reserved ? setup_.predictive_reserved() : 0});
   failure_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -159,8 +159,9 @@ void HostRecovery::run() {
   for (;;) {
     while (pending_.empty()) wait(failure_event_);
     running_ = true;
-    const ErrorEvent event = pending_.front();
+    const PendingFailure failure = pending_.front();
     pending_.pop_front();
+    const ErrorEvent& event = failure.event;
     SimulatedRecovery r;
     r.event = event;
     CrashFacts& c = r.crash;
@@ -169,10 +170,9 @@ void HostRecovery::run() {
     c.time_ns = event.time_ns;
     c.capture_facts = setup_.facts;
     c.dram_bytes = board_.dram().size();
-    c.used_bytes = used_bytes();
-    c.reservation_bytes = setup_.kind == RecoveryKind::predictive_bmc && setup_.predictive_reserved
-                              ? setup_.predictive_reserved()
-                              : setup_.reservation_bytes;
+    c.used_bytes = failure.used_bytes;
+    c.reservation_bytes =
+        setup_.kind == RecoveryKind::predictive_bmc ? failure.predictive_reserved : setup_.reservation_bytes;
     recover(r);
     done_.push_back(std::move(r));
     running_ = false;
@@ -341,31 +341,49 @@ bool HostRecovery::write_dump(SimulatedRecovery& r, const DumpPlan& plan) {
   const uint32_t disks = board_.component_count(ComponentClass::disk);
   const std::vector<LocatedSection> sections = locate(r.event, setup_.facts, base, dram_bytes, disks);
 
-  // The stream: notes, then the filtered memory in address order; a range's
-  // place in it follows its address (memory in use spread over DRAM).
-  DumpFile dump;
-  const uint64_t notes = kElfHeaderBytes + uint64_t{setup_.facts.cpu_cores} * kPrstatusNoteBytes;
-  const uint64_t memory_stream = host_dump::filtered_bytes(r.crash.used_bytes, p.dump.filter_ratio);
-  dump.set_notes(notes);
-  dump.set_planned_bytes(notes + memory_stream);
-  const auto stream_offset = [&](uint64_t address) {
-    __extension__ typedef unsigned __int128 u128;
-    return notes + static_cast<uint64_t>(static_cast<u128>(memory_stream) * (address - base) / dram_bytes);
-  };
+  // Which located ranges the dump tool takes: kernel memory always, user
+  // memory when the dump level keeps it; never the reservation.
   std::vector<const LocatedSection*> in_memory;
   for (const LocatedSection& s : sections)
     if (s.place == HostPlace::kernel_memory || (s.place == HostPlace::user_memory && !p.dump.exclude_user_pages))
       if (s.size > 0 && !inside(s.address, s.size, plan.excluded_base, plan.excluded_bytes)) in_memory.push_back(&s);
-  std::sort(in_memory.begin(), in_memory.end(),
-            [](const LocatedSection* a, const LocatedSection* b) { return a->address < b->address; });
+  // Address order, the larger of two at one address first; a range inside
+  // one already taken (a core's stack inside all the stacks) is read once.
+  std::sort(in_memory.begin(), in_memory.end(), [](const LocatedSection* a, const LocatedSection* b) {
+    return a->address != b->address ? a->address < b->address : a->size > b->size;
+  });
+  std::erase_if(in_memory, [last_end = uint64_t{0}](const LocatedSection* s) mutable {
+    if (s->address + s->size <= last_end) return true;
+    last_end = std::max(last_end, s->address + s->size);
+    return false;
+  });
+  uint64_t located_bytes = 0;
+  for (const LocatedSection* s : in_memory) located_bytes += s->size;
+
+  // The stream: notes, then memory in address order. The located ranges sit
+  // whole at their place; the rest of the filtered memory in use (counted,
+  // not stored) is spread between them by address.
+  DumpFile dump;
+  const uint64_t notes = kElfHeaderBytes + uint64_t{setup_.facts.cpu_cores} * kPrstatusNoteBytes;
+  const uint64_t filtered = host_dump::filtered_bytes(r.crash.used_bytes, p.dump.filter_ratio);
+  const uint64_t filler = filtered > located_bytes ? filtered - located_bytes : 0;
+  dump.set_notes(notes);
+  dump.set_planned_bytes(notes + located_bytes + filler);
+  const auto filler_before = [&](uint64_t address) {
+    __extension__ typedef unsigned __int128 u128;
+    return static_cast<uint64_t>(static_cast<u128>(filler) * (address - base) / dram_bytes);
+  };
   // makedumpfile reads the crashed kernel's memory (/proc/vmcore) through
   // the CPU: fadump's boot memory from where the DMA copy put it.
+  uint64_t located_before = 0;
   for (const LocatedSection* s : in_memory) {
     std::vector<std::byte> bytes(s->size);
     const bool moved = inside(s->address, 1, plan.moved_from, plan.moved_bytes);
     const uint64_t from = moved ? plan.moved_to + (s->address - plan.moved_from) : s->address;
+    const uint64_t offset = notes + located_before + filler_before(s->address);
+    located_before += s->size;
     if (!ok(hal_.phys_read(from, bytes))) continue;
-    dump.add_memory(s->address, std::move(bytes), stream_offset(s->address));
+    dump.add_memory(s->address, std::move(bytes), offset);
   }
   hal_.sync();
 
@@ -392,6 +410,7 @@ bool HostRecovery::write_dump(SimulatedRecovery& r, const DumpPlan& plan) {
     if (plan.release != nullptr) {
       // Preserved memory the stream has passed goes back, a release chunk
       // (or the remainder) at a time.
+      const uint64_t memory_stream = total - notes;
       const uint64_t memory_done = written > notes ? written - notes : 0;
       __extension__ typedef unsigned __int128 u128;
       const uint64_t old_done =

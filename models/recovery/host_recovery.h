@@ -124,7 +124,14 @@ class HostRecovery : public sc_core::sc_module, public BoardObserver {
   RecoverySetup setup_;
   TlmHal& hal_;
   IoDevice* target_ = nullptr;
-  std::deque<ErrorEvent> pending_;
+  // Failures waiting for the host, with the memory in use and the agent's
+  // reservation as they were when each was raised.
+  struct PendingFailure {
+    ErrorEvent event;
+    uint64_t used_bytes;
+    uint64_t predictive_reserved;
+  };
+  std::deque<PendingFailure> pending_;
   bool running_ = false;
   sc_core::sc_event failure_event_;
   sc_core::sc_event report_event_;

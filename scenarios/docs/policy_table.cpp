@@ -131,6 +131,63 @@ std::string sweep_table_text(const BatchTable& sweep) {
 }
 }  // namespace
 
+std::string sweep_means_table(const BatchTable& sweep) {
+  struct Mean {
+    const char* header;
+    std::vector<const char*> metric;
+    int decimals;
+  };
+  static const std::vector<Mean> kMeans = {
+      {"time to production s", {"time_to_production_s.mean", "time_to_production_s"}, 1},
+      {"time to service s", {"time_to_service_s.mean"}, 1},
+      {"capture completeness", {"capture_completeness"}, 3},
+      {"failures identified", {"failures_identified"}, 3},
+      {"dumps failed", {"dumps_failed"}, 2},
+  };
+  struct Point {
+    std::string policy, strategy, values;
+    size_t runs = 0;
+    std::vector<double> sum = std::vector<double>(kMeans.size());
+    std::vector<size_t> count = std::vector<size_t>(kMeans.size());
+  };
+  std::vector<Point> points;
+  for (const BatchRow& r : sweep.rows) {
+    if (r.status != RunStatus::ok && r.status != RunStatus::expectations_failed) continue;
+    std::string values;
+    for (size_t i = 0; i < sweep.parameter_columns.size() && i < r.parameters.size(); ++i)
+      values += (values.empty() ? "" : ", ") + sweep.parameter_columns[i] + "=" + r.parameters[i];
+    Point* point = nullptr;
+    for (Point& p : points)
+      if (p.policy == r.policy && p.strategy == r.strategy && p.values == values) point = &p;
+    if (point == nullptr) point = &points.emplace_back(Point{r.policy, r.strategy, values});
+    ++point->runs;
+    for (size_t m = 0; m < kMeans.size(); ++m)
+      for (const char* name : kMeans[m].metric)
+        if (const auto v = r.metric(name)) {
+          point->sum[m] += *v;
+          ++point->count[m];
+          break;
+        }
+  }
+  std::ostringstream out;
+  out << "| policy | strategy | settings | runs |";
+  for (const Mean& m : kMeans) out << ' ' << m.header << " |";
+  out << "\n|---|---|---|---:|";
+  for (size_t m = 0; m < kMeans.size(); ++m) out << "---:|";
+  out << '\n';
+  for (const Point& p : points) {
+    out << "| " << p.policy << " | " << p.strategy << " | " << p.values << " | " << p.runs << " |";
+    for (size_t m = 0; m < kMeans.size(); ++m)
+      out << ' '
+          << (p.count[m] == 0 ? std::string("-")
+                              : fixed(p.sum[m] / static_cast<double>(p.count[m]), kMeans[m].decimals))
+          << " |";
+    out << '\n';
+  }
+  if (points.empty()) out << "| (no finished runs in the sweep) | | | | | | | | |\n";
+  return out.str();
+}
+
 std::string replace_generated_table(std::string_view document, std::string_view table, std::string_view begin_marker,
                                     std::string_view end_marker) {
   const size_t begin = document.find(begin_marker);
@@ -151,8 +208,19 @@ void update_policies_doc(const std::filesystem::path& doc, const results::Batch&
   std::stringstream text;
   text << in.rdbuf();
   std::string updated;
-  if (batch.sweep) {
+  const auto varies_budget = [](const BatchTable& sweep) {
+    for (const std::string& c : sweep.parameter_columns)
+      if (c == "agent.budget") return true;
+    return false;
+  };
+  const bool has_means_markers = text.str().find(kSweepMeansBegin) != std::string::npos;
+  if (batch.sweep && (varies_budget(*batch.sweep) || !has_means_markers)) {
     updated = replace_generated_table(text.str(), sweep_table_text(*batch.sweep), kSweepBegin, kSweepEnd);
+  } else if (batch.sweep) {
+    const std::string varied = "Points of a sweep over " + std::to_string(batch.sweep->rows.size()) +
+                               " runs; means over the runs that finished.\n\n";
+    updated = replace_generated_table(text.str(), varied + sweep_means_table(*batch.sweep), kSweepMeansBegin,
+                                      kSweepMeansEnd);
   } else {
     const std::string with_table = replace_generated_table(text.str(), policy_comparison_table(batch));
     updated = replace_generated_table(with_table, strategy_parameter_table(), kParamsBegin, kParamsEnd);

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "traces/batch.h"
+
 #include "traces/results/results.h"
 
 namespace crashtwin::docs {
@@ -20,6 +22,14 @@ inline constexpr std::string_view kParamsBegin =
 inline constexpr std::string_view kParamsEnd = "<!-- strategy-params:end -->";
 inline constexpr std::string_view kSweepBegin = "<!-- sweep:begin -->";
 inline constexpr std::string_view kSweepEnd = "<!-- sweep:end -->";
+// A sweep that does not vary agent.budget (the restart options, say): the
+// means of each point instead of the smallest budget.
+inline constexpr std::string_view kSweepMeansBegin = "<!-- sweep-means:begin -->";
+inline constexpr std::string_view kSweepMeansEnd = "<!-- sweep-means:end -->";
+
+// Per policy, strategy and values of the varied parameters: runs and the
+// means of the recovery metrics over the runs that finished.
+std::string sweep_means_table(const BatchTable& sweep);
 
 // The strategy parameters (name under `strategy:`, default, description)
 // from strategy_param_table(), as a Markdown table.

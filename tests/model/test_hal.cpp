@@ -113,7 +113,7 @@ TEST_CASE("alert_bmc latches the code in the BMC mailbox, log reaches the observ
     b.hal().log(LogLevel::warning, "slice for dimm 2 grew");
     b.hal().alert_bmc(0x5A);
     b.hal().sync();
-    sc_core::wait(1, sc_core::SC_MS);
+    sc_core::wait(100, sc_core::SC_MS);  // past the BMC's report time (50 ms by default)
   });
   REQUIRE(b.board->bmc().reports().size() == 1);
   CHECK(b.board->bmc().reports()[0].alert_code == 0x5A);
