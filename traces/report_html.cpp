@@ -178,6 +178,22 @@ std::vector<report::ChartSeries> series_with_prefix(const Timeseries& ts, std::s
   return out;
 }
 
+// A run's `counter` events of one name as a step series (exact steps, past
+// the scenario's end when a recovery ran on).
+report::ChartSeries counter_series(const results::Run& run, const std::string& counter, std::string label,
+                                   size_t color) {
+  report::ChartSeries s;
+  s.label = std::move(label);
+  s.color = report::palette_color(color);
+  s.step = true;
+  for (const Event& e : run.events)
+    if (e.kind == EventKind::counter && e.fields.value("counter", "") == counter) {
+      s.x.push_back(static_cast<double>(e.t_ns) * 1e-9);
+      s.y.push_back(e.fields.value("value", 0.0));
+    }
+  return s;
+}
+
 // A time chart of a quantity in 0..1 (probabilities, fragmentation indices).
 report::ChartFrame fraction_frame(std::string title, std::string y_label) {
   report::ChartFrame frame;
@@ -222,12 +238,33 @@ std::string time_series_section(const results::Batch& batch, const std::vector<s
         continue;
       }
       auto markers = failure_markers(*run);
-      report::ChartFrame slices;
-      slices.title = "Slice sizes";
-      slices.x_label = "simulated time";
-      slices.y_label = "slice size";
-      slices.y_format = report::AxisFormat::bytes;
-      out += report::line_chart(slices, series_with_prefix(run->timeseries, "slice_bytes.", true), markers);
+      // A baseline strategy's run records what its crashkernel holds away.
+      const bool baseline = std::any_of(run->events.begin(), run->events.end(), [](const Event& e) {
+        return e.kind == EventKind::counter && e.fields.value("counter", "") == "held_bytes";
+      });
+      if (!baseline) {
+        report::ChartFrame slices;
+        slices.title = "Slice sizes";
+        slices.x_label = "simulated time";
+        slices.y_label = "slice size";
+        slices.y_format = report::AxisFormat::bytes;
+        out += report::line_chart(slices, series_with_prefix(run->timeseries, "slice_bytes.", true), markers);
+      } else {
+        // A baseline holds its crashkernel, not the agent's slices: draw what
+        // it holds away, what the running kernel owns, and the dump written.
+        report::ChartFrame memory;
+        memory.title = "Reservation and recovery";
+        memory.x_label = "simulated time";
+        memory.y_label = "bytes";
+        memory.y_format = report::AxisFormat::bytes;
+        out += report::line_chart(memory,
+                                  {counter_series(*run, "held_bytes", "held away", 0),
+                                   counter_series(*run, "available_bytes", "kernel owns", 1)},
+                                  markers);
+        report::ChartFrame dump = memory;
+        dump.title = "Dump written to the target";
+        out += report::line_chart(dump, {counter_series(*run, "dump_bytes_written", "dump bytes", 2)}, markers);
+      }
       out += report::line_chart(fraction_frame("Predicted failure probability", "probability"), series_with_prefix(run->timeseries, "probability.", false), markers);
       out += "</div>\n";
     }

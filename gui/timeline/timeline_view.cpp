@@ -89,9 +89,43 @@ void TimelineView::fill(TimeChartView* view, std::vector<Line>& lines, const QSt
   }
 }
 
+void TimelineView::fill_recovery(TimeChartView* view, std::vector<Line>& lines, double scale) {
+  QChart* chart = view->chart();
+  chart->removeAllSeries();
+  lines.clear();
+  if (!run_) return;
+  struct Column {
+    const char* name;
+    const char* label;
+    QColor colour;
+  };
+  const Column columns[] = {{"held_bytes", "held away", QColor(0xb9, 0x1c, 0x1c)},
+                            {"available_bytes", "kernel owns", QColor(0x1d, 0x4e, 0xd8)},
+                            {"dump_bytes_written", "dump written", QColor(0x6b, 0x72, 0x80)}};
+  for (const Column& c : columns) {
+    const std::vector<double>* values = run_->timeseries.find(c.name);
+    if (values == nullptr) continue;
+    auto* series = new QLineSeries();
+    series->setName(tr(c.label));
+    QPen pen(c.colour);
+    pen.setWidthF(1.8);
+    series->setPen(pen);
+    chart->addSeries(series);
+    for (QAbstractAxis* axis : chart->axes()) series->attachAxis(axis);
+    lines.push_back({series, values, scale});
+  }
+}
+
 void TimelineView::show_run(std::shared_ptr<const results::Run> run) {
   run_ = std::move(run);
-  fill(slices_, slice_lines_, QString::fromUtf8(kSliceBytesPrefix.data(), kSliceBytesPrefix.size()), 1.0 / kMiB);
+  // A baseline strategy's run has the crashkernel it holds away as a column.
+  const bool predictive = !run_ || run_->timeseries.find("held_bytes") == nullptr;
+  slices_->chart()->setTitle(predictive ? tr("Slice size per component")
+                                        : tr("Crashkernel held away, memory the kernel owns, dump written"));
+  if (predictive)
+    fill(slices_, slice_lines_, QString::fromUtf8(kSliceBytesPrefix.data(), kSliceBytesPrefix.size()), 1.0 / kMiB);
+  else
+    fill_recovery(slices_, slice_lines_, 1.0 / kMiB);
   fill(probabilities_, probability_lines_,
        QString::fromUtf8(kProbabilityPrefix.data(), kProbabilityPrefix.size()), 1.0);
   if (!run_) return;

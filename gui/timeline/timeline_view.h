@@ -38,6 +38,10 @@ class TimelineView : public QWidget {
   };
   TimeChartView* make_chart(const QString& title, const QString& y_title, QValueAxis*& y_axis);
   void fill(TimeChartView* view, std::vector<Line>& lines, const QString& prefix, double scale);
+  // A baseline strategy's run: its reservation and recovery (timeseries
+  // columns held_bytes, available_bytes, dump_bytes_written) in the chart
+  // that shows a predictive run's slices.
+  void fill_recovery(TimeChartView* view, std::vector<Line>& lines, double scale);
   void redraw();
   void sync_range(TimeChartView* from);
   void show_readout(double t_s);

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <fstream>
 
+#include <QChart>
+#include <QLineSeries>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
@@ -16,6 +18,7 @@
 #include <QtTest>
 
 #include "gui/app/main_window.h"
+#include "gui/timeline/timeline_view.h"
 #include "platform/region/crash_region.h"
 #include "tests/gui/plain_csv.h"
 #include "traces/report/format.h"
@@ -96,12 +99,16 @@ class RealResultsTest : public QObject {
   void memory_map_draws_recorded_slice_bases();
   void screenshots_of_every_view();
   void records_decode_a_real_cper_record();
+  void baseline_timeline_draws_reservation_and_recovery();
   void run_view_launches_the_real_batch();
   void run_view_cancels_the_real_batch();
   void cleanupTestCase();
 
  private:
   void open_and_wait(const fs::path& dir);
+  // Selects the overview's run of `scenario` whose policy or strategy is
+  // `pair_part` and waits until it is loaded; false if there is none.
+  bool select_and_wait(const std::string& scenario, const std::string& pair_part);
 
   fs::path batch_;
   fs::path skeleton_run_;
@@ -227,18 +234,22 @@ void RealResultsTest::memory_map_draws_recorded_slice_bases() {
   }
 }
 
-void RealResultsTest::screenshots_of_every_view() {
-  // The memory_uncorrectable run under proportional: a failure, a capture, a report.
+bool RealResultsTest::select_and_wait(const std::string& scenario, const std::string& pair_part) {
   const BatchOverview* overview = window_->overview();
   int chosen = -1;
   for (size_t i = 0; i < overview->table.rows.size(); ++i) {
     const BatchRow& r = overview->table.rows[i];
-    if (r.scenario == "memory_uncorrectable" && r.policy == "proportional") chosen = static_cast<int>(i);
+    if (r.scenario == scenario && (r.policy == pair_part || r.strategy == pair_part)) chosen = static_cast<int>(i);
   }
-  QVERIFY(chosen >= 0);
+  if (chosen < 0) return false;
   QSignalSpy loaded(window_.get(), &MainWindow::run_loaded);
   window_->select_run(chosen);
-  QVERIFY(loaded.count() > 0 || loaded.wait(kLoadTimeoutMs));
+  return loaded.count() > 0 || loaded.wait(kLoadTimeoutMs);
+}
+
+void RealResultsTest::screenshots_of_every_view() {
+  // The memory_uncorrectable run under proportional: a failure, a capture, a report.
+  QVERIFY(select_and_wait("memory_uncorrectable", "proportional"));
   const results::Run* run = window_->current_run();
   // The cursor just after the first failure: the capture is in the map.
   double t = run->timeseries.t_s[run->timeseries.row_count() / 2];
@@ -270,6 +281,29 @@ void RealResultsTest::screenshots_of_every_view() {
     QVERIFY(fs::file_size(file) > 10000);  // a real picture, not a blank
   }
   window_->tabs()->setCurrentIndex(0);
+}
+
+// A kdump run holds no slices: the timeline draws its crashkernel held away,
+// the memory the kernel owns (0 while it is down) and the dump written.
+void RealResultsTest::baseline_timeline_draws_reservation_and_recovery() {
+  open_and_wait(batch_);  // an earlier case may have opened the single run
+  QVERIFY(select_and_wait("memory_uncorrectable", "kdump"));
+  QCOMPARE(QString::fromStdString(window_->current_run()->summary.strategy), QStringLiteral("kdump"));
+  QChart* chart = window_->timeline_view()->slice_chart()->chart();
+  QVERIFY(chart->title().contains(QStringLiteral("Crashkernel held away")));
+  QStringList names;
+  double lowest_owned = -1;
+  for (QAbstractSeries* s : chart->series()) {
+    names << s->name();
+    if (s->name() == QStringLiteral("kernel owns"))
+      for (const QPointF& p : static_cast<QLineSeries*>(s)->points())
+        lowest_owned = lowest_owned < 0 ? p.y() : std::min(lowest_owned, p.y());
+  }
+  QCOMPARE(names, (QStringList{QStringLiteral("held away"), QStringLiteral("kernel owns"), QStringLiteral("dump written")}));
+  QCOMPARE(lowest_owned, 0.0);  // the kernel is down during the recovery
+  // Back to a predictive run: slices again.
+  QVERIFY(select_and_wait("memory_uncorrectable", "predictive-bmc"));
+  QVERIFY(chart->title().contains(QStringLiteral("Slice size")));
 }
 
 void RealResultsTest::records_decode_a_real_cper_record() {

@@ -175,6 +175,21 @@ TEST_CASE("run --strategy all puts the four recoveries on one Perfetto timeline"
   CHECK(phases[pid_of["static · kdump"]].count("dump") == 1);
   CHECK(phases[pid_of["static · cma-crashkernel"]].count("dma quiesce") == 1);
   CHECK(phases[pid_of["static · predictive-bmc"]].count("drain") == 1);
+
+  // The report draws slices for the predictive run only; each baseline's
+  // card draws its reservation and recovery instead.
+  const CliResult report = run_cli("report " + quoted(out));
+  INFO(report.output);
+  REQUIRE(report.exit_code == 0);
+  const std::string html = read_file(out / "report.html");
+  const auto count = [&html](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("<title>Slice sizes</title>") == 1);
+  CHECK(count("<title>Reservation and recovery</title>") == 3);
+  CHECK(count("<title>Dump written to the target</title>") == 3);
 }
 
 TEST_CASE("library: every simulated recovery agrees with the formulas or the simulation says why", "[recovery]") {
