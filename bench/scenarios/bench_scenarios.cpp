@@ -41,11 +41,13 @@ struct MeasuredRun {
 std::optional<MeasuredRun> run_library_scenario(benchmark::State& state, const std::string& name) {
   const fs::path scenario = source_dir() / "scenarios/library" / (name + ".yaml");
   const fs::path out = fresh_scratch(name);
-  const ChildRun run = run_crashtwin({"run", scenario.string(), "--policy", "proportional", "--out", out.string()},
-                                     out / "crashtwin.log");
+  // The results directory beside the log: `run` refuses a directory holding
+  // files it does not write.
+  const ChildRun run = run_crashtwin(
+      {"run", scenario.string(), "--policy", "proportional", "--out", (out / "run").string()}, out / "crashtwin.log");
   require_exit_ok(state, run, out / "crashtwin.log");
   if (run.exit_code > 1) return std::nullopt;
-  return MeasuredRun{run, read_perf(out / "perf.json")};
+  return MeasuredRun{run, read_perf(out / "run" / "perf.json")};
 }
 
 // A day of simulated time with the library's soak scenario and the board's
@@ -207,11 +209,11 @@ MeasuredRun run_kdump_dump(benchmark::State& state, const std::string& filter_ra
   const fs::path out = fresh_scratch("recovery-" + filter_ratio);
   const ChildRun run = run_crashtwin({"run", scenario.string(), "--policy", "static", "--strategy", "kdump", "--set",
                                       "board.dram.size=32GiB", "--set", "strategy.dump.filter_ratio=" + filter_ratio,
-                                      "--out", out.string()},
+                                      "--out", (out / "run").string()},
                                      out / "crashtwin.log");
   require_exit_ok(state, run, out / "crashtwin.log");
   if (run.exit_code > 1) return {};
-  return MeasuredRun{run, read_perf(out / "perf.json")};
+  return MeasuredRun{run, read_perf(out / "run" / "perf.json")};
 }
 
 void BM_RecoveryCostPerDumpGiB(benchmark::State& state) {

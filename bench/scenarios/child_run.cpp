@@ -23,7 +23,7 @@ fs::path crashtwin_executable() {
 
 fs::path source_dir() {
   if (const char* dir = std::getenv("CRASHTWIN_SOURCE_DIR")) return dir;
-  return fs::path(__FILE__).parent_path().parent_path().parent_path();
+  return CRASHTWIN_SOURCE_TREE;
 }
 
 namespace {
