@@ -239,10 +239,14 @@ uint64_t Dram::metric(uint32_t dimm, Metric m) const {
 }
 
 void Dram::log_corrected(uint32_t dimm) {
-  DimmState& s = dimm_state_[dimm];
   DimmLocation where = decode(uint64_t{dimm} * dimm_size() + rng_.below(dimm_size()));
   // Precursors cluster: a weak row produces most corrected errors.
-  if (rng_.uniform() < 0.75) where.row = s.weak_row;
+  if (rng_.uniform() < 0.75) where.row = dimm_state_[dimm].weak_row;
+  log_corrected_at(dimm, where);
+}
+
+void Dram::log_corrected_at(uint32_t dimm, DimmLocation where) {
+  DimmState& s = dimm_state_[dimm];
   where.dimm = dimm;
   MemoryErrorLogEntry e;
   e.time_ns = to_ns(sc_core::sc_time_stamp());
@@ -260,6 +264,12 @@ void Dram::log_corrected(uint32_t dimm) {
 void Dram::inject_corrected_errors(uint32_t dimm, uint32_t count) {
   if (dimm >= dimms_) return;
   for (uint32_t i = 0; i < count; ++i) log_corrected(dimm);
+}
+
+void Dram::inject_corrected_errors_at(uint32_t dimm, uint32_t count, uint64_t address) {
+  if (dimm >= dimms_) return;
+  const DimmLocation where = decode(uint64_t{dimm} * dimm_size() + address % dimm_size());
+  for (uint32_t i = 0; i < count; ++i) log_corrected_at(dimm, where);
 }
 
 void Dram::set_corrected_error_rate(uint32_t dimm, double per_second) {

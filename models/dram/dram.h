@@ -81,6 +81,11 @@ class Dram : public Model {
   // DIMM's weak row (drawn from the model's stream); or a Poisson rate of
   // them from now on (0 stops).
   void inject_corrected_errors(uint32_t dimm, uint32_t count);
+  // The same at a logged location (replayed field logs): `address` is a
+  // physical address of the logged machine, folded into this DIMM (offset =
+  // address mod DIMM size), so repeats at one address stay at one
+  // rank/bank/row/column.
+  void inject_corrected_errors_at(uint32_t dimm, uint32_t count, uint64_t address);
   void set_corrected_error_rate(uint32_t dimm, double per_second);
 
   const MemoryErrorLog& error_log() const { return log_; }
@@ -117,6 +122,7 @@ class Dram : public Model {
   void ctrl_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   unsigned ctrl_transport_dbg(tlm::tlm_generic_payload& tx);
   void log_corrected(uint32_t dimm);
+  void log_corrected_at(uint32_t dimm, DimmLocation where);
   void corrected_error_arrivals();  // SC_METHOD on ce_event_
   void schedule_next_ce();
   // When the next corrected error of a DIMM at `rate` per second arrives:

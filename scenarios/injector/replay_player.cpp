@@ -65,7 +65,11 @@ void ReplayPlayer::apply(const replay::ReplayStep& step) {
   switch (step.hook) {
     case replay::ReplayHook::inject_corrected_errors:
       if (dram == nullptr) return problem("not a DIMM");
-      dram->inject_corrected_errors(unit, static_cast<uint32_t>(std::min<uint64_t>(step.value, UINT32_MAX)));
+      if (step.address == replay::kNoAddress)
+        dram->inject_corrected_errors(unit, static_cast<uint32_t>(std::min<uint64_t>(step.value, UINT32_MAX)));
+      else
+        dram->inject_corrected_errors_at(unit, static_cast<uint32_t>(std::min<uint64_t>(step.value, UINT32_MAX)),
+                                         step.address);
       break;
     case replay::ReplayHook::dimm_temperature:
       if (dram == nullptr) return problem("not a DIMM");

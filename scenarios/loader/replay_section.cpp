@@ -1,10 +1,14 @@
 #include "scenarios/loader/replay_section.h"
 
+#include <algorithm>
+#include <array>
 #include <exception>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "platform/core/units.h"
+#include "scenarios/replay/memory_error_logs.h"
 #include "scenarios/replay/replay_plan.h"
 #include "scenarios/replay/telemetry_trace.h"
 #include "scenarios/schema/quantity_text.h"
@@ -17,6 +21,9 @@ namespace {
 // arrivals: an increase beyond these bounds within one sample is a broken
 // log (a counter wrapped or reset), not telemetry.
 constexpr uint64_t kMaxReplayedEventsPerSample = 100'000;
+// A memory error log names at most this many DIMMs (a board has no more
+// memory instances than that).
+constexpr size_t kMaxLogDimms = 1024;
 // Gauges: temperatures in m°C, latencies in ns.
 constexpr uint64_t kMaxReplayedTemperatureMilliC = static_cast<uint64_t>(kMaxTemperatureCelsius * 1000);
 constexpr uint64_t kMaxReplayedLatencyNs = 3'600'000'000'000ull;  // one hour
@@ -58,6 +65,68 @@ bool check_replay_steps(ReadContext& ctx, const YAML::Node& trace_node, const Re
   return true;
 }
 
+// A memory error log (rasdaemon's database or the kernel's EDAC lines) as
+// replay steps and failures. DIMMs map to the board's memory instances in
+// the order of their keys (controller, then layers, numerically): memory0 is
+// the lowest. Corrected errors become inject_corrected_errors steps at their
+// logged address; uncorrected ones become memory_uncorrectable failures.
+bool plan_memory_log(ReadContext& ctx, const YAML::Node& trace_node, const std::string& format, ReplaySettings& r,
+                     Scenario& s) {
+  std::vector<replay::MemoryErrorEvent> events;
+  try {
+    events = format == "rasdaemon" ? replay::read_rasdaemon_db(r.trace_path) : replay::read_edac_log(r.trace_path);
+  } catch (const std::exception& e) {
+    ctx.error(trace_node, "replay.trace", e.what());
+    return false;
+  }
+  if (events.empty()) {
+    ctx.error(trace_node, "replay.trace", fmt::format("{}: the {} log has no memory error events", r.trace_path, format));
+    return false;
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return a.time_ns < b.time_ns; });
+  using Key = std::array<int64_t, 4>;
+  std::map<Key, uint16_t> instance;
+  for (const replay::MemoryErrorEvent& e : events) instance[{e.controller, e.layer[0], e.layer[1], e.layer[2]}] = 0;
+  if (instance.size() > kMaxLogDimms) {
+    ctx.error(trace_node, "replay.trace",
+              fmt::format("{}: {} DIMMs in the log; at most {} are replayed", r.trace_path, instance.size(), kMaxLogDimms));
+    return false;
+  }
+  uint16_t next = 0;
+  for (auto& [key, n] : instance) n = next++;
+  const uint64_t first = events.front().time_ns;
+  size_t failures = 0;
+  for (const replay::MemoryErrorEvent& e : events) {
+    const ComponentId dimm{ComponentClass::memory, instance[{e.controller, e.layer[0], e.layer[1], e.layer[2]}]};
+    const uint64_t t = e.time_ns - first;
+    if (e.corrected) {
+      replay::ReplayStep step;
+      step.time_ns = t;
+      step.component = dimm;
+      step.metric = Metric::mem_corrected_errors;
+      step.hook = replay::ReplayHook::inject_corrected_errors;
+      step.value = e.count;
+      step.address = e.address.value_or(replay::kNoAddress);
+      r.steps.push_back(step);
+    } else {
+      Failure f;
+      f.name = fmt::format("replayed_ue_{}", ++failures);  // the log's line or row: MemoryErrorEvent::source
+      f.component = dimm;
+      f.error = ErrorType::memory_uncorrectable;
+      f.when.at_ns = r.start_ns + t;
+      f.where = ctx.locate(trace_node, "replay.trace");
+      s.failures.push_back(std::move(f));
+    }
+    if (std::find(r.components.begin(), r.components.end(), dimm) == r.components.end()) r.components.push_back(dimm);
+  }
+  std::sort(r.components.begin(), r.components.end(), [](ComponentId a, ComponentId b) {
+    return std::pair(a.cls, a.instance) < std::pair(b.cls, b.instance);
+  });
+  r.trace_duration_ns = events.back().time_ns - first;
+  return true;
+}
+
 }  // namespace
 
 void read_replay(MapReader& root, Scenario& s, const std::filesystem::path& base_dir) {
@@ -70,6 +139,8 @@ void read_replay(MapReader& root, Scenario& s, const std::filesystem::path& base
   r.where = ctx.locate(node, "replay");
   const std::optional<std::string> trace = m.text("trace", Need::required);
   r.start_ns = m.duration("start", Need::optional).value_or(0);
+  static const std::vector<std::string> kFormats = {"csv", "rasdaemon", "edac"};
+  const std::optional<size_t> format = m.choice("format", Need::optional, kFormats);
   const YAML::Node trace_node = m.get("trace");
   m.finish();
   if (!trace) return;
@@ -77,6 +148,18 @@ void read_replay(MapReader& root, Scenario& s, const std::filesystem::path& base
   std::filesystem::path path(*trace);
   if (path.is_relative()) path = base_dir / path;
   r.trace_path = path.lexically_normal().string();
+  if (format.value_or(0) != 0) {
+    if (!plan_memory_log(ctx, trace_node, kFormats[*format], r, s)) return;
+    if (s.duration_ns != 0 && r.start_ns + r.trace_duration_ns > s.duration_ns) {
+      ctx.error(trace_node, "replay.trace",
+                fmt::format("{}: the log spans {} from replay.start {}, past the scenario's duration {}", r.trace_path,
+                            duration_text(r.trace_duration_ns), duration_text(r.start_ns), duration_text(s.duration_ns)));
+      return;
+    }
+    if (!check_replay_steps(ctx, trace_node, r)) return;
+    s.replay = std::move(r);
+    return;
+  }
   replay::TelemetryTrace parsed;
   try {
     parsed = replay::TelemetryTrace::read_file(r.trace_path);

@@ -49,6 +49,8 @@ enum class ReplayHook : uint8_t {
   link_flaps,               // count = value
 };
 
+inline constexpr uint64_t kNoAddress = UINT64_MAX;
+
 struct ReplayStep {
   uint64_t time_ns = 0;  // from the trace's start
   ComponentId component;
@@ -56,6 +58,10 @@ struct ReplayStep {
   ReplayHook hook = ReplayHook::inject_corrected_errors;
   uint64_t value = 0;
   double rate = 0;  // counter_rate only
+  // inject_corrected_errors from a memory error log: where the errors were
+  // (physical address in the logged machine); kNoAddress: the DIMM's model
+  // places them (its weak row).
+  uint64_t address = kNoAddress;
 };
 
 // The hook calls that replay `samples` (file order, non-decreasing time, as

@@ -207,6 +207,28 @@ TEST_CASE("corrected errors are logged with location, counted, and readable as t
   CHECK(most >= 10);
 }
 
+TEST_CASE("replayed corrected errors keep their logged location: one address, one rank, bank, row and column") {
+  Bench& b = bench();
+  const uint64_t before = b.dram.metric(2, Metric::mem_corrected_errors);
+  // An address of the logged machine, beyond this DIMM's size: folded in.
+  const uint64_t logged = 7 * b.dram.dimm_size() + 0x12345 * 64;
+  b.dram.inject_corrected_errors_at(2, 3, logged);
+  b.dram.inject_corrected_errors_at(2, 1, logged + 8 * 1024 * 1024);
+  CHECK(b.dram.metric(2, Metric::mem_corrected_errors) == before + 4);
+  const auto& entries = b.dram.error_log().entries();
+  REQUIRE(entries.size() >= 4);
+  const DimmLocation expected = b.dram.decode(2 * b.dram.dimm_size() + logged % b.dram.dimm_size());
+  for (size_t i = entries.size() - 4; i < entries.size() - 1; ++i) {
+    CHECK(entries[i].dimm == 2);
+    CHECK(entries[i].rank == expected.rank);
+    CHECK(entries[i].bank == expected.bank);
+    CHECK(entries[i].row == expected.row);
+    CHECK(entries[i].column == expected.column);
+    CHECK(entries[i].address == entries[entries.size() - 4].address);  // the repeat address stays one
+  }
+  CHECK(entries.back().address != entries[entries.size() - 2].address);  // another address, another place
+}
+
 TEST_CASE("a corrected error rate produces Poisson arrivals in simulated time") {
   Bench& b = bench();
   b.dram.set_corrected_error_rate(2, 100.0);

@@ -259,6 +259,23 @@ TEST_CASE("replay run: the recorded corrected-error burst raises the failing DIM
   CHECK(text.find("\"precursor\":\"replay\"") != std::string::npos);
 }
 
+// What the log's corrected errors become (steps at their addresses) is the
+// loader's test (test_memory_error_logs.cpp), where the DRAM puts them the
+// model's (test_dram.cpp); here the whole run.
+TEST_CASE("replay run: an EDAC dmesg extract replays, and its uncorrected error fails the logged DIMM",
+          "[replay][e2e]") {
+  const fs::path out = scratch("run_edac");
+  const test::CliResult ran = test::run_cli("run " + test::quoted(kSource / "scenarios/examples/replay_edac.yaml") +
+                                            " --policy static --out " + test::quoted(out));
+  INFO(ran.output);
+  REQUIRE(ran.exit_code == 0);  // its expectations: the replayed UE fired and was reported
+  std::ifstream events(out / "events.jsonl");
+  const std::string text((std::istreambuf_iterator<char>(events)), std::istreambuf_iterator<char>());
+  // The log's UE, 20.5 s after its first EDAC event, replayed from 1 s.
+  CHECK(text.find("\"t_ns\":21500000000,\"track\":\"board.injector\",\"kind\":\"injection\","
+                  "\"failure\":\"replayed_ue_1\",\"component\":\"memory.1\"") != std::string::npos);
+}
+
 TEST_CASE("replay run: a core's recorded corrected errors and temperature reach the agent's features",
           "[replay][e2e]") {
   // Recorded for cpu.1 only: 40 corrected errors/s from 10 s to 15 s and an

@@ -1,0 +1,50 @@
+// Memory error logs as the field's tools write them, read for replay:
+//
+//   rasdaemon   its SQLite database (ras-mc-ctl's source): table `mc_event`,
+//               one row per EDAC event as rasdaemon stores it: timestamp
+//               ("2023-11-14 22:13:20 +0000"), err_count, err_type
+//               ("Corrected", "Uncorrected", "Fatal", ...), label, mc,
+//               top_layer, middle_layer, lower_layer, address, grain,
+//               syndrome.
+//   edac        the kernel's EDAC lines in a dmesg / journal extract:
+//               "[  123.456789] EDAC MC0: 1 CE memory read error on
+//               <label> (channel:0 slot:1 page:0x12345 offset:0x40 grain:32
+//               syndrome:0x0 ...)", and the same with UE.
+//
+// Each event becomes a MemoryErrorEvent: when, which DIMM (its memory
+// controller and layers: the same DIMM has the same key in both formats),
+// how many errors, corrected or not, and where (the physical address when
+// the log has one). Bad input raises csv::InputError naming the file and the
+// row id (rasdaemon) or line (edac).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crashtwin::replay {
+
+struct MemoryErrorEvent {
+  uint64_t time_ns = 0;  // Unix epoch (rasdaemon) or since boot (dmesg), in ns
+  std::string dimm;      // "mc0 0:1:2": controller, then top:middle:lower layer (-1: not given)
+  int64_t controller = 0;
+  int64_t layer[3] = {-1, -1, -1};
+  uint32_t count = 1;
+  bool corrected = true;
+  std::optional<uint64_t> address;  // physical address of the error
+  std::string source;               // "file: row id 7" / "file:12", for messages
+};
+
+// At most this many events are read (the replay plan holds them in memory).
+inline constexpr size_t kMaxLogEvents = 1'000'000;
+
+std::vector<MemoryErrorEvent> read_rasdaemon_db(const std::string& path);
+std::vector<MemoryErrorEvent> read_edac_log(const std::string& path);
+
+// "2023-11-14 22:13:20 +0000" (rasdaemon's strftime "%Y-%m-%d %H:%M:%S %z")
+// -> ns since the Unix epoch; nullopt when malformed or before 1970.
+std::optional<uint64_t> parse_rasdaemon_time(std::string_view text);
+
+}  // namespace crashtwin::replay
