@@ -135,6 +135,10 @@ std::vector<MemoryErrorEvent> read_rasdaemon_db(const std::string& path) {
 std::vector<MemoryErrorEvent> read_edac_log(const std::string& path) {
   std::ifstream in(path);
   if (!in) fail(path, "cannot open");
+  return read_edac_log(in, path);
+}
+
+std::vector<MemoryErrorEvent> read_edac_log(std::istream& in, const std::string& path) {
   // The kernel's edac_mc_handle_error line (drivers/edac/edac_mc.c), after a
   // dmesg timestamp: count, CE or UE, and the location in parentheses.
   static const std::regex line_re(R"(^\[\s*(\d+)\.(\d{1,9})\]\s+EDAC MC(\d+): (\d+) (CE|UE) [^(]*\((.*)\)\s*$)");

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,8 @@ inline constexpr size_t kMaxLogEvents = 1'000'000;
 
 std::vector<MemoryErrorEvent> read_rasdaemon_db(const std::string& path);
 std::vector<MemoryErrorEvent> read_edac_log(const std::string& path);
+// The same from a stream; `source` names it in messages and events.
+std::vector<MemoryErrorEvent> read_edac_log(std::istream& in, const std::string& source);
 
 // "2023-11-14 22:13:20 +0000" (rasdaemon's strftime "%Y-%m-%d %H:%M:%S %z")
 // -> ns since the Unix epoch; nullopt when malformed or before 1970.
