@@ -180,9 +180,12 @@ void Injector::apply_phase(const crashtwin::WorkloadPhase& cpu_phase, const scen
 void Injector::inject(const Action& a) {
   uint64_t address = 0;
   if (a.component.cls == ComponentClass::memory) {
-    // A fault address inside the failing DIMM (drawn with the seed).
+    // A fault address inside the failing DIMM: a replayed log's, folded into
+    // the DIMM as its corrected errors are, or drawn with the seed.
     const Dram& dram = board_.dram();
-    const uint64_t offset = static_cast<uint64_t>(a.value * static_cast<double>(dram.dimm_size()));
+    const std::optional<uint64_t> logged = schedule_.failures[a.index].logged_address;
+    const uint64_t offset = logged ? *logged % dram.dimm_size()
+                                   : static_cast<uint64_t>(a.value * static_cast<double>(dram.dimm_size()));
     address = dram.physical_base() + a.component.instance * dram.dimm_size() + offset / kFaultAlignment * kFaultAlignment;
   }
   const ErrorType type = schedule_.failures[a.index].error;

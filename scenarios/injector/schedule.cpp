@@ -142,7 +142,7 @@ Schedule plan_schedule(const Scenario& s) {
   for (size_t i = 0; i < s.failures.size(); ++i) {
     const Failure& f = s.failures[i];
     const uint64_t t = draw_time(f.when, s.duration_ns, times);
-    out.failures.push_back({f.name, f.component, f.error, t});
+    out.failures.push_back({f.name, f.component, f.error, t, f.logged_address});
     SeededRandom where(s.seed, "fault-address:" + f.name);
     planner.add({t, ActionKind::failure, f.component, static_cast<uint32_t>(i), 0, where.uniform(), 0, f.name});
     for (size_t k = 0; k < f.precursors.size(); ++k)

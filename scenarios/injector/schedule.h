@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct PlannedFailure {
   ComponentId component;
   ErrorType error = ErrorType::page_fault;
   uint64_t t_ns = 0;
+  std::optional<uint64_t> logged_address;  // Failure::logged_address
 };
 
 struct Schedule {

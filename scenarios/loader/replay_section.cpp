@@ -115,6 +115,7 @@ bool plan_memory_log(ReadContext& ctx, const YAML::Node& trace_node, const std::
       f.component = dimm;
       f.error = ErrorType::memory_uncorrectable;
       f.when.at_ns = r.start_ns + t;
+      f.logged_address = e.address;
       f.where = ctx.locate(trace_node, "replay.trace");
       s.failures.push_back(std::move(f));
     }

@@ -98,6 +98,9 @@ struct Failure {
   FailureTime when;
   std::vector<Precursor> precursors;
   Location where;
+  // A replayed log's physical address of the error (memory failures);
+  // otherwise the injector draws one inside the DIMM with the seed.
+  std::optional<uint64_t> logged_address;
 };
 
 // Precursor patterns with no failure after them: what a predictor must not

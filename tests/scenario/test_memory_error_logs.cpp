@@ -193,6 +193,7 @@ TEST_CASE("a scenario replays an EDAC log: corrected errors at their address, un
   CHECK(s.failures[0].component == ComponentId{ComponentClass::memory, 1});
   CHECK(s.failures[0].error == ErrorType::memory_uncorrectable);
   CHECK(s.failures[0].when.at_ns == 7'000'000'000u);  // 2 s start + 5 s into the log
+  CHECK(s.failures[0].logged_address == 0x10040u);
 
   // Refused, with the field named: a format nobody reads, a log longer
   // than the run.

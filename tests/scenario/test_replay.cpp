@@ -274,6 +274,9 @@ TEST_CASE("replay run: an EDAC dmesg extract replays, and its uncorrected error 
   // The log's UE, 20.5 s after its first EDAC event, replayed from 1 s.
   CHECK(text.find("\"t_ns\":21500000000,\"track\":\"board.injector\",\"kind\":\"injection\","
                   "\"failure\":\"replayed_ue_1\",\"component\":\"memory.1\"") != std::string::npos);
+  // At the logged address (page 0x2f4a1, offset 0x2c0), inside DIMM 1 of
+  // the default 4 x 1 GiB board.
+  CHECK(text.find("\"address\":" + std::to_string((1ull << 30) + (0x2f4a1ull << 12) + 0x2c0)) != std::string::npos);
 }
 
 TEST_CASE("replay run: a core's recorded corrected errors and temperature reach the agent's features",
