@@ -1,5 +1,8 @@
-// A capture strategy: what happens after a fatal failure, as a timing and
-// accounting model. Given the crash (time, error, what the catalog needs,
+// A capture strategy's analytic model: what happens after a fatal failure,
+// as a timing and accounting formula. The twin runs each recovery on the
+// board in simulated time (models/recovery/host_recovery.h) and keeps these
+// formulas as the independent cross-check of every simulated recovery
+// (docs/policies.md). Given the crash (time, error, what the catalog needs,
 // what the predictive path captured), the board at that moment (DRAM, memory
 // in use), the reservation the partitioning policy made and the strategy's
 // parameters (strategy_params.h), recover() produces the outcome: a timeline
@@ -7,8 +10,8 @@
 // failed, when the workload runs again, memory held away over time and, for
 // fadump, memory returned over time.
 //
-// Strategies never touch the board: the twin calls them after each failure
-// and records their timelines as events (see docs/policies.md).
+// These models never touch the board: the runner calls them with the crash
+// facts of each failure and writes their figures beside the simulated ones.
 #pragma once
 
 #include <cstdint>

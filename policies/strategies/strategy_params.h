@@ -1,6 +1,7 @@
-// Parameters of the capture strategies' timing models. They live in the
-// scenario under `strategy:` as dotted names ("strategy.dump.bandwidth:
-// 200 MB/s"); strategy_param_table() lists every one with its unit kind,
+// Parameters of the capture strategies (the recoveries simulated on the
+// board and their analytic models). They live in the
+// scenario under `strategy:` as dotted names ("strategy.dump.compress_bandwidth:
+// 300 MB/s"); strategy_param_table() lists every one with its unit kind,
 // default and description, and set_strategy_param() parses a value, so the
 // scenario loader, docs/policies.md and config.yaml share one list.
 //
@@ -111,7 +112,7 @@ enum class StrategyParamKind : uint8_t { duration, size, bandwidth, ratio, boole
 
 // One scenario parameter. The accessors point into a StrategyParams.
 struct StrategyParamInfo {
-  const char* name;          // dotted, relative to `strategy.`: "dump.bandwidth"
+  const char* name;          // dotted, relative to `strategy.`: "dump.compress_bandwidth"
   StrategyParamKind kind;
   const char* default_text;  // the default as a scenario writes it
   const char* description;   // one line

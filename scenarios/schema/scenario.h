@@ -163,7 +163,7 @@ struct Scenario {
   // The strategies' timing parameters, defaults overridden by the scenario's
   // `strategy:` map (dotted names of strategy_param_table()).
   StrategyParams strategy_params;
-  // Each `strategy:` entry as written ("dump.bandwidth", "200 MB/s"), for
+  // Each `strategy:` entry as written ("dump.compress_bandwidth", "300 MB/s"), for
   // config.yaml.
   std::vector<BoardParam> strategy_settings;
   // The capture facts of the host OS and drivers, defaults overridden by the
