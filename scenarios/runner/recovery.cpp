@@ -113,15 +113,22 @@ void record_recovery_events(const FailureRecovery& r, EventLog& events) {
   const StrategyOutcome& o = r.outcome;
   const std::string component = to_string(r.crash.component);
   const char* error = crashtwin::to_string(r.crash.error);
+  // A track per recovery (recoveries of close failures overlap in time), and
+  // the BMC's side of predictive-bmc on its own (its report runs while the
+  // host already restarts): every span on a track nests or follows.
+  const std::string track = fmt::format("{}.{}", kTrack, r.failure + 1);
+  const std::string bmc_track = track + ".bmc";
   for (uint32_t i = 0; i < o.phase_count; ++i) {
     const RecoveryPhase& p = o.phases[i];
-    Event& e = events.add_span(p.start_ns, p.end_ns - p.start_ns, kTrack, EventKind::phase);
+    const std::string_view name = p.name;
+    const bool bmc_side = name == "capture" || name == "alert" || name == "drain" || name == "report";
+    Event& e = events.add_span(p.start_ns, p.end_ns - p.start_ns, bmc_side ? bmc_track : track, EventKind::phase);
     e.fields["phase"] = p.name;
     e.fields["strategy"] = o.strategy;
     e.fields["component"] = component;
     e.fields["error"] = error;
   }
-  Event& e = events.add_span(o.failure_ns, o.production_ns - o.failure_ns, kTrack, EventKind::phase);
+  Event& e = events.add_span(o.failure_ns, o.production_ns - o.failure_ns, track, EventKind::phase);
   e.fields["phase"] = "recovery";
   e.fields["strategy"] = o.strategy;
   e.fields["component"] = component;
@@ -150,7 +157,7 @@ void record_recovery_events(const FailureRecovery& r, EventLog& events) {
   // is the reduced-memory boot, the last all of DRAM.
   if (o.available.count > 2) {
     for (uint32_t i = 0; i < o.available.count; ++i) {
-      Event& step = events.add(o.available.steps[i].time_ns, kTrack, EventKind::phase);
+      Event& step = events.add(o.available.steps[i].time_ns, track, EventKind::phase);
       step.fields["phase"] = "memory_returned";
       step.fields["strategy"] = o.strategy;
       step.fields["available_bytes"] = o.available.steps[i].bytes;

@@ -70,9 +70,11 @@ MemoryOverRun memory_over_run(const StrategySetup& setup, const std::vector<Fail
 // "unexplained: ..." with the deltas.
 std::string cross_check(const FailureRecovery& r);
 
-// Events of kind `phase` on track "host.recovery": one span per recovery
-// phase, one span for the whole recovery with its result, and one event per
-// step of memory returned when the kernel regains memory gradually (fadump).
+// Events of kind `phase` on track "host.recovery.<n>" (n: the failure's
+// number, one track per recovery): one span per recovery phase (the BMC's
+// capture, alert, drain and report on "host.recovery.<n>.bmc"), one span for
+// the whole recovery with its result, and one event per step of memory
+// returned when the kernel regains memory gradually (fadump).
 void record_recovery_events(const FailureRecovery& r, EventLog& events);
 
 }  // namespace crashtwin::scenario

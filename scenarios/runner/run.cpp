@@ -318,6 +318,11 @@ void record_strategy(const StrategySetup& setup, const std::vector<FailureRecove
     for (const DumpProgress& p : dump_progress) counter(p.t_ns, kDumpBytesWrittenColumn, p.bytes);
   }
   VcdWriter& vcd = recorder.vcd_writer();
+  // The host is up while its kernel owns memory (fadump's reduced memory
+  // counts: the workload runs again).
+  const VcdWriter::SignalId up_signal = vcd.add_wire("board.host", "up");
+  for (size_t i = 0; i < memory.available.t_ns.size(); ++i)
+    vcd.change(memory.available.t_ns[i], up_signal, memory.available.bytes[i] > 0 ? 1 : 0);
   const VcdWriter::SignalId available_signal = vcd.add_integer("board.host.recovery", kAvailableBytesColumn);
   for (size_t i = 0; i < memory.available.t_ns.size(); ++i)
     vcd.change(memory.available.t_ns[i], available_signal, memory.available.bytes[i]);

@@ -1,5 +1,7 @@
 #include "scenarios/runner/run_recorder.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <limits>
 
@@ -16,6 +18,9 @@ std::string vcd_name(ComponentId c) { return std::string(crashtwin::to_string(c.
 RunRecorder::RunRecorder(Board& board, const Agent& agent, EventLog& events)
     : board_(board), agent_(agent), events_(events) {
   alert_signal_ = vcd_.add_wire("board.irq", "bmc_alert");
+  vcd_.change(0, alert_signal_, 0);  // low from power-on, not unknown until the first alert
+  capture_signal_ = vcd_.add_wire("board.agent", "capturing");
+  vcd_.change(0, capture_signal_, 0);
   reserved_signal_ = vcd_.add_integer("board.crash_region", "reserved_bytes");
 }
 
@@ -70,7 +75,20 @@ void RunRecorder::on_dma_transfer(const DmaTransfer& t) {
     e.fields["reason"] = t.reason;
     return;
   }
-  Event& e = events_.add_span(t.start_ns, t.end_ns - t.start_ns, "board.dma", EventKind::dma_transfer);
+  // A track per initiator: the BMC's drain and host-programmed copies run at
+  // once on different channels, each initiator's one after another.
+  Event& e = events_.add_span(t.start_ns, t.end_ns - t.start_ns, "board.dma." + t.initiator, EventKind::dma_transfer);
+  // One wire per initiator: a DMA initiator runs one transfer at a time, so
+  // its wire is exact (a shared "busy" would drop while another still runs).
+  auto [it, added] = dma_signals_.try_emplace(t.initiator, 0);
+  if (added) {
+    std::string name = t.initiator;
+    std::replace(name.begin(), name.end(), '.', '_');
+    it->second = vcd_.add_wire("board.dma.busy", name);
+    vcd_.change(0, it->second, 0);
+  }
+  vcd_.change(t.start_ns, it->second, 1);
+  vcd_.change(t.end_ns, it->second, 0);
   e.fields["initiator"] = t.initiator;
   e.fields["source"] = t.source;
   e.fields["destination"] = t.destination;
@@ -144,7 +162,13 @@ void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
 
 void RunRecorder::on_repartition(const Agent&, const RepartitionReport& r) {
   if (frozen_) return;
-  Event& e = events_.add_span(r.time_ns, 0, "board.agent", EventKind::repartition);
+  // From the tick to the table written: the firmware's own clock (its
+  // quantum keeper's local time) says how long the repartition took.
+  // The firmware is one thread: its work starts when the previous ended.
+  const uint64_t now = board_.host_hal().now_ns();
+  const uint64_t start = std::min(now, std::max(r.time_ns, firmware_busy_until_));
+  firmware_busy_until_ = now;
+  Event& e = events_.add_span(start, now - start, "board.agent", EventKind::repartition);
   e.fields["slices_changed"] = r.slices_changed;
   e.fields["slices_moved"] = r.slices_moved;
   e.fields["bytes_moved"] = r.bytes_moved;
@@ -154,7 +178,14 @@ void RunRecorder::on_repartition(const Agent&, const RepartitionReport& r) {
 void RunRecorder::on_capture(const Agent&, const ErrorEvent& event, const CaptureResult& result, Status status) {
   if (frozen_) return;
   captures_.push_back({event, result.record_id, result.needed_bytes, result.captured_bytes, result.truncated, status});
-  Event& e = events_.add_span(event.time_ns, 0, "board.agent", EventKind::capture);
+  // From the error's raise (or the end of the firmware's previous work, it
+  // is one thread) to the record written, on the firmware's clock.
+  const uint64_t now = board_.host_hal().now_ns();
+  const uint64_t start = std::min(now, std::max(event.time_ns, firmware_busy_until_));
+  firmware_busy_until_ = now;
+  Event& e = events_.add_span(start, now - start, "board.agent", EventKind::capture);
+  vcd_.change(start, capture_signal_, 1);
+  vcd_.change(now, capture_signal_, 0);
   e.fields["component"] = to_string(event.component);
   e.fields["error"] = crashtwin::to_string(event.type);
   e.fields["record_id"] = result.record_id;

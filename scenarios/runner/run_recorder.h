@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "models/board/board.h"
@@ -92,6 +93,9 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   std::vector<VcdWriter::SignalId> slice_signals_;
   std::vector<VcdWriter::SignalId> probability_signals_;
   VcdWriter::SignalId alert_signal_ = 0;
+  std::map<std::string, VcdWriter::SignalId> dma_signals_;  // per initiator: a transfer is moving data
+  VcdWriter::SignalId capture_signal_ = 0;  // the firmware is writing a failure's record
+  uint64_t firmware_busy_until_ = 0;        // end of the firmware's last recorded work
   VcdWriter::SignalId reserved_signal_ = 0;
   std::vector<int64_t> open_episode_;  // index into episodes_, or -1
   std::vector<RaisedError> raised_;

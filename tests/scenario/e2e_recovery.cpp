@@ -6,6 +6,7 @@
 // and the analytic cross-check on the whole library.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -50,9 +51,50 @@ std::vector<Event> run_events(const std::string& name, const std::string& scenar
 std::vector<Event> with_phase(const std::vector<Event>& events, const std::string& phase) {
   std::vector<Event> out;
   for (const Event& e : events)
-    if (e.track == "host.recovery" && e.kind == EventKind::phase && e.fields.value("phase", "") == phase)
+    if (e.track.starts_with("host.recovery") && e.kind == EventKind::phase && e.fields.value("phase", "") == phase)
       out.push_back(e);
   return out;
+}
+
+// What Perfetto needs of a trace.json (Trace Event Format): every event has
+// a name, a known phase, integer pid/tid and a finite, non-negative time;
+// complete events a non-negative duration; and on each (pid, tid) complete
+// events nest or follow one another, never overlap partially. Returns the
+// first problem, or "".
+std::string trace_problem(const nlohmann::json& trace) {
+  if (!trace.contains("traceEvents") || !trace["traceEvents"].is_array()) return "no traceEvents array";
+  struct Span {
+    double start, end;
+  };
+  std::map<std::pair<int, int>, std::vector<Span>> spans;
+  for (const auto& e : trace["traceEvents"]) {
+    if (!e.contains("name") || !e["name"].is_string()) return "an event without a name: " + e.dump();
+    const std::string ph = e.value("ph", "");
+    if (ph != "M" && ph != "X" && ph != "i" && ph != "C") return "unknown phase '" + ph + "': " + e.dump();
+    if (!e.contains("pid") || !e["pid"].is_number_integer() || !e.contains("tid") || !e["tid"].is_number_integer())
+      return "pid/tid not integers: " + e.dump();
+    if (ph == "M") continue;
+    if (!e.contains("ts") || !e["ts"].is_number() || !(e["ts"].get<double>() >= 0)) return "bad ts: " + e.dump();
+    if (ph != "X") continue;
+    if (!e.contains("dur") || !e["dur"].is_number() || !(e["dur"].get<double>() >= 0)) return "bad dur: " + e.dump();
+    const double ts = e["ts"].get<double>();
+    spans[{e["pid"].get<int>(), e["tid"].get<int>()}].push_back({ts, ts + e["dur"].get<double>()});
+  }
+  for (auto& [track, list] : spans) {
+    // Outer spans first at one start; a stack of open spans must contain
+    // each next one or have ended before it starts.
+    std::sort(list.begin(), list.end(),
+              [](const Span& a, const Span& b) { return a.start != b.start ? a.start < b.start : a.end > b.end; });
+    std::vector<Span> open;
+    for (const Span& s : list) {
+      while (!open.empty() && open.back().end <= s.start + 1e-3) open.pop_back();  // 1 ns float slack
+      if (!open.empty() && s.end > open.back().end + 1e-3)
+        return "spans overlap without nesting on pid " + std::to_string(track.first) + " tid " +
+               std::to_string(track.second) + " at " + std::to_string(s.start) + " us";
+      open.push_back(s);
+    }
+  }
+  return "";
 }
 
 Event the_recovery(const std::vector<Event>& events) {
@@ -225,4 +267,39 @@ TEST_CASE("library: every simulated recovery agrees with the formulas or the sim
     CHECK(total[strategy] >= 15);
     CHECK(agrees[strategy] * 2 > total[strategy]);  // most recoveries agree
   }
+
+  // Every run's traces tell the truth: trace.json follows the trace event
+  // format with nested spans (close failures' recoveries included), and
+  // trace.vcd's wires start low instead of unknown.
+  size_t traces = 0;
+  for (const results::Run& run : batch.runs) {
+    INFO(run.dir.string());
+    const nlohmann::json trace = nlohmann::json::parse(read_file(run.dir / "trace.json"));
+    CHECK(trace_problem(trace) == "");
+    const std::string vcd = read_file(run.dir / "trace.vcd");
+    const size_t dumpvars = vcd.find("$dumpvars");
+    REQUIRE(dumpvars != std::string::npos);
+    const std::string initial = vcd.substr(dumpvars, vcd.find("$end", dumpvars) - dumpvars);
+    CHECK(initial.find("\nx") == std::string::npos);  // no wire unknown at time 0
+    CHECK(vcd.find("$var wire 1 ") != std::string::npos);
+    CHECK(vcd.find(" capturing $end") != std::string::npos);
+    CHECK(vcd.find(" up $end") != std::string::npos);
+    ++traces;
+  }
+  CHECK(traces == batch.runs.size());
+}
+
+TEST_CASE("the trace checker finds partial overlaps and accepts nesting", "[recovery]") {
+  const auto trace = [](std::vector<std::pair<double, double>> spans) {
+    nlohmann::json t = {{"traceEvents", nlohmann::json::array()}};
+    for (const auto& [ts, dur] : spans)
+      t["traceEvents"].push_back({{"name", "phase"}, {"ph", "X"}, {"pid", 1}, {"tid", 1}, {"ts", ts}, {"dur", dur}});
+    return t;
+  };
+  CHECK(trace_problem(trace({{0, 10}, {1, 2}, {3, 4}, {10, 5}})) == "");  // nested, then following
+  CHECK(trace_problem(trace({{0, 10}, {5, 10}})).find("overlap") != std::string::npos);
+  CHECK(trace_problem(trace({{0, -1}})).find("dur") != std::string::npos);
+  nlohmann::json bad = trace({});
+  bad["traceEvents"].push_back({{"name", "x"}, {"ph", "Q"}, {"pid", 1}, {"tid", 1}});
+  CHECK(trace_problem(bad).find("unknown phase") != std::string::npos);
 }

@@ -44,7 +44,7 @@ fs::path scratch(const std::string& name) {
 std::vector<Event> recovery_events(const std::vector<Event>& events, const std::string& phase) {
   std::vector<Event> out;
   for (const Event& e : events)
-    if (e.kind == EventKind::phase && e.track == "host.recovery" && e.fields.value("phase", "") == phase)
+    if (e.kind == EventKind::phase && e.track.starts_with("host.recovery") && e.fields.value("phase", "") == phase)
       out.push_back(e);
   return out;
 }
