@@ -34,7 +34,8 @@ bool known_choices(const std::vector<std::string>& policies, const std::vector<s
   for (const std::string& p : policies) {
     const auto names = known_policies();
     if (p != "all" && std::find(names.begin(), names.end(), p) == names.end()) {
-      std::fprintf(stderr, "--policy: '%s' is not a known policy\n", p.c_str());
+      std::fprintf(stderr, "--policy: '%s' is not a known policy; expected %s or all\n", p.c_str(),
+                   joined_names(names).c_str());
       good = false;
     }
   }

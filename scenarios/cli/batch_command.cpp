@@ -49,7 +49,8 @@ int batch_command(const BatchArgs& args) {
     spdlog::info("shard {}/{}: {} of {} runs", shard->index, shard->count, mine.size(), runs.size());
     runs = std::move(mine);
   }
-  spdlog::info("batch: {} scenarios, {} runs into {}", scenarios.size(), runs.size(), bo.out.string());
+  spdlog::info("batch: {} scenario{}, {} run{} into {}", scenarios.size(), scenarios.size() == 1 ? "" : "s",
+               runs.size(), runs.size() == 1 ? "" : "s", bo.out.string());
   const BatchResult result = run_batch(runs, bo);
   std::printf("%zu runs (%zu kept from before), %zu not ok, %zu crashed or timed out, %zu refused their input\n", runs.size(), result.skipped,
               result.not_ok, result.failed, result.refused);

@@ -10,6 +10,7 @@
 #include <exception>
 
 #include <sysc/kernel/sc_externs.h>
+#include <systemc>
 
 #include "traces/io.h"
 
@@ -21,10 +22,20 @@
 
 namespace {
 
+// SystemC's own messages (the models' and the firmware's log lines, which
+// reach SC_REPORT_INFO) go where every log line goes: stderr. stdout is for
+// results (a run's verdicts, decoded records), so it stays parseable.
+void systemc_report_to_stderr(const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
+  if (actions & sc_core::SC_DISPLAY)
+    std::fprintf(stderr, "\n%s\n", sc_core::sc_report_compose_message(report).c_str());
+  sc_core::sc_report_handler::default_handler(report, actions & ~sc_core::SC_DISPLAY);
+}
+
 void log_to_stderr() {
   auto logger = spdlog::stderr_color_mt("crashtwin");
   logger->set_pattern("%^%l%$: %v");
   spdlog::set_default_logger(logger);
+  sc_core::sc_report_handler::set_handler(systemc_report_to_stderr);
 }
 
 // The options `run` and `validate` share.

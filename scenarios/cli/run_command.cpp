@@ -70,8 +70,8 @@ std::optional<RunPlan> plan_run(const std::string& file, const RunArgs& args) {
   const std::vector<std::string> policies = expand_policies(args.policies.empty() ? s.policies : args.policies, s.policies);
   for (const std::string& p : policies) {
     if (!known(known_policies(), p)) {
-      std::fprintf(stderr, "--policy: '%s' is not a known policy; expected one of the registered policies or all\n",
-                   p.c_str());
+      std::fprintf(stderr, "--policy: '%s' is not a known policy; expected %s or all\n", p.c_str(),
+                   joined_names(known_policies()).c_str());
       return std::nullopt;
     }
   }

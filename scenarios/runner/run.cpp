@@ -396,7 +396,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   PolicyStorage policy_storage;
   PartitionPolicy* policy = nullptr;
   if (!ok(make_policy(request.policy, policy_params, policy_storage, policy)))
-    throw ScenarioError(fmt::format("--policy: '{}' is not a known policy", request.policy));
+    throw ScenarioError(fmt::format("--policy: '{}' is not a known policy; expected {}", request.policy,
+                                    joined_names(known_policies())));
 
   // The analytic model's copy of the hardware figures the board's models
   // own (one source of truth: the dump target's and the DMA controller's
@@ -482,8 +483,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   board->run_firmware(agent);
   if (request.check_only) return {};
 
-  spdlog::info("running {} with policy {} for {} s of simulated time", s.name, request.policy,
-               static_cast<double>(s.duration_ns) * 1e-9);
+  spdlog::info("running {} with policy {} for {} of simulated time", s.name, request.policy,
+               duration_text(s.duration_ns));
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   recorder.finish(s.duration_ns);
   const AgentStats agent_stats = agent.stats();  // as the scenario ended

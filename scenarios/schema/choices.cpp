@@ -7,6 +7,12 @@
 
 namespace crashtwin::scenario {
 
+std::string joined_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 std::vector<std::string> known_policies() {
   std::vector<std::string> names;
   for (const char* n : policy_names()) names.emplace_back(n);

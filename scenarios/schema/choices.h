@@ -12,6 +12,8 @@ namespace crashtwin::scenario {
 
 std::vector<std::string> known_policies();    // policy_names() of policies/
 std::vector<std::string> known_strategies();  // strategy_names(): predictive-bmc, kdump, cma-crashkernel, fadump
+// "oracle, proportional, ..." for messages that list what is allowed.
+std::string joined_names(const std::vector<std::string>& names);
 
 // "all" (or an empty list) expands to the policies the scenario compares
 // (its compare.policies: a scenario whose budget is below kdump's table

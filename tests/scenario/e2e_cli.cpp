@@ -180,3 +180,33 @@ TEST_CASE("the scenario library meets its expectations under every policy", "[e2
   CHECK(again.output.find("(132 kept from before)") != std::string::npos);
   CHECK(read_file(out / "summary.csv") == first_table);
 }
+
+TEST_CASE("stdout holds results only: log lines and SystemC's messages go to stderr, exactly worded",
+          "[e2e][cli]") {
+  const fs::path out = test::fresh_test_dir("cli", "streams");
+  const fs::path scenario = kSource / "scenarios/library/memory_uncorrectable.yaml";
+  // stdout alone: the run's verdict lines, no log line.
+  const test::CliResult stdout_only = test::run_shell("(SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" +
+                                                      test::crashtwin_executable().string() + "' run " +
+                                                      test::quoted(scenario) + " --policy proportional --out " +
+                                                      test::quoted(out / "run") + " 2>/dev/null)");
+  INFO(stdout_only.output);
+  REQUIRE(stdout_only.exit_code == 0);
+  CHECK(stdout_only.output.find("Info:") == std::string::npos);
+  CHECK(stdout_only.output.find("info:") == std::string::npos);
+  CHECK(stdout_only.output.find("passed ->") != std::string::npos);
+  // stderr: the firmware's line through SystemC, and the duration exact.
+  const test::CliResult both = test::run_cli("run " + test::quoted(scenario) + " --policy proportional --out " +
+                                             test::quoted(out / "run"));
+  CHECK(both.output.find("failure model loaded") != std::string::npos);
+  CHECK(both.output.find("for 1 min of simulated time") != std::string::npos);
+  // An unknown policy lists the known ones; one scenario is "1 scenario".
+  const test::CliResult unknown = test::run_cli("run " + test::quoted(scenario) + " --policy nope --out " +
+                                                test::quoted(out / "nope"));
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output.find("expected static, uniform, proportional, smoothed, oracle or all") != std::string::npos);
+  const test::CliResult batch = test::run_cli("batch " + test::quoted(scenario) +
+                                              " --policy proportional --strategy predictive-bmc --out " +
+                                              test::quoted(out / "batch"));
+  CHECK(batch.output.find("batch: 1 scenario, 1 run into") != std::string::npos);
+}
