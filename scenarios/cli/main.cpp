@@ -85,6 +85,8 @@ extern "C" int sc_main(int argc, char* argv[]) {
   CLI::App app{"crashtwin: a SystemC/TLM-2.0 digital twin for predictive crash memory"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "crashtwin 0.1.0");
+  app.footer("Exit codes: 0 done (every expectation met), 1 a run's expectations failed or it was invalid,\n"
+             "2 bad input (the message names file:line:column or the field), 3 internal error.");
 
   ValidateArgs validate;
   CLI::App* validate_cmd =

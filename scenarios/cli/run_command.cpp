@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -33,6 +35,11 @@ void print_outcome(const RunOutcome& o, const std::filesystem::path& out) {
               static_cast<unsigned long long>(s.seed),
               !s.valid ? "INVALID" : (s.expectations_passed() ? "passed" : "expectations FAILED"), out.c_str());
   if (!s.valid) std::printf("  invalid: %s\n", s.invalid_reason.c_str());
+  // The headline figures, so a run answers without opening its files.
+  const auto figure = [&s](const char* name) { return s.metric(name).value_or(std::nan("")); };
+  std::printf("  completeness %.3f, identified %.3f, reserved %.1f MiB in production, time to production %.1f s\n",
+              figure("capture_completeness"), figure("failures_identified"),
+              figure("reserved_bytes_mean_in_production") / (1024.0 * 1024.0), figure("time_to_production_s.mean"));
   for (const Expectation& e : s.expectations)
     std::printf("  %s %s %s %g (measured %g)\n", e.passed ? "ok  " : "FAIL", e.metric.c_str(), e.op.c_str(), e.value,
                 e.actual);

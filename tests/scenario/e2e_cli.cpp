@@ -195,6 +195,9 @@ TEST_CASE("stdout holds results only: log lines and SystemC's messages go to std
   CHECK(stdout_only.output.find("Info:") == std::string::npos);
   CHECK(stdout_only.output.find("info:") == std::string::npos);
   CHECK(stdout_only.output.find("passed ->") != std::string::npos);
+  // The headline figures follow the verdict.
+  CHECK(stdout_only.output.find("  completeness 1.000, identified 1.000, reserved ") != std::string::npos);
+  CHECK(stdout_only.output.find("time to production 105.0 s") != std::string::npos);
   // stderr: the firmware's line through SystemC, and the duration exact.
   const test::CliResult both = test::run_cli("run " + test::quoted(scenario) + " --policy proportional --out " +
                                              test::quoted(out / "run"));
@@ -209,4 +212,9 @@ TEST_CASE("stdout holds results only: log lines and SystemC's messages go to std
                                               " --policy proportional --strategy predictive-bmc --out " +
                                               test::quoted(out / "batch"));
   CHECK(batch.output.find("batch: 1 scenario, 1 run into") != std::string::npos);
+  // --help says what the exit codes mean.
+  const test::CliResult help = test::run_cli("--help");
+  CHECK(help.exit_code == 0);
+  CHECK(help.output.find("Exit codes: 0 done") != std::string::npos);
+  CHECK(help.output.find("2 bad input") != std::string::npos);
 }
