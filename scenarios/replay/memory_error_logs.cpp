@@ -14,6 +14,9 @@
 namespace crashtwin::replay {
 namespace {
 
+// The largest time a log may give, in seconds: its nanoseconds fit 64 bits.
+constexpr uint64_t kMaxLogSeconds = UINT64_MAX / 1'000'000'000ull - 1;
+
 [[noreturn]] void fail(const std::string& where, const std::string& what) {
   throw csv::InputError(fmt::format("{}: {}", where, what));
 }
@@ -77,7 +80,8 @@ std::optional<uint64_t> parse_rasdaemon_time(std::string_view text) {
     return std::nullopt;
   const int64_t zone = (text[20] == '-' ? -1 : 1) * static_cast<int64_t>(zone_h * 3600 + zone_m * 60);
   const int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - zone;
-  if (seconds < 0 || seconds > 253402300799) return std::nullopt;  // before 1970 or past 9999
+  // Nanoseconds since 1970 fit 64 bits until 2554-07-21.
+  if (seconds < 0 || static_cast<uint64_t>(seconds) > kMaxLogSeconds) return std::nullopt;
   return static_cast<uint64_t>(seconds) * 1'000'000'000ull;
 }
 
@@ -159,7 +163,7 @@ std::vector<MemoryErrorEvent> read_edac_log(std::istream& in, const std::string&
     uint64_t seconds = 0, fraction = 0, mc = 0, count = 0;
     std::string digits = m[2].str();
     digits.resize(9, '0');
-    if (!number(m[1].str(), seconds) || seconds > 100'000'000'000ull || !number(digits, fraction) ||
+    if (!number(m[1].str(), seconds) || seconds > kMaxLogSeconds || !number(digits, fraction) ||
         !number(m[3].str(), mc) || mc > 255 || !number(m[4].str(), count) || count < 1 || count > 1'000'000)
       fail(where, "a number out of range (time, controller or count)");
     e.time_ns = seconds * 1'000'000'000ull + fraction;

@@ -47,7 +47,8 @@ std::vector<MemoryErrorEvent> read_edac_log(const std::string& path);
 std::vector<MemoryErrorEvent> read_edac_log(std::istream& in, const std::string& source);
 
 // "2023-11-14 22:13:20 +0000" (rasdaemon's strftime "%Y-%m-%d %H:%M:%S %z")
-// -> ns since the Unix epoch; nullopt when malformed or before 1970.
+// -> ns since the Unix epoch; nullopt when malformed, before 1970 or past
+// what 64-bit nanoseconds hold (mid-2554).
 std::optional<uint64_t> parse_rasdaemon_time(std::string_view text);
 
 }  // namespace crashtwin::replay

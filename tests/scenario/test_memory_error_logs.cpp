@@ -134,7 +134,8 @@ TEST_CASE("rasdaemon timestamps agree with the calendar for any date and zone (p
     CHECK(*parsed == static_cast<uint64_t>(expected) * 1'000'000'000ull);
   }
   for (const char* bad : {"", "2023-13-01 00:00:00 +0000", "2023-02-30 00:00:00 +0000", "2023-01-01 24:00:00 +0000",
-                          "2023-01-01 00:00:00 0000", "1969-12-31 23:59:59 +0000", "2023-01-01T00:00:00 +0000"})
+                          "2023-01-01 00:00:00 0000", "1969-12-31 23:59:59 +0000", "2023-01-01T00:00:00 +0000",
+                          "2600-01-01 00:00:00 +0000", "9999-12-31 23:59:59 +0000"})
     CHECK_FALSE(parse_rasdaemon_time(bad).has_value());
 }
 
@@ -161,6 +162,9 @@ TEST_CASE("the kernel's EDAC lines give the same DIMM keys as rasdaemon, with th
   CHECK_FALSE(events[1].corrected);
   CHECK_FALSE(events[1].address.has_value());  // page 0: no address
 
+  // Uptime beyond what 64-bit nanoseconds hold is refused, not wrapped.
+  write(dir / "far.log", "[99999999999.0] EDAC MC0: 1 CE memory read error on X (channel:1 slot:0)\n");
+  CHECK(failure_text([&] { read_edac_log((dir / "far.log").string()); }).find("far.log:1") != std::string::npos);
   write(dir / "broken.log", "[ 1.0] EDAC MC0: 1 CE memory read error on X channel:1 slot:0 no parentheses\n");
   const std::string message = failure_text([&] { read_edac_log((dir / "broken.log").string()); });
   CHECK(message.find("broken.log:1") != std::string::npos);
