@@ -295,6 +295,13 @@ void Board::add_observer(BoardObserver& observer) { observers_.push_back(&observ
 
 uint64_t Board::transaction_count() const { return router_->transactions(); }
 
+std::vector<std::pair<std::string, const IrqLine*>> Board::interrupt_lines() const {
+  std::vector<std::pair<std::string, const IrqLine*>> out;
+  for (const auto* lines : {&irq_lines_, &dma_irq_lines_})
+    for (const auto& line : *lines) out.emplace_back(line->basename(), line.get());
+  return out;
+}
+
 void Board::warm_reset() {
   for (auto& inst : instances_) inst->model->warm_reset();
 }

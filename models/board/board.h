@@ -20,6 +20,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -116,6 +117,10 @@ class Board : public sc_core::sc_module {
 
   void add_observer(BoardObserver& observer);
   const std::vector<BoardObserver*>& observers() const { return observers_; }
+
+  // Every interrupt line the board wired (devices' error lines, DMA channel
+  // lines), with its name ("irq_dram", "irq_dma_ch3"), for traces.
+  std::vector<std::pair<std::string, const IrqLine*>> interrupt_lines() const;
 
   // Transactions the host router has carried (for perf.json).
   uint64_t transaction_count() const;

@@ -453,6 +453,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   EventLog events;
   board->add_observer(kernel);  // first: the kernel prints before anyone reads its log
   RunRecorder recorder(*board, agent, events);
+  recorder.trace_interrupt_lines();
   board->add_observer(recorder);
   // The host's recovery after each failure, on the board in simulated time.
   // The baselines' reservation (the crashkernel, fadump's save area) sits

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/core/model.h"
 #include "models/dram/dram.h"
 #include "scenarios/schema/scenario.h"
 
@@ -47,6 +48,19 @@ void RunRecorder::declare_columns() {
   }
   open_episode_.assign(instances_.size(), -1);
   columns_declared_ = true;
+}
+
+void RunRecorder::trace_interrupt_lines() {
+  for (const auto& [name, line] : board_.interrupt_lines()) {
+    const VcdWriter::SignalId id = vcd_.add_wire("board.irq", name);
+    vcd_.change(0, id, 0);
+    sc_core::sc_spawn_options options;
+    options.spawn_method();
+    options.dont_initialize();
+    options.set_sensitivity(&line->value_changed_event());
+    sc_core::sc_spawn([this, id, irq = line] { vcd_.change(to_ns(sc_core::sc_time_stamp()), id, irq->read() ? 1 : 0); },
+                      sc_core::sc_gen_unique_name("irq_trace"), &options);
+  }
 }
 
 void RunRecorder::on_error_raised(const ErrorEvent& event) {

@@ -57,6 +57,10 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
 
   // Closes open integrals and episodes at the end of the run.
   void finish(uint64_t end_ns);
+  // A VCD wire per interrupt line of the board (board.irq.<line>), low from
+  // time 0, following the line at every change. Call during elaboration
+  // (it spawns a SystemC method per line).
+  void trace_interrupt_lines();
   // From now on only DMA transfers are recorded (as events): the scenario
   // has ended, the board runs on only to finish the host's recoveries.
   void freeze() { frozen_ = true; }

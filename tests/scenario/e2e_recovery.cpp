@@ -284,6 +284,8 @@ TEST_CASE("library: every simulated recovery agrees with the formulas or the sim
     CHECK(vcd.find("$var wire 1 ") != std::string::npos);
     CHECK(vcd.find(" capturing $end") != std::string::npos);
     CHECK(vcd.find(" up $end") != std::string::npos);
+    CHECK(vcd.find(" irq_dram $end") != std::string::npos);  // every interrupt line of the board
+    CHECK(vcd.find(" irq_dma_ch0 $end") != std::string::npos);
     ++traces;
   }
   CHECK(traces == batch.runs.size());
