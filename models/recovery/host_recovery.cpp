@@ -14,6 +14,7 @@
 #include "models/recovery/release_region.h"
 #include "models/workload/io_device.h"
 #include "platform/cper/record.h"
+#include "policies/strategies/cma_crashkernel.h"
 #include "policies/strategies/host_dump.h"
 #include "policies/strategies/predictive_bmc.h"
 
@@ -22,6 +23,7 @@ namespace {
 
 namespace kl = kernel_layout;
 using host_dump::HostPlace;
+__extension__ typedef unsigned __int128 u128;  // GCC/Clang builtin: exact proportions
 
 // makedumpfile's writes as the block layer sends them: 1 MiB requests (the
 // max_sectors_kb Linux gives most NVMe drives is 1280 KiB; a round figure).
@@ -105,6 +107,10 @@ bool inside(uint64_t a, uint64_t size, uint64_t base, uint64_t range) {
 
 }  // namespace
 
+IoDevice* dump_target(Board& board, DumpTarget target) {
+  return dynamic_cast<IoDevice*>(target == DumpTarget::network ? board.nic(0) : board.disk(0));
+}
+
 std::optional<RecoveryKind> recovery_kind(std::string_view strategy_name) {
   if (strategy_name == "predictive-bmc") return RecoveryKind::predictive_bmc;
   if (strategy_name == "kdump") return RecoveryKind::kdump;
@@ -129,7 +135,7 @@ HostRecovery::HostRecovery(sc_core::sc_module_name name, Board& board, RecoveryS
   const Dram& dram = board_.dram();
   if (setup_.kind != RecoveryKind::predictive_bmc) {
     const bool network = setup_.params.dump.target == DumpTarget::network;
-    target_ = dynamic_cast<IoDevice*>(network ? board_.nic(0) : board_.disk(0));
+    target_ = dump_target(board_, setup_.params.dump.target);
     if (target_ == nullptr)
       throw ConfigError(fmt::format("strategy.dump.target: {}: the board has no {} to write the dump to (list {} "
                                     "under board:)",
@@ -216,14 +222,10 @@ void HostRecovery::capture_kernel_path(SimulatedRecovery& r, bool cma) {
   StrategyOutcome& o = r.outcome;
   const uint64_t reserved = setup_.reservation_bytes;
   const uint64_t fixed = cma ? std::min(p.cma.fixed_bytes, reserved) : reserved;
-  const auto lent_of = [&] {
-    const auto lendable = static_cast<uint64_t>(static_cast<double>(reserved - fixed) * p.cma.lendable_fraction);
-    return std::min(lendable, r.crash.used_bytes);
-  };
-  const uint64_t lent = cma ? lent_of() : 0;
-  const uint64_t steady = reserved - (cma ? static_cast<uint64_t>(static_cast<double>(reserved - fixed) *
-                                                                  p.cma.lendable_fraction)
-                                          : 0);
+  // The CMA crashkernel's own accounting of what it lends (policies/strategies).
+  const CmaCrashkernelStrategy cma_model(p.cma, p.capture_kernel, p.dump, p.host);
+  const uint64_t lent = cma ? std::min(cma_model.lent_bytes(reserved), r.crash.used_bytes) : 0;
+  const uint64_t steady = cma ? cma_model.steady_held_bytes(reserved) : reserved;
   host_dump::begin(o, cma ? "cma-crashkernel" : "kdump", r.crash, reserved);
   if (const char* reason = host_dump::impossible_reason(r.event.type)) return reboot(r, reason, steady);
   if (fixed < p.capture_kernel.image_bytes)
@@ -370,7 +372,6 @@ bool HostRecovery::write_dump(SimulatedRecovery& r, const DumpPlan& plan) {
   dump.set_notes(notes);
   dump.set_planned_bytes(notes + located_bytes + filler);
   const auto filler_before = [&](uint64_t address) {
-    __extension__ typedef unsigned __int128 u128;
     return static_cast<uint64_t>(static_cast<u128>(filler) * (address - base) / dram_bytes);
   };
   // makedumpfile reads the crashed kernel's memory (/proc/vmcore) through
@@ -412,7 +413,6 @@ bool HostRecovery::write_dump(SimulatedRecovery& r, const DumpPlan& plan) {
       // (or the remainder) at a time.
       const uint64_t memory_stream = total - notes;
       const uint64_t memory_done = written > notes ? written - notes : 0;
-      __extension__ typedef unsigned __int128 u128;
       const uint64_t old_done =
           memory_stream == 0 ? dram_bytes
                              : static_cast<uint64_t>(static_cast<u128>(dram_bytes) * memory_done / memory_stream);
@@ -441,7 +441,6 @@ bool HostRecovery::write_dump(SimulatedRecovery& r, const DumpPlan& plan) {
       case HostPlace::kernel_notes: have = dump.notes_written() ? s.bytes : 0; break;
       case HostPlace::kernel_memory:
       case HostPlace::user_memory: {
-        __extension__ typedef unsigned __int128 u128;
         const uint64_t covered = s.size == 0 ? 0 : dump.covered_bytes(s.address, s.size);
         have = s.size == 0 ? 0 : static_cast<uint64_t>(static_cast<u128>(s.bytes) * covered / s.size);
         break;

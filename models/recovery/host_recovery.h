@@ -57,6 +57,10 @@ inline constexpr const char* kTruncatedRecordNote =
     "record truncated in its slice: completeness is what the BMC decoded of it";
 
 enum class RecoveryKind : uint8_t { predictive_bmc, kdump, cma_crashkernel, fadump };
+// The device a dump is written to: the first disk, or the first NIC
+// (strategy.dump.target); nullptr when the board has none.
+IoDevice* dump_target(Board& board, DumpTarget target);
+
 // The strategy names of policies/strategies; nullopt for another name.
 std::optional<RecoveryKind> recovery_kind(std::string_view strategy_name);
 

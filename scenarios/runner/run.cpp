@@ -404,11 +404,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   // parameters).
   StrategyParams strategy_params = s.strategy_params;
   strategy_params.fadump.save_bandwidth_bytes_per_s = static_cast<uint64_t>(board->dma().host_bandwidth());
-  {
-    const bool network = strategy_params.dump.target == DumpTarget::network;
-    if (auto* target = dynamic_cast<IoDevice*>(network ? board->nic(0) : board->disk(0)))
-      strategy_params.dump.target_bandwidth_bytes_per_s = target->write_bandwidth();
-  }
+  if (const IoDevice* target = dump_target(*board, strategy_params.dump.target))
+    strategy_params.dump.target_bandwidth_bytes_per_s = target->write_bandwidth();
   StrategyStorage strategy_storage;
   CaptureStrategy* strategy = nullptr;
   if (const Status st = make_strategy(request.strategy, strategy_params, strategy_storage, strategy); !ok(st))

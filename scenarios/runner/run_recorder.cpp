@@ -174,14 +174,21 @@ void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
   series_.append_row(static_cast<double>(time_ns) * 1e-9, row);
 }
 
+std::pair<uint64_t, uint64_t> RunRecorder::firmware_work_since(uint64_t requested_ns) {
+  // The firmware is one thread: a piece of work starts when it was asked for
+  // or when the previous one ended, and ends now on the firmware's clock
+  // (its quantum keeper's local time).
+  const uint64_t now = board_.host_hal().now_ns();
+  const uint64_t start = std::min(now, std::max(requested_ns, firmware_busy_until_));
+  firmware_busy_until_ = now;
+  return {start, now};
+}
+
 void RunRecorder::on_repartition(const Agent&, const RepartitionReport& r) {
   if (frozen_) return;
   // From the tick to the table written: the firmware's own clock (its
   // quantum keeper's local time) says how long the repartition took.
-  // The firmware is one thread: its work starts when the previous ended.
-  const uint64_t now = board_.host_hal().now_ns();
-  const uint64_t start = std::min(now, std::max(r.time_ns, firmware_busy_until_));
-  firmware_busy_until_ = now;
+  const auto [start, now] = firmware_work_since(r.time_ns);
   Event& e = events_.add_span(start, now - start, "board.agent", EventKind::repartition);
   e.fields["slices_changed"] = r.slices_changed;
   e.fields["slices_moved"] = r.slices_moved;
@@ -192,11 +199,7 @@ void RunRecorder::on_repartition(const Agent&, const RepartitionReport& r) {
 void RunRecorder::on_capture(const Agent&, const ErrorEvent& event, const CaptureResult& result, Status status) {
   if (frozen_) return;
   captures_.push_back({event, result.record_id, result.needed_bytes, result.captured_bytes, result.truncated, status});
-  // From the error's raise (or the end of the firmware's previous work, it
-  // is one thread) to the record written, on the firmware's clock.
-  const uint64_t now = board_.host_hal().now_ns();
-  const uint64_t start = std::min(now, std::max(event.time_ns, firmware_busy_until_));
-  firmware_busy_until_ = now;
+  const auto [start, now] = firmware_work_since(event.time_ns);
   Event& e = events_.add_span(start, now - start, "board.agent", EventKind::capture);
   vcd_.change(start, capture_signal_, 1);
   vcd_.change(now, capture_signal_, 0);

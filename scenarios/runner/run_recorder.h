@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "models/board/board.h"
@@ -100,6 +101,9 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   std::map<std::string, VcdWriter::SignalId> dma_signals_;  // per initiator: a transfer is moving data
   VcdWriter::SignalId capture_signal_ = 0;  // the firmware is writing a failure's record
   uint64_t firmware_busy_until_ = 0;        // end of the firmware's last recorded work
+  // [start, end] of firmware work asked for at `requested_ns` (capture,
+  // repartition), ending now.
+  std::pair<uint64_t, uint64_t> firmware_work_since(uint64_t requested_ns);
   VcdWriter::SignalId reserved_signal_ = 0;
   std::vector<int64_t> open_episode_;  // index into episodes_, or -1
   std::vector<RaisedError> raised_;

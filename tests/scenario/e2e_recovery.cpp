@@ -32,12 +32,9 @@ const fs::path kSource = CRASHTWIN_SOURCE_DIR;
 const fs::path kLibrary = kSource / "scenarios/library";
 constexpr uint64_t MiB = 1ull << 20;
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "recovery" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir.parent_path());
-  return dir;
-}
+// A fresh output directory (the runs create it; `run` refuses a directory
+// holding files it does not write, an empty one is fine).
+fs::path scratch(const std::string& name) { return test::fresh_test_dir("recovery", name); }
 
 // One run of a library scenario; its events.
 std::vector<Event> run_events(const std::string& name, const std::string& scenario, const std::string& args) {

@@ -16,6 +16,7 @@
 #include "scenarios/loader/loader.h"
 #include "scenarios/replay/csv_reader.h"
 #include "scenarios/replay/memory_error_logs.h"
+#include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using namespace crashtwin;
@@ -23,12 +24,7 @@ using namespace crashtwin::replay;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "memory_error_logs" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return test::fresh_test_dir("memory_error_logs", name); }
 
 // A database as rasdaemon creates it (ras-record.c's mc_event fields), with
 // `rows` as SQL value tuples after the id.
