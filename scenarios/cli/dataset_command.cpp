@@ -122,7 +122,7 @@ void record(const RecordArgs& args) {
   options.horizon_ns = args.horizon_ns;
   options.stride = args.stride;
   options.ewma_alpha = AgentConfig{}.feature_ewma_alpha;  // the runner keeps the agent's default
-  DatasetBuilder builder(s.name, s.seed, options);
+  DatasetBuilder builder(s.name, s.family, s.seed, options);
   DatasetRecorder recorder(builder);
 
   scenario::RunRequest request;  // the default capture strategy: it does not change telemetry

@@ -27,7 +27,7 @@ struct TrainArgs {
   TrainOptions options;
   SplitOptions split;
   bool no_class_weights = false;
-  bool no_scenario_split = false;
+  bool no_family_split = false;
 };
 
 struct EvaluateArgs {
@@ -55,41 +55,56 @@ void train(const TrainArgs& args) {
   TrainOptions options = args.options;
   options.balance_classes = !args.no_class_weights;
   SplitOptions split_options = args.split;
-  split_options.by_scenario = !args.no_scenario_split;
+  split_options.by_family = !args.no_family_split;
 
   const Dataset data = read_dataset_file(args.dataset);
   const SplitPlan plan = plan_split(data, split_options);
   const SplitData split = apply_split(data, plan);
-  if (const std::string leak = find_leakage(split.train, split.test, plan.by_scenario); !leak.empty())
+  if (const std::string leak = find_leakage(split.train, split.test, plan.by_family); !leak.empty())
     throw std::logic_error("train/test leakage: " + leak);
   if (split.test.rows.empty()) throw csv::InputError(args.dataset + ": the split leaves no held-out rows");
 
-  const TrainedModel trained = train_failure_model(split.train, options);
+  TrainedModel trained = train_failure_model(split.train, options);
+  std::vector<SingleFeatureRule> single_features;
+  for (const auto& c : trained.classes)
+    if (c.best_single_feature) single_features.push_back(*c.best_single_feature);
+  // Score the held-out rows with the full model as the firmware will parse it.
+  FailureModel full;
+  if (!ok(parse_model(encode_model_blob(trained.model), full)))
+    throw std::logic_error("the encoded model does not parse back");
+  const std::vector<DetectorReport> held_out = evaluate_detectors(full, split.test, single_features);
+  // The model ships only where it beats its class's best single feature on
+  // the held-out families; elsewhere the blob carries that feature alone.
+  const std::vector<Verdict> verdict = verdicts(held_out);
+  for (const Verdict& v : verdict)
+    if (!v.model_beats_feature)
+      refit_on_single_feature(split.train, *trained.classes[static_cast<size_t>(v.cls)].best_single_feature, options,
+                              trained);
   const std::vector<std::byte> blob = encode_model_blob(trained.model);
-  // Score the held-out rows with the blob as the firmware will parse it.
   FailureModel shipped;
   if (!ok(parse_model(blob, shipped))) throw std::logic_error("the encoded model does not parse back");
-  const std::vector<DetectorReport> held_out = evaluate_detectors(shipped, split.test);
 
   write_file(args.out, blob.data(), blob.size());
   const std::string summary_path = args.summary.empty() ? summary_path_for(args.out) : args.summary;
-  write_json(summary_path, training_summary({trained, options, plan, split, held_out}));
+  write_json(summary_path, training_summary({trained, options, plan, split, held_out, verdict}));
 
   std::printf("trained on %zu rows (%zu seeds), held out %zu rows (%zu seeds%s), discarded %zu\n",
               split.train.rows.size(), plan.train_seeds.size(), split.test.rows.size(), plan.test_seeds.size(),
-              plan.by_scenario ? (", " + std::to_string(plan.test_scenarios.size()) + " scenarios").c_str()
-                               : ", one scenario: no scenario split",
+              plan.by_family ? (", " + std::to_string(plan.test_families.size()) + " families").c_str()
+                             : ", one family: no family split",
               split.discarded);
   for (const auto& c : trained.classes) {
     if (!c.skipped.empty()) {
       std::printf("  %-8s no model: %s\n", to_string(c.cls), c.skipped.c_str());
       continue;
     }
-    std::printf("  %-8s %zu rows, %zu failing; Newton %d iterations, |grad| %.2e%s, threshold %.4f\n",
+    std::printf("  %-8s %zu rows, %zu failing; Newton %d iterations, |grad| %.2e%s, threshold %.4f%s\n",
                 to_string(c.cls), c.rows, c.positives, c.fit.iterations, c.fit.gradient_norm,
-                c.fit.converged ? "" : " (NOT converged)", static_cast<double>(shipped.of(c.cls).threshold));
+                c.fit.converged ? "" : " (NOT converged)", static_cast<double>(shipped.of(c.cls).threshold),
+                c.ships_single_feature ? (", ships " + c.best_single_feature->name() + " alone").c_str() : "");
   }
-  std::printf("held-out evaluation:\n%s", format_reports(held_out).c_str());
+  std::printf("held-out evaluation (full model):\n%s%s", format_reports(held_out).c_str(),
+              format_verdicts(verdict).c_str());
   std::printf("wrote %s (%zu bytes) and %s\n", args.out.c_str(), blob.size(), summary_path.c_str());
 }
 
@@ -101,38 +116,52 @@ void evaluate(const EvaluateArgs& args) {
                  static_cast<unsigned long long>(data.horizon_ns), static_cast<unsigned long long>(model.horizon_ns));
 
   size_t excluded = 0;
-  if (!args.all_rows) {
-    const std::string summary_path = args.summary.empty() ? summary_path_for(args.model) : args.summary;
-    std::ifstream in(summary_path);
-    if (!in) {
-      std::fprintf(stderr, "warning: no %s: cannot tell training rows apart, evaluating every row\n",
-                   summary_path.c_str());
-    } else {
-      const nlohmann::json summary = nlohmann::json::parse(in, nullptr, false);
-      if (summary.is_discarded()) throw csv::InputError(summary_path + ": not valid JSON");
-      const SplitPlan trained_on = training_split_from_summary(summary, summary_path);
+  const std::string summary_path = args.summary.empty() ? summary_path_for(args.model) : args.summary;
+  std::ifstream in(summary_path);
+  std::vector<SummaryClass> classes;
+  if (!in) {
+    std::fprintf(stderr,
+                 "warning: no %s: cannot tell training rows apart nor compare with the best single feature, "
+                 "evaluating every row\n",
+                 summary_path.c_str());
+  } else {
+    const nlohmann::json summary = nlohmann::json::parse(in, nullptr, false);
+    if (summary.is_discarded()) throw csv::InputError(summary_path + ": not valid JSON");
+    classes = classes_from_summary(summary, summary_path);
+    const SplitPlan trained_on = training_split_from_summary(summary, summary_path);
+    if (!args.all_rows) {
       std::vector<DatasetRow> kept;
       for (auto& row : data.rows) {
-        const bool seen_seed =
-            std::find(trained_on.train_seeds.begin(), trained_on.train_seeds.end(), row.seed) !=
-            trained_on.train_seeds.end();
-        const bool seen_scenario = trained_on.by_scenario &&
-                                   std::find(trained_on.train_scenarios.begin(), trained_on.train_scenarios.end(),
-                                             row.scenario) != trained_on.train_scenarios.end();
-        if (seen_seed || seen_scenario) ++excluded;
+        const bool seen_seed = std::find(trained_on.train_seeds.begin(), trained_on.train_seeds.end(), row.seed) !=
+                               trained_on.train_seeds.end();
+        const bool seen_family = trained_on.by_family &&
+                                 std::find(trained_on.train_families.begin(), trained_on.train_families.end(),
+                                           row.family) != trained_on.train_families.end();
+        if (seen_seed || seen_family) ++excluded;
         else kept.push_back(std::move(row));
       }
       data.rows = std::move(kept);
     }
   }
   if (data.rows.empty())
-    throw csv::InputError(args.dataset + ": no rows left to evaluate (every row shares a seed or scenario with "
+    throw csv::InputError(args.dataset + ": no rows left to evaluate (every row shares a seed or family with "
                                          "the training set; --all-rows to override)");
-  const std::vector<DetectorReport> reports = evaluate_detectors(model, data);
-  std::printf("evaluated %zu rows (excluded %zu rows sharing a seed or scenario with the training set)\n%s",
-              data.rows.size(), excluded, format_reports(reports).c_str());
-  if (!args.json_out.empty()) write_json(args.json_out, {{"rows", data.rows.size()}, {"excluded_rows", excluded},
-                                                         {"detectors", reports_json(reports)}});
+  std::vector<SingleFeatureRule> single_features;
+  for (const SummaryClass& c : classes)
+    if (c.best_single_feature) single_features.push_back(*c.best_single_feature);
+  const std::vector<DetectorReport> reports = evaluate_detectors(model, data, single_features);
+  const std::vector<Verdict> verdict = verdicts(reports);
+  std::printf("evaluated %zu rows (excluded %zu rows sharing a seed or family with the training set)\n%s%s",
+              data.rows.size(), excluded, format_reports(reports).c_str(), format_verdicts(verdict).c_str());
+  for (const SummaryClass& c : classes)
+    if (c.ships_single_feature)
+      std::printf("note: the blob's %s model is %s alone (it did not beat it on the held-out families in training)\n",
+                  to_string(c.cls), c.best_single_feature->name().c_str());
+  if (!args.json_out.empty())
+    write_json(args.json_out, {{"rows", data.rows.size()},
+                               {"excluded_rows", excluded},
+                               {"detectors", reports_json(reports)},
+                               {"verdicts", verdicts_json(verdict)}});
 }
 
 }  // namespace
@@ -174,20 +203,22 @@ void add_training_commands(CLI::App& app) {
       ->capture_default_str();
   t->add_flag("--no-class-weights", train_args->no_class_weights, "do not balance failing and healthy rows");
   t->add_option("--holdout-fraction", train_args->split.holdout_fraction,
-                "fraction of seeds (and scenarios) held out for testing")
+                "fraction of seeds (and scenario families) held out for testing")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  t->add_option("--holdout-scenario", train_args->split.holdout_scenarios, "scenario to hold out (repeatable)");
-  t->add_flag("--no-scenario-split", train_args->no_scenario_split, "split by seed only");
+  t->add_option("--holdout-family", train_args->split.holdout_families,
+                "scenario family to hold out (repeatable; a scenario without `family:` is its own)");
+  t->add_flag("--no-family-split", train_args->no_family_split, "split by seed only");
   t->callback([train_args] { run([&] { train(*train_args); }); });
 
   auto eval_args = std::make_shared<EvaluateArgs>();
-  CLI::App* e = app.add_subcommand("evaluate", "score a model and the RAS threshold baselines on a dataset");
+  CLI::App* e = app.add_subcommand(
+      "evaluate", "score a model, its best single feature and the RAS threshold baselines on a dataset, with the verdict");
   e->add_option("model", eval_args->model, "model blob")->required();
   e->add_option("dataset", eval_args->dataset, "dataset CSV")->required();
   e->add_option("--summary", eval_args->summary, "the model's JSON summary (default: beside the blob)");
   e->add_option("--json", eval_args->json_out, "also write the figures as JSON");
-  e->add_flag("--all-rows", eval_args->all_rows, "also score rows sharing a seed or scenario with the training set");
+  e->add_flag("--all-rows", eval_args->all_rows, "also score rows sharing a seed or family with the training set");
   e->callback([eval_args] { run([&] { evaluate(*eval_args); }); });
 }
 

@@ -111,6 +111,7 @@ void check_scenario(ReadContext& ctx, const YAML::Node& doc, const Scenario& s, 
   // Top-level values are located at their own node, or at the --set that
   // wrote them.
   if (!s.name.empty()) check_name(d, ctx.locate(doc["name"], "name"), "name", s.name);
+  if (doc["family"]) check_name(d, ctx.locate(doc["family"], "family"), "family", s.family);
   const uint64_t end = s.duration_ns;
 
   std::set<std::string> phase_names;

@@ -416,6 +416,7 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
     return;  // the rest of the file follows rules this build does not know
   }
   s.name = root.text("name", Need::required).value_or("");
+  s.family = root.text("family", Need::optional).value_or(s.name);
   s.description = root.text("description", Need::optional).value_or("");
   s.seed = root.integer("seed", Need::optional, 0, kMaxSeed).value_or(1);
   if (options.seed) s.seed = *options.seed;

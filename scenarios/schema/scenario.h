@@ -147,6 +147,10 @@ struct ExpectationSpec {
 struct Scenario {
   int schema_version = kSchemaVersion;
   std::string name;
+  // Scenarios made by one generator or recipe share a family; a predictor is
+  // judged on families it never trained on, since two scenarios of a family
+  // differ less than the field differs from either. Default: the name.
+  std::string family;
   std::string description;
   uint64_t seed = 1;
   uint64_t duration_ns = 0;

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <string_view>
 
 #include "scenarios/replay/csv_reader.h"
@@ -11,9 +12,11 @@
 namespace crashtwin::training {
 namespace {
 
-enum Column : size_t { kScenario, kSeed, kClass, kInstance, kTime, kLabel, kTimeToFailure, kErrors24h, kFirstFeature };
+enum Column : size_t {
+  kScenario, kFamily, kSeed, kClass, kInstance, kTime, kLabel, kTimeToFailure, kErrors24h, kFirstFeature
+};
 constexpr std::array<const char*, kFirstFeature> kFixedColumns = {
-    "scenario", "seed", "class", "instance", "time_ns", "label", "time_to_failure_ns", "errors_24h"};
+    "scenario", "family", "seed", "class", "instance", "time_ns", "label", "time_to_failure_ns", "errors_24h"};
 
 constexpr std::string_view kPreambleKey = "crashtwin-dataset";
 
@@ -117,13 +120,14 @@ void write_dataset(std::ostream& out, const Dataset& dataset) {
   std::vector<std::string> cells(feature_columns);
   for (size_t r = 0; r < dataset.rows.size(); ++r) {
     const DatasetRow& row = dataset.rows[r];
-    if (!csv::is_plain_field(row.scenario))
-      throw csv::InputError("dataset row " + std::to_string(r) + ": scenario name '" + row.scenario +
-                            "' cannot be a CSV field (empty, comma, quote, newline or leading '#')");
+    for (const std::string* name : {&row.scenario, &row.family})
+      if (!csv::is_plain_field(*name))
+        throw csv::InputError("dataset row " + std::to_string(r) + ": scenario or family name '" + *name +
+                              "' cannot be a CSV field (empty, comma, quote, newline or leading '#')");
     if (const std::string problem = row_problem(row, dataset.horizon_ns); !problem.empty())
       throw csv::InputError("dataset row " + std::to_string(r) + ": " + problem);
     line.clear();
-    line += row.scenario + "," + std::to_string(row.seed) + "," + to_string(row.component.cls) + "," +
+    line += row.scenario + "," + row.family + "," + std::to_string(row.seed) + "," + to_string(row.component.cls) + "," +
             std::to_string(row.component.instance) + "," + std::to_string(row.time_ns) + "," +
             (row.label ? "1" : "0") + "," +
             (row.time_to_failure_ns ? std::to_string(*row.time_to_failure_ns) : std::string()) + "," +
@@ -155,6 +159,7 @@ Dataset read_dataset(std::istream& in, const std::string& source) {
   Dataset dataset;
   dataset.horizon_ns = parse_preamble(reader);
   std::vector<bool> used(feature_columns);
+  std::map<std::string, std::string> family_of;
   while (reader.next()) {
     DatasetRow row;
     row.scenario = std::string(reader.text(kScenario));
@@ -162,6 +167,13 @@ Dataset read_dataset(std::istream& in, const std::string& source) {
     // carriage return inside the name is the case the line reader lets by).
     if (!csv::is_plain_field(row.scenario))
       reader.fail(kScenario, "scenario name holds a carriage return or another character a field cannot");
+    row.family = std::string(reader.text(kFamily));
+    if (!csv::is_plain_field(row.family))
+      reader.fail(kFamily, "family name holds a carriage return or another character a field cannot");
+    // A scenario belongs to one family: the family split would otherwise
+    // put the same scenario on both sides.
+    if (const auto [it, inserted] = family_of.emplace(row.scenario, row.family); !inserted && it->second != row.family)
+      reader.fail(kFamily, "scenario '" + row.scenario + "' was in family '" + it->second + "' on an earlier row");
     row.seed = reader.u64(kSeed);
     if (!parse(reader.text(kClass), row.component.cls))
       reader.fail(kClass, "'" + std::string(reader.field(kClass)) + "' is not cpu, memory, disk or network");

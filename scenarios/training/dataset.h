@@ -18,10 +18,12 @@
 
 namespace crashtwin::training {
 
-inline constexpr uint32_t kDatasetFormatVersion = 1;
+// 2: the family column.
+inline constexpr uint32_t kDatasetFormatVersion = 2;
 
 struct DatasetRow {
-  std::string scenario;  // scenario name: the unit of the scenario split
+  std::string scenario;  // scenario name
+  std::string family;    // the scenario's family: the unit of the family split
   uint64_t seed = 0;     // run seed: the unit of the seed split
   ComponentId component;
   uint64_t time_ns = 0;  // simulated time of the sample the features describe

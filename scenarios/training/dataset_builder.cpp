@@ -7,8 +7,9 @@
 
 namespace crashtwin::training {
 
-DatasetBuilder::DatasetBuilder(std::string scenario, uint64_t seed, const DatasetBuilderOptions& options)
-    : scenario_(std::move(scenario)), seed_(seed), options_(options) {
+DatasetBuilder::DatasetBuilder(std::string scenario, std::string family, uint64_t seed,
+                               const DatasetBuilderOptions& options)
+    : scenario_(std::move(scenario)), family_(std::move(family)), seed_(seed), options_(options) {
   if (options.horizon_ns == 0) throw std::invalid_argument("dataset horizon must be positive");
   if (options.stride == 0) throw std::invalid_argument("dataset stride must be at least 1");
   if (!(options.ewma_alpha > 0.0f && options.ewma_alpha <= 1.0f))
@@ -47,6 +48,7 @@ void DatasetBuilder::sample(ComponentId id, uint64_t time_ns, std::span<const ui
   if (inst.samples < options_.min_samples || (inst.samples - options_.min_samples) % options_.stride != 0) return;
   DatasetRow& row = rows_.emplace_back();
   row.scenario = scenario_;
+  row.family = family_;
   row.seed = seed_;
   row.component = id;
   row.time_ns = time_ns;

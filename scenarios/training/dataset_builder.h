@@ -31,7 +31,10 @@ struct DatasetBuilderOptions {
 class DatasetBuilder {
  public:
   // std::invalid_argument on a zero horizon or stride, or an alpha outside (0, 1].
-  DatasetBuilder(std::string scenario, uint64_t seed, const DatasetBuilderOptions& options);
+  DatasetBuilder(std::string scenario, std::string family, uint64_t seed, const DatasetBuilderOptions& options);
+  // A scenario that is its own family.
+  DatasetBuilder(const std::string& scenario, uint64_t seed, const DatasetBuilderOptions& options)
+      : DatasetBuilder(scenario, scenario, seed, options) {}
 
   // One sample of every metric of the instance's class (values[slot], register
   // units, as read from the device). csv::InputError when the sample count is
@@ -69,6 +72,7 @@ class DatasetBuilder {
   Instance& instance(ComponentId id);
 
   std::string scenario_;
+  std::string family_;
   uint64_t seed_;
   DatasetBuilderOptions options_;
   std::vector<Instance> instances_;

@@ -1,5 +1,7 @@
 #include "scenarios/training/evaluation.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <tuple>
@@ -12,6 +14,19 @@ namespace crashtwin::training {
 namespace {
 
 constexpr double kMaxFalseAlarmRate = 0.01;
+constexpr double kMonthNs = 30.0 * 24 * 3600 * 1e9;
+
+using InstanceKey = std::tuple<std::string, uint64_t, uint8_t, uint16_t>;  // one instance in one run
+InstanceKey instance_key(const DatasetRow& row) {
+  return {row.scenario, row.seed, static_cast<uint8_t>(row.component.cls), row.component.instance};
+}
+
+// Nearest-rank percentile of sorted values.
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0.0;
+  const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
 
 DetectorReport score_detector(std::string name, ComponentClass cls, const std::vector<const DatasetRow*>& rows,
                               const std::vector<double>& score, double threshold) {
@@ -34,6 +49,7 @@ DetectorReport score_detector(std::string name, ComponentClass cls, const std::v
   r.recall = c.recall();
   r.recall_at_1pct_fpr = recall_at_fpr(score, label, kMaxFalseAlarmRate).recall;
   r.lead = lead_time(rows, alarm);
+  r.false_alarms = false_alarms(rows, alarm);
   return r;
 }
 
@@ -44,12 +60,11 @@ LeadTime lead_time(const std::vector<const DatasetRow*>& rows, const std::vector
     bool detected = false;
     uint64_t lead_ns = 0;
   };
-  // Key: one instance in one run.
-  std::map<std::tuple<std::string, uint64_t, uint8_t, uint16_t>, Failure> failures;
+  std::map<InstanceKey, Failure> failures;
   for (size_t i = 0; i < rows.size(); ++i) {
     const DatasetRow& row = *rows[i];
     if (!row.label) continue;
-    Failure& f = failures[{row.scenario, row.seed, static_cast<uint8_t>(row.component.cls), row.component.instance}];
+    Failure& f = failures[instance_key(row)];
     if (alarm[i] && *row.time_to_failure_ns >= f.lead_ns) {
       f.detected = true;
       f.lead_ns = *row.time_to_failure_ns;
@@ -58,16 +73,50 @@ LeadTime lead_time(const std::vector<const DatasetRow*>& rows, const std::vector
   LeadTime out;
   out.failures = failures.size();
   double total_s = 0.0;
+  std::vector<double> leads;
   for (const auto& [key, f] : failures) {
     if (!f.detected) continue;
     ++out.detected;
     total_s += static_cast<double>(f.lead_ns) * 1e-9;
+    leads.push_back(static_cast<double>(f.lead_ns) * 1e-9);
   }
   out.mean_lead_s = out.detected ? total_s / static_cast<double>(out.detected) : 0.0;
+  std::sort(leads.begin(), leads.end());
+  out.p10_lead_s = percentile(leads, 0.10);
+  out.median_lead_s = percentile(leads, 0.50);
+  out.p90_lead_s = percentile(leads, 0.90);
   return out;
 }
 
-std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const Dataset& data) {
+FalseAlarms false_alarms(const std::vector<const DatasetRow*>& rows, const std::vector<uint8_t>& alarm) {
+  std::map<InstanceKey, std::vector<size_t>> by_instance;
+  std::map<std::pair<std::string, uint64_t>, std::pair<uint64_t, uint64_t>> run_span;  // first, last sample
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const DatasetRow& row = *rows[i];
+    by_instance[instance_key(row)].push_back(i);
+    const auto [it, inserted] = run_span.try_emplace({row.scenario, row.seed}, row.time_ns, row.time_ns);
+    it->second.first = std::min(it->second.first, row.time_ns);
+    it->second.second = std::max(it->second.second, row.time_ns);
+  }
+  FalseAlarms out;
+  for (auto& [key, indices] : by_instance) {
+    std::stable_sort(indices.begin(), indices.end(),
+                     [&](size_t a, size_t b) { return rows[a]->time_ns < rows[b]->time_ns; });
+    bool alarming = false;
+    for (const size_t i : indices) {
+      if (alarm[i] && !alarming && !rows[i]->label) ++out.episodes;
+      alarming = alarm[i] != 0;
+    }
+  }
+  double observed_ns = 0.0;
+  for (const auto& [run, span] : run_span) observed_ns += static_cast<double>(span.second - span.first);
+  out.machine_months = observed_ns / kMonthNs;
+  out.per_machine_month = out.machine_months > 0.0 ? static_cast<double>(out.episodes) / out.machine_months : 0.0;
+  return out;
+}
+
+std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const Dataset& data,
+                                               const std::vector<SingleFeatureRule>& single_features) {
   std::vector<const DatasetRow*> by_class[kComponentClassCount];
   for (const auto& row : data.rows) by_class[static_cast<size_t>(row.component.cls)].push_back(&row);
 
@@ -79,6 +128,13 @@ std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const 
     std::vector<double> score(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) score[i] = failure_probability(model, cls, rows[i]->features);
     reports.push_back(score_detector("model", cls, rows, score, model.of(cls).threshold));
+  }
+  for (const SingleFeatureRule& rule : single_features) {
+    const auto& rows = by_class[static_cast<size_t>(rule.cls)];
+    if (rows.empty()) continue;
+    std::vector<double> score(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) score[i] = rule.score(*rows[i]);
+    reports.push_back(score_detector(rule.name(), rule.cls, rows, score, rule.threshold));
   }
   for (const ThresholdBaseline& b : threshold_baselines()) {
     const auto& rows = by_class[static_cast<size_t>(b.cls)];
@@ -93,14 +149,16 @@ std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const 
 std::string format_reports(const std::vector<DetectorReport>& reports) {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-8s %-15s %9s %7s %9s %7s %7s %9s %7s %9s %8s %10s\n", "class", "detector",
-                "rows", "pos", "threshold", "PR-AUC", "ROC-AUC", "precision", "recall", "rec@1%FPR", "detected",
-                "mean_lead");
+  std::snprintf(line, sizeof line, "%-8s %-32s %9s %7s %9s %7s %7s %9s %7s %9s %8s %10s %10s\n", "class",
+                "detector", "rows", "pos", "threshold", "PR-AUC", "ROC-AUC", "precision", "recall", "rec@1%FPR",
+                "detected", "lead_p50", "FA/mach-mo");
   out += line;
   for (const auto& r : reports) {
-    std::snprintf(line, sizeof line, "%-8s %-15s %9zu %7zu %9.4g %7.4f %7.4f %9.4f %7.4f %9.4f %4zu/%-3zu %9.3fs\n",
+    std::snprintf(line, sizeof line,
+                  "%-8s %-32s %9zu %7zu %9.4g %7.4f %7.4f %9.4f %7.4f %9.4f %4zu/%-3zu %9.3fs %10.4g\n",
                   to_string(r.cls), r.detector.c_str(), r.rows, r.positives, r.threshold, r.pr_auc, r.roc_auc,
-                  r.precision, r.recall, r.recall_at_1pct_fpr, r.lead.detected, r.lead.failures, r.lead.mean_lead_s);
+                  r.precision, r.recall, r.recall_at_1pct_fpr, r.lead.detected, r.lead.failures,
+                  r.lead.median_lead_s, r.false_alarms.per_machine_month);
     out += line;
   }
   return out;
@@ -121,8 +179,51 @@ nlohmann::json reports_json(const std::vector<DetectorReport>& reports) {
                    {"recall_at_1pct_fpr", r.recall_at_1pct_fpr},
                    {"failures", r.lead.failures},
                    {"failures_detected", r.lead.detected},
-                   {"mean_lead_time_s", r.lead.mean_lead_s}});
+                   {"mean_lead_time_s", r.lead.mean_lead_s},
+                   {"lead_time_s", {{"p10", r.lead.p10_lead_s}, {"median", r.lead.median_lead_s}, {"p90", r.lead.p90_lead_s}}},
+                   {"false_alarm_episodes", r.false_alarms.episodes},
+                   {"machine_months", r.false_alarms.machine_months},
+                   {"false_alarms_per_machine_month", r.false_alarms.per_machine_month}});
   }
+  return out;
+}
+
+std::vector<Verdict> verdicts(const std::vector<DetectorReport>& reports) {
+  std::vector<Verdict> out;
+  for (const DetectorReport& model : reports) {
+    if (model.detector != "model") continue;
+    for (const DetectorReport& feature : reports) {
+      if (feature.cls != model.cls || feature.detector.rfind("feature:", 0) != 0) continue;
+      out.push_back({model.cls, feature.detector, model.positives, model.pr_auc, feature.pr_auc,
+                     model.positives > 0 && model.pr_auc > feature.pr_auc});
+    }
+  }
+  return out;
+}
+
+std::string format_verdicts(const std::vector<Verdict>& verdicts) {
+  std::string out;
+  char line[256];
+  for (const Verdict& v : verdicts) {
+    std::snprintf(line, sizeof line, "verdict %-8s model PR-AUC %.4f vs best single feature %s %.4f: %s\n",
+                  to_string(v.cls), v.model_pr_auc, v.feature.c_str(), v.feature_pr_auc,
+                  v.failing_rows == 0         ? "no failing rows, the model is not shown to beat it"
+                  : v.model_beats_feature ? "the model beats it"
+                                          : "the model does NOT beat it");
+    out += line;
+  }
+  return out;
+}
+
+nlohmann::json verdicts_json(const std::vector<Verdict>& verdicts) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Verdict& v : verdicts)
+    out.push_back({{"class", to_string(v.cls)},
+                   {"feature", v.feature},
+                   {"failing_rows", v.failing_rows},
+                   {"model_pr_auc", v.model_pr_auc},
+                   {"feature_pr_auc", v.feature_pr_auc},
+                   {"model_beats_feature", v.model_beats_feature}});
   return out;
 }
 

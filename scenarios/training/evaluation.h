@@ -1,5 +1,6 @@
-// `crashtwin evaluate`: the trained model and the RAS threshold baselines
-// scored on the same rows, per component class. The model's probabilities
+// `crashtwin evaluate`: the trained model, the best single feature chosen on
+// the training rows and the RAS threshold baselines scored on the same rows,
+// per component class, and the verdict whether the model earns its place. The model's probabilities
 // come from the firmware's own inference (failure_probability on the parsed
 // blob), so the figures are those of the code that ships.
 #pragma once
@@ -10,6 +11,7 @@
 
 #include "platform/predictor/model_blob.h"
 #include "scenarios/training/dataset.h"
+#include "scenarios/training/single_feature.h"
 
 namespace crashtwin::training {
 
@@ -19,9 +21,24 @@ namespace crashtwin::training {
 struct LeadTime {
   size_t failures = 0;
   size_t detected = 0;      // failures with at least one alarm inside the horizon
-  double mean_lead_s = 0.0;  // over detected failures
+  // Over detected failures: mean and the distribution (nearest-rank
+  // percentiles), 0 when none was detected.
+  double mean_lead_s = 0.0;
+  double p10_lead_s = 0.0, median_lead_s = 0.0, p90_lead_s = 0.0;
 };
 LeadTime lead_time(const std::vector<const DatasetRow*>& rows, const std::vector<uint8_t>& alarm);
+
+// False alarms as an operator counts them: an alarm episode (consecutive
+// alarming rows of one instance in one run) that starts on a row whose
+// instance does not fail within the horizon, per machine-month observed (a
+// run is one machine; its observed time is the span of its rows' samples;
+// a month is 30 days).
+struct FalseAlarms {
+  size_t episodes = 0;
+  double machine_months = 0.0;
+  double per_machine_month = 0.0;  // 0 when no time was observed
+};
+FalseAlarms false_alarms(const std::vector<const DatasetRow*>& rows, const std::vector<uint8_t>& alarm);
 
 struct DetectorReport {
   std::string detector;  // "model" or a baseline name
@@ -32,11 +49,30 @@ struct DetectorReport {
   double precision = 0.0, recall = 0.0;  // at the operating threshold
   double recall_at_1pct_fpr = 0.0;
   LeadTime lead;
+  FalseAlarms false_alarms;
 };
 
-// One report per class that has rows and a model, then one per baseline
-// whose class has rows.
-std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const Dataset& data);
+// One report per class that has rows and a model, then one per single
+// feature rule whose class has rows, then one per RAS baseline whose class
+// has rows.
+std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const Dataset& data,
+                                               const std::vector<SingleFeatureRule>& single_features);
+
+// Does the model beat the best single feature of its class on these rows?
+// Judged on PR-AUC (the ranking over every threshold, insensitive to the
+// class imbalance that inflates ROC-AUC); a tie is not a win, and neither
+// is a class without failing rows (nothing shows the model is better).
+struct Verdict {
+  ComponentClass cls = ComponentClass::cpu;
+  std::string feature;  // the single feature's detector name
+  size_t failing_rows = 0;
+  double model_pr_auc = 0.0, feature_pr_auc = 0.0;
+  bool model_beats_feature = false;
+};
+// One per class with both a model report and a single-feature report.
+std::vector<Verdict> verdicts(const std::vector<DetectorReport>& reports);
+std::string format_verdicts(const std::vector<Verdict>& verdicts);
+nlohmann::json verdicts_json(const std::vector<Verdict>& verdicts);
 
 // Fixed-width table for the terminal, side by side per class.
 std::string format_reports(const std::vector<DetectorReport>& reports);

@@ -22,20 +22,20 @@ size_t holdout_count(size_t n, double fraction) {
 }  // namespace
 
 bool SplitPlan::is_train(const DatasetRow& row) const {
-  return contains(train_seeds, row.seed) && (!by_scenario || contains(train_scenarios, row.scenario));
+  return contains(train_seeds, row.seed) && (!by_family || contains(train_families, row.family));
 }
 bool SplitPlan::is_test(const DatasetRow& row) const {
-  return contains(test_seeds, row.seed) && (!by_scenario || contains(test_scenarios, row.scenario));
+  return contains(test_seeds, row.seed) && (!by_family || contains(test_families, row.family));
 }
 
 SplitPlan plan_split(const Dataset& data, const SplitOptions& options) {
   if (!(options.holdout_fraction > 0.0 && options.holdout_fraction < 1.0))
     throw csv::InputError("holdout fraction must be between 0 and 1 (exclusive)");
   std::set<uint64_t> seeds;
-  std::set<std::string> scenarios;
+  std::set<std::string> families;
   for (const auto& row : data.rows) {
     seeds.insert(row.seed);
-    scenarios.insert(row.scenario);
+    families.insert(row.family);
   }
   if (seeds.size() < 2)
     throw csv::InputError("the dataset has " + std::to_string(seeds.size()) +
@@ -46,24 +46,24 @@ SplitPlan plan_split(const Dataset& data, const SplitOptions& options) {
   plan.train_seeds.assign(all_seeds.begin(), all_seeds.end() - static_cast<ptrdiff_t>(test_seed_count));
   plan.test_seeds.assign(all_seeds.end() - static_cast<ptrdiff_t>(test_seed_count), all_seeds.end());
 
-  const std::vector<std::string> all_scenarios(scenarios.begin(), scenarios.end());
-  for (const auto& name : options.holdout_scenarios)
-    if (!scenarios.count(name)) throw csv::InputError("hold-out scenario '" + name + "' is not in the dataset");
-  plan.by_scenario = options.by_scenario && (all_scenarios.size() >= 2 || !options.holdout_scenarios.empty());
-  if (!plan.by_scenario) {
-    plan.train_scenarios = plan.test_scenarios = all_scenarios;
+  const std::vector<std::string> all_families(families.begin(), families.end());
+  for (const auto& name : options.holdout_families)
+    if (!families.count(name)) throw csv::InputError("hold-out family '" + name + "' is not in the dataset");
+  plan.by_family = options.by_family && (all_families.size() >= 2 || !options.holdout_families.empty());
+  if (!plan.by_family) {
+    plan.train_families = plan.test_families = all_families;
     return plan;
   }
-  if (options.holdout_scenarios.empty()) {
-    const size_t k = holdout_count(all_scenarios.size(), options.holdout_fraction);
-    plan.test_scenarios.assign(all_scenarios.end() - static_cast<ptrdiff_t>(k), all_scenarios.end());
+  if (options.holdout_families.empty()) {
+    const size_t k = holdout_count(all_families.size(), options.holdout_fraction);
+    plan.test_families.assign(all_families.end() - static_cast<ptrdiff_t>(k), all_families.end());
   } else {
-    std::set<std::string> held(options.holdout_scenarios.begin(), options.holdout_scenarios.end());
-    plan.test_scenarios.assign(held.begin(), held.end());
+    std::set<std::string> held(options.holdout_families.begin(), options.holdout_families.end());
+    plan.test_families.assign(held.begin(), held.end());
   }
-  for (const auto& name : all_scenarios)
-    if (!contains(plan.test_scenarios, name)) plan.train_scenarios.push_back(name);
-  if (plan.train_scenarios.empty()) throw csv::InputError("every scenario is held out: nothing left to train on");
+  for (const auto& name : all_families)
+    if (!contains(plan.test_families, name)) plan.train_families.push_back(name);
+  if (plan.train_families.empty()) throw csv::InputError("every family is held out: nothing left to train on");
   return plan;
 }
 
@@ -78,16 +78,19 @@ SplitData apply_split(const Dataset& data, const SplitPlan& plan) {
   return out;
 }
 
-std::string find_leakage(const Dataset& train, const Dataset& test, bool by_scenario) {
+std::string find_leakage(const Dataset& train, const Dataset& test, bool by_family) {
   std::set<uint64_t> seeds;
-  std::set<std::string> scenarios;
+  std::set<std::string> families, scenarios;
   for (const auto& row : train.rows) {
     seeds.insert(row.seed);
+    families.insert(row.family);
     scenarios.insert(row.scenario);
   }
   for (const auto& row : test.rows) {
     if (seeds.count(row.seed)) return "seed " + std::to_string(row.seed) + " is in both the training and the test set";
-    if (by_scenario && scenarios.count(row.scenario))
+    if (by_family && families.count(row.family))
+      return "family '" + row.family + "' is in both the training and the test set";
+    if (by_family && scenarios.count(row.scenario))
       return "scenario '" + row.scenario + "' is in both the training and the test set";
   }
   return {};

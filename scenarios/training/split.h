@@ -1,8 +1,10 @@
-// Train/test split by seed and by scenario. A test row shares neither its
-// seed nor (when there are several scenarios) its scenario with any training
-// row, so the held-out figures measure generalisation to new runs and new
-// workloads, not memory of the runs trained on. Rows that would mix the two
-// (a held-out seed of a training scenario, or the reverse) are discarded.
+// Train/test split by seed and by scenario family. A test row shares neither
+// its seed nor (when there are several families) its family with any
+// training row, so the held-out figures measure generalisation to new runs
+// and to scenarios of another recipe, not memory of the runs trained on (two
+// scenarios of one family differ less than the field differs from either).
+// A scenario without a declared family is its own. Rows that would mix the
+// two (a held-out seed of a training family, or the reverse) are discarded.
 #pragma once
 
 #include <cstdint>
@@ -14,18 +16,18 @@
 namespace crashtwin::training {
 
 struct SplitOptions {
-  // Fraction of the distinct seeds (and scenarios) held out; at least one.
+  // Fraction of the distinct seeds (and families) held out; at least one.
   double holdout_fraction = 0.25;
-  // Scenarios to hold out by name; empty = the last of the sorted names.
-  std::vector<std::string> holdout_scenarios;
-  // Split by scenario too (needs two scenarios or more).
-  bool by_scenario = true;
+  // Families to hold out by name; empty = the last of the sorted names.
+  std::vector<std::string> holdout_families;
+  // Split by family too (needs two families or more).
+  bool by_family = true;
 };
 
 struct SplitPlan {
   std::vector<uint64_t> train_seeds, test_seeds;              // sorted
-  std::vector<std::string> train_scenarios, test_scenarios;   // sorted
-  bool by_scenario = false;  // false: every scenario is in both (one scenario only)
+  std::vector<std::string> train_families, test_families;   // sorted
+  bool by_family = false;  // false: every family is in both (one family only)
 
   bool is_train(const DatasetRow& row) const;
   bool is_test(const DatasetRow& row) const;
@@ -33,7 +35,7 @@ struct SplitPlan {
 
 // Deterministic: the held-out seeds are the largest ones. csv::InputError
 // when the data cannot be split (fewer than two seeds, unknown hold-out
-// scenario, hold-out of every scenario).
+// family, hold-out of every family).
 SplitPlan plan_split(const Dataset& data, const SplitOptions& options);
 
 struct SplitData {
@@ -42,8 +44,8 @@ struct SplitData {
 };
 SplitData apply_split(const Dataset& data, const SplitPlan& plan);
 
-// What leaks between the two sets (a shared seed; a shared scenario when
-// by_scenario), or empty.
-std::string find_leakage(const Dataset& train, const Dataset& test, bool by_scenario);
+// What leaks between the two sets (a shared seed; a shared family or scenario
+// when by_family), or empty.
+std::string find_leakage(const Dataset& train, const Dataset& test, bool by_family);
 
 }  // namespace crashtwin::training

@@ -14,6 +14,8 @@ nlohmann::json class_json(const ClassTraining& c, const ClassModel& m) {
     j["skipped"] = c.skipped;
     return j;
   }
+  j["ships"] = c.ships_single_feature ? "best_single_feature" : "model";
+  if (c.best_single_feature) j["best_single_feature"] = single_feature_json(*c.best_single_feature);
   j["sample_weight"] = {{"positive", c.positive_weight}, {"negative", c.negative_weight}};
   j["prior_correction"] = c.prior_correction;  // taken out of the fitted bias
   j["solver"] = {{"iterations", c.fit.iterations},
@@ -46,16 +48,17 @@ nlohmann::json training_summary(const SummaryInputs& in) {
         {"max_iterations", in.options.solver.max_iterations},
         {"gradient_tolerance", in.options.solver.gradient_tolerance}}},
       {"split",
-       {{"by_scenario", in.plan.by_scenario},
+       {{"by_family", in.plan.by_family},
         {"train_seeds", in.plan.train_seeds},
         {"test_seeds", in.plan.test_seeds},
-        {"train_scenarios", in.plan.train_scenarios},
-        {"test_scenarios", in.plan.test_scenarios},
+        {"train_families", in.plan.train_families},
+        {"test_families", in.plan.test_families},
         {"train_rows", in.split.train.rows.size()},
         {"test_rows", in.split.test.rows.size()},
         {"discarded_rows", in.split.discarded}}},
       {"classes", classes},
       {"held_out", reports_json(in.held_out)},
+      {"verdicts", verdicts_json(in.verdicts)},
   };
 }
 
@@ -63,15 +66,34 @@ SplitPlan training_split_from_summary(const nlohmann::json& summary, const std::
   SplitPlan plan;
   try {
     const auto& split = summary.at("split");
-    plan.by_scenario = split.at("by_scenario").get<bool>();
+    plan.by_family = split.at("by_family").get<bool>();
     plan.train_seeds = split.at("train_seeds").get<std::vector<uint64_t>>();
     plan.test_seeds = split.at("test_seeds").get<std::vector<uint64_t>>();
-    plan.train_scenarios = split.at("train_scenarios").get<std::vector<std::string>>();
-    plan.test_scenarios = split.at("test_scenarios").get<std::vector<std::string>>();
+    plan.train_families = split.at("train_families").get<std::vector<std::string>>();
+    plan.test_families = split.at("test_families").get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception& e) {
     throw csv::InputError(source + ": field 'split' is missing or malformed (" + e.what() + ")");
   }
   return plan;
+}
+
+std::vector<SummaryClass> classes_from_summary(const nlohmann::json& summary, const std::string& source) {
+  std::vector<SummaryClass> out;
+  const auto classes = summary.find("classes");
+  if (classes == summary.end() || !classes->is_array())
+    throw csv::InputError(source + ": field 'classes' is missing or not a list");
+  for (const auto& c : *classes) {
+    SummaryClass entry;
+    const auto name = c.find("class");
+    if (name == c.end() || !name->is_string() || !parse(name->get<std::string>(), entry.cls))
+      throw csv::InputError(source + ": a 'classes' entry has no valid 'class'");
+    if (const auto rule = c.find("best_single_feature"); rule != c.end())
+      entry.best_single_feature = single_feature_from_json(*rule, entry.cls, source);
+    const auto ships = c.find("ships");
+    entry.ships_single_feature = ships != c.end() && *ships == "best_single_feature";
+    out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 std::string summary_path_for(const std::string& model_path) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,13 +22,24 @@ struct SummaryInputs {
   const SplitPlan& plan;
   const SplitData& split;
   const std::vector<DetectorReport>& held_out;
+  const std::vector<Verdict>& verdicts;
 };
 
 nlohmann::json training_summary(const SummaryInputs& in);
 
-// The seeds and scenarios the model was trained on, from a summary;
+// The seeds and families the model was trained on, from a summary;
 // csv::InputError naming `source` when the summary lacks them.
 SplitPlan training_split_from_summary(const nlohmann::json& summary, const std::string& source);
+
+// What the summary says of each class: its best single feature (chosen on
+// the training rows) and whether the blob ships it instead of the full
+// model. csv::InputError naming `source` when malformed.
+struct SummaryClass {
+  ComponentClass cls = ComponentClass::cpu;
+  std::optional<SingleFeatureRule> best_single_feature;
+  bool ships_single_feature = false;
+};
+std::vector<SummaryClass> classes_from_summary(const nlohmann::json& summary, const std::string& source);
 
 // model.bin -> model.json.
 std::string summary_path_for(const std::string& model_path);

@@ -38,8 +38,10 @@ void standardise(const std::vector<const DatasetRow*>& rows, uint32_t d, ClassMo
   }
 }
 
+// `only_feature`: fit that feature alone (the others weigh 0).
 void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const TrainOptions& options,
-                 FailureModel& model, ClassTraining& report) {
+                 std::optional<uint32_t> only_feature, FailureModel& model, ClassTraining& report) {
+  report = ClassTraining{};
   report.cls = cls;
   report.rows = rows.size();
   for (const auto* r : rows) report.positives += r->label ? 1 : 0;
@@ -67,8 +69,14 @@ void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
     y[i] = positive ? 1.0 : 0.0;
     s[i] = positive ? report.positive_weight : report.negative_weight;
   }
-  report.fit = fit_logistic(x, y, s, options.solver);
-  for (uint32_t f = 0; f < d; ++f) m.weight[f] = static_cast<float>(report.fit.weight[f]);
+  if (only_feature) {
+    const Eigen::MatrixXd column = x.col(*only_feature);
+    report.fit = fit_logistic(column, y, s, options.solver);
+    for (uint32_t f = 0; f < d; ++f) m.weight[f] = f == *only_feature ? static_cast<float>(report.fit.weight[0]) : 0.0f;
+  } else {
+    report.fit = fit_logistic(x, y, s, options.solver);
+    for (uint32_t f = 0; f < d; ++f) m.weight[f] = static_cast<float>(report.fit.weight[f]);
+  }
   // Weighting multiplies the fitted odds by positive_weight / negative_weight
   // (the fit sees as many failing rows as healthy ones); take that back out
   // of the intercept (prior correction, King & Zeng 2001) so the blob
@@ -120,8 +128,23 @@ TrainedModel train_failure_model(const Dataset& train, const TrainOptions& optio
   for (const auto& row : train.rows) by_class[static_cast<size_t>(row.component.cls)].push_back(&row);
   out.classes.resize(kComponentClassCount);
   for (size_t c = 0; c < kComponentClassCount; ++c)
-    train_class(static_cast<ComponentClass>(c), by_class[c], options, out.model, out.classes[c]);
+    train_class(static_cast<ComponentClass>(c), by_class[c], options, std::nullopt, out.model, out.classes[c]);
+  for (const SingleFeatureRule& rule : choose_single_features(train))
+    out.classes[static_cast<size_t>(rule.cls)].best_single_feature = rule;
   return out;
+}
+
+void refit_on_single_feature(const Dataset& train, const SingleFeatureRule& chosen, const TrainOptions& options,
+                             TrainedModel& trained) {
+  const SingleFeatureRule rule = chosen;  // `chosen` may be the report's own, which the refit resets
+  std::vector<const DatasetRow*> rows;
+  for (const auto& row : train.rows)
+    if (row.component.cls == rule.cls) rows.push_back(&row);
+  ClassTraining& report = trained.classes[static_cast<size_t>(rule.cls)];
+  trained.model.of(rule.cls) = ClassModel{};
+  train_class(rule.cls, rows, options, rule.feature, trained.model, report);
+  report.best_single_feature = rule;
+  report.ships_single_feature = true;
 }
 
 std::vector<std::byte> encode_model_blob(const FailureModel& model) {

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "platform/predictor/model_blob.h"
 #include "scenarios/training/dataset.h"
 #include "scenarios/training/logistic.h"
+#include "scenarios/training/single_feature.h"
 
 namespace crashtwin::training {
 
@@ -31,6 +33,11 @@ struct ClassTraining {
   double prior_correction = 0.0;
   LogisticFit fit;       // in double, before rounding into the blob's floats
   std::string skipped;   // why the class has no model (kind none), or empty
+  // Chosen on the training rows (absent without both labels there).
+  std::optional<SingleFeatureRule> best_single_feature;
+  // The class model was refitted on the best single feature alone (the full
+  // model did not beat it on the held-out rows).
+  bool ships_single_feature = false;
 };
 
 struct TrainedModel {
@@ -41,6 +48,13 @@ struct TrainedModel {
 // Deterministic: the same rows (in the same order) and options give the same
 // model bit for bit. A class without both labels gets ModelKind::none.
 TrainedModel train_failure_model(const Dataset& train, const TrainOptions& options);
+
+// Refits the rule's class of `trained` as a logistic regression on that one
+// feature (every other weight 0, same standardisation, weighting, prior
+// correction and F1 threshold), replacing the class's model and report and
+// marking it ships_single_feature.
+void refit_on_single_feature(const Dataset& train, const SingleFeatureRule& rule, const TrainOptions& options,
+                             TrainedModel& trained);
 
 // The operating threshold: the probability (one of `score`) maximising F1 on
 // the given rows; the highest such when several tie. 1 when no positive.

@@ -15,6 +15,7 @@ namespace {
 DatasetRow row(ComponentClass cls, uint16_t instance, uint64_t t, std::optional<uint64_t> ttf, uint64_t horizon) {
   DatasetRow r;
   r.scenario = "steady";
+  r.family = "fam";
   r.seed = 7;
   r.component = {cls, instance};
   r.time_ns = t;
@@ -54,13 +55,14 @@ Dataset from_csv(const std::string& text) {
 TEST_CASE("dataset CSV round-trips every field exactly and writes identical bytes twice", "[training][dataset]") {
   const Dataset d = sample_dataset();
   const std::string text = to_csv(d);
-  CHECK(text.rfind("# crashtwin-dataset format=1 feature_set=", 0) == 0);
+  CHECK(text.rfind("# crashtwin-dataset format=2 feature_set=", 0) == 0);
   const Dataset back = from_csv(text);
   REQUIRE(back.rows.size() == d.rows.size());
   CHECK(back.horizon_ns == d.horizon_ns);
   for (size_t i = 0; i < d.rows.size(); ++i) {
     const DatasetRow &a = d.rows[i], &b = back.rows[i];
     CHECK(a.scenario == b.scenario);
+    CHECK(a.family == b.family);
     CHECK(a.seed == b.seed);
     CHECK(a.component == b.component);
     CHECK(a.time_ns == b.time_ns);
@@ -96,12 +98,12 @@ TEST_CASE("dataset reader names file:line and column for bad rows", "[training][
     return std::string("no error");
   };
   CHECK(error_of(",memory,1,", ",dimm,1,") == "data.csv:3: column 'class': 'dimm' is not cpu, memory, disk or network");
-  CHECK(error_of("steady,7,cpu", "steady,-7,cpu") == "data.csv:4: column 'seed': '-7' is not an unsigned integer");
+  CHECK(error_of("steady,fam,7,cpu", "steady,fam,-7,cpu") == "data.csv:4: column 'seed': '-7' is not an unsigned integer");
   CHECK_THAT(error_of(",65535,", ",65536,"), Catch::Contains("data.csv:6: column 'instance': instance over 65535"));
   CHECK_THAT(error_of(",100,1,4000000000,", ",100,0,4000000000,"),
              Catch::StartsWith("data.csv:3: column 'label': label 0 contradicts"));
   CHECK_THAT(error_of("feature_set=1", "feature_set=99"), Catch::Contains("regenerate the dataset"));
-  CHECK_THAT(error_of("scenario,seed", "scenario,sed"), Catch::StartsWith("data.csv:2: header must be exactly"));
+  CHECK_THAT(error_of("family,seed", "family,sed"), Catch::StartsWith("data.csv:2: header must be exactly"));
   CHECK_THAT(error_of("2.75", "nan"), Catch::Contains("is not a finite single-precision number"));
   CHECK_THAT(error_of("2.75", "1e39"), Catch::Contains("data.csv:3: column 'corrected_errors_in_window'"));
 }
@@ -110,14 +112,24 @@ TEST_CASE("dataset reader refuses a scenario name the writer could not write bac
   // Found by fuzz_dataset_csv: a carriage return inside a line (not at its
   // end) was read into the scenario name, and writing the dataset threw.
   std::string text = to_csv(sample_dataset());
-  text.replace(text.find("steady,7,cpu"), 6, "ste\rdy");
+  text.replace(text.find("steady,fam,7,cpu"), 6, "ste\rdy");
   CHECK_THROWS_WITH(from_csv(text), Catch::StartsWith("data.csv:4: column 'scenario': scenario name holds a carriage return"));
+}
+
+TEST_CASE("dataset reader refuses a scenario seen in two families", "[training][dataset]") {
+  std::string text = to_csv(sample_dataset());
+  text.replace(text.find("steady,fam,7,cpu"), 16, "steady,other,7,cpu");
+  CHECK_THROWS_WITH(from_csv(text), Catch::StartsWith("data.csv:4: column 'family': scenario 'steady' was in family "
+                                                      "'fam' on an earlier row"));
 }
 
 TEST_CASE("dataset writer refuses rows it could not read back", "[training][dataset]") {
   Dataset d = sample_dataset();
   d.rows[1].scenario = "a,b";
   std::ostringstream out;
+  CHECK_THROWS_AS(write_dataset(out, d), csv::InputError);
+  d = sample_dataset();
+  d.rows[1].family = "";
   CHECK_THROWS_AS(write_dataset(out, d), csv::InputError);
   d = sample_dataset();
   d.rows[0].label = false;  // contradicts time_to_failure within the horizon

@@ -54,6 +54,13 @@ const Dataset& fleet_dataset() {
   return data;
 }
 
+std::vector<SingleFeatureRule> single_features(const TrainedModel& trained) {
+  std::vector<SingleFeatureRule> out;
+  for (const auto& c : trained.classes)
+    if (c.best_single_feature) out.push_back(*c.best_single_feature);
+  return out;
+}
+
 const DetectorReport& find(const std::vector<DetectorReport>& reports, const std::string& name) {
   for (const auto& r : reports)
     if (r.detector == name) return r;
@@ -102,7 +109,7 @@ TEST_CASE("trained on synthetic fleets, the model beats mcelog and rasdaemon thr
   FailureModel shipped;
   REQUIRE(parse_model(encode_model_blob(trained.model), shipped) == Status::ok);
   REQUIRE(check_compatible(shipped) == Status::ok);
-  const auto reports = evaluate_detectors(shipped, split.test);
+  const auto reports = evaluate_detectors(shipped, split.test, single_features(trained));
   const DetectorReport& model = find(reports, "model");
   INFO(format_reports(reports));
   CHECK(model.pr_auc > 0.6);
@@ -148,7 +155,7 @@ TEST_CASE("class weighting is taken back out of the bias: probabilities at the r
   CHECK(mean_p < 2.0 * base_rate);
   CHECK(mean_p > 0.5 * base_rate);
   // The correction removes what the weighting added, not the ranking.
-  const auto reports_w = evaluate_detectors(weighted.model, split.test);
+  const auto reports_w = evaluate_detectors(weighted.model, split.test, {});
   CHECK(find(reports_w, "model").pr_auc > 0.6);
 }
 
@@ -159,7 +166,8 @@ TEST_CASE("training is deterministic: same rows, same blob and summary bytes", "
   const auto summary_of = [&](const TrainedModel& t) {
     FailureModel shipped;
     REQUIRE(parse_model(encode_model_blob(t.model), shipped) == Status::ok);
-    return training_summary({t, {}, plan, split, evaluate_detectors(shipped, split.test)}).dump(2);
+    const auto held_out = evaluate_detectors(shipped, split.test, single_features(t));
+    return training_summary({t, {}, plan, split, held_out, verdicts(held_out)}).dump(2);
   };
   const TrainedModel a = train_failure_model(split.train, {});
   const TrainedModel b = train_failure_model(split.train, {});
@@ -167,7 +175,7 @@ TEST_CASE("training is deterministic: same rows, same blob and summary bytes", "
   CHECK(summary_of(a) == summary_of(b));
   const SplitPlan back = training_split_from_summary(nlohmann::json::parse(summary_of(a)), "model.json");
   CHECK(back.train_seeds == plan.train_seeds);
-  CHECK(back.test_scenarios == plan.test_scenarios);
+  CHECK(back.test_families == plan.test_families);
 }
 
 TEST_CASE("crashtwin train and evaluate: files, exit codes, no scoring of training rows", "[training][cli]") {
@@ -182,8 +190,10 @@ TEST_CASE("crashtwin train and evaluate: files, exit codes, no scoring of traini
   const std::string first_blob = slurp(blob), first_summary = slurp(dir / "model.json");
   CHECK(first_blob.size() > 32);
   const auto summary = nlohmann::json::parse(first_summary);
-  CHECK(summary.at("split").at("by_scenario") == true);
-  CHECK(summary.at("held_out").size() == 4);
+  CHECK(summary.at("split").at("by_family") == true);
+  // The model, the memory class's best single feature, three RAS rules.
+  CHECK(summary.at("held_out").size() == 5);
+  REQUIRE(summary.at("verdicts").size() == 1);
 
   // Retraining reproduces the model byte for byte.
   REQUIRE(run_cli({"train", csv, "--out", blob}) == 0);
@@ -194,7 +204,24 @@ TEST_CASE("crashtwin train and evaluate: files, exit codes, no scoring of traini
   REQUIRE(run_cli({"evaluate", blob, csv, "--json", eval_json}) == 0);
   const auto eval = nlohmann::json::parse(slurp(eval_json));
   CHECK(eval.at("rows") == summary.at("split").at("test_rows"));
-  CHECK(eval.at("detectors") == summary.at("held_out"));
+  // The held-out rows scored again from the files: the single feature and
+  // the RAS rules as in training; the model as the blob ships it (the full
+  // model where it won, else the single feature refitted alone, which ranks
+  // rows as the feature does).
+  const auto& scored = eval.at("detectors");
+  const auto& held_out = summary.at("held_out");
+  REQUIRE(scored.size() == held_out.size());
+  for (size_t i = 1; i < scored.size(); ++i) CHECK(scored[i] == held_out[i]);
+  const auto& verdict = summary.at("verdicts").at(0);
+  const auto& memory = summary.at("classes").at(1);
+  if (verdict.at("model_beats_feature").get<bool>()) {
+    CHECK(memory.at("ships") == "model");
+    CHECK(scored[0] == held_out[0]);
+  } else {
+    CHECK(memory.at("ships") == "best_single_feature");
+    CHECK(scored[0].at("pr_auc") == scored[1].at("pr_auc"));
+  }
+  CHECK(eval.at("verdicts").at(0).at("feature") == verdict.at("feature"));
 
   // Bad input: exit 2 with the file named.
   std::ofstream(dir / "bad.csv") << "not a dataset\n";
