@@ -39,7 +39,10 @@ struct DatasetArgs {
   std::optional<uint64_t> first_seed;  // default: each scenario's own seed
   std::string horizon = "10";          // seconds
   uint32_t stride = 1;
-  std::string policy = "static";
+  // Default: static, or the scenario's first compared policy when it does
+  // not compare static (a scenario may refuse static: a budget below the
+  // crashkernel table). The telemetry recorded does not depend on it.
+  std::optional<std::string> policy;
   unsigned jobs = 0;
   unsigned timeout_s = 900;
   std::string out;
@@ -147,6 +150,7 @@ void record(const RecordArgs& args) {
 struct PlannedRecording {
   std::string file;
   std::string scenario;
+  std::string policy;
   uint64_t seed = 0;
   fs::path dir;
 };
@@ -167,7 +171,7 @@ void record_all(const std::vector<PlannedRecording>& plan, const DatasetArgs& ar
       const PlannedRecording& r = plan[pending.front()];
       fs::create_directories(r.dir);
       const std::vector<std::string> argv = {
-          self, "dataset-run", r.file, "--seed", std::to_string(r.seed), "--policy", args.policy,
+          self, "dataset-run", r.file, "--seed", std::to_string(r.seed), "--policy", r.policy,
           "--horizon-ns", std::to_string(horizon_ns), "--stride", std::to_string(args.stride),
           "--out", (r.dir / "partial.csv").string(), "--results", (r.dir / "run").string()};
       pool.start(pending.front(), std::make_unique<scenario::ChildProcess>(argv, r.dir / "stdout.log",
@@ -217,8 +221,8 @@ Dataset merge_partials(const std::vector<PlannedRecording>& plan, uint64_t horiz
 void dataset(const DatasetArgs& args) {
   const uint64_t horizon_ns = parse_horizon(args.horizon);
   const auto policies = scenario::known_policies();
-  if (std::find(policies.begin(), policies.end(), args.policy) == policies.end())
-    throw csv::InputError("--policy: '" + args.policy + "' is not a known policy");
+  if (args.policy && std::find(policies.begin(), policies.end(), *args.policy) == policies.end())
+    throw csv::InputError("--policy: '" + *args.policy + "' is not a known policy");
   std::vector<std::string> problems;
   const std::vector<std::string> files = expand_scenario_paths(args.paths, problems);
   std::string bad;
@@ -234,8 +238,14 @@ void dataset(const DatasetArgs& args) {
         continue;
       }
       const uint64_t first = args.first_seed.value_or(s.seed);
+      std::string policy = args.policy.value_or("static");
+      const auto compares = [&](const std::string& p) {
+        return std::find(s.policies.begin(), s.policies.end(), p) != s.policies.end();
+      };
+      if (!args.policy && !s.policies.empty() && !compares(policy) && !compares("all"))
+        policy = s.policies.front();
       for (uint64_t k = 0; k < args.seeds; ++k)
-        plan.push_back({f, s.name, first + k, work / (s.name + ".seed" + std::to_string(first + k))});
+        plan.push_back({f, s.name, policy, first + k, work / (s.name + ".seed" + std::to_string(first + k))});
     } catch (const csv::InputError& e) {
       bad += std::string(e.what()) + "\n";
     }
@@ -268,7 +278,9 @@ void add_dataset_commands(CLI::App& app) {
   d->add_option("--stride", args->stride, "a row every N samples of an instance")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
-  d->add_option("--policy", args->policy, "partitioning policy of the recorded runs")->capture_default_str();
+  d->add_option("--policy", args->policy,
+                "partitioning policy of the recorded runs (default: static, or the scenario's first compared "
+                "policy when it does not compare static)");
   d->add_option("-j,--jobs", args->jobs, "parallel runs (default: all cores)");
   d->add_option("--timeout", args->timeout_s, "per-run timeout in wall seconds")
       ->capture_default_str()

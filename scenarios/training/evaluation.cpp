@@ -195,7 +195,7 @@ std::vector<Verdict> verdicts(const std::vector<DetectorReport>& reports) {
     for (const DetectorReport& feature : reports) {
       if (feature.cls != model.cls || feature.detector.rfind("feature:", 0) != 0) continue;
       out.push_back({model.cls, feature.detector, model.positives, model.pr_auc, feature.pr_auc,
-                     model.positives > 0 && model.pr_auc > feature.pr_auc});
+                     model.positives > 0 && model.pr_auc > feature.pr_auc + kVerdictMargin});
     }
   }
   return out;

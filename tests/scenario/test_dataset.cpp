@@ -60,6 +60,7 @@ TEST_CASE("dataset: labelled windows of every class, byte-identical for -j 1 and
   std::set<int> classes, failing_classes;
   for (const auto& row : data.rows) {
     CHECK(row.scenario == "train_a_steady");
+    CHECK(row.family == "workload_a");  // the scenario's family: key
     seeds.insert(row.seed);
     classes.insert(static_cast<int>(row.component.cls));
     if (row.label) {
@@ -75,6 +76,28 @@ TEST_CASE("dataset: labelled windows of every class, byte-identical for -j 1 and
   // The healthy DIMM (memory.0) never fails: no time to failure on its rows.
   for (const auto& row : data.rows)
     if (row.component == ComponentId{ComponentClass::memory, 0}) CHECK_FALSE(row.time_to_failure_ns.has_value());
+}
+
+TEST_CASE("dataset: a scenario that refuses static is recorded under its first compared policy", "[dataset]") {
+  // tight_budget's budget is below kdump's crashkernel table, so a run under
+  // static is refused; the recorded telemetry does not depend on the policy.
+  const fs::path dir = scratch("refuses_static");
+  const std::string scenario = (kSource / "scenarios/library/tight_budget.yaml").string();
+  const CliResult defaulted = run_cli("dataset '" + scenario + "' --out '" + (dir / "d.csv").string() + "'");
+  INFO(defaulted.output);
+  REQUIRE(defaulted.exit_code == 0);
+  const CliResult uniform =
+      run_cli("dataset '" + scenario + "' --policy uniform --out '" + (dir / "u.csv").string() + "'");
+  REQUIRE(uniform.exit_code == 0);
+  CHECK(file_bytes(dir / "d.csv") == file_bytes(dir / "u.csv"));
+  const training::Dataset data = training::read_dataset_file((dir / "d.csv").string());
+  REQUIRE_FALSE(data.rows.empty());
+  CHECK(data.rows.front().family == "tight_budget");  // no family: key, its own family
+  // Asked for explicitly, static is still refused with the scenario's reason.
+  const CliResult forced =
+      run_cli("dataset '" + scenario + "' --policy static --out '" + (dir / "s.csv").string() + "'");
+  CHECK(forced.exit_code == 2);
+  CHECK_THAT(forced.output, Catch::Contains("crashkernel reservation"));
 }
 
 TEST_CASE("dataset: bad input exits 2 with a message naming it", "[dataset]") {

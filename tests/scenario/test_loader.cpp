@@ -399,3 +399,18 @@ TEST_CASE("errors in values written by --set name the option, not line 1 of the 
   CHECK(mentions(r, "fixture.yaml (--set compare.policies): compare.policies: 'nope' is not a known policy"));
   CHECK_FALSE(mentions(r, "fixture.yaml:1:1"));
 }
+
+TEST_CASE("family: defaults to the name, and a bad one is named with its line and column", "[loader]") {
+  LoadResult r = load_text(kValidScenario);
+  REQUIRE(r.scenario);
+  CHECK(r.scenario->family == "fixture");
+  std::string text = kValidScenario;
+  text.replace(text.find("name: fixture\n"), 14, "name: fixture\nfamily: ramps\n");
+  r = load_text(text);
+  REQUIRE(r.scenario);
+  CHECK(r.scenario->family == "ramps");
+  text.replace(text.find("family: ramps"), 13, "family: a/b");
+  r = load_text(text);
+  REQUIRE_FALSE(r.scenario);
+  CHECK(mentions(r, "fixture.yaml:3:9: family: 'a/b' is not a valid name"));
+}

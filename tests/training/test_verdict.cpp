@@ -118,6 +118,8 @@ TEST_CASE("verdict: a win needs a higher PR-AUC and failing rows", "[training][v
   CHECK(verdicts({model, feature}).at(0).model_beats_feature);
   model.pr_auc = 0.39;
   CHECK_FALSE(verdicts({model, feature}).at(0).model_beats_feature);
+  model.pr_auc = 0.39 + kVerdictMargin / 2;  // rounding, not a better ranking
+  CHECK_FALSE(verdicts({model, feature}).at(0).model_beats_feature);
   model.pr_auc = 0.5, model.positives = 0;
   const auto none = verdicts({model, feature});
   CHECK_FALSE(none.at(0).model_beats_feature);
