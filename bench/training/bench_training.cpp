@@ -57,6 +57,15 @@ void BM_TrainFailureModel(benchmark::State& state) {
 }
 BENCHMARK(BM_TrainFailureModel)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
+// The part of training that finds the class's best single feature (every
+// feature, both directions, ranked by PR-AUC): the yardstick of the verdict.
+void BM_ChooseSingleFeatures(benchmark::State& state) {
+  const Dataset data = synthetic_rows(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(choose_single_features(data).size());
+  state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_ChooseSingleFeatures)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 void BM_FailureProbability(benchmark::State& state) {
   const Dataset data = synthetic_rows(4096);
   const FailureModel model = train_failure_model(data, {}).model;
