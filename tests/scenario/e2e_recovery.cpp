@@ -19,6 +19,7 @@
 #include "traces/io.h"
 #include "traces/results/results.h"
 #include "tests/support/run_cli.h"
+#include "tests/support/vcd_reader.h"
 
 namespace fs = std::filesystem;
 using namespace crashtwin;
@@ -267,13 +268,14 @@ TEST_CASE("library: every simulated recovery agrees with the formulas or the sim
 
   // Every run's traces tell the truth: trace.json follows the trace event
   // format with nested spans (close failures' recoveries included), and
-  // trace.vcd's wires start low instead of unknown.
+  // trace.vcd passes the strict reader with its wires low, not unknown, at 0.
   size_t traces = 0;
   for (const results::Run& run : batch.runs) {
     INFO(run.dir.string());
     const nlohmann::json trace = nlohmann::json::parse(read_file(run.dir / "trace.json"));
     CHECK(trace_problem(trace) == "");
     const std::string vcd = read_file(run.dir / "trace.vcd");
+    CHECK(test::parse_vcd(vcd).error == "");  // the strict reader: tests/support/vcd_reader.h
     const size_t dumpvars = vcd.find("$dumpvars");
     REQUIRE(dumpvars != std::string::npos);
     const std::string initial = vcd.substr(dumpvars, vcd.find("$end", dumpvars) - dumpvars);

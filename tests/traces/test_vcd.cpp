@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "tests/traces/synthetic_run.h"
-#include "tests/traces/vcd_reader.h"
+#include "tests/support/vcd_reader.h"
 #include "traces/io.h"
 #include "traces/vcd_writer.h"
 
@@ -107,4 +107,46 @@ TEST_CASE("the synthetic run's trace.vcd parses and GTKWave's converter accepts 
   CHECK(rc == 0);
   CHECK(std::filesystem::file_size(fst) > 100);
   CHECK(read_file(log).find("rror") == std::string::npos);
+}
+
+TEST_CASE("the strict VCD reader refuses what a viewer could not show faithfully", "[traces][vcd]") {
+  VcdWriter vcd;
+  auto irq = vcd.add_wire("board.irq", "error");
+  auto slice = vcd.add_integer("board.crash_region", "cpu0");
+  auto prob = vcd.add_real("board.agent", "p");
+  vcd.change(0, irq, 0);
+  vcd.change(0, slice, 3);
+  vcd.change_real(0, prob, 0.5);
+  vcd.change(10, irq, 1);
+  const std::string good = vcd.to_string();
+  REQUIRE(test::parse_vcd(good).error == "");
+  const std::string wire = test::parse_vcd(good).var("board.irq.error")->code;
+  const std::string integer = test::parse_vcd(good).var("board.crash_region.cpu0")->code;
+  const std::string real = test::parse_vcd(good).var("board.agent.p")->code;
+  const auto error_of = [&](const std::string& text) { return test::parse_vcd(text).error; };
+
+  CHECK_THAT(error_of(good + "#5\n"), Catch::Contains("time not increasing at #5"));
+  CHECK_THAT(error_of(good + "#20\n1?\n"), Catch::Contains("undeclared code '?'"));
+  CHECK_THAT(error_of(good + "#20\nb2 " + integer + "\n"), Catch::Contains("not 0, 1, x or z"));
+  CHECK_THAT(error_of(good + "#20\nb" + std::string(65, '1') + " " + integer + "\n"),
+             Catch::Contains("65 bits for a 64-bit variable"));
+  CHECK_THAT(error_of(good + "#20\nr0.5 " + wire + "\n"), Catch::Contains("given a real value"));
+  CHECK_THAT(error_of(good + "#20\n1" + real + "\n"), Catch::Contains("non-real value"));
+  CHECK_THAT(error_of(good + "#20\nrabc " + real + "\n"), Catch::Contains("'abc' is not a number"));
+  CHECK_THAT(error_of(good + "#20\n1" + integer + "\n"), Catch::Contains("scalar change of a 64-bit variable"));
+  CHECK_THAT(error_of(good + "#1x\n"), Catch::Contains("bad timestamp #1x"));
+  std::string text = good;
+  text.replace(text.find("1 ns"), 4, "3 ns");
+  CHECK_THAT(error_of(text), Catch::Contains("bad $timescale"));
+  text = good.substr(0, good.find("$enddefinitions"));
+  CHECK_THAT(error_of(text), Catch::Contains("no $enddefinitions"));
+  text = good;
+  text.replace(text.find("$enddefinitions"), 15, "$comment");
+  CHECK_THAT(error_of(text), Catch::Contains("unexpected token in header: #0"));
+  // A variable with no value at time 0 starts undefined by omission.
+  text = good;
+  const size_t dumpvars = text.find("$dumpvars");
+  const size_t first_value = text.find('\n', dumpvars) + 1;
+  text.erase(first_value, text.find('\n', first_value) + 1 - first_value);
+  CHECK_THAT(error_of(text), Catch::Contains("has no value at time 0"));
 }
