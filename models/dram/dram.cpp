@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -54,6 +55,29 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   const double ce_rate = param<double>(context.params, "corrected_error_rate", ParamKind::rate, 0.0,
                                        "corrected errors per DIMM while healthy", 0.0);
   const uint64_t rows = std::max<uint64_t>(1, dimm_size() / (uint64_t{columns_} * 8 * banks_ * ranks_));
+  // Field fault processes (fault_process.h): off unless accelerated; their
+  // own random stream, so turning them on changes no other draw.
+  const double acceleration = param<double>(context.params, "field_fault_acceleration", ParamKind::real, 0.0,
+                                            "DRAM faults at the field FIT rates times this (0: none)", 0.0, 1e12);
+  DramFaultSettings faults;
+  faults.acceleration = acceleration;
+  // Schroeder, Pinheiro and Weber (SIGMETRICS 2009): DIMMs with errors log
+  // 3,751 corrected errors a year on average, one fault each mostly.
+  faults.activation_rate = param<double>(context.params, "fault_activation_rate", ParamKind::rate, 3751.0 / 31557600.0,
+                                         "errors a present permanent DRAM fault gives per second", 0.0, 1e6);
+  const std::string ecc = param<std::string>(context.params, "ecc", ParamKind::text, "chipkill",
+                                             "ECC of the DIMMs: chipkill (one device per word) or secded (one bit)");
+  if (ecc == "secded") faults.ecc = DramEcc::secded;
+  else if (ecc != "chipkill") context.params.fail("ecc", fmt::format("'{}' is not chipkill or secded", ecc));
+  DramGeometry geometry;
+  geometry.ranks = ranks_;
+  geometry.banks = banks_;
+  geometry.rows = static_cast<uint32_t>(std::min<uint64_t>(rows, UINT32_MAX));
+  geometry.columns = columns_;
+  geometry.devices = static_cast<uint32_t>(param<uint64_t>(context.params, "devices_per_rank", ParamKind::count, 18,
+                                                           "DRAM devices per rank (x4 with ECC: 18)", 2, 72));
+  if (acceleration > 0)
+    field_faults_.emplace(geometry, faults, dimms_, RngStream(context.board_seed, std::string(name) + ".field_faults"));
   for (uint32_t d = 0; d < dimms_; ++d) {
     dimm_state_[d].temperature_mc = static_cast<uint64_t>(temperature * 1000.0);
     dimm_state_[d].weak_row = static_cast<uint32_t>(rng_.below(rows));
@@ -90,7 +114,32 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   SC_METHOD(update_irq);
   sensitive << irq_event_;
   dont_initialize();
+  SC_METHOD(field_fault_events);
+  sensitive << fault_event_;
+  dont_initialize();
   if (ce_rate > 0) schedule_next_ce();
+  schedule_next_field_fault();
+}
+
+void Dram::schedule_next_field_fault() {
+  if (!field_faults_) return;
+  const double delay_s = field_faults_->draw_next_delay();
+  if (!std::isfinite(delay_s)) return;
+  // Never zero: a zero delay would fire again at the same instant.
+  fault_event_.notify(std::max(sc_core::sc_time(delay_s, sc_core::SC_SEC), sc_core::sc_get_time_resolution()));
+}
+
+void Dram::field_fault_events() {
+  if (const std::optional<DramFaultError> e = field_faults_->fire()) {
+    const DimmLocation where{e->dimm, e->rank, e->bank, e->row, e->column};
+    if (e->uncorrectable) {
+      raise_uncorrectable(e->dimm, encode(where), e->bad_bits);
+      field_faults_->retire_dimm(e->dimm);
+    } else {
+      log_corrected_at(e->dimm, where);
+    }
+  }
+  schedule_next_field_fault();
 }
 
 std::vector<Model::MmioRegion> Dram::mmio_regions() {
@@ -321,6 +370,11 @@ bool Dram::inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint6
   uint64_t offset = address - physical_base_;
   if (address < physical_base_ || offset >= size_ || offset / dimm_size() != unit)
     offset = uint64_t{unit} * dimm_size() + (rng_.below(dimm_size()) & ~7ull);
+  raise_uncorrectable(unit, offset, detail);
+  return true;
+}
+
+void Dram::raise_uncorrectable(uint32_t unit, uint64_t offset, uint64_t detail) {
   const DimmLocation where = decode(offset);
   MemoryErrorLogEntry e;
   e.time_ns = to_ns(sc_core::sc_time_stamp());
@@ -342,7 +396,6 @@ bool Dram::inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint6
   event.address = e.address;
   event.detail = detail;
   units_[unit]->raise(event);
-  return true;
 }
 
 void Dram::update_irq() {

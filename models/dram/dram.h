@@ -21,6 +21,7 @@
 #include <deque>
 #include <memory>
 #include <unordered_set>
+#include <optional>
 #include <vector>
 
 #include <tlm_utils/simple_target_socket.h>
@@ -31,6 +32,7 @@
 #include "models/core/register.h"
 #include "models/core/rng.h"
 #include "models/dram/error_log.h"
+#include "models/dram/fault_process.h"
 #include "models/dram/sparse_memory.h"
 
 namespace crashtwin {
@@ -130,6 +132,11 @@ class Dram : public Model {
   sc_core::sc_time next_ce_after(const sc_core::sc_time& now, double rate);
   void update_irq();                // SC_METHOD on irq_event_
   void materialising_write(uint64_t offset, uint64_t bytes);
+  // Logs an uncorrectable error at `offset` (inside DIMM `unit`) and raises
+  // it as the DIMM's failure.
+  void raise_uncorrectable(uint32_t unit, uint64_t offset, uint64_t detail);
+  void field_fault_events();        // SC_METHOD on fault_event_
+  void schedule_next_field_fault();
 
   uint64_t size_;
   uint32_t dimms_;
@@ -146,7 +153,9 @@ class Dram : public Model {
   RegisterBank regs_;
   std::vector<std::unique_ptr<ComponentUnit>> units_;
   uint64_t ue_total_ = 0;
+  std::optional<DramFaultProcess> field_faults_;  // when field_fault_acceleration > 0
   sc_core::sc_event ce_event_;
+  sc_core::sc_event fault_event_;
   sc_core::sc_event irq_event_;
 };
 

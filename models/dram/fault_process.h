@@ -1,0 +1,154 @@
+// DRAM faults as field studies measure them, for the DRAM model.
+//
+// Faults arrive in the DRAM devices of each DIMM as Poisson processes, one
+// per fault mode and persistence, at the per-device FIT rates Sridharan and
+// Liberty measured on Jaguar ("A study of DRAM failures in the field",
+// SC 2012; the table FaultSim ships as its field fault mode):
+//
+//   mode           transient FIT  permanent FIT   cells a fault covers
+//   single bit          14.2          18.6         one bit of one word
+//   single word          1.4           0.3         several bits of one word
+//   single column        1.4           5.6         one bit in every row of a column
+//   single row           0.2           8.2         one bit in every column of a row
+//   single bank          0.8          10.0         one bit per word of a bank
+//   multiple banks       0.3           1.4         ... of every bank of a rank
+//   multiple ranks       0.9           2.8         ... of every rank
+//
+// (FIT: faults per 10^9 device-hours; a DIMM has `devices` devices per rank,
+// 18 for a x4 DIMM with ECC.) A transient fault corrupts its cells once: one
+// error, then it is gone. A permanent fault stays and is activated each time
+// an access reads a faulty cell, modelled as a Poisson process of
+// `activation_rate` per fault at a cell drawn uniformly from the fault's
+// range: the spatial signature a corrected-error log shows (a row fault's
+// errors share rank, bank and row; a column fault's, the column).
+//
+// Each activation is corrected or not by the ECC, from every fault that
+// covers the word read: SECDED corrects one bad bit per 72-bit word, so a
+// single-word fault (several bits) is uncorrectable at once and two faults
+// crossing in one word are uncorrectable there; chipkill (single device data
+// correction, what x4 server DIMMs use) corrects any number of bad bits in
+// one device, so only two faulty devices in one word are uncorrectable. Most
+// uncorrectable errors then come after corrected ones of the same faults (a
+// bank fault logs corrected errors until a second fault crosses it), and some
+// come with no warning (a fault whose first activation is already
+// uncorrectable): the measured fraction emerges from the rates instead of
+// being set.
+//
+// Field rates give a DIMM about one fault per 80 years, so scenarios of
+// minutes run them accelerated: `acceleration` multiplies every FIT rate
+// (activations keep their own rate: how often a present fault is read
+// depends on the workload, not on how fast faults arrive).
+//
+// Plain C++ without SystemC: the DRAM model asks for the time to the next
+// event and fires it; the process draws from its own seeded stream.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "models/core/rng.h"
+
+namespace crashtwin {
+
+enum class DramFaultMode : uint8_t {
+  single_bit,
+  single_word,
+  single_column,
+  single_row,
+  single_bank,
+  multi_bank,
+  multi_rank,
+};
+inline constexpr size_t kDramFaultModeCount = 7;
+std::string_view to_string(DramFaultMode mode);
+
+struct DramFaultFit {
+  double transient = 0.0;  // FIT per device
+  double permanent = 0.0;
+};
+// Sridharan and Liberty, SC 2012, Jaguar (per device), in DramFaultMode order.
+inline constexpr std::array<DramFaultFit, kDramFaultModeCount> kFieldFaultFit = {{
+    {14.2, 18.6}, {1.4, 0.3}, {1.4, 5.6}, {0.2, 8.2}, {0.8, 10.0}, {0.3, 1.4}, {0.9, 2.8}}};
+
+struct DramGeometry {
+  uint32_t ranks = 2, banks = 16, rows = 1, columns = 1024;
+  uint32_t devices = 18;        // per rank: x4 devices, 16 data + 2 ECC
+  uint32_t bits_per_device = 4;  // bits of a 72-bit word one device holds
+};
+
+enum class DramEcc : uint8_t { secded, chipkill };
+
+struct DramFaultSettings {
+  double acceleration = 1.0;       // multiplies every FIT rate (> 0)
+  double activation_rate = 0.0;    // reads of a present permanent fault's cells that fail, per second
+  DramEcc ecc = DramEcc::chipkill;
+};
+
+// One fault: the cells of one device it covers. A coordinate marked `any`
+// spans its whole dimension.
+struct DramFault {
+  DramFaultMode mode = DramFaultMode::single_bit;
+  bool transient = false;
+  uint32_t dimm = 0, device = 0;
+  uint32_t rank = 0, bank = 0, row = 0, column = 0;
+  bool any_rank = false, any_bank = false, any_row = false, any_column = false;
+  uint8_t bits = 1;  // mask of the device's bits it corrupts in each word it covers
+
+  bool covers(uint32_t r, uint32_t b, uint32_t w, uint32_t c) const {
+    return (any_rank || rank == r) && (any_bank || bank == b) && (any_row || row == w) && (any_column || column == c);
+  }
+};
+
+struct DramFaultError {
+  uint32_t dimm = 0, rank = 0, bank = 0, row = 0, column = 0;
+  uint32_t bad_bits = 0;     // faulty bits in the word read, over every fault covering it
+  uint32_t bad_devices = 0;  // devices those bits are in
+  bool uncorrectable = false;
+  DramFaultMode mode = DramFaultMode::single_bit;  // of the fault whose activation this was
+  bool new_fault = false;    // the activation that came with a fault's arrival
+  // Index of that fault in permanent_faults(); kTransient for a transient one.
+  uint32_t fault = 0;
+  static constexpr uint32_t kTransient = UINT32_MAX;
+};
+
+class DramFaultProcess {
+ public:
+  DramFaultProcess(const DramGeometry& geometry, const DramFaultSettings& settings, uint32_t dimms,
+                   RngStream rng);
+
+  // Seconds from the previous event to the next one (exponential draw over
+  // the total rate of arrivals and activations); +infinity when nothing can
+  // happen.
+  double draw_next_delay();
+  // The event after that delay: a fault arrives (a transient one errs at
+  // once and is gone; a permanent one stays, its arrival its first read) or
+  // a present permanent fault is activated. The error its read gives,
+  // classified by the ECC; nothing when a fault arrives in a retired DIMM.
+  std::optional<DramFaultError> fire();
+  // A DIMM that failed (an uncorrectable error) is out of service: its
+  // faults are gone and no fault arrives in it any more, so one bad word
+  // does not raise a failure at every read (the host would have replaced
+  // the DIMM or offlined the memory).
+  void retire_dimm(uint32_t dimm);
+
+  double arrival_rate_per_s() const { return arrival_rate_; }
+  const std::vector<DramFault>& permanent_faults() const { return permanent_; }
+  const DramGeometry& geometry() const { return geometry_; }
+
+ private:
+  DramFault draw_fault();
+  DramFaultError activate(const DramFault& fault, uint32_t index, bool new_fault);
+
+  DramGeometry geometry_;
+  DramFaultSettings settings_;
+  uint32_t dimms_;
+  RngStream rng_;
+  double arrival_rate_ = 0.0;  // every mode, both persistences, every device of every DIMM
+  std::vector<DramFault> permanent_;
+  std::vector<bool> retired_;
+};
+
+}  // namespace crashtwin

@@ -1,0 +1,207 @@
+// DRAM field fault processes (models/dram/fault_process.h): arrival rates and
+// mode mix from the FIT table, the spatial signature of each mode's errors,
+// what SECDED and chipkill correct, transient faults erring once,
+// determinism. Plain C++: no SystemC kernel is started.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "models/dram/fault_process.h"
+#include "tests/model/strict_systemc.h"  // the sc_main libsystemc links against
+
+using namespace crashtwin;
+
+namespace {
+
+DramGeometry small_dimm() {
+  DramGeometry g;
+  g.ranks = 2;
+  g.banks = 16;
+  g.rows = 4096;
+  g.columns = 1024;
+  return g;
+}
+
+double total_fit() {
+  double fit = 0;
+  for (const DramFaultFit& f : kFieldFaultFit) fit += f.transient + f.permanent;
+  return fit;
+}
+
+}  // namespace
+
+TEST_CASE("field fault arrivals follow the FIT table: rate and mode mix", "[dram][faults]") {
+  DramFaultSettings s;
+  s.acceleration = 1e9;  // arrivals only matter here; no activations
+  s.activation_rate = 0.0;
+  DramFaultProcess p(small_dimm(), s, 4, RngStream(7));
+  // 66.1 FIT per device x 2 ranks x 18 devices x 4 DIMMs, accelerated.
+  const double expected = total_fit() * 1e9 / (1e9 * 3600.0) * 2 * 18 * 4;
+  CHECK(p.arrival_rate_per_s() == Approx(expected));
+  CHECK(total_fit() == Approx(66.1));
+
+  constexpr int kFaults = 40000;
+  std::map<DramFaultMode, int> seen;
+  double elapsed = 0;
+  for (int i = 0; i < kFaults; ++i) {
+    elapsed += p.draw_next_delay();
+    const DramFaultError e = *p.fire();
+    REQUIRE(e.new_fault);
+    ++seen[e.mode];
+  }
+  // Inter-arrival mean 1 / rate, within 3 standard errors.
+  const double mean = elapsed / kFaults;
+  CHECK(std::abs(mean * expected - 1.0) < 3.0 / std::sqrt(kFaults));
+  // Mode mix within 4 standard deviations of the FIT shares.
+  for (size_t m = 0; m < kDramFaultModeCount; ++m) {
+    const double share = (kFieldFaultFit[m].transient + kFieldFaultFit[m].permanent) / total_fit();
+    const double n = seen[static_cast<DramFaultMode>(m)];
+    const double sd = std::sqrt(kFaults * share * (1 - share));
+    INFO(to_string(static_cast<DramFaultMode>(m)) << ": " << n << " vs " << kFaults * share);
+    CHECK(std::abs(n - kFaults * share) < 4 * sd + 1);
+  }
+  // Permanent faults stay: their share of arrivals.
+  double permanent_fit = 0;
+  for (const DramFaultFit& f : kFieldFaultFit) permanent_fit += f.permanent;
+  const double permanent_share = permanent_fit / total_fit();
+  const double kept = static_cast<double>(p.permanent_faults().size());
+  CHECK(std::abs(kept - kFaults * permanent_share) < 4 * std::sqrt(kFaults * permanent_share * (1 - permanent_share)));
+}
+
+TEST_CASE("each fault mode's errors carry its spatial signature", "[dram][faults]") {
+  // Arrivals and activations at comparable rates: tens of permanent faults,
+  // each read many times.
+  DramFaultSettings s;
+  s.acceleration = 1e9;
+  s.activation_rate = 5.0;
+  DramFaultProcess p(small_dimm(), s, 1, RngStream(11));
+  struct Seen {
+    std::set<uint32_t> ranks, banks, rows, columns;
+  };
+  std::map<uint32_t, Seen> by_fault;
+  for (int i = 0; i < 20000; ++i) {
+    p.draw_next_delay();
+    const DramFaultError e = *p.fire();
+    if (e.fault == DramFaultError::kTransient) continue;
+    Seen& seen = by_fault[e.fault];
+    seen.ranks.insert(e.rank);
+    seen.banks.insert(e.bank);
+    seen.rows.insert(e.row);
+    seen.columns.insert(e.column);
+  }
+  REQUIRE(p.permanent_faults().size() >= 20);
+  std::set<DramFaultMode> modes_checked;
+  for (const auto& [index, seen] : by_fault) {
+    const DramFault& f = p.permanent_faults().at(index);
+    INFO(to_string(f.mode) << " fault " << index);
+    // Fixed coordinates never vary.
+    if (!f.any_rank) CHECK(seen.ranks == std::set<uint32_t>{f.rank});
+    if (!f.any_bank) CHECK(seen.banks == std::set<uint32_t>{f.bank});
+    if (!f.any_row) CHECK(seen.rows == std::set<uint32_t>{f.row});
+    if (!f.any_column) CHECK(seen.columns == std::set<uint32_t>{f.column});
+    // Free ones spread once the fault was read a few times.
+    if (seen.rows.size() + seen.columns.size() < 8 && f.mode != DramFaultMode::single_bit &&
+        f.mode != DramFaultMode::single_word)
+      continue;
+    switch (f.mode) {
+      case DramFaultMode::single_bit:
+      case DramFaultMode::single_word: CHECK((!f.any_row && !f.any_column)); break;
+      case DramFaultMode::single_column: CHECK(seen.rows.size() > 1); break;
+      case DramFaultMode::single_row: CHECK(seen.columns.size() > 1); break;
+      case DramFaultMode::single_bank:
+        CHECK(seen.rows.size() > 1);
+        CHECK(seen.columns.size() > 1);
+        break;
+      case DramFaultMode::multi_bank: CHECK(seen.banks.size() > 1); break;
+      case DramFaultMode::multi_rank: CHECK(seen.ranks.size() + seen.banks.size() > 2); break;
+    }
+    modes_checked.insert(f.mode);
+  }
+  CHECK(modes_checked.size() >= 4);
+}
+
+TEST_CASE("SECDED fails on two bad bits in a word, chipkill only on two bad devices", "[dram][faults]") {
+  for (const DramEcc ecc : {DramEcc::secded, DramEcc::chipkill}) {
+    int word_faults_alone = 0, word_faults_alone_ue = 0, errors = 0;
+    // Many short lives of one DIMM, so that most faults arrive alone.
+    for (uint64_t seed = 1; seed <= 400; ++seed) {
+      DramFaultSettings s;
+      s.acceleration = 1e9;
+      s.ecc = ecc;
+      DramFaultProcess p(small_dimm(), s, 1, RngStream(seed));
+      for (int i = 0; i < 30; ++i) {
+        p.draw_next_delay();
+        const DramFaultError e = *p.fire();
+        ++errors;
+        INFO("bits " << e.bad_bits << " devices " << e.bad_devices);
+        CHECK(e.uncorrectable == (ecc == DramEcc::secded ? e.bad_bits >= 2 : e.bad_devices >= 2));
+        if (e.mode == DramFaultMode::single_word) CHECK(e.bad_bits >= 2);
+        if (e.mode == DramFaultMode::single_word && e.bad_devices == 1) {
+          ++word_faults_alone;
+          word_faults_alone_ue += e.uncorrectable ? 1 : 0;
+        }
+      }
+    }
+    REQUIRE(word_faults_alone > 50);
+    // Several bits of one device: beyond SECDED, within chipkill.
+    CHECK(word_faults_alone_ue == (ecc == DramEcc::secded ? word_faults_alone : 0));
+    CHECK(errors == 400 * 30);
+  }
+}
+
+TEST_CASE("a fault crossing a present one makes its words uncorrectable", "[dram][faults]") {
+  // Fill one DIMM with many arrivals: wide permanent faults (banks, ranks)
+  // accumulate, and later narrow faults inside them become uncorrectable
+  // under chipkill when they sit in another device.
+  DramFaultSettings s;
+  s.acceleration = 1e9;
+  DramFaultProcess p(small_dimm(), s, 1, RngStream(5));
+  int crossing = 0;
+  for (int i = 0; i < 5000; ++i) {
+    p.draw_next_delay();
+    const DramFaultError e = *p.fire();
+    if (e.uncorrectable) {
+      ++crossing;
+      CHECK(e.bad_devices >= 2);
+    }
+  }
+  CHECK(crossing > 0);
+}
+
+TEST_CASE("the field fault process is deterministic per seed and never fires without a rate", "[dram][faults]") {
+  DramFaultSettings s;
+  s.acceleration = 1e8;
+  s.activation_rate = 0.5;
+  const auto trace = [&](uint64_t seed) {
+    DramFaultProcess p(small_dimm(), s, 2, RngStream(seed));
+    std::vector<std::tuple<double, uint32_t, uint32_t, uint32_t, bool>> out;
+    for (int i = 0; i < 200; ++i) {
+      const double dt = p.draw_next_delay();
+      const DramFaultError e = *p.fire();
+      out.emplace_back(dt, e.dimm, e.row, e.column, e.uncorrectable);
+    }
+    return out;
+  };
+  CHECK(trace(42) == trace(42));
+  CHECK(trace(42) != trace(43));
+
+  // A retired DIMM loses its faults and gets no new ones.
+  DramFaultProcess p(small_dimm(), s, 2, RngStream(9));
+  for (int i = 0; i < 100; ++i) {
+    p.draw_next_delay();
+    p.fire();
+  }
+  p.retire_dimm(0);
+  for (const DramFault& f : p.permanent_faults()) CHECK(f.dimm == 1);
+  for (int i = 0; i < 200; ++i) {
+    p.draw_next_delay();
+    if (const auto e = p.fire()) CHECK(e->dimm == 1);
+  }
+
+  DramFaultSettings off;
+  off.acceleration = 0.0;
+  DramFaultProcess silent(small_dimm(), off, 2, RngStream(1));
+  CHECK(std::isinf(silent.draw_next_delay()));
+}
