@@ -74,6 +74,8 @@ std::optional<RunPlan> plan_run(const std::string& file, const RunArgs& args) {
   }
   RunPlan plan{std::move(*loaded.scenario), {}};
   const Scenario& s = plan.scenario;
+  if (s.replay)
+    for (const std::string& note : s.replay->notes) std::fprintf(stderr, "note: %s\n", note.c_str());
   const std::vector<std::string> policies = expand_policies(args.policies.empty() ? s.policies : args.policies, s.policies);
   for (const std::string& p : policies) {
     if (!known(known_policies(), p)) {

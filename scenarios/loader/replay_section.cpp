@@ -10,6 +10,7 @@
 #include "platform/core/units.h"
 #include "scenarios/replay/memory_error_logs.h"
 #include "scenarios/replay/replay_plan.h"
+#include "scenarios/replay/tickets.h"
 #include "scenarios/replay/telemetry_trace.h"
 #include "scenarios/schema/quantity_text.h"
 
@@ -65,22 +66,46 @@ bool check_replay_steps(ReadContext& ctx, const YAML::Node& trace_node, const Re
   return true;
 }
 
-// A memory error log (rasdaemon's database or the kernel's EDAC lines) as
-// replay steps and failures. DIMMs map to the board's memory instances in
-// the order of their keys (controller, then layers, numerically): memory0 is
-// the lowest. Corrected errors become inject_corrected_errors steps at their
-// logged address; uncorrected ones become memory_uncorrectable failures.
-bool plan_memory_log(ReadContext& ctx, const YAML::Node& trace_node, const std::string& format, ReplaySettings& r,
-                     Scenario& s) {
+// The tickets' components: a crashtwin id ("memory.1"), or a DIMM of the
+// log by its label or its key ("mc0 1:0:-1").
+replay::TicketComponentResolver ticket_resolver(const std::map<std::string, ComponentId>& dimms) {
+  return [&dimms](std::string_view text) -> std::optional<ComponentId> {
+    ComponentId id;
+    if (parse_component(text, id)) return id;
+    if (const auto it = dimms.find(std::string(text)); it != dimms.end()) return it->second;
+    return std::nullopt;
+  };
+}
+
+// A memory error log (rasdaemon's database, the kernel's EDAC lines or
+// mcelog's records) as replay steps and failures, and the failure tickets
+// beside it. DIMMs map to the board's memory instances in the order of their
+// keys (controller, then layers, numerically): memory0 is the lowest.
+// Corrected errors become inject_corrected_errors steps at their logged
+// address; uncorrected ones become memory_uncorrectable failures; tickets
+// become failures of their own. The earliest event or ticket is replayed at
+// replay.start.
+bool plan_memory_log(ReadContext& ctx, const YAML::Node& trace_node, const YAML::Node& tickets_node,
+                     const std::string& format, ReplaySettings& r, Scenario& s) {
   std::vector<replay::MemoryErrorEvent> events;
+  replay::McelogSummary summary;
   try {
-    events = format == "rasdaemon" ? replay::read_rasdaemon_db(r.trace_path) : replay::read_edac_log(r.trace_path);
+    events = format == "rasdaemon" ? replay::read_rasdaemon_db(r.trace_path)
+             : format == "edac"    ? replay::read_edac_log(r.trace_path)
+                                   : replay::read_mcelog_log(r.trace_path, &summary);
   } catch (const std::exception& e) {
     ctx.error(trace_node, "replay.trace", e.what());
     return false;
   }
+  const size_t skipped = summary.not_memory + summary.not_valid;
+  if (skipped > 0)
+    r.notes.push_back(fmt::format("{}: {} of {} mcelog records skipped as not memory errors ({} of other units: "
+                                  "cache, bus, internal, thermal; {} without a valid status)",
+                                  r.trace_path, skipped, summary.records, summary.not_memory, summary.not_valid));
   if (events.empty()) {
-    ctx.error(trace_node, "replay.trace", fmt::format("{}: the {} log has no memory error events", r.trace_path, format));
+    ctx.error(trace_node, "replay.trace",
+              fmt::format("{}: the {} log has no memory error events{}", r.trace_path, format,
+                          skipped > 0 ? fmt::format(" ({} other mcelog records)", skipped) : std::string()));
     return false;
   }
   std::stable_sort(events.begin(), events.end(),
@@ -95,10 +120,40 @@ bool plan_memory_log(ReadContext& ctx, const YAML::Node& trace_node, const std::
   }
   uint16_t next = 0;
   for (auto& [key, n] : instance) n = next++;
-  const uint64_t first = events.front().time_ns;
+  const auto dimm_of = [&](const replay::MemoryErrorEvent& e) {
+    return ComponentId{ComponentClass::memory, instance[{e.controller, e.layer[0], e.layer[1], e.layer[2]}]};
+  };
+
+  std::vector<replay::Ticket> tickets;
+  if (!r.tickets_path.empty()) {
+    if (format == "edac") {
+      ctx.error(tickets_node, "replay.tickets",
+                "an EDAC dmesg extract is timed from boot, tickets by the calendar: tickets replay beside a "
+                "rasdaemon or mcelog log");
+      return false;
+    }
+    std::map<std::string, ComponentId> dimms;  // the log's names of its DIMMs
+    for (const replay::MemoryErrorEvent& e : events) {
+      dimms.emplace(e.dimm, dimm_of(e));
+      if (!e.label.empty()) dimms.emplace(e.label, dimm_of(e));
+    }
+    try {
+      tickets = replay::read_tickets_file(r.tickets_path, ticket_resolver(dimms));
+    } catch (const std::exception& e) {
+      ctx.error(tickets_node, "replay.tickets", e.what());
+      return false;
+    }
+    std::stable_sort(tickets.begin(), tickets.end(), [](const auto& a, const auto& b) { return a.time_ns < b.time_ns; });
+  }
+
+  uint64_t first = events.front().time_ns, last = events.back().time_ns;
+  if (!tickets.empty()) {
+    first = std::min(first, tickets.front().time_ns);
+    last = std::max(last, tickets.back().time_ns);
+  }
   size_t failures = 0;
   for (const replay::MemoryErrorEvent& e : events) {
-    const ComponentId dimm{ComponentClass::memory, instance[{e.controller, e.layer[0], e.layer[1], e.layer[2]}]};
+    const ComponentId dimm = dimm_of(e);
     const uint64_t t = e.time_ns - first;
     if (e.corrected) {
       replay::ReplayStep step;
@@ -121,10 +176,19 @@ bool plan_memory_log(ReadContext& ctx, const YAML::Node& trace_node, const std::
     }
     if (std::find(r.components.begin(), r.components.end(), dimm) == r.components.end()) r.components.push_back(dimm);
   }
+  for (const replay::Ticket& ticket : tickets) {
+    Failure f;
+    f.name = fmt::format("ticket_line_{}", ticket.line);
+    f.component = ticket.component;
+    f.error = ticket.error;
+    f.when.at_ns = r.start_ns + (ticket.time_ns - first);
+    f.where = ctx.locate(tickets_node, "replay.tickets");
+    s.failures.push_back(std::move(f));
+  }
   std::sort(r.components.begin(), r.components.end(), [](ComponentId a, ComponentId b) {
     return std::pair(a.cls, a.instance) < std::pair(b.cls, b.instance);
   });
-  r.trace_duration_ns = events.back().time_ns - first;
+  r.trace_duration_ns = last - first;
   return true;
 }
 
@@ -140,17 +204,29 @@ void read_replay(MapReader& root, Scenario& s, const std::filesystem::path& base
   r.where = ctx.locate(node, "replay");
   const std::optional<std::string> trace = m.text("trace", Need::required);
   r.start_ns = m.duration("start", Need::optional).value_or(0);
-  static const std::vector<std::string> kFormats = {"csv", "rasdaemon", "edac"};
+  static const std::vector<std::string> kFormats = {"csv", "rasdaemon", "edac", "mcelog"};
   const std::optional<size_t> format = m.choice("format", Need::optional, kFormats);
+  const std::optional<std::string> tickets = m.text("tickets", Need::optional);
   const YAML::Node trace_node = m.get("trace");
+  const YAML::Node tickets_node = m.get("tickets");
   m.finish();
   if (!trace) return;
 
   std::filesystem::path path(*trace);
   if (path.is_relative()) path = base_dir / path;
   r.trace_path = path.lexically_normal().string();
+  if (tickets) {
+    std::filesystem::path tickets_path(*tickets);
+    if (tickets_path.is_relative()) tickets_path = base_dir / tickets_path;
+    r.tickets_path = tickets_path.lexically_normal().string();
+    if (format.value_or(0) == 0) {
+      ctx.error(tickets_node, "replay.tickets",
+                "tickets replay beside a memory error log with calendar times: give format rasdaemon or mcelog");
+      return;
+    }
+  }
   if (format.value_or(0) != 0) {
-    if (!plan_memory_log(ctx, trace_node, kFormats[*format], r, s)) return;
+    if (!plan_memory_log(ctx, trace_node, tickets_node, kFormats[*format], r, s)) return;
     if (s.duration_ns != 0 && r.start_ns + r.trace_duration_ns > s.duration_ns) {
       ctx.error(trace_node, "replay.trace",
                 fmt::format("{}: the log spans {} from replay.start {}, past the scenario's duration {}", r.trace_path,

@@ -21,6 +21,10 @@ struct ReplaySettings {
   uint64_t trace_duration_ns = 0;  // first to last timestamp
   std::vector<ComponentId> components;     // the components the trace drives
   std::vector<replay::ReplayStep> steps;   // time from the trace's start
+  std::string tickets_path;  // failure tickets replayed as failures (scenarios/replay/tickets.h); empty: none
+  // What the loader left out of a log, for the user ("12 mcelog records
+  // that are not memory errors skipped").
+  std::vector<std::string> notes;
   Location where;
 };
 

@@ -16,6 +16,7 @@
 #include "scenarios/loader/loader.h"
 #include "scenarios/replay/csv_reader.h"
 #include "scenarios/replay/memory_error_logs.h"
+#include "tests/support/input_error.h"
 #include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
@@ -23,6 +24,9 @@ using namespace crashtwin;
 using namespace crashtwin::replay;
 
 namespace {
+
+using test::input_error_text;
+using test::write_file;
 
 fs::path scratch(const std::string& name) { return test::fresh_test_dir("memory_error_logs", name); }
 
@@ -54,20 +58,6 @@ std::string ce_row(const std::string& time, int count, const std::string& type, 
          ", 32, 0, 'area:DRAM'";
 }
 
-void write(const fs::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
-std::string failure_text(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const csv::InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_CASE("rasdaemon's mc_event rows become timed, located memory error events", "[replay][logs]") {
@@ -92,21 +82,21 @@ TEST_CASE("rasdaemon's mc_event rows become timed, located memory error events",
 
 TEST_CASE("a bad rasdaemon database is named: not a database, no table, bad row", "[replay][logs][hostile]") {
   const fs::path dir = scratch("rasdaemon_bad");
-  write(dir / "text.db", "timestamp,component\n");
-  CHECK(failure_text([&] { read_rasdaemon_db((dir / "text.db").string()); }).find("mc_event") != std::string::npos);
-  CHECK(failure_text([&] { read_rasdaemon_db((dir / "missing.db").string()); }).find("cannot open") !=
+  write_file(dir / "text.db", "timestamp,component\n");
+  CHECK(input_error_text([&] { read_rasdaemon_db((dir / "text.db").string()); }).find("mc_event") != std::string::npos);
+  CHECK(input_error_text([&] { read_rasdaemon_db((dir / "missing.db").string()); }).find("cannot open") !=
         std::string::npos);
   const fs::path bad_time = rasdaemon_db(dir, {ce_row("2023-11-14 22:13:20 +0000", 1, "Corrected", 1, 0, 64),
                                                ce_row("14/11/2023 22:13", 1, "Corrected", 1, 0, 64)});
-  const std::string message = failure_text([&] { read_rasdaemon_db(bad_time.string()); });
+  const std::string message = input_error_text([&] { read_rasdaemon_db(bad_time.string()); });
   CHECK(message.find("mc_event row id 2") != std::string::npos);
   CHECK(message.find("timestamp") != std::string::npos);
   fs::remove(bad_time);
   const fs::path bad_type = rasdaemon_db(dir, {ce_row("2023-11-14 22:13:20 +0000", 1, "Sometimes", 1, 0, 64)});
-  CHECK(failure_text([&] { read_rasdaemon_db(bad_type.string()); }).find("err_type") != std::string::npos);
+  CHECK(input_error_text([&] { read_rasdaemon_db(bad_type.string()); }).find("err_type") != std::string::npos);
   fs::remove(bad_type);
   const fs::path bad_count = rasdaemon_db(dir, {ce_row("2023-11-14 22:13:20 +0000", 0, "Corrected", 1, 0, 64)});
-  CHECK(failure_text([&] { read_rasdaemon_db(bad_count.string()); }).find("err_count") != std::string::npos);
+  CHECK(input_error_text([&] { read_rasdaemon_db(bad_count.string()); }).find("err_count") != std::string::npos);
 }
 
 TEST_CASE("rasdaemon timestamps agree with the calendar for any date and zone (property)", "[replay][logs]") {
@@ -138,14 +128,14 @@ TEST_CASE("rasdaemon timestamps agree with the calendar for any date and zone (p
 TEST_CASE("the kernel's EDAC lines give the same DIMM keys as rasdaemon, with their page and offset",
           "[replay][logs]") {
   const fs::path dir = scratch("edac");
-  write(dir / "dmesg.log",
-        "[    4.120433] EDAC MC0: Giving out device to module sb_edac controller Broadwell SrcID#0_Ha#0\n"
-        "[   11.500000] EDAC MC0: 1 CE memory read error on CPU_SrcID#0_Ha#0_Chan#1_DIMM#0 (channel:1 slot:0 "
-        "page:0x2f4a1 offset:0x2c0 grain:32 syndrome:0x0 - area:DRAM err_code:0001:0090 socket:0 ha:0 "
-        "channel_mask:2 rank:0)\n"
-        "[   12.25] some other line\n"
-        "[   13.000001] EDAC MC1: 2 UE memory read error on CPU_SrcID#1_Ha#0_Chan#0_DIMM#1 (channel:0 slot:1 "
-        "page:0x0 offset:0x0 grain:32 syndrome:0x0)\n");
+  write_file(dir / "dmesg.log",
+             "[    4.120433] EDAC MC0: Giving out device to module sb_edac controller Broadwell SrcID#0_Ha#0\n"
+             "[   11.500000] EDAC MC0: 1 CE memory read error on CPU_SrcID#0_Ha#0_Chan#1_DIMM#0 (channel:1 slot:0 "
+             "page:0x2f4a1 offset:0x2c0 grain:32 syndrome:0x0 - area:DRAM err_code:0001:0090 socket:0 ha:0 "
+             "channel_mask:2 rank:0)\n"
+             "[   12.25] some other line\n"
+             "[   13.000001] EDAC MC1: 2 UE memory read error on CPU_SrcID#1_Ha#0_Chan#0_DIMM#1 (channel:0 slot:1 "
+             "page:0x0 offset:0x0 grain:32 syndrome:0x0)\n");
   const std::vector<MemoryErrorEvent> events = read_edac_log((dir / "dmesg.log").string());
   REQUIRE(events.size() == 2);
   CHECK(events[0].time_ns == 11'500'000'000ull);
@@ -159,23 +149,23 @@ TEST_CASE("the kernel's EDAC lines give the same DIMM keys as rasdaemon, with th
   CHECK_FALSE(events[1].address.has_value());  // page 0: no address
 
   // Uptime beyond what 64-bit nanoseconds hold is refused, not wrapped.
-  write(dir / "far.log", "[99999999999.0] EDAC MC0: 1 CE memory read error on X (channel:1 slot:0)\n");
-  CHECK(failure_text([&] { read_edac_log((dir / "far.log").string()); }).find("far.log:1") != std::string::npos);
-  write(dir / "broken.log", "[ 1.0] EDAC MC0: 1 CE memory read error on X channel:1 slot:0 no parentheses\n");
-  const std::string message = failure_text([&] { read_edac_log((dir / "broken.log").string()); });
+  write_file(dir / "far.log", "[99999999999.0] EDAC MC0: 1 CE memory read error on X (channel:1 slot:0)\n");
+  CHECK(input_error_text([&] { read_edac_log((dir / "far.log").string()); }).find("far.log:1") != std::string::npos);
+  write_file(dir / "broken.log", "[ 1.0] EDAC MC0: 1 CE memory read error on X channel:1 slot:0 no parentheses\n");
+  const std::string message = input_error_text([&] { read_edac_log((dir / "broken.log").string()); });
   CHECK(message.find("broken.log:1") != std::string::npos);
 }
 
 TEST_CASE("a scenario replays an EDAC log: corrected errors at their address, uncorrected ones as failures",
           "[replay][logs]") {
   const fs::path dir = scratch("scenario");
-  write(dir / "dmesg.log",
-        "[  100.000000] EDAC MC0: 1 CE memory read error on D (channel:1 slot:0 page:0x10 offset:0x40 grain:32)\n"
-        "[  100.500000] EDAC MC0: 3 CE memory read error on D (channel:0 slot:0 page:0x20 offset:0x0 grain:32)\n"
-        "[  105.000000] EDAC MC0: 1 UE memory read error on D (channel:1 slot:0 page:0x10 offset:0x40 grain:32)\n");
-  write(dir / "s.yaml",
-        "schema_version: 1\nname: replayed\nseed: 1\nduration: \"20 s\"\nboard: {}\n"
-        "replay: {trace: dmesg.log, format: edac, start: \"2 s\"}\n");
+  write_file(dir / "dmesg.log",
+             "[  100.000000] EDAC MC0: 1 CE memory read error on D (channel:1 slot:0 page:0x10 offset:0x40 grain:32)\n"
+             "[  100.500000] EDAC MC0: 3 CE memory read error on D (channel:0 slot:0 page:0x20 offset:0x0 grain:32)\n"
+             "[  105.000000] EDAC MC0: 1 UE memory read error on D (channel:1 slot:0 page:0x10 offset:0x40 grain:32)\n");
+  write_file(dir / "s.yaml",
+             "schema_version: 1\nname: replayed\nseed: 1\nduration: \"20 s\"\nboard: {}\n"
+             "replay: {trace: dmesg.log, format: edac, start: \"2 s\"}\n");
   const scenario::LoadResult r = scenario::load_scenario(dir / "s.yaml");
   INFO(r.diagnostics.to_string());
   REQUIRE(r.scenario.has_value());
@@ -198,10 +188,10 @@ TEST_CASE("a scenario replays an EDAC log: corrected errors at their address, un
   // Refused, with the field named: a format nobody reads, a log longer
   // than the run.
   const std::pair<const char*, const char*> refused[] = {
-      {"duration: \"20 s\"\nboard: {}\nreplay: {trace: dmesg.log, format: mcelog}\n", "replay.format"},
+      {"duration: \"20 s\"\nboard: {}\nreplay: {trace: dmesg.log, format: syslog}\n", "replay.format"},
       {"duration: \"4 s\"\nboard: {}\nreplay: {trace: dmesg.log, format: edac}\n", "past the scenario's duration"}};
   for (const auto& [body, expected] : refused) {
-    write(dir / "bad.yaml", std::string("schema_version: 1\nname: replayed\nseed: 1\n") + body);
+    write_file(dir / "bad.yaml", std::string("schema_version: 1\nname: replayed\nseed: 1\n") + body);
     const scenario::LoadResult bad = scenario::load_scenario(dir / "bad.yaml");
     CHECK_FALSE(bad.scenario.has_value());
     CHECK(bad.diagnostics.to_string().find(expected) != std::string::npos);

@@ -50,6 +50,23 @@ void write_text(const fs::path& p, const std::string& text) {
 
 std::string diagnostics_text(const scenario::LoadResult& r) { return r.diagnostics.to_string(); }
 
+// `crashtwin run` of scenarios/examples/<name>.yaml under the static
+// policy, and the events it logged.
+struct ExampleRun {
+  fs::path out;
+  test::CliResult cli;
+  std::string events;
+};
+ExampleRun run_example(const std::string& name, const std::string& dir) {
+  ExampleRun r;
+  r.out = scratch(dir);
+  r.cli = test::run_cli("run " + test::quoted(kSource / "scenarios/examples" / (name + ".yaml")) +
+                        " --policy static --out " + test::quoted(r.out));
+  std::ifstream events(r.out / "events.jsonl");
+  r.events.assign(std::istreambuf_iterator<char>(events), std::istreambuf_iterator<char>());
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("replay plan: counters replay their increases after the first sample", "[replay]") {
@@ -264,19 +281,35 @@ TEST_CASE("replay run: the recorded corrected-error burst raises the failing DIM
 // model's (test_dram.cpp); here the whole run.
 TEST_CASE("replay run: an EDAC dmesg extract replays, and its uncorrected error fails the logged DIMM",
           "[replay][e2e]") {
-  const fs::path out = scratch("run_edac");
-  const test::CliResult ran = test::run_cli("run " + test::quoted(kSource / "scenarios/examples/replay_edac.yaml") +
-                                            " --policy static --out " + test::quoted(out));
-  INFO(ran.output);
-  REQUIRE(ran.exit_code == 0);  // its expectations: the replayed UE fired and was reported
-  std::ifstream events(out / "events.jsonl");
-  const std::string text((std::istreambuf_iterator<char>(events)), std::istreambuf_iterator<char>());
+  const ExampleRun run = run_example("replay_edac", "run_edac");
+  INFO(run.cli.output);
+  REQUIRE(run.cli.exit_code == 0);  // its expectations: the replayed UE fired and was reported
+  const std::string& text = run.events;
   // The log's UE, 20.5 s after its first EDAC event, replayed from 1 s.
   CHECK(text.find("\"t_ns\":21500000000,\"track\":\"board.injector\",\"kind\":\"injection\","
                   "\"failure\":\"replayed_ue_1\",\"component\":\"memory.1\"") != std::string::npos);
   // At the logged address (page 0x2f4a1, offset 0x2c0), inside DIMM 1 of
   // the default 4 x 1 GiB board.
   CHECK(text.find("\"address\":" + std::to_string((1ull << 30) + (0x2f4a1ull << 12) + 0x2c0)) != std::string::npos);
+}
+
+TEST_CASE("replay run: an mcelog log replays, and its uncorrected error fails the logged DIMM and is captured",
+          "[replay][e2e]") {
+  const ExampleRun run = run_example("replay_mcelog", "run_mcelog");
+  INFO(run.cli.output);
+  REQUIRE(run.cli.exit_code == 0);  // its expectations: the replayed UE fired and was reported
+  // The CPU internal parity error is not a memory error: skipped, said so.
+  CHECK_THAT(run.cli.output, Catch::Contains("1 of 12 mcelog records skipped as not memory errors"));
+  const std::string& text = run.events;
+  // The UE record, 20 s after the log's first record, replayed from 1 s, at
+  // its ADDR 0x2f4a12c0 inside DIMM 1 of the default 4 x 1 GiB board.
+  CHECK(text.find("\"t_ns\":21000000000,\"track\":\"board.injector\",\"kind\":\"injection\","
+                  "\"failure\":\"replayed_ue_1\",\"component\":\"memory.1\"") != std::string::npos);
+  CHECK(text.find("\"address\":" + std::to_string((1ull << 30) + 0x2f4a12c0)) != std::string::npos);
+  // Captured: the BMC's report names the failure.
+  std::ifstream report(run.out / "bmc" / "report.json");
+  const std::string bmc((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  CHECK(bmc.find("memory_uncorrectable") != std::string::npos);
 }
 
 TEST_CASE("replay run: a core's recorded corrected errors and temperature reach the agent's features",
