@@ -86,7 +86,7 @@ void BM_PredictAllPerWindow(benchmark::State& state) {
   for (size_t w = 0; w < windows.size(); ++w) {
     windows[w].reset(ComponentClass::memory, 0.25f);
     for (uint64_t s = 1; s <= kWindowCapacity; ++s) {
-      const uint64_t values[5] = {500000, s * 400'000'000, s * (w % 3), 0, 45000 + s * 10};
+      const uint64_t values[6] = {500000, s * 400'000'000, s * (w % 3), 0, 45000 + s * 10, s * (w % 3)};
       (void)windows[w].push(s * 100'000'000, values);
     }
   }

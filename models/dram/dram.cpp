@@ -283,6 +283,7 @@ uint64_t Dram::metric(uint32_t dimm, Metric m) const {
     case Metric::mem_corrected_errors: return s.corrected;
     case Metric::mem_uncorrected_errors: return s.uncorrected;
     case Metric::mem_temperature: return s.temperature_mc;
+    case Metric::mem_ce_rows: return s.ce_rows.size();
     default: return 0;
   }
 }
@@ -308,6 +309,8 @@ void Dram::log_corrected_at(uint32_t dimm, DimmLocation where) {
   e.syndrome = static_cast<uint32_t>(rng_.below(1u << 16));
   log_.append(e);
   ++s.corrected;
+  if (s.ce_rows.size() < kCeRowTableEntries)
+    s.ce_rows.insert((uint64_t{where.rank} << 48) | (uint64_t{where.bank} << 32) | where.row);
 }
 
 void Dram::inject_corrected_errors(uint32_t dimm, uint32_t count) {

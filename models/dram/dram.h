@@ -114,6 +114,10 @@ class Dram : public Model {
     uint64_t pressure_ppm = 0;
     uint64_t temperature_mc = 0;
     uint32_t weak_row = 0;
+    // Rows (rank, bank, row) that have had a corrected error: the
+    // controller's error-address tracking, bounded like a hardware table
+    // (kCeRowTableEntries); the count saturates when it is full.
+    std::unordered_set<uint64_t> ce_rows;
     double ce_rate = 0;            // per second
     sc_core::sc_time next_ce;      // absolute; meaningful when ce_rate > 0
   };
@@ -125,6 +129,7 @@ class Dram : public Model {
   unsigned ctrl_transport_dbg(tlm::tlm_generic_payload& tx);
   void log_corrected(uint32_t dimm);
   void log_corrected_at(uint32_t dimm, DimmLocation where);
+  static constexpr size_t kCeRowTableEntries = 65536;
   void corrected_error_arrivals();  // SC_METHOD on ce_event_
   void schedule_next_ce();
   // When the next corrected error of a DIMM at `rate` per second arrives:

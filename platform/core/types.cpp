@@ -36,6 +36,7 @@ constexpr MetricInfo kMetrics[kMetricCount] = {
     {Metric::net_link_flaps, ComponentClass::network, 3, true, "net_link_flaps"},
     {Metric::net_drops, ComponentClass::network, 4, true, "net_drops"},
     {Metric::net_temperature, ComponentClass::network, 5, false, "net_temperature"},
+    {Metric::mem_ce_rows, ComponentClass::memory, 5, true, "mem_ce_rows"},
 };
 
 constexpr const char* kClassNames[kComponentClassCount] = {"cpu", "memory", "disk", "network"};

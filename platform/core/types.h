@@ -71,8 +71,11 @@ enum class Metric : uint8_t {
   net_link_flaps,   // counter
   net_drops,        // counter
   net_temperature,  // gauge, m°C
+  // memory, appended after the others so that recorded metric numbers (the
+  // sensor history of the crash region) keep their meaning
+  mem_ce_rows,  // counter: distinct DRAM rows (rank, bank, row) with a corrected error since boot
 };
-inline constexpr size_t kMetricCount = 23;
+inline constexpr size_t kMetricCount = 24;
 inline constexpr size_t kMaxMetricsPerClass = 6;
 
 ComponentClass component_class_of(Metric m);

@@ -30,6 +30,8 @@ constexpr FeatureDef kMemory[] = {
     {"uncorrected_errors_in_window", K::count, M::mem_uncorrected_errors, 1.0f},
     {"temperature_c", K::last, M::mem_temperature, kFromMilli},
     {"temperature_slope_c_per_s", K::slope, M::mem_temperature, kFromMilli},
+    {"ce_rows_in_window", K::count, M::mem_ce_rows, 1.0f},
+    {"ce_rows_total", K::last, M::mem_ce_rows, 1.0f},
 };
 constexpr FeatureDef kDisk[] = {
     {"io_k_per_s", K::rate, M::disk_ops, kFromMilli},

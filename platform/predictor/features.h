@@ -16,7 +16,8 @@
 
 namespace crashtwin {
 
-inline constexpr uint16_t kFeatureSetVersion = 1;
+// 2: the memory class's corrected-error rows (ce_rows_in_window, ce_rows_total).
+inline constexpr uint16_t kFeatureSetVersion = 2;
 // Most features a class uses (the model blob's per-class capacity).
 inline constexpr size_t kMaxFeatures = 12;
 // Samples kept per instance: with a 100 ms allocation frequency, 1.6 s of
@@ -49,7 +50,10 @@ struct FeatureDef {
 //            corrected_errors_in_window, corrected_error_rate_slope
 //   memory:  pressure_ewma (fraction), traffic_gb_per_s, corrected_errors_in_window,
 //            corrected_error_rate_slope, uncorrected_errors_in_window,
-//            temperature_c, temperature_slope_c_per_s
+//            temperature_c, temperature_slope_c_per_s,
+//            ce_rows_in_window (rows with their first corrected error in the
+//            window), ce_rows_total (distinct rows with corrected errors since
+//            boot: a fault's spatial extent, row faults against cell faults)
 //   disk:    io_k_per_s, latency_ewma_us, latency_slope_us_per_s, queue_depth_ewma,
 //            timeouts_in_window, media_errors_in_window, temperature_c,
 //            temperature_slope_c_per_s

@@ -28,6 +28,7 @@ struct TrainArgs {
   SplitOptions split;
   bool no_class_weights = false;
   bool no_family_split = false;
+  bool always_ship_model = false;
 };
 
 struct EvaluateArgs {
@@ -73,11 +74,13 @@ void train(const TrainArgs& args) {
   if (!ok(parse_model(encode_model_blob(trained.model), full)))
     throw std::logic_error("the encoded model does not parse back");
   const std::vector<DetectorReport> held_out = evaluate_detectors(full, split.test, single_features);
-  // The model ships only where it beats its class's best single feature on
-  // the held-out families; elsewhere the blob carries that feature alone.
-  const std::vector<Verdict> verdict = verdicts(held_out);
+  // Where the held-out families show the class's best single feature is
+  // better than the model, the blob carries that feature alone. Where they
+  // cannot tell them apart the model stays, marked undecided
+  // (docs/training.md "The best single feature and the verdict").
+  const std::vector<Verdict> verdict = judge(full, split.test, single_features);
   for (const Verdict& v : verdict)
-    if (!v.model_beats_feature)
+    if (v.outcome == VerdictOutcome::feature_better && !args.always_ship_model)
       refit_on_single_feature(split.train, *trained.classes[static_cast<size_t>(v.cls)].best_single_feature, options,
                               trained);
   const std::vector<std::byte> blob = encode_model_blob(trained.model);
@@ -88,11 +91,12 @@ void train(const TrainArgs& args) {
   const std::string summary_path = args.summary.empty() ? summary_path_for(args.out) : args.summary;
   write_json(summary_path, training_summary({trained, options, plan, split, held_out, verdict}));
 
-  std::printf("trained on %zu rows (%zu seeds), held out %zu rows (%zu seeds%s), discarded %zu\n",
-              split.train.rows.size(), plan.train_seeds.size(), split.test.rows.size(), plan.test_seeds.size(),
-              plan.by_family ? (", " + std::to_string(plan.test_families.size()) + " families").c_str()
-                             : ", one family: no family split",
-              split.discarded);
+  if (plan.by_family)
+    std::printf("trained on %zu rows (%zu families), held out %zu rows (%zu families, every seed)\n",
+                split.train.rows.size(), plan.train_families.size(), split.test.rows.size(), plan.test_families.size());
+  else
+    std::printf("trained on %zu rows (%zu seeds), held out %zu rows (%zu seeds; one family: no family split)\n",
+                split.train.rows.size(), plan.train_seeds.size(), split.test.rows.size(), plan.test_seeds.size());
   for (const auto& c : trained.classes) {
     if (!c.skipped.empty()) {
       std::printf("  %-8s no model: %s\n", to_string(c.cls), c.skipped.c_str());
@@ -132,8 +136,9 @@ void evaluate(const EvaluateArgs& args) {
     if (!args.all_rows) {
       std::vector<DatasetRow> kept;
       for (auto& row : data.rows) {
-        const bool seen_seed = std::find(trained_on.train_seeds.begin(), trained_on.train_seeds.end(), row.seed) !=
-                               trained_on.train_seeds.end();
+        const bool seen_seed = !trained_on.by_family &&
+                               std::find(trained_on.train_seeds.begin(), trained_on.train_seeds.end(), row.seed) !=
+                                   trained_on.train_seeds.end();
         const bool seen_family = trained_on.by_family &&
                                  std::find(trained_on.train_families.begin(), trained_on.train_families.end(),
                                            row.family) != trained_on.train_families.end();
@@ -150,7 +155,7 @@ void evaluate(const EvaluateArgs& args) {
   for (const SummaryClass& c : classes)
     if (c.best_single_feature) single_features.push_back(*c.best_single_feature);
   const std::vector<DetectorReport> reports = evaluate_detectors(model, data, single_features);
-  const std::vector<Verdict> verdict = verdicts(reports);
+  const std::vector<Verdict> verdict = judge(model, data, single_features);
   std::printf("evaluated %zu rows (excluded %zu rows sharing a seed or family with the training set)\n%s%s",
               data.rows.size(), excluded, format_reports(reports).c_str(), format_verdicts(verdict).c_str());
   for (const SummaryClass& c : classes)
@@ -209,6 +214,9 @@ void add_training_commands(CLI::App& app) {
   t->add_option("--holdout-family", train_args->split.holdout_families,
                 "scenario family to hold out (repeatable; a scenario without `family:` is its own)");
   t->add_flag("--no-family-split", train_args->no_family_split, "split by seed only");
+  t->add_flag("--always-ship-model", train_args->always_ship_model,
+              "ship every class's full model even where it does not beat its best single feature (to compare; "
+              "the verdict is still printed and written)");
   t->callback([train_args] { run([&] { train(*train_args); }); });
 
   auto eval_args = std::make_shared<EvaluateArgs>();

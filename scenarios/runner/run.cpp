@@ -93,7 +93,7 @@ ParamTree board_params(const Scenario& s, const std::string& prefix) {
   return tree;
 }
 
-std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) {
+std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed, bool for_the_agent) {
   std::vector<std::byte> blob;
   if (a.failure_prediction_model_path.empty()) {
     const std::span<const std::byte> embedded = default_model_blob();
@@ -113,8 +113,11 @@ std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed) 
   }
   // The agent would refuse a blob of another feature set with a log line
   // and run without predictions: a run that silently measures no model.
+  // A run that records a dataset runs the agent without a model: the blob
+  // only gives the horizon, so one of an older feature set (the shipped
+  // default while it is being retrained for a new one) is fine there.
   Status st = parse_model(blob, parsed);
-  if (ok(st)) st = check_compatible(parsed);
+  if (ok(st) && for_the_agent) st = check_compatible(parsed);
   if (!ok(st))
     throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: '{}' is not a usable model blob ({})",
                                     a.where.to_string(),
@@ -375,7 +378,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   const uint64_t region_base = (dram.physical_base() + dram.size() - region_size) / kRegionAlignment * kRegionAlignment;
 
   FailureModel model;
-  const std::vector<std::byte> blob = model_blob(s.agent, model);
+  const std::vector<std::byte> blob = model_blob(s.agent, model, request.provision_model);
   if (request.provision_model) board->update_model_blob(blob);
   const uint64_t horizon_ns = s.agent.horizon_ns.value_or(model.horizon_ns);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <numeric>
 #include <tuple>
 
 #include "platform/predictor/predictor.h"
@@ -188,15 +189,120 @@ nlohmann::json reports_json(const std::vector<DetectorReport>& reports) {
   return out;
 }
 
-std::vector<Verdict> verdicts(const std::vector<DetectorReport>& reports) {
-  std::vector<Verdict> out;
-  for (const DetectorReport& model : reports) {
-    if (model.detector != "model") continue;
-    for (const DetectorReport& feature : reports) {
-      if (feature.cls != model.cls || feature.detector.rfind("feature:", 0) != 0) continue;
-      out.push_back({model.cls, feature.detector, model.positives, model.pr_auc, feature.pr_auc,
-                     model.positives > 0 && model.pr_auc > feature.pr_auc + kVerdictMargin});
+const char* to_string(VerdictOutcome outcome) {
+  switch (outcome) {
+    case VerdictOutcome::model_better: return "model_better";
+    case VerdictOutcome::feature_better: return "feature_better";
+    case VerdictOutcome::undecided: return "undecided";
+  }
+  return "undecided";
+}
+
+namespace {
+
+// Rows ranked once by a detector's score (descending), for PR-AUC under any
+// weighting of the runs.
+struct Ranking {
+  std::vector<size_t> order;
+  const std::vector<double>* score = nullptr;
+};
+
+Ranking rank(const std::vector<double>& score) {
+  Ranking r{std::vector<size_t>(score.size()), &score};
+  std::iota(r.order.begin(), r.order.end(), size_t{0});
+  std::stable_sort(r.order.begin(), r.order.end(), [&](size_t a, size_t b) { return score[a] > score[b]; });
+  return r;
+}
+
+// Average precision (tie groups as one operating point, as pr_auc) with
+// each row weighted by its run's weight.
+double weighted_pr_auc(const Ranking& r, const std::vector<uint8_t>& label, const std::vector<uint32_t>& run,
+                       const std::vector<double>& run_weight) {
+  double positives = 0.0;
+  for (size_t i = 0; i < label.size(); ++i) positives += label[i] ? run_weight[run[i]] : 0.0;
+  if (!(positives > 0.0)) return 0.0;
+  const std::vector<double>& score = *r.score;
+  double tp = 0.0, fp = 0.0, area = 0.0;
+  for (size_t k = 0; k < r.order.size();) {
+    const double s = score[r.order[k]];
+    double group_tp = 0.0;
+    for (; k < r.order.size() && score[r.order[k]] == s; ++k) {
+      const size_t i = r.order[k];
+      const double w = run_weight[run[i]];
+      if (label[i]) group_tp += w;
+      else fp += w;
     }
+    tp += group_tp;
+    if (group_tp > 0.0) area += (group_tp / positives) * (tp / (tp + fp));
+  }
+  return area;
+}
+
+// SplitMix64: the resampling's own deterministic stream (no libm).
+uint64_t splitmix(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+Verdict judge_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const std::vector<double>& model,
+                    const SingleFeatureRule& rule) {
+  Verdict v;
+  v.cls = cls;
+  v.feature = rule.name();
+  std::vector<double> feature(rows.size());
+  std::vector<uint8_t> label(rows.size());
+  std::vector<uint32_t> run(rows.size());
+  std::map<std::pair<std::string, uint64_t>, uint32_t> run_index;
+  std::vector<uint8_t> run_fails;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    feature[i] = rule.score(*rows[i]);
+    label[i] = rows[i]->label ? 1 : 0;
+    v.failing_rows += label[i];
+    const auto [it, inserted] =
+        run_index.try_emplace({rows[i]->scenario, rows[i]->seed}, static_cast<uint32_t>(run_index.size()));
+    run[i] = it->second;
+    if (inserted) run_fails.push_back(0);
+    run_fails[run[i]] = static_cast<uint8_t>(run_fails[run[i]] | label[i]);
+  }
+  v.runs = run_index.size();
+  for (const uint8_t f : run_fails) v.failing_runs += f;
+  const Ranking model_rank = rank(model), feature_rank = rank(feature);
+  std::vector<double> weight(v.runs, 1.0);
+  v.model_pr_auc = weighted_pr_auc(model_rank, label, run, weight);
+  v.feature_pr_auc = weighted_pr_auc(feature_rank, label, run, weight);
+  if (v.failing_rows == 0) return v;  // undecided: nothing to rank
+  std::vector<double> differences(kVerdictResamples);
+  uint64_t state = 0x5EED'0F'7E57ull;
+  for (double& d : differences) {
+    std::fill(weight.begin(), weight.end(), 0.0);
+    for (size_t k = 0; k < v.runs; ++k) weight[splitmix(state) % v.runs] += 1.0;
+    d = weighted_pr_auc(model_rank, label, run, weight) - weighted_pr_auc(feature_rank, label, run, weight);
+  }
+  std::sort(differences.begin(), differences.end());
+  v.difference_low = differences[kVerdictResamples / 20];
+  v.difference_high = differences[kVerdictResamples - 1 - kVerdictResamples / 20];
+  const double point = v.model_pr_auc - v.feature_pr_auc;
+  if (v.difference_low > 0.0 && point > kVerdictMargin) v.outcome = VerdictOutcome::model_better;
+  else if (v.difference_high < 0.0 && point < -kVerdictMargin) v.outcome = VerdictOutcome::feature_better;
+  return v;
+}
+
+}  // namespace
+
+std::vector<Verdict> judge(const FailureModel& model, const Dataset& data,
+                           const std::vector<SingleFeatureRule>& single_features) {
+  std::vector<Verdict> out;
+  for (const SingleFeatureRule& rule : single_features) {
+    if (model.of(rule.cls).kind == ModelKind::none) continue;
+    std::vector<const DatasetRow*> rows;
+    for (const auto& row : data.rows)
+      if (row.component.cls == rule.cls) rows.push_back(&row);
+    if (rows.empty()) continue;
+    std::vector<double> score(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) score[i] = failure_probability(model, rule.cls, rows[i]->features);
+    out.push_back(judge_class(rule.cls, rows, score, rule));
   }
   return out;
 }
@@ -205,11 +311,15 @@ std::string format_verdicts(const std::vector<Verdict>& verdicts) {
   std::string out;
   char line[256];
   for (const Verdict& v : verdicts) {
-    std::snprintf(line, sizeof line, "verdict %-8s model PR-AUC %.4f vs best single feature %s %.4f: %s\n",
-                  to_string(v.cls), v.model_pr_auc, v.feature.c_str(), v.feature_pr_auc,
-                  v.failing_rows == 0         ? "no failing rows, the model is not shown to beat it"
-                  : v.model_beats_feature ? "the model beats it"
-                                          : "the model does NOT beat it");
+    const char* what = v.outcome == VerdictOutcome::model_better     ? "the model beats it"
+                       : v.outcome == VerdictOutcome::feature_better ? "the model does NOT beat it: the feature is better"
+                       : v.failing_rows == 0                         ? "undecided: no failing rows"
+                                                                     : "undecided: these runs cannot tell them apart";
+    std::snprintf(line, sizeof line,
+                  "verdict %-8s model PR-AUC %.4f vs best single feature %s %.4f (difference 90%% [%+.4f, %+.4f] over "
+                  "%zu runs, %zu failing): %s\n",
+                  to_string(v.cls), v.model_pr_auc, v.feature.c_str(), v.feature_pr_auc, v.difference_low,
+                  v.difference_high, v.runs, v.failing_runs, what);
     out += line;
   }
   return out;
@@ -221,9 +331,13 @@ nlohmann::json verdicts_json(const std::vector<Verdict>& verdicts) {
     out.push_back({{"class", to_string(v.cls)},
                    {"feature", v.feature},
                    {"failing_rows", v.failing_rows},
+                   {"runs", v.runs},
+                   {"failing_runs", v.failing_runs},
                    {"model_pr_auc", v.model_pr_auc},
                    {"feature_pr_auc", v.feature_pr_auc},
-                   {"model_beats_feature", v.model_beats_feature}});
+                   {"difference_90", {v.difference_low, v.difference_high}},
+                   {"outcome", to_string(v.outcome)},
+                   {"model_beats_feature", v.model_beats_feature()}});
   return out;
 }
 

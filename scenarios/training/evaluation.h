@@ -60,21 +60,35 @@ std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const 
 
 // Does the model beat the best single feature of its class on these rows?
 // Judged on PR-AUC (the ranking over every threshold, insensitive to the
-// class imbalance that inflates ROC-AUC); a tie is not a win, and neither
-// is a class without failing rows (nothing shows the model is better). A
-// tie is a difference below kVerdictMargin: float rounding of probabilities
-// merges or splits tie groups and moves PR-AUC by about 1e-4 between two
-// detectors that rank the rows alike.
+// class imbalance that inflates ROC-AUC), with the uncertainty of the rows
+// at hand: the runs (scenario, seed) are resampled with replacement
+// (kVerdictResamples times, a fixed seed: deterministic) and the 90 %
+// interval of the PR-AUC difference decides. The model is better when the
+// whole interval is above 0 and the difference above kVerdictMargin, the
+// feature when it is below; otherwise the rows cannot tell them apart
+// (undecided): too few failing runs, or both rank every row perfectly.
+// kVerdictMargin: float rounding of probabilities moves PR-AUC by ~1e-4
+// between detectors that rank alike.
 inline constexpr double kVerdictMargin = 1e-3;
+inline constexpr int kVerdictResamples = 1000;
+
+enum class VerdictOutcome : uint8_t { model_better, feature_better, undecided };
+const char* to_string(VerdictOutcome outcome);
+
 struct Verdict {
   ComponentClass cls = ComponentClass::cpu;
   std::string feature;  // the single feature's detector name
   size_t failing_rows = 0;
+  size_t runs = 0;             // runs the rows come from (the resampled unit)
+  size_t failing_runs = 0;     // of which with failing rows
   double model_pr_auc = 0.0, feature_pr_auc = 0.0;
-  bool model_beats_feature = false;
+  double difference_low = 0.0, difference_high = 0.0;  // 90 % interval of model - feature
+  VerdictOutcome outcome = VerdictOutcome::undecided;
+  bool model_beats_feature() const { return outcome == VerdictOutcome::model_better; }
 };
-// One per class with both a model report and a single-feature report.
-std::vector<Verdict> verdicts(const std::vector<DetectorReport>& reports);
+// One per class with rows, a model and a single feature rule.
+std::vector<Verdict> judge(const FailureModel& model, const Dataset& data,
+                           const std::vector<SingleFeatureRule>& single_features);
 std::string format_verdicts(const std::vector<Verdict>& verdicts);
 nlohmann::json verdicts_json(const std::vector<Verdict>& verdicts);
 

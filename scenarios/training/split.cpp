@@ -22,10 +22,10 @@ size_t holdout_count(size_t n, double fraction) {
 }  // namespace
 
 bool SplitPlan::is_train(const DatasetRow& row) const {
-  return contains(train_seeds, row.seed) && (!by_family || contains(train_families, row.family));
+  return by_family ? contains(train_families, row.family) : contains(train_seeds, row.seed);
 }
 bool SplitPlan::is_test(const DatasetRow& row) const {
-  return contains(test_seeds, row.seed) && (!by_family || contains(test_families, row.family));
+  return by_family ? contains(test_families, row.family) : contains(test_seeds, row.seed);
 }
 
 SplitPlan plan_split(const Dataset& data, const SplitOptions& options) {
@@ -37,23 +37,23 @@ SplitPlan plan_split(const Dataset& data, const SplitOptions& options) {
     seeds.insert(row.seed);
     families.insert(row.family);
   }
-  if (seeds.size() < 2)
-    throw csv::InputError("the dataset has " + std::to_string(seeds.size()) +
-                          " seed(s): at least 2 are needed to hold some out (crashtwin dataset --seeds N)");
   SplitPlan plan;
   const std::vector<uint64_t> all_seeds(seeds.begin(), seeds.end());
-  const size_t test_seed_count = holdout_count(all_seeds.size(), options.holdout_fraction);
-  plan.train_seeds.assign(all_seeds.begin(), all_seeds.end() - static_cast<ptrdiff_t>(test_seed_count));
-  plan.test_seeds.assign(all_seeds.end() - static_cast<ptrdiff_t>(test_seed_count), all_seeds.end());
-
   const std::vector<std::string> all_families(families.begin(), families.end());
   for (const auto& name : options.holdout_families)
     if (!families.count(name)) throw csv::InputError("hold-out family '" + name + "' is not in the dataset");
   plan.by_family = options.by_family && (all_families.size() >= 2 || !options.holdout_families.empty());
   if (!plan.by_family) {
+    if (seeds.size() < 2)
+      throw csv::InputError("the dataset has one family and " + std::to_string(seeds.size()) +
+                            " seed(s): at least 2 are needed to hold some out (crashtwin dataset --seeds N)");
+    const size_t test_seed_count = holdout_count(all_seeds.size(), options.holdout_fraction);
+    plan.train_seeds.assign(all_seeds.begin(), all_seeds.end() - static_cast<ptrdiff_t>(test_seed_count));
+    plan.test_seeds.assign(all_seeds.end() - static_cast<ptrdiff_t>(test_seed_count), all_seeds.end());
     plan.train_families = plan.test_families = all_families;
     return plan;
   }
+  plan.train_seeds = plan.test_seeds = all_seeds;
   if (options.holdout_families.empty()) {
     const size_t k = holdout_count(all_families.size(), options.holdout_fraction);
     plan.test_families.assign(all_families.end() - static_cast<ptrdiff_t>(k), all_families.end());
@@ -87,7 +87,8 @@ std::string find_leakage(const Dataset& train, const Dataset& test, bool by_fami
     scenarios.insert(row.scenario);
   }
   for (const auto& row : test.rows) {
-    if (seeds.count(row.seed)) return "seed " + std::to_string(row.seed) + " is in both the training and the test set";
+    if (!by_family && seeds.count(row.seed))
+      return "seed " + std::to_string(row.seed) + " is in both the training and the test set";
     if (by_family && families.count(row.family))
       return "family '" + row.family + "' is in both the training and the test set";
     if (by_family && scenarios.count(row.scenario))

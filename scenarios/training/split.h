@@ -1,10 +1,11 @@
-// Train/test split by seed and by scenario family. A test row shares neither
-// its seed nor (when there are several families) its family with any
-// training row, so the held-out figures measure generalisation to new runs
-// and to scenarios of another recipe, not memory of the runs trained on (two
-// scenarios of one family differ less than the field differs from either).
-// A scenario without a declared family is its own. Rows that would mix the
-// two (a held-out seed of a training family, or the reverse) are discarded.
+// Train/test split by scenario family, or by seed when there is one family.
+// With several families, whole families are held out with every seed: a
+// test row shares neither its family nor its scenario (so nor its run) with
+// a training row, and the held-out figures measure generalisation to
+// scenarios of another recipe (two scenarios of one family differ less than
+// the field differs from either). A seed number shared across families is
+// not a shared run. With one family, the largest seeds are held out. A
+// scenario without a declared family is its own.
 #pragma once
 
 #include <cstdint>
@@ -33,9 +34,10 @@ struct SplitPlan {
   bool is_test(const DatasetRow& row) const;
 };
 
-// Deterministic: the held-out seeds are the largest ones. csv::InputError
-// when the data cannot be split (fewer than two seeds, unknown hold-out
-// family, hold-out of every family).
+// Deterministic: the held-out families (or, with one family, seeds) are the
+// last sorted ones. With a family split both seed lists hold every seed.
+// csv::InputError when the data cannot be split (one family and fewer than
+// two seeds, unknown hold-out family, hold-out of every family).
 SplitPlan plan_split(const Dataset& data, const SplitOptions& options);
 
 struct SplitData {
@@ -44,8 +46,8 @@ struct SplitData {
 };
 SplitData apply_split(const Dataset& data, const SplitPlan& plan);
 
-// What leaks between the two sets (a shared seed; a shared family or scenario
-// when by_family), or empty.
+// What leaks between the two sets (a shared family or scenario when
+// by_family, else a shared seed), or empty.
 std::string find_leakage(const Dataset& train, const Dataset& test, bool by_family);
 
 }  // namespace crashtwin::training

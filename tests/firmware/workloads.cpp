@@ -620,6 +620,8 @@ void agent_workload(Run& run, Arena& arena) {
           const Metric m = metric_at(cls, s);
           uint64_t& v = counters[c][i][s];
           if (m == Metric::mem_corrected_errors && i == 1) v += period >= 10 ? 3 : 0;  // the precursor
+          // A healthy DIMM's corrected errors are sporadic: about one in a window.
+          else if (m == Metric::mem_corrected_errors) v += rng.below(16) == 0 ? 1 : 0;
           else if (metric_is_counter(m)) v += rng.below(3) == 0 ? 1 : 0;
           else v = 50'000 + rng.below(10'000);
           hal.set_metric({cls, i}, m, v);

@@ -36,6 +36,7 @@ struct Dimm {
   double base_rate = 0.01;
   double burst_at_s = -1;
   double base_temp_c = 45;
+  bool stuck_bit = false;  // one cell: every corrected error on the same row
   uint64_t ce = 0, traffic = 0;
 };
 
@@ -50,7 +51,7 @@ void simulate_memory_fleet(const FleetOptions& o, DatasetBuilder& builder) {
     Dimm& d = dimms[i];
     d.base_temp_c = 40 + 10 * rng.uniform();
     if (i < o.failing) d.fail_at_s = o.precursor_s + 10 + (o.duration_s - o.precursor_s - 15) * rng.uniform();
-    else if (i < o.failing + o.stuck_bit) d.base_rate = o.stuck_bit_rate;
+    else if (i < o.failing + o.stuck_bit) d.base_rate = o.stuck_bit_rate, d.stuck_bit = true;
     else if (rng.uniform() < o.burst_probability) d.burst_at_s = o.duration_s * rng.uniform();
   }
   const auto steps = static_cast<uint64_t>(o.duration_s / o.period_s);
@@ -73,12 +74,14 @@ void simulate_memory_fleet(const FleetOptions& o, DatasetBuilder& builder) {
       if (d.burst_at_s >= 0 && t >= d.burst_at_s && t < d.burst_at_s + 2.0) rate += 15.0;
       d.ce += rng.poisson(rate * o.period_s);
       d.traffic += static_cast<uint64_t>((4e9 + 1e9 * rng.normal()) * o.period_s);
-      std::array<uint64_t, 5> values{};
+      std::array<uint64_t, 6> values{};
       values[metric_slot(Metric::mem_pressure)] = static_cast<uint64_t>(500000 + 100000 * rng.uniform());
       values[metric_slot(Metric::mem_traffic_bytes)] = d.traffic;
       values[metric_slot(Metric::mem_corrected_errors)] = d.ce;
       values[metric_slot(Metric::mem_uncorrected_errors)] = 0;
       values[metric_slot(Metric::mem_temperature)] = static_cast<uint64_t>(std::max(0.0, temp * 1000.0));
+      // A stuck cell errs on one row; spreading faults and soft errors on new rows.
+      values[metric_slot(Metric::mem_ce_rows)] = d.stuck_bit ? std::min<uint64_t>(d.ce, 1) : d.ce;
       builder.sample(id, step * period_ns, values);
       if (d.fail_at_s >= 0 && t + o.period_s >= d.fail_at_s)
         builder.failure(id, static_cast<uint64_t>(std::llround(d.fail_at_s * 1e9)));

@@ -28,16 +28,17 @@ Dataset grid(std::vector<std::string> scenarios, uint64_t seeds) {
 
 }  // namespace
 
-TEST_CASE("split by seed and family: test rows share neither with training rows", "[training][split]") {
+TEST_CASE("split by family: whole families held out with every seed", "[training][split]") {
   const Dataset d = grid({"bursty", "idle", "steady", "thermal"}, 8);
   const SplitPlan plan = plan_split(d, SplitOptions{});
   CHECK(plan.by_family);
-  CHECK(plan.test_seeds == std::vector<uint64_t>{7, 8});
   CHECK(plan.test_families == std::vector<std::string>{"thermal"});
+  CHECK(plan.train_families == std::vector<std::string>{"bursty", "idle", "steady"});
   const SplitData s = apply_split(d, plan);
-  CHECK(s.train.rows.size() == 3 * 6);
-  CHECK(s.test.rows.size() == 1 * 2);
-  CHECK(s.discarded == 32 - 18 - 2);
+  CHECK(s.train.rows.size() == 3 * 8);
+  CHECK(s.test.rows.size() == 1 * 8);
+  CHECK(s.discarded == 0);
+  // A seed number in both is two different runs, not a leak.
   CHECK(find_leakage(s.train, s.test, true).empty());
 }
 
@@ -46,6 +47,10 @@ TEST_CASE("split: one family splits by seed only, named hold-outs, impossible sp
   const SplitPlan one = plan_split(grid({"steady"}, 5), {});
   CHECK_FALSE(one.by_family);
   CHECK(one.test_seeds == std::vector<uint64_t>{5});
+  const SplitData by_seed = apply_split(grid({"steady"}, 5), one);
+  CHECK(by_seed.train.rows.size() == 4);
+  CHECK(by_seed.test.rows.size() == 1);
+  CHECK(find_leakage(by_seed.train, by_seed.test, false).empty());
   SplitOptions hold_a;
   hold_a.holdout_families = {"a"};
   const SplitPlan named = plan_split(grid({"a", "b", "c"}, 4), hold_a);
@@ -70,8 +75,8 @@ TEST_CASE("split: the scenarios of one family stay on one side", "[training][spl
   const SplitData s = apply_split(d, plan);
   for (const DatasetRow& r : s.test.rows) CHECK(r.scenario.rfind("storm_", 0) == 0);
   for (const DatasetRow& r : s.train.rows) CHECK(r.scenario.rfind("ramp_", 0) == 0);
-  CHECK(s.test.rows.size() == 2 * 1);
-  CHECK(s.train.rows.size() == 3 * 3);
+  CHECK(s.test.rows.size() == 2 * 4);
+  CHECK(s.train.rows.size() == 3 * 4);
   CHECK(find_leakage(s.train, s.test, true).empty());
 }
 

@@ -167,7 +167,7 @@ TEST_CASE("training is deterministic: same rows, same blob and summary bytes", "
     FailureModel shipped;
     REQUIRE(parse_model(encode_model_blob(t.model), shipped) == Status::ok);
     const auto held_out = evaluate_detectors(shipped, split.test, single_features(t));
-    return training_summary({t, {}, plan, split, held_out, verdicts(held_out)}).dump(2);
+    return training_summary({t, {}, plan, split, held_out, judge(shipped, split.test, single_features(t))}).dump(2);
   };
   const TrainedModel a = train_failure_model(split.train, {});
   const TrainedModel b = train_failure_model(split.train, {});
@@ -214,7 +214,7 @@ TEST_CASE("crashtwin train and evaluate: files, exit codes, no scoring of traini
   for (size_t i = 1; i < scored.size(); ++i) CHECK(scored[i] == held_out[i]);
   const auto& verdict = summary.at("verdicts").at(0);
   const auto& memory = summary.at("classes").at(1);
-  if (verdict.at("model_beats_feature").get<bool>()) {
+  if (verdict.at("outcome") != "feature_better") {
     CHECK(memory.at("ships") == "model");
     CHECK(scored[0] == held_out[0]);
   } else {

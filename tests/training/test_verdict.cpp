@@ -32,17 +32,27 @@ DatasetRow memory_row(const std::string& scenario, uint64_t seed, uint16_t dimm,
   return r;
 }
 
+// Noise in [0, 1) from a fixed LCG: the same for both labels.
+class Noise {
+ public:
+  explicit Noise(uint64_t seed) : state_(seed) {}
+  float operator()() {
+    state_ = state_ * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<float>((state_ >> 40) % 1000) / 1000.0f;
+  }
+
+ private:
+  uint64_t state_;
+};
+
 // DIMMs whose temperature alone tells failing from healthy (hot in their
 // last 10 s); the other features are noise from a fixed LCG, the same for
 // both labels.
 Dataset thermometer_fleet(const std::string& scenario, uint64_t seeds) {
   Dataset d;
   d.horizon_ns = kHorizon;
-  uint64_t lcg = 12345;
-  const auto noise = [&] {
-    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<float>((lcg >> 40) % 1000) / 100.0f;
-  };
+  Noise unit(12345);
+  const auto noise = [&] { return 10.0f * unit(); };
   for (uint64_t seed = 1; seed <= seeds; ++seed)
     for (uint16_t dimm = 0; dimm < 4; ++dimm) {
       const std::optional<uint64_t> fails = dimm == 0 ? std::optional<uint64_t>(60) : std::nullopt;
@@ -83,21 +93,23 @@ TEST_CASE("the best single feature is chosen on the training rows, with its dire
   CHECK(choose_single_features(d).empty());
 }
 
-TEST_CASE("a model that cannot beat one feature on held-out rows ships that feature alone", "[training][verdict]") {
+TEST_CASE("a model that ties a perfect feature is undecided, and a refit ships the feature alone",
+          "[training][verdict]") {
   const Dataset train = thermometer_fleet("hot", 4);
   const Dataset test = thermometer_fleet("hot_later", 2);
   TrainedModel trained = train_failure_model(train, {});
   const ClassTraining& memory = trained.classes[static_cast<size_t>(ComponentClass::memory)];
   REQUIRE(memory.best_single_feature);
-  const auto reports = evaluate_detectors(trained.model, test, {*memory.best_single_feature});
-  const std::vector<Verdict> v = verdicts(reports);
+  const std::vector<Verdict> v = judge(trained.model, test, {*memory.best_single_feature});
   REQUIRE(v.size() == 1);
-  INFO(format_reports(reports) << format_verdicts(v));
-  // Temperature separates the held-out rows perfectly: the full model can at
-  // best tie it, and a tie is not a win.
+  INFO(format_verdicts(v));
+  // Temperature separates the held-out rows perfectly: the model can at best
+  // tie it, and rows that both rank perfectly cannot tell them apart.
   CHECK(v[0].feature_pr_auc == Approx(1.0));
-  CHECK_FALSE(v[0].model_beats_feature);
-  CHECK(format_verdicts(v).find("the model does NOT beat it") != std::string::npos);
+  CHECK(v[0].outcome == VerdictOutcome::undecided);
+  CHECK(v[0].runs == 2);  // two seeds of one scenario; four DIMMs each
+  CHECK(v[0].failing_runs == 2);
+  CHECK(format_verdicts(v).find("undecided: these runs cannot tell them apart") != std::string::npos);
 
   refit_on_single_feature(train, *memory.best_single_feature, {}, trained);
   const ClassModel& m = trained.model.of(ComponentClass::memory);
@@ -108,25 +120,68 @@ TEST_CASE("a model that cannot beat one feature on held-out rows ships that feat
   CHECK(refitted.front().pr_auc == Approx(1.0));
 }
 
-TEST_CASE("verdict: a win needs a higher PR-AUC and failing rows", "[training][verdict]") {
-  DetectorReport model, feature;
-  model.detector = "model";
-  feature.detector = "feature:temperature_c";
-  model.cls = feature.cls = ComponentClass::memory;
-  model.positives = feature.positives = 5;
-  model.pr_auc = 0.41, feature.pr_auc = 0.39;
-  CHECK(verdicts({model, feature}).at(0).model_beats_feature);
-  model.pr_auc = 0.39;
-  CHECK_FALSE(verdicts({model, feature}).at(0).model_beats_feature);
-  model.pr_auc = 0.39 + kVerdictMargin / 2;  // rounding, not a better ranking
-  CHECK_FALSE(verdicts({model, feature}).at(0).model_beats_feature);
-  model.pr_auc = 0.5, model.positives = 0;
-  const auto none = verdicts({model, feature});
-  CHECK_FALSE(none.at(0).model_beats_feature);
-  CHECK(format_verdicts(none).find("no failing rows") != std::string::npos);
-  // A class without a single feature report has no verdict.
-  feature.cls = ComponentClass::disk;
-  CHECK(verdicts({model, feature}).empty());
+namespace {
+
+// Runs of one DIMM each, failing in every other run; the model reads
+// pressure_ewma (feature 0), the rule temperature_c. `model_signal` and
+// `feature_signal` say whose value tells failing rows apart.
+Dataset contest(bool model_signal, bool feature_signal, size_t runs) {
+  Dataset d;
+  d.horizon_ns = kHorizon;
+  Noise noise(99);
+  for (uint64_t seed = 1; seed <= runs; ++seed) {
+    const std::optional<uint64_t> fails = seed % 2 ? std::optional<uint64_t>(60) : std::nullopt;
+    for (uint64_t t = 1; t < 60; ++t) {
+      DatasetRow r = memory_row("contest", seed, 0, t, fails);
+      r.features.value[0] = model_signal && r.label ? 2.0f + noise() : noise() * 1.5f;
+      r.features.value[kTemperature] = feature_signal && r.label ? 2.0f + noise() : noise() * 1.5f;
+      d.rows.push_back(r);
+    }
+  }
+  return d;
+}
+
+FailureModel pressure_model() {
+  FailureModel m;
+  m.feature_set_version = kFeatureSetVersion;
+  ClassModel& c = m.of(ComponentClass::memory);
+  c.kind = ModelKind::logistic;
+  c.feature_count = static_cast<uint8_t>(feature_count(ComponentClass::memory));
+  for (uint32_t f = 0; f < c.feature_count; ++f) c.scale[f] = 1.0f;
+  c.weight[0] = 3.0f;
+  c.bias = -3.0f;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("verdict: the runs resampled decide which is better, or say they cannot", "[training][verdict]") {
+  const SingleFeatureRule temperature{ComponentClass::memory, kTemperature, 1, 1.0, 1.0};
+  const auto outcome = [&](bool model_signal, bool feature_signal, size_t runs) {
+    const std::vector<Verdict> v = judge(pressure_model(), contest(model_signal, feature_signal, runs), {temperature});
+    REQUIRE(v.size() == 1);
+    INFO(format_verdicts(v));
+    CHECK(v[0].difference_low <= v[0].model_pr_auc - v[0].feature_pr_auc + 1e-12);
+    CHECK(v[0].difference_high >= v[0].model_pr_auc - v[0].feature_pr_auc - 1e-12);
+    return v[0].outcome;
+  };
+  CHECK(outcome(true, false, 20) == VerdictOutcome::model_better);
+  CHECK(outcome(false, true, 20) == VerdictOutcome::feature_better);
+  CHECK(outcome(true, true, 20) == VerdictOutcome::undecided);  // both perfect
+  // No failing row: nothing to judge.
+  Dataset healthy = contest(true, false, 20);
+  for (DatasetRow& r : healthy.rows) r.label = false, r.time_to_failure_ns.reset();
+  const std::vector<Verdict> none = judge(pressure_model(), healthy, {temperature});
+  CHECK(none.at(0).outcome == VerdictOutcome::undecided);
+  CHECK(format_verdicts(none).find("undecided: no failing rows") != std::string::npos);
+  // Deterministic: the resampling has its own fixed seed.
+  const Dataset d = contest(true, false, 6);
+  CHECK(verdicts_json(judge(pressure_model(), d, {temperature})) ==
+        verdicts_json(judge(pressure_model(), d, {temperature})));
+  // A class without a rule, or without a model, has no verdict.
+  SingleFeatureRule disk_rule = temperature;
+  disk_rule.cls = ComponentClass::disk;
+  CHECK(judge(pressure_model(), d, {disk_rule}).empty());
 }
 
 TEST_CASE("lead time percentiles and false alarms per machine-month are counted per instance and run",

@@ -81,7 +81,7 @@ TEST_CASE("the window keeps the newest samples and EWMAs remember the rest", "[f
   MetricWindow w;
   w.reset(ComponentClass::memory, 0.5f);
   for (uint64_t k = 0; k < kWindowCapacity + 4; ++k) {
-    const uint64_t v[] = {100 * k, 0, 0, 0, 40'000};
+    const uint64_t v[] = {100 * k, 0, 0, 0, 40'000, 0};
     REQUIRE(w.push(k * kPeriod, v) == Status::ok);
   }
   CHECK(w.size() == kWindowCapacity);
