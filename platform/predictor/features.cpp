@@ -80,10 +80,19 @@ double least_squares_slope(const MetricWindow& w, size_t first, Y y) {
   return denom > 0.0 ? (static_cast<double>(n) * sty - st * sy) / denom : 0.0;
 }
 
+// Counters over the intervals that are not gaps (MetricWindow::is_gap).
 double window_increase(const MetricWindow& w, uint32_t slot) {
   double sum = 0.0;
-  for (size_t i = 1; i < w.size(); ++i) sum += static_cast<double>(w.increase(i, slot));
+  for (size_t i = 1; i < w.size(); ++i)
+    if (!w.is_gap(i)) sum += static_cast<double>(w.increase(i, slot));
   return sum;
+}
+
+double sampled_seconds(const MetricWindow& w) {
+  double seconds = 0.0;
+  for (size_t i = 1; i < w.size(); ++i)
+    if (!w.is_gap(i)) seconds += seconds_between(w.time_ns(i - 1), w.time_ns(i));
+  return seconds;
 }
 
 double feature_value(const MetricWindow& w, const FeatureDef& def) {
@@ -97,16 +106,36 @@ double feature_value(const MetricWindow& w, const FeatureDef& def) {
       return least_squares_slope(w, 0, [&](size_t i) { return static_cast<double>(w.value(i, slot)); });
     case K::count: return window_increase(w, slot);
     case K::rate: {
-      if (n < 2) return 0.0;
-      return window_increase(w, slot) / seconds_between(w.time_ns(0), w.time_ns(n - 1));
+      const double seconds = sampled_seconds(w);
+      return seconds > 0.0 ? window_increase(w, slot) / seconds : 0.0;
     }
-    case K::rate_slope:
-      // Point i is the rate of the interval ending at sample i.
+    case K::rate_slope: {
+      // Point i is the rate of the interval ending at sample i; a gap's
+      // interval counts as no change (its increase is masked).
       return least_squares_slope(w, 1, [&](size_t i) {
-        return static_cast<double>(w.increase(i, slot)) / seconds_between(w.time_ns(i - 1), w.time_ns(i));
+        return w.is_gap(i) ? 0.0
+                           : static_cast<double>(w.increase(i, slot)) / seconds_between(w.time_ns(i - 1), w.time_ns(i));
       });
+    }
   }
   return 0.0;
+}
+
+// Median of the window's intervals [1, end), or 0 with fewer than
+// kMinIntervalsForGaps of them. No heap: the intervals fit on the stack.
+uint64_t median_interval(const MetricWindow& w, size_t end) {
+  if (end < 1 + kMinIntervalsForGaps) return 0;
+  uint64_t intervals[kWindowCapacity] = {};
+  size_t n = 0;
+  // Insertion sort: at most 15 values, and a fraction of std::nth_element's
+  // code size on the firmware targets (docs/porting.md budgets).
+  for (size_t i = 1; i < end; ++i) {
+    const uint64_t v = w.time_ns(i) - w.time_ns(i - 1);
+    size_t k = n++;
+    for (; k > 0 && intervals[k - 1] > v; --k) intervals[k] = intervals[k - 1];
+    intervals[k] = v;
+  }
+  return intervals[n / 2];
 }
 
 }  // namespace
@@ -127,6 +156,10 @@ void MetricWindow::reset(ComponentClass cls, float ewma_alpha) {
   alpha_ = ewma_alpha > 0.0f && ewma_alpha <= 1.0f ? ewma_alpha : 0.25f;
 }
 
+bool MetricWindow::is_gap(size_t i) const {
+  return nominal_interval_ns_ > 0 && time_ns(i) - time_ns(i - 1) > kGapFactor * nominal_interval_ns_;
+}
+
 uint64_t MetricWindow::increase(size_t i, uint32_t slot) const {
   const uint64_t before = value(i - 1, slot);
   const uint64_t after = value(i, slot);
@@ -137,6 +170,9 @@ Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values) {
   const uint32_t metrics = metric_count(cls_);
   if (values.size() != metrics) return Status::invalid_argument;
   if (size_ > 0 && time_ns <= this->time_ns(size_ - 1)) return Status::invalid_argument;
+  // Judged against the intervals before it: is the new one a gap?
+  const uint64_t before = median_interval(*this, size_);
+  const bool gap = size_ > 0 && before > 0 && time_ns - this->time_ns(size_ - 1) > kGapFactor * before;
   const size_t slot_index = size_ < kWindowCapacity ? index(size_) : head_;
   time_[slot_index] = time_ns;
   for (uint32_t m = 0; m < metrics; ++m) value_[slot_index][m] = values[m];
@@ -144,11 +180,14 @@ Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values) {
   else head_ = (head_ + 1) % kWindowCapacity;
 
   // EWMAs are kept incrementally: samples that leave the ring still count.
+  // A counter's rate across a gap (judged against the intervals before it)
+  // is not averaged in: what arrived after an outage is no rate.
   const double a = alpha_;
+  nominal_interval_ns_ = median_interval(*this, size_);
   for (uint32_t m = 0; m < metrics; ++m) {
     double x = 0.0;
     if (metric_is_counter(metric_at(cls_, m))) {
-      if (size_ < 2) continue;
+      if (size_ < 2 || gap) continue;
       x = static_cast<double>(increase(size_ - 1, m)) / seconds_between(this->time_ns(size_ - 2), time_ns);
     } else {
       x = static_cast<double>(values[m]);

@@ -23,6 +23,13 @@ inline constexpr size_t kMaxFeatures = 12;
 // Samples kept per instance: with a 100 ms allocation frequency, 1.6 s of
 // history, enough for slopes while a precursor is still young.
 inline constexpr size_t kWindowCapacity = 16;
+// An interval more than kGapFactor times the window's median interval is a
+// gap (missed samples: a logging or sampling outage). What a counter gained
+// across a gap is masked, not counted as the window's: errors delivered in
+// one burst after an outage are no sign of a failing part. The median needs
+// kMinIntervalsForGaps intervals; before that nothing is a gap.
+inline constexpr uint64_t kGapFactor = 4;
+inline constexpr size_t kMinIntervalsForGaps = 3;
 
 // How a feature derives from the window of one metric. Counters are
 // cumulative registers: they are turned into per-interval increases from
@@ -92,6 +99,8 @@ class MetricWindow {
   uint64_t value(size_t i, uint32_t slot) const { return value_[index(i)][slot]; }
   // Increase of a counter between samples i-1 and i (i >= 1).
   uint64_t increase(size_t i, uint32_t slot) const;
+  // The interval between samples i-1 and i (i >= 1) is a gap (kGapFactor).
+  bool is_gap(size_t i) const;
   // EWMA of a gauge's samples, or of a counter's per-interval rates (1/s);
   // raw register units. 0 until there is something to average.
   double ewma(uint32_t slot) const { return ewma_[slot]; }
@@ -105,13 +114,15 @@ class MetricWindow {
   bool ewma_started_[kMaxMetricsPerClass] = {};
   size_t head_ = 0;  // oldest sample
   size_t size_ = 0;
+  uint64_t nominal_interval_ns_ = 0;  // median interval of the window (0: too few to tell)
   float alpha_ = 0.25f;
   ComponentClass cls_ = ComponentClass::cpu;
 };
 
 // The feature vector of the window's class (count = feature_count(class)).
 // With fewer than two samples, rates, counts and slopes are 0; rate_slope
-// needs three.
+// needs three. Counters' counts and rates leave out gaps (kGapFactor): a
+// rate is the increase over the sampled intervals per sampled second.
 void compute_features(const MetricWindow& window, FeatureVector& out);
 
 }  // namespace crashtwin

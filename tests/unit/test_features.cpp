@@ -206,3 +206,66 @@ TEST_CASE("a feature that could not be computed is masked at its mean, never rea
   f.value[0] = f.value[1] = std::nanf("");
   CHECK(failure_probability(m, ComponentClass::memory, f) == Approx(1.0 / (1.0 + std::exp(1.0))));  // the bias alone
 }
+
+namespace {
+
+// A memory window of 100 ms samples with no corrected errors, then (when
+// `outage_s` > 0) a sampling outage of that long after which `burst`
+// corrected errors arrive at once, then quiet 100 ms samples again.
+MetricWindow dimm_after_outage(double outage_s, uint64_t burst) {
+  MetricWindow w;
+  w.reset(ComponentClass::memory, 0.25f);
+  uint64_t t = 0, ce = 0;
+  const auto push = [&] {
+    const uint64_t v[] = {500'000, t * 10, ce, 0, 45'000, ce > 0 ? 1u : 0u};
+    REQUIRE(w.push(t, v) == Status::ok);
+  };
+  for (int k = 0; k < 8; ++k) t += kPeriod, push();
+  t += static_cast<uint64_t>(outage_s * 1e9) + kPeriod;
+  ce += burst;
+  push();
+  for (int k = 0; k < 6; ++k) t += kPeriod, push();
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("a burst delivered after a sampling outage is masked, not counted as the window's",
+          "[features][gaps]") {
+  const size_t count = index_of(ComponentClass::memory, "corrected_errors_in_window");
+  const size_t slope = index_of(ComponentClass::memory, "corrected_error_rate_slope");
+  // The same 200 errors between two regular samples: a real burst, counted.
+  FeatureVector burst, masked, quiet;
+  compute_features(dimm_after_outage(0.0, 200), burst);
+  CHECK(burst.value[count] == 200.0f);
+  // After a 30 s outage the interval is a gap: its 200 errors are masked,
+  // and the features are those of a window that saw nothing.
+  const MetricWindow after = dimm_after_outage(30.0, 200);
+  CHECK(after.is_gap(after.size() - 7));
+  for (size_t i = 1; i < after.size(); ++i)
+    if (i != after.size() - 7) CHECK_FALSE(after.is_gap(i));
+  compute_features(after, masked);
+  compute_features(dimm_after_outage(30.0, 0), quiet);
+  CHECK(masked.value[count] == 0.0f);
+  CHECK(masked.value[slope] == quiet.value[slope]);
+  CHECK(masked.value[index_of(ComponentClass::memory, "traffic_gb_per_s")] ==
+        quiet.value[index_of(ComponentClass::memory, "traffic_gb_per_s")]);
+  // The counters' EWMA does not average the burst in either.
+  CHECK(after.ewma(metric_slot(Metric::mem_corrected_errors)) == 0.0);
+}
+
+TEST_CASE("gaps need a few intervals to be judged: a young window has none", "[features][gaps]") {
+  MetricWindow w;
+  w.reset(ComponentClass::memory, 0.25f);
+  const uint64_t times[] = {kPeriod, 2 * kPeriod, 60 * kPeriod};
+  for (const uint64_t t : times) {
+    const uint64_t v[] = {500'000, 0, t / kPeriod, 0, 45'000, 0};
+    REQUIRE(w.push(t, v) == Status::ok);
+  }
+  // Two intervals only: the long one is not called a gap.
+  CHECK_FALSE(w.is_gap(1));
+  CHECK_FALSE(w.is_gap(2));
+  FeatureVector f;
+  compute_features(w, f);
+  CHECK(f.value[index_of(ComponentClass::memory, "corrected_errors_in_window")] == 59.0f);
+}
