@@ -8,6 +8,18 @@ add_library(crashtwin_systemc INTERFACE)
 target_link_libraries(crashtwin_systemc INTERFACE PkgConfig::SYSTEMC)
 target_compile_definitions(crashtwin_systemc INTERFACE SC_CPLUSPLUS=201703L SC_INCLUDE_DYNAMIC_PROCESSES)
 
+# libsodium seals confidential crash-dump sections to the operator's key
+# (traces/sealed_box.h). Optional: without it `confidentiality.mode: seal`
+# and `crashtwin cper unseal|keygen` are refused with a message; redaction
+# still works.
+pkg_check_modules(SODIUM QUIET IMPORTED_TARGET libsodium)
+if(SODIUM_FOUND)
+  message(STATUS "crashtwin: libsodium ${SODIUM_VERSION} found: sealed crash-dump sections enabled")
+else()
+  message(STATUS "crashtwin: libsodium not found (libsodium-dev): confidentiality.mode seal and "
+                 "`crashtwin cper unseal|keygen` will be refused")
+endif()
+
 find_package(yaml-cpp REQUIRED)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(CLI11 REQUIRED)

@@ -47,8 +47,9 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
     const BmcRecord& r = report.records[i];
     ojson sections = ojson::array();
     for (const BmcSection& s : r.sections) {
-      sections.push_back(
-          ojson{{"type", s.type}, {"length", s.length}, {"needed", s.needed}, {"captured", s.captured}});
+      ojson section{{"type", s.type}, {"length", s.length}, {"needed", s.needed}, {"captured", s.captured}};
+      if (s.protection != "clear") section["protection"] = s.protection;
+      sections.push_back(std::move(section));
     }
     records.push_back(ojson{{"index", i},
                             {"file", r.cper.empty() ? "" : cper_file_name(i)},
@@ -123,6 +124,11 @@ BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& p
       section.needed = s.unsigned_integer("needed");
       section.captured = s.unsigned_integer("captured");
       if (section.captured > section.needed) s.fail("captured exceeds needed");
+      if (s.has("protection")) {
+        section.protection = s.string("protection");
+        if (section.protection != "clear" && section.protection != "redacted" && section.protection != "sealed")
+          s.fail("\"protection\" must be \"clear\", \"redacted\" or \"sealed\"");
+      }
       r.sections.push_back(std::move(section));
     }
     if (f.has("file")) {

@@ -21,6 +21,10 @@ struct BmcSection {
   uint64_t length = 0;    // section body length in the record
   uint64_t needed = 0;    // bytes a full capture of this section takes
   uint64_t captured = 0;  // bytes actually captured (<= needed)
+  // "clear", "redacted" (secret bytes written as zeros) or "sealed" (a
+  // sealed box only the operator's key opens: `crashtwin cper unseal`).
+  // report.json names it only when not clear.
+  std::string protection = "clear";
 };
 
 // One decoded CPER record.

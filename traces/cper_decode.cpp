@@ -299,11 +299,14 @@ ojson manifest(std::span<const std::byte> body) {
   ojson entries = ojson::array();
   for (uint16_t i = 0; i < m.entry_count; ++i) {
     const cper::ManifestEntry& e = m.entries[i];
-    entries.push_back({{"source", cper::to_string(e.source)},
-                       {"outcome", cper::to_string(e.outcome)},
-                       {"priority", e.priority},
-                       {"needed_bytes", e.needed_bytes},
-                       {"captured_bytes", e.captured_bytes}});
+    ojson entry = {{"source", cper::to_string(e.source)},
+                   {"outcome", cper::to_string(e.outcome)},
+                   {"priority", e.priority},
+                   {"needed_bytes", e.needed_bytes},
+                   {"captured_bytes", e.captured_bytes}};
+    // Named only when the confidentiality policy protected the section.
+    if (e.protection != cper::SectionProtection::clear) entry["protection"] = cper::to_string(e.protection);
+    entries.push_back(std::move(entry));
   }
   return {{"component", {{"class", to_string(m.component.cls)}, {"instance", m.component.instance}}},
           {"error_type", to_string(m.error_type)},
@@ -327,6 +330,18 @@ ojson nvme_status(std::span<const std::byte> body) {
           {"lba", n.lba}};
 }
 
+// Not decoded: only the operator's secret key opens it (`crashtwin cper unseal`).
+ojson sealed_section(std::span<const std::byte> body) {
+  cper::SealedSection s;
+  if (cper::decode_sealed_section(body, s) != Status::ok) return {{"error", "not a version 1 sealed section"}};
+  const auto source = static_cast<cper::CaptureSource>(s.source);
+  return {{"sealed", true},
+          {"source", cper::to_string(source)},
+          {"original_type", guid_text(s.original_type)},
+          {"original_type_name", cper::section_type_name(s.original_type)},
+          {"plaintext_bytes", s.plaintext_bytes}};
+}
+
 ojson section_body(const cper::SectionView& s) {
   const cper::Guid& t = s.descriptor.section_type;
   if (t == cper::guids::kProcessorGeneric) return processor_generic(s.body);
@@ -335,6 +350,7 @@ ojson section_body(const cper::SectionView& s) {
   if (t == cper::guids::kPcieError) return pcie(s.body);
   if (t == cper::guids::kCaptureManifest) return manifest(s.body);
   if (t == cper::guids::kNvmeStatus) return nvme_status(s.body);
+  if (t == cper::guids::kSealedSection) return sealed_section(s.body);
   return nullptr;  // vendor data (snapshots, register files, histories): type and length say what it is
 }
 

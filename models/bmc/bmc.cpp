@@ -218,7 +218,8 @@ BmcDrainReport Bmc::drain(uint64_t code) {
           out.truncated = m.truncated;
           for (uint16_t e = 0; e < m.entry_count; ++e)
             out.sections.push_back({cper::to_string(m.entries[e].source), m.entries[e].captured_bytes,
-                                    m.entries[e].needed_bytes, m.entries[e].captured_bytes});
+                                    m.entries[e].needed_bytes, m.entries[e].captured_bytes,
+                                    cper::to_string(m.entries[e].protection)});
         }
         if (report.slice_found && i == alerted_slice && failure_sequence_of(out.record_id) == report.failure_sequence) {
           report.record_found = true;

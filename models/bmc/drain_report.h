@@ -18,6 +18,10 @@ struct DrainedSection {
   uint64_t length = 0;    // section body bytes in the record
   uint64_t needed = 0;    // bytes a full capture of this section takes (capture manifest)
   uint64_t captured = 0;  // bytes captured
+  // "clear", or "redacted" / "sealed" when the host's confidentiality policy
+  // protected it (a sealed section is not decoded: only the operator's key
+  // opens it).
+  std::string protection = "clear";
 };
 
 struct DrainedRecord {

@@ -66,6 +66,11 @@ Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy,
       c.maximum_partition_size < kPage || c.minimum_partition_size > c.maximum_partition_size ||
       c.capture_record_limit_bytes < kPage || !(c.feature_ewma_alpha > 0.0f && c.feature_ewma_alpha <= 1.0f))
     return Status::invalid_argument;
+  // Sealing needs a sealer: without one, a secret section could only be
+  // left out of every record.
+  if (c.confidentiality.range_count > kMaxSecretRanges ||
+      (c.confidentiality.mode == ConfidentialityMode::seal && c.confidentiality.sealer == nullptr))
+    return Status::invalid_argument;
   ComponentCounts counts;
   for (size_t k = 0; k < kComponentClassCount; ++k) {
     counts.of[k] = hal.component_count(static_cast<ComponentClass>(k));
@@ -601,7 +606,7 @@ Status Agent::handle_error(const ErrorEvent& event) {
         history_[n++] = SensorReading{w.time_ns(k), event.component, metric_at(event.component.cls, slot), w.value(k, slot)};
     SliceEntry& slice = table_.slices[e];
     s = capture_error(*hal_, event, result.record_id, slice, history_.first(n), scratch_, result,
-                      config_.capture_facts);
+                      config_.capture_facts, &config_.confidentiality);
     if (s == Status::ok || s == Status::truncated) {
       slice.used_bytes += result.record_bytes;
       ++slice.record_count;

@@ -57,6 +57,8 @@ struct AgentConfig {
   // The DMA windows boot grants the BMC (the crash region, read-only) and
   // locks; dma_registers 0: the board has no BMC DMA to program.
   BmcDmaGrant bmc_dma{};
+  // Secret pages and registers, and how captures protect them (off: none).
+  CaptureConfidentiality confidentiality{};
 };
 
 // How many instances of each class the board has (Hal::component_count).

@@ -683,8 +683,10 @@ Gathered core_power_section(CaptureContext& c, std::span<std::byte> body) {
   return g;
 }
 
-Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder& builder) {
-  const auto body = builder.body_area();
+// `reserve`: body bytes kept free behind the section (room for sealing it).
+Gathered gather(CaptureContext& c, const SectionPlan& plan, cper::RecordBuilder& builder, size_t reserve = 0) {
+  const auto area = builder.body_area();
+  const auto body = area.first(area.size() > reserve ? area.size() - reserve : 0);
   switch (plan.source) {
     case Src::processor_error: return processor_section(c, body);
     case Src::register_file: return register_state_section(c, body);
@@ -758,11 +760,106 @@ const cper::Guid& section_type(Src s) {
   return cper::guids::kCaptureManifest;
 }
 
+bool is_memory_snapshot(Src s) { return section_type(s) == cper::guids::kMemorySnapshot; }
+bool is_register_section(Src s) { return s == Src::register_file || s == Src::processor_ia32x64; }
+
+// The section holds something the confidentiality policy protects: a memory
+// snapshot (its secret pages, if any), or register contents when registers
+// are secret.
+bool protectable(const CaptureConfidentiality* conf, Src s) {
+  return conf != nullptr && conf->active() && (is_memory_snapshot(s) || (conf->registers_secret && is_register_section(s)));
+}
+
+// Calls visit(address, data) for each memory snapshot of a snapshot section
+// (one or several back to back).
+template <typename Visit>
+void for_each_snapshot(std::span<std::byte> body, Visit visit) {
+  size_t at = 0;
+  while (body.size() - at >= cper::kMemorySnapshotHeaderBytes) {
+    const auto header = body.subspan(at, cper::kMemorySnapshotHeaderBytes);
+    uint64_t address = 0;
+    uint32_t captured = 0;
+    for (size_t b = 0; b < 8; ++b) address |= static_cast<uint64_t>(header[b]) << (8 * b);
+    for (size_t b = 0; b < 4; ++b) captured |= static_cast<uint32_t>(header[12 + b]) << (8 * b);
+    at += cper::kMemorySnapshotHeaderBytes;
+    if (captured > body.size() - at) captured = static_cast<uint32_t>(body.size() - at);
+    visit(address, body.subspan(at, captured));
+    at += captured;
+  }
+}
+
+bool snapshots_hold_secret(const CaptureConfidentiality& conf, std::span<std::byte> body) {
+  bool secret = false;
+  for_each_snapshot(body, [&](uint64_t address, std::span<std::byte> data) {
+    secret = secret || conf.overlaps(address, data.size());
+  });
+  return secret;
+}
+
+// Register contents written as zeros: every register-file payload, or the
+// register bytes of every IA32/X64 context. Headers, counts and the error
+// information structure stay.
+void redact_registers(Src source, std::span<std::byte> body) {
+  if (source == Src::register_file) {
+    size_t at = 0;
+    cper::DeviceBlock block;
+    while (at < body.size() && ok(cper::decode_device_block(body.subspan(at), block))) {
+      const size_t payload_at = at + cper::kDeviceBlockHeaderBytes;
+      std::memset(body.data() + payload_at, 0, block.payload.size());
+      at = payload_at + block.payload.size();
+    }
+    return;
+  }
+  cper::Ia32X64Header header;
+  if (!ok(cper::decode_ia32x64_header(body, header))) return;
+  for (uint8_t i = 0; i < header.context_count; ++i) {
+    cper::Ia32X64Context context;
+    if (!ok(cper::decode_ia32x64_context(body, i, context))) return;
+    const size_t at = static_cast<size_t>(context.registers.data() - body.data());
+    std::memset(body.data() + at, 0, context.registers.size());
+  }
+}
+
+// Applies the confidentiality policy to the section just gathered into
+// `area` (its first g.written bytes); in seal mode `area` has
+// kSealedSectionOverheadBytes more room. Updates g.written and the section
+// type when the section is sealed. A seal that fails leaves nothing of the
+// section (written 0, read_failed): it is never written in the clear.
+cper::SectionProtection protect_section(const CaptureConfidentiality& conf, Src source, std::span<std::byte> area,
+                                        Gathered& g, cper::Guid& type) {
+  const auto body = area.first(g.written);
+  const bool registers = is_register_section(source);
+  if (conf.mode == ConfidentialityMode::redact) {
+    if (registers) {
+      redact_registers(source, body);
+      return cper::SectionProtection::redacted;
+    }
+    uint64_t zeroed = 0;
+    for_each_snapshot(body, [&](uint64_t address, std::span<std::byte> data) { zeroed += conf.redact(address, data); });
+    return zeroed > 0 ? cper::SectionProtection::redacted : cper::SectionProtection::clear;
+  }
+  if (!registers && !snapshots_hold_secret(conf, body)) return cper::SectionProtection::clear;
+  const size_t plain = g.written;
+  std::memmove(area.data() + cper::kSealedSectionHeaderBytes, area.data(), plain);
+  std::memset(area.data(), 0, cper::kSealedSectionHeaderBytes);
+  const auto box = area.subspan(cper::kSealedSectionHeaderBytes, plain + cper::kSealedBoxExtraBytes);
+  if (conf.sealer == nullptr || !ok(conf.sealer->seal(box, plain))) {
+    std::memset(area.data(), 0, cper::kSealedSectionOverheadBytes + plain);
+    g.written = 0;
+    g.available = false;
+    return cper::SectionProtection::sealed;
+  }
+  (void)cper::encode_sealed_section_header(static_cast<uint8_t>(source), type, static_cast<uint32_t>(plain), area);
+  type = cper::guids::kSealedSection;
+  g.written = plain + cper::kSealedSectionOverheadBytes;
+  return cper::SectionProtection::sealed;
+}
+
 }  // namespace
 
 Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, const SliceEntry& slice,
                      std::span<const SensorReading> sensor_history, std::span<std::byte> scratch,
-                     CaptureResult& out, const BoardFacts& facts) {
+                     CaptureResult& out, const BoardFacts& facts, const CaptureConfidentiality* confidentiality) {
   out = CaptureResult{};
   out.record_id = record_id;
   if (slice.used_bytes > slice.size || static_cast<size_t>(event.type) >= kErrorTypeCount ||
@@ -809,6 +906,7 @@ Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, cons
   for (uint8_t i = 0; i < entry.section_count; ++i) {
     const SectionPlan& plan = entry.sections[i];
     cper::ManifestEntry& m = manifest.entries[i];
+    const bool sealing = protectable(confidentiality, plan.source) && confidentiality->mode == ConfidentialityMode::seal;
     m.source = plan.source;
     m.priority = plan.priority;
     Gathered g;
@@ -819,10 +917,20 @@ Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, cons
       g = gather(c, plan, probe);
       g.written = 0;
     } else {
-      g = gather(c, plan, builder);
+      g = gather(c, plan, builder, sealing ? cper::kSealedSectionOverheadBytes : 0);
     }
     m.needed_bytes = static_cast<uint32_t>(g.full_bytes);
     needed += cper::kSectionDescriptorBytes + g.full_bytes;
+    cper::Guid type = section_type(plan.source);
+    // The manifest counts the section's own bytes; sealing's header and box
+    // overhead is the record's.
+    const size_t plain = g.written;
+    if (!stopped && g.available && g.written > 0 && protectable(confidentiality, plan.source)) {
+      m.protection = protect_section(*confidentiality, plan.source, builder.body_area(), g, type);
+      // Sealing adds its header and the box's key and tag to the record.
+      if (g.written > plain) needed += g.written - plain;
+      if (!g.available) hal.log(LogLevel::error, "capture: sealing a section failed; it is left out");
+    }
     if (!g.available) {
       m.outcome = CaptureOutcome::read_failed;
       continue;
@@ -836,10 +944,10 @@ Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, cons
     // could not be read (a walk that ended, a core that did not answer):
     // written as far as it goes, read_failed.
     const bool cut = g.partial && !g.data_ended;
-    descriptor.section_type = section_type(plan.source);
+    descriptor.section_type = type;
     descriptor.flags = (i == 0 ? cper::kSectionFlagPrimary : 0) | (cut ? cper::kSectionFlagOverflow : 0);
     (void)builder.add_section(descriptor, g.written);
-    m.captured_bytes = static_cast<uint32_t>(g.written);
+    m.captured_bytes = static_cast<uint32_t>(plain);
     m.outcome = cut ? CaptureOutcome::partial : g.data_ended ? CaptureOutcome::read_failed : CaptureOutcome::complete;
     stopped = g.partial && !g.data_ended;
   }

@@ -10,6 +10,7 @@
 #include <span>
 
 #include "platform/capture/catalog.h"
+#include "platform/capture/confidentiality.h"
 #include "platform/core/status.h"
 #include "platform/core/types.h"
 #include "platform/cper/capture_manifest.h"
@@ -52,11 +53,17 @@ inline constexpr size_t capture_scratch_bytes(size_t record_limit) {
 // The record is built in `scratch` (capture_scratch_bytes(slice free bytes)
 // gives a full-size budget; a smaller scratch lowers the budget) and written
 // with one phys_write at slice.base + slice.used_bytes.
+// `confidentiality` (null: none) protects memory snapshots and register
+// sections before the record is written (confidentiality.h): redacted
+// bytes are zeros in the record, sealed sections are sealed boxes; each
+// manifest entry says which. Plaintext of a protected section exists only in
+// `scratch`, never in the slice.
 // Returns ok (complete), truncated (record written, cut short), no_memory
 // (not even the header and manifest fit: nothing written), invalid_argument
 // (slice inconsistent), io_error (phys_write failed).
 Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, const SliceEntry& slice,
                      std::span<const SensorReading> sensor_history, std::span<std::byte> scratch,
-                     CaptureResult& out, const BoardFacts& facts = BoardFacts{});
+                     CaptureResult& out, const BoardFacts& facts = BoardFacts{},
+                     const CaptureConfidentiality* confidentiality = nullptr);
 
 }  // namespace crashtwin

@@ -31,6 +31,15 @@ const char* to_string(CaptureOutcome o) {
   return "unknown";
 }
 
+const char* to_string(SectionProtection p) {
+  switch (p) {
+    case SectionProtection::clear: return "clear";
+    case SectionProtection::redacted: return "redacted";
+    case SectionProtection::sealed: return "sealed";
+  }
+  return "unknown";
+}
+
 Status encode_capture_manifest(const CaptureManifest& m, std::span<std::byte> out) {
   if (m.entry_count > kMaxManifestEntries || out.size() < manifest_bytes(m.entry_count)) {
     return Status::invalid_argument;
@@ -54,6 +63,7 @@ Status encode_capture_manifest(const CaptureManifest& m, std::span<std::byte> ou
     le::store_u8(out, at, static_cast<uint8_t>(e.source));
     le::store_u8(out, at + 1, static_cast<uint8_t>(e.outcome));
     le::store_u16(out, at + 2, e.priority);
+    le::store_u8(out, at + 4, static_cast<uint8_t>(e.protection));
     le::store_u32(out, at + 8, e.needed_bytes);
     le::store_u32(out, at + 12, e.captured_bytes);
   }
@@ -84,13 +94,16 @@ Status decode_capture_manifest(std::span<const std::byte> in, CaptureManifest& m
     const size_t at = kManifestHeaderBytes + size_t{i} * kManifestEntryBytes;
     const uint8_t source = le::load_u8(in, at);
     const uint8_t outcome = le::load_u8(in, at + 1);
-    if (source >= kCaptureSourceCount || outcome > static_cast<uint8_t>(CaptureOutcome::read_failed)) {
+    const uint8_t protection = le::load_u8(in, at + 4);
+    if (source >= kCaptureSourceCount || outcome > static_cast<uint8_t>(CaptureOutcome::read_failed) ||
+        protection > static_cast<uint8_t>(SectionProtection::sealed)) {
       return Status::corrupt;
     }
     ManifestEntry& e = m.entries[i];
     e.source = static_cast<CaptureSource>(source);
     e.outcome = static_cast<CaptureOutcome>(outcome);
     e.priority = le::load_u16(in, at + 2);
+    e.protection = static_cast<SectionProtection>(protection);
     e.needed_bytes = le::load_u32(in, at + 8);
     e.captured_bytes = le::load_u32(in, at + 12);
     if (e.captured_bytes > e.needed_bytes) return Status::corrupt;

@@ -7,8 +7,8 @@
 // Body: 64-byte header (u16 version, u8 class, u8 flags, u16 instance,
 // u16 error type, u64 time_ns, u64 address, u64 detail, u64 needed bytes,
 // u64 captured bytes, u16 entry count, u16 entry bytes (16), 12 reserved)
-// then entries (u8 source, u8 outcome, u16 priority, u32 reserved,
-// u32 needed, u32 captured).
+// then entries (u8 source, u8 outcome, u16 priority, u8 protection,
+// 3 reserved, u32 needed, u32 captured).
 #pragma once
 
 #include <cstddef>
@@ -62,12 +62,22 @@ enum class CaptureOutcome : uint8_t {
 };
 const char* to_string(CaptureOutcome o);
 
+// What happened to a section's bytes on their way into the region
+// (platform/capture/confidentiality.h). On-media numbering.
+enum class SectionProtection : uint8_t {
+  clear = 0,
+  redacted = 1,  // secret bytes written as zeros
+  sealed = 2,    // the section is a sealed box to the operator's key
+};
+const char* to_string(SectionProtection p);
+
 struct ManifestEntry {
   CaptureSource source = CaptureSource::processor_error;
   CaptureOutcome outcome = CaptureOutcome::complete;
   uint16_t priority = 0;
   uint32_t needed_bytes = 0;
   uint32_t captured_bytes = 0;
+  SectionProtection protection = SectionProtection::clear;
 };
 
 struct CaptureManifest {

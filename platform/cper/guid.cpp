@@ -54,7 +54,7 @@ const char* section_type_name(const Guid& g) {
       {&id::kCaptureManifest, "crashtwin capture manifest"}, {&id::kRegisterFile, "crashtwin register file"},
       {&id::kMemorySnapshot, "crashtwin memory snapshot"},   {&id::kSensorHistory, "crashtwin sensor history"},
       {&id::kIoQueueState, "crashtwin I/O queue state"},     {&id::kErrorLog, "crashtwin error log"},
-      {&id::kNvmeStatus, "crashtwin NVMe status"}};
+      {&id::kNvmeStatus, "crashtwin NVMe status"},     {&id::kSealedSection, "crashtwin sealed section"}};
   for (const Named& n : kNames)
     if (*n.guid == g) return n.name;
   return "unknown type";

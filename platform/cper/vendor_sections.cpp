@@ -146,4 +146,28 @@ Status decode_nvme_status(std::span<const std::byte> in, NvmeStatus& n) {
   return Status::ok;
 }
 
+// --- sealed section ------------------------------------------------------------
+
+Status encode_sealed_section_header(uint8_t source, const Guid& original_type, uint32_t plaintext_bytes,
+                                    std::span<std::byte> out) {
+  if (out.size() < kSealedSectionHeaderBytes) return Status::invalid_argument;
+  le::store_u16(out, 0, kSealedSectionVersion);
+  le::store_u8(out, 2, source);
+  le::store_u8(out, 3, 0);
+  le::store_u32(out, 4, plaintext_bytes);
+  store_guid(out, 8, original_type);
+  return Status::ok;
+}
+
+Status decode_sealed_section(std::span<const std::byte> in, SealedSection& out) {
+  if (in.size() < kSealedSectionHeaderBytes + kSealedBoxExtraBytes) return Status::corrupt;
+  if (le::load_u16(in, 0) != kSealedSectionVersion) return Status::unsupported;
+  out.source = le::load_u8(in, 2);
+  out.plaintext_bytes = le::load_u32(in, 4);
+  out.original_type = load_guid(in, 8);
+  if (in.size() - kSealedSectionHeaderBytes - kSealedBoxExtraBytes != out.plaintext_bytes) return Status::corrupt;
+  out.box = in.subspan(kSealedSectionHeaderBytes);
+  return Status::ok;
+}
+
 }  // namespace crashtwin::cper

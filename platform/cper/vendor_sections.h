@@ -11,6 +11,7 @@
 
 #include "platform/core/status.h"
 #include "platform/core/types.h"
+#include "platform/cper/guid.h"
 
 namespace crashtwin {
 
@@ -111,5 +112,31 @@ struct NvmeStatus {
 
 Status encode_nvme_status(const NvmeStatus& status, std::span<std::byte> out);
 Status decode_nvme_status(std::span<const std::byte> in, NvmeStatus& out);
+
+// Sealed section (guids::kSealedSection): a section whose body was sealed to
+// the operator's X25519 public key before it reached the crash region
+// (platform/capture/confidentiality.h). Body: u16 version (1), u8 capture
+// source of the original section, u8 reserved, u32 plaintext length, the
+// original section type GUID, then the sealed box (libsodium
+// crypto_box_seal: ephemeral public key, tag, ciphertext) of the original
+// body: plaintext length + 48 bytes.
+inline constexpr size_t kSealedSectionHeaderBytes = 24;
+inline constexpr size_t kSealedBoxExtraBytes = 48;  // crypto_box_SEALBYTES
+inline constexpr uint16_t kSealedSectionVersion = 1;
+// What sealing adds to a section's body.
+inline constexpr size_t kSealedSectionOverheadBytes = kSealedSectionHeaderBytes + kSealedBoxExtraBytes;
+
+struct SealedSection {
+  uint8_t source = 0;  // CaptureSource of the original
+  Guid original_type;
+  uint32_t plaintext_bytes = 0;
+  std::span<const std::byte> box;  // decode: points into the input
+};
+
+// Writes the 24-byte header at out[0..24); the box follows it.
+Status encode_sealed_section_header(uint8_t source, const Guid& original_type, uint32_t plaintext_bytes,
+                                    std::span<std::byte> out);
+// Checks the version and that the body is exactly header + plaintext + 48.
+Status decode_sealed_section(std::span<const std::byte> in, SealedSection& out);
 
 }  // namespace crashtwin::cper

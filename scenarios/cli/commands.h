@@ -77,4 +77,17 @@ struct CperDecodeArgs {
 };
 int cper_decode_command(const CperDecodeArgs& args);
 
+struct CperUnsealArgs {
+  std::string key;     // the operator's secret key file
+  std::string input;   // a .cper file with sealed sections
+  std::string output;  // the same records with them opened
+};
+int cper_unseal_command(const CperUnsealArgs& args);
+
+struct CperKeygenArgs {
+  std::string public_key;  // file to write the public key to (scenarios name it)
+  std::string secret_key;  // file to write the secret key to (owner-only)
+};
+int cper_keygen_command(const CperKeygenArgs& args);
+
 }  // namespace crashtwin::cli

@@ -107,6 +107,18 @@ extern "C" int sc_main(int argc, char* argv[]) {
   CLI::App* cper_decode_cmd =
       cper_cmd->add_subcommand("decode", "print every standard field of CPER files (bmc/record-<n>.cper) as JSON");
   cper_decode_cmd->add_option("files", cper_decode.files, ".cper files")->required()->check(CLI::ExistingFile);
+  CperUnsealArgs cper_unseal;
+  CLI::App* cper_unseal_cmd = cper_cmd->add_subcommand(
+      "unseal", "open the sealed sections of a CPER file with the operator's secret key into OUT");
+  cper_unseal_cmd->add_option("--key", cper_unseal.key, "the operator's secret key file (cper keygen)")->required();
+  cper_unseal_cmd->add_option("in", cper_unseal.input, ".cper file with sealed sections")->required();
+  cper_unseal_cmd->add_option("out", cper_unseal.output, ".cper file to write with the sections opened")->required();
+  CperKeygenArgs cper_keygen;
+  CLI::App* cper_keygen_cmd =
+      cper_cmd->add_subcommand("keygen", "make an operator key pair for sealed captures (X25519, libsodium)");
+  cper_keygen_cmd->add_option("public", cper_keygen.public_key, "public key file to write (a scenario names it)")
+      ->required();
+  cper_keygen_cmd->add_option("secret", cper_keygen.secret_key, "secret key file to write (owner-only)")->required();
 
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "run one scenario and write its results directory");
@@ -159,6 +171,8 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (*run_cmd) return run_command(run);
     if (*needs_cmd) return capture_needs_command(needs);
     if (*cper_decode_cmd) return cper_decode_command(cper_decode);
+    if (*cper_unseal_cmd) return cper_unseal_command(cper_unseal);
+    if (*cper_keygen_cmd) return cper_keygen_command(cper_keygen);
     if (*batch_cmd) return batch_command(batch);
     if (*sweep_cmd) return sweep_command(sweep);
     if (*merge_cmd) return merge_command(merge);

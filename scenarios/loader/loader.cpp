@@ -14,6 +14,7 @@
 #include "scenarios/loader/limits.h"
 #include "scenarios/loader/replay_section.h"
 #include "scenarios/loader/capture_settings.h"
+#include "scenarios/loader/confidentiality_section.h"
 #include "scenarios/loader/strategy_settings.h"
 #include "scenarios/loader/yaml_fields.h"
 
@@ -455,6 +456,7 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
       apply_capture_settings(ctx, s);
     }
   }
+  read_confidentiality(root, s, base_dir);
   read_expectations(root, s);
   root.finish();
   // Cross-field rules only on a structurally sound file: a missing or

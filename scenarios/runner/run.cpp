@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -37,6 +38,7 @@
 #include "scenarios/runner/run_recorder.h"
 #include "scenarios/schema/choices.h"
 #include "scenarios/schema/quantity_text.h"
+#include "traces/sealed_box.h"
 
 namespace crashtwin::scenario {
 namespace {
@@ -351,6 +353,37 @@ BoardFacts board_capture_facts(const Scenario& s) {
   return capture_facts_of(s, *board);
 }
 
+namespace {
+// The agent's confidentiality policy from the scenario's: ranges checked
+// against the board's DRAM, and the sealer (seeded with the scenario seed,
+// so sealed records are the same bytes for the same scenario and seed).
+CaptureConfidentiality capture_confidentiality(const Scenario& s, const Dram& dram,
+                                               std::optional<sealed_box::OperatorSealer>& sealer) {
+  const ConfidentialitySettings& c = s.confidentiality;
+  CaptureConfidentiality out;
+  if (c.mode == ConfidentialityMode::off) return out;
+  const std::string where = c.where.to_string();
+  if (c.mode == ConfidentialityMode::seal && !sealed_box::available())
+    throw ScenarioError(fmt::format("{}: confidentiality.mode: seal: {}", where, sealed_box::sealing_unavailable().what()));
+  out.mode = c.mode;
+  out.registers_secret = c.registers;
+  for (size_t i = 0; i < c.secret.size() && i < kMaxSecretRanges; ++i) {
+    const SecretRange& r = c.secret[i];
+    if (r.base < dram.physical_base() || r.base + r.size > dram.physical_base() + dram.size())
+      throw ScenarioError(fmt::format("{}: confidentiality.secret[{}]: [{:#x}, {:#x}) is not in the board's DRAM "
+                                      "[{:#x}, {:#x}): it would protect nothing",
+                                      where, i, r.base, r.base + r.size, dram.physical_base(),
+                                      dram.physical_base() + dram.size()));
+    out.ranges[out.range_count++] = r;
+  }
+  if (c.mode == ConfidentialityMode::seal) {
+    sealer.emplace(c.operator_public_key, s.seed);
+    out.sealer = &*sealer;
+  }
+  return out;
+}
+}  // namespace
+
 std::string run_directory_name(const std::string& scenario, const std::string& policy, const std::string& strategy,
                                uint64_t seed) {
   return fmt::format("{}.{}.{}.seed{}", scenario, policy, strategy, seed);
@@ -439,8 +472,14 @@ RunOutcome run_scenario(const RunRequest& request) {
   uint64_t largest_record = 0;
   for (size_t t = 0; t < kErrorTypeCount; ++t)
     largest_record = std::max(largest_record, needed_bytes(static_cast<ErrorType>(t), longest_history));
+  // Sealed sections are larger than their plaintext by a header and the box.
+  if (s.confidentiality.mode == ConfidentialityMode::seal)
+    largest_record += uint64_t{cper::kMaxSectionsPerRecord} * cper::kSealedSectionOverheadBytes;
   config.capture_record_limit_bytes = static_cast<uint32_t>(std::min<uint64_t>(
       {round_up(largest_record, kCrashRegionPageBytes), s.agent.maximum_partition_size, UINT32_MAX / 2}));
+  // Declared before the agent, which holds a pointer to it.
+  std::optional<sealed_box::OperatorSealer> sealer;
+  config.confidentiality = capture_confidentiality(s, dram, sealer);
   ComponentCounts counts;
   for (size_t c = 0; c < kComponentClassCount; ++c)
     counts.of[c] = board->component_count(static_cast<ComponentClass>(c));

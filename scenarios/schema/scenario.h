@@ -4,12 +4,14 @@
 // rates events per second, temperatures degrees Celsius, ratios 0..1.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "platform/capture/catalog.h"
+#include "platform/capture/confidentiality.h"
 #include "platform/core/types.h"
 #include "policies/strategies/strategy_params.h"
 #include "scenarios/schema/diagnostics.h"
@@ -144,6 +146,19 @@ struct ExpectationSpec {
   Location where;
 };
 
+// `confidentiality:`: host memory pages (and registers) whose bytes never
+// reach the crash region in the clear (platform/capture/confidentiality.h).
+struct ConfidentialitySettings {
+  ConfidentialityMode mode = ConfidentialityMode::off;
+  std::vector<SecretRange> secret;  // page-aligned host physical ranges
+  bool registers = false;           // register contents are secret too
+  // Seal mode: the operator's X25519 public key (from a key file or written
+  // inline as 64 hex digits).
+  std::array<uint8_t, kOperatorKeyBytes> operator_public_key{};
+  std::string operator_public_key_source;  // the file it was read from, or "inline"
+  Location where;
+};
+
 struct Scenario {
   int schema_version = kSchemaVersion;
   std::string name;
@@ -178,6 +193,7 @@ struct Scenario {
   std::vector<BoardParam> capture_settings;
   std::vector<ExpectationSpec> expectations;
   std::optional<ReplaySettings> replay;  // `replay:`: recorded telemetry (schema/replay.h)
+  ConfidentialitySettings confidentiality;  // mode off: none
   std::string source_path;              // the file it was loaded from
 };
 
