@@ -18,6 +18,10 @@ namespace dl = device_layout;
 namespace {
 // Far above any DIMM's thermal shutdown (about 95 C): a larger value is a typo.
 constexpr double kMaxTemperatureC = 150.0;
+// Air heated by P watts in a stream of F cubic feet per minute rises by
+// 1.76 * P / F degrees C (the sensible-heat rule, air at sea level).
+constexpr double kAirRiseCPerWattPerCfm = 1.76;
+uint64_t milli_celsius(double c) { return c <= 0.0 ? 0 : static_cast<uint64_t>(std::llround(std::min(c, kMaxTemperatureC) * 1000.0)); }
 }  // namespace
 
 Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
@@ -48,10 +52,21 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   if (size_ % (uint64_t{dimms_} * SparseMemory::kPageBytes) != 0)
     context.params.fail("size", fmt::format("{} is not a multiple of {} DIMMs x 4 KiB", size_, dimms_));
   if (numa_nodes_ > dimms_) context.params.fail("numa_nodes", fmt::format("more nodes than the {} DIMMs", dimms_));
-  // Held in unsigned milli-degrees (the sensor register's format): a
-  // temperature below 0 C or past what a register reading can mean is refused.
-  const double temperature = param<double>(context.params, "temperature", ParamKind::temperature, 45.0,
-                                           "DIMM temperature at rest", 0.0, kMaxTemperatureC);
+  // Thermal parameters of a DDR4 RDIMM (docs/models.md gives the sources).
+  idle_power_w_ = param<double>(context.params, "idle_power", ParamKind::real, 2.5,
+                                "power of a DIMM at rest (background and refresh), W", 0.0, 100.0);
+  active_power_w_ = param<double>(context.params, "active_power", ParamKind::real, 6.0,
+                                  "power of a DIMM streaming at the full bandwidth, W", 0.0, 100.0);
+  if (active_power_w_ < idle_power_w_) context.params.fail("active_power", "must not be below idle_power");
+  const double resistance = param<double>(context.params, "thermal_resistance", ParamKind::real, 5.0,
+                                          "DIMM to air, degrees C per W at the reference airflow of 2 CFM", 1e-3, 1e3);
+  const double heat_capacity = param<double>(context.params, "heat_capacity", ParamKind::real, 20.0,
+                                             "heat capacity of a DIMM, J per degree C", 1e-3, 1e6);
+  const double airflow = param<double>(context.params, "airflow", ParamKind::real, 2.0,
+                                       "air past one DIMM slot, cubic feet per minute", 0.05, 1000.0);
+  const double spread = param<double>(context.params, "slot_airflow_spread", ParamKind::ratio, 0.3,
+                                      "slots get airflow x U(1-spread, 1+spread): position in the air stream",
+                                      0.0, 0.9);
   const double ce_rate = param<double>(context.params, "corrected_error_rate", ParamKind::rate, 0.0,
                                        "corrected errors per DIMM while healthy", 0.0);
   const uint64_t rows = std::max<uint64_t>(1, dimm_size() / (uint64_t{columns_} * 8 * banks_ * ranks_));
@@ -78,8 +93,21 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
                                                            "DRAM devices per rank (x4 with ECC: 18)", 2, 72));
   if (acceleration > 0)
     field_faults_.emplace(geometry, faults, dimms_, RngStream(context.board_seed, std::string(name) + ".field_faults"));
+  // Own stream: the slot draws change no other draw of the model.
+  RngStream slots(context.board_seed, std::string(name) + ".slots");
+  interval_power_w_.assign(dimms_, idle_power_w_);
   for (uint32_t d = 0; d < dimms_; ++d) {
-    dimm_state_[d].temperature_mc = static_cast<uint64_t>(temperature * 1000.0);
+    DimmState& s = dimm_state_[d];
+    s.airflow_cfm = airflow * (1.0 - spread + 2.0 * spread * slots.uniform());
+    // Forced convection past a DIMM is laminar (Re of a few hundred between
+    // slots): the film coefficient grows with the square root of the flow.
+    const double r = resistance * std::sqrt(2.0 / s.airflow_cfm);
+    s.thermal = ThermalModel({r, r * heat_capacity}, kDefaultInletC, kDefaultInletC);
+    s.thermal.set_power(idle_power_w_);
+  }
+  for (uint32_t d = 0; d < dimms_; ++d) {
+    dimm_state_[d].thermal.set_ambient(slot_ambient(d, kDefaultInletC));
+    dimm_state_[d].thermal.settle();
     dimm_state_[d].weak_row = static_cast<uint32_t>(rng_.below(rows));
     dimm_state_[d].ce_rate = ce_rate;
   }
@@ -275,17 +303,89 @@ unsigned Dram::ctrl_transport_dbg(tlm::tlm_generic_payload& tx) {
   return regs_.transport(tx) ? tx.get_data_length() : 0;
 }
 
-uint64_t Dram::metric(uint32_t dimm, Metric m) const {
+uint64_t Dram::metric(uint32_t dimm, Metric m) {
   const DimmState& s = dimm_state_.at(dimm);
   switch (m) {
     case Metric::mem_pressure: return s.pressure_ppm;
     case Metric::mem_traffic_bytes: return s.traffic_bytes;
     case Metric::mem_corrected_errors: return s.corrected;
     case Metric::mem_uncorrected_errors: return s.uncorrected;
-    case Metric::mem_temperature: return s.temperature_mc;
+    case Metric::mem_temperature: return s.pinned_mc ? *s.pinned_mc : milli_celsius(temperature_c(dimm));
     case Metric::mem_ce_rows: return s.ce_rows.size();
     default: return 0;
   }
+}
+
+double Dram::slot_ambient(uint32_t dimm, double own_air) const {
+  // Each neighbour's heat goes half into the gap this DIMM shares with it.
+  double neighbours_w = 0;
+  if (dimm > 0) neighbours_w += interval_power_w_[dimm - 1];
+  if (dimm + 1 < dimms_) neighbours_w += interval_power_w_[dimm + 1];
+  return own_air + kAirRiseCPerWattPerCfm * 0.5 * neighbours_w / dimm_state_[dimm].airflow_cfm;
+}
+
+void Dram::advance_thermal() {
+  const uint64_t now = to_ns(sc_core::sc_time_stamp());
+  if (now <= thermal_ns_) return;
+  const double dt = static_cast<double>(now - thermal_ns_) * 1e-9;
+  for (uint32_t d = 0; d < dimms_; ++d) {
+    DimmState& s = dimm_state_[d];
+    const double utilisation =
+        std::min(1.0, static_cast<double>(s.traffic_bytes - s.traffic_at_thermal) / (dt * bandwidth_));
+    s.traffic_at_thermal = s.traffic_bytes;
+    interval_power_w_[d] = idle_power_w_ + (active_power_w_ - idle_power_w_) * utilisation;
+  }
+  for (uint32_t d = 0; d < dimms_; ++d) {
+    DimmState& s = dimm_state_[d];
+    s.thermal.set_power(interval_power_w_[d]);
+    s.thermal.set_ambient(slot_ambient(d, s.slot_air_c.value_or(inlet_c_)));
+    s.thermal.advance(dt);
+  }
+  thermal_ns_ = now;
+  thermal_started_ = true;
+}
+
+double Dram::temperature_c(uint32_t dimm) {
+  advance_thermal();
+  return dimm_state_.at(dimm).thermal.temperature();
+}
+
+double Dram::power_w(uint32_t dimm) {
+  advance_thermal();
+  return dimm_state_.at(dimm).thermal.power();
+}
+
+std::string Dram::thermal_channel_name(uint32_t channel) const { return "dimm" + std::to_string(channel); }
+
+void Dram::set_inlet_temperature(double celsius) {
+  advance_thermal();
+  inlet_c_ = celsius;
+  for (uint32_t d = 0; d < dimms_; ++d) {
+    DimmState& s = dimm_state_[d];
+    s.thermal.set_ambient(slot_ambient(d, s.slot_air_c.value_or(inlet_c_)));
+    // Before any time has passed the DIMMs have run this way for long.
+    if (!thermal_started_) s.thermal.settle();
+  }
+}
+
+void Dram::set_slot_air(uint32_t dimm, double celsius) {
+  if (dimm >= dimms_) return;
+  advance_thermal();
+  DimmState& s = dimm_state_[dimm];
+  s.slot_air_c = celsius;
+  s.thermal.set_ambient(slot_ambient(dimm, celsius));
+  if (!thermal_started_) s.thermal.settle();
+}
+
+void Dram::set_heat_ramp(uint32_t dimm, double c_per_s, double limit_c) {
+  if (dimm >= dimms_) return;
+  advance_thermal();
+  dimm_state_[dimm].thermal.set_offset_ramp(c_per_s, limit_c);  // a zero rate holds the offset
+}
+
+void Dram::pin_temperature(uint32_t dimm, uint64_t milli_celsius) {
+  if (dimm >= dimms_) return;
+  dimm_state_[dimm].pinned_mc = milli_celsius;
 }
 
 void Dram::log_corrected(uint32_t dimm) {
@@ -410,7 +510,7 @@ void Dram::update_irq() {
 uint64_t Dram::used_bytes() const {
   uint64_t used = 0;
   for (uint32_t d = 0; d < dimms_; ++d)
-    used += static_cast<uint64_t>(static_cast<double>(dimm_size()) * static_cast<double>(metric(d, Metric::mem_pressure)) *
+    used += static_cast<uint64_t>(static_cast<double>(dimm_size()) * static_cast<double>(dimm_state_[d].pressure_ppm) *
                                   1e-6);
   return std::min(used, size_);
 }

@@ -3,8 +3,9 @@
 // error log. Contents survive warm reset (firmware-assisted dump).
 //
 // Parameters: size, dimms, numa_nodes, ranks, banks, columns, read_latency,
-//   write_latency, bandwidth, temperature, error_log_entries,
-//   corrected_error_rate (per DIMM, healthy)
+//   write_latency, bandwidth, error_log_entries, corrected_error_rate (per
+//   DIMM, healthy); thermal: idle_power, active_power, thermal_resistance,
+//   heat_capacity, airflow, slot_airflow_spread (docs/models.md)
 // Sockets: in (memory, DMI), ctrl (memory controller registers: one unit per
 //   DIMM, device_layout.h), irq (machine check: an uncorrectable error)
 // Controller registers: 0x00 SIZE, 0x08 DIMMS, 0x10 NUMA_NODES,
@@ -15,6 +16,13 @@
 // when the initiator attaches one; they also count as traffic. DMI grants a
 // page at a time and annotates the latency per access; DMI users add
 // n / bandwidth themselves (transfer_time()).
+//
+// Temperature: each DIMM is a first-order thermal model (thermal_model.h)
+// whose power follows its own traffic (idle_power at rest, active_power at
+// the full bandwidth) and whose air is the board inlet (or its slot's air,
+// set by a scenario) warmed by its neighbours' heat (1.76 °C per W per CFM of
+// the airflow past the slot). Nothing about a DIMM's health moves its
+// temperature: a failing DIMM heats only if something heats its air.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +30,7 @@
 #include <memory>
 #include <unordered_set>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <tlm_utils/simple_target_socket.h>
@@ -34,6 +43,8 @@
 #include "models/dram/error_log.h"
 #include "models/dram/fault_process.h"
 #include "models/dram/sparse_memory.h"
+#include "models/sensors/thermal_model.h"
+#include "models/sensors/thermal_source.h"
 
 namespace crashtwin {
 
@@ -46,7 +57,7 @@ struct DimmLocation {
   friend bool operator==(const DimmLocation&, const DimmLocation&) = default;
 };
 
-class Dram : public Model {
+class Dram : public Model, public ThermalSource {
  public:
   tlm_utils::simple_target_socket<Dram> in;
   tlm_utils::simple_target_socket<Dram> ctrl;
@@ -91,12 +102,32 @@ class Dram : public Model {
   void set_corrected_error_rate(uint32_t dimm, double per_second);
 
   const MemoryErrorLog& error_log() const { return log_; }
-  uint64_t metric(uint32_t dimm, Metric m) const;
+  // Present value (temperatures are brought up to the current time first).
+  uint64_t metric(uint32_t dimm, Metric m);
   // Memory in use (kernel + workload): each DIMM's pressure times its size.
   uint64_t used_bytes() const;
   // Workload-driven gauges (the CPU cluster's phases and the sensors).
   void set_pressure(uint32_t dimm, uint64_t ppm) { dimm_state_.at(dimm).pressure_ppm = ppm; }
-  void set_temperature(uint32_t dimm, uint64_t milli_celsius) { dimm_state_.at(dimm).temperature_mc = milli_celsius; }
+
+  // Thermal inputs from now on. The air entering one DIMM's slot (a blocked
+  // vent, a failed fan in front of it), replacing the board inlet there:
+  void set_slot_air(uint32_t dimm, double celsius);
+  // A heat ramp at one slot: its air moves at `c_per_s` toward `limit_c`
+  // above the inlet (a fan slowing down); a zero rate holds it.
+  void set_heat_ramp(uint32_t dimm, double c_per_s, double limit_c);
+  // Replay: the DIMM's sensor reads `milli_celsius` from now on, whatever
+  // the thermal model says (a recorded sensor is the truth to replay).
+  void pin_temperature(uint32_t dimm, uint64_t milli_celsius);
+  double temperature_c(uint32_t dimm);
+  double power_w(uint32_t dimm);
+  double slot_airflow_cfm(uint32_t dimm) const { return dimm_state_.at(dimm).airflow_cfm; }
+
+  // ThermalSource: one channel per DIMM ("dimm2").
+  uint32_t thermal_channels() const override { return dimms_; }
+  std::string thermal_channel_name(uint32_t channel) const override;
+  double channel_temperature_c(uint32_t channel) override { return temperature_c(channel); }
+  double channel_power_w(uint32_t channel) override { return power_w(channel); }
+  void set_inlet_temperature(double celsius) override;
 
   // The host kernel writing its own memory (page tables, the printk ring)
   // through the caches: no simulated time, no traffic counted; read-only
@@ -112,7 +143,11 @@ class Dram : public Model {
     uint64_t corrected = 0;
     uint64_t uncorrected = 0;
     uint64_t pressure_ppm = 0;
-    uint64_t temperature_mc = 0;
+    ThermalModel thermal;
+    double airflow_cfm = 0;                // past this slot
+    std::optional<double> slot_air_c;      // set by a scenario; else the inlet
+    std::optional<uint64_t> pinned_mc;     // replayed sensor reading
+    uint64_t traffic_at_thermal = 0;       // traffic_bytes when last advanced
     uint32_t weak_row = 0;
     // Rows (rank, bank, row) that have had a corrected error: the
     // controller's error-address tracking, bounded like a hardware table
@@ -142,6 +177,11 @@ class Dram : public Model {
   void raise_uncorrectable(uint32_t unit, uint64_t offset, uint64_t detail);
   void field_fault_events();        // SC_METHOD on fault_event_
   void schedule_next_field_fault();
+  // Brings every DIMM's temperature to the present: each DIMM's power over
+  // the elapsed interval is its idle power plus its traffic's share of the
+  // active power, and its air is warmed by its neighbours' power.
+  void advance_thermal();
+  double slot_ambient(uint32_t dimm, double own_air) const;
 
   uint64_t size_;
   uint32_t dimms_;
@@ -158,6 +198,11 @@ class Dram : public Model {
   RegisterBank regs_;
   std::vector<std::unique_ptr<ComponentUnit>> units_;
   uint64_t ue_total_ = 0;
+  double idle_power_w_ = 0, active_power_w_ = 0;
+  double inlet_c_ = kDefaultInletC;
+  uint64_t thermal_ns_ = 0;     // when temperatures were last advanced
+  bool thermal_started_ = false;  // false until time has passed: inputs re-settle
+  std::vector<double> interval_power_w_;  // scratch of advance_thermal
   std::optional<DramFaultProcess> field_faults_;  // when field_fault_acceleration > 0
   sc_core::sc_event ce_event_;
   sc_core::sc_event fault_event_;

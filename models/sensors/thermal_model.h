@@ -32,6 +32,9 @@ class ThermalModel {
   void set_offset_ramp(double rate_c_per_s, double target_offset_c);
 
   void advance(double seconds);
+  // Puts the device at its steady state with the current inputs (a part
+  // that has run this way for long before the simulation starts).
+  void settle() { temperature_c_ = steady_state(); }
 
   double temperature() const { return temperature_c_; }
   double power() const { return power_w_; }

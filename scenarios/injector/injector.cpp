@@ -129,11 +129,16 @@ void Injector::apply(const Action& a) {
       return;
     }
     case ActionKind::temperature:
-      if (dram) dram->set_temperature(unit, static_cast<uint64_t>(std::llround(std::max(0.0, a.value) * 1000.0)));
+      if (dram) dram->set_slot_air(unit, a.value);
       else if (io) io->set_inlet_temperature(a.value);
       else problem(a, "temperature steps apply to memory, disks and NICs");
       return;
-    case ActionKind::cpu_heat:
+    case ActionKind::heat_ramp:
+      if (dram) {
+        dram->set_heat_ramp(unit, a.value, a.value2);
+        return;
+      }
+      if (!is_cpu) return problem(a, "heat ramps apply to cores and DIMMs");
       cpu_heat_[a.component.instance].temperature_ramp_c_per_s = a.value;
       cpu_heat_[a.component.instance].temperature_ramp_limit_c = a.value2;
       push_cpu(a.component);

@@ -73,7 +73,7 @@ void ReplayPlayer::apply(const replay::ReplayStep& step) {
       break;
     case replay::ReplayHook::dimm_temperature:
       if (dram == nullptr) return problem("not a DIMM");
-      dram->set_temperature(unit, step.value);
+      dram->pin_temperature(unit, step.value);
       break;
     case replay::ReplayHook::counter_rate:
       if (cpu != nullptr) {

@@ -9,16 +9,15 @@
 namespace crashtwin::scenario {
 namespace {
 
-// Where a ramp starts when the scenario gives no baseline temperature: a DIMM
-// under load, and the chassis inlet a disk or NIC breathes.
-constexpr double kNominalDimmC = 45.0;
+// Where a ramp starts when the scenario gives no baseline temperature: the
+// chassis inlet the part breathes.
 constexpr double kNominalInletC = 25.0;
 constexpr uint64_t kMaxDrawAttempts = 1000;
 
 double baseline_temperature(const Scenario& s, ComponentId c) {
   for (const ComponentBaseline& b : s.components)
     if (b.component == c && b.temperature_c) return *b.temperature_c;
-  return c.cls == ComponentClass::memory ? kNominalDimmC : kNominalInletC;
+  return kNominalInletC;
 }
 
 uint64_t draw_time(const FailureTime& t, uint64_t duration_ns, SeededRandom& rng) {
@@ -65,11 +64,13 @@ class Planner {
         ramp(ActionKind::latency_offset, p, 0.0, start, anchor_ns, step, source, rng);
         break;
       case PrecursorKind::temperature_ramp:
-        if (p.component.cls == ComponentClass::cpu) {
+        // A core's or a DIMM's air warms continuously (their thermal models
+        // solve the ramp in closed form); a disk's or NIC's inlet steps.
+        if (p.component.cls == ComponentClass::cpu || p.component.cls == ComponentClass::memory) {
           const double span_s = static_cast<double>(anchor_ns - start) * 1e-9;
           const double rise = std::max(0.0, p.level - baseline_temperature(s_, p.component));
-          add({start, ActionKind::cpu_heat, p.component, id, source, rise / span_s * rng.jitter(p.noise), rise, label});
-          add({anchor_ns, ActionKind::cpu_heat, p.component, id, source, 0, 0, label});
+          add({start, ActionKind::heat_ramp, p.component, id, source, rise / span_s * rng.jitter(p.noise), rise, label});
+          add({anchor_ns, ActionKind::heat_ramp, p.component, id, source, 0, 0, label});
         } else {
           ramp(ActionKind::temperature, p, baseline_temperature(s_, p.component), start, anchor_ns, step, source, rng);
         }
@@ -118,7 +119,7 @@ class Planner {
 const char* to_string(ActionKind k) {
   static constexpr std::array<const char*, 11> kNames = {
       "phase",       "corrected_error_rate", "exception_rate",  "io_error_rate", "latency_offset", "temperature",
-      "cpu_heat",    "link_flap",            "precursor_begin", "precursor_end", "failure"};
+      "heat_ramp",   "link_flap",            "precursor_begin", "precursor_end", "failure"};
   return kNames[static_cast<size_t>(k)];
 }
 

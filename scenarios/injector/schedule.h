@@ -22,8 +22,8 @@ enum class ActionKind : uint8_t {
   exception_rate,        // contribution to a CPU's extra exception rate (/s)
   io_error_rate,         // contribution to a disk's timeout / NIC's CRC rate (/s)
   latency_offset,        // contribution to a disk/NIC's extra latency (ns)
-  temperature,           // memory: DIMM temperature; disk/nic: device inlet (C)
-  cpu_heat,              // a core's heat ramp: value = C/s, value2 = limit above inlet (C)
+  temperature,           // the air at a DIMM's slot, a disk's or a NIC's inlet (C)
+  heat_ramp,             // a core's or DIMM slot's air warming: value = C/s, value2 = limit above inlet (C)
   link_flap,             // one NIC link flap
   precursor_begin,       // markers for events.jsonl (index: precursor id)
   precursor_end,

@@ -6,7 +6,7 @@
 //
 //   metric                                   hook (at the sample's time)
 //   mem_corrected_errors   (counter)         Dram::inject_corrected_errors(increase): exact
-//   mem_temperature        (gauge, m°C)      Dram::set_temperature(value): exact
+//   mem_temperature        (gauge, m°C)      Dram::pin_temperature(value): exact
 //   disk_media_errors, disk_timeouts,
 //   net_crc_errors         (counters)        IoDevice::set_error_rate(increase to the next
 //                                            sample / interval): the count in expectation

@@ -1,6 +1,7 @@
 // DRAM: sparse store, exact timing, DMI grants and invalidation, geometry,
 // NUMA, error log and machine check, register access rules, warm reset.
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "models/config/params.h"
 #include "models/core/device_layout.h"
 #include "models/dram/dram.h"
+#include "models/workload/traffic_burst.h"
 #include "tests/model/sim_thread.h"
 #include "tests/model/strict_systemc.h"
 
@@ -368,4 +370,107 @@ TEST_CASE("bad parameters name the path, location and what is allowed") {
   } catch (const ConfigError& e) {
     CHECK(std::string(e.what()).find("out of range [1, 255]") != std::string::npos);
   }
+}
+
+namespace {
+// Thermal parameters the bench leaves at their defaults (dram.cpp).
+constexpr double kIdleW = 2.5, kActiveW = 6.0, kRefResistance = 5.0, kHeatCapacity = 20.0, kInletC = 25.0;
+double resistance_of(Dram& d, uint32_t dimm) { return kRefResistance * std::sqrt(2.0 / d.slot_airflow_cfm(dimm)); }
+double preheat_of(Dram& d, uint32_t dimm, double left_w, double right_w) {
+  return 1.76 * 0.5 * (left_w + right_w) / d.slot_airflow_cfm(dimm);
+}
+}  // namespace
+
+TEST_CASE("a DIMM's temperature is its air plus its own heating: idle slots settle by their airflow") {
+  Bench& b = bench();
+  // Slot airflow spreads +-30 % around 2 CFM by position, drawn per board.
+  std::set<double> airflows;
+  for (uint32_t d = 0; d < 8; ++d) {
+    CHECK(b.dram.slot_airflow_cfm(d) >= 1.4);
+    CHECK(b.dram.slot_airflow_cfm(d) <= 2.6);
+    airflows.insert(b.dram.slot_airflow_cfm(d));
+  }
+  CHECK(airflows.size() == 8);
+  // At power-on every DIMM is at its idle steady state: the inlet, its
+  // neighbours' idle heat in its air, its own idle power through R_th.
+  for (uint32_t d = 0; d < 8; ++d) {
+    const double left = d > 0 ? kIdleW : 0.0, right = d < 7 ? kIdleW : 0.0;
+    const double expected = kInletC + preheat_of(b.dram, d, left, right) + kIdleW * resistance_of(b.dram, d);
+    CHECK(b.dram.temperature_c(d) == Approx(expected).epsilon(1e-12));
+    CHECK(b.dram.power_w(d) == Approx(kIdleW));
+    uint64_t mc = 0;
+    mc = b.dram.metric(d, Metric::mem_temperature);
+    CHECK(static_cast<double>(mc) == Approx(expected * 1000.0).margin(0.5));
+  }
+  // An edge slot has one neighbour: less preheat than the same slot inside.
+  CHECK(preheat_of(b.dram, 0, 0.0, kIdleW) < preheat_of(b.dram, 0, kIdleW, kIdleW));
+}
+
+TEST_CASE("traffic heats its DIMM with the thermal time constant and warms its neighbours' air only") {
+  Bench& b = bench();
+  const double before3 = b.dram.temperature_c(3), before0 = b.dram.temperature_c(0);
+  const double before2 = b.dram.temperature_c(2);
+  // 10 s of DIMM 3 streaming at the full 10 GB/s: one burst standing for
+  // 100 GB, then 10 s of simulated time.
+  std::array<std::byte, 64> data{};
+  b.driver.run([&] {
+    tlm::tlm_generic_payload tx;
+    TrafficBurst burst;
+    burst.represented_bytes = 100'000'000'000ull;
+    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_address(3 * b.dram.dimm_size() + 0x1000);
+    tx.set_data_ptr(reinterpret_cast<unsigned char*>(data.data()));
+    tx.set_data_length(data.size());
+    tx.set_streaming_width(data.size());
+    tx.set_extension(&burst);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    b.cpu.mem->b_transport(tx, delay);
+    tx.clear_extension(&burst);
+    sc_core::wait(sc_core::sc_time(10, sc_core::SC_SEC));
+  });
+  const double r3 = resistance_of(b.dram, 3);
+  const double tau3 = r3 * kHeatCapacity;
+  // First-order response to a 3.5 W step over 10 s.
+  const double rise3 = (kActiveW - kIdleW) * r3 * (1.0 - std::exp(-10.0 / tau3));
+  CHECK(b.dram.power_w(3) == Approx(kActiveW));
+  CHECK(b.dram.temperature_c(3) - before3 == Approx(rise3).epsilon(1e-9));
+  CHECK(rise3 < 0.2 * (kActiveW - kIdleW) * r3);  // a DIMM cannot jump to its new level in 10 s
+  // The neighbour's air warmed by half the extra power; a far DIMM unchanged.
+  const double r2 = resistance_of(b.dram, 2);
+  const double air2 = preheat_of(b.dram, 2, 0.0, kActiveW - kIdleW);
+  CHECK(b.dram.temperature_c(2) - before2 == Approx(air2 * (1.0 - std::exp(-10.0 / (r2 * kHeatCapacity)))).epsilon(1e-9));
+  CHECK(b.dram.temperature_c(0) == Approx(before0).epsilon(1e-12));
+}
+
+TEST_CASE("a slot's air and a heat ramp move the DIMM through its thermal lag, a replayed reading is pinned") {
+  Bench& b = bench();
+  const double r5 = resistance_of(b.dram, 5), tau5 = r5 * kHeatCapacity;
+  b.driver.run([] { sc_core::wait(sc_core::sc_time(1, sc_core::SC_SEC)); });
+  const double t0 = b.dram.temperature_c(5);
+  // The air at slot 5 ramps by 55 C over 10 s (a failed fan in front of it):
+  // the DIMM follows a ramp response, a few degrees, not 55.
+  b.dram.set_heat_ramp(5, 5.5, 55.0);
+  b.driver.run([] { sc_core::wait(sc_core::sc_time(10, sc_core::SC_SEC)); });
+  const double ramp_rise = 5.5 * (10.0 - tau5 * (1.0 - std::exp(-10.0 / tau5)));
+  CHECK(b.dram.temperature_c(5) - t0 == Approx(ramp_rise).epsilon(1e-9));
+  CHECK(b.dram.temperature_c(5) - t0 < 5.0);
+  // Slot 6's air set to 40 C: after one time constant 63 % of the way.
+  const double t6 = b.dram.temperature_c(6);
+  const double steady6 = 40.0 + preheat_of(b.dram, 6, kIdleW, kIdleW) + kIdleW * resistance_of(b.dram, 6);
+  b.dram.set_slot_air(6, 40.0);
+  const double tau6 = resistance_of(b.dram, 6) * kHeatCapacity;
+  b.driver.run([tau6] { sc_core::wait(sc_core::sc_time(tau6, sc_core::SC_SEC)); });
+  CHECK(b.dram.temperature_c(6) == Approx(steady6 + (t6 - steady6) * std::exp(-1.0)).epsilon(1e-6));
+  // A replayed sensor reading wins over the model from then on.
+  b.dram.pin_temperature(1, 71'500);
+  b.driver.run([] { sc_core::wait(sc_core::sc_time(5, sc_core::SC_SEC)); });
+  CHECK(b.dram.metric(1, Metric::mem_temperature) == 71'500);
+}
+
+TEST_CASE("a failing DIMM does not heat: an uncorrectable error and corrected errors leave its temperature alone") {
+  Bench& b = bench();
+  const double before = b.dram.temperature_c(4);
+  b.dram.inject_corrected_errors(4, 500);
+  b.driver.run([] { sc_core::wait(sc_core::sc_time(30, sc_core::SC_SEC)); });
+  CHECK(b.dram.temperature_c(4) == Approx(before).epsilon(1e-12));
 }

@@ -99,7 +99,7 @@ TEST_CASE("validate refuses what run refuses, with run's message, without simula
   };
   const Case cases[] = {
       {"--set board.dram.dimms=0", "board.dram.dimms: '0' is out of range"},
-      {"--set 'board.dram.temperature=-5 C'", "board.dram.temperature: '-5 C' is out of range [0 C, 150 C]"},
+      {"--set 'board.dram.airflow=0'", "board.dram.airflow: '0' is out of range [0.05, 1000]"},
       {"--set 'board.bmc.report_time=1 s'", "board.bmc.report_time: the BMC's timing is set once"},
       {"--policy static --set 'agent.budget=8 MiB'", "is below the static policy's crashkernel reservation"},
       {"--set " + quoted(fs::path("agent.failure_prediction_model_path=" + other_model.string())),
@@ -135,7 +135,7 @@ TEST_CASE("validate checks every file and every pair, and writes nothing", "[e2e
   // Boards the models refuse half-way through building them, then a good
   // one: each file is checked on its own.
   variant("a_dimms.yaml", {{"  disk0: {}", "  dram: {dimms: 0}\n  disk0: {}"}});
-  variant("b_cold.yaml", {{"  disk0: {}", "  dram: {temperature: \"-1 C\"}\n  disk0: {}"}});
+  variant("b_still_air.yaml", {{"  disk0: {}", "  dram: {airflow: -1}\n  disk0: {}"}});
   variant("c_static.yaml",
           {{"policies: [proportional]", "policies: [proportional, static]"}, {"budget: \"256 MiB\"", "budget: \"64 MiB\""}});
   std::ofstream(dir / "d_good.yaml") << skeleton;
@@ -147,7 +147,7 @@ TEST_CASE("validate checks every file and every pair, and writes nothing", "[e2e
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("a_dimms.yaml:12:17: board.dram.dimms: '0' is out of range") != std::string::npos);
-  CHECK(r.output.find("b_cold.yaml:12:23: board.dram.temperature: '-1 C' is out of range") != std::string::npos);
+  CHECK(r.output.find("b_still_air.yaml:12:19: board.dram.airflow: '-1' is out of range") != std::string::npos);
   CHECK(r.output.find("c_static.yaml:29:3: agent.budget: 64 MiB is below the static policy's") != std::string::npos);
   CHECK(r.output.find("d_good.yaml: ok (skeleton)") != std::string::npos);
   CHECK(r.output.find("running ") == std::string::npos);
