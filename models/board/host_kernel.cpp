@@ -126,6 +126,20 @@ void HostKernel::on_error_raised(const ErrorEvent& event) {
   const bool cpu = event.component.cls == ComponentClass::cpu;
   const uint64_t address = event.address;
   if (event.type == ErrorType::memory_uncorrectable) map(0, address, true);
+  // The kernel text holds the instruction that faulted (a BUG()'s UD2):
+  // the opcode bytes, least significant first, at the faulting RIP. The
+  // twin materialises text only where a failure makes someone read it.
+  if (cpu && event.type == ErrorType::invalid_opcode && address >= dram_base_ &&
+      address - dram_base_ >= kernel_layout::kCodeOffset &&
+      address - dram_base_ < kernel_layout::kCodeOffset + kernel_layout::kCodeBytes) {
+    std::array<std::byte, 8> opcode{};
+    size_t length = 1;
+    for (size_t i = 0; i < opcode.size(); ++i) {
+      opcode[i] = static_cast<std::byte>((event.detail >> (8 * i)) & 0xFF);
+      if (opcode[i] != std::byte{0}) length = i + 1;
+    }
+    write(address - dram_base_, std::span<const std::byte>(opcode.data(), length));
+  }
   if (cpu && (event.type == ErrorType::page_fault || event.type == ErrorType::invalid_opcode ||
               event.type == ErrorType::machine_check))
     map(event.component.instance, address, event.type != ErrorType::page_fault);

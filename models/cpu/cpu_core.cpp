@@ -112,7 +112,7 @@ uint64_t CpuCore::metric(Metric m) const {
 }
 
 const CoreRegisterFile& CpuCore::snapshot_registers() {
-  if (registers_moved_ && run_state_ == CoreRunState::running) {
+  if (registers_moved_ && run_state_ == CoreRunState::running && !frozen_) {
     regs_.rip = random_code_address();
     for (size_t i = 0; i < regs_.gpr.size(); ++i) {
       if (i == Gpr::rsp) continue;
@@ -129,6 +129,7 @@ const CoreRegisterFile& CpuCore::snapshot_registers() {
 
 CpuCore::Fault CpuCore::page_fault_storm(uint64_t linear_address, uint64_t error_code) {
   snapshot_registers();
+  frozen_ = true;
   regs_.cr2 = linear_address;
   storm_ = true;
   apply_rates();
@@ -142,12 +143,14 @@ void CpuCore::end_page_fault_storm() {
 
 CpuCore::Fault CpuCore::invalid_opcode(uint64_t instruction_address, uint64_t opcode) {
   snapshot_registers();
+  frozen_ = true;
   if (instruction_address != 0) regs_.rip = instruction_address;
   return {regs_.rip, opcode != 0 ? opcode : kUd2};
 }
 
 CpuCore::Fault CpuCore::machine_check(uint64_t physical_address, uint64_t mca_code) {
   snapshot_registers();
+  frozen_ = true;
   // An uncorrected, processor-context-corrupt error: what a fatal #MC
   // leaves in bank 0. ADDRV only when the error has an address: with it
   // clear, IA32_MCi_ADDR (and the CPER target address) is not valid.
@@ -186,6 +189,7 @@ void CpuCore::warm_reset() {
   regs_.rflags = kRflagsReserved1 | kRflagsInterruptEnable;
   regs_.mcg_status = regs_.mc_status = regs_.mc_addr = regs_.mc_misc = 0;
   regs_.cr2 = 0;
+  frozen_ = false;
   registers_moved_ = true;
   apply_rates();
 }

@@ -94,7 +94,11 @@ class CpuCore {
 
   // Architectural registers now: a running core has moved on since the last
   // snapshot (new instruction pointer, stack and general registers drawn
-  // from its stream); a hung or halted one has not.
+  // from its stream); a hung or halted one has not. After a fault the
+  // registers are the frame the fault saved (the exception frame the
+  // kernel's handler and any crash capture read: RIP of the faulting
+  // instruction, CR2, the MCA banks) until warm reset, however long the core
+  // goes on running its handler.
   const CoreRegisterFile& snapshot_registers();
 
   // Warm reset: errors and run state cleared, counters and temperature kept
@@ -121,6 +125,7 @@ class CpuCore {
   ThermalModel thermal_;
   CoreRegisterFile regs_;
   bool registers_moved_ = false;
+  bool frozen_ = false;  // a fault's frame is held (see snapshot_registers)
   double traffic_bytes_ = 0.0;
 };
 

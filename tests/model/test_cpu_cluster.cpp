@@ -307,6 +307,36 @@ TEST_CASE("invalid opcode and machine check latch their syndromes in status and 
   CHECK_FALSE(b.irq.read());
 }
 
+TEST_CASE("a fault freezes the core's registers at its frame until warm reset") {
+  Bench& b = bench();
+  const uint32_t core = 6;
+  REQUIRE(b.cpu->set_phase(core, phase(0.5, 100, 0)) == Status::ok);
+  run_for(0.01);
+  // The core faults wherever it is: its RIP at that moment is the faulting
+  // instruction.
+  REQUIRE(b.cpu->inject_failure(core, ErrorType::invalid_opcode, 0, 0));
+  test::settle();
+  const CoreRegisterFile at_fault = b.registers(core);
+  CHECK(b.err(core, dl::kErrAddress) == at_fault.rip);
+  // The core goes on running (its handler, other work): a capture half a
+  // second later still reads the frame of the fault, not a moved-on core.
+  run_for(0.5);
+  const CoreRegisterFile later = b.registers(core);
+  CHECK(later.rip == at_fault.rip);
+  CHECK(later.gpr == at_fault.gpr);
+  CHECK(later.tsc > at_fault.tsc);  // the clock is not part of the frame
+  b.acknowledge(core);
+  run_for(0.1);
+  CHECK(b.registers(core).rip == at_fault.rip);  // acknowledging is not a reset
+  // A warm reset releases the frame: the core moves on again.
+  b.cpu->warm_reset();
+  run_for(0.01);
+  const CoreRegisterFile a = b.registers(core);
+  run_for(0.01);
+  CHECK(b.registers(core).rip != a.rip);
+  CHECK(a.rip != at_fault.rip);
+}
+
 TEST_CASE("a hung core stops retiring and the watchdog reports it after its timeout") {
   Bench& b = bench();
   const uint32_t core = 6;
