@@ -272,6 +272,27 @@ ojson pcie(std::span<const std::byte> body) {
                     {"capabilities_control", hex(reg(24))},
                     {"first_error_pointer", reg(24) & 0x1F},
                     {"header_log", {hex(reg(28)), hex(reg(32)), hex(reg(36)), hex(reg(40))}}};
+  const auto cap = std::as_bytes(std::span(p.capability));
+  auto cap16 = [&](size_t at) { return static_cast<uint32_t>(le::load_u16(cap, at)); };
+  auto cap32 = [&](size_t at) { return le::load_u32(cap, at); };
+  // PCI Express Capability structure (PCIe base spec 7.5.3).
+  ojson cap_json = {{"capability_id", hex(static_cast<uint32_t>(p.capability[0]))},
+                    {"capability_version", cap16(2) & 0xF},
+                    {"device_port_type", (cap16(2) >> 4) & 0xF},
+                    {"device_capabilities", hex(cap32(4))},
+                    {"device_control", hex(cap16(8))},
+                    {"device_status", hex(cap16(10))},
+                    {"fatal_error_detected", (cap16(10) & 0x4) != 0},
+                    {"non_fatal_error_detected", (cap16(10) & 0x2) != 0},
+                    {"correctable_error_detected", (cap16(10) & 0x1) != 0},
+                    {"link_capabilities", hex(cap32(12))},
+                    {"max_link_speed", cap32(12) & 0xF},
+                    {"max_link_width", (cap32(12) >> 4) & 0x3F},
+                    {"link_status", hex(cap16(18))},
+                    {"current_link_speed", cap16(18) & 0xF},
+                    {"negotiated_link_width", (cap16(18) >> 4) & 0x3F},
+                    {"device_capabilities2", hex(cap32(36))},
+                    {"link_capabilities2", hex(cap32(44))}};
   return {{"validation_bits", hex(p.validation_bits)},
           {"valid", bit_names(p.validation_bits, kValid)},
           {"port_type", p.port_type},
@@ -290,6 +311,8 @@ ojson pcie(std::span<const std::byte> body) {
           {"serial_number", hex(p.serial_number)},
           {"bridge_secondary_status", hex(p.bridge_secondary_status)},
           {"bridge_control", hex(p.bridge_control)},
+          {"signaled_system_error", (p.status & 0x4000) != 0},
+          {"capability", cap_json},
           {"aer", aer_json}};
 }
 

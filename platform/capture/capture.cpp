@@ -596,8 +596,40 @@ constexpr uint32_t kDefaultCorrectableMask = 0x00002000;
 constexpr uint32_t kCompletionTimeoutHeaderLogCapable = 1u << 12;
 }  // namespace aer
 
+// The function's PCI Express Capability structure (PCIe base spec 7.5.3) as
+// the PCIe section's capability field carries it (60 bytes from the
+// capability id): a PCIe 4.0 endpoint with error reporting enabled, at
+// 16 GT/s, x4 (an NVMe drive) or x8 (a NIC), its Device Status reporting the
+// uncorrectable error the record is of.
+namespace pcie_cap {
+constexpr size_t capabilities = 2, device_capabilities = 4, device_control = 8, device_status = 10,
+                 link_capabilities = 12, link_status = 18, device_capabilities2 = 36, link_capabilities2 = 44,
+                 link_control2 = 48;
+constexpr uint8_t kId = 0x10;
+constexpr uint16_t kVersion2Endpoint = 0x0002;  // capability version 2, device/port type 0 (endpoint)
+// Max payload 256 B supported, role-based error reporting, FLR capable.
+constexpr uint32_t kDeviceCapabilities = 0x1 | (1u << 15) | (1u << 28);
+// Correctable, non-fatal, fatal and UR reporting enabled; relaxed ordering;
+// max payload 256 B; max read request 512 B.
+constexpr uint16_t kDeviceControl = 0x000F | 0x0010 | (1u << 5) | (2u << 12);
+constexpr uint16_t kFatalErrorDetected = 1u << 2;
+constexpr uint32_t kSpeed16GT = 4;  // link speed vector index of 16.0 GT/s
+// Completion timeout ranges A-D supported, and disabling it.
+constexpr uint32_t kDeviceCapabilities2 = 0xF | (1u << 4);
+constexpr uint32_t kSupportedSpeeds = 0x1E;  // 2.5, 5, 8 and 16 GT/s (bits 1..4)
+}  // namespace pcie_cap
+
+// PCI command and status registers (PCI local bus spec 6.2.2-6.2.3).
+constexpr uint16_t kCommandMemorySpace = 1u << 1, kCommandBusMaster = 1u << 2, kCommandSerr = 1u << 8;
+constexpr uint16_t kStatusCapabilitiesList = 1u << 4, kStatusSignaledSystemError = 1u << 14;
+
 void put_u32(uint8_t* bytes, size_t at, uint32_t v) {
   for (size_t i = 0; i < 4; ++i) bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+void put_u16(uint8_t* bytes, size_t at, uint16_t v) {
+  bytes[at] = static_cast<uint8_t>(v);
+  bytes[at + 1] = static_cast<uint8_t>(v >> 8);
 }
 
 uint32_t lowest_bit(uint32_t v) {
@@ -651,6 +683,24 @@ Gathered pcie_section(const CaptureContext& c, std::span<std::byte> body) {
     put_u32(p.aer_info, aer::header_log + 12, static_cast<uint32_t>(sq));
   }
   put_u32(p.aer_info, aer::control, control);
+
+  // A function that sends ERR_FATAL with SERR# enabled sets Signaled System
+  // Error, and its Device Status says Fatal Error Detected (the record's
+  // errors are all of fatal severity, above).
+  p.validation_bits |= cper::kPcieValidCommandStatus | cper::kPcieValidCapability;
+  p.command = kCommandMemorySpace | kCommandBusMaster | kCommandSerr;
+  p.status = kStatusCapabilitiesList | (status != 0 ? kStatusSignaledSystemError : 0);
+  const uint32_t width = disk ? 4 : 8;
+  p.capability[0] = pcie_cap::kId;
+  put_u16(p.capability, pcie_cap::capabilities, pcie_cap::kVersion2Endpoint);
+  put_u32(p.capability, pcie_cap::device_capabilities, pcie_cap::kDeviceCapabilities);
+  put_u16(p.capability, pcie_cap::device_control, pcie_cap::kDeviceControl);
+  put_u16(p.capability, pcie_cap::device_status, status != 0 ? pcie_cap::kFatalErrorDetected : 0);
+  put_u32(p.capability, pcie_cap::link_capabilities, pcie_cap::kSpeed16GT | (width << 4));
+  put_u16(p.capability, pcie_cap::link_status, static_cast<uint16_t>(pcie_cap::kSpeed16GT | (width << 4)));
+  put_u32(p.capability, pcie_cap::device_capabilities2, pcie_cap::kDeviceCapabilities2);
+  put_u32(p.capability, pcie_cap::link_capabilities2, pcie_cap::kSupportedSpeeds);
+  put_u16(p.capability, pcie_cap::link_control2, static_cast<uint16_t>(pcie_cap::kSpeed16GT));
   return fixed_section(cper::encode_pcie_error(p, body), cper::kPcieErrorBytes);
 }
 

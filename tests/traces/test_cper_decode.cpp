@@ -7,6 +7,7 @@
 // diff.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -128,7 +129,26 @@ TEST_CASE("cper decode prints every standard field, matching the board's ground 
     CHECK(body_of(r, "PCIe")["aer"]["capability_id"] == "0x1");
     CHECK(body_of(r, "PCIe")["aer"]["uncorrectable_status"] == "0x4000");
     CHECK(body_of(r, "PCIe")["aer"]["first_error_pointer"] == 14);
+    // Command/status and the PCI Express capability are valid and agree
+    // with the AER status: SERR# enabled and signalled, Device Status says a
+    // fatal error was detected, an x4 link at 16 GT/s (an NVMe drive).
+    const ojson& pcie = body_of(r, "PCIe");
+    const ojson valid = pcie["valid"];
+    CHECK(std::find(valid.begin(), valid.end(), "command_status") != valid.end());
+    CHECK(std::find(valid.begin(), valid.end(), "capability") != valid.end());
+    CHECK(pcie["command"] == "0x106");
+    CHECK(pcie["status"] == "0x4010");
+    CHECK(pcie["signaled_system_error"] == true);
+    CHECK(pcie["capability"]["capability_id"] == "0x10");
+    CHECK(pcie["capability"]["capability_version"] == 2);
+    CHECK(pcie["capability"]["device_port_type"] == 0);
+    CHECK(pcie["capability"]["fatal_error_detected"] == true);
+    CHECK(pcie["capability"]["negotiated_link_width"] == 4);
+    CHECK(pcie["capability"]["current_link_speed"] == 4);
     r = traces::decode_cper(capture_record(ErrorType::disk_media_error, 256 * 1024))["records"][0];
+    // No link error: nothing signalled, nothing detected on the link.
+    CHECK(body_of(r, "PCIe")["status"] == "0x10");
+    CHECK(body_of(r, "PCIe")["capability"]["fatal_error_detected"] == false);
     CHECK(r["sections"][1]["type_name"] == "crashtwin NVMe status");
     CHECK(body_of(r, "crashtwin NVMe status")["status_code_type_name"] == "media_and_data_integrity");
     CHECK(body_of(r, "crashtwin NVMe status")["status_code"] == "0x81");
@@ -136,6 +156,8 @@ TEST_CASE("cper decode prints every standard field, matching the board's ground 
     CHECK(body_of(r, "PCIe")["aer"]["uncorrectable_status"] == "0x0");
     r = traces::decode_cper(capture_record(ErrorType::nic_fatal, 256 * 1024))["records"][0];
     CHECK(body_of(r, "PCIe")["aer"]["uncorrectable_status"] == "0x20");
+    CHECK(body_of(r, "PCIe")["capability"]["negotiated_link_width"] == 8);
+    CHECK(body_of(r, "PCIe")["capability"]["fatal_error_detected"] == true);
   }
   SECTION("a truncated record says so and a corrupt one is an error at its offset") {
     const std::vector<std::byte> bytes = capture_record(ErrorType::page_fault, 4096);
