@@ -36,6 +36,8 @@ struct CpuCluster::Params {
                      "a core reaching this temperature shuts down (thermal_shutdown)", -50.0, 200.0),
         mca_banks(p, "mca_banks", ParamKind::count, 20,
                   "machine-check banks per core (IA32_MCG_CAP.Count; 20 on Xeon Scalable)", 1, kMaxMcaBanks),
+        cpuid_signature(p, "cpuid_signature", ParamKind::count, 0x000606A6,
+                        "CPUID leaf 1 EAX: family, model, stepping (0x606A6: Xeon Ice Lake-SP)", 1, 0xFFFFFFFF),
         frequency(p, "frequency", ParamKind::frequency, 2.5e9, "core clock, the TSC rate", 1e6, 1e11),
         watchdog_timeout(p, "watchdog_timeout", ParamKind::duration, 10'000'000'000ull,
                          "time from a hang to the watchdog's watchdog_hang report", 1, ~0ull),
@@ -69,6 +71,7 @@ struct CpuCluster::Params {
   param<uint64_t> thermal_time_constant;
   param<double> thermal_trip;
   param<uint64_t> mca_banks;
+  param<uint64_t> cpuid_signature;
   param<double> frequency;
   param<uint64_t> watchdog_timeout;
   param<double> page_fault_storm_rate;
@@ -111,6 +114,11 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   core_params.page_table_base += memory_base_;
   core_params.code_base += memory_base_;
   core_params.stack_base += memory_base_;
+  core_params.gdt_base += memory_base_;
+  core_params.idt_base += memory_base_;
+  core_params.per_cpu_base += memory_base_;
+  core_params.cpuid_signature = static_cast<uint32_t>(p.cpuid_signature.value());
+  core_params.cores_in_package = static_cast<uint32_t>(p.cores.value());
   WorkloadPhase initial;
   initial.utilization = p.utilization;
   initial.memory_traffic_bps = p.memory_traffic;

@@ -24,6 +24,22 @@ CpuCore::CpuCore(uint16_t index, const CpuCoreParams& params, RngStream rng, dou
   regs_.cr3 = params_.page_table_base + uint64_t{index} * kernel_layout::kPageTableBytesPerCore;
   regs_.rip = random_code_address();
   regs_.gpr[Gpr::rsp] = params_.stack_base + (uint64_t{index} + 1) * kStackSize - 8;
+  // A core in the kernel: kernel code and stack segments, null data
+  // segments (64-bit mode ignores them), the task register on the TSS entry,
+  // gs_base on the core's per-CPU area, no user fs.
+  regs_.cs = kernel_layout::kKernelCs;
+  regs_.ss = kernel_layout::kKernelDs;
+  regs_.tr = kernel_layout::kTssSelector;
+  regs_.gs_base = params_.per_cpu_base + uint64_t{index} * kernel_layout::kPerCpuBytes;
+  regs_.gdtr_base = params_.gdt_base + uint64_t{index} * kernel_layout::kPageBytes;
+  regs_.gdtr_limit = kernel_layout::kGdtLimit;
+  regs_.idtr_base = params_.idt_base;
+  regs_.idtr_limit = kernel_layout::kIdtLimit;
+  // CPUID leaf 1: EBX = initial APIC id, logical processors in the package,
+  // CLFLUSH line size in 8-byte units (64 B).
+  regs_.cpuid1 = {params_.cpuid_signature,
+                  (uint32_t{index} << 24) | (std::min<uint32_t>(params_.cores_in_package, 255) << 16) | (8u << 8),
+                  params_.cpuid_features_ecx, params_.cpuid_features_edx};
   registers_moved_ = true;
   apply_rates();
 }

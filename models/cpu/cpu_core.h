@@ -35,7 +35,15 @@ struct CpuCoreParams {
   uint64_t code_base = kernel_layout::kCodeOffset;             // kernel text the instruction pointer walks
   uint64_t code_size = kernel_layout::kCodeBytes;
   uint64_t stack_base = kernel_layout::kStackOffset;           // per-core kernel stacks (16 KiB each)
+  uint64_t gdt_base = kernel_layout::kGdtOffset;               // GDT of core i: base + i * 4 KiB
+  uint64_t idt_base = kernel_layout::kIdtOffset;
+  uint64_t per_cpu_base = kernel_layout::kPerCpuOffset;        // gs_base of core i: base + i * 8 KiB
   uint32_t mca_banks = 20;                                     // IA32_MCG_CAP.Count
+  // CPUID leaf 1 EAX (family, model, stepping) and the ECX/EDX feature flags.
+  uint32_t cpuid_signature = 0x000606A6;
+  uint32_t cpuid_features_ecx = 0x7FFEFBFF;
+  uint32_t cpuid_features_edx = 0xBFEBFBFF;
+  uint32_t cores_in_package = 1;                               // CPUID.1:EBX[23:16]
 };
 
 enum class CoreRunState : uint8_t {

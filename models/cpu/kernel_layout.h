@@ -6,6 +6,8 @@
 // runner tells the firmware the log and queue addresses (BoardFacts).
 //
 //   16 MiB  page tables: 16 KiB per core (PML4, PDPT, PD, PT), 256 cores
+//   20 MiB  descriptor tables: a GDT page per core, then the IDT (4 KiB)
+//   22 MiB  per-CPU areas (gs_base): 8 KiB per core
 //   32 MiB  kernel text (16 MiB) the instruction pointers walk
 //   48 MiB  kernel stacks: THREAD_SIZE (16 KiB) per core, 256 cores
 //   64 MiB  printk ring buffer (log_buf_len bytes)
@@ -21,6 +23,16 @@ inline constexpr uint64_t kPageBytes = 4096;
 inline constexpr uint64_t kPageTableOffset = 16ull << 20;
 inline constexpr uint64_t kPageTableLevels = 4;
 inline constexpr uint64_t kPageTableBytesPerCore = kPageTableLevels * kPageBytes;
+// x86-64 Linux's GDT (GDT_ENTRIES 16: limit 127) and IDT (256 16-byte
+// gates: limit 4095); the selectors a core in kernel mode holds
+// (arch/x86/include/asm/segment.h: __KERNEL_CS, __KERNEL_DS, the TSS entry).
+inline constexpr uint64_t kGdtOffset = 20ull << 20;
+inline constexpr uint64_t kIdtOffset = kGdtOffset + 256 * kPageBytes;
+inline constexpr uint16_t kGdtLimit = 16 * 8 - 1;
+inline constexpr uint16_t kIdtLimit = 256 * 16 - 1;
+inline constexpr uint16_t kKernelCs = 2 * 8, kKernelDs = 3 * 8, kTssSelector = 8 * 8;
+inline constexpr uint64_t kPerCpuOffset = 22ull << 20;
+inline constexpr uint64_t kPerCpuBytes = 8 * 1024;
 inline constexpr uint64_t kCodeOffset = 32ull << 20;
 inline constexpr uint64_t kCodeBytes = 16ull << 20;
 inline constexpr uint64_t kStackOffset = 48ull << 20;

@@ -492,7 +492,22 @@ cper::X64RegisterState x64_state(const CoreRegisterFile& r) {
   x.cr2 = r.cr2;
   x.cr3 = r.cr3;
   x.cr4 = r.cr4;
-  return x;  // selectors, CR8 and the descriptor tables are not in the register file: 0
+  x.cr8 = r.cr8;
+  x.cs = r.cs;
+  x.ds = r.ds;
+  x.ss = r.ss;
+  x.es = r.es;
+  x.fs = r.fs;
+  x.gs = r.gs;
+  // GDTR and IDTR as SGDT/SIDT store them: limit in the low 16 bits of the
+  // first quadword, base after it (UEFI gives the field 16 bytes).
+  x.gdtr[0] = r.gdtr_limit | (r.gdtr_base << 16);
+  x.gdtr[1] = r.gdtr_base >> 48;
+  x.idtr[0] = r.idtr_limit | (r.idtr_base << 16);
+  x.idtr[1] = r.idtr_base >> 48;
+  x.ldtr = r.ldtr;
+  x.tr = r.tr;
+  return x;
 }
 
 // IA32/X64 section: one error information structure with the check the
@@ -509,8 +524,14 @@ Gathered ia32x64_section(const CaptureContext& c, const SectionPlan& plan, std::
   if (body.size() < g.full_bytes) return g;
   const ProcessorFacts f = processor_facts(c);
   cper::Ia32X64Header h;
-  h.validation_bits = cper::kIaValidLocalApicId;  // the twin's cores have no CPUID model: CPUID info not valid
+  h.validation_bits = cper::kIaValidLocalApicId;
   h.local_apic_id = c.event.component.instance;
+  // CPUID leaf 1 as the core reported it (a register file without one,
+  // all zero, leaves the CPUID info invalid).
+  if (c.decoded.cpuid1[0] != 0) {
+    h.validation_bits |= cper::kIaValidCpuid;
+    for (size_t i = 0; i < 4; ++i) h.cpuid[i] = c.decoded.cpuid1[i];
+  }
   h.error_info_count = 1;
   h.context_count = mca ? 3 : 1;
   cper::Ia32X64ErrorInfo info;

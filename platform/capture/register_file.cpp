@@ -1,5 +1,7 @@
 #include "platform/capture/register_file.h"
 
+#include <type_traits>
+
 namespace crashtwin {
 namespace {
 
@@ -22,6 +24,17 @@ void each_field(Regs& r, Visit visit) {
   for (auto* field : {&r.mcg_status, &r.mc_status, &r.mc_addr, &r.mc_misc, &r.tsc}) visit(*field, at), at += 8;
 }
 
+// The version-2 fields from 0x0E0, in layout order, with their widths.
+template <typename Regs, typename Visit>
+void each_v2_field(Regs& r, Visit visit) {
+  size_t at = 0xE0;
+  for (auto* field : {&r.cs, &r.ss, &r.ds, &r.es, &r.fs, &r.gs, &r.ldtr, &r.tr}) visit(*field, at), at += 2;
+  for (auto* field : {&r.fs_base, &r.gs_base, &r.cr8, &r.gdtr_base, &r.idtr_base}) visit(*field, at), at += 8;
+  for (auto* field : {&r.gdtr_limit, &r.idtr_limit}) visit(*field, at), at += 2;
+  at += 4;  // reserved
+  for (auto& word : r.cpuid1) visit(word, at), at += 4;
+}
+
 }  // namespace
 
 size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out, uint32_t mca_banks) {
@@ -31,6 +44,8 @@ size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> o
   put(out, 4, kRegisterFileVersion, 2);
   put(out, 6, regs.core, 2);
   each_field(regs, [&](const uint64_t& v, size_t at) { put(out, at, v, 8); });
+  put(out, 0x11C, 0, 4);
+  each_v2_field(regs, [&](const auto& v, size_t at) { put(out, at, v, sizeof(v)); });
   for (size_t at = kRegisterFileBytes; at < bytes; at += kMcaBankBytes) {
     put(out, at, ~uint64_t{0}, 8);
     for (size_t r = 8; r < kMcaBankBytes; r += 8) put(out, at + r, 0, 8);
@@ -43,6 +58,7 @@ bool decode_register_file(std::span<const std::byte> in, CoreRegisterFile& out) 
   if (get(in, 0, 4) != kRegisterFileMagic || get(in, 4, 2) != kRegisterFileVersion) return false;
   out.core = static_cast<uint16_t>(get(in, 6, 2));
   each_field(out, [&](uint64_t& v, size_t at) { v = get(in, at, 8); });
+  each_v2_field(out, [&](auto& v, size_t at) { v = static_cast<std::remove_reference_t<decltype(v)>>(get(in, at, sizeof(v))); });
   return true;
 }
 

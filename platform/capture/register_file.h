@@ -11,7 +11,12 @@
 //   0x038 gpr[16] in x86 encoding order: rax rcx rdx rbx rsp rbp rsi rdi r8..r15
 //   0x0B8 mcg_status, 0x0C0 mc_status, 0x0C8 mc_addr, 0x0D0 mc_misc (MCA bank 0)
 //   0x0D8 tsc (core cycles since reset)
-//   0x0E0 MCA banks 1..N-1 (bank 0 is above), 32 bytes each:
+//   0x0E0 selectors (u16 each): cs, ss, ds, es, fs, gs, ldtr, tr
+//   0x0F0 fs_base, 0x0F8 gs_base (IA32_FS_BASE, IA32_GS_BASE), 0x100 cr8
+//   0x108 gdtr base, 0x110 idtr base, 0x118 gdtr limit (u16), 0x11A idtr
+//         limit (u16), 0x11C reserved (u32, zero)
+//   0x120 CPUID leaf 1 (u32 each): eax (signature), ebx, ecx, edx
+//   0x130 MCA banks 1..N-1 (bank 0 is above), 32 bytes each:
 //         IA32_MCi_CTL, IA32_MCi_STATUS, IA32_MCi_ADDR, IA32_MCi_MISC
 // A core with N MCA banks (IA32_MCG_CAP.Count) returns
 // register_file_bytes(N) bytes.
@@ -28,8 +33,10 @@
 namespace crashtwin {
 
 inline constexpr uint32_t kRegisterFileMagic = 0x46525443;  // "CTRF"
-inline constexpr uint16_t kRegisterFileVersion = 1;
-inline constexpr size_t kRegisterFileBytes = 0xE0;  // the fixed part, with MCA bank 0
+// Version 2 added the selectors, segment bases, CR8, descriptor tables and
+// CPUID (the IA32/X64 CPER section needs them); version 1 blocks are refused.
+inline constexpr uint16_t kRegisterFileVersion = 2;
+inline constexpr size_t kRegisterFileBytes = 0x130;  // the fixed part, with MCA bank 0
 inline constexpr size_t kMcaBankBytes = 32;          // CTL, STATUS, ADDR, MISC
 inline constexpr uint32_t kMaxMcaBanks = 64;          // IA32_MCG_CAP.Count is 8 bits; no part ships more
 
@@ -69,6 +76,16 @@ struct CoreRegisterFile {
   uint64_t mc_addr = 0;
   uint64_t mc_misc = 0;
   uint64_t tsc = 0;
+  // Selectors in x86 order of the layout: cs, ss, ds, es, fs, gs, ldtr, tr.
+  uint16_t cs = 0, ss = 0, ds = 0, es = 0, fs = 0, gs = 0, ldtr = 0, tr = 0;
+  uint64_t fs_base = 0;
+  uint64_t gs_base = 0;
+  uint64_t cr8 = 0;
+  uint64_t gdtr_base = 0;
+  uint64_t idtr_base = 0;
+  uint16_t gdtr_limit = 0;
+  uint16_t idtr_limit = 0;
+  std::array<uint32_t, 4> cpuid1{};  // CPUID leaf 1: eax, ebx, ecx, edx
 
   uint64_t rsp() const { return gpr[Gpr::rsp]; }
   friend bool operator==(const CoreRegisterFile&, const CoreRegisterFile&) = default;

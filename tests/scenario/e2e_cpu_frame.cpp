@@ -64,6 +64,13 @@ TEST_CASE("an invalid-opcode record carries the faulting RIP and the instruction
   CHECK((*generic)["instruction_ip"] == rip_text);
   CHECK((*ia32)["error_info"][0]["instruction_ip"] == rip_text);
   CHECK((*ia32)["contexts"][0]["registers"]["rip"] == rip_text);
+  // A core in the kernel: kernel code and stack selectors, the TSS, the
+  // CPUID signature the CPU model declares, its APIC id in EBX.
+  CHECK((*ia32)["contexts"][0]["registers"]["cs"] == 0x10);
+  CHECK((*ia32)["contexts"][0]["registers"]["ss"] == 0x18);
+  CHECK((*ia32)["contexts"][0]["registers"]["tr"] == 0x40);
+  CHECK((*ia32)["cpuid"][0] == "0x606a6");
+  CHECK((*ia32)["cpuid"][1] == "0x1040800");  // core 1 of 4, 64-byte CLFLUSH lines
 
   // The code-page snapshot (a vendor section) holds the page around RIP with
   // the instruction bytes 0F 0B at RIP.

@@ -103,6 +103,15 @@ TEST_CASE("cper decode prints every standard field, matching the board's ground 
     CHECK(ia["error_info"][0]["check_info"]["uncorrected"] == true);
     CHECK(ia["contexts"][0]["registers"]["rip"] == fmt::format("0x{:x}", kRip + 1));
     CHECK(ia["contexts"][0]["registers"]["cr3"] == fmt::format("0x{:x}", registers_for(1).cr3));
+    // Selectors, descriptor tables and CPUID come from the register file.
+    CHECK(ia["contexts"][0]["registers"]["cs"] == 0x10);
+    CHECK(ia["contexts"][0]["registers"]["ss"] == 0x18);
+    CHECK(ia["contexts"][0]["registers"]["tr"] == 0x40);
+    CHECK(ia["contexts"][0]["registers"]["gdtr"][0] == fmt::format("0x{:x}", 127 | (registers_for(1).gdtr_base << 16)));
+    const ojson ia_valid = ia["valid"];
+    CHECK(std::find(ia_valid.begin(), ia_valid.end(), "cpuid_info") != ia_valid.end());
+    CHECK(ia["cpuid"][0] == "0x606a6");
+    CHECK(ia["cpuid"][1] == "0x1040800");  // APIC id 1 in EBX[31:24]
   }
   SECTION("page fault: a write at CR2") {
     const ojson r = traces::decode_cper(capture_record(ErrorType::page_fault, 256 * 1024))["records"][0];

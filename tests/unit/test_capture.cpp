@@ -94,10 +94,10 @@ TEST_CASE("needed_bytes follows the size formulas", "[capture][catalog]") {
             (24 + 1048576));
   // page_fault: the processor sections (IA32/X64: header, one error info,
   // the x64 register state), every core's registers with 20 MCA banks
-  // (0xE0 + 19 * 32 bytes each), the code page, the walk, every core's
+  // (0x130 + 19 * 32 bytes each), the code page, the walk, every core's
   // 16 KiB stack, the log.
   CHECK(needed_bytes(ErrorType::page_fault, f) == 128 + 8 * 72 + (64 + 7 * 16) + 192 + (64 + 64 + 16 + 244) +
-                                                      8 * (8 + 0xE0 + 19 * 32) +
+                                                      8 * (8 + 0x130 + 19 * 32) +
                                                       (24 + 4096) + 4 * (24 + 4096) + 8 * (24 + 16384) +
                                                       (24 + 1048576));
   // disk_timeout: 8 NVMe queue pairs of 1024 entries (64 B SQE + 16 B CQE).
@@ -111,7 +111,7 @@ TEST_CASE("needed_bytes follows the size formulas", "[capture][catalog]") {
   CHECK(needed_bytes(ErrorType::thermal_shutdown, more_cores) - needed_bytes(ErrorType::thermal_shutdown, f) ==
         8 * 2 * 24);
   CHECK(needed_bytes(ErrorType::watchdog_hang, more_cores) - needed_bytes(ErrorType::watchdog_hang, f) ==
-        8 * ((8 + 0xE0 + 19 * 32) + (24 + 16384) + 2 * 24));
+        8 * ((8 + 0x130 + 19 * 32) + (24 + 16384) + 2 * 24));
   BoardFacts big_log = f;
   big_log.log_buf_len = 16ull << 20;
   for (ErrorType t : kAllTypes)
@@ -425,6 +425,14 @@ TEST_CASE("the register file format round-trips and refuses foreign blocks", "[c
   r.cr3 = 0x1003000;
   r.mc_status = kMciStatusVal | kMciStatusUc;
   r.tsc = 123456789;
+  r.cs = 0x10;
+  r.ss = 0x18;
+  r.tr = 0x40;
+  r.gs_base = 0x81600000;
+  r.gdtr_base = 0x81400000;
+  r.gdtr_limit = 127;
+  r.idtr_limit = 4095;
+  r.cpuid1 = {0x000606A6, 0x03040800, 0x7FFEFBFF, 0xBFEBFBFF};
   std::vector<std::byte> bytes(kRegisterFileBytes);
   REQUIRE(encode_register_file(r, bytes) == kRegisterFileBytes);
   CoreRegisterFile back;
@@ -440,6 +448,19 @@ TEST_CASE("the register file format round-trips and refuses foreign blocks", "[c
   CHECK(at(0x038 + 8 * Gpr::rsp) == r.rsp());
   CHECK(at(0x028) == r.cr3);
   CHECK(at(0x0D8) == r.tsc);
+  // Version 2: selectors (u16) from 0xE0, bases, descriptor tables, CPUID.
+  CHECK((at(0x0E0) & 0xFFFF) == 0x10);          // cs
+  CHECK(((at(0x0E0) >> 16) & 0xFFFF) == 0x18);  // ss
+  CHECK(((at(0x0E8) >> 48) & 0xFFFF) == 0x40);  // tr
+  CHECK(at(0x0F8) == r.gs_base);
+  CHECK(at(0x108) == r.gdtr_base);
+  CHECK((at(0x118) & 0xFFFFFFFF) == (127u | (4095u << 16)));  // gdtr and idtr limits
+  CHECK(at(0x120) == (0x000606A6ull | (0x03040800ull << 32)));
+  CHECK(at(0x128) == (0x7FFEFBFFull | (0xBFEBFBFFull << 32)));
+  // A version-1 block (the layout before the selectors) is refused.
+  std::vector<std::byte> v1 = bytes;
+  v1[4] = std::byte{1};
+  CHECK_FALSE(decode_register_file(v1, back));
   CHECK_FALSE(decode_register_file(std::span<const std::byte>(bytes).first(kRegisterFileBytes - 1), back));
   bytes[0] ^= std::byte{1};
   CHECK_FALSE(decode_register_file(bytes, back));
@@ -447,11 +468,11 @@ TEST_CASE("the register file format round-trips and refuses foreign blocks", "[c
   CHECK(encode_register_file(r, small) == 0);
   // Banks 1..N-1 follow the fixed part: CTL all ones, the rest clear.
   std::vector<std::byte> banked(register_file_bytes(20));
-  REQUIRE(banked.size() == 0xE0 + 19 * 32);
+  REQUIRE(banked.size() == 0x130 + 19 * 32);
   REQUIRE(encode_register_file(r, banked, 20) == banked.size());
   bytes = banked;
-  CHECK(at(0xE0) == ~uint64_t{0});
-  CHECK(at(0xE8) == 0);
+  CHECK(at(0x130) == ~uint64_t{0});
+  CHECK(at(0x138) == 0);
   CHECK(at(banked.size() - 32) == ~uint64_t{0});
   REQUIRE(decode_register_file(banked, back));
   CHECK(back == r);

@@ -33,6 +33,12 @@ inline CoreRegisterFile registers_for(uint16_t core) {
   r.rip = kRip + core;
   r.cr2 = kBadAddress;
   r.cr3 = kPageTables + kPageTableStride * core;
+  r.cs = 0x10;
+  r.ss = 0x18;
+  r.tr = 0x40;
+  r.gdtr_base = 0x1400000 + 0x1000u * core;
+  r.gdtr_limit = 127;
+  r.cpuid1 = {0x000606A6, (uint32_t{core} << 24) | 0x00040800, 0x7FFEFBFF, 0xBFEBFBFF};
   return r;
 }
 
