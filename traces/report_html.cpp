@@ -75,6 +75,21 @@ std::vector<PolicyGroup> group_by_policy(const std::vector<BatchRow>& rows) {
   return out;
 }
 
+// A group's mean of each metric as table cells, the best per column marked.
+std::string mean_cells(const results::PolicyMeans& group, size_t g, const std::vector<std::string>& metrics,
+                       const std::vector<std::vector<bool>>& best) {
+  std::string out;
+  for (size_t m = 0; m < metrics.size(); ++m) {
+    if (!group.means[m]) {
+      out += "<td class=\"none\">–</td>";
+      continue;
+    }
+    out += fmt::format("<td{}>{}</td>", best[m][g] ? " class=\"best\"" : "",
+                       html_escape(report::format_metric(metrics[m], *group.means[m])));
+  }
+  return out;
+}
+
 std::string comparison_table(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
   // The dashboard shows the same means and winners (one place: results/policy_means.h).
   const auto groups = results::policy_means(rows, metrics);
@@ -88,17 +103,76 @@ std::string comparison_table(const std::vector<BatchRow>& rows, const std::vecto
     out += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                        html_escape(group.policy), html_escape(group.strategy), group.runs, group.ok,
                        group.expectations_failed, group.not_finished);
-    for (size_t m = 0; m < metrics.size(); ++m) {
-      if (!group.means[m]) {
-        out += "<td class=\"none\">–</td>";
-        continue;
-      }
-      out += fmt::format("<td{}>{}</td>", best[m][g] ? " class=\"best\"" : "",
-                         html_escape(report::format_metric(metrics[m], *group.means[m])));
-    }
-    out += "</tr>\n";
+    out += mean_cells(group, g, metrics, best) + "</tr>\n";
   }
   out += "</tbody></table></div>\n";
+  return out;
+}
+
+// The report's first screen: per policy and strategy the figures the
+// comparison is about, with units in readable headers, and a bar chart of
+// each of the three that decide it. The full table of means is folded below.
+struct Headline {
+  const char* metric;
+  const char* header;  // readable, with the unit
+  report::AxisFormat format;
+};
+constexpr Headline kHeadlines[] = {
+    {"capture_completeness", "Capture completeness", report::AxisFormat::percent},
+    {"failures_identified", "Failures identified", report::AxisFormat::percent},
+    {"reserved_bytes_mean_in_production", "Crash memory held in production (mean)", report::AxisFormat::bytes},
+    {"time_to_production_s.mean", "Time to production (mean)", report::AxisFormat::seconds},
+    {"alert_to_report_s.mean", "Alert to BMC report (mean)", report::AxisFormat::seconds},
+    {"dumps_failed", "Dumps failed per run", report::AxisFormat::number},
+};
+constexpr size_t kCharted[] = {0, 2, 3};  // completeness, memory in production, time to production
+
+std::string glance_section(const std::vector<BatchRow>& rows) {
+  std::vector<std::string> metrics;
+  for (const Headline& h : kHeadlines) metrics.emplace_back(h.metric);
+  const auto groups = results::policy_means(rows, metrics);
+  const auto best = results::best_means(groups, metrics);
+  std::string out =
+      "<section id=\"glance\"><h2>At a glance</h2>"
+      "<p class=\"note\">Mean over the finished runs of each partitioning policy and capture strategy, best in "
+      "green: the share of the bytes each failure needed that the capture kept, and the crash memory held away "
+      "from the workload while the host serves it.</p>\n"
+      "<table class=\"glance\">\n<thead><tr><th class=\"text\">Policy</th><th class=\"text\">Strategy</th>"
+      "<th>Runs ok</th>";
+  for (const Headline& h : kHeadlines) out += fmt::format("<th>{}</th>", html_escape(h.header));
+  out += "</tr></thead>\n<tbody>\n";
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const results::PolicyMeans& group = groups[g];
+    out += fmt::format("<tr><td class=\"text\"><i class=\"swatch\" style=\"background:{}\"></i>{}</td>"
+                       "<td class=\"text\">{}</td><td>{} / {}</td>",
+                       report::palette_color(g), html_escape(group.policy), html_escape(group.strategy), group.ok,
+                       group.runs);
+    out += mean_cells(group, g, metrics, best) + "</tr>\n";
+  }
+  out += "</tbody></table>\n<div class=\"glance-charts\">\n";
+  for (size_t m : kCharted) {
+    report::ChartFrame frame;
+    frame.title = kHeadlines[m].header;
+    frame.x_format = kHeadlines[m].format;
+    frame.x_label = kHeadlines[m].format == report::AxisFormat::percent ? "share of the needed bytes captured"
+                    : kHeadlines[m].format == report::AxisFormat::bytes ? "bytes held away from the workload"
+                                                                         : "seconds from the failure";
+    frame.width = 440;
+    if (kHeadlines[m].format == report::AxisFormat::percent) frame.y_max = 1.0;
+    std::vector<report::Bar> bars;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      report::Bar b;
+      b.label = groups[g].policy + " · " + groups[g].strategy;
+      b.color = report::palette_color(g);
+      b.value = groups[g].means[m];
+      if (b.value)
+        b.tooltip = fmt::format("{}: {} ({} finished runs)", b.label, report::format_metric(metrics[m], *b.value),
+                                groups[g].runs - groups[g].not_finished);
+      bars.push_back(std::move(b));
+    }
+    out += "<div class=\"glance-chart\">" + report::bar_chart(frame, bars) + "</div>\n";
+  }
+  out += "</div>\n</section>\n";
   return out;
 }
 
@@ -336,12 +410,12 @@ std::string report_html(const results::Batch& batch) {
   out += fmt::format("<title>crashtwin report — {}</title>\n<style>{}</style>\n</head>\n<body>\n", html_escape(name),
                      report::kReportCss);
   out += fmt::format(
-      "<header><h1>crashtwin — crash-memory policy report</h1><p>{}</p><div class=\"stats\">"
+      "<header><div><h1>crashtwin — crash-memory policy report</h1><p>{}</p></div><div class=\"stats\">"
       "<div class=\"stat\"><b>{}</b><span>runs</span></div><div class=\"stat\"><b>{}</b><span>scenarios</span></div>"
       "<div class=\"stat\"><b>{}</b><span>policy × strategy</span></div><div class=\"stat\"><b>{}</b>"
       "<span>runs ok</span></div></div></header>\n",
       html_escape(name), rows.size(), scenario_set.size(), policy_set.size(), ok);
-  out += "<nav><a href=\"#comparison\">Comparison</a><a href=\"#tradeoff\">Completeness vs memory</a>"
+  out += "<nav><a href=\"#glance\">At a glance</a><a href=\"#comparison\">All metrics</a><a href=\"#tradeoff\">Completeness vs memory</a>"
          "<a href=\"#timeseries\">Time series</a><a href=\"#fragmentation\">Fragmentation</a>";
   if (batch.sweep) out += "<a href=\"#sweep\">Budget sweep</a>";
   out += "</nav>\n<main>\n";
@@ -350,10 +424,11 @@ std::string report_html(const results::Batch& batch) {
     for (const auto& p : batch.problems) out += fmt::format("<li>{}</li>\n", html_escape(p));
     out += "</ul></section>\n";
   }
-  out += "<section id=\"comparison\"><h2>Policy comparison</h2>"
+  out += glance_section(rows);
+  out += "<section id=\"comparison\"><h2>Policy comparison: every metric</h2>"
          "<p class=\"note\">Mean of each metric over the finished runs (ok or expectations failed) of each "
-         "policy and capture strategy; best value per column in green.</p>\n";
-  out += comparison_table(rows, metrics);
+         "policy and capture strategy; best value per column in green (docs/metrics.md defines them).</p>\n";
+  out += "<details><summary>Means of every metric</summary>\n" + comparison_table(rows, metrics) + "</details>\n";
   out += runs_table(rows, metrics);
   out += "</section>\n";
   out += "<section id=\"tradeoff\"><h2>Capture completeness vs reserved memory</h2>"

@@ -7,16 +7,16 @@ inline constexpr const char* kReportCss = R"css(
 :root { --ink:#1d2330; --muted:#5b6577; --line:#dde2ea; --bg:#f5f7fa; --card:#fff; --accent:#0072B2; --bad:#c0392b; --good:#1e8449; }
 * { box-sizing: border-box; }
 body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif; color:var(--ink); background:var(--bg); }
-header { background:#1d2330; color:#fff; padding:22px 32px 18px; }
-header h1 { margin:0 0 4px; font-size:22px; font-weight:600; letter-spacing:.2px; }
+header { background:#1d2330; color:#fff; padding:12px 32px; display:flex; flex-wrap:wrap; align-items:center; justify-content:space-between; gap:8px 28px; }
+header h1 { margin:0; font-size:20px; font-weight:600; letter-spacing:.2px; }
 header p { margin:0; color:#b8c2d3; }
-header .stats { display:flex; gap:28px; margin-top:14px; }
-header .stat b { display:block; font-size:20px; color:#fff; font-weight:600; }
+header .stats { display:flex; gap:24px; }
+header .stat b { display:block; font-size:18px; color:#fff; font-weight:600; }
 header .stat span { font-size:12px; text-transform:uppercase; letter-spacing:.6px; color:#9aa6ba; }
 nav { background:#fff; border-bottom:1px solid var(--line); padding:8px 32px; position:sticky; top:0; z-index:1; }
 nav a { color:var(--accent); text-decoration:none; margin-right:22px; font-weight:500; }
 main { padding:8px 32px 40px; max-width:1400px; }
-section { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:18px 22px; margin:18px 0; }
+section { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:14px 22px; margin:14px 0; }
 h2 { font-size:17px; margin:0 0 4px; }
 h3 { font-size:15px; margin:18px 0 6px; }
 h4 { font-size:13px; margin:10px 0 2px; color:var(--muted); font-weight:600; }
@@ -50,6 +50,13 @@ svg.chart .front-point { fill:none; stroke:#222; stroke-width:1.4; }
 svg.chart .pareto { fill:none; stroke:#222; stroke-width:1.4; stroke-dasharray:6 4; }
 .legend { display:flex; flex-wrap:wrap; gap:4px 14px; font-size:12px; color:var(--muted); padding-left:72px; }
 .legend i { display:inline-block; width:14px; height:3px; margin-right:5px; vertical-align:middle; border-radius:2px; }
+table.glance th { white-space:normal; vertical-align:bottom; max-width:130px; }
+table.glance th, table.glance td { padding:4px 10px; }
+table.glance td { white-space:nowrap; }
+i.swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:6px; vertical-align:baseline; }
+.glance-charts { display:grid; grid-template-columns:repeat(3,minmax(0,1fr)); gap:12px; margin-top:14px; }
+.glance-chart svg.chart { width:100%; }
+svg.chart .bar { fill-opacity:.9; }
 .problems { background:#fff7e6; border-color:#f3d19c; }
 .problems li { font-family:ui-monospace,Menlo,Consolas,monospace; font-size:12px; }
 details summary { cursor:pointer; color:var(--accent); font-weight:500; }

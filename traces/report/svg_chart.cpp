@@ -224,6 +224,61 @@ std::string line_chart(const ChartFrame& f, const std::vector<ChartSeries>& seri
   return out;
 }
 
+std::string bar_chart(const ChartFrame& frame, const std::vector<Bar>& bars) {
+  constexpr double kBarPitch = 20, kBarHeight = 14, kLabelWidth = 190, kValueRoom = 64;
+  ChartFrame f = frame;
+  f.height = static_cast<int>(kTop + kBarPitch * static_cast<double>(bars.size()) + kBottom);
+  double hi = 0;
+  for (const Bar& b : bars)
+    if (b.value && std::isfinite(*b.value)) hi = std::max(hi, *b.value);
+  if (f.y_max) hi = *f.y_max;  // a fixed scale (percentages: 0..1)
+  if (!(hi > 0)) hi = 1;
+  const double x0 = kLabelWidth, x1 = f.width - kRight - kValueRoom;
+  Scale xs{0, hi, x0, x1, false};
+  std::string out = "<figure class=\"chart-box\">\n";
+  open_svg(out, f);
+  const double y_axis = kTop + kBarPitch * static_cast<double>(bars.size());
+  // A narrow value axis: every other tick until at most four remain, so
+  // labels such as "128 MiB" do not run into each other.
+  std::vector<double> ticks = axis_ticks(0, hi, f.x_format, false);
+  while (ticks.size() > 4) {
+    std::vector<double> thinned;
+    for (size_t i = 0; i < ticks.size(); i += 2) thinned.push_back(ticks[i]);
+    ticks = std::move(thinned);
+  }
+  for (double t : ticks) {
+    const double x = xs(t);
+    out += fmt::format("<line class=\"grid\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", num(x), num(kTop - 4),
+                       num(y_axis));
+    out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", num(x),
+                       num(y_axis + 14), html_escape(axis_label(t, f.x_format)));
+  }
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const Bar& b = bars[i];
+    const double y = kTop + kBarPitch * static_cast<double>(i);
+    out += fmt::format("<text class=\"tick bar-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", num(x0 - 8),
+                       num(y + kBarHeight - 4), html_escape(b.label));
+    if (!b.value || !std::isfinite(*b.value)) {
+      out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\">no data</text>\n", num(x0 + 4),
+                         num(y + kBarHeight - 4));
+      continue;
+    }
+    const double w = std::max(1.0, xs(std::clamp(*b.value, 0.0, hi)) - x0);
+    const std::string value = f.x_format == AxisFormat::percent ? fmt::format("{:.1f} %", *b.value * 100)
+                                                                : axis_label(*b.value, f.x_format);
+    out += fmt::format(
+        "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>"
+        "<text class=\"tick bar-value\" x=\"{}\" y=\"{}\">{}</text>\n",
+        num(x0), num(y), num(w), num(kBarHeight), html_escape(b.color),
+        html_escape(b.tooltip.empty() ? b.label : b.tooltip), num(x0 + w + 4), num(y + kBarHeight - 4),
+        html_escape(value));
+  }
+  out += fmt::format("<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                     num((x0 + x1) / 2), num(f.height - 6.0), html_escape(f.x_label));
+  out += "</svg>\n</figure>\n";
+  return out;
+}
+
 std::string scatter_chart(const ChartFrame& f, const std::vector<ScatterGroup>& groups,
                           const std::vector<std::pair<double, double>>& front) {
   std::vector<const std::vector<double>*> xs_cols, ys_cols;

@@ -61,6 +61,18 @@ struct ScatterGroup {
   bool connect = false;               // a curve: a line through the points in order
 };
 
+struct Bar {
+  std::string label;             // "proportional · predictive-bmc"
+  std::string color;
+  std::optional<double> value;   // none: drawn as "no data"
+  std::string tooltip;
+};
+
+// A horizontal bar chart: one bar per entry from zero, its value printed at
+// the bar's end in the frame's x format, the value axis below. The frame's
+// height is ignored (it follows the number of bars); its y label is unused.
+std::string bar_chart(const ChartFrame& frame, const std::vector<Bar>& bars);
+
 // A scatter chart; `front` (x, y pairs, ascending x) is drawn as a stepped
 // Pareto line over the points.
 std::string scatter_chart(const ChartFrame& frame, const std::vector<ScatterGroup>& groups,
