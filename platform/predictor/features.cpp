@@ -88,6 +88,16 @@ double window_increase(const MetricWindow& w, uint32_t slot) {
   return sum;
 }
 
+// First sample of the window's last contiguous stretch: the sample after
+// its most recent gap, or 0. A gauge read before an outage says nothing of
+// how it moved during it: a sensor back (or first seen) hot after one is a
+// level, not a slope.
+size_t after_last_gap(const MetricWindow& w) {
+  for (size_t i = w.size(); i-- > 1;)
+    if (w.is_gap(i)) return i;
+  return 0;
+}
+
 double sampled_seconds(const MetricWindow& w) {
   double seconds = 0.0;
   for (size_t i = 1; i < w.size(); ++i)
@@ -103,7 +113,7 @@ double feature_value(const MetricWindow& w, const FeatureDef& def) {
     case K::last: return static_cast<double>(w.value(n - 1, slot));
     case K::ewma: return w.ewma(slot);
     case K::slope:
-      return least_squares_slope(w, 0, [&](size_t i) { return static_cast<double>(w.value(i, slot)); });
+      return least_squares_slope(w, after_last_gap(w), [&](size_t i) { return static_cast<double>(w.value(i, slot)); });
     case K::count: return window_increase(w, slot);
     case K::rate: {
       const double seconds = sampled_seconds(w);
@@ -191,6 +201,9 @@ Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values) {
       x = static_cast<double>(increase(size_ - 1, m)) / seconds_between(this->time_ns(size_ - 2), time_ns);
     } else {
       x = static_cast<double>(values[m]);
+      // After an outage a gauge starts afresh: the average of readings from
+      // before it is no estimate of the level now.
+      if (gap) ewma_started_[m] = false;
     }
     ewma_[m] = ewma_started_[m] ? a * x + (1.0 - a) * ewma_[m] : x;
     ewma_started_[m] = true;

@@ -209,22 +209,24 @@ TEST_CASE("a feature that could not be computed is masked at its mean, never rea
 
 namespace {
 
-// A memory window of 100 ms samples with no corrected errors, then (when
-// `outage_s` > 0) a sampling outage of that long after which `burst`
-// corrected errors arrive at once, then quiet 100 ms samples again.
-MetricWindow dimm_after_outage(double outage_s, uint64_t burst) {
+// A memory window of 100 ms samples: eight with no corrected errors at
+// `before_mc` m°C, then (when `outage_s` > 0) a sampling outage of that long,
+// after which `burst` corrected errors arrive at once and the sensor reads
+// `after_mc` for seven samples.
+MetricWindow dimm_after_outage(double outage_s, uint64_t burst, uint64_t before_mc = 45'000,
+                               uint64_t after_mc = 45'000) {
   MetricWindow w;
   w.reset(ComponentClass::memory, 0.25f);
   uint64_t t = 0, ce = 0;
-  const auto push = [&] {
-    const uint64_t v[] = {500'000, t * 10, ce, 0, 45'000, ce > 0 ? 1u : 0u};
+  const auto push = [&](uint64_t mc) {
+    const uint64_t v[] = {500'000, t * 10, ce, 0, mc, ce > 0 ? 1u : 0u};
     REQUIRE(w.push(t, v) == Status::ok);
   };
-  for (int k = 0; k < 8; ++k) t += kPeriod, push();
+  for (int k = 0; k < 8; ++k) t += kPeriod, push(before_mc);
   t += static_cast<uint64_t>(outage_s * 1e9) + kPeriod;
   ce += burst;
-  push();
-  for (int k = 0; k < 6; ++k) t += kPeriod, push();
+  push(after_mc);
+  for (int k = 0; k < 6; ++k) t += kPeriod, push(after_mc);
   return w;
 }
 
@@ -268,4 +270,24 @@ TEST_CASE("gaps need a few intervals to be judged: a young window has none", "[f
   FeatureVector f;
   compute_features(w, f);
   CHECK(f.value[index_of(ComponentClass::memory, "corrected_errors_in_window")] == 59.0f);
+}
+
+TEST_CASE("a gauge's slope starts after the last gap: a sensor back hot after an outage is a level, not a rise",
+          "[features][gaps]") {
+  const size_t slope = index_of(ComponentClass::memory, "temperature_slope_c_per_s");
+  const size_t level = index_of(ComponentClass::memory, "temperature_c");
+  // Without an outage a step from 40 to 55 C inside the window is a rise.
+  FeatureVector stepped, back_hot;
+  compute_features(dimm_after_outage(0.0, 0, 40'000, 55'000), stepped);
+  CHECK(stepped.value[slope] > 10.0f);
+  // After a 30 s outage the readings before it are not joined to those
+  // after: the slope is that of the last stretch (flat), the level is 55 C.
+  const MetricWindow w = dimm_after_outage(30.0, 0, 40'000, 55'000);
+  REQUIRE(w.is_gap(w.size() - 7));
+  compute_features(w, back_hot);
+  CHECK(back_hot.value[slope] == 0.0f);
+  CHECK(back_hot.value[level] == Approx(55.0f));
+  // And the gauge's EWMA restarts at the new level instead of averaging
+  // readings from before the outage.
+  CHECK(w.ewma(metric_slot(Metric::mem_temperature)) == Approx(55'000.0));
 }
