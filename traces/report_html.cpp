@@ -156,7 +156,7 @@ std::string glance_section(const std::vector<BatchRow>& rows) {
     frame.x_format = kHeadlines[m].format;
     frame.x_label = kHeadlines[m].format == report::AxisFormat::percent ? "share of the needed bytes captured"
                     : kHeadlines[m].format == report::AxisFormat::bytes ? "bytes held away from the workload"
-                                                                         : "seconds from the failure";
+                                                                         : "time from the failure";
     frame.width = 440;
     if (kHeadlines[m].format == report::AxisFormat::percent) frame.y_max = 1.0;
     std::vector<report::Bar> bars;

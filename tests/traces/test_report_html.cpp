@@ -122,3 +122,29 @@ TEST_CASE("report of a batch with only summary.csv still has the table", "[trace
   CHECK(html.find("proportional") != std::string::npos);
   CHECK(html.find("No run directories loaded") != std::string::npos);
 }
+
+TEST_CASE("an axis reads in one unit, in 1-2-5 steps of that unit", "[traces][report]") {
+  using report::AxisFormat;
+  // 0..100 s is read in seconds; from 2 min on in minutes (format_seconds's
+  // thresholds), never "100 s" next to "2.50 min".
+  const auto short_run = report::axis_ticks(0, 100, AxisFormat::seconds, false);
+  CHECK(report::axis_labels(short_run, AxisFormat::seconds) ==
+        std::vector<std::string>{"0 s", "20 s", "40 s", "60 s", "80 s", "100 s"});
+  CHECK(report::axis_labels(report::axis_ticks(0, 160, AxisFormat::seconds, false), AxisFormat::seconds) ==
+        std::vector<std::string>{"0 min", "1 min", "2 min"});
+  const auto ten_min = report::axis_ticks(0, 600, AxisFormat::seconds, false);
+  CHECK(ten_min == std::vector<double>{0, 120, 240, 360, 480, 600});
+  CHECK(report::axis_labels(ten_min, AxisFormat::seconds).back() == "10 min");
+  const auto day = report::axis_ticks(0, 86400, AxisFormat::seconds, false);
+  for (double t : day) CHECK(std::fmod(t, 3600.0) == 0);  // whole hours
+  CHECK(report::axis_labels(day, AxisFormat::seconds).back() == "20 h");  // 5 h steps
+  // Bytes: one binary unit for the axis, no "64.0 MiB" next to "128 MiB".
+  const auto bytes = report::axis_ticks(0, 256.0 * 1024 * 1024, AxisFormat::bytes, false);
+  const auto labels = report::axis_labels(bytes, AxisFormat::bytes);
+  CHECK(labels.front() == "0 MiB");
+  CHECK(labels.back() == "256 MiB");
+  for (const std::string& l : labels) CHECK(l.find(".") == std::string::npos);
+  // Percent with a fractional step keeps the decimal it needs.
+  CHECK(report::axis_labels({0.9, 0.925, 0.95}, AxisFormat::percent) ==
+        std::vector<std::string>{"90.0 %", "92.5 %", "95.0 %"});
+}

@@ -38,6 +38,37 @@ double nice_step(double raw) {
 
 bool is_bytes(AxisFormat f) { return f == AxisFormat::bytes || f == AxisFormat::byte_seconds; }
 
+// The unit a duration axis reaching `seconds` is read in (format_seconds's
+// thresholds): its size in seconds and its symbol.
+std::pair<double, const char*> duration_unit(double seconds) {
+  const double a = std::fabs(seconds);
+  if (a == 0 || (a >= 1 && a < 120)) return {1, "s"};
+  if (a < 1e-6) return {1e-9, "ns"};
+  if (a < 1e-3) return {1e-6, "µs"};
+  if (a < 1) return {1e-3, "ms"};
+  if (a < 7200) return {60, "min"};
+  if (a < 172800) return {3600, "h"};
+  return {86400, "d"};
+}
+
+// The binary unit a byte axis reaching `bytes` is read in.
+std::pair<double, const char*> byte_unit(double bytes, AxisFormat f) {
+  static constexpr std::array<const char*, 6> kBytes = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  static constexpr std::array<const char*, 6> kByteSeconds = {"B·s", "KiB·s", "MiB·s", "GiB·s", "TiB·s", "PiB·s"};
+  size_t p = 0;
+  double unit = 1;
+  while (std::fabs(bytes) >= unit * 1024 && p + 1 < kBytes.size()) unit *= 1024, ++p;
+  return {unit, f == AxisFormat::bytes ? kBytes[p] : kByteSeconds[p]};
+}
+
+// Decimals that show a step of `step` (in the unit) exactly enough: 0 for
+// whole steps, 1 for 0.5, 2 for 0.25.
+int decimals_for(double step) {
+  int d = 0;
+  while (d < 6 && std::fabs(step * std::pow(10.0, d) - std::round(step * std::pow(10.0, d))) > 1e-6) ++d;
+  return d;
+}
+
 // Data range of all finite values, padded when degenerate.
 std::pair<double, double> extent(const std::vector<const std::vector<double>*>& columns, bool positive_only) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -68,17 +99,21 @@ void open_svg(std::string& out, const ChartFrame& f) {
 
 void draw_axes(std::string& out, const ChartFrame& f, const Scale& xs, const Scale& ys) {
   const double x0 = kLeft, x1 = f.width - kRight, y0 = f.height - kBottom, y1 = kTop;
-  for (double t : axis_ticks(ys.lo, ys.hi, f.y_format, false)) {
-    double y = ys(t);
+  const std::vector<double> y_ticks = axis_ticks(ys.lo, ys.hi, f.y_format, false);
+  const std::vector<std::string> y_labels = axis_labels(y_ticks, f.y_format);
+  for (size_t i = 0; i < y_ticks.size(); ++i) {
+    double y = ys(y_ticks[i]);
     out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", num(x0), num(y), num(x1), num(y));
     out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", num(x0 - 6),
-                       num(y + 4), html_escape(axis_label(t, f.y_format)));
+                       num(y + 4), html_escape(y_labels[i]));
   }
-  for (double t : axis_ticks(xs.lo, xs.hi, f.x_format, xs.log)) {
-    double x = xs(t);
+  const std::vector<double> x_ticks = axis_ticks(xs.lo, xs.hi, f.x_format, xs.log);
+  const std::vector<std::string> x_labels = axis_labels(x_ticks, f.x_format);
+  for (size_t i = 0; i < x_ticks.size(); ++i) {
+    double x = xs(x_ticks[i]);
     out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", num(x), num(y0), num(x), num(y1));
     out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", num(x),
-                       num(y0 + 16), html_escape(axis_label(t, f.x_format)));
+                       num(y0 + 16), html_escape(x_labels[i]));
   }
   out += fmt::format("<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", num(x0), num(y1),
                      num(x1 - x0), num(y0 - y1));
@@ -110,7 +145,10 @@ std::vector<double> axis_ticks(double lo, double hi, AxisFormat format, bool log
   }
   double raw = (hi - lo) / 5;
   double step = 0;
-  if (is_bytes(format) && raw >= 1024) {
+  if (format == AxisFormat::seconds) {
+    const double unit = duration_unit(std::max(std::fabs(lo), std::fabs(hi))).first;
+    step = nice_step(raw / unit) * unit;
+  } else if (is_bytes(format) && raw >= 1024) {
     double unit = std::pow(1024.0, std::floor(std::log(raw) / std::log(1024.0)));
     double r = raw / unit;
     // Binary-friendly steps within a unit: 1, 2, 4, 8, 16, 32, 64, 128, 256, 512.
@@ -125,6 +163,28 @@ std::vector<double> axis_ticks(double lo, double hi, AxisFormat format, bool log
     if (ticks.size() > 20) break;
   }
   return ticks;
+}
+
+std::vector<std::string> axis_labels(const std::vector<double>& ticks, AxisFormat format) {
+  std::vector<std::string> out;
+  if (ticks.empty()) return out;
+  double top = 0;
+  for (double t : ticks) top = std::max(top, std::fabs(t));
+  const double step = ticks.size() > 1 ? std::fabs(ticks[1] - ticks[0]) : 0;
+  const bool log_like = ticks.size() > 2 && std::fabs((ticks[2] - ticks[1]) - (ticks[1] - ticks[0])) > 1e-9 * top;
+  if (log_like || !(format == AxisFormat::seconds || is_bytes(format) || format == AxisFormat::percent)) {
+    for (double t : ticks) out.push_back(axis_label(t, format));
+    return out;
+  }
+  if (format == AxisFormat::percent) {
+    const int d = decimals_for(step * 100);
+    for (double t : ticks) out.push_back(fmt::format("{:.{}f} %", t * 100, d));
+    return out;
+  }
+  const auto [unit, symbol] = format == AxisFormat::seconds ? duration_unit(top) : byte_unit(top, format);
+  const int d = decimals_for(step / unit);
+  for (double t : ticks) out.push_back(t == 0 ? fmt::format("0 {}", symbol) : fmt::format("{:.{}f} {}", t / unit, d, symbol));
+  return out;
 }
 
 std::string axis_label(double v, AxisFormat format) {
@@ -246,12 +306,13 @@ std::string bar_chart(const ChartFrame& frame, const std::vector<Bar>& bars) {
     for (size_t i = 0; i < ticks.size(); i += 2) thinned.push_back(ticks[i]);
     ticks = std::move(thinned);
   }
-  for (double t : ticks) {
-    const double x = xs(t);
+  const std::vector<std::string> labels = axis_labels(ticks, f.x_format);
+  for (size_t i = 0; i < ticks.size(); ++i) {
+    const double x = xs(ticks[i]);
     out += fmt::format("<line class=\"grid\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", num(x), num(kTop - 4),
                        num(y_axis));
     out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", num(x),
-                       num(y_axis + 14), html_escape(axis_label(t, f.x_format)));
+                       num(y_axis + 14), html_escape(labels[i]));
   }
   for (size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];

@@ -78,9 +78,15 @@ std::string bar_chart(const ChartFrame& frame, const std::vector<Bar>& bars);
 std::string scatter_chart(const ChartFrame& frame, const std::vector<ScatterGroup>& groups,
                           const std::vector<std::pair<double, double>>& front);
 
-// Axis tick values for [lo, hi]: 1-2-5 steps (binary multiples for bytes),
-// decades for log axes. Exposed for tests.
+// Axis tick values for [lo, hi]: 1-2-5 steps (binary multiples for bytes;
+// for durations 1-2-5 steps of the unit the span is read in: s, min, h or
+// d), decades for log axes. Exposed for tests.
 std::vector<double> axis_ticks(double lo, double hi, AxisFormat format, bool log_scale);
+// One value in a human format ("2.50 min", "128 MiB").
 std::string axis_label(double value, AxisFormat format);
+// The labels of one axis's ticks: one unit for all of them (the largest
+// tick's) and as many decimals as the step needs ("0 min, 0.5 min, 1 min"
+// rather than "0 s, 30.0 s, 1.00 min").
+std::vector<std::string> axis_labels(const std::vector<double>& ticks, AxisFormat format);
 
 }  // namespace crashtwin::report
