@@ -312,6 +312,9 @@ uint64_t Dram::metric(uint32_t dimm, Metric m) {
     case Metric::mem_uncorrected_errors: return s.uncorrected;
     case Metric::mem_temperature: return s.pinned_mc ? *s.pinned_mc : milli_celsius(temperature_c(dimm));
     case Metric::mem_ce_rows: return s.ce_rows.size();
+    case Metric::mem_ce_banks: return s.ce_banks.size();
+    case Metric::mem_ce_columns: return s.ce_columns.size();
+    case Metric::mem_ce_repeats: return s.ce_repeats;
     default: return 0;
   }
 }
@@ -409,8 +412,14 @@ void Dram::log_corrected_at(uint32_t dimm, DimmLocation where) {
   e.syndrome = static_cast<uint32_t>(rng_.below(1u << 16));
   log_.append(e);
   ++s.corrected;
-  if (s.ce_rows.size() < kCeRowTableEntries)
-    s.ce_rows.insert((uint64_t{where.rank} << 48) | (uint64_t{where.bank} << 32) | where.row);
+  const uint64_t bank = (uint64_t{where.rank} << 48) | (uint64_t{where.bank} << 32);
+  if (s.ce_rows.size() < kCeRowTableEntries) s.ce_rows.insert(bank | where.row);
+  if (s.ce_banks.size() < kCeRowTableEntries) s.ce_banks.insert(bank);
+  if (s.ce_columns.size() < kCeRowTableEntries) s.ce_columns.insert(bank | where.column);
+  // A repeat: the controller has logged this address before (the table is
+  // bounded like the others; once full, new addresses are not remembered).
+  if (s.ce_addresses.count(e.address) != 0) ++s.ce_repeats;
+  else if (s.ce_addresses.size() < kCeRowTableEntries) s.ce_addresses.insert(e.address);
 }
 
 void Dram::inject_corrected_errors(uint32_t dimm, uint32_t count) {

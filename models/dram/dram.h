@@ -153,6 +153,12 @@ class Dram : public Model, public ThermalSource {
     // controller's error-address tracking, bounded like a hardware table
     // (kCeRowTableEntries); the count saturates when it is full.
     std::unordered_set<uint64_t> ce_rows;
+    // The same for banks (rank, bank), columns (rank, bank, column) and
+    // addresses (a CE at a known address is a repeat); bounded alike.
+    std::unordered_set<uint64_t> ce_banks;
+    std::unordered_set<uint64_t> ce_columns;
+    std::unordered_set<uint64_t> ce_addresses;
+    uint64_t ce_repeats = 0;
     double ce_rate = 0;            // per second
     sc_core::sc_time next_ce;      // absolute; meaningful when ce_rate > 0
   };

@@ -37,6 +37,9 @@ constexpr MetricInfo kMetrics[kMetricCount] = {
     {Metric::net_drops, ComponentClass::network, 4, true, "net_drops"},
     {Metric::net_temperature, ComponentClass::network, 5, false, "net_temperature"},
     {Metric::mem_ce_rows, ComponentClass::memory, 5, true, "mem_ce_rows"},
+    {Metric::mem_ce_banks, ComponentClass::memory, 6, true, "mem_ce_banks"},
+    {Metric::mem_ce_columns, ComponentClass::memory, 7, true, "mem_ce_columns"},
+    {Metric::mem_ce_repeats, ComponentClass::memory, 8, true, "mem_ce_repeats"},
 };
 
 constexpr const char* kClassNames[kComponentClassCount] = {"cpu", "memory", "disk", "network"};

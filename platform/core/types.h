@@ -73,10 +73,13 @@ enum class Metric : uint8_t {
   net_temperature,  // gauge, m°C
   // memory, appended after the others so that recorded metric numbers (the
   // sensor history of the crash region) keep their meaning
-  mem_ce_rows,  // counter: distinct DRAM rows (rank, bank, row) with a corrected error since boot
+  mem_ce_rows,     // counter: distinct DRAM rows (rank, bank, row) with a corrected error since boot
+  mem_ce_banks,    // counter: distinct banks (rank, bank) with a corrected error since boot
+  mem_ce_columns,  // counter: distinct columns (rank, bank, column) with a corrected error since boot
+  mem_ce_repeats,  // counter: corrected errors at an address that had one before (a stuck cell)
 };
-inline constexpr size_t kMetricCount = 24;
-inline constexpr size_t kMaxMetricsPerClass = 6;
+inline constexpr size_t kMetricCount = 27;
+inline constexpr size_t kMaxMetricsPerClass = 9;
 
 ComponentClass component_class_of(Metric m);
 // Index of the metric within its class (0..kMaxMetricsPerClass-1): the

@@ -32,6 +32,13 @@ constexpr FeatureDef kMemory[] = {
     {"temperature_slope_c_per_s", K::slope, M::mem_temperature, kFromMilli},
     {"ce_rows_in_window", K::count, M::mem_ce_rows, 1.0f},
     {"ce_rows_total", K::last, M::mem_ce_rows, 1.0f},
+    // Feature set 3: the spread of a DIMM's corrected errors. Many banks or
+    // columns point at a rank- or device-level fault (the modes that turn
+    // uncorrectable under SECDED and chipkill alike), repeats at one address
+    // at a permanent cell fault rather than a transient.
+    {"ce_banks_total", K::last, M::mem_ce_banks, 1.0f},
+    {"ce_columns_total", K::last, M::mem_ce_columns, 1.0f},
+    {"ce_repeats_in_window", K::count, M::mem_ce_repeats, 1.0f},
 };
 constexpr FeatureDef kDisk[] = {
     {"io_k_per_s", K::rate, M::disk_ops, kFromMilli},

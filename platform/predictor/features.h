@@ -17,7 +17,9 @@
 namespace crashtwin {
 
 // 2: the memory class's corrected-error rows (ce_rows_in_window, ce_rows_total).
-inline constexpr uint16_t kFeatureSetVersion = 2;
+// 3: its banks, columns and repeated addresses (ce_banks_total, ce_columns_total,
+//    ce_repeats_in_window).
+inline constexpr uint16_t kFeatureSetVersion = 3;
 // Most features a class uses (the model blob's per-class capacity).
 inline constexpr size_t kMaxFeatures = 12;
 // Samples kept per instance: with a 100 ms allocation frequency, 1.6 s of

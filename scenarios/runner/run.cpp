@@ -422,10 +422,15 @@ RunOutcome run_scenario(const RunRequest& request) {
   // Failures nobody declared (a thermal trip a ramp causes) it cannot know.
   const auto* cpu = dynamic_cast<const CpuCluster*>(board->cpu_cluster());
   const uint64_t watchdog_ns = cpu != nullptr ? cpu->watchdog_timeout_ns() : 0;
+  // What each capture will need, with the sensor history the agent hands it:
+  // a full window of every metric of the failing component's class.
   std::vector<FutureFailure> future;
-  for (const PlannedFailure& p : schedule.failures)
+  for (const PlannedFailure& p : schedule.failures) {
+    BoardFacts with_history = facts;
+    with_history.sensor_history_entries = static_cast<uint32_t>(kWindowCapacity * metric_count(p.component.cls));
     future.push_back({p.component, p.t_ns + (p.error == ErrorType::watchdog_hang ? watchdog_ns : 0),
-                      needed_bytes(p.error, facts)});
+                      needed_bytes(p.error, with_history)});
+  }
   PolicyParams policy_params;
   policy_params.horizon_ns = horizon_ns;
   policy_params.future = future;

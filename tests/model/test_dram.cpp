@@ -229,6 +229,16 @@ TEST_CASE("replayed corrected errors keep their logged location: one address, on
     CHECK(entries[i].address == entries[entries.size() - 4].address);  // the repeat address stays one
   }
   CHECK(entries.back().address != entries[entries.size() - 2].address);  // another address, another place
+  // The controller's spread counters: two of the three at one address are
+  // repeats; rows, banks and columns count distinct places (the fourth CE,
+  // 8 MiB further, is in another row; the bench's DIMM 2 had none before).
+  REQUIRE(before == 0);
+  CHECK(b.dram.metric(2, Metric::mem_ce_repeats) == 2);
+  const DimmLocation other = b.dram.decode(2 * b.dram.dimm_size() + (logged + 8 * 1024 * 1024) % b.dram.dimm_size());
+  const bool same_bank = other.rank == expected.rank && other.bank == expected.bank;
+  CHECK(b.dram.metric(2, Metric::mem_ce_rows) == 2);
+  CHECK(b.dram.metric(2, Metric::mem_ce_banks) == (same_bank ? 1u : 2u));
+  CHECK(b.dram.metric(2, Metric::mem_ce_columns) == (same_bank && other.column == expected.column ? 1u : 2u));
 }
 
 TEST_CASE("a corrected error rate produces Poisson arrivals in simulated time") {

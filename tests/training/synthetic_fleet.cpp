@@ -74,7 +74,7 @@ void simulate_memory_fleet(const FleetOptions& o, DatasetBuilder& builder) {
       if (d.burst_at_s >= 0 && t >= d.burst_at_s && t < d.burst_at_s + 2.0) rate += 15.0;
       d.ce += rng.poisson(rate * o.period_s);
       d.traffic += static_cast<uint64_t>((4e9 + 1e9 * rng.normal()) * o.period_s);
-      std::array<uint64_t, 6> values{};
+      std::array<uint64_t, 9> values{};
       values[metric_slot(Metric::mem_pressure)] = static_cast<uint64_t>(500000 + 100000 * rng.uniform());
       values[metric_slot(Metric::mem_traffic_bytes)] = d.traffic;
       values[metric_slot(Metric::mem_corrected_errors)] = d.ce;
@@ -82,6 +82,11 @@ void simulate_memory_fleet(const FleetOptions& o, DatasetBuilder& builder) {
       values[metric_slot(Metric::mem_temperature)] = static_cast<uint64_t>(std::max(0.0, temp * 1000.0));
       // A stuck cell errs on one row; spreading faults and soft errors on new rows.
       values[metric_slot(Metric::mem_ce_rows)] = d.stuck_bit ? std::min<uint64_t>(d.ce, 1) : d.ce;
+      // A stuck cell repeats at one address (one bank, one column); the
+      // others spread over the DIMM's 32 banks.
+      values[metric_slot(Metric::mem_ce_banks)] = d.stuck_bit ? std::min<uint64_t>(d.ce, 1) : std::min<uint64_t>(d.ce, 32);
+      values[metric_slot(Metric::mem_ce_columns)] = d.stuck_bit ? std::min<uint64_t>(d.ce, 1) : d.ce;
+      values[metric_slot(Metric::mem_ce_repeats)] = d.stuck_bit && d.ce > 0 ? d.ce - 1 : 0;
       builder.sample(id, step * period_ns, values);
       if (d.fail_at_s >= 0 && t + o.period_s >= d.fail_at_s)
         builder.failure(id, static_cast<uint64_t>(std::llround(d.fail_at_s * 1e9)));

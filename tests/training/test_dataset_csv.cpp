@@ -102,7 +102,7 @@ TEST_CASE("dataset reader names file:line and column for bad rows", "[training][
   CHECK_THAT(error_of(",65535,", ",65536,"), Catch::Contains("data.csv:6: column 'instance': instance over 65535"));
   CHECK_THAT(error_of(",100,1,4000000000,", ",100,0,4000000000,"),
              Catch::StartsWith("data.csv:3: column 'label': label 0 contradicts"));
-  CHECK_THAT(error_of("feature_set=2", "feature_set=99"), Catch::Contains("regenerate the dataset"));
+  CHECK_THAT(error_of("feature_set=3", "feature_set=99"), Catch::Contains("regenerate the dataset"));
   CHECK_THAT(error_of("family,seed", "family,sed"), Catch::StartsWith("data.csv:2: header must be exactly"));
   CHECK_THAT(error_of("2.75", "nan"), Catch::Contains("is not a finite single-precision number"));
   CHECK_THAT(error_of("2.75", "1e39"), Catch::Contains("data.csv:3: column 'corrected_errors_in_window'"));
@@ -176,9 +176,9 @@ TEST_CASE("the dataset builder labels rows by the failure horizon and counts err
   for (uint64_t step = 1; step <= 40; ++step) {
     const uint64_t t = step * 100'000'000;  // 100 ms
     ce += step % 2;
-    const uint64_t values[6] = {500000, step * 1000, ce, 0, 45000, ce};
+    const uint64_t values[9] = {500000, step * 1000, ce, 0, 45000, ce, ce > 0 ? 1u : 0u, ce, 0};
     builder.sample(dimm, t, values);
-    const uint64_t quiet[6] = {500000, step * 1000, 0, 0, 45000, 0};
+    const uint64_t quiet[9] = {500000, step * 1000, 0, 0, 45000, 0, 0, 0, 0};
     builder.sample(other, t, quiet);
   }
   builder.failure(dimm, 3'500'000'000);  // samples after it were ignored
@@ -212,7 +212,7 @@ TEST_CASE("rows recorded from the agent's windows carry the agent's own features
   agent_window.reset(ComponentClass::memory, options.ewma_alpha);
   std::vector<FeatureVector> agent_features;
   for (uint64_t step = 1; step <= 30; ++step) {
-    const uint64_t values[6] = {400000 + step * 1000, step * step * 1000, step * 3, 0, 45000 + step * 7, step};
+    const uint64_t values[9] = {400000 + step * 1000, step * step * 1000, step * 3, 0, 45000 + step * 7, step, 1, step, step / 2};
     REQUIRE(agent_window.push(step * 100'000'000, values) == Status::ok);
     compute_features(agent_window, agent_features.emplace_back());
     builder.observe_window(dimm, agent_window);

@@ -81,7 +81,7 @@ TEST_CASE("the window keeps the newest samples and EWMAs remember the rest", "[f
   MetricWindow w;
   w.reset(ComponentClass::memory, 0.5f);
   for (uint64_t k = 0; k < kWindowCapacity + 4; ++k) {
-    const uint64_t v[] = {100 * k, 0, 0, 0, 40'000, 0};
+    const uint64_t v[] = {100 * k, 0, 0, 0, 40'000, 0, 0, 0, 0};
     REQUIRE(w.push(k * kPeriod, v) == Status::ok);
   }
   CHECK(w.size() == kWindowCapacity);
@@ -219,7 +219,8 @@ MetricWindow dimm_after_outage(double outage_s, uint64_t burst, uint64_t before_
   w.reset(ComponentClass::memory, 0.25f);
   uint64_t t = 0, ce = 0;
   const auto push = [&](uint64_t mc) {
-    const uint64_t v[] = {500'000, t * 10, ce, 0, mc, ce > 0 ? 1u : 0u};
+    const uint64_t spread = ce > 0 ? 1u : 0u;  // one row, bank and column
+    const uint64_t v[] = {500'000, t * 10, ce, 0, mc, spread, spread, spread, 0};
     REQUIRE(w.push(t, v) == Status::ok);
   };
   for (int k = 0; k < 8; ++k) t += kPeriod, push(before_mc);
@@ -261,7 +262,7 @@ TEST_CASE("gaps need a few intervals to be judged: a young window has none", "[f
   w.reset(ComponentClass::memory, 0.25f);
   const uint64_t times[] = {kPeriod, 2 * kPeriod, 60 * kPeriod};
   for (const uint64_t t : times) {
-    const uint64_t v[] = {500'000, 0, t / kPeriod, 0, 45'000, 0};
+    const uint64_t v[] = {500'000, 0, t / kPeriod, 0, 45'000, 0, 0, 0, 0};
     REQUIRE(w.push(t, v) == Status::ok);
   }
   // Two intervals only: the long one is not called a gap.
