@@ -192,7 +192,7 @@ std::string tradeoff_chart(const std::vector<BatchRow>& rows) {
       if (!x || !y || !finished(r->status)) continue;
       sg.x.push_back(*x);
       sg.y.push_back(*y);
-      sg.tooltips.push_back(fmt::format("{} · seed {}: {} captured, {} reserved", r->scenario, r->seed,
+      sg.tooltips.push_back(fmt::format("{} · seed {} · {}: {} captured, {} reserved", r->scenario, r->seed, sg.label,
                                         report::format_metric(kCompleteness, *y),
                                         report::format_byte_seconds(*x)));
       all.push_back({*x, *y});

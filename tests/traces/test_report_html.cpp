@@ -97,6 +97,20 @@ TEST_CASE("report.html is self-contained and has every section", "[traces][repor
         std::string::npos);
   CHECK(html.find("class=\"pareto\"") != std::string::npos);
   CHECK(html.find("class=\"front-point\"") != std::string::npos);
+  // Each trade-off point's tooltip names its scenario, seed, policy and strategy.
+  CHECK(html.find("<title>dimm_ue_ramp · seed 1 · fixed_equal · predictive_bmc: ") != std::string::npos);
+  // The first screen: the at-a-glance table with readable headers and its
+  // three bar charts, one bar per policy x strategy each ("no data" where
+  // the synthetic runs lack the metric: they write no time to production).
+  CHECK(html.find("id=\"glance\"") < html.find("id=\"comparison\""));
+  CHECK(html.find("<th>Capture completeness</th>") != std::string::npos);
+  const auto occurrences = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(occurrences("class=\"bar\"") >= 4);
+  CHECK(occurrences("class=\"bar\"") + occurrences(">no data</text>") == 3 * 4);
   // Time series for both scenarios, 4 runs each, with failure markers.
   CHECK(html.find("Scenario dimm_ue_ramp") != std::string::npos);
   CHECK(html.find("Scenario nic_flap_storm") != std::string::npos);
