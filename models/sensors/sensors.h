@@ -1,7 +1,7 @@
 // sensors: the board's temperature and power sensors for the agent. Owns the
 // inlet (ambient) temperature and hands it to every thermal model on the
 // board; exposes each device's temperature and power (every sibling model
-// that is a ThermalSource: cpu cores, disks, NICs) as registers.
+// that is a ThermalSource: cpu cores, DIMMs, disks, NICs) as registers.
 //
 // Parameters (board.<name>.*):
 //   inlet_temperature  temperature  air entering the chassis (25 C)

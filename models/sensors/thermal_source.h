@@ -1,4 +1,4 @@
-// What the sensors model reads: a model with devices that heat up (cores, a
+// What the sensors model reads: a model with devices that heat up (cores, DIMMs, a
 // disk, a NIC) exposes each as a thermal channel, and takes the board inlet
 // temperature the sensors model owns as the ambient of its thermal models.
 // The sensors model finds its sources itself (its sibling modules that
