@@ -2,6 +2,7 @@
 // feature computation that precedes it each tick.
 #include <benchmark/benchmark.h>
 
+#include <string>
 #include <vector>
 
 #include "platform/predictor/predictor.h"
@@ -73,5 +74,28 @@ void BM_FeaturesAndInference64(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(windows.size()));
 }
 BENCHMARK(BM_FeaturesAndInference64);
+
+// Per model class: one instance's features and probability (each class has
+// its own feature count and kinds), over the class's 16 instances.
+void BM_FeaturesAndInferenceByClass(benchmark::State& state) {
+  const auto cls = static_cast<ComponentClass>(state.range(0));
+  const FailureModel model = full_model();
+  const auto all = full_windows();
+  const std::vector<MetricWindow> windows(all.begin() + static_cast<std::ptrdiff_t>(state.range(0) * kInstancesPerClass),
+                                          all.begin() + static_cast<std::ptrdiff_t>((state.range(0) + 1) * kInstancesPerClass));
+  std::vector<float> p(windows.size());
+  FeatureVector f;
+  for (auto _ : state) {
+    for (size_t i = 0; i < windows.size(); ++i) {
+      compute_features(windows[i], f);
+      p[i] = failure_probability(model, cls, f);
+    }
+    benchmark::DoNotOptimize(p.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(std::string(to_string(cls)) + " (" + std::to_string(feature_count(cls)) + " features)");
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(windows.size()));
+}
+BENCHMARK(BM_FeaturesAndInferenceByClass)->DenseRange(0, 3);
 
 }  // namespace
