@@ -1,6 +1,9 @@
 #include "traces/run_directory.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <array>
 #include <charconv>
@@ -66,6 +69,27 @@ size_t remove_temporaries(const fs::path& parent) {
   size_t removed = 0;
   for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
     if (!is_temporary_name(it->path().filename().string())) continue;
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);
+    if (!rm) ++removed;
+  }
+  return removed;
+}
+
+size_t remove_orphaned_temporaries(const fs::path& dir) {
+  const fs::path clean = dir.filename().empty() ? dir.parent_path() : dir;
+  const std::string prefix = "." + clean.filename().string() + ".";
+  std::error_code ec;
+  size_t removed = 0;
+  for (fs::directory_iterator it(clean.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || !is_temporary_name(name)) continue;
+    long pid = 0;
+    const std::string_view digits = std::string_view(name).substr(name.rfind('-') + 1);
+    std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+    // kill(pid, 0) fails with ESRCH only when no such process exists (EPERM:
+    // it exists but is another user's, so it may still be writing).
+    if (pid <= 0 || pid == getpid() || kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
     std::error_code rm;
     fs::remove_all(it->path(), rm);
     if (!rm) ++removed;

@@ -35,6 +35,12 @@ void replace_directory(const std::filesystem::path& from, const std::filesystem:
 // before it starts its runs). Returns how many.
 size_t remove_temporaries(const std::filesystem::path& parent);
 
+// Removes the temporaries of `dir` alone (".<name>.<kind>-<pid>" next to
+// it) whose writing process is gone: what a `run` killed before it renamed
+// its results into place left. A temporary of a live process is kept (it
+// may be another run writing the same target). Returns how many.
+size_t remove_orphaned_temporaries(const std::filesystem::path& dir);
+
 // The names of the files a run directory holds (summary.json, ...; bmc/ is
 // checked through its report), and the files a batch adds: its child's
 // stdout.log and stderr.log, and failed.txt when the run did not finish.

@@ -81,6 +81,8 @@ fs::path run_directory_temporary(const fs::path& out, std::string_view option) {
     return {};
   }
   if (!writable(target.parent_path(), option, out)) return {};
+  // What an earlier run into this target left when it was killed.
+  remove_orphaned_temporaries(target);
   const fs::path partial = temporary_sibling(target, Temporary::run, getpid());
   fs::remove_all(partial, ec);
   fs::create_directory(partial, ec);

@@ -2,6 +2,9 @@
 // with a message naming the option, field or file, never 0, 3 or a hang.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -69,6 +72,32 @@ TEST_CASE("run --out that is a file or lies under one is refused before the simu
     CHECK(r.output.find("is a file, not a directory") != std::string::npos);
     CHECK(r.output.find("running ") == std::string::npos);  // refused before simulating
   }
+}
+
+TEST_CASE("run clears what a killed run into the same --out left, and keeps a live writer's temporary",
+          "[e2e][hostile]") {
+  const fs::path dir = scratch("orphans");
+  // A process that has exited: its pid names no process any more.
+  const pid_t gone = fork();
+  REQUIRE(gone >= 0);
+  if (gone == 0) _exit(0);
+  REQUIRE(waitpid(gone, nullptr, 0) == gone);
+  const fs::path orphan = dir / (".run.tmp-" + std::to_string(gone));
+  const fs::path orphan_old = dir / (".run.old-" + std::to_string(gone));
+  const fs::path live = dir / (".run.tmp-" + std::to_string(getpid()));  // this test is alive
+  const fs::path other_target = dir / (".other.tmp-" + std::to_string(gone));
+  for (const fs::path& p : {orphan, orphan_old, live, other_target}) {
+    fs::create_directories(p);
+    std::ofstream(p / "summary.json") << "{}";
+  }
+  const CliResult r = run_cli("run " + quoted(kSkeleton) + " --out " + quoted(dir / "run"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(fs::exists(dir / "run" / "summary.json"));
+  CHECK_FALSE(fs::exists(orphan));
+  CHECK_FALSE(fs::exists(orphan_old));
+  CHECK(fs::exists(live));          // may be another run still writing
+  CHECK(fs::exists(other_target));  // another target's: not this run's to clear
 }
 
 namespace {
