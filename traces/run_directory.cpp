@@ -7,6 +7,7 @@
 
 #include <array>
 #include <charconv>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -27,19 +28,21 @@ constexpr std::array<std::string_view, 4> kKindNames = {"tmp", "logs", "old", "c
 constexpr std::array<std::string_view, 6> kRunFiles = {"perf.json",  "timeseries.csv", "events.jsonl",
                                                         "trace.vcd", "trace.json",     "config.yaml"};
 
-bool is_temporary_name(std::string_view name) {
-  if (name.size() < 2 || name.front() != '.') return false;
+// The writer's pid of a temporary's name (".<name>.<kind>-<pid>"), or
+// nothing when the name is not a temporary's.
+std::optional<long> temporary_pid(std::string_view name) {
+  if (name.size() < 2 || name.front() != '.') return std::nullopt;
   const size_t dash = name.rfind('-');
   const size_t dot = name.rfind('.', dash);
-  if (dash == std::string_view::npos || dot == std::string_view::npos || dot == 0) return false;
+  if (dash == std::string_view::npos || dot == std::string_view::npos || dot == 0) return std::nullopt;
   const std::string_view kind = name.substr(dot + 1, dash - dot - 1);
   const std::string_view pid = name.substr(dash + 1);
   long value = 0;
   const auto [end, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), value);
-  if (pid.empty() || ec != std::errc() || end != pid.data() + pid.size()) return false;
+  if (pid.empty() || ec != std::errc() || end != pid.data() + pid.size()) return std::nullopt;
   for (std::string_view k : kKindNames)
-    if (kind == k) return true;
-  return false;
+    if (kind == k) return value;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -68,7 +71,7 @@ size_t remove_temporaries(const fs::path& parent) {
   std::error_code ec;
   size_t removed = 0;
   for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!is_temporary_name(it->path().filename().string())) continue;
+    if (!temporary_pid(it->path().filename().string())) continue;
     std::error_code rm;
     fs::remove_all(it->path(), rm);
     if (!rm) ++removed;
@@ -83,10 +86,9 @@ size_t remove_orphaned_temporaries(const fs::path& dir) {
   size_t removed = 0;
   for (fs::directory_iterator it(clean.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.rfind(prefix, 0) != 0 || !is_temporary_name(name)) continue;
-    long pid = 0;
-    const std::string_view digits = std::string_view(name).substr(name.rfind('-') + 1);
-    std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+    const std::optional<long> writer = temporary_pid(name);
+    if (name.rfind(prefix, 0) != 0 || !writer) continue;
+    const long pid = *writer;
     // kill(pid, 0) fails with ESRCH only when no such process exists (EPERM:
     // it exists but is another user's, so it may still be writing).
     if (pid <= 0 || pid == getpid() || kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;

@@ -106,8 +106,7 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
     s.thermal.set_power(idle_power_w_);
   }
   for (uint32_t d = 0; d < dimms_; ++d) {
-    dimm_state_[d].thermal.set_ambient(slot_ambient(d, kDefaultInletC));
-    dimm_state_[d].thermal.settle();
+    update_air(d);
     dimm_state_[d].weak_row = static_cast<uint32_t>(rng_.below(rows));
     dimm_state_[d].ce_rate = ce_rate;
   }
@@ -327,6 +326,13 @@ double Dram::slot_ambient(uint32_t dimm, double own_air) const {
   return own_air + kAirRiseCPerWattPerCfm * 0.5 * neighbours_w / dimm_state_[dimm].airflow_cfm;
 }
 
+void Dram::update_air(uint32_t dimm) {
+  DimmState& s = dimm_state_[dimm];
+  s.thermal.set_ambient(slot_ambient(dimm, s.slot_air_c.value_or(inlet_c_)));
+  // Before any time has passed the DIMMs have run this way for long.
+  if (thermal_ns_ == 0) s.thermal.settle();
+}
+
 void Dram::advance_thermal() {
   const uint64_t now = to_ns(sc_core::sc_time_stamp());
   if (now <= thermal_ns_) return;
@@ -345,7 +351,6 @@ void Dram::advance_thermal() {
     s.thermal.advance(dt);
   }
   thermal_ns_ = now;
-  thermal_started_ = true;
 }
 
 double Dram::temperature_c(uint32_t dimm) {
@@ -363,21 +368,14 @@ std::string Dram::thermal_channel_name(uint32_t channel) const { return "dimm" +
 void Dram::set_inlet_temperature(double celsius) {
   advance_thermal();
   inlet_c_ = celsius;
-  for (uint32_t d = 0; d < dimms_; ++d) {
-    DimmState& s = dimm_state_[d];
-    s.thermal.set_ambient(slot_ambient(d, s.slot_air_c.value_or(inlet_c_)));
-    // Before any time has passed the DIMMs have run this way for long.
-    if (!thermal_started_) s.thermal.settle();
-  }
+  for (uint32_t d = 0; d < dimms_; ++d) update_air(d);
 }
 
 void Dram::set_slot_air(uint32_t dimm, double celsius) {
   if (dimm >= dimms_) return;
   advance_thermal();
-  DimmState& s = dimm_state_[dimm];
-  s.slot_air_c = celsius;
-  s.thermal.set_ambient(slot_ambient(dimm, celsius));
-  if (!thermal_started_) s.thermal.settle();
+  dimm_state_[dimm].slot_air_c = celsius;
+  update_air(dimm);
 }
 
 void Dram::set_heat_ramp(uint32_t dimm, double c_per_s, double limit_c) {

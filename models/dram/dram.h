@@ -188,6 +188,9 @@ class Dram : public Model, public ThermalSource {
   // active power, and its air is warmed by its neighbours' power.
   void advance_thermal();
   double slot_ambient(uint32_t dimm, double own_air) const;
+  // A DIMM's air from its slot's or the inlet's temperature; before any
+  // time has passed, the DIMM settles there.
+  void update_air(uint32_t dimm);
 
   uint64_t size_;
   uint32_t dimms_;
@@ -206,8 +209,7 @@ class Dram : public Model, public ThermalSource {
   uint64_t ue_total_ = 0;
   double idle_power_w_ = 0, active_power_w_ = 0;
   double inlet_c_ = kDefaultInletC;
-  uint64_t thermal_ns_ = 0;     // when temperatures were last advanced
-  bool thermal_started_ = false;  // false until time has passed: inputs re-settle
+  uint64_t thermal_ns_ = 0;     // when temperatures were last advanced (0: not yet)
   std::vector<double> interval_power_w_;  // scratch of advance_thermal
   std::optional<DramFaultProcess> field_faults_;  // when field_fault_acceleration > 0
   sc_core::sc_event ce_event_;
