@@ -31,6 +31,7 @@ class CrashRegionView : public QWidget {
 
   TimeCursor* cursor_;
   std::shared_ptr<const results::Run> run_;
+  uint64_t extent_ = 0;  // crash_region_extent of the run: read once, not per slider step
   QLabel* title_ = nullptr;
   QLabel* time_ = nullptr;
   QSlider* slider_ = nullptr;

@@ -15,10 +15,12 @@ uint64_t bytes_at(const std::vector<double>* column, size_t row) {
   return std::isfinite(v) && v > 0 ? static_cast<uint64_t>(v) : 0;
 }
 
-// Largest footprint over the run: keeps the map's scale steady. The runner
-// rounds the region up to its alignment, so a recorded slice may end past
-// headers + budget: the furthest slice end counts too.
-uint64_t region_bytes_of(const Timeseries& series, const std::vector<std::string>& slice_columns) {
+}  // namespace
+
+// The runner rounds the region up to its alignment, so a recorded slice may
+// end past headers + budget: the furthest slice end counts too.
+uint64_t crash_region_extent(const Timeseries& series) {
+  const std::vector<std::string> slice_columns = series.columns_with_prefix(kSliceBytesPrefix);
   const auto* reserved = series.find(kReservedBytesColumn);
   const auto* free = series.find(kFreeBytesColumn);
   uint64_t largest = 0;
@@ -40,6 +42,8 @@ uint64_t region_bytes_of(const Timeseries& series, const std::vector<std::string
   }
   return largest;
 }
+
+namespace {
 
 void add_free_gaps(CrashMap& map) {
   std::vector<MapBlock> with_gaps;
@@ -63,11 +67,15 @@ std::optional<size_t> row_at(const Timeseries& series, double t_s) {
 }
 
 CrashMap crash_map_at_row(const Timeseries& series, size_t row) {
+  return crash_map_at_row(series, row, crash_region_extent(series));
+}
+
+CrashMap crash_map_at_row(const Timeseries& series, size_t row, uint64_t extent) {
   CrashMap map;
   map.row = row;
   map.t_s = row < series.t_s.size() ? series.t_s[row] : 0;
   const std::vector<std::string> slice_columns = series.columns_with_prefix(kSliceBytesPrefix);
-  map.region_bytes = region_bytes_of(series, slice_columns);
+  map.region_bytes = extent;
   map.free_bytes = bytes_at(series.find(kFreeBytesColumn), row);
 
   map.blocks.push_back({MapBlock::Kind::header, {}, 0, kHeaderCopyBytes});

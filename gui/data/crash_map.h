@@ -42,9 +42,14 @@ struct CrashMap {
 // nullopt for an empty series.
 std::optional<size_t> row_at(const Timeseries& series, double t_s);
 
-// The map at row `row` (< row_count()). The region size is the largest
-// header + reserved + free seen over the run, so the bar's scale stays fixed
-// while the slider moves.
-CrashMap crash_map_at_row(const Timeseries& series, size_t row);
+// The region's largest footprint over the run (header + reserved + free, or
+// the furthest recorded slice end): the map's scale, fixed while the slider
+// moves. Reads every row: a view computes it once per run.
+uint64_t crash_region_extent(const Timeseries& series);
+
+// The map at row `row` (< row_count()), drawn to a region of `extent` bytes
+// (crash_region_extent; the map grows to its packed slices if larger).
+CrashMap crash_map_at_row(const Timeseries& series, size_t row, uint64_t extent);
+CrashMap crash_map_at_row(const Timeseries& series, size_t row);  // extent computed
 
 }  // namespace crashtwin::gui

@@ -154,7 +154,7 @@ void TimelineView::sync_range(TimeChartView* from) {
   if (syncing_) return;
   syncing_ = true;
   for (TimeChartView* view : {slices_, probabilities_}) {
-    if (view != from) view->time_axis()->setRange(from->time_axis()->min(), from->time_axis()->max());
+    if (view != from) view->set_time_range(from->time_axis()->min(), from->time_axis()->max());
   }
   syncing_ = false;
   redraw();

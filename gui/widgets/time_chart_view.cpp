@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <QChart>
 #include <QKeyEvent>
@@ -23,26 +24,50 @@ TimeChartView::TimeChartView(QChart* chart, QValueAxis* time_axis, QWidget* pare
   setFocusPolicy(Qt::StrongFocus);
   // The foreground (markers, cursor) changes without the chart changing.
   setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
-  // Round tick values whatever the zoom ("0.25 s", not "0.2487 s").
-  connect(axis_, &QValueAxis::rangeChanged, this, [this](qreal lo, qreal hi) {
-    const double raw = (hi - lo) / 8;
-    if (raw <= 0) return;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    const double step = raw / magnitude < 2 ? 2 * magnitude : raw / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
-    axis_->setTickType(QValueAxis::TicksDynamic);
-    axis_->setTickAnchor(0);
-    axis_->setTickInterval(step);
-  });
+  // Ranges set elsewhere (the rubber band, QChartView's zoom-out) get their
+  // tick step after Qt Charts laid the axis out: harmless, since those at
+  // most double the range. Ranges this class sets go through set_time_range.
+  connect(axis_, &QValueAxis::rangeChanged, this, [this](qreal lo, qreal hi) { set_tick_step(lo, hi); });
+}
+
+double TimeChartView::tick_step(double lo, double hi) {
+  const double raw = (hi - lo) / 8;
+  if (!(raw > 0) || !std::isfinite(raw)) return 0;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  return raw / magnitude < 2 ? 2 * magnitude : raw / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
+}
+
+void TimeChartView::set_tick_step(double lo, double hi) {
+  const double step = tick_step(lo, hi);
+  if (step <= 0 || step == axis_->tickInterval()) return;
+  axis_->setTickType(QValueAxis::TicksDynamic);
+  axis_->setTickAnchor(0);
+  axis_->setTickInterval(step);
+  // As many decimals as the step has: "86400 s", "0.25 s", never "86400.00".
+  const int decimals = std::clamp(static_cast<int>(-std::floor(std::log10(step) + 1e-9)), 0, 9);
+  axis_->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
+}
+
+void TimeChartView::set_time_range(double lo, double hi) {
+  // Round tick values whatever the zoom ("0.25 s", not "0.2487 s"). The step
+  // is set before the range: Qt Charts lays the axis out on the range change
+  // with the step it has then, and a day-long run after a one-second one
+  // would have it create 400,000 tick labels (the dashboard hung for
+  // minutes on every 24 h soak run).
+  set_tick_step(lo, hi);
+  axis_->setRange(lo, hi);
 }
 
 void TimeChartView::set_full_range(double lo, double hi) {
   full_lo_ = lo;
   full_hi_ = hi > lo ? hi : lo + 1;
-  axis_->setRange(full_lo_, full_hi_);
+  set_time_range(full_lo_, full_hi_);
 }
 
 void TimeChartView::set_markers(std::vector<TimeMarker> markers) {
   markers_ = std::move(markers);
+  std::stable_sort(markers_.begin(), markers_.end(),
+                   [](const TimeMarker& a, const TimeMarker& b) { return a.t_s < b.t_s; });
   viewport()->update();
 }
 
@@ -75,9 +100,22 @@ void TimeChartView::drawForeground(QPainter* painter, const QRectF& rect) {
   font.setPointSizeF(font.pointSizeF() * 0.85);
   painter->setFont(font);
   int labelled = 0;
-  for (const TimeMarker& m : markers_) {
-    if (m.t_s < axis_->min() || m.t_s > axis_->max()) continue;
+  // Only the visible markers, and of the unlabelled ones (repartitions: a
+  // year-long run has hundreds of thousands) one per pixel column: painting
+  // costs the plot's width, not the run's length.
+  const auto first = std::lower_bound(markers_.begin(), markers_.end(), axis_->min(),
+                                      [](const TimeMarker& m, double t) { return m.t_s < t; });
+  const auto last = std::upper_bound(first, markers_.end(), axis_->max(),
+                                     [](double t, const TimeMarker& m) { return t < m.t_s; });
+  int last_unlabelled_column = std::numeric_limits<int>::min();
+  for (auto it = first; it != last; ++it) {
+    const TimeMarker& m = *it;
     const double x = x_of(m.t_s);
+    if (m.label.isEmpty()) {
+      const int column = static_cast<int>(std::floor(x));
+      if (column == last_unlabelled_column) continue;
+      last_unlabelled_column = column;
+    }
     QPen pen(m.colour, m.label.isEmpty() ? 1.0 : 1.6, m.style);
     painter->setPen(pen);
     painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
@@ -99,7 +137,7 @@ void TimeChartView::zoom_around(double centre, double factor) {
   lo = std::max(lo, full_lo_);
   hi = std::min(hi, full_hi_);
   if (hi - lo < 1e-9) return;
-  axis_->setRange(lo, hi);
+  set_time_range(lo, hi);
 }
 
 void TimeChartView::pan_by_pixels(double dx) {
@@ -108,7 +146,7 @@ void TimeChartView::pan_by_pixels(double dx) {
   const double span = axis_->max() - axis_->min();
   double shift = -dx / width * span;
   shift = std::clamp(shift, full_lo_ - axis_->min(), full_hi_ - axis_->max());
-  axis_->setRange(axis_->min() + shift, axis_->max() + shift);
+  set_time_range(axis_->min() + shift, axis_->max() + shift);
 }
 
 void TimeChartView::wheelEvent(QWheelEvent* event) {
@@ -161,7 +199,7 @@ void TimeChartView::mouseReleaseEvent(QMouseEvent* event) {
 }
 
 void TimeChartView::mouseDoubleClickEvent(QMouseEvent* event) {
-  axis_->setRange(full_lo_, full_hi_);
+  set_time_range(full_lo_, full_hi_);
   event->accept();
 }
 
@@ -173,7 +211,7 @@ void TimeChartView::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_Minus: zoom_around(centre, kWheelZoom); break;
     case Qt::Key_Left: pan_by_pixels(chart()->plotArea().width() / 10); break;
     case Qt::Key_Right: pan_by_pixels(-chart()->plotArea().width() / 10); break;
-    case Qt::Key_Home: axis_->setRange(full_lo_, full_hi_); break;
+    case Qt::Key_Home: set_time_range(full_lo_, full_hi_); break;
     default: QChartView::keyPressEvent(event); return;
   }
   event->accept();

@@ -28,6 +28,11 @@ class TimeChartView : public QChartView {
 
   QValueAxis* time_axis() const { return axis_; }
   void set_full_range(double lo, double hi);  // what double-click returns to
+  // Shows [lo, hi]: every range change of this view goes through here (see
+  // the .cpp for why the order matters).
+  void set_time_range(double lo, double hi);
+  // The tick step for a range: 1-2-5 times a power of ten, about 8 ticks.
+  static double tick_step(double lo, double hi);
   void set_markers(std::vector<TimeMarker> markers);
   void set_cursor_time(std::optional<double> t_s);
   // Plot-area width in pixels: the bucket count for downsampling.
@@ -51,6 +56,7 @@ class TimeChartView : public QChartView {
   double x_of(double t_s) const;  // scene x of a time
   void zoom_around(double centre, double factor);
   void pan_by_pixels(double dx);
+  void set_tick_step(double lo, double hi);
 
   QValueAxis* axis_;
   double full_lo_ = 0, full_hi_ = 1;

@@ -49,6 +49,7 @@ class DashboardTest : public QObject {
   void double_click_opens_run();
   void screenshots_of_every_view();
   void long_series_are_downsampled();
+  void day_long_run_opens_with_readable_ticks();
   void bad_directory_reports_error();
   void dropped_directory_opens_and_is_recent();
   void sweep_directory_shows_sweep_curves();
@@ -311,6 +312,38 @@ void DashboardTest::long_series_are_downsampled() {
   // Zooming in re-downsamples the visible range: still bounded, finer detail.
   timeline->slice_chart()->time_axis()->setRange(100.0, 101.0);
   QVERIFY(timeline->drawn_points() <= bound);
+  open_and_wait(batch_);
+}
+
+// A day at a 10 s sampling period after a 2 s run: the time axis must get
+// its tick step before its range, or Qt Charts lays out ~400,000 tick labels
+// (the dashboard hung for minutes on the library's soak run).
+void DashboardTest::day_long_run_opens_with_readable_ticks() {
+  const fs::path dir = test::scratch_dir("gui_day_run");
+  test::SyntheticRunSpec spec;
+  spec.ticks = 8640;
+  spec.tick_ns = 10'000'000'000;
+  test::write_synthetic_run(dir / "day-run", spec);
+  QElapsedTimer shown;
+  shown.start();
+  open_and_wait(dir / "day-run");
+  TimelineView* timeline = window_->timeline_view();
+  window_->tabs()->setCurrentWidget(timeline);
+  QTest::qWait(50);
+  // Not a timing assertion: a hang shows as the load wait timing out.
+  qInfo("day-long run loaded and drawn in %lld ms", static_cast<long long>(shown.elapsed()));
+  for (TimeChartView* chart : {timeline->slice_chart(), timeline->probability_chart()}) {
+    const QValueAxis* axis = chart->time_axis();
+    QCOMPARE(axis->min(), 0.0);
+    QCOMPARE(axis->max(), 8639 * 10.0);
+    const double ticks = (axis->max() - axis->min()) / axis->tickInterval();
+    QVERIFY2(ticks >= 4 && ticks <= 20, qPrintable(QStringLiteral("%1 ticks").arg(ticks)));
+    QCOMPARE(axis->labelFormat(), QStringLiteral("%.0f"));  // "20000", not "20000.00"
+  }
+  // Zooming to a second keeps a readable step too.
+  timeline->slice_chart()->set_time_range(100.0, 101.0);
+  QCOMPARE(timeline->probability_chart()->time_axis()->tickInterval(), 0.2);
+  QCOMPARE(timeline->probability_chart()->time_axis()->labelFormat(), QStringLiteral("%.1f"));
   open_and_wait(batch_);
 }
 

@@ -26,7 +26,6 @@ struct SplitMix {
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 };
 
-constexpr uint64_t kTickNs = 10'000'000;
 constexpr uint64_t kPage = 4096;
 }  // namespace
 
@@ -79,7 +78,7 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   unsigned repartitions = 0;
   std::vector<double> row;
   for (unsigned tick = 0; tick < spec.ticks; ++tick) {
-    const uint64_t t = tick * kTickNs;
+    const uint64_t t = tick * spec.tick_ns;
     for (size_t i = 0; i < p.size(); ++i) {
       double drift = (rng.uniform() - 0.5) * 0.01;
       if (i == failing && tick > spec.ticks / 3) drift += 0.012;  // precursor: rising corrected errors
@@ -110,7 +109,7 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
     uint64_t reserved = 0;
     for (auto s : slices) reserved += s;
     peak = std::max(peak, reserved);
-    reserved_integral += static_cast<double>(reserved) * (kTickNs / 1e9);
+    reserved_integral += static_cast<double>(reserved) * (spec.tick_ns / 1e9);
     row.clear();
     for (auto s : slices) row.push_back(static_cast<double>(s));
     for (double v : p) row.push_back(v);
@@ -120,7 +119,7 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
     row.push_back(0);
     row.push_back(frag * 0.5);
     row.push_back(frag);
-    series.append_row(tick * (kTickNs / 1e9), row);
+    series.append_row(tick * (spec.tick_ns / 1e9), row);
 
     if (tick == failure_tick) {
       auto& inj = log.add(t, "board.dimm1", EventKind::injection);
@@ -146,7 +145,7 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
     }
   }
   const double completeness = std::min(1.0, static_cast<double>(slices[failing]) / static_cast<double>(needed));
-  auto& verdict = log.add(spec.ticks * kTickNs, "run", EventKind::verdict);
+  auto& verdict = log.add(spec.ticks * spec.tick_ns, "run", EventKind::verdict);
   verdict.fields["metric"] = "capture_completeness";
   verdict.fields["op"] = ">=";
   verdict.fields["value"] = 0.9;
@@ -161,7 +160,7 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   summary.metrics["capture_completeness"] = completeness;
   summary.metrics["failures_identified"] = 1.0;
   summary.metrics["reserved_byte_seconds"] = reserved_integral;
-  summary.metrics["reserved_bytes_mean"] = reserved_integral / (spec.ticks * (kTickNs / 1e9));
+  summary.metrics["reserved_bytes_mean"] = reserved_integral / (spec.ticks * (spec.tick_ns / 1e9));
   summary.metrics["reserved_bytes_peak"] = peak;
   summary.metrics["repartitions"] = repartitions;
   summary.metrics["alert_to_report_s"] = {{"mean", 0.0015}, {"max", 0.0015}};
@@ -174,7 +173,7 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   record.component = components[failing];
   record.error = ErrorType::memory_uncorrectable;
   record.severity = "fatal";
-  record.timestamp_ns = failure_tick * kTickNs;
+  record.timestamp_ns = failure_tick * spec.tick_ns;
   record.sections = {{"platform_memory", 80, 80, 80}, {"vendor.memory_rows", 65536, needed - 80, 65536}};
   record.truncated = true;
   record.cper.assign(128, std::byte{0});
@@ -182,8 +181,8 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   for (int i = 0; i < 4; ++i) record.cper[i] = static_cast<std::byte>(sig[i]);
   bmc.records.push_back(record);
   BmcVerdict verdict_of_bmc;
-  verdict_of_bmc.alert_t_ns = failure_tick * kTickNs + 500'000;
-  verdict_of_bmc.report_t_ns = failure_tick * kTickNs + 2'000'000;
+  verdict_of_bmc.alert_t_ns = failure_tick * spec.tick_ns + 500'000;
+  verdict_of_bmc.report_t_ns = failure_tick * spec.tick_ns + 2'000'000;
   verdict_of_bmc.identified = true;
   verdict_of_bmc.failed_component = components[failing];
   verdict_of_bmc.error = ErrorType::memory_uncorrectable;
@@ -197,12 +196,12 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
       {"run.seed", std::to_string(spec.seed), "random seed of every stochastic model"},
       {"board.dram.size", "4 GiB", "installed memory"},
       {"board.crash_region.budget", fmt::format("{} MiB", budget / (1024 * 1024)), "bytes reserved for crash capture"},
-      {"agent.tick", "10 ms", "sampling period of the monitoring agent"},
+      {"agent.tick", fmt::format("{} ms", static_cast<double>(spec.tick_ns) / 1e6), "sampling period of the monitoring agent"},
       {"policy.name", spec.policy, "partitioning policy"},
   };
 
   run.summary = std::move(summary);
-  run.perf = PerfFigures{0.25, spec.ticks * (kTickNs / 1e9), spec.ticks * (kTickNs / 1e9) / 0.25, 123456, 493824,
+  run.perf = PerfFigures{0.25, spec.ticks * (spec.tick_ns / 1e9), spec.ticks * (spec.tick_ns / 1e9) / 0.25, 123456, 493824,
                          50 << 20};
   run.bmc = std::move(bmc);
   run.config = config;

@@ -15,7 +15,8 @@ struct SyntheticRunSpec {
   std::string policy = "proportional";
   std::string strategy = "predictive_bmc";
   uint64_t seed = 1;
-  unsigned ticks = 200;         // agent ticks, 10 ms apart
+  unsigned ticks = 200;         // agent ticks
+  uint64_t tick_ns = 10'000'000;  // apart (the agent's sampling period)
   double reserved_scale = 1.0;  // scales the crash budget (for Pareto spread)
 };
 
