@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <vector>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -56,6 +58,43 @@ std::string read_file(const fs::path& path) {
   std::fclose(f);
   if (failed) throw io_error(path, "read failed");
   return text;
+}
+
+void for_each_line(const fs::path& path, const std::function<void(std::string_view, size_t)>& line,
+                   const ReadProgress& progress) {
+  constexpr size_t kBlock = 4 << 20;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (f == nullptr) throw io_error(path, fmt::format("cannot open: {}", std::strerror(errno)));
+  std::error_code ec;
+  const uint64_t total = fs::file_size(path, ec);
+  std::string pending;  // the unfinished line at the end of the previous block
+  std::vector<char> block(kBlock);
+  uint64_t done = 0;
+  size_t number = 0;
+  const auto emit = [&](std::string_view text) {
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    line(text, ++number);
+  };
+  while (true) {
+    const size_t n = std::fread(block.data(), 1, block.size(), f.get());
+    if (n == 0) break;
+    done += n;
+    std::string_view rest(block.data(), n);
+    for (size_t newline = rest.find('\n'); newline != std::string_view::npos; newline = rest.find('\n')) {
+      if (pending.empty()) {
+        emit(rest.substr(0, newline));
+      } else {
+        pending.append(rest.substr(0, newline));
+        emit(pending);
+        pending.clear();
+      }
+      rest.remove_prefix(newline + 1);
+    }
+    pending.append(rest);
+    if (progress && !progress(done, std::max(total, done))) throw read_cancelled(path);
+  }
+  if (std::ferror(f.get()) != 0) throw io_error(path, "read failed");
+  if (!pending.empty()) emit(pending);
 }
 
 std::string format_number(double value) {

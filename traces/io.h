@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -32,6 +34,24 @@ class format_error : public io_error {
  private:
   size_t line_;
 };
+
+// Progress of a long read: called with (bytes read so far, file size) every
+// few MiB. Returning false stops the read, which throws read_cancelled (the
+// dashboard's Cancel while it loads a year-long run).
+using ReadProgress = std::function<bool(uint64_t done, uint64_t total)>;
+
+class read_cancelled : public io_error {
+ public:
+  explicit read_cancelled(const std::filesystem::path& path) : io_error(path, "reading cancelled") {}
+};
+
+// Reads a text file line by line in blocks, so memory follows the longest
+// line, not the file: `line(text, number)` per line (without '\n' or a
+// trailing '\r'; numbered from 1), `progress` after each block. Throws
+// io_error if the file cannot be read, read_cancelled if progress says stop;
+// exceptions of `line` pass through.
+void for_each_line(const std::filesystem::path& path, const std::function<void(std::string_view, size_t)>& line,
+                   const ReadProgress& progress = {});
 
 // Writes `content` to `path` through `path.tmp` + flush + rename, so a crash
 // leaves either the old file or the new one, never half of one. Creates the

@@ -1,6 +1,7 @@
 #include "traces/timeseries_writer.h"
 
 #include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -107,16 +108,17 @@ void write_timeseries_csv(const Timeseries& series, const std::filesystem::path&
 }
 
 namespace {
-// Splits on commas; timeseries cells never need quoting (column names are
-// checked, values are numbers).
-std::vector<std::string_view> split_cells(std::string_view line) {
-  std::vector<std::string_view> cells;
+// Splits on commas into `cells` (reused across lines: a million-row file
+// would otherwise allocate a million vectors); timeseries cells never need
+// quoting (column names are checked, values are numbers).
+void split_cells(std::string_view line, std::vector<std::string_view>& cells) {
+  cells.clear();
   size_t begin = 0;
   while (true) {
     size_t comma = line.find(',', begin);
     if (comma == std::string_view::npos) {
       cells.push_back(line.substr(begin));
-      return cells;
+      return;
     }
     cells.push_back(line.substr(begin, comma - begin));
     begin = comma + 1;
@@ -133,50 +135,65 @@ bool parse_cell(std::string_view cell, double& out) {
 }
 }  // namespace
 
-Timeseries read_timeseries_csv(const std::filesystem::path& path) {
-  std::string text = read_file(path);
+Timeseries read_timeseries_csv(const std::filesystem::path& path, const ReadProgress& progress) {
   Timeseries series;
-  size_t line_number = 0;
-  size_t begin = 0;
   bool header_seen = false;
+  std::vector<std::string_view> cells;
   std::vector<double> row;
-  while (begin < text.size()) {
-    size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + begin, end - begin);
-    begin = end + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    auto cells = split_cells(line);
-    if (!header_seen) {
-      if (cells[0] != kTimeColumn) throw format_error(path, line_number, "header must start with t_s");
-      for (size_t i = 1; i < cells.size(); ++i) {
-        std::string name(cells[i]);
-        if (name.empty() || series.find(name) != nullptr || name == kTimeColumn) {
-          throw format_error(path, line_number, fmt::format("empty or duplicate column name '{}'", name));
+  std::error_code ec;
+  const uint64_t file_bytes = std::filesystem::file_size(path, ec);
+  constexpr size_t kRowsToEstimate = 1000;
+  uint64_t data_bytes = 0;
+  for_each_line(
+      path,
+      [&](std::string_view line, size_t line_number) {
+        if (line.empty()) return;
+        split_cells(line, cells);
+        if (!header_seen) {
+          if (cells[0] != kTimeColumn) throw format_error(path, line_number, "header must start with t_s");
+          for (size_t i = 1; i < cells.size(); ++i) {
+            std::string name(cells[i]);
+            if (name.empty() || series.find(name) != nullptr || name == kTimeColumn) {
+              throw format_error(path, line_number, fmt::format("empty or duplicate column name '{}'", name));
+            }
+            series.columns.push_back(name);
+            series.values.emplace_back();
+          }
+          header_seen = true;
+          return;
         }
-        series.columns.push_back(name);
-        series.values.emplace_back();
-      }
-      header_seen = true;
-      continue;
-    }
-    if (cells.size() != series.columns.size() + 1) {
-      throw format_error(path, line_number,
-                         fmt::format("{} cells, header has {}", cells.size(), series.columns.size() + 1));
-    }
-    row.resize(cells.size());
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (!parse_cell(cells[i], row[i])) {
-        throw format_error(path, line_number, fmt::format("column {}: '{}' is not a number", i + 1, cells[i]));
-      }
-    }
-    if (std::isnan(row[0])) throw format_error(path, line_number, "empty t_s");
-    series.t_s.push_back(row[0]);
-    for (size_t i = 1; i < row.size(); ++i) series.values[i - 1].push_back(row[i]);
-  }
+        if (cells.size() != series.columns.size() + 1) {
+          throw format_error(path, line_number,
+                             fmt::format("{} cells, header has {}", cells.size(), series.columns.size() + 1));
+        }
+        row.resize(cells.size());
+        for (size_t i = 0; i < cells.size(); ++i) {
+          if (!parse_cell(cells[i], row[i])) {
+            throw format_error(path, line_number, fmt::format("column {}: '{}' is not a number", i + 1, cells[i]));
+          }
+        }
+        if (std::isnan(row[0])) throw format_error(path, line_number, "empty t_s");
+        data_bytes += line.size() + 1;
+        if (series.t_s.size() == kRowsToEstimate && !ec) {
+          // The rows so far estimate the row count: columns sized once
+          // instead of doubling (a year-long run's columns are most of the
+          // dashboard's memory). Never more rows than the file could hold
+          // (each has a comma per column), so a hostile file reserves no
+          // more than its content would fill.
+          const uint64_t mean_row = data_bytes / kRowsToEstimate;
+          const uint64_t rows = std::min(file_bytes / mean_row * 21 / 20, file_bytes / (series.columns.size() + 1));
+          series.t_s.reserve(static_cast<size_t>(rows));
+          for (auto& column : series.values) column.reserve(static_cast<size_t>(rows));
+        }
+        series.t_s.push_back(row[0]);
+        for (size_t i = 1; i < row.size(); ++i) series.values[i - 1].push_back(row[i]);
+      },
+      progress);
   if (!header_seen) throw format_error(path, 0, "empty file, expected a header row");
+  if (series.t_s.capacity() > series.t_s.size() + series.t_s.size() / 10) {  // estimated high: give it back
+    series.t_s.shrink_to_fit();
+    for (auto& column : series.values) column.shrink_to_fit();
+  }
   return series;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "platform/core/types.h"
+#include "traces/io.h"
 
 namespace crashtwin {
 
@@ -66,6 +67,8 @@ void write_timeseries_csv(const Timeseries& series, const std::filesystem::path&
 
 // Reads timeseries.csv; throws format_error naming the line of a bad row
 // (wrong cell count, not a number) or a header not starting with t_s.
-Timeseries read_timeseries_csv(const std::filesystem::path& path);
+// Streams the file (memory is the columns, not the text); `progress` may
+// cancel (read_cancelled, traces/io.h).
+Timeseries read_timeseries_csv(const std::filesystem::path& path, const ReadProgress& progress = {});
 
 }  // namespace crashtwin

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gui/data/batch_overview.h"
+#include "gui/data/run_details.h"
 #include "traces/batch.h"
 #include "traces/event_log.h"
 #include "traces/summary.h"

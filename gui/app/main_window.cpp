@@ -8,6 +8,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPromise>
+#include <QShortcut>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -17,6 +19,7 @@ namespace crashtwin::gui {
 
 namespace {
 constexpr const char* kRecentKey = "recent";
+constexpr int kProgressSteps = 1000;  // the progress bar's resolution
 
 // The first local directory among dropped URLs.
 QString dropped_directory(const QMimeData* mime) {
@@ -66,6 +69,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   bar->addWidget(run_picker_);
   status_ = new QLabel(tr("Open a batch or run directory (File > Open, or drop it here)."));
   statusBar()->addWidget(status_, 1);
+  load_progress_ = new QProgressBar();
+  load_progress_->setRange(0, kProgressSteps);
+  load_progress_->setMaximumWidth(240);
+  load_progress_->setFormat(tr("loading run %p%"));
+  load_progress_->hide();
+  cancel_load_ = new QPushButton(tr("Cancel"));
+  cancel_load_->setToolTip(tr("Stop loading this run (Esc)"));
+  cancel_load_->hide();
+  statusBar()->addPermanentWidget(load_progress_);
+  statusBar()->addPermanentWidget(cancel_load_);
+  connect(cancel_load_, &QPushButton::clicked, this, &MainWindow::cancel_run_loading);
+  auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+  connect(escape, &QShortcut::activated, this, &MainWindow::cancel_run_loading);
   build_menus();
 
   connect(run_picker_, &QComboBox::currentIndexChanged, this, [this](int index) {
@@ -80,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(run_view_, &RunView::failed, this, [this](const QString& m) { status_->setText(m); });
   connect(&overview_watcher_, &QFutureWatcherBase::finished, this, &MainWindow::overview_ready);
   connect(&run_watcher_, &QFutureWatcherBase::finished, this, &MainWindow::run_ready);
+  connect(&run_watcher_, &QFutureWatcherBase::progressValueChanged, load_progress_, &QProgressBar::setValue);
 }
 
 void MainWindow::build_menus() {
@@ -162,21 +179,56 @@ void MainWindow::select_run(int table_row) {
   if (!overview_ || table_row < 0 || static_cast<size_t>(table_row) >= overview_->table.rows.size()) return;
   const std::filesystem::path dir = run_dir_of(*overview_, overview_->table.rows[static_cast<size_t>(table_row)]);
   status_->setText(tr("Loading run %1…").arg(QString::fromStdString(dir.string())));
-  run_watcher_.setFuture(
-      QtConcurrent::run([dir] { return load_catching<results::Run>([&] { return load_run_details(dir); }); }));
+  // A run still loading is no longer wanted: stop it rather than let it
+  // finish in the background (setFuture drops the old future's signals).
+  run_watcher_.cancel();
+  load_progress_->setValue(0);
+  load_progress_->show();
+  cancel_load_->show();
+  run_watcher_.setFuture(QtConcurrent::run([dir](QPromise<Loaded<RunDetails>>& promise) {
+    promise.setProgressRange(0, kProgressSteps);
+    const ReadProgress progress = [&promise](uint64_t done, uint64_t total) {
+      promise.setProgressValue(total > 0 ? static_cast<int>(done * kProgressSteps / total) : 0);
+      return !promise.isCanceled();
+    };
+    try {
+      promise.addResult(Loaded<RunDetails>{std::make_shared<RunDetails>(load_run_details(dir, progress)), {}});
+    } catch (const read_cancelled&) {
+      // No result: run_ready sees a cancelled future.
+    } catch (const std::exception& e) {
+      promise.addResult(Loaded<RunDetails>{nullptr, QString::fromStdString(e.what())});
+    }
+  }));
+}
+
+void MainWindow::cancel_run_loading() {
+  if (run_watcher_.isFinished()) return;
+  run_watcher_.cancel();
+  status_->setText(tr("Cancelling…"));
 }
 
 void MainWindow::run_ready() {
-  Loaded<results::Run> loaded = run_watcher_.result();
+  load_progress_->hide();
+  cancel_load_->hide();
+  if (run_watcher_.isCanceled() || run_watcher_.future().resultCount() == 0) {
+    status_->setText(current_run_ ? tr("Loading cancelled; still showing %1")
+                                        .arg(QString::fromStdString(current_run_->run.dir.string()))
+                                  : tr("Loading cancelled."));
+    emit run_load_cancelled();
+    return;
+  }
+  Loaded<RunDetails> loaded = run_watcher_.result();
   if (!loaded.value) return fail(loaded.error);
   current_run_ = std::move(loaded.value);
+  const std::shared_ptr<const results::Run> run(current_run_, &current_run_->run);
   timeline_->show_run(current_run_);
   crash_region_->show_run(current_run_);
-  records_->show_run(current_run_);
-  status_->setText(tr("Run %1: %2 ticks, %3 events")
-                       .arg(QString::fromStdString(current_run_->dir.string()))
-                       .arg(current_run_->timeseries.row_count())
-                       .arg(current_run_->events.size()));
+  records_->show_run(run);
+  status_->setText(tr("Run %1: %2 ticks, %3 repartitions, %4 other events")
+                       .arg(QString::fromStdString(run->dir.string()))
+                       .arg(run->timeseries.row_count())
+                       .arg(current_run_->repartitions)
+                       .arg(run->events.size()));
   emit run_loaded();
 }
 

@@ -2,7 +2,9 @@
 // Records, Run), a run picker shared by the detail views, File > Open, a
 // recent list (QSettings) and drag and drop of a directory. Loading runs in
 // a worker thread: the batch's summaries first, then the chosen run's
-// details, so the window never freezes on a large batch.
+// details (and their drawing index), so the window never freezes on a large
+// batch or a year-long run; a run's loading shows its progress in the status
+// bar and can be cancelled (Cancel, or Esc).
 #pragma once
 
 #include <memory>
@@ -11,11 +13,14 @@
 #include <QFutureWatcher>
 #include <QLabel>
 #include <QMainWindow>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QTabWidget>
 
 #include "gui/compare/compare_view.h"
 #include "gui/crash_region/crash_region_view.h"
 #include "gui/data/batch_overview.h"
+#include "gui/data/run_details.h"
 #include "gui/records/records_view.h"
 #include "gui/run/run_view.h"
 #include "gui/timeline/timeline_view.h"
@@ -38,7 +43,10 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
 
   const BatchOverview* overview() const { return overview_.get(); }
-  const results::Run* current_run() const { return current_run_.get(); }
+  const results::Run* current_run() const { return current_run_ ? &current_run_->run : nullptr; }
+  // The status bar's progress of a run's loading (hidden when idle) and its Cancel.
+  QProgressBar* load_progress() { return load_progress_; }
+  QPushButton* cancel_load_button() { return cancel_load_; }
   QTabWidget* tabs() { return tabs_; }
   CompareView* compare_view() { return compare_; }
   TimelineView* timeline_view() { return timeline_; }
@@ -57,6 +65,7 @@ class MainWindow : public QMainWindow {
   void overview_loaded();
   void run_loaded();
   void load_failed(const QString& message);
+  void run_load_cancelled();
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -68,11 +77,12 @@ class MainWindow : public QMainWindow {
   void rebuild_recent_menu();
   void overview_ready();
   void run_ready();
+  void cancel_run_loading();
   void fail(const QString& message);
 
   TimeCursor cursor_;
   std::shared_ptr<BatchOverview> overview_;
-  std::shared_ptr<const results::Run> current_run_;
+  std::shared_ptr<const RunDetails> current_run_;
   QTabWidget* tabs_ = nullptr;
   CompareView* compare_ = nullptr;
   TimelineView* timeline_ = nullptr;
@@ -83,7 +93,9 @@ class MainWindow : public QMainWindow {
   QLabel* status_ = nullptr;
   QMenu* recent_menu_ = nullptr;
   QFutureWatcher<Loaded<BatchOverview>> overview_watcher_;
-  QFutureWatcher<Loaded<results::Run>> run_watcher_;
+  QFutureWatcher<Loaded<RunDetails>> run_watcher_;
+  QProgressBar* load_progress_ = nullptr;
+  QPushButton* cancel_load_ = nullptr;
   QString loading_dir_;
   qint64 load_started_ms_ = 0;
 };

@@ -48,10 +48,10 @@ CrashRegionView::CrashRegionView(TimeCursor* cursor, QWidget* parent) : QWidget(
   });
 }
 
-void CrashRegionView::show_run(std::shared_ptr<const results::Run> run) {
-  run_ = std::move(run);
+void CrashRegionView::show_run(std::shared_ptr<const RunDetails> details) {
+  details_ = std::move(details);
+  run_ = details_ ? &details_->run : nullptr;
   const size_t rows = run_ ? run_->timeseries.row_count() : 0;
-  extent_ = run_ ? crash_region_extent(run_->timeseries) : 0;
   if (run_) title_->setText(run_title(run_->summary));
   QSignalBlocker block(slider_);
   slider_->setEnabled(rows > 0);
@@ -68,7 +68,7 @@ void CrashRegionView::show_row(int row) {
     slices_->setRowCount(0);
     return;
   }
-  const CrashMap map = crash_map_at_row(run_->timeseries, static_cast<size_t>(row), extent_);
+  const CrashMap map = crash_map_at_row(run_->timeseries, static_cast<size_t>(row), details_->crash_region_extent);
   time_->setText(QStringLiteral("t = %1 s").arg(map.t_s, 0, 'f', 3));
   slices_->setRowCount(0);
   int index = 0;

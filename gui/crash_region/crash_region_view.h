@@ -12,7 +12,7 @@
 
 #include "gui/crash_region/memory_map_widget.h"
 #include "gui/widgets/time_cursor.h"
-#include "traces/results/results.h"
+#include "gui/data/run_details.h"
 
 namespace crashtwin::gui {
 
@@ -20,7 +20,7 @@ class CrashRegionView : public QWidget {
   Q_OBJECT
  public:
   CrashRegionView(TimeCursor* cursor, QWidget* parent = nullptr);
-  void show_run(std::shared_ptr<const results::Run> run);
+  void show_run(std::shared_ptr<const RunDetails> details);
 
   QSlider* slider() { return slider_; }
   MemoryMapWidget* map_widget() { return map_; }
@@ -30,8 +30,8 @@ class CrashRegionView : public QWidget {
   void show_row(int row);
 
   TimeCursor* cursor_;
-  std::shared_ptr<const results::Run> run_;
-  uint64_t extent_ = 0;  // crash_region_extent of the run: read once, not per slider step
+  std::shared_ptr<const RunDetails> details_;
+  const results::Run* run_ = nullptr;  // &details_->run
   QLabel* title_ = nullptr;
   QLabel* time_ = nullptr;
   QSlider* slider_ = nullptr;

@@ -17,8 +17,6 @@ BatchOverview load_overview(const fs::path& dir) {
   return overview;
 }
 
-results::Run load_run_details(const fs::path& run_dir) { return results::load_run(run_dir, results::RunParts::all); }
-
 fs::path run_dir_of(const BatchOverview& overview, const BatchRow& row) {
   if (row.run.empty() || row.run == ".") return overview.batch.dir;
   return overview.batch.dir / row.run;

@@ -1,7 +1,8 @@
 // The dashboard's load path (the part benchmarked with 1,000 runs): a batch
 // or run directory read through the results library with summaries only;
 // time series, events and BMC reports are loaded per run on demand
-// (load_run_details), so opening a large batch stays fast.
+// (load_run_details, gui/data/run_details.h), so opening a large batch stays
+// fast.
 #pragma once
 
 #include <filesystem>
@@ -23,10 +24,6 @@ struct BatchOverview {
 
 // Throws io_error (from the results library) when `dir` holds no results.
 BatchOverview load_overview(const std::filesystem::path& dir);
-
-// Everything of one run (time series, events, BMC report, config, perf).
-// Throws io_error / format_error naming the file.
-results::Run load_run_details(const std::filesystem::path& run_dir);
 
 // Directory of a summary.csv row (its `run` column is relative to the batch).
 std::filesystem::path run_dir_of(const BatchOverview& overview, const BatchRow& row);

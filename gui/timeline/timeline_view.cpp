@@ -10,7 +10,6 @@
 #include "gui/data/crash_map.h"
 #include "gui/data/downsample.h"
 #include "gui/data/palette.h"
-#include "gui/timeline/run_markers.h"
 #include "traces/report/format.h"
 
 namespace crashtwin::gui {
@@ -85,7 +84,7 @@ void TimelineView::fill(TimeChartView* view, std::vector<Line>& lines, const QSt
     series->setPen(pen);
     chart->addSeries(series);
     for (QAbstractAxis* axis : chart->axes()) series->attachAxis(axis);
-    lines.push_back({series, ts.find(column), scale});
+    lines.push_back({series, ts.find(column), details_->pyramid(column), scale});
   }
 }
 
@@ -112,12 +111,15 @@ void TimelineView::fill_recovery(TimeChartView* view, std::vector<Line>& lines, 
     series->setPen(pen);
     chart->addSeries(series);
     for (QAbstractAxis* axis : chart->axes()) series->attachAxis(axis);
-    lines.push_back({series, values, scale});
+    lines.push_back({series, values, details_->pyramid(c.name), scale});
   }
 }
 
-void TimelineView::show_run(std::shared_ptr<const results::Run> run) {
-  run_ = std::move(run);
+void TimelineView::show_run(std::shared_ptr<const RunDetails> details) {
+  details_ = std::move(details);
+  run_ = details_ ? &details_->run : nullptr;
+  // The charts point into the run's markers: never past the run's lifetime.
+  for (TimeChartView* view : {slices_, probabilities_}) view->set_markers(run_ ? details_->markers : std::span<const TimeMarker>());
   // A baseline strategy's run has the crashkernel it holds away as a column.
   const bool predictive = !run_ || run_->timeseries.find("held_bytes") == nullptr;
   slices_->chart()->setTitle(predictive ? tr("Slice size per component")
@@ -133,19 +135,18 @@ void TimelineView::show_run(std::shared_ptr<const results::Run> run) {
   title_->setText(tr("%1 — %2 ticks").arg(run_title(run_->summary)).arg(ts.row_count()));
   double peak = 0;
   for (const Line& line : slice_lines_) {
-    for (double v : *line.values) {
-      if (std::isfinite(v)) peak = std::max(peak, v * line.scale);
+    const auto whole = line.pyramid->extremes(*line.values, 0, line.values->size());
+    if (whole.hi != MinMaxPyramid::npos && std::isfinite((*line.values)[whole.hi])) {
+      peak = std::max(peak, (*line.values)[whole.hi] * line.scale);
     }
   }
   slice_y_->setRange(0, peak > 0 ? peak * 1.08 : 1);
   slice_y_->applyNiceNumbers();
   const double lo = ts.row_count() > 0 ? ts.t_s.front() : 0;
   const double hi = ts.row_count() > 0 ? ts.t_s.back() : 1;
-  const std::vector<TimeMarker> markers = run_markers(run_->events);
-  for (TimeChartView* view : {slices_, probabilities_}) {
-    view->set_markers(markers);
-    view->set_full_range(lo, hi);
-  }
+  syncing_ = true;  // both get the same range: one redraw below, not one per range change
+  for (TimeChartView* view : {slices_, probabilities_}) view->set_full_range(lo, hi);
+  syncing_ = false;
   redraw();
   show_readout(cursor_->time_s());
 }
@@ -169,13 +170,19 @@ void TimelineView::redraw() {
   auto last = std::upper_bound(t.begin(), t.end(), hi);
   const size_t begin = static_cast<size_t>(std::max<std::ptrdiff_t>(0, (first - t.begin()) - 1));
   const size_t end = std::min(t.size(), static_cast<size_t>(last - t.begin()) + 1);
-  const std::span<const double> x(t.data() + begin, end - begin);
   for (auto* lines : {&slice_lines_, &probability_lines_}) {
     const size_t buckets = static_cast<size_t>(lines == &slice_lines_ ? slices_->plot_width() : probabilities_->plot_width());
     for (Line& line : *lines) {
-      std::vector<QPointF> points = downsample_min_max(x, std::span<const double>(line.values->data() + begin, end - begin), buckets);
-      for (QPointF& p : points) p.setY(p.y() * line.scale);
-      line.series->replace(QList<QPointF>(points.begin(), points.end()));
+      const std::vector<QPointF> points = line.pyramid->downsample(t, *line.values, begin, end, buckets);
+      // As steps: each value holds until the next sample's time.
+      QList<QPointF> steps;
+      steps.reserve(static_cast<qsizetype>(2 * points.size()));
+      for (size_t i = 0; i < points.size(); ++i) {
+        const double y = points[i].y() * line.scale;
+        if (i > 0) steps.append(QPointF(points[i].x(), steps.back().y()));
+        steps.append(QPointF(points[i].x(), y));
+      }
+      line.series->replace(steps);
     }
   }
 }

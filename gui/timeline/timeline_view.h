@@ -1,8 +1,10 @@
 // Timeline: per-component slice sizes and failure probabilities over the
 // run, with failure, alert and repartition markers. Both charts share the
 // time axis range (zoom or pan one, the other follows) and the time cursor;
-// series are downsampled (min/max per pixel) for the visible range after
-// every zoom, so 100,000-tick runs stay smooth and spikes stay visible.
+// series are downsampled (min/max per pixel, from the run's pyramids) for the
+// visible range after every zoom, so million-tick runs stay smooth and
+// spikes stay visible. Samples hold until the next tick (a slice keeps its
+// size until a repartition): lines are drawn as steps, never as ramps.
 #pragma once
 
 #include <memory>
@@ -14,7 +16,7 @@
 
 #include "gui/widgets/time_chart_view.h"
 #include "gui/widgets/time_cursor.h"
-#include "traces/results/results.h"
+#include "gui/data/run_details.h"
 
 namespace crashtwin::gui {
 
@@ -23,7 +25,7 @@ class TimelineView : public QWidget {
  public:
   TimelineView(TimeCursor* cursor, QWidget* parent = nullptr);
 
-  void show_run(std::shared_ptr<const results::Run> run);
+  void show_run(std::shared_ptr<const RunDetails> details);
 
   TimeChartView* slice_chart() { return slices_; }
   TimeChartView* probability_chart() { return probabilities_; }
@@ -34,6 +36,7 @@ class TimelineView : public QWidget {
   struct Line {
     QLineSeries* series;
     const std::vector<double>* values;
+    const MinMaxPyramid* pyramid;
     double scale;  // bytes -> MiB for slices, 1 for probabilities
   };
   TimeChartView* make_chart(const QString& title, const QString& y_title, QValueAxis*& y_axis);
@@ -47,7 +50,8 @@ class TimelineView : public QWidget {
   void show_readout(double t_s);
 
   TimeCursor* cursor_;
-  std::shared_ptr<const results::Run> run_;
+  std::shared_ptr<const RunDetails> details_;
+  const results::Run* run_ = nullptr;  // &details_->run
   TimeChartView* slices_ = nullptr;
   TimeChartView* probabilities_ = nullptr;
   QValueAxis* slice_y_ = nullptr;

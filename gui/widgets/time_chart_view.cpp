@@ -1,10 +1,12 @@
 #include "gui/widgets/time_chart_view.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
 #include <QChart>
+#include <QFontMetricsF>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QWheelEvent>
@@ -64,10 +66,12 @@ void TimeChartView::set_full_range(double lo, double hi) {
   set_time_range(full_lo_, full_hi_);
 }
 
-void TimeChartView::set_markers(std::vector<TimeMarker> markers) {
-  markers_ = std::move(markers);
-  std::stable_sort(markers_.begin(), markers_.end(),
-                   [](const TimeMarker& a, const TimeMarker& b) { return a.t_s < b.t_s; });
+void TimeChartView::set_markers(std::span<const TimeMarker> markers) {
+  markers_ = markers;
+  labelled_.clear();
+  for (size_t i = 0; i < markers_.size(); ++i) {
+    if (!markers_[i].label.isEmpty()) labelled_.push_back(i);
+  }
   viewport()->update();
 }
 
@@ -99,28 +103,43 @@ void TimeChartView::drawForeground(QPainter* painter, const QRectF& rect) {
   QFont font = painter->font();
   font.setPointSizeF(font.pointSizeF() * 0.85);
   painter->setFont(font);
-  int labelled = 0;
-  // Only the visible markers, and of the unlabelled ones (repartitions: a
-  // year-long run has hundreds of thousands) one per pixel column: painting
-  // costs the plot's width, not the run's length.
-  const auto first = std::lower_bound(markers_.begin(), markers_.end(), axis_->min(),
-                                      [](const TimeMarker& m, double t) { return m.t_s < t; });
-  const auto last = std::upper_bound(first, markers_.end(), axis_->max(),
-                                     [](double t, const TimeMarker& m) { return t < m.t_s; });
-  int last_unlabelled_column = std::numeric_limits<int>::min();
-  for (auto it = first; it != last; ++it) {
-    const TimeMarker& m = *it;
-    const double x = x_of(m.t_s);
-    if (m.label.isEmpty()) {
-      const int column = static_cast<int>(std::floor(x));
-      if (column == last_unlabelled_column) continue;
-      last_unlabelled_column = column;
+  // Only the visible markers; of the unlabelled ones (a year-long run has
+  // hundreds of thousands of repartitions) one per pixel column, found by
+  // jumping to the next column's time, so painting costs the plot's width,
+  // not the run's length; labels only where they overlap none drawn.
+  const double lo = axis_->min(), hi = axis_->max();
+  const double pixels_per_s = plot.width() / (hi - lo > 0 ? hi - lo : 1);
+  const auto x_at = [&](double t) { return plot.left() + (t - lo) * pixels_per_s; };
+  const auto at_or_after = [&](std::span<const TimeMarker>::iterator from, double t) {
+    return std::lower_bound(from, markers_.end(), t, [](const TimeMarker& m, double v) { return m.t_s < v; });
+  };
+  for (auto it = at_or_after(markers_.begin(), lo); it != markers_.end() && it->t_s <= hi;) {
+    if (!it->label.isEmpty()) {
+      ++it;
+      continue;
     }
-    QPen pen(m.colour, m.label.isEmpty() ? 1.0 : 1.6, m.style);
-    painter->setPen(pen);
+    const double x = x_at(it->t_s);
+    painter->setPen(QPen(it->colour, 1.0, it->style));
     painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-    // Labels step down so a failure and its alert a millisecond later stay readable.
-    if (!m.label.isEmpty()) painter->drawText(QPointF(x + 4, plot.top() + 12 + 14 * (labelled++ % 3)), m.label);
+    const double next_column_t = lo + (std::floor(x - plot.left()) + 1) / pixels_per_s;
+    it = next_column_t > it->t_s ? at_or_after(it + 1, next_column_t) : it + 1;
+  }
+  const QFontMetricsF metrics(font);
+  constexpr int kLabelRows = 3;  // labels step down so a failure and its alert a millisecond later stay readable
+  std::array<double, kLabelRows> row_end;
+  row_end.fill(-std::numeric_limits<double>::infinity());
+  for (size_t index : labelled_) {
+    const TimeMarker& m = markers_[index];
+    if (m.t_s < lo || m.t_s > hi) continue;
+    const double x = x_at(m.t_s);
+    painter->setPen(QPen(m.colour, 1.6, m.style));
+    painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+    for (int r = 0; r < kLabelRows; ++r) {
+      if (row_end[static_cast<size_t>(r)] >= x + 4) continue;
+      painter->drawText(QPointF(x + 4, plot.top() + 12 + 14 * r), m.label);
+      row_end[static_cast<size_t>(r)] = x + 4 + metrics.horizontalAdvance(m.label) + 6;
+      break;
+    }
   }
   if (cursor_ && *cursor_ >= axis_->min() && *cursor_ <= axis_->max()) {
     const double x = x_of(*cursor_);

@@ -7,19 +7,15 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <QChartView>
 #include <QValueAxis>
 
-namespace crashtwin::gui {
+#include "gui/data/run_markers.h"
 
-struct TimeMarker {
-  double t_s = 0;
-  QColor colour;
-  Qt::PenStyle style = Qt::SolidLine;
-  QString label;  // drawn at the top for failures and alerts; empty for churn
-};
+namespace crashtwin::gui {
 
 class TimeChartView : public QChartView {
   Q_OBJECT
@@ -33,7 +29,8 @@ class TimeChartView : public QChartView {
   void set_time_range(double lo, double hi);
   // The tick step for a range: 1-2-5 times a power of ten, about 8 ticks.
   static double tick_step(double lo, double hi);
-  void set_markers(std::vector<TimeMarker> markers);
+  // Markers in time order; the caller keeps them alive while shown.
+  void set_markers(std::span<const TimeMarker> markers);
   void set_cursor_time(std::optional<double> t_s);
   // Plot-area width in pixels: the bucket count for downsampling.
   int plot_width() const;
@@ -60,7 +57,8 @@ class TimeChartView : public QChartView {
 
   QValueAxis* axis_;
   double full_lo_ = 0, full_hi_ = 1;
-  std::vector<TimeMarker> markers_;
+  std::span<const TimeMarker> markers_;
+  std::vector<size_t> labelled_;  // indices of the markers with a label (failures, alerts: few)
   std::optional<double> cursor_;
   std::optional<QPointF> press_;
   std::optional<QPointF> pan_from_;

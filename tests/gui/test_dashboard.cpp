@@ -50,6 +50,7 @@ class DashboardTest : public QObject {
   void screenshots_of_every_view();
   void long_series_are_downsampled();
   void day_long_run_opens_with_readable_ticks();
+  void loading_a_run_shows_progress_and_can_be_cancelled();
   void bad_directory_reports_error();
   void dropped_directory_opens_and_is_recent();
   void sweep_directory_shows_sweep_curves();
@@ -305,10 +306,19 @@ void DashboardTest::long_series_are_downsampled() {
   QTest::qWait(50);
   const size_t lines = window_->current_run()->timeseries.columns_with_prefix("slice_bytes.").size() +
                        window_->current_run()->timeseries.columns_with_prefix("probability.").size();
-  const qsizetype bound = static_cast<qsizetype>(lines) * (2 * timeline->slice_chart()->plot_width() + 2);
+  // At most 2 points per pixel column + the ends, each turned into a step
+  // (a horizontal and a vertical segment).
+  const qsizetype bound = static_cast<qsizetype>(lines) * (2 * (2 * timeline->slice_chart()->plot_width() + 2) - 1);
   QVERIFY2(timeline->drawn_points() <= bound,
            qPrintable(QStringLiteral("%1 points drawn, bound %2").arg(timeline->drawn_points()).arg(bound)));
   QVERIFY(timeline->drawn_points() < static_cast<qsizetype>(lines * 50000 / 10));
+  // Drawn as steps: a value holds until the next sample.
+  for (QAbstractSeries* s : timeline->slice_chart()->chart()->series()) {
+    const QList<QPointF> points = static_cast<QLineSeries*>(s)->points();
+    for (qsizetype i = 1; i < points.size(); ++i) {
+      QVERIFY(points[i].x() == points[i - 1].x() || points[i].y() == points[i - 1].y());
+    }
+  }
   // Zooming in re-downsamples the visible range: still bounded, finer detail.
   timeline->slice_chart()->time_axis()->setRange(100.0, 101.0);
   QVERIFY(timeline->drawn_points() <= bound);
@@ -344,6 +354,40 @@ void DashboardTest::day_long_run_opens_with_readable_ticks() {
   timeline->slice_chart()->set_time_range(100.0, 101.0);
   QCOMPARE(timeline->probability_chart()->time_axis()->tickInterval(), 0.2);
   QCOMPARE(timeline->probability_chart()->time_axis()->labelFormat(), QStringLiteral("%.1f"));
+  open_and_wait(batch_);
+}
+
+// Cancel while a run loads: the run shown stays, the progress bar goes away,
+// and the worker stops at its next block instead of finishing unseen.
+void DashboardTest::loading_a_run_shows_progress_and_can_be_cancelled() {
+  const fs::path dir = test::scratch_dir("gui_cancel_run");
+  test::SyntheticRunSpec spec;
+  spec.ticks = 100000;  // ~20 MB of timeseries.csv: several progress blocks
+  test::write_synthetic_run(dir / "long-run", spec);
+  open_and_wait(dir / "long-run");
+  const results::Run* shown = window_->current_run();
+  QVERIFY(shown != nullptr);
+  QVERIFY(window_->load_progress()->isHidden());
+
+  QSignalSpy cancelled(window_.get(), &MainWindow::run_load_cancelled);
+  QSignalSpy loaded(window_.get(), &MainWindow::run_loaded);
+  window_->select_run(0);  // load it again...
+  QVERIFY(!window_->load_progress()->isHidden());
+  QVERIFY(!window_->cancel_load_button()->isHidden());
+  QTest::mouseClick(window_->cancel_load_button(), Qt::LeftButton);  // ...and change one's mind
+  QVERIFY(cancelled.wait(kLoadTimeoutMs));
+  QCOMPARE(loaded.count(), 0);
+  QCOMPARE(window_->current_run(), shown);
+  QVERIFY(window_->load_progress()->isHidden());
+  QVERIFY(window_->cancel_load_button()->isHidden());
+
+  // Uncancelled, the same load completes and reports progress up to the end.
+  QSignalSpy progress(window_->load_progress(), &QProgressBar::valueChanged);
+  window_->select_run(0);
+  QVERIFY(loaded.wait(kLoadTimeoutMs));
+  QVERIFY(!progress.isEmpty());
+  QCOMPARE(progress.last().at(0).toInt(), window_->load_progress()->maximum());
+  QCOMPARE(window_->current_run()->timeseries.row_count(), size_t{100000});
   open_and_wait(batch_);
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <span>
 
 #include <QtTest>
 
@@ -23,6 +24,8 @@ class GuiDataTest : public QObject {
   void downsample_keeps_short_series_whole();
   void downsample_bounds_points_and_keeps_extremes();
   void downsample_skips_nan();
+  void pyramid_downsample_equals_a_scan_of_the_range();
+  void pyramid_extremes_equal_a_scan();
   void component_columns_invert_the_writer_names();
   void component_columns_reject_bad_names();
   void crash_map_packs_slices_after_headers();
@@ -91,6 +94,110 @@ void GuiDataTest::downsample_skips_nan() {
   for (const QPointF& p : out) QVERIFY(!std::isnan(p.y()));
   QCOMPARE(out.front().x(), 1.0);
   QCOMPARE(out.back().x(), 998.0);
+}
+
+namespace {
+// The specification of MinMaxPyramid::downsample written as the plain scan
+// it replaces: per bucket of x, the first minimum and first maximum.
+std::vector<QPointF> scan_downsample(std::span<const double> x, std::span<const double> y, size_t buckets) {
+  const size_t n = std::min(x.size(), y.size());
+  std::vector<QPointF> out;
+  size_t valid = 0;
+  for (size_t i = 0; i < n; ++i) valid += std::isnan(y[i]) ? 0 : 1;
+  if (buckets == 0 || valid <= 2 * buckets) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isnan(y[i])) out.emplace_back(x[i], y[i]);
+    }
+    return out;
+  }
+  size_t first = 0, last = n - 1;
+  while (std::isnan(y[first])) ++first;
+  while (std::isnan(y[last])) --last;
+  const double x0 = x[first], span = x[last] - x0;
+  out.emplace_back(x[first], y[first]);
+  size_t i = first + 1;
+  for (size_t b = 0; b < buckets && i < last; ++b) {
+    const double end = b + 1 == buckets ? x[last] : x0 + span * static_cast<double>(b + 1) / static_cast<double>(buckets);
+    size_t lo = n, hi = n;
+    for (; i < last && (x[i] < end || b + 1 == buckets); ++i) {
+      if (std::isnan(y[i])) continue;
+      if (lo == n || y[i] < y[lo]) lo = i;
+      if (hi == n || y[i] > y[hi]) hi = i;
+    }
+    if (lo == n) continue;
+    const size_t a = std::min(lo, hi), c = std::max(lo, hi);
+    out.emplace_back(x[a], y[a]);
+    if (c != a) out.emplace_back(x[c], y[c]);
+  }
+  out.emplace_back(x[last], y[last]);
+  return out;
+}
+
+// A series with what real columns have: plateaus (a slice's size held for
+// thousands of ticks: ties everywhere), long empty stretches (no slice),
+// spikes, uneven ticks.
+void random_series(std::mt19937_64& rng, size_t n, std::vector<double>& x, std::vector<double>& y) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  x.resize(n);
+  y.resize(n);
+  double t = 0, level = 0;
+  size_t i = 0;
+  while (i < n) {
+    const size_t stretch = 1 + rng() % (rng() % 4 == 0 ? 3000 : 40);
+    const unsigned kind = static_cast<unsigned>(rng() % 4);
+    for (size_t k = 0; k < stretch && i < n; ++k, ++i) {
+      t += 0.001 * static_cast<double>(1 + rng() % 3);
+      x[i] = t;
+      y[i] = kind == 0 ? nan : kind == 1 ? level : static_cast<double>(rng() % 100);
+    }
+    level = static_cast<double>(rng() % 5);
+  }
+}
+}  // namespace
+
+// Property: on any range of any series, the pyramid's answer is exactly the
+// plain scan's (same points, same order), for every bucket count.
+void GuiDataTest::pyramid_downsample_equals_a_scan_of_the_range() {
+  std::mt19937_64 rng(2026);
+  std::vector<double> x, y;
+  for (int trial = 0; trial < 300; ++trial) {
+    const size_t n = 1 + rng() % (trial % 10 == 0 ? 200000 : 5000);
+    random_series(rng, n, x, y);
+    const MinMaxPyramid pyramid(y);
+    for (int query = 0; query < 5; ++query) {
+      const size_t begin = rng() % n;
+      const size_t end = begin + 1 + rng() % (n - begin);
+      const size_t buckets = rng() % 3 == 0 ? rng() % 4 : 1 + rng() % 1500;
+      const auto got = pyramid.downsample(x, y, begin, end, buckets);
+      const auto want = scan_downsample(std::span(x).subspan(begin, end - begin),
+                                        std::span(y).subspan(begin, end - begin), buckets);
+      QCOMPARE(got.size(), want.size());
+      for (size_t i = 0; i < got.size(); ++i) QCOMPARE(got[i], want[i]);
+    }
+  }
+}
+
+void GuiDataTest::pyramid_extremes_equal_a_scan() {
+  std::mt19937_64 rng(7);
+  std::vector<double> x, y;
+  for (int trial = 0; trial < 200; ++trial) {
+    const size_t n = 1 + rng() % 70000;
+    random_series(rng, n, x, y);
+    const MinMaxPyramid pyramid(y);
+    QVERIFY(pyramid.memory_bytes() <= n);  // about 0.75 bytes per sample
+    const size_t begin = rng() % n, end = begin + rng() % (n - begin + 1);
+    MinMaxPyramid::Extremes want;
+    for (size_t i = begin; i < end; ++i) {
+      if (std::isnan(y[i])) continue;
+      ++want.valid;
+      if (want.lo == MinMaxPyramid::npos || y[i] < y[want.lo]) want.lo = i;
+      if (want.hi == MinMaxPyramid::npos || y[i] > y[want.hi]) want.hi = i;
+    }
+    const auto got = pyramid.extremes(y, begin, end);
+    QCOMPARE(got.valid, want.valid);
+    QCOMPARE(got.lo, want.lo);
+    QCOMPARE(got.hi, want.hi);
+  }
 }
 
 void GuiDataTest::component_columns_invert_the_writer_names() {

@@ -23,14 +23,14 @@ bool is_run_dir(const fs::path& dir) {
 }
 }  // namespace
 
-Run load_run(const fs::path& dir, RunParts parts) {
+Run load_run(const fs::path& dir, RunParts parts, const ReadProgress& progress) {
   Run run;
   run.dir = dir;
   run.summary = read_summary(dir / "summary.json");
   std::error_code ec;
   if (has(parts, RunParts::perf) && fs::exists(dir / "perf.json", ec)) run.perf = read_perf(dir / "perf.json");
   if (has(parts, RunParts::timeseries) && fs::exists(dir / "timeseries.csv", ec)) {
-    run.timeseries = read_timeseries_csv(dir / "timeseries.csv");
+    run.timeseries = read_timeseries_csv(dir / "timeseries.csv", progress);
   }
   if (has(parts, RunParts::events) && fs::exists(dir / "events.jsonl", ec)) {
     run.events = read_events_jsonl(dir / "events.jsonl");

@@ -49,8 +49,10 @@ struct Run {
 
 // Loads one run directory. summary.json is required; other requested files
 // are optional (a run that crashed may lack them) but must be well formed.
-// Throws io_error / format_error naming the file and line.
-Run load_run(const std::filesystem::path& dir, RunParts parts = RunParts::all);
+// Throws io_error / format_error naming the file and line. `progress`
+// follows timeseries.csv (the bulk of a long run) and may cancel the load
+// (read_cancelled).
+Run load_run(const std::filesystem::path& dir, RunParts parts = RunParts::all, const ReadProgress& progress = {});
 
 struct Batch {
   std::filesystem::path dir;

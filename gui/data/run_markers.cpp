@@ -1,4 +1,6 @@
-#include "gui/timeline/run_markers.h"
+#include "gui/data/run_markers.h"
+
+#include <algorithm>
 
 #include "gui/data/palette.h"
 
@@ -30,6 +32,8 @@ std::vector<TimeMarker> run_markers(const std::vector<Event>& events) {
       default: break;
     }
   }
+  std::stable_sort(markers.begin(), markers.end(),
+                   [](const TimeMarker& a, const TimeMarker& b) { return a.t_s < b.t_s; });
   return markers;
 }
 

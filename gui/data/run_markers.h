@@ -1,0 +1,26 @@
+// Timeline markers from a run's events: injected failures, BMC alerts and
+// repartitions, each with the colour every view uses for it. Built in the
+// loading thread (a year-long run has hundreds of thousands of
+// repartitions), in time order.
+#pragma once
+
+#include <vector>
+
+#include <QColor>
+#include <QString>
+
+#include "traces/event_log.h"
+
+namespace crashtwin::gui {
+
+struct TimeMarker {
+  double t_s = 0;
+  QColor colour;
+  Qt::PenStyle style = Qt::SolidLine;
+  QString label;  // drawn at the top for failures and alerts; empty for churn
+};
+
+// Sorted by time (stable: events of one instant keep their order).
+std::vector<TimeMarker> run_markers(const std::vector<Event>& events);
+
+}  // namespace crashtwin::gui
