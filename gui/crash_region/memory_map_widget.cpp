@@ -139,6 +139,16 @@ void MemoryMapWidget::paint_fragmentation(QPainter& p, const QRectF& area) {
     p.drawText(QPointF(area.left(), area.top() + 32), tr("no unusable_index columns in this run"));
     return;
   }
+  if (map_.free_bytes == 0) {
+    // The index is a share of free memory: with none free, Linux's
+    // convention (every order "100 % unusable") would draw full red bars
+    // beside "0 B free" and say nothing about fragmentation.
+    p.setPen(QColor(0x5b, 0x65, 0x77));
+    p.drawText(QPointF(area.left(), area.top() + 32),
+               tr("nothing free at this moment: the slices hold the whole budget, so there is no free space to "
+                  "fragment"));
+    return;
+  }
   const double row_h = std::min(22.0, (area.height() - 24) / static_cast<double>(map_.unusable_index.size()));
   const double label_w = 150;
   const double bar_w = std::max(50.0, area.width() - label_w - 60);

@@ -1,5 +1,6 @@
 #include "gui/data/palette.h"
 
+#include <algorithm>
 #include <array>
 
 namespace crashtwin::gui {
@@ -15,8 +16,23 @@ QColor class_colour(ComponentClass cls) {
 }
 
 QColor component_colour(ComponentId component) {
-  const int step = component.instance % 4;
-  return class_colour(component.cls).darker(100 + 45 * step);
+  const QColor base = class_colour(component.cls);
+  const float hue = base.hslHueF(), saturation = base.hslSaturationF(), lightness = base.lightnessF();
+  const auto with = [&](float s, float l) { return QColor::fromHslF(hue, s, std::clamp(l, 0.0f, 1.0f)); };
+  // Darker and lighter stay readable on white: a light class (network's
+  // pink) gets two darker shades instead of a lighter one.
+  const bool light_class = lightness >= 0.5f;
+  switch (component.instance % 4) {
+    case 1: return with(saturation, lightness * 0.55f);
+    case 2: return light_class ? with(saturation, lightness * 0.32f) : with(saturation, lightness + 0.45f * (0.85f - lightness));
+    case 3: return with(saturation * 0.35f, light_class ? lightness * 0.75f : lightness);  // greyed
+    default: return base;
+  }
+}
+
+Qt::PenStyle component_pen_style(ComponentId component) {
+  static constexpr std::array<Qt::PenStyle, 4> kStyles = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+  return kStyles[component.instance % kStyles.size()];
 }
 
 QColor header_colour() { return QColor(0x4A, 0x55, 0x68); }

@@ -10,9 +10,11 @@
 namespace crashtwin::gui {
 
 QColor class_colour(ComponentClass cls);
-// Instances of one class share its hue; later instances are darker so two
-// DIMMs stay apart on one chart.
+// Instances of one class share its hue in clearly different shades (base,
+// dark, light or darker, greyed; repeating), and lines also differ in dash
+// pattern: two DIMMs stay apart on a chart without telling shades apart.
 QColor component_colour(ComponentId component);
+Qt::PenStyle component_pen_style(ComponentId component);
 // Header copies and free space in the memory map.
 QColor header_colour();
 QColor free_colour();

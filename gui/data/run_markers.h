@@ -17,7 +17,7 @@ struct TimeMarker {
   double t_s = 0;
   QColor colour;
   Qt::PenStyle style = Qt::SolidLine;
-  QString label;  // drawn at the top for failures and alerts; empty for churn
+  QString label;  // failures and alerts: a full-height line, labelled; empty for churn: a tick at the bottom
 };
 
 // Sorted by time (stable: events of one instant keep their order).

@@ -17,6 +17,15 @@ QString component_text(ComponentId c) {
 }
 
 QString seconds_text(double s) { return QString::fromStdString(report::format_seconds(s)); }
+// An instant of simulated time to the nanosecond ("45.312507 s"): an alert
+// and the report it led to are milliseconds apart, which three significant
+// digits would print as the same time.
+QString instant_text(uint64_t ns) {
+  QString text = QStringLiteral("%1.%2").arg(ns / 1'000'000'000).arg(ns % 1'000'000'000, 9, 10, QChar('0'));
+  while (text.endsWith(QChar('0'))) text.chop(1);
+  if (text.endsWith(QChar('.'))) text.chop(1);
+  return text + QStringLiteral(" s");
+}
 QString bytes_text(uint64_t b) { return QString::fromStdString(report::format_bytes(static_cast<double>(b))); }
 
 void mark_alarm(QTreeWidgetItem* item) {
@@ -83,9 +92,9 @@ void RecordsView::add_verdicts(const BmcReport& report) {
     const QString named = v.identified ? QStringLiteral("%1 %2").arg(component_text(v.failed_component),
                                                                      QString::fromLatin1(to_string(v.error)))
                                        : tr("nothing identified");
-    auto* item = new QTreeWidgetItem(root, {tr("alert %1 at t = %2").arg(i).arg(seconds_text(v.alert_t_ns / 1e9)), named});
+    auto* item = new QTreeWidgetItem(root, {tr("alert %1 at t = %2").arg(i).arg(instant_text(v.alert_t_ns)), named});
     if (!v.identified) mark_alarm(item);
-    add_field(item, tr("report complete at"), seconds_text(v.report_t_ns / 1e9));
+    add_field(item, tr("report complete at"), instant_text(v.report_t_ns));
     add_field(item, tr("alert to report"), seconds_text(v.alert_to_report_s));
     add_field(item, tr("bytes drained by DMA"), bytes_text(v.bytes_drained));
     add_field(item, tr("refused DMA accesses"), QString::number(v.refused_accesses), v.refused_accesses > 0);
@@ -112,7 +121,7 @@ void RecordsView::add_records(const BmcReport& report) {
       return QIcon(pix);
     }());
     if (r.truncated) mark_alarm(item);
-    add_field(item, tr("timestamp"), seconds_text(r.timestamp_ns / 1e9));
+    add_field(item, tr("timestamp"), instant_text(r.timestamp_ns));
     add_field(item, tr("raw bytes"), bytes_text(r.cper.size()));
     uint64_t needed = 0, captured = 0;
     auto* sections = add_field(item, tr("sections (as reported)"), QString::number(r.sections.size()));

@@ -19,6 +19,7 @@
 
 #include "gui/run/batch_progress.h"
 #include "policies/partitioning/policies.h"
+#include "policies/strategies/strategies.h"
 
 namespace crashtwin::gui {
 
@@ -38,9 +39,24 @@ RunView::RunView(QWidget* parent) : QWidget(parent), cli_(locate_cli()) {
     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
     item->setCheckState(Qt::Checked);
   }
+  strategies_ = new QListWidget();
+  strategies_->setToolTip(tr("None checked: each scenario's own strategies"));
+  for (const char* name : strategy_names()) {
+    auto* item = new QListWidgetItem(QString::fromLatin1(name), strategies_);
+    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+    item->setCheckState(Qt::Unchecked);
+  }
   seeds_ = new QSpinBox();
   seeds_->setRange(1, 1000);
   seeds_->setValue(3);
+  timeout_ = new QSpinBox();
+  timeout_->setRange(1, 604800);  // the CLI's bounds
+  timeout_->setValue(900);        // and its default
+  timeout_->setSuffix(tr(" s"));
+  vary_ = new QPlainTextEdit();
+  vary_->setPlaceholderText(tr("e.g. crash_region.budget=16 MiB..256 MiB x5  (one axis per line; empty: a plain batch)"));
+  vary_->setMaximumHeight(64);
+  vary_->setTabChangesFocus(true);
   jobs_ = new QSpinBox();
   jobs_->setRange(1, 256);
   jobs_->setValue(std::max(1, QThread::idealThreadCount()));
@@ -70,10 +86,16 @@ RunView::RunView(QWidget* parent) : QWidget(parent), cli_(locate_cli()) {
   auto* policy_box = new QGroupBox(tr("Policies"));
   auto* pl = new QVBoxLayout(policy_box);
   pl->addWidget(policies_);
+  auto* strategy_box = new QGroupBox(tr("Capture strategies"));
+  auto* stl = new QVBoxLayout(strategy_box);
+  stl->addWidget(strategies_);
+  stl->addWidget(new QLabel(tr("none checked: each scenario's own")));
   auto* options = new QGroupBox(tr("Batch"));
   auto* form = new QFormLayout(options);
   form->addRow(tr("Seeds per scenario and policy"), seeds_);
   form->addRow(tr("Parallel runs (-j)"), jobs_);
+  form->addRow(tr("Timeout per run (wall)"), timeout_);
+  form->addRow(tr("Sweep axes (--vary)"), vary_);
   auto* out_row = new QHBoxLayout();
   out_row->addWidget(out_, 1);
   out_row->addWidget(browse);
@@ -84,6 +106,7 @@ RunView::RunView(QWidget* parent) : QWidget(parent), cli_(locate_cli()) {
   auto* pick = new QHBoxLayout();
   pick->addWidget(scenario_box, 3);
   pick->addWidget(policy_box, 1);
+  pick->addWidget(strategy_box, 1);
   auto* actions = new QHBoxLayout();
   actions->addWidget(progress_, 1);
   actions->addWidget(start_);
@@ -149,14 +172,33 @@ void RunView::select_policies(const QStringList& policies) {
   }
 }
 
+void RunView::select_strategies(const QStringList& strategies) {
+  for (int i = 0; i < strategies_->count(); ++i) {
+    QListWidgetItem* item = strategies_->item(i);
+    item->setCheckState(strategies.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
+  }
+}
+
 QStringList RunView::command() const {
-  QStringList args{cli_, QStringLiteral("batch")};
+  QStringList axes;
+  for (const QString& line : vary_->toPlainText().split(QChar('\n'))) {
+    if (!line.trimmed().isEmpty()) axes << line.trimmed();
+  }
+  // With axes the batch runs at every point of their grid: `crashtwin sweep`.
+  QStringList args{cli_, axes.isEmpty() ? QStringLiteral("batch") : QStringLiteral("sweep")};
   for (int i = 0; i < scenarios_->count(); ++i) args << scenarios_->item(i)->text();
   for (int i = 0; i < policies_->count(); ++i) {
     if (policies_->item(i)->checkState() == Qt::Checked) args << QStringLiteral("--policy") << policies_->item(i)->text();
   }
+  for (int i = 0; i < strategies_->count(); ++i) {
+    if (strategies_->item(i)->checkState() == Qt::Checked) {
+      args << QStringLiteral("--strategy") << strategies_->item(i)->text();
+    }
+  }
   args << QStringLiteral("--seeds") << QString::number(seeds_->value()) << QStringLiteral("-j")
-       << QString::number(jobs_->value()) << QStringLiteral("--out") << out_->text();
+       << QString::number(jobs_->value()) << QStringLiteral("--timeout") << QString::number(timeout_->value());
+  for (const QString& axis : axes) args << QStringLiteral("--vary") << axis;
+  args << QStringLiteral("--out") << out_->text();
   return args;
 }
 

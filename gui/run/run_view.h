@@ -7,6 +7,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
@@ -29,6 +30,10 @@ class RunView : public QWidget {
   void add_scenario(const QString& path);
   void set_output_dir(const QString& dir) { out_->setText(dir); }
   void set_seeds(int seeds) { seeds_->setValue(seeds); }
+  void set_timeout_s(int seconds) { timeout_->setValue(seconds); }
+  // One `--vary` axis per entry ("agent.budget=4MiB,8MiB"); none: a plain batch.
+  void set_sweep_axes(const QStringList& axes) { vary_->setPlainText(axes.join(QChar('\n'))); }
+  void select_strategies(const QStringList& strategies);
   // Checks exactly these policies (others unchecked).
   void select_policies(const QStringList& policies);
   // The command line start() would run (program first).
@@ -59,7 +64,10 @@ class RunView : public QWidget {
   QString cli_text() const;
   QListWidget* scenarios_ = nullptr;
   QListWidget* policies_ = nullptr;
+  QListWidget* strategies_ = nullptr;  // none checked: each scenario's own
   QSpinBox* seeds_ = nullptr;
+  QSpinBox* timeout_ = nullptr;        // per-run wall seconds
+  QPlainTextEdit* vary_ = nullptr;     // sweep axes, one KEY=... per line; empty: a plain batch
   QSpinBox* jobs_ = nullptr;
   QLineEdit* out_ = nullptr;
   QPushButton* start_ = nullptr;

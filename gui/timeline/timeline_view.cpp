@@ -16,6 +16,7 @@ namespace crashtwin::gui {
 
 namespace {
 constexpr double kMiB = 1024.0 * 1024.0;
+const QMargins kChartMargins(4, 4, 4, 4);
 }  // namespace
 
 TimelineView::TimelineView(TimeCursor* cursor, QWidget* parent) : QWidget(parent), cursor_(cursor) {
@@ -40,6 +41,7 @@ TimelineView::TimelineView(TimeCursor* cursor, QWidget* parent) : QWidget(parent
   layout->addWidget(readout_);
 
   for (TimeChartView* view : {slices_, probabilities_}) {
+    connect(view->chart(), &QChart::plotAreaChanged, this, &TimelineView::align_plot_areas);
     connect(view->time_axis(), &QValueAxis::rangeChanged, this, [this, view] { sync_range(view); });
     connect(view, &TimeChartView::picked, cursor_, &TimeCursor::set_time_s);
     connect(view, &TimeChartView::hovered, this, &TimelineView::show_readout);
@@ -51,11 +53,38 @@ TimelineView::TimelineView(TimeCursor* cursor, QWidget* parent) : QWidget(parent
   });
 }
 
+// The two charts share a time axis, so a moment must sit at the same x in
+// both: their plot areas are aligned by widening the margin of the one with
+// the narrower axis labels or legend (a margin, not a fixed plot area, so
+// Qt still lays out on resize).
+void TimelineView::align_plot_areas() {
+  if (aligning_) return;
+  aligning_ = true;
+  TimeChartView* views[2] = {slices_, probabilities_};
+  double natural_left[2], natural_right[2];
+  for (int i = 0; i < 2; ++i) {
+    const QRectF plot = views[i]->chart()->plotArea();
+    natural_left[i] = plot.left() - extra_margin_[i].left();
+    natural_right[i] = plot.right() + extra_margin_[i].right();
+  }
+  const double left = std::max(natural_left[0], natural_left[1]);
+  const double right = std::min(natural_right[0], natural_right[1]);
+  for (int i = 0; i < 2; ++i) {
+    const QMargins extra(static_cast<int>(std::lround(left - natural_left[i])), 0,
+                         static_cast<int>(std::lround(natural_right[i] - right)), 0);
+    if (extra == extra_margin_[i]) continue;
+    extra_margin_[i] = extra;
+    views[i]->chart()->setMargins(kChartMargins + extra);
+  }
+  aligning_ = false;
+}
+
 TimeChartView* TimelineView::make_chart(const QString& title, const QString& y_title, QValueAxis*& y_axis) {
   auto* chart = new QChart();
   chart->setTitle(title);
   chart->legend()->setAlignment(Qt::AlignRight);
-  chart->setMargins(QMargins(4, 4, 4, 4));
+  chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);  // a line with the series' dash pattern
+  chart->setMargins(kChartMargins);
   auto* x = new QValueAxis();
   x->setTitleText(tr("simulated time (s)"));
   x->setLabelFormat("%.2f");
@@ -81,6 +110,7 @@ void TimelineView::fill(TimeChartView* view, std::vector<Line>& lines, const QSt
     series->setName(QString::fromStdString(column.substr(static_cast<size_t>(prefix.size()))));
     QPen pen(component ? component_colour(*component) : Qt::gray);
     pen.setWidthF(1.8);
+    if (component) pen.setStyle(component_pen_style(*component));
     series->setPen(pen);
     chart->addSeries(series);
     for (QAbstractAxis* axis : chart->axes()) series->attachAxis(axis);

@@ -48,6 +48,7 @@ class TimelineView : public QWidget {
   void redraw();
   void sync_range(TimeChartView* from);
   void show_readout(double t_s);
+  void align_plot_areas();
 
   TimeCursor* cursor_;
   std::shared_ptr<const RunDetails> details_;
@@ -61,6 +62,8 @@ class TimelineView : public QWidget {
   QLabel* title_ = nullptr;
   QLabel* readout_ = nullptr;
   bool syncing_ = false;
+  bool aligning_ = false;
+  QMargins extra_margin_[2];  // added to slices_' and probabilities_' margins to align their plot areas
 };
 
 }  // namespace crashtwin::gui

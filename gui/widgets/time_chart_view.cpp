@@ -16,6 +16,7 @@ namespace crashtwin::gui {
 namespace {
 constexpr double kWheelZoom = 1.25;  // per wheel notch
 constexpr double kClickSlop = 3.0;   // pixels a click may move and still be a click
+constexpr double kRugPixels = 7.0;   // height of an unlabelled marker's tick
 }  // namespace
 
 TimeChartView::TimeChartView(QChart* chart, QValueAxis* time_axis, QWidget* parent)
@@ -118,9 +119,11 @@ void TimeChartView::drawForeground(QPainter* painter, const QRectF& rect) {
       ++it;
       continue;
     }
+    // A rug along the bottom edge, not a full-height line: 6,000
+    // repartitions a day would hatch the whole plot.
     const double x = x_at(it->t_s);
-    painter->setPen(QPen(it->colour, 1.0, it->style));
-    painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+    painter->setPen(QPen(it->colour, 1.0));
+    painter->drawLine(QPointF(x, plot.bottom() - kRugPixels), QPointF(x, plot.bottom()));
     const double next_column_t = lo + (std::floor(x - plot.left()) + 1) / pixels_per_s;
     it = next_column_t > it->t_s ? at_or_after(it + 1, next_column_t) : it + 1;
   }

@@ -46,6 +46,7 @@ class DashboardTest : public QObject {
   void cursor_is_shared_between_views();
   void zoom_is_shared_between_charts();
   void records_tree_flags_truncation();
+  void timeline_charts_align_and_instances_differ();
   void double_click_opens_run();
   void screenshots_of_every_view();
   void long_series_are_downsampled();
@@ -263,6 +264,48 @@ void DashboardTest::records_tree_flags_truncation() {
   QCOMPARE(sections->childCount(), 2);
   QVERIFY(sections->child(1)->text(1).contains("captured of"));
   QCOMPARE(sections->child(1)->foreground(0).color(), failure_colour());
+  // Instants to the nanosecond: the alert (failure tick 150 of 10 ms, + 0.5
+  // ms) and its report 1.5 ms later read apart, not both "1.50 s".
+  QTreeWidgetItem* alert = tree->topLevelItem(0)->child(0);
+  QVERIFY2(alert->text(0).endsWith(QStringLiteral("t = 1.5005 s")), qPrintable(alert->text(0)));
+  bool report_time = false;
+  for (int i = 0; i < alert->childCount(); ++i) {
+    if (alert->child(i)->text(0) == QStringLiteral("report complete at")) {
+      QCOMPARE(alert->child(i)->text(1), QStringLiteral("1.502 s"));
+      report_time = true;
+    }
+  }
+  QVERIFY(report_time);
+}
+
+// The two charts share the time axis, so their plot areas line up; the
+// instances of a class differ in shade and dash pattern.
+void DashboardTest::timeline_charts_align_and_instances_differ() {
+  TimelineView* timeline = window_->timeline_view();
+  window_->tabs()->setCurrentWidget(timeline);
+  QTest::qWait(100);
+  const QRectF a = timeline->slice_chart()->chart()->plotArea();
+  const QRectF b = timeline->probability_chart()->chart()->plotArea();
+  QVERIFY2(std::abs(a.left() - b.left()) <= 1 && std::abs(a.right() - b.right()) <= 1,
+           qPrintable(QStringLiteral("plot areas %1..%2 and %3..%4").arg(a.left()).arg(a.right()).arg(b.left()).arg(b.right())));
+  std::set<std::pair<QRgb, int>> pens;
+  const QList<QAbstractSeries*> series = timeline->slice_chart()->chart()->series();
+  for (QAbstractSeries* s : series) {
+    const QPen pen = static_cast<QLineSeries*>(s)->pen();
+    pens.insert({pen.color().rgb(), static_cast<int>(pen.style())});
+  }
+  QCOMPARE(pens.size(), static_cast<size_t>(series.size()));
+  for (ComponentClass cls : {ComponentClass::cpu, ComponentClass::memory, ComponentClass::disk, ComponentClass::network}) {
+    for (uint16_t i = 0; i < 4; ++i) {
+      for (uint16_t j = i + 1; j < 4; ++j) {
+        const QColor ci = component_colour({cls, i}), cj = component_colour({cls, j});
+        const double distance = std::hypot(ci.red() - cj.red(), ci.green() - cj.green(), ci.blue() - cj.blue());
+        QVERIFY2(distance >= 50, qPrintable(QStringLiteral("%1 and %2 too alike").arg(ci.name(), cj.name())));
+        QVERIFY(ci.lightness() <= 215);  // visible on white
+        QVERIFY(component_pen_style({cls, i}) != component_pen_style({cls, j}));
+      }
+    }
+  }
 }
 
 void DashboardTest::double_click_opens_run() {

@@ -101,6 +101,7 @@ class RealResultsTest : public QObject {
   void records_decode_a_real_cper_record();
   void baseline_timeline_draws_reservation_and_recovery();
   void run_view_launches_the_real_batch();
+  void run_view_launches_a_real_sweep();
   void run_view_cancels_the_real_batch();
   void cleanupTestCase();
 
@@ -392,6 +393,39 @@ void RealResultsTest::run_view_launches_the_real_batch() {
   QCOMPARE(window_->overview()->table.rows.size(), size_t{1});
   QCOMPARE(window_->overview()->table.rows.front().policy, std::string("proportional"));
   QCOMPARE(window_->overview()->table.rows.front().scenario, std::string("skeleton"));
+}
+
+// Strategy, timeout and sweep axes reach the real CLI: a two-point budget
+// sweep of one strategy opens as a sweep directory.
+void RealResultsTest::run_view_launches_a_real_sweep() {
+  RunView* run_view = window_->run_view();
+  run_view->set_cli(QStringLiteral(CRASHTWIN_CLI));
+  const fs::path out = fresh_dir("run_view_sweep");
+  run_view->set_output_dir(QString::fromStdString(out.string()));
+  run_view->select_policies({QStringLiteral("proportional")});
+  run_view->select_strategies({QStringLiteral("predictive-bmc")});
+  run_view->set_seeds(1);
+  run_view->set_timeout_s(120);
+  run_view->set_sweep_axes({QStringLiteral("agent.budget=32MiB,64MiB")});
+  const QStringList argv = run_view->command();
+  QCOMPARE(argv.at(1), QStringLiteral("sweep"));
+  for (const QString& expected : {QStringLiteral("--strategy predictive-bmc"), QStringLiteral("--timeout 120"),
+                                  QStringLiteral("--vary agent.budget=32MiB,64MiB")}) {
+    QVERIFY2(argv.join(' ').contains(expected), qPrintable(argv.join(' ')));
+  }
+  QSignalSpy finished(run_view, &RunView::batch_finished);
+  QSignalSpy overview(window_.get(), &MainWindow::overview_loaded);
+  run_view->start();
+  QVERIFY2(finished.wait(kBatchTimeoutMs), qPrintable(run_view->log()->toPlainText()));
+  QVERIFY(overview.count() > 0 || overview.wait(kLoadTimeoutMs));
+  QCOMPARE(window_->overview()->batch.dir, out);
+  QVERIFY(window_->overview()->batch.sweep.has_value());
+  QCOMPARE(window_->overview()->table.rows.size(), size_t{2});
+  for (const BatchRow& row : window_->overview()->table.rows) QCOMPARE(row.strategy, std::string("predictive-bmc"));
+  // Back to a plain batch for the tests after this one.
+  run_view->set_sweep_axes({});
+  run_view->select_strategies({});
+  QCOMPARE(run_view->command().at(1), QStringLiteral("batch"));
 }
 
 void RealResultsTest::run_view_cancels_the_real_batch() {
