@@ -182,6 +182,8 @@ void MainWindow::select_run(int table_row) {
   // A run still loading is no longer wanted: stop it rather than let it
   // finish in the background (setFuture drops the old future's signals).
   run_watcher_.cancel();
+  run_loading_ = true;
+  cancel_requested_ = false;
   load_progress_->setValue(0);
   load_progress_->show();
   cancel_load_->show();
@@ -202,15 +204,19 @@ void MainWindow::select_run(int table_row) {
 }
 
 void MainWindow::cancel_run_loading() {
-  if (run_watcher_.isFinished()) return;
+  if (!run_loading_) return;
+  // The worker may have finished already with its result on the way: the
+  // user asked for it not to be shown, so it is dropped in run_ready.
+  cancel_requested_ = true;
   run_watcher_.cancel();
   status_->setText(tr("Cancelling…"));
 }
 
 void MainWindow::run_ready() {
+  run_loading_ = false;
   load_progress_->hide();
   cancel_load_->hide();
-  if (run_watcher_.isCanceled() || run_watcher_.future().resultCount() == 0) {
+  if (cancel_requested_ || run_watcher_.isCanceled() || run_watcher_.future().resultCount() == 0) {
     status_->setText(current_run_ ? tr("Loading cancelled; still showing %1")
                                         .arg(QString::fromStdString(current_run_->run.dir.string()))
                                   : tr("Loading cancelled."));

@@ -96,6 +96,8 @@ class MainWindow : public QMainWindow {
   QFutureWatcher<Loaded<RunDetails>> run_watcher_;
   QProgressBar* load_progress_ = nullptr;
   QPushButton* cancel_load_ = nullptr;
+  bool run_loading_ = false;      // a run's load is in flight (its finished not yet handled)
+  bool cancel_requested_ = false; // Cancel pressed during it
   QString loading_dir_;
   qint64 load_started_ms_ = 0;
 };

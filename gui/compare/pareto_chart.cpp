@@ -6,25 +6,39 @@
 
 #include <QChart>
 #include <QLineSeries>
-#include <QLogValueAxis>
+#include <QCategoryAxis>
 #include <QScatterSeries>
 #include <QValueAxis>
 
 #include "gui/compare/policy_summary.h"
 #include "gui/data/palette.h"
 #include "traces/report/pareto.h"
+#include "traces/report/svg_chart.h"
 
 namespace crashtwin::gui {
 
 namespace {
-constexpr double kMiB = 1024.0 * 1024.0;
 constexpr double kLogSpread = 50.0;  // max/min cost ratio above which the x axis is logarithmic
+
+// Labels `axis` (holding costs in bytes, or their log10) with report.html's
+// ticks and units for its current range.
+void label_cost_axis(QCategoryAxis* axis, bool log_scale) {
+  const auto cost = [log_scale](double x) { return log_scale ? std::pow(10.0, x) : x; };
+  const std::vector<double> ticks = report::axis_ticks(cost(axis->min()), cost(axis->max()), report::AxisFormat::bytes,
+                                                       log_scale);
+  const std::vector<std::string> labels = report::axis_labels(ticks, report::AxisFormat::bytes);
+  for (const QString& old : axis->categoriesLabels()) axis->remove(old);
+  for (size_t i = 0; i < ticks.size(); ++i) {
+    axis->append(QString::fromStdString(labels[i]), tradeoff_x(ticks[i], log_scale));
+  }
+}
 }  // namespace
 
 QChart* new_tradeoff_chart(const QString& title) {
   auto* chart = new QChart();
   chart->setTitle(title);
-  chart->legend()->setAlignment(Qt::AlignBottom);
+  chart->legend()->setAlignment(Qt::AlignRight);
+  chart->legend()->setShowToolTips(true);
   QFont legend_font = chart->legend()->font();
   legend_font.setPointSizeF(legend_font.pointSizeF() * 0.85);
   chart->legend()->setFont(legend_font);
@@ -32,8 +46,16 @@ QChart* new_tradeoff_chart(const QString& title) {
   return chart;
 }
 
+bool tradeoff_log_scale(const std::vector<report::TradeoffPoint>& points) {
+  if (points.empty()) return false;
+  auto [mn, mx] = std::minmax_element(points.begin(), points.end(),
+                                      [](const auto& a, const auto& b) { return a.cost < b.cost; });
+  return mn->cost > 0 && mx->cost / mn->cost > kLogSpread;
+}
+
 int add_front_and_axes(QChart* chart, const std::vector<report::TradeoffPoint>& points, const QString& x_title,
-                       const char* x_label_format, const QString& y_title) {
+                       const QString& y_title) {
+  const bool log_scale = tradeoff_log_scale(points);
   auto* front = new QLineSeries();
   front->setName(QStringLiteral("Pareto front"));
   QPen pen(QColor(0x22, 0x22, 0x22));
@@ -45,8 +67,8 @@ int add_front_and_axes(QChart* chart, const std::vector<report::TradeoffPoint>& 
   // once its cost is paid.
   for (size_t i = 0; i < front_points.size(); ++i) {
     const auto& p = points[front_points[i]];
-    if (i > 0) front->append(p.cost, points[front_points[i - 1]].benefit);
-    front->append(p.cost, p.benefit);
+    if (i > 0) front->append(tradeoff_x(p.cost, log_scale), points[front_points[i - 1]].benefit);
+    front->append(tradeoff_x(p.cost, log_scale), p.benefit);
   }
   chart->addSeries(front);
 
@@ -54,22 +76,19 @@ int add_front_and_axes(QChart* chart, const std::vector<report::TradeoffPoint>& 
   if (!points.empty()) {
     auto [mn, mx] = std::minmax_element(points.begin(), points.end(),
                                         [](const auto& a, const auto& b) { return a.cost < b.cost; });
-    lo = mn->cost;
-    hi = mx->cost;
+    lo = tradeoff_x(mn->cost, log_scale);
+    hi = tradeoff_x(mx->cost, log_scale);
   }
-  QAbstractAxis* x = nullptr;
-  if (lo > 0 && hi / lo > kLogSpread) {
-    auto* log = new QLogValueAxis();
-    log->setBase(10);
-    log->setLabelFormat("%g");
-    x = log;
-  } else {
-    auto* lin = new QValueAxis();
-    const double pad = std::max((hi - lo) * 0.08, 0.5);
-    lin->setRange(std::max(0.0, lo - pad), hi + pad);
-    lin->setLabelFormat(x_label_format);
-    x = lin;
-  }
+  auto* x = new QCategoryAxis();
+  x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+  const double pad = std::max((hi - lo) * 0.08, log_scale ? 0.1 : std::max(hi * 0.05, 1.0));
+  x->setRange(log_scale ? lo - pad : std::max(0.0, lo - pad), hi + pad);
+  label_cost_axis(x, log_scale);
+  // Zooming (rubber band) keeps readable ticks.
+  QObject::connect(x, &QValueAxis::rangeChanged, x, [x, log_scale] {
+    const QSignalBlocker block(x);
+    label_cost_axis(x, log_scale);
+  });
   x->setTitleText(x_title);
   auto* y = new QValueAxis();
   y->setRange(0, 105);
@@ -92,33 +111,49 @@ ParetoChartView::ParetoChartView(QWidget* parent) : QChartView(parent) {
 }
 
 void ParetoChartView::show_table(const BatchTable& table, const std::string& scenario) {
-  QChart* chart = new_tradeoff_chart(QStringLiteral("Capture completeness vs reserved memory"));
-
-  std::vector<report::TradeoffPoint> points;
-  std::map<std::string, QScatterSeries*> by_policy;
+  QChart* chart = new_tradeoff_chart(QStringLiteral("Capture completeness vs crash memory held in production"));
+  const char* cost_metric = kTradeoffCostMetrics[std::size(kTradeoffCostMetrics) - 1];
+  for (const char* metric : kTradeoffCostMetrics) {
+    if (std::find(table.metric_columns.begin(), table.metric_columns.end(), metric) != table.metric_columns.end()) {
+      cost_metric = metric;
+      break;
+    }
+  }
+  struct Point {
+    std::string key;
+    report::TradeoffPoint point;
+  };
+  std::vector<Point> kept;
   for (const BatchRow& row : table.rows) {
     if ((!scenario.empty() && row.scenario != scenario) || !finished(row.status)) continue;
-    auto cost = row.metric(kReservedMetric);
+    auto cost = row.metric(cost_metric);
     auto benefit = row.metric(kCompletenessMetric);
     if (!cost || !benefit || !std::isfinite(*cost) || !std::isfinite(*benefit)) continue;
-    const std::string key = row.policy + " · " + row.strategy;
-    auto [it, added] = by_policy.try_emplace(key, nullptr);
+    kept.push_back({row.policy + " · " + row.strategy, {*cost, *benefit * 100.0}});
+  }
+  std::vector<report::TradeoffPoint> points;
+  for (const Point& p : kept) points.push_back(p.point);
+  const bool log_scale = tradeoff_log_scale(points);
+  // Colours by the whole batch's policy · strategy order, as report.html
+  // assigns them: the same policy keeps its colour under any drill-down.
+  const std::vector<std::string> keys = policy_strategy_keys(table);
+  std::map<std::string, QScatterSeries*> by_key;
+  for (const Point& p : kept) {
+    auto [it, added] = by_key.try_emplace(p.key, nullptr);
     if (added) {
       it->second = new QScatterSeries();
-      it->second->setName(QString::fromStdString(key));
+      it->second->setName(QString::fromStdString(p.key));
       it->second->setMarkerSize(9);
       it->second->setBorderColor(Qt::white);
+      const auto index = std::find(keys.begin(), keys.end(), p.key) - keys.begin();
+      it->second->setColor(series_colour(static_cast<int>(index)));
     }
-    it->second->append(*cost / kMiB, *benefit * 100.0);
-    points.push_back({*cost / kMiB, *benefit * 100.0});
+    it->second->append(tradeoff_x(p.point.cost, log_scale), p.point.benefit);
   }
-  int colour = 0;
-  for (auto& [key, series] : by_policy) {
-    series->setColor(series_colour(colour++));
-    chart->addSeries(series);
-  }
+  for (auto& [key, series] : by_key) chart->addSeries(series);
   points_ = static_cast<int>(points.size());
-  front_ = add_front_and_axes(chart, points, QStringLiteral("reserved MiB·s (lower is better)"), "%.0f",
+  front_ = add_front_and_axes(chart, points,
+                              QStringLiteral("crash memory in production, time average (lower is better)"),
                               QStringLiteral("completeness (higher is better)"));
   QChart* old = this->chart();
   setChart(chart);

@@ -1,6 +1,8 @@
 #include "gui/compare/policy_summary.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 namespace crashtwin::gui {
 
@@ -15,6 +17,14 @@ std::vector<std::string> scenarios_of(const BatchTable& table) {
     if (std::find(names.begin(), names.end(), row.scenario) == names.end()) names.push_back(row.scenario);
   }
   return names;
+}
+
+std::vector<std::string> policy_strategy_keys(const BatchTable& table) {
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const BatchRow& row : table.rows) pairs.emplace(row.policy, row.strategy);
+  std::vector<std::string> keys;
+  for (const auto& [policy, strategy] : pairs) keys.push_back(policy + " · " + strategy);
+  return keys;
 }
 
 }  // namespace crashtwin::gui

@@ -20,6 +20,11 @@ using results::higher_is_better;
 std::vector<PolicySummary> summarise_policies(const BatchTable& table, const std::vector<std::string>& metrics,
                                               const std::string& scenario);
 
+// "policy · strategy" of every pair in the table (all scenarios, any
+// status), in (policy, strategy) order: report.html's group order, so a
+// pair's index picks the same colour (series_colour) in both.
+std::vector<std::string> policy_strategy_keys(const BatchTable& table);
+
 // Scenario names in first-seen order.
 std::vector<std::string> scenarios_of(const BatchTable& table);
 

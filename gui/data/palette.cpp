@@ -1,5 +1,7 @@
 #include "gui/data/palette.h"
 
+#include "traces/report/svg_chart.h"
+
 #include <algorithm>
 #include <array>
 
@@ -41,10 +43,6 @@ QColor failure_colour() { return QColor(0xC0, 0x39, 0x2B); }
 QColor alert_colour() { return QColor(0xD3, 0x54, 0x00); }
 QColor repartition_colour() { return QColor(0x7F, 0x8C, 0x8D); }
 
-QColor series_colour(int index) {
-  static constexpr std::array<QRgb, 8> kColours = {0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7,
-                                                   0xE69F00, 0x56B4E9, 0x000000, 0xF0E442};
-  return QColor::fromRgb(kColours[static_cast<size_t>(index) % kColours.size()]);
-}
+QColor series_colour(int index) { return QColor(report::palette_color(static_cast<size_t>(std::max(index, 0)))); }
 
 }  // namespace crashtwin::gui

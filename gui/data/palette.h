@@ -22,7 +22,9 @@ QColor free_colour();
 QColor failure_colour();
 QColor alert_colour();
 QColor repartition_colour();
-// Colour of a policy (index in the sorted policy list) in the Pareto chart.
+// Colour of a policy · strategy (its index in policy_strategy_keys): the
+// report's palette (report::palette_color), so a policy looks the same in
+// report.html and the dashboard.
 QColor series_colour(int index);
 
 }  // namespace crashtwin::gui

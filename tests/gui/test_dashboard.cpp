@@ -8,14 +8,18 @@
 #include <map>
 #include <set>
 
+#include <QCategoryAxis>
 #include <QMimeData>
+#include <QScatterSeries>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QtTest>
 
 #include "gui/app/main_window.h"
+#include "gui/compare/policy_summary.h"
 #include "gui/data/palette.h"
+#include "traces/report/svg_chart.h"
 #include "tests/gui/plain_csv.h"
 #include "tests/traces/synthetic_run.h"
 #include "traces/report/format.h"
@@ -190,6 +194,27 @@ void DashboardTest::pareto_front_is_non_dominated() {
   ParetoChartView* pareto = window_->compare_view()->pareto();
   QCOMPARE(pareto->point_count(), 24);  // every synthetic run finished
   QVERIFY(pareto->front_count() >= 1 && pareto->front_count() <= pareto->point_count());
+  // Colours are the report's: palette index = the pair's place in the whole
+  // batch's (policy, strategy) order, whatever the drill-down.
+  const std::vector<std::string> keys = policy_strategy_keys(window_->overview()->table);
+  int scatter = 0;
+  for (QAbstractSeries* s : pareto->chart()->series()) {
+    auto* points = qobject_cast<QScatterSeries*>(s);
+    if (points == nullptr) continue;
+    ++scatter;
+    const auto it = std::find(keys.begin(), keys.end(), points->name().toStdString());
+    QVERIFY2(it != keys.end(), qPrintable(points->name()));
+    QCOMPARE(points->color(), QColor(report::palette_color(static_cast<size_t>(it - keys.begin()))));
+  }
+  QCOMPARE(scatter, static_cast<int>(keys.size()));
+  // The x axis reads in one byte unit, as report.html's axes do.
+  auto* x = qobject_cast<QCategoryAxis*>(pareto->chart()->axes(Qt::Horizontal).front());
+  QVERIFY(x != nullptr);
+  const QStringList labels = x->categoriesLabels();
+  QVERIFY(labels.size() >= 3);
+  const QString unit = labels.front().section(' ', 1);
+  QVERIFY2(unit.endsWith(QStringLiteral("B")), qPrintable(labels.join(", ")));
+  for (const QString& label : labels) QCOMPARE(label.section(' ', 1), unit);
 }
 
 void DashboardTest::time_slider_moves_the_memory_map() {
