@@ -48,7 +48,8 @@ struct Board::Instance {
 Board::Board(ParamTree& tree, sc_core::sc_module_name name) : Board(tree, name, static_cast<const char*>(name)) {}
 
 Board::Board(ParamTree& tree, sc_core::sc_module_name name, std::string prefix)
-    : sc_core::sc_module(name), tree_(&tree), prefix_(std::move(prefix)) {
+    // The time resolution first: members below may hold times.
+    : sc_core::sc_module((use_time_resolution(), name)), tree_(&tree), prefix_(std::move(prefix)) {
   build(prefix_);
 }
 

@@ -19,7 +19,7 @@ namespace crashtwin {
 
 class Model : public sc_core::sc_module {
  public:
-  using sc_core::sc_module::sc_module;
+  explicit Model(const sc_core::sc_module_name& name) : sc_core::sc_module(name) { use_time_resolution(); }
 
   // MMIO target socket the router maps at the model's base, and the size of
   // its window; nullptr / 0 when the model is not memory mapped.

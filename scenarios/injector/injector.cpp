@@ -39,7 +39,7 @@ Injector::Injector(sc_core::sc_module_name name, Board& board, const Scenario& s
 
 void Injector::play() {
   for (const Action& a : schedule_.actions) {
-    const uint64_t now = static_cast<uint64_t>(sc_core::sc_time_stamp().value() / 1000);  // ps -> ns
+    const uint64_t now = to_ns(sc_core::sc_time_stamp());
     if (a.t_ns > now) wait(sc_core::sc_time(static_cast<double>(a.t_ns - now), sc_core::SC_NS));
     apply(a);
   }

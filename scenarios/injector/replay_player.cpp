@@ -37,11 +37,11 @@ void ReplayPlayer::play() {
   begin.fields["state"] = "begin";
   for (const replay::ReplayStep& step : replay_.steps) {
     const uint64_t at = replay_.start_ns + step.time_ns;
-    const uint64_t now = static_cast<uint64_t>(sc_core::sc_time_stamp().value() / 1000);  // ps -> ns
+    const uint64_t now = to_ns(sc_core::sc_time_stamp());
     if (at > now) wait(sc_core::sc_time(static_cast<double>(at - now), sc_core::SC_NS));
     apply(step);
   }
-  const uint64_t now = static_cast<uint64_t>(sc_core::sc_time_stamp().value() / 1000);
+  const uint64_t now = to_ns(sc_core::sc_time_stamp());
   Event& end = events_.add(std::max(now, replay_.start_ns), kTrack, EventKind::precursor);
   end.fields["precursor"] = "replay";
   end.fields["trace"] = replay_.trace_path;

@@ -23,7 +23,9 @@ namespace {
 
 constexpr double kMinTemperatureC = -40.0;
 constexpr double kMaxTemperatureC = 150.0;
-constexpr uint64_t kMaxDurationNs = 30ull * 86'400'000'000'000ull;  // 30 simulated days
+// Two years: a year of a machine with room to spare, well inside what the
+// kernel's 10 ps resolution reaches (5.8 years, models/core/tlm_types.h).
+constexpr uint64_t kMaxDurationNs = 2 * 366ull * 86'400'000'000'000ull;
 
 // ---------------------------------------------------------------- overrides
 

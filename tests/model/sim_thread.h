@@ -25,7 +25,7 @@ class SimThread : public sc_core::sc_module {
     sc_core::sc_spawn([this] { loop(); }, "loop");
   }
   // Runs `job` in the thread; returns once it has returned.
-  void run(std::function<void()> job, sc_core::sc_time limit = kDefaultLimit) {
+  void run(std::function<void()> job, sc_core::sc_time limit = default_limit()) {
     job_ = std::move(job);
     done_ = false;
     start_.notify(sc_core::SC_ZERO_TIME);
@@ -45,7 +45,10 @@ class SimThread : public sc_core::sc_module {
   }
 
   // Far longer than any testbench job waits (seconds of simulated time).
-  static inline const sc_core::sc_time kDefaultLimit{1000, sc_core::SC_SEC};
+  // A function, not a static constant: a time built during static
+  // initialisation would fix the kernel's resolution before the testbench
+  // sets it (models/core/tlm_types.h).
+  static sc_core::sc_time default_limit() { return {1000, sc_core::SC_SEC}; }
 
  private:
   void loop() {

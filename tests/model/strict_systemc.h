@@ -16,6 +16,8 @@
 #include <catch2/catch.hpp>
 #include <systemc>
 
+#include "models/core/tlm_types.h"
+
 namespace crashtwin::test {
 
 class ExpectReport;
@@ -63,9 +65,11 @@ inline void strict_report_handler(const sc_core::sc_report& report, const sc_cor
   FAIL_CHECK("unexpected SystemC report: " << msg);
 }
 
-// Installs the handler at static-initialisation time of the test executable.
+// Installs the handler at static-initialisation time of the test executable,
+// and the kernel's time resolution before any test builds a time.
 struct InstallStrictHandler {
   InstallStrictHandler() {
+    crashtwin::use_time_resolution();
     sc_core::sc_report_handler::set_handler(strict_report_handler);
     // Deprecation notes from the kernel are warnings too: keep them fatal.
   }

@@ -2,6 +2,8 @@
 // with file:line:column, the field and what is allowed.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "scenarios/schema/capture_params.h"
 #include <fmt/format.h>
 
@@ -376,6 +378,13 @@ TEST_CASE("numbers beyond physical bounds name the limit", "[loader][hostile]") 
   CHECK(mentions(r, "workload.phases[1].network: '1e400 MB/s' is out of range; allowed: at most 1e15 B/s"));
   r = load_text(with("temperature: \"45 C\"", "temperature: \"1e300 C\""));
   CHECK(mentions(r, "'1e300 C' is out of range"));
+  // A year of a machine loads; the kernel's clock (10 ps) ends at 5.8 years,
+  // the loader at two.
+  r = load_text(with("duration: \"2 min\"", "duration: \"365 d\""));
+  REQUIRE(r.scenario.has_value());
+  CHECK(r.scenario->duration_ns == 365ull * 86'400'000'000'000ull);
+  r = load_text(with("duration: \"2 min\"", "duration: \"733 d\""));
+  CHECK(mentions(r, "duration: '733 d' is out of range"));
   r = load_text(with("seed: 7", "seed: 18446744073709551615"));
   CHECK(mentions(r, "seed: '18446744073709551615' is out of range; allowed: [0, 9007199254740991]"));
 }
@@ -413,4 +422,21 @@ TEST_CASE("family: defaults to the name, and a bad one is named with its line an
   r = load_text(text);
   REQUIRE_FALSE(r.scenario);
   CHECK(mentions(r, "fixture.yaml:3:9: family: 'a/b' is not a valid name"));
+}
+
+// What the project ships must load: the library and every example (the
+// year-long one among them: runs past 30 days are allowed since the kernel
+// keeps time at 10 ps).
+TEST_CASE("every shipped scenario loads", "[loader]") {
+  size_t loaded = 0;
+  for (const char* dir : {"scenarios/library", "scenarios/examples"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(CRASHTWIN_SOURCE_DIR) / dir)) {
+      if (entry.path().extension() != ".yaml") continue;
+      const LoadResult r = load_scenario(entry.path());
+      INFO(entry.path().string());
+      CHECK(r.diagnostics.empty());
+      loaded += r.scenario ? 1 : 0;
+    }
+  }
+  CHECK(loaded >= 25);
 }
