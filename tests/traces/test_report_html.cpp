@@ -97,6 +97,20 @@ TEST_CASE("report.html is self-contained and has every section", "[traces][repor
         std::string::npos);
   CHECK(html.find("class=\"pareto\"") != std::string::npos);
   CHECK(html.find("class=\"front-point\"") != std::string::npos);
+  // One trade-off chart per scenario (a 40 s and a 24 h scenario never
+  // share an axis), each with its own front.
+  const auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("<div class=\"tradeoff-chart\">") == 2);
+  CHECK(count("class=\"pareto\"") >= 2);
+  const size_t tradeoff = html.find("id=\"tradeoff\""), next = html.find("</section>", tradeoff);
+  const std::string section = html.substr(tradeoff, next - tradeoff);
+  CHECK(section.find(">Scenario dimm_ue_ramp<") != std::string::npos);
+  CHECK(section.find(">Scenario nic_flap_storm<") != std::string::npos);
+  CHECK(count("<title>dimm_ue_ramp · seed ") == count("<title>nic_flap_storm · seed "));
   // Each trade-off point's tooltip names its scenario, seed, policy and strategy.
   CHECK(html.find("<title>dimm_ue_ramp · seed 1 · fixed_equal · predictive_bmc: ") != std::string::npos);
   // The first screen: the at-a-glance table with readable headers and its

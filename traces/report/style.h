@@ -56,6 +56,8 @@ table.glance td { white-space:nowrap; }
 i.swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:6px; vertical-align:baseline; }
 .glance-charts { display:grid; grid-template-columns:repeat(3,minmax(0,1fr)); gap:12px; margin-top:14px; }
 .glance-chart svg.chart { width:100%; }
+.tradeoff-grid { display:grid; grid-template-columns:repeat(auto-fill,minmax(420px,1fr)); gap:12px; }
+.tradeoff-chart svg.chart { width:100%; }
 svg.chart .bar { fill-opacity:.9; }
 .problems { background:#fff7e6; border-color:#f3d19c; }
 .problems li { font-family:ui-monospace,Menlo,Consolas,monospace; font-size:12px; }
