@@ -252,7 +252,8 @@ std::vector<report::ChartMarker> failure_markers(const results::Run& run) {
                             ? e.fields["component"].get<std::string>()
                             : e.track;
     markers.push_back({static_cast<double>(e.t_ns) / 1e9,
-                       fmt::format("{} @ {} at {}", what, where, report::format_seconds(e.t_ns / 1e9)), "#d62728"});
+                       fmt::format("{} @ {} at {}", what, where, report::format_seconds(e.t_ns / 1e9)),
+                       fmt::format("{} @ {}", what, where), "#d62728"});
   }
   return markers;
 }

@@ -133,6 +133,9 @@ TEST_CASE("report.html is self-contained and has every section", "[traces][repor
     ++markers;
   }
   CHECK(markers == 8 * 3);  // 8 runs drawn x (slices, probabilities, fragmentation)
+  // Failure markers carry their tag in the chart, not only in a tooltip.
+  CHECK(count("class=\"marker-tag\"") == markers);
+  CHECK(html.find(">memory_uncorrectable @ memory.") != std::string::npos);
   CHECK(html.find("Unusable free space index") != std::string::npos);
 
   // Deterministic for equal input.

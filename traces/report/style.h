@@ -45,6 +45,7 @@ svg.chart .grid { stroke:#eceff3; stroke-width:1; }
 svg.chart .frame { fill:none; stroke:#c9d0da; }
 svg.chart .series { fill:none; stroke-width:1.6; stroke-linejoin:round; }
 svg.chart .marker line { stroke-width:1.2; stroke-dasharray:4 3; }
+svg.chart .marker-tag { font-size:10px; }
 svg.chart .point { fill-opacity:.8; stroke:#fff; stroke-width:1; }
 svg.chart .front-point { fill:none; stroke:#222; stroke-width:1.4; }
 svg.chart .pareto { fill:none; stroke:#222; stroke-width:1.4; stroke-dasharray:6 4; }

@@ -267,13 +267,28 @@ std::string line_chart(const ChartFrame& f, const std::vector<ChartSeries>& seri
     }
     flush();
   }
+  // Tags step down over three rows; one that would overlap the row's last
+  // tag is left out (its marker keeps its tooltip).
+  constexpr double kTagCharWidth = 5.6;  // 10 px sans-serif, generous
+  double row_end[3] = {-INFINITY, -INFINITY, -INFINITY};
   for (const auto& m : markers) {
     if (!std::isfinite(m.x) || m.x < x_lo || m.x > x_hi) continue;
     double px = xs(m.x);
+    std::string tag;
+    const double width = kTagCharWidth * static_cast<double>(m.tag.size());
+    const bool fits_left = px + 4 + width <= f.width - kRight;
+    const double tag_x = fits_left ? px + 4 : px - 4 - width;
+    for (int r = 0; r < 3 && !m.tag.empty(); ++r) {
+      if (row_end[r] >= tag_x) continue;
+      row_end[r] = tag_x + width + 6;
+      tag = fmt::format("<text class=\"marker-tag\" x=\"{}\" y=\"{}\" text-anchor=\"start\" fill=\"{}\">{}</text>",
+                        num(tag_x), num(kTop + 10 + 11 * r), html_escape(m.color), html_escape(m.tag));
+      break;
+    }
     out += fmt::format(
         "<g class=\"marker\"><line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>"
-        "<path d=\"M{0} {1} l-5 -8 h10 z\" fill=\"{3}\"/><title>{4}</title></g>\n",
-        num(px), num(kTop), num(f.height - kBottom), html_escape(m.color), html_escape(m.label));
+        "<path d=\"M{0} {1} l-5 -8 h10 z\" fill=\"{3}\"/>{5}<title>{4}</title></g>\n",
+        num(px), num(kTop), num(f.height - kBottom), html_escape(m.color), html_escape(m.label), tag);
   }
   out += "</svg>\n";
   std::vector<std::pair<std::string, std::string>> entries;

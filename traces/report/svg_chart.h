@@ -39,7 +39,8 @@ struct ChartSeries {
 
 struct ChartMarker {
   double x = 0;
-  std::string label;  // tooltip and short tag ("memory_uncorrectable @ memory.1")
+  std::string label;  // tooltip ("memory_uncorrectable @ memory.1 at 30.4 s")
+  std::string tag;    // drawn beside the marker where it overlaps no other tag ("memory_uncorrectable @ memory.1")
   std::string color = "#d62728";
 };
 
