@@ -241,6 +241,78 @@ std::string tradeoff_charts(const std::vector<BatchRow>& rows) {
   return "<div class=\"tradeoff-grid\">\n" + charts + "</div>\n";
 }
 
+// The recovery phases each run recorded (events of kind `phase` with a
+// duration on the tracks host.recovery.<n> and host.recovery.<n>.bmc), per
+// capture strategy: each phase's mean start after the failure and mean
+// length over every recovery of the batch, as a Gantt chart. Nothing is
+// assumed: a strategy whose runs recorded no phase gets no chart.
+std::string recovery_gantt_section(const results::Batch& batch) {
+  struct PhaseStats {
+    double offset_s = 0, duration_s = 0;
+    size_t n = 0;
+  };
+  struct StrategyStats {
+    std::map<std::string, PhaseStats> phases;  // "host: kexec", "BMC: drain"
+    size_t recoveries = 0;
+  };
+  std::map<std::string, StrategyStats> by_strategy;
+  for (const auto& run : batch.runs) {
+    std::map<std::string, uint64_t> start_of;  // recovery track -> its failure time
+    for (const Event& e : run.events) {
+      if (e.kind == EventKind::phase && e.dur_ns && e.fields.value("phase", "") == "recovery") start_of[e.track] = e.t_ns;
+    }
+    StrategyStats& stats = by_strategy[run.summary.strategy];
+    stats.recoveries += start_of.size();
+    for (const Event& e : run.events) {
+      if (e.kind != EventKind::phase || !e.dur_ns) continue;
+      const std::string phase = e.fields.value("phase", "");
+      if (phase == "recovery") continue;
+      const bool bmc = e.track.ends_with(".bmc");
+      const std::string recovery = bmc ? e.track.substr(0, e.track.size() - 4) : e.track;
+      const auto start = start_of.find(recovery);
+      if (start == start_of.end() || e.t_ns < start->second) continue;
+      PhaseStats& p = stats.phases[(bmc ? "BMC: " : "host: ") + phase];
+      p.offset_s += static_cast<double>(e.t_ns - start->second) * 1e-9;
+      p.duration_s += static_cast<double>(*e.dur_ns) * 1e-9;
+      ++p.n;
+    }
+  }
+  std::string charts;
+  for (const auto& [strategy, stats] : by_strategy) {
+    if (stats.phases.empty()) continue;
+    std::vector<std::pair<std::string, PhaseStats>> phases(stats.phases.begin(), stats.phases.end());
+    for (auto& [name, p] : phases) {
+      p.offset_s /= static_cast<double>(p.n);
+      p.duration_s /= static_cast<double>(p.n);
+    }
+    std::stable_sort(phases.begin(), phases.end(),
+                     [](const auto& a, const auto& b) { return a.second.offset_s < b.second.offset_s; });
+    std::vector<report::Bar> bars;
+    for (const auto& [name, p] : phases) {
+      report::Bar bar;
+      bar.label = name;
+      bar.color = name.starts_with("BMC") ? report::palette_color(1) : report::palette_color(0);
+      bar.start = p.offset_s;
+      bar.value = p.duration_s;
+      bar.tooltip = fmt::format("{} · {}: starts {} after the failure, lasts {} (mean of {})", strategy, name,
+                                report::format_seconds(p.offset_s), report::format_seconds(p.duration_s), p.n);
+      bars.push_back(std::move(bar));
+    }
+    report::ChartFrame frame;
+    frame.title = fmt::format("{} ({} recover{})", strategy, stats.recoveries, stats.recoveries == 1 ? "y" : "ies");
+    frame.x_label = "time after the failure (mean over recoveries)";
+    frame.x_format = report::AxisFormat::seconds;
+    charts += "<div class=\"gantt-chart\">" + report::bar_chart(frame, bars) + "</div>\n";
+  }
+  std::string out = "<section id=\"recovery\"><h2>Recovery phases per capture strategy</h2>"
+                    "<p class=\"note\">From the phases each run recorded on the board (host and BMC), mean start "
+                    "after the failure and mean length over every recovery of the batch; the value printed is the "
+                    "phase's length.</p>\n";
+  out += charts.empty() ? "<p class=\"note\">No run recorded recovery phases.</p>\n"
+                        : "<div class=\"chart-grid\">\n" + charts + "</div>\n";
+  return out + "</section>\n";
+}
+
 std::vector<report::ChartMarker> failure_markers(const results::Run& run) {
   std::vector<report::ChartMarker> markers;
   for (const Event& e : run.events) {
@@ -437,7 +509,7 @@ std::string report_html(const results::Batch& batch) {
       "<span>runs ok</span></div></div></header>\n",
       html_escape(name), rows.size(), scenario_set.size(), policy_set.size(), ok);
   out += "<nav><a href=\"#glance\">At a glance</a><a href=\"#comparison\">All metrics</a><a href=\"#tradeoff\">Completeness vs memory</a>"
-         "<a href=\"#timeseries\">Time series</a><a href=\"#fragmentation\">Fragmentation</a>";
+         "<a href=\"#recovery\">Recovery</a><a href=\"#timeseries\">Time series</a><a href=\"#fragmentation\">Fragmentation</a>";
   if (batch.sweep) out += "<a href=\"#sweep\">Budget sweep</a>";
   out += "</nav>\n<main>\n";
   if (!batch.problems.empty()) {
@@ -458,6 +530,7 @@ std::string report_html(const results::Batch& batch) {
          "memory.</p>\n";
   out += tradeoff_charts(rows);
   out += "</section>\n";
+  out += recovery_gantt_section(batch);
   if (batch.sweep) out += report::sweep_section(*batch.sweep);
   out += "<section id=\"timeseries\"><h2>Slice sizes and predicted probabilities</h2>"
          "<p class=\"note\">Lowest seed of each policy per scenario; red markers are injected failures.</p>\n";

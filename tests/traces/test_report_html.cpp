@@ -179,3 +179,51 @@ TEST_CASE("an axis reads in one unit, in 1-2-5 steps of that unit", "[traces][re
   CHECK(report::axis_labels({0.9, 0.925, 0.95}, AxisFormat::percent) ==
         std::vector<std::string>{"90.0 %", "92.5 %", "95.0 %"});
 }
+
+// The recovery Gantt is built from the phases the runs recorded: each
+// phase's mean start after the failure and mean length, per strategy.
+TEST_CASE("report.html draws each strategy's recorded recovery phases", "[traces][report]") {
+  results::Batch batch;
+  batch.dir = "gantt";
+  const auto phase = [](uint64_t t_s10, uint64_t dur_s10, const std::string& track, const std::string& name) {
+    Event e;
+    e.t_ns = t_s10 * 100'000'000;  // tenths of a second
+    e.dur_ns = dur_s10 * 100'000'000;
+    e.track = track;
+    e.kind = EventKind::phase;
+    e.fields["phase"] = name;
+    return e;
+  };
+  for (uint64_t seed : {1, 2}) {
+    results::Run run;
+    run.dir = "gantt/run" + std::to_string(seed);
+    run.summary.scenario = "s";
+    run.summary.policy = "static";
+    run.summary.strategy = "kdump";
+    run.summary.seed = seed;
+    const uint64_t failure = seed == 1 ? 100 : 300;  // 10 s and 30 s
+    run.events.push_back(phase(failure, 1000, "host.recovery.1", "recovery"));
+    run.events.push_back(phase(failure, 5, "host.recovery.1", "kexec"));
+    // Boot lasts 15 s in one run and 17 s in the other: mean 16 s.
+    run.events.push_back(phase(failure + 5, seed == 1 ? 150 : 170, "host.recovery.1", "capture-kernel boot"));
+    // A workload phase (no duration) is not a recovery phase.
+    Event workload;
+    workload.kind = EventKind::phase;
+    workload.track = "board.injector";
+    workload.fields["phase"] = "steady";
+    run.events.push_back(workload);
+    batch.runs.push_back(std::move(run));
+  }
+  const std::string html = report_html(batch);
+  const size_t section = html.find("id=\"recovery\"");
+  REQUIRE(section != std::string::npos);
+  CHECK(html.find("kdump (2 recoveries)", section) != std::string::npos);
+  CHECK(html.find("<title>kdump · host: kexec: starts 0 s after the failure, lasts 500 ms (mean of 2)</title>", section) !=
+        std::string::npos);
+  CHECK(html.find("<title>kdump · host: capture-kernel boot: starts 500 ms after the failure, lasts 16.0 s (mean of 2)"
+                  "</title>",
+                  section) != std::string::npos);
+  CHECK(html.find("steady", section) == std::string::npos);
+  // Bars in the order the phases start: kexec above the boot.
+  CHECK(html.find(">host: kexec<", section) < html.find(">host: capture-kernel boot<", section));
+}

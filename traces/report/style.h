@@ -59,6 +59,8 @@ i.swatch { display:inline-block; width:10px; height:10px; border-radius:2px; mar
 .glance-chart svg.chart { width:100%; }
 .tradeoff-grid { display:grid; grid-template-columns:repeat(auto-fill,minmax(420px,1fr)); gap:12px; }
 .tradeoff-chart svg.chart { width:100%; }
+.chart-grid { display:grid; grid-template-columns:repeat(auto-fill,minmax(520px,1fr)); gap:12px; }
+.gantt-chart svg.chart { width:100%; }
 svg.chart .bar { fill-opacity:.9; }
 .problems { background:#fff7e6; border-color:#f3d19c; }
 .problems li { font-family:ui-monospace,Menlo,Consolas,monospace; font-size:12px; }

@@ -305,7 +305,7 @@ std::string bar_chart(const ChartFrame& frame, const std::vector<Bar>& bars) {
   f.height = static_cast<int>(kTop + kBarPitch * static_cast<double>(bars.size()) + kBottom);
   double hi = 0;
   for (const Bar& b : bars)
-    if (b.value && std::isfinite(*b.value)) hi = std::max(hi, *b.value);
+    if (b.value && std::isfinite(*b.value)) hi = std::max(hi, b.start + *b.value);
   if (f.y_max) hi = *f.y_max;  // a fixed scale (percentages: 0..1)
   if (!(hi > 0)) hi = 1;
   const double x0 = kLabelWidth, x1 = f.width - kRight - kValueRoom;
@@ -339,14 +339,15 @@ std::string bar_chart(const ChartFrame& frame, const std::vector<Bar>& bars) {
                          num(y + kBarHeight - 4));
       continue;
     }
-    const double w = std::max(1.0, xs(std::clamp(*b.value, 0.0, hi)) - x0);
+    const double bx = xs(std::clamp(b.start, 0.0, hi));
+    const double w = std::max(1.0, xs(std::clamp(b.start + *b.value, 0.0, hi)) - bx);
     const std::string value = f.x_format == AxisFormat::percent ? fmt::format("{:.1f} %", *b.value * 100)
                                                                 : axis_label(*b.value, f.x_format);
     out += fmt::format(
         "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>"
         "<text class=\"tick bar-value\" x=\"{}\" y=\"{}\">{}</text>\n",
-        num(x0), num(y), num(w), num(kBarHeight), html_escape(b.color),
-        html_escape(b.tooltip.empty() ? b.label : b.tooltip), num(x0 + w + 4), num(y + kBarHeight - 4),
+        num(bx), num(y), num(w), num(kBarHeight), html_escape(b.color),
+        html_escape(b.tooltip.empty() ? b.label : b.tooltip), num(bx + w + 4), num(y + kBarHeight - 4),
         html_escape(value));
   }
   out += fmt::format("<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",

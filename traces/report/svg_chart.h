@@ -67,6 +67,7 @@ struct Bar {
   std::string color;
   std::optional<double> value;   // none: drawn as "no data"
   std::string tooltip;
+  double start = 0;              // where the bar begins (a Gantt chart's phase offset); it spans value from there
 };
 
 // A horizontal bar chart: one bar per entry from zero, its value printed at
