@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "traces/io.h"
+#include "traces/report/component_colors.h"
 #include "traces/report/format.h"
 #include "traces/report/pareto.h"
 #include "traces/report/style.h"
@@ -330,13 +331,16 @@ std::vector<report::ChartMarker> failure_markers(const results::Run& run) {
   return markers;
 }
 
+// Per-component columns in the component's colour (the dashboard's too);
+// other columns in the palette's order.
 std::vector<report::ChartSeries> series_with_prefix(const Timeseries& ts, std::string_view prefix, bool step) {
   std::vector<report::ChartSeries> out;
   size_t color = 0;
   for (const auto& name : ts.columns_with_prefix(prefix)) {
     report::ChartSeries s;
     s.label = name.substr(prefix.size());
-    s.color = report::palette_color(color++);
+    const auto component = component_of_column(name, prefix);
+    s.color = component ? report::css_color(report::component_rgb(*component)) : report::palette_color(color++);
     s.x = ts.t_s;
     s.y = *ts.find(name);
     s.step = step;
@@ -432,7 +436,7 @@ std::string time_series_section(const results::Batch& batch, const std::vector<s
         dump.title = "Dump written to the target";
         out += report::line_chart(dump, {counter_series(*run, "dump_bytes_written", "dump bytes", 2)}, markers);
       }
-      out += report::line_chart(fraction_frame("Predicted failure probability", "probability"), series_with_prefix(run->timeseries, "probability.", false), markers);
+      out += report::line_chart(fraction_frame("Predicted failure probability", "probability"), series_with_prefix(run->timeseries, "probability.", true), markers);
       out += "</div>\n";
     }
     out += "</div>\n";

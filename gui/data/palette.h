@@ -1,6 +1,6 @@
 // One colour per component class, the same in every view (Compare, Timeline,
-// Crash region, Records), so a glance at any view says "memory" in orange.
-// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+// Crash region, Records) and in report.html (traces/report/component_colors.h
+// holds them), so a glance at any view says "memory" in orange.
 #pragma once
 
 #include <QColor>

@@ -4,6 +4,7 @@
 
 #include "tests/traces/synthetic_run.h"
 #include "traces/io.h"
+#include "traces/report/component_colors.h"
 #include "traces/report/format.h"
 #include "traces/report/pareto.h"
 #include "traces/report/svg_chart.h"
@@ -133,6 +134,13 @@ TEST_CASE("report.html is self-contained and has every section", "[traces][repor
     ++markers;
   }
   CHECK(markers == 8 * 3);  // 8 runs drawn x (slices, probabilities, fragmentation)
+  // A component is drawn in its own colour, the dashboard's (cpu blue,
+  // memory orange...), not in the order its column came.
+  CHECK(report::css_color(report::component_rgb({ComponentClass::memory, 0})) == "#e69f00");
+  CHECK(html.find("stroke=\"" + report::css_color(report::component_rgb({ComponentClass::memory, 0})) + "\"") !=
+        std::string::npos);
+  CHECK(html.find("stroke=\"" + report::css_color(report::component_rgb({ComponentClass::cpu, 0})) + "\"") !=
+        std::string::npos);
   // Failure markers carry their tag in the chart, not only in a tooltip.
   CHECK(count("class=\"marker-tag\"") == markers);
   CHECK(html.find(">memory_uncorrectable @ memory.") != std::string::npos);
