@@ -181,8 +181,7 @@ std::string glance_section(const std::vector<BatchRow>& rows) {
 // the policies' and not the scenarios' lengths (a 40 s and a 24 h run hold
 // byte-seconds 2,000x apart). Colours are the group's place among all of
 // the batch's groups, as in the bar charts and the dashboard.
-std::string tradeoff_chart(const std::vector<BatchRow>& rows, const std::string& scenario) {
-  auto groups = group_by_policy(rows);
+std::string tradeoff_chart(const std::vector<PolicyGroup>& groups, const std::string& scenario) {
   std::vector<report::ScatterGroup> scatter;
   std::vector<report::TradeoffPoint> all;
   double lo = INFINITY, hi = 0;
@@ -231,9 +230,10 @@ std::string tradeoff_chart(const std::vector<BatchRow>& rows, const std::string&
 std::string tradeoff_charts(const std::vector<BatchRow>& rows) {
   std::set<std::string> scenarios;
   for (const auto& r : rows) scenarios.insert(r.scenario);
+  const std::vector<PolicyGroup> groups = group_by_policy(rows);
   std::string charts;
   for (const std::string& scenario : scenarios) {
-    const std::string chart = tradeoff_chart(rows, scenario);
+    const std::string chart = tradeoff_chart(groups, scenario);
     if (!chart.empty()) charts += "<div class=\"tradeoff-chart\">" + chart + "</div>\n";
   }
   if (charts.empty()) {

@@ -1,8 +1,6 @@
 #include "gui/compare/policy_summary.h"
 
 #include <algorithm>
-#include <set>
-#include <utility>
 
 namespace crashtwin::gui {
 
@@ -20,10 +18,11 @@ std::vector<std::string> scenarios_of(const BatchTable& table) {
 }
 
 std::vector<std::string> policy_strategy_keys(const BatchTable& table) {
-  std::set<std::pair<std::string, std::string>> pairs;
-  for (const BatchRow& row : table.rows) pairs.emplace(row.policy, row.strategy);
+  // The groups of results::policy_means, whose order report.html follows.
   std::vector<std::string> keys;
-  for (const auto& [policy, strategy] : pairs) keys.push_back(policy + " · " + strategy);
+  for (const PolicySummary& group : results::policy_means(table.rows, {})) {
+    keys.push_back(group.policy + " · " + group.strategy);
+  }
   return keys;
 }
 
