@@ -1,6 +1,7 @@
 #include "traces/report_html.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -27,7 +28,6 @@ constexpr const char* kCompleteness = "capture_completeness";
 // (results written before that split have only the whole-run figure).
 constexpr const char* kReservedByteSeconds = "reserved_byte_seconds_in_production";
 constexpr const char* kReservedByteSecondsWholeRun = "reserved_byte_seconds";
-constexpr size_t kMaxRunsPerScenario = 6;  // drawn per scenario; the rest are in the tables
 
 // Metrics in the order docs/metrics.md lists them; others follow in file order.
 constexpr const char* kKnownMetrics[] = {
@@ -377,7 +377,8 @@ report::ChartFrame fraction_frame(std::string title, std::string y_label) {
   return frame;
 }
 
-// Runs drawn for a scenario: the lowest seed of each policy x strategy.
+// Runs drawn for a scenario: the lowest seed of each policy x strategy (the
+// other seeds are in the scenario page's table).
 std::vector<const results::Run*> representative_runs(const results::Batch& batch, const std::string& scenario) {
   std::map<std::pair<std::string, std::string>, const results::Run*> pick;
   for (const auto& run : batch.runs) {
@@ -386,9 +387,7 @@ std::vector<const results::Run*> representative_runs(const results::Batch& batch
     if (slot == nullptr || run.summary.seed < slot->summary.seed) slot = &run;
   }
   std::vector<const results::Run*> out;
-  for (auto& [k, run] : pick) {
-    if (out.size() < kMaxRunsPerScenario) out.push_back(run);
-  }
+  for (auto& [k, run] : pick) out.push_back(run);
   return out;
 }
 
@@ -398,72 +397,67 @@ std::string run_title(const results::Run& run) {
                      html_escape(to_string(status_of(run.summary))));
 }
 
-std::string time_series_section(const results::Batch& batch, const std::vector<std::string>& scenarios) {
-  std::string out;
-  for (const auto& scenario : scenarios) {
-    out += fmt::format("<h3 id=\"ts-{0}\">Scenario {0}</h3>\n<div class=\"grid\">\n", html_escape(scenario));
-    for (const results::Run* run : representative_runs(batch, scenario)) {
-      out += "<div class=\"run-card\">\n" + run_title(*run);
-      if (run->timeseries.row_count() == 0) {
-        out += "<p class=\"note\">No timeseries.csv in this run.</p></div>\n";
-        continue;
-      }
-      auto markers = failure_markers(*run);
-      // A baseline strategy's run records what its crashkernel holds away.
-      const bool baseline = std::any_of(run->events.begin(), run->events.end(), [](const Event& e) {
-        return e.kind == EventKind::counter && e.fields.value("counter", "") == "held_bytes";
-      });
-      if (!baseline) {
-        report::ChartFrame slices;
-        slices.title = "Slice sizes";
-        slices.x_label = "simulated time";
-        slices.y_label = "slice size";
-        slices.y_format = report::AxisFormat::bytes;
-        out += report::line_chart(slices, series_with_prefix(run->timeseries, "slice_bytes.", true), markers);
-      } else {
-        // A baseline holds its crashkernel, not the agent's slices: draw what
-        // it holds away, what the running kernel owns, and the dump written.
-        report::ChartFrame memory;
-        memory.title = "Reservation and recovery";
-        memory.x_label = "simulated time";
-        memory.y_label = "bytes";
-        memory.y_format = report::AxisFormat::bytes;
-        out += report::line_chart(memory,
-                                  {counter_series(*run, "held_bytes", "held away", 0),
-                                   counter_series(*run, "available_bytes", "kernel owns", 1)},
-                                  markers);
-        report::ChartFrame dump = memory;
-        dump.title = "Dump written to the target";
-        out += report::line_chart(dump, {counter_series(*run, "dump_bytes_written", "dump bytes", 2)}, markers);
-      }
-      out += report::line_chart(fraction_frame("Predicted failure probability", "probability"), series_with_prefix(run->timeseries, "probability.", true), markers);
-      out += "</div>\n";
+std::string time_series_cards(const results::Batch& batch, const std::string& scenario) {
+  std::string out = "<div class=\"grid\">\n";
+  for (const results::Run* run : representative_runs(batch, scenario)) {
+    out += "<div class=\"run-card\">\n" + run_title(*run);
+    if (run->timeseries.row_count() == 0) {
+      out += "<p class=\"note\">No timeseries.csv in this run.</p></div>\n";
+      continue;
     }
+    auto markers = failure_markers(*run);
+    // A baseline strategy's run records what its crashkernel holds away.
+    const bool baseline = std::any_of(run->events.begin(), run->events.end(), [](const Event& e) {
+      return e.kind == EventKind::counter && e.fields.value("counter", "") == "held_bytes";
+    });
+    if (!baseline) {
+      report::ChartFrame slices;
+      slices.title = "Slice sizes";
+      slices.x_label = "simulated time";
+      slices.y_label = "slice size";
+      slices.y_format = report::AxisFormat::bytes;
+      out += report::line_chart(slices, series_with_prefix(run->timeseries, "slice_bytes.", true), markers);
+    } else {
+      // A baseline holds its crashkernel, not the agent's slices: draw what
+      // it holds away, what the running kernel owns, and the dump written.
+      report::ChartFrame memory;
+      memory.title = "Reservation and recovery";
+      memory.x_label = "simulated time";
+      memory.y_label = "bytes";
+      memory.y_format = report::AxisFormat::bytes;
+      out += report::line_chart(memory,
+                                {counter_series(*run, "held_bytes", "held away", 0),
+                                 counter_series(*run, "available_bytes", "kernel owns", 1)},
+                                markers);
+      report::ChartFrame dump = memory;
+      dump.title = "Dump written to the target";
+      out += report::line_chart(dump, {counter_series(*run, "dump_bytes_written", "dump bytes", 2)}, markers);
+    }
+    out += report::line_chart(fraction_frame("Predicted failure probability", "probability"), series_with_prefix(run->timeseries, "probability.", true), markers);
     out += "</div>\n";
   }
+  out += "</div>\n";
   return out;
 }
 
-std::string fragmentation_section(const results::Batch& batch, const std::vector<std::string>& scenarios) {
-  std::string out;
-  for (const auto& scenario : scenarios) {
-    out += fmt::format("<h3>Scenario {}</h3>\n<div class=\"grid\">\n", html_escape(scenario));
-    for (const results::Run* run : representative_runs(batch, scenario)) {
-      auto series = series_with_prefix(run->timeseries, "unusable_index.", false);
-      out += "<div class=\"run-card\">\n" + run_title(*run);
-      if (series.empty()) {
-        out += "<p class=\"note\">No unusable_index columns in this run.</p></div>\n";
-        continue;
-      }
-      out += report::line_chart(fraction_frame("Unusable free space index by order", "unusable index"), series, failure_markers(*run)) + "</div>\n";
+std::string fragmentation_cards(const results::Batch& batch, const std::string& scenario) {
+  std::string out = "<div class=\"grid\">\n";
+  for (const results::Run* run : representative_runs(batch, scenario)) {
+    auto series = series_with_prefix(run->timeseries, "unusable_index.", false);
+    out += "<div class=\"run-card\">\n" + run_title(*run);
+    if (series.empty()) {
+      out += "<p class=\"note\">No unusable_index columns in this run.</p></div>\n";
+      continue;
     }
-    out += "</div>\n";
+    out += report::line_chart(fraction_frame("Unusable free space index by order", "unusable index"), series, failure_markers(*run)) + "</div>\n";
   }
+  out += "</div>\n";
   return out;
 }
 
+// Every run's metrics, one row per run.
 std::string runs_table(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
-  std::string out = "<details><summary>All runs</summary><div class=\"table-wrap\"><table>\n<thead><tr>"
+  std::string out = "<div class=\"table-wrap\"><table>\n<thead><tr>"
                     "<th class=\"text\">Scenario</th><th class=\"text\">Policy</th><th class=\"text\">Strategy</th>"
                     "<th>Seed</th><th class=\"text\">Status</th>";
   for (const auto& m : metrics) out += fmt::format("<th>{}</th>", html_escape(m));
@@ -480,12 +474,106 @@ std::string runs_table(const std::vector<BatchRow>& rows, const std::vector<std:
     }
     out += "</tr>\n";
   }
-  out += "</tbody></table></div></details>\n";
+  out += "</tbody></table></div>\n";
   return out;
+}
+
+// A file name for a scenario's page: the loader allows letters, digits, '_',
+// '-' and '.' in names; anything else (a hand-edited summary.json) becomes '_',
+// and a name that would collide or hide is numbered.
+std::string page_file_name(const std::string& scenario, std::set<std::string>& taken) {
+  std::string base;
+  for (char c : scenario) base += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ? c : '_';
+  if (base.empty() || base.front() == '.') base = "_" + base;
+  std::string name = base + ".html";
+  for (int n = 2; !taken.insert(name).second; ++n) name = fmt::format("{}-{}.html", base, n);
+  return name;
+}
+
+std::string page_head(const std::string& title) {
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
+      html_escape(title), report::kReportCss);
+}
+
+std::string page_stats(std::initializer_list<std::pair<size_t, const char*>> stats) {
+  std::string out = "<div class=\"stats\">";
+  for (const auto& [n, what] : stats) out += fmt::format("<div class=\"stat\"><b>{}</b><span>{}</span></div>", n, what);
+  return out + "</div>";
+}
+
+constexpr const char* kFooter =
+    "<footer>Generated by crashtwin report from the results directory; self-contained "
+    "(inline CSS and SVG, no script, no network).</footer>\n</body>\n</html>\n";
+
+struct ScenarioCounts {
+  size_t runs = 0, ok = 0;
+  std::set<std::string> policies;
+};
+
+// One scenario's page: its runs' metrics, then for the lowest seed of each
+// policy x strategy the slice sizes, probabilities and fragmentation over time.
+std::string scenario_page(const results::Batch& batch, const std::string& scenario, const std::vector<BatchRow>& rows,
+                          const std::vector<std::string>& metrics, const std::string& index_link,
+                          const std::string& batch_name) {
+  std::vector<BatchRow> mine;
+  ScenarioCounts counts;
+  for (const auto& r : rows) {
+    if (r.scenario != scenario) continue;
+    mine.push_back(r);
+    counts.policies.insert(policy_key(r));
+    counts.ok += r.status == RunStatus::ok ? 1 : 0;
+  }
+  std::string out = page_head(fmt::format("crashtwin report — {} — scenario {}", batch_name, scenario));
+  out += fmt::format("<header><div><h1>Scenario {}</h1><p><a href=\"{}\">← report of {}</a></p></div>{}</header>\n",
+                     html_escape(scenario), html_escape(index_link), html_escape(batch_name),
+                     page_stats({{mine.size(), "runs"}, {counts.policies.size(), "policy × strategy"},
+                                 {counts.ok, "runs ok"}}));
+  out += "<nav><a href=\"#runs\">Runs</a><a href=\"#timeseries\">Time series</a>"
+         "<a href=\"#fragmentation\">Fragmentation</a></nav>\n<main>\n";
+  out += "<section id=\"runs\"><h2>Every run of this scenario</h2>"
+         "<p class=\"note\">docs/metrics.md defines the metrics.</p>\n" +
+         runs_table(mine, metrics) + "</section>\n";
+  out += "<section id=\"timeseries\"><h2>Slice sizes and predicted probabilities</h2>"
+         "<p class=\"note\">Lowest seed of each policy × strategy; red markers are injected failures.</p>\n" +
+         time_series_cards(batch, scenario) + "</section>\n";
+  out += "<section id=\"fragmentation\"><h2>Allocator fragmentation</h2>"
+         "<p class=\"note\">Unusable free space index of the crash-region buddy allocator per order (0 = every "
+         "free page usable for a block of that order, 1 = none).</p>\n" +
+         fragmentation_cards(batch, scenario) + "</section>\n</main>\n";
+  return out + kFooter;
+}
+
+// The index's list of scenarios, each linking to its page.
+std::string scenarios_section(const std::vector<BatchRow>& rows, const std::vector<std::string>& scenarios,
+                              const std::vector<std::string>& page_paths) {
+  std::map<std::string, ScenarioCounts> counts;
+  for (const auto& r : rows) {
+    auto& c = counts[r.scenario];
+    ++c.runs;
+    c.ok += r.status == RunStatus::ok ? 1 : 0;
+    c.policies.insert(policy_key(r));
+  }
+  std::string out =
+      "<section id=\"scenarios\"><h2>Per scenario: every run, time series and fragmentation</h2>"
+      "<p class=\"note\">Each scenario's page holds its runs' metrics and, for the lowest seed of each policy × "
+      "strategy, slice sizes, predicted probabilities and allocator fragmentation over time, so this page stays "
+      "the same size however many runs the batch holds.</p>\n";
+  if (scenarios.empty()) return out + "<p class=\"note\">No run directories loaded.</p>\n</section>\n";
+  out += "<div class=\"table-wrap\"><table class=\"scenarios\">\n<thead><tr><th class=\"text\">Scenario</th>"
+         "<th>Runs</th><th>Runs ok</th><th>Policy × strategy</th></tr></thead><tbody>\n";
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const auto& c = counts[scenarios[i]];
+    out += fmt::format("<tr><td class=\"text\"><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                       html_escape(page_paths[i]), html_escape(scenarios[i]), c.runs, c.ok, c.policies.size());
+  }
+  return out + "</tbody></table></div>\n</section>\n";
 }
 }  // namespace
 
-std::string report_html(const results::Batch& batch) {
+ReportPages report_pages(const results::Batch& batch, const std::string& index_name) {
   const auto rows = results::table_of(batch).rows;
   const auto metrics = metric_columns(rows);
   std::set<std::string> scenario_set, policy_set;
@@ -501,21 +589,26 @@ std::string report_html(const results::Batch& batch) {
   std::string name = batch.dir.filename().string();
   if (name.empty()) name = batch.dir.parent_path().filename().string();
 
-  std::string out;
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += fmt::format("<title>crashtwin report — {}</title>\n<style>{}</style>\n</head>\n<body>\n", html_escape(name),
-                     report::kReportCss);
-  out += fmt::format(
-      "<header><div><h1>crashtwin — crash-memory policy report</h1><p>{}</p></div><div class=\"stats\">"
-      "<div class=\"stat\"><b>{}</b><span>runs</span></div><div class=\"stat\"><b>{}</b><span>scenarios</span></div>"
-      "<div class=\"stat\"><b>{}</b><span>policy × strategy</span></div><div class=\"stat\"><b>{}</b>"
-      "<span>runs ok</span></div></div></header>\n",
-      html_escape(name), rows.size(), scenario_set.size(), policy_set.size(), ok);
+  ReportPages pages;
+  pages.directory = fs::path(index_name).stem().string() + "-scenarios";
+  std::set<std::string> taken;
+  std::vector<std::string> links;
+  for (const auto& scenario : scenarios) {
+    const std::string file = page_file_name(scenario, taken);
+    links.push_back(pages.directory + "/" + file);
+    pages.scenarios.push_back({file, scenario_page(batch, scenario, rows, metrics, "../" + index_name, name)});
+  }
+
+  std::string& out = pages.index;
+  out += page_head("crashtwin report — " + name);
+  out += fmt::format("<header><div><h1>crashtwin — crash-memory policy report</h1><p>{}</p></div>{}</header>\n",
+                     html_escape(name),
+                     page_stats({{rows.size(), "runs"}, {scenario_set.size(), "scenarios"},
+                                 {policy_set.size(), "policy × strategy"}, {ok, "runs ok"}}));
   out += "<nav><a href=\"#glance\">At a glance</a><a href=\"#comparison\">All metrics</a><a href=\"#tradeoff\">Completeness vs memory</a>"
-         "<a href=\"#recovery\">Recovery</a><a href=\"#timeseries\">Time series</a><a href=\"#fragmentation\">Fragmentation</a>";
+         "<a href=\"#recovery\">Recovery</a>";
   if (batch.sweep) out += "<a href=\"#sweep\">Budget sweep</a>";
-  out += "</nav>\n<main>\n";
+  out += "<a href=\"#scenarios\">Per scenario</a></nav>\n<main>\n";
   if (!batch.problems.empty()) {
     out += "<section class=\"problems\"><h2>Runs that could not be read</h2><ul>\n";
     for (const auto& p : batch.problems) out += fmt::format("<li>{}</li>\n", html_escape(p));
@@ -524,9 +617,9 @@ std::string report_html(const results::Batch& batch) {
   out += glance_section(rows);
   out += "<section id=\"comparison\"><h2>Policy comparison: every metric</h2>"
          "<p class=\"note\">Mean of each metric over the finished runs (ok or expectations failed) of each "
-         "policy and capture strategy; best value per column in green (docs/metrics.md defines them).</p>\n";
+         "policy and capture strategy; best value per column in green (docs/metrics.md defines them). Each "
+         "run's own metrics are on its scenario's page (Per scenario, below).</p>\n";
   out += "<details><summary>Means of every metric</summary>\n" + comparison_table(rows, metrics) + "</details>\n";
-  out += runs_table(rows, metrics);
   out += "</section>\n";
   out += "<section id=\"tradeoff\"><h2>Capture completeness vs reserved memory, per scenario</h2>"
          "<p class=\"note\">One chart per scenario (scenarios of different lengths are never mixed), one point "
@@ -536,21 +629,33 @@ std::string report_html(const results::Batch& batch) {
   out += "</section>\n";
   out += recovery_gantt_section(batch);
   if (batch.sweep) out += report::sweep_section(*batch.sweep);
-  out += "<section id=\"timeseries\"><h2>Slice sizes and predicted probabilities</h2>"
-         "<p class=\"note\">Lowest seed of each policy per scenario; red markers are injected failures.</p>\n";
-  out += scenarios.empty() ? "<p class=\"note\">No run directories loaded.</p>\n" : time_series_section(batch, scenarios);
-  out += "</section>\n";
-  out += "<section id=\"fragmentation\"><h2>Allocator fragmentation</h2>"
-         "<p class=\"note\">Unusable free space index of the crash-region buddy allocator per order (0 = every "
-         "free page usable for a block of that order, 1 = none).</p>\n";
-  out += scenarios.empty() ? "<p class=\"note\">No run directories loaded.</p>\n" : fragmentation_section(batch, scenarios);
-  out += "</section>\n</main>\n<footer>Generated by crashtwin report from the results directory; self-contained "
-         "(inline CSS and SVG, no script, no network).</footer>\n</body>\n</html>\n";
-  return out;
+  out += scenarios_section(rows, scenarios, links);
+  out += "</main>\n";
+  out += kFooter;
+  return pages;
 }
 
+std::string report_html(const results::Batch& batch) { return report_pages(batch).index; }
+
 void write_report_html(const results::Batch& batch, const fs::path& path) {
-  write_file_atomically(path, report_html(batch));
+  const ReportPages pages = report_pages(batch, path.filename().string());
+  const fs::path dir = path.parent_path() / pages.directory;
+  std::set<fs::path> written;
+  // The scenario pages first, so the index never links to a page not yet there.
+  for (const auto& page : pages.scenarios) {
+    write_file_atomically(dir / page.file, page.html);
+    written.insert(page.file);
+  }
+  write_file_atomically(path, pages.index);
+  // Pages of scenarios no longer in the batch (an earlier report here).
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".html" && !written.contains(it->path().filename())) {
+      std::error_code rm;
+      fs::remove(it->path(), rm);
+    }
+  }
 }
 
 }  // namespace crashtwin

@@ -221,7 +221,12 @@ TEST_CASE("run --strategy all puts the four recoveries on one Perfetto timeline"
   const CliResult report = run_cli("report " + quoted(out));
   INFO(report.output);
   REQUIRE(report.exit_code == 0);
-  const std::string html = read_file(out / "report.html");
+  // One scenario: its page draws the runs.
+  REQUIRE(read_file(out / "report.html").find("href=\"report-scenarios/") != std::string::npos);
+  std::vector<fs::path> pages;
+  for (const auto& entry : fs::directory_iterator(out / "report-scenarios")) pages.push_back(entry.path());
+  REQUIRE(pages.size() == 1);
+  const std::string html = read_file(pages.front());
   const auto count = [&html](const std::string& what) {
     size_t n = 0;
     for (size_t at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;

@@ -11,6 +11,7 @@
 #include "traces/report_html.h"
 
 using namespace crashtwin;
+namespace fs = std::filesystem;
 
 TEST_CASE("pareto front keeps exactly the non-dominated points", "[traces][report][property]") {
   using report::TradeoffPoint;
@@ -90,7 +91,7 @@ TEST_CASE("report.html is self-contained and has every section", "[traces][repor
   std::regex external("https?://(?!www\\.w3\\.org/2000/svg)");
   CHECK_FALSE(std::regex_search(html, external));
 
-  for (const char* id : {"id=\"comparison\"", "id=\"tradeoff\"", "id=\"timeseries\"", "id=\"fragmentation\""}) {
+  for (const char* id : {"id=\"comparison\"", "id=\"tradeoff\"", "id=\"scenarios\""}) {
     CHECK(html.find(id) != std::string::npos);
   }
   // Comparison table: one row per policy x strategy (4), plus the per-run table.
@@ -126,28 +127,83 @@ TEST_CASE("report.html is self-contained and has every section", "[traces][repor
   };
   CHECK(occurrences("class=\"bar\"") >= 4);
   CHECK(occurrences("class=\"bar\"") + occurrences(">no data</text>") == 3 * 4);
-  // Time series for both scenarios, 4 runs each, with failure markers.
-  CHECK(html.find("Scenario dimm_ue_ramp") != std::string::npos);
-  CHECK(html.find("Scenario nic_flap_storm") != std::string::npos);
-  size_t markers = 0;
-  for (size_t at = html.find("class=\"marker\""); at != std::string::npos; at = html.find("class=\"marker\"", at + 1)) {
-    ++markers;
+  // The index draws no run's time series: each scenario's page does, linked
+  // from the index's list of scenarios.
+  CHECK(count("class=\"marker\"") == 0);
+  CHECK(html.find("<a href=\"report-scenarios/dimm_ue_ramp.html\">dimm_ue_ramp</a>") != std::string::npos);
+  CHECK(html.find("<a href=\"report-scenarios/nic_flap_storm.html\">nic_flap_storm</a>") != std::string::npos);
+
+  // Each scenario's page: its 4 runs' table, and time series with failure
+  // markers for the lowest seed of each of the 4 policy x strategy.
+  for (const char* scenario : {"dimm_ue_ramp", "nic_flap_storm"}) {
+    INFO(scenario);
+    const fs::path page_path = dir / "report-scenarios" / (std::string(scenario) + ".html");
+    REQUIRE(fs::exists(page_path));
+    const std::string page = read_file(page_path);
+    const auto in_page = [&](const std::string& what) {
+      size_t n = 0;
+      for (size_t at = page.find(what); at != std::string::npos; at = page.find(what, at + 1)) ++n;
+      return n;
+    };
+    CHECK(page.find("<script") == std::string::npos);
+    CHECK(page.find("<a href=\"../report.html\">") != std::string::npos);
+    for (const char* id : {"id=\"runs\"", "id=\"timeseries\"", "id=\"fragmentation\""}) CHECK(page.find(id) != std::string::npos);
+    CHECK(in_page("<tr><td class=\"text\">" + std::string(scenario) + "</td>") == 2 * 4);  // 2 seeds x 4
+    const size_t markers = in_page("class=\"marker\"");
+    CHECK(markers == 4 * 3);  // 4 runs drawn x (slices, probabilities, fragmentation)
+    // Failure markers carry their tag in the chart, not only in a tooltip.
+    CHECK(in_page("class=\"marker-tag\"") == markers);
+    CHECK(page.find("Unusable free space index") != std::string::npos);
+    // A component is drawn in its own colour, the dashboard's (cpu blue,
+    // memory orange...), not in the order its column came.
+    CHECK(page.find("stroke=\"" + report::css_color(report::component_rgb({ComponentClass::memory, 0})) + "\"") !=
+          std::string::npos);
+    CHECK(page.find("stroke=\"" + report::css_color(report::component_rgb({ComponentClass::cpu, 0})) + "\"") !=
+          std::string::npos);
   }
-  CHECK(markers == 8 * 3);  // 8 runs drawn x (slices, probabilities, fragmentation)
-  // A component is drawn in its own colour, the dashboard's (cpu blue,
-  // memory orange...), not in the order its column came.
   CHECK(report::css_color(report::component_rgb({ComponentClass::memory, 0})) == "#e69f00");
-  CHECK(html.find("stroke=\"" + report::css_color(report::component_rgb({ComponentClass::memory, 0})) + "\"") !=
+  CHECK(read_file(dir / "report-scenarios" / "dimm_ue_ramp.html").find(">memory_uncorrectable @ memory.") !=
         std::string::npos);
-  CHECK(html.find("stroke=\"" + report::css_color(report::component_rgb({ComponentClass::cpu, 0})) + "\"") !=
-        std::string::npos);
-  // Failure markers carry their tag in the chart, not only in a tooltip.
-  CHECK(count("class=\"marker-tag\"") == markers);
-  CHECK(html.find(">memory_uncorrectable @ memory.") != std::string::npos);
-  CHECK(html.find("Unusable free space index") != std::string::npos);
 
   // Deterministic for equal input.
   CHECK(report_html(results::load_batch(dir)) == html);
+}
+
+// The index stays the same size however many seeds a batch runs: runs are
+// detailed on the scenario pages; only the trade-off charts draw a point per
+// run. A page of a scenario no longer in the batch is removed.
+TEST_CASE("report index grows with policies and scenarios, not with runs, and scenario pages follow the batch",
+          "[traces][report]") {
+  auto small = test::scratch_dir("report_size_2"), large = test::scratch_dir("report_size_8");
+  test::write_synthetic_batch(small, 2);
+  test::write_synthetic_batch(large, 8);
+  const auto small_pages = report_pages(results::load_batch(small));
+  const auto large_pages = report_pages(results::load_batch(large));
+  const auto tradeoff_points = [](const std::string& html) {
+    size_t n = 0;
+    for (size_t at = html.find("<title>"); at != std::string::npos; at = html.find("<title>", at + 1)) ++n;
+    return n;
+  };
+  // 48 more runs (8 - 2 seeds x 2 scenarios x 4 policy x strategy).
+  const double added_runs = 48;
+  const double per_run = (static_cast<double>(large_pages.index.size()) - static_cast<double>(small_pages.index.size())) / added_runs;
+  INFO("index " << small_pages.index.size() << " -> " << large_pages.index.size() << " bytes");
+  CHECK(tradeoff_points(large_pages.index) - tradeoff_points(small_pages.index) == 48);
+  CHECK(per_run < 400);  // a trade-off point and its tooltip, nothing else
+  REQUIRE(large_pages.scenarios.size() == 2);
+  CHECK(large_pages.directory == "report-scenarios");
+
+  // Written next to an index of another name; a page left from another batch goes.
+  auto out = test::scratch_dir("report_pages_out");
+  write_file_atomically(out / "cmp-scenarios" / "gone.html", "old");
+  write_file_atomically(out / "cmp-scenarios" / "notes.txt", "mine");
+  write_report_html(results::load_batch(small), out / "cmp.html");
+  CHECK(fs::exists(out / "cmp-scenarios" / "dimm_ue_ramp.html"));
+  CHECK(fs::exists(out / "cmp-scenarios" / "nic_flap_storm.html"));
+  CHECK_FALSE(fs::exists(out / "cmp-scenarios" / "gone.html"));
+  CHECK(fs::exists(out / "cmp-scenarios" / "notes.txt"));
+  CHECK(read_file(out / "cmp.html").find("href=\"cmp-scenarios/dimm_ue_ramp.html\"") != std::string::npos);
+  CHECK(read_file(out / "cmp-scenarios" / "nic_flap_storm.html").find("href=\"../cmp.html\"") != std::string::npos);
 }
 
 TEST_CASE("report of a batch with only summary.csv still has the table", "[traces][report]") {
