@@ -9,5 +9,7 @@ set(CRASHTWIN_FIRMWARE_CPU_FLAGS -mcpu=cortex-a53 -mfpu=neon-fp-armv8 -mfloat-ab
 set(CRASHTWIN_FIRMWARE_MEMORY 0x40000000 0x400000 0x40400000 0x1000000)
 # FPU and MMU on before main (picolibc's crt0 leaves both off on A-profile).
 set(CRASHTWIN_FIRMWARE_STARTUP tests/firmware/armv8a_aarch32_start.cpp)
-set(CRASHTWIN_FIRMWARE_QEMU qemu-system-arm -machine virt -cpu max)
+# No network device: virt would otherwise add a virtio NIC whose option ROM
+# (efi-virtio.rom, package ipxe-qemu) a minimal install lacks.
+set(CRASHTWIN_FIRMWARE_QEMU qemu-system-arm -machine virt -cpu max -nic none)
 include(${CMAKE_CURRENT_LIST_DIR}/firmware-common.cmake)
