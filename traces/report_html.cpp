@@ -13,6 +13,7 @@
 #include "traces/report/pareto.h"
 #include "traces/report/style.h"
 #include "traces/report/svg_chart.h"
+#include "traces/report/jitter_section.h"
 #include "traces/report/sweep_section.h"
 #include "traces/results/policy_means.h"
 
@@ -536,6 +537,7 @@ std::string report_html(const results::Batch& batch) {
   out += "</section>\n";
   out += recovery_gantt_section(batch);
   if (batch.sweep) out += report::sweep_section(*batch.sweep);
+  out += report::jitter_section(batch);
   out += "<section id=\"timeseries\"><h2>Slice sizes and predicted probabilities</h2>"
          "<p class=\"note\">Lowest seed of each policy per scenario; red markers are injected failures.</p>\n";
   out += scenarios.empty() ? "<p class=\"note\">No run directories loaded.</p>\n" : time_series_section(batch, scenarios);
