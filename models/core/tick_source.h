@@ -17,10 +17,11 @@ struct TickDelivery {
 
 class TickSource {
  public:
-  // Arms the timers with `period_ns`, aligned to multiples of it from time
-  // 0. False when the device's timers are switched off: the runner then
-  // keeps an ideal timer of its own.
-  virtual bool arm_ticks(uint64_t period_ns) = 0;
+  // Arms the timers with `period_ns`, boundaries at `phase_ns` + k x
+  // period (phase_ns < period_ns: the firmware's grid). False when the
+  // device's timers are switched off: the runner then keeps an ideal timer
+  // of its own.
+  virtual bool arm_ticks(uint64_t period_ns, uint64_t phase_ns) = 0;
   // The firmware core's first tick at or after `boundary_ns`: the boot core,
   // or the lowest-numbered core still taking interrupts.
   virtual TickDelivery firmware_tick(uint64_t boundary_ns) = 0;

@@ -80,8 +80,9 @@ uint64_t CoreTimer::latency(uint64_t boundary, const WorkloadPhase& phase, doubl
   return t - boundary;
 }
 
-CoreTimer::Tick CoreTimer::expire(uint64_t boundary, uint64_t period, const WorkloadPhase& phase,
-                                  double extra_interrupt_rate, bool hung, SmiSchedule& smi) {
+CoreTimer::Tick CoreTimer::expire(uint64_t boundary, uint64_t period, uint64_t grid_phase,
+                                  const WorkloadPhase& phase, double extra_interrupt_rate, bool hung,
+                                  SmiSchedule& smi) {
   Tick tick;
   tick.boundary_ns = boundary;
   if (boundary < next_expiry_) return tick;  // skipped by an overrun
@@ -99,7 +100,7 @@ CoreTimer::Tick CoreTimer::expire(uint64_t boundary, uint64_t period, const Work
   tick.delivered_ns = delivered;
   if (delivered >= next_expiry_) {
     // hrtimer_forward: the next expiry is the first boundary after now.
-    const uint64_t next = (delivered / period + 1) * period;
+    const uint64_t next = grid_phase + ((delivered - grid_phase) / period + 1) * period;
     tick.missed_after = (next - next_expiry_) / period;
     next_expiry_ = next;
     overruns_ += tick.missed_after;

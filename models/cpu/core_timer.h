@@ -1,9 +1,9 @@
 // Per-core sampling timers (issue 17): one timer per core of a cpu_cluster,
-// all aligned to multiples of one period from time 0 (as hrtimers forwarded
-// with hrtimer_forward), and the latency with which each expiry reaches its
+// all aligned to one grid of boundaries, phase + k x period (as hrtimers
+// forwarded with hrtimer_forward), and the latency with which each expiry reaches its
 // core's handler. Plain state, no SystemC: the cluster advances the timers
-// to the present from its one timer method, from phase changes and from the
-// firmware runner's queries, so the result does not depend on which of
+// to the present lazily (phase changes, failures, register reads, the
+// firmware runner's queries), so the result does not depend on which of
 // those runs first at a boundary.
 //
 // Delivery latency of the expiry at boundary B on one core, a deterministic
@@ -101,8 +101,9 @@ class CoreTimer {
   // The expiry at `boundary` (period `period`) on a core in this state.
   // A boundary before the timer's next expiry is not its own (an overrun
   // skipped it): nothing runs.
-  Tick expire(uint64_t boundary, uint64_t period, const WorkloadPhase& phase, double extra_interrupt_rate,
-              bool hung, SmiSchedule& smi);
+  // Boundaries are `grid_phase` + k x `period`.
+  Tick expire(uint64_t boundary, uint64_t period, uint64_t grid_phase, const WorkloadPhase& phase,
+              double extra_interrupt_rate, bool hung, SmiSchedule& smi);
   void rearm(uint64_t next_expiry) { next_expiry_ = next_expiry; has_last_ = false; }
   uint64_t next_expiry_ns() const { return next_expiry_; }
   // The latest handler run (delivered == 0 and boundary == 0: none yet).

@@ -207,9 +207,6 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   SC_METHOD(update_irq);
   sensitive << irq_event_;
   SC_THREAD(traffic_thread);
-  SC_METHOD(on_timer);
-  sensitive << timer_event_;
-  dont_initialize();
 }
 
 CpuCluster::~CpuCluster() {
@@ -472,15 +469,17 @@ const CoreTimer& CpuCluster::timer(uint32_t core) {
   return timers_.at(core);
 }
 
-bool CpuCluster::arm_ticks(uint64_t period_ns) {
+bool CpuCluster::arm_ticks(uint64_t period_ns, uint64_t phase_ns) {
   if (!params_->timer_enabled || period_ns == 0) return false;
   const uint64_t now = now_ns();
   advance_timers(now);
   timer_period_ = period_ns;
-  next_boundary_ = (now + period_ns - 1) / period_ns * period_ns;
+  timer_phase_ = phase_ns % period_ns;
+  // The first boundary at or after now.
+  next_boundary_ = now <= timer_phase_ ? timer_phase_
+                                       : timer_phase_ + (now - timer_phase_ + period_ns - 1) / period_ns * period_ns;
   for (auto& t : timers_) t.rearm(next_boundary_);
   if (segments_.empty()) start_segment("run", now);
-  timer_event_.notify(ns(next_boundary_ - now));
   return true;
 }
 
@@ -494,7 +493,7 @@ void CpuCluster::advance_timers(uint64_t now) {
     for (uint32_t i = 0; i < core_count(); ++i) {
       CpuCore& c = *cores_[i];
       if (c.run_state() == CoreRunState::halted) continue;  // powered off: no timer
-      const CoreTimer::Tick tick = timers_[i].expire(boundary, timer_period_, c.phase(),
+      const CoreTimer::Tick tick = timers_[i].expire(boundary, timer_period_, timer_phase_, c.phase(),
                                                      c.precursor().extra_interrupt_rate,
                                                      c.run_state() == CoreRunState::hung, *smi_);
       seg.missed += tick.missed_after;
@@ -508,12 +507,6 @@ void CpuCluster::advance_timers(uint64_t now) {
     }
     if (ran >= 2) seg.skew_ns.add(static_cast<double>(latest - earliest));
   }
-}
-
-void CpuCluster::on_timer() {
-  const uint64_t now = now_ns();
-  advance_timers(now);
-  if (timer_period_ != 0) timer_event_.notify(ns(next_boundary_ - now));
 }
 
 TickDelivery CpuCluster::firmware_tick(uint64_t boundary_ns) {

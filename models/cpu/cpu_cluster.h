@@ -28,7 +28,7 @@
 //   timer.smi_duration         duration     length of one SMI (100 us)
 //   timer.smi_random           boolean      Poisson SMIs (false: periodic)
 // Per-core timers (models/cpu/core_timer.h): armed by the firmware runner
-//   with the firmware's tick period, aligned to its multiples from time 0;
+//   with the firmware's tick period on the grid of its ticks;
 //   latency from the phase's interrupts-masked share and lock holds, the
 //   interrupt load, memory contention and SMIs. With the defaults and no
 //   masked share or lock holds in the phase, ticks fall on the boundaries.
@@ -119,7 +119,7 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   const CoreTimer& timer(uint32_t core);
 
   // TickSource
-  bool arm_ticks(uint64_t period_ns) override;
+  bool arm_ticks(uint64_t period_ns, uint64_t phase_ns = 0) override;
   TickDelivery firmware_tick(uint64_t boundary_ns) override;
 
   // Model
@@ -151,7 +151,6 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   void send_burst(uint32_t core, uint64_t bytes);
   void advance_timers(uint64_t now);
   void start_segment(const std::string& name, uint64_t now);
-  void on_timer();
 
   std::unique_ptr<Params> params_;
   ComponentId first_id_;
@@ -179,8 +178,8 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   std::vector<CoreTimer> timers_;
   std::vector<TimerSegment> segments_;
   uint64_t timer_period_ = 0;  // 0: not armed
+  uint64_t timer_phase_ = 0;   // boundaries at timer_phase_ + k x timer_period_
   uint64_t next_boundary_ = 0;
-  sc_core::sc_event timer_event_;
 };
 
 }  // namespace crashtwin

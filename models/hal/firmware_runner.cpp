@@ -53,10 +53,13 @@ void HostFirmwareRunner::wait_until(uint64_t now, uint64_t until) {
 
 void HostFirmwareRunner::run() {
   if (firmware_ == nullptr) return;  // no firmware on this board: the CPU stays idle
-  const uint64_t period = firmware_->tick_period_ns();
-  timers_armed_ = tick_source_ != nullptr && period > 0 && tick_source_->arm_ticks(period);
   firmware_->boot();
   hal_.sync();
+  // The cores' timers on the grid of the firmware's ticks (its next one,
+  // plus multiples of its period).
+  const uint64_t period = firmware_->tick_period_ns();
+  timers_armed_ = tick_source_ != nullptr && period > 0 &&
+                  tick_source_->arm_ticks(period, firmware_->next_tick_ns() % period);
   for (const ErrorSource& s : sources_) any_error_ |= s.line->value_changed_event();
   for (;;) {
     hal_.sync();

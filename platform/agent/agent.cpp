@@ -154,13 +154,8 @@ Status Agent::boot() {
   booted_ = true;
   ++boot_count_;
   failure_sequence_ = 0;
-  const uint64_t now = hal_->now_ns();
-  next_tick_ns_ = now;
-  const Status s = tick();
-  // Later ticks fall on multiples of the period from power-on, where the
-  // cores' sampling timers expire, whenever this boot happened.
-  next_tick_ns_ = (now / config_.allocation_frequency_ns + 1) * config_.allocation_frequency_ns;
-  return s;
+  next_tick_ns_ = hal_->now_ns();
+  return tick();
 }
 
 Status Agent::load_model() {
@@ -211,7 +206,11 @@ Status Agent::tick() {
   }
   if (missed > 0) hal_->log(LogLevel::warning, "agent: missed a tick; the interval is a gap in every window");
   sample(now, missed > 0);
-  if (config_.watch_core_timers && core_timers_readable_) watch_core_timers();
+  // The cores' timer blocks are read from the first tick that came late or
+  // after a miss on: while ticks fall on their boundaries there is no skew
+  // to measure, and the reads would cost every tick bus time.
+  if (config_.watch_core_timers && core_timers_readable_ && stats_.late_ticks + stats_.missed_ticks > 0)
+    watch_core_timers();
   const Status s = repartition(now);
   ++stats_.ticks;
   stats_.reserved_bytes = reserved_bytes();

@@ -60,7 +60,8 @@ struct AgentConfig {
   // Secret pages and registers, and how captures protect them (off: none).
   CaptureConfidentiality confidentiality{};
   // Read every core's sampling timer at each tick (Hal::read_core_tick) for
-  // the cross-core skew and the cores' overruns.
+  // the cross-core skew and the cores' overruns, from the first tick that
+  // came late or after a missed boundary on.
   bool watch_core_timers = true;
 };
 

@@ -48,7 +48,7 @@ TEST_CASE("the stress matrix jitters and misses ticks where rest does not", "[e2
   // Synchronized ticks at rest: every core ticks at every boundary, about
   // one period apart, the cores together.
   CHECK(rest.missed_ticks == 0);
-  CHECK(rest.ticks >= 4 * 10'000);
+  CHECK(rest.ticks >= 4 * 9'999);  // 10 s of 1 ms boundaries, the first after the boot
   CHECK(rest.delta_mean_ns == Approx(1e6).epsilon(1e-4));
   uint64_t stress_missed = 0;
   for (const char* name : {"cpu_scheduler", "memory_cache", "timer_1000hz", "io_syscall", "lock_contention"}) {

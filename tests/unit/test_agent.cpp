@@ -273,7 +273,7 @@ TEST_CASE("init refuses configurations it cannot honour", "[agent]") {
   CHECK(agent.init(c, hal, *policy, memory) == Status::ok);
 }
 
-TEST_CASE("a late tick keeps the period's phase; a skipped boundary is a missed tick and a gap", "[agent][timers]") {
+TEST_CASE("a late tick keeps the period's phase, a skipped boundary is a missed tick and a gap", "[agent][timers]") {
   Rig rig;
   rig.period(0);
   rig.period(0);
