@@ -89,8 +89,9 @@ void BM_PerCoreTimers64(benchmark::State& state) {
     const ChildRun run = run_crashtwin({"run", scenario.string(), "--policy", "proportional", "--set",
                                         "board.cpu.timer.enabled=" + on, "--set",
                                         "agent.allocation_frequency=" + std::to_string(period_ms) + " ms", "--set",
-                                        "duration=" + std::to_string(static_cast<int>(sim_s)) + " s", "--out",
-                                        (out / "run").string()},
+                                        "duration=" + std::to_string(static_cast<int>(sim_s)) + " s", "--set",
+                                        "workload.phases[1].at=" + std::to_string(static_cast<int>(sim_s / 2)) + " s",
+                                        "--out", (out / "run").string()},
                                        out / "crashtwin.log");
     require_exit_ok(state, run, out / "crashtwin.log");
     if (run.exit_code > 1) return;
