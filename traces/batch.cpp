@@ -19,17 +19,6 @@ constexpr std::array<const char*, 6> kStatusNames = {"ok",      "expectations_fa
 constexpr std::array<std::string_view, 7> kFixedColumns = {"scenario", "policy",    "strategy", "seed",
                                                            "status",   "exit_code", "run"};
 
-std::string csv_cell(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
-}
-
 // Splits one CSV record (RFC 4180) starting at `pos`; advances pos past the
 // record's line break and counts the lines it spans. Returns false on an
 // unterminated quote.
@@ -74,6 +63,17 @@ bool parse_integer(std::string_view text, T& out) {
   return ec == std::errc() && end == text.data() + text.size() && !text.empty();
 }
 }  // namespace
+
+std::string csv_cell(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
 
 const char* to_string(RunStatus s) {
   auto i = static_cast<size_t>(s);

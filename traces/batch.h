@@ -55,6 +55,9 @@ struct BatchTable {
 // Builds the table (metric columns from the rows) in row order.
 BatchTable batch_table(std::vector<BatchRow> rows);
 
+// One CSV field, quoted (RFC 4180) where it holds a comma, a quote or a line break.
+std::string csv_cell(std::string_view text);
+
 std::string summary_csv(const BatchTable& table);  // RFC 4180 quoting where needed
 void write_summary_csv(const BatchTable& table, const std::filesystem::path& path);
 // Throws format_error naming the line of a malformed row. Columns before the

@@ -14,6 +14,7 @@
 #include "traces/report/pareto.h"
 #include "traces/report/style.h"
 #include "traces/report/svg_chart.h"
+#include "traces/report/jitter_section.h"
 #include "traces/report/sweep_section.h"
 #include "traces/results/policy_means.h"
 
@@ -629,6 +630,7 @@ ReportPages report_pages(const results::Batch& batch, const std::string& index_n
   out += "</section>\n";
   out += recovery_gantt_section(batch);
   if (batch.sweep) out += report::sweep_section(*batch.sweep);
+  out += report::jitter_section(batch);
   out += scenarios_section(rows, scenarios, links);
   out += "</main>\n";
   out += kFooter;

@@ -138,7 +138,7 @@ bool replaceable_by_run(const fs::path& dir, std::string* stranger) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     bool known = name == "summary.json" || name == "bmc" || name == kFailedMarker || name == kStdoutLog ||
-                 name == kStderrLog || name == "report.html";
+                 name == kStderrLog || name == "report.html" || name == "timer_jitter.json";
     for (std::string_view f : kRunFiles) known = known || name == f;
     if (!known) {
       if (stranger) *stranger = name;

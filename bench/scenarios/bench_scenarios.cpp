@@ -73,6 +73,38 @@ void BM_SoakRealTimeFactor(benchmark::State& state) {
   state.counters["peak_rss_MiB"] = rss;
 }
 
+// The simulation cost of the cpu cluster's per-core sampling timers on a
+// 64-core board (bench/scenarios/timers_64_cores.yaml): the same run with
+// the timers on (range(0) = 1) and off (the runner's ideal timer), sampling
+// every 100 ms for 10 min (range(1) = 100) or every 1 ms for 1 min (1).
+void BM_PerCoreTimers64(benchmark::State& state) {
+  const bool timers = state.range(0) != 0;
+  const int64_t period_ms = state.range(1);
+  const fs::path scenario = source_dir() / "bench/scenarios/timers_64_cores.yaml";
+  const double sim_s = period_ms == 1 ? 60.0 : 600.0;
+  double run_wall = 0, transactions = 0;
+  for (auto _ : state) {
+    const std::string on = timers ? "true" : "false";
+    const fs::path out = fresh_scratch("timers64-" + on + "-" + std::to_string(period_ms));
+    const ChildRun run = run_crashtwin({"run", scenario.string(), "--policy", "proportional", "--set",
+                                        "board.cpu.timer.enabled=" + on, "--set",
+                                        "agent.allocation_frequency=" + std::to_string(period_ms) + " ms", "--set",
+                                        "duration=" + std::to_string(static_cast<int>(sim_s)) + " s", "--set",
+                                        "workload.phases[1].at=" + std::to_string(static_cast<int>(sim_s / 2)) + " s",
+                                        "--out", (out / "run").string()},
+                                       out / "crashtwin.log");
+    require_exit_ok(state, run, out / "crashtwin.log");
+    if (run.exit_code > 1) return;
+    const PerfFigures perf = read_perf(out / "run" / "perf.json");
+    state.SetIterationTime(perf.wall_s);
+    run_wall = perf.wall_s;
+    transactions = static_cast<double>(perf.transactions);
+  }
+  state.counters["sim_s"] = sim_s;
+  state.counters["rtf_in_run"] = sim_s / run_wall;
+  state.counters["transactions"] = transactions;
+}
+
 // Process start-up and result writing around the shortest library run: what
 // a batch pays per run besides simulating.
 void BM_ShortRunOverhead(benchmark::State& state) {
@@ -239,6 +271,12 @@ void BM_RecoveryCostPerDumpGiB(benchmark::State& state) {
 BENCHMARK(BM_ProcessStart)->UseManualTime()->Iterations(5)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ShortRunOverhead)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SoakRealTimeFactor)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_PerCoreTimers64)
+    ->ArgNames({"timers", "period_ms"})
+    ->ArgsProduct({{0, 1}, {100, 1}})
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
 BENCHMARK(BM_BatchSpeedup)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_RecoveryCostPerDumpGiB)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_SweepOverhead)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);

@@ -12,6 +12,7 @@
 #include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
 #include "models/flash/flash.h"
+#include "models/core/tick_source.h"
 #include "models/hal/firmware_runner.h"
 #include "models/hal/tlm_hal.h"
 #include "models/router/router.h"
@@ -219,6 +220,8 @@ void Board::build(std::string_view prefix) {
   }
   firmware_runner_ = std::make_unique<HostFirmwareRunner>("host_cpu", *hal_, std::move(sources),
                                                           [this](const ErrorEvent& e) { notify_error(e); });
+  // The firmware's ticks come from the host's per-core timers.
+  firmware_runner_->set_tick_source(dynamic_cast<TickSource*>(cpu_cluster()));
 
   tree_->reject_unused(prefix);
 }

@@ -20,6 +20,11 @@
 //           (register file / error log / queue state) into the window and
 //           returns its length in bytes
 //   0x0208  STATE_KIND: the StateKind the window holds
+//   0x0300  timer block (cpu cores with per-core sampling timers, RO):
+//           +0x00 TIMER_BOUNDARY   boundary the latest tick served (ns)
+//           +0x08 TIMER_DELIVERED  when its handler ran (ns)
+//           +0x10 TIMER_TICKS      handlers run since power-on
+//           +0x18 TIMER_OVERRUNS   boundaries skipped since power-on
 //   0x1000  state window (kStateWindowSize bytes, RO)
 #pragma once
 
@@ -43,6 +48,11 @@ inline constexpr uint64_t kErrCount = kErrorOffset + 0x28;
 inline constexpr uint64_t kErrStatusValid = 1;
 inline constexpr uint64_t kStateLength = 0x0200;
 inline constexpr uint64_t kStateKind = 0x0208;
+inline constexpr uint64_t kTimerOffset = 0x0300;
+inline constexpr uint64_t kTimerBoundary = kTimerOffset + 0x00;
+inline constexpr uint64_t kTimerDelivered = kTimerOffset + 0x08;
+inline constexpr uint64_t kTimerTicks = kTimerOffset + 0x10;
+inline constexpr uint64_t kTimerOverruns = kTimerOffset + 0x18;
 inline constexpr uint64_t kStateWindowOffset = 0x1000;
 inline constexpr uint64_t kStateWindowSize = kUnitStride - kStateWindowOffset;
 

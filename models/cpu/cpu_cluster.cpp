@@ -62,7 +62,19 @@ struct CpuCluster::Params {
         exception_rate(p.sub("workload"), "exception_rate", ParamKind::rate, 100.0,
                        "exceptions per second of each core at power-on", 0.0, 1e9),
         interrupt_rate(p.sub("workload"), "interrupt_rate", ParamKind::rate, 1000.0,
-                       "interrupts per second of each core at power-on", 0.0, 1e9) {}
+                       "interrupts per second of each core at power-on", 0.0, 1e9),
+        timer_enabled(p.sub("timer"), "enabled", ParamKind::boolean, true,
+                      "per-core sampling timers drive the firmware's ticks (false: an ideal timer)"),
+        irq_service_time(p.sub("timer"), "irq_service_time", ParamKind::duration, 0,
+                         "mean handler time of one other interrupt a timer interrupt queues behind"),
+        contention_bandwidth(p.sub("timer"), "contention_bandwidth", ParamKind::bandwidth, 10e9,
+                             "per-core memory traffic at which masked sections and handlers take twice as long",
+                             1.0, 1e15),
+        smi_interval(p.sub("timer"), "smi_interval", ParamKind::duration, 0,
+                     "mean time between SMIs, which hold every core (0: none)"),
+        smi_duration(p.sub("timer"), "smi_duration", ParamKind::duration, 100'000, "length of one SMI"),
+        smi_random(p.sub("timer"), "smi_random", ParamKind::boolean, false,
+                   "SMIs arrive as a Poisson process (false: periodic)") {}
 
   param<uint64_t> cores;
   param<double> idle_power_w;
@@ -86,6 +98,12 @@ struct CpuCluster::Params {
   param<double> memory_traffic;
   param<double> exception_rate;
   param<double> interrupt_rate;
+  param<bool> timer_enabled;
+  param<uint64_t> irq_service_time;
+  param<double> contention_bandwidth;
+  param<uint64_t> smi_interval;
+  param<uint64_t> smi_duration;
+  param<bool> smi_random;
 };
 
 CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context)
@@ -128,12 +146,32 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   regs_.add("cores", kRegCores, 8, p.cores, Access::ro);
   regs_.add("trip_point", kRegTripPoint, 8, static_cast<uint64_t>(std::llround(trip_c_ * 1000.0)), Access::ro);
 
+  CoreTimerParams timer_params;
+  timer_params.irq_service_ns = p.irq_service_time;
+  timer_params.contention_bandwidth_bps = p.contention_bandwidth;
+  timer_params.smi_interval_ns = p.smi_interval;
+  timer_params.smi_duration_ns = p.smi_duration;
+  timer_params.smi_random = p.smi_random;
+  smi_ = std::make_unique<SmiSchedule>(timer_params, RngStream(context.board_seed, std::string(this->name()) + ".smi"));
+
   const auto count = static_cast<uint32_t>(p.cores.value());
   for (uint32_t i = 0; i < count; ++i) {
     const std::string core_name = std::string(this->name()) + ".core" + std::to_string(i);
     cores_.push_back(std::make_unique<CpuCore>(static_cast<uint16_t>(i), core_params,
                                                RngStream(context.board_seed, core_name), kDefaultInletC));
     cores_.back()->set_phase(initial);
+    timers_.emplace_back(timer_params, RngStream(context.board_seed, core_name + ".timer"));
+    if (p.timer_enabled) {  // no per-core timers: no timer block either
+      const uint64_t timer_block = device_layout::unit_base(i);
+      regs_.add(fmt::format("unit{}.timer_boundary", i), timer_block + device_layout::kTimerBoundary, 8, 0, Access::ro)
+          .on_read([this, i] { return timer(i).last_boundary_ns(); });
+      regs_.add(fmt::format("unit{}.timer_delivered", i), timer_block + device_layout::kTimerDelivered, 8, 0, Access::ro)
+          .on_read([this, i] { return timer(i).last_delivered_ns(); });
+      regs_.add(fmt::format("unit{}.timer_ticks", i), timer_block + device_layout::kTimerTicks, 8, 0, Access::ro)
+          .on_read([this, i] { return timer(i).ticks(); });
+      regs_.add(fmt::format("unit{}.timer_overruns", i), timer_block + device_layout::kTimerOverruns, 8, 0, Access::ro)
+          .on_read([this, i] { return timer(i).overruns(); });
+    }
     const ComponentId id{ComponentClass::cpu, static_cast<uint16_t>(first_id_.instance + i)};
     units_.push_back(std::make_unique<ComponentUnit>(
         regs_, id, i, StateKind::register_file,
@@ -195,6 +233,7 @@ const CpuCore& CpuCluster::core(uint32_t index) {
 Status CpuCluster::set_phase(std::optional<uint32_t> core, const WorkloadPhase& phase) {
   if (phase_error(phase) != nullptr) return Status::invalid_argument;
   if (core && *core >= core_count()) return Status::out_of_range;
+  advance_timers(now_ns());
   advance_all(now_ns());
   for (uint32_t i = 0; i < core_count(); ++i)
     if (!core || *core == i) cores_[i]->set_phase(phase);
@@ -206,6 +245,7 @@ Status CpuCluster::set_phase(std::optional<uint32_t> core, const WorkloadPhase& 
 Status CpuCluster::set_precursor(std::optional<uint32_t> core, const CorePrecursor& precursor) {
   if (precursor_error(precursor) != nullptr) return Status::invalid_argument;
   if (core && *core >= core_count()) return Status::out_of_range;
+  advance_timers(now_ns());
   advance_all(now_ns());
   for (uint32_t i = 0; i < core_count(); ++i)
     if (!core || *core == i) cores_[i]->set_precursor(precursor);
@@ -257,6 +297,7 @@ bool CpuCluster::inject_failure(uint32_t unit, ErrorType type, uint64_t address,
   if (unit >= core_count() || component_class_of(type) != ComponentClass::cpu) return false;
   const uint64_t now = now_ns();
   access_time_ns_ = now;
+  advance_timers(now);
   advance_all(now);
   CpuCore& core = *cores_[unit];
   switch (type) {
@@ -300,6 +341,7 @@ void CpuCluster::reschedule() {
 void CpuCluster::on_deadline() {
   const uint64_t now = now_ns();
   access_time_ns_ = now;
+  advance_timers(now);
   advance_all(now);
   bool stopped = false;
   for (uint32_t i = 0; i < core_count(); ++i) {
@@ -396,9 +438,12 @@ void CpuCluster::send_burst(uint32_t core, uint64_t bytes) {
 
 void CpuCluster::warm_reset() {
   const uint64_t now = now_ns();
+  advance_timers(now);
   advance_all(now);
   regs_.reset();
   for (auto& core : cores_) core->warm_reset();
+  // Halted and hung cores take interrupts again from the next boundary.
+  for (auto& t : timers_) t.rearm(std::max(t.next_expiry_ns(), next_boundary_));
   std::fill(watchdog_due_ns_.begin(), watchdog_due_ns_.end(), kNoDeadline);
   reschedule();
   irq_event_.notify(sc_core::SC_ZERO_TIME);
@@ -415,6 +460,99 @@ void CpuCluster::set_inlet_temperature(double celsius) {
   advance_all(now_ns());
   for (auto& core : cores_) core->set_inlet(celsius);
   reschedule();
+}
+
+const CoreTimer& CpuCluster::timer(uint32_t core) {
+  // Up to the kernel's time, not an initiator's local time ahead of it: a
+  // boundary is expired once, with the phase in force at it.
+  advance_timers(now_ns());
+  return timers_.at(core);
+}
+
+bool CpuCluster::arm_ticks(uint64_t period_ns, uint64_t phase_ns) {
+  if (!params_->timer_enabled || period_ns == 0) return false;
+  const uint64_t now = now_ns();
+  advance_timers(now);
+  timer_period_ = period_ns;
+  timer_phase_ = phase_ns % period_ns;
+  // The first boundary at or after now.
+  next_boundary_ = now <= timer_phase_ ? timer_phase_
+                                       : timer_phase_ + (now - timer_phase_ + period_ns - 1) / period_ns * period_ns;
+  for (auto& t : timers_) t.rearm(next_boundary_);
+  if (segments_.empty()) start_segment("run", now);
+  return true;
+}
+
+void CpuCluster::advance_timers(uint64_t now) {
+  if (timer_period_ == 0) return;
+  TimerSegment& seg = segments_.back();
+  for (; next_boundary_ <= now; next_boundary_ += timer_period_) {
+    const uint64_t boundary = next_boundary_;
+    uint64_t earliest = ~0ull, latest = 0;
+    uint32_t ran = 0;
+    for (uint32_t i = 0; i < core_count(); ++i) {
+      CpuCore& c = *cores_[i];
+      if (c.run_state() == CoreRunState::halted) continue;  // powered off: no timer
+      const CoreTimer::Tick tick = timers_[i].expire(boundary, timer_period_, timer_phase_, c.phase(),
+                                                     c.precursor().extra_interrupt_rate,
+                                                     c.run_state() == CoreRunState::hung, *smi_);
+      seg.missed += tick.missed_after;
+      if (!tick.ran) continue;
+      ++ran;
+      ++seg.ticks;
+      seg.latency_ns.add(static_cast<double>(tick.delivered_ns - boundary));
+      if (timers_[i].last_delta_ns() > 0) seg.delta_ns.add(static_cast<double>(timers_[i].last_delta_ns()));
+      earliest = std::min(earliest, tick.delivered_ns);
+      latest = std::max(latest, tick.delivered_ns);
+    }
+    if (ran >= 2) seg.skew_ns.add(static_cast<double>(latest - earliest));
+  }
+}
+
+TickDelivery CpuCluster::firmware_tick(uint64_t boundary_ns) {
+  const uint64_t now = now_ns();
+  advance_timers(now);
+  TickDelivery d;
+  d.expiry_ns = next_boundary_;
+  for (uint32_t i = 0; i < core_count(); ++i) {
+    if (cores_[i]->run_state() != CoreRunState::running) continue;
+    const CoreTimer& t = timers_[i];
+    if (t.ticks() > 0 && t.last_boundary_ns() >= boundary_ns) {
+      d.known = true;
+      d.expiry_ns = t.last_boundary_ns();
+      d.delivered_ns = t.last_delivered_ns();
+    } else {
+      d.expiry_ns = t.next_expiry_ns();
+    }
+    return d;
+  }
+  return d;  // no core takes interrupts: the next boundary, and ask again
+}
+
+void CpuCluster::begin_timer_segment(const std::string& name) {
+  const uint64_t now = now_ns();
+  advance_timers(now);
+  if (!segments_.empty() && segments_.back().start_ns == now) {
+    segments_.back().name = name;  // nothing elapsed in the one before
+    return;
+  }
+  if (!segments_.empty()) segments_.back().end_ns = now;
+  start_segment(name, now);
+}
+
+void CpuCluster::start_segment(const std::string& name, uint64_t now) {
+  TimerSegment segment;
+  segment.name = name;
+  segment.start_ns = now;
+  segment.end_ns = now;
+  segments_.push_back(std::move(segment));
+}
+
+const std::vector<TimerSegment>& CpuCluster::timer_segments() {
+  const uint64_t now = now_ns();
+  advance_timers(now);
+  if (!segments_.empty()) segments_.back().end_ns = now;
+  return segments_;
 }
 
 CRASHTWIN_REGISTER_MODEL("cpu_cluster", ComponentClass::cpu, "cores running a phased workload", CpuCluster);

@@ -18,6 +18,21 @@
 //   traffic_write_fraction     ratio        share of bursts that are writes (30 %)
 //   workload.{utilization, memory_traffic, exception_rate, interrupt_rate}
 //                                           the phase at power-on
+//   timer.enabled              boolean      per-core sampling timers drive the firmware's
+//                                           ticks (true; false: an ideal timer, no per-core model)
+//   timer.irq_service_time     duration     mean handler time of one other interrupt, which a
+//                                           timer interrupt queues behind (0: ideal)
+//   timer.contention_bandwidth bandwidth    per-core memory traffic at which masked sections,
+//                                           lock holds and handlers take twice as long (10 GB/s)
+//   timer.smi_interval         duration     mean time between SMIs, all cores held (0: none)
+//   timer.smi_duration         duration     length of one SMI (100 us)
+//   timer.smi_random           boolean      Poisson SMIs (false: periodic)
+// Per-core timers (models/cpu/core_timer.h): armed by the firmware runner
+//   with the firmware's tick period on the grid of its ticks;
+//   latency from the phase's interrupts-masked share and lock holds, the
+//   interrupt load, memory contention and SMIs. With the defaults and no
+//   masked share or lock holds in the phase, ticks fall on the boundaries.
+//   Statistics per segment (the injector starts one per scenario phase).
 // Memory traffic costs one transaction per active core per traffic_quantum
 //   whatever its bandwidth (DRAM charges and counts the represented bytes),
 //   so the default bounds a core to 10 transactions per simulated second: a
@@ -26,7 +41,8 @@
 //   period, so a default observer sees each quantum in the next sample. Set
 //   a finer quantum to observe traffic faster, a coarser one for days.
 // Registers: 0x00 CORES (ro), 0x08 TRIP_POINT (ro, m°C); unit i = core i with
-//   the device_layout.h window (cpu metrics, error status, register file).
+//   the device_layout.h window (cpu metrics, error status, register file,
+//   timer block).
 // Sockets: in (MMIO), out (memory bursts to DRAM, TrafficBurst extension),
 //   irq (high while a core has an unacknowledged error).
 // Failure hooks (inject_failure): page_fault (storm until acknowledged),
@@ -52,6 +68,8 @@
 #include "models/core/component_unit.h"
 #include "models/core/model.h"
 #include "models/core/register.h"
+#include "models/core/tick_source.h"
+#include "models/cpu/core_timer.h"
 #include "models/cpu/cpu_core.h"
 #include "models/sensors/thermal_source.h"
 #include "models/workload/traffic_burst.h"
@@ -59,7 +77,7 @@
 
 namespace crashtwin {
 
-class CpuCluster : public Model, public ThermalSource {
+class CpuCluster : public Model, public ThermalSource, public TickSource {
  public:
   tlm_utils::simple_target_socket<CpuCluster> in;
   tlm_utils::simple_initiator_socket<CpuCluster> out;
@@ -93,6 +111,17 @@ class CpuCluster : public Model, public ThermalSource {
   uint64_t bursts_sent() const { return bursts_sent_; }
   uint64_t burst_bytes_represented() const { return burst_bytes_represented_; }
 
+  // Per-core timers: a new statistics segment from now on (boundaries up to
+  // now belong to the previous one); the segments so far, the last ending now.
+  void begin_timer_segment(const std::string& name);
+  const std::vector<TimerSegment>& timer_segments();
+  uint64_t timer_period_ns() const { return timer_period_; }
+  const CoreTimer& timer(uint32_t core);
+
+  // TickSource
+  bool arm_ticks(uint64_t period_ns, uint64_t phase_ns = 0) override;
+  TickDelivery firmware_tick(uint64_t boundary_ns) override;
+
   // Model
   TargetSocket* mmio_target() override { return &in; }
   uint64_t mmio_size() const override;
@@ -120,6 +149,8 @@ class CpuCluster : public Model, public ThermalSource {
   void update_irq();
   void traffic_thread();
   void send_burst(uint32_t core, uint64_t bytes);
+  void advance_timers(uint64_t now);
+  void start_segment(const std::string& name, uint64_t now);
 
   std::unique_ptr<Params> params_;
   ComponentId first_id_;
@@ -143,6 +174,12 @@ class CpuCluster : public Model, public ThermalSource {
   uint64_t bursts_sent_ = 0;
   uint64_t burst_bytes_represented_ = 0;
   bool traffic_error_reported_ = false;
+  std::unique_ptr<SmiSchedule> smi_;
+  std::vector<CoreTimer> timers_;
+  std::vector<TimerSegment> segments_;
+  uint64_t timer_period_ = 0;  // 0: not armed
+  uint64_t timer_phase_ = 0;   // boundaries at timer_phase_ + k x timer_period_
+  uint64_t next_boundary_ = 0;
 };
 
 }  // namespace crashtwin

@@ -46,10 +46,20 @@ bool HostFirmwareRunner::service_errors() {
   return handled;
 }
 
+void HostFirmwareRunner::wait_until(uint64_t now, uint64_t until) {
+  if (sources_.empty()) wait(ns(until - now));
+  else wait(ns(until - now), any_error_);
+}
+
 void HostFirmwareRunner::run() {
   if (firmware_ == nullptr) return;  // no firmware on this board: the CPU stays idle
   firmware_->boot();
   hal_.sync();
+  // The cores' timers on the grid of the firmware's ticks (its next one,
+  // plus multiples of its period).
+  const uint64_t period = firmware_->tick_period_ns();
+  timers_armed_ = tick_source_ != nullptr && period > 0 &&
+                  tick_source_->arm_ticks(period, firmware_->next_tick_ns() % period);
   for (const ErrorSource& s : sources_) any_error_ |= s.line->value_changed_event();
   for (;;) {
     hal_.sync();
@@ -59,13 +69,21 @@ void HostFirmwareRunner::run() {
     if (service_errors()) continue;
     const uint64_t now = to_ns(sc_core::sc_time_stamp());
     const uint64_t next = firmware_->next_tick_ns();
-    if (next <= now) {
-      ++ticks_;
-      firmware_->tick();
+    if (next > now) {
+      wait_until(now, next);
       continue;
     }
-    if (sources_.empty()) wait(ns(next - now));
-    else wait(ns(next - now), any_error_);
+    if (timers_armed_) {
+      // The firmware core's timer handler runs the tick: late by its
+      // latency, or for a later boundary when an overrun skipped this one.
+      const TickDelivery d = tick_source_->firmware_tick(next);
+      if (!d.known || d.delivered_ns > now) {
+        wait_until(now, d.known ? d.delivered_ns : d.expiry_ns);
+        continue;
+      }
+    }
+    ++ticks_;
+    firmware_->tick();
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include <systemc>
 
+#include "models/core/tick_source.h"
 #include "models/hal/tlm_hal.h"
 #include "platform/hal/firmware.h"
 
@@ -33,6 +34,9 @@ class HostFirmwareRunner : public sc_core::sc_module {
   HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal, std::vector<ErrorSource> sources,
                      std::function<void(const ErrorEvent&)> on_error);
   void attach(Firmware& firmware) { firmware_ = &firmware; }
+  // The per-core timers the firmware's ticks come from (the cpu cluster);
+  // without one, or with its timers off, the runner's own ideal timer.
+  void set_tick_source(TickSource* source) { tick_source_ = source; }
   bool attached() const { return firmware_ != nullptr; }
 
   uint64_t ticks() const { return ticks_; }
@@ -41,8 +45,12 @@ class HostFirmwareRunner : public sc_core::sc_module {
  private:
   void run();
   bool service_errors();  // true when at least one error was handled
+  // Waits until `until` or an error line changes.
+  void wait_until(uint64_t now, uint64_t until);
   TlmHal& hal_;
   Firmware* firmware_ = nullptr;
+  TickSource* tick_source_ = nullptr;
+  bool timers_armed_ = false;
   std::vector<ErrorSource> sources_;
   // A member, not a local of run(): SystemC frees a thread's stack without
   // unwinding it when the simulation ends, so a local list would leak.

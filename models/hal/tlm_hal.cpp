@@ -117,6 +117,15 @@ Status TlmHal::read_metric(ComponentId component, Metric metric, uint64_t& value
   return read64(base + dl::kMetricsOffset + uint64_t{metric_slot(metric)} * 8, value);
 }
 
+Status TlmHal::read_core_tick(ComponentId cpu, CoreTickReading& out) {
+  uint64_t base = 0;
+  if (cpu.cls != ComponentClass::cpu) return Status::invalid_argument;
+  if (!platform_.locate || !platform_.locate(cpu, base)) return Status::not_found;
+  if (Status s = read64(base + dl::kTimerBoundary, out.boundary_ns); !ok(s)) return s;
+  if (Status s = read64(base + dl::kTimerDelivered, out.delivered_ns); !ok(s)) return s;
+  return read64(base + dl::kTimerOverruns, out.overruns);
+}
+
 Status TlmHal::read_state(ComponentId component, StateKind kind, std::span<std::byte> out_bytes, size_t& length) {
   length = 0;
   uint64_t base = 0;

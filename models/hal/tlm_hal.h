@@ -46,6 +46,7 @@ class TlmHal : public sc_core::sc_module, public Hal {
   void alert_bmc(uint64_t code) override;
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override;
   void log(LogLevel level, const char* message) override;
+  Status read_core_tick(ComponentId cpu, CoreTickReading& out) override;
 
   // Register access by physical address (the firmware runner's error
   // handler uses these for the error status block).

@@ -5,14 +5,21 @@
 namespace crashtwin {
 namespace {
 bool non_negative(double v) { return std::isfinite(v) && v >= 0.0; }
+bool share(double v) { return non_negative(v) && v <= 1.0; }
 }  // namespace
 
 const char* phase_error(const WorkloadPhase& phase) {
-  if (!std::isfinite(phase.utilization) || phase.utilization < 0.0 || phase.utilization > 1.0)
+  if (!share(phase.utilization))
     return "utilization must be within 0..1";
   if (!non_negative(phase.memory_traffic_bps)) return "memory traffic must be a non-negative bandwidth";
   if (!non_negative(phase.exception_rate)) return "exception rate must be non-negative";
   if (!non_negative(phase.interrupt_rate)) return "interrupt rate must be non-negative";
+  if (!share(phase.irq_masked_fraction))
+    return "interrupts-masked share must be within 0..1";
+  if (!share(phase.lock_hold_fraction))
+    return "lock-hold share must be within 0..1";
+  if (!non_negative(phase.irq_masked_section_ns) || !non_negative(phase.lock_hold_ns))
+    return "masked section and lock hold times must be non-negative";
   if (!non_negative(phase.io_rate)) return "I/O rate must be non-negative";
   if (phase.io_bytes == 0) return "I/O size must be at least one byte";
   return nullptr;

@@ -15,6 +15,11 @@ struct WorkloadPhase {
   double memory_traffic_bps = 0.0;  // bytes/s a core moves to/from DRAM
   double exception_rate = 0.0;      // exceptions (page faults, traps) per second
   double interrupt_rate = 0.0;      // interrupts serviced per second
+  // What delays a core's timer interrupt (models/cpu/core_timer.h).
+  double irq_masked_fraction = 0.0;       // share of time interrupts are masked, 0..1
+  double irq_masked_section_ns = 10'000;  // mean length of one masked section
+  double lock_hold_fraction = 0.0;        // share of time in an irq-save lock (held or spinning), 0..1
+  double lock_hold_ns = 50'000;           // mean hold time of that lock
 
   // Disks and NICs.
   double io_rate = 0.0;      // I/Os (disk) or packets (NIC) submitted per second

@@ -191,17 +191,54 @@ Status Agent::tick() {
     reload_requested_ = false;
     (void)load_model();  // refusals are logged and counted; the old model stays
   }
-  sample(now);
+  // Keep the period's phase: a late tick does not shift later ones, and the
+  // boundaries passed before this one had no tick.
+  const uint64_t period = config_.allocation_frequency_ns;
+  const uint64_t due = next_tick_ns_;
+  const uint64_t passed = due <= now ? (now - due) / period + 1 : 0;
+  const uint64_t missed = passed > 1 ? passed - 1 : 0;
+  stats_.missed_ticks += missed;
+  if (passed > 0) {
+    const uint64_t lateness = (now - due) % period;
+    if (lateness > 0) ++stats_.late_ticks;
+    if (lateness > stats_.tick_lateness_max_ns) stats_.tick_lateness_max_ns = lateness;
+    next_tick_ns_ = due + passed * period;
+  }
+  if (missed > 0) hal_->log(LogLevel::warning, "agent: missed a tick; the interval is a gap in every window");
+  sample(now, missed > 0);
+  // The cores' timer blocks are read from the first tick that came late or
+  // after a miss on: while ticks fall on their boundaries there is no skew
+  // to measure, and the reads would cost every tick bus time.
+  if (config_.watch_core_timers && core_timers_readable_ && stats_.late_ticks + stats_.missed_ticks > 0)
+    watch_core_timers();
   const Status s = repartition(now);
   ++stats_.ticks;
   stats_.reserved_bytes = reserved_bytes();
-  // Keep the period's phase: a late tick does not shift later ones.
-  while (next_tick_ns_ <= now) next_tick_ns_ += config_.allocation_frequency_ns;
   if (observer_ != nullptr) observer_->on_tick(*this, now);
   return s;
 }
 
-void Agent::sample(uint64_t now) {
+void Agent::watch_core_timers() {
+  uint64_t newest = 0, earliest = UINT64_MAX, latest = 0, overruns = 0;
+  for (uint32_t c = 0; c < counts_.of[static_cast<size_t>(ComponentClass::cpu)]; ++c) {
+    CoreTickReading r;
+    if (!ok(hal_->read_core_tick(ComponentId{ComponentClass::cpu, static_cast<uint16_t>(c)}, r))) {
+      core_timers_readable_ = false;  // no per-core timers on this board
+      return;
+    }
+    overruns += r.overruns;
+    if (r.boundary_ns > newest) newest = r.boundary_ns, earliest = UINT64_MAX, latest = 0;
+    if (r.boundary_ns == newest) {
+      if (r.delivered_ns < earliest) earliest = r.delivered_ns;
+      if (r.delivered_ns > latest) latest = r.delivered_ns;
+    }
+  }
+  stats_.core_tick_overruns = overruns;
+  stats_.tick_skew_last_ns = latest >= earliest ? latest - earliest : 0;
+  if (stats_.tick_skew_last_ns > stats_.tick_skew_max_ns) stats_.tick_skew_max_ns = stats_.tick_skew_last_ns;
+}
+
+void Agent::sample(uint64_t now, bool missed) {
   for (size_t i = 0; i < instance_count_; ++i) {
     const ComponentId id = instance(i);
     const uint32_t metrics = metric_count(id.cls);
@@ -211,7 +248,7 @@ void Agent::sample(uint64_t now) {
       complete = ok(hal_->read_metric(id, metric_at(id.cls, slot), values[slot]));
     // A partial sample would fake rates: the instance skips this period.
     if (!complete) ++stats_.metric_read_errors;
-    else (void)windows_[i].push(now, std::span<const uint64_t>(values, metrics));
+    else (void)windows_[i].push(now, std::span<const uint64_t>(values, metrics), missed);
   }
   if (has_model_) {
     (void)predict_all(model_, windows_, probabilities_);

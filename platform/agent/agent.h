@@ -59,6 +59,10 @@ struct AgentConfig {
   BmcDmaGrant bmc_dma{};
   // Secret pages and registers, and how captures protect them (off: none).
   CaptureConfidentiality confidentiality{};
+  // Read every core's sampling timer at each tick (Hal::read_core_tick) for
+  // the cross-core skew and the cores' overruns, from the first tick that
+  // came late or after a missed boundary on.
+  bool watch_core_timers = true;
 };
 
 // How many instances of each class the board has (Hal::component_count).
@@ -82,6 +86,15 @@ struct AgentStats {
   uint64_t dma_grant_failures = 0;  // boots that could not grant the BMC its windows
   uint64_t model_rejections = 0;    // blobs refused (bad, incompatible, not newer)
   uint64_t reserved_bytes = 0;      // sum of slice sizes now
+  // Ticks are due at multiples of the allocation period; the timer that
+  // runs them is late by some latency, or skips boundaries (overruns).
+  uint64_t missed_ticks = 0;        // boundaries no tick ran for (a gap in every window)
+  uint64_t late_ticks = 0;          // ticks that ran after their boundary
+  uint64_t tick_lateness_max_ns = 0;
+  // Every core's timer, read at each tick (AgentConfig::watch_core_timers):
+  uint64_t core_tick_overruns = 0;  // boundaries the cores' timers skipped, all cores
+  uint64_t tick_skew_last_ns = 0;   // latest minus earliest handler of the newest boundary
+  uint64_t tick_skew_max_ns = 0;
 };
 
 // What one repartition did (observers, traces).
@@ -131,6 +144,7 @@ class Agent final : public Firmware {
   // every component has a slice from the start.
   Status boot() override;
   uint64_t next_tick_ns() const override { return next_tick_ns_; }
+  uint64_t tick_period_ns() const override { return config_.allocation_frequency_ns; }
   Status tick() override;
   Status handle_error(const ErrorEvent& event) override;
 
@@ -166,7 +180,9 @@ class Agent final : public Firmware {
  private:
   Status init_slice_allocator();
   Status load_model();
-  void sample(uint64_t now);
+  // `missed`: boundaries passed without a tick since the last one.
+  void sample(uint64_t now, bool missed);
+  void watch_core_timers();
   Status repartition(uint64_t now);  // policy + apply_targets
   // Fills demands_ from the table and probabilities_; returns the policy input.
   PolicyInput describe_slices(uint64_t now);
@@ -218,6 +234,7 @@ class Agent final : public Firmware {
   uint32_t boot_count_ = 0;
   uint32_t failure_sequence_ = 0;
   uint64_t next_tick_ns_ = 0;
+  bool core_timers_readable_ = true;
   AgentStats stats_{};
   // Smallest page count place() failed for since the last change that could
   // open a new spot (apply_targets resets it); UINT64_MAX: none.

@@ -16,6 +16,10 @@ class Firmware {
   virtual Status boot() = 0;
   // Absolute simulated time at which tick() wants to run next.
   virtual uint64_t next_tick_ns() const = 0;
+  // The period of the firmware's ticks when they are periodic (0: not): its
+  // next_tick_ns() plus multiples of it, so the board can drive them from
+  // its per-core timers (models/core/tick_source.h).
+  virtual uint64_t tick_period_ns() const { return 0; }
   virtual Status tick() = 0;
   virtual Status handle_error(const ErrorEvent& event) = 0;
 

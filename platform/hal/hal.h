@@ -14,6 +14,13 @@ namespace crashtwin {
 
 enum class LogLevel : uint8_t { debug, info, warning, error };
 
+// One core's sampling timer as its handler last left it.
+struct CoreTickReading {
+  uint64_t boundary_ns = 0;   // the boundary the latest tick served
+  uint64_t delivered_ns = 0;  // when its handler ran
+  uint64_t overruns = 0;      // boundaries skipped since power-on
+};
+
 class Hal {
  public:
   // Simulated time since power-on.
@@ -44,6 +51,13 @@ class Hal {
   virtual Status load_model_blob(std::span<std::byte> buffer, size_t& length) = 0;
 
   virtual void log(LogLevel level, const char* message) = 0;
+
+  // Reads the sampling timer of a cpu core. Status::unsupported where the
+  // board has no per-core timers (the default).
+  virtual Status read_core_tick(ComponentId cpu, CoreTickReading& out) {
+    (void)cpu, (void)out;
+    return Status::unsupported;
+  }
 
  protected:
   ~Hal() = default;

@@ -174,7 +174,8 @@ void MetricWindow::reset(ComponentClass cls, float ewma_alpha) {
 }
 
 bool MetricWindow::is_gap(size_t i) const {
-  return nominal_interval_ns_ > 0 && time_ns(i) - time_ns(i - 1) > kGapFactor * nominal_interval_ns_;
+  return missed_before_[index(i)] ||
+         (nominal_interval_ns_ > 0 && time_ns(i) - time_ns(i - 1) > kGapFactor * nominal_interval_ns_);
 }
 
 uint64_t MetricWindow::increase(size_t i, uint32_t slot) const {
@@ -183,15 +184,17 @@ uint64_t MetricWindow::increase(size_t i, uint32_t slot) const {
   return after >= before ? after - before : after;  // reset: counted from 0
 }
 
-Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values) {
+Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values, bool missed_before) {
   const uint32_t metrics = metric_count(cls_);
   if (values.size() != metrics) return Status::invalid_argument;
   if (size_ > 0 && time_ns <= this->time_ns(size_ - 1)) return Status::invalid_argument;
   // Judged against the intervals before it: is the new one a gap?
   const uint64_t before = median_interval(*this, size_);
-  const bool gap = size_ > 0 && before > 0 && time_ns - this->time_ns(size_ - 1) > kGapFactor * before;
+  const bool gap =
+      size_ > 0 && (missed_before || (before > 0 && time_ns - this->time_ns(size_ - 1) > kGapFactor * before));
   const size_t slot_index = size_ < kWindowCapacity ? index(size_) : head_;
   time_[slot_index] = time_ns;
+  missed_before_[slot_index] = size_ > 0 && missed_before;
   for (uint32_t m = 0; m < metrics; ++m) value_[slot_index][m] = values[m];
   if (size_ < kWindowCapacity) ++size_;
   else head_ = (head_ + 1) % kWindowCapacity;

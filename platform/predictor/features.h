@@ -29,7 +29,9 @@ inline constexpr size_t kWindowCapacity = 16;
 // gap (missed samples: a logging or sampling outage). What a counter gained
 // across a gap is masked, not counted as the window's: errors delivered in
 // one burst after an outage are no sign of a failing part. The median needs
-// kMinIntervalsForGaps intervals; before that nothing is a gap.
+// kMinIntervalsForGaps intervals; before that nothing is a gap. An interval
+// the sampler knows it missed a tick in (its timer overran) is a gap too,
+// however short: a missed tick is a gap, not a zero.
 inline constexpr uint64_t kGapFactor = 4;
 inline constexpr size_t kMinIntervalsForGaps = 3;
 
@@ -91,7 +93,9 @@ class MetricWindow {
   // Appends one sample of every metric of the class (values[slot], slot as in
   // metric_slot). Status::invalid_argument when the value count does not match
   // the class or time does not move forward; the window is then unchanged.
-  Status push(uint64_t time_ns, std::span<const uint64_t> values);
+  // `missed_before`: the sampler missed at least one tick since the previous
+  // sample, so the interval before this one is a gap.
+  Status push(uint64_t time_ns, std::span<const uint64_t> values, bool missed_before = false);
 
   ComponentClass component_class() const { return cls_; }
   float ewma_alpha() const { return alpha_; }
@@ -101,7 +105,8 @@ class MetricWindow {
   uint64_t value(size_t i, uint32_t slot) const { return value_[index(i)][slot]; }
   // Increase of a counter between samples i-1 and i (i >= 1).
   uint64_t increase(size_t i, uint32_t slot) const;
-  // The interval between samples i-1 and i (i >= 1) is a gap (kGapFactor).
+  // The interval between samples i-1 and i (i >= 1) is a gap (kGapFactor, or
+  // a missed tick).
   bool is_gap(size_t i) const;
   // EWMA of a gauge's samples, or of a counter's per-interval rates (1/s);
   // raw register units. 0 until there is something to average.
@@ -112,6 +117,7 @@ class MetricWindow {
 
   uint64_t time_[kWindowCapacity] = {};
   uint64_t value_[kWindowCapacity][kMaxMetricsPerClass] = {};
+  bool missed_before_[kWindowCapacity] = {};
   double ewma_[kMaxMetricsPerClass] = {};
   bool ewma_started_[kMaxMetricsPerClass] = {};
   size_t head_ = 0;  // oldest sample

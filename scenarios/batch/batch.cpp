@@ -22,6 +22,7 @@
 #include "traces/results/results.h"
 #include "traces/run_directory.h"
 #include "traces/summary.h"
+#include "traces/timer_jitter.h"
 
 namespace crashtwin::scenario {
 namespace {
@@ -195,6 +196,16 @@ RunStatus failed_status(const ChildExit& e) {
 
 void write_batch_files(const BatchTable& table, const std::filesystem::path& out, bool write_report, unsigned threads) {
   write_summary_csv(table, out / "summary.csv");
+  // The timers' jitter, one row per run and phase: runs without a
+  // timer_jitter.json (failed ones) have no rows.
+  std::vector<TimerJitterRun> jitter;
+  for (const BatchRow& row : table.rows) {
+    const std::filesystem::path file = out / row.run / "timer_jitter.json";
+    std::error_code ec;
+    if (row.run.empty() || !std::filesystem::is_regular_file(file, ec)) continue;
+    jitter.push_back({row.scenario, row.policy, row.strategy, row.seed, row.run, read_timer_jitter(file)});
+  }
+  write_file_atomically(out / "timer_jitter.csv", timer_jitter_csv(jitter));
   if (write_report) write_report_html(results::load_batch(out, results::RunParts::all, threads), out / "report.html");
 }
 

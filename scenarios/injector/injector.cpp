@@ -94,12 +94,23 @@ void Injector::apply(const Action& a) {
       if (p.memory_pressure) levels_.memory_pressure = p.memory_pressure;
       if (p.disk_iops) levels_.disk_iops = p.disk_iops;
       if (p.network_bytes_per_s) levels_.network_bytes_per_s = p.network_bytes_per_s;
+      if (p.interrupt_rate) levels_.interrupt_rate = p.interrupt_rate;
+      if (p.irq_masked) levels_.irq_masked = p.irq_masked;
+      if (p.irq_masked_section_ns) levels_.irq_masked_section_ns = p.irq_masked_section_ns;
+      if (p.lock_contention) levels_.lock_contention = p.lock_contention;
+      if (p.lock_hold_ns) levels_.lock_hold_ns = p.lock_hold_ns;
       crashtwin::WorkloadPhase cpu_phase;
       const double u = levels_.cpu_utilization.value_or(0.0);
       cpu_phase.utilization = u;
       cpu_phase.memory_traffic_bps = u * kTrafficPerBusyCoreBps;
       cpu_phase.exception_rate = u * kExceptionsPerBusyCore;
-      cpu_phase.interrupt_rate = u * kInterruptsPerBusyCore;
+      cpu_phase.interrupt_rate = u * kInterruptsPerBusyCore + levels_.interrupt_rate.value_or(0.0);
+      cpu_phase.irq_masked_fraction = levels_.irq_masked.value_or(0.0);
+      cpu_phase.lock_hold_fraction = levels_.lock_contention.value_or(0.0);
+      if (levels_.irq_masked_section_ns) cpu_phase.irq_masked_section_ns = static_cast<double>(*levels_.irq_masked_section_ns);
+      if (levels_.lock_hold_ns) cpu_phase.lock_hold_ns = static_cast<double>(*levels_.lock_hold_ns);
+      // The timers' statistics are kept per phase.
+      if (auto* cpu = dynamic_cast<CpuCluster*>(board_.cpu_cluster())) cpu->begin_timer_segment(p.name);
       apply_phase(cpu_phase, levels_);
       return;
     }

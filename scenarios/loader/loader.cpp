@@ -238,6 +238,11 @@ void read_phases(MapReader& workload, Scenario& s) {
     phase.memory_pressure = m.ratio("memory_pressure", Need::optional);
     phase.disk_iops = m.rate("disk_iops", Need::optional);
     phase.network_bytes_per_s = m.bandwidth("network", Need::optional);
+    phase.interrupt_rate = m.rate("interrupt_rate", Need::optional);
+    phase.irq_masked = m.ratio("irq_masked", Need::optional);
+    phase.irq_masked_section_ns = m.duration("irq_masked_section", Need::optional);
+    phase.lock_contention = m.ratio("lock_contention", Need::optional);
+    phase.lock_hold_ns = m.duration("lock_hold", Need::optional);
     m.finish();
     s.phases.push_back(std::move(phase));
   });

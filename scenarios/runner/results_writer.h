@@ -1,6 +1,7 @@
 // Writes a run's results directory through the traces/ writers (one module
 // per file format): summary.json, perf.json, timeseries.csv, events.jsonl,
-// bmc/report.json + bmc/record-<n>.cper, trace.vcd, trace.json, config.yaml.
+// bmc/report.json + bmc/record-<n>.cper, trace.vcd, trace.json, config.yaml,
+// timer_jitter.json.
 #pragma once
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "scenarios/runner/run_recorder.h"
 #include "traces/event_log.h"
 #include "traces/summary.h"
+#include "traces/timer_jitter.h"
 
 namespace crashtwin::scenario {
 
@@ -22,6 +24,7 @@ struct ResultsToWrite {
   std::vector<EffectiveParam> board_config;
   const Scenario& scenario;
   const RunRequest& request;
+  const TimerJitter& timer_jitter;
 };
 
 void write_results(const ResultsToWrite& r, const std::filesystem::path& dir);

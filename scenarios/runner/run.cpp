@@ -43,6 +43,37 @@
 namespace crashtwin::scenario {
 namespace {
 
+// The per-core timers' record per phase and what the agent made of it
+// (timer_jitter.json).
+TimerJitter timer_jitter_of(Board& board, const AgentStats& agent) {
+  TimerJitter t;
+  t.firmware = {agent.ticks,      agent.missed_ticks,       agent.late_ticks,
+                agent.tick_lateness_max_ns, agent.core_tick_overruns, agent.tick_skew_max_ns};
+  auto* cluster = dynamic_cast<CpuCluster*>(board.cpu_cluster());
+  if (cluster == nullptr || cluster->timer_period_ns() == 0) return t;
+  t.period_ns = cluster->timer_period_ns();
+  t.cores = cluster->core_count();
+  for (const TimerSegment& seg : cluster->timer_segments()) {
+    TimerJitterPhase p;
+    p.name = seg.name;
+    p.start_ns = seg.start_ns;
+    p.end_ns = seg.end_ns;
+    p.ticks = seg.ticks;
+    p.samples = seg.delta_ns.count;
+    p.delta_min_ns = seg.delta_ns.min;
+    p.delta_max_ns = seg.delta_ns.max;
+    p.delta_mean_ns = seg.delta_ns.mean();
+    p.delta_stddev_ns = seg.delta_ns.stddev();
+    p.missed_ticks = seg.missed;
+    p.latency_mean_ns = seg.latency_ns.mean();
+    p.latency_max_ns = seg.latency_ns.max;
+    p.skew_mean_ns = seg.skew_ns.mean();
+    p.skew_max_ns = seg.skew_ns.max;
+    t.phases.push_back(std::move(p));
+  }
+  return t;
+}
+
 // The crash region sits at the top of DRAM, aligned so the buddy allocator's
 // largest orders line up with physical pages.
 constexpr uint64_t kRegionAlignment = 2ull << 20;
@@ -533,6 +564,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   recorder.finish(s.duration_ns);
   const AgentStats agent_stats = agent.stats();  // as the scenario ended
+  const TimerJitter timer_jitter = timer_jitter_of(*board, agent_stats);
   // Recoveries still running at the end run to their finish; the scenario's
   // observations stop here.
   recorder.freeze();
@@ -613,7 +645,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   perf.recovery_tail_wall_s = recovery_tail_wall_s;
   for (const SimulatedRecovery& r : recovery->recoveries()) perf.dump_bytes_simulated += r.dump_written_bytes;
 
-  ResultsToWrite results{summary, perf, events, recorder, board->effective_config(), s, request};
+  ResultsToWrite results{summary, perf, events, recorder, board->effective_config(), s, request, timer_jitter};
   write_results(results, request.out_dir);
   return outcome;
 }

@@ -39,6 +39,12 @@ struct WorkloadPhase {
   std::optional<double> memory_pressure;   // 0..1
   std::optional<double> disk_iops;         // I/Os per second
   std::optional<double> network_bytes_per_s;
+  // What delays the cores' timer interrupts (models/cpu/core_timer.h):
+  std::optional<double> interrupt_rate;         // interrupts per second per core on top of the load's
+  std::optional<double> irq_masked;             // share of time interrupts are masked, 0..1
+  std::optional<uint64_t> irq_masked_section_ns;  // mean masked section
+  std::optional<double> lock_contention;        // share of time in an irq-save lock, 0..1
+  std::optional<uint64_t> lock_hold_ns;         // mean hold time
   Location where;
 };
 

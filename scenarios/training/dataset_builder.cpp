@@ -25,10 +25,10 @@ DatasetBuilder::Instance& DatasetBuilder::instance(ComponentId id) {
   return i;
 }
 
-void DatasetBuilder::sample(ComponentId id, uint64_t time_ns, std::span<const uint64_t> values) {
+void DatasetBuilder::sample(ComponentId id, uint64_t time_ns, std::span<const uint64_t> values, bool missed_before) {
   Instance& inst = instance(id);
   if (inst.failed_at_ns && time_ns >= *inst.failed_at_ns) return;
-  if (!ok(inst.window.push(time_ns, values)))
+  if (!ok(inst.window.push(time_ns, values, missed_before)))
     throw csv::InputError("sample of " + std::string(to_string(id.cls)) + std::to_string(id.instance) + " at " +
                           std::to_string(time_ns) + " ns: wrong value count or time not advancing");
   ++inst.samples;
@@ -67,7 +67,8 @@ void DatasetBuilder::observe_window(ComponentId id, const MetricWindow& window) 
   uint64_t values[kMaxMetricsPerClass] = {};
   const uint32_t count = metric_count(id.cls);
   for (uint32_t slot = 0; slot < count; ++slot) values[slot] = window.value(newest, slot);
-  sample(id, t, std::span<const uint64_t>(values, count));
+  // A gap in the agent's window (a missed tick) is one in the builder's.
+  sample(id, t, std::span<const uint64_t>(values, count), newest > 0 && window.is_gap(newest));
 }
 
 void DatasetBuilder::failure(ComponentId id, uint64_t time_ns) {

@@ -41,7 +41,9 @@ class DatasetBuilder {
   // wrong or time does not advance for the instance. Samples after the
   // instance's failure are ignored: a dead component's telemetry is no
   // precursor.
-  void sample(ComponentId id, uint64_t time_ns, std::span<const uint64_t> values);
+  // `missed_before`: the sampler missed a tick since the previous sample
+  // (MetricWindow::push).
+  void sample(ComponentId id, uint64_t time_ns, std::span<const uint64_t> values, bool missed_before = false);
 
   // Feeds the newest sample of a window the agent keeps (Agent::window) into
   // the builder, so `crashtwin dataset` can record from the agent's own

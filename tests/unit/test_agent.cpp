@@ -272,3 +272,37 @@ TEST_CASE("init refuses configurations it cannot honour", "[agent]") {
   CHECK(agent.tick() == Status::invalid_argument);  // never booted
   CHECK(agent.init(c, hal, *policy, memory) == Status::ok);
 }
+
+TEST_CASE("a late tick keeps the period's phase, a skipped boundary is a missed tick and a gap", "[agent][timers]") {
+  Rig rig;
+  rig.period(0);
+  rig.period(0);
+  rig.period(0);
+  rig.period(0);
+  const size_t before = rig.agent.window(kDimm1)->size();
+  // 40 us late: not missed, and the next tick is due on the boundary.
+  rig.hal.advance_ns(kPeriod + 40'000);
+  REQUIRE(rig.agent.tick() == Status::ok);
+  CHECK(rig.agent.stats().late_ticks == 1);
+  CHECK(rig.agent.stats().tick_lateness_max_ns == 40'000);
+  CHECK(rig.agent.stats().missed_ticks == 0);
+  CHECK(rig.agent.next_tick_ns() == rig.hal.now_ns() - 40'000 + kPeriod);
+  const MetricWindow& w = *rig.agent.window(kDimm1);
+  CHECK_FALSE(w.is_gap(w.size() - 1));
+  // The next boundary passes without a tick (the timer overran): the tick
+  // after it counts the miss, and its interval is a gap, not a zero.
+  rig.dimm1_errors += 50;
+  rig.hal.set_metric(kDimm1, Metric::mem_corrected_errors, rig.dimm1_errors);
+  rig.hal.advance_ns(2 * kPeriod - 40'000 + 10'000);
+  REQUIRE(rig.agent.tick() == Status::ok);
+  CHECK(rig.agent.stats().missed_ticks == 1);
+  CHECK(rig.agent.window(kDimm1)->size() == before + 2);
+  CHECK(w.is_gap(w.size() - 1));
+  // What the counter gained across the gap is masked: no errors in the window.
+  FeatureVector f;
+  compute_features(w, f);
+  CHECK(f.value[2] == 0.0f);  // corrected_errors_in_window
+  CHECK(rig.agent.next_tick_ns() % kPeriod == 0);
+  // A board without per-core timers: nothing read, no skew.
+  CHECK(rig.agent.stats().tick_skew_max_ns == 0);
+}

@@ -36,6 +36,8 @@ Run load_run(const fs::path& dir, RunParts parts, const ReadProgress& progress) 
     run.events = read_events_jsonl(dir / "events.jsonl");
   }
   if (has(parts, RunParts::bmc) && fs::exists(dir / "bmc" / "report.json", ec)) run.bmc = read_bmc_report(dir / "bmc");
+  if (has(parts, RunParts::timer_jitter) && fs::exists(dir / "timer_jitter.json", ec))
+    run.timer_jitter = read_timer_jitter(dir / "timer_jitter.json");
   if (has(parts, RunParts::config) && fs::exists(dir / "config.yaml", ec)) {
     run.config = read_config_yaml(dir / "config.yaml");
   }

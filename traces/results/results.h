@@ -16,6 +16,7 @@
 #include "traces/event_log.h"
 #include "traces/summary.h"
 #include "traces/timeseries_writer.h"
+#include "traces/timer_jitter.h"
 
 namespace crashtwin::results {
 
@@ -28,7 +29,8 @@ enum class RunParts : uint8_t {
   events = 8,       // events.jsonl
   bmc = 16,         // bmc/report.json + bmc/*.cper
   config = 32,      // config.yaml
-  all = 63,
+  timer_jitter = 64,  // timer_jitter.json
+  all = 127,
 };
 constexpr RunParts operator|(RunParts a, RunParts b) {
   return static_cast<RunParts>(static_cast<uint8_t>(a) | static_cast<uint8_t>(b));
@@ -45,6 +47,7 @@ struct Run {
   std::vector<Event> events;
   std::optional<BmcReport> bmc;
   std::vector<ConfigEntry> config;
+  std::optional<TimerJitter> timer_jitter;  // absent if timer_jitter.json is missing or not requested
 };
 
 // Loads one run directory. summary.json is required; other requested files
