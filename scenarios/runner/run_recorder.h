@@ -55,6 +55,7 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   void on_tick(const Agent& agent, uint64_t time_ns) override;
   void on_repartition(const Agent& agent, const RepartitionReport& report) override;
   void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) override;
+  void on_control(const Agent& agent, std::string_view line, const ControlResult& result) override;
 
   // Closes open integrals and episodes at the end of the run.
   void finish(uint64_t end_ns);
