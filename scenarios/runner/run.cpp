@@ -570,7 +570,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   facts_of_run.planned = schedule.failures;
   facts_of_run.injected = injector.fired();
   facts_of_run.raised = recorder.raised();
-  facts_of_run.reports = recorder.reports();
+  facts_of_run.reports = recorder.failure_reports();
   facts_of_run.episodes = recorder.episodes();
   facts_of_run.reserved_byte_seconds = recorder.reserved_byte_seconds();
   facts_of_run.production_end_ns = recorder.production_end_ns();

@@ -132,6 +132,12 @@ void RunRecorder::on_dma_transfer(const DmaTransfer& t) {
 void RunRecorder::on_bmc_report(const BmcDrainReport& r) {
   if (frozen_) return;
   reports_.push_back(r);
+  // A report answers the first pending dump alert with its code raised before it.
+  const auto dump = std::find_if(pending_dump_alerts_.begin(), pending_dump_alerts_.end(), [&r](const auto& d) {
+    return d.first == r.alert_code && d.second <= r.alert_t_ns;
+  });
+  report_of_dump_.push_back(dump != pending_dump_alerts_.end());
+  if (dump != pending_dump_alerts_.end()) pending_dump_alerts_.erase(dump);
   Event& e = events_.add(r.report_t_ns, "board.bmc", EventKind::report);
   e.fields["alert_t_ns"] = r.alert_t_ns;
   e.fields["identified"] = r.identified;
@@ -255,6 +261,7 @@ void RunRecorder::on_control(const Agent&, std::string_view line, const ControlR
         e.fields["captured_bytes"] = r.capture.captured_bytes;
         e.fields["truncated"] = r.capture.truncated;
         e.fields["alert_code"] = r.alert_code;
+        pending_dump_alerts_.emplace_back(r.alert_code, r.time_ns);
         break;
       case ControlVerb::release_region:
         e.fields["address"] = c.address;
@@ -285,6 +292,13 @@ void RunRecorder::on_control(const Agent&, std::string_view line, const ControlR
   }
   e.fields["lines_accepted"] = r.report.control_accepted;
   e.fields["lines_refused"] = r.report.control_refused;
+}
+
+std::vector<BmcDrainReport> RunRecorder::failure_reports() const {
+  std::vector<BmcDrainReport> out;
+  for (size_t i = 0; i < reports_.size(); ++i)
+    if (!report_of_dump_[i]) out.push_back(reports_[i]);
+  return out;
 }
 
 void RunRecorder::add_column_after_run(std::string name, std::vector<double> values) {

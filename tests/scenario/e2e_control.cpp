@@ -171,3 +171,36 @@ TEST_CASE("control: bad entries are refused with file:line:column and exit 2", "
     CHECK_FALSE(fs::exists(dir / "out" / "summary.json"));
   }
 }
+
+TEST_CASE("control: a dump before a failure of the same component is no failure", "[e2e][control]") {
+  const fs::path dir = crashtwin::test::fresh_test_dir("control", "dump_then_failure");
+  // The skeleton's DIMM fails at 10 s; the operator dumped it at 5 s.
+  const fs::path scenario = scenario_with(dir, "control:\n  - {at: \"5 s\", command: \"dump memory.0\", from: bmc}\n");
+  const CliResult r = run_cli("run " + quoted(scenario) + " --policy proportional --out " + quoted(dir / "out"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const std::vector<nlohmann::json> reports = events_of(dir / "out", "report");
+  REQUIRE(reports.size() == 2);  // the dump's and the failure's
+  CHECK(reports[0].at("failure_sequence") == 1);
+  CHECK(reports[1].at("failure_sequence") == 2);
+  const nlohmann::json summary = nlohmann::json::parse(crashtwin::read_file(dir / "out" / "summary.json"));
+  const nlohmann::json& m = summary.at("metrics");
+  CHECK(m.at("failures") == 1);
+  CHECK(m.at("failures_reported") == 1);
+  CHECK(m.at("failures_identified") == 1);
+  CHECK(m.at("control_lines").at("executed") == 1);
+  // The BMC's report file keeps the dump's record, in DIMM 0's slice.
+  const uint64_t dump_record = events_of(dir / "out", "control").at(0).at("record_id");
+  const nlohmann::json bmc = nlohmann::json::parse(crashtwin::read_file(dir / "out" / "bmc" / "report.json"));
+  bool found = false;
+  for (const nlohmann::json& rec : bmc.at("records"))
+    if (rec.at("record_id") == dump_record) {
+      found = true;
+      CHECK(rec.at("component").at("class") == "memory");
+      CHECK(rec.at("component").at("instance") == 0);
+    }
+  CHECK(found);
+  // The dump took the slice's room: the failure's own record is cut short.
+  CHECK(m.at("records_truncated") == 1);
+  CHECK(m.at("capture_completeness").get<double>() < 0.5);
+}
