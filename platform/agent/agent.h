@@ -60,9 +60,6 @@ namespace crashtwin {
 inline constexpr uint64_t kMinAllocationFrequencyNs = 1'000'000;             // 1 ms
 inline constexpr uint64_t kMaxAllocationFrequencyNs = 3'600'000'000'000ull;  // 1 h
 
-// ErrorEvent::detail of an operator's `dump` (ASCII "DUMP"): a capture
-// nobody's hardware reported.
-inline constexpr uint64_t kOperatorDumpDetail = 0x44554D50;
 // The error type a `dump` of a class captures as (what its catalog entry
 // captures): machine_check, memory_uncorrectable, disk_timeout, nic_fatal.
 ErrorType dump_error_type(ComponentClass cls);

@@ -198,6 +198,7 @@ TEST_CASE("control: a dump before a failure of the same component is no failure"
       found = true;
       CHECK(rec.at("component").at("class") == "memory");
       CHECK(rec.at("component").at("instance") == 0);
+      CHECK(rec.at("severity") == "informational");
     }
   CHECK(found);
   // The dump took the slice's room: the failure's own record is cut short.

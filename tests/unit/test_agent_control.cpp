@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "platform/cper/record.h"
 #include "tests/unit/agent_rig.h"
 
 using namespace crashtwin;
@@ -41,6 +42,10 @@ TEST_CASE("control dump captures into the component's slice and alerts the BMC",
   CHECK(slice.used_bytes == r.capture.record_bytes);
   const char cper[4] = {'C', 'P', 'E', 'R'};
   CHECK(std::memcmp(rig.hal.bytes(slice.base, 4).data(), cper, 4) == 0);
+  // An operator's dump reports no error: the record is informational.
+  cper::RecordView record;
+  REQUIRE(record.parse(rig.hal.bytes(slice.base, slice.used_bytes)) == Status::ok);
+  CHECK(record.header().severity == cper::Severity::informational);
   uint32_t i = 0;
   REQUIRE(rig.committed().find_slice(kDimm1, i) == Status::ok);
   CHECK(rig.committed().slices[i].used_bytes == slice.used_bytes);
