@@ -33,8 +33,9 @@ enum class EventKind : uint8_t {
   verdict,       // an expectation was evaluated at the end of the run
   log,           // firmware log line worth keeping (warnings, errors)
   counter,       // a value of the board from now on: fields "counter" (name) and "value"
+  control,       // a line on the firmware's control channel and what became of it
 };
-inline constexpr size_t kEventKindCount = 12;
+inline constexpr size_t kEventKindCount = 13;
 
 const char* to_string(EventKind k);
 bool parse(std::string_view text, EventKind& out);

@@ -60,4 +60,37 @@ void BM_ControlParse(benchmark::State& state) {
 }
 BENCHMARK(BM_ControlParse);
 
+// One line per benchmark: each verb's parse, a refusal at the first word and
+// one that sees every byte (129 bytes: too long, refused before the scan).
+const std::string kControlLines[] = {"status",
+                                     "dump memory.3",
+                                     "release_region 0x7ff00000 2 MiB",
+                                     "set allocation_frequency 250 ms",
+                                     "reboot now",
+                                     std::string(kMaxControlLineBytes + 1, 'x'),
+                                     "release_region 18446744073709551615 4096"};
+const char* const kControlLineLabels[] = {"status", "dump", "release_region", "set", "unknown_command",
+                                          "too_long", "range_wraps"};
+
+void BM_ControlParseLine(benchmark::State& state) {
+  const auto i = static_cast<size_t>(state.range(0));
+  const std::string& line = kControlLines[i];
+  ControlCommand c;
+  for (auto _ : state) benchmark::DoNotOptimize(parse_control_command(line, c));
+  state.SetLabel(kControlLineLabels[i]);
+}
+BENCHMARK(BM_ControlParseLine)->DenseRange(0, 6);
+
+// The counting wrapper the agent calls, on the same mix as BM_ControlParse.
+void BM_ControlSubmit(benchmark::State& state) {
+  ControlStats stats;
+  ControlCommand c;
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(stats.submit(kControlLines[i], c));
+    i = (i + 1) % 5;
+  }
+}
+BENCHMARK(BM_ControlSubmit);
+
 }  // namespace

@@ -205,4 +205,24 @@ void BM_Commit64Slices(benchmark::State& state) {
 }
 BENCHMARK(BM_Commit64Slices);
 
+// A control line through the agent (parse, count, dispatch, status
+// snapshot) with no observer: `status`, and `set allocation_frequency`
+// alternating two periods.
+void BM_AgentControl(benchmark::State& state) {
+  Rig rig;
+  if (!rig.ready) {
+    state.SkipWithError("agent init/boot failed");
+    return;
+  }
+  const bool set = state.range(0) != 0;
+  const char* const lines[] = {"set allocation_frequency 100 ms", "set allocation_frequency 50 ms"};
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(rig.agent.control(ControlSource::host, set ? lines[i] : "status"));
+    i ^= 1;
+  }
+  state.SetLabel(set ? "set allocation_frequency" : "status");
+}
+BENCHMARK(BM_AgentControl)->Arg(0)->Arg(1);
+
 }  // namespace

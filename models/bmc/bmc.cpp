@@ -46,7 +46,29 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
   });
   regs_.add("state", bmc_regs::kState, 8, 0, Access::ro).on_read([this] { return uint64_t{draining_}; });
   regs_.add("reports", bmc_regs::kReports, 8, 0, Access::ro).on_read([this] { return uint64_t{reports_.size()}; });
+  command_status_ = &regs_.add("cmd_status", bmc_regs::kCommandStatus, 8, 0, Access::w1c).on_write([this](uint64_t v) {
+    if ((v & bmc_regs::kCommandPending) != 0 || presented_ >= commands_.size()) return;
+    commands_[presented_].taken = true;
+    commands_[presented_].taken_t_ns = to_ns(sc_core::sc_time_stamp());
+    ++presented_;
+    present_next_command();
+  });
+  command_length_ = &regs_.add("cmd_length", bmc_regs::kCommandLength, 8, 0, Access::ro);
+  regs_.add("cmd_result", bmc_regs::kCommandResult, 8, 0, Access::rw).on_write([this](uint64_t v) {
+    if (presented_ < commands_.size()) commands_[presented_].result = v;
+  });
+  regs_.add_window("cmd_data", bmc_regs::kCommandData, bmc_regs::kCommandDataBytes,
+                   [this](uint64_t offset, std::span<std::byte> out) {
+                     const std::string empty;
+                     const std::string& line = presented_ < commands_.size() ? commands_[presented_].line : empty;
+                     for (size_t i = 0; i < out.size(); ++i)
+                       out[i] = offset + i < line.size() ? static_cast<std::byte>(line[offset + i]) : std::byte{0};
+                   });
   SC_THREAD(firmware_thread);
+  // One writer of the command line: this method, woken by every change.
+  SC_METHOD(drive_command_irq);
+  sensitive << command_irq_update_;
+  dont_initialize();
 }
 
 std::vector<Model::MmioRegion> Bmc::mmio_regions() {
@@ -62,6 +84,20 @@ void Bmc::attach_dma(uint32_t channel, uint64_t memory_base_in_host_map) {
 void Bmc::warm_reset() {
   // The BMC is on standby power: a host warm reset does not touch it.
 }
+
+void Bmc::send_command(std::string line) {
+  commands_.push_back({std::move(line), to_ns(sc_core::sc_time_stamp())});
+  if (presented_ + 1 == commands_.size()) present_next_command();
+}
+
+void Bmc::present_next_command() {
+  const bool waiting = presented_ < commands_.size();
+  command_length_->set(waiting ? commands_[presented_].line.size() : 0);
+  command_status_->set(waiting ? bmc_regs::kCommandPending : 0);
+  command_irq_update_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Bmc::drive_command_irq() { command_irq_.write(presented_ < commands_.size()); }
 
 void Bmc::mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   regs_.transport(tx);

@@ -16,11 +16,19 @@
 //   registers), dma_irq (completion interrupt of its DMA channel)
 // Registers: 0x00 MAILBOX (write: alert with that code), 0x08 STATE (RO:
 //   0 idle, 1 draining), 0x10 REPORTS (RO: reports completed)
+// Command mailbox (BMC to host firmware, the control channel's BMC side):
+//   0x18 CMD_STATUS (bit 0 PENDING: a line waits; W1C: the host took it),
+//   0x20 CMD_LENGTH (RO: bytes of the line, which may exceed the window),
+//   0x28 CMD_RESULT (the host writes the firmware's result code), 0x100
+//   CMD_DATA (RO: the line's first 256 bytes). The command interrupt line
+//   (command_irq) is high while a line waits; send_command queues lines and
+//   presents them one at a time.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -36,6 +44,9 @@ namespace crashtwin {
 
 namespace bmc_regs {
 inline constexpr uint64_t kMailbox = 0x00, kState = 0x08, kReports = 0x10;
+inline constexpr uint64_t kCommandStatus = 0x18, kCommandLength = 0x20, kCommandResult = 0x28;
+inline constexpr uint64_t kCommandData = 0x100, kCommandDataBytes = 256;
+inline constexpr uint64_t kCommandPending = 1;
 }
 
 class Bmc : public Model {
@@ -60,6 +71,20 @@ class Bmc : public Model {
   std::function<void(const BmcDrainReport&)> on_report;
 
   Dram& memory() { return *memory_; }
+
+  // Queues one command line for the host firmware (the operator's console):
+  // presented in the command mailbox in order, one at a time. Any process.
+  void send_command(std::string line);
+  // High while a line waits in the mailbox (the board wires it to the host CPU).
+  const IrqLine& command_irq() const { return command_irq_; }
+  struct SentCommand {
+    std::string line;
+    uint64_t sent_t_ns = 0;
+    bool taken = false;    // the host acknowledged it
+    uint64_t taken_t_ns = 0;
+    uint64_t result = 0;   // CMD_RESULT as the host left it (a Status code)
+  };
+  const std::vector<SentCommand>& commands() const { return commands_; }
 
  private:
   void mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
@@ -97,6 +122,15 @@ class Bmc : public Model {
   std::vector<PendingAlert> pending_alerts_;
   sc_core::sc_event alert_event_;
   bool draining_ = false;
+  // The command mailbox: every line sent, the one presented, its interrupt.
+  void present_next_command();
+  void drive_command_irq();
+  Register* command_status_ = nullptr;
+  Register* command_length_ = nullptr;
+  std::vector<SentCommand> commands_;
+  size_t presented_ = 0;  // index into commands_ of the line in the mailbox (== size: none)
+  IrqLine command_irq_{"command_irq"};
+  sc_core::sc_event command_irq_update_;
   std::vector<BmcDrainReport> reports_;
   tlm::tlm_generic_payload tx_;
 };

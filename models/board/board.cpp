@@ -218,8 +218,9 @@ void Board::build(std::string_view prefix) {
                               ComponentId{cls, static_cast<uint16_t>(inst->first_instance + u)}});
     sources.push_back(std::move(source));
   }
-  firmware_runner_ = std::make_unique<HostFirmwareRunner>("host_cpu", *hal_, std::move(sources),
-                                                          [this](const ErrorEvent& e) { notify_error(e); });
+  firmware_runner_ = std::make_unique<HostFirmwareRunner>(
+      "host_cpu", *hal_, std::move(sources), [this](const ErrorEvent& e) { notify_error(e); },
+      HostFirmwareRunner::CommandMailbox{&bmc_->command_irq(), base_of(*bmc_)});
   // The firmware's ticks come from the host's per-core timers.
   firmware_runner_->set_tick_source(dynamic_cast<TickSource*>(cpu_cluster()));
 
@@ -233,6 +234,8 @@ void Board::run_firmware(Firmware& firmware) {
   if (firmware_runner_->attached()) throw ConfigError(fmt::format("{}: run_firmware called twice", name()));
   firmware_runner_->attach(firmware);
 }
+
+void Board::write_control(std::string line) { firmware_runner_->write_control(std::move(line)); }
 
 Router& Board::router() { return *router_; }
 Dram& Board::dram() { return *dram_; }

@@ -94,6 +94,10 @@ class Board : public sc_core::sc_module {
   // Call once, before sc_start (the host CPU thread exists from
   // construction, named <board>.host_cpu).
   void run_firmware(Firmware& firmware);
+  // The host's write of one line to the firmware's control entry (the
+  // collector's procfs file): the firmware runs it on the host CPU thread.
+  // The BMC's side of the channel is Bmc::send_command.
+  void write_control(std::string line);
 
   // Devices. cpu_cluster/disk/nic are the devices engineer's classes:
   // dynamic_cast to CpuCluster, Disk, Nic.

@@ -1,5 +1,6 @@
 #include "models/hal/firmware_runner.h"
 
+#include "models/bmc/bmc.h"
 #include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
 
@@ -9,11 +10,12 @@ namespace dl = device_layout;
 
 HostFirmwareRunner::HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal,
                                        std::vector<ErrorSource> sources,
-                                       std::function<void(const ErrorEvent&)> on_error)
+                                       std::function<void(const ErrorEvent&)> on_error, CommandMailbox mailbox)
     : sc_core::sc_module(name),
       hal_(hal),
       sources_(std::move(sources)),
-      on_error_(std::move(on_error)) {
+      on_error_(std::move(on_error)),
+      mailbox_(mailbox) {
   sc_core::sc_spawn([this] { run(); }, "host_cpu");
 }
 
@@ -46,9 +48,41 @@ bool HostFirmwareRunner::service_errors() {
   return handled;
 }
 
-void HostFirmwareRunner::wait_until(uint64_t now, uint64_t until) {
-  if (sources_.empty()) wait(ns(until - now));
-  else wait(ns(until - now), any_error_);
+void HostFirmwareRunner::wait_until(uint64_t now, uint64_t until) { wait(ns(until - now), wake_); }
+
+void HostFirmwareRunner::write_control(std::string line) {
+  host_lines_.push_back(std::move(line));
+  host_line_written_.notify(sc_core::SC_ZERO_TIME);
+}
+
+bool HostFirmwareRunner::service_control() {
+  if (!host_lines_.empty()) {
+    const std::string line = std::move(host_lines_.front());
+    host_lines_.pop_front();
+    ++control_lines_;
+    firmware_->control(ControlSource::host, line);
+    return true;
+  }
+  if (mailbox_.line == nullptr || !mailbox_.line->read()) return false;
+  // Level-triggered, like the error lines: the status register decides (the
+  // line may still be high for a delta after the last acknowledge).
+  uint64_t status = 0, length = 0;
+  if (!ok(hal_.read64(mailbox_.base + bmc_regs::kCommandStatus, status)) || (status & bmc_regs::kCommandPending) == 0)
+    return false;
+  hal_.read64(mailbox_.base + bmc_regs::kCommandLength, length);
+  // The window holds the line's first bytes: a longer one reaches the
+  // parser at the window's length, which is still too long for it.
+  std::string line(std::min<uint64_t>(length, bmc_regs::kCommandDataBytes), '\0');
+  for (size_t at = 0; at < line.size(); at += 8) {
+    uint64_t word = 0;
+    hal_.read64(mailbox_.base + bmc_regs::kCommandData + at, word);
+    for (size_t b = 0; b < 8 && at + b < line.size(); ++b) line[at + b] = static_cast<char>(word >> (8 * b));
+  }
+  ++control_lines_;
+  const Status result = firmware_->control(ControlSource::bmc, line);
+  hal_.write64(mailbox_.base + bmc_regs::kCommandResult, static_cast<uint64_t>(result));
+  hal_.write64(mailbox_.base + bmc_regs::kCommandStatus, bmc_regs::kCommandPending);
+  return true;
 }
 
 void HostFirmwareRunner::run() {
@@ -60,13 +94,15 @@ void HostFirmwareRunner::run() {
   const uint64_t period = firmware_->tick_period_ns();
   timers_armed_ = tick_source_ != nullptr && period > 0 &&
                   tick_source_->arm_ticks(period, firmware_->next_tick_ns() % period);
-  for (const ErrorSource& s : sources_) any_error_ |= s.line->value_changed_event();
+  for (const ErrorSource& s : sources_) wake_ |= s.line->value_changed_event();
+  wake_ |= host_line_written_;
+  if (mailbox_.line != nullptr) wake_ |= mailbox_.line->value_changed_event();
   for (;;) {
     hal_.sync();
     // Level-triggered: a line that rose while this thread was busy (or in a
     // delta wait) is serviced here, not lost with its value-changed event.
     // Nothing below waits before the wait for the next event.
-    if (service_errors()) continue;
+    if (service_errors() || service_control()) continue;
     const uint64_t now = to_ns(sc_core::sc_time_stamp());
     const uint64_t next = firmware_->next_tick_ns();
     if (next > now) {

@@ -3,10 +3,20 @@
 // high: the handler reads the error status block of each unit of the
 // device over TLM, builds the ErrorEvent, calls the firmware and then
 // acknowledges (W1C), as an OS machine-check handler would.
+//
+// The firmware's control channel, both ways in: a line the host writes to
+// the control entry (write_control: the running kernel hands a procfs write
+// to the firmware on this CPU) and a line the BMC leaves in its command
+// mailbox (on the mailbox interrupt the handler reads CMD_LENGTH and
+// CMD_DATA over TLM, calls the firmware, writes the result code to
+// CMD_RESULT and acknowledges CMD_STATUS). Both run between ticks, in
+// arrival order per source.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include <systemc>
@@ -29,10 +39,16 @@ class HostFirmwareRunner : public sc_core::sc_module {
     std::vector<Unit> units;
   };
 
+  // The BMC's command mailbox: its interrupt line and register window.
+  struct CommandMailbox {
+    const sc_core::sc_signal_in_if<bool>* line = nullptr;  // nullptr: no mailbox
+    uint64_t base = 0;  // physical address of the BMC's register window
+  };
+
   // The host CPU exists from elaboration on; it runs firmware only when
   // one was attached before the simulation starts (otherwise it idles).
   HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal, std::vector<ErrorSource> sources,
-                     std::function<void(const ErrorEvent&)> on_error);
+                     std::function<void(const ErrorEvent&)> on_error, CommandMailbox mailbox);
   void attach(Firmware& firmware) { firmware_ = &firmware; }
   // The per-core timers the firmware's ticks come from (the cpu cluster);
   // without one, or with its timers off, the runner's own ideal timer.
@@ -41,23 +57,35 @@ class HostFirmwareRunner : public sc_core::sc_module {
 
   uint64_t ticks() const { return ticks_; }
   uint64_t errors_handled() const { return errors_; }
+  uint64_t control_lines() const { return control_lines_; }
+
+  // A write of one line to the firmware's control entry (from any process);
+  // the firmware sees it on this CPU as soon as it is not busy.
+  void write_control(std::string line);
 
  private:
   void run();
   bool service_errors();  // true when at least one error was handled
-  // Waits until `until` or an error line changes.
+  bool service_control();  // true when a control line was handled
+  // Waits until `until` or an error line, a control write or the BMC's
+  // command line wakes the CPU.
   void wait_until(uint64_t now, uint64_t until);
   TlmHal& hal_;
   Firmware* firmware_ = nullptr;
   TickSource* tick_source_ = nullptr;
   bool timers_armed_ = false;
   std::vector<ErrorSource> sources_;
-  // A member, not a local of run(): SystemC frees a thread's stack without
-  // unwinding it when the simulation ends, so a local list would leak.
-  sc_core::sc_event_or_list any_error_;
+  // What wakes the CPU (error lines, control writes, the BMC's command
+  // line). A member, not a local of run(): SystemC frees a thread's stack
+  // without unwinding it when the simulation ends, so a local list would leak.
+  sc_core::sc_event_or_list wake_;
   std::function<void(const ErrorEvent&)> on_error_;
   uint64_t ticks_ = 0;
   uint64_t errors_ = 0;
+  CommandMailbox mailbox_;
+  std::deque<std::string> host_lines_;
+  sc_core::sc_event host_line_written_;
+  uint64_t control_lines_ = 0;
 };
 
 }  // namespace crashtwin

@@ -80,6 +80,7 @@ Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy,
   if (memory.size() < memory_bytes(c, counts)) return Status::no_memory;
 
   config_ = c;
+  configured_budget_bytes_ = c.budget_bytes;
   hal_ = &hal;
   policy_ = &policy;
   counts_ = counts;
@@ -137,6 +138,11 @@ Status Agent::boot() {
   if (hal_ == nullptr) return Status::invalid_argument;
   // A boot (or reboot) starts from an empty region: the BMC drained the old one.
   if (Status s = init_slice_allocator(); !ok(s)) return s;
+  // Ranges released to the kernel were for that boot: its successor
+  // reserves the whole region again.
+  released_count_ = 0;
+  stats_.released_bytes = 0;
+  config_.budget_bytes = configured_budget_bytes_;
   for (size_t i = 0; i < instance_count_; ++i) {
     windows_[i].reset(instance(i).cls, config_.feature_ewma_alpha);
     probabilities_[i] = 0.0f;
@@ -322,6 +328,8 @@ uint32_t Agent::pack_empty_slices() {
     const SliceEntry& slice = table_.slices[order[k]];
     if (slice.used_bytes > 0 && slice.base + slice.size > fixed_end) fixed_end = slice.base + slice.size;
   }
+  for (size_t r = 0; r < released_count_; ++r)  // the kernel's now: never a slice's
+    if (released_[r].base + released_[r].size > fixed_end) fixed_end = released_[r].base + released_[r].size;
   for (size_t r = 0; r < retired_count_; ++r) {
     alloc::Allocation home;
     if (ok(buddy_.find(retired_[r], home)) && home.address + home.pages * kPage > fixed_end)
@@ -628,9 +636,16 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
 
 Status Agent::handle_error(const ErrorEvent& event) {
   if (!booted_) return Status::invalid_argument;
+  CaptureResult result;
+  uint64_t alert_code = 0;
+  const Status s = capture_and_alert(event, result, alert_code);
+  if (observer_ != nullptr) observer_->on_capture(*this, event, result, s);
+  return s;
+}
+
+Status Agent::capture_and_alert(const ErrorEvent& event, CaptureResult& result, uint64_t& alert_code) {
   const size_t i = index_of(event.component);
   uint32_t e = 0;
-  CaptureResult result;
   result.record_id = make_record_id(boot_count_, ++failure_sequence_);
   Status s = Status::not_found;
   if (i < instance_count_ && ok(table_.find_slice(event.component, e))) {
@@ -659,9 +674,161 @@ Status Agent::handle_error(const ErrorEvent& event) {
   }
   // The BMC is told in every case: a failure with no record still needs a
   // report naming the component.
-  hal_->alert_bmc(encode_bmc_alert({event.component, event.type, failure_sequence_of(result.record_id)}));
-  if (observer_ != nullptr) observer_->on_capture(*this, event, result, s);
+  alert_code = encode_bmc_alert({event.component, event.type, failure_sequence_of(result.record_id)});
+  hal_->alert_bmc(alert_code);
   return s;
+}
+
+// ------------------------------------------------------------ control channel
+
+ErrorType dump_error_type(ComponentClass cls) {
+  switch (cls) {
+    case ComponentClass::cpu: return ErrorType::machine_check;
+    case ComponentClass::memory: return ErrorType::memory_uncorrectable;
+    case ComponentClass::disk: return ErrorType::disk_timeout;
+    case ComponentClass::network: return ErrorType::nic_fatal;
+  }
+  return ErrorType::machine_check;
+}
+
+const char* to_string(ControlRefusal r) {
+  switch (r) {
+    case ControlRefusal::none: return "none";
+    case ControlRefusal::parse: return "parse";
+    case ControlRefusal::not_booted: return "not_booted";
+    case ControlRefusal::no_such_component: return "no_such_component";
+    case ControlRefusal::not_page_aligned: return "not_page_aligned";
+    case ControlRefusal::not_in_region: return "not_in_region";
+    case ControlRefusal::holds_records: return "holds_records";
+    case ControlRefusal::already_released: return "already_released";
+    case ControlRefusal::too_many_releases: return "too_many_releases";
+    case ControlRefusal::whole_region: return "whole_region";
+    case ControlRefusal::out_of_bounds: return "out_of_bounds";
+  }
+  return "unknown";
+}
+
+AgentStatusReport Agent::status_report() const {
+  AgentStatusReport r;
+  r.ticks = stats_.ticks;
+  r.repartitions = stats_.repartitions;
+  r.captures = stats_.captures;
+  r.failed_captures = stats_.failed_captures;
+  r.reserved_bytes = reserved_bytes();
+  r.slices = table_.slice_count;
+  r.allocation_frequency_ns = config_.allocation_frequency_ns;
+  r.budget_bytes = config_.budget_bytes;
+  r.released_bytes = stats_.released_bytes;
+  r.region_base = config_.region_base;
+  r.region_size = config_.region_size;
+  r.model_generation = model_generation();
+  r.control_accepted = control_stats_.accepted;
+  r.control_refused = stats_.control_refused;
+  return r;
+}
+
+Status Agent::control(ControlSource source, std::string_view line) {
+  ControlResult result;
+  return control(source, line, result);
+}
+
+Status Agent::control(ControlSource source, std::string_view line, ControlResult& result) {
+  result = ControlResult{};
+  result.source = source;
+  result.time_ns = hal_ != nullptr ? hal_->now_ns() : 0;
+  result.parse_error = control_stats_.submit(line, result.command);
+  if (result.parse_error != ControlError::none) {
+    result.refusal = ControlRefusal::parse;
+    result.status = Status::invalid_argument;
+  } else if (!booted_) {
+    result.refusal = ControlRefusal::not_booted;
+    result.status = Status::invalid_argument;
+  } else {
+    switch (result.command.verb) {
+      case ControlVerb::dump: result.status = run_dump(result); break;
+      case ControlVerb::status: result.status = Status::ok; break;
+      case ControlVerb::release_region: result.status = run_release_region(result); break;
+      case ControlVerb::set_allocation_frequency: result.status = run_set_allocation_frequency(result); break;
+    }
+  }
+  if (result.refused()) {
+    ++stats_.control_refused;
+    ++stats_.control_refused_by[static_cast<size_t>(result.refusal)];
+  } else {
+    ++stats_.control_executed;
+  }
+  result.report = status_report();
+  if (observer_ != nullptr) observer_->on_control(*this, line, result);
+  // A dump ran even when its capture failed: the result says how it went.
+  return result.refused() || result.command.verb != ControlVerb::dump ? result.status : Status::ok;
+}
+
+Status Agent::run_dump(ControlResult& result) {
+  const ComponentId c = result.command.component;
+  if (index_of(c) >= instance_count_) {
+    result.refusal = ControlRefusal::no_such_component;
+    return Status::not_found;
+  }
+  result.dump_event = ErrorEvent{c, dump_error_type(c.cls), result.time_ns, 0, kOperatorDumpDetail};
+  hal_->log(LogLevel::info, "agent: dump requested on the control channel");
+  return capture_and_alert(result.dump_event, result.capture, result.alert_code);
+}
+
+Status Agent::run_release_region(ControlResult& result) {
+  const uint64_t base = result.command.address, size = result.command.size;  // parser: no wrap
+  const uint64_t area = config_.region_base + kHeaderAreaBytes, end = config_.region_base + config_.region_size;
+  const auto refuse = [&result](ControlRefusal why, Status s) {
+    result.refusal = why;
+    return s;
+  };
+  if (base % kPage != 0 || size % kPage != 0) return refuse(ControlRefusal::not_page_aligned, Status::invalid_argument);
+  if (base < area || base + size > end) return refuse(ControlRefusal::not_in_region, Status::out_of_range);
+  for (size_t r = 0; r < released_count_; ++r)
+    if (base < released_[r].base + released_[r].size && released_[r].base < base + size)
+      return refuse(ControlRefusal::already_released, Status::busy);
+  if (released_count_ == kMaxReleasedRanges) return refuse(ControlRefusal::too_many_releases, Status::no_memory);
+  const uint64_t left = end - area - stats_.released_bytes - size;
+  if (left < kPage) return refuse(ControlRefusal::whole_region, Status::out_of_range);
+  for (uint32_t s = 0; s < table_.slice_count; ++s) {
+    const SliceEntry& slice = table_.slices[s];
+    if (slice.used_bytes > 0 && base < slice.base + slice.size && slice.base < base + size)
+      return refuse(ControlRefusal::holds_records, Status::busy);
+  }
+  // Empty slices in the range are only entries: drop them (the next tick
+  // places them elsewhere), then take the range out of the allocator.
+  for (uint32_t s = 0; s < table_.slice_count; ++s) {
+    SliceEntry& slice = table_.slices[s];
+    if (slice.size == 0 || !(base < slice.base + slice.size && slice.base < base + size)) continue;
+    if (ok(buddy_.free(slice.base))) {
+      slice.size = 0;
+      ++result.slices_dropped;
+    }
+  }
+  if (result.slices_dropped > 0) {
+    sort_table();
+    if (Status c = commit_partition_table(*hal_, table_); !ok(c)) return c;
+  }
+  if (Status r = buddy_.reserve(base, size); !ok(r)) return refuse(ControlRefusal::holds_records, r);
+  released_[released_count_++] = ReleasedRange{base, size};
+  stats_.released_bytes += size;
+  stats_.reserved_bytes = reserved_bytes();
+  if (config_.budget_bytes > left) config_.budget_bytes = left;
+  first_fit_failed_pages_ = UINT64_MAX;
+  hal_->log(LogLevel::info, "agent: crash-region range released to the running kernel");
+  return Status::ok;
+}
+
+Status Agent::run_set_allocation_frequency(ControlResult& result) {
+  const uint64_t period = result.command.allocation_frequency_ns;
+  result.previous_allocation_frequency_ns = config_.allocation_frequency_ns;
+  if (period < kMinAllocationFrequencyNs || period > kMaxAllocationFrequencyNs) {
+    result.refusal = ControlRefusal::out_of_bounds;
+    return Status::out_of_range;
+  }
+  config_.allocation_frequency_ns = period;
+  // The tick already due stays; a shorter period brings it forward.
+  if (result.time_ns + period < next_tick_ns_) next_tick_ns_ = result.time_ns + period;
+  return Status::ok;
 }
 
 }  // namespace crashtwin

@@ -14,11 +14,30 @@
 // file is provisioned). A blob replaces the running model only when it parses,
 // matches the firmware's feature set and has a higher generation; otherwise
 // the running model stays and the reason is logged and counted.
+//
+// Control channel (control()): one command line at a time from the host's
+// procfs-like entry or the BMC's mailbox, parsed strictly
+// (platform/monitor/control_command.h) and run through the mechanisms above:
+//   dump C                  capture C's state now into C's slice (the error
+//                           handler's path, with the class's representative
+//                           error type and kOperatorDumpDetail) and alert the BMC
+//   status                  a snapshot of the agent (ControlResult::report)
+//   release_region A S      give [A, A+S) of the slice area back to the
+//                           running kernel: page aligned, inside the slice
+//                           area, not holding records, not released before;
+//                           empty slices there are dropped (the next tick
+//                           places them elsewhere) and the budget shrinks to
+//                           what is left. Lasts until the next boot.
+//   set allocation_frequency D   the repartition period, within the bounds
+//                           the scenario's value has; applies from the next tick
+// Every line ends in a ControlResult the observer is told of; refused lines
+// are counted by the parser's reason or the agent's.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "platform/agent/partition_policy.h"
 #include "platform/alloc/buddy.h"
@@ -28,12 +47,80 @@
 #include "platform/core/types.h"
 #include "platform/hal/firmware.h"
 #include "platform/hal/hal.h"
+#include "platform/monitor/control_command.h"
 #include "platform/predictor/features.h"
 #include "platform/predictor/model_blob.h"
 #include "platform/region/crash_region.h"
 #include "platform/region/dma_window.h"
 
 namespace crashtwin {
+
+// Bounds of the repartition period: the scenario's agent.allocation_frequency
+// and the control channel's `set allocation_frequency` alike.
+inline constexpr uint64_t kMinAllocationFrequencyNs = 1'000'000;             // 1 ms
+inline constexpr uint64_t kMaxAllocationFrequencyNs = 3'600'000'000'000ull;  // 1 h
+
+// The error type a `dump` of a class captures as (what its catalog entry
+// captures): machine_check, memory_uncorrectable, disk_timeout, nic_fatal.
+ErrorType dump_error_type(ComponentClass cls);
+
+// Ranges release_region may give back per boot.
+inline constexpr size_t kMaxReleasedRanges = 8;
+
+// Why the agent refused a line that parsed.
+enum class ControlRefusal : uint8_t {
+  none = 0,
+  parse,              // the line did not parse (ControlResult::parse_error says why)
+  not_booted,
+  no_such_component,  // dump of an instance the board does not have
+  not_page_aligned,   // release_region
+  not_in_region,      // release_region: not inside the crash region's slice area
+  holds_records,      // release_region: overlaps a slice holding records
+  already_released,   // release_region: overlaps a range released before
+  too_many_releases,  // release_region: kMaxReleasedRanges this boot
+  whole_region,       // release_region: nothing would be left for slices
+  out_of_bounds,      // set allocation_frequency outside [kMin, kMax]AllocationFrequencyNs
+};
+inline constexpr size_t kControlRefusalCount = 11;
+const char* to_string(ControlRefusal r);
+
+// What `status` reports.
+struct AgentStatusReport {
+  uint64_t ticks = 0;
+  uint64_t repartitions = 0;
+  uint64_t captures = 0;
+  uint64_t failed_captures = 0;
+  uint64_t reserved_bytes = 0;
+  uint32_t slices = 0;
+  uint64_t allocation_frequency_ns = 0;
+  uint64_t budget_bytes = 0;
+  uint64_t released_bytes = 0;
+  uint64_t region_base = 0;  // the crash region (release_region's ranges are inside its slice area)
+  uint64_t region_size = 0;
+  uint32_t model_generation = 0;  // 0: no model
+  uint64_t control_accepted = 0;  // lines that parsed (this one included)
+  uint64_t control_refused = 0;   // lines refused, by the parser or the agent
+};
+
+// The outcome of one control line.
+struct ControlResult {
+  ControlSource source = ControlSource::host;
+  uint64_t time_ns = 0;
+  ControlError parse_error = ControlError::none;
+  ControlRefusal refusal = ControlRefusal::none;
+  ControlCommand command;      // what the line said (parse_error none)
+  Status status = Status::ok;  // what control() returned
+  // dump: the capture (status above: ok, truncated or why it failed)
+  ErrorEvent dump_event;
+  CaptureResult capture;
+  uint64_t alert_code = 0;
+  // release_region: empty slices dropped from the range
+  uint32_t slices_dropped = 0;
+  // set allocation_frequency: the period before
+  uint64_t previous_allocation_frequency_ns = 0;
+  AgentStatusReport report;  // status (and the state after any verb)
+  bool refused() const { return refusal != ControlRefusal::none; }
+};
 
 // The mission's four named parameters (allocation frequency, minimum and
 // maximum partition size; the model path is host-side) plus the budget and
@@ -95,6 +182,10 @@ struct AgentStats {
   uint64_t core_tick_overruns = 0;  // boundaries the cores' timers skipped, all cores
   uint64_t tick_skew_last_ns = 0;   // latest minus earliest handler of the newest boundary
   uint64_t tick_skew_max_ns = 0;
+  uint64_t control_executed = 0;    // control lines run (dump, status, release_region, set)
+  uint64_t control_refused = 0;     // control lines refused (parser or agent)
+  uint64_t control_refused_by[kControlRefusalCount] = {};  // the agent's reasons ([parse]: the parser's)
+  uint64_t released_bytes = 0;      // given back to the kernel this boot
 };
 
 // What one repartition did (observers, traces).
@@ -117,6 +208,10 @@ class AgentObserver {
   virtual void on_repartition(const Agent& agent, const RepartitionReport& report) { (void)agent, (void)report; }
   virtual void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) {
     (void)agent, (void)event, (void)result, (void)status;
+  }
+  // After every control line, run or refused (`line` as received).
+  virtual void on_control(const Agent& agent, std::string_view line, const ControlResult& result) {
+    (void)agent, (void)line, (void)result;
   }
 
  protected:
@@ -147,6 +242,20 @@ class Agent final : public Firmware {
   uint64_t tick_period_ns() const override { return config_.allocation_frequency_ns; }
   Status tick() override;
   Status handle_error(const ErrorEvent& event) override;
+  // One control line: ok when it ran (a dump ran even when its capture
+  // failed: see the result's status); invalid_argument when it did not
+  // parse; out_of_range, not_found, busy or no_memory when the agent refused
+  // it (ControlResult::refusal).
+  Status control(ControlSource source, std::string_view line) override;
+  Status control(ControlSource source, std::string_view line, ControlResult& result);
+  // The parser's counts of every line so far (accepted, refused by reason).
+  const ControlStats& control_stats() const { return control_stats_; }
+  // Ranges given back by release_region this boot.
+  struct ReleasedRange {
+    uint64_t base = 0;
+    uint64_t size = 0;
+  };
+  std::span<const ReleasedRange> released_ranges() const { return {released_, released_count_}; }
 
   // The model is reloaded from the Hal on the next tick.
   void request_model_reload() { reload_requested_ = true; }
@@ -212,6 +321,14 @@ class Agent final : public Firmware {
   // that does not apply.
   bool shrink_from_start(uint32_t entry, uint64_t size, std::span<const uint64_t> targets);
   Status move_records(uint64_t from, uint64_t to, uint64_t bytes);
+  // The error handler's capture: into the component's slice, table
+  // committed, BMC alerted (in every case). Returns the capture's status.
+  Status capture_and_alert(const ErrorEvent& event, CaptureResult& result, uint64_t& alert_code);
+  // The verbs of control(); each fills `result` and returns its status.
+  Status run_dump(ControlResult& result);
+  Status run_release_region(ControlResult& result);
+  Status run_set_allocation_frequency(ControlResult& result);
+  AgentStatusReport status_report() const;
   size_t index_of(ComponentId component) const;
   void sort_table();
   uint64_t reserved_bytes() const;
@@ -236,6 +353,10 @@ class Agent final : public Firmware {
   uint64_t next_tick_ns_ = 0;
   bool core_timers_readable_ = true;
   AgentStats stats_{};
+  ControlStats control_stats_{};
+  uint64_t configured_budget_bytes_ = 0;  // init's budget; release_region lowers config_'s until the next boot
+  ReleasedRange released_[kMaxReleasedRanges] = {};
+  size_t released_count_ = 0;
   // Smallest page count place() failed for since the last change that could
   // open a new spot (apply_targets resets it); UINT64_MAX: none.
   uint64_t first_fit_failed_pages_ = UINT64_MAX;

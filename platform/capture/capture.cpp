@@ -957,8 +957,10 @@ Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, cons
   const uint64_t free_bytes = slice.size - slice.used_bytes;
   cper::RecordBuilder builder(scratch, static_cast<uint16_t>(1 + entry.section_count),
                               static_cast<size_t>(free_bytes < scratch.size() ? free_bytes : scratch.size()));
+  // An operator's dump reports no error: informational, not the catalog's.
+  const auto severity = event.detail == kOperatorDumpDetail ? cper::Severity::informational : entry.severity;
   cper::SectionDescriptor descriptor;
-  descriptor.severity = entry.severity;
+  descriptor.severity = severity;
   fru_text_for(event.component, descriptor);
 
   // The manifest goes first so the BMC can always name the failure; its body
@@ -1034,7 +1036,7 @@ Status capture_error(Hal& hal, const ErrorEvent& event, uint64_t record_id, cons
   (void)cper::encode_capture_manifest(manifest, manifest_body);
 
   cper::RecordHeader header;
-  header.severity = entry.severity;
+  header.severity = severity;
   header.validation_bits = cper::kRecordValidPlatformId | cper::kRecordValidTimestamp;
   header.timestamp = cper::timestamp_from_sim_ns(event.time_ns);
   header.platform_id = cper::guids::kCrashtwinPlatform;

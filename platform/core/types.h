@@ -107,6 +107,11 @@ struct ErrorEvent {
   uint64_t detail = 0;   // error-specific syndrome (opcode, status code)
 };
 
+// ErrorEvent::detail of an operator's `dump` on the control channel (ASCII
+// "DUMP"): a capture nobody's hardware reported. Its CPER record is of
+// informational severity.
+inline constexpr uint64_t kOperatorDumpDetail = 0x44554D50;
+
 const char* to_string(ComponentClass c);
 const char* to_string(ErrorType e);
 const char* to_string(Metric m);

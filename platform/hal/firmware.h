@@ -1,13 +1,17 @@
 // The entry points a board calls on the host firmware: the board's host CPU
 // runs boot() after reset, tick() whenever the firmware timer it asked for
-// expires, and handle_error() from the error interrupt handler. The agent
+// expires, handle_error() from the error interrupt handler, and control()
+// for each line written to the firmware's control entry (by the host) or
+// found in the BMC's command mailbox on its interrupt. The agent
 // (platform/agent) implements it; models/ runs any Firmware.
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "platform/core/status.h"
 #include "platform/core/types.h"
+#include "platform/monitor/control_command.h"
 
 namespace crashtwin {
 
@@ -22,6 +26,12 @@ class Firmware {
   virtual uint64_t tick_period_ns() const { return 0; }
   virtual Status tick() = 0;
   virtual Status handle_error(const ErrorEvent& event) = 0;
+  // One command line (platform/monitor/control_command.h). Status::ok when
+  // the command ran; a firmware without a control channel refuses all.
+  virtual Status control(ControlSource source, std::string_view line) {
+    (void)source, (void)line;
+    return Status::unsupported;
+  }
 
  protected:
   ~Firmware() = default;

@@ -75,6 +75,18 @@ std::string_view rest(std::string_view line, const std::string_view (&words)[kMa
 
 }  // namespace
 
+const char* to_string(ControlVerb v) {
+  switch (v) {
+    case ControlVerb::dump: return "dump";
+    case ControlVerb::status: return "status";
+    case ControlVerb::release_region: return "release_region";
+    case ControlVerb::set_allocation_frequency: return "set_allocation_frequency";
+  }
+  return "unknown";
+}
+
+const char* to_string(ControlSource s) { return s == ControlSource::bmc ? "bmc" : "host"; }
+
 const char* to_string(ControlError e) {
   switch (e) {
     case ControlError::none: return "none";

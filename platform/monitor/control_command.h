@@ -27,6 +27,12 @@ namespace crashtwin {
 inline constexpr size_t kMaxControlLineBytes = 128;
 
 enum class ControlVerb : uint8_t { dump, status, release_region, set_allocation_frequency };
+const char* to_string(ControlVerb v);  // "dump", "status", "release_region", "set_allocation_frequency"
+
+// Where a line came from: the host (the collector's procfs entry, written by
+// the running kernel's user space) or the BMC (its command mailbox).
+enum class ControlSource : uint8_t { host, bmc };
+const char* to_string(ControlSource s);  // "host", "bmc"
 
 struct ControlCommand {
   ControlVerb verb = ControlVerb::status;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "models/bmc/bmc.h"
 #include "models/cpu/cpu_cluster.h"
 #include "models/disk/disk.h"
 #include "models/dram/dram.h"
@@ -76,6 +77,13 @@ void Injector::push_cpu(ComponentId core) {
 
 void Injector::apply(const Action& a) {
   uint32_t unit = 0;
+  if (a.kind == ActionKind::control) {
+    // The firmware's result is an event of its own (the agent's observer).
+    const ControlEntry& c = scenario_.control[a.index];
+    if (c.from == ControlSource::bmc) board_.bmc().send_command(c.command);
+    else board_.write_control(c.command);
+    return;
+  }
   Model* model = a.kind == ActionKind::phase ? nullptr : board_.model_of(a.component, unit);
   if (a.kind != ActionKind::phase && model == nullptr) {
     problem(a, "the board has no such component");
@@ -169,6 +177,8 @@ void Injector::apply(const Action& a) {
     case ActionKind::failure:
       inject(a);
       return;
+    case ActionKind::control:
+      return;  // above
   }
 }
 

@@ -117,9 +117,9 @@ class Planner {
 }  // namespace
 
 const char* to_string(ActionKind k) {
-  static constexpr std::array<const char*, 11> kNames = {
-      "phase",       "corrected_error_rate", "exception_rate",  "io_error_rate", "latency_offset", "temperature",
-      "heat_ramp",   "link_flap",            "precursor_begin", "precursor_end", "failure"};
+  static constexpr std::array<const char*, 12> kNames = {
+      "phase",     "corrected_error_rate", "exception_rate", "io_error_rate", "latency_offset", "temperature",
+      "heat_ramp", "link_flap", "precursor_begin", "precursor_end", "failure", "control"};
   return kNames[static_cast<size_t>(k)];
 }
 
@@ -152,6 +152,8 @@ Schedule plan_schedule(const Scenario& s) {
   for (const FalseAlarm& a : s.false_alarms)
     for (size_t k = 0; k < a.precursors.size(); ++k)
       planner.precursor(a.precursors[k], a.at_ns, a.name + ".precursors[" + std::to_string(k) + "]", precursor_id++);
+  for (size_t i = 0; i < s.control.size(); ++i)
+    planner.add({s.control[i].at_ns, ActionKind::control, {}, static_cast<uint32_t>(i), 0, 0, 0, {}});
   std::stable_sort(out.actions.begin(), out.actions.end(),
                    [](const Action& a, const Action& b) { return a.t_ns < b.t_ns; });
   return out;

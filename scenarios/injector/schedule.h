@@ -28,6 +28,7 @@ enum class ActionKind : uint8_t {
   precursor_begin,       // markers for events.jsonl (index: precursor id)
   precursor_end,
   failure,               // failure `index` fires (value = fault address fraction 0..1)
+  control,               // control line `index` is written (scenario.control)
 };
 const char* to_string(ActionKind k);
 

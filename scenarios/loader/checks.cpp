@@ -126,6 +126,13 @@ void check_scenario(ReadContext& ctx, const YAML::Node& doc, const Scenario& s, 
       d.error(p.where, f + ".at", "phases must be listed in order of their start time");
   }
 
+  for (size_t i = 0; i < s.control.size(); ++i) {
+    const ControlEntry& c = s.control[i];
+    if (end && c.at_ns >= end)
+      d.error(c.where, fmt::format("control[{}].at", i),
+              fmt::format("{} is not before the end of the run ({})", duration_text(c.at_ns), duration_text(end)));
+  }
+
   // Each repeat is reported once, against the first description.
   std::map<std::pair<ComponentClass, uint16_t>, size_t> first_description;
   for (size_t i = 0; i < s.components.size(); ++i) {

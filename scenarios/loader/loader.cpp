@@ -10,6 +10,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "platform/agent/agent.h"
 #include "scenarios/loader/checks.h"
 #include "scenarios/loader/limits.h"
 #include "scenarios/loader/replay_section.h"
@@ -359,6 +360,20 @@ void read_injections(MapReader& root, Scenario& s) {
   inj.finish();
 }
 
+void read_control(MapReader& root, Scenario& s) {
+  root.for_each("control", Need::optional, [&](const YAML::Node& item, const std::string& field) {
+    MapReader m(root.context(), item, field);
+    if (!m.is_map()) return;
+    ControlEntry c;
+    c.where = root.context().locate(item, field);
+    c.at_ns = m.duration("at", Need::required).value_or(0);
+    c.command = m.text("command", Need::required).value_or("");
+    if (const auto from = m.choice("from", Need::optional, {"host", "bmc"})) c.from = static_cast<ControlSource>(*from);
+    m.finish();
+    s.control.push_back(std::move(c));
+  });
+}
+
 void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_dir) {
   AgentSettings& a = s.agent;
   ReadContext& ctx = root.context();
@@ -368,7 +383,8 @@ void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_
   if (!m.is_map()) return;
   a.where = root.context().locate(node, "agent");
   a.allocation_frequency_ns =
-      m.duration("allocation_frequency", Need::optional, 1'000'000, 3'600'000'000'000ull).value_or(a.allocation_frequency_ns);
+      m.duration("allocation_frequency", Need::optional, kMinAllocationFrequencyNs, kMaxAllocationFrequencyNs)
+          .value_or(a.allocation_frequency_ns);
   a.minimum_partition_size = m.size("minimum_partition_size", Need::optional, 4096).value_or(a.minimum_partition_size);
   a.maximum_partition_size = m.size("maximum_partition_size", Need::optional, 4096).value_or(a.maximum_partition_size);
   a.budget_bytes = m.size("budget", Need::optional, 4096).value_or(a.budget_bytes);
@@ -444,6 +460,7 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
   }
   read_components(root, s);
   read_injections(root, s);
+  read_control(root, s);
   read_agent(root, s, base_dir);
   read_replay(root, s, base_dir);
   read_compare(root, s);

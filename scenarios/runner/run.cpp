@@ -284,6 +284,11 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
     first_.on_capture(agent, event, result, status);
     for (AgentObserver* o : request_.agent_observers) o->on_capture(agent, event, result, status);
   }
+  void on_control(const Agent& agent, std::string_view line, const ControlResult& result) override {
+    if (stopped_) return;
+    first_.on_control(agent, line, result);
+    for (AgentObserver* o : request_.agent_observers) o->on_control(agent, line, result);
+  }
   void on_error_raised(const ErrorEvent& event) override {
     if (!stopped_)
       for (BoardObserver* o : request_.board_observers) o->on_error_raised(event);
@@ -369,6 +374,22 @@ void record_strategy(const StrategySetup& setup, const std::vector<FailureRecove
     vcd.change(0, dumped_signal, 0);
     for (const DumpProgress& p : dump_progress) vcd.change(p.t_ns, dumped_signal, p.bytes);
   }
+}
+
+// The control channel's lines over the scenario: sent, run, refused, and
+// the refused ones by reason (only the reasons that occurred).
+nlohmann::ordered_json control_lines_metric(const Scenario& s, const AgentStats& stats, const ControlStats& parsed) {
+  nlohmann::ordered_json m = nlohmann::ordered_json::object();
+  m["sent"] = s.control.size();
+  m["executed"] = stats.control_executed;
+  m["refused"] = stats.control_refused;
+  for (size_t e = 1; e < kControlErrorCount; ++e)
+    if (parsed.refused_by[e] > 0)
+      m[fmt::format("refused_{}", to_string(static_cast<ControlError>(e)))] = parsed.refused_by[e];
+  for (size_t r = 1; r < kControlRefusalCount; ++r)
+    if (stats.control_refused_by[r] > 0 && r != static_cast<size_t>(ControlRefusal::parse))
+      m[fmt::format("refused_{}", to_string(static_cast<ControlRefusal>(r)))] = stats.control_refused_by[r];
+  return m;
 }
 
 uint64_t wall_ns_since(std::chrono::steady_clock::time_point start) {
@@ -581,7 +602,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   facts_of_run.planned = schedule.failures;
   facts_of_run.injected = injector.fired();
   facts_of_run.raised = recorder.raised();
-  facts_of_run.reports = recorder.reports();
+  facts_of_run.reports = recorder.failure_reports();
   facts_of_run.episodes = recorder.episodes();
   facts_of_run.reserved_byte_seconds = recorder.reserved_byte_seconds();
   facts_of_run.production_end_ns = recorder.production_end_ns();
@@ -617,6 +638,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   summary.strategy = request.strategy;
   summary.seed = s.seed;
   summary.metrics = metrics.metrics;
+  if (!s.control.empty()) summary.metrics["control_lines"] = control_lines_metric(s, agent_stats, agent.control_stats());
   for (const UndeclaredFailure& u : metrics.undeclared)
     summary.undeclared_failures.push_back(fmt::format("{} on {} at {} s", crashtwin::to_string(u.error),
                                                       to_string(u.component), static_cast<double>(u.t_ns) * 1e-9));

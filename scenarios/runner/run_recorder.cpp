@@ -14,6 +14,26 @@ namespace {
 
 std::string vcd_name(ComponentId c) { return std::string(crashtwin::to_string(c.cls)) + std::to_string(c.instance); }
 
+// A control line as events.jsonl shows it: printable ASCII as is, any other
+// byte as \xNN (JSON strings must be UTF-8), at most kMaxShown bytes of it.
+std::string shown_line(std::string_view line) {
+  constexpr size_t kMaxShown = 200;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < line.size() && i < kMaxShown; ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c >= 0x20 && c <= 0x7E) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  if (line.size() > kMaxShown) out += "...";
+  return out;
+}
+
 }  // namespace
 
 RunRecorder::RunRecorder(Board& board, const Agent& agent, EventLog& events)
@@ -112,6 +132,12 @@ void RunRecorder::on_dma_transfer(const DmaTransfer& t) {
 void RunRecorder::on_bmc_report(const BmcDrainReport& r) {
   if (frozen_) return;
   reports_.push_back(r);
+  // A report answers the first pending dump alert with its code raised before it.
+  const auto dump = std::find_if(pending_dump_alerts_.begin(), pending_dump_alerts_.end(), [&r](const auto& d) {
+    return d.first == r.alert_code && d.second <= r.alert_t_ns;
+  });
+  report_of_dump_.push_back(dump != pending_dump_alerts_.end());
+  if (dump != pending_dump_alerts_.end()) pending_dump_alerts_.erase(dump);
   Event& e = events_.add(r.report_t_ns, "board.bmc", EventKind::report);
   e.fields["alert_t_ns"] = r.alert_t_ns;
   e.fields["identified"] = r.identified;
@@ -210,6 +236,69 @@ void RunRecorder::on_capture(const Agent&, const ErrorEvent& event, const Captur
   e.fields["captured_bytes"] = result.captured_bytes;
   e.fields["truncated"] = result.truncated;
   e.fields["status"] = crashtwin::to_string(status);
+}
+
+void RunRecorder::on_control(const Agent&, std::string_view line, const ControlResult& r) {
+  if (frozen_) return;
+  Event& e = events_.add(r.time_ns, "board.agent", EventKind::control);
+  e.fields["source"] = crashtwin::to_string(r.source);
+  e.fields["command"] = shown_line(line);
+  e.fields["bytes"] = line.size();
+  e.fields["result"] = r.refused() ? "refused" : "done";
+  if (r.refusal == ControlRefusal::parse) e.fields["reason"] = crashtwin::to_string(r.parse_error);
+  else if (r.refused()) e.fields["reason"] = crashtwin::to_string(r.refusal);
+  e.fields["status"] = crashtwin::to_string(r.status);
+  if (r.refusal != ControlRefusal::parse) {
+    const ControlCommand& c = r.command;
+    e.fields["verb"] = crashtwin::to_string(c.verb);
+    switch (c.verb) {
+      case ControlVerb::dump:
+        e.fields["component"] = to_string(c.component);
+        if (r.refused()) break;
+        e.fields["error"] = crashtwin::to_string(r.dump_event.type);
+        e.fields["record_id"] = r.capture.record_id;
+        e.fields["needed_bytes"] = r.capture.needed_bytes;
+        e.fields["captured_bytes"] = r.capture.captured_bytes;
+        e.fields["truncated"] = r.capture.truncated;
+        e.fields["alert_code"] = r.alert_code;
+        pending_dump_alerts_.emplace_back(r.alert_code, r.time_ns);
+        break;
+      case ControlVerb::release_region:
+        e.fields["address"] = c.address;
+        e.fields["size"] = c.size;
+        if (!r.refused()) e.fields["slices_dropped"] = r.slices_dropped;
+        break;
+      case ControlVerb::set_allocation_frequency:
+        e.fields["allocation_frequency_ns"] = c.allocation_frequency_ns;
+        e.fields["previous_allocation_frequency_ns"] = r.previous_allocation_frequency_ns;
+        break;
+      case ControlVerb::status: {
+        const AgentStatusReport& s = r.report;
+        e.fields["ticks"] = s.ticks;
+        e.fields["repartitions"] = s.repartitions;
+        e.fields["captures"] = s.captures;
+        e.fields["failed_captures"] = s.failed_captures;
+        e.fields["reserved_bytes"] = s.reserved_bytes;
+        e.fields["slices"] = s.slices;
+        e.fields["allocation_frequency_ns"] = s.allocation_frequency_ns;
+        e.fields["budget_bytes"] = s.budget_bytes;
+        e.fields["released_bytes"] = s.released_bytes;
+        e.fields["region_base"] = s.region_base;
+        e.fields["region_size"] = s.region_size;
+        e.fields["model_generation"] = s.model_generation;
+        break;
+      }
+    }
+  }
+  e.fields["lines_accepted"] = r.report.control_accepted;
+  e.fields["lines_refused"] = r.report.control_refused;
+}
+
+std::vector<BmcDrainReport> RunRecorder::failure_reports() const {
+  std::vector<BmcDrainReport> out;
+  for (size_t i = 0; i < reports_.size(); ++i)
+    if (!report_of_dump_[i]) out.push_back(reports_[i]);
+  return out;
 }
 
 void RunRecorder::add_column_after_run(std::string name, std::vector<double> values) {

@@ -55,6 +55,7 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   void on_tick(const Agent& agent, uint64_t time_ns) override;
   void on_repartition(const Agent& agent, const RepartitionReport& report) override;
   void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) override;
+  void on_control(const Agent& agent, std::string_view line, const ControlResult& result) override;
 
   // Closes open integrals and episodes at the end of the run.
   void finish(uint64_t end_ns);
@@ -70,6 +71,9 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   const std::vector<RaisedError>& raised() const { return raised_; }
   const std::vector<CaptureFact>& captures() const { return captures_; }
   const std::vector<BmcDrainReport>& reports() const { return reports_; }
+  // The reports of failures: every report but those of control-channel
+  // dumps (which are no failure and must not pair with one).
+  std::vector<BmcDrainReport> failure_reports() const;
   const std::vector<AlertEpisode>& episodes() const { return episodes_; }
   uint64_t dma_refused() const { return dma_refused_; }
   double reserved_byte_seconds() const { return reserved_byte_seconds_; }
@@ -109,6 +113,9 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   std::vector<RaisedError> raised_;
   std::vector<CaptureFact> captures_;
   std::vector<BmcDrainReport> reports_;
+  std::vector<bool> report_of_dump_;  // parallel to reports_
+  // Alerts of dumps whose report has not come yet: (code, alert time).
+  std::vector<std::pair<uint64_t, uint64_t>> pending_dump_alerts_;
   std::vector<AlertEpisode> episodes_;
   uint64_t dma_refused_ = 0;
   uint64_t last_tick_ns_ = 0;

@@ -13,6 +13,7 @@
 #include "platform/capture/catalog.h"
 #include "platform/capture/confidentiality.h"
 #include "platform/core/types.h"
+#include "platform/monitor/control_command.h"
 #include "policies/strategies/strategy_params.h"
 #include "scenarios/schema/diagnostics.h"
 #include "scenarios/schema/replay.h"
@@ -121,6 +122,17 @@ struct FalseAlarm {
   Location where;
 };
 
+// `control:`: one line written to the firmware's control channel
+// (platform/monitor/control_command.h) at `at`, from the host's control
+// entry or the BMC's command mailbox. The line is sent as written: the
+// firmware's parser, not the loader, judges it (a refused line is counted).
+struct ControlEntry {
+  uint64_t at_ns = 0;
+  std::string command;
+  ControlSource from = ControlSource::host;
+  Location where;
+};
+
 // Agent configuration (the platform agent's AgentConfig, in scenario units).
 struct AgentSettings {
   uint64_t allocation_frequency_ns = 100'000'000;
@@ -180,6 +192,7 @@ struct Scenario {
   std::vector<ComponentBaseline> components;
   std::vector<Failure> failures;
   std::vector<FalseAlarm> false_alarms;
+  std::vector<ControlEntry> control;
   AgentSettings agent;
   std::vector<std::string> policies;    // to compare; empty: every registered policy
   // Capture strategies to compare; empty: every registered strategy

@@ -440,3 +440,38 @@ TEST_CASE("every shipped scenario loads", "[loader]") {
   }
   CHECK(loaded >= 25);
 }
+
+TEST_CASE("control entries load as written, from the host unless they say bmc", "[loader][control]") {
+  const LoadResult r = load_text(kValidScenario +
+                                 "control:\n"
+                                 "  - {at: \"5 s\", command: \"dump memory.0\"}\n"
+                                 "  - {at: \"1 s\", command: \"  reboot\\tnow \", from: bmc}\n"
+                                 "  - {at: \"1 min\", command: \"\", from: host}\n");
+  INFO(r.diagnostics.to_string());
+  REQUIRE(r.diagnostics.empty());
+  const std::vector<ControlEntry>& c = r.scenario->control;
+  REQUIRE(c.size() == 3);
+  CHECK(c[0].at_ns == 5'000'000'000);
+  CHECK(c[0].command == "dump memory.0");
+  CHECK(c[0].from == ControlSource::host);
+  // The firmware judges the line, not the loader: it is kept byte for byte.
+  CHECK(c[1].command == "  reboot\tnow ");
+  CHECK(c[1].from == ControlSource::bmc);
+  CHECK(c[2].command.empty());
+  CHECK(c[0].where.line == 47);
+}
+
+TEST_CASE("bad control entries name the field at its line and column", "[loader][control]") {
+  const LoadResult r = load_text(kValidScenario +
+                                 "control:\n"
+                                 "  - {at: \"5 s\", command: \"status\", from: ipmi}\n"
+                                 "  - {at: \"1 s\", commands: \"status\"}\n");
+  CHECK(mentions(r, "fixture.yaml:47:42: control[0].from: 'ipmi' is not allowed here; expected one of: host, bmc"));
+  CHECK(mentions(r, "fixture.yaml:48:5: control[1].command: is required"));
+  CHECK(mentions(r, "control[1].commands: unknown key"));
+  CHECK_FALSE(r.scenario.has_value());
+  // Cross-field rules run on a structurally sound file.
+  const LoadResult late = load_text(kValidScenario + "control:\n  - {at: \"3 min\", command: \"status\"}\n");
+  CHECK(mentions(late, "fixture.yaml:47:5: control[0].at: 3 min is not before the end of the run (2 min)"));
+  CHECK_FALSE(late.scenario.has_value());
+}
