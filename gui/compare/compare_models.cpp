@@ -11,9 +11,9 @@ namespace crashtwin::gui {
 
 namespace {
 
-QVariant metric_cell(const std::string& metric, const std::optional<double>& value, int role) {
+QVariant metric_cell(const report::ColumnUnit& unit, const std::optional<double>& value, int role) {
   if (role == Qt::DisplayRole) {
-    return value ? QString::fromStdString(report::format_metric(metric, *value)) : QStringLiteral("–");
+    return value ? QString::fromStdString(report::format_in_column(unit, *value)) : QStringLiteral("–");
   }
   if (role == kSortRole) return value ? QVariant(*value) : QVariant();
   if (role == Qt::TextAlignmentRole) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -58,6 +58,14 @@ void PolicyTableModel::set_rows(std::vector<PolicySummary> rows, std::vector<std
   rows_ = std::move(rows);
   metrics_ = std::move(metrics);
   best_ = results::best_means(rows_, metrics_);
+  units_.clear();
+  for (size_t m = 0; m < metrics_.size(); ++m) {
+    std::vector<double> column;
+    for (const auto& row : rows_) {
+      if (row.means[m]) column.push_back(*row.means[m]);
+    }
+    units_.push_back(report::column_unit(metrics_[m], column));
+  }
   endResetModel();
 }
 
@@ -100,7 +108,7 @@ QVariant PolicyTableModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ForegroundRole) return QBrush(QColor(0x1E, 0x84, 0x49));
     if (role == Qt::ToolTipRole) return QStringLiteral("best of the policies");
   }
-  return metric_cell(metrics_[m], r.means[m], role);
+  return metric_cell(units_[m], r.means[m], role);
 }
 
 QVariant PolicyTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
@@ -112,6 +120,16 @@ void RunTableModel::set_table(const BatchTable* table, std::vector<std::string> 
   beginResetModel();
   table_ = table;
   metrics_ = std::move(metrics);
+  units_.clear();
+  for (const auto& metric : metrics_) {
+    std::vector<double> column;
+    if (table_ != nullptr) {
+      for (const auto& row : table_->rows) {
+        if (auto v = row.metric(metric)) column.push_back(*v);
+      }
+    }
+    units_.push_back(report::column_unit(metric, column));
+  }
   endResetModel();
 }
 
@@ -143,8 +161,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
       return {};
     default: break;
   }
-  const std::string& metric = metrics_[static_cast<size_t>(index.column() - kFixedColumns)];
-  return metric_cell(metric, r->metric(metric), role);
+  const auto m = static_cast<size_t>(index.column() - kFixedColumns);
+  return metric_cell(units_[m], r->metric(metrics_[m]), role);
 }
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {

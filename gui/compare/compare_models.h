@@ -11,6 +11,7 @@
 
 #include "gui/compare/policy_summary.h"
 #include "traces/batch.h"
+#include "traces/report/format.h"
 
 namespace crashtwin::gui {
 
@@ -39,6 +40,7 @@ class PolicyTableModel : public QAbstractTableModel {
   std::vector<PolicySummary> rows_;
   std::vector<std::string> metrics_;
   std::vector<std::vector<bool>> best_;  // [metric][row], as report.html marks winners
+  std::vector<report::ColumnUnit> units_;  // one unit per metric column, as report.html's tables
 };
 
 // One row per run of the batch (summary.csv), for the per-scenario drill-down.
@@ -60,6 +62,7 @@ class RunTableModel : public QAbstractTableModel {
  private:
   const BatchTable* table_ = nullptr;
   std::vector<std::string> metrics_;
+  std::vector<report::ColumnUnit> units_;  // one unit per metric column
 };
 
 // Keeps the rows of one scenario (all when empty); sorts by kSortRole.

@@ -120,7 +120,13 @@ void DashboardTest::compare_table_matches_summary_csv() {
         continue;
       }
       QCOMPARE(cell.data(kSortRole).toDouble(), std::stod(text));
-      QCOMPARE(cell.data().toString().toStdString(), report::format_metric(metric, std::stod(text)));
+      // One unit per column (the column's largest value picks it), as report.html writes.
+      std::vector<double> column;
+      for (const CsvRow& other : csv) {
+        if (!other.cells.at(metric).empty()) column.push_back(std::stod(other.cells.at(metric)));
+      }
+      QCOMPARE(cell.data().toString().toStdString(),
+               report::format_in_column(report::column_unit(metric, column), std::stod(text)));
     }
   }
 }

@@ -76,6 +76,31 @@ TEST_CASE("axis ticks and human formats", "[traces][report]") {
   CHECK(report::html_escape("<a&\"b\">") == "&lt;a&amp;&quot;b&quot;&gt;");
 }
 
+TEST_CASE("a table column writes every cell in the unit of its largest value", "[traces][report]") {
+  const double mib = 1024.0 * 1024, tib = mib * 1024 * 1024;
+  const std::vector<double> byte_seconds = {95.4 * mib, 90.9 * tib, 0.5 * tib};
+  const auto unit = report::column_unit("reserved_byte_seconds", byte_seconds);
+  CHECK(report::format_in_column(unit, 90.9 * tib) == "90.9 TiB·s");
+  CHECK(report::format_in_column(unit, 0.5 * tib) == "0.50 TiB·s");
+  CHECK(report::format_in_column(unit, 95.4 * mib) == "9.1e-05 TiB·s");  // never "95.4 MiB·s" in a TiB·s column
+  CHECK(report::format_in_column(unit, 0) == "0.00 TiB·s");
+
+  const auto seconds = report::column_unit("time_to_production_s.mean", std::vector<double>{0.0025, 0.75, 12.5});
+  CHECK(report::format_in_column(seconds, 12.5) == "12.5 s");
+  CHECK(report::format_in_column(seconds, 0.75) == "0.75 s");
+  CHECK(report::format_in_column(seconds, 0.0025) == "0.0025 s");
+
+  const auto bytes = report::column_unit("reserved_bytes_peak", std::vector<double>{512, 1000});
+  CHECK(report::format_in_column(bytes, 512) == "512 B");
+
+  // Ratios keep their own form; an empty column still formats.
+  const auto ratio = report::column_unit("capture_completeness", std::vector<double>{0.875});
+  CHECK(report::format_in_column(ratio, 0.875) == "87.5 %");
+  const auto empty = report::column_unit("alert_to_report_s.mean", std::vector<double>{});
+  CHECK(report::format_in_column(empty, 1.5) == "1.50 s");
+  CHECK(report::format_in_column(empty, NAN) == "–");
+}
+
 TEST_CASE("report.html is self-contained and has every section", "[traces][report]") {
   auto dir = test::scratch_dir("report_batch");
   test::write_synthetic_batch(dir, 2);

@@ -1,5 +1,6 @@
 #include "traces/report/format.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -81,6 +82,53 @@ std::string format_metric(std::string_view metric, double value) {
     return fmt::format("{:.1f} %", value * 100);
   }
   return format_quantity(value);
+}
+
+ColumnUnit column_unit(std::string_view metric, std::span<const double> values) {
+  ColumnUnit unit;
+  unit.metric = std::string(metric);
+  double largest = 0;
+  for (double v : values) {
+    if (std::isfinite(v)) largest = std::max(largest, std::fabs(v));
+  }
+  const bool byte_seconds = metric.find("byte_seconds") != std::string_view::npos;
+  if (byte_seconds || metric.find("bytes") != std::string_view::npos) {
+    static constexpr std::array<const char*, 6> kPrefixes = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+    size_t p = 0;
+    while (largest / unit.divisor >= 1024 && p + 1 < kPrefixes.size()) {
+      unit.divisor *= 1024;
+      ++p;
+    }
+    unit.suffix = fmt::format(" {}{}", kPrefixes[p], byte_seconds ? "B·s" : "B");
+    unit.scaled = true;
+  } else if (metric.ends_with("_s") || metric.find("_s.") != std::string_view::npos) {
+    // The same steps as format_seconds.
+    struct Step { double below, divisor; const char* suffix; };
+    static constexpr std::array<Step, 6> kSteps = {{{1e-6, 1e-9, " ns"}, {1e-3, 1e-6, " µs"}, {1, 1e-3, " ms"},
+                                                   {120, 1, " s"}, {7200, 60, " min"}, {INFINITY, 3600, " h"}}};
+    const Step* step = &kSteps.back();
+    for (const Step& s : kSteps) {
+      if (largest < s.below) {
+        step = &s;
+        break;
+      }
+    }
+    if (largest == 0) step = &kSteps[3];
+    unit.divisor = step->divisor;
+    unit.suffix = step->suffix;
+    unit.scaled = true;
+  }
+  return unit;
+}
+
+std::string format_in_column(const ColumnUnit& unit, double value) {
+  if (!unit.scaled) return format_metric(unit.metric, value);
+  if (!std::isfinite(value)) return "–";
+  const double v = value / unit.divisor;
+  const double a = std::fabs(v);
+  if (unit.divisor == 1 && unit.suffix == " B") return fmt::format("{:.0f}{}", v, unit.suffix);
+  if (a == 0 || a >= 0.01) return three_digits(v) + unit.suffix;
+  return fmt::format("{:.2g}{}", v, unit.suffix);  // far below the column's largest: two significant digits
 }
 
 }  // namespace crashtwin::report

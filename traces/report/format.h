@@ -1,6 +1,7 @@
 // Text for people in report.html: HTML escaping and numbers with units.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,19 @@ std::string format_quantity(double value);
 // A metric value in its natural unit, chosen from the metric's name
 // (…_bytes…, …_byte_seconds, …_s, ratios as %).
 std::string format_metric(std::string_view metric, double value);
+
+// The unit every cell of one table column is written in, picked by the
+// column's largest magnitude: a column of byte-seconds reads "0.09 TiB·s"
+// beside "90.9 TiB·s", never "95.4 MiB·s" beside it, so cells compare digit
+// by digit and agree with the chart axes. Metrics without a scalable unit
+// (ratios, counts) keep format_metric's per-value form.
+struct ColumnUnit {
+  std::string metric;
+  double divisor = 1;  // value / divisor is written, followed by suffix
+  std::string suffix;  // " MiB·s", " ms"; empty when not scaled
+  bool scaled = false;
+};
+ColumnUnit column_unit(std::string_view metric, std::span<const double> values);
+std::string format_in_column(const ColumnUnit& unit, double value);
 
 }  // namespace crashtwin::report
