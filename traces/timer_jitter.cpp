@@ -15,6 +15,16 @@ using json_read::ojson;
 
 double finite(double v) { return std::isfinite(v) ? v : 0.0; }
 
+std::vector<uint64_t> unsigned_array(const json_read::Fields& f, const char* key) {
+  const ojson& a = f.at(key);
+  if (!a.is_array()) f.fail(fmt::format("{} is not an array", key));
+  std::vector<uint64_t> out;
+  for (const ojson& v : a) {
+    if (!v.is_number_unsigned()) f.fail(fmt::format("{} holds something other than non-negative integers", key));
+    out.push_back(v.get<uint64_t>());
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -22,6 +32,7 @@ void write_timer_jitter(const TimerJitter& t, const std::filesystem::path& path)
   ojson j = ojson::object();
   j["period_ns"] = t.period_ns;
   j["cores"] = t.cores;
+  j["deviation_edges_ns"] = t.deviation_edges_ns;
   ojson phases = ojson::array();
   for (const TimerJitterPhase& p : t.phases) {
     ojson o = ojson::object();
@@ -39,6 +50,7 @@ void write_timer_jitter(const TimerJitter& t, const std::filesystem::path& path)
     o["latency_max_ns"] = finite(p.latency_max_ns);
     o["skew_mean_ns"] = finite(p.skew_mean_ns);
     o["skew_max_ns"] = finite(p.skew_max_ns);
+    o["deviation_counts"] = p.deviation_counts;
     phases.push_back(std::move(o));
   }
   j["phases"] = std::move(phases);
@@ -59,6 +71,12 @@ TimerJitter read_timer_jitter(const std::filesystem::path& path) {
   TimerJitter t;
   t.period_ns = top.unsigned_integer("period_ns");
   t.cores = static_cast<uint32_t>(top.unsigned_integer("cores"));
+  if (top.has("deviation_edges_ns")) {
+    t.deviation_edges_ns = unsigned_array(top, "deviation_edges_ns");
+    for (size_t i = 1; i < t.deviation_edges_ns.size(); ++i) {
+      if (t.deviation_edges_ns[i] <= t.deviation_edges_ns[i - 1]) top.fail("deviation_edges_ns is not increasing");
+    }
+  }
   const ojson& phases = top.at("phases");
   if (!phases.is_array()) top.fail("phases is not an array");
   for (size_t i = 0; i < phases.size(); ++i) {
@@ -78,6 +96,16 @@ TimerJitter read_timer_jitter(const std::filesystem::path& path) {
     p.latency_max_ns = f.number("latency_max_ns");
     p.skew_mean_ns = f.number("skew_mean_ns");
     p.skew_max_ns = f.number("skew_max_ns");
+    if (f.has("deviation_counts")) {
+      p.deviation_counts = unsigned_array(f, "deviation_counts");
+      uint64_t total = 0;
+      for (uint64_t c : p.deviation_counts) total += c;
+      if (p.deviation_counts.size() != t.deviation_edges_ns.size() + 1) {
+        f.fail(fmt::format("deviation_counts has {} bins, deviation_edges_ns makes {}", p.deviation_counts.size(),
+                           t.deviation_edges_ns.size() + 1));
+      }
+      if (total != p.samples) f.fail(fmt::format("deviation_counts add up to {}, not samples ({})", total, p.samples));
+    }
     t.phases.push_back(std::move(p));
   }
   const auto fw = json_read::object_fields(top.at("firmware"), path, "firmware");

@@ -26,6 +26,11 @@ struct TimerJitterPhase {
   double latency_max_ns = 0;
   double skew_mean_ns = 0;        // per boundary: latest minus earliest handler across the cores
   double skew_max_ns = 0;
+  // |delta - period| of the `samples` tick deltas in the bins of
+  // TimerJitter::deviation_edges_ns (one more count than edges: the last
+  // holds deviations at or above the last edge). Empty in files written
+  // before the histogram existed.
+  std::vector<uint64_t> deviation_counts;
 };
 
 // What the firmware (the agent) detected over the whole run.
@@ -41,6 +46,7 @@ struct TimerJitterFirmware {
 struct TimerJitter {
   uint64_t period_ns = 0;  // 0: the timers were not armed (no cpu cluster, or timers off)
   uint32_t cores = 0;
+  std::vector<uint64_t> deviation_edges_ns;  // increasing upper bounds of the histogram bins
   std::vector<TimerJitterPhase> phases;
   TimerJitterFirmware firmware;
 };

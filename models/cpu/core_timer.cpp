@@ -31,6 +31,12 @@ double SampleStats::stddev() const {
   return std::sqrt(std::max(0.0, sum_squares / static_cast<double>(count) - m * m));
 }
 
+void DeviationHistogram::add(double deviation_ns) {
+  const auto* edge = std::upper_bound(kEdgesNs.begin(), kEdgesNs.end(), deviation_ns,
+                                      [](double v, uint64_t e) { return v < static_cast<double>(e); });
+  ++counts[static_cast<size_t>(edge - kEdgesNs.begin())];
+}
+
 SmiSchedule::SmiSchedule(const CoreTimerParams& params, RngStream rng) : params_(params), rng_(std::move(rng)) {
   if (params_.smi_interval_ns == 0 || params_.smi_duration_ns == 0) return;
   // Periodic SMIs keep a phase of their own, unrelated to the timers'.

@@ -27,6 +27,7 @@
 // tick; a halted one has no timer until warm reset.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -56,6 +57,19 @@ struct SampleStats {
   double stddev() const;  // population
 };
 
+// How far tick deltas stray from the period, |delta - period|, counted in
+// 1-2-5 bins from 10 ns to 10 ms: the distribution the report plots (a
+// standard deviation hides whether a phase jitters a little always or a lot
+// sometimes). counts[i] holds deviations below kEdgesNs[i] (and at or above
+// the edge before it); the last count, those at or above 10 ms.
+struct DeviationHistogram {
+  static constexpr std::array<uint64_t, 19> kEdgesNs = {
+      10,      20,      50,      100,       200,       500,       1'000,     2'000,     5'000,    10'000,
+      20'000,  50'000,  100'000, 200'000,   500'000,   1'000'000, 2'000'000, 5'000'000, 10'000'000};
+  std::array<uint64_t, kEdgesNs.size() + 1> counts{};
+  void add(double deviation_ns);
+};
+
 // The timers' record over one segment of the run (a scenario phase).
 struct TimerSegment {
   std::string name;
@@ -64,6 +78,7 @@ struct TimerSegment {
   uint64_t ticks = 0;            // handlers run, all cores
   uint64_t missed = 0;           // boundaries skipped (overruns), all cores
   SampleStats delta_ns;          // interval between consecutive ticks of one core
+  DeviationHistogram deviation;  // |delta - period| of the same samples
   SampleStats latency_ns;        // expiry to handler
   SampleStats skew_ns;           // per boundary: latest minus earliest handler over the cores that ran it
 };

@@ -501,7 +501,11 @@ void CpuCluster::advance_timers(uint64_t now) {
       ++ran;
       ++seg.ticks;
       seg.latency_ns.add(static_cast<double>(tick.delivered_ns - boundary));
-      if (timers_[i].last_delta_ns() > 0) seg.delta_ns.add(static_cast<double>(timers_[i].last_delta_ns()));
+      if (timers_[i].last_delta_ns() > 0) {
+        const auto delta = static_cast<double>(timers_[i].last_delta_ns());
+        seg.delta_ns.add(delta);
+        seg.deviation.add(std::fabs(delta - static_cast<double>(timer_period_)));
+      }
       earliest = std::min(earliest, tick.delivered_ns);
       latest = std::max(latest, tick.delivered_ns);
     }

@@ -53,6 +53,7 @@ TimerJitter timer_jitter_of(Board& board, const AgentStats& agent) {
   if (cluster == nullptr || cluster->timer_period_ns() == 0) return t;
   t.period_ns = cluster->timer_period_ns();
   t.cores = cluster->core_count();
+  t.deviation_edges_ns.assign(DeviationHistogram::kEdgesNs.begin(), DeviationHistogram::kEdgesNs.end());
   for (const TimerSegment& seg : cluster->timer_segments()) {
     TimerJitterPhase p;
     p.name = seg.name;
@@ -69,6 +70,7 @@ TimerJitter timer_jitter_of(Board& board, const AgentStats& agent) {
     p.latency_max_ns = seg.latency_ns.max;
     p.skew_mean_ns = seg.skew_ns.mean();
     p.skew_max_ns = seg.skew_ns.max;
+    p.deviation_counts.assign(seg.deviation.counts.begin(), seg.deviation.counts.end());
     t.phases.push_back(std::move(p));
   }
   return t;

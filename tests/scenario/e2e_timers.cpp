@@ -66,6 +66,28 @@ TEST_CASE("the stress matrix jitters and misses ticks where rest does not", "[e2
   CHECK(lock.missed_ticks > 0);
   CHECK(lock.delta_max_ns > 2e6);
   CHECK(stress_missed > rest.missed_ticks);
+
+  // The distribution of |delta - period|: every sample in one bin; at rest
+  // all but the deltas that straddle the phase change within 1 us, the lock
+  // phase's missed ticks a period (1 ms) or more away, so its curve lies to
+  // the right of rest's.
+  REQUIRE(t.deviation_edges_ns.size() == 19);
+  const auto share_below = [&](const TimerJitterPhase& p, uint64_t edge_ns) {
+    uint64_t below = 0;
+    for (size_t e = 0; e < t.deviation_edges_ns.size() && t.deviation_edges_ns[e] <= edge_ns; ++e)
+      below += p.deviation_counts[e];
+    return static_cast<double>(below) / static_cast<double>(p.samples);
+  };
+  for (const TimerJitterPhase& p : t.phases) {
+    INFO("phase " << p.name);
+    REQUIRE(p.deviation_counts.size() == 20);
+    uint64_t total = 0;
+    for (uint64_t c : p.deviation_counts) total += c;
+    CHECK(total == p.samples);
+  }
+  CHECK(share_below(rest, 1'000) > 0.999);
+  CHECK(share_below(lock, 1'000'000) < 1.0);
+  CHECK(share_below(lock, 1'000) < share_below(rest, 1'000));
   // The firmware saw the boot core's misses and the cores' overruns.
   CHECK(t.firmware.missed_ticks > 0);
   CHECK(t.firmware.core_overruns == stress_missed + rest.missed_ticks);
@@ -97,6 +119,7 @@ TEST_CASE("a batch writes timer_jitter.csv, one row per run and phase, and plots
   const std::string html = read_file(out / "report.html");
   CHECK(html.find("id=\"timer-jitter\"") != std::string::npos);
   CHECK(html.find("lock_contention · min to max") != std::string::npos);
+  CHECK(html.find("Tick deltas within x of the period") != std::string::npos);
 }
 
 TEST_CASE("without per-core timers the agent keeps its own ideal timer and no phase is recorded", "[e2e][timers]") {

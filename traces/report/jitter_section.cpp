@@ -8,6 +8,38 @@
 namespace crashtwin::report {
 namespace {
 
+// The distribution of |tick delta - period| per phase, as cumulative shares
+// at the histogram's edges: a phase that jitters a little always and one
+// that jitters a lot sometimes have the same standard deviation, not the
+// same curve. Empty when the file has no histogram.
+std::string deviation_chart(const TimerJitter& t) {
+  if (t.deviation_edges_ns.empty()) return {};
+  std::vector<ChartSeries> curves;
+  for (size_t i = 0; i < t.phases.size(); ++i) {
+    const TimerJitterPhase& p = t.phases[i];
+    if (p.samples == 0 || p.deviation_counts.size() != t.deviation_edges_ns.size() + 1) continue;
+    ChartSeries c{.label = p.name, .color = palette_color(i)};
+    uint64_t below = 0;
+    for (size_t e = 0; e < t.deviation_edges_ns.size(); ++e) {
+      below += p.deviation_counts[e];
+      c.x.push_back(static_cast<double>(t.deviation_edges_ns[e]) * 1e-9);
+      c.y.push_back(static_cast<double>(below) / static_cast<double>(p.samples));
+    }
+    curves.push_back(std::move(c));
+  }
+  if (curves.empty()) return {};
+  ChartFrame frame;
+  frame.title = "Tick deltas within x of the period (cumulative share per phase)";
+  frame.x_label = "|interval between consecutive ticks of a core - period|";
+  frame.y_label = "share of tick deltas";
+  frame.x_format = AxisFormat::seconds;
+  frame.y_format = AxisFormat::percent;
+  frame.y_min = 0;
+  frame.y_max = 1;
+  frame.log_x = true;
+  return line_chart(frame, curves, {});
+}
+
 // One chart per run: runs of different scenarios have different phases.
 std::string run_charts(const results::Run& run, const TimerJitter& t) {
   std::vector<Bar> spread, missed, skew;
@@ -42,6 +74,7 @@ std::string run_charts(const results::Run& run, const TimerJitter& t) {
   frame.x_label = "interval between consecutive ticks of a core";
   frame.x_format = AxisFormat::seconds;
   out += bar_chart(frame, spread);
+  out += deviation_chart(t);
   frame.title = "Missed ticks per phase (all cores)";
   frame.x_label = "boundaries skipped";
   frame.x_format = AxisFormat::number;
