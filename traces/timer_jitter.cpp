@@ -118,18 +118,26 @@ TimerJitter read_timer_jitter(const std::filesystem::path& path) {
   return t;
 }
 
-std::string timer_jitter_csv(const std::vector<TimerJitterRun>& runs) {
-  std::string out =
+std::string timer_jitter_csv(const std::vector<TimerJitterRun>& runs,
+                             const std::vector<std::string>& parameter_columns) {
+  std::string out;
+  for (const std::string& key : parameter_columns) out += csv_cell(key) + ",";
+  out +=
       "scenario,policy,strategy,seed,run,phase,start_ns,end_ns,period_ns,cores,ticks,samples,delta_min_ns,"
       "delta_max_ns,delta_mean_ns,delta_stddev_ns,missed_ticks,latency_mean_ns,latency_max_ns,skew_mean_ns,"
       "skew_max_ns\n";
-  for (const TimerJitterRun& r : runs)
+  for (const TimerJitterRun& r : runs) {
+    std::string leading;
+    for (size_t k = 0; k < parameter_columns.size(); ++k)
+      leading += csv_cell(k < r.parameters.size() ? r.parameters[k] : std::string()) + ",";
     for (const TimerJitterPhase& p : r.jitter.phases)
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_cell(r.scenario),
+      out += leading +
+             fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_cell(r.scenario),
                          csv_cell(r.policy), csv_cell(r.strategy), r.seed, csv_cell(r.run), csv_cell(p.name),
                          p.start_ns, p.end_ns, r.jitter.period_ns, r.jitter.cores, p.ticks, p.samples,
                          p.delta_min_ns, p.delta_max_ns, p.delta_mean_ns, p.delta_stddev_ns, p.missed_ticks,
                          p.latency_mean_ns, p.latency_max_ns, p.skew_mean_ns, p.skew_max_ns);
+  }
   return out;
 }
 

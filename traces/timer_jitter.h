@@ -62,8 +62,12 @@ struct TimerJitterRun {
   std::string strategy;
   uint64_t seed = 0;
   std::string run;  // run directory relative to the batch directory
+  std::vector<std::string> parameters;  // a sweep's values, one per parameter column
   TimerJitter jitter;
 };
-std::string timer_jitter_csv(const std::vector<TimerJitterRun>& runs);
+// `parameter_columns` (a sweep's varied keys, as in sweep.csv) lead each
+// row when given.
+std::string timer_jitter_csv(const std::vector<TimerJitterRun>& runs,
+                             const std::vector<std::string>& parameter_columns = {});
 
 }  // namespace crashtwin

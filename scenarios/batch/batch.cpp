@@ -194,8 +194,7 @@ RunStatus failed_status(const ChildExit& e) {
   return !e.signalled && e.code == kExitCodeBadInput ? RunStatus::invalid_input : RunStatus::crashed;
 }
 
-void write_batch_files(const BatchTable& table, const std::filesystem::path& out, bool write_report, unsigned threads) {
-  write_summary_csv(table, out / "summary.csv");
+void write_timer_jitter_csv(const BatchTable& table, const std::filesystem::path& out) {
   // The timers' jitter, one row per run and phase: runs without a
   // timer_jitter.json (failed ones) have no rows.
   std::vector<TimerJitterRun> jitter;
@@ -203,9 +202,15 @@ void write_batch_files(const BatchTable& table, const std::filesystem::path& out
     const std::filesystem::path file = out / row.run / "timer_jitter.json";
     std::error_code ec;
     if (row.run.empty() || !std::filesystem::is_regular_file(file, ec)) continue;
-    jitter.push_back({row.scenario, row.policy, row.strategy, row.seed, row.run, read_timer_jitter(file)});
+    jitter.push_back(
+        {row.scenario, row.policy, row.strategy, row.seed, row.run, row.parameters, read_timer_jitter(file)});
   }
-  write_file_atomically(out / "timer_jitter.csv", timer_jitter_csv(jitter));
+  write_file_atomically(out / "timer_jitter.csv", timer_jitter_csv(jitter, table.parameter_columns));
+}
+
+void write_batch_files(const BatchTable& table, const std::filesystem::path& out, bool write_report, unsigned threads) {
+  write_summary_csv(table, out / "summary.csv");
+  write_timer_jitter_csv(table, out);
   if (write_report) write_report_html(results::load_batch(out, results::RunParts::all, threads), out / "report.html");
 }
 

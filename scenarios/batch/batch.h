@@ -103,5 +103,8 @@ RunStatus failed_status(const ChildExit& exit);
 // `out`: what a batch writes after its runs, and what `crashtwin merge`
 // writes after gathering shards, so that both give the same bytes.
 void write_batch_files(const BatchTable& table, const std::filesystem::path& out, bool write_report, unsigned threads);
+// timer_jitter.csv from the runs' timer_jitter.json; a sweep's table (with
+// parameter columns) leads each row with the run's values.
+void write_timer_jitter_csv(const BatchTable& table, const std::filesystem::path& out);
 
 }  // namespace crashtwin::scenario

@@ -72,6 +72,13 @@ TEST_CASE("a sweep gives the same sweep.csv and summaries at -j1 and -j2, and re
   CHECK(table.rows[5].parameters == std::vector<std::string>{"256 MiB"});
   CHECK(fs::exists(one / "agent.budget=16MiB" / "skeleton.proportional.predictive-bmc.seed42" / "summary.json"));
 
+  // timer_jitter.csv leads with the sweep's values too, whatever -j.
+  const std::string jitter = read_file(one / "timer_jitter.csv");
+  CHECK(jitter == read_file(two / "timer_jitter.csv"));
+  CHECK(jitter.rfind("agent.budget,scenario,policy,strategy,seed,run,phase,", 0) == 0);
+  CHECK(jitter.find("\n1 MiB,skeleton,uniform,predictive-bmc,42,agent.budget=1MiB/skeleton.uniform.predictive-bmc.seed42,") !=
+        std::string::npos);
+
   // Run again: every run is kept and the table is unchanged.
   const CliResult again = run_cli(tiny_sweep(one, 2));
   CHECK(again.output.find("6 runs (6 kept from before)") != std::string::npos);
