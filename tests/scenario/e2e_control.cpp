@@ -205,3 +205,42 @@ TEST_CASE("control: a dump before a failure of the same component is no failure"
   CHECK(m.at("records_truncated") == 1);
   CHECK(m.at("capture_completeness").get<double>() < 0.5);
 }
+
+TEST_CASE("control: expectations judge the control lines' counts", "[e2e][control]") {
+  const fs::path dir = crashtwin::test::fresh_test_dir("control", "expectations");
+  // The skeleton ends with its expectations list: two more items continue it.
+  const std::string control =
+      "control:\n"
+      "  - {at: \"2 s\", command: \"status\", from: host}\n"
+      "  - {at: \"3 s\", command: \"reboot now\", from: bmc}\n";
+  const fs::path met = scenario_with(dir / "met",
+                                     "  - {metric: control_lines.executed, op: \"==\", value: 1}\n"
+                                     "  - {metric: control_lines.refused, op: \"==\", value: 1}\n" + control);
+  const CliResult ok = run_cli("run " + quoted(met) + " --policy proportional --out " + quoted(dir / "met" / "out"));
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+
+  const fs::path unmet = scenario_with(dir / "unmet", "  - {metric: control_lines.refused, op: \"==\", value: 0}\n" +
+                                                          control);
+  const CliResult bad =
+      run_cli("run " + quoted(unmet) + " --policy proportional --out " + quoted(dir / "unmet" / "out"));
+  INFO(bad.output);
+  CHECK(bad.exit_code == 1);
+  const nlohmann::json summary =
+      nlohmann::json::parse(crashtwin::read_file(dir / "unmet" / "out" / "summary.json"));
+  bool judged = false;
+  for (const nlohmann::json& e : summary.at("expectations"))
+    if (e.at("metric") == "control_lines.refused") {
+      judged = true;
+      CHECK(e.at("actual") == 1);
+      CHECK(e.at("passed") == false);
+    }
+  CHECK(judged);
+
+  // A misspelt one is refused at load, listing the known metrics.
+  const fs::path typo = scenario_with(dir / "typo", "  - {metric: control_lines.run, op: \"==\", value: 1}\n" +
+                                                         control);
+  const CliResult refused = run_cli("run " + quoted(typo) + " --out " + quoted(dir / "typo" / "out"));
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("control_lines.executed") != std::string::npos);
+}
