@@ -306,6 +306,8 @@ std::vector<std::pair<std::string, const IrqLine*>> Board::interrupt_lines() con
   std::vector<std::pair<std::string, const IrqLine*>> out;
   for (const auto* lines : {&irq_lines_, &dma_irq_lines_})
     for (const auto& line : *lines) out.emplace_back(line->basename(), line.get());
+  // The BMC's command mailbox raises a line to the host firmware too.
+  if (bmc_) out.emplace_back("irq_bmc_command", &bmc_->command_irq());
   return out;
 }
 

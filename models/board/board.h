@@ -123,7 +123,8 @@ class Board : public sc_core::sc_module {
   const std::vector<BoardObserver*>& observers() const { return observers_; }
 
   // Every interrupt line the board wired (devices' error lines, DMA channel
-  // lines), with its name ("irq_dram", "irq_dma_ch3"), for traces.
+  // lines, the BMC's command line), with its name ("irq_dram",
+  // "irq_dma_ch3", "irq_bmc_command"), for traces.
   std::vector<std::pair<std::string, const IrqLine*>> interrupt_lines() const;
 
   // Transactions the host router has carried (for perf.json).

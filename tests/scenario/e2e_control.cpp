@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/run_cli.h"
+#include "tests/support/vcd_reader.h"
 #include "traces/io.h"
 
 namespace fs = std::filesystem;
@@ -67,6 +68,21 @@ TEST_CASE("control: host and BMC lines run on the firmware, each an event", "[e2
   }
   CHECK(control[0].at("source") == "host");
   CHECK(control[3].at("source") == "bmc");
+
+  // The BMC's lines raise its command interrupt, a wire in trace.vcd: high
+  // from the BMC's write until the host's handler has read every waiting
+  // line, once for each BMC line here (they are seconds apart).
+  const crashtwin::test::VcdDump vcd = crashtwin::test::parse_vcd(crashtwin::read_file(out / "trace.vcd"));
+  REQUIRE(vcd.error.empty());
+  const crashtwin::test::VcdVar* irq = vcd.var("board.irq.irq_bmc_command");
+  REQUIRE(irq != nullptr);
+  std::vector<uint64_t> rises;
+  for (const auto& c : vcd.changes)
+    if (c.code == irq->code && c.value == "1") rises.push_back(c.t);
+  size_t bmc_lines = 0;
+  for (const nlohmann::json& c : control) bmc_lines += c.at("source") == "bmc" ? 1 : 0;
+  CHECK(bmc_lines > 0);
+  CHECK(rises.size() == bmc_lines);
 
   // release_region: the top 4 MiB given back.
   CHECK(control[0].at("verb") == "release_region");
