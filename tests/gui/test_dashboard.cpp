@@ -21,6 +21,7 @@
 #include "gui/data/palette.h"
 #include "traces/report/svg_chart.h"
 #include "tests/gui/plain_csv.h"
+#include "tests/gui/show_view.h"
 #include "tests/traces/synthetic_run.h"
 #include "traces/report/format.h"
 
@@ -269,8 +270,7 @@ void DashboardTest::cursor_is_shared_between_views() {
 
 void DashboardTest::zoom_is_shared_between_charts() {
   TimelineView* timeline = window_->timeline_view();
-  window_->tabs()->setCurrentWidget(timeline);
-  QTest::qWait(50);
+  QVERIFY(test::show_tab(window_->tabs(), timeline));
   QValueAxis* a = timeline->slice_chart()->time_axis();
   QValueAxis* b = timeline->probability_chart()->time_axis();
   a->setRange(0.5, 1.0);
@@ -313,8 +313,9 @@ void DashboardTest::records_tree_flags_truncation() {
 // instances of a class differ in shade and dash pattern.
 void DashboardTest::timeline_charts_align_and_instances_differ() {
   TimelineView* timeline = window_->timeline_view();
-  window_->tabs()->setCurrentWidget(timeline);
-  QTest::qWait(100);
+  QVERIFY(test::show_tab(window_->tabs(), timeline));
+  QTRY_VERIFY(timeline->slice_chart()->chart()->plotArea().width() > 0 &&
+              timeline->probability_chart()->chart()->plotArea().width() > 0);
   const QRectF a = timeline->slice_chart()->chart()->plotArea();
   const QRectF b = timeline->probability_chart()->chart()->plotArea();
   QVERIFY2(std::abs(a.left() - b.left()) <= 1 && std::abs(a.right() - b.right()) <= 1,
@@ -358,8 +359,7 @@ void DashboardTest::screenshots_of_every_view() {
   const fs::path dir = test::screenshot_dir("synthetic");
   const char* names[] = {"compare", "timeline", "crash_region", "records", "run"};
   for (int i = 0; i < window_->tabs()->count(); ++i) {
-    window_->tabs()->setCurrentIndex(i);
-    QTest::qWait(100);
+    QVERIFY(test::show_tab(window_->tabs(), i));
     const QPixmap shot = window_->grab();
     QVERIFY(!shot.isNull());
     const fs::path file = dir / (std::string(names[i]) + ".png");
@@ -376,8 +376,7 @@ void DashboardTest::long_series_are_downsampled() {
   test::write_synthetic_run(dir / "long-run", spec);
   open_and_wait(dir / "long-run");
   TimelineView* timeline = window_->timeline_view();
-  window_->tabs()->setCurrentWidget(timeline);
-  QTest::qWait(50);
+  QVERIFY(test::show_tab(window_->tabs(), timeline));
   const size_t lines = window_->current_run()->timeseries.columns_with_prefix("slice_bytes.").size() +
                        window_->current_run()->timeseries.columns_with_prefix("probability.").size();
   // At most 2 points per pixel column + the ends, each turned into a step
@@ -412,8 +411,7 @@ void DashboardTest::day_long_run_opens_with_readable_ticks() {
   shown.start();
   open_and_wait(dir / "day-run");
   TimelineView* timeline = window_->timeline_view();
-  window_->tabs()->setCurrentWidget(timeline);
-  QTest::qWait(50);
+  QVERIFY(test::show_tab(window_->tabs(), timeline));
   // Not a timing assertion: a hang shows as the load wait timing out.
   qInfo("day-long run loaded and drawn in %lld ms", static_cast<long long>(shown.elapsed()));
   for (TimeChartView* chart : {timeline->slice_chart(), timeline->probability_chart()}) {

@@ -21,6 +21,7 @@
 #include "gui/timeline/timeline_view.h"
 #include "platform/region/crash_region.h"
 #include "tests/gui/plain_csv.h"
+#include "tests/gui/show_view.h"
 #include "traces/report/format.h"
 
 using namespace crashtwin;
@@ -273,8 +274,7 @@ void RealResultsTest::screenshots_of_every_view() {
   const char* names[] = {"compare", "timeline", "crash_region", "records", "run"};
   QCOMPARE(window_->tabs()->count(), static_cast<int>(std::size(names)));
   for (int i = 0; i < window_->tabs()->count(); ++i) {
-    window_->tabs()->setCurrentIndex(i);
-    QTest::qWait(150);
+    QVERIFY(test::show_tab(window_->tabs(), i));
     const QPixmap shot = window_->grab();
     QVERIFY(!shot.isNull());
     const fs::path file = dir / (std::string(names[i]) + ".png");
