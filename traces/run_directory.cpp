@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <optional>
 #include <system_error>
@@ -28,29 +29,58 @@ constexpr std::array<std::string_view, 4> kKindNames = {"tmp", "logs", "old", "c
 constexpr std::array<std::string_view, 6> kRunFiles = {"perf.json",  "timeseries.csv", "events.jsonl",
                                                         "trace.vcd", "trace.json",     "config.yaml"};
 
-// The writer's pid of a temporary's name (".<name>.<kind>-<pid>"), or
-// nothing when the name is not a temporary's.
-std::optional<long> temporary_pid(std::string_view name) {
+// Who wrote a temporary: the host and the process.
+struct TemporaryWriter {
+  std::string host;  // empty: a name from before hosts were recorded (taken as this host's)
+  long pid = 0;
+};
+
+// The writer of a temporary's name (".<name>.<kind>-<host>-<pid>", or the
+// older ".<name>.<kind>-<pid>"), or nothing when the name is not a
+// temporary's. Hosts are written without '-' or '.' (this_host()), so the
+// last two dashes and the dot before them delimit the fields.
+std::optional<TemporaryWriter> temporary_writer(std::string_view name) {
   if (name.size() < 2 || name.front() != '.') return std::nullopt;
-  const size_t dash = name.rfind('-');
-  const size_t dot = name.rfind('.', dash);
-  if (dash == std::string_view::npos || dot == std::string_view::npos || dot == 0) return std::nullopt;
-  const std::string_view kind = name.substr(dot + 1, dash - dot - 1);
-  const std::string_view pid = name.substr(dash + 1);
+  const size_t pid_dash = name.rfind('-');
+  if (pid_dash == std::string_view::npos || pid_dash == 0) return std::nullopt;
+  const std::string_view pid = name.substr(pid_dash + 1);
   long value = 0;
   const auto [end, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), value);
   if (pid.empty() || ec != std::errc() || end != pid.data() + pid.size()) return std::nullopt;
-  for (std::string_view k : kKindNames)
-    if (kind == k) return value;
-  return std::nullopt;
+  const auto kind_before = [&](size_t dash) -> std::optional<std::string_view> {
+    const size_t dot = name.rfind('.', dash);
+    if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+    const std::string_view kind = name.substr(dot + 1, dash - dot - 1);
+    for (std::string_view k : kKindNames)
+      if (kind == k) return kind;
+    return std::nullopt;
+  };
+  if (kind_before(pid_dash)) return TemporaryWriter{{}, value};
+  const size_t host_dash = name.rfind('-', pid_dash - 1);
+  if (host_dash == std::string_view::npos || host_dash == 0 || !kind_before(host_dash)) return std::nullopt;
+  const std::string_view host = name.substr(host_dash + 1, pid_dash - host_dash - 1);
+  if (host.empty() || host.find('.') != std::string_view::npos) return std::nullopt;
+  return TemporaryWriter{std::string(host), value};
 }
 
 }  // namespace
 
+const std::string& this_host() {
+  static const std::string host = [] {
+    std::array<char, 256> buffer{};
+    std::string name = gethostname(buffer.data(), buffer.size() - 1) == 0 ? std::string(buffer.data()) : "";
+    for (char& c : name)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+    return name.empty() ? std::string("localhost") : name;
+  }();
+  return host;
+}
+
 fs::path temporary_sibling(const fs::path& dir, Temporary kind, long pid) {
   const fs::path clean = dir.filename().empty() ? dir.parent_path() : dir;
   return clean.parent_path() /
-         fmt::format(".{}.{}-{}", clean.filename().string(), kKindNames[static_cast<size_t>(kind)], pid);
+         fmt::format(".{}.{}-{}-{}", clean.filename().string(), kKindNames[static_cast<size_t>(kind)], this_host(),
+                     pid);
 }
 
 void replace_directory(const fs::path& from, const fs::path& to) {
@@ -71,7 +101,7 @@ size_t remove_temporaries(const fs::path& parent) {
   std::error_code ec;
   size_t removed = 0;
   for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!temporary_pid(it->path().filename().string())) continue;
+    if (!temporary_writer(it->path().filename().string())) continue;
     std::error_code rm;
     fs::remove_all(it->path(), rm);
     if (!rm) ++removed;
@@ -86,9 +116,12 @@ size_t remove_orphaned_temporaries(const fs::path& dir) {
   size_t removed = 0;
   for (fs::directory_iterator it(clean.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    const std::optional<long> writer = temporary_pid(name);
+    const std::optional<TemporaryWriter> writer = temporary_writer(name);
     if (name.rfind(prefix, 0) != 0 || !writer) continue;
-    const long pid = *writer;
+    // Another host's process cannot be asked (a shared file system under
+    // MPI ranks): its temporary is kept, whatever the pid means here.
+    if (!writer->host.empty() && writer->host != this_host()) continue;
+    const long pid = writer->pid;
     // kill(pid, 0) fails with ESRCH only when no such process exists (EPERM:
     // it exists but is another user's, so it may still be writing).
     if (pid <= 0 || pid == getpid() || kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;

@@ -21,9 +21,16 @@ enum class Temporary {
   copy,    // a run directory being gathered or linked from elsewhere
 };
 
-// "<parent>/.<name>.<kind>-<pid>" (kind: tmp, logs, old, copy): next to `dir`, so the rename stays on one
-// file system (atomic). `pid` is the writing process.
+// "<parent>/.<name>.<kind>-<host>-<pid>" (kind: tmp, logs, old, copy):
+// next to `dir`, so the rename stays on one file system (atomic). `pid` is
+// the writing process, on this host: ranks of an MPI batch on several hosts
+// share the output directory, and a pid alone names different processes
+// there.
 std::filesystem::path temporary_sibling(const std::filesystem::path& dir, Temporary kind, long pid);
+
+// This host's name as temporaries carry it: gethostname() with every
+// character but letters, digits and '_' replaced by '_'.
+const std::string& this_host();
 
 // Renames the directory `from` to `to`. A directory already at `to` is
 // renamed away first and removed after: a reader sees the old or the new
@@ -35,10 +42,12 @@ void replace_directory(const std::filesystem::path& from, const std::filesystem:
 // before it starts its runs). Returns how many.
 size_t remove_temporaries(const std::filesystem::path& parent);
 
-// Removes the temporaries of `dir` alone (".<name>.<kind>-<pid>" next to
-// it) whose writing process is gone: what a `run` killed before it renamed
-// its results into place left. A temporary of a live process is kept (it
-// may be another run writing the same target). Returns how many.
+// Removes the temporaries of `dir` alone (".<name>.<kind>-<host>-<pid>"
+// next to it) whose writing process is gone: what a `run` killed before it
+// renamed its results into place left. A temporary of a live process is
+// kept (it may be another run writing the same target), and so is another
+// host's (its process cannot be asked). Names without a host, from older
+// versions, count as this host's. Returns how many.
 size_t remove_orphaned_temporaries(const std::filesystem::path& dir);
 
 // The names of the files a run directory holds (summary.json, ...; bmc/ is

@@ -14,6 +14,7 @@
 #include "tests/support/other_feature_set_model.h"
 #include "tests/support/run_cli.h"
 #include "traces/io.h"
+#include "traces/run_directory.h"
 
 namespace fs = std::filesystem;
 using crashtwin::test::CliResult;
@@ -82,11 +83,15 @@ TEST_CASE("run clears what a killed run into the same --out left, and keeps a li
   REQUIRE(gone >= 0);
   if (gone == 0) _exit(0);
   REQUIRE(waitpid(gone, nullptr, 0) == gone);
-  const fs::path orphan = dir / (".run.tmp-" + std::to_string(gone));
-  const fs::path orphan_old = dir / (".run.old-" + std::to_string(gone));
-  const fs::path live = dir / (".run.tmp-" + std::to_string(getpid()));  // this test is alive
-  const fs::path other_target = dir / (".other.tmp-" + std::to_string(gone));
-  for (const fs::path& p : {orphan, orphan_old, live, other_target}) {
+  const std::string here = crashtwin::this_host();
+  const fs::path orphan = dir / (".run.tmp-" + here + "-" + std::to_string(gone));
+  const fs::path orphan_old = dir / (".run.old-" + here + "-" + std::to_string(gone));
+  const fs::path orphan_unhosted = dir / (".run.copy-" + std::to_string(gone));  // named by an older version
+  const fs::path live = dir / (".run.tmp-" + here + "-" + std::to_string(getpid()));  // this test is alive
+  const fs::path other_target = dir / (".other.tmp-" + here + "-" + std::to_string(gone));
+  // Another host's writer sharing the directory: its pid means nothing here.
+  const fs::path other_host = dir / (".run.tmp-" + here + "_elsewhere-" + std::to_string(gone));
+  for (const fs::path& p : {orphan, orphan_old, orphan_unhosted, live, other_target, other_host}) {
     fs::create_directories(p);
     std::ofstream(p / "summary.json") << "{}";
   }
@@ -96,8 +101,10 @@ TEST_CASE("run clears what a killed run into the same --out left, and keeps a li
   CHECK(fs::exists(dir / "run" / "summary.json"));
   CHECK_FALSE(fs::exists(orphan));
   CHECK_FALSE(fs::exists(orphan_old));
+  CHECK_FALSE(fs::exists(orphan_unhosted));
   CHECK(fs::exists(live));          // may be another run still writing
   CHECK(fs::exists(other_target));  // another target's: not this run's to clear
+  CHECK(fs::exists(other_host));    // may be alive on its host
 }
 
 namespace {
