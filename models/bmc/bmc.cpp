@@ -30,6 +30,8 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
       // share one value; the defaults here serve boards built without a run.
       link_bandwidth_(param<double>(context.params, "link_bandwidth", ParamKind::bandwidth, 250e6,
                                     "bandwidth of the host-to-BMC link its DMA reads use", 1.0)),
+      register_latency_(ns(param<uint64_t>(context.params, "register_latency", ParamKind::duration, 50,
+                                           "simulated cost of one host access to the mailbox registers"))),
       alert_latency_(ns(param<uint64_t>(context.params, "alert_latency", ParamKind::duration, 10'000,
                                         "host interrupt to the BMC firmware handling it"))),
       report_time_(ns(param<uint64_t>(context.params, "report_time", ParamKind::duration, 50'000'000,
@@ -40,6 +42,7 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
   memory_->irq.bind(memory_irq_);
   memory_ctrl_.bind(memory_->ctrl);
   in.register_b_transport(this, &Bmc::mailbox_b_transport);
+  in.register_transport_dbg(this, &Bmc::mailbox_transport_dbg);
   regs_.add("mailbox", bmc_regs::kMailbox, 8, 0, Access::rw).on_write([this](uint64_t code) {
     pending_alerts_.push_back({code, sc_core::sc_time_stamp() + alert_latency_});
     alert_event_.notify(alert_latency_);
@@ -101,7 +104,7 @@ void Bmc::drive_command_irq() { command_irq_.write(presented_ < commands_.size()
 
 void Bmc::mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   regs_.transport(tx);
-  delay += sc_core::sc_time(50, sc_core::SC_NS);
+  delay += register_latency_;
 }
 
 uint64_t Bmc::register_access(tlm::tlm_command cmd, uint64_t address, uint64_t value) {

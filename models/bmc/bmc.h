@@ -88,6 +88,7 @@ class Bmc : public Model {
 
  private:
   void mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned mailbox_transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
   void firmware_thread();
   BmcDrainReport drain(uint64_t code);
   // Waits out the report time and stamps the report.
@@ -104,6 +105,7 @@ class Bmc : public Model {
   bool find_granted_region(uint64_t& base, uint64_t& size, BmcDrainReport& report);
 
   double link_bandwidth_;
+  sc_core::sc_time register_latency_;  // one access to the mailbox registers
   sc_core::sc_time alert_latency_;
   sc_core::sc_time report_time_;
   std::unique_ptr<Dram> memory_;

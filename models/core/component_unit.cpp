@@ -41,10 +41,12 @@ ComponentUnit::ComponentUnit(RegisterBank& bank, ComponentId id, uint32_t unit_i
   err_status_.on_write([this](uint64_t) {
     if (on_pending_) on_pending_(pending());
   });
-  bank.add(fmt::format("unit{}.state_length", unit_index), base + dl::kStateLength, 8, 0, Access::ro).on_read([this] {
-    snapshot_length_ = state_ ? state_(std::span<std::byte>(snapshot_)) : 0;
-    return static_cast<uint64_t>(snapshot_length_);
-  });
+  bank.add(fmt::format("unit{}.state_length", unit_index), base + dl::kStateLength, 8, 0, Access::ro)
+      .on_read([this] {
+        snapshot_length_ = state_ ? state_(std::span<std::byte>(snapshot_)) : 0;
+        return static_cast<uint64_t>(snapshot_length_);
+      })
+      .read_changes_state();
   bank.add(fmt::format("unit{}.state_kind", unit_index), base + dl::kStateKind, 8,
            static_cast<uint64_t>(state_kind_), Access::ro);
   bank.add_window(fmt::format("unit{}.state", unit_index), base + dl::kStateWindowOffset, dl::kStateWindowSize,

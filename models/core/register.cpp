@@ -25,7 +25,13 @@ Register::Register(RegisterBank& bank, std::string name, uint64_t offset, uint32
 
 uint64_t Register::bus_read() const {
   if (access_ == Access::wo) return 0;
-  return (read_hook_ ? read_hook_() : value_) & mask();
+  last_read_ = (read_hook_ ? read_hook_() : value_) & mask();
+  return last_read_;
+}
+
+uint64_t Register::debug_read() const {
+  if (access_ == Access::wo) return 0;
+  return read_changes_state_ ? last_read_ : bus_read();
 }
 
 bool Register::bus_write(uint64_t v, uint64_t byte_mask) {
@@ -89,7 +95,12 @@ void RegisterBank::reset() {
   for (Register* r : regs_) r->reset();
 }
 
-bool RegisterBank::transport(tlm::tlm_generic_payload& tx) {
+unsigned RegisterBank::debug_transport(tlm::tlm_generic_payload& tx) {
+  if (!tx.is_read()) return 0;
+  return serve(tx, true) ? tx.get_data_length() : 0;
+}
+
+bool RegisterBank::serve(tlm::tlm_generic_payload& tx, bool debug) {
   const uint64_t start = tx.get_address();
   const uint64_t length = tx.get_data_length();
   unsigned char* data = tx.get_data_ptr();
@@ -135,7 +146,7 @@ bool RegisterBank::transport(tlm::tlm_generic_payload& tx) {
       const uint64_t count = std::min<uint64_t>(r->width() - first, end - cursor);
       unsigned char* p = data + (cursor - start);
       if (is_read) {
-        const uint64_t v = r->bus_read() >> (8 * first);
+        const uint64_t v = (debug ? r->debug_read() : r->bus_read()) >> (8 * first);
         for (uint64_t i = 0; i < count; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
       } else {
         uint64_t v = 0;

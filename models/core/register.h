@@ -55,6 +55,13 @@ class Register {
     write_hook_ = std::move(hook);
     return *this;
   }
+  // The read hook changes state (STATE_LENGTH takes the state snapshot the
+  // window then shows): a debug read returns what the last bus read
+  // returned instead of running the hook.
+  Register& read_changes_state() {
+    read_changes_state_ = true;
+    return *this;
+  }
 
   const std::string& name() const { return name_; }
   uint64_t offset() const { return offset_; }
@@ -72,6 +79,8 @@ class Register {
   // selected by `byte_mask` (bit i set = byte i written).
   uint64_t bus_read() const;
   bool bus_write(uint64_t v, uint64_t byte_mask);
+  // What a debugger reads: bus_read() unless the read changes state.
+  uint64_t debug_read() const;
 
  private:
   std::string name_;
@@ -82,6 +91,8 @@ class Register {
   uint64_t value_;
   ReadHook read_hook_;
   WriteHook write_hook_;
+  bool read_changes_state_ = false;
+  mutable uint64_t last_read_ = 0;  // the last bus read's value (debug reads of state-changing registers)
 };
 
 class RegisterBank {
@@ -102,7 +113,15 @@ class RegisterBank {
 
   // Serves one transaction whose address is an offset into the bank. Sets
   // the response status; returns false for address/command errors.
-  bool transport(tlm::tlm_generic_payload& tx);
+  bool transport(tlm::tlm_generic_payload& tx) { return serve(tx, false); }
+  // The debug interface (transport_dbg) of a target made of this bank:
+  // reads are served as transport() serves them, so a debugger sees what
+  // the bus would, except that registers marked read_changes_state()
+  // answer their last read's value without running their hook (every
+  // other read hook must be a plain getter); writes are refused, since they would start what a register write
+  // starts (a DMA transfer, a mailbox alert) outside simulated time.
+  // Returns the bytes read, 0 when refused.
+  unsigned debug_transport(tlm::tlm_generic_payload& tx);
 
   void reset();
   const Register* find(uint64_t offset) const;
@@ -115,6 +134,7 @@ class RegisterBank {
  private:
   friend class Register;
   void attach(Register& r);
+  bool serve(tlm::tlm_generic_payload& tx, bool debug);  // debug: transport_dbg's rules
   struct Window {
     std::string name;
     uint64_t offset;

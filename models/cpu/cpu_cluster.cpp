@@ -199,6 +199,7 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   burst_.set_extension(&burst_extension_);
 
   in.register_b_transport(this, &CpuCluster::b_transport);
+  in.register_transport_dbg(this, &CpuCluster::transport_dbg);
 
   SC_HAS_PROCESS(CpuCluster);
   SC_METHOD(on_deadline);
@@ -280,6 +281,11 @@ void CpuCluster::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& del
   regs_.transport(tx);
   delay += ns(params_->register_latency);
   access_time_ns_ = now_ns();
+}
+
+unsigned CpuCluster::transport_dbg(tlm::tlm_generic_payload& tx) {
+  access_time_ns_ = now_ns();  // as of the kernel's time: a debugger has no local time
+  return regs_.debug_transport(tx);
 }
 
 void CpuCluster::raise(uint32_t core, ErrorType type, const CpuCore::Fault& fault) {

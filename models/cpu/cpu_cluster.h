@@ -141,6 +141,7 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
  private:
   struct Params;
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx);
   void advance_all(uint64_t now_ns);
   uint64_t now_ns() const;
   void raise(uint32_t core, ErrorType type, const CpuCore::Fault& fault);

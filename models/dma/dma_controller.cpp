@@ -19,6 +19,8 @@ DmaController::DmaController(sc_core::sc_module_name name, const ModelContext& c
                                "transfer bandwidth of host-programmed channels", 1.0)),
       latency_(ns(param<uint64_t>(context.params, "latency", ParamKind::duration, 500,
                                   "setup latency of each transfer (descriptor fetch, arbitration)"))),
+      register_latency_(ns(param<uint64_t>(context.params, "register_latency", ParamKind::duration, 10,
+                                           "simulated cost of one access to the controller's registers"))),
       burst_(param<uint64_t>(context.params, "burst", ParamKind::size, 64 * 1024, "bytes per bus transaction", 64,
                              16ull << 20)),
       regs_(std::string(name) + ".regs"),
@@ -98,7 +100,7 @@ sc_core::sc_time DmaController::transfer_time(uint32_t initiator, uint64_t bytes
 
 void DmaController::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   current_initiator_ = id;
-  delay += sc_core::sc_time(10, sc_core::SC_NS);  // register access
+  delay += register_latency_;
   if (tx.is_write() && tx.get_address() + tx.get_data_length() > kWindowTable &&
       !window_table_write_allowed(static_cast<uint32_t>(id), tx)) {
     tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
@@ -139,9 +141,8 @@ void DmaController::refuse(DmaTransfer t, const std::string& reason) {
 }
 
 unsigned DmaController::transport_dbg(int id, tlm::tlm_generic_payload& tx) {
-  if (!tx.is_read()) return 0;  // debug writes must not start transfers
-  current_initiator_ = id;
-  return regs_.transport(tx) ? tx.get_data_length() : 0;
+  current_initiator_ = id;  // the requester-id register answers per initiator
+  return regs_.debug_transport(tx);
 }
 
 bool DmaController::readable(uint32_t initiator, uint64_t address, uint64_t bytes) const {

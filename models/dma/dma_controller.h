@@ -166,6 +166,7 @@ class DmaController : public Model {
 
   double bandwidth_;
   sc_core::sc_time latency_;
+  sc_core::sc_time register_latency_;  // one register access, added to the initiator's delay
   uint64_t burst_;
   RegisterBank regs_;
   std::vector<std::unique_ptr<Channel>> channels_;

@@ -298,9 +298,7 @@ void Dram::ctrl_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
   delay += read_latency_;
 }
 
-unsigned Dram::ctrl_transport_dbg(tlm::tlm_generic_payload& tx) {
-  return regs_.transport(tx) ? tx.get_data_length() : 0;
-}
+unsigned Dram::ctrl_transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
 
 uint64_t Dram::metric(uint32_t dimm, Metric m) {
   const DimmState& s = dimm_state_.at(dimm);

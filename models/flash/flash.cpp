@@ -22,6 +22,7 @@ Flash::Flash(sc_core::sc_module_name name, const ModelContext& context)
   const std::string path = param<std::string>(context.params, "model_path", ParamKind::text, std::string(),
                                                "failure-model blob installed at power-on (empty: none)");
   in.register_b_transport(this, &Flash::b_transport);
+  in.register_transport_dbg(this, &Flash::transport_dbg);
   regs_.add("length", flash_regs::kLength, 8, 0, Access::ro).on_read([this] { return uint64_t{blob_.size()}; });
   regs_.add("generation", flash_regs::kGeneration, 8, 0, Access::ro).on_read([this] { return generation_; });
   regs_.add_window("blob", flash_regs::kBlob, capacity_, [this](uint64_t offset, std::span<std::byte> out) {

@@ -42,6 +42,7 @@ class Flash : public Model {
 
  private:
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
   uint64_t capacity_;
   sc_core::sc_time read_latency_;
   std::vector<std::byte> blob_;

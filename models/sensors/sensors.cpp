@@ -33,6 +33,7 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
     });
   }
   in.register_b_transport(this, &Sensors::b_transport);
+  in.register_transport_dbg(this, &Sensors::transport_dbg);
 }
 
 uint64_t Sensors::mmio_size() const { return kChannelsOffset + kChannelStride * max_channels_.value(); }

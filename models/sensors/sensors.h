@@ -59,6 +59,7 @@ class Sensors : public Model {
  private:
   void end_of_elaboration() override;
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
 
   param<double> inlet_temperature_;
   param<uint64_t> max_channels_;

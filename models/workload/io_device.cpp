@@ -106,6 +106,7 @@ IoDevice::IoDevice(sc_core::sc_module_name name, const ModelContext& context, Co
   outstanding_sample_ = static_cast<uint64_t>(std::llround(queue_.state().mean_outstanding));
 
   in.register_b_transport(this, &IoDevice::b_transport);
+  in.register_transport_dbg(this, &IoDevice::transport_dbg);
   SC_HAS_PROCESS(IoDevice);
   SC_METHOD(update_irq);
   sensitive << irq_event_;

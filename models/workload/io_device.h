@@ -166,6 +166,9 @@ class IoDevice : public Model, public ThermalSource {
  private:
   struct Params;
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  // Registers as of the device's last update (a debug read does not advance
+  // its queues: that would draw from its random stream outside the run).
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
   void resolve();
   void on_unstall();
   void update_irq();

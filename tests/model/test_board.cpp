@@ -330,6 +330,46 @@ TEST_CASE("control lines reach the firmware from the host and through the BMC's 
   CHECK_FALSE(bmc.command_irq().read());
 }
 
+TEST_CASE("every target of the board answers debug reads without side effects and refuses debug writes to registers") {
+  Bench& b = bench();
+  const uint64_t dma_transfers = b.board->dma().transfers_completed();
+  const size_t dma_refusals = b.board->dma().refusals().size();
+  const size_t bmc_reports = b.board->bmc().reports().size();
+  size_t targets = 0;
+  for (Model* model : b.board->models()) {
+    // The DMA controller's socket is a multi-socket: a debug access needs
+    // an initiator's binder, which only the router holds.
+    if (model == &b.board->dma()) continue;
+    for (const Model::MmioRegion& region : model->mmio_regions()) {
+      INFO("target " << model->name() << " " << region.base_param);
+      ++targets;
+      tlm::tlm_fw_transport_if<>& target = region.socket->get_base_interface();
+      std::array<unsigned char, 8> data{};
+      tlm::tlm_generic_payload tx;
+      tx.set_command(tlm::TLM_READ_COMMAND);
+      tx.set_address(0);
+      tx.set_data_ptr(data.data());
+      tx.set_data_length(data.size());
+      tx.set_streaming_width(data.size());
+      CHECK(target.transport_dbg(tx) == data.size());
+      CHECK(tx.get_response_status() == tlm::TLM_OK_RESPONSE);
+      // A debug write to registers would do what a bus write does (start
+      // a transfer, raise an alert) outside simulated time: refused.
+      // Memories take it (a debugger patching memory); none is written here.
+      if (region.size >= (1ull << 20)) continue;
+      data.fill(0xFF);
+      tx.set_command(tlm::TLM_WRITE_COMMAND);
+      CHECK(target.transport_dbg(tx) == 0);
+    }
+  }
+  CHECK(targets >= 6);  // dram, its controller, bmc and its memory, flash, sensors, devices
+  // Nothing started: no transfer, no refusal, no alert that the BMC acts on.
+  b.driver.run([&] { sc_core::wait(1, sc_core::SC_MS); });
+  CHECK(b.board->dma().transfers_completed() == dma_transfers);
+  CHECK(b.board->dma().refusals().size() == dma_refusals);
+  CHECK(b.board->bmc().reports().size() == bmc_reports);
+}
+
 TEST_CASE("warm reset keeps DRAM contents") {
   Bench& b = bench();
   std::array<std::byte, 8> data{std::byte{9}, std::byte{8}, std::byte{7}};
@@ -410,4 +450,38 @@ TEST_CASE("the register bank applies access rules per byte lane and rejects unco
   CHECK(status.value() == 0xF);
   CHECK(ctrl.value() == 0x1);
   CHECK_THROWS_AS(Register(bank, "overlap", 0x06, 4), std::invalid_argument);
+}
+
+TEST_CASE("debug reads of a register bank run getters but not state-changing hooks, and debug writes are refused") {
+  RegisterBank bank("debug_bank");
+  Register ctrl(bank, "ctrl", 0x00, 8, 0x1, Access::rw);
+  Register snapshot(bank, "snapshot_length", 0x08, 8, 0, Access::ro);
+  uint64_t snapshots = 0;
+  snapshot.on_read([&] { return ++snapshots * 100; }).read_changes_state();
+  uint64_t written = 0;
+  ctrl.on_write([&](uint64_t v) { written = v; });
+  std::array<uint64_t, 2> data{};
+  tlm::tlm_generic_payload tx;
+  const auto prepare = [&](tlm::tlm_command cmd, uint64_t offset, unsigned length) {
+    tx.set_command(cmd);
+    tx.set_address(offset);
+    tx.set_data_ptr(reinterpret_cast<unsigned char*>(data.data()));
+    tx.set_data_length(length);
+    tx.set_streaming_width(length);
+    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  };
+  prepare(tlm::TLM_READ_COMMAND, 0x08, 8);
+  REQUIRE(bank.transport(tx));
+  CHECK(data[0] == 100);  // a bus read takes a snapshot
+  data = {};
+  prepare(tlm::TLM_READ_COMMAND, 0x00, 16);  // ctrl and snapshot_length at once
+  CHECK(bank.debug_transport(tx) == 16);
+  CHECK(data[0] == 0x1);
+  CHECK(data[1] == 100);  // the last snapshot's value, none taken
+  CHECK(snapshots == 1);
+  data[0] = 0xAB;
+  prepare(tlm::TLM_WRITE_COMMAND, 0x00, 8);
+  CHECK(bank.debug_transport(tx) == 0);
+  CHECK(ctrl.value() == 0x1);
+  CHECK(written == 0);
 }
