@@ -26,7 +26,7 @@
 namespace crashtwin {
 
 inline constexpr size_t kMaxRmids = 256;               // RMIDs the firmware manages (the rest idle)
-inline constexpr size_t kMaxMonitoredWorkloads = 64;   // workloads running at once
+inline constexpr size_t kMaxMonitoredWorkloads = 32;   // workloads running at once
 
 // What the firmware knows of one running workload: its features.
 struct WorkloadFeatures {

@@ -7,8 +7,11 @@
 // run in order on it, each on cores and RMIDs of its own.
 #include <cmath>
 #include <memory>
+#include <random>
+#include <vector>
 
 #include "models/cpu/cpu_cluster.h"
+#include "models/cpu/llc_occupancy.h"
 #include "models/dram/dram.h"
 #include "tests/model/strict_systemc.h"
 #include "tests/model/test_devices_mmio.h"
@@ -198,4 +201,35 @@ TEST_CASE("a workload on a core another one runs on, or on a core the cluster la
   CHECK(b.cpu->start_workload({24, {}, 1e9, 1 << 20}) == Status::invalid_argument);
   CHECK(b.cpu->stop_workload(99) == Status::not_found);
   REQUIRE(b.cpu->stop_workload(21) == Status::ok);
+}
+
+TEST_CASE("the occupancy model conserves the cache under any demands (property)") {
+  // Random fills and working sets changing at random times: the occupancies
+  // never go negative, never sum past the cache, and an RMID whose demand
+  // is gone only loses lines.
+  std::mt19937_64 rng(17);
+  constexpr uint64_t kCapacity = 4ull << 20;
+  LlcOccupancy llc(kCapacity, 6);
+  uint64_t now = 0;
+  for (int change = 0; change < 300; ++change) {
+    std::vector<LlcOccupancy::Demand> demands(6);
+    std::vector<bool> idle(6);
+    for (size_t r = 0; r < demands.size(); ++r) {
+      idle[r] = std::uniform_int_distribution<int>(0, 2)(rng) == 0;
+      if (idle[r]) continue;
+      demands[r].fill_bytes_per_s = std::uniform_real_distribution<double>(1e6, 2e10)(rng);
+      demands[r].working_set_bytes = std::uniform_real_distribution<double>(0, 16.0 * (1 << 20))(rng);
+    }
+    llc.set_demands(demands);
+    std::vector<double> before(6);
+    for (uint32_t r = 0; r < 6; ++r) before[r] = llc.occupancy_bytes(r);
+    now += std::uniform_int_distribution<uint64_t>(1, 50'000'000)(rng);
+    llc.advance_to(now);
+    CHECK(llc.total_bytes() <= static_cast<double>(kCapacity) * (1 + 1e-12));
+    for (uint32_t r = 0; r < 6; ++r) {
+      CHECK(llc.occupancy_bytes(r) >= 0.0);
+      if (idle[r]) CHECK(llc.occupancy_bytes(r) <= before[r]);
+    }
+  }
+  CHECK(llc.steps() > 0);
 }
