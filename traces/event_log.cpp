@@ -10,7 +10,8 @@ namespace crashtwin {
 namespace {
 constexpr std::array<const char*, kEventKindCount> kKindNames = {
     "injection", "precursor", "phase",      "capture", "alert", "dma_transfer",
-    "dma_refused", "repartition", "report", "verdict", "log", "counter", "control"};
+    "dma_refused", "repartition", "report", "verdict", "log", "counter", "control",
+    "workload", "rmid"};
 // Keys the line format owns; fields may not reuse them.
 constexpr std::array<const char*, 4> kReservedKeys = {"t_ns", "track", "kind", "dur_ns"};
 }  // namespace

@@ -34,8 +34,10 @@ enum class EventKind : uint8_t {
   log,           // firmware log line worth keeping (warnings, errors)
   counter,       // a value of the board from now on: fields "counter" (name) and "value"
   control,       // a line on the firmware's control channel and what became of it
+  workload,      // a named workload started or stopped (scenario workloads:)
+  rmid,          // the firmware assigned, freed or could not find an RMID for a workload
 };
-inline constexpr size_t kEventKindCount = 13;
+inline constexpr size_t kEventKindCount = 15;
 
 const char* to_string(EventKind k);
 bool parse(std::string_view text, EventKind& out);

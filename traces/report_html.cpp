@@ -472,6 +472,32 @@ std::string fragmentation_cards(const results::Batch& batch, const std::string& 
   return out;
 }
 
+// The named workloads' bandwidth and LLC occupancy as the firmware's
+// resource monitoring read them (timeseries columns of runs with
+// `workloads:`); empty when no run of the scenario has any.
+std::string workload_cards(const results::Batch& batch, const std::string& scenario) {
+  std::string cards;
+  for (const results::Run* run : representative_runs(batch, scenario)) {
+    auto bandwidth = series_with_prefix(run->timeseries, kWorkloadMbmTotalPrefix, true);
+    if (bandwidth.empty()) continue;
+    const auto markers = failure_markers(*run);
+    cards += "<div class=\"run-card\">\n" + run_title(*run);
+    report::ChartFrame frame;
+    frame.title = "Memory bandwidth per workload (MBM total)";
+    frame.x_label = "simulated time";
+    frame.y_label = "bytes/s";
+    frame.y_format = report::AxisFormat::bytes;
+    cards += report::line_chart(frame, bandwidth, markers);
+    frame.title = "Local memory bandwidth per workload (MBM local)";
+    cards += report::line_chart(frame, series_with_prefix(run->timeseries, kWorkloadMbmLocalPrefix, true), markers);
+    frame.title = "LLC occupancy per workload (CMT)";
+    frame.y_label = "bytes";
+    cards += report::line_chart(frame, series_with_prefix(run->timeseries, kWorkloadOccupancyPrefix, true), markers);
+    cards += "</div>\n";
+  }
+  return cards.empty() ? cards : "<div class=\"grid\">\n" + cards + "</div>\n";
+}
+
 // Every run's metrics, one row per run.
 std::string runs_table(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
   std::string out = "<div class=\"table-wrap\"><table>\n<thead><tr>"
@@ -557,8 +583,10 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
                      html_escape(scenario), html_escape(index_link), html_escape(batch_name),
                      page_stats({{mine.size(), "runs"}, {counts.policies.size(), "policy × strategy"},
                                  {counts.ok, "runs ok"}}));
+  const std::string workloads = workload_cards(batch, scenario);
   out += "<nav><a href=\"#runs\">Runs</a><a href=\"#timeseries\">Time series</a>"
-         "<a href=\"#fragmentation\">Fragmentation</a></nav>\n<main>\n";
+         "<a href=\"#fragmentation\">Fragmentation</a>" +
+         std::string(workloads.empty() ? "" : "<a href=\"#workloads\">Workloads</a>") + "</nav>\n<main>\n";
   out += "<section id=\"runs\"><h2>Every run of this scenario</h2>"
          "<p class=\"note\">docs/metrics.md defines the metrics.</p>\n" +
          runs_table(mine, metrics) + "</section>\n";
@@ -568,7 +596,14 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
   out += "<section id=\"fragmentation\"><h2>Allocator fragmentation</h2>"
          "<p class=\"note\">Unusable free space index of the crash-region buddy allocator per order (0 = every "
          "free page usable for a block of that order, 1 = none).</p>\n" +
-         fragmentation_cards(batch, scenario) + "</section>\n</main>\n";
+         fragmentation_cards(batch, scenario) + "</section>\n";
+  if (!workloads.empty())
+    out += "<section id=\"workloads\"><h2>Workloads: memory bandwidth and LLC occupancy</h2>"
+           "<p class=\"note\">What the firmware read through the resource-monitoring counters (Intel RDT MBM and "
+           "CMT) for each named workload's RMID at every tick; empty while a workload has no RMID or no second "
+           "reading yet.</p>\n" +
+           workloads + "</section>\n";
+  out += "</main>\n";
   return out + kFooter;
 }
 

@@ -44,6 +44,10 @@ std::optional<ComponentId> component_of_column(std::string_view column, std::str
   return ComponentId{cls, *instance};
 }
 
+std::string workload_column(std::string_view prefix, std::string_view workload) {
+  return std::string(prefix) + std::string(workload);
+}
+
 std::optional<unsigned> order_of_column(std::string_view column) {
   if (!column.starts_with(kUnusableIndexPrefix)) return std::nullopt;
   return parse_unsigned<unsigned>(column.substr(kUnusableIndexPrefix.size()));

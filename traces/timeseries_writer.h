@@ -37,6 +37,12 @@ std::string unusable_index_column(unsigned order);  // "unusable_index.order9"
 // is not of the family or names no component.
 std::optional<ComponentId> component_of_column(std::string_view column, std::string_view prefix);
 std::optional<unsigned> order_of_column(std::string_view column);
+// Per named workload (scenario `workloads:`), what the firmware's resource
+// monitoring read (platform/monitor/rdt_monitor.h): `<prefix><workload name>`.
+inline constexpr std::string_view kWorkloadOccupancyPrefix = "llc_occupancy_bytes.";
+inline constexpr std::string_view kWorkloadMbmTotalPrefix = "mbm_total_bytes_per_s.";
+inline constexpr std::string_view kWorkloadMbmLocalPrefix = "mbm_local_bytes_per_s.";
+std::string workload_column(std::string_view prefix, std::string_view workload);  // "llc_occupancy_bytes.db"
 inline constexpr std::string_view kReservedBytesColumn = "reserved_bytes";
 inline constexpr std::string_view kFreeBytesColumn = "free_bytes";
 inline constexpr std::string_view kTimeColumn = "t_s";

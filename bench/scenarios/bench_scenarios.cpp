@@ -73,26 +73,16 @@ void BM_SoakRealTimeFactor(benchmark::State& state) {
   state.counters["peak_rss_MiB"] = rss;
 }
 
-// The simulation cost of the cpu cluster's per-core sampling timers on a
-// 64-core board (bench/scenarios/timers_64_cores.yaml): the same run with
-// the timers on (range(0) = 1) and off (the runner's ideal timer), sampling
-// every 100 ms for 10 min (range(1) = 100) or every 1 ms for 1 min (1).
-void BM_PerCoreTimers64(benchmark::State& state) {
-  const bool timers = state.range(0) != 0;
-  const int64_t period_ms = state.range(1);
-  const fs::path scenario = source_dir() / "bench/scenarios/timers_64_cores.yaml";
-  const double sim_s = period_ms == 1 ? 60.0 : 600.0;
+// One `crashtwin run` per iteration (`args` after "run", writing into
+// `out`/run), timed by the run's own wall clock (perf.json); the counters are
+// the simulated seconds, the real-time factor and the transactions.
+void time_runs(benchmark::State& state, std::vector<std::string> args, const fs::path& out, double sim_s) {
+  args.insert(args.begin(), "run");
+  args.insert(args.end(), {"--out", (out / "run").string()});
   double run_wall = 0, transactions = 0;
   for (auto _ : state) {
-    const std::string on = timers ? "true" : "false";
-    const fs::path out = fresh_scratch("timers64-" + on + "-" + std::to_string(period_ms));
-    const ChildRun run = run_crashtwin({"run", scenario.string(), "--policy", "proportional", "--set",
-                                        "board.cpu.timer.enabled=" + on, "--set",
-                                        "agent.allocation_frequency=" + std::to_string(period_ms) + " ms", "--set",
-                                        "duration=" + std::to_string(static_cast<int>(sim_s)) + " s", "--set",
-                                        "workload.phases[1].at=" + std::to_string(static_cast<int>(sim_s / 2)) + " s",
-                                        "--out", (out / "run").string()},
-                                       out / "crashtwin.log");
+    fs::remove_all(out / "run");
+    const ChildRun run = run_crashtwin(args, out / "crashtwin.log");
     require_exit_ok(state, run, out / "crashtwin.log");
     if (run.exit_code > 1) return;
     const PerfFigures perf = read_perf(out / "run" / "perf.json");
@@ -103,6 +93,37 @@ void BM_PerCoreTimers64(benchmark::State& state) {
   state.counters["sim_s"] = sim_s;
   state.counters["rtf_in_run"] = sim_s / run_wall;
   state.counters["transactions"] = transactions;
+}
+
+// The simulation cost of the cpu cluster's per-core sampling timers on a
+// 64-core board (bench/scenarios/timers_64_cores.yaml): the same run with
+// the timers on (range(0) = 1) and off (the runner's ideal timer), sampling
+// every 100 ms for 10 min (range(1) = 100) or every 1 ms for 1 min (1).
+void BM_PerCoreTimers64(benchmark::State& state) {
+  const bool timers = state.range(0) != 0;
+  const int64_t period_ms = state.range(1);
+  const fs::path scenario = source_dir() / "bench/scenarios/timers_64_cores.yaml";
+  const double sim_s = period_ms == 1 ? 60.0 : 600.0;
+  const std::string on = timers ? "true" : "false";
+  time_runs(state,
+            {scenario.string(), "--policy", "proportional", "--set", "board.cpu.timer.enabled=" + on, "--set",
+             "agent.allocation_frequency=" + std::to_string(period_ms) + " ms", "--set",
+             "duration=" + std::to_string(static_cast<int>(sim_s)) + " s", "--set",
+             "workload.phases[1].at=" + std::to_string(static_cast<int>(sim_s / 2)) + " s"},
+            fresh_scratch("timers64-" + on + "-" + std::to_string(period_ms)), sim_s);
+}
+
+// The simulation cost of resource monitoring (Intel RDT CMT/MBM): the
+// library's RDT scenario (8 cores, five named workloads starting and
+// stopping, the agent reading three counters per monitored workload every
+// 100 ms) stretched to 5 min, with its workloads (range(0) = 1) and without
+// (`workloads=[]`: the same board and phases, no RMIDs, no counter reads).
+void BM_RdtMonitoring(benchmark::State& state) {
+  const bool workloads = state.range(0) != 0;
+  const fs::path scenario = source_dir() / "scenarios/library/rdt_workloads.yaml";
+  std::vector<std::string> args = {scenario.string(), "--set", "duration=300 s"};
+  if (!workloads) args.insert(args.end(), {"--set", "workloads=[]"});
+  time_runs(state, args, fresh_scratch(std::string("rdt-") + (workloads ? "with" : "without")), 300.0);
 }
 
 // Process start-up and result writing around the shortest library run: what
@@ -277,6 +298,7 @@ BENCHMARK(BM_PerCoreTimers64)
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kSecond);
+BENCHMARK(BM_RdtMonitoring)->ArgNames({"workloads"})->Arg(0)->Arg(1)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_BatchSpeedup)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_RecoveryCostPerDumpGiB)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_SweepOverhead)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);

@@ -9,6 +9,7 @@
 #include "models/config/registry.h"
 #include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
+#include "models/cpu/cpu_cluster.h"
 #include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
 #include "models/flash/flash.h"
@@ -223,6 +224,7 @@ void Board::build(std::string_view prefix) {
       HostFirmwareRunner::CommandMailbox{&bmc_->command_irq(), base_of(*bmc_)});
   // The firmware's ticks come from the host's per-core timers.
   firmware_runner_->set_tick_source(dynamic_cast<TickSource*>(cpu_cluster()));
+  if (auto* cluster = dynamic_cast<CpuCluster*>(cpu_cluster())) cluster->attach_rmid_traffic(dram_);
 
   tree_->reject_unused(prefix);
 }
@@ -236,6 +238,7 @@ void Board::run_firmware(Firmware& firmware) {
 }
 
 void Board::write_control(std::string line) { firmware_runner_->write_control(std::move(line)); }
+void Board::notify_workload(const WorkloadNotice& notice) { firmware_runner_->notify_workload(notice); }
 
 Router& Board::router() { return *router_; }
 Dram& Board::dram() { return *dram_; }

@@ -27,6 +27,7 @@
 #include <systemc>
 
 #include "models/bmc/drain_report.h"
+#include "platform/monitor/workload_notice.h"
 #include "models/config/params.h"
 #include "models/core/irq.h"
 #include "models/core/model.h"
@@ -98,6 +99,9 @@ class Board : public sc_core::sc_module {
   // collector's procfs file): the firmware runs it on the host CPU thread.
   // The BMC's side of the channel is Bmc::send_command.
   void write_control(std::string line);
+  // The kernel tells the firmware a workload started or stopped (its RMID,
+  // platform/monitor/rdt_monitor.h); the firmware takes it on the host CPU.
+  void notify_workload(const WorkloadNotice& notice);
 
   // Devices. cpu_cluster/disk/nic are the devices engineer's classes:
   // dynamic_cast to CpuCluster, Disk, Nic.

@@ -25,7 +25,16 @@
 //           +0x08 TIMER_DELIVERED  when its handler ran (ns)
 //           +0x10 TIMER_TICKS      handlers run since power-on
 //           +0x18 TIMER_OVERRUNS   boundaries skipped since power-on
+//   0x0320  PQR_ASSOC (cpu cores, RW): the RMID the core tags its traffic
+//           and cache fills with (IA32_PQR_ASSOC, platform/monitor/rdt_registers.h)
 //   0x1000  state window (kStateWindowSize bytes, RO)
+//
+//   cpu cluster device registers (resource monitoring, models/cpu/resource_monitoring.h):
+//   0x0040  RDT_MAX_RMID    highest RMID (CPUID.(0xF,1):ECX, RO)
+//   0x0048  RDT_UPSCALE     bytes per counter count (CPUID.(0xF,1):EBX, RO)
+//   0x0050  RDT_MBM_WIDTH   MBM counter width minus 24 (CPUID.(0xF,1):EAX[7:0], RO)
+//   0x0058  QM_EVTSEL       event id and RMID of the next QM_CTR read (IA32_QM_EVTSEL, RW)
+//   0x0060  QM_CTR          the selected counter with its Error/Unavailable bits (IA32_QM_CTR, RO)
 #pragma once
 
 #include <cstdint>
@@ -53,8 +62,15 @@ inline constexpr uint64_t kTimerBoundary = kTimerOffset + 0x00;
 inline constexpr uint64_t kTimerDelivered = kTimerOffset + 0x08;
 inline constexpr uint64_t kTimerTicks = kTimerOffset + 0x10;
 inline constexpr uint64_t kTimerOverruns = kTimerOffset + 0x18;
+inline constexpr uint64_t kPqrAssoc = 0x0320;
 inline constexpr uint64_t kStateWindowOffset = 0x1000;
 inline constexpr uint64_t kStateWindowSize = kUnitStride - kStateWindowOffset;
+
+inline constexpr uint64_t kRdtMaxRmid = 0x0040;
+inline constexpr uint64_t kRdtUpscale = 0x0048;
+inline constexpr uint64_t kRdtMbmWidth = 0x0050;
+inline constexpr uint64_t kQmEvtsel = 0x0058;
+inline constexpr uint64_t kQmCtr = 0x0060;
 
 // Offsets from the device base.
 constexpr uint64_t unit_base(uint32_t unit) { return kUnitsOffset + uint64_t{unit} * kUnitStride; }

@@ -155,6 +155,17 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   smi_ = std::make_unique<SmiSchedule>(timer_params, RngStream(context.board_seed, std::string(this->name()) + ".smi"));
 
   const auto count = static_cast<uint32_t>(p.cores.value());
+  rdt_ = std::make_unique<ResourceMonitoring>(context.params.sub("rdt"), count, p.traffic_span / count,
+                                              [this](uint32_t c) { return cores_[c]->memory_traffic_bps(); });
+  const rdt::Capabilities caps = rdt_->capabilities();
+  regs_.add("rdt_max_rmid", device_layout::kRdtMaxRmid, 8, caps.max_rmid, Access::ro);
+  regs_.add("rdt_upscale", device_layout::kRdtUpscale, 8, caps.upscale_bytes, Access::ro);
+  regs_.add("rdt_mbm_width", device_layout::kRdtMbmWidth, 8, caps.mbm_counter_width - rdt::kMinMbmCounterWidth,
+            Access::ro);
+  Register& evtsel = regs_.add("qm_evtsel", device_layout::kQmEvtsel, 8, 0, Access::rw);
+  regs_.add("qm_ctr", device_layout::kQmCtr, 8, 0, Access::ro).on_read([this, &evtsel] {
+    return rdt_->read_counter(evtsel.value(), access_time_ns_);
+  });
   for (uint32_t i = 0; i < count; ++i) {
     const std::string core_name = std::string(this->name()) + ".core" + std::to_string(i);
     cores_.push_back(std::make_unique<CpuCore>(static_cast<uint16_t>(i), core_params,
@@ -172,6 +183,9 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
       regs_.add(fmt::format("unit{}.timer_overruns", i), timer_block + device_layout::kTimerOverruns, 8, 0, Access::ro)
           .on_read([this, i] { return timer(i).overruns(); });
     }
+    regs_.add(fmt::format("unit{}.pqr_assoc", i), device_layout::unit_base(i) + device_layout::kPqrAssoc, 8, 0,
+              Access::rw)
+        .on_write([this, i](uint64_t value) { rdt_->set_core_rmid(i, value, access_time_ns_); });
     const ComponentId id{ComponentClass::cpu, static_cast<uint16_t>(first_id_.instance + i)};
     units_.push_back(std::make_unique<ComponentUnit>(
         regs_, id, i, StateKind::register_file,
@@ -238,6 +252,7 @@ Status CpuCluster::set_phase(std::optional<uint32_t> core, const WorkloadPhase& 
   advance_all(now_ns());
   for (uint32_t i = 0; i < core_count(); ++i)
     if (!core || *core == i) cores_[i]->set_phase(phase);
+  rdt_->refresh(now_ns());
   reschedule();
   traffic_changed_.notify(sc_core::SC_ZERO_TIME);
   return Status::ok;
@@ -263,6 +278,28 @@ Status CpuCluster::set_replayed_rates(uint32_t core, double corrected_errors_per
   cores_[core]->set_replayed_rates(corrected_errors_per_s, exceptions_per_s);
   reschedule();
   return Status::ok;
+}
+
+Status CpuCluster::start_workload(const ClusterWorkload& workload) {
+  if (!std::isfinite(workload.memory_bandwidth_bps) || workload.memory_bandwidth_bps < 0) return Status::invalid_argument;
+  if (const Status s = rdt_->start_workload(workload); !ok(s)) return s;
+  apply_workload_traffic();
+  return Status::ok;
+}
+
+Status CpuCluster::stop_workload(uint32_t id) {
+  if (const Status s = rdt_->stop_workload(id); !ok(s)) return s;
+  apply_workload_traffic();
+  return Status::ok;
+}
+
+void CpuCluster::apply_workload_traffic() {
+  const uint64_t now = now_ns();
+  advance_timers(now);
+  advance_all(now);  // the traffic so far at the old rates
+  for (uint32_t i = 0; i < core_count(); ++i) cores_[i]->set_workload_traffic(rdt_->workload_traffic_bps(i));
+  rdt_->refresh(now);
+  traffic_changed_.notify(sc_core::SC_ZERO_TIME);
 }
 
 Status CpuCluster::set_core_inlet(uint32_t core, double celsius) {
@@ -321,6 +358,7 @@ bool CpuCluster::inject_failure(uint32_t unit, ErrorType type, uint64_t address,
       break;
     default: return false;
   }
+  rdt_->refresh(now);  // a hung or halted core stops filling the cache
   reschedule();
   traffic_changed_.notify(sc_core::SC_ZERO_TIME);
   return true;
@@ -428,6 +466,8 @@ void CpuCluster::send_burst(uint32_t core, uint64_t bytes) {
   burst_.set_dmi_allowed(false);
   burst_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   burst_extension_.represented_bytes = bytes;
+  burst_extension_.rmid = rdt_->core_rmid(core);
+  burst_extension_.numa_node = rdt_->numa_node(core);
 
   sc_core::sc_time delay = quantum_keeper_.get_local_time();
   out->b_transport(burst_, delay);
@@ -448,6 +488,7 @@ void CpuCluster::warm_reset() {
   advance_all(now);
   regs_.reset();
   for (auto& core : cores_) core->warm_reset();
+  rdt_->reset(now);
   // Halted and hung cores take interrupts again from the next boundary.
   for (auto& t : timers_) t.rearm(std::max(t.next_expiry_ns(), next_boundary_));
   std::fill(watchdog_due_ns_.begin(), watchdog_due_ns_.end(), kNoDeadline);

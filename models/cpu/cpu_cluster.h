@@ -40,9 +40,14 @@
 //   cores by less than one quantum; 100 ms is the agent's default sampling
 //   period, so a default observer sees each quantum in the next sample. Set
 //   a finer quantum to observe traffic faster, a coarser one for days.
-// Registers: 0x00 CORES (ro), 0x08 TRIP_POINT (ro, m°C); unit i = core i with
+// Registers: 0x00 CORES (ro), 0x08 TRIP_POINT (ro, m°C), the resource
+//   monitoring registers (0x40..0x60, device_layout.h); unit i = core i with
 //   the device_layout.h window (cpu metrics, error status, register file,
-//   timer block).
+//   timer block, PQR_ASSOC).
+// Resource monitoring (models/cpu/resource_monitoring.h, board.cpu.rdt.*):
+//   RMIDs per core, LLC occupancy per RMID, MBM counters read from the
+//   memory attached with attach_rmid_traffic; named workloads add traffic
+//   to their cores (start_workload / stop_workload).
 // Sockets: in (MMIO), out (memory bursts to DRAM, TrafficBurst extension),
 //   irq (high while a core has an unacknowledged error).
 // Failure hooks (inject_failure): page_fault (storm until acknowledged),
@@ -71,6 +76,7 @@
 #include "models/core/tick_source.h"
 #include "models/cpu/core_timer.h"
 #include "models/cpu/cpu_core.h"
+#include "models/cpu/resource_monitoring.h"
 #include "models/sensors/thermal_source.h"
 #include "models/workload/traffic_burst.h"
 #include "platform/core/status.h"
@@ -101,6 +107,14 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   // negative or non-finite rate.
   Status set_replayed_rates(uint32_t core, double corrected_errors_per_s, double exceptions_per_s);
   Status set_core_inlet(uint32_t core, double celsius);
+  // Named workloads (scenario `workloads:`): the workload's bandwidth is
+  // added to its cores' traffic from now on, tagged with the cores' RMIDs.
+  // Errors as ResourceMonitoring::start_workload / stop_workload.
+  Status start_workload(const ClusterWorkload& workload);
+  Status stop_workload(uint32_t id);
+  // The memory whose per-RMID byte counts the MBM events read (the board's DRAM).
+  void attach_rmid_traffic(const RmidTrafficSource* memory) { rdt_->attach_memory(memory); }
+  ResourceMonitoring& monitoring() { return *rdt_; }
 
   uint32_t core_count() const { return static_cast<uint32_t>(cores_.size()); }
   // Machine-check banks of each core (the register file carries them all).
@@ -176,6 +190,8 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   uint64_t burst_bytes_represented_ = 0;
   bool traffic_error_reported_ = false;
   std::unique_ptr<SmiSchedule> smi_;
+  std::unique_ptr<ResourceMonitoring> rdt_;
+  void apply_workload_traffic();
   std::vector<CoreTimer> timers_;
   std::vector<TimerSegment> segments_;
   uint64_t timer_period_ = 0;  // 0: not armed

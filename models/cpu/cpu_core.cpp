@@ -56,7 +56,7 @@ double CpuCore::utilization() const {
 }
 
 double CpuCore::memory_traffic_bps() const {
-  return run_state_ == CoreRunState::running ? phase_.memory_traffic_bps : 0.0;
+  return run_state_ == CoreRunState::running ? phase_.memory_traffic_bps + workload_traffic_bps_ : 0.0;
 }
 
 uint64_t CpuCore::take_traffic_bytes() {

@@ -69,6 +69,9 @@ class CpuCore {
   // phase's and the precursor's: corrected machine checks and exceptions
   // per second.
   void set_replayed_rates(double corrected_errors_per_s, double exceptions_per_s);
+  // Memory traffic of the named workloads running on this core (scenario
+  // `workloads:`), on top of the phase's, while the core runs.
+  void set_workload_traffic(double bytes_per_s) { workload_traffic_bps_ = bytes_per_s; }
 
   // Register value of a cpu metric in its fixed unit (types.h).
   uint64_t metric(Metric m) const;
@@ -135,6 +138,7 @@ class CpuCore {
   bool registers_moved_ = false;
   bool frozen_ = false;  // a fault's frame is held (see snapshot_registers)
   double traffic_bytes_ = 0.0;
+  double workload_traffic_bps_ = 0.0;
 };
 
 }  // namespace crashtwin

@@ -248,9 +248,21 @@ void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   // the burst starts in (bursts are far smaller than a DIMM).
   const uint64_t represented = traffic_bytes(tx);
   dimm_state_[offset / dimm_size()].traffic_bytes += represented;
+  if (const TrafficBurst* burst = tx.get_extension<TrafficBurst>()) count_rmid_traffic(*burst, offset, represented);
   delay += access_time(is_write, represented);
   tx.set_dmi_allowed(true);
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void Dram::count_rmid_traffic(const TrafficBurst& burst, uint64_t offset, uint64_t bytes) {
+  if (burst.rmid >= rmid_traffic_.size()) rmid_traffic_.resize(burst.rmid + 1);
+  RmidTraffic& t = rmid_traffic_[burst.rmid];
+  t.total_bytes += bytes;
+  if (numa_node(offset) == burst.numa_node) t.local_bytes += bytes;
+}
+
+RmidTraffic Dram::rmid_traffic(uint32_t rmid) const {
+  return rmid < rmid_traffic_.size() ? rmid_traffic_[rmid] : RmidTraffic{};
 }
 
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& tx) {

@@ -38,6 +38,7 @@
 #include "models/config/registry.h"
 #include "models/core/component_unit.h"
 #include "models/core/model.h"
+#include "models/workload/traffic_burst.h"
 #include "models/core/register.h"
 #include "models/core/rng.h"
 #include "models/dram/error_log.h"
@@ -57,7 +58,7 @@ struct DimmLocation {
   friend bool operator==(const DimmLocation&, const DimmLocation&) = default;
 };
 
-class Dram : public Model, public ThermalSource {
+class Dram : public Model, public ThermalSource, public RmidTrafficSource {
  public:
   tlm_utils::simple_target_socket<Dram> in;
   tlm_utils::simple_target_socket<Dram> ctrl;
@@ -78,7 +79,9 @@ class Dram : public Model, public ThermalSource {
 
   uint64_t size() const { return size_; }
   uint32_t dimms() const { return dimms_; }
-  uint32_t numa_nodes() const { return numa_nodes_; }
+  uint32_t numa_nodes() const override { return numa_nodes_; }
+  // Bytes the bursts tagged with `rmid` moved since power-on (MBM).
+  RmidTraffic rmid_traffic(uint32_t rmid) const override;
   uint64_t dimm_size() const { return size_ / dimms_; }
   // Geometry of a DRAM-local address: DIMMs own contiguous ranges; within a
   // DIMM, 8-byte columns, then banks, then ranks, then rows.
@@ -164,6 +167,7 @@ class Dram : public Model, public ThermalSource {
   };
 
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  void count_rmid_traffic(const TrafficBurst& burst, uint64_t offset, uint64_t bytes);
   unsigned transport_dbg(tlm::tlm_generic_payload& tx);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
   void ctrl_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
@@ -203,6 +207,7 @@ class Dram : public Model, public ThermalSource {
   SparseMemory memory_;
   MemoryErrorLog log_;
   std::vector<DimmState> dimm_state_;
+  std::vector<RmidTraffic> rmid_traffic_;  // by RMID; grows to the highest RMID seen
   std::unordered_set<uint64_t> zero_granted_pages_;  // read-only DMI grants to invalidate on first write
   RegisterBank regs_;
   std::vector<std::unique_ptr<ComponentUnit>> units_;

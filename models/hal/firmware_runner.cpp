@@ -55,6 +55,19 @@ void HostFirmwareRunner::write_control(std::string line) {
   host_line_written_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void HostFirmwareRunner::notify_workload(const WorkloadNotice& notice) {
+  workload_notices_.push_back(notice);
+  host_line_written_.notify(sc_core::SC_ZERO_TIME);
+}
+
+bool HostFirmwareRunner::service_workload_notices() {
+  if (workload_notices_.empty()) return false;
+  const WorkloadNotice notice = workload_notices_.front();
+  workload_notices_.pop_front();
+  firmware_->workload_changed(notice);
+  return true;
+}
+
 bool HostFirmwareRunner::service_control() {
   if (!host_lines_.empty()) {
     const std::string line = std::move(host_lines_.front());
@@ -102,7 +115,7 @@ void HostFirmwareRunner::run() {
     // Level-triggered: a line that rose while this thread was busy (or in a
     // delta wait) is serviced here, not lost with its value-changed event.
     // Nothing below waits before the wait for the next event.
-    if (service_errors() || service_control()) continue;
+    if (service_errors() || service_workload_notices() || service_control()) continue;
     const uint64_t now = to_ns(sc_core::sc_time_stamp());
     const uint64_t next = firmware_->next_tick_ns();
     if (next > now) {

@@ -62,11 +62,15 @@ class HostFirmwareRunner : public sc_core::sc_module {
   // A write of one line to the firmware's control entry (from any process);
   // the firmware sees it on this CPU as soon as it is not busy.
   void write_control(std::string line);
+  // The running kernel tells the firmware a workload started or stopped
+  // (platform/monitor/workload_notice.h); served like a control line.
+  void notify_workload(const WorkloadNotice& notice);
 
  private:
   void run();
   bool service_errors();  // true when at least one error was handled
   bool service_control();  // true when a control line was handled
+  bool service_workload_notices();  // true when a notice was handled
   // Waits until `until` or an error line, a control write or the BMC's
   // command line wakes the CPU.
   void wait_until(uint64_t now, uint64_t until);
@@ -84,6 +88,7 @@ class HostFirmwareRunner : public sc_core::sc_module {
   uint64_t errors_ = 0;
   CommandMailbox mailbox_;
   std::deque<std::string> host_lines_;
+  std::deque<WorkloadNotice> workload_notices_;
   sc_core::sc_event host_line_written_;
   uint64_t control_lines_ = 0;
 };

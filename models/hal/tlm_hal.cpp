@@ -126,6 +126,37 @@ Status TlmHal::read_core_tick(ComponentId cpu, CoreTickReading& out) {
   return read64(base + dl::kTimerOverruns, out.overruns);
 }
 
+bool TlmHal::cpu_cluster_base(uint64_t& base) {
+  if (!platform_.locate || !platform_.locate(ComponentId{ComponentClass::cpu, 0}, base)) return false;
+  base -= dl::unit_base(0);
+  return true;
+}
+
+Status TlmHal::read_monitoring_capabilities(rdt::Capabilities& out) {
+  uint64_t base = 0, max_rmid = 0, upscale = 0, width = 0;
+  if (!cpu_cluster_base(base)) return Status::unsupported;
+  if (Status s = read64(base + dl::kRdtMaxRmid, max_rmid); !ok(s)) return s;
+  if (Status s = read64(base + dl::kRdtUpscale, upscale); !ok(s)) return s;
+  if (Status s = read64(base + dl::kRdtMbmWidth, width); !ok(s)) return s;
+  out = {static_cast<uint32_t>(max_rmid), upscale, static_cast<uint32_t>(width & 0xff) + rdt::kMinMbmCounterWidth};
+  return Status::ok;
+}
+
+Status TlmHal::write_core_rmid(uint32_t core, uint32_t rmid) {
+  uint64_t base = 0;
+  if (core > UINT16_MAX || !platform_.locate ||
+      !platform_.locate(ComponentId{ComponentClass::cpu, static_cast<uint16_t>(core)}, base))
+    return Status::not_found;
+  return write64(base + dl::kPqrAssoc, rmid & rdt::kPqrRmidMask);
+}
+
+Status TlmHal::read_monitoring_counter(uint64_t event_select, uint64_t& counter) {
+  uint64_t base = 0;
+  if (!cpu_cluster_base(base)) return Status::unsupported;
+  if (Status s = write64(base + dl::kQmEvtsel, event_select); !ok(s)) return s;
+  return read64(base + dl::kQmCtr, counter);
+}
+
 Status TlmHal::read_state(ComponentId component, StateKind kind, std::span<std::byte> out_bytes, size_t& length) {
   length = 0;
   uint64_t base = 0;

@@ -47,6 +47,9 @@ class TlmHal : public sc_core::sc_module, public Hal {
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override;
   void log(LogLevel level, const char* message) override;
   Status read_core_tick(ComponentId cpu, CoreTickReading& out) override;
+  Status read_monitoring_capabilities(rdt::Capabilities& out) override;
+  Status write_core_rmid(uint32_t core, uint32_t rmid) override;
+  Status read_monitoring_counter(uint64_t event_select, uint64_t& counter) override;
 
   // Register access by physical address (the firmware runner's error
   // handler uses these for the error status block).
@@ -63,6 +66,8 @@ class TlmHal : public sc_core::sc_module, public Hal {
   bool dmi_access(tlm::tlm_command cmd, uint64_t address, unsigned char* data, size_t bytes);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
   void charge(const sc_core::sc_time& delay);
+  // The cpu cluster's device registers (its core 0's unit minus the unit offset).
+  bool cpu_cluster_base(uint64_t& base);
 
   HalPlatform platform_;
   tlm_utils::tlm_quantumkeeper keeper_;

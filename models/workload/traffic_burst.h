@@ -16,17 +16,45 @@
 
 namespace crashtwin {
 
+//
+// The burst also carries what resource monitoring needs (Intel RDT's MBM):
+// the RMID the issuing core tags its traffic with (its IA32_PQR_ASSOC) and
+// the core's NUMA node, so the memory can count bytes per RMID, in total and
+// those that stayed on the core's own node.
 struct TrafficBurst : tlm::tlm_extension<TrafficBurst> {
   uint64_t represented_bytes = 0;
+  uint32_t rmid = 0;
+  uint32_t numa_node = 0;
 
   tlm::tlm_extension_base* clone() const override {
     auto* copy = new TrafficBurst;
-    copy->represented_bytes = represented_bytes;
+    copy->copy_from(*this);
     return copy;
   }
   void copy_from(const tlm::tlm_extension_base& other) override {
-    represented_bytes = static_cast<const TrafficBurst&>(other).represented_bytes;
+    const auto& o = static_cast<const TrafficBurst&>(other);
+    represented_bytes = o.represented_bytes;
+    rmid = o.rmid;
+    numa_node = o.numa_node;
   }
+};
+
+// Bytes one RMID moved (Intel MBM's total and local events), as a memory
+// counts them from the bursts' tags.
+struct RmidTraffic {
+  uint64_t total_bytes = 0;
+  uint64_t local_bytes = 0;  // to and from the issuing core's own NUMA node
+};
+
+// A memory that counts traffic per RMID: what the CPU's monitoring counters
+// read for the MBM events.
+class RmidTrafficSource {
+ public:
+  virtual RmidTraffic rmid_traffic(uint32_t rmid) const = 0;
+  virtual uint32_t numa_nodes() const = 0;
+
+ protected:
+  ~RmidTrafficSource() = default;
 };
 
 // Bytes a transaction accounts for: its extension's when present, else its

@@ -143,6 +143,8 @@ Status Agent::boot() {
   released_count_ = 0;
   stats_.released_bytes = 0;
   config_.budget_bytes = configured_budget_bytes_;
+  // The kernel that boots starts its workloads, and their RMIDs, again.
+  monitor_.reset(config_.rmid_min_free_time_ns);
   for (size_t i = 0; i < instance_count_; ++i) {
     windows_[i].reset(instance(i).cls, config_.feature_ewma_alpha);
     probabilities_[i] = 0.0f;
@@ -217,6 +219,8 @@ Status Agent::tick() {
   // to measure, and the reads would cost every tick bus time.
   if (config_.watch_core_timers && core_timers_readable_ && stats_.late_ticks + stats_.missed_ticks > 0)
     watch_core_timers();
+  // Only while workloads run: a board without them sees no access.
+  if (!monitor_.workloads().empty()) monitor_.sample(*hal_, hal_->now_ns());
   const Status s = repartition(now);
   ++stats_.ticks;
   stats_.reserved_bytes = reserved_bytes();
@@ -725,6 +729,15 @@ AgentStatusReport Agent::status_report() const {
   r.control_accepted = control_stats_.accepted;
   r.control_refused = stats_.control_refused;
   return r;
+}
+
+Status Agent::workload_changed(const WorkloadNotice& notice) {
+  if (!booted_) return Status::invalid_argument;
+  RmidEvent event;
+  bool has_event = false;
+  const Status s = monitor_.workload_changed(*hal_, notice, hal_->now_ns(), event, has_event);
+  if (has_event && observer_ != nullptr) observer_->on_rmid(*this, event);
+  return s;
 }
 
 Status Agent::control(ControlSource source, std::string_view line) {

@@ -48,6 +48,7 @@
 #include "platform/hal/firmware.h"
 #include "platform/hal/hal.h"
 #include "platform/monitor/control_command.h"
+#include "platform/monitor/rdt_monitor.h"
 #include "platform/predictor/features.h"
 #include "platform/predictor/model_blob.h"
 #include "platform/region/crash_region.h"
@@ -150,6 +151,10 @@ struct AgentConfig {
   // the cross-core skew and the cores' overruns, from the first tick that
   // came late or after a missed boundary on.
   bool watch_core_timers = true;
+  // How long an RMID freed by a stopping workload stays in limbo before
+  // another workload may have it: long enough for the lines it left in the
+  // LLC to be evicted (resctrl checks the occupancy; this allocator waits).
+  uint64_t rmid_min_free_time_ns = 1'000'000'000;
 };
 
 // How many instances of each class the board has (Hal::component_count).
@@ -213,6 +218,8 @@ class AgentObserver {
   virtual void on_control(const Agent& agent, std::string_view line, const ControlResult& result) {
     (void)agent, (void)line, (void)result;
   }
+  // After a workload notice that assigned, freed or failed to find an RMID.
+  virtual void on_rmid(const Agent& agent, const RmidEvent& event) { (void)agent, (void)event; }
 
  protected:
   ~AgentObserver() = default;
@@ -248,6 +255,11 @@ class Agent final : public Firmware {
   // it (ControlResult::refusal).
   Status control(ControlSource source, std::string_view line) override;
   Status control(ControlSource source, std::string_view line, ControlResult& result);
+  // A workload started or stopped: its RMID (RdtMonitor); each tick then
+  // reads its occupancy and bandwidth.
+  Status workload_changed(const WorkloadNotice& notice) override;
+  // The per-workload monitoring: RMIDs and features.
+  const RdtMonitor& monitor() const { return monitor_; }
   // The parser's counts of every line so far (accepted, refused by reason).
   const ControlStats& control_stats() const { return control_stats_; }
   // Ranges given back by release_region this boot.
@@ -354,6 +366,7 @@ class Agent final : public Firmware {
   bool core_timers_readable_ = true;
   AgentStats stats_{};
   ControlStats control_stats_{};
+  RdtMonitor monitor_;
   uint64_t configured_budget_bytes_ = 0;  // init's budget; release_region lowers config_'s until the next boot
   ReleasedRange released_[kMaxReleasedRanges] = {};
   size_t released_count_ = 0;

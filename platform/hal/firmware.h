@@ -12,6 +12,7 @@
 #include "platform/core/status.h"
 #include "platform/core/types.h"
 #include "platform/monitor/control_command.h"
+#include "platform/monitor/workload_notice.h"
 
 namespace crashtwin {
 
@@ -30,6 +31,13 @@ class Firmware {
   // the command ran; a firmware without a control channel refuses all.
   virtual Status control(ControlSource source, std::string_view line) {
     (void)source, (void)line;
+    return Status::unsupported;
+  }
+  // A workload started or stopped (platform/monitor/workload_notice.h).
+  // Status::ok when the firmware took note; one without resource
+  // monitoring refuses all.
+  virtual Status workload_changed(const WorkloadNotice& notice) {
+    (void)notice;
     return Status::unsupported;
   }
 

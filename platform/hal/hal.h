@@ -9,6 +9,7 @@
 
 #include "platform/core/status.h"
 #include "platform/core/types.h"
+#include "platform/monitor/rdt_registers.h"
 
 namespace crashtwin {
 
@@ -56,6 +57,24 @@ class Hal {
   // board has no per-core timers (the default).
   virtual Status read_core_tick(ComponentId cpu, CoreTickReading& out) {
     (void)cpu, (void)out;
+    return Status::unsupported;
+  }
+
+  // Resource monitoring (Intel RDT, platform/monitor/rdt_registers.h): what
+  // CPUID leaf 0xF reports; a write of IA32_PQR_ASSOC on one core (its RMID);
+  // IA32_QM_EVTSEL written with `event_select`, then IA32_QM_CTR read into
+  // `counter` (with its Error and Unavailable bits). Status::unsupported
+  // where the board has no monitoring (the default).
+  virtual Status read_monitoring_capabilities(rdt::Capabilities& out) {
+    (void)out;
+    return Status::unsupported;
+  }
+  virtual Status write_core_rmid(uint32_t core, uint32_t rmid) {
+    (void)core, (void)rmid;
+    return Status::unsupported;
+  }
+  virtual Status read_monitoring_counter(uint64_t event_select, uint64_t& counter) {
+    (void)event_select, (void)counter;
     return Status::unsupported;
   }
 

@@ -84,6 +84,10 @@ void Injector::apply(const Action& a) {
     else board_.write_control(c.command);
     return;
   }
+  if (a.kind == ActionKind::workload_start || a.kind == ActionKind::workload_stop) {
+    change_workload(a);
+    return;
+  }
   Model* model = a.kind == ActionKind::phase ? nullptr : board_.model_of(a.component, unit);
   if (a.kind != ActionKind::phase && model == nullptr) {
     problem(a, "the board has no such component");
@@ -178,8 +182,38 @@ void Injector::apply(const Action& a) {
       inject(a);
       return;
     case ActionKind::control:
+    case ActionKind::workload_start:
+    case ActionKind::workload_stop:
       return;  // above
   }
+}
+
+// The workload's traffic starts or stops on its cores, and the kernel tells
+// the firmware (which assigns or frees its RMID: an `rmid` event).
+void Injector::change_workload(const Action& a) {
+  const NamedWorkload& w = scenario_.workloads[a.index];
+  const bool start = a.kind == ActionKind::workload_start;
+  auto* cpu = dynamic_cast<CpuCluster*>(board_.cpu_cluster());
+  Status st = Status::not_found;
+  if (cpu != nullptr)
+    st = start ? cpu->start_workload({w.id, w.cores, w.memory_bandwidth_bps, w.llc_working_set_bytes})
+               : cpu->stop_workload(w.id);
+  Event& e = events_.add(a.t_ns, kTrack, EventKind::workload);
+  e.fields["workload"] = w.name;
+  e.fields["id"] = w.id;
+  e.fields["state"] = start ? "start" : "stop";
+  e.fields["status"] = crashtwin::to_string(st);
+  if (!ok(st)) {
+    problems_.push_back(fmt::format("workload {} {} at {} ns: {}", w.name, start ? "start" : "stop", a.t_ns,
+                                    crashtwin::to_string(st)));
+    return;
+  }
+  WorkloadNotice notice;
+  notice.kind = start ? WorkloadNotice::Kind::start : WorkloadNotice::Kind::stop;
+  notice.owner.workload_id = w.id;
+  w.name.copy(notice.owner.name, kRmidOwnerNameBytes - 1);
+  for (uint32_t c : w.cores) notice.add_core(c);
+  board_.notify_workload(notice);
 }
 
 void Injector::apply_phase(const crashtwin::WorkloadPhase& cpu_phase, const scenario::WorkloadPhase& p) {

@@ -55,6 +55,7 @@ class Injector : public sc_core::sc_module {
   void push_cpu(ComponentId core);
   void inject(const Action& a);
   void problem(const Action& a, const std::string& what);
+  void change_workload(const Action& a);
 
   Board& board_;
   const Scenario& scenario_;

@@ -117,9 +117,10 @@ class Planner {
 }  // namespace
 
 const char* to_string(ActionKind k) {
-  static constexpr std::array<const char*, 12> kNames = {
+  static constexpr std::array<const char*, 14> kNames = {
       "phase",     "corrected_error_rate", "exception_rate", "io_error_rate", "latency_offset", "temperature",
-      "heat_ramp", "link_flap", "precursor_begin", "precursor_end", "failure", "control"};
+      "heat_ramp", "link_flap", "precursor_begin", "precursor_end", "failure", "control",
+      "workload_start", "workload_stop"};
   return kNames[static_cast<size_t>(k)];
 }
 
@@ -154,6 +155,11 @@ Schedule plan_schedule(const Scenario& s) {
       planner.precursor(a.precursors[k], a.at_ns, a.name + ".precursors[" + std::to_string(k) + "]", precursor_id++);
   for (size_t i = 0; i < s.control.size(); ++i)
     planner.add({s.control[i].at_ns, ActionKind::control, {}, static_cast<uint32_t>(i), 0, 0, 0, {}});
+  for (size_t i = 0; i < s.workloads.size(); ++i) {
+    const NamedWorkload& w = s.workloads[i];
+    planner.add({w.start_ns, ActionKind::workload_start, {}, static_cast<uint32_t>(i), 0, 0, 0, w.name});
+    if (w.stops) planner.add({w.stop_ns, ActionKind::workload_stop, {}, static_cast<uint32_t>(i), 0, 0, 0, w.name});
+  }
   std::stable_sort(out.actions.begin(), out.actions.end(),
                    [](const Action& a, const Action& b) { return a.t_ns < b.t_ns; });
   return out;

@@ -29,6 +29,8 @@ enum class ActionKind : uint8_t {
   precursor_end,
   failure,               // failure `index` fires (value = fault address fraction 0..1)
   control,               // control line `index` is written (scenario.control)
+  workload_start,        // named workload `index` starts (scenario.workloads)
+  workload_stop,         // named workload `index` stops
 };
 const char* to_string(ActionKind k);
 

@@ -37,6 +37,46 @@ void check_name(Diagnostics& d, const Location& where, const std::string& field,
                         name));
 }
 
+// Names and ids are unique; each runs inside the run; two workloads that
+// run at the same time share no core (a core tags its traffic with one RMID).
+void check_workloads(Diagnostics& d, const Scenario& s) {
+  std::set<std::string> names;
+  std::map<uint32_t, size_t> ids;
+  const uint64_t end = s.duration_ns;
+  for (size_t i = 0; i < s.workloads.size(); ++i) {
+    const NamedWorkload& w = s.workloads[i];
+    const std::string field = fmt::format("workloads[{}]", i);
+    check_name(d, w.where, field + ".name", w.name);
+    if (!names.insert(w.name).second) d.error(w.where, field + ".name", fmt::format("'{}' is used twice", w.name));
+    if (const auto [first, inserted] = ids.emplace(w.id, i); !inserted)
+      d.error(w.where, field + ".id", fmt::format("{} is the id of workloads[{}] already", w.id, first->second));
+    if (end && w.start_ns >= end)
+      d.error(w.where, field + ".start", fmt::format("{} is not before the end of the run ({})",
+                                                     duration_text(w.start_ns), duration_text(end)));
+    if (w.stops && w.stop_ns <= w.start_ns)
+      d.error(w.where, field + ".stop", fmt::format("{} is not after start ({})", duration_text(w.stop_ns),
+                                                    duration_text(w.start_ns)));
+    if (w.stops && end && w.stop_ns > end)
+      d.error(w.where, field + ".stop", fmt::format("{} is after the end of the run ({})", duration_text(w.stop_ns),
+                                                    duration_text(end)));
+    std::set<uint32_t> cores;
+    for (uint32_t c : w.cores)
+      if (!cores.insert(c).second) d.error(w.where, field + ".cores", fmt::format("core {} is listed twice", c));
+    for (size_t k = 0; k < i; ++k) {
+      const NamedWorkload& o = s.workloads[k];
+      if (o.start_ns >= w.stop_ns || w.start_ns >= o.stop_ns) continue;  // never run at the same time
+      for (uint32_t c : w.cores)
+        if (std::find(o.cores.begin(), o.cores.end(), c) != o.cores.end()) {
+          d.error(w.where, field + ".cores",
+                  fmt::format("core {} runs workloads[{}] ('{}') at the same time; a core tags its traffic with "
+                              "one RMID, so workloads running at once need cores of their own",
+                              c, k, o.name));
+          break;
+        }
+    }
+  }
+}
+
 void check_precursor_anchor(Diagnostics& d, const std::vector<Precursor>& precursors, const std::string& field,
                             std::optional<uint64_t> anchor_ns) {
   for (size_t i = 0; i < precursors.size(); ++i) {
@@ -132,6 +172,8 @@ void check_scenario(ReadContext& ctx, const YAML::Node& doc, const Scenario& s, 
       d.error(c.where, fmt::format("control[{}].at", i),
               fmt::format("{} is not before the end of the run ({})", duration_text(c.at_ns), duration_text(end)));
   }
+
+  check_workloads(d, s);
 
   // Each repeat is reported once, against the first description.
   std::map<std::pair<ComponentClass, uint16_t>, size_t> first_description;

@@ -17,6 +17,7 @@
 #include "scenarios/loader/capture_settings.h"
 #include "scenarios/loader/confidentiality_section.h"
 #include "scenarios/loader/strategy_settings.h"
+#include "scenarios/loader/workloads_section.h"
 #include "scenarios/loader/yaml_fields.h"
 
 namespace crashtwin::scenario {
@@ -389,6 +390,7 @@ void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_
   a.maximum_partition_size = m.size("maximum_partition_size", Need::optional, 4096).value_or(a.maximum_partition_size);
   a.budget_bytes = m.size("budget", Need::optional, 4096).value_or(a.budget_bytes);
   a.horizon_ns = m.duration("horizon", Need::optional, 1'000'000);
+  a.rmid_limbo_ns = m.duration("rmid_limbo", Need::optional, 0, kMaxAllocationFrequencyNs).value_or(a.rmid_limbo_ns);
   if (const auto path = m.text("failure_prediction_model_path", Need::optional)) {
     std::filesystem::path p(*path);
     if (p.is_relative()) p = base_dir / p;
@@ -461,6 +463,7 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
   read_components(root, s);
   read_injections(root, s);
   read_control(root, s);
+  read_workloads(root, s);
   read_agent(root, s, base_dir);
   read_replay(root, s, base_dir);
   read_compare(root, s);

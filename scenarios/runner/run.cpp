@@ -36,6 +36,7 @@
 #include "scenarios/runner/results_writer.h"
 #include "scenarios/runner/recovery.h"
 #include "scenarios/runner/run_recorder.h"
+#include "scenarios/runner/workload_recorder.h"
 #include "scenarios/schema/choices.h"
 #include "scenarios/schema/quantity_text.h"
 #include "traces/sealed_box.h"
@@ -191,6 +192,10 @@ void check_components_exist(const Scenario& s, const Board& board) {
   }
   if (s.replay)
     for (const ComponentId c : s.replay->components) check(c, s.replay->where, "replay.trace");
+  for (size_t i = 0; i < s.workloads.size(); ++i)
+    for (uint32_t core : s.workloads[i].cores)  // the loader bounds core indices to kMaxWorkloadCore
+      check({ComponentClass::cpu, static_cast<uint16_t>(core)}, s.workloads[i].where,
+            fmt::format("workloads[{}].cores", i));
   if (!problems.empty()) throw ScenarioError(problems);
 }
 
@@ -268,12 +273,15 @@ BoardFacts capture_facts_of(const Scenario& s, Board& board) {
 // board runs on only to finish recoveries.
 class ScenarioObservers final : public AgentObserver, public BoardObserver {
  public:
-  ScenarioObservers(AgentObserver& first, const RunRequest& request) : first_(first), request_(request) {}
+  // `workloads`: the run's second recorder (its named workloads), after `first`.
+  ScenarioObservers(AgentObserver& first, AgentObserver& workloads, const RunRequest& request)
+      : first_(first), workloads_(workloads), request_(request) {}
   void stop() { stopped_ = true; }
 
   void on_tick(const Agent& agent, uint64_t time_ns) override {
     if (stopped_) return;
     first_.on_tick(agent, time_ns);
+    workloads_.on_tick(agent, time_ns);
     for (AgentObserver* o : request_.agent_observers) o->on_tick(agent, time_ns);
   }
   void on_repartition(const Agent& agent, const RepartitionReport& report) override {
@@ -290,6 +298,11 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
     if (stopped_) return;
     first_.on_control(agent, line, result);
     for (AgentObserver* o : request_.agent_observers) o->on_control(agent, line, result);
+  }
+  void on_rmid(const Agent& agent, const RmidEvent& event) override {
+    if (stopped_) return;
+    workloads_.on_rmid(agent, event);
+    for (AgentObserver* o : request_.agent_observers) o->on_rmid(agent, event);
   }
   void on_error_raised(const ErrorEvent& event) override {
     if (!stopped_)
@@ -314,6 +327,7 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
 
  private:
   AgentObserver& first_;
+  AgentObserver& workloads_;
   const RunRequest& request_;
   bool stopped_ = false;
 };
@@ -522,6 +536,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   config.horizon_ns = horizon_ns;
   config.dram_bytes = dram.size();
   config.capture_facts = facts;
+  config.rmid_min_free_time_ns = s.agent.rmid_limbo_ns;
   // Scratch for the largest record this board's captures write (with the
   // agent's longest sensor history), or the largest slice if that is
   // smaller: a record never outgrows either. Sizing it to the slice instead
@@ -573,7 +588,8 @@ RunOutcome run_scenario(const RunRequest& request) {
     throw ScenarioError(fmt::format("{}: {}", s.source_path, e.what()));
   }
   board->add_observer(*recovery);
-  ScenarioObservers scenario_observers(recorder, request);
+  WorkloadRecorder workload_recorder(s, events);
+  ScenarioObservers scenario_observers(recorder, workload_recorder, request);
   board->add_observer(scenario_observers);
   agent.set_observer(&scenario_observers);
   Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
@@ -624,6 +640,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   setup.board_facts = facts;
   MetricResult metrics = compute_metrics(facts_of_run);
   record_strategy(setup, metrics.recoveries, recovery->dump_progress(), events, recorder);
+  if (!s.workloads.empty()) workload_recorder.add_columns(recorder);
   for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
   if (agent_stats.model_rejections > 0)
     metrics.invalid_reasons.push_back(fmt::format("the agent refused {} failure-model blob{} (corrupt or another "
@@ -641,6 +658,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   summary.seed = s.seed;
   summary.metrics = metrics.metrics;
   if (!s.control.empty()) summary.metrics["control_lines"] = control_lines_metric(s, agent_stats, agent.control_stats());
+  if (!s.workloads.empty()) summary.metrics["rdt"] = workload_recorder.metric(agent.monitor().stats());
   for (const UndeclaredFailure& u : metrics.undeclared)
     summary.undeclared_failures.push_back(fmt::format("{} on {} at {} s", crashtwin::to_string(u.error),
                                                       to_string(u.component), static_cast<double>(u.t_ns) * 1e-9));

@@ -133,6 +133,22 @@ struct ControlEntry {
   Location where;
 };
 
+// `workloads:`: a named workload (a process group or container) that runs on
+// some cores between `start` and `stop`, with its own memory bandwidth and
+// LLC working set. The kernel tells the firmware when it starts and stops,
+// and the firmware monitors it with an RMID (platform/monitor/rdt_monitor.h).
+struct NamedWorkload {
+  std::string name;
+  uint32_t id = 0;                    // the workload id the firmware's RMID owner records
+  std::vector<uint32_t> cores;        // core indices of the cpu cluster
+  uint64_t start_ns = 0;
+  uint64_t stop_ns = 0;               // the run's end when not given
+  bool stops = false;                 // `stop` given (else it runs to the end)
+  double memory_bandwidth_bps = 0;    // spread evenly over its cores
+  uint64_t llc_working_set_bytes = 0;
+  Location where;
+};
+
 // Agent configuration (the platform agent's AgentConfig, in scenario units).
 struct AgentSettings {
   uint64_t allocation_frequency_ns = 100'000'000;
@@ -144,6 +160,7 @@ struct AgentSettings {
   // resolved against the scenario file's directory by the loader.
   std::string failure_prediction_model_path;
   std::optional<uint64_t> horizon_ns;  // unset: the model's own horizon
+  uint64_t rmid_limbo_ns = 1'000'000'000;  // a freed RMID's wait before reuse
   Location where;
 };
 
@@ -193,6 +210,7 @@ struct Scenario {
   std::vector<Failure> failures;
   std::vector<FalseAlarm> false_alarms;
   std::vector<ControlEntry> control;
+  std::vector<NamedWorkload> workloads;
   AgentSettings agent;
   std::vector<std::string> policies;    // to compare; empty: every registered policy
   // Capture strategies to compare; empty: every registered strategy

@@ -475,3 +475,55 @@ TEST_CASE("bad control entries name the field at its line and column", "[loader]
   CHECK(mentions(late, "fixture.yaml:47:5: control[0].at: 3 min is not before the end of the run (2 min)"));
   CHECK_FALSE(late.scenario.has_value());
 }
+
+TEST_CASE("bad workloads entries name the field at its line and column", "[loader][workloads]") {
+  const LoadResult r = load_text(kValidScenario +
+                                 "workloads:\n"
+                                 "  - {name: db, id: 0, cores: [0, x], start: \"1 s\", memory_bandwidth: \"fast\"}\n"
+                                 "  - {name: web, cores: 1, start: \"2 s\", llc_working_sets: \"1 MiB\"}\n");
+  INFO(r.diagnostics.to_string());
+  CHECK(mentions(r, "fixture.yaml:47:20: workloads[0].id: '0' is out of range; allowed: [1, 4294967295]"));
+  CHECK(mentions(r, "fixture.yaml:47:34: workloads[0].cores[1]: 'x' is not a core index; expected a whole number in [0, 255]"));
+  CHECK(mentions(r, "fixture.yaml:47:70: workloads[0].memory_bandwidth: 'fast'"));
+  CHECK(mentions(r, "fixture.yaml:48:5: workloads[1].id: is required here but missing"));
+  CHECK(mentions(r, "fixture.yaml:48:24: workloads[1].cores: expected a non-empty list of core indices"));
+  CHECK(mentions(r, "workloads[1].llc_working_sets: unknown key"));
+  CHECK_FALSE(r.scenario.has_value());
+}
+
+TEST_CASE("workloads must run inside the run, have their own names, ids and cores while they run together",
+          "[loader][workloads]") {
+  const LoadResult r = load_text(
+      kValidScenario +
+      "workloads:\n"
+      "  - {name: db, id: 1, cores: [0, 1], start: \"10 s\", stop: \"60 s\"}\n"
+      "  - {name: db, id: 1, cores: [1, 2], start: \"30 s\"}\n"
+      "  - {name: late, id: 3, cores: [3], start: \"3 min\"}\n"
+      "  - {name: backwards, id: 4, cores: [3, 3], start: \"20 s\", stop: \"10 s\"}\n"
+      "  - {name: after, id: 5, cores: [0], start: \"60 s\", stop: \"5 min\"}\n");
+  INFO(r.diagnostics.to_string());
+  CHECK(mentions(r, "fixture.yaml:48:5: workloads[1].name: 'db' is used twice"));
+  CHECK(mentions(r, "fixture.yaml:48:5: workloads[1].id: 1 is the id of workloads[0] already"));
+  CHECK(mentions(r, "fixture.yaml:48:5: workloads[1].cores: core 1 runs workloads[0] ('db') at the same time"));
+  CHECK(mentions(r, "fixture.yaml:49:5: workloads[2].start: 3 min is not before the end of the run (2 min)"));
+  CHECK(mentions(r, "fixture.yaml:50:5: workloads[3].stop: 10 s is not after start (20 s)"));
+  CHECK(mentions(r, "fixture.yaml:50:5: workloads[3].cores: core 3 is listed twice"));
+  CHECK(mentions(r, "fixture.yaml:51:5: workloads[4].stop: 5 min is after the end of the run (2 min)"));
+  // Core 0 again after db stopped (60 s) is fine: no error names workloads[4].cores.
+  CHECK_FALSE(mentions(r, "workloads[4].cores"));
+  CHECK_FALSE(r.scenario.has_value());
+
+  const LoadResult fine = load_text(kValidScenario +
+                                    "workloads:\n"
+                                    "  - {name: web, id: 9, cores: [0], start: \"1 s\", memory_bandwidth: \"2 GB/s\", "
+                                    "llc_working_set: \"6 MiB\"}\n");
+  REQUIRE(fine.scenario.has_value());
+  const NamedWorkload& w = fine.scenario->workloads.at(0);
+  CHECK(w.id == 9);
+  CHECK(w.cores == std::vector<uint32_t>{0});
+  CHECK(w.start_ns == 1'000'000'000);
+  CHECK_FALSE(w.stops);
+  CHECK(w.stop_ns == 120'000'000'000);
+  CHECK(w.memory_bandwidth_bps == 2e9);
+  CHECK(w.llc_working_set_bytes == 6ull << 20);
+}

@@ -42,6 +42,19 @@ class MemoryHal final : public crashtwin::Hal {
   void set_model_blob(std::vector<std::byte> blob) { model_ = std::move(blob); }
   void clear_model_blob() { model_.reset(); }
 
+  // Resource monitoring as plain registers: the capabilities CPUID would
+  // report (none until set), the raw IA32_QM_CTR value each event select
+  // reads (Unavailable until set), and every core's IA32_PQR_ASSOC as written.
+  void set_monitoring_capabilities(rdt::Capabilities caps) { rdt_caps_ = caps; }
+  void set_monitoring_counter(rdt::MonitorEvent event, uint32_t rmid, uint64_t raw) {
+    rdt_counters_[rdt::event_select(event, rmid)] = raw;
+  }
+  uint32_t core_rmid(uint32_t core) const {
+    const auto it = core_rmids_.find(core);
+    return it == core_rmids_.end() ? 0 : it->second;
+  }
+  uint64_t counter_reads() const { return counter_reads_; }
+
   // Lets `words` more 8-byte words be written, then tears and fails writes.
   void fail_after_write_words(uint64_t words) { write_budget_ = words; }
   // Lets `calls` more phys_write calls land whole; every later one fails
@@ -137,6 +150,24 @@ class MemoryHal final : public crashtwin::Hal {
 
   void log(LogLevel level, const char* message) override { log_.emplace_back(level, message); }
 
+  Status read_monitoring_capabilities(rdt::Capabilities& out) override {
+    if (!rdt_caps_) return Status::unsupported;
+    out = *rdt_caps_;
+    return Status::ok;
+  }
+  Status write_core_rmid(uint32_t core, uint32_t rmid) override {
+    if (!rdt_caps_ || core >= counts_[static_cast<size_t>(ComponentClass::cpu)]) return Status::not_found;
+    core_rmids_[core] = rmid;
+    return Status::ok;
+  }
+  Status read_monitoring_counter(uint64_t event_select, uint64_t& counter) override {
+    if (!rdt_caps_) return Status::unsupported;
+    ++counter_reads_;
+    const auto it = rdt_counters_.find(event_select);
+    counter = it == rdt_counters_.end() ? rdt::kCtrUnavailable : it->second;
+    return Status::ok;
+  }
+
  private:
   static uint32_t key(ComponentId c, uint8_t what) {
     return (static_cast<uint32_t>(c.cls) << 24) | (static_cast<uint32_t>(c.instance) << 8) | what;
@@ -160,6 +191,10 @@ class MemoryHal final : public crashtwin::Hal {
   uint64_t write_calls_ = 0;
   std::vector<uint64_t> alerts_;
   std::vector<std::pair<LogLevel, std::string>> log_;
+  std::optional<rdt::Capabilities> rdt_caps_;
+  std::map<uint64_t, uint64_t> rdt_counters_;
+  std::map<uint32_t, uint32_t> core_rmids_;
+  uint64_t counter_reads_ = 0;
 };
 
 }  // namespace crashtwin
