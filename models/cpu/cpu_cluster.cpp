@@ -163,9 +163,11 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   regs_.add("rdt_mbm_width", device_layout::kRdtMbmWidth, 8, caps.mbm_counter_width - rdt::kMinMbmCounterWidth,
             Access::ro);
   Register& evtsel = regs_.add("qm_evtsel", device_layout::kQmEvtsel, 8, 0, Access::rw);
-  regs_.add("qm_ctr", device_layout::kQmCtr, 8, 0, Access::ro).on_read([this, &evtsel] {
-    return rdt_->read_counter(evtsel.value(), access_time_ns_);
-  });
+  // Reading brings the occupancy model up to the access time: a debugger's
+  // read must not (it would split the model's steps differently).
+  regs_.add("qm_ctr", device_layout::kQmCtr, 8, 0, Access::ro)
+      .on_read([this, &evtsel] { return rdt_->read_counter(evtsel.value(), access_time_ns_); })
+      .read_changes_state();
   for (uint32_t i = 0; i < count; ++i) {
     const std::string core_name = std::string(this->name()) + ".core" + std::to_string(i);
     cores_.push_back(std::make_unique<CpuCore>(static_cast<uint16_t>(i), core_params,
