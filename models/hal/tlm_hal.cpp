@@ -117,13 +117,13 @@ Status TlmHal::read_metric(ComponentId component, Metric metric, uint64_t& value
   return read64(base + dl::kMetricsOffset + uint64_t{metric_slot(metric)} * 8, value);
 }
 
-Status TlmHal::read_core_tick(ComponentId cpu, CoreTickReading& out) {
+Status TlmHal::read_core_tick(ComponentId cpu, CoreTickReading& reading) {
   uint64_t base = 0;
   if (cpu.cls != ComponentClass::cpu) return Status::invalid_argument;
   if (!platform_.locate || !platform_.locate(cpu, base)) return Status::not_found;
-  if (Status s = read64(base + dl::kTimerBoundary, out.boundary_ns); !ok(s)) return s;
-  if (Status s = read64(base + dl::kTimerDelivered, out.delivered_ns); !ok(s)) return s;
-  return read64(base + dl::kTimerOverruns, out.overruns);
+  if (Status s = read64(base + dl::kTimerBoundary, reading.boundary_ns); !ok(s)) return s;
+  if (Status s = read64(base + dl::kTimerDelivered, reading.delivered_ns); !ok(s)) return s;
+  return read64(base + dl::kTimerOverruns, reading.overruns);
 }
 
 bool TlmHal::cpu_cluster_base(uint64_t& base) {
@@ -132,13 +132,13 @@ bool TlmHal::cpu_cluster_base(uint64_t& base) {
   return true;
 }
 
-Status TlmHal::read_monitoring_capabilities(rdt::Capabilities& out) {
+Status TlmHal::read_monitoring_capabilities(rdt::Capabilities& caps) {
   uint64_t base = 0, max_rmid = 0, upscale = 0, width = 0;
   if (!cpu_cluster_base(base)) return Status::unsupported;
   if (Status s = read64(base + dl::kRdtMaxRmid, max_rmid); !ok(s)) return s;
   if (Status s = read64(base + dl::kRdtUpscale, upscale); !ok(s)) return s;
   if (Status s = read64(base + dl::kRdtMbmWidth, width); !ok(s)) return s;
-  out = {static_cast<uint32_t>(max_rmid), upscale, static_cast<uint32_t>(width & 0xff) + rdt::kMinMbmCounterWidth};
+  caps = {static_cast<uint32_t>(max_rmid), upscale, static_cast<uint32_t>(width & 0xff) + rdt::kMinMbmCounterWidth};
   return Status::ok;
 }
 

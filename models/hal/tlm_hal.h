@@ -46,8 +46,8 @@ class TlmHal : public sc_core::sc_module, public Hal {
   void alert_bmc(uint64_t code) override;
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override;
   void log(LogLevel level, const char* message) override;
-  Status read_core_tick(ComponentId cpu, CoreTickReading& out) override;
-  Status read_monitoring_capabilities(rdt::Capabilities& out) override;
+  Status read_core_tick(ComponentId cpu, CoreTickReading& reading) override;
+  Status read_monitoring_capabilities(rdt::Capabilities& caps) override;
   Status write_core_rmid(uint32_t core, uint32_t rmid) override;
   Status read_monitoring_counter(uint64_t event_select, uint64_t& counter) override;
 
