@@ -54,8 +54,11 @@ struct PolicyParams {
   std::span<const FutureFailure> future;
 };
 
-// Names make_policy accepts, in a stable order.
+// The policies to compare (what `all` means), in a stable order.
 std::span<const char* const> policy_names();
+// Test fixtures make_policy also accepts, never compared: leaky_test
+// (leaky_test_policy.h).
+std::span<const char* const> test_fixture_policy_names();
 
 // Bytes and alignment that hold any policy (static_asserted in the factory).
 inline constexpr size_t kPolicyStorageBytes = 2048;
