@@ -15,6 +15,7 @@
 #include "traces/report/style.h"
 #include "traces/report/svg_chart.h"
 #include "traces/report/jitter_section.h"
+#include "traces/report/memory_section.h"
 #include "traces/report/sweep_section.h"
 #include "traces/results/policy_means.h"
 
@@ -558,7 +559,7 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
                      page_stats({{mine.size(), "runs"}, {counts.policies.size(), "policy × strategy"},
                                  {counts.ok, "runs ok"}}));
   out += "<nav><a href=\"#runs\">Runs</a><a href=\"#timeseries\">Time series</a>"
-         "<a href=\"#fragmentation\">Fragmentation</a></nav>\n<main>\n";
+         "<a href=\"#fragmentation\">Fragmentation</a><a href=\"#memory\">Memory</a></nav>\n<main>\n";
   out += "<section id=\"runs\"><h2>Every run of this scenario</h2>"
          "<p class=\"note\">docs/metrics.md defines the metrics.</p>\n" +
          runs_table(mine, metrics) + "</section>\n";
@@ -568,7 +569,8 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
   out += "<section id=\"fragmentation\"><h2>Allocator fragmentation</h2>"
          "<p class=\"note\">Unusable free space index of the crash-region buddy allocator per order (0 = every "
          "free page usable for a block of that order, 1 = none).</p>\n" +
-         fragmentation_cards(batch, scenario) + "</section>\n</main>\n";
+         fragmentation_cards(batch, scenario) + "</section>\n";
+  out += report::memory_section(representative_runs(batch, scenario)) + "</main>\n";
   return out + kFooter;
 }
 
@@ -656,6 +658,7 @@ ReportPages report_pages(const results::Batch& batch, const std::string& index_n
   out += recovery_gantt_section(batch);
   if (batch.sweep) out += report::sweep_section(*batch.sweep);
   out += report::jitter_section(batch);
+  out += report::memory_summary_line(batch);
   out += scenarios_section(rows, scenarios, links);
   out += "</main>\n";
   out += kFooter;

@@ -32,6 +32,7 @@
 #include "scenarios/injector/schedule.h"
 #include "scenarios/runner/default_model.h"
 #include "scenarios/runner/expectations.h"
+#include "scenarios/runner/memory_recorder.h"
 #include "scenarios/runner/metrics.h"
 #include "scenarios/runner/results_writer.h"
 #include "scenarios/runner/recovery.h"
@@ -266,27 +267,32 @@ BoardFacts capture_facts_of(const Scenario& s, Board& board) {
 // board runs on only to finish recoveries.
 class ScenarioObservers final : public AgentObserver, public BoardObserver {
  public:
-  ScenarioObservers(AgentObserver& first, const RunRequest& request) : first_(first), request_(request) {}
+  ScenarioObservers(AgentObserver& first, AgentObserver& memory, const RunRequest& request)
+      : first_(first), memory_(memory), request_(request) {}
   void stop() { stopped_ = true; }
 
   void on_tick(const Agent& agent, uint64_t time_ns) override {
     if (stopped_) return;
     first_.on_tick(agent, time_ns);
+    memory_.on_tick(agent, time_ns);
     for (AgentObserver* o : request_.agent_observers) o->on_tick(agent, time_ns);
   }
   void on_repartition(const Agent& agent, const RepartitionReport& report) override {
     if (stopped_) return;
     first_.on_repartition(agent, report);
+    memory_.on_repartition(agent, report);
     for (AgentObserver* o : request_.agent_observers) o->on_repartition(agent, report);
   }
   void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) override {
     if (stopped_) return;
     first_.on_capture(agent, event, result, status);
+    memory_.on_capture(agent, event, result, status);
     for (AgentObserver* o : request_.agent_observers) o->on_capture(agent, event, result, status);
   }
   void on_control(const Agent& agent, std::string_view line, const ControlResult& result) override {
     if (stopped_) return;
     first_.on_control(agent, line, result);
+    memory_.on_control(agent, line, result);
     for (AgentObserver* o : request_.agent_observers) o->on_control(agent, line, result);
   }
   void on_error_raised(const ErrorEvent& event) override {
@@ -312,6 +318,7 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
 
  private:
   AgentObserver& first_;
+  AgentObserver& memory_;  // memory_profile.json's recorder
   const RunRequest& request_;
   bool stopped_ = false;
 };
@@ -571,7 +578,8 @@ RunOutcome run_scenario(const RunRequest& request) {
     throw ScenarioError(fmt::format("{}: {}", s.source_path, e.what()));
   }
   board->add_observer(*recovery);
-  ScenarioObservers scenario_observers(recorder, request);
+  MemoryRecorder memory_recorder(agent);
+  ScenarioObservers scenario_observers(recorder, memory_recorder, request);
   board->add_observer(scenario_observers);
   agent.set_observer(&scenario_observers);
   Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
@@ -584,6 +592,7 @@ RunOutcome run_scenario(const RunRequest& request) {
                duration_text(s.duration_ns));
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   recorder.finish(s.duration_ns);
+  const MemoryProfile memory_profile = memory_recorder.finish(s.duration_ns);
   const AgentStats agent_stats = agent.stats();  // as the scenario ended
   const TimerJitter timer_jitter = timer_jitter_of(*board, agent_stats);
   // Recoveries still running at the end run to their finish; the scenario's
@@ -667,7 +676,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   perf.recovery_tail_wall_s = recovery_tail_wall_s;
   for (const SimulatedRecovery& r : recovery->recoveries()) perf.dump_bytes_simulated += r.dump_written_bytes;
 
-  ResultsToWrite results{summary, perf, events, recorder, board->effective_config(), s, request, timer_jitter};
+  ResultsToWrite results{summary, perf,    events,       recorder,      board->effective_config(),
+                         s,       request, timer_jitter, memory_profile};
   write_results(results, request.out_dir);
   return outcome;
 }
