@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "traces/report/format.h"
 #include "traces/report/svg_chart.h"
 
 namespace crashtwin {
@@ -416,13 +417,22 @@ std::string memory_analysis_json(const MemoryAnalysis& a) {
   return j.dump(1) + "\n";
 }
 
-std::string allocation_rate_svg(const MemoryAnalysis& a) {
+namespace {
+
+struct Chart {
   report::ChartFrame frame;
-  frame.title = "Allocator events per second";
-  frame.x_label = "simulated time";
-  frame.y_label = "events/s";
+  std::vector<report::ChartSeries> series;
+  std::vector<report::ChartMarker> markers;
+};
+
+Chart allocation_rate_chart(const MemoryAnalysis& a) {
+  Chart c;
+  c.frame.title = "Allocator events per second";
+  c.frame.x_label = "simulated time";
+  c.frame.y_label = "events/s";
+  c.frame.marker_legend = "burst or spike starts";
   report::ChartSeries rate;
-  rate.label = fmt::format("events per {} window", fmt::format("{:g} ms", static_cast<double>(a.window_ns) * 1e-6));
+  rate.label = fmt::format("events per {:g} ms window", static_cast<double>(a.window_ns) * 1e-6);
   rate.color = report::palette_color(0);
   rate.step = true;
   const double window_s = seconds(a.window_ns);
@@ -431,26 +441,26 @@ std::string allocation_rate_svg(const MemoryAnalysis& a) {
     rate.y.push_back(window_s > 0 ? static_cast<double>(a.window_events[w]) / window_s : 0);
   }
   report::ChartSeries threshold{"hot threshold", report::palette_color(1), {}, {}, false};
-  if (!rate.x.empty()) {
-    threshold.x = {rate.x.front(), rate.x.back()};
+  if (!rate.x.empty() && window_s > 0) {
+    threshold.x = {rate.x.front(), rate.x.back() + window_s};
     threshold.y = {a.hot_threshold / window_s, a.hot_threshold / window_s};
   }
-  std::vector<report::ChartMarker> markers;
+  c.series = {std::move(rate), std::move(threshold)};
   for (const MemoryEpisode& e : a.episodes)
-    markers.push_back(report::ChartMarker{seconds(e.start_ns),
-                                          fmt::format("{} of {} events from {:g} s to {:g} s", e.kind, e.events,
-                                                      seconds(e.start_ns), seconds(e.end_ns)),
-                                          e.kind, e.kind == "burst" ? "#d62728" : "#ff7f0e"});
-  return report::line_chart(frame, {rate, threshold}, markers);
+    c.markers.push_back(report::ChartMarker{seconds(e.start_ns),
+                                            fmt::format("{} of {} events from {:g} s to {:g} s", e.kind, e.events,
+                                                        seconds(e.start_ns), seconds(e.end_ns)),
+                                            e.kind, e.kind == "burst" ? "#d62728" : "#ff7f0e"});
+  return c;
 }
 
-std::string fragmentation_health_svg(const MemoryAnalysis& a) {
-  report::ChartFrame frame;
-  frame.title = "Fragmentation health";
-  frame.x_label = "simulated time";
-  frame.y_label = "score / %";
-  frame.y_min = 0;
-  frame.y_max = 100;
+Chart fragmentation_health_chart(const MemoryAnalysis& a) {
+  Chart c;
+  c.frame.title = "Fragmentation health";
+  c.frame.x_label = "simulated time";
+  c.frame.y_label = "score / %";
+  c.frame.y_min = 0;
+  c.frame.y_max = 100;
   report::ChartSeries health{"health score (0-100)", report::palette_color(0), {}, {}, true};
   report::ChartSeries external{"external fragmentation %", report::palette_color(1), {}, {}, true};
   report::ChartSeries pressure{"pressure %", report::palette_color(2), {}, {}, true};
@@ -460,8 +470,50 @@ std::string fragmentation_health_svg(const MemoryAnalysis& a) {
     external.y.push_back(100 * f.external);
     pressure.y.push_back(100 * f.pressure);
   }
-  return report::line_chart(frame, {health, external, pressure}, {});
+  c.series = {std::move(health), std::move(external), std::move(pressure)};
+  return c;
 }
+
+// The chart as a file of its own: report.html's figure carries its styles
+// in the page and its legend in HTML; a .svg file gets both inside.
+std::string standalone_svg(const Chart& c) {
+  const std::string figure = report::line_chart(c.frame, c.series, c.markers);
+  const size_t begin = figure.find("<svg");
+  const size_t end = figure.rfind("</svg>");
+  const std::string chart = figure.substr(begin, end + 6 - begin);
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const report::ChartSeries& s : c.series) entries.emplace_back(s.label, s.color);
+  if (!c.markers.empty()) entries.emplace_back(c.frame.marker_legend, c.markers.front().color);
+  const int legend_height = 18 * static_cast<int>(entries.size()) + 8;
+  const int height = c.frame.height + legend_height;
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\">\n"
+      "<style>text {{ font-family: sans-serif; }} .chart-title {{ font-size: 12px; font-weight: 600; fill: #1d2330; }} "
+      ".tick {{ font-size: 10px; fill: #6b7280; }} .axis-label {{ font-size: 11px; fill: #6b7280; }} "
+      ".grid {{ stroke: #eceff3; stroke-width: 1; }} .frame {{ fill: none; stroke: #c9d0da; }} "
+      ".series {{ fill: none; stroke-width: 1.6; stroke-linejoin: round; }} "
+      ".marker line {{ stroke-width: 1.2; stroke-dasharray: 4 3; }} .marker-tag {{ font-size: 10px; }} "
+      ".legend {{ font-size: 11px; fill: #1d2330; }}</style>\n"
+      "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
+      c.frame.width, height);
+  out += chart + "\n";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const int y = c.frame.height + 14 + 18 * static_cast<int>(i);
+    out += fmt::format("<rect x=\"72\" y=\"{}\" width=\"12\" height=\"4\" fill=\"{}\"/>"
+                       "<text class=\"legend\" x=\"90\" y=\"{}\">{}</text>\n",
+                       y - 4, report::html_escape(entries[i].second), y, report::html_escape(entries[i].first));
+  }
+  return out + "</svg>\n";
+}
+
+std::string figure_html(const Chart& c) { return report::line_chart(c.frame, c.series, c.markers); }
+
+}  // namespace
+
+std::string allocation_rate_svg(const MemoryAnalysis& a) { return standalone_svg(allocation_rate_chart(a)); }
+std::string fragmentation_health_svg(const MemoryAnalysis& a) { return standalone_svg(fragmentation_health_chart(a)); }
+std::string allocation_rate_figure(const MemoryAnalysis& a) { return figure_html(allocation_rate_chart(a)); }
+std::string fragmentation_health_figure(const MemoryAnalysis& a) { return figure_html(fragmentation_health_chart(a)); }
 
 std::string batch_memory_analysis_json(const std::vector<MemoryAnalysisRun>& runs) {
   ojson rows = ojson::array();

@@ -115,9 +115,12 @@ MemoryAnalysis analyze_memory(const MemoryProfile& profile);
 
 // analysis.json of a run directory.
 std::string memory_analysis_json(const MemoryAnalysis& analysis);
-// Charts written beside it.
+// Charts written beside it, as .svg files (styles and legend inside) and as
+// report.html figures (styled by the page, legend in HTML).
 std::string allocation_rate_svg(const MemoryAnalysis& analysis);
 std::string fragmentation_health_svg(const MemoryAnalysis& analysis);
+std::string allocation_rate_figure(const MemoryAnalysis& analysis);
+std::string fragmentation_health_figure(const MemoryAnalysis& analysis);
 
 // One run of a batch-level analysis.json.
 struct MemoryAnalysisRun {

@@ -1,6 +1,7 @@
 #include "gui/memory/memory_view.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QChart>
 #include <QHBoxLayout>

@@ -30,7 +30,7 @@ std::string run_card(const results::Run& run, const MemoryAnalysis& a) {
       100 * a.pressure_peak, 100 * a.pressure_mean, a.trend, a.direct_leaks, bytes_text(a.direct_leak_bytes),
       a.indirect_leaks, a.resource_leaks, a.fragmentation_holes, bytes_text(a.fragmentation_hole_bytes),
       a.false_positives, a.health_min, a.health_final, bytes_text(a.compaction_gain_final_bytes));
-  out += allocation_rate_svg(a) + fragmentation_health_svg(a);
+  out += allocation_rate_figure(a) + fragmentation_health_figure(a);
   return out + "</div>\n";
 }
 
