@@ -104,18 +104,18 @@ Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy,
   return init_slice_allocator();
 }
 
+void Agent::trace_reformat() {
+  if (buddy_.trace() == nullptr || buddy_.allocation_count() == 0) return;
+  trace_.set_time(hal_->now_ns());
+  trace_.set_context(alloc::AllocCaller::boot);
+  buddy_.walk_allocated(
+      [](void* context, const alloc::Allocation& a) {
+        static_cast<alloc::AllocTrace*>(context)->record(alloc::AllocOp::free, a.address, a.pages, a.pages);
+      },
+      &trace_);
+}
+
 Status Agent::init_slice_allocator() {
-  // A reboot reformats the region: what the old boot held is gone, and the
-  // tracking says so, one free per allocation (readers replay the ring).
-  if (buddy_.trace() != nullptr && buddy_.allocation_count() > 0) {
-    trace_.set_time(hal_->now_ns());
-    trace_.set_context(alloc::AllocCaller::boot);
-    buddy_.walk_allocated(
-        [](void* context, const alloc::Allocation& a) {
-          static_cast<alloc::AllocTrace*>(context)->record(alloc::AllocOp::free, a.address, a.pages, a.pages);
-        },
-        &trace_);
-  }
   return buddy_.init(config_.region_base + kHeaderAreaBytes, config_.region_size - kHeaderAreaBytes, buddy_metadata_);
 }
 
@@ -154,6 +154,7 @@ uint64_t Agent::reserved_bytes() const {
 Status Agent::boot() {
   if (hal_ == nullptr) return Status::invalid_argument;
   // A boot (or reboot) starts from an empty region: the BMC drained the old one.
+  trace_reformat();
   if (Status s = init_slice_allocator(); !ok(s)) return s;
   // Ranges released to the kernel were for that boot: its successor
   // reserves the whole region again.

@@ -311,6 +311,9 @@ class Agent final : public Firmware {
 
  private:
   Status init_slice_allocator();
+  // A reboot reformats the region: what the old boot held is gone, and the
+  // tracking says so, one free per allocation (readers replay the ring).
+  void trace_reformat();
   // Test fixture (PartitionPolicy::leaks_shrunk_slices): places the empty
   // slice at `entry` anew at `size` and never frees its old pages.
   bool leak_shrunk_slice(uint32_t entry, uint64_t size);

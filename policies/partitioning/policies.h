@@ -54,11 +54,9 @@ struct PolicyParams {
   std::span<const FutureFailure> future;
 };
 
-// The policies to compare (what `all` means), in a stable order.
+// The policies to compare (what `all` means), in a stable order; the
+// runner also accepts test fixtures (policies/fixtures/test_fixtures.h).
 std::span<const char* const> policy_names();
-// Test fixtures make_policy also accepts, never compared: leaky_test
-// (leaky_test_policy.h).
-std::span<const char* const> test_fixture_policy_names();
 
 // Bytes and alignment that hold any policy (static_asserted in the factory).
 inline constexpr size_t kPolicyStorageBytes = 2048;

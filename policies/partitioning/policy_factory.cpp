@@ -1,7 +1,6 @@
 #include <memory>
 #include <type_traits>
 
-#include "policies/partitioning/leaky_test_policy.h"
 #include "policies/partitioning/oracle_policy.h"
 #include "policies/partitioning/policies.h"
 #include "policies/partitioning/proportional_policy.h"
@@ -13,7 +12,6 @@ namespace crashtwin {
 namespace {
 
 constexpr const char* kNames[] = {"static", "uniform", "proportional", "smoothed", "oracle"};
-constexpr const char* kTestFixtureNames[] = {"leaky_test"};
 
 template <typename P, typename... Args>
 PartitionPolicy* build(PolicyStorage& storage, Args&&... args) {
@@ -26,7 +24,6 @@ PartitionPolicy* build(PolicyStorage& storage, Args&&... args) {
 }  // namespace
 
 std::span<const char* const> policy_names() { return kNames; }
-std::span<const char* const> test_fixture_policy_names() { return kTestFixtureNames; }
 
 Status make_policy(std::string_view name, const PolicyParams& params, PolicyStorage& storage,
                    PartitionPolicy*& out) {
@@ -42,7 +39,6 @@ Status make_policy(std::string_view name, const PolicyParams& params, PolicyStor
   else if (name == "proportional") out = build<ProportionalPolicy>(storage);
   else if (name == "smoothed") out = build<SmoothedPolicy>(storage, params);
   else if (name == "oracle") out = build<OraclePolicy>(storage, params);
-  else if (name == "leaky_test") out = build<LeakyTestPolicy>(storage);
   else return Status::not_found;
   return Status::ok;
 }

@@ -24,6 +24,7 @@
 #include "platform/predictor/features.h"
 #include "platform/predictor/predictor.h"
 #include "platform/region/crash_region.h"
+#include "policies/fixtures/test_fixtures.h"
 #include "policies/partitioning/policies.h"
 #include "policies/partitioning/static_policy.h"
 #include "policies/strategies/strategies.h"
@@ -495,9 +496,10 @@ RunOutcome run_scenario(const RunRequest& request) {
   policy_params.future = future;
   PolicyStorage policy_storage;
   PartitionPolicy* policy = nullptr;
-  if (!ok(make_policy(request.policy, policy_params, policy_storage, policy)))
+  if (!ok(make_policy(request.policy, policy_params, policy_storage, policy)) &&
+      !ok(make_test_fixture_policy(request.policy, policy_storage, policy)))
     throw ScenarioError(fmt::format("--policy: '{}' is not a known policy; expected {}", request.policy,
-                                    joined_names(known_policies())));
+                                    joined_names(compared_policies())));
 
   // The analytic model's copy of the hardware figures the board's models
   // own (one source of truth: the dump target's and the DMA controller's

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "policies/fixtures/test_fixtures.h"
 #include "policies/partitioning/policies.h"
 #include "policies/strategies/strategies.h"
 

@@ -11,7 +11,7 @@
 
 #include "platform/alloc/alloc_trace.h"
 #include "platform/alloc/buddy.h"
-#include "policies/partitioning/leaky_test_policy.h"
+#include "policies/fixtures/leaky_test_policy.h"
 #include "tests/unit/agent_rig.h"
 
 using namespace crashtwin;
