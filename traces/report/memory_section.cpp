@@ -19,12 +19,12 @@ std::string run_card(const results::Run& run, const MemoryAnalysis& a) {
   std::string top_caller = a.callers.empty() ? "none" : a.callers.front().name;
   out += fmt::format(
       "<table class=\"compact\"><tbody>"
-      "<tr><th class=\"text\">pattern</th><td>{} ({} bursts, {} spikes)</td></tr>"
-      "<tr><th class=\"text\">allocations</th><td>{} ({:.3g}/s), {} frees; hottest caller {}</td></tr>"
-      "<tr><th class=\"text\">pressure</th><td>peak {:.1f} %, mean {:.1f} %, trend {}</td></tr>"
-      "<tr><th class=\"text\">leaks</th><td>{} direct ({}), {} indirect, {} resource; {} holes below a slice ({}); "
+      "<tr><th class=\"text\">pattern</th><td class=\"text\" style=\"white-space:normal\">{} ({} bursts, {} spikes)</td></tr>"
+      "<tr><th class=\"text\">allocations</th><td class=\"text\" style=\"white-space:normal\">{} ({:.3g}/s), {} frees; hottest caller {}</td></tr>"
+      "<tr><th class=\"text\">pressure</th><td class=\"text\" style=\"white-space:normal\">peak {:.1f} %, mean {:.1f} %, trend {}</td></tr>"
+      "<tr><th class=\"text\">leaks</th><td class=\"text\" style=\"white-space:normal\">{} direct ({}), {} indirect, {} resource; {} holes below a slice ({}); "
       "{} false positives</td></tr>"
-      "<tr><th class=\"text\">fragmentation</th><td>health min {:.1f}, final {:.1f}; a compaction would gain {}</td></tr>"
+      "<tr><th class=\"text\">fragmentation</th><td class=\"text\" style=\"white-space:normal\">health min {:.1f}, final {:.1f}; a compaction would gain {}</td></tr>"
       "</tbody></table>\n",
       a.pattern, a.bursts, a.spikes, a.allocations, a.allocations_per_s, a.frees, html_escape(top_caller),
       100 * a.pressure_peak, 100 * a.pressure_mean, a.trend, a.direct_leaks, bytes_text(a.direct_leak_bytes),
