@@ -15,6 +15,7 @@
 #include "traces/report/style.h"
 #include "traces/report/svg_chart.h"
 #include "traces/report/jitter_section.h"
+#include "traces/report/memory_section.h"
 #include "traces/report/sweep_section.h"
 #include "traces/results/policy_means.h"
 
@@ -585,7 +586,7 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
                                  {counts.ok, "runs ok"}}));
   const std::string workloads = workload_cards(batch, scenario);
   out += "<nav><a href=\"#runs\">Runs</a><a href=\"#timeseries\">Time series</a>"
-         "<a href=\"#fragmentation\">Fragmentation</a>" +
+         "<a href=\"#fragmentation\">Fragmentation</a><a href=\"#memory\">Memory</a>" +
          std::string(workloads.empty() ? "" : "<a href=\"#workloads\">Workloads</a>") + "</nav>\n<main>\n";
   out += "<section id=\"runs\"><h2>Every run of this scenario</h2>"
          "<p class=\"note\">docs/metrics.md defines the metrics.</p>\n" +
@@ -597,6 +598,7 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
          "<p class=\"note\">Unusable free space index of the crash-region buddy allocator per order (0 = every "
          "free page usable for a block of that order, 1 = none).</p>\n" +
          fragmentation_cards(batch, scenario) + "</section>\n";
+  out += report::memory_section(representative_runs(batch, scenario));
   if (!workloads.empty())
     out += "<section id=\"workloads\"><h2>Workloads: memory bandwidth and LLC occupancy</h2>"
            "<p class=\"note\">What the firmware read through the resource-monitoring counters (Intel RDT MBM and "
@@ -691,6 +693,7 @@ ReportPages report_pages(const results::Batch& batch, const std::string& index_n
   out += recovery_gantt_section(batch);
   if (batch.sweep) out += report::sweep_section(*batch.sweep);
   out += report::jitter_section(batch);
+  out += report::memory_summary_line(batch);
   out += scenarios_section(rows, scenarios, links);
   out += "</main>\n";
   out += kFooter;

@@ -28,6 +28,11 @@ constexpr std::array<std::string_view, 4> kKindNames = {"tmp", "logs", "old", "c
 // (scenarios/runner/results_writer.cpp writes them all).
 constexpr std::array<std::string_view, 6> kRunFiles = {"perf.json",  "timeseries.csv", "events.jsonl",
                                                         "trace.vcd", "trace.json",     "config.yaml"};
+// Written by a run (or `crashtwin analyze` into it) but not required for a
+// complete run directory: older runs lack them.
+constexpr std::array<std::string_view, 5> kOptionalRunFiles = {
+    "timer_jitter.json", "memory_profile.json", "analysis.json", "memory_allocation_rate.svg",
+    "memory_fragmentation.svg"};
 
 // Who wrote a temporary: the host and the process.
 struct TemporaryWriter {
@@ -171,8 +176,9 @@ bool replaceable_by_run(const fs::path& dir, std::string* stranger) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     bool known = name == "summary.json" || name == "bmc" || name == kFailedMarker || name == kStdoutLog ||
-                 name == kStderrLog || name == "report.html" || name == "timer_jitter.json";
+                 name == kStderrLog || name == "report.html";
     for (std::string_view f : kRunFiles) known = known || name == f;
+    for (std::string_view f : kOptionalRunFiles) known = known || name == f;
     if (!known) {
       if (stranger) *stranger = name;
       return false;

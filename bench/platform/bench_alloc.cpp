@@ -109,17 +109,25 @@ class TreeBuddy {
 };
 
 // --- the allocator under test -----------------------------------------------
+// `tracked`: allocation tracking on (platform/alloc/alloc_trace.h), with the
+// agent's default ring of 1,024 events and a context as the agent sets one.
 struct BuddyFixture {
   std::vector<uint64_t> metadata = std::vector<uint64_t>(BuddyAllocator::metadata_bytes(kRegionBytes) / 8 + 1);
+  std::vector<AllocEvent> ring = std::vector<AllocEvent>(1024);
+  AllocTrace trace;
   BuddyAllocator buddy;
-  BuddyFixture() {
+  explicit BuddyFixture(bool tracked = false) {
     if (!ok(buddy.init(kRegionBase, kRegionBytes, std::as_writable_bytes(std::span(metadata))))) std::abort();
+    if (!tracked) return;
+    if (!ok(trace.init(ring))) std::abort();
+    trace.set_context(AllocCaller::slice, 0, 1, 4096);
+    buddy.set_trace(&trace);
   }
 };
 
 template <typename Allocate>
-void run_buddy_pairs(benchmark::State& state, const Workload& w, Allocate allocate) {
-  BuddyFixture f;
+void run_buddy_pairs(benchmark::State& state, const Workload& w, Allocate allocate, bool tracked = false) {
+  BuddyFixture f(tracked);
   uint64_t live[kLive];
   for (size_t i = 0; i < kLive; ++i) {
     if (!ok(allocate(f.buddy, w.pages[i], live[i]))) std::abort();
@@ -148,6 +156,12 @@ Status allocate_block(BuddyAllocator& buddy, uint64_t pages, uint64_t& address) 
 void BM_BuddyRunPair(benchmark::State& state) {
   const auto distribution = static_cast<SizeDistribution>(state.range(0));
   run_buddy_pairs(state, draw(distribution, 42), allocate_run);
+}
+
+// The same pairs with allocation tracking on: two events per pair.
+void BM_BuddyRunPairTracked(benchmark::State& state) {
+  const auto distribution = static_cast<SizeDistribution>(state.range(0));
+  run_buddy_pairs(state, draw(distribution, 42), allocate_run, true);
 }
 
 void BM_BuddyBlockPair(benchmark::State& state) {
@@ -218,6 +232,7 @@ void size_arguments(benchmark::internal::Benchmark* b) {
 }  // namespace
 
 BENCHMARK(BM_BuddyRunPair)->Apply(size_arguments);
+BENCHMARK(BM_BuddyRunPairTracked)->Apply(size_arguments);
 BENCHMARK(BM_BuddyBlockPair)->Apply(size_arguments);
 BENCHMARK(BM_TreeBuddyBaselinePair)->Apply(size_arguments);
 BENCHMARK(BM_Slab64Pair);

@@ -52,11 +52,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   timeline_ = new TimelineView(&cursor_);
   crash_region_ = new CrashRegionView(&cursor_);
   records_ = new RecordsView();
+  memory_ = new MemoryView();
   run_view_ = new RunView();
   tabs_->addTab(compare_, tr("Compare"));
   tabs_->addTab(timeline_, tr("Timeline"));
   tabs_->addTab(crash_region_, tr("Crash region"));
   tabs_->addTab(records_, tr("Records"));
+  tabs_->addTab(memory_, tr("Memory"));
   tabs_->addTab(run_view_, tr("Run"));
   setCentralWidget(tabs_);
 
@@ -230,6 +232,7 @@ void MainWindow::run_ready() {
   timeline_->show_run(current_run_);
   crash_region_->show_run(current_run_);
   records_->show_run(run);
+  memory_->show_run(run);
   status_->setText(tr("Run %1: %2 ticks, %3 repartitions, %4 other events")
                        .arg(QString::fromStdString(run->dir.string()))
                        .arg(run->timeseries.row_count())

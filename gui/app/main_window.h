@@ -1,5 +1,5 @@
 // The dashboard window: one tab per view (Compare, Timeline, Crash region,
-// Records, Run), a run picker shared by the detail views, File > Open, a
+// Records, Memory, Run), a run picker shared by the detail views, File > Open, a
 // recent list (QSettings) and drag and drop of a directory. Loading runs in
 // a worker thread: the batch's summaries first, then the chosen run's
 // details (and their drawing index), so the window never freezes on a large
@@ -21,6 +21,7 @@
 #include "gui/crash_region/crash_region_view.h"
 #include "gui/data/batch_overview.h"
 #include "gui/data/run_details.h"
+#include "gui/memory/memory_view.h"
 #include "gui/records/records_view.h"
 #include "gui/run/run_view.h"
 #include "gui/timeline/timeline_view.h"
@@ -52,6 +53,7 @@ class MainWindow : public QMainWindow {
   TimelineView* timeline_view() { return timeline_; }
   CrashRegionView* crash_region_view() { return crash_region_; }
   RecordsView* records_view() { return records_; }
+  MemoryView* memory_view() { return memory_; }
   RunView* run_view() { return run_view_; }
   TimeCursor* time_cursor() { return &cursor_; }
   QStringList recent() const;
@@ -88,6 +90,7 @@ class MainWindow : public QMainWindow {
   TimelineView* timeline_ = nullptr;
   CrashRegionView* crash_region_ = nullptr;
   RecordsView* records_ = nullptr;
+  MemoryView* memory_ = nullptr;
   RunView* run_view_ = nullptr;
   QComboBox* run_picker_ = nullptr;
   QLabel* status_ = nullptr;

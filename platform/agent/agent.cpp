@@ -15,7 +15,7 @@ constexpr size_t kHistoryReadings = kWindowCapacity * kMaxMetricsPerClass;
 
 // The pieces init() carves, in order; memory_bytes() sums the same list.
 struct Parts {
-  size_t buddy_metadata_words, windows, floats, demands, sizes, readings, scratch, model;
+  size_t buddy_metadata_words, windows, floats, demands, sizes, readings, scratch, model, alloc_events;
 };
 
 Parts parts_of(const AgentConfig& c, const ComponentCounts& counts) {
@@ -28,7 +28,8 @@ Parts parts_of(const AgentConfig& c, const ComponentCounts& counts) {
                n,
                kHistoryReadings,
                capture_scratch_bytes(c.capture_record_limit_bytes),
-               kMaxModelBlobBytes};
+               kMaxModelBlobBytes,
+               c.alloc_trace_events};
 }
 
 template <typename T>
@@ -56,7 +57,8 @@ size_t Agent::memory_bytes(const AgentConfig& config, const ComponentCounts& cou
   return carved_bytes<uint64_t>(p.buddy_metadata_words) + carved_bytes<MetricWindow>(p.windows) +
          carved_bytes<float>(p.floats) + carved_bytes<SliceDemand>(p.demands) +
          2 * carved_bytes<uint64_t>(p.sizes) + carved_bytes<SensorReading>(p.readings) +
-         carved_bytes<std::byte>(p.scratch) + carved_bytes<std::byte>(p.model);
+         carved_bytes<std::byte>(p.scratch) + carved_bytes<std::byte>(p.model) +
+         carved_bytes<alloc::AllocEvent>(p.alloc_events);
 }
 
 Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy, std::span<std::byte> memory) {
@@ -95,7 +97,22 @@ Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy,
   history_ = carve<SensorReading>(memory, p.readings);
   scratch_ = carve<std::byte>(memory, p.scratch);
   model_buffer_ = carve<std::byte>(memory, p.model);
+  if (p.alloc_events > 0) {
+    if (Status s = trace_.init(carve<alloc::AllocEvent>(memory, p.alloc_events)); !ok(s)) return s;
+    buddy_.set_trace(&trace_);
+  }
   return init_slice_allocator();
+}
+
+void Agent::trace_reformat() {
+  if (buddy_.trace() == nullptr || buddy_.allocation_count() == 0) return;
+  trace_.set_time(hal_->now_ns());
+  trace_.set_context(alloc::AllocCaller::boot);
+  buddy_.walk_allocated(
+      [](void* context, const alloc::Allocation& a) {
+        static_cast<alloc::AllocTrace*>(context)->record(alloc::AllocOp::free, a.address, a.pages, a.pages);
+      },
+      &trace_);
 }
 
 Status Agent::init_slice_allocator() {
@@ -137,6 +154,7 @@ uint64_t Agent::reserved_bytes() const {
 Status Agent::boot() {
   if (hal_ == nullptr) return Status::invalid_argument;
   // A boot (or reboot) starts from an empty region: the BMC drained the old one.
+  trace_reformat();
   if (Status s = init_slice_allocator(); !ok(s)) return s;
   // Ranges released to the kernel were for that boot: its successor
   // reserves the whole region again.
@@ -311,6 +329,8 @@ bool Agent::first_fit(uint64_t pages, uint64_t& address) {
 
 uint32_t Agent::pack_empty_slices() {
   const uint32_t grown_before = grown_by_packing_;
+  // Packing runs inside a placement: the placement's context comes back after.
+  const alloc::AllocTrace::Context placing = trace_.context();
   uint16_t order[kMaxSlices];
   uint32_t n = 0;
   for (uint32_t s = 0; s < table_.slice_count; ++s)
@@ -345,6 +365,7 @@ uint32_t Agent::pack_empty_slices() {
   for (; k < n && table_.slices[order[k]].base < fixed_end; ++k) {
     SliceEntry& slice = table_.slices[order[k]];
     const uint64_t size = pack_size(order[k]);
+    set_alloc_context(alloc::AllocCaller::pack, slice.component, size);
     // An empty slice is only an entry: it moves for free (and is committed
     // with the repartition).
     if (slice.used_bytes == 0 && (slice.base > cursor || size > slice.size) && ok(buddy_.free(slice.base))) {
@@ -363,8 +384,10 @@ uint32_t Agent::pack_empty_slices() {
     }
     if (slice.base + slice.size > cursor) cursor = slice.base + slice.size;
   }
+  trace_.set_context(alloc::AllocCaller::pack);
   if (k < n) packed += pack_above(order + k, n - k, cursor > fixed_end ? cursor : fixed_end);
   packed_slices_ += packed;
+  trace_.restore(placing);
   return packed + (grown_by_packing_ - grown_before);
 }
 
@@ -547,6 +570,8 @@ Status Agent::repartition(std::span<const uint64_t> targets, uint64_t now_ns) {
 
 Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
   RepartitionReport report{now, 0, 0, 0, 0};
+  trace_.set_time(now);
+  const bool leak_fixture = policy_->leaks_shrunk_slices();
   first_fit_failed_pages_ = UINT64_MAX;
   packed_slices_ = 0;
   grown_by_packing_ = 0;
@@ -558,6 +583,11 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     const uint32_t e = slot_of_[i];
     if (e == kNoSlot || targets[i] >= table_.slices[e].size) continue;
     SliceEntry& slice = table_.slices[e];
+    set_alloc_context(alloc::AllocCaller::slice, slice.component, targets[i]);
+    if (targets[i] > 0 && leak_fixture && leak_shrunk_slice(e, targets[i])) {
+      ++report.slices_changed;
+      continue;
+    }
     if (targets[i] > 0 && shrink_from_start(e, targets[i], targets)) {
       ++report.slices_changed;
       continue;
@@ -578,6 +608,7 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     const uint64_t current = present ? table_.slices[e].size : 0;
     if (targets[i] <= current) continue;
     const uint64_t pages = pages_of(targets[i]);
+    set_alloc_context(alloc::AllocCaller::slice, instance(i), targets[i]);
     if (present && ok(buddy_.resize(table_.slices[e].base, pages))) {
       table_.slices[e].size = targets[i];
       ++report.slices_changed;
@@ -618,8 +649,10 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     slice.base = address;
     slice.size = targets[i];
   }
+  trace_.set_context(alloc::AllocCaller::move);
   for (size_t r = 0; r < retired_count_; ++r) (void)buddy_.free(retired_[r]);
   retired_count_ = 0;
+  trace_.set_context(alloc::AllocCaller::unknown);
   pass_ = GrowPass{};
   report.slices_changed += packed_slices_ + grown_by_packing_;
   report.slices_moved += packed_slices_;
@@ -636,6 +669,38 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
   stats_.slices_moved += report.slices_moved;
   if (observer_ != nullptr) observer_->on_repartition(*this, report);
   return Status::ok;
+}
+
+bool Agent::leak_shrunk_slice(uint32_t entry, uint64_t size) {
+  SliceEntry& slice = table_.slices[entry];
+  if (slice.used_bytes != 0) return false;
+  uint64_t address = 0;
+  if (!ok(place(pages_of(size), address))) return false;
+  slice.base = address;  // the old pages stay allocated, referred to by nothing
+  slice.size = size;
+  return true;
+}
+
+AllocationOwner Agent::owner_of(uint64_t address) const {
+  AllocationOwner owner;
+  for (uint32_t s = 0; s < table_.slice_count; ++s) {
+    const SliceEntry& slice = table_.slices[s];
+    if (slice.size > 0 && slice.base == address) {
+      owner.kind = AllocationOwnerKind::slice;
+      owner.component = slice.component;
+      owner.requested_bytes = slice.size;
+      owner.used_bytes = slice.used_bytes;
+      owner.records = slice.record_count;
+      return owner;
+    }
+  }
+  for (size_t r = 0; r < released_count_; ++r)
+    if (released_[r].base == address) {
+      owner.kind = AllocationOwnerKind::released;
+      owner.requested_bytes = released_[r].size;
+      return owner;
+    }
+  return owner;
 }
 
 Status Agent::handle_error(const ErrorEvent& event) {
@@ -809,6 +874,8 @@ Status Agent::run_release_region(ControlResult& result) {
   }
   // Empty slices in the range are only entries: drop them (the next tick
   // places them elsewhere), then take the range out of the allocator.
+  trace_.set_time(result.time_ns);
+  trace_.set_context(alloc::AllocCaller::release, alloc::kNoOwnerClass, 0, size);
   for (uint32_t s = 0; s < table_.slice_count; ++s) {
     SliceEntry& slice = table_.slices[s];
     if (slice.size == 0 || !(base < slice.base + slice.size && slice.base < base + size)) continue;

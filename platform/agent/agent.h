@@ -155,6 +155,25 @@ struct AgentConfig {
   // another workload may have it: long enough for the lines it left in the
   // LLC to be evicted (resctrl checks the occupancy; this allocator waits).
   uint64_t rmid_min_free_time_ns = 1'000'000'000;
+  // Events the allocation-tracking ring holds (platform/alloc/alloc_trace.h);
+  // 0: no tracking. The twin's runner reads it after every agent step, so
+  // it only has to hold one repartition's events.
+  uint32_t alloc_trace_events = 1024;
+};
+
+// Who holds a live allocation of the slice allocator: the ownership map
+// leak detection checks against (docs/memory-analysis.md).
+enum class AllocationOwnerKind : uint8_t {
+  none,      // nothing the agent keeps refers to it
+  slice,     // the slice of `component` in the partition table
+  released,  // a range release_region gave to the running kernel
+};
+struct AllocationOwner {
+  AllocationOwnerKind kind = AllocationOwnerKind::none;
+  ComponentId component{};
+  uint64_t requested_bytes = 0;  // the slice's size or the released range's
+  uint64_t used_bytes = 0;       // records in the slice
+  uint32_t records = 0;
 };
 
 // How many instances of each class the board has (Hal::component_count).
@@ -290,6 +309,10 @@ class Agent final : public Firmware {
   const FailureModel& model() const { return model_; }
   // The slice allocator, read-only (fragmentation statistics for the results).
   const alloc::BuddyAllocator& buddy() const { return buddy_; }
+  // The allocation-tracking ring (empty when alloc_trace_events is 0).
+  const alloc::AllocTrace& alloc_trace() const { return trace_; }
+  // Who holds the live allocation starting at `address` (kind none: nobody).
+  AllocationOwner owner_of(uint64_t address) const;
   // Instances in a fixed order: every cpu, then memory, disk, network.
   size_t instance_count() const { return instance_count_; }
   ComponentId instance(size_t i) const;
@@ -300,6 +323,15 @@ class Agent final : public Firmware {
 
  private:
   Status init_slice_allocator();
+  // A reboot reformats the region: what the old boot held is gone, and the
+  // tracking says so, one free per allocation (readers replay the ring).
+  void trace_reformat();
+  // Test fixture (PartitionPolicy::leaks_shrunk_slices): places the empty
+  // slice at `entry` anew at `size` and never frees its old pages.
+  bool leak_shrunk_slice(uint32_t entry, uint64_t size);
+  void set_alloc_context(alloc::AllocCaller caller, ComponentId owner, uint64_t requested_bytes) {
+    trace_.set_context(caller, static_cast<uint8_t>(owner.cls), owner.instance, requested_bytes);
+  }
   Status load_model();
   // `missed`: boundaries passed without a tick since the last one.
   void sample(uint64_t now, bool missed);
@@ -353,6 +385,7 @@ class Agent final : public Firmware {
   size_t instance_count_ = 0;
 
   alloc::BuddyAllocator buddy_;
+  alloc::AllocTrace trace_;
   PartitionTable table_{};
   FailureModel model_{};
   bool has_model_ = false;

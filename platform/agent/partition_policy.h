@@ -50,6 +50,11 @@ class PartitionPolicy {
  public:
   virtual Status target_sizes(const PolicyInput& input, std::span<uint64_t> sizes_out) = 0;
   virtual const char* name() const = 0;
+  // Test fixture only (the leaky_test policy, docs/memory-analysis.md): true
+  // makes the agent place a slice this call shrinks anew and never free its
+  // old pages, so leak detection has known leaks to find. Asked after
+  // target_sizes(), for that call's answer.
+  virtual bool leaks_shrunk_slices() const { return false; }
 
  protected:
   ~PartitionPolicy() = default;

@@ -264,6 +264,7 @@ Status BuddyAllocator::allocate_block(uint32_t order, PageState state, uint32_t 
   free_pages_ -= uint64_t{1} << order;
   mark_allocated(index, uint64_t{1} << order, state, owner);
   address = base_ + (uint64_t{index} << kPageShift);
+  trace_event(AllocOp::alloc, index, uint64_t{1} << order, uint64_t{1} << order);
   return Status::ok;
 }
 
@@ -284,6 +285,7 @@ Status BuddyAllocator::allocate_pages(uint64_t pages, uint64_t& address) {
   mark_allocated(index, pages, detail::kRunHead, 0);
   if (pages != uint64_t{1} << order) defer_tail(index, order);
   address = base_ + (uint64_t{index} << kPageShift);
+  trace_event(AllocOp::alloc, index, pages, pages);
   return Status::ok;
 }
 
@@ -296,6 +298,7 @@ Status BuddyAllocator::reserve(uint64_t address, uint64_t bytes) {
   if (!is_free_range(address, pages)) return Status::busy;
   take_range(first, first + pages);
   mark_allocated(static_cast<uint32_t>(first), pages, detail::kReservedHead, 0);
+  trace_event(AllocOp::alloc, static_cast<uint32_t>(first), pages, pages);
   return Status::ok;
 }
 
@@ -315,6 +318,7 @@ Status BuddyAllocator::reserve_runs(uint64_t address, std::span<const uint64_t> 
   for (const uint64_t b : bytes) {
     const uint64_t run = pages_for_bytes(b);
     mark_allocated(static_cast<uint32_t>(head), run, detail::kReservedHead, 0);
+    trace_event(AllocOp::alloc, static_cast<uint32_t>(head), run, run);
     head += run;
   }
   return Status::ok;
@@ -332,6 +336,7 @@ Status BuddyAllocator::free(uint64_t address) {
   }
   free_pages_ += pages;
   --allocations_;
+  trace_event(AllocOp::free, index, pages, pages);
   return Status::ok;
 }
 
@@ -381,6 +386,8 @@ Status BuddyAllocator::resize(uint64_t address, uint64_t new_pages) {
   }
   page.pages = static_cast<uint32_t>(new_pages);
   if (page.state == detail::kBlockHead && new_pages != old_pages) page.state = detail::kRunHead;
+  if (new_pages > old_pages) trace_event(AllocOp::grow, index, new_pages, new_pages - old_pages);
+  else if (new_pages < old_pages) trace_event(AllocOp::shrink, index, new_pages, old_pages - new_pages);
   return Status::ok;
 }
 

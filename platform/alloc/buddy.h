@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <span>
 
+#include "platform/alloc/alloc_trace.h"
 #include "platform/core/status.h"
 
 namespace crashtwin::alloc {
@@ -172,6 +173,12 @@ class BuddyAllocator {
     return Status::ok;
   }
 
+  // Records every successful allocate*, reserve*, free and resize into
+  // `trace` (nullptr: no tracking, the default). The trace must outlive the
+  // allocator or be detached first.
+  void set_trace(AllocTrace* trace) { trace_ = trace; }
+  AllocTrace* trace() const { return trace_; }
+
   // --- statistics -------------------------------------------------------
   uint64_t base() const { return base_; }
   uint64_t page_count() const { return page_count_; }
@@ -254,6 +261,11 @@ class BuddyAllocator {
   void mark_allocated(uint32_t index, uint64_t pages, detail::PageState state, uint32_t owner);
   Status allocate_block(uint32_t order, detail::PageState state, uint32_t owner, uint64_t& address);
 
+  void trace_event(AllocOp op, uint32_t index, uint64_t pages, uint64_t delta_pages) {
+    if (trace_ != nullptr) trace_->record(op, base_ + (uint64_t{index} << kPageShift), pages, delta_pages);
+  }
+
+  AllocTrace* trace_ = nullptr;
   detail::PageDescriptor* pages_ = nullptr;
   uint64_t base_ = 0;
   uint64_t base_pfn_ = 0;

@@ -54,7 +54,8 @@ struct PolicyParams {
   std::span<const FutureFailure> future;
 };
 
-// Names make_policy accepts, in a stable order.
+// The policies to compare (what `all` means), in a stable order; the
+// runner also accepts test fixtures (policies/fixtures/test_fixtures.h).
 std::span<const char* const> policy_names();
 
 // Bytes and alignment that hold any policy (static_asserted in the factory).

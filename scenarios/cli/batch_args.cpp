@@ -35,7 +35,7 @@ bool known_choices(const std::vector<std::string>& policies, const std::vector<s
     const auto names = known_policies();
     if (p != "all" && std::find(names.begin(), names.end(), p) == names.end()) {
       std::fprintf(stderr, "--policy: '%s' is not a known policy; expected %s or all\n", p.c_str(),
-                   joined_names(names).c_str());
+                   joined_names(compared_policies()).c_str());
       good = false;
     }
   }

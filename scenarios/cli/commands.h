@@ -65,6 +65,13 @@ struct ReportArgs {
 };
 int report_command(const ReportArgs& args);
 
+struct AnalyzeArgs {
+  std::string dir;  // a run directory or a batch directory (every run in it)
+};
+// The memory analyses of every run (traces/memory_analysis.h): analysis.json
+// and its charts in each run directory, a batch's analysis.json in DIR.
+int analyze_command(const AnalyzeArgs& args);
+
 struct CaptureNeedsArgs {
   std::vector<std::string> scenarios;  // files or directories of *.yaml
   std::string doc;                     // rewrite this document's generated table

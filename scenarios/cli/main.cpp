@@ -153,6 +153,11 @@ extern "C" int sc_main(int argc, char* argv[]) {
   report_cmd->add_option("--policies-doc", report.policies_doc,
                          "also regenerate the comparison and parameter tables of this docs/policies.md");
 
+  AnalyzeArgs analyze;
+  CLI::App* analyze_cmd = app.add_subcommand(
+      "analyze", "memory analyses of a run or batch directory: analysis.json and SVG charts beside each run");
+  analyze_cmd->add_option("dir", analyze.dir, "run or batch directory")->required()->check(CLI::ExistingDirectory);
+
   add_training_commands(app);
   add_dataset_commands(app);
 
@@ -177,6 +182,7 @@ extern "C" int sc_main(int argc, char* argv[]) {
     if (*sweep_cmd) return sweep_command(sweep);
     if (*merge_cmd) return merge_command(merge);
     if (*report_cmd) return report_command(report);
+    if (*analyze_cmd) return analyze_command(analyze);
   } catch (const crashtwin::format_error& e) {
     spdlog::error("{}", e.what());  // a results file that does not parse: bad input
     return kExitBadInput;

@@ -80,7 +80,7 @@ std::optional<RunPlan> plan_run(const std::string& file, const RunArgs& args) {
   for (const std::string& p : policies) {
     if (!known(known_policies(), p)) {
       std::fprintf(stderr, "--policy: '%s' is not a known policy; expected %s or all\n", p.c_str(),
-                   joined_names(known_policies()).c_str());
+                   joined_names(compared_policies()).c_str());
       return std::nullopt;
     }
   }

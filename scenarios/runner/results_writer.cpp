@@ -99,6 +99,7 @@ void write_results(const ResultsToWrite& r, const std::filesystem::path& dir) {
   write_chrome_trace(r.events.events(), &r.recorder.timeseries(), dir / "trace.json");
   write_config_yaml(config_entries(r), dir / "config.yaml");
   write_timer_jitter(r.timer_jitter, dir / "timer_jitter.json");
+  write_memory_profile(r.memory_profile, dir / "memory_profile.json");
   write_summary(r.summary, dir / "summary.json");
 }
 

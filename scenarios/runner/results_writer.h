@@ -1,7 +1,7 @@
 // Writes a run's results directory through the traces/ writers (one module
 // per file format): summary.json, perf.json, timeseries.csv, events.jsonl,
 // bmc/report.json + bmc/record-<n>.cper, trace.vcd, trace.json, config.yaml,
-// timer_jitter.json.
+// timer_jitter.json, memory_profile.json.
 #pragma once
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "scenarios/runner/run.h"
 #include "scenarios/runner/run_recorder.h"
 #include "traces/event_log.h"
+#include "traces/memory_profile.h"
 #include "traces/summary.h"
 #include "traces/timer_jitter.h"
 
@@ -25,6 +26,7 @@ struct ResultsToWrite {
   const Scenario& scenario;
   const RunRequest& request;
   const TimerJitter& timer_jitter;
+  const MemoryProfile& memory_profile;
 };
 
 void write_results(const ResultsToWrite& r, const std::filesystem::path& dir);

@@ -24,6 +24,7 @@
 #include "platform/predictor/features.h"
 #include "platform/predictor/predictor.h"
 #include "platform/region/crash_region.h"
+#include "policies/fixtures/test_fixtures.h"
 #include "policies/partitioning/policies.h"
 #include "policies/partitioning/static_policy.h"
 #include "policies/strategies/strategies.h"
@@ -32,6 +33,7 @@
 #include "scenarios/injector/schedule.h"
 #include "scenarios/runner/default_model.h"
 #include "scenarios/runner/expectations.h"
+#include "scenarios/runner/memory_recorder.h"
 #include "scenarios/runner/metrics.h"
 #include "scenarios/runner/results_writer.h"
 #include "scenarios/runner/recovery.h"
@@ -273,35 +275,36 @@ BoardFacts capture_facts_of(const Scenario& s, Board& board) {
 // board runs on only to finish recoveries.
 class ScenarioObservers final : public AgentObserver, public BoardObserver {
  public:
-  // `workloads`: the run's second recorder (its named workloads), after `first`.
-  ScenarioObservers(AgentObserver& first, AgentObserver& workloads, const RunRequest& request)
-      : first_(first), workloads_(workloads), request_(request) {}
+  // The run's own recorders, called in this order before the request's
+  // observers: `first` (events, series, traces), `workloads` (the named
+  // workloads' RMIDs and counters), `memory` (memory_profile.json).
+  ScenarioObservers(AgentObserver& first, AgentObserver& workloads, AgentObserver& memory, const RunRequest& request)
+      : own_{&first, &workloads, &memory}, request_(request) {}
   void stop() { stopped_ = true; }
 
   void on_tick(const Agent& agent, uint64_t time_ns) override {
     if (stopped_) return;
-    first_.on_tick(agent, time_ns);
-    workloads_.on_tick(agent, time_ns);
+    for (AgentObserver* o : own_) o->on_tick(agent, time_ns);
     for (AgentObserver* o : request_.agent_observers) o->on_tick(agent, time_ns);
   }
   void on_repartition(const Agent& agent, const RepartitionReport& report) override {
     if (stopped_) return;
-    first_.on_repartition(agent, report);
+    for (AgentObserver* o : own_) o->on_repartition(agent, report);
     for (AgentObserver* o : request_.agent_observers) o->on_repartition(agent, report);
   }
   void on_capture(const Agent& agent, const ErrorEvent& event, const CaptureResult& result, Status status) override {
     if (stopped_) return;
-    first_.on_capture(agent, event, result, status);
+    for (AgentObserver* o : own_) o->on_capture(agent, event, result, status);
     for (AgentObserver* o : request_.agent_observers) o->on_capture(agent, event, result, status);
   }
   void on_control(const Agent& agent, std::string_view line, const ControlResult& result) override {
     if (stopped_) return;
-    first_.on_control(agent, line, result);
+    for (AgentObserver* o : own_) o->on_control(agent, line, result);
     for (AgentObserver* o : request_.agent_observers) o->on_control(agent, line, result);
   }
   void on_rmid(const Agent& agent, const RmidEvent& event) override {
     if (stopped_) return;
-    workloads_.on_rmid(agent, event);
+    for (AgentObserver* o : own_) o->on_rmid(agent, event);
     for (AgentObserver* o : request_.agent_observers) o->on_rmid(agent, event);
   }
   void on_error_raised(const ErrorEvent& event) override {
@@ -326,8 +329,7 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   }
 
  private:
-  AgentObserver& first_;
-  AgentObserver& workloads_;
+  std::array<AgentObserver*, 3> own_;
   const RunRequest& request_;
   bool stopped_ = false;
 };
@@ -504,9 +506,10 @@ RunOutcome run_scenario(const RunRequest& request) {
   policy_params.future = future;
   PolicyStorage policy_storage;
   PartitionPolicy* policy = nullptr;
-  if (!ok(make_policy(request.policy, policy_params, policy_storage, policy)))
+  if (!ok(make_policy(request.policy, policy_params, policy_storage, policy)) &&
+      !ok(make_test_fixture_policy(request.policy, policy_storage, policy)))
     throw ScenarioError(fmt::format("--policy: '{}' is not a known policy; expected {}", request.policy,
-                                    joined_names(known_policies())));
+                                    joined_names(compared_policies())));
 
   // The analytic model's copy of the hardware figures the board's models
   // own (one source of truth: the dump target's and the DMA controller's
@@ -589,7 +592,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   }
   board->add_observer(*recovery);
   WorkloadRecorder workload_recorder(s, events);
-  ScenarioObservers scenario_observers(recorder, workload_recorder, request);
+  MemoryRecorder memory_recorder(agent);
+  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, request);
   board->add_observer(scenario_observers);
   agent.set_observer(&scenario_observers);
   Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
@@ -602,6 +606,7 @@ RunOutcome run_scenario(const RunRequest& request) {
                duration_text(s.duration_ns));
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   recorder.finish(s.duration_ns);
+  const MemoryProfile memory_profile = memory_recorder.finish(s.duration_ns);
   const AgentStats agent_stats = agent.stats();  // as the scenario ended
   const TimerJitter timer_jitter = timer_jitter_of(*board, agent_stats);
   // Recoveries still running at the end run to their finish; the scenario's
@@ -687,7 +692,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   perf.recovery_tail_wall_s = recovery_tail_wall_s;
   for (const SimulatedRecovery& r : recovery->recoveries()) perf.dump_bytes_simulated += r.dump_written_bytes;
 
-  ResultsToWrite results{summary, perf, events, recorder, board->effective_config(), s, request, timer_jitter};
+  ResultsToWrite results{summary, perf,    events,       recorder,      board->effective_config(),
+                         s,       request, timer_jitter, memory_profile};
   write_results(results, request.out_dir);
   return outcome;
 }

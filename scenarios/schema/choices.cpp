@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "policies/fixtures/test_fixtures.h"
 #include "policies/partitioning/policies.h"
 #include "policies/strategies/strategies.h"
 
@@ -14,6 +15,12 @@ std::string joined_names(const std::vector<std::string>& names) {
 }
 
 std::vector<std::string> known_policies() {
+  std::vector<std::string> names = compared_policies();
+  for (const char* n : test_fixture_policy_names()) names.emplace_back(n);
+  return names;
+}
+
+std::vector<std::string> compared_policies() {
   std::vector<std::string> names;
   for (const char* n : policy_names()) names.emplace_back(n);
   return names;
@@ -31,7 +38,7 @@ std::vector<std::string> expand_policies(const std::vector<std::string>& request
     return v.empty() || std::find(v.begin(), v.end(), "all") != v.end();
   };
   if (!is_all(requested)) return requested;
-  return is_all(scenario_compares) ? known_policies() : scenario_compares;
+  return is_all(scenario_compares) ? compared_policies() : scenario_compares;
 }
 
 std::vector<std::string> expand_strategies(const std::vector<std::string>& requested) {

@@ -10,7 +10,8 @@
 
 namespace crashtwin::scenario {
 
-std::vector<std::string> known_policies();    // policy_names() of policies/
+std::vector<std::string> known_policies();    // policy_names() and test_fixture_policy_names() of policies/
+std::vector<std::string> compared_policies();  // policy_names(): what `all` means
 std::vector<std::string> known_strategies();  // strategy_names(): predictive-bmc, kdump, cma-crashkernel, fadump
 // "oracle, proportional, ..." for messages that list what is allowed.
 std::string joined_names(const std::vector<std::string>& names);

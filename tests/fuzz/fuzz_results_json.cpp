@@ -1,6 +1,6 @@
-// Results-directory JSON readers (`crashtwin report`, `merge` and the
-// dashboard read them back): summary.json, perf.json, bmc/report.json and
-// each line of events.jsonl. Every reader gets the same text: it either
+// Results-directory JSON readers (`crashtwin report`, `merge`, `analyze` and
+// the dashboard read them back): summary.json, perf.json, bmc/report.json,
+// memory_profile.json and each line of events.jsonl. Every reader gets the same text: it either
 // returns a value or throws format_error naming the file (any other
 // exception escapes and counts as a crash). An accepted summary or event
 // writes back and reads again to the same bytes.
@@ -12,6 +12,7 @@
 #include "traces/bmc_report.h"
 #include "traces/event_log.h"
 #include "traces/io.h"
+#include "traces/memory_profile.h"
 #include "traces/summary.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -40,6 +41,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(summary_json(again) == written);
   });
   expect_value_or_format_error([&] { (void)parse_perf(text, path); });
+  expect_value_or_format_error([&] {
+    const MemoryProfile profile = parse_memory_profile(text, path);
+    const std::string written = memory_profile_json(profile);
+    FUZZ_CHECK(memory_profile_json(parse_memory_profile(written, "again.json")) == written);
+    for (const MemorySample& s : profile.samples) FUZZ_CHECK(s.largest_free_bytes <= s.free_bytes);
+  });
   // No .cper directory: the fuzzer must not read files from the disk.
   expect_value_or_format_error([&] {
     const BmcReport report = parse_bmc_report(text, path, {});

@@ -357,7 +357,8 @@ void DashboardTest::screenshots_of_every_view() {
   window_->records_view()->tree()->expandAll();
   // The synthetic batch's views; the real batch's go to screenshots/ itself.
   const fs::path dir = test::screenshot_dir("synthetic");
-  const char* names[] = {"compare", "timeline", "crash_region", "records", "run"};
+  const char* names[] = {"compare", "timeline", "crash_region", "records", "memory", "run"};
+  QCOMPARE(window_->tabs()->count(), static_cast<int>(std::size(names)));
   for (int i = 0; i < window_->tabs()->count(); ++i) {
     QVERIFY(test::show_tab(window_->tabs(), i));
     const QPixmap shot = window_->grab();

@@ -271,7 +271,11 @@ void RealResultsTest::screenshots_of_every_view() {
     shown = shown || label->text() == QStringLiteral(CRASHTWIN_CLI);
   QVERIFY(shown);
   const fs::path dir = test::screenshot_dir();
-  const char* names[] = {"compare", "timeline", "crash_region", "records", "run"};
+  // The Memory view shows the run's allocator analyses (memory_profile.json).
+  QVERIFY(window_->memory_view()->figures()->rowCount() >= 10);
+  QVERIFY(window_->memory_view()->rate_chart()->chart()->series().size() >= 2);
+  QVERIFY(window_->memory_view()->health_chart()->chart()->series().size() == 3);
+  const char* names[] = {"compare", "timeline", "crash_region", "records", "memory", "run"};
   QCOMPARE(window_->tabs()->count(), static_cast<int>(std::size(names)));
   for (int i = 0; i < window_->tabs()->count(); ++i) {
     QVERIFY(test::show_tab(window_->tabs(), i));

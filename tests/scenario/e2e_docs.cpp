@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -170,6 +171,29 @@ TEST_CASE("docs: every key, metric, column family and event kind a run writes is
     const std::string family = column.substr(0, column.find('.'));
     INFO("timeseries.csv column " << column);
     CHECK(documented(doc, family));
+  }
+  // memory_profile.json and what `analyze` makes of it: every key at every depth.
+  const CliResult analyze = run_cli("analyze '" + out.string() + "'");
+  INFO(analyze.output);
+  REQUIRE(analyze.exit_code == 0);
+  for (const char* file : {"memory_profile.json", "analysis.json"}) {
+    std::vector<const nlohmann::json*> objects{};
+    const nlohmann::json whole = nlohmann::json::parse(read_text(out / file));
+    objects.push_back(&whole);
+    while (!objects.empty()) {
+      const nlohmann::json* o = objects.back();
+      objects.pop_back();
+      if (o->is_array()) {
+        for (const auto& element : *o) objects.push_back(&element);
+        continue;
+      }
+      if (!o->is_object()) continue;
+      for (const auto& [key, value] : o->items()) {
+        INFO(file << " key " << key);
+        CHECK(documented(doc, key));
+        objects.push_back(&value);
+      }
+    }
   }
   std::ifstream events(out / "events.jsonl");
   std::set<std::string> kinds;

@@ -100,7 +100,7 @@ TEST_CASE("workloads get RMIDs at start and free them at stop, and the agent rea
   // of it while it streams, web gets its working set back after.
   for (size_t i = 0; i < ts.row_count(); ++i) {
     double sum = 0;
-    for (const std::string& w : {"web", "db", "hog", "batch", "report"}) {
+    for (const std::string w : {"web", "db", "hog", "batch", "report"}) {
       const double v = (*ts.find(workload_column(kWorkloadOccupancyPrefix, w)))[i];
       if (!std::isnan(v)) sum += v;
     }

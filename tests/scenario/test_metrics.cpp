@@ -30,7 +30,7 @@ RunFacts dimm_failing_three_times(const bool recorded[3]) {
   for (uint32_t k = 0; k < 3; ++k) {
     const uint64_t t = (10 + 10 * k) * kSecond;
     const uint64_t record_id = make_record_id(1, k + 1);
-    f.planned.push_back({"ue" + std::to_string(k), kDimm, ErrorType::memory_uncorrectable, t});
+    f.planned.push_back({"ue" + std::to_string(k), kDimm, ErrorType::memory_uncorrectable, t, std::nullopt});
     f.injected.push_back({true, t, Status::ok});
     const ErrorEvent event{kDimm, ErrorType::memory_uncorrectable, t, 0x1000, 0};
     f.raised.push_back({event, 0, 0});

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "traces/batch.h"
+#include "traces/memory_profile.h"
 #include "traces/run_writer.h"
 
 namespace crashtwin::test {
@@ -206,6 +207,44 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   run.bmc = std::move(bmc);
   run.config = config;
   write_run_directory(dir, run);
+
+  // The allocator: a 256 KiB slice per component at boot, the first one
+  // replaced every 20 ticks (freed, then allocated again higher up).
+  constexpr uint64_t kPage = 4096, kSlicePages = 64;
+  MemoryProfile memory;
+  memory.region_pages = 16384;
+  memory.minimum_slice_bytes = kSlicePages * kPage;
+  memory.tick_period_ns = spec.tick_ns;
+  memory.duration_ns = spec.ticks * spec.tick_ns;
+  memory.ring_capacity = 1024;
+  const std::vector<std::string> owners = {"cpu.0", "memory.0", "memory.1", "disk.0"};
+  uint64_t next_address = 0;
+  std::vector<uint64_t> homes;
+  const auto sample = [&](uint64_t t) {
+    const uint64_t allocated = homes.size() * kSlicePages * kPage;
+    const uint64_t free = memory.region_pages * kPage - allocated;
+    memory.samples.push_back({t, allocated, free, free / 2, 3, allocated, allocated, homes.size()});
+  };
+  for (const std::string& owner : owners) {
+    memory.events.push_back({0, "alloc", "slice", owner, next_address, kSlicePages, kSlicePages, kSlicePages * kPage});
+    homes.push_back(next_address);
+    next_address += kSlicePages * kPage;
+  }
+  sample(0);
+  for (unsigned tick = 20; tick < spec.ticks; tick += 20) {
+    const uint64_t t = tick * spec.tick_ns;
+    memory.events.push_back({t, "free", "slice", owners[0], homes[0], kSlicePages, kSlicePages, kSlicePages * kPage});
+    homes[0] = next_address;
+    next_address += kSlicePages * kPage;
+    memory.events.push_back({t, "alloc", "slice", owners[0], homes[0], kSlicePages, kSlicePages, kSlicePages * kPage});
+    sample(t);
+  }
+  memory.free_blocks_per_order.assign(15, 1);
+  for (size_t i = 0; i < owners.size(); ++i)
+    memory.live.push_back({homes[i], kSlicePages, "run", "slice", owners[i], kSlicePages * kPage, 0, 0});
+  std::sort(memory.live.begin(), memory.live.end(),
+            [](const MemoryLiveAllocation& a, const MemoryLiveAllocation& b) { return a.address < b.address; });
+  write_memory_profile(memory, dir / "memory_profile.json");
 }
 
 void write_synthetic_batch(const fs::path& dir, unsigned seeds) {

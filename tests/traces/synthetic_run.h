@@ -21,7 +21,7 @@ struct SyntheticRunSpec {
 };
 
 // Writes summary.json, perf.json, timeseries.csv, events.jsonl, trace.vcd,
-// trace.json, bmc/ and config.yaml into `dir`.
+// trace.json, bmc/, config.yaml and memory_profile.json into `dir`.
 void write_synthetic_run(const std::filesystem::path& dir, const SyntheticRunSpec& spec);
 
 // A batch of runs (scenarios x policies x seeds) plus summary.csv in `dir`.

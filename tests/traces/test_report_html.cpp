@@ -172,10 +172,12 @@ TEST_CASE("report.html is self-contained and has every section", "[traces][repor
     };
     CHECK(page.find("<script") == std::string::npos);
     CHECK(page.find("<a href=\"../report.html\">") != std::string::npos);
-    for (const char* id : {"id=\"runs\"", "id=\"timeseries\"", "id=\"fragmentation\""}) CHECK(page.find(id) != std::string::npos);
+    for (const char* id : {"id=\"runs\"", "id=\"timeseries\"", "id=\"fragmentation\"", "id=\"memory\"", "Allocator events per second"}) CHECK(page.find(id) != std::string::npos);
     CHECK(in_page("<tr><td class=\"text\">" + std::string(scenario) + "</td>") == 2 * 4);  // 2 seeds x 4
     const size_t markers = in_page("class=\"marker\"");
-    CHECK(markers == 4 * 3);  // 4 runs drawn x (slices, probabilities, fragmentation)
+    // 4 runs drawn x (slices, probabilities, fragmentation, and the boot's
+    // spike on the memory allocation-rate chart)
+    CHECK(markers == 4 * 4);
     // Failure markers carry their tag in the chart, not only in a tooltip.
     CHECK(in_page("class=\"marker-tag\"") == markers);
     CHECK(page.find("Unusable free space index") != std::string::npos);

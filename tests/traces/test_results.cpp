@@ -77,8 +77,8 @@ TEST_CASE("load_batch finds run directories, summary.csv, and isolates bad runs"
 TEST_CASE("random corruption of any results file never crashes the reader", "[traces][results][property]") {
   auto pristine = test::scratch_dir("results_corrupt_src");
   test::write_synthetic_run(pristine, {.ticks = 30});
-  const std::vector<fs::path> files = {"summary.json",   "perf.json",   "timeseries.csv", "events.jsonl",
-                                       "config.yaml",    "bmc/report.json"};
+  const std::vector<fs::path> files = {"summary.json", "perf.json",       "timeseries.csv",     "events.jsonl",
+                                       "config.yaml",  "bmc/report.json", "memory_profile.json"};
   auto dir = test::scratch_dir("results_corrupt");
   uint64_t state = 0xC0FFEE;
   auto next = [&] {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "platform/agent/agent.h"
+#include "policies/fixtures/test_fixtures.h"
 #include "policies/partitioning/policies.h"
 #include "tests/support/memory_hal.h"
 
@@ -73,7 +74,8 @@ struct Rig {
     hal.set_component_count(ComponentClass::disk, 1);
     hal.set_component_count(ComponentClass::network, 1);
     hal.set_model_blob(memory_model_blob(1, 1.0f));
-    REQUIRE(make_policy(policy_name, {}, storage, policy) == Status::ok);
+    REQUIRE((make_policy(policy_name, {}, storage, policy) == Status::ok ||
+             make_test_fixture_policy(policy_name, storage, policy) == Status::ok));
     config.allocation_frequency_ns = kPeriod;
     config.minimum_partition_size = 256 * KiB;
     config.maximum_partition_size = 8 * MiB;

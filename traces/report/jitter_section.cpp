@@ -18,7 +18,9 @@ std::string deviation_chart(const TimerJitter& t) {
   for (size_t i = 0; i < t.phases.size(); ++i) {
     const TimerJitterPhase& p = t.phases[i];
     if (p.samples == 0 || p.deviation_counts.size() != t.deviation_edges_ns.size() + 1) continue;
-    ChartSeries c{.label = p.name, .color = palette_color(i)};
+    ChartSeries c;
+    c.label = p.name;
+    c.color = palette_color(i);
     uint64_t below = 0;
     for (size_t e = 0; e < t.deviation_edges_ns.size(); ++e) {
       below += p.deviation_counts[e];

@@ -293,7 +293,7 @@ std::string line_chart(const ChartFrame& f, const std::vector<ChartSeries>& seri
   out += "</svg>\n";
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& s : series) entries.emplace_back(s.label, s.color);
-  if (!markers.empty()) entries.emplace_back("failure injected", markers.front().color);
+  if (!markers.empty()) entries.emplace_back(f.marker_legend, markers.front().color);
   legend(out, entries);
   out += "</figure>\n";
   return out;

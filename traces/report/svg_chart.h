@@ -27,6 +27,7 @@ struct ChartFrame {
   std::optional<double> y_min;  // fixed axis bounds (e.g. 0..1 for probabilities)
   std::optional<double> y_max;
   bool log_x = false;           // used when values span orders of magnitude
+  std::string marker_legend = "failure injected";  // the legend entry of the markers
 };
 
 struct ChartSeries {

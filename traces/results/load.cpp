@@ -38,6 +38,8 @@ Run load_run(const fs::path& dir, RunParts parts, const ReadProgress& progress) 
   if (has(parts, RunParts::bmc) && fs::exists(dir / "bmc" / "report.json", ec)) run.bmc = read_bmc_report(dir / "bmc");
   if (has(parts, RunParts::timer_jitter) && fs::exists(dir / "timer_jitter.json", ec))
     run.timer_jitter = read_timer_jitter(dir / "timer_jitter.json");
+  if (has(parts, RunParts::memory) && fs::exists(dir / "memory_profile.json", ec))
+    run.memory = analyze_memory(read_memory_profile(dir / "memory_profile.json"));
   if (has(parts, RunParts::config) && fs::exists(dir / "config.yaml", ec)) {
     run.config = read_config_yaml(dir / "config.yaml");
   }

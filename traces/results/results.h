@@ -14,6 +14,7 @@
 #include "traces/bmc_report.h"
 #include "traces/config_dump.h"
 #include "traces/event_log.h"
+#include "traces/memory_analysis.h"
 #include "traces/summary.h"
 #include "traces/timeseries_writer.h"
 #include "traces/timer_jitter.h"
@@ -30,7 +31,8 @@ enum class RunParts : uint8_t {
   bmc = 16,         // bmc/report.json + bmc/*.cper
   config = 32,      // config.yaml
   timer_jitter = 64,  // timer_jitter.json
-  all = 127,
+  memory = 128,       // memory_profile.json, analysed as it loads
+  all = 255,
 };
 constexpr RunParts operator|(RunParts a, RunParts b) {
   return static_cast<RunParts>(static_cast<uint8_t>(a) | static_cast<uint8_t>(b));
@@ -48,6 +50,7 @@ struct Run {
   std::optional<BmcReport> bmc;
   std::vector<ConfigEntry> config;
   std::optional<TimerJitter> timer_jitter;  // absent if timer_jitter.json is missing or not requested
+  std::optional<MemoryAnalysis> memory;     // analyze_memory of memory_profile.json; absent if missing or not requested
 };
 
 // Loads one run directory. summary.json is required; other requested files
