@@ -50,6 +50,18 @@ uint64_t Fields::unsigned_integer(const char* key) const {
   return v.get<uint64_t>();
 }
 
+std::vector<uint64_t> Fields::unsigned_array(const char* key) const {
+  const ojson& a = at(key);
+  if (!a.is_array()) fail(fmt::format("\"{}\" must be an array", key));
+  std::vector<uint64_t> out;
+  out.reserve(a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!a[i].is_number_unsigned()) fail(fmt::format("{}[{}] must be a non-negative integer", key, i));
+    out.push_back(a[i].get<uint64_t>());
+  }
+  return out;
+}
+
 bool Fields::boolean(const char* key) const {
   const ojson& v = at(key);
   if (!v.is_boolean()) fail(fmt::format("\"{}\" must be true or false", key));

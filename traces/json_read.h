@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,8 @@ struct Fields {
   double number(const char* key) const;
   uint64_t unsigned_integer(const char* key) const;
   bool boolean(const char* key) const;
+  // An array of non-negative integers ("key[3] must be a non-negative integer").
+  std::vector<uint64_t> unsigned_array(const char* key) const;
   bool has(const char* key) const { return object.contains(key); }
   [[noreturn]] void fail(std::string_view problem) const;
 };

@@ -192,11 +192,7 @@ MemoryProfile parse_memory_profile(std::string_view text, const std::filesystem:
     if (i > 0 && s.time_ns < p.samples.back().time_ns) top.fail(fmt::format("samples[{}]: time goes backwards", i));
     p.samples.push_back(s);
   }
-  const ojson& orders = array_at(top, "free_blocks_per_order");
-  for (size_t i = 0; i < orders.size(); ++i) {
-    if (!orders[i].is_number_unsigned()) top.fail(fmt::format("free_blocks_per_order[{}] must be a non-negative integer", i));
-    p.free_blocks_per_order.push_back(orders[i].get<uint64_t>());
-  }
+  p.free_blocks_per_order = top.unsigned_array("free_blocks_per_order");
   if (p.free_blocks_per_order.size() > 64) top.fail("free_blocks_per_order has more than 64 orders");
   const ojson& live = array_at(top, "live");
   for (size_t i = 0; i < live.size(); ++i) {

@@ -15,16 +15,6 @@ using json_read::ojson;
 
 double finite(double v) { return std::isfinite(v) ? v : 0.0; }
 
-std::vector<uint64_t> unsigned_array(const json_read::Fields& f, const char* key) {
-  const ojson& a = f.at(key);
-  if (!a.is_array()) f.fail(fmt::format("{} is not an array", key));
-  std::vector<uint64_t> out;
-  for (const ojson& v : a) {
-    if (!v.is_number_unsigned()) f.fail(fmt::format("{} holds something other than non-negative integers", key));
-    out.push_back(v.get<uint64_t>());
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -72,7 +62,7 @@ TimerJitter read_timer_jitter(const std::filesystem::path& path) {
   t.period_ns = top.unsigned_integer("period_ns");
   t.cores = static_cast<uint32_t>(top.unsigned_integer("cores"));
   if (top.has("deviation_edges_ns")) {
-    t.deviation_edges_ns = unsigned_array(top, "deviation_edges_ns");
+    t.deviation_edges_ns = top.unsigned_array("deviation_edges_ns");
     for (size_t i = 1; i < t.deviation_edges_ns.size(); ++i) {
       if (t.deviation_edges_ns[i] <= t.deviation_edges_ns[i - 1]) top.fail("deviation_edges_ns is not increasing");
     }
@@ -97,7 +87,7 @@ TimerJitter read_timer_jitter(const std::filesystem::path& path) {
     p.skew_mean_ns = f.number("skew_mean_ns");
     p.skew_max_ns = f.number("skew_max_ns");
     if (f.has("deviation_counts")) {
-      p.deviation_counts = unsigned_array(f, "deviation_counts");
+      p.deviation_counts = f.unsigned_array("deviation_counts");
       uint64_t total = 0;
       for (uint64_t c : p.deviation_counts) total += c;
       if (p.deviation_counts.size() != t.deviation_edges_ns.size() + 1) {
