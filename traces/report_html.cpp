@@ -78,20 +78,6 @@ std::vector<PolicyGroup> group_by_policy(const std::vector<BatchRow>& rows) {
   return out;
 }
 
-// Each metric's column unit over all groups' means (one unit per column).
-std::vector<report::ColumnUnit> mean_units(const std::vector<results::PolicyMeans>& groups,
-                                           const std::vector<std::string>& metrics) {
-  std::vector<report::ColumnUnit> units;
-  for (size_t m = 0; m < metrics.size(); ++m) {
-    std::vector<double> column;
-    for (const auto& group : groups) {
-      if (group.means[m]) column.push_back(*group.means[m]);
-    }
-    units.push_back(report::column_unit(metrics[m], column));
-  }
-  return units;
-}
-
 // A group's mean of each metric as table cells, the best per column marked.
 std::string mean_cells(const results::PolicyMeans& group, size_t g, const std::vector<report::ColumnUnit>& units,
                        const std::vector<std::vector<bool>>& best) {
@@ -111,7 +97,7 @@ std::string comparison_table(const std::vector<BatchRow>& rows, const std::vecto
   // The dashboard shows the same means and winners (one place: results/policy_means.h).
   const auto groups = results::policy_means(rows, metrics);
   const auto best = results::best_means(groups, metrics);
-  const auto units = mean_units(groups, metrics);
+  const auto units = results::mean_units(groups, metrics);
   std::string out = "<div class=\"table-wrap\"><table>\n<thead><tr><th class=\"text\">Policy</th>"
                     "<th class=\"text\">Strategy</th><th>Runs</th><th>OK</th><th>Failed</th><th>Invalid / crashed</th>";
   for (const auto& m : metrics) out += fmt::format("<th>{}</th>", html_escape(m));
@@ -150,7 +136,7 @@ std::string glance_section(const std::vector<BatchRow>& rows) {
   for (const Headline& h : kHeadlines) metrics.emplace_back(h.metric);
   const auto groups = results::policy_means(rows, metrics);
   const auto best = results::best_means(groups, metrics);
-  const auto units = mean_units(groups, metrics);
+  const auto units = results::mean_units(groups, metrics);
   std::string out =
       "<section id=\"glance\"><h2>At a glance</h2>"
       "<p class=\"note\">Mean over the finished runs of each partitioning policy and capture strategy, best in "
@@ -506,14 +492,7 @@ std::string runs_table(const std::vector<BatchRow>& rows, const std::vector<std:
                     "<th>Seed</th><th class=\"text\">Status</th>";
   for (const auto& m : metrics) out += fmt::format("<th>{}</th>", html_escape(m));
   out += "</tr></thead><tbody>\n";
-  std::vector<report::ColumnUnit> units;
-  for (const auto& m : metrics) {
-    std::vector<double> column;
-    for (const auto& r : rows) {
-      if (auto v = r.metric(m)) column.push_back(*v);
-    }
-    units.push_back(report::column_unit(m, column));
-  }
+  const auto units = results::run_units(rows, metrics);
   for (const auto& r : rows) {
     out += fmt::format(
         "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td>"

@@ -58,14 +58,7 @@ void PolicyTableModel::set_rows(std::vector<PolicySummary> rows, std::vector<std
   rows_ = std::move(rows);
   metrics_ = std::move(metrics);
   best_ = results::best_means(rows_, metrics_);
-  units_.clear();
-  for (size_t m = 0; m < metrics_.size(); ++m) {
-    std::vector<double> column;
-    for (const auto& row : rows_) {
-      if (row.means[m]) column.push_back(*row.means[m]);
-    }
-    units_.push_back(report::column_unit(metrics_[m], column));
-  }
+  units_ = results::mean_units(rows_, metrics_);
   endResetModel();
 }
 
@@ -120,16 +113,7 @@ void RunTableModel::set_table(const BatchTable* table, std::vector<std::string> 
   beginResetModel();
   table_ = table;
   metrics_ = std::move(metrics);
-  units_.clear();
-  for (const auto& metric : metrics_) {
-    std::vector<double> column;
-    if (table_ != nullptr) {
-      for (const auto& row : table_->rows) {
-        if (auto v = row.metric(metric)) column.push_back(*v);
-      }
-    }
-    units_.push_back(report::column_unit(metric, column));
-  }
+  units_ = table_ != nullptr ? results::run_units(table_->rows, metrics_) : results::run_units({}, metrics_);
   endResetModel();
 }
 

@@ -72,4 +72,27 @@ std::vector<std::vector<bool>> best_means(const std::vector<PolicyMeans>& groups
   return best;
 }
 
+std::vector<report::ColumnUnit> mean_units(const std::vector<PolicyMeans>& groups,
+                                           const std::vector<std::string>& metrics) {
+  std::vector<report::ColumnUnit> units;
+  for (size_t m = 0; m < metrics.size(); ++m) {
+    std::vector<double> column;
+    for (const PolicyMeans& group : groups)
+      if (group.means[m]) column.push_back(*group.means[m]);
+    units.push_back(report::column_unit(metrics[m], column));
+  }
+  return units;
+}
+
+std::vector<report::ColumnUnit> run_units(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
+  std::vector<report::ColumnUnit> units;
+  for (const std::string& metric : metrics) {
+    std::vector<double> column;
+    for (const BatchRow& row : rows)
+      if (auto v = row.metric(metric)) column.push_back(*v);
+    units.push_back(report::column_unit(metric, column));
+  }
+  return units;
+}
+
 }  // namespace crashtwin::results

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "traces/batch.h"
+#include "traces/report/format.h"
 
 namespace crashtwin::results {
 
@@ -43,5 +44,12 @@ std::vector<PolicyMeans> policy_means(const std::vector<BatchRow>& rows, const s
 // column of equal values has no winner; ties share the win).
 std::vector<std::vector<bool>> best_means(const std::vector<PolicyMeans>& groups,
                                           const std::vector<std::string>& metrics);
+
+// The unit each metric's column is written in (report::column_unit over the
+// column's values): for the table of group means and for the table of runs,
+// so report.html and the dashboard write the same cells.
+std::vector<report::ColumnUnit> mean_units(const std::vector<PolicyMeans>& groups,
+                                           const std::vector<std::string>& metrics);
+std::vector<report::ColumnUnit> run_units(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics);
 
 }  // namespace crashtwin::results
