@@ -294,6 +294,45 @@ void fragmentation(const MemoryProfile& p, MemoryAnalysis& a) {
 }
 
 // JSON numbers from doubles: finite, rounded to what a reader needs.
+void numa_placement(const MemoryProfile& p, MemoryAnalysis& a) {
+  const MemoryNuma& numa = p.numa;
+  if (numa.nodes.size() < 2) return;
+  a.numa_nodes = static_cast<uint32_t>(numa.nodes.size());
+  a.slice_placement = numa.slice_placement;
+  for (const MemoryNumaNode& n : numa.nodes) a.numa_use.push_back({n.node, 0, 0});
+  auto bytes_on = [&](uint64_t base, uint64_t bytes, const MemoryNumaNode& n) {
+    const uint64_t lo = std::max(base, n.base), hi = std::min(base + bytes, n.base + n.size);
+    return hi > lo ? hi - lo : 0;
+  };
+  uint64_t slice_bytes = 0;
+  for (const MemoryLiveAllocation& live : p.live) {
+    if (live.owner_kind != "slice") continue;
+    const uint64_t bytes = live.pages * p.page_bytes;
+    const uint32_t home = numa.node_of(live.component);
+    uint64_t off_home = bytes;
+    for (const MemoryNumaNode& n : numa.nodes) {
+      const uint64_t on = bytes_on(live.address, bytes, n);
+      a.numa_use[n.node].slice_bytes += on;
+      if (n.node == home) off_home -= on;
+    }
+    const uint32_t node = numa.node_at(live.address);
+    if (node < a.numa_use.size()) ++a.numa_use[node].slices;
+    slice_bytes += bytes;
+    if (off_home == 0) continue;
+    a.remote_slices.push_back({live.component, live.address, bytes, node, home, off_home});
+    a.remote_slice_bytes += off_home;
+  }
+  a.remote_slice_share = slice_bytes > 0 ? static_cast<double>(a.remote_slice_bytes) / static_cast<double>(slice_bytes) : 0;
+  // Every placement over the run: where an allocation or growth of a slice
+  // put its new pages.
+  for (const MemoryEvent& e : p.events) {
+    if (!is_allocation(e.op) || e.owner.empty()) continue;
+    const uint64_t first_new = e.op == "grow" ? e.address + (e.pages - e.delta_pages) * p.page_bytes : e.address;
+    if (numa.node_at(first_new) == numa.node_of(e.owner)) ++a.placements_home;
+    else ++a.placements_remote;
+  }
+}
+
 double tidy(double v) { return std::isfinite(v) ? std::round(v * 1e6) / 1e6 : 0.0; }
 
 ojson hotspot_json(const std::vector<MemoryHotspot>& hs) {
@@ -320,7 +359,8 @@ ojson summary_json(const MemoryAnalysis& a) {
                {"false_positives", a.false_positives},
                {"health_min", tidy(a.health_min)},
                {"health_final", tidy(a.health_final)},
-               {"compaction_gain_final_bytes", a.compaction_gain_final_bytes}};
+               {"compaction_gain_final_bytes", a.compaction_gain_final_bytes},
+               {"remote_slice_share", tidy(a.remote_slice_share)}};
 }
 
 }  // namespace
@@ -339,6 +379,7 @@ MemoryAnalysis analyze_memory(const MemoryProfile& p) {
   pressure_and_trend(p, a);
   leaks(p, a);
   fragmentation(p, a);
+  numa_placement(p, a);
   return a;
 }
 
@@ -414,6 +455,27 @@ std::string memory_analysis_json(const MemoryAnalysis& a) {
                              {"series_fields", {"time_ns", "external", "internal", "health", "compaction_gain_bytes",
                                                 "pressure"}},
                              {"series", series}};
+  if (a.numa_nodes > 0) {
+    ojson use = ojson::array();
+    for (const MemoryNumaNodeUse& n : a.numa_use)
+      use.push_back(ojson{{"node", n.node}, {"slice_bytes", n.slice_bytes}, {"slices", n.slices}});
+    ojson remote = ojson::array();
+    for (const MemoryNumaSlice& r : a.remote_slices)
+      remote.push_back(ojson{{"component", r.component},
+                             {"address", r.address},
+                             {"bytes", r.bytes},
+                             {"node", r.node},
+                             {"home_node", r.home_node},
+                             {"bytes_off_home", r.bytes_off_home}});
+    j["numa"] = ojson{{"nodes", a.numa_nodes},
+                      {"slice_placement", a.slice_placement},
+                      {"per_node", use},
+                      {"remote_slice_bytes", a.remote_slice_bytes},
+                      {"remote_slice_share", tidy(a.remote_slice_share)},
+                      {"placements_home", a.placements_home},
+                      {"placements_remote", a.placements_remote},
+                      {"remote_slices", remote}};
+  }
   return j.dump(1) + "\n";
 }
 

@@ -57,6 +57,22 @@ struct MemoryFragmentationPoint {
   double pressure = 0;  // allocated / managed bytes
 };
 
+// NUMA placement (boards with several nodes): a live slice at the end and
+// where it lies against its component's node.
+struct MemoryNumaSlice {
+  std::string component;
+  uint64_t address = 0;
+  uint64_t bytes = 0;
+  uint32_t node = 0;       // of its first byte
+  uint32_t home_node = 0;  // its component's
+  uint64_t bytes_off_home = 0;
+};
+struct MemoryNumaNodeUse {
+  uint32_t node = 0;
+  uint64_t slice_bytes = 0;  // live slice bytes on the node at the end
+  uint64_t slices = 0;       // slices starting on it
+};
+
 struct MemoryAnalysis {
   uint64_t duration_ns = 0;
   uint64_t region_bytes = 0;
@@ -103,6 +119,15 @@ struct MemoryAnalysis {
   double health_min = 100, health_mean = 100, health_final = 100;
   uint64_t compaction_gain_final_bytes = 0, compaction_gain_max_bytes = 0;
   double external_final = 0, internal_final = 0;
+  // NUMA (numa_nodes 0: a one-node board, nothing below is computed)
+  uint32_t numa_nodes = 0;
+  std::string slice_placement;
+  std::vector<MemoryNumaNodeUse> numa_use;
+  std::vector<MemoryNumaSlice> remote_slices;  // live slices with bytes off their component's node
+  uint64_t remote_slice_bytes = 0;             // their bytes off home
+  double remote_slice_share = 0;               // of all live slice bytes, at the end
+  uint64_t placements_home = 0;    // alloc and grow events of a slice whose new pages start on its node
+  uint64_t placements_remote = 0;  // ... on another node
 };
 
 // The files `crashtwin analyze` writes into a run directory (analysis.json

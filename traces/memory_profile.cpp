@@ -115,7 +115,22 @@ std::string memory_profile_json(const MemoryProfile& p) {
         i == 0 ? "" : ",", a.address, a.pages, quoted(a.kind), quoted(a.owner_kind), quoted(a.component),
         a.requested_bytes, a.used_bytes, a.records);
   }
-  out += p.live.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  out += p.live.empty() ? "]" : "\n  ]";
+  if (!p.numa.nodes.empty()) {
+    out += fmt::format(",\n  \"numa\": {{\n    \"slice_placement\": {},\n    \"nodes\": [",
+                       quoted(p.numa.slice_placement));
+    for (size_t i = 0; i < p.numa.nodes.size(); ++i) {
+      const MemoryNumaNode& n = p.numa.nodes[i];
+      out += fmt::format("{}\n      {{\"node\": {}, \"base\": {}, \"size\": {}}}", i == 0 ? "" : ",", n.node, n.base,
+                         n.size);
+    }
+    out += "\n    ],\n    \"components\": [";
+    for (size_t i = 0; i < p.numa.components.size(); ++i)
+      out += fmt::format("{}\n      {{\"component\": {}, \"node\": {}}}", i == 0 ? "" : ",",
+                         quoted(p.numa.components[i].component), p.numa.components[i].node);
+    out += p.numa.components.empty() ? "]\n  }" : "\n    ]\n  }";
+  }
+  out += "\n}\n";
   return out;
 }
 
@@ -210,7 +225,44 @@ MemoryProfile parse_memory_profile(std::string_view text, const std::filesystem:
     a.records = f.unsigned_integer("records");
     p.live.push_back(std::move(a));
   }
+  if (top.has("numa")) {
+    const auto numa = json_read::object_fields(top.at("numa"), path, "numa");
+    p.numa.slice_placement = numa.string("slice_placement");
+    if (p.numa.slice_placement != "any" && p.numa.slice_placement != "node_local")
+      numa.fail(fmt::format("unknown slice_placement \"{}\" (any, node_local)", p.numa.slice_placement));
+    const ojson& nodes = array_at(numa, "nodes");
+    if (nodes.empty() || nodes.size() > 64) numa.fail("\"nodes\" must list 1 to 64 nodes");
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const auto f = json_read::object_fields(nodes[i], path, fmt::format("numa.nodes[{}]", i));
+      MemoryNumaNode n{static_cast<uint32_t>(f.unsigned_integer("node")), f.unsigned_integer("base"),
+                       f.unsigned_integer("size")};
+      if (n.node != i) f.fail(fmt::format("\"node\" must be {} (nodes in order)", i));
+      if (n.size == 0 || n.base + n.size < n.base) f.fail("\"size\" must be positive and the range inside 64 bits");
+      if (i > 0 && n.base < p.numa.nodes.back().base + p.numa.nodes.back().size)
+        f.fail("overlaps the node before (nodes ascend)");
+      p.numa.nodes.push_back(n);
+    }
+    const ojson& components = array_at(numa, "components");
+    for (size_t i = 0; i < components.size(); ++i) {
+      const auto f = json_read::object_fields(components[i], path, fmt::format("numa.components[{}]", i));
+      MemoryComponentNode c{f.string("component"), static_cast<uint32_t>(f.unsigned_integer("node"))};
+      if (c.node >= p.numa.nodes.size()) f.fail(fmt::format("node {} is not one of the {} nodes", c.node, p.numa.nodes.size()));
+      p.numa.components.push_back(std::move(c));
+    }
+  }
   return p;
+}
+
+uint32_t MemoryNuma::node_at(uint64_t address) const {
+  for (const MemoryNumaNode& n : nodes)
+    if (address >= n.base && address - n.base < n.size) return n.node;
+  return static_cast<uint32_t>(nodes.size());
+}
+
+uint32_t MemoryNuma::node_of(const std::string& component) const {
+  for (const MemoryComponentNode& c : components)
+    if (c.component == component) return c.node;
+  return 0;
 }
 
 }  // namespace crashtwin

@@ -59,6 +59,28 @@ struct MemoryCallerCounts {
   uint64_t pages_freed = 0;
 };
 
+// The firmware's view of the board's NUMA topology (platform/agent/
+// numa_layout.h): each node's physical memory and the node of every
+// component not on node 0. Only on boards with several nodes.
+struct MemoryNumaNode {
+  uint32_t node = 0;
+  uint64_t base = 0;
+  uint64_t size = 0;
+};
+struct MemoryComponentNode {
+  std::string component;  // "cpu.4"
+  uint32_t node = 0;
+};
+struct MemoryNuma {
+  std::string slice_placement;  // any, node_local
+  std::vector<MemoryNumaNode> nodes;
+  std::vector<MemoryComponentNode> components;
+
+  // Node of a physical address, or nodes.size() when outside every node.
+  uint32_t node_at(uint64_t address) const;
+  uint32_t node_of(const std::string& component) const;  // 0 unless listed
+};
+
 struct MemoryProfile {
   uint32_t version = kMemoryProfileVersion;
   uint64_t page_bytes = 4096;
@@ -73,6 +95,7 @@ struct MemoryProfile {
   std::vector<MemorySample> samples;
   std::vector<uint64_t> free_blocks_per_order;  // at the end, like /proc/buddyinfo
   std::vector<MemoryLiveAllocation> live;       // at the end, in address order
+  MemoryNuma numa;  // no nodes: a one-node board (the file has no "numa")
 };
 
 std::string memory_profile_json(const MemoryProfile& profile);

@@ -131,6 +131,18 @@ void MemoryView::show_analysis(const MemoryAnalysis& a) {
   add_row(figures_, {tr("health"), tr("min %1, mean %2, final %3").arg(a.health_min, 0, 'f', 1).arg(a.health_mean, 0, 'f', 1).arg(a.health_final, 0, 'f', 1)});
   add_row(figures_, {tr("compaction would gain"), bytes_text(a.compaction_gain_final_bytes)});
   if (a.events_lost > 0) add_row(figures_, {tr("events lost"), QString::number(a.events_lost)});
+  if (a.numa_nodes > 0) {
+    for (const MemoryNumaNodeUse& n : a.numa_use)
+      add_row(figures_, {tr("NUMA node %1").arg(n.node), tr("%1 in %2 slices").arg(bytes_text(n.slice_bytes)).arg(n.slices)});
+    add_row(figures_, {tr("off home (%1)").arg(QString::fromStdString(a.slice_placement)),
+                       tr("%1 % of slice bytes; %2 of %3 placements over the run")
+                           .arg(100 * a.remote_slice_share, 0, 'f', 1)
+                           .arg(a.placements_remote)
+                           .arg(a.placements_home + a.placements_remote)});
+    for (const MemoryNumaSlice& r : a.remote_slices)
+      add_row(figures_, {tr("  %1").arg(QString::fromStdString(r.component)),
+                         tr("on node %1, home %2: %3 off home").arg(r.node).arg(r.home_node).arg(bytes_text(r.bytes_off_home))});
+  }
   figures_->resizeColumnToContents(0);
   for (const MemoryLeak& l : a.leaks)
     add_row(leaks_, {QString::fromStdString(l.kind), QStringLiteral("0x%1").arg(l.address, 0, 16), bytes_text(l.bytes),

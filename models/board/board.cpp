@@ -8,6 +8,7 @@
 #include "models/bmc/bmc.h"
 #include "models/config/registry.h"
 #include "models/core/device_layout.h"
+#include "models/core/numa.h"
 #include "models/core/tlm_types.h"
 #include "models/cpu/cpu_cluster.h"
 #include "models/dma/dma_controller.h"
@@ -45,6 +46,7 @@ struct Board::Instance {
   std::unique_ptr<Model> model;
   uint32_t first_instance = 0;
   std::vector<std::pair<std::string, uint64_t>> bases;  // region param -> physical base
+  uint32_t numa_node = 0;  // socket of a device hanging off PCIe (disks, NICs, the DMA engine)
 };
 
 Board::Board(ParamTree& tree, sc_core::sc_module_name name) : Board(tree, name, static_cast<const char*>(name)) {}
@@ -126,6 +128,17 @@ void Board::build(std::string_view prefix) {
   if (!router_ || !dram_ || !dma_ || !bmc_ || !flash_)
     throw ConfigError(fmt::format("{}: a board needs a router, dram, dma, bmc and flash", prefix));
 
+  // PCIe devices hang off one socket's root ports: their DMA starts there,
+  // and their interrupts are delivered to that socket's cores (Linux
+  // affines a device's vectors to its local node first).
+  for (auto& inst : instances_) {
+    const auto cls = inst->kind->component_class;
+    if (inst->model.get() != dma_ && cls != ComponentClass::disk && cls != ComponentClass::network) continue;
+    inst->numa_node = static_cast<uint32_t>(
+        param<uint64_t>(scope.sub(inst->name), "numa_node", ParamKind::count, 0,
+                        "socket (NUMA node) whose PCIe root port the device hangs off", 0, dram_->numa_nodes() - 1));
+  }
+
   // Address map: DRAM at 0 unless told; everything else from mmio_base up.
   for (auto& inst : instances_) {
     const ParamScope s = scope.sub(inst->name);
@@ -137,7 +150,8 @@ void Board::build(std::string_view prefix) {
       if (!is_main_memory && base == default_base)
         mmio_cursor = align_up(base + region.size, 1ull << 20);
       try {
-        router_->map(fmt::format("{}.{}", name(), inst->name), base, region.size, *region.socket);
+        router_->map(fmt::format("{}.{}", name(), inst->name), base, region.size, *region.socket,
+                     is_main_memory ? static_cast<const NumaMemory*>(dram_) : nullptr);
       } catch (const ConfigError& e) {
         s.fail(region.base_param, e.what());
       }
@@ -146,7 +160,7 @@ void Board::build(std::string_view prefix) {
       if (is_main_memory) dram_->set_physical_base(base);
     }
     for (InitiatorSocket* master : inst->model->bus_masters())
-      router_->bind_initiator(*master, fmt::format("{}.{}", name(), inst->name));
+      router_->bind_initiator(*master, fmt::format("{}.{}", name(), inst->name), inst->numa_node);
   }
   std::sort(map_.begin(), map_.end(), [](const AddressRange& a, const AddressRange& b) { return a.base < b.base; });
 
@@ -215,8 +229,10 @@ void Board::build(std::string_view prefix) {
     const uint64_t base = base_of(*inst->model);
     const ComponentClass cls = inst->kind->component_class.value_or(ComponentClass::cpu);
     for (uint32_t u = 0; u < inst->model->component_units(); ++u)
-      source.units.push_back({base + device_layout::unit_base(u),
-                              ComponentId{cls, static_cast<uint16_t>(inst->first_instance + u)}});
+    {
+      const ComponentId component{cls, static_cast<uint16_t>(inst->first_instance + u)};
+      source.units.push_back({base + device_layout::unit_base(u), component, numa_node_of(component)});
+    }
     sources.push_back(std::move(source));
   }
   firmware_runner_ = std::make_unique<HostFirmwareRunner>(
@@ -291,6 +307,23 @@ uint64_t Board::base_of(const Model& model) const {
         if (param_name == "ctrl_base") return base;
       return inst->bases.front().second;
     }
+  return 0;
+}
+
+uint32_t Board::numa_nodes() const { return dram_->numa_nodes(); }
+
+uint32_t Board::numa_node_of(ComponentId component) const {
+  for (const auto& inst : instances_) {
+    if (!inst->kind->component_class || *inst->kind->component_class != component.cls) continue;
+    const uint32_t units = inst->model->component_units();
+    if (component.instance < inst->first_instance || component.instance >= inst->first_instance + units) continue;
+    const uint32_t unit = component.instance - inst->first_instance;
+    switch (component.cls) {
+      case ComponentClass::cpu: return even_split_node(unit, units, numa_nodes());
+      case ComponentClass::memory: return dram_->numa_node(uint64_t{unit} * dram_->dimm_size());
+      default: return inst->numa_node;
+    }
+  }
   return 0;
 }
 

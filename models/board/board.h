@@ -122,6 +122,11 @@ class Board : public sc_core::sc_module {
   const std::vector<AddressRange>& address_map() const { return map_; }
 
   uint32_t component_count(ComponentClass cls) const;
+  // NUMA (models/core/numa.h): nodes (one per socket, the DRAM's
+  // numa_nodes) and the node a component sits on: a core's socket, a
+  // DIMM's node, a disk's or NIC's `numa_node` parameter.
+  uint32_t numa_nodes() const;
+  uint32_t numa_node_of(ComponentId component) const;
 
   void add_observer(BoardObserver& observer);
   const std::vector<BoardObserver*>& observers() const { return observers_; }

@@ -441,6 +441,8 @@ void CpuCluster::traffic_thread() {
   }
 }
 
+uint64_t CpuCluster::traffic_span_bytes() const { return std::min<uint64_t>(params_->traffic_span, memory_size_); }
+
 void CpuCluster::send_burst(uint32_t core, uint64_t bytes) {
   if (memory_size_ == 0) return;  // no memory on this board: traffic has nowhere to go
   const uint64_t span = std::min<uint64_t>(params_->traffic_span, memory_size_);

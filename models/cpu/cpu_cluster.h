@@ -124,6 +124,8 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   double thermal_trip_c() const { return trip_c_; }
   uint64_t bursts_sent() const { return bursts_sent_; }
   uint64_t burst_bytes_represented() const { return burst_bytes_represented_; }
+  // The DRAM the workload's bursts walk, from kernel_layout::kUserOffset up.
+  uint64_t traffic_span_bytes() const;
 
   // Per-core timers: a new statistics segment from now on (boundaries up to
   // now belong to the previous one); the segments so far, the last ending now.

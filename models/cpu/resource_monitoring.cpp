@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/core/numa.h"
+
 namespace crashtwin {
 
 ResourceMonitoring::Params::Params(const ParamScope& p)
@@ -34,7 +36,7 @@ rdt::Capabilities ResourceMonitoring::capabilities() const {
 
 uint32_t ResourceMonitoring::numa_node(uint32_t core) const {
   const uint32_t nodes = memory_ != nullptr ? std::max<uint32_t>(1, memory_->numa_nodes()) : 1;
-  return static_cast<uint32_t>(uint64_t{core} * nodes / cores_);
+  return even_split_node(core, cores_, nodes);
 }
 
 void ResourceMonitoring::set_core_rmid(uint32_t core, uint64_t pqr_assoc, uint64_t now_ns) {

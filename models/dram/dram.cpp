@@ -192,8 +192,7 @@ uint64_t Dram::encode(const DimmLocation& w) const {
 }
 
 uint32_t Dram::numa_node(uint64_t offset) const {
-  const uint32_t dimm = static_cast<uint32_t>(offset / dimm_size());
-  return static_cast<uint32_t>(uint64_t{dimm} * numa_nodes_ / dimms_);
+  return even_split_node(offset / dimm_size(), dimms_, numa_nodes_);
 }
 
 sc_core::sc_time Dram::transfer_time(uint64_t bytes) const {

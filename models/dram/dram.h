@@ -38,6 +38,7 @@
 #include "models/config/registry.h"
 #include "models/core/component_unit.h"
 #include "models/core/model.h"
+#include "models/core/numa.h"
 #include "models/workload/traffic_burst.h"
 #include "models/core/register.h"
 #include "models/core/rng.h"
@@ -58,7 +59,7 @@ struct DimmLocation {
   friend bool operator==(const DimmLocation&, const DimmLocation&) = default;
 };
 
-class Dram : public Model, public ThermalSource, public RmidTrafficSource {
+class Dram : public Model, public ThermalSource, public RmidTrafficSource, public NumaMemory {
  public:
   tlm_utils::simple_target_socket<Dram> in;
   tlm_utils::simple_target_socket<Dram> ctrl;
@@ -83,12 +84,13 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource {
   // Bytes the bursts tagged with `rmid` moved since power-on (MBM).
   RmidTraffic rmid_traffic(uint32_t rmid) const override;
   uint64_t dimm_size() const { return size_ / dimms_; }
+  double bandwidth_bytes_per_s() const { return bandwidth_; }  // of one DIMM (channel)
   // Geometry of a DRAM-local address: DIMMs own contiguous ranges; within a
   // DIMM, 8-byte columns, then banks, then ranks, then rows.
   DimmLocation decode(uint64_t offset) const;
   uint64_t encode(const DimmLocation& where) const;
   // NUMA node of a DRAM-local address (DIMMs split evenly across nodes).
-  uint32_t numa_node(uint64_t offset) const;
+  uint32_t numa_node(uint64_t offset) const override;
 
   sc_core::sc_time transfer_time(uint64_t bytes) const;
   sc_core::sc_time access_time(bool is_write, uint64_t bytes) const;

@@ -40,7 +40,9 @@ bool HostFirmwareRunner::service_errors() {
       event.component = unit.component;
       ++errors_;
       if (on_error_) on_error_(event);
+      hal_.set_numa_node(unit.numa_node);
       firmware_->handle_error(event);
+      hal_.set_numa_node(0);  // back to the boot CPU's socket, where ticks and control lines run
       hal_.write64(base + dl::kErrStatus, dl::kErrStatusValid);
       handled = true;
     }

@@ -35,6 +35,7 @@ class HostFirmwareRunner : public sc_core::sc_module {
     struct Unit {
       uint64_t base;  // physical MMIO base of the unit window
       ComponentId component;
+      uint32_t numa_node = 0;  // the socket its interrupt is delivered to: the handler runs there
     };
     std::vector<Unit> units;
   };

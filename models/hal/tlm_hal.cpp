@@ -25,7 +25,10 @@ TlmHal::TlmHal(sc_core::sc_module_name name, sc_core::sc_time quantum, HalPlatfo
   tlm_utils::tlm_quantumkeeper::set_global_quantum(quantum);
   keeper_.reset();
   out.register_invalidate_direct_mem_ptr(this, &TlmHal::invalidate_direct_mem_ptr);
+  tx_.set_extension(&origin_);
 }
+
+TlmHal::~TlmHal() { tx_.clear_extension(&origin_); }
 
 void TlmHal::charge(const sc_core::sc_time& delay) {
   keeper_.inc(delay);
@@ -44,7 +47,8 @@ uint32_t TlmHal::component_count(ComponentClass cls) {
 
 bool TlmHal::dmi_access(tlm::tlm_command cmd, uint64_t address, unsigned char* data, size_t bytes) {
   for (auto it = dmi_.rbegin(); it != dmi_.rend(); ++it) {
-    const tlm::tlm_dmi& d = *it;
+    if (it->node != origin_.node) continue;
+    const tlm::tlm_dmi& d = it->dmi;
     if (address < d.get_start_address() || bytes == 0 || address + bytes - 1 > d.get_end_address()) continue;
     const bool is_read = cmd == tlm::TLM_READ_COMMAND;
     if (is_read ? !d.is_read_allowed() : !d.is_write_allowed()) continue;
@@ -82,7 +86,7 @@ Status TlmHal::access(tlm::tlm_command cmd, uint64_t address, unsigned char* dat
     tx_.set_command(cmd);
     if (out->get_direct_mem_ptr(tx_, dmi)) {
       if (dmi_.size() == kDmiCacheEntries) dmi_.erase(dmi_.begin());
-      dmi_.push_back(dmi);
+      dmi_.push_back({dmi, origin_.node});
     }
   }
   return Status::ok;
@@ -90,8 +94,8 @@ Status TlmHal::access(tlm::tlm_command cmd, uint64_t address, unsigned char* dat
 
 void TlmHal::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
   dmi_.erase(std::remove_if(dmi_.begin(), dmi_.end(),
-                            [&](const tlm::tlm_dmi& d) {
-                              return d.get_start_address() <= end && start <= d.get_end_address();
+                            [&](const Grant& g) {
+                              return g.dmi.get_start_address() <= end && start <= g.dmi.get_end_address();
                             }),
              dmi_.end());
 }

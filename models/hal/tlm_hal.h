@@ -14,6 +14,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "models/core/numa.h"
 #include "platform/hal/hal.h"
 
 namespace crashtwin {
@@ -36,6 +37,7 @@ class TlmHal : public sc_core::sc_module, public Hal {
   tlm_utils::simple_initiator_socket<TlmHal> out;
 
   TlmHal(sc_core::sc_module_name name, sc_core::sc_time quantum, HalPlatform platform);
+  ~TlmHal() override;
 
   uint64_t now_ns() override;
   uint32_t component_count(ComponentClass cls) override;
@@ -56,6 +58,13 @@ class TlmHal : public sc_core::sc_module, public Hal {
   Status read64(uint64_t address, uint64_t& value);
   Status write64(uint64_t address, uint64_t value);
 
+  // The socket the host CPU runs the firmware on from now on (a handler
+  // runs where its interrupt is delivered: on the failed component's
+  // socket). Its memory accesses are charged from there (the router's
+  // remote latency); DMI grants are kept per socket for that reason.
+  void set_numa_node(uint32_t node) { origin_.node = node; }
+  uint32_t numa_node() const { return origin_.node; }
+
   // Waits out the local time offset (call from the firmware thread).
   void sync();
   uint64_t transactions() const { return transactions_; }
@@ -72,7 +81,12 @@ class TlmHal : public sc_core::sc_module, public Hal {
   HalPlatform platform_;
   tlm_utils::tlm_quantumkeeper keeper_;
   tlm::tlm_generic_payload tx_;
-  std::vector<tlm::tlm_dmi> dmi_;  // small cache of grants, newest last
+  NumaOrigin origin_;  // attached to tx_ for its whole life
+  struct Grant {
+    tlm::tlm_dmi dmi;
+    uint32_t node = 0;  // the socket it was granted to (its latency is that socket's)
+  };
+  std::vector<Grant> dmi_;  // small cache of grants, newest last
   uint64_t transactions_ = 0;
   uint64_t dmi_accesses_ = 0;
 };

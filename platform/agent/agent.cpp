@@ -66,7 +66,8 @@ Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy,
   if (c.allocation_frequency_ns == 0 || c.region_base % kPage != 0 || c.region_size % kPage != 0 ||
       c.region_size <= kHeaderAreaBytes || c.budget_bytes == 0 || c.budget_bytes > c.region_size - kHeaderAreaBytes ||
       c.maximum_partition_size < kPage || c.minimum_partition_size > c.maximum_partition_size ||
-      c.capture_record_limit_bytes < kPage || !(c.feature_ewma_alpha > 0.0f && c.feature_ewma_alpha <= 1.0f))
+      c.capture_record_limit_bytes < kPage || !(c.feature_ewma_alpha > 0.0f && c.feature_ewma_alpha <= 1.0f) ||
+      !c.numa.valid())
     return Status::invalid_argument;
   // Sealing needs a sealer: without one, a secret section could only be
   // left out of every record.
@@ -285,7 +286,57 @@ void Agent::sample(uint64_t now, bool missed) {
   }
 }
 
-Status Agent::place(uint64_t pages, uint64_t& address) {
+bool Agent::home_range(ComponentId owner, uint64_t& lo, uint64_t& hi) const {
+  if (config_.slice_placement != SlicePlacement::node_local || config_.numa.nodes < 2) return false;
+  const uint32_t node = config_.numa.node_of(owner);
+  const NumaLayout::Range& r = config_.numa.memory[node];
+  const uint64_t area = config_.region_base + kHeaderAreaBytes, end = config_.region_base + config_.region_size;
+  lo = r.base > area ? r.base : area;
+  hi = r.base + r.size < end ? r.base + r.size : end;
+  lo = (lo + kPage - 1) & ~(kPage - 1);
+  hi &= ~(kPage - 1);
+  return hi > lo;
+}
+
+bool Agent::grows_in_place_at_home(const SliceEntry& slice, uint64_t size) const {
+  // node_local: a slice off its node, or one that would grow past the end
+  // of its node's part, moves instead (home, when there is room).
+  uint64_t lo = 0, hi = 0;
+  if (!home_range(slice.component, lo, hi)) return true;
+  return slice.base >= lo && slice.base + size <= hi;
+}
+
+bool Agent::first_fit_within(uint64_t pages, uint64_t lo, uint64_t hi, uint64_t& address) {
+  if (pages > (hi - lo) / kPage) return false;
+  alloc::Allocation taken;
+  for (uint32_t s = 0; s <= table_.slice_count; ++s) {
+    const uint64_t candidate = s == 0 ? lo : table_.slices[s - 1].base + table_.slices[s - 1].size;
+    if (candidate < lo || candidate > hi - pages * kPage) continue;
+    if (ok(buddy_.find(candidate, taken))) continue;
+    if (buddy_.is_free_range(candidate, pages) && ok(buddy_.reserve(candidate, pages * kPage))) {
+      address = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+Status Agent::place(uint64_t pages, uint64_t& address, ComponentId owner) {
+  uint64_t lo = 0, hi = 0;
+  const bool homed = home_range(owner, lo, hi);
+  if (homed && first_fit_within(pages, lo, hi, address)) {
+    ++stats_.node_local_placements;
+    return Status::ok;
+  }
+  const Status s = place_anywhere(pages, address);
+  if (ok(s) && config_.slice_placement == SlicePlacement::node_local && config_.numa.nodes > 1) {
+    if (config_.numa.node_at(address) == config_.numa.node_of(owner)) ++stats_.node_local_placements;
+    else ++stats_.remote_placements;
+  }
+  return s;
+}
+
+Status Agent::place_anywhere(uint64_t pages, uint64_t& address) {
   // Within one repartition's grow pass free runs only shrink until a
   // placement succeeds (which adds a slice end to try after): a request no
   // smaller than one that just failed fails too, without the scan.
@@ -459,7 +510,7 @@ Agent::EmptyMove Agent::move_empty_slice(uint32_t entry, uint64_t size) {
   first_fit_failed_pages_ = UINT64_MAX;  // the freed pages may be the spot an earlier request missed
   slice.size = 0;
   uint64_t address = 0;
-  if (ok(place(pages_of(size), address))) {
+  if (ok(place(pages_of(size), address, slice.component))) {
     slice.base = address;
     slice.size = size;
     return EmptyMove::grown;
@@ -468,7 +519,7 @@ Agent::EmptyMove Agent::move_empty_slice(uint32_t entry, uint64_t size) {
   // (it may have moved others into them).
   slice.size = old_size;
   if (ok(buddy_.reserve(old_base, old_size))) return EmptyMove::kept;
-  if (ok(place(pages_of(old_size), address))) {
+  if (ok(place(pages_of(old_size), address, slice.component))) {
     slice.base = address;
     return EmptyMove::relocated;
   }
@@ -609,7 +660,8 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
     if (targets[i] <= current) continue;
     const uint64_t pages = pages_of(targets[i]);
     set_alloc_context(alloc::AllocCaller::slice, instance(i), targets[i]);
-    if (present && ok(buddy_.resize(table_.slices[e].base, pages))) {
+    if (present && grows_in_place_at_home(table_.slices[e], targets[i]) &&
+        ok(buddy_.resize(table_.slices[e].base, pages))) {
       table_.slices[e].size = targets[i];
       ++report.slices_changed;
       continue;
@@ -623,7 +675,7 @@ Status Agent::apply_targets(std::span<const uint64_t> targets, uint64_t now) {
       if (moved == EmptyMove::grown || moved == EmptyMove::relocated) ++report.slices_moved;
       continue;
     }
-    if (!ok(place(pages, address))) {
+    if (!ok(place(pages, address, instance(i)))) {
       ++stats_.grow_failures;
       continue;
     }
@@ -675,7 +727,7 @@ bool Agent::leak_shrunk_slice(uint32_t entry, uint64_t size) {
   SliceEntry& slice = table_.slices[entry];
   if (slice.used_bytes != 0) return false;
   uint64_t address = 0;
-  if (!ok(place(pages_of(size), address))) return false;
+  if (!ok(place(pages_of(size), address, slice.component))) return false;
   slice.base = address;  // the old pages stay allocated, referred to by nothing
   slice.size = size;
   return true;

@@ -39,6 +39,7 @@
 #include <span>
 #include <string_view>
 
+#include "platform/agent/numa_layout.h"
 #include "platform/agent/partition_policy.h"
 #include "platform/alloc/buddy.h"
 #include "platform/capture/capture.h"
@@ -159,6 +160,10 @@ struct AgentConfig {
   // 0: no tracking. The twin's runner reads it after every agent step, so
   // it only has to hold one repartition's events.
   uint32_t alloc_trace_events = 1024;
+  // The board's NUMA nodes and where slices go on them
+  // (platform/agent/numa_layout.h); one node: placement changes nothing.
+  NumaLayout numa{};
+  SlicePlacement slice_placement = SlicePlacement::any;
 };
 
 // Who holds a live allocation of the slice allocator: the ownership map
@@ -210,6 +215,11 @@ struct AgentStats {
   uint64_t control_refused = 0;     // control lines refused (parser or agent)
   uint64_t control_refused_by[kControlRefusalCount] = {};  // the agent's reasons ([parse]: the parser's)
   uint64_t released_bytes = 0;      // given back to the kernel this boot
+  // node_local placement: slices placed in their component's node's part
+  // of the region, and those that had to go to another node for lack of
+  // room there (a slice in a region without memory on its node counts too).
+  uint64_t node_local_placements = 0;
+  uint64_t remote_placements = 0;
 };
 
 // What one repartition did (observers, traces).
@@ -342,10 +352,22 @@ class Agent final : public Firmware {
   // Fills slot_of_ from the table.
   void index_slices();
   Status apply_targets(std::span<const uint64_t> targets, uint64_t now);
-  Status place(uint64_t pages, uint64_t& address);
+  // Finds and reserves `pages` for `owner`'s slice: on its node first under
+  // node_local placement, then wherever the buddy, first fit or packing
+  // find room.
+  Status place(uint64_t pages, uint64_t& address, ComponentId owner);
   // First fit of `pages` at the slice area's start or right after a slice;
   // reserves it. False when no such spot is free.
   bool first_fit(uint64_t pages, uint64_t& address);
+  Status place_anywhere(uint64_t pages, uint64_t& address);
+  // Whether growing `slice` in place to `size` keeps it on its node (always
+  // true unless placement is node_local).
+  bool grows_in_place_at_home(const SliceEntry& slice, uint64_t size) const;
+  // First fit inside [lo, hi) (the candidates first_fit tries, and lo).
+  bool first_fit_within(uint64_t pages, uint64_t lo, uint64_t hi, uint64_t& address);
+  // node_local placement: the part of the slice area on `owner`'s node,
+  // false when the area has none there (or placement is any).
+  bool home_range(ComponentId owner, uint64_t& lo, uint64_t& hi) const;
   // Slides record-free slices down to the lowest free addresses, in address
   // order, so scattered free pages become one run; returns how many moved
   // or grew.

@@ -391,6 +391,10 @@ void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_
   a.budget_bytes = m.size("budget", Need::optional, 4096).value_or(a.budget_bytes);
   a.horizon_ns = m.duration("horizon", Need::optional, 1'000'000);
   a.rmid_limbo_ns = m.duration("rmid_limbo", Need::optional, 0, kMaxAllocationFrequencyNs).value_or(a.rmid_limbo_ns);
+  if (const auto at = m.choice("region_placement", Need::optional, {"top", "node_boundary"}))
+    a.region_placement = static_cast<AgentSettings::RegionPlacement>(*at);
+  if (const auto placement = m.choice("slice_placement", Need::optional, {"any", "node_local"}))
+    a.slice_placement = static_cast<SlicePlacement>(*placement);
   if (const auto path = m.text("failure_prediction_model_path", Need::optional)) {
     std::filesystem::path p(*path);
     if (p.is_relative()) p = base_dir / p;

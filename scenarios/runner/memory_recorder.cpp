@@ -38,6 +38,13 @@ MemoryRecorder::MemoryRecorder(const Agent& agent) : agent_(agent) {
   profile_.tick_period_ns = agent.config().allocation_frequency_ns;
   profile_.ring_capacity = agent.alloc_trace().capacity();
   buffer_.resize(profile_.ring_capacity > 0 ? profile_.ring_capacity : 1);
+  const NumaLayout& numa = agent.config().numa;
+  if (numa.nodes > 1) {
+    profile_.numa.slice_placement = to_string(agent.config().slice_placement);
+    for (uint32_t n = 0; n < numa.nodes; ++n) profile_.numa.nodes.push_back({n, numa.memory[n].base, numa.memory[n].size});
+    for (uint32_t i = 0; i < numa.component_count; ++i)
+      profile_.numa.components.push_back({component_name(numa.components[i].component), numa.components[i].node});
+  }
 }
 
 MemorySample MemoryRecorder::sample(uint64_t time_ns) const {

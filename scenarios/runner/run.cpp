@@ -34,6 +34,7 @@
 #include "scenarios/runner/default_model.h"
 #include "scenarios/runner/expectations.h"
 #include "scenarios/runner/memory_recorder.h"
+#include "scenarios/runner/numa_recorder.h"
 #include "scenarios/runner/metrics.h"
 #include "scenarios/runner/results_writer.h"
 #include "scenarios/runner/recovery.h"
@@ -277,9 +278,11 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
  public:
   // The run's own recorders, called in this order before the request's
   // observers: `first` (events, series, traces), `workloads` (the named
-  // workloads' RMIDs and counters), `memory` (memory_profile.json).
-  ScenarioObservers(AgentObserver& first, AgentObserver& workloads, AgentObserver& memory, const RunRequest& request)
-      : own_{&first, &workloads, &memory}, request_(request) {}
+  // workloads' RMIDs and counters), `memory` (memory_profile.json), `numa`
+  // (where the slices lie on the nodes).
+  ScenarioObservers(AgentObserver& first, AgentObserver& workloads, AgentObserver& memory, AgentObserver& numa,
+                    const RunRequest& request)
+      : own_{&first, &workloads, &memory, &numa}, request_(request) {}
   void stop() { stopped_ = true; }
 
   void on_tick(const Agent& agent, uint64_t time_ns) override {
@@ -329,7 +332,7 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   }
 
  private:
-  std::array<AgentObserver*, 3> own_;
+  std::array<AgentObserver*, 4> own_;
   const RunRequest& request_;
   bool stopped_ = false;
 };
@@ -452,6 +455,58 @@ CaptureConfidentiality capture_confidentiality(const Scenario& s, const Dram& dr
   }
   return out;
 }
+
+// The firmware's view of the board's NUMA topology (what ACPI's SRAT would
+// tell it): each node's memory range and the node of every component.
+NumaLayout numa_layout_of(Board& board) {
+  Dram& dram = board.dram();
+  NumaLayout numa;
+  numa.nodes = std::min(board.numa_nodes(), kMaxNumaNodes);
+  if (board.numa_nodes() > kMaxNumaNodes)
+    throw ScenarioError(fmt::format("board.dram.numa_nodes: {} nodes; the firmware handles at most {}",
+                                    board.numa_nodes(), kMaxNumaNodes));
+  // Nodes own whole DIMMs, evenly split in order: contiguous ranges.
+  for (uint32_t dimm = 0; dimm < dram.dimms(); ++dimm) {
+    const uint64_t offset = uint64_t{dimm} * dram.dimm_size();
+    NumaLayout::Range& r = numa.memory[dram.numa_node(offset)];
+    if (r.size == 0) r.base = dram.physical_base() + offset;
+    r.size += dram.dimm_size();
+  }
+  for (size_t k = 0; k < kComponentClassCount; ++k) {
+    const auto cls = static_cast<ComponentClass>(k);
+    for (uint32_t i = 0; i < board.component_count(cls); ++i) {
+      const ComponentId c{cls, static_cast<uint16_t>(i)};
+      const uint32_t node = board.numa_node_of(c);
+      if (node == 0 || numa.component_count == std::size(numa.components)) continue;
+      numa.components[numa.component_count++] = {c, static_cast<uint8_t>(node)};
+    }
+  }
+  return numa;
+}
+
+// The crash region: at the top of DRAM, or centred on the boundary between
+// the middle nodes (agent.region_placement).
+uint64_t crash_region_base(const Scenario& s, Board& board, const NumaLayout& numa, uint64_t region_size) {
+  const Dram& dram = board.dram();
+  const uint64_t top = (dram.physical_base() + dram.size() - region_size) / kRegionAlignment * kRegionAlignment;
+  if (s.agent.region_placement == AgentSettings::RegionPlacement::top) return top;
+  if (numa.nodes < 2)
+    throw ScenarioError(fmt::format("{}: agent.region_placement: node_boundary needs a board with several NUMA "
+                                    "nodes (board.dram.numa_nodes is 1)",
+                                    s.agent.where.to_string()));
+  const uint64_t boundary = numa.memory[numa.nodes / 2].base;
+  const uint64_t base = (boundary - region_size / 2) / kRegionAlignment * kRegionAlignment;
+  // Below it: the simulated kernel's memory and the workload's.
+  const auto* cpu = dynamic_cast<const CpuCluster*>(board.cpu_cluster());
+  const uint64_t used_end =
+      dram.physical_base() + kernel_layout::kUserOffset + (cpu != nullptr ? cpu->traffic_span_bytes() : 0);
+  if (base < used_end)
+    throw ScenarioError(fmt::format("{}: agent.region_placement: a {}-byte region across the node boundary at {:#x} "
+                                    "would start below {:#x}, in the simulated kernel's or the workload's memory; "
+                                    "raise board.dram.size or lower agent.budget",
+                                    s.agent.where.to_string(), region_size, boundary, used_end));
+  return base;
+}
 }  // namespace
 
 std::string run_directory_name(const std::string& scenario, const std::string& policy, const std::string& strategy,
@@ -471,14 +526,14 @@ RunOutcome run_scenario(const RunRequest& request) {
   const BoardFacts facts = capture_facts_of(s, *board);
   HostKernel kernel(*board, facts.log_buf_len);
 
-  // Crash region at the top of DRAM.
   Dram& dram = board->dram();
   const uint64_t region_size = round_up(s.agent.budget_bytes + kHeaderAreaBytes, kRegionAlignment);
   if (region_size > dram.size() / 2)
     throw ScenarioError(fmt::format("{}: agent.budget: {} bytes of crash memory do not fit in half of the board's "
                                     "DRAM ({} bytes); lower the budget or raise board.dram.size",
                                     s.agent.where.to_string(), s.agent.budget_bytes, dram.size()));
-  const uint64_t region_base = (dram.physical_base() + dram.size() - region_size) / kRegionAlignment * kRegionAlignment;
+  const NumaLayout numa = numa_layout_of(*board);
+  const uint64_t region_base = crash_region_base(s, *board, numa, region_size);
 
   FailureModel model;
   const std::vector<std::byte> blob = model_blob(s.agent, model, request.provision_model);
@@ -540,6 +595,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   config.dram_bytes = dram.size();
   config.capture_facts = facts;
   config.rmid_min_free_time_ns = s.agent.rmid_limbo_ns;
+  config.numa = numa;
+  config.slice_placement = s.agent.slice_placement;
   // Scratch for the largest record this board's captures write (with the
   // agent's longest sensor history), or the largest slice if that is
   // smaller: a record never outgrows either. Sizing it to the slice instead
@@ -593,7 +650,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   board->add_observer(*recovery);
   WorkloadRecorder workload_recorder(s, events);
   MemoryRecorder memory_recorder(agent);
-  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, request);
+  NumaRecorder numa_recorder(numa);
+  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, numa_recorder, request);
   board->add_observer(scenario_observers);
   agent.set_observer(&scenario_observers);
   Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
@@ -607,6 +665,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   recorder.finish(s.duration_ns);
   const MemoryProfile memory_profile = memory_recorder.finish(s.duration_ns);
+  const nlohmann::ordered_json numa_metric = numa_recorder.finish(agent, *board, s.duration_ns);
   const AgentStats agent_stats = agent.stats();  // as the scenario ended
   const TimerJitter timer_jitter = timer_jitter_of(*board, agent_stats);
   // Recoveries still running at the end run to their finish; the scenario's
@@ -664,6 +723,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   summary.metrics = metrics.metrics;
   if (!s.control.empty()) summary.metrics["control_lines"] = control_lines_metric(s, agent_stats, agent.control_stats());
   if (!s.workloads.empty()) summary.metrics["rdt"] = workload_recorder.metric(agent.monitor().stats());
+  if (!numa_metric.empty()) summary.metrics["numa"] = numa_metric;
   for (const UndeclaredFailure& u : metrics.undeclared)
     summary.undeclared_failures.push_back(fmt::format("{} on {} at {} s", crashtwin::to_string(u.error),
                                                       to_string(u.component), static_cast<double>(u.t_ns) * 1e-9));

@@ -41,6 +41,12 @@ constexpr std::array kMetrics = {
     MetricInfo{"control_lines.executed", "control lines the firmware ran (scenarios with control: only)"},
     MetricInfo{"control_lines.refused",
                "control lines the firmware refused: malformed, unknown or not possible now (scenarios with control: only)"},
+    MetricInfo{"numa.remote_slice_share",
+               "time-weighted share of slice bytes on another NUMA node than their component's (boards with "
+               "several nodes only)"},
+    MetricInfo{"numa.captures_remote", "captures whose record went to another node than the failed component's"},
+    MetricInfo{"numa.remote_traffic_share", "share of the memory bytes the interconnect carried that crossed sockets"},
+    MetricInfo{"numa.cross_node_dma_bytes", "bytes the DMA engine (the BMC's drain) moved to or from another socket (B)"},
     MetricInfo{"prediction.lead_time_s", "mean time from the first alert-level prediction to its failure (s)"},
     MetricInfo{"prediction.precision", "alerted components that did fail / alerted components"},
     MetricInfo{"prediction.recall", "failed components alerted before their failure / failed components"},

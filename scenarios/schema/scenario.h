@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/agent/numa_layout.h"
 #include "platform/capture/catalog.h"
 #include "platform/capture/confidentiality.h"
 #include "platform/core/types.h"
@@ -161,6 +162,12 @@ struct AgentSettings {
   std::string failure_prediction_model_path;
   std::optional<uint64_t> horizon_ns;  // unset: the model's own horizon
   uint64_t rmid_limbo_ns = 1'000'000'000;  // a freed RMID's wait before reuse
+  // Where the board reserves the crash region: at the top of DRAM, or
+  // across the boundary between the middle NUMA nodes (half on each side),
+  // so that both sockets have part of it; and where slices go in it.
+  enum class RegionPlacement : uint8_t { top, node_boundary };
+  RegionPlacement region_placement = RegionPlacement::top;
+  SlicePlacement slice_placement = SlicePlacement::any;
   Location where;
 };
 

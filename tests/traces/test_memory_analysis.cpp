@@ -70,6 +70,19 @@ MemoryProfile planted() {
   return p;
 }
 
+// `text` written at `path` is refused with a message naming the file and `what`.
+void expect_rejected(const fs::path& path, const std::string& text, const std::string& what) {
+  write_file_atomically(path, text);
+  try {
+    (void)read_memory_profile(path);
+    FAIL("accepted: " << what);
+  } catch (const format_error& e) {
+    INFO(e.what());
+    CHECK(std::string(e.what()).find(path.string()) != std::string::npos);
+    CHECK(std::string(e.what()).find(what) != std::string::npos);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("memory analysis finds the planted burst, spike and leak, and clears the false positive",
@@ -221,17 +234,7 @@ TEST_CASE("random corruption of memory_profile.json never crashes the reader", "
 TEST_CASE("memory_profile.json errors name the file and what is wrong", "[traces][memory]") {
   const fs::path path = test::scratch_dir("memory_profile_bad") / "memory_profile.json";
   std::string text = memory_profile_json(planted());
-  auto rejects = [&](const std::string& bad, const std::string& what) {
-    write_file_atomically(path, bad);
-    try {
-      (void)read_memory_profile(path);
-      FAIL("accepted: " << what);
-    } catch (const format_error& e) {
-      INFO(e.what());
-      CHECK(std::string(e.what()).find(path.string()) != std::string::npos);
-      CHECK(std::string(e.what()).find(what) != std::string::npos);
-    }
-  };
+  auto rejects = [&](const std::string& bad, const std::string& what) { expect_rejected(path, bad, what); };
   std::string v2 = text;
   v2.replace(v2.find("\"version\": 1"), 12, "\"version\": 2");
   rejects(v2, "version 2 is not supported");
@@ -240,4 +243,99 @@ TEST_CASE("memory_profile.json errors name the file and what is wrong", "[traces
   rejects(op, "unknown op \"bump\"");
   rejects("{\"version\": 1", "invalid JSON");
   CHECK_THROWS_AS(read_memory_profile(path.parent_path() / "absent.json"), io_error);
+}
+
+namespace {
+
+// A two-node board: node 0 owns [0, 1 GiB), node 1 [1 GiB, 2 GiB); the
+// region's slice area straddles the boundary. cpu.4 and disk.0 sit on
+// node 1 (listed), memory.0 and nic.0 on node 0 (unlisted: node 0).
+// Planted: cpu.4's slice entirely on node 0 (remote, 64 KiB off home),
+// disk.0's slice across the boundary (16 KiB of its 64 KiB on node 0),
+// memory.0 and nic.0 at home; over the run one grow of memory.0 whose new
+// pages start on node 1 (a remote placement) besides three home ones.
+MemoryProfile planted_numa() {
+  constexpr uint64_t kBoundary = 1ull << 30;
+  MemoryProfile p;
+  p.region_pages = 1024;
+  p.minimum_slice_bytes = 16 * kPage;
+  p.tick_period_ns = kWindow;
+  p.duration_ns = 10 * kWindow;
+  p.numa.slice_placement = "any";
+  p.numa.nodes = {{0, 0, kBoundary}, {1, kBoundary, kBoundary}};
+  p.numa.components = {{"cpu.4", 1}, {"disk.0", 1}};
+  const uint64_t cpu4 = kBoundary - 64 * kPage, disk0 = kBoundary - 4 * kPage, mem0 = kBoundary - 128 * kPage,
+                 nic0 = kBoundary - 96 * kPage;
+  p.events = {
+      {1, "alloc", "slice", "memory.0", mem0, 16, 16, 16 * kPage},
+      {2, "alloc", "slice", "nic.0", nic0, 16, 16, 16 * kPage},
+      {3, "alloc", "slice", "cpu.4", cpu4, 16, 16, 16 * kPage},    // remote
+      {4, "alloc", "slice", "disk.0", disk0, 16, 16, 16 * kPage},  // starts on node 0: remote
+      {5, "grow", "slice", "memory.0", kBoundary + 64 * kPage, 32, 16, 32 * kPage},  // new pages on node 1: remote
+      {6, "alloc", "slice", "nic.0", nic0 + 16 * kPage, 4, 4, 4 * kPage},
+  };
+  p.samples.push_back(MemorySample{0, 64 * kPage, 960 * kPage, 512 * kPage, 3, 64 * kPage, 64 * kPage, 4});
+  p.live = {
+      {mem0, 16, "run", "slice", "memory.0", 16 * kPage, 0, 0},
+      {nic0, 16, "run", "slice", "nic.0", 16 * kPage, 0, 0},
+      {cpu4, 16, "run", "slice", "cpu.4", 16 * kPage, 0, 0},
+      {disk0, 16, "run", "slice", "disk.0", 16 * kPage, 0, 0},
+  };
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("memory analysis finds the planted remote-node placements", "[traces][memory][numa]") {
+  const MemoryAnalysis a = analyze_memory(planted_numa());
+  REQUIRE(a.numa_nodes == 2);
+  CHECK(a.slice_placement == "any");
+  // Node 0: memory.0, nic.0, cpu.4 (16 pages each) and 4 pages of disk.0.
+  REQUIRE(a.numa_use.size() == 2);
+  CHECK(a.numa_use[0].slice_bytes == (3 * 16 + 4) * kPage);
+  CHECK(a.numa_use[0].slices == 4);
+  CHECK(a.numa_use[1].slice_bytes == 12 * kPage);
+  CHECK(a.numa_use[1].slices == 0);
+  REQUIRE(a.remote_slices.size() == 2);
+  CHECK(a.remote_slices[0].component == "cpu.4");
+  CHECK(a.remote_slices[0].node == 0);
+  CHECK(a.remote_slices[0].home_node == 1);
+  CHECK(a.remote_slices[0].bytes_off_home == 16 * kPage);
+  CHECK(a.remote_slices[1].component == "disk.0");
+  CHECK(a.remote_slices[1].bytes_off_home == 4 * kPage);
+  CHECK(a.remote_slice_bytes == 20 * kPage);
+  CHECK(a.remote_slice_share == Approx(20.0 / 64.0));
+  CHECK(a.placements_home == 3);
+  CHECK(a.placements_remote == 3);
+  const std::string json = memory_analysis_json(a);
+  CHECK(json.find("\"remote_slices\"") != std::string::npos);
+  // A one-node profile has no NUMA analysis at all.
+  CHECK(analyze_memory(planted()).numa_nodes == 0);
+  CHECK(memory_analysis_json(analyze_memory(planted())).find("\"numa\"") == std::string::npos);
+}
+
+TEST_CASE("memory_profile.json's numa block reads back and is checked", "[traces][memory][numa]") {
+  const fs::path path = test::scratch_dir("memory_profile_numa") / "memory_profile.json";
+  const MemoryProfile p = planted_numa();
+  const std::string text = memory_profile_json(p);
+  write_file_atomically(path, text);
+  const MemoryProfile back = read_memory_profile(path);
+  CHECK(memory_profile_json(back) == text);
+  REQUIRE(back.numa.nodes.size() == 2);
+  CHECK(back.numa.node_of("cpu.4") == 1);
+  CHECK(back.numa.node_of("nic.0") == 0);
+  CHECK(back.numa.node_at((1ull << 30) - 1) == 0);
+  CHECK(back.numa.node_at(1ull << 30) == 1);
+  CHECK(back.numa.node_at(3ull << 30) == 2);  // outside every node
+  auto rejects = [&](std::string from, std::string to, const std::string& what) {
+    std::string bad = text;
+    const size_t at = bad.find(from);
+    REQUIRE(at != std::string::npos);
+    bad.replace(at, from.size(), to);
+    expect_rejected(path, bad, what);
+  };
+  rejects("\"slice_placement\": \"any\"", "\"slice_placement\": \"near\"", "unknown slice_placement \"near\"");
+  rejects("{\"node\": 1, \"base\": 1073741824", "{\"node\": 3, \"base\": 1073741824", "\"node\" must be 1");
+  rejects("{\"node\": 1, \"base\": 1073741824", "{\"node\": 1, \"base\": 1073741823", "overlaps the node before");
+  rejects("{\"component\": \"cpu.4\", \"node\": 1}", "{\"component\": \"cpu.4\", \"node\": 2}", "is not one of the 2 nodes");
 }

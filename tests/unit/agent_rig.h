@@ -68,7 +68,9 @@ struct Rig {
   Counter observer;
   uint64_t dimm1_errors = 0;
 
-  explicit Rig(const char* policy_name = "proportional", uint64_t budget = 16 * MiB, bool boot = true) {
+  // `configure` may change the configuration before init (NUMA, placement).
+  explicit Rig(const char* policy_name = "proportional", uint64_t budget = 16 * MiB, bool boot = true,
+               void (*configure)(AgentConfig&) = nullptr) {
     hal.set_component_count(ComponentClass::cpu, 2);
     hal.set_component_count(ComponentClass::memory, 2);
     hal.set_component_count(ComponentClass::disk, 1);
@@ -83,6 +85,7 @@ struct Rig {
     config.region_base = kRegionBase;
     config.region_size = kHeaderAreaBytes + 24 * MiB;
     config.dram_bytes = 16ull << 30;
+    if (configure != nullptr) configure(config);
     ComponentCounts counts;
     counts.of[0] = 2, counts.of[1] = 2, counts.of[2] = 1, counts.of[3] = 1;
     memory.resize(Agent::memory_bytes(config, counts));

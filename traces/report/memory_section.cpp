@@ -13,6 +13,27 @@ namespace {
 
 std::string bytes_text(uint64_t bytes) { return format_bytes(static_cast<double>(bytes)); }
 
+// Where the live slices lie on a NUMA board at the end, and the slices off
+// their component's node.
+std::string numa_table(const MemoryAnalysis& a) {
+  std::string nodes;
+  for (const MemoryNumaNodeUse& n : a.numa_use)
+    nodes += fmt::format("{}node {}: {} in {} slices", nodes.empty() ? "" : "; ", n.node, bytes_text(n.slice_bytes),
+                         n.slices);
+  std::string remote;
+  for (const MemoryNumaSlice& r : a.remote_slices)
+    remote += fmt::format("{}{} on node {} (home {}, {} off home)", remote.empty() ? "" : "; ", html_escape(r.component),
+                          r.node, r.home_node, bytes_text(r.bytes_off_home));
+  return fmt::format(
+      "<table class=\"compact\"><tbody>"
+      "<tr><th class=\"text\">NUMA ({})</th><td class=\"text\" style=\"white-space:normal\">{}</td></tr>"
+      "<tr><th class=\"text\">off home</th><td class=\"text\" style=\"white-space:normal\">{:.1f} % of slice bytes "
+      "at the end{}; {} of {} placements off home over the run</td></tr>"
+      "</tbody></table>\n",
+      html_escape(a.slice_placement), nodes, 100 * a.remote_slice_share, remote.empty() ? "" : ": " + remote,
+      a.placements_remote, a.placements_home + a.placements_remote);
+}
+
 std::string run_card(const results::Run& run, const MemoryAnalysis& a) {
   const std::string who = fmt::format("{} · {} · seed {}", run.summary.policy, run.summary.strategy, run.summary.seed);
   std::string out = fmt::format("<div class=\"run-card\">\n<h3>{}</h3>\n", html_escape(who));
@@ -30,6 +51,7 @@ std::string run_card(const results::Run& run, const MemoryAnalysis& a) {
       100 * a.pressure_peak, 100 * a.pressure_mean, a.trend, a.direct_leaks, bytes_text(a.direct_leak_bytes),
       a.indirect_leaks, a.resource_leaks, a.fragmentation_holes, bytes_text(a.fragmentation_hole_bytes),
       a.false_positives, a.health_min, a.health_final, bytes_text(a.compaction_gain_final_bytes));
+  if (a.numa_nodes > 0) out += numa_table(a);
   out += allocation_rate_figure(a) + fragmentation_health_figure(a);
   return out + "</div>\n";
 }
