@@ -6,6 +6,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/config/params.h"
+#include "models/core/numa.h"
 #include "models/dram/dram.h"
 #include "models/router/router.h"
 #include "tests/model/sim_thread.h"
@@ -25,22 +26,29 @@ struct Bench {
   Router router;
   Dram low;
   Dram high;
+  Dram numa;  // two DIMMs on two NUMA nodes: [0, 8 MiB) node 0, [8, 16 MiB) node 1
   Initiator cpu{"cpu"};
-  IrqLine low_irq{"irq_low"}, high_irq{"irq_high"};
+  IrqLine low_irq{"irq_low"}, high_irq{"irq_high"}, numa_irq{"irq_numa"};
   test::SimThread driver;
   static constexpr uint64_t kHighBase = 0x1'0000'0000ull;
+  static constexpr uint64_t kNumaBase = 0x3'0000'0000ull;
+  static constexpr uint64_t kNode1 = kNumaBase + (8ull << 20);
 
   Bench()
       : tree(make_tree()),
         router("router", ModelContext{ParamScope(tree, "router")}),
         low("low", ModelContext{ParamScope(tree, "low")}),
-        high("high", ModelContext{ParamScope(tree, "high")}) {
+        high("high", ModelContext{ParamScope(tree, "high")}),
+        numa("numa", ModelContext{ParamScope(tree, "numa")}) {
     router.map("low", 0, low.size(), low.in);
     router.map("high", kHighBase, high.size(), high.in);
     router.map("low.ctrl", 0x2'0000'0000ull, 0x10'0000, low.ctrl);
     router.map("high.ctrl", 0x2'0010'0000ull, 0x10'0000, high.ctrl);
+    router.map("numa", kNumaBase, numa.size(), numa.in, &numa);
+    router.map("numa.ctrl", 0x2'0020'0000ull, 0x10'0000, numa.ctrl);
     low.irq.bind(low_irq);
     high.irq.bind(high_irq);
+    numa.irq.bind(numa_irq);
     router.bind_initiator(cpu.out, "bench.cpu");
   }
   static ParamTree make_tree() {
@@ -48,6 +56,10 @@ struct Bench {
     t.set("router.latency", "5 ns");
     t.set("low.size", "16 MiB");
     t.set("high.size", "16 MiB");
+    t.set("numa.size", "16 MiB");
+    t.set("numa.dimms", "2");
+    t.set("numa.numa_nodes", "2");
+    t.set("router.remote_latency", "60 ns");
     return t;
   }
   // Transacts and returns the annotated delay.
@@ -141,4 +153,48 @@ TEST_CASE("overlapping mappings are rejected naming both targets") {
     CHECK(std::string(e.what()).find("clash") != std::string::npos);
     CHECK(std::string(e.what()).find("low") != std::string::npos);
   }
+}
+
+TEST_CASE("an access to another socket's memory pays the remote latency and is counted") {
+  Bench& b = bench();
+  uint64_t value = 7;
+  tlm::tlm_response_status status;
+  // The bench's initiator sits on node 0 (its home).
+  const sc_core::sc_time local = b.transact(tlm::TLM_WRITE_COMMAND, Bench::kNumaBase + 0x100, &value, 8, status);
+  REQUIRE(status == tlm::TLM_OK_RESPONSE);
+  const sc_core::sc_time remote = b.transact(tlm::TLM_WRITE_COMMAND, Bench::kNode1 + 0x100, &value, 8, status);
+  REQUIRE(status == tlm::TLM_OK_RESPONSE);
+  CHECK(remote - local == sc_core::sc_time(60, sc_core::SC_NS));
+  CHECK(b.router.node_traffic_bytes(0, 0) == 8);
+  CHECK(b.router.node_traffic_bytes(0, 1) == 8);
+  const Router::InitiatorTraffic mine = b.router.initiator_traffic("bench.cpu");
+  CHECK(mine.memory_bytes == 16);
+  CHECK(mine.remote_bytes == 8);
+  CHECK(mine.remote_accesses == 1);
+  // Issued from socket 1 (a handler running there): node 1 is local now.
+  tlm::tlm_generic_payload tx;
+  NumaOrigin origin;
+  origin.node = 1;
+  tx.set_extension(&origin);
+  tx.set_command(tlm::TLM_WRITE_COMMAND);
+  tx.set_address(Bench::kNode1 + 0x200);
+  tx.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+  tx.set_data_length(8);
+  tx.set_streaming_width(8);
+  sc_core::sc_time from_node1;
+  b.driver.run([&] { b.cpu.out->b_transport(tx, from_node1); });
+  CHECK(tx.is_response_ok());
+  CHECK(from_node1 == local);
+  CHECK(b.router.node_traffic_bytes(1, 1) == 8);
+  // DMI grants carry the latency of the socket that asked.
+  tlm::tlm_dmi dmi;
+  REQUIRE(b.cpu.out->get_direct_mem_ptr(tx, dmi));
+  const sc_core::sc_time granted_local = dmi.get_write_latency();
+  tx.clear_extension(&origin);
+  tlm::tlm_dmi far;
+  REQUIRE(b.cpu.out->get_direct_mem_ptr(tx, far));
+  CHECK(far.get_write_latency() - granted_local == sc_core::sc_time(60, sc_core::SC_NS));
+  // Unmapped-to-NUMA targets never pay it.
+  const sc_core::sc_time plain = b.transact(tlm::TLM_WRITE_COMMAND, Bench::kHighBase + 0x100, &value, 8, status);
+  CHECK(plain == local);
 }
