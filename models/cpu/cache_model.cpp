@@ -1,6 +1,7 @@
 #include "models/cpu/cache_model.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <stdexcept>
 
@@ -12,54 +13,67 @@ namespace crashtwin {
 
 SetAssociativeCache::SetAssociativeCache(uint64_t sets, uint32_t ways, uint32_t line_bytes, uint32_t set_stride)
     : sets_(sets), ways_(ways), line_bytes_(line_bytes), set_stride_(set_stride) {
-  if (sets == 0 || ways == 0 || line_bytes == 0 || set_stride == 0 || sets % set_stride != 0)
+  if (sets == 0 || ways == 0 || !std::has_single_bit(line_bytes) || !std::has_single_bit(set_stride) ||
+      sets % set_stride != 0)
     throw std::invalid_argument(fmt::format("cache of {} sets x {} ways of {} B lines sampled 1 in {}: not a geometry",
                                             sets, ways, line_bytes, set_stride));
   stored_sets_ = sets / set_stride;
-  lines_.resize(stored_sets_ * ways_);
+  line_shift_ = static_cast<unsigned>(std::countr_zero(line_bytes));
+  stride_shift_ = static_cast<unsigned>(std::countr_zero(set_stride));
+  set_mask_ = std::has_single_bit(stored_sets_) ? stored_sets_ - 1 : 0;
+  tags_.assign(stored_sets_ * ways_, 0);
+  stamps_.assign(tags_.size(), 0);
+  states_.assign(tags_.size(), 0);
 }
 
 size_t SetAssociativeCache::first_slot(uint64_t line) const {
-  return static_cast<size_t>((line / set_stride_) % stored_sets_) * ways_;
+  const uint64_t index = line >> stride_shift_;
+  return static_cast<size_t>(set_mask_ != 0 || stored_sets_ == 1 ? index & set_mask_ : index % stored_sets_) * ways_;
 }
 
 SetAssociativeCache::Result SetAssociativeCache::access(uint64_t address) {
-  const uint64_t line = address / line_bytes_;
+  const uint64_t line = line_of(address);
   const size_t first = first_slot(line);
-  size_t victim = first;
-  for (size_t s = first; s < first + ways_; ++s) {
-    Line& l = lines_[s];
-    if (l.valid && l.line == line) {
-      l.last_use = ++clock_;
-      return {true, s, std::nullopt};
+  const uint64_t* tags = &tags_[first];
+  for (uint32_t w = 0; w < ways_; ++w) {
+    if (tags[w] == line + 1) {
+      stamps_[first + w] = ++clock_;
+      return {true, first + w, std::nullopt};
     }
-    // An invalid way first, else the least recently used.
-    const Line& v = lines_[victim];
-    if (v.valid && (!l.valid || l.last_use < v.last_use)) victim = s;
   }
-  Line& v = lines_[victim];
+  // The oldest stamp: an invalid way (stamp 0, the lowest such way) first.
+  size_t victim = first;
+  for (size_t s = first + 1; s < first + ways_; ++s)
+    if (stamps_[s] < stamps_[victim]) victim = s;
   Result r{false, victim, std::nullopt};
-  if (v.valid) r.evicted = v.line * line_bytes_;
-  v = Line{line, ++clock_, true, 0};
+  if (tags_[victim] != 0) r.evicted = (tags_[victim] - 1) << line_shift_;
+  tags_[victim] = line + 1;
+  stamps_[victim] = ++clock_;
+  states_[victim] = 0;
   return r;
 }
 
 std::optional<size_t> SetAssociativeCache::find(uint64_t address) const {
-  const uint64_t line = address / line_bytes_;
+  const uint64_t line = line_of(address);
   const size_t first = first_slot(line);
   for (size_t s = first; s < first + ways_; ++s)
-    if (lines_[s].valid && lines_[s].line == line) return s;
+    if (tags_[s] == line + 1) return s;
   return std::nullopt;
 }
 
 bool SetAssociativeCache::invalidate(uint64_t address) {
   const std::optional<size_t> s = find(address);
   if (!s) return false;
-  lines_[*s] = Line{};
+  tags_[*s] = stamps_[*s] = 0;
+  states_[*s] = 0;
   return true;
 }
 
-void SetAssociativeCache::clear() { std::fill(lines_.begin(), lines_.end(), Line{}); }
+void SetAssociativeCache::clear() {
+  std::fill(tags_.begin(), tags_.end(), 0);
+  std::fill(stamps_.begin(), stamps_.end(), 0);
+  std::fill(states_.begin(), states_.end(), 0);
+}
 
 // ---------------------------------------------------------------- CoreCacheStats
 
@@ -139,7 +153,7 @@ void CacheModel::set_private_state(uint32_t core, uint64_t line, Mesi state) {
 
 CacheModel::Mesi CacheModel::state(uint32_t core, uint64_t address) const {
   const SetAssociativeCache& l2 = l2_.at(core);
-  const auto slot = l2.find(address / config_.line_bytes * config_.line_bytes);
+  const auto slot = l2.find(address & ~uint64_t{config_.line_bytes - 1});
   return slot ? static_cast<Mesi>(l2.state(*slot)) : invalid;
 }
 
@@ -162,7 +176,7 @@ void CacheModel::access(uint32_t core, uint64_t address, bool write, AccessPatte
   // A walk's represented accesses are the lines after this one, in its page.
   s.tlb_hits += pattern == AccessPattern::sequential ? represented - 1 + (tlb_hit ? 1 : 0) : (tlb_hit ? represented : 0);
 
-  const uint64_t line = address / config_.line_bytes * config_.line_bytes;
+  const uint64_t line = address & ~uint64_t{config_.line_bytes - 1};
   ++s.accesses;
   // L1 victims need nothing: L2 holds them (and their state).
   const bool l1_hit = l1_[core].access(line).hit;
@@ -247,7 +261,7 @@ CacheSampler::Params::Params(const ParamScope& p)
       llc_ways(p, "llc_ways", ParamKind::count, 12, "ways of the shared LLC (its size is rdt.llc_size)", 1, 64),
       tlb_entries(p, "tlb_entries", ParamKind::count, 64, "entries of the per-core L1 data TLB (4 KiB pages)", 1, 1 << 16),
       tlb_ways(p, "tlb_ways", ParamKind::count, 4, "ways of the data TLB", 1, 64),
-      samples_per_quantum(p, "samples_per_quantum", ParamKind::count, 64,
+      samples_per_quantum(p, "samples_per_quantum", ParamKind::count, 16,
                           "sampled accesses of the busiest core per traffic quantum (others in proportion)", 1,
                           1 << 20),
       set_sampling(p, "set_sampling", ParamKind::count, 64, "one cache set in this many is simulated", 1, 4096) {}
@@ -257,11 +271,19 @@ CacheModelConfig CacheSampler::Params::config(const ParamScope& p, uint64_t llc_
   c.line_bytes = static_cast<uint32_t>(line_size.value());
   c.l1d = {l1d_size, static_cast<uint32_t>(l1d_ways.value())};
   c.l2 = {l2_size, static_cast<uint32_t>(l2_ways.value())};
-  c.llc = {llc_bytes, static_cast<uint32_t>(llc_ways.value())};
+  // rdt.llc_size need not be whole sets of llc_ways (CMT counts bytes): the
+  // model holds the whole sets that fit, a multiple of the sampling stride.
+  const uint64_t llc_set_bytes = line_size.value() * llc_ways.value();
+  const uint64_t llc_sets = llc_bytes / llc_set_bytes / set_sampling.value() * set_sampling.value();
+  if (llc_sets == 0)
+    p.fail("llc_ways", fmt::format("rdt.llc_size ({} B) holds no {} sets of {} ways of {} B lines", llc_bytes,
+                                   set_sampling.value(), llc_ways.value(), line_size.value()));
+  c.llc = {llc_sets * llc_set_bytes, static_cast<uint32_t>(llc_ways.value())};
   c.tlb_entries = static_cast<uint32_t>(tlb_entries.value());
   c.tlb_ways = static_cast<uint32_t>(tlb_ways.value());
   c.set_sampling = static_cast<uint32_t>(set_sampling.value());
-  if ((c.line_bytes & (c.line_bytes - 1)) != 0) p.fail("line_size", "must be a power of two");
+  if (!std::has_single_bit(c.line_bytes)) p.fail("line_size", "must be a power of two");
+  if (!std::has_single_bit(c.set_sampling)) p.fail("set_sampling", "must be a power of two");
   if (uint64_t{c.line_bytes} * c.set_sampling > kCachePageBytes)
     p.fail("set_sampling", fmt::format("{} sampled lines of {} B stride past a 4 KiB page (at most {})", c.set_sampling,
                                        c.line_bytes, kCachePageBytes / c.line_bytes));
@@ -278,7 +300,6 @@ CacheModelConfig CacheSampler::Params::config(const ParamScope& p, uint64_t llc_
   };
   check(c.l1d, "l1d_size", "l1d_ways");
   check(c.l2, "l2_size", "l2_ways");
-  check(c.llc, "llc_ways", "with rdt.llc_size");
   return c;
 }
 
@@ -299,7 +320,8 @@ void CacheSampler::sample(uint64_t now_ns, const std::vector<CoreAccessSource>& 
   for (const CoreAccessSource& s : sources) busiest = std::max(busiest, s.traffic_bytes);
   if (busiest == 0 || elapsed == 0) return;
   const double share_of_quantum = std::min(1.0, static_cast<double>(elapsed) / static_cast<double>(quantum_ns_));
-  std::vector<uint64_t> count(sources.size(), 0);
+  const uint64_t stride = model_.sample_stride_bytes();
+  std::vector<uint64_t> count(sources.size(), 0), lines(sources.size(), 1);
   uint64_t rounds = 0;
   for (size_t c = 0; c < sources.size() && c < owed_.size(); ++c) {
     if (sources[c].traffic_bytes == 0) continue;
@@ -308,21 +330,20 @@ void CacheSampler::sample(uint64_t now_ns, const std::vector<CoreAccessSource>& 
     count[c] = static_cast<uint64_t>(std::floor(owed_[c]));
     owed_[c] -= static_cast<double>(count[c]);
     rounds = std::max(rounds, count[c]);
+    lines[c] = std::max<uint64_t>(1, sources[c].region_bytes / stride);
   }
   // Interleaved, core after core, as the cores run at once.
-  const uint64_t stride = model_.sample_stride_bytes();
   for (uint64_t r = 0; r < rounds; ++r) {
     for (uint32_t c = 0; c < count.size(); ++c) {
       if (r >= count[c]) continue;
       const CoreAccessSource& s = sources[c];
-      const uint64_t lines = std::max<uint64_t>(1, s.region_bytes / stride);
       uint64_t offset;
       AccessPattern pattern;
       if (s.workload) {
-        offset = stride * rng_.below(lines);
+        offset = stride * rng_.below(lines[c]);
         pattern = AccessPattern::random;
       } else {
-        if (cursor_[c] >= lines * stride) cursor_[c] = 0;
+        if (cursor_[c] >= lines[c] * stride) cursor_[c] = 0;
         offset = cursor_[c];
         cursor_[c] += stride;
         pattern = AccessPattern::sequential;

@@ -41,7 +41,8 @@
 //   tlb_entries, tlb_ways count   per-core L1 data TLB of 4 KiB pages (64, 4 ways)
 //   samples_per_quantum  count    sampled accesses of the busiest core per
 //                                 traffic quantum; the others in proportion
-//                                 to their traffic (64)
+//                                 to their traffic (16: about 0.2 us of host
+//                                 time each, docs/PERFORMANCE.md)
 //   set_sampling         count    one set in this many is simulated (64)
 #pragma once
 
@@ -69,8 +70,9 @@ class SetAssociativeCache {
     std::optional<uint64_t> evicted;    // line address of the victim a miss displaced
   };
 
-  // `sets` a multiple of `set_stride`; throws std::invalid_argument otherwise
-  // (the parameters are checked before, with their names).
+  // `sets` a multiple of `set_stride`, the line size and the stride powers
+  // of two; throws std::invalid_argument otherwise (the parameters are
+  // checked before, with their names).
   SetAssociativeCache(uint64_t sets, uint32_t ways, uint32_t line_bytes, uint32_t set_stride = 1);
 
   // Looks the address up: a hit makes its line the most recent, a miss
@@ -82,30 +84,35 @@ class SetAssociativeCache {
   bool invalidate(uint64_t address);
   void clear();
 
-  uint8_t state(size_t slot) const { return lines_[slot].state; }
-  void set_state(size_t slot, uint8_t state) { lines_[slot].state = state; }
-  uint64_t line_address(size_t slot) const { return lines_[slot].line * line_bytes_; }
-  size_t slots() const { return lines_.size(); }
+  uint8_t state(size_t slot) const { return states_[slot]; }
+  void set_state(size_t slot, uint8_t state) { states_[slot] = state; }
+  size_t slots() const { return tags_.size(); }
   uint64_t sets() const { return sets_; }
   uint32_t ways() const { return ways_; }
   uint32_t line_bytes() const { return line_bytes_; }
 
  private:
-  struct Line {
-    uint64_t line = 0;      // address / line_bytes
-    uint64_t last_use = 0;  // LRU stamp
-    bool valid = false;
-    uint8_t state = 0;
-  };
   size_t first_slot(uint64_t line) const;
+  uint64_t line_of(uint64_t address) const { return address >> line_shift_; }
 
   uint64_t sets_;
   uint32_t ways_;
   uint32_t line_bytes_;
   uint32_t set_stride_;
   uint64_t stored_sets_;
+  // Shifts and a mask rather than divisions: a lookup is a few of them, and
+  // a 64-bit division costs more than the whole tag scan.
+  unsigned line_shift_;
+  unsigned stride_shift_;
+  uint64_t set_mask_;  // stored_sets_ - 1 when a power of two, else 0 (modulo)
   uint64_t clock_ = 0;
-  std::vector<Line> lines_;  // stored_sets_ x ways_
+  // Per slot (stored_sets_ x ways_), in separate arrays so a lookup scans
+  // only a set's tags: the line number + 1 (0: invalid), the LRU stamp (0
+  // when invalid, so the oldest stamp is an invalid way if there is one),
+  // the state.
+  std::vector<uint64_t> tags_;
+  std::vector<uint64_t> stamps_;
+  std::vector<uint8_t> states_;
 };
 
 struct CacheGeometry {
@@ -158,7 +165,7 @@ class CacheModel {
   // One sampled access; `address` must map to a sampled set (sampled_line).
   void access(uint32_t core, uint64_t address, bool write, AccessPattern pattern);
   // The sampled-set line at or below `address`.
-  uint64_t sampled_line(uint64_t address) const { return address / sample_stride_bytes_ * sample_stride_bytes_; }
+  uint64_t sampled_line(uint64_t address) const { return address & ~(sample_stride_bytes_ - 1); }
   uint64_t sample_stride_bytes() const { return sample_stride_bytes_; }
   // Every cache emptied (a reset invalidates them); counts kept.
   void invalidate_all();
