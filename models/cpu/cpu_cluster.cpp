@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "models/core/device_layout.h"
-#include "models/cpu/cache_model.h"
 #include "models/core/tlm_types.h"
+#include "models/cpu/cache_model.h"
 
 namespace crashtwin {
 namespace {

@@ -52,6 +52,10 @@ void CacheRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
 void CacheRecorder::add_columns(RunRecorder& recorder) const {
   if (model_ == nullptr) return;
   const uint32_t cores = model_->cores();
+  // No core ever moved memory traffic: no column of empty cells.
+  uint64_t accesses = 0;
+  for (uint32_t c = 0; c < cores; ++c) accesses += model_->stats(c).accesses;
+  if (accesses == 0) return;
   static constexpr std::string_view kPrefixes[kQuantities] = {kCacheL1HitPrefix, kCacheL2HitPrefix,
                                                               kCacheLlcHitPrefix, kCacheTlbHitPrefix,
                                                               kCacheCoherencePrefix};

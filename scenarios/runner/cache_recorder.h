@@ -29,7 +29,8 @@ class CacheRecorder final : public AgentObserver {
   bool active() const { return model_ != nullptr; }
   void on_tick(const Agent& agent, uint64_t time_ns) override;
 
-  // The columns, one value per tick seen (call when the run's rows are final).
+  // The columns, one value per tick seen (call when the run's rows are
+  // final); none when no core made an access in the whole run.
   void add_columns(RunRecorder& recorder) const;
   // summary.json's `cache`: the run's hit ratios of every core together,
   // coherence events per 1000 accesses, and the counts behind them.
