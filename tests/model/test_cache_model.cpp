@@ -142,7 +142,7 @@ TEST_CASE("an LLC victim is back-invalidated in the core that held it") {
   CHECK(m.state(0, 0) == CacheModel::invalid);
 }
 
-TEST_CASE("invariants: hits never exceed lookups, misses feed the next level, ratios in [0, 1], deterministic") {
+TEST_CASE("invariants: hits never exceed lookups, misses feed the next level, ratios within 0 and 1, deterministic") {
   const auto run = [](uint64_t seed) {
     CacheSampler sampler(small_config(4), 4, 200, 100'000'000, 0.3, RngStream(seed, "cache"));
     std::vector<CoreAccessSource> sources(4);

@@ -133,6 +133,10 @@ TEST_CASE("the report's scenario page draws each workload's bandwidth and occupa
   CHECK(page.find("Memory bandwidth per workload (MBM total)") != std::string::npos);
   CHECK(page.find("LLC occupancy per workload (CMT)") != std::string::npos);
   CHECK(page.find("hog") != std::string::npos);
+  // The cache model's section: hit ratios per level and per core, coherence.
+  CHECK(page.find("<section id=\"cache\">") != std::string::npos);
+  CHECK(page.find("LLC hit ratio per core") != std::string::npos);
+  CHECK(page.find("Coherence events (snoops + invalidations) per core") != std::string::npos);
 }
 
 TEST_CASE("the cache model sees the hog evict web's LLC lines, as CMT does, and the run's ratios are in summary.json",
