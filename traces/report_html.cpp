@@ -485,6 +485,33 @@ std::string workload_cards(const results::Batch& batch, const std::string& scena
   return cards.empty() ? cards : "<div class=\"grid\">\n" + cards + "</div>\n";
 }
 
+// The cache model's hit ratios and coherence over time (timeseries columns
+// of runs whose cluster ran it); empty when no run of the scenario has any.
+// One unit per chart: hit ratios (of every core per level, then per core
+// for L2 and the LLC), then coherence events per 1000 accesses.
+std::string cache_cards(const results::Batch& batch, const std::string& scenario) {
+  std::string cards;
+  for (const results::Run* run : representative_runs(batch, scenario)) {
+    auto levels = series_with_prefix(run->timeseries, kCacheHitRatioPrefix, false);
+    if (levels.empty()) continue;
+    const auto markers = failure_markers(*run);
+    cards += "<div class=\"run-card\">\n" + run_title(*run);
+    cards += report::line_chart(fraction_frame("Cache hit ratio per level, every core", "hit ratio"), levels, markers);
+    cards += report::line_chart(fraction_frame("L2 hit ratio per core", "hit ratio"),
+                                series_with_prefix(run->timeseries, kCacheL2HitPrefix, false), markers);
+    cards += report::line_chart(fraction_frame("LLC hit ratio per core", "hit ratio"),
+                                series_with_prefix(run->timeseries, kCacheLlcHitPrefix, false), markers);
+    report::ChartFrame coherence;
+    coherence.title = "Coherence events (snoops + invalidations) per core";
+    coherence.x_label = "simulated time";
+    coherence.y_label = "per 1000 accesses";
+    coherence.y_min = 0;
+    cards += report::line_chart(coherence, series_with_prefix(run->timeseries, kCacheCoherencePrefix, false), markers);
+    cards += "</div>\n";
+  }
+  return cards.empty() ? cards : "<div class=\"grid\">\n" + cards + "</div>\n";
+}
+
 // Every run's metrics, one row per run.
 std::string runs_table(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
   std::string out = "<div class=\"table-wrap\"><table>\n<thead><tr>"
@@ -564,9 +591,11 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
                      page_stats({{mine.size(), "runs"}, {counts.policies.size(), "policy × strategy"},
                                  {counts.ok, "runs ok"}}));
   const std::string workloads = workload_cards(batch, scenario);
+  const std::string caches = cache_cards(batch, scenario);
   out += "<nav><a href=\"#runs\">Runs</a><a href=\"#timeseries\">Time series</a>"
          "<a href=\"#fragmentation\">Fragmentation</a><a href=\"#memory\">Memory</a>" +
-         std::string(workloads.empty() ? "" : "<a href=\"#workloads\">Workloads</a>") + "</nav>\n<main>\n";
+         std::string(workloads.empty() ? "" : "<a href=\"#workloads\">Workloads</a>") +
+         std::string(caches.empty() ? "" : "<a href=\"#cache\">Cache</a>") + "</nav>\n<main>\n";
   out += "<section id=\"runs\"><h2>Every run of this scenario</h2>"
          "<p class=\"note\">docs/metrics.md defines the metrics.</p>\n" +
          runs_table(mine, metrics) + "</section>\n";
@@ -584,6 +613,12 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
            "CMT) for each named workload's RMID at every tick; empty while a workload has no RMID or no second "
            "reading yet.</p>\n" +
            workloads + "</section>\n";
+  if (!caches.empty())
+    out += "<section id=\"cache\"><h2>Cache</h2>"
+           "<p class=\"note\">The cpu cluster's cache model (docs/models.md, \"Cache model\"): hit ratios of the "
+           "sampled accesses between two ticks, and the coherence events they caused; gaps where a core made no "
+           "access.</p>\n" +
+           caches + "</section>\n";
   out += "</main>\n";
   return out + kFooter;
 }

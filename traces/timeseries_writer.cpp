@@ -30,6 +30,7 @@ std::optional<T> parse_unsigned(std::string_view text) {
 std::string slice_bytes_column(ComponentId c) { return component_column(kSliceBytesPrefix, c); }
 std::string slice_base_column(ComponentId c) { return component_column(kSliceBasePrefix, c); }
 std::string probability_column(ComponentId c) { return component_column(kProbabilityPrefix, c); }
+std::string cache_column(std::string_view prefix, ComponentId core) { return component_column(prefix, core); }
 std::string unusable_index_column(unsigned order) { return fmt::format("{}{}", kUnusableIndexPrefix, order); }
 
 std::optional<ComponentId> component_of_column(std::string_view column, std::string_view prefix) {

@@ -43,6 +43,19 @@ inline constexpr std::string_view kWorkloadOccupancyPrefix = "llc_occupancy_byte
 inline constexpr std::string_view kWorkloadMbmTotalPrefix = "mbm_total_bytes_per_s.";
 inline constexpr std::string_view kWorkloadMbmLocalPrefix = "mbm_local_bytes_per_s.";
 std::string workload_column(std::string_view prefix, std::string_view workload);  // "llc_occupancy_bytes.db"
+// The cpu cluster's cache model (models/cpu/cache_model.h), per interval
+// between ticks: each core's hit ratio per level `<prefix><class>.<n>`
+// (cache_l2_hit_ratio.cpu.3) and coherence events (snoops + invalidations)
+// per 1000 accesses; the hit ratio of every core together per level,
+// `cache_hit_ratio.<level>` (l1, l2, llc, tlb). Empty cells where the
+// interval had no access at that level.
+inline constexpr std::string_view kCacheL1HitPrefix = "cache_l1_hit_ratio.";
+inline constexpr std::string_view kCacheL2HitPrefix = "cache_l2_hit_ratio.";
+inline constexpr std::string_view kCacheLlcHitPrefix = "cache_llc_hit_ratio.";
+inline constexpr std::string_view kCacheTlbHitPrefix = "cache_tlb_hit_ratio.";
+inline constexpr std::string_view kCacheCoherencePrefix = "cache_coherence_per_kaccess.";
+inline constexpr std::string_view kCacheHitRatioPrefix = "cache_hit_ratio.";
+std::string cache_column(std::string_view prefix, ComponentId core);  // "cache_llc_hit_ratio.cpu.0"
 inline constexpr std::string_view kReservedBytesColumn = "reserved_bytes";
 inline constexpr std::string_view kFreeBytesColumn = "free_bytes";
 inline constexpr std::string_view kTimeColumn = "t_s";

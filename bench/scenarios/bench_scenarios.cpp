@@ -126,6 +126,21 @@ void BM_RdtMonitoring(benchmark::State& state) {
   time_runs(state, args, fresh_scratch(std::string("rdt-") + (workloads ? "with" : "without")), 300.0);
 }
 
+// The RTF cost of the cpu cluster's cache model (models/cpu/cache_model.h):
+// the same run with the model on (range(1) = 1, the defaults) and off
+// (board.cpu.cache.enabled=false), both stretched to 5 min; range(0) picks
+// the scenario: 0 the library's RDT scenario (8 cores, five named
+// workloads, one a 16 GB/s hog), 1 its concurrent_failures (4 cores, phase
+// traffic only, two failures and their recoveries).
+void BM_CacheModel(benchmark::State& state) {
+  const std::string name = state.range(0) == 0 ? "rdt_workloads" : "concurrent_failures";
+  const std::string on = state.range(1) != 0 ? "true" : "false";
+  time_runs(state,
+            {(source_dir() / "scenarios/library" / (name + ".yaml")).string(), "--policy", "proportional", "--set",
+             "board.cpu.cache.enabled=" + on, "--set", "duration=300 s"},
+            fresh_scratch("cache-" + name + "-" + on), 300.0);
+}
+
 // Process start-up and result writing around the shortest library run: what
 // a batch pays per run besides simulating.
 void BM_ShortRunOverhead(benchmark::State& state) {
@@ -299,6 +314,12 @@ BENCHMARK(BM_PerCoreTimers64)
     ->Iterations(1)
     ->Unit(benchmark::kSecond);
 BENCHMARK(BM_RdtMonitoring)->ArgNames({"workloads"})->Arg(0)->Arg(1)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_CacheModel)
+    ->ArgNames({"scenario", "cache"})
+    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
 BENCHMARK(BM_BatchSpeedup)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_RecoveryCostPerDumpGiB)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_SweepOverhead)->UseManualTime()->Iterations(1)->Unit(benchmark::kSecond);

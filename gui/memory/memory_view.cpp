@@ -82,7 +82,8 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
   leaks_ = new_table({tr("Leak"), tr("Address"), tr("Size"), tr("Allocated for"), tr("At")});
   rate_chart_ = new QChartView();
   health_chart_ = new QChartView();
-  for (QChartView* v : {rate_chart_, health_chart_}) {
+  cache_chart_ = new QChartView();
+  for (QChartView* v : {rate_chart_, health_chart_, cache_chart_}) {
     v->setRenderHint(QPainter::Antialiasing);
     v->setMinimumSize(420, 260);
   }
@@ -93,6 +94,7 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
   auto* charts = new QVBoxLayout();
   charts->addWidget(rate_chart_);
   charts->addWidget(health_chart_);
+  charts->addWidget(cache_chart_);
   auto* body = new QHBoxLayout();
   body->addLayout(tables, 2);
   body->addLayout(charts, 3);
@@ -106,7 +108,9 @@ void MemoryView::show_run(std::shared_ptr<const results::Run> run) {
   leaks_->setRowCount(0);
   replace_chart(rate_chart_, new QChart());
   replace_chart(health_chart_, new QChart());
+  replace_chart(cache_chart_, new QChart());
   if (!run) return;
+  show_cache(run->timeseries);
   const QString who = QString::fromStdString(run->summary.scenario + " · " + run->summary.policy + " · " +
                                              run->summary.strategy + " · seed " + std::to_string(run->summary.seed));
   if (!run->memory) {
@@ -202,6 +206,28 @@ void MemoryView::show_analysis(const MemoryAnalysis& a) {
   health->addSeries(pressure);
   set_axes(health, tr("simulated time (s)"), tr("score / %"), std::max(last_s, static_cast<double>(a.duration_ns) * 1e-9), 100);
   replace_chart(health_chart_, health);
+}
+
+// One line per level, a point per tick (ticks without an access skipped):
+// the report's "Cache hit ratio per level, every core" chart.
+void MemoryView::show_cache(const Timeseries& ts) {
+  QChart* chart = new_chart(tr("Cache hit ratio per level, every core"));
+  const std::string prefix(kCacheHitRatioPrefix);
+  size_t colour = 0;
+  for (const std::string& column : ts.columns_with_prefix(prefix)) {
+    auto* line = new QLineSeries();
+    line->setName(QString::fromStdString(column.substr(prefix.size())));
+    line->setColor(series_colour(colour++));
+    const std::vector<double>& values = *ts.find(column);
+    QList<QPointF> points;
+    for (size_t i = 0; i < values.size(); ++i)
+      if (std::isfinite(values[i])) points.append(QPointF(ts.t_s[i], values[i]));
+    line->replace(points);
+    chart->addSeries(line);
+  }
+  if (chart->series().isEmpty()) chart->setTitle(tr("No cache model in this run (board.cpu.cache.enabled)"));
+  set_axes(chart, tr("simulated time (s)"), tr("hit ratio"), ts.row_count() > 0 ? ts.t_s.back() : 1.0, 1.0);
+  replace_chart(cache_chart_, chart);
 }
 
 }  // namespace crashtwin::gui

@@ -8,6 +8,7 @@
 
 #include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
+#include "models/cpu/cache_model.h"
 
 namespace crashtwin {
 namespace {
@@ -157,6 +158,12 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   const auto count = static_cast<uint32_t>(p.cores.value());
   rdt_ = std::make_unique<ResourceMonitoring>(context.params.sub("rdt"), count, p.traffic_span / count,
                                               [this](uint32_t c) { return cores_[c]->memory_traffic_bps(); });
+  const CacheSampler::Params cache_params(context.params.sub("cache"));
+  if (cache_params.enabled)
+    cache_ = std::make_unique<CacheSampler>(
+        cache_params.config(context.params.sub("cache"), rdt_->llc().capacity_bytes()), count,
+        static_cast<uint32_t>(cache_params.samples_per_quantum.value()), p.traffic_quantum, p.traffic_write_fraction,
+        RngStream(context.board_seed, std::string(this->name()) + ".cache"));
   const rdt::Capabilities caps = rdt_->capabilities();
   regs_.add("rdt_max_rmid", device_layout::kRdtMaxRmid, 8, caps.max_rmid, Access::ro);
   regs_.add("rdt_upscale", device_layout::kRdtUpscale, 8, caps.upscale_bytes, Access::ro);
@@ -225,6 +232,8 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   sensitive << irq_event_;
   SC_THREAD(traffic_thread);
 }
+
+const CacheModel* CpuCluster::cache_model() const { return cache_ ? &cache_->model() : nullptr; }
 
 CpuCluster::~CpuCluster() {
   // The payload does not own the extension (a member): detach it before the
@@ -426,11 +435,13 @@ void CpuCluster::traffic_thread() {
     advance_all(now);
     quantum_keeper_.reset();
     bool active = false;
+    std::vector<uint64_t> moved(core_count(), 0);
     for (uint32_t i = 0; i < core_count(); ++i) {
-      const uint64_t bytes = cores_[i]->take_traffic_bytes();
+      const uint64_t bytes = moved[i] = cores_[i]->take_traffic_bytes();
       if (bytes > 0) send_burst(i, bytes);
       active = active || cores_[i]->memory_traffic_bps() > 0.0;
     }
+    if (cache_) sample_caches(now, moved);
     memory_busy_until = now + to_ns(quantum_keeper_.get_local_time());
     if (!active) {
       wait(traffic_changed_);
@@ -443,10 +454,44 @@ void CpuCluster::traffic_thread() {
 
 uint64_t CpuCluster::traffic_span_bytes() const { return std::min<uint64_t>(params_->traffic_span, memory_size_); }
 
+uint64_t CpuCluster::span_part_bytes() const {
+  const uint64_t span = traffic_span_bytes();
+  return std::max<uint64_t>(span / core_count() / 64 * 64, 64);
+}
+
+uint64_t CpuCluster::span_part_base(uint32_t core) const {
+  // Workload traffic is user memory: above the kernel's (kernel_layout.h)
+  // when the DRAM has room, so it never overwrites page tables or the log.
+  const uint64_t span = traffic_span_bytes();
+  const uint64_t user = memory_size_ >= kernel_layout::kUserOffset + span ? kernel_layout::kUserOffset : 0;
+  return memory_base_ + user + uint64_t{core} * span_part_bytes();
+}
+
+void CpuCluster::sample_caches(uint64_t now, const std::vector<uint64_t>& bytes) {
+  // A named workload's data: a window of its own per workload id, apart
+  // from the DRAM (the model holds tags, not data: only the set and page
+  // indices of an address matter), shared by the workload's cores.
+  constexpr uint64_t kWorkloadWindowBits = 36;
+  std::vector<CoreAccessSource> sources(core_count());
+  for (uint32_t i = 0; i < core_count(); ++i) {
+    CoreAccessSource& s = sources[i];
+    s.traffic_bytes = bytes[i];
+    const ClusterWorkload* w = rdt_->workload_on(i);
+    s.workload = w != nullptr && w->llc_working_set_bytes > 0;
+    if (s.workload) {
+      s.region_base = ((uint64_t{w->id} & 0x0FFFFFFF) + 1) << kWorkloadWindowBits;
+      s.region_bytes = std::min<uint64_t>(w->llc_working_set_bytes, uint64_t{1} << kWorkloadWindowBits);
+    } else {
+      s.region_base = span_part_base(i);
+      s.region_bytes = span_part_bytes();
+    }
+  }
+  cache_->sample(now, sources);
+}
+
 void CpuCluster::send_burst(uint32_t core, uint64_t bytes) {
   if (memory_size_ == 0) return;  // no memory on this board: traffic has nowhere to go
-  const uint64_t span = std::min<uint64_t>(params_->traffic_span, memory_size_);
-  const uint64_t part = std::max<uint64_t>(span / core_count() / 64 * 64, 64);
+  const uint64_t part = span_part_bytes();
   const uint64_t carried = std::min<uint64_t>({bytes, burst_data_.size(), part});
   // Bursts walk the core's share of the span sequentially: consecutive
   // bursts hit the same page of the DRAM's sparse store (jumping by the
@@ -454,10 +499,7 @@ void CpuCluster::send_burst(uint32_t core, uint64_t bytes) {
   // day's host time); at 64 B per 100 ms a core still walks 16 MiB in 7 h.
   uint64_t& cursor = traffic_cursor_[core];
   if (cursor + carried > part) cursor = 0;
-  // Workload traffic is user memory: above the kernel's (kernel_layout.h)
-  // when the DRAM has room, so it never overwrites page tables or the log.
-  const uint64_t user = memory_size_ >= kernel_layout::kUserOffset + span ? kernel_layout::kUserOffset : 0;
-  const uint64_t address = memory_base_ + user + uint64_t{core} * part + cursor;
+  const uint64_t address = span_part_base(core) + cursor;
   cursor += carried;
 
   const bool write = traffic_rng_.bernoulli(params_->traffic_write_fraction);
@@ -493,6 +535,7 @@ void CpuCluster::warm_reset() {
   regs_.reset();
   for (auto& core : cores_) core->warm_reset();
   rdt_->reset(now);
+  if (cache_) cache_->model().invalidate_all();  // a reset invalidates the caches
   // Halted and hung cores take interrupts again from the next boundary.
   for (auto& t : timers_) t.rearm(std::max(t.next_expiry_ns(), next_boundary_));
   std::fill(watchdog_due_ns_.begin(), watchdog_due_ns_.end(), kNoDeadline);

@@ -48,6 +48,10 @@
 //   RMIDs per core, LLC occupancy per RMID, MBM counters read from the
 //   memory attached with attach_rmid_traffic; named workloads add traffic
 //   to their cores (start_workload / stop_workload).
+// Cache model (models/cpu/cache_model.h, board.cpu.cache.*): per-core L1D,
+//   L2 and DTLB and the shared LLC, fed at every traffic quantum by a
+//   sampled address stream of what each core does (its workload's working
+//   set, else its walk of the span); hit ratios and coherence counts.
 // Sockets: in (MMIO), out (memory bursts to DRAM, TrafficBurst extension),
 //   irq (high while a core has an unacknowledged error).
 // Failure hooks (inject_failure): page_fault (storm until acknowledged),
@@ -83,6 +87,9 @@
 
 namespace crashtwin {
 
+class CacheModel;
+class CacheSampler;
+
 class CpuCluster : public Model, public ThermalSource, public TickSource {
  public:
   tlm_utils::simple_target_socket<CpuCluster> in;
@@ -115,8 +122,13 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   // The memory whose per-RMID byte counts the MBM events read (the board's DRAM).
   void attach_rmid_traffic(const RmidTrafficSource* memory) { rdt_->attach_memory(memory); }
   ResourceMonitoring& monitoring() { return *rdt_; }
+  // The cache model's counts so far; nullptr when board.cpu.cache.enabled is false.
+  const CacheModel* cache_model() const;
 
   uint32_t core_count() const { return static_cast<uint32_t>(cores_.size()); }
+  ComponentId core_component(uint32_t core) const {
+    return {ComponentClass::cpu, static_cast<uint16_t>(first_id_.instance + core)};
+  }
   // Machine-check banks of each core (the register file carries them all).
   uint32_t mca_banks() const;
   // A core advanced to the present (for tests and the runner's time series).
@@ -193,6 +205,11 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   bool traffic_error_reported_ = false;
   std::unique_ptr<SmiSchedule> smi_;
   std::unique_ptr<ResourceMonitoring> rdt_;
+  // The cache model, fed once per traffic quantum with each core's bytes.
+  std::unique_ptr<CacheSampler> cache_;
+  void sample_caches(uint64_t now, const std::vector<uint64_t>& bytes);
+  uint64_t span_part_bytes() const;          // each core's part of the span its bursts walk
+  uint64_t span_part_base(uint32_t core) const;
   void apply_workload_traffic();
   std::vector<CoreTimer> timers_;
   std::vector<TimerSegment> segments_;

@@ -71,6 +71,8 @@ class ResourceMonitoring {
   Status start_workload(const ClusterWorkload& workload);
   Status stop_workload(uint32_t id);
   double workload_traffic_bps(uint32_t core) const;
+  // The workload running on the core, nullptr if none.
+  const ClusterWorkload* workload_on(uint32_t core) const;
 
   // The occupancies advanced to `now_ns` under the demands in force, then
   // the demands of the cores as they are now (call after any change of a
@@ -82,8 +84,6 @@ class ResourceMonitoring {
   const LlcOccupancy& llc() const { return llc_; }
 
  private:
-  const ClusterWorkload* workload_on(uint32_t core) const;
-
   Params params_;
   uint32_t cores_;
   uint64_t untagged_working_set_;

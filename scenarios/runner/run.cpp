@@ -31,6 +31,7 @@
 #include "scenarios/injector/injector.h"
 #include "scenarios/injector/replay_player.h"
 #include "scenarios/injector/schedule.h"
+#include "scenarios/runner/cache_recorder.h"
 #include "scenarios/runner/default_model.h"
 #include "scenarios/runner/expectations.h"
 #include "scenarios/runner/memory_recorder.h"
@@ -279,10 +280,10 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   // The run's own recorders, called in this order before the request's
   // observers: `first` (events, series, traces), `workloads` (the named
   // workloads' RMIDs and counters), `memory` (memory_profile.json), `numa`
-  // (where the slices lie on the nodes).
+  // (where the slices lie on the nodes), `cache` (the cache model's ratios).
   ScenarioObservers(AgentObserver& first, AgentObserver& workloads, AgentObserver& memory, AgentObserver& numa,
-                    const RunRequest& request)
-      : own_{&first, &workloads, &memory, &numa}, request_(request) {}
+                    AgentObserver& cache, const RunRequest& request)
+      : own_{&first, &workloads, &memory, &numa, &cache}, request_(request) {}
   void stop() { stopped_ = true; }
 
   void on_tick(const Agent& agent, uint64_t time_ns) override {
@@ -332,7 +333,7 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   }
 
  private:
-  std::array<AgentObserver*, 4> own_;
+  std::array<AgentObserver*, 5> own_;
   const RunRequest& request_;
   bool stopped_ = false;
 };
@@ -651,7 +652,9 @@ RunOutcome run_scenario(const RunRequest& request) {
   WorkloadRecorder workload_recorder(s, events);
   MemoryRecorder memory_recorder(agent);
   NumaRecorder numa_recorder(numa);
-  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, numa_recorder, request);
+  CacheRecorder cache_recorder(*board);
+  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, numa_recorder, cache_recorder,
+                                       request);
   board->add_observer(scenario_observers);
   agent.set_observer(&scenario_observers);
   Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
@@ -705,6 +708,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   MetricResult metrics = compute_metrics(facts_of_run);
   record_strategy(setup, metrics.recoveries, recovery->dump_progress(), events, recorder);
   if (!s.workloads.empty()) workload_recorder.add_columns(recorder);
+  cache_recorder.add_columns(recorder);
   for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
   if (agent_stats.model_rejections > 0)
     metrics.invalid_reasons.push_back(fmt::format("the agent refused {} failure-model blob{} (corrupt or another "
@@ -724,6 +728,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   if (!s.control.empty()) summary.metrics["control_lines"] = control_lines_metric(s, agent_stats, agent.control_stats());
   if (!s.workloads.empty()) summary.metrics["rdt"] = workload_recorder.metric(agent.monitor().stats());
   if (!numa_metric.empty()) summary.metrics["numa"] = numa_metric;
+  if (cache_recorder.active()) summary.metrics["cache"] = cache_recorder.metric();
   for (const UndeclaredFailure& u : metrics.undeclared)
     summary.undeclared_failures.push_back(fmt::format("{} on {} at {} s", crashtwin::to_string(u.error),
                                                       to_string(u.component), static_cast<double>(u.t_ns) * 1e-9));

@@ -275,6 +275,8 @@ void RealResultsTest::screenshots_of_every_view() {
   QVERIFY(window_->memory_view()->figures()->rowCount() >= 10);
   QVERIFY(window_->memory_view()->rate_chart()->chart()->series().size() >= 2);
   QVERIFY(window_->memory_view()->health_chart()->chart()->series().size() == 3);
+  // ...and the cache model's hit ratios per level (L1, L2, LLC, TLB).
+  QCOMPARE(window_->memory_view()->cache_chart()->chart()->series().size(), 4);
   const char* names[] = {"compare", "timeline", "crash_region", "records", "memory", "run"};
   QCOMPARE(window_->tabs()->count(), static_cast<int>(std::size(names)));
   for (int i = 0; i < window_->tabs()->count(); ++i) {

@@ -142,6 +142,9 @@ TEST_CASE("validate refuses what run refuses, with run's message, without simula
        "is not a usable model blob"},
       {"--set 'agent.budget=3 GiB'", "do not fit in half of the board's DRAM"},
       {"--set injections.failures[0].component=memory.7", "the board has no memory.7"},
+      {"--set 'board.cpu.cache.l2_size=1001 KiB'",
+       "board.cpu.cache.l2_size: 1025024 B is not a whole number of 20-way sets of 64 B lines"},
+      {"--set board.cpu.cache.set_sampling=128", "board.cpu.cache.set_sampling: 128 sampled lines of 64 B stride past"},
   };
   for (const Case& c : cases) {
     INFO(c.options);

@@ -318,3 +318,42 @@ TEST_CASE("report.html draws each strategy's recorded recovery phases", "[traces
   // Bars in the order the phases start: kexec above the boot.
   CHECK(html.find(">host: kexec<", section) < html.find(">host: capture-kernel boot<", section));
 }
+
+TEST_CASE("a scenario page draws the cache model's hit ratios and coherence when a run has them", "[traces][report]") {
+  results::Batch batch;
+  const fs::path dir = test::scratch_dir("report_cache");
+  batch.dir = dir;
+  for (const bool cache : {true, false}) {
+    results::Run run;
+    run.summary.scenario = cache ? "with_cache" : "without_cache";
+    run.summary.policy = "proportional";
+    run.summary.strategy = "predictive-bmc";
+    run.summary.seed = 1;
+    Timeseries& ts = run.timeseries;
+    ts.add_column(probability_column({ComponentClass::cpu, 0}));
+    if (cache) {
+      for (std::string_view prefix : {kCacheL1HitPrefix, kCacheL2HitPrefix, kCacheLlcHitPrefix, kCacheTlbHitPrefix,
+                                      kCacheCoherencePrefix})
+        for (uint16_t core : {0, 1}) ts.add_column(cache_column(prefix, {ComponentClass::cpu, core}));
+      for (const char* level : {"l1", "l2", "llc", "tlb"}) ts.add_column(std::string(kCacheHitRatioPrefix) + level);
+    }
+    for (int tick = 0; tick < 10; ++tick) {
+      std::vector<double> row(ts.columns.size(), 0.5);
+      ts.append_row(tick * 0.1, row);
+    }
+    batch.runs.push_back(std::move(run));
+  }
+  write_report_html(batch, dir / "report.html");
+  const std::string with = read_file(dir / "report-scenarios" / "with_cache.html");
+  const size_t section = with.find("<section id=\"cache\">");
+  REQUIRE(section != std::string::npos);
+  CHECK(with.find("<a href=\"#cache\">Cache</a>") != std::string::npos);
+  for (const char* title : {"Cache hit ratio per level, every core", "L2 hit ratio per core", "LLC hit ratio per core",
+                            "Coherence events (snoops + invalidations) per core"})
+    CHECK(with.find(title, section) != std::string::npos);
+  CHECK(with.find(">llc<", section) != std::string::npos);     // the per-level chart's legend
+  CHECK(with.find(">cpu.1<", section) != std::string::npos);   // the per-core charts' legend
+  const std::string without = read_file(dir / "report-scenarios" / "without_cache.html");
+  CHECK(without.find("id=\"cache\"") == std::string::npos);
+  CHECK(without.find("#cache") == std::string::npos);
+}

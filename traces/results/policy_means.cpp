@@ -10,7 +10,7 @@ bool finished(RunStatus status) { return status == RunStatus::ok || status == Ru
 bool higher_is_better(std::string_view metric) {
   return metric.starts_with("capture_completeness") || metric.starts_with("failures_identified") ||
          metric.find("precision") != std::string_view::npos || metric.find("recall") != std::string_view::npos ||
-         metric.find("lead_time") != std::string_view::npos;
+         metric.find("lead_time") != std::string_view::npos || metric.find("hit_ratio") != std::string_view::npos;
 }
 
 std::vector<PolicyMeans> policy_means(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics,
