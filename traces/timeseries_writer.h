@@ -43,6 +43,9 @@ inline constexpr std::string_view kWorkloadOccupancyPrefix = "llc_occupancy_byte
 inline constexpr std::string_view kWorkloadMbmTotalPrefix = "mbm_total_bytes_per_s.";
 inline constexpr std::string_view kWorkloadMbmLocalPrefix = "mbm_local_bytes_per_s.";
 std::string workload_column(std::string_view prefix, std::string_view workload);  // "llc_occupancy_bytes.db"
+// Per-core kernel stacks (scenarios/runner/stack_recorder.h): "stack_depth_bytes.cpu.0".
+inline constexpr std::string_view kStackDepthPrefix = "stack_depth_bytes.";
+inline constexpr std::string_view kStackHighWaterPrefix = "stack_high_water_bytes.";
 inline constexpr std::string_view kReservedBytesColumn = "reserved_bytes";
 inline constexpr std::string_view kFreeBytesColumn = "free_bytes";
 inline constexpr std::string_view kTimeColumn = "t_s";

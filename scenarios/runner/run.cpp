@@ -38,6 +38,7 @@
 #include "scenarios/runner/results_writer.h"
 #include "scenarios/runner/recovery.h"
 #include "scenarios/runner/run_recorder.h"
+#include "scenarios/runner/stack_recorder.h"
 #include "scenarios/runner/workload_recorder.h"
 #include "scenarios/schema/choices.h"
 #include "scenarios/schema/quantity_text.h"
@@ -278,8 +279,9 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   // The run's own recorders, called in this order before the request's
   // observers: `first` (events, series, traces), `workloads` (the named
   // workloads' RMIDs and counters), `memory` (memory_profile.json).
-  ScenarioObservers(AgentObserver& first, AgentObserver& workloads, AgentObserver& memory, const RunRequest& request)
-      : own_{&first, &workloads, &memory}, request_(request) {}
+  ScenarioObservers(AgentObserver& first, AgentObserver& workloads, AgentObserver& memory, AgentObserver& stacks,
+                    const RunRequest& request)
+      : own_{&first, &workloads, &memory, &stacks}, request_(request) {}
   void stop() { stopped_ = true; }
 
   void on_tick(const Agent& agent, uint64_t time_ns) override {
@@ -329,7 +331,7 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   }
 
  private:
-  std::array<AgentObserver*, 3> own_;
+  std::array<AgentObserver*, 4> own_;
   const RunRequest& request_;
   bool stopped_ = false;
 };
@@ -593,7 +595,9 @@ RunOutcome run_scenario(const RunRequest& request) {
   board->add_observer(*recovery);
   WorkloadRecorder workload_recorder(s, events);
   MemoryRecorder memory_recorder(agent);
-  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, request);
+  StackRecorder stack_recorder(*board, events);
+  board->add_observer(stack_recorder);
+  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, stack_recorder, request);
   board->add_observer(scenario_observers);
   agent.set_observer(&scenario_observers);
   Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
@@ -646,6 +650,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   MetricResult metrics = compute_metrics(facts_of_run);
   record_strategy(setup, metrics.recoveries, recovery->dump_progress(), events, recorder);
   if (!s.workloads.empty()) workload_recorder.add_columns(recorder);
+  stack_recorder.add_columns(recorder);
   for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
   if (agent_stats.model_rejections > 0)
     metrics.invalid_reasons.push_back(fmt::format("the agent refused {} failure-model blob{} (corrupt or another "
@@ -664,6 +669,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   summary.metrics = metrics.metrics;
   if (!s.control.empty()) summary.metrics["control_lines"] = control_lines_metric(s, agent_stats, agent.control_stats());
   if (!s.workloads.empty()) summary.metrics["rdt"] = workload_recorder.metric(agent.monitor().stats());
+  if (stack_recorder.modelled()) summary.metrics["kernel_stacks"] = stack_recorder.metric();
   for (const UndeclaredFailure& u : metrics.undeclared)
     summary.undeclared_failures.push_back(fmt::format("{} on {} at {} s", crashtwin::to_string(u.error),
                                                       to_string(u.component), static_cast<double>(u.t_ns) * 1e-9));
