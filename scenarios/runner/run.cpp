@@ -610,6 +610,7 @@ RunOutcome run_scenario(const RunRequest& request) {
                duration_text(s.duration_ns));
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   recorder.finish(s.duration_ns);
+  stack_recorder.finish();
   const MemoryProfile memory_profile = memory_recorder.finish(s.duration_ns);
   const AgentStats agent_stats = agent.stats();  // as the scenario ended
   const TimerJitter timer_jitter = timer_jitter_of(*board, agent_stats);

@@ -18,27 +18,30 @@ StackRecorder::StackRecorder(Board& board, EventLog& events) : events_(events) {
   cpu_ = dynamic_cast<CpuCluster*>(board.cpu_cluster());
   if (cpu_ == nullptr) return;
   depth_.resize(cpu_->core_count());
-  high_water_.resize(cpu_->core_count());
+  high_water_series_.resize(cpu_->core_count());
 }
 
 void StackRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
   (void)agent;
   (void)time_ns;
-  if (cpu_ == nullptr) return;
+  if (cpu_ == nullptr || finished_) return;
   for (uint32_t c = 0; c < cpu_->core_count(); ++c) {
     const KernelStack& stack = cpu_->kernel_stack(c);
+    const uint64_t used = stack.usage().used_bytes;
+    high_water_ = std::max(high_water_, used);
     depth_[c].push_back(static_cast<double>(stack.depth_bytes()));
-    high_water_[c].push_back(static_cast<double>(stack.usage().used_bytes));
+    high_water_series_[c].push_back(static_cast<double>(used));
   }
 }
 
 void StackRecorder::on_error_raised(const ErrorEvent& event) {
-  if (cpu_ == nullptr || event.type != ErrorType::page_fault || event.component.cls != ComponentClass::cpu ||
+  if (cpu_ == nullptr || finished_ || event.type != ErrorType::page_fault || event.component.cls != ComponentClass::cpu ||
       event.component.instance >= cpu_->core_count())
     return;
   const KernelStack& stack = cpu_->kernel_stack(event.component.instance);
   if (!stack.overflowed()) return;
   ++overflows_;
+  high_water_ = std::max(high_water_, stack.usage().used_bytes);
   Event& e = events_.add(event.time_ns, fmt::format("board.cpu.core{}", event.component.instance),
                          EventKind::stack_overflow);
   e.fields["component"] = to_string(event.component);
@@ -51,28 +54,23 @@ void StackRecorder::on_error_raised(const ErrorEvent& event) {
 void StackRecorder::add_columns(RunRecorder& recorder) const {
   for (uint32_t c = 0; c < depth_.size(); ++c) {
     recorder.add_column_after_run(core_column(kStackDepthPrefix, c), depth_[c]);
-    recorder.add_column_after_run(core_column(kStackHighWaterPrefix, c), high_water_[c]);
+    recorder.add_column_after_run(core_column(kStackHighWaterPrefix, c), high_water_series_[c]);
   }
 }
 
-nlohmann::ordered_json StackRecorder::metric() {
+void StackRecorder::finish() {
+  if (cpu_ == nullptr || finished_) return;
+  finished_ = true;
+  for (uint32_t c = 0; c < cpu_->core_count(); ++c)
+    high_water_ = std::max(high_water_, cpu_->kernel_stack(c).usage().used_bytes);
+}
+
+nlohmann::ordered_json StackRecorder::metric() const {
   nlohmann::ordered_json m = nlohmann::ordered_json::object();
   if (cpu_ == nullptr) return m;
-  uint64_t high_water = 0;
-  nlohmann::ordered_json cores = nlohmann::ordered_json::array();
-  for (uint32_t c = 0; c < cpu_->core_count(); ++c) {
-    const KernelStack& stack = cpu_->kernel_stack(c);
-    const StackUsage usage = stack.usage();
-    high_water = std::max(high_water, usage.used_bytes);
-    cores.push_back({{"core", c},
-                     {"depth_bytes", stack.depth_bytes()},
-                     {"high_water_bytes", usage.used_bytes},
-                     {"end_magic", usage.magic_intact ? "intact" : "overwritten"}});
-  }
   m["stack_bytes"] = kernel_layout::kStackBytes;
-  m["high_water_bytes"] = high_water;
+  m["high_water_bytes"] = high_water_;
   m["overflows"] = overflows_;
-  m["cores"] = std::move(cores);
   return m;
 }
 

@@ -3,7 +3,7 @@
 // CONFIG_DEBUG_STACK_USAGE scan), as timeseries columns; a
 // `stack_overflow` event when a page fault the board raises is a core's
 // stack overflowing into its guard page; and summary.json's
-// `kernel_stacks` metric (per core and over the cores).
+// `kernel_stacks` metric (over the cores and the run).
 #pragma once
 
 #include <cstdint>
@@ -31,16 +31,21 @@ class StackRecorder final : public AgentObserver, public BoardObserver {
 
   // One depth and one high-water column per core, a value per tick seen.
   void add_columns(RunRecorder& recorder) const;
-  // {"high_water_bytes": max over cores, "overflows": n, "cores": [...]},
-  // each core's figures as the run ended. Empty without a CPU cluster.
-  nlohmann::ordered_json metric();
+  // The cores' figures as the scenario ends (before the recovery tail);
+  // nothing is recorded after.
+  void finish();
+  // {"stack_bytes", "high_water_bytes" (max over the cores and the run),
+  // "overflows"}; per-core figures are the timeseries columns. Empty without a CPU cluster.
+  nlohmann::ordered_json metric() const;
   bool modelled() const { return cpu_ != nullptr; }
 
  private:
   CpuCluster* cpu_ = nullptr;
   EventLog& events_;
-  std::vector<std::vector<double>> depth_, high_water_;  // per core, per tick
+  std::vector<std::vector<double>> depth_, high_water_series_;  // per core, per tick
   uint64_t overflows_ = 0;
+  uint64_t high_water_ = 0;  // over the cores and the run
+  bool finished_ = false;
 };
 
 }  // namespace crashtwin::scenario
