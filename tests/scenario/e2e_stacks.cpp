@@ -75,6 +75,13 @@ TEST_CASE("a stack overflow is reported by the run and named from the captured s
   // The faulting core stopped at the fault: the BMC's figure is the model's.
   CHECK(captured[2]["high_water_bytes"] == stacks["high_water_bytes"]);
   CHECK(captured[2]["depth_bytes"] == 16384);
+  // bmc/report.json carries the BMC's reading of the same stacks.
+  const BmcReport report = read_bmc_report(r.out / "bmc");
+  REQUIRE(report.records[0].kernel_stacks.size() == 4);
+  for (const BmcStack& s : report.records[0].kernel_stacks) {
+    CHECK(s.overflow == (s.core == 2));
+    CHECK(s.high_water_bytes == captured[static_cast<size_t>(s.core)]["high_water_bytes"].get<uint64_t>());
+  }
 }
 
 TEST_CASE("a plain page fault leaves every captured stack intact", "[e2e][stacks]") {
