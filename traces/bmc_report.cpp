@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "platform/capture/captured_stacks.h"
 #include "traces/io.h"
 #include "traces/json_read.h"
 
@@ -40,6 +41,20 @@ uint32_t read_u32(const json_read::Fields& f, const char* key) {
 }
 }  // namespace
 
+std::vector<BmcStack> kernel_stacks_of(std::span<const std::byte> cper_bytes) {
+  std::vector<BmcStack> out;
+  cper::RecordView view;
+  if (view.parse(cper_bytes) != Status::ok) return out;
+  std::vector<CapturedStack> stacks(256);
+  size_t count = 0;
+  (void)captured_kernel_stacks(view, stacks, count);
+  for (size_t i = 0; i < count; ++i) {
+    const CapturedStack& c = stacks[i];
+    out.push_back({c.core_known ? int32_t{c.core} : -1, c.usage.used_bytes, c.depth_bytes, c.overflowed()});
+  }
+  return out;
+}
+
 void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir) {
   ojson j = ojson::object();
   ojson records = ojson::array();
@@ -51,6 +66,14 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
       if (s.protection != "clear") section["protection"] = s.protection;
       sections.push_back(std::move(section));
     }
+    ojson stacks = ojson::array();
+    for (const BmcStack& k : r.kernel_stacks) {
+      ojson stack{{"core", k.core >= 0 ? ojson(k.core) : ojson(nullptr)},
+                  {"high_water_bytes", k.high_water_bytes},
+                  {"overflow", k.overflow}};
+      if (k.core >= 0) stack["depth_bytes"] = k.depth_bytes;
+      stacks.push_back(std::move(stack));
+    }
     records.push_back(ojson{{"index", i},
                             {"file", r.cper.empty() ? "" : cper_file_name(i)},
                             {"slice", r.slice},
@@ -61,7 +84,8 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
                             {"timestamp_ns", r.timestamp_ns},
                             {"truncated", r.truncated},
                             {"bytes", r.cper.size()},
-                            {"sections", std::move(sections)}});
+                            {"sections", std::move(sections)},
+                            {"kernel_stacks", std::move(stacks)}});
   }
   ojson verdicts = ojson::array();
   for (const BmcVerdict& v : report.verdicts) {
@@ -130,6 +154,19 @@ BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& p
           s.fail("\"protection\" must be \"clear\", \"redacted\" or \"sealed\"");
       }
       r.sections.push_back(std::move(section));
+    }
+    if (f.has("kernel_stacks")) {
+      const ojson& stacks = f.at("kernel_stacks");
+      if (!stacks.is_array()) f.fail("\"kernel_stacks\" must be an array");
+      for (size_t k = 0; k < stacks.size(); ++k) {
+        auto s = json_read::object_fields(stacks[k], path, fmt::format("records[{}].kernel_stacks[{}]", i, k));
+        BmcStack stack;
+        if (!s.at("core").is_null()) stack.core = static_cast<int32_t>(s.unsigned_integer("core"));
+        stack.high_water_bytes = s.unsigned_integer("high_water_bytes");
+        stack.overflow = s.boolean("overflow");
+        if (s.has("depth_bytes")) stack.depth_bytes = s.unsigned_integer("depth_bytes");
+        r.kernel_stacks.push_back(stack);
+      }
     }
     if (f.has("file")) {
       std::string file = f.string("file");

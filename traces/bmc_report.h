@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,18 @@ struct BmcSection {
   std::string protection = "clear";
 };
 
+// One kernel stack a record holds, as the BMC reads it
+// (platform/capture/captured_stacks.h).
+struct BmcStack {
+  int32_t core = -1;  // -1: no register file of the record has its rsp there
+  uint64_t high_water_bytes = 0;
+  uint64_t depth_bytes = 0;  // when the core is known
+  bool overflow = false;     // STACK_END_MAGIC overwritten
+};
+
+// The kernel stacks of a raw record (empty when it has none or does not parse).
+std::vector<BmcStack> kernel_stacks_of(std::span<const std::byte> cper);
+
 // One decoded CPER record.
 struct BmcRecord {
   uint32_t slice = 0;          // slice index it was found in
@@ -38,6 +51,7 @@ struct BmcRecord {
   std::vector<BmcSection> sections;
   bool truncated = false;      // capture stopped before everything needed fitted
   std::vector<std::byte> cper; // the raw record as read by DMA; becomes record-<n>.cper
+  std::vector<BmcStack> kernel_stacks;  // read from `cper` (kernel_stacks_of)
 };
 
 // What the BMC concluded from one alert.

@@ -2,9 +2,11 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "platform/capture/captured_stacks.h"
 #include "platform/cper/byte_order.h"
 #include "platform/cper/capture_manifest.h"
 #include "platform/cper/memory_error.h"
@@ -377,6 +379,35 @@ ojson section_body(const cper::SectionView& s) {
   return nullptr;  // vendor data (snapshots, register files, histories): type and length say what it is
 }
 
+// Each captured kernel stack as Linux would read it (captured_stacks.h).
+ojson kernel_stacks(const cper::RecordView& view) {
+  std::vector<CapturedStack> stacks(256);
+  size_t count = 0;
+  (void)captured_kernel_stacks(view, stacks, count);
+  ojson out = ojson::array();
+  for (size_t i = 0; i < count; ++i) {
+    const CapturedStack& c = stacks[i];
+    ojson frames = ojson::array();
+    for (uint32_t f = 0; f < c.frame_count; ++f) frames.push_back(hex(c.frames[f].return_address));
+    ojson s = {{"core", c.core_known ? ojson(c.core) : ojson(nullptr)},
+               {"base", hex(c.base)},
+               {"stack_bytes", c.stack_bytes},
+               {"end_magic", c.usage.magic_intact ? "intact" : "overwritten"},
+               {"overflow", c.overflowed()},
+               {"high_water_bytes", c.usage.used_bytes}};
+    if (c.core_known) {
+      s["rsp"] = hex(c.rsp);
+      s["rbp"] = hex(c.rbp);
+      s["depth_bytes"] = c.depth_bytes;
+      s["return_addresses"] = frames;
+    }
+    if (c.overflowed())
+      s["diagnosis"] = "kernel stack overflow: STACK_END_MAGIC at end_of_stack overwritten";
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 ojson record_json(const cper::RecordView& view) {
   const cper::RecordHeader& h = view.header();
   static constexpr std::array<const char*, 3> kValid = {"platform_id", "timestamp", "partition_id"};
@@ -420,7 +451,10 @@ ojson record_json(const cper::RecordView& view) {
                         {"fru_text", std::string(d.fru_text, fru)},
                         {"body", section_body(s)}});
   }
-  return {{"header", header}, {"truncated", cper::record_overflowed(view)}, {"sections", sections}};
+  return {{"header", header},
+          {"truncated", cper::record_overflowed(view)},
+          {"sections", sections},
+          {"kernel_stacks", kernel_stacks(view)}};
 }
 
 }  // namespace

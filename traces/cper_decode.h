@@ -6,7 +6,9 @@
 // corrupt record is an "error" object naming the offset, not an exception).
 // Field names follow UEFI appendix N; validation bits are given raw and as
 // the list of valid field names, so a field that is not valid is visible as
-// such rather than as a value.
+// such rather than as a value. `kernel_stacks` reads each captured kernel
+// stack (platform/capture/captured_stacks.h): end-of-stack magic, overflow,
+// high-water, depth at rsp and the return addresses of the rbp chain.
 #pragma once
 
 #include <cstddef>

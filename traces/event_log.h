@@ -36,8 +36,9 @@ enum class EventKind : uint8_t {
   control,       // a line on the firmware's control channel and what became of it
   workload,      // a named workload started or stopped (scenario workloads:)
   rmid,          // the firmware assigned, freed or could not find an RMID for a workload
+  stack_overflow,  // a core's kernel stack overflowed (STACK_END_MAGIC overwritten, guard page hit)
 };
-inline constexpr size_t kEventKindCount = 15;
+inline constexpr size_t kEventKindCount = 16;
 
 const char* to_string(EventKind k);
 bool parse(std::string_view text, EventKind& out);

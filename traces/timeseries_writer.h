@@ -56,6 +56,10 @@ inline constexpr std::string_view kCacheTlbHitPrefix = "cache_tlb_hit_ratio.";
 inline constexpr std::string_view kCacheCoherencePrefix = "cache_coherence_per_kaccess.";
 inline constexpr std::string_view kCacheHitRatioPrefix = "cache_hit_ratio.";
 std::string cache_column(std::string_view prefix, ComponentId core);  // "cache_llc_hit_ratio.cpu.0"
+
+// Per-core kernel stacks (scenarios/runner/stack_recorder.h): "stack_depth_bytes.cpu.0".
+inline constexpr std::string_view kStackDepthPrefix = "stack_depth_bytes.";
+inline constexpr std::string_view kStackHighWaterPrefix = "stack_high_water_bytes.";
 inline constexpr std::string_view kReservedBytesColumn = "reserved_bytes";
 inline constexpr std::string_view kFreeBytesColumn = "free_bytes";
 inline constexpr std::string_view kTimeColumn = "t_s";

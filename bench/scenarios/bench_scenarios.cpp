@@ -113,6 +113,29 @@ void BM_PerCoreTimers64(benchmark::State& state) {
             fresh_scratch("timers64-" + on + "-" + std::to_string(period_ms)), sim_s);
 }
 
+// The simulation cost of the kernel stack model (models/cpu/kernel_stack.h):
+// the same run with the stacks modelled (range(0) = 1) and not
+// (`board.cpu.stack.enabled=false`), on the 24 h soak (4 cores, realised at
+// each 100 ms agent tick: range(1) = 0) and on the 64-core timers board
+// sampled every 1 ms for 1 min (a realisation per core per tick, the
+// sample_period's bound: range(1) = 1).
+void BM_KernelStacks(benchmark::State& state) {
+  const std::string on = state.range(0) != 0 ? "true" : "false";
+  const bool dense = state.range(1) != 0;
+  std::vector<std::string> args;
+  double sim_s = 0;
+  if (dense) {
+    sim_s = 60.0;
+    args = {(source_dir() / "bench/scenarios/timers_64_cores.yaml").string(), "--policy", "proportional", "--set",
+            "agent.allocation_frequency=1 ms", "--set", "duration=60 s", "--set", "workload.phases[1].at=30 s"};
+  } else {
+    sim_s = 86400.0;
+    args = {(source_dir() / "scenarios/library/soak_24h.yaml").string(), "--policy", "proportional"};
+  }
+  args.insert(args.end(), {"--set", "board.cpu.stack.enabled=" + on});
+  time_runs(state, args, fresh_scratch("stacks-" + on + (dense ? "-64" : "-soak")), sim_s);
+}
+
 // The simulation cost of resource monitoring (Intel RDT CMT/MBM): the
 // library's RDT scenario (8 cores, five named workloads starting and
 // stopping, the agent reading three counters per monitored workload every
@@ -310,6 +333,12 @@ BENCHMARK(BM_SoakRealTimeFactor)->UseManualTime()->Iterations(1)->Unit(benchmark
 BENCHMARK(BM_PerCoreTimers64)
     ->ArgNames({"timers", "period_ms"})
     ->ArgsProduct({{0, 1}, {100, 1}})
+    ->UseManualTime()
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_KernelStacks)
+    ->ArgNames({"stacks", "cores64_1ms"})
+    ->ArgsProduct({{0, 1}, {0, 1}})
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kSecond);

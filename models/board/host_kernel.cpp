@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "models/cpu/cpu_cluster.h"
 #include "models/dram/dram.h"
 
 namespace crashtwin {
@@ -62,6 +63,7 @@ HostKernel::HostKernel(Board& board, uint64_t log_buf_len)
   print(0, kInfo, fmt::format("smpboot: Allowing {} CPUs, 0 hotplug CPUs", cores));
   print(0, kInfo, fmt::format("Memory: {}K available", board.dram().size() >> 10));
   for (uint32_t c = 0; c < cores; ++c) map(c, dram_base_ + kl::kCodeOffset, true);
+  if (auto* cpu = dynamic_cast<CpuCluster*>(board.cpu_cluster())) cpu->attach_kernel_memory(this);
   for (uint32_t d = 0; d < board.component_count(ComponentClass::disk); ++d)
     print(0, kInfo, fmt::format("nvme nvme{}: pci function 0000:{:02x}:00.0", d, 0x10 + d));
   for (uint32_t n = 0; n < board.component_count(ComponentClass::network); ++n)
@@ -117,8 +119,28 @@ std::string HostKernel::error_line(const ErrorEvent& event) {
   return crashtwin::error_line(event, level);
 }
 
+void HostKernel::write_kernel_memory(uint64_t physical_address, std::span<const std::byte> bytes) {
+  write(physical_address - dram_base_, bytes);
+}
+
+bool HostKernel::hit_stack_guard(const ErrorEvent& event) const {
+  if (event.type != ErrorType::page_fault || event.component.cls != ComponentClass::cpu) return false;
+  const uint64_t stack = dram_base_ + kl::kStackOffset + uint64_t{event.component.instance} * kl::kStackBytes;
+  return event.address < stack && stack - event.address <= kl::kPageBytes;
+}
+
 void HostKernel::on_error_raised(const ErrorEvent& event) {
   uint8_t level = kEmerg;
+  if (hit_stack_guard(event)) {
+    // arch/x86/kernel/traps.c handle_stack_overflow(), then die().
+    const uint64_t stack = dram_base_ + kl::kStackOffset + uint64_t{event.component.instance} * kl::kStackBytes;
+    print(event.time_ns, kEmerg,
+          fmt::format("BUG: TASK stack guard page was hit at {:016x} (stack is {:016x}..{:016x})", event.address,
+                      stack, stack + kl::kStackBytes - 1));
+    print(event.time_ns, kEmerg, fmt::format("stack guard page: 0000 [#1] PREEMPT SMP NOPTI CPU: {}", event.component.instance));
+    map(event.component.instance, event.address, false);
+    return;
+  }
   const std::string line = crashtwin::error_line(event, level);
   print(event.time_ns, level, line);
   // The walk capture reads translates the event's address (cr2 of a page

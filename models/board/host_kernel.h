@@ -9,6 +9,11 @@
 // the failing address, as the kernel's mapping of it stood. Each core has one
 // page per level (kernel_layout::kPageTableBytesPerCore): the walk written
 // last is the one a capture finds, which is the one the failure needs.
+//
+// It also stores what the CPU model's kernel stacks hold
+// (models/cpu/kernel_stack.h) at their addresses, and prints Linux's
+// "stack guard page was hit" for a page fault just below a core's stack
+// (handle_stack_overflow: a kernel stack overflow under VMAP_STACK).
 #pragma once
 
 #include <cstdint>
@@ -17,10 +22,11 @@
 
 #include "models/board/board.h"
 #include "models/cpu/kernel_layout.h"
+#include "models/cpu/kernel_stack.h"
 
 namespace crashtwin {
 
-class HostKernel final : public BoardObserver {
+class HostKernel final : public BoardObserver, public KernelMemory {
  public:
   // Writes the boot log and every core's page-table walk of its kernel text.
   // `log_buf_len` bytes at kernel_layout::kLogOffset must fit the DRAM.
@@ -40,10 +46,14 @@ class HostKernel final : public BoardObserver {
   void map(uint32_t core, uint64_t address, bool present);
 
   void on_error_raised(const ErrorEvent& event) override;
+  void write_kernel_memory(uint64_t physical_address, std::span<const std::byte> bytes) override;
 
   // The line the kernel prints for a fatal error: what a crash tool's `log`
   // shows of the failure (identification from a dump).
   static std::string error_line(const ErrorEvent& event);
+  // A page fault whose address is in the guard page below the failing
+  // core's kernel stack: the stack overflowed into it.
+  bool hit_stack_guard(const ErrorEvent& event) const;
 
   uint64_t records() const { return records_; }
 

@@ -138,6 +138,7 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   core_params.per_cpu_base += memory_base_;
   core_params.cpuid_signature = static_cast<uint32_t>(p.cpuid_signature.value());
   core_params.cores_in_package = static_cast<uint32_t>(p.cores.value());
+  core_params.stack = read_kernel_stack_params(context.params.sub("stack"));
   WorkloadPhase initial;
   initial.utilization = p.utilization;
   initial.memory_traffic_bps = p.memory_traffic;
@@ -249,6 +250,17 @@ uint64_t CpuCluster::now_ns() const { return to_ns(sc_core::sc_time_stamp()); }
 
 void CpuCluster::advance_all(uint64_t now) {
   for (auto& core : cores_) core->advance_to(now);
+}
+
+void CpuCluster::attach_kernel_memory(KernelMemory* memory) {
+  for (auto& core : cores_) core->attach_kernel_memory(memory);
+}
+
+const KernelStack& CpuCluster::kernel_stack(uint32_t core) {
+  CpuCore& c = *cores_.at(core);
+  c.advance_to(now_ns());
+  c.snapshot_registers();
+  return c.kernel_stack();
 }
 
 const CpuCore& CpuCluster::core(uint32_t index) {
@@ -388,6 +400,8 @@ void CpuCluster::reschedule() {
     if (c.run_state() == CoreRunState::halted) continue;
     const uint64_t trip_in = seconds_to_ns_ceil(c.seconds_to(trip_c_));
     if (trip_in != kNoDeadline) next = std::min(next, c.now_ns() + trip_in);
+    const uint64_t overflow_in = seconds_to_ns_ceil(c.seconds_to_stack_overflow());
+    if (overflow_in != kNoDeadline) next = std::min(next, c.now_ns() + overflow_in);
   }
   deadline_event_.cancel();
   if (next != kNoDeadline) deadline_event_.notify(ns(next > now ? next - now : 0));
@@ -411,6 +425,8 @@ void CpuCluster::on_deadline() {
       raise(i, ErrorType::thermal_shutdown, c.thermal_trip());
       stopped = true;
     }
+    if (c.run_state() == CoreRunState::running && c.stack_overflowing())
+      raise(i, ErrorType::page_fault, c.stack_overflow());
   }
   if (stopped) traffic_changed_.notify(sc_core::SC_ZERO_TIME);
   reschedule();

@@ -27,6 +27,7 @@
 //   timer.smi_interval         duration     mean time between SMIs, all cores held (0: none)
 //   timer.smi_duration         duration     length of one SMI (100 us)
 //   timer.smi_random           boolean      Poisson SMIs (false: periodic)
+//   stack.*                    per-core kernel stacks (models/cpu/kernel_stack.h lists them)
 // Per-core timers (models/cpu/core_timer.h): armed by the firmware runner
 //   with the firmware's tick period on the grid of its ticks;
 //   latency from the phase's interrupts-masked share and lock holds, the
@@ -57,7 +58,8 @@
 // Failure hooks (inject_failure): page_fault (storm until acknowledged),
 //   invalid_opcode, machine_check, watchdog_hang (reported after the
 //   watchdog timeout), thermal_shutdown (also raised by the model itself
-//   when a core reaches thermal_trip).
+//   when a core reaches thermal_trip). A runaway stack recursion reaching
+//   THREAD_SIZE raises page_fault at the guard page (kernel_stack.h).
 #pragma once
 
 #include <cstdint>
@@ -124,6 +126,10 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   ResourceMonitoring& monitoring() { return *rdt_; }
   // The cache model's counts so far; nullptr when board.cpu.cache.enabled is false.
   const CacheModel* cache_model() const;
+  // Kernel stacks: where their bytes go (the host kernel's DRAM stores),
+  // and one core's stack realised up to now (with its registers).
+  void attach_kernel_memory(KernelMemory* memory);
+  const KernelStack& kernel_stack(uint32_t core);
 
   uint32_t core_count() const { return static_cast<uint32_t>(cores_.size()); }
   ComponentId core_component(uint32_t core) const {

@@ -14,16 +14,33 @@ constexpr uint64_t kUd2 = 0x0B0F;
 constexpr uint64_t kDefaultMcaCode = 0x0134;
 
 uint64_t round_millis(double v) { return v <= 0.0 ? 0 : static_cast<uint64_t>(std::llround(v * 1000.0)); }
+
+KernelStackParams stack_params(const CpuCoreParams& p) {
+  KernelStackParams s = p.stack;
+  s.stack_bytes = kStackSize;
+  s.code_base = p.code_base;
+  s.code_size = p.code_size;
+  return s;
+}
+
+// A stream of its own, seeded from a copy of the core's: the core's draws stay as they were.
+RngStream derived_stream(RngStream copy, std::string_view name) { return RngStream(copy.next() ^ stable_hash(name)); }
 }  // namespace
 
 CpuCore::CpuCore(uint16_t index, const CpuCoreParams& params, RngStream rng, double inlet_c)
-    : index_(index), params_(params), rng_(rng), thermal_(params.thermal, inlet_c, inlet_c) {
+    : index_(index),
+      params_(params),
+      rng_(rng),
+      thermal_(params.thermal, inlet_c, inlet_c),
+      // Its own stream: modelling the stack leaves the core's other draws as they were.
+      stack_(params.stack_base + uint64_t{index} * kStackSize, stack_params(params), derived_stream(rng, "kernel_stack")) {
   regs_.core = index;
   regs_.cr0 = 0x80050033;  // PG | AM | WP | NE | ET | MP | PE: a running 64-bit kernel
   regs_.cr4 = 0x003706F0;
   regs_.cr3 = params_.page_table_base + uint64_t{index} * kernel_layout::kPageTableBytesPerCore;
   regs_.rip = random_code_address();
-  regs_.gpr[Gpr::rsp] = params_.stack_base + (uint64_t{index} + 1) * kStackSize - 8;
+  regs_.gpr[Gpr::rsp] = stack_.rsp();
+  regs_.gpr[Gpr::rbp] = stack_.rbp();
   // A core in the kernel: kernel code and stack segments, null data
   // segments (64-bit mode ignores them), the task register on the TSS entry,
   // gs_base on the core's per-CPU area, no user fs.
@@ -92,6 +109,7 @@ void CpuCore::advance_to(uint64_t now_ns) {
   corrected_errors_.advance(seconds, noise);
   thermal_.advance(seconds);
   traffic_bytes_ += memory_traffic_bps() * seconds;
+  if (run_state_ == CoreRunState::running && !frozen_) stack_.advance(seconds, stack_load());
   if (run_state_ == CoreRunState::running) registers_moved_ = true;
   now_ns_ = now_ns;
 }
@@ -102,6 +120,11 @@ void CpuCore::set_phase(const WorkloadPhase& phase) {
 }
 
 void CpuCore::set_precursor(const CorePrecursor& precursor) {
+  if (precursor.stack_recursion_bytes != precursor_.stack_recursion_bytes ||
+      precursor.stack_recursion_at_ns != precursor_.stack_recursion_at_ns) {
+    const uint64_t at = precursor.stack_recursion_at_ns;
+    stack_.set_recursion(precursor.stack_recursion_bytes, at > now_ns_ ? static_cast<double>(at - now_ns_) * 1e-9 : 0.0);
+  }
   precursor_ = precursor;
   thermal_.set_offset_ramp(precursor.temperature_ramp_c_per_s, precursor.temperature_ramp_limit_c);
   apply_rates();
@@ -131,12 +154,13 @@ const CoreRegisterFile& CpuCore::snapshot_registers() {
   if (registers_moved_ && run_state_ == CoreRunState::running && !frozen_) {
     regs_.rip = random_code_address();
     for (size_t i = 0; i < regs_.gpr.size(); ++i) {
-      if (i == Gpr::rsp) continue;
+      if (i == Gpr::rsp || i == Gpr::rbp) continue;
       regs_.gpr[i] = rng_.next();
     }
-    // Somewhere in this core's kernel stack, 8-byte aligned.
-    const uint64_t stack_top = params_.stack_base + (uint64_t{index_} + 1) * kStackSize;
-    regs_.gpr[Gpr::rsp] = stack_top - 8 - 8 * rng_.below(kStackSize / 16);
+    // The stack the core runs on now, and the frame it is in.
+    stack_.realise(stack_load());
+    regs_.gpr[Gpr::rsp] = stack_.rsp();
+    regs_.gpr[Gpr::rbp] = stack_.rbp();
   }
   registers_moved_ = false;
   regs_.tsc = static_cast<uint64_t>(static_cast<double>(now_ns_) * 1e-9 * params_.frequency_hz);
@@ -144,12 +168,30 @@ const CoreRegisterFile& CpuCore::snapshot_registers() {
 }
 
 CpuCore::Fault CpuCore::page_fault_storm(uint64_t linear_address, uint64_t error_code) {
+  // A recursion that has filled the stack: this fault is its push into the guard page.
+  if (stack_.recursion_fills_stack()) return stack_overflow();
   snapshot_registers();
   frozen_ = true;
   regs_.cr2 = linear_address;
   storm_ = true;
   apply_rates();
   return {linear_address, error_code != 0 ? error_code : kDefaultPageFaultCode};
+}
+
+KernelStackLoad CpuCore::stack_load() const {
+  return {utilization(), exceptions_.rate(), interrupts_.rate()};
+}
+
+CpuCore::Fault CpuCore::stack_overflow() {
+  snapshot_registers();
+  frozen_ = true;
+  // The push that faulted: rsp at end_of_stack, cr2 just below it. The
+  // kernel dies (handle_stack_overflow: die(), panic), so no storm follows.
+  const uint64_t guard = stack_.overflow();
+  regs_.gpr[Gpr::rsp] = stack_.rsp();
+  regs_.gpr[Gpr::rbp] = stack_.rbp();
+  regs_.cr2 = guard;
+  return {guard, kDefaultPageFaultCode};
 }
 
 void CpuCore::end_page_fault_storm() {
@@ -206,6 +248,7 @@ void CpuCore::warm_reset() {
   regs_.mcg_status = regs_.mc_status = regs_.mc_addr = regs_.mc_misc = 0;
   regs_.cr2 = 0;
   frozen_ = false;
+  stack_.reboot();
   registers_moved_ = true;
   apply_rates();
 }

@@ -11,6 +11,7 @@
 
 #include "models/core/rng.h"
 #include "models/cpu/kernel_layout.h"
+#include "models/cpu/kernel_stack.h"
 #include "platform/capture/register_file.h"
 #include "models/sensors/thermal_model.h"
 #include "models/workload/rate_counter.h"
@@ -44,6 +45,7 @@ struct CpuCoreParams {
   uint32_t cpuid_features_ecx = 0x7FFEFBFF;
   uint32_t cpuid_features_edx = 0xBFEBFBFF;
   uint32_t cores_in_package = 1;                               // CPUID.1:EBX[23:16]
+  KernelStackParams stack{};  // code_base/code_size and the stack's address come from the fields above
 };
 
 enum class CoreRunState : uint8_t {
@@ -112,6 +114,16 @@ class CpuCore {
   // goes on running its handler.
   const CoreRegisterFile& snapshot_registers();
 
+  // The core's kernel stack (models/cpu/kernel_stack.h), realised up to the
+  // present with the registers (snapshot_registers first).
+  const KernelStack& kernel_stack() const { return stack_; }
+  void attach_kernel_memory(KernelMemory* memory) { stack_.attach(memory); }
+  // A runaway recursion reaching THREAD_SIZE: seconds until then, and the
+  // guard-page fault it ends in (the frame the double-fault handler saves).
+  double seconds_to_stack_overflow() const { return stack_.seconds_to_overflow(); }
+  bool stack_overflowing() const { return stack_.recursion_fills_stack(); }
+  Fault stack_overflow();
+
   // Warm reset: errors and run state cleared, counters and temperature kept
   // (the silicon does not cool on a reset).
   void warm_reset();
@@ -119,6 +131,7 @@ class CpuCore {
  private:
   void apply_rates();
   uint64_t random_code_address();
+  KernelStackLoad stack_load() const;
 
   uint16_t index_;
   CpuCoreParams params_;
@@ -139,6 +152,7 @@ class CpuCore {
   bool frozen_ = false;  // a fault's frame is held (see snapshot_registers)
   double traffic_bytes_ = 0.0;
   double workload_traffic_bps_ = 0.0;
+  KernelStack stack_;
 };
 
 }  // namespace crashtwin

@@ -31,6 +31,7 @@ const char* precursor_error(const CorePrecursor& p) {
   if (!non_negative(p.corrected_error_rate)) return "corrected error rate must be non-negative";
   if (!std::isfinite(p.temperature_ramp_c_per_s)) return "temperature ramp must be finite";
   if (!non_negative(p.temperature_ramp_limit_c)) return "temperature ramp limit must be non-negative";
+  if (p.stack_recursion_bytes > (uint64_t{1} << 30)) return "stack recursion depth must be at most 1 GiB";
   return nullptr;
 }
 

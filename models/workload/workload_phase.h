@@ -39,6 +39,11 @@ struct CorePrecursor {
   double temperature_ramp_c_per_s = 0.0;    // heat-sink degradation: the core's effective
                                             // ambient rises at this rate...
   double temperature_ramp_limit_c = 0.0;    // ...until it is this many °C above the inlet
+  // A runaway recursion (models/cpu/kernel_stack.h): the core's deepest
+  // kernel path grows linearly to this many bytes of stack at the absolute
+  // time below (0 bytes: none).
+  uint64_t stack_recursion_bytes = 0;
+  uint64_t stack_recursion_at_ns = 0;
 };
 
 const char* precursor_error(const CorePrecursor& precursor);

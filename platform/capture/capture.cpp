@@ -233,7 +233,9 @@ Gathered register_state_section(CaptureContext& c, std::span<std::byte> body) {
 }
 
 // The kernel stack of every core: the THREAD_SIZE-aligned block holding its
-// stack pointer.
+// stack pointer. A kernel rsp lies in [end_of_stack, top): the top holds
+// the entry's pt_regs, and a stack that overflowed leaves rsp at
+// end_of_stack itself.
 Gathered kernel_stacks_section(CaptureContext& c, std::span<std::byte> body) {
   const uint64_t stack = c.facts.kernel_stack_bytes;
   CoreRegisterFile regs[1];
@@ -241,7 +243,7 @@ Gathered kernel_stacks_section(CaptureContext& c, std::span<std::byte> body) {
       c.hal, c.facts.cpu_cores,
       [&](uint32_t core) {
         const bool known = core_registers(c.hal, core, regs[0]) && stack > 0;
-        const uint64_t base = known ? (regs[0].rsp() - 1) / stack * stack : 0;
+        const uint64_t base = known ? regs[0].rsp() / stack * stack : 0;
         return Range{base, static_cast<uint32_t>(stack), cper::SnapshotPurpose::stack, known};
       },
       body);

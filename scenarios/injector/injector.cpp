@@ -166,6 +166,12 @@ void Injector::apply(const Action& a) {
       cpu_heat_[a.component.instance].temperature_ramp_limit_c = a.value2;
       push_cpu(a.component);
       return;
+    case ActionKind::stack_recursion:
+      if (!is_cpu) return problem(a, "stack recursion applies to cores");
+      cpu_heat_[a.component.instance].stack_recursion_bytes = static_cast<uint64_t>(std::llround(a.value));
+      cpu_heat_[a.component.instance].stack_recursion_at_ns = static_cast<uint64_t>(a.value2);
+      push_cpu(a.component);
+      return;
     case ActionKind::link_flap:
       if (nic) nic->link_flap();
       else problem(a, "link flaps apply to NICs");

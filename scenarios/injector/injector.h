@@ -65,7 +65,7 @@ class Injector : public sc_core::sc_module {
   std::vector<std::string> problems_;
   std::map<ChannelKey, std::map<uint32_t, double>> contributions_;
   std::set<ChannelKey> reported_;
-  std::map<uint16_t, CorePrecursor> cpu_heat_;  // per core: the active heat ramp
+  std::map<uint16_t, CorePrecursor> cpu_heat_;  // per core: the active heat ramp and stack recursion
   scenario::WorkloadPhase levels_;  // workload levels so far (phases inherit unset ones)
 };
 

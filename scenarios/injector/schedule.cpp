@@ -75,6 +75,12 @@ class Planner {
           ramp(ActionKind::temperature, p, baseline_temperature(s_, p.component), start, anchor_ns, step, source, rng);
         }
         break;
+      case PrecursorKind::stack_recursion:
+        // The core's model ramps the depth itself (models/cpu/kernel_stack.h).
+        add({start, ActionKind::stack_recursion, p.component, id, source, p.level * rng.jitter(p.noise),
+             static_cast<double>(anchor_ns), label});
+        add({anchor_ns, ActionKind::stack_recursion, p.component, id, source, 0, 0, label});
+        break;
       case PrecursorKind::link_flap: {
         double t = static_cast<double>(start);
         for (;;) {
@@ -117,9 +123,9 @@ class Planner {
 }  // namespace
 
 const char* to_string(ActionKind k) {
-  static constexpr std::array<const char*, 14> kNames = {
+  static constexpr std::array<const char*, 15> kNames = {
       "phase",     "corrected_error_rate", "exception_rate", "io_error_rate", "latency_offset", "temperature",
-      "heat_ramp", "link_flap", "precursor_begin", "precursor_end", "failure", "control",
+      "heat_ramp", "stack_recursion", "link_flap", "precursor_begin", "precursor_end", "failure", "control",
       "workload_start", "workload_stop"};
   return kNames[static_cast<size_t>(k)];
 }

@@ -24,6 +24,7 @@ enum class ActionKind : uint8_t {
   latency_offset,        // contribution to a disk/NIC's extra latency (ns)
   temperature,           // the air at a DIMM's slot, a disk's or a NIC's inlet (C)
   heat_ramp,             // a core's or DIMM slot's air warming: value = C/s, value2 = limit above inlet (C)
+  stack_recursion,       // a core's runaway recursion: value = stack bytes reached at time value2 (ns); 0: ends
   link_flap,             // one NIC link flap
   precursor_begin,       // markers for events.jsonl (index: precursor id)
   precursor_end,

@@ -13,7 +13,7 @@ namespace crashtwin::scenario {
 namespace {
 
 bool is_event_kind(PrecursorKind k) {
-  return k != PrecursorKind::temperature_ramp && k != PrecursorKind::io_latency;
+  return k != PrecursorKind::temperature_ramp && k != PrecursorKind::io_latency && k != PrecursorKind::stack_recursion;
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -108,8 +108,9 @@ void check_precursor(ReadContext& ctx, const YAML::Node& node, const std::string
     if (!has_level)
       ctx.error(node, field + ".level",
                 fmt::format("{} needs a level to ramp to ({})", to_string(p.kind),
-                            p.kind == PrecursorKind::temperature_ramp ? "a temperature, e.g. \"95 C\""
-                                                                      : "a latency, e.g. \"20 ms\""));
+                            p.kind == PrecursorKind::temperature_ramp  ? "a temperature, e.g. \"95 C\""
+                            : p.kind == PrecursorKind::stack_recursion ? "a stack depth, e.g. \"16 KiB\""
+                                                                       : "a latency, e.g. \"20 ms\""));
     if (has_rate)
       ctx.error(node, field + ".rate", fmt::format("{} ramps to a level; it has no rate", to_string(p.kind)));
   }

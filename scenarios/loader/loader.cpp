@@ -283,6 +283,8 @@ void read_precursors(MapReader& anchor, ComponentId anchor_component, std::vecto
       level = m.temperature("level", Need::optional, kMinTemperatureC, kMaxTemperatureC);
     else if (kind && p.kind == PrecursorKind::io_latency)
       level = m.duration("level", Need::optional, 1);
+    else if (kind && p.kind == PrecursorKind::stack_recursion)
+      level = m.size("level", Need::optional, 1, uint64_t{1} << 30);
     const bool has_level = m.has("level");
     m.get("level");
     p.noise = m.ratio("noise", Need::optional).value_or(0.1);

@@ -38,6 +38,7 @@ BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains) {
       rec.timestamp_ns = r.timestamp_ns;
       rec.truncated = r.truncated;
       rec.cper = r.cper;
+      rec.kernel_stacks = kernel_stacks_of(rec.cper);
       for (const DrainedSection& s : r.sections)
         rec.sections.push_back({s.type, s.length, s.needed, s.captured, s.protection});
       v.records.push_back(static_cast<uint32_t>(out.records.size()));

@@ -40,6 +40,7 @@
 #include "scenarios/runner/results_writer.h"
 #include "scenarios/runner/recovery.h"
 #include "scenarios/runner/run_recorder.h"
+#include "scenarios/runner/stack_recorder.h"
 #include "scenarios/runner/workload_recorder.h"
 #include "scenarios/schema/choices.h"
 #include "scenarios/schema/quantity_text.h"
@@ -280,10 +281,11 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   // The run's own recorders, called in this order before the request's
   // observers: `first` (events, series, traces), `workloads` (the named
   // workloads' RMIDs and counters), `memory` (memory_profile.json), `numa`
-  // (where the slices lie on the nodes), `cache` (the cache model's ratios).
+  // (where the slices lie on the nodes), `cache` (the cache model's
+  // ratios), `stacks` (the kernel stacks' depth and overflows).
   ScenarioObservers(AgentObserver& first, AgentObserver& workloads, AgentObserver& memory, AgentObserver& numa,
-                    AgentObserver& cache, const RunRequest& request)
-      : own_{&first, &workloads, &memory, &numa, &cache}, request_(request) {}
+                    AgentObserver& cache, AgentObserver& stacks, const RunRequest& request)
+      : own_{&first, &workloads, &memory, &numa, &cache, &stacks}, request_(request) {}
   void stop() { stopped_ = true; }
 
   void on_tick(const Agent& agent, uint64_t time_ns) override {
@@ -333,7 +335,7 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   }
 
  private:
-  std::array<AgentObserver*, 5> own_;
+  std::array<AgentObserver*, 6> own_;
   const RunRequest& request_;
   bool stopped_ = false;
 };
@@ -653,8 +655,10 @@ RunOutcome run_scenario(const RunRequest& request) {
   MemoryRecorder memory_recorder(agent);
   NumaRecorder numa_recorder(numa);
   CacheRecorder cache_recorder(*board);
+  StackRecorder stack_recorder(*board, events);
+  board->add_observer(stack_recorder);
   ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, numa_recorder, cache_recorder,
-                                       request);
+                                       stack_recorder, request);
   board->add_observer(scenario_observers);
   agent.set_observer(&scenario_observers);
   Injector injector(("injector" + suffix).c_str(), *board, s, schedule, events);
@@ -667,6 +671,7 @@ RunOutcome run_scenario(const RunRequest& request) {
                duration_text(s.duration_ns));
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   recorder.finish(s.duration_ns);
+  stack_recorder.finish();
   const MemoryProfile memory_profile = memory_recorder.finish(s.duration_ns);
   const nlohmann::ordered_json numa_metric = numa_recorder.finish(agent, *board, s.duration_ns);
   const AgentStats agent_stats = agent.stats();  // as the scenario ended
@@ -709,6 +714,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   record_strategy(setup, metrics.recoveries, recovery->dump_progress(), events, recorder);
   if (!s.workloads.empty()) workload_recorder.add_columns(recorder);
   cache_recorder.add_columns(recorder);
+  stack_recorder.add_columns(recorder);
   for (const std::string& p : injector.problems()) metrics.invalid_reasons.push_back(p);
   if (agent_stats.model_rejections > 0)
     metrics.invalid_reasons.push_back(fmt::format("the agent refused {} failure-model blob{} (corrupt or another "
@@ -729,6 +735,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   if (!s.workloads.empty()) summary.metrics["rdt"] = workload_recorder.metric(agent.monitor().stats());
   if (!numa_metric.empty()) summary.metrics["numa"] = numa_metric;
   if (cache_recorder.active()) summary.metrics["cache"] = cache_recorder.metric();
+  if (stack_recorder.modelled()) summary.metrics["kernel_stacks"] = stack_recorder.metric();
   for (const UndeclaredFailure& u : metrics.undeclared)
     summary.undeclared_failures.push_back(fmt::format("{} on {} at {} s", crashtwin::to_string(u.error),
                                                       to_string(u.component), static_cast<double>(u.t_ns) * 1e-9));

@@ -7,7 +7,7 @@ namespace crashtwin::scenario {
 namespace {
 
 constexpr std::array<const char*, kPrecursorKindCount> kPrecursorNames = {
-    "corrected_error_burst", "temperature_ramp", "exception_rate_rise", "io_latency", "io_errors", "link_flap"};
+    "corrected_error_burst", "temperature_ramp", "exception_rate_rise", "io_latency", "io_errors", "link_flap", "stack_recursion"};
 constexpr std::array<const char*, 4> kDistributionNames = {"fixed", "uniform", "exponential", "normal"};
 constexpr std::array<const char*, 6> kOpNames = {"<", "<=", ">", ">=", "==", "!="};
 
@@ -40,6 +40,8 @@ bool applies_to(PrecursorKind k, ComponentClass c) {
       return c == ComponentClass::disk || c == ComponentClass::network;
     case PrecursorKind::link_flap:
       return c == ComponentClass::network;
+    case PrecursorKind::stack_recursion:
+      return c == ComponentClass::cpu;
   }
   return false;
 }

@@ -67,8 +67,9 @@ enum class PrecursorKind : uint8_t {
   io_latency,             // disk/NIC latency rises linearly to `level` (ns)
   io_errors,              // disk timeouts / NIC CRC errors at `rate`
   link_flap,              // NIC link flaps at `rate`
+  stack_recursion,        // a core's deepest kernel path grows linearly to `level` bytes of stack
 };
-inline constexpr size_t kPrecursorKindCount = 6;
+inline constexpr size_t kPrecursorKindCount = 7;
 const char* to_string(PrecursorKind k);
 bool parse(std::string_view text, PrecursorKind& out);
 // Component classes a precursor kind can act on.
@@ -81,7 +82,7 @@ struct Precursor {
   ComponentId component;     // defaults to the anchor's component
   uint64_t lead_time_ns = 0;
   double rate_per_s = 0;     // event kinds: mean events per second (Poisson)
-  double level = 0;          // ramps: temperature_ramp in C, io_latency in ns
+  double level = 0;          // ramps: temperature_ramp in C, io_latency in ns, stack_recursion in bytes
   double noise = 0;          // 0..1: relative jitter of rates and levels
   Location where;
 };

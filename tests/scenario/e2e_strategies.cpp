@@ -185,11 +185,11 @@ TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds
       CHECK(*s.metric("time_to_production_s.max") >= *s.metric("time_to_production_s.mean"));
     }
   }
-  // 17 scenarios under 5 policies and the 3 baselines; tight_budget (no
+  // 18 scenarios under 5 policies and the 3 baselines; tight_budget (no
   // static: its budget is below kdump's table) under 4 policies only;
   // timer_jitter_stress and rdt_workloads under proportional only.
-  CHECK(runs_per_strategy["predictive-bmc"] == 17 * 5 + 4 + 1 + 1);
-  for (const char* baseline : {"kdump", "cma-crashkernel", "fadump"}) CHECK(runs_per_strategy[baseline] == 17);
+  CHECK(runs_per_strategy["predictive-bmc"] == 18 * 5 + 4 + 1 + 1);
+  for (const char* baseline : {"kdump", "cma-crashkernel", "fadump"}) CHECK(runs_per_strategy[baseline] == 18);
 
   // The oracle bounds the partitioning policies on the same capture path.
   // Not the baselines: a memory dump holds a CPU error's kernel state whole.

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "scenarios/schema/capture_params.h"
 #include <fmt/format.h>
@@ -526,4 +528,26 @@ TEST_CASE("workloads must run inside the run, have their own names, ids and core
   CHECK(w.stop_ns == 120'000'000'000);
   CHECK(w.memory_bandwidth_bps == 2e9);
   CHECK(w.llc_working_set_bytes == 6ull << 20);
+}
+
+TEST_CASE("a stack_recursion precursor needs a size as its level and a core", "[loader]") {
+  std::ifstream in(std::string(CRASHTWIN_SOURCE_DIR) + "/scenarios/library/cpu_stack_overflow.yaml");
+  const std::string library((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const LoadResult fine = load_text(library);
+  REQUIRE(fine.scenario.has_value());
+  const Precursor& p = fine.scenario->failures[0].precursors[0];
+  CHECK(p.kind == PrecursorKind::stack_recursion);
+  CHECK(p.level == Approx(16384));
+  SECTION("no level") {
+    const LoadResult r = load_text(with("level: \"16 KiB\", ", "", library));
+    CHECK(mentions(r, "precursors[0].level: stack_recursion needs a level to ramp to (a stack depth, e.g. \"16 KiB\")"));
+  }
+  SECTION("not a size") {
+    const LoadResult r = load_text(with("level: \"16 KiB\"", "level: \"hot\"", library));
+    CHECK(mentions(r, "precursors[0].level: 'hot' is not a size"));
+  }
+  SECTION("not a core") {
+    const LoadResult r = load_text(with("component: cpu.2", "component: disk.0", library));
+    CHECK(mentions(r, "stack_recursion cannot act on a disk component (disk.0)"));
+  }
 }
