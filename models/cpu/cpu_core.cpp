@@ -23,7 +23,7 @@ CpuCore::CpuCore(uint16_t index, const CpuCoreParams& params, RngStream rng, dou
   regs_.cr4 = 0x003706F0;
   regs_.cr3 = params_.page_table_base + uint64_t{index} * kernel_layout::kPageTableBytesPerCore;
   regs_.rip = random_code_address();
-  regs_.gpr[Gpr::rsp] = params_.stack_base + (uint64_t{index} + 1) * kStackSize - 8;
+  regs_.gpr[Gpr::rsp] = kernel_stack_top() - 8;
   // A core in the kernel: kernel code and stack segments, null data
   // segments (64-bit mode ignores them), the task register on the TSS entry,
   // gs_base on the core's per-CPU area, no user fs.
@@ -135,8 +135,7 @@ const CoreRegisterFile& CpuCore::snapshot_registers() {
       regs_.gpr[i] = rng_.next();
     }
     // Somewhere in this core's kernel stack, 8-byte aligned.
-    const uint64_t stack_top = params_.stack_base + (uint64_t{index_} + 1) * kStackSize;
-    regs_.gpr[Gpr::rsp] = stack_top - 8 - 8 * rng_.below(kStackSize / 16);
+    regs_.gpr[Gpr::rsp] = kernel_stack_top() - 8 - 8 * rng_.below(kStackSize / 16);
   }
   registers_moved_ = false;
   regs_.tsc = static_cast<uint64_t>(static_cast<double>(now_ns_) * 1e-9 * params_.frequency_hz);

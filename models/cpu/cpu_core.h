@@ -111,6 +111,13 @@ class CpuCore {
   // instruction, CR2, the MCA banks) until warm reset, however long the core
   // goes on running its handler.
   const CoreRegisterFile& snapshot_registers();
+  // The registers as the last snapshot left them: reading them draws nothing
+  // from the core's stream, so an observer (the live view) cannot change
+  // what the run records.
+  const CoreRegisterFile& last_registers() const { return regs_; }
+  // The top of this core's kernel stack (THREAD_SIZE bytes below it): rsp
+  // counts down from here.
+  uint64_t kernel_stack_top() const { return params_.stack_base + (uint64_t{index_} + 1) * kernel_layout::kStackBytes; }
 
   // Warm reset: errors and run state cleared, counters and temperature kept
   // (the silicon does not cool on a reset).
