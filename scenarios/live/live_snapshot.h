@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "platform/agent/agent.h"
 #include "traces/memory_analysis.h"
 #include "traces/memory_profile.h"
 
 namespace crashtwin {
-class Agent;
 class Board;
 }  // namespace crashtwin
 
@@ -59,6 +59,7 @@ struct OverviewTab {
   uint64_t budget_bytes = 0;
   uint32_t model_generation = 0;  // 0: no model
   uint64_t ticks = 0, repartitions = 0, captures = 0, truncated_captures = 0, failed_captures = 0;
+  RepartitionReport last_repartition;  // time_ns 0 with repartitions 0: none yet
 };
 
 // Memory tab: the slice allocator's health (docs/memory-analysis.md).

@@ -47,6 +47,12 @@ void overview(const LiveSnapshot& s, std::vector<std::string>& out) {
                             bytes_text(static_cast<double>(o.reserved_bytes)),
                             bytes_text(static_cast<double>(o.budget_bytes)), o.model_generation, o.ticks,
                             o.repartitions, o.captures, o.truncated_captures, o.failed_captures));
+  if (o.repartitions > 0) {
+    const RepartitionReport& r = o.last_repartition;
+    out.push_back(fmt::format("latest repartition at {}: {} slice{} changed, {} moved ({} of records)",
+                              seconds_text(r.time_ns), r.slices_changed, r.slices_changed == 1 ? "" : "s",
+                              r.slices_moved, bytes_text(static_cast<double>(r.bytes_moved))));
+  }
   out.emplace_back();
   out.push_back(fmt::format("{:<12}{:>10}  {:<22}{:>12}{:>12}{:>9}", "component", "P(fail)", "probability",
                             "slice", "used", "records"));
@@ -56,7 +62,7 @@ void overview(const LiveSnapshot& s, std::vector<std::string>& out) {
                               bytes_text(static_cast<double>(r.used_bytes)), r.records,
                               r.truncated ? "  truncated" : ""));
   out.emplace_back();
-  out.push_back("recent events (newest last)");
+  out.push_back("events (newest last)");
   if (s.events.empty()) out.push_back("  none yet");
   for (const EventRow& e : s.events)
     out.push_back(e.repeats == 1 ? fmt::format("  {:>12}  {}", seconds_text(e.t_ns), e.text)
@@ -238,7 +244,8 @@ std::vector<std::string> render_frame(const LiveSnapshot& s, Tab tab, size_t wid
   // The overview's events scroll: keep the newest when the body is too long.
   if (body.size() > room) {
     if (tab == Tab::overview && room > 0) {
-      const size_t keep_head = std::min<size_t>(body.size(), s.overview.components.size() + 5);
+      const size_t event_lines = std::max<size_t>(1, s.events.size());  // "none yet" when empty
+      const size_t keep_head = body.size() - std::min(body.size(), event_lines);
       if (keep_head < room) {
         std::vector<std::string> trimmed(body.begin(), body.begin() + static_cast<long>(keep_head));
         trimmed.insert(trimmed.end(), body.end() - static_cast<long>(room - keep_head), body.end());

@@ -36,10 +36,9 @@ void LiveView::on_tick(const Agent&, uint64_t time_ns) {
 }
 
 void LiveView::on_repartition(const Agent&, const RepartitionReport& r) {
-  add_event(r.time_ns, fmt::format("repartition: {} slice{} changed, {} moved ({} of records), {} reserved",
-                                   r.slices_changed, r.slices_changed == 1 ? "" : "s", r.slices_moved,
-                                   bytes_text(static_cast<double>(r.bytes_moved)),
-                                   bytes_text(static_cast<double>(r.reserved_bytes))));
+  // Every tick may repartition: the overview shows the count and the latest
+  // one, not a line each (and nothing is formatted here).
+  last_repartition_ = r;
 }
 
 void LiveView::on_capture(const Agent&, const ErrorEvent& e, const CaptureResult& result, Status status) {
@@ -102,6 +101,7 @@ void LiveView::take_snapshot(uint64_t now_ns) {
   snapshot_.events.assign(events_.begin(), events_.end());
   if (board_ == nullptr || agent_ == nullptr) return;
   fill_overview(*agent_, snapshot_.overview);
+  snapshot_.overview.last_repartition = last_repartition_;
   fill_memory(*agent_, now_ns, snapshot_.memory);
   fill_cache(*board_, *agent_, snapshot_.cache);
   const StacksTab stacks_before = snapshot_.stacks;

@@ -6,8 +6,10 @@
 // (RunWatcher::stop_requested); after the run the view stays, marked
 // finished, until q.
 //
-// Between frames an agent tick costs one clock read; events are kept as
-// they come (the newest kEventRows).
+// Between frames an agent tick costs one clock read. Events (errors,
+// captures, alerts, BMC reports, control lines, RMIDs, firmware warnings)
+// are kept as they come, the newest kEventRows, a repeat of the newest
+// counted on it; repartitions, which may come every tick, only as the latest.
 #pragma once
 
 #include <chrono>
@@ -92,6 +94,7 @@ class LiveView final : public AgentObserver, public BoardObserver, public scenar
   Board* board_ = nullptr;  // while the scenario runs
   const Agent* agent_ = nullptr;
   std::deque<EventRow> events_;
+  RepartitionReport last_repartition_{};
   std::chrono::steady_clock::time_point wall_start_{};
   std::chrono::steady_clock::time_point next_frame_{};
   bool has_snapshot_ = false;

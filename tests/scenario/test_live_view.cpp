@@ -39,7 +39,7 @@ LiveSnapshot rising_dimm_snapshot(Rig& rig) {
   s.progress.wall_s = 0.5;
   fill_overview(rig.agent, s.overview);
   fill_memory(rig.agent, rig.hal.now_ns(), s.memory);
-  s.events.push_back({rig.hal.now_ns(), "repartition: 2 slices changed"});
+  s.events.push_back({rig.hal.now_ns(), "error raised: memory_uncorrectable on memory.1"});
   return s;
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("a frame fits the terminal and shows the run, the tab and its values",
   CHECK(lines[2].find("[1 Overview]") != std::string::npos);
   CHECK(contains(lines, "memory.1"));
   CHECK(contains(lines, "8.00 MiB"));  // its slice
-  CHECK(contains(lines, "repartition: 2 slices changed"));
+  CHECK(contains(lines, "error raised: memory_uncorrectable on memory.1"));
   CHECK(lines.back().find("q stops the run") != std::string::npos);
 
   const std::vector<std::string> memory = render_frame(s, Tab::memory, 120, 40);
@@ -131,6 +131,13 @@ TEST_CASE("the overview keeps the slices and the newest events when the events o
   CHECK(contains(lines, "memory.1"));
   CHECK(contains(lines, "event 99"));
   CHECK(!contains(lines, "event 0"));
+}
+
+TEST_CASE("a run of the same event is one line with its count and first time", "[live]") {
+  Rig rig;
+  LiveSnapshot s = rising_dimm_snapshot(rig);
+  s.events = {{3'000'000'000, "firmware warning: sensor read failed", 4, 1'500'000'000}};
+  CHECK(contains(render_tab(s, Tab::overview), "3.000 s  firmware warning: sensor read failed  (x4 since 1.500 s)"));
 }
 
 TEST_CASE("keys switch tabs: digits, Tab and the arrows, wrapping around", "[live]") {
