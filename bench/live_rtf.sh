@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The real-time-factor cost of `crashtwin run --live` (docs/PERFORMANCE.md,
 # "Live view"): the same scenario run N times without the view and N times
-# with it in a detached tmux pane (160x50; q sent once it shows
-# "finished"), interleaved, each run's RTF and wall time taken from its own
+# with it in a detached tmux pane (160x50; q sent once the run finished),
+# interleaved, each run's RTF and wall time taken from its own
 # perf.json (measured inside the run: the wait for q after the end is not in
-# it). Prints every run and the medians.
+# it), and each process's CPU time (user + system, /usr/bin/time: under a
+# loaded machine the wall time, hence the RTF, moves with the other
+# processes, the CPU time much less; the finished view waiting for q costs
+# none). Prints every run and the medians.
 #
 #   bench/live_rtf.sh BUILD/crashtwin SCENARIO N [crashtwin run options...]
 #   e.g. bench/live_rtf.sh build/crashtwin scenarios/library/soak_24h.yaml 9 --policy proportional
@@ -21,28 +24,37 @@ work=$(mktemp -d /tmp/crashtwin-live-rtf.XXXXXX)
 tmux_() { tmux -S "$work/tmux.socket" "$@"; }
 trap 'tmux_ kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 
-perf() {  # run directory -> "rtf wall_s"
-  python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(p["real_time_factor"], p["wall_s"])' "$1/perf.json"
+perf() {  # run directory, /usr/bin/time output -> "rtf wall_s cpu_s"
+  python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); u,s=open(sys.argv[2]).read().split()[-2:]
+print(p["real_time_factor"], p["wall_s"], float(u)+float(s))' "$1/perf.json" "$2"
 }
 
 quoted_options=""
 for o in "${options[@]}"; do quoted_options+=" '$o'"; done
 
+exec {never}<> <(:)
+nap() { read -rt 0.02 -u "$never" || true; }  # a 20 ms wait in bash itself
+
 plain=() live=()
 for ((i = 0; i < repetitions; ++i)); do
-  "$crashtwin" run "$scenario" "${options[@]}" --out "$work/plain" >/dev/null 2>&1
-  read -r rtf wall < <(perf "$work/plain")
-  plain+=("$rtf $wall")
+  /usr/bin/time -f "%U %S" -o "$work/plain.time" "$crashtwin" run "$scenario" "${options[@]}" --out "$work/plain" \
+    >/dev/null 2>&1
+  read -r rtf wall cpu < <(perf "$work/plain" "$work/plain.time")
+  plain+=("$rtf $wall $cpu")
 
-  rm -f "$work/exit"
+  rm -rf "$work/exit" "$work/live"
   tmux_ new-session -d -s live -x 160 -y 50 \
-    "'$crashtwin' run '$scenario'$quoted_options --live --out '$work/live' 2>/dev/null; echo \$? >'$work/exit'"
-  until tmux_ capture-pane -p -t live 2>/dev/null | grep -q 'finished: '; do sleep 0.05; done
+    "/usr/bin/time -f '%U %S' -o '$work/live.time' '$crashtwin' run '$scenario'$quoted_options --live \
+       --out '$work/live' 2>/dev/null; echo \$? >'$work/exit'"
+  # The results directory appears when the run is complete and the view
+  # shows "finished"; waiting for it spawns nothing that would load the
+  # machine during the measured run (no capture-pane, no sleep process).
+  until [ -d "$work/live" ]; do nap; done
   tmux_ send-keys -t live q
-  until [ -s "$work/exit" ]; do sleep 0.05; done
-  read -r rtf wall < <(perf "$work/live")
-  live+=("$rtf $wall")
-  echo "run $((i + 1)): plain RTF ${plain[-1]% *} (${plain[-1]#* } s), live RTF ${live[-1]% *} (${live[-1]#* } s)"
+  until [ -s "$work/exit" ]; do nap; done
+  read -r rtf wall cpu < <(perf "$work/live" "$work/live.time")
+  live+=("$rtf $wall $cpu")
+  echo "run $((i + 1)): plain RTF, wall s, CPU s: ${plain[-1]}; live: ${live[-1]}"
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -50,5 +62,9 @@ plain_rtf=$(printf '%s\n' "${plain[@]}" | cut -d' ' -f1 | median)
 live_rtf=$(printf '%s\n' "${live[@]}" | cut -d' ' -f1 | median)
 plain_wall=$(printf '%s\n' "${plain[@]}" | cut -d' ' -f2 | median)
 live_wall=$(printf '%s\n' "${live[@]}" | cut -d' ' -f2 | median)
-echo "median of $repetitions: plain RTF $plain_rtf (wall $plain_wall s), --live RTF $live_rtf (wall $live_wall s)," \
-  "ratio $(awk -v a="$live_rtf" -v b="$plain_rtf" 'BEGIN { printf "%.3f", a / b }')"
+plain_cpu=$(printf '%s\n' "${plain[@]}" | cut -d' ' -f3 | median)
+live_cpu=$(printf '%s\n' "${live[@]}" | cut -d' ' -f3 | median)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+echo "median of $repetitions: plain RTF $plain_rtf (wall $plain_wall s, CPU $plain_cpu s)," \
+  "--live RTF $live_rtf (wall $live_wall s, CPU $live_cpu s); RTF ratio $(ratio "$live_rtf" "$plain_rtf")," \
+  "CPU ratio $(ratio "$live_cpu" "$plain_cpu")"

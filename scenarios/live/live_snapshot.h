@@ -37,6 +37,7 @@ struct ProgressSnapshot {
   uint64_t sim_ns = 0;       // simulated time reached
   uint64_t duration_ns = 0;  // the scenario's
   double wall_s = 0;         // since the simulation started
+  double view_s = 0;         // of it spent by the view (snapshots, drawing, keys)
   RunState state = RunState::running;
   std::string outcome;       // finished: "passed -> results/x"; stopped: why nothing was written
 };

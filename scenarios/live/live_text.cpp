@@ -42,17 +42,18 @@ const char* state_text(RunState s) {
 
 void overview(const LiveSnapshot& s, std::vector<std::string>& out) {
   const OverviewTab& o = s.overview;
-  out.push_back(fmt::format("crash region: {} reserved of a {} budget   model generation {}   ticks {}   "
-                            "repartitions {}   captures {} ({} truncated, {} failed)",
+  out.push_back(fmt::format("crash region: {} reserved of a {} budget   model generation {}",
                             bytes_text(static_cast<double>(o.reserved_bytes)),
-                            bytes_text(static_cast<double>(o.budget_bytes)), o.model_generation, o.ticks,
-                            o.repartitions, o.captures, o.truncated_captures, o.failed_captures));
-  if (o.repartitions > 0) {
-    const RepartitionReport& r = o.last_repartition;
-    out.push_back(fmt::format("latest repartition at {}: {} slice{} changed, {} moved ({} of records)",
-                              seconds_text(r.time_ns), r.slices_changed, r.slices_changed == 1 ? "" : "s",
-                              r.slices_moved, bytes_text(static_cast<double>(r.bytes_moved))));
-  }
+                            bytes_text(static_cast<double>(o.budget_bytes)), o.model_generation));
+  out.push_back(fmt::format("ticks {}   captures {} ({} truncated, {} failed)", o.ticks, o.captures,
+                            o.truncated_captures, o.failed_captures));
+  const RepartitionReport& r = o.last_repartition;
+  out.push_back(o.repartitions == 0
+                    ? std::string("repartitions 0")
+                    : fmt::format("repartitions {}, the latest at {}: {} slice{} changed, {} moved ({} of records)",
+                                  o.repartitions, seconds_text(r.time_ns), r.slices_changed,
+                                  r.slices_changed == 1 ? "" : "s", r.slices_moved,
+                                  bytes_text(static_cast<double>(r.bytes_moved))));
   out.emplace_back();
   out.push_back(fmt::format("{:<12}{:>10}  {:<22}{:>12}{:>12}{:>9}", "component", "P(fail)", "probability",
                             "slice", "used", "records"));
@@ -108,7 +109,7 @@ void cache(const LiveSnapshot& s, std::vector<std::string>& out) {
   const double share = c.llc_bytes > 0 ? c.occupied_bytes / static_cast<double>(c.llc_bytes) : 0;
   out.push_back(fmt::format("last-level cache: {}, {} occupied ({}), {} RMIDs", bytes_text(static_cast<double>(c.llc_bytes)),
                             bytes_text(c.occupied_bytes), percent(share), c.rmids));
-  out.push_back("occupancy per RMID (CMT) as the CPU model last integrated it; MBM rates as the firmware last read them");
+  out.push_back("occupancy (CMT): the CPU model's, as last integrated; MBM rates: the firmware's latest reading");
   out.emplace_back();
   out.push_back(fmt::format("{:<6}{:<12}{:<10}{:>12}  {:<22}{:>13}{:>13}", "RMID", "workload", "cores",
                             "LLC", "share", "MBM total", "MBM local"));
@@ -125,15 +126,15 @@ void cache(const LiveSnapshot& s, std::vector<std::string>& out) {
 
 void stacks(const LiveSnapshot& s, std::vector<std::string>& out) {
   const StacksTab& t = s.stacks;
-  out.push_back(fmt::format("kernel stacks: {} per core (THREAD_SIZE); depth = stack top - rsp as of the core's "
-                            "last register read", bytes_text(static_cast<double>(t.stack_bytes))));
-  out.push_back("(a capture or the firmware reads them; a core nobody read since boot is at its entry frame, 8 B)");
+  out.push_back(fmt::format("kernel stacks: {} per core (THREAD_SIZE); depth = stack top - rsp",
+                            bytes_text(static_cast<double>(t.stack_bytes))));
+  out.push_back("rsp as of the core's last register read (by a capture or the firmware; never read: 8 B)");
   out.emplace_back();
-  out.push_back(fmt::format("{:<6}{:<9}{:>20}{:>20}{:>11}  {:<22}{:>14}", "core", "state", "rsp", "stack top",
+  out.push_back(fmt::format("{:<6}{:<9}{:>14}{:>14}{:>11}  {:<22}{:>14}", "core", "state", "rsp", "stack top",
                             "depth", "", "deepest seen"));
   for (const StackRow& r : t.cores) {
     const double f = t.stack_bytes > 0 ? static_cast<double>(r.depth_bytes) / static_cast<double>(t.stack_bytes) : 0;
-    out.push_back(fmt::format("{:<6}{:<9}{:>#20x}{:>#20x}{:>11}  {:<22}{:>14}", r.core, r.state, r.rsp, r.stack_top,
+    out.push_back(fmt::format("{:<6}{:<9}{:>#14x}{:>#14x}{:>11}  {:<22}{:>14}", r.core, r.state, r.rsp, r.stack_top,
                               bytes_text(static_cast<double>(r.depth_bytes)), bar(f, 20),
                               bytes_text(static_cast<double>(r.deepest_seen_bytes))));
   }
@@ -224,9 +225,9 @@ std::vector<std::string> render_frame(const LiveSnapshot& s, Tab tab, size_t wid
                               p.strategy, p.seed));
   const double done = p.duration_ns > 0 ? static_cast<double>(p.sim_ns) / static_cast<double>(p.duration_ns) : 0;
   const double rtf = p.wall_s > 0 ? static_cast<double>(p.sim_ns) * 1e-9 / p.wall_s : 0;
-  lines.push_back(fmt::format("{:<20} {} / {} {} {:5.1f} %   wall {:.1f} s   RTF {:.0f}", state_text(p.state),
-                              seconds_text(p.sim_ns), seconds_text(p.duration_ns), bar(done, 30), 100.0 * done,
-                              p.wall_s, rtf));
+  lines.push_back(fmt::format("{:<20} {} / {} {} {:5.1f} %  wall {:.1f} s (view {:.2f} s)  RTF {:.0f}",
+                              state_text(p.state), seconds_text(p.sim_ns), seconds_text(p.duration_ns),
+                              bar(done, 20), 100.0 * done, p.wall_s, p.view_s, rtf));
   std::string tabs;
   for (size_t t = 0; t < kTabCount; ++t) {
     const std::string title = fmt::format("{} {}", t + 1, kTabTitles[t]);

@@ -112,10 +112,14 @@ void LiveView::take_snapshot(uint64_t now_ns) {
 }
 
 void LiveView::frame(uint64_t now_ns) {
+  const steady_clock::time_point start = steady_clock::now();
   take_snapshot(now_ns);
   read_keys(0);
   draw();
-  next_frame_ = steady_clock::now() + kFramePeriod;
+  const steady_clock::time_point end = steady_clock::now();
+  // Counted from the next frame on (this one is drawn already).
+  snapshot_.progress.view_s += std::chrono::duration<double>(end - start).count();
+  next_frame_ = end + kFramePeriod;
 }
 
 bool LiveView::read_keys(int timeout_ms) {

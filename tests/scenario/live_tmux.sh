@@ -78,7 +78,7 @@ shows '^memory\.0 +[01]\.[0-9]{4} '
 shows 'rmid assigned: workload web \(1\) rmid 1'
 shows 'rmid exhausted: workload batch \(4\)'
 shows 'rmid freed: workload report \(5\) rmid 2'
-shows 'latest repartition at [0-9.]+ s: [0-9]+ slices? changed'
+shows 'repartitions [0-9]+, the latest at [0-9.]+ s: [0-9]+ slices? changed'
 
 tmux_ send-keys -t live 2
 wait_for '\[2 Memory\]'
