@@ -225,7 +225,7 @@ std::vector<std::string> render_frame(const LiveSnapshot& s, Tab tab, size_t wid
                               p.strategy, p.seed));
   const double done = p.duration_ns > 0 ? static_cast<double>(p.sim_ns) / static_cast<double>(p.duration_ns) : 0;
   const double rtf = p.wall_s > 0 ? static_cast<double>(p.sim_ns) * 1e-9 / p.wall_s : 0;
-  lines.push_back(fmt::format("{:<20} {} / {} {} {:5.1f} %  wall {:.1f} s (view {:.2f} s)  RTF {:.0f}",
+  lines.push_back(fmt::format("{:<8} {} / {} {} {:5.1f} %  wall {:.1f} s (view {:.2f} s)  RTF {:.0f}",
                               state_text(p.state), seconds_text(p.sim_ns), seconds_text(p.duration_ns),
                               bar(done, 20), 100.0 * done, p.wall_s, p.view_s, rtf));
   std::string tabs;
