@@ -118,7 +118,8 @@ int run_in_this_process(const RunPlan& plan, const RunArgs& args, const std::fil
     replace_directory(partial.dir, run_directory_target(out));
     partial.dir.clear();
     if (view) {
-      view->show_end(live::RunState::finished, fmt::format("finished: {} -> {}", verdict(outcome.summary), out.string()));
+      view->show_end(live::RunState::finished,
+                     fmt::format("finished: {} -> {}", verdict(outcome.summary), out.string()));
       view->wait_for_quit();
       screen->close();
     }
@@ -126,8 +127,8 @@ int run_in_this_process(const RunPlan& plan, const RunArgs& args, const std::fil
     return outcome.exit_code;
   } catch (const RunStopped& e) {
     if (screen) screen->close();
-    std::fprintf(stderr, "%s: %s%s\n", run_name.c_str(), e.what(),
-                 std::filesystem::exists(out) ? fmt::format(" ({} is as it was)", out.string()).c_str() : "");
+    const std::string kept = std::filesystem::exists(out) ? fmt::format(" ({} is as it was)", out.string()) : "";
+    std::fprintf(stderr, "%s: %s%s\n", run_name.c_str(), e.what(), kept.c_str());
     return kExitStoppedByUser;
   } catch (const ScenarioError& e) {
     if (screen) screen->close();

@@ -28,7 +28,9 @@ class Board;
 
 namespace crashtwin::live {
 
-enum class RunState : uint8_t { running, finished, stopped };
+// A run the user stops (q) ends the view at once (the CLI says why nothing
+// was written), so the view only shows these two.
+enum class RunState : uint8_t { running, finished };
 
 // Header of every tab: what runs and how far it is.
 struct ProgressSnapshot {
@@ -39,7 +41,7 @@ struct ProgressSnapshot {
   double wall_s = 0;         // since the simulation started
   double view_s = 0;         // of it spent by the view (snapshots, drawing, keys)
   RunState state = RunState::running;
-  std::string outcome;       // finished: "passed -> results/x"; stopped: why nothing was written
+  std::string outcome;       // finished: "finished: passed -> results/x"
 };
 
 // Overview tab: the crash region's slices and each component's predicted

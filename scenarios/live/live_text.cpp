@@ -35,7 +35,6 @@ const char* state_text(RunState s) {
   switch (s) {
     case RunState::running: return "running";
     case RunState::finished: return "finished";
-    case RunState::stopped: return "stopped by the user";
   }
   return "?";
 }
@@ -47,13 +46,13 @@ void overview(const LiveSnapshot& s, std::vector<std::string>& out) {
                             bytes_text(static_cast<double>(o.budget_bytes)), o.model_generation));
   out.push_back(fmt::format("ticks {}   captures {} ({} truncated, {} failed)", o.ticks, o.captures,
                             o.truncated_captures, o.failed_captures));
-  const RepartitionReport& r = o.last_repartition;
+  const RepartitionReport& latest = o.last_repartition;
   out.push_back(o.repartitions == 0
                     ? std::string("repartitions 0")
                     : fmt::format("repartitions {}, the latest at {}: {} slice{} changed, {} moved ({} of records)",
-                                  o.repartitions, seconds_text(r.time_ns), r.slices_changed,
-                                  r.slices_changed == 1 ? "" : "s", r.slices_moved,
-                                  bytes_text(static_cast<double>(r.bytes_moved))));
+                                  o.repartitions, seconds_text(latest.time_ns), latest.slices_changed,
+                                  latest.slices_changed == 1 ? "" : "s", latest.slices_moved,
+                                  bytes_text(static_cast<double>(latest.bytes_moved))));
   out.emplace_back();
   out.push_back(fmt::format("{:<12}{:>10}  {:<22}{:>12}{:>12}{:>9}", "component", "P(fail)", "probability",
                             "slice", "used", "records"));

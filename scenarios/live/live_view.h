@@ -69,9 +69,9 @@ class LiveView final : public AgentObserver, public BoardObserver, public scenar
   void on_bmc_report(const BmcDrainReport& report) override;
   void on_firmware_log(uint64_t t_ns, LogLevel level, const char* message) override;
 
-  // After the run: the view shows `state` and `outcome` (what was written
-  // where, or why nothing was) and, for a finished run, waits for q while
-  // the tabs can still be browsed.
+  // After the run: the view shows `state` and `outcome` (the verdict and
+  // where the results are); wait_for_quit then lets the tabs be browsed
+  // until q.
   void show_end(RunState state, std::string outcome);
   void wait_for_quit();
 
