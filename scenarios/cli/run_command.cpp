@@ -80,6 +80,10 @@ bool live_view_possible(const RunPlan& plan) {
     std::fprintf(stderr, "--live: stdin is not a terminal: the live view reads its keys from it\n");
     return false;
   }
+  if (const std::string why = live::CursesScreen::unusable_terminal(); !why.empty()) {
+    std::fprintf(stderr, "--live: %s: the live view cannot draw on this terminal\n", why.c_str());
+    return false;
+  }
   return true;
 }
 

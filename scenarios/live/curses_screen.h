@@ -28,6 +28,10 @@ class CursesScreen final : public LiveScreen {
   CursesScreen(const CursesScreen&) = delete;
   CursesScreen& operator=(const CursesScreen&) = delete;
 
+  // Why stdout's terminal cannot host the view (its TERM unknown to the
+  // terminfo database, or too dumb to address the cursor); empty when it can.
+  static std::string unusable_terminal();
+
   // Gives the terminal back and replays the captured stderr (also done by
   // the destructor); idempotent.
   void close();

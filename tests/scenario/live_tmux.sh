@@ -6,7 +6,8 @@
 # each tab's values, quits with q and checks the exit code and that the
 # results directory is complete and the same as a run without the view.
 # Then q during a long run into the same directory: exit 130, "stopped by
-# the user", nothing written, the previous results kept as they were.
+# the user", nothing written, the previous results kept as they were. Then a
+# TERM ncurses does not know: exit 2 naming it, nothing run.
 #
 # Usage: live_tmux.sh CRASHTWIN SOURCE_DIR WORK_DIR. Exit 77 (ctest: skipped)
 # when tmux is missing.
@@ -143,5 +144,16 @@ for f in summary.json timeseries.csv events.jsonl; do
 done
 leftovers=$(find "$work" -maxdepth 1 -name '.live.*' | wc -l)
 [ "$leftovers" = 0 ] || fail "a stopped run left temporary directories: $(ls -a "$work")"
+
+echo "== a terminal ncurses does not know"
+rm -f "$work/unknown.exit"
+tmux_ new-session -d -s live -x 160 -y 50 \
+  "TERM=nosuchterm '$crashtwin' run '$scenario' --live --out '$work/unknown' 2>'$work/unknown.stderr';
+   echo \$? >'$work/unknown.exit'"
+code=$(wait_exit "$work/unknown.exit")
+[ "$code" = 2 ] || fail "exit code $code with TERM=nosuchterm (expected 2)"
+grep -q "the terminal type 'nosuchterm' (TERM) is not in the terminfo database" "$work/unknown.stderr" ||
+  fail "no message naming TERM: $(cat "$work/unknown.stderr")"
+[ ! -e "$work/unknown" ] || fail "a refused --live wrote results"
 
 echo "PASSED"
