@@ -268,15 +268,7 @@ void fragmentation(const MemoryProfile& p, MemoryAnalysis& a) {
   a.health_min = 100;
   for (size_t i = 0; i < p.samples.size(); ++i) {
     const MemorySample& s = p.samples[i];
-    MemoryFragmentationPoint f;
-    f.time_ns = s.time_ns;
-    f.external = s.free_bytes > 0 ? 1.0 - static_cast<double>(s.largest_free_bytes) / static_cast<double>(s.free_bytes) : 0;
-    f.internal = s.owned_bytes > 0 && s.requested_bytes < s.owned_bytes
-                     ? 1.0 - static_cast<double>(s.requested_bytes) / static_cast<double>(s.owned_bytes)
-                     : 0;
-    f.health = 100.0 * (1.0 - f.external) * (1.0 - f.internal);
-    f.compaction_gain_bytes = s.free_bytes - s.largest_free_bytes;
-    f.pressure = a.region_bytes > 0 ? static_cast<double>(s.allocated_bytes) / static_cast<double>(a.region_bytes) : 0;
+    const MemoryFragmentationPoint f = fragmentation_point(s, a.region_bytes);
     a.health_min = std::min(a.health_min, f.health);
     a.compaction_gain_max_bytes = std::max(a.compaction_gain_max_bytes, f.compaction_gain_bytes);
     const uint64_t until = i + 1 < p.samples.size() ? p.samples[i + 1].time_ns : std::max(a.duration_ns, s.time_ns);
@@ -364,6 +356,19 @@ ojson summary_json(const MemoryAnalysis& a) {
 }
 
 }  // namespace
+
+MemoryFragmentationPoint fragmentation_point(const MemorySample& s, uint64_t region_bytes) {
+  MemoryFragmentationPoint f;
+  f.time_ns = s.time_ns;
+  f.external = s.free_bytes > 0 ? 1.0 - static_cast<double>(s.largest_free_bytes) / static_cast<double>(s.free_bytes) : 0;
+  f.internal = s.owned_bytes > 0 && s.requested_bytes < s.owned_bytes
+                   ? 1.0 - static_cast<double>(s.requested_bytes) / static_cast<double>(s.owned_bytes)
+                   : 0;
+  f.health = 100.0 * (1.0 - f.external) * (1.0 - f.internal);
+  f.compaction_gain_bytes = s.free_bytes - s.largest_free_bytes;
+  f.pressure = region_bytes > 0 ? static_cast<double>(s.allocated_bytes) / static_cast<double>(region_bytes) : 0;
+  return f;
+}
 
 MemoryAnalysis analyze_memory(const MemoryProfile& p) {
   MemoryAnalysis a;

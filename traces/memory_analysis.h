@@ -138,6 +138,12 @@ inline constexpr const char* kFragmentationChart = "memory_fragmentation.svg";
 
 MemoryAnalysis analyze_memory(const MemoryProfile& profile);
 
+// One sample's fragmentation and health (the formulas of
+// docs/memory-analysis.md, "Fragmentation health"), `region_bytes` being
+// the bytes the allocator manages; the one place they are computed (the
+// analysis and the live view's memory tab use it).
+MemoryFragmentationPoint fragmentation_point(const MemorySample& sample, uint64_t region_bytes);
+
 // analysis.json of a run directory.
 std::string memory_analysis_json(const MemoryAnalysis& analysis);
 // Charts written beside it, as .svg files (styles and legend inside) and as

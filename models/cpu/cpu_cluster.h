@@ -139,6 +139,10 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   uint32_t mca_banks() const;
   // A core advanced to the present (for tests and the runner's time series).
   const CpuCore& core(uint32_t index);
+  // The core as it is, not advanced: advancing draws counter noise, so an
+  // observer that must not change the run (the live view) reads this.
+  const CpuCore& core_as_is(uint32_t index) const { return *cores_.at(index); }
+  const ResourceMonitoring& monitoring() const { return *rdt_; }
   double thermal_trip_c() const { return trip_c_; }
   uint64_t bursts_sent() const { return bursts_sent_; }
   uint64_t burst_bytes_represented() const { return burst_bytes_represented_; }

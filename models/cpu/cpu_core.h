@@ -113,6 +113,13 @@ class CpuCore {
   // instruction, CR2, the MCA banks) until warm reset, however long the core
   // goes on running its handler.
   const CoreRegisterFile& snapshot_registers();
+  // The registers as the last snapshot left them: reading them draws nothing
+  // from the core's stream, so an observer (the live view) cannot change
+  // what the run records.
+  const CoreRegisterFile& last_registers() const { return regs_; }
+  // The top of this core's kernel stack (THREAD_SIZE bytes below it): rsp
+  // counts down from here.
+  uint64_t kernel_stack_top() const { return params_.stack_base + (uint64_t{index_} + 1) * kernel_layout::kStackBytes; }
 
   // The core's kernel stack (models/cpu/kernel_stack.h), realised up to the
   // present with the registers (snapshot_registers first).

@@ -91,6 +91,10 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   uint64_t encode(const DimmLocation& where) const;
   // NUMA node of a DRAM-local address (DIMMs split evenly across nodes).
   uint32_t numa_node(uint64_t offset) const override;
+  // Bytes moved to and from `dimm` since power-on (its mem_traffic_bytes
+  // metric), read without bringing temperatures up to date: observers that
+  // must not move the model (the live view) read this.
+  uint64_t dimm_traffic_bytes(uint32_t dimm) const { return dimm_state_.at(dimm).traffic_bytes; }
 
   sc_core::sc_time transfer_time(uint64_t bytes) const;
   sc_core::sc_time access_time(bool is_write, uint64_t bytes) const;

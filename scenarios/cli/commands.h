@@ -16,6 +16,9 @@ struct RunArgs {
   std::optional<uint64_t> seed;
   std::vector<std::string> sets;      // key=value
   std::string out;                    // empty: results/<scenario name>
+  // The live terminal view (scenarios/live/): one policy x strategy only,
+  // stdout a terminal; exit 2 otherwise.
+  bool live = false;
 };
 // One policy x strategy: runs in this process, `out` is the run directory.
 // Several: one child process each, into out/<scenario>.<policy>.<strategy>.seed<N>;

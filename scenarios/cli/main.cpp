@@ -125,6 +125,8 @@ extern "C" int sc_main(int argc, char* argv[]) {
   run_cmd->add_option("scenario", run.scenario, "scenario file")->required();
   add_run_options(run_cmd, run);
   run_cmd->add_option("--out", run.out, "results directory (default results/<scenario>)");
+  run_cmd->add_flag("--live", run.live,
+                    "show the run live in the terminal (one policy and strategy; tabs 1-5, q to stop or quit)");
 
   BatchArgs batch;
   CLI::App* batch_cmd = app.add_subcommand("batch", "run scenarios x policies x seeds, one process per run");

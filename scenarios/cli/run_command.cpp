@@ -1,4 +1,6 @@
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +13,8 @@
 #include "scenarios/cli/exit_codes.h"
 #include "scenarios/cli/out_paths.h"
 #include "scenarios/cli/run_plan.h"
+#include "scenarios/live/curses_screen.h"
+#include "scenarios/live/live_view.h"
 #include "scenarios/loader/loader.h"
 #include "scenarios/runner/run.h"
 #include "scenarios/schema/choices.h"
@@ -29,11 +33,14 @@ bool known(const std::vector<std::string>& names, const std::string& n) {
   return std::find(names.begin(), names.end(), n) != names.end();
 }
 
+const char* verdict(const RunSummary& s) {
+  return !s.valid ? "INVALID" : (s.expectations_passed() ? "passed" : "expectations FAILED");
+}
+
 void print_outcome(const RunOutcome& o, const std::filesystem::path& out) {
   const RunSummary& s = o.summary;
   std::printf("%s [%s/%s seed %llu]: %s -> %s\n", s.scenario.c_str(), s.policy.c_str(), s.strategy.c_str(),
-              static_cast<unsigned long long>(s.seed),
-              !s.valid ? "INVALID" : (s.expectations_passed() ? "passed" : "expectations FAILED"), out.c_str());
+              static_cast<unsigned long long>(s.seed), verdict(s), out.c_str());
   if (!s.valid) std::printf("  invalid: %s\n", s.invalid_reason.c_str());
   // The headline figures, so a run answers without opening its files.
   const auto figure = [&s](const char* name) { return s.metric(name).value_or(std::nan("")); };
@@ -53,6 +60,86 @@ struct TemporaryGuard {
     if (!dir.empty()) std::filesystem::remove_all(dir, ec);
   }
 };
+
+// `run --live` draws on stdout's terminal and reads keys from stdin's, for
+// one run in this process. Prints why not and returns false.
+bool live_view_possible(const RunPlan& plan) {
+  if (plan.pairs.size() != 1) {
+    std::string pairs;
+    for (const auto& [p, st] : plan.pairs) pairs += (pairs.empty() ? "" : ", ") + p + "/" + st;
+    std::fprintf(stderr, "--live: the view shows one run, and this would run %zu (%s); name one with --policy P "
+                 "--strategy S\n", plan.pairs.size(), pairs.c_str());
+    return false;
+  }
+  if (isatty(STDOUT_FILENO) == 0) {
+    std::fprintf(stderr, "--live: stdout is not a terminal: the live view draws on one (run it in a terminal, "
+                 "or drop --live and read the results directory)\n");
+    return false;
+  }
+  if (isatty(STDIN_FILENO) == 0) {
+    std::fprintf(stderr, "--live: stdin is not a terminal: the live view reads its keys from it\n");
+    return false;
+  }
+  if (const std::string why = live::CursesScreen::unusable_terminal(); !why.empty()) {
+    std::fprintf(stderr, "--live: %s: the live view cannot draw on this terminal\n", why.c_str());
+    return false;
+  }
+  return true;
+}
+
+// One policy x strategy in this process, into `out`: written into a
+// temporary sibling, renamed onto `out` when complete, so a killed or
+// stopped run leaves the previous directory, never half of a new one.
+int run_in_this_process(const RunPlan& plan, const RunArgs& args, const std::filesystem::path& out) {
+  const Scenario& s = plan.scenario;
+  TemporaryGuard partial{run_directory_temporary(out, "--out")};
+  if (partial.dir.empty()) return kExitBadInput;
+  RunRequest request;
+  request.scenario = s;
+  request.policy = plan.pairs.front().first;
+  request.strategy = plan.pairs.front().second;
+  request.out_dir = partial.dir;
+  // The view and its terminal (opened when the simulation starts, closed
+  // before anything is printed).
+  std::optional<live::CursesScreen> screen;
+  std::optional<live::LiveView> view;
+  if (args.live) {
+    screen.emplace();
+    live::ProgressSnapshot identity;
+    identity.scenario = s.name;
+    identity.policy = request.policy;
+    identity.strategy = request.strategy;
+    identity.seed = s.seed;
+    identity.duration_ns = s.duration_ns;
+    view.emplace(*screen, identity);
+    request.watcher = &*view;
+    request.agent_observers.push_back(&*view);
+    request.board_observers.push_back(&*view);
+  }
+  const std::string run_name = fmt::format("{} [{}/{} seed {}]", s.name, request.policy, request.strategy, s.seed);
+  try {
+    const RunOutcome outcome = run_scenario(request);
+    replace_directory(partial.dir, run_directory_target(out));
+    partial.dir.clear();
+    if (view) {
+      view->show_end(live::RunState::finished,
+                     fmt::format("finished: {} -> {}", verdict(outcome.summary), out.string()));
+      view->wait_for_quit();
+      screen->close();
+    }
+    print_outcome(outcome, out);
+    return outcome.exit_code;
+  } catch (const RunStopped& e) {
+    if (screen) screen->close();
+    const std::string kept = std::filesystem::exists(out) ? fmt::format(" ({} is as it was)", out.string()) : "";
+    std::fprintf(stderr, "%s: %s%s\n", run_name.c_str(), e.what(), kept.c_str());
+    return kExitStoppedByUser;
+  } catch (const ScenarioError& e) {
+    if (screen) screen->close();
+    std::fprintf(stderr, "%s\n", e.what());
+    return kExitBadInput;
+  }
+}
 
 }  // namespace
 
@@ -149,27 +236,8 @@ int run_command(const RunArgs& args) {
   const auto& pairs = plan->pairs;
   const std::filesystem::path out = args.out.empty() ? std::filesystem::path("results") / s.name : std::filesystem::path(args.out);
 
-  if (pairs.size() == 1) {
-    // Written into a temporary sibling, renamed onto `out` when complete:
-    // a killed run leaves the previous directory, never half of a new one.
-    TemporaryGuard partial{run_directory_temporary(out, "--out")};
-    if (partial.dir.empty()) return kExitBadInput;
-    RunRequest request;
-    request.scenario = s;
-    request.policy = pairs.front().first;
-    request.strategy = pairs.front().second;
-    request.out_dir = partial.dir;
-    try {
-      const RunOutcome outcome = run_scenario(request);
-      replace_directory(partial.dir, run_directory_target(out));
-      partial.dir.clear();
-      print_outcome(outcome, out);
-      return outcome.exit_code;
-    } catch (const ScenarioError& e) {
-      std::fprintf(stderr, "%s\n", e.what());
-      return kExitBadInput;
-    }
-  }
+  if (args.live && !live_view_possible(*plan)) return kExitBadInput;
+  if (pairs.size() == 1) return run_in_this_process(*plan, args, out);
 
   // SystemC elaborates once per process: one child per policy x strategy.
   if (!writable_directory(out, "--out")) return kExitBadInput;

@@ -47,8 +47,16 @@ MemoryRecorder::MemoryRecorder(const Agent& agent) : agent_(agent) {
   }
 }
 
-MemorySample MemoryRecorder::sample(uint64_t time_ns) const {
-  const alloc::BuddyAllocator& buddy = agent_.buddy();
+std::vector<uint64_t> free_blocks_per_order(const alloc::BuddyAllocator& buddy) {
+  uint64_t per_order[alloc::kOrderCount] = {};
+  buddy.buddyinfo(per_order);
+  size_t orders = alloc::kOrderCount;
+  while (orders > 1 && (uint64_t{1} << (orders - 1)) > buddy.page_count()) --orders;
+  return {per_order, per_order + orders};
+}
+
+MemorySample memory_sample_of(const Agent& agent, uint64_t time_ns) {
+  const alloc::BuddyAllocator& buddy = agent.buddy();
   MemorySample s;
   s.time_ns = time_ns;
   s.free_bytes = buddy.free_bytes();
@@ -58,7 +66,7 @@ MemorySample MemoryRecorder::sample(uint64_t time_ns) const {
   buddy.buddyinfo(per_order);
   for (uint64_t n : per_order) s.free_blocks += n;
   s.allocations = buddy.allocation_count();
-  Ownership o{&agent_};
+  Ownership o{&agent};
   buddy.walk_allocated(
       [](void* context, const alloc::Allocation& a) {
         auto& own = *static_cast<Ownership*>(context);
@@ -92,12 +100,13 @@ void MemoryRecorder::follow(uint64_t time_ns) {
   // One sample per instant: a later step at the same time replaces it.
   if (!changed) return;
   if (!profile_.samples.empty() && profile_.samples.back().time_ns == time_ns) profile_.samples.pop_back();
-  profile_.samples.push_back(sample(time_ns));
+  profile_.samples.push_back(memory_sample_of(agent_, time_ns));
 }
 
 MemoryProfile MemoryRecorder::finish(uint64_t end_ns) {
   follow(end_ns);
-  if (profile_.samples.empty() || profile_.samples.back().time_ns != end_ns) profile_.samples.push_back(sample(end_ns));
+  if (profile_.samples.empty() || profile_.samples.back().time_ns != end_ns)
+    profile_.samples.push_back(memory_sample_of(agent_, end_ns));
   profile_.duration_ns = end_ns;
   const alloc::AllocTrace& trace = agent_.alloc_trace();
   for (size_t c = 0; c < alloc::kAllocCallerCount; ++c) {
@@ -107,11 +116,7 @@ MemoryProfile MemoryRecorder::finish(uint64_t end_ns) {
         MemoryCallerCounts{alloc::to_string(caller), n.allocs, n.frees, n.pages_allocated, n.pages_freed});
   }
   const alloc::BuddyAllocator& buddy = agent_.buddy();
-  uint64_t per_order[alloc::kOrderCount] = {};
-  buddy.buddyinfo(per_order);
-  size_t orders = alloc::kOrderCount;
-  while (orders > 1 && (uint64_t{1} << (orders - 1)) > buddy.page_count()) --orders;
-  profile_.free_blocks_per_order.assign(per_order, per_order + orders);
+  profile_.free_blocks_per_order = free_blocks_per_order(buddy);
   struct Walk {
     const Agent* agent;
     std::vector<MemoryLiveAllocation>* live;

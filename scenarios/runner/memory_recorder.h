@@ -13,6 +13,14 @@
 
 namespace crashtwin::scenario {
 
+// The slice allocator's state now, with the bytes of allocations that have
+// an owner in the agent's map and what those owners asked for (a
+// memory_profile.json sample; the live view's memory tab takes the same).
+MemorySample memory_sample_of(const Agent& agent, uint64_t time_ns);
+// Free blocks per order, like /proc/buddyinfo, up to the largest order the
+// allocator's pages can hold.
+std::vector<uint64_t> free_blocks_per_order(const alloc::BuddyAllocator& buddy);
+
 class MemoryRecorder final : public AgentObserver {
  public:
   explicit MemoryRecorder(const Agent& agent);
@@ -31,7 +39,6 @@ class MemoryRecorder final : public AgentObserver {
   // Reads the ring's new events; samples the allocator when there were any
   // (or on the first step).
   void follow(uint64_t time_ns);
-  MemorySample sample(uint64_t time_ns) const;
 
   const Agent& agent_;
   MemoryProfile profile_;

@@ -292,6 +292,15 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
     if (stopped_) return;
     for (AgentObserver* o : own_) o->on_tick(agent, time_ns);
     for (AgentObserver* o : request_.agent_observers) o->on_tick(agent, time_ns);
+    if (request_.watcher != nullptr && !stop_asked_ && request_.watcher->stop_requested()) {
+      stop_asked_ = true;
+      stopped_at_ns_ = time_ns;
+      sc_core::sc_pause();  // sc_start returns at the end of this delta cycle
+    }
+  }
+  // The watcher stopped the simulation at this tick.
+  std::optional<uint64_t> stopped_at_ns() const {
+    return stop_asked_ ? std::optional<uint64_t>(stopped_at_ns_) : std::nullopt;
   }
   void on_repartition(const Agent& agent, const RepartitionReport& report) override {
     if (stopped_) return;
@@ -338,6 +347,8 @@ class ScenarioObservers final : public AgentObserver, public BoardObserver {
   std::array<AgentObserver*, 6> own_;
   const RunRequest& request_;
   bool stopped_ = false;
+  bool stop_asked_ = false;
+  uint64_t stopped_at_ns_ = 0;
 };
 
 // The recoveries as events, and memory over the run as timeseries columns
@@ -512,6 +523,12 @@ uint64_t crash_region_base(const Scenario& s, Board& board, const NumaLayout& nu
 }
 }  // namespace
 
+RunStopped::RunStopped(uint64_t stopped, uint64_t duration)
+    : std::runtime_error(fmt::format("stopped by the user at {:.3f} s of {} simulated: no results written",
+                                     static_cast<double>(stopped) * 1e-9, duration_text(duration))),
+      stopped_ns(stopped),
+      duration_ns(duration) {}
+
 std::string run_directory_name(const std::string& scenario, const std::string& policy, const std::string& strategy,
                                uint64_t seed) {
   return fmt::format("{}.{}.{}.seed{}", scenario, policy, strategy, seed);
@@ -669,7 +686,13 @@ RunOutcome run_scenario(const RunRequest& request) {
 
   spdlog::info("running {} with policy {} for {} of simulated time", s.name, request.policy,
                duration_text(s.duration_ns));
+  if (request.watcher != nullptr) request.watcher->run_started(*board, agent);
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
+  if (const std::optional<uint64_t> stopped = scenario_observers.stopped_at_ns()) {
+    request.watcher->scenario_ended(*stopped);
+    throw RunStopped(*stopped, s.duration_ns);
+  }
+  if (request.watcher != nullptr) request.watcher->scenario_ended(s.duration_ns);
   recorder.finish(s.duration_ns);
   stack_recorder.finish();
   const MemoryProfile memory_profile = memory_recorder.finish(s.duration_ns);

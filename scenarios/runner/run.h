@@ -17,11 +17,42 @@
 #include "traces/summary.h"
 
 namespace crashtwin {
+class Agent;
 class AgentObserver;
+class Board;
 class BoardObserver;
 }  // namespace crashtwin
 
 namespace crashtwin::scenario {
+
+// Watches a whole run from inside its process (the live terminal view,
+// scenarios/live/): sees the board and the agent while they exist and may
+// end the simulation early. The runner calls it from the simulation's
+// thread; it must not change the board or the agent.
+class RunWatcher {
+ public:
+  // The board is built and the firmware attached; the simulation starts
+  // next. The board is handed non-const because its accessors are; read it only.
+  virtual void run_started(Board& board, const Agent& agent) = 0;
+  // Asked after every agent tick: true ends the simulation there (the run
+  // then throws RunStopped and writes nothing).
+  virtual bool stop_requested() = 0;
+  // The scenario's simulated time is over (`end_ns`); the board and the
+  // agent are still there, for the last time.
+  virtual void scenario_ended(uint64_t end_ns) = 0;
+
+ protected:
+  ~RunWatcher() = default;
+};
+
+// The watcher asked to stop at simulated time `stopped_ns` of
+// `duration_ns`: the run wrote no results.
+class RunStopped : public std::runtime_error {
+ public:
+  RunStopped(uint64_t stopped_ns, uint64_t duration_ns);
+  uint64_t stopped_ns;
+  uint64_t duration_ns;
+};
 
 struct RunRequest {
   Scenario scenario;
@@ -33,6 +64,9 @@ struct RunRequest {
   // outlive the call.
   std::vector<BoardObserver*> board_observers;
   std::vector<AgentObserver*> agent_observers;
+  // Optional: told when the run starts and ends, asked whether to stop
+  // (add it to the observers above too to see ticks and events).
+  RunWatcher* watcher = nullptr;
   // false: the failure model is parsed (its horizon applies) but not
   // provisioned, so the agent runs without one. `crashtwin dataset` records
   // telemetry this way so that a dataset never depends on the model it
