@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/board/board.h"
+#include "models/cpu/cache_model.h"
 #include "models/cpu/cpu_cluster.h"
 #include "models/cpu/kernel_layout.h"
 #include "models/dram/dram.h"
@@ -101,29 +102,45 @@ void fill_cache(Board& board, const Agent& agent, CacheTab& out) {
     }
     out.rows.push_back(std::move(row));
   }
+  if (const CacheModel* model = cluster->cache_model()) {
+    auto ratio = [](uint64_t hits, uint64_t lookups) {
+      return lookups > 0 ? static_cast<double>(hits) / static_cast<double>(lookups) : -1.0;
+    };
+    for (uint32_t c = 0; c < model->cores(); ++c) {
+      const CoreCacheStats& st = model->stats(c);
+      out.cores.push_back({c, st.accesses, ratio(st.l1_hits, st.accesses), ratio(st.l2_hits, st.l2_accesses),
+                           ratio(st.llc_hits, st.llc_accesses), ratio(st.tlb_hits, st.tlb_accesses),
+                           st.accesses > 0 ? 1000.0 * static_cast<double>(st.coherence_events()) /
+                                                 static_cast<double>(st.accesses)
+                                           : 0.0});
+    }
+  }
 }
 
-void fill_stacks(Board& board, const StacksTab* previous, StacksTab& out) {
+void fill_stacks(Board& board, StacksTab& out) {
   out = StacksTab{};
   out.stack_bytes = kernel_layout::kStackBytes;
   const CpuCluster* cluster = cluster_of(board);
   if (cluster == nullptr) return;
   for (uint32_t c = 0; c < cluster->core_count(); ++c) {
     const CpuCore& core = cluster->core_as_is(c);
+    // The stack as last realised (at the agent's tick or a register read):
+    // reading it here draws nothing, so a watched run writes the same bytes.
+    const KernelStack& stack = core.kernel_stack();
+    const StackUsage usage = stack.usage();
     StackRow row;
     row.core = c;
     row.state = state_name(core.run_state());
-    row.rsp = core.last_registers().rsp();
-    row.stack_top = core.kernel_stack_top();
-    row.depth_bytes = row.stack_top >= row.rsp ? row.stack_top - row.rsp : 0;
-    row.deepest_seen_bytes = row.depth_bytes;
-    if (previous != nullptr && c < previous->cores.size())
-      row.deepest_seen_bytes = std::max(row.deepest_seen_bytes, previous->cores[c].deepest_seen_bytes);
+    row.rsp = stack.rsp();
+    row.stack_top = stack.top();
+    row.depth_bytes = stack.depth_bytes();
+    row.high_water_bytes = usage.used_bytes;
+    row.magic_intact = usage.magic_intact;
     out.cores.push_back(std::move(row));
   }
 }
 
-void fill_numa(Board& board, const NumaTab* previous, uint64_t elapsed_ns, NumaTab& out) {
+void fill_numa(Board& board, const Agent& agent, const NumaTab* previous, uint64_t elapsed_ns, NumaTab& out) {
   out = NumaTab{};
   Dram& dram = board.dram();
   const uint32_t nodes = std::max<uint32_t>(1, dram.numa_nodes());
@@ -134,6 +151,19 @@ void fill_numa(Board& board, const NumaTab* previous, uint64_t elapsed_ns, NumaT
     ++node.dimms;
     node.bytes += dram.dimm_size();
     node.traffic_bytes += dram.dimm_traffic_bytes(d);
+  }
+  // Where the slices lie (the agent's view of the nodes, platform/agent/numa_layout.h).
+  const NumaLayout& layout = agent.config().numa;
+  out.slice_placement = to_string(agent.config().slice_placement);
+  const PartitionTable& table = agent.partition_table();
+  for (uint32_t s = 0; s < table.slice_count && layout.nodes > 1; ++s) {
+    const SliceEntry& slice = table.slices[s];
+    const uint32_t home = layout.node_of(slice.component);
+    for (uint32_t n = 0; n < layout.nodes && n < nodes; ++n) {
+      const uint64_t on = layout.bytes_on_node(slice.base, slice.size, n);
+      out.nodes[n].slice_bytes += on;
+      if (n != home) out.nodes[n].slice_bytes_off_home += on;
+    }
   }
   const CpuCluster* cluster = cluster_of(board);
   if (cluster != nullptr)

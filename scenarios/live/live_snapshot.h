@@ -89,8 +89,17 @@ struct CacheRow {
   double mbm_total_bytes_per_s = 0;  // the firmware's latest rates
   double mbm_local_bytes_per_s = 0;
 };
+// One core's cache model counts since power-on (models/cpu/cache_model.h);
+// a ratio is negative when its level had no lookup.
+struct CoreCacheRow {
+  uint32_t core = 0;
+  uint64_t accesses = 0;  // sampled
+  double l1 = -1, l2 = -1, llc = -1, tlb = -1;
+  double coherence_per_kaccess = 0;
+};
 struct CacheTab {
   bool has_cluster = false;
+  std::vector<CoreCacheRow> cores;  // empty: the cache model is off
   uint64_t llc_bytes = 0;
   double occupied_bytes = 0;
   uint32_t rmids = 0;
@@ -104,7 +113,8 @@ struct StackRow {
   uint64_t rsp = 0;
   uint64_t stack_top = 0;
   uint64_t depth_bytes = 0;       // stack_top - rsp
-  uint64_t deepest_seen_bytes = 0;  // over this view's snapshots
+  uint64_t high_water_bytes = 0;  // Linux's stack_not_used() scan of the modelled stack
+  bool magic_intact = true;       // STACK_END_MAGIC still in the lowest word
 };
 struct StacksTab {
   uint64_t stack_bytes = 0;  // THREAD_SIZE
@@ -119,6 +129,8 @@ struct NumaNodeRow {
   std::vector<uint32_t> cores;
   uint64_t traffic_bytes = 0;  // since power-on
   double traffic_bytes_per_s = 0;  // over the simulated time since the previous snapshot
+  uint64_t slice_bytes = 0;        // crash slices on the node now
+  uint64_t slice_bytes_off_home = 0;  // of those, slices of components on another node
 };
 struct NumaRmidRow {
   uint32_t rmid = 0;
@@ -127,6 +139,7 @@ struct NumaRmidRow {
   uint64_t remote_bytes() const { return total_bytes - local_bytes; }
 };
 struct NumaTab {
+  std::string slice_placement;  // agent.slice_placement
   std::vector<NumaNodeRow> nodes;
   std::vector<NumaRmidRow> rmids;  // RMIDs that moved bytes
 };
@@ -151,12 +164,12 @@ struct LiveSnapshot {
 };
 
 // The fill functions. `previous` (the tab of the snapshot before, when
-// there was one) carries what accumulates across snapshots: the stacks'
-// deepest depth, the traffic for the NUMA rates.
+// there was one) carries what accumulates across snapshots: the traffic
+// for the NUMA rates.
 void fill_overview(const Agent& agent, OverviewTab& out);
 void fill_memory(const Agent& agent, uint64_t now_ns, MemoryTab& out);
 void fill_cache(Board& board, const Agent& agent, CacheTab& out);
-void fill_stacks(Board& board, const StacksTab* previous, StacksTab& out);
-void fill_numa(Board& board, const NumaTab* previous, uint64_t elapsed_ns, NumaTab& out);
+void fill_stacks(Board& board, StacksTab& out);
+void fill_numa(Board& board, const Agent& agent, const NumaTab* previous, uint64_t elapsed_ns, NumaTab& out);
 
 }  // namespace crashtwin::live

@@ -121,21 +121,31 @@ void cache(const LiveSnapshot& s, std::vector<std::string>& out) {
                               monitored ? rate_text(r.mbm_total_bytes_per_s) : "-",
                               monitored ? rate_text(r.mbm_local_bytes_per_s) : "-"));
   }
+  if (c.cores.empty()) return;
+  out.emplace_back();
+  out.push_back("hit ratios since power-on (the cache model's sampled accesses, docs/models.md \"Cache model\")");
+  out.push_back(fmt::format("{:<6}{:>10}{:>8}{:>8}{:>8}{:>8}{:>14}", "core", "accesses", "L1", "L2", "LLC", "TLB",
+                            "coh./1000"));
+  auto ratio = [](double r) { return r < 0 ? std::string("-") : percent(r); };
+  for (const CoreCacheRow& r : c.cores)
+    out.push_back(fmt::format("{:<6}{:>10}{:>8}{:>8}{:>8}{:>8}{:>14.1f}", r.core, r.accesses, ratio(r.l1), ratio(r.l2),
+                              ratio(r.llc), ratio(r.tlb), r.coherence_per_kaccess));
 }
 
 void stacks(const LiveSnapshot& s, std::vector<std::string>& out) {
   const StacksTab& t = s.stacks;
   out.push_back(fmt::format("kernel stacks: {} per core (THREAD_SIZE); depth = stack top - rsp",
                             bytes_text(static_cast<double>(t.stack_bytes))));
-  out.push_back("rsp as of the core's last register read (by a capture or the firmware; never read: 8 B)");
+  out.push_back("the modelled stacks as of the agent's last tick; high-water: Linux's stack_not_used() scan");
   out.emplace_back();
-  out.push_back(fmt::format("{:<6}{:<9}{:>14}{:>14}{:>11}  {:<22}{:>14}", "core", "state", "rsp", "stack top",
-                            "depth", "", "deepest seen"));
+  out.push_back(fmt::format("{:<6}{:<9}{:>14}{:>14}{:>11}  {:<22}{:>12}  {}", "core", "state", "rsp", "stack top",
+                            "depth", "", "high-water", "magic"));
   for (const StackRow& r : t.cores) {
     const double f = t.stack_bytes > 0 ? static_cast<double>(r.depth_bytes) / static_cast<double>(t.stack_bytes) : 0;
-    out.push_back(fmt::format("{:<6}{:<9}{:>#14x}{:>#14x}{:>11}  {:<22}{:>14}", r.core, r.state, r.rsp, r.stack_top,
+    out.push_back(fmt::format("{:<6}{:<9}{:>#14x}{:>#14x}{:>11}  {:<22}{:>12}  {}", r.core, r.state, r.rsp, r.stack_top,
                               bytes_text(static_cast<double>(r.depth_bytes)), bar(f, 20),
-                              bytes_text(static_cast<double>(r.deepest_seen_bytes))));
+                              bytes_text(static_cast<double>(r.high_water_bytes)),
+                              r.magic_intact ? "intact" : "OVERWRITTEN"));
   }
   if (t.cores.empty()) out.push_back("the board has no cpu cluster");
 }
@@ -145,12 +155,16 @@ void numa(const LiveSnapshot& s, std::vector<std::string>& out) {
   out.push_back(fmt::format("{} memory node{}: DRAM traffic per node (every burst, all initiators)", n.nodes.size(),
                             n.nodes.size() == 1 ? "" : "s"));
   out.emplace_back();
-  out.push_back(fmt::format("{:<6}{:>7}{:>12}  {:<10}{:>16}{:>14}", "node", "DIMMs", "memory", "cores",
-                            "traffic so far", "traffic now"));
+  out.push_back(fmt::format("{:<6}{:>7}{:>12}  {:<10}{:>16}{:>14}{:>12}{:>12}", "node", "DIMMs", "memory", "cores",
+                            "traffic so far", "traffic now", "slices", "off home"));
   for (const NumaNodeRow& r : n.nodes)
-    out.push_back(fmt::format("{:<6}{:>7}{:>12}  {:<10}{:>16}{:>14}", r.node, r.dimms,
+    out.push_back(fmt::format("{:<6}{:>7}{:>12}  {:<10}{:>16}{:>14}{:>12}{:>12}", r.node, r.dimms,
                               bytes_text(static_cast<double>(r.bytes)), core_list(r.cores),
-                              bytes_text(static_cast<double>(r.traffic_bytes)), rate_text(r.traffic_bytes_per_s)));
+                              bytes_text(static_cast<double>(r.traffic_bytes)), rate_text(r.traffic_bytes_per_s),
+                              bytes_text(static_cast<double>(r.slice_bytes)),
+                              bytes_text(static_cast<double>(r.slice_bytes_off_home))));
+  if (n.nodes.size() > 1) out.push_back(fmt::format("slice placement: {} (slices: crash slices on the node now; off home: "
+                                                    "of components on another node)", n.slice_placement));
   out.emplace_back();
   out.push_back("memory bandwidth monitoring per RMID since power-on (local: the issuing core's own node)");
   out.push_back(fmt::format("{:<6}{:>14}{:>14}{:>14}  {}", "RMID", "total", "local", "remote", "remote share"));

@@ -104,10 +104,9 @@ void LiveView::take_snapshot(uint64_t now_ns) {
   snapshot_.overview.last_repartition = last_repartition_;
   fill_memory(*agent_, now_ns, snapshot_.memory);
   fill_cache(*board_, *agent_, snapshot_.cache);
-  const StacksTab stacks_before = snapshot_.stacks;
-  fill_stacks(*board_, has_snapshot_ ? &stacks_before : nullptr, snapshot_.stacks);
+  fill_stacks(*board_, snapshot_.stacks);
   const NumaTab numa_before = snapshot_.numa;
-  fill_numa(*board_, has_snapshot_ ? &numa_before : nullptr, elapsed_ns, snapshot_.numa);
+  fill_numa(*board_, *agent_, has_snapshot_ ? &numa_before : nullptr, elapsed_ns, snapshot_.numa);
   has_snapshot_ = true;
 }
 
