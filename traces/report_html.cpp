@@ -512,6 +512,38 @@ std::string cache_cards(const results::Batch& batch, const std::string& scenario
   return cards.empty() ? cards : "<div class=\"grid\">\n" + cards + "</div>\n";
 }
 
+// The modelled kernel stacks over time (timeseries columns of runs whose
+// cluster models them): each core's high-water (Linux's stack_not_used()
+// scan) and its depth at each tick, against THREAD_SIZE; the run's
+// overflows from its `kernel_stacks` metric. Empty when no run has any.
+std::string stack_cards(const results::Batch& batch, const std::string& scenario) {
+  std::string cards;
+  for (const results::Run* run : representative_runs(batch, scenario)) {
+    auto high_water = series_with_prefix(run->timeseries, kStackHighWaterPrefix, false);
+    if (high_water.empty()) continue;
+    const auto markers = failure_markers(*run);
+    const auto stack_bytes = run->summary.metric("kernel_stacks.stack_bytes");
+    const auto overflows = run->summary.metric("kernel_stacks.overflows");
+    cards += "<div class=\"run-card\">\n" + run_title(*run);
+    if (overflows)
+      cards += fmt::format("<p class=\"note\">{} overflow{} into the guard page{}</p>\n", *overflows,
+                           *overflows == 1 ? "" : "s",
+                           stack_bytes ? fmt::format(" (THREAD_SIZE {})", report::format_bytes(*stack_bytes)) : "");
+    report::ChartFrame frame;
+    frame.title = "Kernel stack high-water per core";
+    frame.x_label = "simulated time";
+    frame.y_label = "bytes";
+    frame.y_format = report::AxisFormat::bytes;
+    frame.y_min = 0;
+    if (stack_bytes) frame.y_max = *stack_bytes;
+    cards += report::line_chart(frame, high_water, markers);
+    frame.title = "Kernel stack depth per core at each tick";
+    cards += report::line_chart(frame, series_with_prefix(run->timeseries, kStackDepthPrefix, false), markers);
+    cards += "</div>\n";
+  }
+  return cards.empty() ? cards : "<div class=\"grid\">\n" + cards + "</div>\n";
+}
+
 // Every run's metrics, one row per run.
 std::string runs_table(const std::vector<BatchRow>& rows, const std::vector<std::string>& metrics) {
   std::string out = "<div class=\"table-wrap\"><table>\n<thead><tr>"
@@ -592,10 +624,12 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
                                  {counts.ok, "runs ok"}}));
   const std::string workloads = workload_cards(batch, scenario);
   const std::string caches = cache_cards(batch, scenario);
+  const std::string stacks = stack_cards(batch, scenario);
   out += "<nav><a href=\"#runs\">Runs</a><a href=\"#timeseries\">Time series</a>"
          "<a href=\"#fragmentation\">Fragmentation</a><a href=\"#memory\">Memory</a>" +
          std::string(workloads.empty() ? "" : "<a href=\"#workloads\">Workloads</a>") +
-         std::string(caches.empty() ? "" : "<a href=\"#cache\">Cache</a>") + "</nav>\n<main>\n";
+         std::string(caches.empty() ? "" : "<a href=\"#cache\">Cache</a>") +
+         std::string(stacks.empty() ? "" : "<a href=\"#stacks\">Kernel stacks</a>") + "</nav>\n<main>\n";
   out += "<section id=\"runs\"><h2>Every run of this scenario</h2>"
          "<p class=\"note\">docs/metrics.md defines the metrics.</p>\n" +
          runs_table(mine, metrics) + "</section>\n";
@@ -619,6 +653,12 @@ std::string scenario_page(const results::Batch& batch, const std::string& scenar
            "sampled accesses between two ticks, and the coherence events they caused; gaps where a core made no "
            "access.</p>\n" +
            caches + "</section>\n";
+  if (!stacks.empty())
+    out += "<section id=\"stacks\"><h2>Kernel stacks</h2>"
+           "<p class=\"note\">The cpu cluster's modelled kernel stacks (docs/models.md, \"Kernel stacks\"): each "
+           "core's high-water as Linux's CONFIG_DEBUG_STACK_USAGE scan reads it, and its depth at each tick; the "
+           "chart's top is THREAD_SIZE.</p>\n" +
+           stacks + "</section>\n";
   out += "</main>\n";
   return out + kFooter;
 }

@@ -357,3 +357,39 @@ TEST_CASE("a scenario page draws the cache model's hit ratios and coherence when
   CHECK(without.find("id=\"cache\"") == std::string::npos);
   CHECK(without.find("#cache") == std::string::npos);
 }
+
+TEST_CASE("a scenario page draws the kernel stacks' high-water and depth, with the overflows", "[traces][report]") {
+  results::Batch batch;
+  const fs::path dir = test::scratch_dir("report_stacks");
+  batch.dir = dir;
+  for (const bool stacks : {true, false}) {
+    results::Run run;
+    run.summary.scenario = stacks ? "with_stacks" : "without_stacks";
+    run.summary.policy = "proportional";
+    run.summary.strategy = "predictive-bmc";
+    run.summary.seed = 1;
+    Timeseries& ts = run.timeseries;
+    ts.add_column(probability_column({ComponentClass::cpu, 0}));
+    if (stacks) {
+      run.summary.metrics["kernel_stacks"] = {{"stack_bytes", 16384}, {"high_water_bytes", 16376}, {"overflows", 1}};
+      for (std::string_view prefix : {kStackDepthPrefix, kStackHighWaterPrefix})
+        for (const char* core : {"cpu.0", "cpu.1"}) ts.add_column(std::string(prefix) + core);
+    }
+    for (int tick = 0; tick < 10; ++tick) {
+      std::vector<double> row(ts.columns.size(), 1024.0 * tick);
+      ts.append_row(tick * 0.1, row);
+    }
+    batch.runs.push_back(std::move(run));
+  }
+  write_report_html(batch, dir / "report.html");
+  const std::string with = read_file(dir / "report-scenarios" / "with_stacks.html");
+  const size_t section = with.find("<section id=\"stacks\">");
+  REQUIRE(section != std::string::npos);
+  CHECK(with.find("<a href=\"#stacks\">Kernel stacks</a>") != std::string::npos);
+  CHECK(with.find("Kernel stack high-water per core", section) != std::string::npos);
+  CHECK(with.find("Kernel stack depth per core at each tick", section) != std::string::npos);
+  CHECK(with.find("1 overflow into the guard page (THREAD_SIZE 16.0 KiB)", section) != std::string::npos);
+  CHECK(with.find(">cpu.1<", section) != std::string::npos);
+  const std::string without = read_file(dir / "report-scenarios" / "without_stacks.html");
+  CHECK(without.find("id=\"stacks\"") == std::string::npos);
+}
