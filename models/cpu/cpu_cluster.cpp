@@ -451,7 +451,10 @@ void CpuCluster::traffic_thread() {
     advance_all(now);
     quantum_keeper_.reset();
     bool active = false;
-    std::vector<uint64_t> moved(core_count(), 0);
+    // A member, not a local: this thread is never unwound, so a local's
+    // heap alive across its waits would leak at the end of the simulation.
+    std::vector<uint64_t>& moved = traffic_moved_;
+    moved.assign(core_count(), 0);
     for (uint32_t i = 0; i < core_count(); ++i) {
       const uint64_t bytes = moved[i] = cores_[i]->take_traffic_bytes();
       if (bytes > 0) send_burst(i, bytes);

@@ -218,6 +218,7 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   // The cache model, fed once per traffic quantum with each core's bytes.
   std::unique_ptr<CacheSampler> cache_;
   void sample_caches(uint64_t now, const std::vector<uint64_t>& bytes);
+  std::vector<uint64_t> traffic_moved_;  // traffic_thread's bytes per core of the quantum
   uint64_t span_part_bytes() const;          // each core's part of the span its bursts walk
   uint64_t span_part_base(uint32_t core) const;
   void apply_workload_traffic();
