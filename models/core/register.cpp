@@ -100,6 +100,12 @@ unsigned RegisterBank::debug_transport(tlm::tlm_generic_payload& tx) {
   return serve(tx, true) ? tx.get_data_length() : 0;
 }
 
+RegisterArray::RegisterArray(RegisterBank& bank, const std::string& name, uint64_t offset, uint32_t count,
+                             uint64_t stride, uint32_t width_bytes, uint64_t reset, Access access) {
+  for (uint32_t i = 0; i < count; ++i)
+    regs_.emplace_back(bank, name + std::to_string(i), offset + i * stride, width_bytes, reset, access);
+}
+
 bool RegisterBank::serve(tlm::tlm_generic_payload& tx, bool debug) {
   const uint64_t start = tx.get_address();
   const uint64_t length = tx.get_data_length();

@@ -95,6 +95,22 @@ class Register {
   mutable uint64_t last_read_ = 0;  // the last bus read's value (debug reads of state-changing registers)
 };
 
+// A run of registers of one kind at a stride (metric slots, sensor
+// channels): element i named "<name><i>" at offset + i * stride.
+class RegisterArray {
+ public:
+  RegisterArray(RegisterBank& bank, const std::string& name, uint64_t offset, uint32_t count, uint64_t stride,
+                uint32_t width_bytes, uint64_t reset, Access access);
+  RegisterArray(const RegisterArray&) = delete;
+  RegisterArray& operator=(const RegisterArray&) = delete;
+  Register& operator[](size_t i) { return regs_.at(i); }
+  const Register& operator[](size_t i) const { return regs_.at(i); }
+  size_t size() const { return regs_.size(); }
+
+ private:
+  std::deque<Register> regs_;  // a deque: Registers neither move nor copy
+};
+
 class RegisterBank {
  public:
   explicit RegisterBank(std::string name) : name_(std::move(name)) {}
