@@ -173,7 +173,8 @@ std::string model_declarations(const RegisterMap& map, const std::string& source
     }
     // Constructor: arrays may be declared shorter than the map's maximum
     // (a class with fewer metrics than slots).
-    std::string params = "RegisterBank& bank, uint64_t base, const std::string& prefix";
+    // Parameter names no register may take (the reader refuses them).
+    std::string params = "RegisterBank& bank, uint64_t block_base, const std::string& name_prefix";
     if (board_reset) params += ", const BoardReset& board";
     for (const Register& r : b.registers)
       if (r.count > 1) params += fmt::format(", uint32_t {}_count = {}_{}_COUNT", r.name, B, upper(r.name));
@@ -186,10 +187,11 @@ std::string model_declarations(const RegisterMap& map, const std::string& source
       out += first ? "      : " : ",\n        ";
       first = false;
       if (r.count > 1)
-        out += fmt::format("{0}(bank, prefix + \"{0}\", base + {1}(0), {0}_count, {1}_STRIDE, {1}_WIDTH, {2}, {3})", r.name,
-                           R, reset, access);
+        out += fmt::format("{0}(bank, name_prefix + \"{0}\", block_base + {1}(0), {0}_count, {1}_STRIDE, {1}_WIDTH, {2}, {3})",
+                           r.name, R, reset, access);
       else
-        out += fmt::format("{0}(bank, prefix + \"{0}\", base + {1}, {1}_WIDTH, {2}, {3})", r.name, R, reset, access);
+        out += fmt::format("{0}(bank, name_prefix + \"{0}\", block_base + {1}, {1}_WIDTH, {2}, {3})", r.name, R, reset,
+                           access);
     }
     out += " {\n";
     for (const Register& r : b.registers)

@@ -121,6 +121,9 @@ class Reader {
               "a register");
     Register r;
     r.name = name(required(n, "name", "a register"));
+    for (const char* reserved : {"bank", "block_base", "name_prefix", "board"})
+      if (r.name == reserved)
+        fail(n["name"], fmt::format("'{}' is reserved (a parameter of the generated declarations)", r.name));
     r.offset = number(required(n, "offset", "a register"));
     if (n["width"]) {
       const uint64_t w = number(n["width"]);

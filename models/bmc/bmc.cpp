@@ -43,21 +43,20 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
   memory_ctrl_.bind(memory_->ctrl);
   in.register_b_transport(this, &Bmc::mailbox_b_transport);
   in.register_transport_dbg(this, &Bmc::mailbox_transport_dbg);
-  regs_.add("mailbox", bmc_regs::kMailbox, 8, 0, Access::rw).on_write([this](uint64_t code) {
+  mailbox_regs_.mailbox.on_write([this](uint64_t code) {
     pending_alerts_.push_back({code, sc_core::sc_time_stamp() + alert_latency_});
     alert_event_.notify(alert_latency_);
   });
-  regs_.add("state", bmc_regs::kState, 8, 0, Access::ro).on_read([this] { return uint64_t{draining_}; });
-  regs_.add("reports", bmc_regs::kReports, 8, 0, Access::ro).on_read([this] { return uint64_t{reports_.size()}; });
-  command_status_ = &regs_.add("cmd_status", bmc_regs::kCommandStatus, 8, 0, Access::w1c).on_write([this](uint64_t v) {
+  mailbox_regs_.state.on_read([this] { return uint64_t{draining_}; });
+  mailbox_regs_.reports.on_read([this] { return uint64_t{reports_.size()}; });
+  mailbox_regs_.cmd_status.on_write([this](uint64_t v) {
     if ((v & bmc_regs::kCommandPending) != 0 || presented_ >= commands_.size()) return;
     commands_[presented_].taken = true;
     commands_[presented_].taken_t_ns = to_ns(sc_core::sc_time_stamp());
     ++presented_;
     present_next_command();
   });
-  command_length_ = &regs_.add("cmd_length", bmc_regs::kCommandLength, 8, 0, Access::ro);
-  regs_.add("cmd_result", bmc_regs::kCommandResult, 8, 0, Access::rw).on_write([this](uint64_t v) {
+  mailbox_regs_.cmd_result.on_write([this](uint64_t v) {
     if (presented_ < commands_.size()) commands_[presented_].result = v;
   });
   regs_.add_window("cmd_data", bmc_regs::kCommandData, bmc_regs::kCommandDataBytes,
@@ -95,8 +94,8 @@ void Bmc::send_command(std::string line) {
 
 void Bmc::present_next_command() {
   const bool waiting = presented_ < commands_.size();
-  command_length_->set(waiting ? commands_[presented_].line.size() : 0);
-  command_status_->set(waiting ? bmc_regs::kCommandPending : 0);
+  mailbox_regs_.cmd_length.set(waiting ? commands_[presented_].line.size() : 0);
+  mailbox_regs_.cmd_status.set(waiting ? bmc_regs::kCommandPending : 0);
   command_irq_update_.notify(sc_core::SC_ZERO_TIME);
 }
 

@@ -14,13 +14,10 @@
 // Parameters: link_bandwidth, alert_latency, report_time, memory.* (its DRAM)
 // Sockets: in (mailbox registers), dma_out (to the DMA controller's
 //   registers), dma_irq (completion interrupt of its DMA channel)
-// Registers: 0x00 MAILBOX (write: alert with that code), 0x08 STATE (RO:
-//   0 idle, 1 draining), 0x10 REPORTS (RO: reports completed)
-// Command mailbox (BMC to host firmware, the control channel's BMC side):
-//   0x18 CMD_STATUS (bit 0 PENDING: a line waits; W1C: the host took it),
-//   0x20 CMD_LENGTH (RO: bytes of the line, which may exceed the window),
-//   0x28 CMD_RESULT (the host writes the firmware's result code), 0x100
-//   CMD_DATA (RO: the line's first 256 bytes). The command interrupt line
+// Registers: the register map's `bmc` block (docs/registers.md): MAILBOX
+//   (a write raises the alert with that code), STATE, REPORTS, and the
+//   command mailbox of the control channel's BMC side (CMD_STATUS,
+//   CMD_LENGTH, CMD_RESULT, the CMD_DATA window). The command interrupt line
 //   (command_irq) is high while a line waits; send_command queues lines and
 //   presents them one at a time.
 #pragma once
@@ -39,14 +36,17 @@
 #include "models/core/model.h"
 #include "models/core/register.h"
 #include "models/dram/dram.h"
+#include "models/regs/register_blocks.h"
 
 namespace crashtwin {
 
 namespace bmc_regs {
-inline constexpr uint64_t kMailbox = 0x00, kState = 0x08, kReports = 0x10;
-inline constexpr uint64_t kCommandStatus = 0x18, kCommandLength = 0x20, kCommandResult = 0x28;
-inline constexpr uint64_t kCommandData = 0x100, kCommandDataBytes = 256;
-inline constexpr uint64_t kCommandPending = 1;
+// The register map's bmc block (platform/regs/crashtwin_regs.h).
+inline constexpr uint64_t kMailbox = CT_BMC_MAILBOX, kState = CT_BMC_STATE, kReports = CT_BMC_REPORTS;
+inline constexpr uint64_t kCommandStatus = CT_BMC_CMD_STATUS, kCommandLength = CT_BMC_CMD_LENGTH,
+                          kCommandResult = CT_BMC_CMD_RESULT;
+inline constexpr uint64_t kCommandData = CT_BMC_CMD_DATA, kCommandDataBytes = CT_BMC_CMD_DATA_SIZE;
+inline constexpr uint64_t kCommandPending = CT_BMC_CMD_STATUS_PENDING_MASK;
 }
 
 class Bmc : public Model {
@@ -114,6 +114,7 @@ class Bmc : public Model {
   IrqLine memory_irq_{"memory_irq"};
   tlm_utils::simple_initiator_socket<Bmc> memory_ctrl_{"memory_ctrl"};
   RegisterBank regs_;
+  regs::BmcRegisters mailbox_regs_{regs_, CT_BMC_REGS, ""};
   bool dma_attached_ = false;
   uint32_t dma_channel_ = 0;
   uint64_t memory_base_ = 0;
@@ -127,8 +128,6 @@ class Bmc : public Model {
   // The command mailbox: every line sent, the one presented, its interrupt.
   void present_next_command();
   void drive_command_irq();
-  Register* command_status_ = nullptr;
-  Register* command_length_ = nullptr;
   std::vector<SentCommand> commands_;
   size_t presented_ = 0;  // index into commands_ of the line in the mailbox (== size: none)
   IrqLine command_irq_{"command_irq"};

@@ -1,5 +1,6 @@
-// The registers of one component instance (a core, a DIMM, a disk) laid out
-// as device_layout.h says: metrics block, error status block, state window.
+// The registers of one component instance (a core, a DIMM, a disk): the
+// register map's `unit` block (docs/registers.md): metrics, error status,
+// state window.
 // A device model creates one ComponentUnit per instance in its bank and
 // supplies where metric values and state snapshots come from; raising an
 // error latches the error status block until the firmware acknowledges it
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "models/core/register.h"
+#include "models/regs/register_blocks.h"
 #include "platform/core/types.h"
 
 namespace crashtwin {
@@ -45,12 +47,7 @@ class ComponentUnit {
   StateKind state_kind_;
   StateSource state_;
   PendingChanged on_pending_;
-  Register& err_status_;
-  Register& err_type_;
-  Register& err_address_;
-  Register& err_detail_;
-  Register& err_time_;
-  Register& err_count_;
+  regs::UnitRegisters regs_;
   std::vector<std::byte> snapshot_;
   size_t snapshot_length_ = 0;
 };

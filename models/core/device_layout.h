@@ -1,82 +1,55 @@
-// The standard MMIO layout of a device that represents component instances
-// (CPU cores, DIMMs, a disk, a NIC). The Hal over TLM and the device models
-// both derive their offsets from here, so they cannot disagree.
+// The MMIO layout of a device that represents component instances (CPU
+// cores, DIMMs, a disk, a NIC), as constants for model code and tests: every
+// value comes from the generated register map (platform/regs/crashtwin_regs.h,
+// described in registers/crashtwin.yaml, documented in docs/registers.md).
 //
 //   device base
-//   0x0000_0000  device registers (model specific)
+//   0x0000_0000  device registers (cpu_cluster, dram, io_device blocks)
 //   0x0001_0000  unit 0 window   (one per component instance: core, DIMM)
 //   0x0002_0000  unit 1 window ...
-//
-//   unit window, all registers 64-bit:
-//   0x0000  metrics block: metric `m` at metric_slot(m) * 8 (RO)
-//   0x0100  error status block:
-//           +0x00 ERR_STATUS   bit 0 valid (W1C: firmware acknowledges)
-//           +0x08 ERR_TYPE     ErrorType
-//           +0x10 ERR_ADDRESS  faulting physical address
-//           +0x18 ERR_DETAIL   error-specific syndrome
-//           +0x20 ERR_TIME     simulated time the error was latched (ns)
-//           +0x28 ERR_COUNT    errors latched since reset
-//   0x0200  STATE_LENGTH: reading it snapshots the unit's state block
-//           (register file / error log / queue state) into the window and
-//           returns its length in bytes
-//   0x0208  STATE_KIND: the StateKind the window holds
-//   0x0300  timer block (cpu cores with per-core sampling timers, RO):
-//           +0x00 TIMER_BOUNDARY   boundary the latest tick served (ns)
-//           +0x08 TIMER_DELIVERED  when its handler ran (ns)
-//           +0x10 TIMER_TICKS      handlers run since power-on
-//           +0x18 TIMER_OVERRUNS   boundaries skipped since power-on
-//   0x0320  PQR_ASSOC (cpu cores, RW): the RMID the core tags its traffic
-//           and cache fills with (IA32_PQR_ASSOC, platform/monitor/rdt_registers.h)
-//   0x1000  state window (kStateWindowSize bytes, RO)
-//
-//   cpu cluster device registers (resource monitoring, models/cpu/resource_monitoring.h):
-//   0x0040  RDT_MAX_RMID    highest RMID (CPUID.(0xF,1):ECX, RO)
-//   0x0048  RDT_UPSCALE     bytes per counter count (CPUID.(0xF,1):EBX, RO)
-//   0x0050  RDT_MBM_WIDTH   MBM counter width minus 24 (CPUID.(0xF,1):EAX[7:0], RO)
-//   0x0058  QM_EVTSEL       event id and RMID of the next QM_CTR read (IA32_QM_EVTSEL, RW)
-//   0x0060  QM_CTR          the selected counter with its Error/Unavailable bits (IA32_QM_CTR, RO)
 #pragma once
 
 #include <cstdint>
 
 #include "platform/core/types.h"
+#include "platform/regs/crashtwin_regs.h"
 
 namespace crashtwin::device_layout {
 
-inline constexpr uint64_t kUnitsOffset = 0x1'0000;
-inline constexpr uint64_t kUnitStride = 0x1'0000;
+inline constexpr uint64_t kUnitsOffset = CT_CPU_CLUSTER_UNIT(0);
+inline constexpr uint64_t kUnitStride = CT_CPU_CLUSTER_UNIT_STRIDE;
+// Every device places its units alike, so one unit_base() serves them all.
+static_assert(CT_DRAM_UNIT(0) == kUnitsOffset && CT_DRAM_UNIT_STRIDE == kUnitStride);
+static_assert(CT_DISK_UNIT == kUnitsOffset && CT_NIC_UNIT == kUnitsOffset);
 
-inline constexpr uint64_t kMetricsOffset = 0x0000;
-inline constexpr uint64_t kErrorOffset = 0x0100;
-inline constexpr uint64_t kErrStatus = kErrorOffset + 0x00;
-inline constexpr uint64_t kErrType = kErrorOffset + 0x08;
-inline constexpr uint64_t kErrAddress = kErrorOffset + 0x10;
-inline constexpr uint64_t kErrDetail = kErrorOffset + 0x18;
-inline constexpr uint64_t kErrTime = kErrorOffset + 0x20;
-inline constexpr uint64_t kErrCount = kErrorOffset + 0x28;
-inline constexpr uint64_t kErrStatusValid = 1;
-inline constexpr uint64_t kStateLength = 0x0200;
-inline constexpr uint64_t kStateKind = 0x0208;
-inline constexpr uint64_t kTimerOffset = 0x0300;
-inline constexpr uint64_t kTimerBoundary = kTimerOffset + 0x00;
-inline constexpr uint64_t kTimerDelivered = kTimerOffset + 0x08;
-inline constexpr uint64_t kTimerTicks = kTimerOffset + 0x10;
-inline constexpr uint64_t kTimerOverruns = kTimerOffset + 0x18;
-inline constexpr uint64_t kPqrAssoc = 0x0320;
-inline constexpr uint64_t kStateWindowOffset = 0x1000;
-inline constexpr uint64_t kStateWindowSize = kUnitStride - kStateWindowOffset;
+inline constexpr uint64_t kMetricsOffset = CT_UNIT_METRIC(0);
+inline constexpr uint64_t kErrStatus = CT_UNIT_ERR_STATUS;
+inline constexpr uint64_t kErrType = CT_UNIT_ERR_TYPE;
+inline constexpr uint64_t kErrAddress = CT_UNIT_ERR_ADDRESS;
+inline constexpr uint64_t kErrDetail = CT_UNIT_ERR_DETAIL;
+inline constexpr uint64_t kErrTime = CT_UNIT_ERR_TIME;
+inline constexpr uint64_t kErrCount = CT_UNIT_ERR_COUNT;
+inline constexpr uint64_t kErrStatusValid = CT_UNIT_ERR_STATUS_VALID_MASK;
+inline constexpr uint64_t kStateLength = CT_UNIT_STATE_LENGTH;
+inline constexpr uint64_t kStateKind = CT_UNIT_STATE_KIND;
+inline constexpr uint64_t kTimerBoundary = CT_CORE_TIMER_BOUNDARY;
+inline constexpr uint64_t kTimerDelivered = CT_CORE_TIMER_DELIVERED;
+inline constexpr uint64_t kTimerTicks = CT_CORE_TIMER_TICKS;
+inline constexpr uint64_t kTimerOverruns = CT_CORE_TIMER_OVERRUNS;
+inline constexpr uint64_t kPqrAssoc = CT_CORE_PQR_ASSOC;
+inline constexpr uint64_t kStateWindowOffset = CT_UNIT_STATE;
+inline constexpr uint64_t kStateWindowSize = CT_UNIT_STATE_SIZE;
+static_assert(kStateWindowOffset + kStateWindowSize == kUnitStride);
 
-inline constexpr uint64_t kRdtMaxRmid = 0x0040;
-inline constexpr uint64_t kRdtUpscale = 0x0048;
-inline constexpr uint64_t kRdtMbmWidth = 0x0050;
-inline constexpr uint64_t kQmEvtsel = 0x0058;
-inline constexpr uint64_t kQmCtr = 0x0060;
+inline constexpr uint64_t kRdtMaxRmid = CT_CPU_CLUSTER_REGS + CT_CPU_CLUSTER_RDT_MAX_RMID;
+inline constexpr uint64_t kRdtUpscale = CT_CPU_CLUSTER_REGS + CT_CPU_CLUSTER_RDT_UPSCALE;
+inline constexpr uint64_t kRdtMbmWidth = CT_CPU_CLUSTER_REGS + CT_CPU_CLUSTER_RDT_MBM_WIDTH;
+inline constexpr uint64_t kQmEvtsel = CT_CPU_CLUSTER_REGS + CT_CPU_CLUSTER_QM_EVTSEL;
+inline constexpr uint64_t kQmCtr = CT_CPU_CLUSTER_REGS + CT_CPU_CLUSTER_QM_CTR;
 
 // Offsets from the device base.
 constexpr uint64_t unit_base(uint32_t unit) { return kUnitsOffset + uint64_t{unit} * kUnitStride; }
-inline uint64_t metric_offset(uint32_t unit, Metric m) {
-  return unit_base(unit) + kMetricsOffset + uint64_t{metric_slot(m)} * 8;
-}
+inline uint64_t metric_offset(uint32_t unit, Metric m) { return unit_base(unit) + CT_UNIT_METRIC(metric_slot(m)); }
 // MMIO size a device with `units` component instances needs.
 constexpr uint64_t device_size(uint32_t units) { return unit_base(units); }
 

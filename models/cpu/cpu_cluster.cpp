@@ -14,8 +14,6 @@ namespace crashtwin {
 namespace {
 
 constexpr uint64_t kNoDeadline = std::numeric_limits<uint64_t>::max();
-constexpr uint64_t kRegCores = 0x00;
-constexpr uint64_t kRegTripPoint = 0x08;
 
 uint64_t seconds_to_ns_ceil(double s) {
   if (!(s < 1e9)) return kNoDeadline;  // beyond ~30 years: never, for a simulation
@@ -145,9 +143,6 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   initial.exception_rate = p.exception_rate;
   initial.interrupt_rate = p.interrupt_rate;
 
-  regs_.add("cores", kRegCores, 8, p.cores, Access::ro);
-  regs_.add("trip_point", kRegTripPoint, 8, static_cast<uint64_t>(std::llround(trip_c_ * 1000.0)), Access::ro);
-
   CoreTimerParams timer_params;
   timer_params.irq_service_ns = p.irq_service_time;
   timer_params.contention_bandwidth_bps = p.contention_bandwidth;
@@ -166,36 +161,37 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
         static_cast<uint32_t>(cache_params.samples_per_quantum.value()), p.traffic_quantum, p.traffic_write_fraction,
         RngStream(context.board_seed, std::string(this->name()) + ".cache"));
   const rdt::Capabilities caps = rdt_->capabilities();
-  regs_.add("rdt_max_rmid", device_layout::kRdtMaxRmid, 8, caps.max_rmid, Access::ro);
-  regs_.add("rdt_upscale", device_layout::kRdtUpscale, 8, caps.upscale_bytes, Access::ro);
-  regs_.add("rdt_mbm_width", device_layout::kRdtMbmWidth, 8, caps.mbm_counter_width - rdt::kMinMbmCounterWidth,
-            Access::ro);
-  Register& evtsel = regs_.add("qm_evtsel", device_layout::kQmEvtsel, 8, 0, Access::rw);
+  cluster_regs_ = std::make_unique<regs::CpuClusterRegisters>(
+      regs_, CT_CPU_CLUSTER_REGS, "",
+      regs::CpuClusterRegisters::BoardReset{
+          .cores = p.cores,
+          .trip_point = static_cast<uint64_t>(std::llround(trip_c_ * 1000.0)),
+          .rdt_max_rmid = caps.max_rmid,
+          .rdt_upscale = caps.upscale_bytes,
+          .rdt_mbm_width = caps.mbm_counter_width - rdt::kMinMbmCounterWidth,
+      });
   // Reading brings the occupancy model up to the access time: a debugger's
-  // read must not (it would split the model's steps differently).
-  regs_.add("qm_ctr", device_layout::kQmCtr, 8, 0, Access::ro)
-      .on_read([this, &evtsel] { return rdt_->read_counter(evtsel.value(), access_time_ns_); })
-      .read_changes_state();
+  // read must not (it would split the model's steps differently; the map
+  // marks QM_CTR's read as having a side effect).
+  cluster_regs_->qm_ctr.on_read(
+      [this] { return rdt_->read_counter(cluster_regs_->qm_evtsel.value(), access_time_ns_); });
   for (uint32_t i = 0; i < count; ++i) {
     const std::string core_name = std::string(this->name()) + ".core" + std::to_string(i);
     cores_.push_back(std::make_unique<CpuCore>(static_cast<uint16_t>(i), core_params,
                                                RngStream(context.board_seed, core_name), kDefaultInletC));
     cores_.back()->set_phase(initial);
     timers_.emplace_back(timer_params, RngStream(context.board_seed, core_name + ".timer"));
+    const std::string unit_prefix = fmt::format("unit{}.", i);
     if (p.timer_enabled) {  // no per-core timers: no timer block either
-      const uint64_t timer_block = device_layout::unit_base(i);
-      regs_.add(fmt::format("unit{}.timer_boundary", i), timer_block + device_layout::kTimerBoundary, 8, 0, Access::ro)
-          .on_read([this, i] { return timer(i).last_boundary_ns(); });
-      regs_.add(fmt::format("unit{}.timer_delivered", i), timer_block + device_layout::kTimerDelivered, 8, 0, Access::ro)
-          .on_read([this, i] { return timer(i).last_delivered_ns(); });
-      regs_.add(fmt::format("unit{}.timer_ticks", i), timer_block + device_layout::kTimerTicks, 8, 0, Access::ro)
-          .on_read([this, i] { return timer(i).ticks(); });
-      regs_.add(fmt::format("unit{}.timer_overruns", i), timer_block + device_layout::kTimerOverruns, 8, 0, Access::ro)
-          .on_read([this, i] { return timer(i).overruns(); });
+      auto& t = *core_timer_regs_.emplace_back(
+          std::make_unique<regs::CoreTimerRegisters>(regs_, CT_CPU_CLUSTER_CORE_TIMER(i), unit_prefix));
+      t.boundary.on_read([this, i] { return timer(i).last_boundary_ns(); });
+      t.delivered.on_read([this, i] { return timer(i).last_delivered_ns(); });
+      t.ticks.on_read([this, i] { return timer(i).ticks(); });
+      t.overruns.on_read([this, i] { return timer(i).overruns(); });
     }
-    regs_.add(fmt::format("unit{}.pqr_assoc", i), device_layout::unit_base(i) + device_layout::kPqrAssoc, 8, 0,
-              Access::rw)
-        .on_write([this, i](uint64_t value) { rdt_->set_core_rmid(i, value, access_time_ns_); });
+    core_regs_.emplace_back(std::make_unique<regs::CoreRegisters>(regs_, CT_CPU_CLUSTER_CORE(i), unit_prefix))
+        ->pqr_assoc.on_write([this, i](uint64_t value) { rdt_->set_core_rmid(i, value, access_time_ns_); });
     const ComponentId id{ComponentClass::cpu, static_cast<uint16_t>(first_id_.instance + i)};
     units_.push_back(std::make_unique<ComponentUnit>(
         regs_, id, i, StateKind::register_file,

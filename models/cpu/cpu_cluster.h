@@ -42,7 +42,7 @@
 //   period, so a default observer sees each quantum in the next sample. Set
 //   a finer quantum to observe traffic faster, a coarser one for days.
 // Registers: 0x00 CORES (ro), 0x08 TRIP_POINT (ro, m°C), the resource
-//   monitoring registers (0x40..0x60, device_layout.h); unit i = core i with
+//   monitoring registers (0x40..0x60; docs/registers.md); unit i = core i with
 //   the device_layout.h window (cpu metrics, error status, register file,
 //   timer block, PQR_ASSOC).
 // Resource monitoring (models/cpu/resource_monitoring.h, board.cpu.rdt.*):
@@ -83,6 +83,7 @@
 #include "models/cpu/core_timer.h"
 #include "models/cpu/cpu_core.h"
 #include "models/cpu/resource_monitoring.h"
+#include "models/regs/register_blocks.h"
 #include "models/sensors/thermal_source.h"
 #include "models/workload/traffic_burst.h"
 #include "platform/core/status.h"
@@ -197,6 +198,11 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   uint64_t memory_base_;
   uint64_t memory_size_;
   RegisterBank regs_;
+  // The register map's cpu_cluster block, and per core its core block and,
+  // with per-core timers, its core_timer block (docs/registers.md).
+  std::unique_ptr<regs::CpuClusterRegisters> cluster_regs_;
+  std::vector<std::unique_ptr<regs::CoreRegisters>> core_regs_;
+  std::vector<std::unique_ptr<regs::CoreTimerRegisters>> core_timer_regs_;
   std::vector<std::unique_ptr<CpuCore>> cores_;
   std::vector<std::unique_ptr<ComponentUnit>> units_;
   std::vector<uint64_t> watchdog_due_ns_;  // kNoDeadline when not armed

@@ -24,6 +24,7 @@ DmaController::DmaController(sc_core::sc_module_name name, const ModelContext& c
       burst_(param<uint64_t>(context.params, "burst", ParamKind::size, 64 * 1024, "bytes per bus transaction", 64,
                              16ull << 20)),
       regs_(std::string(name) + ".regs"),
+      window_table_(regs_, CT_DMA_WINDOW_TABLE, "window_table."),
       buffer_(burst_) {
   const uint64_t count =
       param<uint64_t>(context.params, "channels", ParamKind::count, 4, "DMA channels", 1, kMaxChannels);
@@ -32,42 +33,24 @@ DmaController::DmaController(sc_core::sc_module_name name, const ModelContext& c
   in.register_transport_dbg(this, &DmaController::transport_dbg);
   initiators_.push_back({"host", false, bandwidth_});
   for (uint32_t c = 0; c < count; ++c) {
-    auto ch = std::make_unique<Channel>();
-    const uint64_t b = c * kChannelStride;
-    auto reg = [&](const char* what, uint64_t off, Access access) {
-      return &regs_.add(fmt::format("ch{}.{}", c, what), b + off, 8, 0, access);
-    };
-    ch->src = reg("src", kSrc, Access::rw);
-    ch->dst = reg("dst", kDst, Access::rw);
-    ch->len = reg("len", kLen, Access::rw);
-    ch->ctrl = reg("ctrl", kCtrl, Access::rw);
-    ch->status = reg("status", kStatus, Access::w1c);
-    ch->desc = reg("desc", kDesc, Access::rw);
-    ch->bytes_done = reg("bytes_done", kBytesDone, Access::ro);
-    ch->owner = reg("owner", kOwner, Access::ro);
+    auto ch = std::make_unique<Channel>(regs_, c);
     Channel* p = ch.get();
-    ch->ctrl->on_write([this, p](uint64_t v) {
+    ch->r.ctrl.on_write([this, p](uint64_t v) {
       if ((v & kCtrlStart) == 0) return;
-      p->ctrl->set(v & ~kCtrlStart);  // START reads back 0
-      if (p->status->value() & kStatusBusy) return;  // already running: ignored
-      p->owner->set(static_cast<uint64_t>(current_initiator_));
-      p->status->set((p->status->value() & ~(kStatusDone | kStatusRefused | kStatusError)) | kStatusBusy);
+      p->r.ctrl.set(v & ~kCtrlStart);  // START reads back 0
+      if (p->r.status.value() & kStatusBusy) return;  // already running: ignored
+      p->r.owner.set(static_cast<uint64_t>(current_initiator_));
+      p->r.status.set((p->r.status.value() & ~(kStatusDone | kStatusRefused | kStatusError)) | kStatusBusy);
       p->start.notify(sc_core::SC_ZERO_TIME);
     });
-    ch->status->on_write([this](uint64_t) { irq_event_.notify(sc_core::SC_ZERO_TIME); });
+    ch->r.status.on_write([this](uint64_t) { irq_event_.notify(sc_core::SC_ZERO_TIME); });
     channels_.push_back(std::move(ch));
   }
-  window_lock_ = &regs_.add("window_lock", kWindowLock, 8, 0, Access::rw);
-  window_lock_->on_write([this](uint64_t v) { window_lock_->set(v & kWindowLocked); });
-  regs_.add("requester_id", kRequesterId, 8, 0, Access::ro).on_read([this] {
-    return static_cast<uint64_t>(current_initiator_);
-  });
-  for (uint32_t w = 0; w < kWindowCount; ++w) {
-    const uint64_t e = window_entry(w);
-    window_entries_.push_back({&regs_.add(fmt::format("window{}.base", w), e + kWindowBase, 8, 0, Access::rw),
-                               &regs_.add(fmt::format("window{}.size", w), e + kWindowSize, 8, 0, Access::rw),
-                               &regs_.add(fmt::format("window{}.attr", w), e + kWindowAttr, 8, 0, Access::rw)});
-  }
+  window_table_.lock.on_write([this](uint64_t v) { window_table_.lock.set(v & kWindowLocked); });
+  window_table_.requester_id.on_read([this] { return static_cast<uint64_t>(current_initiator_); });
+  for (uint32_t w = 0; w < kWindowCount; ++w)
+    window_entries_.push_back(
+        std::make_unique<regs::DmaWindowRegisters>(regs_, CT_DMA_WINDOW(w), fmt::format("window{}.", w)));
   for (uint32_t c = 0; c < count; ++c)
     sc_core::sc_spawn([this, c] { channel_thread(c); }, sc_core::sc_gen_unique_name("channel"));
   SC_METHOD(update_irq);
@@ -84,15 +67,15 @@ uint32_t DmaController::add_initiator(std::string initiator_name, bool restricte
 
 std::vector<AccessWindow> DmaController::windows(uint32_t initiator) const {
   std::vector<AccessWindow> list;
-  for (const WindowEntry& e : window_entries_) {
-    const uint64_t attr = e.attr->value();
+  for (const auto& e : window_entries_) {
+    const uint64_t attr = e->attr.value();
     if ((attr & kAttrEnable) == 0 || ((attr >> kAttrInitiatorShift) & 0xFF) != initiator) continue;
-    list.push_back({e.base->value(), e.size->value(), (attr & kAttrRead) != 0, (attr & kAttrWrite) != 0});
+    list.push_back({e->base.value(), e->size.value(), (attr & kAttrRead) != 0, (attr & kAttrWrite) != 0});
   }
   return list;
 }
 
-bool DmaController::windows_locked() const { return (window_lock_->value() & kWindowLocked) != 0; }
+bool DmaController::windows_locked() const { return (window_table_.lock.value() & kWindowLocked) != 0; }
 
 sc_core::sc_time DmaController::transfer_time(uint32_t initiator, uint64_t bytes) const {
   return latency_ + sc_core::sc_time(static_cast<double>(bytes) / initiators_.at(initiator).bandwidth, sc_core::SC_SEC);
@@ -181,7 +164,7 @@ bool DmaController::bus_access(tlm::tlm_command cmd, uint64_t address, unsigned 
 bool DmaController::move(uint32_t index, uint64_t src, uint64_t dst, uint64_t bytes, bool& refused,
                          std::string& reason) {
   Channel& ch = *channels_[index];
-  const auto owner = static_cast<uint32_t>(ch.owner->value());
+  const auto owner = static_cast<uint32_t>(ch.r.owner.value());
   const Initiator& who = initiators_.at(owner);
   DmaTransfer t;
   t.start_ns = to_ns(sc_core::sc_time_stamp());
@@ -215,7 +198,7 @@ bool DmaController::move(uint32_t index, uint64_t src, uint64_t dst, uint64_t by
     const sc_core::sc_time bus_done = now + bus_delay;
     wait(std::max(link_done, bus_done) - now);
     done += n;
-    ch.bytes_done->set(ch.bytes_done->value() + n);
+    ch.r.bytes_done.set(ch.r.bytes_done.value() + n);
   }
   t.end_ns = to_ns(sc_core::sc_time_stamp());
   if (!bus_ok) {
@@ -230,14 +213,14 @@ void DmaController::channel_thread(uint32_t index) {
   Channel& ch = *channels_[index];
   for (;;) {
     wait(ch.start);
-    ch.bytes_done->set(0);
+    ch.r.bytes_done.set(0);
     bool refused = false;
     bool ok = true;
     std::string reason;
-    if (ch.ctrl->value() & kCtrlChain) {
-      uint64_t next = ch.desc->value();
+    if (ch.r.ctrl.value() & kCtrlChain) {
+      uint64_t next = ch.r.desc.value();
       uint32_t guard = 0;
-      const auto owner = static_cast<uint32_t>(ch.owner->value());
+      const auto owner = static_cast<uint32_t>(ch.r.owner.value());
       while (ok && next != 0) {
         unsigned char d[kDescriptorBytes];
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
@@ -272,11 +255,11 @@ void DmaController::channel_thread(uint32_t index) {
         next = field(3);
       }
     } else {
-      ok = move(index, ch.src->value(), ch.dst->value(), ch.len->value(), refused, reason);
+      ok = move(index, ch.r.src.value(), ch.r.dst.value(), ch.r.len.value(), refused, reason);
     }
-    uint64_t status = ch.status->value() & ~kStatusBusy;
+    uint64_t status = ch.r.status.value() & ~kStatusBusy;
     status |= refused ? kStatusRefused : (ok ? kStatusDone : kStatusError);
-    ch.status->set(status);
+    ch.r.status.set(status);
     if (ok) ++completed_;
     irq_event_.notify(sc_core::SC_ZERO_TIME);
   }
@@ -285,24 +268,23 @@ void DmaController::channel_thread(uint32_t index) {
 void DmaController::update_irq() {
   for (size_t c = 0; c < channels_.size(); ++c) {
     const Channel& ch = *channels_[c];
-    channel_irq[c].write((ch.ctrl->value() & kCtrlIrqEnable) &&
-                         (ch.status->value() & (kStatusDone | kStatusRefused | kStatusError)));
+    channel_irq[c].write((ch.r.ctrl.value() & kCtrlIrqEnable) &&
+                         (ch.r.status.value() & (kStatusDone | kStatusRefused | kStatusError)));
   }
 }
 
 void DmaController::warm_reset() {
   // The window table and its lock are on power-on reset only.
   std::vector<uint64_t> table;
-  for (const WindowEntry& e : window_entries_)
-    table.insert(table.end(), {e.base->value(), e.size->value(), e.attr->value()});
-  const uint64_t lock = window_lock_->value();
+  for (const auto& e : window_entries_) table.insert(table.end(), {e->base.value(), e->size.value(), e->attr.value()});
+  const uint64_t lock = window_table_.lock.value();
   regs_.reset();
   for (size_t w = 0; w < window_entries_.size(); ++w) {
-    window_entries_[w].base->set(table[3 * w]);
-    window_entries_[w].size->set(table[3 * w + 1]);
-    window_entries_[w].attr->set(table[3 * w + 2]);
+    window_entries_[w]->base.set(table[3 * w]);
+    window_entries_[w]->size.set(table[3 * w + 1]);
+    window_entries_[w]->attr.set(table[3 * w + 2]);
   }
-  window_lock_->set(lock);
+  window_table_.lock.set(lock);
   irq_event_.notify(sc_core::SC_ZERO_TIME);
 }
 

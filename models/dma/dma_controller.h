@@ -24,20 +24,11 @@
 //   out (to the host router), channel_irq[c] (channel c's DONE/REFUSED/ERROR
 //   with its CTRL.IRQ_ENABLE; one line per channel, so a driver waits only
 //   on its own channel)
-// Registers, channel c at c * 0x40:
-//   +0x00 SRC  +0x08 DST  +0x10 LEN (bytes)  +0x28 DESC (first descriptor)
-//   +0x18 CTRL   bit 0 START (self-clearing), bit 1 IRQ_ENABLE, bit 2 CHAIN
-//                (follow descriptors from DESC instead of SRC/DST/LEN)
-//   +0x20 STATUS bit 0 BUSY (RO), bit 1 DONE, bit 2 REFUSED, bit 3 ERROR (W1C)
-//   +0x30 BYTES_DONE (RO)
-//   +0x38 OWNER (RO): the initiator that started the channel's transfer (a
-//         driver checks it is its own before trusting STATUS)
-// Window table at 0x1000 (after the largest channel file, 64 x 0x40; the
-// layout is platform/region/dma_window.h's):
-//   +0x00 WINDOW_LOCK  bit 0 LOCKED (write 1 to lock; host only)
-//   +0x08 REQUESTER_ID (RO): the initiator index of whoever reads it
-//   +0x10 + w * 0x20, w < 8: BASE, +0x08 SIZE, +0x10 ATTR (bit 0 ENABLE,
-//         bit 1 READ, bit 2 WRITE, bits 8-15 the initiator it applies to)
+// Registers: the register map's `dma` device (docs/registers.md): channel
+//   c's SRC, DST, LEN, CTRL (START, IRQ_ENABLE, CHAIN), STATUS (BUSY, DONE,
+//   REFUSED, ERROR; W1C), DESC, BYTES_DONE and OWNER at c * 0x40; the window
+//   table's WINDOW_LOCK and REQUESTER_ID at 0x1000, its 8 entries (BASE,
+//   SIZE, ATTR) from 0x1010.
 // Descriptor in memory (32 bytes, little-endian): src, dst, len, next
 // (0 ends the chain).
 #pragma once
@@ -55,17 +46,23 @@
 #include "models/core/model.h"
 #include "models/core/register.h"
 #include "models/dma/dma_transfer.h"
+#include "models/regs/register_blocks.h"
 #include "platform/region/dma_window.h"
 
 namespace crashtwin {
 
 namespace dma_regs {
-inline constexpr uint64_t kChannelStride = 0x40;
-inline constexpr uint32_t kMaxChannels = 64;
-inline constexpr uint64_t kSrc = 0x00, kDst = 0x08, kLen = 0x10, kCtrl = 0x18, kStatus = 0x20, kDesc = 0x28,
-                          kBytesDone = 0x30, kOwner = 0x38;
-inline constexpr uint64_t kCtrlStart = 1, kCtrlIrqEnable = 2, kCtrlChain = 4;
-inline constexpr uint64_t kStatusBusy = 1, kStatusDone = 2, kStatusRefused = 4, kStatusError = 8;
+// The register map's dma_channel block (platform/regs/crashtwin_regs.h).
+inline constexpr uint64_t kChannelStride = CT_DMA_CHANNEL_STRIDE;
+inline constexpr uint32_t kMaxChannels = CT_DMA_CHANNEL_MAX;
+inline constexpr uint64_t kSrc = CT_DMA_CHANNEL_SRC, kDst = CT_DMA_CHANNEL_DST, kLen = CT_DMA_CHANNEL_LEN,
+                          kCtrl = CT_DMA_CHANNEL_CTRL, kStatus = CT_DMA_CHANNEL_STATUS, kDesc = CT_DMA_CHANNEL_DESC,
+                          kBytesDone = CT_DMA_CHANNEL_BYTES_DONE, kOwner = CT_DMA_CHANNEL_OWNER;
+inline constexpr uint64_t kCtrlStart = CT_DMA_CHANNEL_CTRL_START_MASK, kCtrlIrqEnable = CT_DMA_CHANNEL_CTRL_IRQ_ENABLE_MASK,
+                          kCtrlChain = CT_DMA_CHANNEL_CTRL_CHAIN_MASK;
+inline constexpr uint64_t kStatusBusy = CT_DMA_CHANNEL_STATUS_BUSY_MASK, kStatusDone = CT_DMA_CHANNEL_STATUS_DONE_MASK,
+                          kStatusRefused = CT_DMA_CHANNEL_STATUS_REFUSED_MASK,
+                          kStatusError = CT_DMA_CHANNEL_STATUS_ERROR_MASK;
 inline constexpr uint64_t kDescriptorBytes = 32;
 // The window table's layout is the firmware's (platform/region/dma_window.h).
 inline constexpr uint64_t kWindowTable = dma_window_regs::kTable;
@@ -131,20 +128,10 @@ class DmaController : public Model {
     bool restricted = false;
     double bandwidth = 0;
   };
-  struct WindowEntry {
-    Register* base;
-    Register* size;
-    Register* attr;
-  };
   struct Channel {
-    Register* src;
-    Register* dst;
-    Register* len;
-    Register* ctrl;
-    Register* status;
-    Register* desc;
-    Register* bytes_done;
-    Register* owner;
+    Channel(RegisterBank& bank, uint32_t index)
+        : r(bank, CT_DMA_CHANNEL(index), "ch" + std::to_string(index) + ".") {}
+    regs::DmaChannelRegisters r;
     sc_core::sc_event start;
   };
 
@@ -171,8 +158,8 @@ class DmaController : public Model {
   RegisterBank regs_;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<Initiator> initiators_;
-  std::vector<WindowEntry> window_entries_;
-  Register* window_lock_ = nullptr;
+  regs::DmaWindowTableRegisters window_table_;
+  std::vector<std::unique_ptr<regs::DmaWindowRegisters>> window_entries_;
   int current_initiator_ = 0;  // initiator of the bus write being served
   std::vector<unsigned char> buffer_;
   tlm::tlm_generic_payload tx_;  // reused for every bus access

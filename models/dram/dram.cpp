@@ -117,16 +117,15 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   ctrl.register_b_transport(this, &Dram::ctrl_b_transport);
   ctrl.register_transport_dbg(this, &Dram::ctrl_transport_dbg);
 
-  regs_.add("size", 0x00, 8, size_, Access::ro);
-  regs_.add("dimms", 0x08, 8, dimms_, Access::ro);
-  regs_.add("numa_nodes", 0x10, 8, numa_nodes_, Access::ro);
-  regs_.add("ce_total", 0x18, 8, 0, Access::ro).on_read([this] {
+  controller_regs_ = std::make_unique<regs::DramRegisters>(
+      regs_, CT_DRAM_REGS, "", regs::DramRegisters::BoardReset{.size = size_, .dimms = dimms_, .numa_nodes = numa_nodes_});
+  controller_regs_->ce_total.on_read([this] {
     uint64_t n = 0;
     for (const DimmState& s : dimm_state_) n += s.corrected;
     return n;
   });
-  regs_.add("ue_total", 0x20, 8, 0, Access::ro).on_read([this] { return ue_total_; });
-  regs_.add("materialised_pages", 0x28, 8, 0, Access::ro).on_read([this] { return memory_.materialised_pages(); });
+  controller_regs_->ue_total.on_read([this] { return ue_total_; });
+  controller_regs_->materialised_pages.on_read([this] { return memory_.materialised_pages(); });
   for (uint32_t d = 0; d < dimms_; ++d) {
     const ComponentId id{ComponentClass::memory, static_cast<uint16_t>(context.first_instance + d)};
     units_.push_back(std::make_unique<ComponentUnit>(

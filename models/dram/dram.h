@@ -41,6 +41,7 @@
 #include "models/core/numa.h"
 #include "models/workload/traffic_burst.h"
 #include "models/core/register.h"
+#include "models/regs/register_blocks.h"
 #include "models/core/rng.h"
 #include "models/dram/error_log.h"
 #include "models/dram/fault_process.h"
@@ -216,6 +217,7 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   std::vector<RmidTraffic> rmid_traffic_;  // by RMID; grows to the highest RMID seen
   std::unordered_set<uint64_t> zero_granted_pages_;  // read-only DMI grants to invalidate on first write
   RegisterBank regs_;
+  std::unique_ptr<regs::DramRegisters> controller_regs_;  // the register map's dram block
   std::vector<std::unique_ptr<ComponentUnit>> units_;
   uint64_t ue_total_ = 0;
   double idle_power_w_ = 0, active_power_w_ = 0;

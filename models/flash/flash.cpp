@@ -23,8 +23,8 @@ Flash::Flash(sc_core::sc_module_name name, const ModelContext& context)
                                                "failure-model blob installed at power-on (empty: none)");
   in.register_b_transport(this, &Flash::b_transport);
   in.register_transport_dbg(this, &Flash::transport_dbg);
-  regs_.add("length", flash_regs::kLength, 8, 0, Access::ro).on_read([this] { return uint64_t{blob_.size()}; });
-  regs_.add("generation", flash_regs::kGeneration, 8, 0, Access::ro).on_read([this] { return generation_; });
+  rom_regs_.length.on_read([this] { return uint64_t{blob_.size()}; });
+  rom_regs_.generation.on_read([this] { return generation_; });
   regs_.add_window("blob", flash_regs::kBlob, capacity_, [this](uint64_t offset, std::span<std::byte> out) {
     for (size_t i = 0; i < out.size(); ++i) out[i] = offset + i < blob_.size() ? blob_[offset + i] : std::byte{0xFF};
   });

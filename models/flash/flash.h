@@ -5,8 +5,8 @@
 // Parameters: capacity (size), model_path (file loaded at construction;
 //   empty: no model provisioned)
 // Sockets: in
-// Registers: 0x00 LENGTH (RO, 0 = no model), 0x08 GENERATION (RO),
-//   0x1000.. blob window (RO, capacity bytes)
+// Registers: the register map's `flash` block (docs/registers.md): LENGTH
+//   (0 = no model), GENERATION, the BLOB window (capacity bytes)
 #pragma once
 
 #include <cstddef>
@@ -19,11 +19,12 @@
 #include "models/config/registry.h"
 #include "models/core/model.h"
 #include "models/core/register.h"
+#include "models/regs/register_blocks.h"
 
 namespace crashtwin {
 
-namespace flash_regs {
-inline constexpr uint64_t kLength = 0x00, kGeneration = 0x08, kBlob = 0x1000;
+namespace flash_regs {  // the register map's flash block (docs/registers.md)
+inline constexpr uint64_t kLength = CT_FLASH_LENGTH, kGeneration = CT_FLASH_GENERATION, kBlob = CT_FLASH_BLOB;
 }
 
 class Flash : public Model {
@@ -48,6 +49,7 @@ class Flash : public Model {
   std::vector<std::byte> blob_;
   uint64_t generation_ = 0;
   RegisterBank regs_;
+  regs::FlashRegisters rom_regs_{regs_, CT_FLASH_REGS, ""};
 };
 
 }  // namespace crashtwin

@@ -19,16 +19,16 @@ struct UnitRegisters {
     uint64_t state_kind = 0;
   };
 
-  UnitRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix, const BoardReset& board, uint32_t metric_count = CT_UNIT_METRIC_COUNT)
-      : metric(bank, prefix + "metric", base + CT_UNIT_METRIC(0), metric_count, CT_UNIT_METRIC_STRIDE, CT_UNIT_METRIC_WIDTH, CT_UNIT_METRIC_RESET, Access::ro),
-        err_status(bank, prefix + "err_status", base + CT_UNIT_ERR_STATUS, CT_UNIT_ERR_STATUS_WIDTH, CT_UNIT_ERR_STATUS_RESET, Access::w1c),
-        err_type(bank, prefix + "err_type", base + CT_UNIT_ERR_TYPE, CT_UNIT_ERR_TYPE_WIDTH, CT_UNIT_ERR_TYPE_RESET, Access::ro),
-        err_address(bank, prefix + "err_address", base + CT_UNIT_ERR_ADDRESS, CT_UNIT_ERR_ADDRESS_WIDTH, CT_UNIT_ERR_ADDRESS_RESET, Access::ro),
-        err_detail(bank, prefix + "err_detail", base + CT_UNIT_ERR_DETAIL, CT_UNIT_ERR_DETAIL_WIDTH, CT_UNIT_ERR_DETAIL_RESET, Access::ro),
-        err_time(bank, prefix + "err_time", base + CT_UNIT_ERR_TIME, CT_UNIT_ERR_TIME_WIDTH, CT_UNIT_ERR_TIME_RESET, Access::ro),
-        err_count(bank, prefix + "err_count", base + CT_UNIT_ERR_COUNT, CT_UNIT_ERR_COUNT_WIDTH, CT_UNIT_ERR_COUNT_RESET, Access::ro),
-        state_length(bank, prefix + "state_length", base + CT_UNIT_STATE_LENGTH, CT_UNIT_STATE_LENGTH_WIDTH, CT_UNIT_STATE_LENGTH_RESET, Access::ro),
-        state_kind(bank, prefix + "state_kind", base + CT_UNIT_STATE_KIND, CT_UNIT_STATE_KIND_WIDTH, board.state_kind, Access::ro) {
+  UnitRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix, const BoardReset& board, uint32_t metric_count = CT_UNIT_METRIC_COUNT)
+      : metric(bank, name_prefix + "metric", block_base + CT_UNIT_METRIC(0), metric_count, CT_UNIT_METRIC_STRIDE, CT_UNIT_METRIC_WIDTH, CT_UNIT_METRIC_RESET, Access::ro),
+        err_status(bank, name_prefix + "err_status", block_base + CT_UNIT_ERR_STATUS, CT_UNIT_ERR_STATUS_WIDTH, CT_UNIT_ERR_STATUS_RESET, Access::w1c),
+        err_type(bank, name_prefix + "err_type", block_base + CT_UNIT_ERR_TYPE, CT_UNIT_ERR_TYPE_WIDTH, CT_UNIT_ERR_TYPE_RESET, Access::ro),
+        err_address(bank, name_prefix + "err_address", block_base + CT_UNIT_ERR_ADDRESS, CT_UNIT_ERR_ADDRESS_WIDTH, CT_UNIT_ERR_ADDRESS_RESET, Access::ro),
+        err_detail(bank, name_prefix + "err_detail", block_base + CT_UNIT_ERR_DETAIL, CT_UNIT_ERR_DETAIL_WIDTH, CT_UNIT_ERR_DETAIL_RESET, Access::ro),
+        err_time(bank, name_prefix + "err_time", block_base + CT_UNIT_ERR_TIME, CT_UNIT_ERR_TIME_WIDTH, CT_UNIT_ERR_TIME_RESET, Access::ro),
+        err_count(bank, name_prefix + "err_count", block_base + CT_UNIT_ERR_COUNT, CT_UNIT_ERR_COUNT_WIDTH, CT_UNIT_ERR_COUNT_RESET, Access::ro),
+        state_length(bank, name_prefix + "state_length", block_base + CT_UNIT_STATE_LENGTH, CT_UNIT_STATE_LENGTH_WIDTH, CT_UNIT_STATE_LENGTH_RESET, Access::ro),
+        state_kind(bank, name_prefix + "state_kind", block_base + CT_UNIT_STATE_KIND, CT_UNIT_STATE_KIND_WIDTH, board.state_kind, Access::ro) {
     state_length.read_changes_state();
   }
 
@@ -58,11 +58,11 @@ struct UnitRegisters {
 // CPU core sampling timer: A CPU core's sampling timer, in its unit window (boards with per-core
 // timers only).
 struct CoreTimerRegisters {
-  CoreTimerRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : boundary(bank, prefix + "boundary", base + CT_CORE_TIMER_BOUNDARY, CT_CORE_TIMER_BOUNDARY_WIDTH, CT_CORE_TIMER_BOUNDARY_RESET, Access::ro),
-        delivered(bank, prefix + "delivered", base + CT_CORE_TIMER_DELIVERED, CT_CORE_TIMER_DELIVERED_WIDTH, CT_CORE_TIMER_DELIVERED_RESET, Access::ro),
-        ticks(bank, prefix + "ticks", base + CT_CORE_TIMER_TICKS, CT_CORE_TIMER_TICKS_WIDTH, CT_CORE_TIMER_TICKS_RESET, Access::ro),
-        overruns(bank, prefix + "overruns", base + CT_CORE_TIMER_OVERRUNS, CT_CORE_TIMER_OVERRUNS_WIDTH, CT_CORE_TIMER_OVERRUNS_RESET, Access::ro) {
+  CoreTimerRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : boundary(bank, name_prefix + "boundary", block_base + CT_CORE_TIMER_BOUNDARY, CT_CORE_TIMER_BOUNDARY_WIDTH, CT_CORE_TIMER_BOUNDARY_RESET, Access::ro),
+        delivered(bank, name_prefix + "delivered", block_base + CT_CORE_TIMER_DELIVERED, CT_CORE_TIMER_DELIVERED_WIDTH, CT_CORE_TIMER_DELIVERED_RESET, Access::ro),
+        ticks(bank, name_prefix + "ticks", block_base + CT_CORE_TIMER_TICKS, CT_CORE_TIMER_TICKS_WIDTH, CT_CORE_TIMER_TICKS_RESET, Access::ro),
+        overruns(bank, name_prefix + "overruns", block_base + CT_CORE_TIMER_OVERRUNS, CT_CORE_TIMER_OVERRUNS_WIDTH, CT_CORE_TIMER_OVERRUNS_RESET, Access::ro) {
   }
 
   // BOUNDARY: the boundary the latest tick served (ns)
@@ -77,8 +77,8 @@ struct CoreTimerRegisters {
 
 // CPU core resource monitoring: A CPU core's RMID association, in its unit window.
 struct CoreRegisters {
-  CoreRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : pqr_assoc(bank, prefix + "pqr_assoc", base + CT_CORE_PQR_ASSOC, CT_CORE_PQR_ASSOC_WIDTH, CT_CORE_PQR_ASSOC_RESET, Access::rw) {
+  CoreRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : pqr_assoc(bank, name_prefix + "pqr_assoc", block_base + CT_CORE_PQR_ASSOC, CT_CORE_PQR_ASSOC_WIDTH, CT_CORE_PQR_ASSOC_RESET, Access::rw) {
   }
 
   // PQR_ASSOC: IA32_PQR_ASSOC, the RMID the core tags its cache fills and memory traffic with.
@@ -97,14 +97,14 @@ struct CpuClusterRegisters {
     uint64_t rdt_mbm_width = 0;
   };
 
-  CpuClusterRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix, const BoardReset& board)
-      : cores(bank, prefix + "cores", base + CT_CPU_CLUSTER_CORES, CT_CPU_CLUSTER_CORES_WIDTH, board.cores, Access::ro),
-        trip_point(bank, prefix + "trip_point", base + CT_CPU_CLUSTER_TRIP_POINT, CT_CPU_CLUSTER_TRIP_POINT_WIDTH, board.trip_point, Access::ro),
-        rdt_max_rmid(bank, prefix + "rdt_max_rmid", base + CT_CPU_CLUSTER_RDT_MAX_RMID, CT_CPU_CLUSTER_RDT_MAX_RMID_WIDTH, board.rdt_max_rmid, Access::ro),
-        rdt_upscale(bank, prefix + "rdt_upscale", base + CT_CPU_CLUSTER_RDT_UPSCALE, CT_CPU_CLUSTER_RDT_UPSCALE_WIDTH, board.rdt_upscale, Access::ro),
-        rdt_mbm_width(bank, prefix + "rdt_mbm_width", base + CT_CPU_CLUSTER_RDT_MBM_WIDTH, CT_CPU_CLUSTER_RDT_MBM_WIDTH_WIDTH, board.rdt_mbm_width, Access::ro),
-        qm_evtsel(bank, prefix + "qm_evtsel", base + CT_CPU_CLUSTER_QM_EVTSEL, CT_CPU_CLUSTER_QM_EVTSEL_WIDTH, CT_CPU_CLUSTER_QM_EVTSEL_RESET, Access::rw),
-        qm_ctr(bank, prefix + "qm_ctr", base + CT_CPU_CLUSTER_QM_CTR, CT_CPU_CLUSTER_QM_CTR_WIDTH, CT_CPU_CLUSTER_QM_CTR_RESET, Access::ro) {
+  CpuClusterRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix, const BoardReset& board)
+      : cores(bank, name_prefix + "cores", block_base + CT_CPU_CLUSTER_CORES, CT_CPU_CLUSTER_CORES_WIDTH, board.cores, Access::ro),
+        trip_point(bank, name_prefix + "trip_point", block_base + CT_CPU_CLUSTER_TRIP_POINT, CT_CPU_CLUSTER_TRIP_POINT_WIDTH, board.trip_point, Access::ro),
+        rdt_max_rmid(bank, name_prefix + "rdt_max_rmid", block_base + CT_CPU_CLUSTER_RDT_MAX_RMID, CT_CPU_CLUSTER_RDT_MAX_RMID_WIDTH, board.rdt_max_rmid, Access::ro),
+        rdt_upscale(bank, name_prefix + "rdt_upscale", block_base + CT_CPU_CLUSTER_RDT_UPSCALE, CT_CPU_CLUSTER_RDT_UPSCALE_WIDTH, board.rdt_upscale, Access::ro),
+        rdt_mbm_width(bank, name_prefix + "rdt_mbm_width", block_base + CT_CPU_CLUSTER_RDT_MBM_WIDTH, CT_CPU_CLUSTER_RDT_MBM_WIDTH_WIDTH, board.rdt_mbm_width, Access::ro),
+        qm_evtsel(bank, name_prefix + "qm_evtsel", block_base + CT_CPU_CLUSTER_QM_EVTSEL, CT_CPU_CLUSTER_QM_EVTSEL_WIDTH, CT_CPU_CLUSTER_QM_EVTSEL_RESET, Access::rw),
+        qm_ctr(bank, name_prefix + "qm_ctr", block_base + CT_CPU_CLUSTER_QM_CTR, CT_CPU_CLUSTER_QM_CTR_WIDTH, CT_CPU_CLUSTER_QM_CTR_RESET, Access::ro) {
     qm_ctr.read_changes_state();
   }
 
@@ -134,13 +134,13 @@ struct DramRegisters {
     uint64_t numa_nodes = 0;
   };
 
-  DramRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix, const BoardReset& board)
-      : size(bank, prefix + "size", base + CT_DRAM_SIZE, CT_DRAM_SIZE_WIDTH, board.size, Access::ro),
-        dimms(bank, prefix + "dimms", base + CT_DRAM_DIMMS, CT_DRAM_DIMMS_WIDTH, board.dimms, Access::ro),
-        numa_nodes(bank, prefix + "numa_nodes", base + CT_DRAM_NUMA_NODES, CT_DRAM_NUMA_NODES_WIDTH, board.numa_nodes, Access::ro),
-        ce_total(bank, prefix + "ce_total", base + CT_DRAM_CE_TOTAL, CT_DRAM_CE_TOTAL_WIDTH, CT_DRAM_CE_TOTAL_RESET, Access::ro),
-        ue_total(bank, prefix + "ue_total", base + CT_DRAM_UE_TOTAL, CT_DRAM_UE_TOTAL_WIDTH, CT_DRAM_UE_TOTAL_RESET, Access::ro),
-        materialised_pages(bank, prefix + "materialised_pages", base + CT_DRAM_MATERIALISED_PAGES, CT_DRAM_MATERIALISED_PAGES_WIDTH, CT_DRAM_MATERIALISED_PAGES_RESET, Access::ro) {
+  DramRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix, const BoardReset& board)
+      : size(bank, name_prefix + "size", block_base + CT_DRAM_SIZE, CT_DRAM_SIZE_WIDTH, board.size, Access::ro),
+        dimms(bank, name_prefix + "dimms", block_base + CT_DRAM_DIMMS, CT_DRAM_DIMMS_WIDTH, board.dimms, Access::ro),
+        numa_nodes(bank, name_prefix + "numa_nodes", block_base + CT_DRAM_NUMA_NODES, CT_DRAM_NUMA_NODES_WIDTH, board.numa_nodes, Access::ro),
+        ce_total(bank, name_prefix + "ce_total", block_base + CT_DRAM_CE_TOTAL, CT_DRAM_CE_TOTAL_WIDTH, CT_DRAM_CE_TOTAL_RESET, Access::ro),
+        ue_total(bank, name_prefix + "ue_total", block_base + CT_DRAM_UE_TOTAL, CT_DRAM_UE_TOTAL_WIDTH, CT_DRAM_UE_TOTAL_RESET, Access::ro),
+        materialised_pages(bank, name_prefix + "materialised_pages", block_base + CT_DRAM_MATERIALISED_PAGES, CT_DRAM_MATERIALISED_PAGES_WIDTH, CT_DRAM_MATERIALISED_PAGES_RESET, Access::ro) {
   }
 
   // SIZE: bytes of memory
@@ -165,9 +165,9 @@ struct IoDeviceRegisters {
     uint64_t parallelism = 0;
   };
 
-  IoDeviceRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix, const BoardReset& board)
-      : queue_depth(bank, prefix + "queue_depth", base + CT_IO_DEVICE_QUEUE_DEPTH, CT_IO_DEVICE_QUEUE_DEPTH_WIDTH, board.queue_depth, Access::ro),
-        parallelism(bank, prefix + "parallelism", base + CT_IO_DEVICE_PARALLELISM, CT_IO_DEVICE_PARALLELISM_WIDTH, board.parallelism, Access::ro) {
+  IoDeviceRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix, const BoardReset& board)
+      : queue_depth(bank, name_prefix + "queue_depth", block_base + CT_IO_DEVICE_QUEUE_DEPTH, CT_IO_DEVICE_QUEUE_DEPTH_WIDTH, board.queue_depth, Access::ro),
+        parallelism(bank, name_prefix + "parallelism", block_base + CT_IO_DEVICE_PARALLELISM, CT_IO_DEVICE_PARALLELISM_WIDTH, board.parallelism, Access::ro) {
   }
 
   // QUEUE_DEPTH: submission queue entries
@@ -178,10 +178,10 @@ struct IoDeviceRegisters {
 
 // Board sensors: The board's thermal sensors; channel i's block sits at 0x100 + 16 i.
 struct SensorsRegisters {
-  SensorsRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : inlet(bank, prefix + "inlet", base + CT_SENSORS_INLET, CT_SENSORS_INLET_WIDTH, CT_SENSORS_INLET_RESET, Access::ro),
-        channels(bank, prefix + "channels", base + CT_SENSORS_CHANNELS, CT_SENSORS_CHANNELS_WIDTH, CT_SENSORS_CHANNELS_RESET, Access::ro),
-        board_power(bank, prefix + "board_power", base + CT_SENSORS_BOARD_POWER, CT_SENSORS_BOARD_POWER_WIDTH, CT_SENSORS_BOARD_POWER_RESET, Access::ro) {
+  SensorsRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : inlet(bank, name_prefix + "inlet", block_base + CT_SENSORS_INLET, CT_SENSORS_INLET_WIDTH, CT_SENSORS_INLET_RESET, Access::ro),
+        channels(bank, name_prefix + "channels", block_base + CT_SENSORS_CHANNELS, CT_SENSORS_CHANNELS_WIDTH, CT_SENSORS_CHANNELS_RESET, Access::ro),
+        board_power(bank, name_prefix + "board_power", block_base + CT_SENSORS_BOARD_POWER, CT_SENSORS_BOARD_POWER_WIDTH, CT_SENSORS_BOARD_POWER_RESET, Access::ro) {
   }
 
   // INLET: inlet air temperature (m°C)
@@ -194,9 +194,9 @@ struct SensorsRegisters {
 
 // Sensor channel: One thermal sensor channel.
 struct SensorChannelRegisters {
-  SensorChannelRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : temperature(bank, prefix + "temperature", base + CT_SENSOR_CHANNEL_TEMPERATURE, CT_SENSOR_CHANNEL_TEMPERATURE_WIDTH, CT_SENSOR_CHANNEL_TEMPERATURE_RESET, Access::ro),
-        power(bank, prefix + "power", base + CT_SENSOR_CHANNEL_POWER, CT_SENSOR_CHANNEL_POWER_WIDTH, CT_SENSOR_CHANNEL_POWER_RESET, Access::ro) {
+  SensorChannelRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : temperature(bank, name_prefix + "temperature", block_base + CT_SENSOR_CHANNEL_TEMPERATURE, CT_SENSOR_CHANNEL_TEMPERATURE_WIDTH, CT_SENSOR_CHANNEL_TEMPERATURE_RESET, Access::ro),
+        power(bank, name_prefix + "power", block_base + CT_SENSOR_CHANNEL_POWER, CT_SENSOR_CHANNEL_POWER_WIDTH, CT_SENSOR_CHANNEL_POWER_RESET, Access::ro) {
   }
 
   // TEMPERATURE: its temperature (m°C; 0 when not populated)
@@ -207,9 +207,9 @@ struct SensorChannelRegisters {
 
 // Model ROM: The flash holding the failure-model blob the firmware loads at boot.
 struct FlashRegisters {
-  FlashRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : length(bank, prefix + "length", base + CT_FLASH_LENGTH, CT_FLASH_LENGTH_WIDTH, CT_FLASH_LENGTH_RESET, Access::ro),
-        generation(bank, prefix + "generation", base + CT_FLASH_GENERATION, CT_FLASH_GENERATION_WIDTH, CT_FLASH_GENERATION_RESET, Access::ro) {
+  FlashRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : length(bank, name_prefix + "length", block_base + CT_FLASH_LENGTH, CT_FLASH_LENGTH_WIDTH, CT_FLASH_LENGTH_RESET, Access::ro),
+        generation(bank, name_prefix + "generation", block_base + CT_FLASH_GENERATION, CT_FLASH_GENERATION_WIDTH, CT_FLASH_GENERATION_RESET, Access::ro) {
   }
 
   // LENGTH: bytes of the blob (0 when none is provisioned)
@@ -221,13 +221,13 @@ struct FlashRegisters {
 // BMC mailbox: The host's door to the BMC: the crash alert, and the command mailbox of the control
 // channel (BMC to host firmware).
 struct BmcRegisters {
-  BmcRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : mailbox(bank, prefix + "mailbox", base + CT_BMC_MAILBOX, CT_BMC_MAILBOX_WIDTH, CT_BMC_MAILBOX_RESET, Access::rw),
-        state(bank, prefix + "state", base + CT_BMC_STATE, CT_BMC_STATE_WIDTH, CT_BMC_STATE_RESET, Access::ro),
-        reports(bank, prefix + "reports", base + CT_BMC_REPORTS, CT_BMC_REPORTS_WIDTH, CT_BMC_REPORTS_RESET, Access::ro),
-        cmd_status(bank, prefix + "cmd_status", base + CT_BMC_CMD_STATUS, CT_BMC_CMD_STATUS_WIDTH, CT_BMC_CMD_STATUS_RESET, Access::w1c),
-        cmd_length(bank, prefix + "cmd_length", base + CT_BMC_CMD_LENGTH, CT_BMC_CMD_LENGTH_WIDTH, CT_BMC_CMD_LENGTH_RESET, Access::ro),
-        cmd_result(bank, prefix + "cmd_result", base + CT_BMC_CMD_RESULT, CT_BMC_CMD_RESULT_WIDTH, CT_BMC_CMD_RESULT_RESET, Access::rw) {
+  BmcRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : mailbox(bank, name_prefix + "mailbox", block_base + CT_BMC_MAILBOX, CT_BMC_MAILBOX_WIDTH, CT_BMC_MAILBOX_RESET, Access::rw),
+        state(bank, name_prefix + "state", block_base + CT_BMC_STATE, CT_BMC_STATE_WIDTH, CT_BMC_STATE_RESET, Access::ro),
+        reports(bank, name_prefix + "reports", block_base + CT_BMC_REPORTS, CT_BMC_REPORTS_WIDTH, CT_BMC_REPORTS_RESET, Access::ro),
+        cmd_status(bank, name_prefix + "cmd_status", block_base + CT_BMC_CMD_STATUS, CT_BMC_CMD_STATUS_WIDTH, CT_BMC_CMD_STATUS_RESET, Access::w1c),
+        cmd_length(bank, name_prefix + "cmd_length", block_base + CT_BMC_CMD_LENGTH, CT_BMC_CMD_LENGTH_WIDTH, CT_BMC_CMD_LENGTH_RESET, Access::ro),
+        cmd_result(bank, name_prefix + "cmd_result", block_base + CT_BMC_CMD_RESULT, CT_BMC_CMD_RESULT_WIDTH, CT_BMC_CMD_RESULT_RESET, Access::rw) {
   }
 
   // MAILBOX: write: raise the crash alert with that code (platform/core/bmc_alert.h)
@@ -246,15 +246,15 @@ struct BmcRegisters {
 
 // DMA channel: One channel of the DMA controller; channel c at c * 0x40.
 struct DmaChannelRegisters {
-  DmaChannelRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : src(bank, prefix + "src", base + CT_DMA_CHANNEL_SRC, CT_DMA_CHANNEL_SRC_WIDTH, CT_DMA_CHANNEL_SRC_RESET, Access::rw),
-        dst(bank, prefix + "dst", base + CT_DMA_CHANNEL_DST, CT_DMA_CHANNEL_DST_WIDTH, CT_DMA_CHANNEL_DST_RESET, Access::rw),
-        len(bank, prefix + "len", base + CT_DMA_CHANNEL_LEN, CT_DMA_CHANNEL_LEN_WIDTH, CT_DMA_CHANNEL_LEN_RESET, Access::rw),
-        ctrl(bank, prefix + "ctrl", base + CT_DMA_CHANNEL_CTRL, CT_DMA_CHANNEL_CTRL_WIDTH, CT_DMA_CHANNEL_CTRL_RESET, Access::rw),
-        status(bank, prefix + "status", base + CT_DMA_CHANNEL_STATUS, CT_DMA_CHANNEL_STATUS_WIDTH, CT_DMA_CHANNEL_STATUS_RESET, Access::w1c),
-        desc(bank, prefix + "desc", base + CT_DMA_CHANNEL_DESC, CT_DMA_CHANNEL_DESC_WIDTH, CT_DMA_CHANNEL_DESC_RESET, Access::rw),
-        bytes_done(bank, prefix + "bytes_done", base + CT_DMA_CHANNEL_BYTES_DONE, CT_DMA_CHANNEL_BYTES_DONE_WIDTH, CT_DMA_CHANNEL_BYTES_DONE_RESET, Access::ro),
-        owner(bank, prefix + "owner", base + CT_DMA_CHANNEL_OWNER, CT_DMA_CHANNEL_OWNER_WIDTH, CT_DMA_CHANNEL_OWNER_RESET, Access::ro) {
+  DmaChannelRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : src(bank, name_prefix + "src", block_base + CT_DMA_CHANNEL_SRC, CT_DMA_CHANNEL_SRC_WIDTH, CT_DMA_CHANNEL_SRC_RESET, Access::rw),
+        dst(bank, name_prefix + "dst", block_base + CT_DMA_CHANNEL_DST, CT_DMA_CHANNEL_DST_WIDTH, CT_DMA_CHANNEL_DST_RESET, Access::rw),
+        len(bank, name_prefix + "len", block_base + CT_DMA_CHANNEL_LEN, CT_DMA_CHANNEL_LEN_WIDTH, CT_DMA_CHANNEL_LEN_RESET, Access::rw),
+        ctrl(bank, name_prefix + "ctrl", block_base + CT_DMA_CHANNEL_CTRL, CT_DMA_CHANNEL_CTRL_WIDTH, CT_DMA_CHANNEL_CTRL_RESET, Access::rw),
+        status(bank, name_prefix + "status", block_base + CT_DMA_CHANNEL_STATUS, CT_DMA_CHANNEL_STATUS_WIDTH, CT_DMA_CHANNEL_STATUS_RESET, Access::w1c),
+        desc(bank, name_prefix + "desc", block_base + CT_DMA_CHANNEL_DESC, CT_DMA_CHANNEL_DESC_WIDTH, CT_DMA_CHANNEL_DESC_RESET, Access::rw),
+        bytes_done(bank, name_prefix + "bytes_done", block_base + CT_DMA_CHANNEL_BYTES_DONE, CT_DMA_CHANNEL_BYTES_DONE_WIDTH, CT_DMA_CHANNEL_BYTES_DONE_RESET, Access::ro),
+        owner(bank, name_prefix + "owner", block_base + CT_DMA_CHANNEL_OWNER, CT_DMA_CHANNEL_OWNER_WIDTH, CT_DMA_CHANNEL_OWNER_RESET, Access::ro) {
   }
 
   // SRC: source physical address
@@ -278,9 +278,9 @@ struct DmaChannelRegisters {
 // DMA window table: The IOMMU-like table restricting what the BMC's transfers may touch; only the
 // host writes it, and only until it sets LOCKED (cleared by power-on only).
 struct DmaWindowTableRegisters {
-  DmaWindowTableRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : lock(bank, prefix + "lock", base + CT_DMA_WINDOW_TABLE_LOCK, CT_DMA_WINDOW_TABLE_LOCK_WIDTH, CT_DMA_WINDOW_TABLE_LOCK_RESET, Access::rw),
-        requester_id(bank, prefix + "requester_id", base + CT_DMA_WINDOW_TABLE_REQUESTER_ID, CT_DMA_WINDOW_TABLE_REQUESTER_ID_WIDTH, CT_DMA_WINDOW_TABLE_REQUESTER_ID_RESET, Access::ro) {
+  DmaWindowTableRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : lock(bank, name_prefix + "lock", block_base + CT_DMA_WINDOW_TABLE_LOCK, CT_DMA_WINDOW_TABLE_LOCK_WIDTH, CT_DMA_WINDOW_TABLE_LOCK_RESET, Access::rw),
+        requester_id(bank, name_prefix + "requester_id", block_base + CT_DMA_WINDOW_TABLE_REQUESTER_ID, CT_DMA_WINDOW_TABLE_REQUESTER_ID_WIDTH, CT_DMA_WINDOW_TABLE_REQUESTER_ID_RESET, Access::ro) {
   }
 
   // LOCK: The table's lock.
@@ -291,10 +291,10 @@ struct DmaWindowTableRegisters {
 
 // DMA window: One entry of the window table; entry w at 0x1010 + 0x20 w.
 struct DmaWindowRegisters {
-  DmaWindowRegisters(RegisterBank& bank, uint64_t base, const std::string& prefix)
-      : base(bank, prefix + "base", base + CT_DMA_WINDOW_BASE, CT_DMA_WINDOW_BASE_WIDTH, CT_DMA_WINDOW_BASE_RESET, Access::rw),
-        size(bank, prefix + "size", base + CT_DMA_WINDOW_SIZE, CT_DMA_WINDOW_SIZE_WIDTH, CT_DMA_WINDOW_SIZE_RESET, Access::rw),
-        attr(bank, prefix + "attr", base + CT_DMA_WINDOW_ATTR, CT_DMA_WINDOW_ATTR_WIDTH, CT_DMA_WINDOW_ATTR_RESET, Access::rw) {
+  DmaWindowRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
+      : base(bank, name_prefix + "base", block_base + CT_DMA_WINDOW_BASE, CT_DMA_WINDOW_BASE_WIDTH, CT_DMA_WINDOW_BASE_RESET, Access::rw),
+        size(bank, name_prefix + "size", block_base + CT_DMA_WINDOW_SIZE, CT_DMA_WINDOW_SIZE_WIDTH, CT_DMA_WINDOW_SIZE_RESET, Access::rw),
+        attr(bank, name_prefix + "attr", block_base + CT_DMA_WINDOW_ATTR, CT_DMA_WINDOW_ATTR_WIDTH, CT_DMA_WINDOW_ATTR_RESET, Access::rw) {
   }
 
   // BASE: first byte of the window

@@ -15,22 +15,19 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
       inlet_temperature_(context.params, "inlet_temperature", ParamKind::temperature, kDefaultInletC,
                          "air entering the chassis: the ambient of every thermal model", -40.0, 80.0),
       max_channels_(context.params, "max_channels", ParamKind::count, 64, "sensor channels the register map reserves",
-                    1, 4096),
+                    1, CT_SENSORS_SENSOR_CHANNEL_MAX),
       register_latency_(context.params, "register_latency", ParamKind::duration, 200,
                         "simulated cost of one MMIO access"),
       inlet_c_(inlet_temperature_),
       regs_(std::string(basename()) + ".regs") {
-  regs_.add("inlet", 0x00, 8, 0, Access::ro).on_read([this] { return millis(inlet_c_); });
-  regs_.add("channels", 0x08, 8, 0, Access::ro).on_read([this] { return uint64_t{channels_.size()}; });
-  regs_.add("board_power", 0x10, 8, 0, Access::ro).on_read([this] { return millis(board_power_w()); });
+  board_regs_.inlet.on_read([this] { return millis(inlet_c_); });
+  board_regs_.channels.on_read([this] { return uint64_t{channels_.size()}; });
+  board_regs_.board_power.on_read([this] { return millis(board_power_w()); });
   for (uint32_t i = 0; i < max_channels_; ++i) {
-    const uint64_t at = kChannelsOffset + kChannelStride * i;
-    regs_.add("channel" + std::to_string(i) + ".temperature", at, 8, 0, Access::ro).on_read([this, i] {
-      return i < channels_.size() ? millis(channel_temperature_c(i)) : 0;
-    });
-    regs_.add("channel" + std::to_string(i) + ".power", at + 8, 8, 0, Access::ro).on_read([this, i] {
-      return i < channels_.size() ? millis(channel_power_w(i)) : 0;
-    });
+    auto& r = *channel_regs_.emplace_back(std::make_unique<regs::SensorChannelRegisters>(
+        regs_, CT_SENSORS_SENSOR_CHANNEL(i), "channel" + std::to_string(i) + "."));
+    r.temperature.on_read([this, i] { return i < channels_.size() ? millis(channel_temperature_c(i)) : 0; });
+    r.power.on_read([this, i] { return i < channels_.size() ? millis(channel_power_w(i)) : 0; });
   }
   in.register_b_transport(this, &Sensors::b_transport);
   in.register_transport_dbg(this, &Sensors::transport_dbg);

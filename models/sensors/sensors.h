@@ -7,14 +7,13 @@
 //   inlet_temperature  temperature  air entering the chassis (25 C)
 //   max_channels       count        sensor channels the register map reserves (64)
 //   register_latency   duration     simulated cost of one MMIO access (200 ns)
-// Registers (64-bit, ro):
-//   0x00 INLET        m°C
-//   0x08 CHANNELS     channels found
-//   0x10 BOARD_POWER  mW, sum over channels
-//   0x100 + 16*i      channel i TEMPERATURE (m°C), +8 POWER (mW)
+// Registers: the register map's `sensors` device (docs/registers.md):
+//   INLET, CHANNELS, BOARD_POWER, and channel i's TEMPERATURE and POWER
+//   (m°C, mW) at 0x100 + 16 i
 // Sockets: in (MMIO).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +24,7 @@
 #include "models/config/registry.h"
 #include "models/core/model.h"
 #include "models/core/register.h"
+#include "models/regs/register_blocks.h"
 #include "models/sensors/thermal_source.h"
 
 namespace crashtwin {
@@ -49,8 +49,8 @@ class Sensors : public Model {
   double channel_power_w(uint32_t channel);
   double board_power_w();
 
-  static constexpr uint64_t kChannelsOffset = 0x100;
-  static constexpr uint64_t kChannelStride = 16;
+  static constexpr uint64_t kChannelsOffset = CT_SENSORS_SENSOR_CHANNEL(0);
+  static constexpr uint64_t kChannelStride = CT_SENSORS_SENSOR_CHANNEL_STRIDE;
 
   // Model
   TargetSocket* mmio_target() override { return &in; }
@@ -67,6 +67,10 @@ class Sensors : public Model {
   double inlet_c_;
   RegisterBank regs_;
   std::vector<Channel> channels_;
+  // The register map's sensors block, and a sensor_channel block per
+  // channel the map reserves (max_channels).
+  regs::SensorsRegisters board_regs_{regs_, CT_SENSORS_REGS, ""};
+  std::vector<std::unique_ptr<regs::SensorChannelRegisters>> channel_regs_;
 };
 
 }  // namespace crashtwin

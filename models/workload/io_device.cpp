@@ -94,8 +94,10 @@ IoDevice::IoDevice(sc_core::sc_module_name name, const ModelContext& context, Co
   phase_.io_bytes = p.io_size;
   for (size_t k = 0; k < kIoErrorKinds; ++k) error_rate_[k] = p.error_rate[k] ? p.error_rate[k]->value() : 0.0;
 
-  regs_.add("queue_depth", 0x00, 8, p.queue_depth, Access::ro);
-  regs_.add("parallelism", 0x08, 8, p.parallelism, Access::ro);
+  static_assert(CT_DISK_IO_DEVICE == CT_NIC_IO_DEVICE, "disks and NICs place their registers alike");
+  device_regs_ = std::make_unique<regs::IoDeviceRegisters>(
+      regs_, CT_DISK_IO_DEVICE, "",
+      regs::IoDeviceRegisters::BoardReset{.queue_depth = p.queue_depth, .parallelism = p.parallelism});
   unit_ = std::make_unique<ComponentUnit>(
       regs_, component_, 0, StateKind::queue_state, [this](Metric m) { return metric(m); },
       [this](std::span<std::byte> out) { return encode_queue_state(out); },

@@ -45,6 +45,7 @@
 #include "models/core/component_unit.h"
 #include "models/core/model.h"
 #include "models/core/register.h"
+#include "models/regs/register_blocks.h"
 #include "models/core/rng.h"
 #include "models/sensors/thermal_model.h"
 #include "models/sensors/thermal_source.h"
@@ -178,6 +179,7 @@ class IoDevice : public Model, public ThermalSource {
   ComponentId component_;
   IoDeviceDefaults defaults_;
   RegisterBank regs_;
+  std::unique_ptr<regs::IoDeviceRegisters> device_regs_;  // the register map's io_device block
   std::unique_ptr<ComponentUnit> unit_;
   RngStream rng_;
   IoQueue queue_;

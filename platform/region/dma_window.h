@@ -5,29 +5,32 @@
 // (until power-on). So the BMC can read the crash region and nothing else,
 // and cannot widen that itself, whatever its firmware does.
 //
-// The window table's register layout lives here, once: host firmware writes
-// it and the DMA model (models/dma) serves it.
+// The window table's registers are the register map's (docs/registers.md):
+// host firmware writes them and the DMA model (models/dma) serves them.
 #pragma once
 
 #include <cstdint>
 
 #include "platform/core/status.h"
 #include "platform/hal/hal.h"
+#include "platform/regs/crashtwin_regs.h"
 
 namespace crashtwin {
 
 namespace dma_window_regs {
-// Offsets from the DMA controller's register base.
-inline constexpr uint64_t kTable = 0x1000;  // after 64 channel files of 0x40
-inline constexpr uint64_t kLock = kTable + 0x00;         // bit 0 LOCKED: write 1 to lock
-inline constexpr uint64_t kRequesterId = kTable + 0x08;  // RO: the reader's initiator index
-inline constexpr uint64_t kEntries = kTable + 0x10, kEntryStride = 0x20;
-inline constexpr uint64_t kBase = 0x00, kSize = 0x08, kAttr = 0x10;  // within an entry
-inline constexpr uint32_t kCount = 8;
-inline constexpr uint64_t kLocked = 1;
-inline constexpr uint64_t kAttrEnable = 1, kAttrRead = 2, kAttrWrite = 4;
-inline constexpr unsigned kAttrInitiatorShift = 8;  // bits 8-15
-inline constexpr uint64_t entry(uint32_t w) { return kEntries + w * kEntryStride; }
+// Offsets from the DMA controller's register base: the register map's
+// dma_window_table and dma_window blocks (platform/regs/crashtwin_regs.h).
+inline constexpr uint64_t kTable = CT_DMA_WINDOW_TABLE;
+inline constexpr uint64_t kLock = kTable + CT_DMA_WINDOW_TABLE_LOCK;
+inline constexpr uint64_t kRequesterId = kTable + CT_DMA_WINDOW_TABLE_REQUESTER_ID;
+inline constexpr uint64_t kEntries = CT_DMA_WINDOW(0), kEntryStride = CT_DMA_WINDOW_STRIDE;
+inline constexpr uint64_t kBase = CT_DMA_WINDOW_BASE, kSize = CT_DMA_WINDOW_SIZE, kAttr = CT_DMA_WINDOW_ATTR;
+inline constexpr uint32_t kCount = CT_DMA_WINDOW_MAX;
+inline constexpr uint64_t kLocked = CT_DMA_WINDOW_TABLE_LOCK_LOCKED_MASK;
+inline constexpr uint64_t kAttrEnable = CT_DMA_WINDOW_ATTR_ENABLE_MASK, kAttrRead = CT_DMA_WINDOW_ATTR_READ_MASK,
+                          kAttrWrite = CT_DMA_WINDOW_ATTR_WRITE_MASK;
+inline constexpr unsigned kAttrInitiatorShift = CT_DMA_WINDOW_ATTR_INITIATOR_SHIFT;
+inline constexpr uint64_t entry(uint32_t w) { return CT_DMA_WINDOW(w); }
 inline constexpr uint64_t end() { return entry(kCount); }
 }  // namespace dma_window_regs
 
