@@ -20,6 +20,8 @@
 
 #include <cstdint>
 
+#include "platform/regs/crashtwin_regs.h"
+
 namespace crashtwin::rdt {
 
 enum class MonitorEvent : uint8_t {
@@ -28,16 +30,17 @@ enum class MonitorEvent : uint8_t {
   mbm_local = 3,      // of those, to and from the core's own NUMA node
 };
 
-inline constexpr uint64_t kEvtselEventMask = 0xff;
-inline constexpr unsigned kEvtselRmidShift = 32;
-inline constexpr uint64_t kEvtselRmidMask = 0x3ff;  // bits 41:32
+// The bit fields as the register map gives them (platform/regs/crashtwin_regs.h).
+inline constexpr uint64_t kEvtselEventMask = CT_CPU_CLUSTER_QM_EVTSEL_EVENT_MASK;
+inline constexpr unsigned kEvtselRmidShift = CT_CPU_CLUSTER_QM_EVTSEL_RMID_SHIFT;
+inline constexpr uint64_t kEvtselRmidMask = CT_CPU_CLUSTER_QM_EVTSEL_RMID_MASK >> kEvtselRmidShift;  // bits 41:32
 inline constexpr uint32_t kMaxRmidEncodable = kEvtselRmidMask;
-inline constexpr uint64_t kCtrError = 1ull << 63;
-inline constexpr uint64_t kCtrUnavailable = 1ull << 62;
-inline constexpr uint64_t kCtrDataMask = kCtrUnavailable - 1;  // bits 61:0
+inline constexpr uint64_t kCtrError = CT_CPU_CLUSTER_QM_CTR_ERROR_MASK;
+inline constexpr uint64_t kCtrUnavailable = CT_CPU_CLUSTER_QM_CTR_UNAVAILABLE_MASK;
+inline constexpr uint64_t kCtrDataMask = CT_CPU_CLUSTER_QM_CTR_DATA_MASK;  // bits 61:0
 inline constexpr uint32_t kMinMbmCounterWidth = 24;
 inline constexpr uint32_t kMaxMbmCounterWidth = 62;
-inline constexpr uint64_t kPqrRmidMask = 0x3ff;  // IA32_PQR_ASSOC bits 9:0
+inline constexpr uint64_t kPqrRmidMask = CT_CORE_PQR_ASSOC_RMID_MASK;  // IA32_PQR_ASSOC bits 9:0
 
 constexpr uint64_t event_select(MonitorEvent event, uint32_t rmid) {
   return static_cast<uint64_t>(event) | ((uint64_t{rmid} & kEvtselRmidMask) << kEvtselRmidShift);
