@@ -16,7 +16,9 @@
 #include "models/flash/flash.h"
 #include "models/core/tick_source.h"
 #include "models/hal/firmware_runner.h"
-#include "models/hal/tlm_hal.h"
+#include "models/hal/tlm_bus.h"
+#include "platform/drivers/register_hal.h"
+#include "platform/regs/crashtwin_regs.h"
 #include "models/router/router.h"
 
 namespace crashtwin {
@@ -193,20 +195,22 @@ void Board::build(std::string_view prefix) {
   bmc_->on_report = [this](const BmcDrainReport& r) { notify_bmc_report(r); };
   dma_->on_transfer = [this](const DmaTransfer& t) { notify_dma(t); };
 
-  // The host CPU's door.
-  HalPlatform platform;
-  platform.locate = [this](ComponentId c, uint64_t& unit_base) {
-    uint32_t unit = 0;
-    Model* m = model_of(c, unit);
-    if (!m) return false;
-    unit_base = base_of(*m) + device_layout::unit_base(unit);
-    return true;
-  };
-  platform.component_count = [this](ComponentClass cls) { return component_count(cls); };
-  platform.bmc_mailbox = base_of(*bmc_) + bmc_regs::kMailbox;
-  platform.flash_base = base_of(*flash_);
-  platform.memory_transfer_time = [this](uint64_t bytes) { return dram_->transfer_time(bytes); };
-  platform.log_sink = [this](LogLevel level, const char* message) {
+  // The host CPU's door: its bus, the MMIO bases the firmware is given, and
+  // the firmware's register drivers on them.
+  host_map_ = std::make_unique<BoardMap>();
+  for (auto& inst : instances_) {
+    if (!inst->kind->component_class) continue;
+    const UnitDevice device{*inst->kind->component_class, static_cast<uint16_t>(inst->first_instance),
+                            static_cast<uint16_t>(inst->model->component_units()), base_of(*inst->model)};
+    if (device.units > 0 && !ok(host_map_->add_unit_device(device)))
+      throw ConfigError(fmt::format("{}: the firmware's board map cannot hold this device", inst->name));
+  }
+  host_map_->bmc_base = base_of(*bmc_) + CT_BMC_REGS;
+  host_map_->flash_base = base_of(*flash_) + CT_FLASH_REGS;
+  host_map_->dma_base = base_of(*dma_);
+  TlmBusTiming timing;
+  timing.memory_transfer_time = [this](uint64_t bytes) { return dram_->transfer_time(bytes); };
+  timing.log_sink = [this](LogLevel level, const char* message) {
     static constexpr const char* kLevels[] = {"debug", "info", "warning", "error"};
     SC_REPORT_INFO_VERB("crashtwin/firmware",
                         fmt::format("{} [{}] {}", name(), kLevels[static_cast<int>(level)], message).c_str(),
@@ -215,10 +219,11 @@ void Board::build(std::string_view prefix) {
   };
   // The host CPU as the crashed host's recovery code uses it (capture kernel,
   // fadump's boot kernel): its own initiator, so its traffic is told apart.
-  recovery_hal_ = std::make_unique<TlmHal>("host_recovery", quantum_, platform);
-  router_->bind_initiator(recovery_hal_->out, fmt::format("{}.host_recovery", name()));
-  hal_ = std::make_unique<TlmHal>("host", quantum_, std::move(platform));
-  router_->bind_initiator(hal_->out, fmt::format("{}.host", name()));
+  recovery_bus_ = std::make_unique<TlmBus>("host_recovery", quantum_, timing);
+  router_->bind_initiator(recovery_bus_->out, fmt::format("{}.host_recovery", name()));
+  host_bus_ = std::make_unique<TlmBus>("host", quantum_, std::move(timing));
+  router_->bind_initiator(host_bus_->out, fmt::format("{}.host", name()));
+  hal_ = std::make_unique<RegisterHal>(*host_bus_, *host_map_);
 
   // The host CPU: error interrupt lines and the units behind each.
   std::vector<HostFirmwareRunner::ErrorSource> sources;
@@ -226,18 +231,17 @@ void Board::build(std::string_view prefix) {
   for (auto& inst : instances_) {
     if (!inst->model->error_irq()) continue;
     HostFirmwareRunner::ErrorSource source{irq_lines_[line++].get(), {}};
-    const uint64_t base = base_of(*inst->model);
     const ComponentClass cls = inst->kind->component_class.value_or(ComponentClass::cpu);
     for (uint32_t u = 0; u < inst->model->component_units(); ++u)
     {
       const ComponentId component{cls, static_cast<uint16_t>(inst->first_instance + u)};
-      source.units.push_back({base + device_layout::unit_base(u), component, numa_node_of(component)});
+      source.units.push_back({component, numa_node_of(component)});
     }
     sources.push_back(std::move(source));
   }
   firmware_runner_ = std::make_unique<HostFirmwareRunner>(
-      "host_cpu", *hal_, std::move(sources), [this](const ErrorEvent& e) { notify_error(e); },
-      HostFirmwareRunner::CommandMailbox{&bmc_->command_irq(), base_of(*bmc_)});
+      "host_cpu", *hal_, *host_bus_, std::move(sources), [this](const ErrorEvent& e) { notify_error(e); },
+      HostFirmwareRunner::CommandMailbox{&bmc_->command_irq()});
   // The firmware's ticks come from the host's per-core timers.
   firmware_runner_->set_tick_source(dynamic_cast<TickSource*>(cpu_cluster()));
   if (auto* cluster = dynamic_cast<CpuCluster*>(cpu_cluster())) cluster->attach_rmid_traffic(dram_);
@@ -246,7 +250,9 @@ void Board::build(std::string_view prefix) {
 }
 
 Hal& Board::host_hal() { return *hal_; }
-TlmHal& Board::recovery_hal() { return *recovery_hal_; }
+TlmBus& Board::host_bus() { return *host_bus_; }
+const BoardMap& Board::host_map() const { return *host_map_; }
+TlmBus& Board::recovery_bus() { return *recovery_bus_; }
 
 void Board::run_firmware(Firmware& firmware) {
   if (firmware_runner_->attached()) throw ConfigError(fmt::format("{}: run_firmware called twice", name()));

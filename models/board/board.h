@@ -45,7 +45,9 @@ class Dram;
 class DmaController;
 class Bmc;
 class Flash;
-class TlmHal;
+class TlmBus;
+class RegisterHal;
+class BoardMap;
 class HostFirmwareRunner;
 
 // How the runner learns what happened without models knowing file formats.
@@ -84,11 +86,17 @@ class Board : public sc_core::sc_module {
   Board(ParamTree& tree, sc_core::sc_module_name name, std::string prefix);
   ~Board() override;
 
-  // The firmware's door to this board (valid from a simulation process).
+  // The firmware's door to this board (valid from a simulation process):
+  // the register-level drivers (platform/drivers/register_hal.h) on the
+  // host CPU's bus, at the bases of host_map().
   Hal& host_hal();
-  // The host CPU's door for the recovery after a crash (models/recovery):
+  TlmBus& host_bus();
+  // The MMIO bases the firmware is given (what an integrator writes down
+  // for silicon: docs/porting.md).
+  const BoardMap& host_map() const;
+  // The host CPU's bus for the recovery after a crash (models/recovery):
   // a second initiator on the router, used from one simulation thread.
-  TlmHal& recovery_hal();
+  TlmBus& recovery_bus();
   // Starts the host CPU's firmware thread: boot() at t=0, tick() at each
   // next_tick_ns(), handle_error() for every error the error interrupt
   // reports (status read from the device over TLM, then acknowledged).
@@ -188,8 +196,10 @@ class Board : public sc_core::sc_module {
   DmaController* dma_ = nullptr;
   Bmc* bmc_ = nullptr;
   Flash* flash_ = nullptr;
-  std::unique_ptr<TlmHal> hal_;
-  std::unique_ptr<TlmHal> recovery_hal_;
+  std::unique_ptr<TlmBus> host_bus_;
+  std::unique_ptr<BoardMap> host_map_;
+  std::unique_ptr<RegisterHal> hal_;
+  std::unique_ptr<TlmBus> recovery_bus_;
   std::unique_ptr<HostFirmwareRunner> firmware_runner_;
 };
 

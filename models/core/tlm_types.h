@@ -29,4 +29,18 @@ void use_time_resolution();
 inline uint64_t to_ns(const sc_core::sc_time& t) { return (t.value() + kTimeUnitsPerNs / 2) / kTimeUnitsPerNs; }
 inline sc_core::sc_time ns(uint64_t n) { return sc_core::sc_time::from_value(n * kTimeUnitsPerNs); }
 
+// Readies a reused payload for a plain access (no byte enables, streaming
+// over its whole length, DMI not yet offered, response not yet given).
+inline void prepare_access(tlm::tlm_generic_payload& tx, tlm::tlm_command cmd, uint64_t address, unsigned char* data,
+                           uint64_t bytes) {
+  tx.set_command(cmd);
+  tx.set_address(address);
+  tx.set_data_ptr(data);
+  tx.set_data_length(static_cast<unsigned>(bytes));
+  tx.set_streaming_width(static_cast<unsigned>(bytes));
+  tx.set_byte_enable_ptr(nullptr);
+  tx.set_dmi_allowed(false);
+  tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
 }  // namespace crashtwin

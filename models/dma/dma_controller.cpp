@@ -149,14 +149,7 @@ std::string DmaController::check_windows(uint32_t initiator, uint64_t src, uint6
 
 bool DmaController::bus_access(tlm::tlm_command cmd, uint64_t address, unsigned char* data, uint64_t bytes,
                                sc_core::sc_time& delay) {
-  tx_.set_command(cmd);
-  tx_.set_address(address);
-  tx_.set_data_ptr(data);
-  tx_.set_data_length(static_cast<unsigned>(bytes));
-  tx_.set_streaming_width(static_cast<unsigned>(bytes));
-  tx_.set_byte_enable_ptr(nullptr);
-  tx_.set_dmi_allowed(false);
-  tx_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_access(tx_, cmd, address, data, bytes);
   out->b_transport(tx_, delay);
   return tx_.is_response_ok();
 }

@@ -1,18 +1,16 @@
 #include "models/hal/firmware_runner.h"
 
-#include "models/bmc/bmc.h"
-#include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
+#include "platform/regs/crashtwin_regs.h"
 
 namespace crashtwin {
 
-namespace dl = device_layout;
-
-HostFirmwareRunner::HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal,
+HostFirmwareRunner::HostFirmwareRunner(sc_core::sc_module_name name, RegisterHal& hal, TlmBus& bus,
                                        std::vector<ErrorSource> sources,
                                        std::function<void(const ErrorEvent&)> on_error, CommandMailbox mailbox)
     : sc_core::sc_module(name),
       hal_(hal),
+      bus_(bus),
       sources_(std::move(sources)),
       on_error_(std::move(on_error)),
       mailbox_(mailbox) {
@@ -24,26 +22,14 @@ bool HostFirmwareRunner::service_errors() {
   for (const ErrorSource& source : sources_) {
     if (!source.line->read()) continue;
     for (const ErrorSource::Unit& unit : source.units) {
-      const uint64_t base = unit.base;
-      uint64_t status = 0;
-      if (!ok(hal_.read64(base + dl::kErrStatus, status)) || (status & dl::kErrStatusValid) == 0) continue;
-      uint64_t type = 0, address = 0, detail = 0, time = 0;
-      hal_.read64(base + dl::kErrType, type);
-      hal_.read64(base + dl::kErrAddress, address);
-      hal_.read64(base + dl::kErrDetail, detail);
-      hal_.read64(base + dl::kErrTime, time);
       ErrorEvent event;
-      event.type = static_cast<ErrorType>(type);
-      event.address = address;
-      event.detail = detail;
-      event.time_ns = time;
-      event.component = unit.component;
+      if (!ok(hal_.take_error(unit.component, event))) continue;  // VALID clear: another unit raised the line
       ++errors_;
       if (on_error_) on_error_(event);
-      hal_.set_numa_node(unit.numa_node);
+      bus_.set_numa_node(unit.numa_node);
       firmware_->handle_error(event);
-      hal_.set_numa_node(0);  // back to the boot CPU's socket, where ticks and control lines run
-      hal_.write64(base + dl::kErrStatus, dl::kErrStatusValid);
+      bus_.set_numa_node(0);  // back to the boot CPU's socket, where ticks and control lines run
+      (void)hal_.acknowledge_error(unit.component);
       handled = true;
     }
   }
@@ -81,29 +67,19 @@ bool HostFirmwareRunner::service_control() {
   if (mailbox_.line == nullptr || !mailbox_.line->read()) return false;
   // Level-triggered, like the error lines: the status register decides (the
   // line may still be high for a delta after the last acknowledge).
-  uint64_t status = 0, length = 0;
-  if (!ok(hal_.read64(mailbox_.base + bmc_regs::kCommandStatus, status)) || (status & bmc_regs::kCommandPending) == 0)
-    return false;
-  hal_.read64(mailbox_.base + bmc_regs::kCommandLength, length);
-  // The window holds the line's first bytes: a longer one reaches the
-  // parser at the window's length, which is still too long for it.
-  std::string line(std::min<uint64_t>(length, bmc_regs::kCommandDataBytes), '\0');
-  for (size_t at = 0; at < line.size(); at += 8) {
-    uint64_t word = 0;
-    hal_.read64(mailbox_.base + bmc_regs::kCommandData + at, word);
-    for (size_t b = 0; b < 8 && at + b < line.size(); ++b) line[at + b] = static_cast<char>(word >> (8 * b));
-  }
+  char line[CT_BMC_CMD_DATA_SIZE];
+  size_t length = 0;
+  if (!ok(hal_.take_bmc_command(line, length))) return false;
   ++control_lines_;
-  const Status result = firmware_->control(ControlSource::bmc, line);
-  hal_.write64(mailbox_.base + bmc_regs::kCommandResult, static_cast<uint64_t>(result));
-  hal_.write64(mailbox_.base + bmc_regs::kCommandStatus, bmc_regs::kCommandPending);
+  const Status result = firmware_->control(ControlSource::bmc, std::string_view(line, length));
+  (void)hal_.finish_bmc_command(result);
   return true;
 }
 
 void HostFirmwareRunner::run() {
   if (firmware_ == nullptr) return;  // no firmware on this board: the CPU stays idle
   firmware_->boot();
-  hal_.sync();
+  bus_.sync();
   // The cores' timers on the grid of the firmware's ticks (its next one,
   // plus multiples of its period).
   const uint64_t period = firmware_->tick_period_ns();
@@ -113,7 +89,7 @@ void HostFirmwareRunner::run() {
   wake_ |= host_line_written_;
   if (mailbox_.line != nullptr) wake_ |= mailbox_.line->value_changed_event();
   for (;;) {
-    hal_.sync();
+    bus_.sync();
     // Level-triggered: a line that rose while this thread was busy (or in a
     // delta wait) is serviced here, not lost with its value-changed event.
     // Nothing below waits before the wait for the next event.

@@ -1,15 +1,17 @@
 // The host CPU running firmware on the board: boot() at t=0, tick() at each
 // next_tick_ns(), and handle_error() whenever an error interrupt line is
-// high: the handler reads the error status block of each unit of the
-// device over TLM, builds the ErrorEvent, calls the firmware and then
-// acknowledges (W1C), as an OS machine-check handler would.
+// high: the handler takes the error of each unit of the device through the
+// firmware's register drivers (RegisterHal::take_error: the unit's error
+// status block over TLM), calls the firmware and then acknowledges (W1C),
+// as an OS machine-check handler would. These are the interrupt hooks an
+// integrator writes on silicon (docs/porting.md).
 //
 // The firmware's control channel, both ways in: a line the host writes to
 // the control entry (write_control: the running kernel hands a procfs write
 // to the firmware on this CPU) and a line the BMC leaves in its command
-// mailbox (on the mailbox interrupt the handler reads CMD_LENGTH and
-// CMD_DATA over TLM, calls the firmware, writes the result code to
-// CMD_RESULT and acknowledges CMD_STATUS). Both run between ticks, in
+// mailbox (on the mailbox interrupt the handler takes it with
+// RegisterHal::take_bmc_command, calls the firmware and answers with
+// finish_bmc_command: CMD_RESULT, then CMD_STATUS acknowledged). Both run between ticks, in
 // arrival order per source.
 #pragma once
 
@@ -22,7 +24,8 @@
 #include <systemc>
 
 #include "models/core/tick_source.h"
-#include "models/hal/tlm_hal.h"
+#include "models/hal/tlm_bus.h"
+#include "platform/drivers/register_hal.h"
 #include "platform/hal/firmware.h"
 
 namespace crashtwin {
@@ -33,22 +36,21 @@ class HostFirmwareRunner : public sc_core::sc_module {
   struct ErrorSource {
     const sc_core::sc_signal_in_if<bool>* line;
     struct Unit {
-      uint64_t base;  // physical MMIO base of the unit window
       ComponentId component;
       uint32_t numa_node = 0;  // the socket its interrupt is delivered to: the handler runs there
     };
     std::vector<Unit> units;
   };
 
-  // The BMC's command mailbox: its interrupt line and register window.
+  // The BMC's command mailbox: its interrupt line (its registers are the
+  // board map's BMC).
   struct CommandMailbox {
     const sc_core::sc_signal_in_if<bool>* line = nullptr;  // nullptr: no mailbox
-    uint64_t base = 0;  // physical address of the BMC's register window
   };
 
   // The host CPU exists from elaboration on; it runs firmware only when
   // one was attached before the simulation starts (otherwise it idles).
-  HostFirmwareRunner(sc_core::sc_module_name name, TlmHal& hal, std::vector<ErrorSource> sources,
+  HostFirmwareRunner(sc_core::sc_module_name name, RegisterHal& hal, TlmBus& bus, std::vector<ErrorSource> sources,
                      std::function<void(const ErrorEvent&)> on_error, CommandMailbox mailbox);
   void attach(Firmware& firmware) { firmware_ = &firmware; }
   // The per-core timers the firmware's ticks come from (the cpu cluster);
@@ -75,7 +77,8 @@ class HostFirmwareRunner : public sc_core::sc_module {
   // Waits until `until` or an error line, a control write or the BMC's
   // command line wakes the CPU.
   void wait_until(uint64_t now, uint64_t until);
-  TlmHal& hal_;
+  RegisterHal& hal_;
+  TlmBus& bus_;  // the CPU's bus: its socket (NUMA node) and time
   Firmware* firmware_ = nullptr;
   TickSource* tick_source_ = nullptr;
   bool timers_armed_ = false;

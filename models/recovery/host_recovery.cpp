@@ -10,7 +10,7 @@
 #include "models/cpu/kernel_layout.h"
 #include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
-#include "models/hal/tlm_hal.h"
+#include "models/hal/tlm_bus.h"
 #include "models/recovery/release_region.h"
 #include "models/workload/io_device.h"
 #include "platform/cper/record.h"
@@ -131,7 +131,7 @@ struct HostRecovery::DumpPlan {
 };
 
 HostRecovery::HostRecovery(sc_core::sc_module_name name, Board& board, RecoverySetup setup)
-    : sc_core::sc_module(name), board_(board), setup_(std::move(setup)), hal_(board.recovery_hal()) {
+    : sc_core::sc_module(name), board_(board), setup_(std::move(setup)), bus_(board.recovery_bus()) {
   const Dram& dram = board_.dram();
   if (setup_.kind != RecoveryKind::predictive_bmc) {
     const bool network = setup_.params.dump.target == DumpTarget::network;
@@ -315,19 +315,19 @@ void HostRecovery::fadump_path(SimulatedRecovery& r) {
 void HostRecovery::copy_by_dma(uint64_t src, uint64_t dst, uint64_t bytes) {
   DmaController& dma = board_.dma();
   const uint64_t regs = board_.base_of(dma) + kHostDmaChannel * dma_regs::kChannelStride;
-  (void)hal_.write64(regs + dma_regs::kSrc, src);
-  (void)hal_.write64(regs + dma_regs::kDst, dst);
-  (void)hal_.write64(regs + dma_regs::kLen, bytes);
-  (void)hal_.write64(regs + dma_regs::kCtrl, dma_regs::kCtrlStart);
-  hal_.sync();
+  (void)write_register(bus_, regs + dma_regs::kSrc, src);
+  (void)write_register(bus_, regs + dma_regs::kDst, dst);
+  (void)write_register(bus_, regs + dma_regs::kLen, bytes);
+  (void)write_register(bus_, regs + dma_regs::kCtrl, dma_regs::kCtrlStart);
+  bus_.sync();
   wait(dma.transfer_time(0, bytes));
   for (;;) {
     uint64_t status = 0;
-    if (!ok(hal_.read64(regs + dma_regs::kStatus, status))) break;
-    hal_.sync();
+    if (!ok(read_register(bus_, regs + dma_regs::kStatus, status))) break;
+    bus_.sync();
     if ((status & dma_regs::kStatusBusy) == 0) {
-      (void)hal_.write64(regs + dma_regs::kStatus, status);  // W1C
-      hal_.sync();
+      (void)write_register(bus_, regs + dma_regs::kStatus, status);  // W1C
+      bus_.sync();
       break;
     }
     wait(ns_time(kDmaPollNs));
@@ -383,10 +383,10 @@ bool HostRecovery::write_dump(SimulatedRecovery& r, const DumpPlan& plan) {
     const uint64_t from = moved ? plan.moved_to + (s->address - plan.moved_from) : s->address;
     const uint64_t offset = notes + located_before + filler_before(s->address);
     located_before += s->size;
-    if (!ok(hal_.phys_read(from, bytes))) continue;
+    if (!ok(bus_.read(from, bytes))) continue;
     dump.add_memory(s->address, std::move(bytes), offset);
   }
-  hal_.sync();
+  bus_.sync();
 
   // The writes, command by command: compress a request's worth, write it.
   const uint64_t start = now_ns();

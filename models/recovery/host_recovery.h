@@ -48,7 +48,7 @@
 
 namespace crashtwin {
 
-class TlmHal;
+class TlmBus;
 class IoDevice;
 
 // predictive-bmc's note when the failure's record did not fit its slice: the
@@ -126,7 +126,7 @@ class HostRecovery : public sc_core::sc_module, public BoardObserver {
 
   Board& board_;
   RecoverySetup setup_;
-  TlmHal& hal_;
+  TlmBus& bus_;  // the host CPU as its recovery code uses it
   IoDevice* target_ = nullptr;
   // Failures waiting for the host, with the memory in use and the agent's
   // reservation as they were when each was raised.

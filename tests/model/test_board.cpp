@@ -20,7 +20,7 @@
 #include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
 #include "models/flash/flash.h"
-#include "models/hal/tlm_hal.h"
+#include "models/hal/tlm_bus.h"
 #include "models/router/router.h"
 #include "tests/model/sim_thread.h"
 #include "tests/model/strict_systemc.h"
@@ -339,7 +339,7 @@ TEST_CASE("every target of the board answers debug reads without side effects an
   // debugger attached to it would, while the simulation runs.
   size_t targets = 0;
   b.driver.run([&] {
-    auto& bus = b.board->recovery_hal().out;
+    auto& bus = b.board->recovery_bus().out;
     for (const AddressRange& range : b.board->address_map()) {
       INFO("target " << range.target << " at " << range.base);
       ++targets;

@@ -8,7 +8,7 @@
 #include "models/bmc/bmc.h"
 #include "models/board/board.h"
 #include "models/dram/dram.h"
-#include "models/hal/tlm_hal.h"
+#include "models/hal/tlm_bus.h"
 #include "models/router/router.h"
 #include "tests/model/sim_thread.h"
 #include "tests/model/strict_systemc.h"
@@ -36,7 +36,8 @@ struct Bench {
     board = std::make_unique<Board>(tree, "board");
     board->add_observer(logs);
   }
-  TlmHal& hal() { return static_cast<TlmHal&>(board->host_hal()); }
+  Hal& hal() { return board->host_hal(); }
+  TlmBus& bus() { return board->host_bus(); }
 };
 
 Bench& bench() {
@@ -49,7 +50,7 @@ Bench& bench() {
 TEST_CASE("a metric read costs the router hop plus the controller's latency") {
   Bench& b = bench();
   b.driver.run([&] {
-    b.hal().sync();
+    b.bus().sync();
     const uint64_t t0 = b.hal().now_ns();
     uint64_t value = 0;
     REQUIRE(b.hal().read_metric({ComponentClass::memory, 0}, Metric::mem_traffic_bytes, value) == Status::ok);
@@ -60,11 +61,11 @@ TEST_CASE("a metric read costs the router hop plus the controller's latency") {
 TEST_CASE("memory accesses cost latency plus bytes over bandwidth, then go through DMI") {
   Bench& b = bench();
   b.driver.run([&] {
-    b.hal().sync();
+    b.bus().sync();
     std::array<std::byte, 1600> data{};
     data[7] = std::byte{7};
     const uint64_t t0 = b.hal().now_ns();
-    const uint64_t dmi_before = b.hal().dmi_accesses();
+    const uint64_t dmi_before = b.bus().dmi_accesses();
     REQUIRE(b.hal().phys_write(0x10'0000, data) == Status::ok);
     // 1600 B at 16 GB/s = 100 ns.
     CHECK(b.hal().now_ns() - t0 == 2 + 90 + 100);
@@ -72,7 +73,7 @@ TEST_CASE("memory accesses cost latency plus bytes over bandwidth, then go throu
     std::array<std::byte, 1600> back{};
     REQUIRE(b.hal().phys_read(0x10'0000, back) == Status::ok);
     CHECK(back == data);
-    CHECK(b.hal().dmi_accesses() == dmi_before + 1);  // the write's response allowed DMI
+    CHECK(b.bus().dmi_accesses() == dmi_before + 1);  // the write's response allowed DMI
     CHECK(b.hal().now_ns() - t1 == 2 + 80 + 100);    // the grant's latency includes the hop
   });
 }
@@ -80,7 +81,7 @@ TEST_CASE("memory accesses cost latency plus bytes over bandwidth, then go throu
 TEST_CASE("the quantum keeper runs firmware ahead of the kernel by at most a quantum") {
   Bench& b = bench();
   b.driver.run([&] {
-    b.hal().sync();
+    b.bus().sync();
     const sc_core::sc_time start = sc_core::sc_time_stamp();
     uint64_t value = 0;
     for (int i = 0; i < 100; ++i) b.hal().read_metric({ComponentClass::memory, 1}, Metric::mem_temperature, value);
@@ -112,7 +113,7 @@ TEST_CASE("alert_bmc latches the code in the BMC mailbox, log reaches the observ
   b.driver.run([&] {
     b.hal().log(LogLevel::warning, "slice for dimm 2 grew");
     b.hal().alert_bmc(0x5A);
-    b.hal().sync();
+    b.bus().sync();
     sc_core::wait(100, sc_core::SC_MS);  // past the BMC's report time (50 ms by default)
   });
   REQUIRE(b.board->bmc().reports().size() == 1);
