@@ -13,7 +13,10 @@
 //
 // Parameters: link_bandwidth, alert_latency, report_time, memory.* (its DRAM)
 // Sockets: in (mailbox registers), dma_out (to the DMA controller's
-//   registers), dma_irq (completion interrupt of its DMA channel)
+//   registers), dma_irq (completion interrupt of its DMA channel), mem (the
+//   BMC CPU's port into its own memory: it reads what the DMA landed there
+//   through it, by DMI where the memory grants it; the host bus reaches the
+//   same memory through the memory's other port)
 // Registers: 0x00 MAILBOX (write: alert with that code), 0x08 STATE (RO:
 //   0 idle, 1 draining), 0x10 REPORTS (RO: reports completed)
 // Command mailbox (BMC to host firmware, the control channel's BMC side):
@@ -28,6 +31,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,6 +58,7 @@ class Bmc : public Model {
   tlm_utils::simple_target_socket<Bmc> in;
   tlm_utils::simple_initiator_socket<Bmc> dma_out;
   IrqIn dma_irq;
+  tlm_utils::simple_initiator_socket<Bmc> mem;
 
   SC_HAS_PROCESS(Bmc);
   Bmc(sc_core::sc_module_name name, const ModelContext& context);
@@ -91,8 +96,18 @@ class Bmc : public Model {
   unsigned mailbox_transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
   void firmware_thread();
   BmcDrainReport drain(uint64_t code);
-  // Waits out the report time and stamps the report.
-  void finish_report(BmcDrainReport& report);
+  // Waits out the report time (or the decode's reads of BMC memory, if they
+  // take longer: report_time is the decode's budget and covers them) and
+  // stamps the report.
+  void finish_report(BmcDrainReport& report, sc_core::sc_time decode_reads = sc_core::SC_ZERO_TIME);
+  // Reads [offset, +out.size()) of the BMC's memory through `mem`: DMI
+  // where the memory grants it, b_transport where it does not. `cost` gets
+  // what the reads take (per access: the grant's read latency plus the bytes
+  // at the memory's bandwidth, as the Hal charges DMI). False on a bus error.
+  bool read_memory(uint64_t offset, std::span<std::byte> out, sc_core::sc_time& cost);
+  void invalidate_memory_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
+  // read_memory of drained bytes; a failure is a diagnostic in `report`.
+  bool read_drained(uint64_t offset, std::span<std::byte> out, sc_core::sc_time& cost, BmcDrainReport& report);
   // Programs channel `channel` to copy [src, src + bytes) into BMC memory at
   // `dst_offset`; returns when it completes. False when refused / failed.
   bool dma_copy(uint64_t src, uint64_t dst_offset, uint64_t bytes, BmcDrainReport& report);
@@ -135,6 +150,10 @@ class Bmc : public Model {
   sc_core::sc_event command_irq_update_;
   std::vector<BmcDrainReport> reports_;
   tlm::tlm_generic_payload tx_;
+  // The last DMI grant of the BMC's memory (valid until invalidated).
+  tlm::tlm_dmi memory_dmi_;
+  bool memory_dmi_valid_ = false;
+  tlm::tlm_generic_payload memory_tx_;
 };
 
 }  // namespace crashtwin
