@@ -32,12 +32,12 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
       // share one value; the defaults here serve boards built without a run.
       link_bandwidth_(param<double>(context.params, "link_bandwidth", ParamKind::bandwidth, 250e6,
                                     "bandwidth of the host-to-BMC link its DMA reads use", 1.0)),
-      register_latency_(ns(param<uint64_t>(context.params, "register_latency", ParamKind::duration, 50,
-                                           "simulated cost of one host access to the mailbox registers"))),
-      alert_latency_(ns(param<uint64_t>(context.params, "alert_latency", ParamKind::duration, 10'000,
-                                        "host interrupt to the BMC firmware handling it"))),
-      report_time_(ns(param<uint64_t>(context.params, "report_time", ParamKind::duration, 50'000'000,
-                                      "BMC decode of the drained region and writing its report"))),
+      register_latency_(param<sc_core::sc_time>(context.params, "register_latency", ParamKind::duration, ns(50),
+                                                "simulated cost of one host access to the mailbox registers")),
+      alert_latency_(param<sc_core::sc_time>(context.params, "alert_latency", ParamKind::duration, ns(10'000),
+                                             "host interrupt to the BMC firmware handling it")),
+      report_time_(param<sc_core::sc_time>(context.params, "report_time", ParamKind::duration, ns(50'000'000),
+                                           "BMC decode of the drained region and writing its report")),
       regs_(std::string(name) + ".regs") {
   ModelContext memory_context{context.params.sub("memory"), context.board_seed, 0, 0, 0};
   memory_ = std::make_unique<Dram>("memory", memory_context);

@@ -79,9 +79,9 @@ void Board::build(std::string_view prefix) {
 // kDefaults order, then the description's other instances in its order.
 Board::Plan Board::plan(const ParamScope& scope) {
   seed_ = param<uint64_t>(scope, "seed", ParamKind::count, 1, "seed of every model's random stream");
-  quantum_ = ns(param<uint64_t>(scope, "quantum", ParamKind::duration, 1000,
-                                "quantum of the host's quantum keeper (firmware runs ahead of the kernel by up to this)",
-                                1));
+  quantum_ = param<sc_core::sc_time>(
+      scope, "quantum", ParamKind::duration, ns(1000),
+      "quantum of the host's quantum keeper (firmware runs ahead of the kernel by up to this)", ns(1));
   Plan out;
   out.mmio_base = param<uint64_t>(scope, "mmio_base", ParamKind::address, 0xF000'0000'0000ull,
                                   "where devices without an explicit base are mapped");

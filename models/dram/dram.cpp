@@ -38,9 +38,10 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
       banks_(static_cast<uint32_t>(param<uint64_t>(context.params, "banks", ParamKind::count, 16, "banks per rank", 1, 256))),
       columns_(static_cast<uint32_t>(
           param<uint64_t>(context.params, "columns", ParamKind::count, 1024, "8-byte columns per row", 1, 1u << 20))),
-      read_latency_(ns(param<uint64_t>(context.params, "read_latency", ParamKind::duration, 80, "latency of a read access"))),
-      write_latency_(
-          ns(param<uint64_t>(context.params, "write_latency", ParamKind::duration, 80, "latency of a write access"))),
+      read_latency_(
+          param<sc_core::sc_time>(context.params, "read_latency", ParamKind::duration, ns(80), "latency of a read access")),
+      write_latency_(param<sc_core::sc_time>(context.params, "write_latency", ParamKind::duration, ns(80),
+                                             "latency of a write access")),
       bandwidth_(param<double>(context.params, "bandwidth", ParamKind::bandwidth, 25.6e9,
                                "sustained bandwidth of one access stream", 1.0)),
       rng_(context.board_seed, std::string(name)),
