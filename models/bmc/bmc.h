@@ -11,6 +11,12 @@
 // publishes a BmcDrainReport naming the failed component and error type. A
 // slice it could not read is reported, never decoded.
 //
+// Timing: the alert waits alert_latency; each DMA runs at link_bandwidth
+// (the DMA controller's accounting); the BMC's reads of its own memory cost
+// the DMI grant's latency plus the bytes at the memory's bandwidth per
+// access: the header area's read is waited before the slices' DMA, the
+// slices' reads are part of the decode, inside report_time (see drain()).
+//
 // Parameters: link_bandwidth, alert_latency, report_time, memory.* (its DRAM)
 // Sockets: in (mailbox registers), dma_out (to the DMA controller's
 //   registers), dma_irq (completion interrupt of its DMA channel), mem (the
