@@ -1,6 +1,7 @@
 #include "models/bmc/bmc.h"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include <fmt/format.h>
@@ -24,23 +25,26 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
       in("in"),
       dma_out("dma_out"),
       dma_irq("dma_irq"),
+      mem("mem"),
       // The runner sets link_bandwidth, alert_latency and report_time from
       // the predictive-bmc strategy's parameters (policies/strategies/
       // strategy_params.h), so the simulated BMC and the strategy's timing
       // share one value; the defaults here serve boards built without a run.
       link_bandwidth_(param<double>(context.params, "link_bandwidth", ParamKind::bandwidth, 250e6,
                                     "bandwidth of the host-to-BMC link its DMA reads use", 1.0)),
-      register_latency_(ns(param<uint64_t>(context.params, "register_latency", ParamKind::duration, 50,
-                                           "simulated cost of one host access to the mailbox registers"))),
-      alert_latency_(ns(param<uint64_t>(context.params, "alert_latency", ParamKind::duration, 10'000,
-                                        "host interrupt to the BMC firmware handling it"))),
-      report_time_(ns(param<uint64_t>(context.params, "report_time", ParamKind::duration, 50'000'000,
-                                      "BMC decode of the drained region and writing its report"))),
+      register_latency_(param<sc_core::sc_time>(context.params, "register_latency", ParamKind::duration, ns(50),
+                                                "simulated cost of one host access to the mailbox registers")),
+      alert_latency_(param<sc_core::sc_time>(context.params, "alert_latency", ParamKind::duration, ns(10'000),
+                                             "host interrupt to the BMC firmware handling it")),
+      report_time_(param<sc_core::sc_time>(context.params, "report_time", ParamKind::duration, ns(50'000'000),
+                                           "BMC decode of the drained region and writing its report")),
       regs_(std::string(name) + ".regs") {
   ModelContext memory_context{context.params.sub("memory"), context.board_seed, 0, 0, 0};
   memory_ = std::make_unique<Dram>("memory", memory_context);
   memory_->irq.bind(memory_irq_);
   memory_ctrl_.bind(memory_->ctrl);
+  mem.bind(memory_->in);
+  mem.register_invalidate_direct_mem_ptr(this, &Bmc::invalidate_memory_dmi);
   in.register_b_transport(this, &Bmc::mailbox_b_transport);
   in.register_transport_dbg(this, &Bmc::mailbox_transport_dbg);
   mailbox_regs_.mailbox.on_write([this](uint64_t code) {
@@ -204,8 +208,15 @@ BmcDrainReport Bmc::drain(uint64_t code) {
   std::unique_ptr<std::byte[]> image(new std::byte[region_size]);
   PartitionTable table;
   bool have_table = false;
-  if (dma_copy(region_base, 0, kHeaderAreaBytes, report)) {
-    memory_->memory().read(0, std::span<std::byte>(image.get(), kHeaderAreaBytes));
+  // Time model of the reads of BMC memory (through `mem`): the header's
+  // read is on the drain's path (the partition table decides which slices
+  // to fetch), so it is charged at once, before the slices' DMA; the
+  // slices' reads are part of decoding the drained region, which
+  // report_time covers (finish_report), so they are not charged twice.
+  sc_core::sc_time header_read = sc_core::SC_ZERO_TIME, decode_reads = sc_core::SC_ZERO_TIME;
+  if (dma_copy(region_base, 0, kHeaderAreaBytes, report) &&
+      read_drained(0, std::span<std::byte>(image.get(), kHeaderAreaBytes), header_read, report)) {
+    wait(header_read);
     PartitionTableDiagnostics diagnostics;
     const Status s = decode_partition_table(std::span<const std::byte>(image.get(), kHeaderAreaBytes), table,
                                             &diagnostics);
@@ -227,10 +238,9 @@ BmcDrainReport Bmc::drain(uint64_t code) {
       // than the region) shows up as a refused transfer.
       const uint64_t offset = slice.base - region_base;
       if (dma_copy(slice.base, offset, slice.used_bytes, report) && slice.base >= region_base &&
-          offset + slice.used_bytes <= region_size) {
-        memory_->memory().read(offset, std::span<std::byte>(image.get() + offset, slice.used_bytes));
-        read[i] = true;
-      }
+          offset + slice.used_bytes <= region_size)
+        read[i] = read_drained(offset, std::span<std::byte>(image.get() + offset, slice.used_bytes), decode_reads,
+                               report);
     }
     CrashDumpReader reader;
     const Status opened = reader.open(std::span<const std::byte>(image.get(), region_size));
@@ -280,8 +290,56 @@ BmcDrainReport Bmc::drain(uint64_t code) {
       report.diagnostics.push_back(fmt::format("the record of failure {} is truncated: the slice was too small",
                                                report.failure_sequence));
   }
-  finish_report(report);
+  finish_report(report, decode_reads);
   return report;
+}
+
+bool Bmc::read_drained(uint64_t offset, std::span<std::byte> out, sc_core::sc_time& cost, BmcDrainReport& report) {
+  if (read_memory(offset, out, cost)) return true;
+  report.diagnostics.push_back(
+      fmt::format("BMC memory [{:#x}, +{}) could not be read: not decoded", offset, out.size()));
+  return false;
+}
+
+bool Bmc::read_memory(uint64_t offset, std::span<std::byte> out, sc_core::sc_time& cost) {
+  while (!out.empty()) {
+    const bool granted = memory_dmi_valid_ && offset >= memory_dmi_.get_start_address() &&
+                         offset <= memory_dmi_.get_end_address();
+    if (!granted) {
+      memory_tx_.set_command(tlm::TLM_READ_COMMAND);
+      memory_tx_.set_address(offset);
+      memory_dmi_.init();
+      memory_dmi_valid_ = mem->get_direct_mem_ptr(memory_tx_, memory_dmi_) && memory_dmi_.is_read_allowed() &&
+                          offset >= memory_dmi_.get_start_address() && offset <= memory_dmi_.get_end_address();
+    }
+    if (memory_dmi_valid_) {
+      // One access per grant: the grant's latency, then the bytes at the
+      // memory's bandwidth (what DMI users add themselves, dram.h).
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(out.size(), memory_dmi_.get_end_address() - offset + 1));
+      std::memcpy(out.data(), memory_dmi_.get_dmi_ptr() + (offset - memory_dmi_.get_start_address()), n);
+      cost += memory_dmi_.get_read_latency() + memory_->transfer_time(n);
+      offset += n;
+      out = out.subspan(n);
+      continue;
+    }
+    // No grant: the rest in one transaction, timed by the memory.
+    memory_tx_.set_command(tlm::TLM_READ_COMMAND);
+    memory_tx_.set_address(offset);
+    memory_tx_.set_data_ptr(reinterpret_cast<unsigned char*>(out.data()));
+    memory_tx_.set_data_length(static_cast<unsigned>(out.size()));
+    memory_tx_.set_streaming_width(static_cast<unsigned>(out.size()));
+    memory_tx_.set_byte_enable_ptr(nullptr);
+    memory_tx_.set_dmi_allowed(false);
+    memory_tx_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    mem->b_transport(memory_tx_, cost);
+    return memory_tx_.is_response_ok();
+  }
+  return true;
+}
+
+void Bmc::invalidate_memory_dmi(sc_dt::uint64 start, sc_dt::uint64 end) {
+  if (memory_dmi_valid_ && start <= memory_dmi_.get_end_address() && memory_dmi_.get_start_address() <= end)
+    memory_dmi_valid_ = false;
 }
 
 bool Bmc::find_granted_region(uint64_t& base, uint64_t& size, BmcDrainReport& report) {
@@ -314,8 +372,8 @@ bool Bmc::find_granted_region(uint64_t& base, uint64_t& size, BmcDrainReport& re
   return true;
 }
 
-void Bmc::finish_report(BmcDrainReport& report) {
-  wait(report_time_);
+void Bmc::finish_report(BmcDrainReport& report, sc_core::sc_time decode_reads) {
+  wait(std::max(report_time_, decode_reads));
   draining_ = false;
   report.report_t_ns = to_ns(sc_core::sc_time_stamp());
 }

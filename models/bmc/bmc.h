@@ -11,9 +11,18 @@
 // publishes a BmcDrainReport naming the failed component and error type. A
 // slice it could not read is reported, never decoded.
 //
+// Timing: the alert waits alert_latency; each DMA runs at link_bandwidth
+// (the DMA controller's accounting); the BMC's reads of its own memory cost
+// the DMI grant's latency plus the bytes at the memory's bandwidth per
+// access: the header area's read is waited before the slices' DMA, the
+// slices' reads are part of the decode, inside report_time (see drain()).
+//
 // Parameters: link_bandwidth, alert_latency, report_time, memory.* (its DRAM)
 // Sockets: in (mailbox registers), dma_out (to the DMA controller's
-//   registers), dma_irq (completion interrupt of its DMA channel)
+//   registers), dma_irq (completion interrupt of its DMA channel), mem (the
+//   BMC CPU's port into its own memory: it reads what the DMA landed there
+//   through it, by DMI where the memory grants it; the host bus reaches the
+//   same memory through the memory's other port)
 // Registers: the register map's `bmc` block (docs/registers.md): MAILBOX
 //   (a write raises the alert with that code), STATE, REPORTS, and the
 //   command mailbox of the control channel's BMC side (CMD_STATUS,
@@ -25,6 +34,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,6 +64,7 @@ class Bmc : public Model {
   tlm_utils::simple_target_socket<Bmc> in;
   tlm_utils::simple_initiator_socket<Bmc> dma_out;
   IrqIn dma_irq;
+  tlm_utils::simple_initiator_socket<Bmc> mem;
 
   SC_HAS_PROCESS(Bmc);
   Bmc(sc_core::sc_module_name name, const ModelContext& context);
@@ -91,8 +102,18 @@ class Bmc : public Model {
   unsigned mailbox_transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
   void firmware_thread();
   BmcDrainReport drain(uint64_t code);
-  // Waits out the report time and stamps the report.
-  void finish_report(BmcDrainReport& report);
+  // Waits out the report time (or the decode's reads of BMC memory, if they
+  // take longer: report_time is the decode's budget and covers them) and
+  // stamps the report.
+  void finish_report(BmcDrainReport& report, sc_core::sc_time decode_reads = sc_core::SC_ZERO_TIME);
+  // Reads [offset, +out.size()) of the BMC's memory through `mem`: DMI
+  // where the memory grants it, b_transport where it does not. `cost` gets
+  // what the reads take (per access: the grant's read latency plus the bytes
+  // at the memory's bandwidth, as the Hal charges DMI). False on a bus error.
+  bool read_memory(uint64_t offset, std::span<std::byte> out, sc_core::sc_time& cost);
+  void invalidate_memory_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
+  // read_memory of drained bytes; a failure is a diagnostic in `report`.
+  bool read_drained(uint64_t offset, std::span<std::byte> out, sc_core::sc_time& cost, BmcDrainReport& report);
   // Programs channel `channel` to copy [src, src + bytes) into BMC memory at
   // `dst_offset`; returns when it completes. False when refused / failed.
   bool dma_copy(uint64_t src, uint64_t dst_offset, uint64_t bytes, BmcDrainReport& report);
@@ -134,6 +155,10 @@ class Bmc : public Model {
   sc_core::sc_event command_irq_update_;
   std::vector<BmcDrainReport> reports_;
   tlm::tlm_generic_payload tx_;
+  // The last DMI grant of the BMC's memory (valid until invalidated).
+  tlm::tlm_dmi memory_dmi_;
+  bool memory_dmi_valid_ = false;
+  tlm::tlm_generic_payload memory_tx_;
 };
 
 }  // namespace crashtwin

@@ -61,21 +61,32 @@ Board::Board(ParamTree& tree, sc_core::sc_module_name name, std::string prefix)
 
 Board::~Board() = default;
 
+// The board is built in four phases, each reading its parameters in the
+// order the effective configuration (config.yaml) lists them:
+//   plan       which instances, of which kinds (nothing is created yet)
+//   construct  the models, with the roles the board needs found among them
+//   map        every address range on the router, in one place
+//   wire       sockets, interrupt lines, DMA channels, the host CPU, observers
 void Board::build(std::string_view prefix) {
   const ParamScope scope(*tree_, std::string(prefix));
-  seed_ = param<uint64_t>(scope, "seed", ParamKind::count, 1, "seed of every model's random stream");
-  quantum_ = ns(param<uint64_t>(scope, "quantum", ParamKind::duration, 1000,
-                                "quantum of the host's quantum keeper (firmware runs ahead of the kernel by up to this)",
-                                1));
-  uint64_t mmio_cursor = param<uint64_t>(scope, "mmio_base", ParamKind::address, 0xF000'0000'0000ull,
-                                         "where devices without an explicit base are mapped");
+  const Plan board_plan = plan(scope);
+  construct(board_plan, scope);
+  map(scope, board_plan.mmio_base);
+  wire();
+  tree_->reject_unused(prefix);
+}
 
-  // Which instances, of which kinds: the description's, plus the defaults.
-  struct Planned {
-    std::string name;
-    const RegisteredModel* kind;
-  };
-  std::vector<Planned> planned;
+// Guarantees: the board-level parameters are read (seed_, quantum_) and every
+// planned instance has a registered kind; the defaults come first, in
+// kDefaults order, then the description's other instances in its order.
+Board::Plan Board::plan(const ParamScope& scope) {
+  seed_ = param<uint64_t>(scope, "seed", ParamKind::count, 1, "seed of every model's random stream");
+  quantum_ = param<sc_core::sc_time>(
+      scope, "quantum", ParamKind::duration, ns(1000),
+      "quantum of the host's quantum keeper (firmware runs ahead of the kernel by up to this)", ns(1));
+  Plan out;
+  out.mmio_base = param<uint64_t>(scope, "mmio_base", ParamKind::address, 0xF000'0000'0000ull,
+                                  "where devices without an explicit base are mapped");
   const ModelRegistry& registry = ModelRegistry::instance();
   auto kind_named = [&](const std::string& instance, const std::string& kind_name) {
     const RegisteredModel* k = registry.find(kind_name);
@@ -89,22 +100,32 @@ void Board::build(std::string_view prefix) {
   for (const DefaultInstance& d : kDefaults) {
     if (!registry.find(d.kind)) continue;  // e.g. no cpu_cluster model linked
     const std::string kind = param<std::string>(scope.sub(d.name), "kind", ParamKind::text, d.kind, "model kind");
-    planned.push_back({d.name, kind_named(d.name, kind)});
+    out.instances.push_back({d.name, kind_named(d.name, kind)});
   }
-  for (const std::string& child : tree_->children(prefix)) {
+  for (const std::string& child : scope.children()) {
     if (std::find_if(std::begin(kBoardKeys), std::end(kBoardKeys), [&](const char* k) { return child == k; }) !=
         std::end(kBoardKeys))
       continue;
-    if (std::any_of(planned.begin(), planned.end(), [&](const Planned& p) { return p.name == child; })) continue;
+    if (std::any_of(out.instances.begin(), out.instances.end(),
+                    [&](const Plan::Entry& p) { return p.name == child; }))
+      continue;
     const std::string kind =
         param<std::string>(scope.sub(child), "kind", ParamKind::text, kind_from_name(child), "model kind");
-    planned.push_back({child, kind_named(child, kind)});
+    out.instances.push_back({child, kind_named(child, kind)});
   }
+  return out;
+}
 
-  // Construct: memory first so traffic generators know its range.
+// Guarantees: instances_ holds every planned model in plan order, with its
+// first component instance and NUMA node; router_, dram_, dma_, bmc_ and
+// flash_ are set (the first of each class) or ConfigError was thrown. The
+// DRAM is planned before the traffic generators, which learn its range
+// from their context. The NUMA nodes are read here, not in the plan: their
+// range is the DRAM's numa_nodes, known once the DRAM exists.
+void Board::construct(const Plan& plan, const ParamScope& scope) {
   uint32_t next_instance[kComponentClassCount] = {};
   uint64_t memory_base = 0, memory_size = 0;
-  for (const Planned& p : planned) {
+  for (const Plan::Entry& p : plan.instances) {
     auto inst = std::make_unique<Instance>();
     inst->name = p.name;
     inst->kind = p.kind;
@@ -128,7 +149,7 @@ void Board::build(std::string_view prefix) {
     instances_.push_back(std::move(inst));
   }
   if (!router_ || !dram_ || !dma_ || !bmc_ || !flash_)
-    throw ConfigError(fmt::format("{}: a board needs a router, dram, dma, bmc and flash", prefix));
+    throw ConfigError(fmt::format("{}: a board needs a router, dram, dma, bmc and flash", scope.prefix()));
 
   // PCIe devices hang off one socket's root ports: their DMA starts there,
   // and their interrupts are delivered to that socket's cores (Linux
@@ -140,8 +161,15 @@ void Board::build(std::string_view prefix) {
         param<uint64_t>(scope.sub(inst->name), "numa_node", ParamKind::count, 0,
                         "socket (NUMA node) whose PCIe root port the device hangs off", 0, dram_->numa_nodes() - 1));
   }
+}
 
-  // Address map: DRAM at 0 unless told; everything else from mmio_base up.
+// Guarantees: every model's MMIO regions are mapped on the router (DRAM at
+// 0 unless told, everything else from mmio_base up, 1 MiB aligned), with
+// each instance's bases recorded; map_ is sorted by base; the DRAM knows
+// its physical base and the BMC's memory base is known. Overlaps throw
+// ConfigError naming the base parameter.
+void Board::map(const ParamScope& scope, uint64_t mmio_base) {
+  uint64_t mmio_cursor = mmio_base;
   for (auto& inst : instances_) {
     const ParamScope s = scope.sub(inst->name);
     for (const Model::MmioRegion& region : inst->model->mmio_regions()) {
@@ -160,43 +188,59 @@ void Board::build(std::string_view prefix) {
       inst->bases.emplace_back(region.base_param, base);
       map_.push_back({inst->name, base, region.size});
       if (is_main_memory) dram_->set_physical_base(base);
+      if (inst->model.get() == bmc_ && region.base_param == "memory_base") bmc_memory_base_ = base;
     }
-    for (InitiatorSocket* master : inst->model->bus_masters())
-      router_->bind_initiator(*master, fmt::format("{}.{}", name(), inst->name), inst->numa_node);
   }
   std::sort(map_.begin(), map_.end(), [](const AddressRange& a, const AddressRange& b) { return a.base < b.base; });
+}
 
-  // Interrupt lines: each model's error interrupt, and DMA -> BMC.
+// Guarantees: every bus master is bound to the router from its NUMA node;
+// every socket, interrupt line and DMA channel is bound (SystemC's
+// elaboration checks none is left open); the host CPU's firmware runner
+// exists; the models' callbacks reach the observers.
+void Board::wire() {
+  for (auto& inst : instances_)
+    for (InitiatorSocket* master : inst->model->bus_masters())
+      router_->bind_initiator(*master, fmt::format("{}.{}", name(), inst->name), inst->numa_node);
+  wire_interrupts();
+  wire_bmc();
+  wire_host_cpu();
+}
+
+// Each model's error interrupt on a line of its own ("irq_<instance>"), and
+// one line per DMA channel ("irq_dma_ch<c>").
+void Board::wire_interrupts() {
   for (auto& inst : instances_) {
     if (IrqOut* line_out = inst->model->error_irq()) {
       irq_lines_.push_back(std::make_unique<IrqLine>(fmt::format("irq_{}", inst->name).c_str()));
       line_out->bind(*irq_lines_.back());
     }
   }
-  // DMA channel interrupts, one line each; the BMC drives the last channel
-  // (host firmware keeps the low ones) and hears only its own line.
-  const uint32_t bmc_channel = dma_->channels() - 1;
   for (uint32_t c = 0; c < dma_->channels(); ++c) {
     dma_irq_lines_.push_back(std::make_unique<IrqLine>(fmt::format("irq_dma_ch{}", c).c_str()));
     dma_->channel_irq[c].bind(*dma_irq_lines_.back());
   }
-  bmc_->dma_irq.bind(*dma_irq_lines_[bmc_channel]);
+}
 
-  // BMC: its DMA initiator (restricted, at its link's bandwidth) and memory.
-  // Which windows it gets is host firmware's grant (bmc_dma_grant).
+// The BMC: a restricted initiator of the DMA controller at its link's
+// bandwidth, driving the last channel (host firmware keeps the low ones)
+// and hearing only that channel's line. Which windows it gets is host
+// firmware's grant (bmc_dma_grant).
+void Board::wire_bmc() {
+  const uint32_t bmc_channel = dma_->channels() - 1;
+  bmc_->dma_irq.bind(*dma_irq_lines_[bmc_channel]);
   bmc_requester_ = dma_->add_initiator(bmc_->name(), true, bmc_->link_bandwidth());
   bmc_->dma_out.bind(dma_->in);
-  for (auto& inst : instances_)
-    if (inst->model.get() == bmc_)
-      for (auto& [param_name, base] : inst->bases)
-        if (param_name == "memory_base") bmc_memory_base_ = base;
   bmc_->attach_dma(bmc_channel, bmc_memory_base_);
   bmc_->on_alert = [this](uint64_t t, uint64_t code) { notify_alert(t, code); };
   bmc_->on_report = [this](const BmcDrainReport& r) { notify_bmc_report(r); };
   dma_->on_transfer = [this](const DmaTransfer& t) { notify_dma(t); };
+}
 
-  // The host CPU's door: its bus, the MMIO bases the firmware is given, and
-  // the firmware's register drivers on them.
+// The MMIO bases the firmware is given (what an integrator writes down for
+// silicon, docs/porting.md): every device with unit windows, the BMC, the
+// model ROM, the DMA controller, as the map phase placed them.
+void Board::plan_firmware_map() {
   host_map_ = std::make_unique<BoardMap>();
   for (auto& inst : instances_) {
     if (!inst->kind->component_class) continue;
@@ -208,6 +252,10 @@ void Board::build(std::string_view prefix) {
   host_map_->bmc_base = base_of(*bmc_) + CT_BMC_REGS;
   host_map_->flash_base = base_of(*flash_) + CT_FLASH_REGS;
   host_map_->dma_base = base_of(*dma_);
+}
+
+// What the host CPU's bus needs of the board: the memory's speed, the log sink.
+TlmBusTiming Board::host_bus_timing() {
   TlmBusTiming timing;
   timing.memory_transfer_time = [this](uint64_t bytes) { return dram_->transfer_time(bytes); };
   timing.log_sink = [this](LogLevel level, const char* message) {
@@ -217,23 +265,30 @@ void Board::build(std::string_view prefix) {
                         sc_core::SC_MEDIUM);
     for (BoardObserver* o : observers_) o->on_firmware_log(to_ns(sc_core::sc_time_stamp()), level, message);
   };
-  // The host CPU as the crashed host's recovery code uses it (capture kernel,
-  // fadump's boot kernel): its own initiator, so its traffic is told apart.
+  return timing;
+}
+
+// The host CPU: two initiators on the router (the firmware's bus and the
+// crashed host's recovery code, told apart in traffic), the firmware's
+// register drivers on the first, and the firmware runner with every error
+// interrupt line and the units behind each.
+void Board::wire_host_cpu() {
+  plan_firmware_map();
+  TlmBusTiming timing = host_bus_timing();
+  // The recovery code (capture kernel, fadump's boot kernel) as the host CPU runs it.
   recovery_bus_ = std::make_unique<TlmBus>("host_recovery", quantum_, timing);
   router_->bind_initiator(recovery_bus_->out, fmt::format("{}.host_recovery", name()));
   host_bus_ = std::make_unique<TlmBus>("host", quantum_, std::move(timing));
   router_->bind_initiator(host_bus_->out, fmt::format("{}.host", name()));
   hal_ = std::make_unique<RegisterHal>(*host_bus_, *host_map_);
 
-  // The host CPU: error interrupt lines and the units behind each.
   std::vector<HostFirmwareRunner::ErrorSource> sources;
   size_t line = 0;
   for (auto& inst : instances_) {
     if (!inst->model->error_irq()) continue;
     HostFirmwareRunner::ErrorSource source{irq_lines_[line++].get(), {}};
     const ComponentClass cls = inst->kind->component_class.value_or(ComponentClass::cpu);
-    for (uint32_t u = 0; u < inst->model->component_units(); ++u)
-    {
+    for (uint32_t u = 0; u < inst->model->component_units(); ++u) {
       const ComponentId component{cls, static_cast<uint16_t>(inst->first_instance + u)};
       source.units.push_back({component, numa_node_of(component)});
     }
@@ -245,8 +300,6 @@ void Board::build(std::string_view prefix) {
   // The firmware's ticks come from the host's per-core timers.
   firmware_runner_->set_tick_source(dynamic_cast<TickSource*>(cpu_cluster()));
   if (auto* cluster = dynamic_cast<CpuCluster*>(cpu_cluster())) cluster->attach_rmid_traffic(dram_);
-
-  tree_->reject_unused(prefix);
 }
 
 Hal& Board::host_hal() { return *hal_; }

@@ -46,8 +46,10 @@ class DmaController;
 class Bmc;
 class Flash;
 class TlmBus;
+struct TlmBusTiming;
 class RegisterHal;
 class BoardMap;
+struct RegisteredModel;
 class HostFirmwareRunner;
 
 // How the runner learns what happened without models knowing file formats.
@@ -179,7 +181,27 @@ class Board : public sc_core::sc_module {
 
  private:
   struct Instance;
+  // What the description asks for, before anything is created.
+  struct Plan {
+    uint64_t mmio_base = 0;  // where devices without `base` are mapped
+    struct Entry {
+      std::string name;
+      const RegisteredModel* kind = nullptr;
+    };
+    std::vector<Entry> instances;  // in construction order
+  };
+  // build runs the phases in order: plan, construct, map, wire (board.cpp
+  // says what each guarantees).
   void build(std::string_view prefix);
+  Plan plan(const ParamScope& scope);
+  void construct(const Plan& plan, const ParamScope& scope);
+  void map(const ParamScope& scope, uint64_t mmio_base);
+  void wire();
+  void wire_interrupts();
+  void wire_bmc();
+  void wire_host_cpu();
+  void plan_firmware_map();
+  TlmBusTiming host_bus_timing();
   ParamTree* tree_;
   std::string prefix_;
   uint64_t seed_ = 0;

@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <systemc>
+
+#include "models/core/tlm_types.h"
 #include "platform/core/units.h"
 
 namespace crashtwin {
@@ -252,14 +255,46 @@ std::string format_param(ParamKind kind, double v) {
   }
 }
 
+namespace {
+// Whole nanoseconds of simulated time at the kernel's resolution.
+constexpr uint64_t kLongestDurationNs = std::numeric_limits<uint64_t>::max() / kTimeUnitsPerNs;
+}  // namespace
+
+sc_core::sc_time longest_duration() { return ns(kLongestDurationNs); }
+
+bool parse_param(ParamKind kind, std::string_view text, sc_core::sc_time& out, std::string& why) {
+  uint64_t n = 0;
+  if (kind != ParamKind::duration) {
+    why = "not a duration kind";
+    return false;
+  }
+  if (!parse_param(kind, text, n, why)) return false;
+  // Simulated time ends sooner than a uint64 of nanoseconds does.
+  if (n > kLongestDurationNs) {
+    why = fmt::format("{} (allowed: up to {}, the longest simulated time)", to_string(Status::out_of_range),
+                      format_param(kind, longest_duration()));
+    return false;
+  }
+  out = ns(n);
+  return true;
+}
+
+std::string format_param(ParamKind kind, const sc_core::sc_time& v) {
+  // Whole nanoseconds as the uint64 form writes them; a finer time (a
+  // default built from a fraction) keeps its fraction.
+  if (v.value() % kTimeUnitsPerNs == 0) return format_param(kind, uint64_t{v.value() / kTimeUnitsPerNs});
+  return fmt::format("{:g} ns", v.to_seconds() * 1e9);
+}
+
 std::string format_param(ParamKind, bool v) { return v ? "true" : "false"; }
 std::string format_param(ParamKind, const std::string& v) { return v; }
 
-void check_kind(ParamKind kind, bool is_u64, bool is_double, bool is_bool, bool is_string, std::string_view name) {
+void check_kind(ParamKind kind, bool is_u64, bool is_double, bool is_bool, bool is_string, bool is_time,
+                std::string_view name) {
   bool fits = false;
   switch (kind) {
+    case ParamKind::duration: fits = is_u64 || is_time; break;
     case ParamKind::size:
-    case ParamKind::duration:
     case ParamKind::count:
     case ParamKind::address: fits = is_u64; break;
     case ParamKind::bandwidth:

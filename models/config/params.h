@@ -3,7 +3,11 @@
 // and typed declared parameters that models read from it.
 //
 // Every tunable of a model is a `param<T>`: name, kind (the unit family, see
-// platform/core/units.h), default, one-line description and range. Declaring
+// platform/core/units.h), default, one-line description and range. A
+// duration a model uses as simulated time is a `param<sc_core::sc_time>`
+// (parsed in whole nanoseconds, up to the longest simulated time the
+// kernel's resolution holds, models/core/tlm_types.h); one handed on as
+// nanoseconds stays a `param<uint64_t>`. Declaring
 // one records it in the tree's effective configuration (value, whether it is
 // the default, description), which the runner dumps to config.yaml. After a
 // board is built, any key of its subtree that no model declared is an error
@@ -18,6 +22,10 @@
 #include <string_view>
 #include <type_traits>
 #include <vector>
+
+namespace sc_core {
+class sc_time;
+}
 
 namespace crashtwin {
 
@@ -41,7 +49,7 @@ struct SourceLocation {
 // The unit family of a parameter, which decides its parser and value type.
 enum class ParamKind : uint8_t {
   size,         // uint64_t bytes: "4 GiB"
-  duration,     // uint64_t nanoseconds: "10 ms"
+  duration,     // sc_core::sc_time, or uint64_t nanoseconds: "10 ms"
   count,        // uint64_t: "8"
   address,      // uint64_t, shown in hex: "0x100000000"
   bandwidth,    // double bytes/s: "250 MB/s"
@@ -119,17 +127,24 @@ bool parse_param(ParamKind kind, std::string_view text, uint64_t& out, std::stri
 bool parse_param(ParamKind kind, std::string_view text, double& out, std::string& why);
 bool parse_param(ParamKind kind, std::string_view text, bool& out, std::string& why);
 bool parse_param(ParamKind kind, std::string_view text, std::string& out, std::string& why);
+bool parse_param(ParamKind kind, std::string_view text, sc_core::sc_time& out, std::string& why);
 // Formats a value as a person writes it for its kind ("4 GiB", "10 ms").
 std::string format_param(ParamKind kind, uint64_t v);
 std::string format_param(ParamKind kind, double v);
 std::string format_param(ParamKind kind, bool v);
 std::string format_param(ParamKind kind, const std::string& v);
+std::string format_param(ParamKind kind, const sc_core::sc_time& v);
+// The longest duration a param<sc_time> holds: the last whole nanosecond
+// of simulated time at the kernel's resolution (about 5.8 years).
+sc_core::sc_time longest_duration();
 // Throws ConfigError if `kind` cannot hold a T (a programming error).
-void check_kind(ParamKind kind, bool is_u64, bool is_double, bool is_bool, bool is_string, std::string_view name);
+void check_kind(ParamKind kind, bool is_u64, bool is_double, bool is_bool, bool is_string, bool is_time,
+                std::string_view name);
 }  // namespace detail
 
 // A typed declared parameter. T is uint64_t (size, duration, count, address), double
-// (bandwidth, rate, temperature, ratio, frequency, real), bool or std::string.
+// (bandwidth, rate, temperature, ratio, frequency, real), bool, std::string
+// or sc_core::sc_time (duration; the caller includes <systemc>).
 template <typename T>
 class param {
  public:
@@ -137,7 +152,7 @@ class param {
         std::string_view description, T min = lowest(), T max = highest())
       : name_(scope.path(name)), kind_(kind), value_(std::move(default_value)) {
     detail::check_kind(kind, std::is_same_v<T, uint64_t>, std::is_same_v<T, double>, std::is_same_v<T, bool>,
-                       std::is_same_v<T, std::string>, name_);
+                       std::is_same_v<T, std::string>, std::is_same_v<T, sc_core::sc_time>, name_);
     ParamTree::Entry* entry = scope.tree().find(name_);
     if (entry) {
       entry->used = true;
@@ -145,7 +160,7 @@ class param {
       T parsed{};
       if (!detail::parse_param(kind, entry->text, parsed, why))
         scope.fail(name, "'" + entry->text + "' is not a valid " + to_string(kind) + ": " + why);
-      if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+      if constexpr (kOrdered) {
         if (parsed < min || parsed > max)
           scope.fail(name, "'" + entry->text + "' is out of range [" + detail::format_param(kind, min) + ", " +
                                detail::format_param(kind, max) + "]");
@@ -164,12 +179,16 @@ class param {
   bool is_default() const { return from_default_; }
 
  private:
+  // Whether a range applies (numbers and durations).
+  static constexpr bool kOrdered =
+      (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) || std::is_same_v<T, sc_core::sc_time>;
   static T lowest() {
     if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) return std::numeric_limits<T>::lowest();
-    else return T{};
+    else return T{};  // a duration: zero
   }
   static T highest() {
-    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) return std::numeric_limits<T>::max();
+    if constexpr (std::is_same_v<T, sc_core::sc_time>) return detail::longest_duration();
+    else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) return std::numeric_limits<T>::max();
     else return T{};
   }
   std::string name_;

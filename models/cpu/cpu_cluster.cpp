@@ -29,8 +29,8 @@ struct CpuCluster::Params {
         max_power_w(p, "max_power_w", ParamKind::real, 12.0, "per-core power when 100 % busy, W", 0.0, 1000.0),
         thermal_resistance(p, "thermal_resistance", ParamKind::real, 4.0,
                            "thermal resistance from a core to the air, degrees C per W", 1e-3, 1e3),
-        thermal_time_constant(p, "thermal_time_constant", ParamKind::duration, 10'000'000'000ull,
-                              "first-order thermal time constant of a core", 1'000'000, ~0ull),
+        thermal_time_constant(p, "thermal_time_constant", ParamKind::duration, ns(10'000'000'000ull),
+                              "first-order thermal time constant of a core", ns(1'000'000)),
         thermal_trip(p, "thermal_trip", ParamKind::temperature, 100.0,
                      "a core reaching this temperature shuts down (thermal_shutdown)", -50.0, 200.0),
         mca_banks(p, "mca_banks", ParamKind::count, 20,
@@ -38,16 +38,16 @@ struct CpuCluster::Params {
         cpuid_signature(p, "cpuid_signature", ParamKind::count, 0x000606A6,
                         "CPUID leaf 1 EAX: family, model, stepping (0x606A6: Xeon Ice Lake-SP)", 1, 0xFFFFFFFF),
         frequency(p, "frequency", ParamKind::frequency, 2.5e9, "core clock, the TSC rate", 1e6, 1e11),
-        watchdog_timeout(p, "watchdog_timeout", ParamKind::duration, 10'000'000'000ull,
-                         "time from a hang to the watchdog's watchdog_hang report", 1, ~0ull),
+        watchdog_timeout(p, "watchdog_timeout", ParamKind::duration, ns(10'000'000'000ull),
+                         "time from a hang to the watchdog's watchdog_hang report", ns(1)),
         page_fault_storm_rate(p, "page_fault_storm_rate", ParamKind::rate, 50000.0,
                               "exceptions per second while a page-fault storm is unacknowledged", 0.0, 1e9),
         corrected_error_rate(p, "corrected_error_rate", ParamKind::rate, 0.0,
                              "corrected machine checks per second on a healthy core", 0.0, 1e9),
         noise(p, "noise", ParamKind::boolean, true, "Poisson noise on counters (false: exact integrals)"),
-        register_latency(p, "register_latency", ParamKind::duration, 100, "simulated cost of one MMIO access"),
-        traffic_quantum(p, "traffic_quantum", ParamKind::duration, 100'000'000,
-                        "each core sends its memory traffic as one burst per quantum", 1000, ~0ull),
+        register_latency(p, "register_latency", ParamKind::duration, ns(100), "simulated cost of one MMIO access"),
+        traffic_quantum(p, "traffic_quantum", ParamKind::duration, ns(100'000'000),
+                        "each core sends its memory traffic as one burst per quantum", ns(1000)),
         traffic_burst(p, "traffic_burst", ParamKind::size, 64,
                       "real bytes a burst carries at most (the rest is represented)", 64, 64ull << 20),
         traffic_span(p, "traffic_span", ParamKind::size, 64ull << 20,
@@ -64,14 +64,14 @@ struct CpuCluster::Params {
                        "interrupts per second of each core at power-on", 0.0, 1e9),
         timer_enabled(p.sub("timer"), "enabled", ParamKind::boolean, true,
                       "per-core sampling timers drive the firmware's ticks (false: an ideal timer)"),
-        irq_service_time(p.sub("timer"), "irq_service_time", ParamKind::duration, 0,
+        irq_service_time(p.sub("timer"), "irq_service_time", ParamKind::duration, sc_core::SC_ZERO_TIME,
                          "mean handler time of one other interrupt a timer interrupt queues behind"),
         contention_bandwidth(p.sub("timer"), "contention_bandwidth", ParamKind::bandwidth, 10e9,
                              "per-core memory traffic at which masked sections and handlers take twice as long",
                              1.0, 1e15),
-        smi_interval(p.sub("timer"), "smi_interval", ParamKind::duration, 0,
+        smi_interval(p.sub("timer"), "smi_interval", ParamKind::duration, sc_core::SC_ZERO_TIME,
                      "mean time between SMIs, which hold every core (0: none)"),
-        smi_duration(p.sub("timer"), "smi_duration", ParamKind::duration, 100'000, "length of one SMI"),
+        smi_duration(p.sub("timer"), "smi_duration", ParamKind::duration, ns(100'000), "length of one SMI"),
         smi_random(p.sub("timer"), "smi_random", ParamKind::boolean, false,
                    "SMIs arrive as a Poisson process (false: periodic)") {}
 
@@ -79,17 +79,17 @@ struct CpuCluster::Params {
   param<double> idle_power_w;
   param<double> max_power_w;
   param<double> thermal_resistance;
-  param<uint64_t> thermal_time_constant;
+  param<sc_core::sc_time> thermal_time_constant;
   param<double> thermal_trip;
   param<uint64_t> mca_banks;
   param<uint64_t> cpuid_signature;
   param<double> frequency;
-  param<uint64_t> watchdog_timeout;
+  param<sc_core::sc_time> watchdog_timeout;
   param<double> page_fault_storm_rate;
   param<double> corrected_error_rate;
   param<bool> noise;
-  param<uint64_t> register_latency;
-  param<uint64_t> traffic_quantum;
+  param<sc_core::sc_time> register_latency;
+  param<sc_core::sc_time> traffic_quantum;
   param<uint64_t> traffic_burst;
   param<uint64_t> traffic_span;
   param<double> traffic_write_fraction;
@@ -98,10 +98,10 @@ struct CpuCluster::Params {
   param<double> exception_rate;
   param<double> interrupt_rate;
   param<bool> timer_enabled;
-  param<uint64_t> irq_service_time;
+  param<sc_core::sc_time> irq_service_time;
   param<double> contention_bandwidth;
-  param<uint64_t> smi_interval;
-  param<uint64_t> smi_duration;
+  param<sc_core::sc_time> smi_interval;
+  param<sc_core::sc_time> smi_duration;
   param<bool> smi_random;
 };
 
@@ -123,7 +123,7 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   CpuCoreParams core_params;
   core_params.idle_power_w = p.idle_power_w;
   core_params.max_power_w = p.max_power_w;
-  core_params.thermal = {p.thermal_resistance, static_cast<double>(p.thermal_time_constant.value()) * 1e-9};
+  core_params.thermal = {p.thermal_resistance, static_cast<double>(to_ns(p.thermal_time_constant)) * 1e-9};
   core_params.frequency_hz = p.frequency;
   core_params.corrected_error_rate = p.corrected_error_rate;
   core_params.page_fault_storm_rate = p.page_fault_storm_rate;
@@ -144,10 +144,11 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   initial.interrupt_rate = p.interrupt_rate;
 
   CoreTimerParams timer_params;
-  timer_params.irq_service_ns = p.irq_service_time;
+  // The timers and SMIs draw their times in nanoseconds (core_timer.h).
+  timer_params.irq_service_ns = to_ns(p.irq_service_time);
   timer_params.contention_bandwidth_bps = p.contention_bandwidth;
-  timer_params.smi_interval_ns = p.smi_interval;
-  timer_params.smi_duration_ns = p.smi_duration;
+  timer_params.smi_interval_ns = to_ns(p.smi_interval);
+  timer_params.smi_duration_ns = to_ns(p.smi_duration);
   timer_params.smi_random = p.smi_random;
   smi_ = std::make_unique<SmiSchedule>(timer_params, RngStream(context.board_seed, std::string(this->name()) + ".smi"));
 
@@ -158,7 +159,7 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   if (cache_params.enabled)
     cache_ = std::make_unique<CacheSampler>(
         cache_params.config(context.params.sub("cache"), rdt_->llc().capacity_bytes()), count,
-        static_cast<uint32_t>(cache_params.samples_per_quantum.value()), p.traffic_quantum, p.traffic_write_fraction,
+        static_cast<uint32_t>(cache_params.samples_per_quantum.value()), to_ns(p.traffic_quantum), p.traffic_write_fraction,
         RngStream(context.board_seed, std::string(this->name()) + ".cache"));
   const rdt::Capabilities caps = rdt_->capabilities();
   cluster_regs_ = std::make_unique<regs::CpuClusterRegisters>(
@@ -335,7 +336,7 @@ void CpuCluster::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& del
   // of the kernel's by up to a quantum.
   access_time_ns_ = to_ns(sc_core::sc_time_stamp() + delay);
   regs_.transport(tx);
-  delay += ns(params_->register_latency);
+  delay += params_->register_latency;
   access_time_ns_ = now_ns();
 }
 
@@ -369,7 +370,7 @@ bool CpuCluster::inject_failure(uint32_t unit, ErrorType type, uint64_t address,
     case ErrorType::watchdog_hang:
       if (core.run_state() != CoreRunState::running) return false;
       core.hang();
-      watchdog_due_ns_[unit] = now + params_->watchdog_timeout;
+      watchdog_due_ns_[unit] = now + to_ns(params_->watchdog_timeout);
       break;
     case ErrorType::thermal_shutdown:
       if (core.run_state() == CoreRunState::halted) return false;
@@ -385,7 +386,7 @@ bool CpuCluster::inject_failure(uint32_t unit, ErrorType type, uint64_t address,
 
 // The next thing that happens without anyone touching the cluster: a core
 // reaching its trip point or a watchdog expiring.
-uint64_t CpuCluster::watchdog_timeout_ns() const { return params_->watchdog_timeout; }
+uint64_t CpuCluster::watchdog_timeout_ns() const { return to_ns(params_->watchdog_timeout); }
 
 void CpuCluster::reschedule() {
   const uint64_t now = now_ns();
@@ -413,7 +414,7 @@ void CpuCluster::on_deadline() {
     CpuCore& c = *cores_[i];
     if (watchdog_due_ns_[i] <= now) {
       watchdog_due_ns_[i] = kNoDeadline;
-      raise(i, ErrorType::watchdog_hang, c.watchdog_report(params_->watchdog_timeout));
+      raise(i, ErrorType::watchdog_hang, c.watchdog_report(to_ns(params_->watchdog_timeout)));
     }
     // Rounding the deadline up to a whole nanosecond puts the core at or a
     // hair past the trip point; the tolerance absorbs the bisection's last bit.
@@ -435,7 +436,7 @@ void CpuCluster::update_irq() {
 }
 
 void CpuCluster::traffic_thread() {
-  const uint64_t quantum = params_->traffic_quantum;
+  const uint64_t quantum = to_ns(params_->traffic_quantum);
   uint64_t memory_busy_until = 0;
   for (;;) {
     // Annotated DRAM time of the last bursts is consumed before the next

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "models/core/tlm_types.h"
+
 namespace crashtwin {
 namespace {
 // struct pt_regs on x86-64: 21 words (arch/x86/include/asm/ptrace.h).
@@ -37,8 +39,10 @@ KernelStackParams read_kernel_stack_params(const ParamScope& p) {
                                                         1024)
                                             .value());
   auto seconds = [&](const char* name, double value, const char* what) {
-    const auto ns = static_cast<uint64_t>(std::llround(value * 1e9));
-    return static_cast<double>(param<uint64_t>(p, name, ParamKind::duration, ns, what, 0, 1'000'000'000).value()) * 1e-9;
+    const sc_core::sc_time given = param<sc_core::sc_time>(p, name, ParamKind::duration,
+                                                           ns(static_cast<uint64_t>(std::llround(value * 1e9))), what,
+                                                           sc_core::SC_ZERO_TIME, ns(1'000'000'000));
+    return static_cast<double>(to_ns(given)) * 1e-9;
   };
   s.handler_time_s = seconds("handler_time", s.handler_time_s, "time an exception or interrupt spends on the stack");
   s.sample_period_s = seconds("sample_period", s.sample_period_s,

@@ -38,9 +38,10 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
       banks_(static_cast<uint32_t>(param<uint64_t>(context.params, "banks", ParamKind::count, 16, "banks per rank", 1, 256))),
       columns_(static_cast<uint32_t>(
           param<uint64_t>(context.params, "columns", ParamKind::count, 1024, "8-byte columns per row", 1, 1u << 20))),
-      read_latency_(ns(param<uint64_t>(context.params, "read_latency", ParamKind::duration, 80, "latency of a read access"))),
-      write_latency_(
-          ns(param<uint64_t>(context.params, "write_latency", ParamKind::duration, 80, "latency of a write access"))),
+      read_latency_(
+          param<sc_core::sc_time>(context.params, "read_latency", ParamKind::duration, ns(80), "latency of a read access")),
+      write_latency_(param<sc_core::sc_time>(context.params, "write_latency", ParamKind::duration, ns(80),
+                                             "latency of a write access")),
       bandwidth_(param<double>(context.params, "bandwidth", ParamKind::bandwidth, 25.6e9,
                                "sustained bandwidth of one access stream", 1.0)),
       rng_(context.board_seed, std::string(name)),
@@ -208,7 +209,8 @@ void Dram::materialising_write(uint64_t offset, uint64_t bytes) {
   // initiators must drop that grant before the write lands.
   for (uint64_t p = offset / SparseMemory::kPageBytes; p <= (offset + bytes - 1) / SparseMemory::kPageBytes; ++p) {
     if (zero_granted_pages_.erase(p))
-      in->invalidate_direct_mem_ptr(p * SparseMemory::kPageBytes, (p + 1) * SparseMemory::kPageBytes - 1);
+      for (unsigned port = 0; port < in.size(); ++port)
+        in[port]->invalidate_direct_mem_ptr(p * SparseMemory::kPageBytes, (p + 1) * SparseMemory::kPageBytes - 1);
   }
 }
 
@@ -218,7 +220,7 @@ void Dram::host_write(uint64_t offset, std::span<const std::byte> data) {
   memory_.write(offset, data);
 }
 
-void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+void Dram::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   const uint64_t offset = tx.get_address();
   const uint64_t length = tx.get_data_length();
   if (offset >= size_ || length > size_ - offset) {
@@ -263,7 +265,7 @@ RmidTraffic Dram::rmid_traffic(uint32_t rmid) const {
   return rmid < rmid_traffic_.size() ? rmid_traffic_[rmid] : RmidTraffic{};
 }
 
-unsigned Dram::transport_dbg(tlm::tlm_generic_payload& tx) {
+unsigned Dram::transport_dbg(int, tlm::tlm_generic_payload& tx) {
   const uint64_t offset = tx.get_address();
   if (offset >= size_) return 0;
   const uint64_t length = std::min<uint64_t>(tx.get_data_length(), size_ - offset);
@@ -278,12 +280,13 @@ unsigned Dram::transport_dbg(tlm::tlm_generic_payload& tx) {
   return static_cast<unsigned>(length);
 }
 
-bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
+bool Dram::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
   const uint64_t offset = tx.get_address();
   if (offset >= size_) {
     dmi.allow_none();
     return false;
   }
+  ++dmi_grants_;
   const uint64_t page = offset / SparseMemory::kPageBytes;
   dmi.set_start_address(page * SparseMemory::kPageBytes);
   dmi.set_end_address((page + 1) * SparseMemory::kPageBytes - 1);

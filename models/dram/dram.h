@@ -6,8 +6,10 @@
 //   write_latency, bandwidth, error_log_entries, corrected_error_rate (per
 //   DIMM, healthy); thermal: idle_power, active_power, thermal_resistance,
 //   heat_capacity, airflow, slot_airflow_spread (docs/models.md)
-// Sockets: in (memory, DMI), ctrl (memory controller registers: one unit per
-//   DIMM, device_layout.h), irq (machine check: an uncorrectable error)
+// Sockets: in (memory, DMI; multi-port: every initiator binding it is a port
+//   of the memory, as a BMC's memory serves the host bus and the BMC's own
+//   CPU), ctrl (memory controller registers: one unit per DIMM,
+//   device_layout.h), irq (machine check: an uncorrectable error)
 // Controller registers: 0x00 SIZE, 0x08 DIMMS, 0x10 NUMA_NODES,
 //   0x18 CE_TOTAL, 0x20 UE_TOTAL, 0x28 MATERIALISED_PAGES (all RO).
 //
@@ -33,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/config/registry.h"
@@ -62,7 +65,7 @@ struct DimmLocation {
 
 class Dram : public Model, public ThermalSource, public RmidTrafficSource, public NumaMemory {
  public:
-  tlm_utils::simple_target_socket<Dram> in;
+  tlm_utils::multi_passthrough_target_socket<Dram> in;
   tlm_utils::simple_target_socket<Dram> ctrl;
   IrqOut irq;
 
@@ -98,6 +101,8 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   uint64_t dimm_traffic_bytes(uint32_t dimm) const { return dimm_state_.at(dimm).traffic_bytes; }
 
   sc_core::sc_time transfer_time(uint64_t bytes) const;
+  // DMI grants handed out on `in` (any port) since power-on.
+  uint64_t dmi_grants() const { return dmi_grants_; }
   sc_core::sc_time access_time(bool is_write, uint64_t bytes) const;
 
   // Precursors: `count` corrected errors on `dimm` now, clustered on the
@@ -173,10 +178,11 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
     sc_core::sc_time next_ce;      // absolute; meaningful when ce_rate > 0
   };
 
-  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  // `in`'s callbacks; every port is served alike.
+  void b_transport(int port, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   void count_rmid_traffic(const TrafficBurst& burst, uint64_t offset, uint64_t bytes);
-  unsigned transport_dbg(tlm::tlm_generic_payload& tx);
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
+  unsigned transport_dbg(int port, tlm::tlm_generic_payload& tx);
+  bool get_direct_mem_ptr(int port, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
   void ctrl_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   unsigned ctrl_transport_dbg(tlm::tlm_generic_payload& tx);
   void log_corrected(uint32_t dimm);
@@ -216,6 +222,7 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   std::vector<DimmState> dimm_state_;
   std::vector<RmidTraffic> rmid_traffic_;  // by RMID; grows to the highest RMID seen
   std::unordered_set<uint64_t> zero_granted_pages_;  // read-only DMI grants to invalidate on first write
+  uint64_t dmi_grants_ = 0;
   RegisterBank regs_;
   std::unique_ptr<regs::DramRegisters> controller_regs_;  // the register map's dram block
   std::vector<std::unique_ptr<ComponentUnit>> units_;

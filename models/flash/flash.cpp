@@ -16,8 +16,8 @@ Flash::Flash(sc_core::sc_module_name name, const ModelContext& context)
       in("in"),
       capacity_(param<uint64_t>(context.params, "capacity", ParamKind::size, 1ull << 20, "ROM capacity", 4096,
                                 1ull << 30)),
-      read_latency_(ns(param<uint64_t>(context.params, "read_latency", ParamKind::duration, 100,
-                                       "latency of a ROM read"))),
+      read_latency_(param<sc_core::sc_time>(context.params, "read_latency", ParamKind::duration, ns(100),
+                                            "latency of a ROM read")),
       regs_(std::string(name) + ".regs") {
   const std::string path = param<std::string>(context.params, "model_path", ParamKind::text, std::string(),
                                                "failure-model blob installed at power-on (empty: none)");

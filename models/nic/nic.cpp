@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/core/tlm_types.h"
+
 namespace crashtwin {
 namespace {
 
@@ -27,8 +29,8 @@ IoDeviceDefaults nic_defaults() {
 
 Nic::Nic(sc_core::sc_module_name name, const ModelContext& context)
     : IoDevice(name, context, ComponentClass::network, nic_defaults()),
-      link_flap_duration_(context.params, "link_flap_duration", ParamKind::duration, 2'000'000'000ull,
-                          "how long the link stays down after a flap", 1, ~0ull) {}
+      link_flap_duration_(context.params, "link_flap_duration", ParamKind::duration, ns(2'000'000'000),
+                          "how long the link stays down after a flap", ns(1)) {}
 
 uint64_t Nic::metric(Metric m) {
   switch (m) {
@@ -49,7 +51,7 @@ void Nic::link_flap() {
   if (failed_) return;
   ++link_flaps_;
   set_stalled(true, true);
-  schedule_unstall(now_ns() + link_flap_duration_.value());
+  schedule_unstall(now_ns() + to_ns(link_flap_duration_));
 }
 
 bool Nic::inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail) {

@@ -37,7 +37,7 @@ class Nic : public IoDevice {
   uint64_t metric(Metric m) override;
 
  private:
-  param<uint64_t> link_flap_duration_;
+  param<sc_core::sc_time> link_flap_duration_;
   uint64_t link_flaps_ = 0;
   bool failed_ = false;
 };

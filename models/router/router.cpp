@@ -11,14 +11,13 @@ namespace crashtwin {
 
 Router::Router(sc_core::sc_module_name name, const ModelContext& context)
     : Model(name), in("in"), out("out") {
-  param<uint64_t> latency(context.params, "latency", ParamKind::duration, 2, "hop latency added to every access");
-  latency_ = ns(latency);
+  latency_ = param<sc_core::sc_time>(context.params, "latency", ParamKind::duration, ns(2),
+                                     "hop latency added to every access");
   // 50 ns: a two-socket Xeon's idle remote load costs about 140 ns against
   // 90 ns local (Intel Memory Latency Checker figures for Skylake-SP and
   // later, UPI between the sockets); AMD EPYC's cross-socket hop is similar.
-  param<uint64_t> remote_latency(context.params, "remote_latency", ParamKind::duration, 50,
-                                 "latency added to an access to another socket's memory");
-  remote_latency_ = ns(remote_latency);
+  remote_latency_ = param<sc_core::sc_time>(context.params, "remote_latency", ParamKind::duration, ns(50),
+                                            "latency added to an access to another socket's memory");
   in.register_b_transport(this, &Router::b_transport);
   in.register_transport_dbg(this, &Router::transport_dbg);
   in.register_get_direct_mem_ptr(this, &Router::get_direct_mem_ptr);

@@ -16,7 +16,7 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
                          "air entering the chassis: the ambient of every thermal model", -40.0, 80.0),
       max_channels_(context.params, "max_channels", ParamKind::count, 64, "sensor channels the register map reserves",
                     1, CT_SENSORS_SENSOR_CHANNEL_MAX),
-      register_latency_(context.params, "register_latency", ParamKind::duration, 200,
+      register_latency_(context.params, "register_latency", ParamKind::duration, ns(200),
                         "simulated cost of one MMIO access"),
       inlet_c_(inlet_temperature_),
       regs_(std::string(basename()) + ".regs") {
@@ -85,7 +85,7 @@ double Sensors::board_power_w() {
 
 void Sensors::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   regs_.transport(tx);
-  delay += ns(register_latency_);
+  delay += register_latency_;
 }
 
 CRASHTWIN_REGISTER_MODEL("sensors", std::nullopt, "board inlet, temperature and power sensors", Sensors);

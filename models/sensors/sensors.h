@@ -63,7 +63,7 @@ class Sensors : public Model {
 
   param<double> inlet_temperature_;
   param<uint64_t> max_channels_;
-  param<uint64_t> register_latency_;
+  param<sc_core::sc_time> register_latency_;
   double inlet_c_;
   RegisterBank regs_;
   std::vector<Channel> channels_;

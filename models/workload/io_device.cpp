@@ -26,23 +26,23 @@ const char* to_string(IoError e) { return kErrorNames[static_cast<size_t>(e)]; }
 
 struct IoDevice::Params {
   Params(const ParamScope& p, const IoDeviceDefaults& d)
-      : service_time(p, "service_time", ParamKind::duration, d.service_time_ns, "mean service time of one command",
-                     1, ~0ull),
+      : service_time(p, "service_time", ParamKind::duration, ns(d.service_time_ns), "mean service time of one command",
+                     ns(1)),
         parallelism(p, "parallelism", ParamKind::count, d.parallelism, "commands in service at once", 1, 4096),
         queue_depth(p, "queue_depth", ParamKind::count, d.queue_depth, "commands outstanding at most", 1, 65535),
-        command_timeout(p, "command_timeout", ParamKind::duration, d.command_timeout_ns,
-                        "a command not completed by then times out", 1, ~0ull),
-        latency_window(p, "latency_window", ParamKind::duration, d.latency_window_ns,
-                       "time constant of the latency gauge's moving average", 1, ~0ull),
+        command_timeout(p, "command_timeout", ParamKind::duration, ns(d.command_timeout_ns),
+                        "a command not completed by then times out", ns(1)),
+        latency_window(p, "latency_window", ParamKind::duration, ns(d.latency_window_ns),
+                       "time constant of the latency gauge's moving average", ns(1)),
         idle_power_w(p, "idle_power_w", ParamKind::real, d.idle_power_w, "power when idle, W", 0.0, 1000.0),
         active_power_w(p, "active_power_w", ParamKind::real, d.active_power_w, "power when fully busy, W", 0.0,
                        1000.0),
         thermal_resistance(p, "thermal_resistance", ParamKind::real, d.thermal_resistance,
                            "thermal resistance to the air, degrees C per W", 1e-3, 1e3),
-        thermal_time_constant(p, "thermal_time_constant", ParamKind::duration, d.thermal_time_constant_ns,
-                              "first-order thermal time constant", 1'000'000, ~0ull),
+        thermal_time_constant(p, "thermal_time_constant", ParamKind::duration, ns(d.thermal_time_constant_ns),
+                              "first-order thermal time constant", ns(1'000'000)),
         noise(p, "noise", ParamKind::boolean, true, "noise on counters and gauges (false: exact means)"),
-        register_latency(p, "register_latency", ParamKind::duration, 200, "simulated cost of one MMIO access"),
+        register_latency(p, "register_latency", ParamKind::duration, ns(200), "simulated cost of one MMIO access"),
         io_rate(p.sub("workload"), "io_rate", ParamKind::rate, d.io_rate, "commands submitted per second at power-on",
                 0.0, 1e9),
         io_size(p.sub("workload"), "io_size", ParamKind::size, d.io_size, "bytes per command at power-on", 1,
@@ -56,17 +56,17 @@ struct IoDevice::Params {
                                                         1e9);
   }
 
-  param<uint64_t> service_time;
+  param<sc_core::sc_time> service_time;
   param<uint64_t> parallelism;
   param<uint64_t> queue_depth;
-  param<uint64_t> command_timeout;
-  param<uint64_t> latency_window;
+  param<sc_core::sc_time> command_timeout;
+  param<sc_core::sc_time> latency_window;
   param<double> idle_power_w;
   param<double> active_power_w;
   param<double> thermal_resistance;
-  param<uint64_t> thermal_time_constant;
+  param<sc_core::sc_time> thermal_time_constant;
   param<bool> noise;
-  param<uint64_t> register_latency;
+  param<sc_core::sc_time> register_latency;
   param<double> io_rate;
   param<uint64_t> io_size;
   param<double> write_bandwidth;
@@ -86,9 +86,9 @@ IoDevice::IoDevice(sc_core::sc_module_name name, const ModelContext& context, Co
   const Params& p = *params_;
   if (p.queue_depth < p.parallelism) context.params.fail("queue_depth", "must not be below parallelism");
   if (p.active_power_w < p.idle_power_w) context.params.fail("active_power_w", "must not be below idle_power_w");
-  queue_.configure({static_cast<double>(p.service_time.value()) * 1e-9, static_cast<uint32_t>(p.parallelism.value()),
+  queue_.configure({static_cast<double>(to_ns(p.service_time)) * 1e-9, static_cast<uint32_t>(p.parallelism.value()),
                     static_cast<uint32_t>(p.queue_depth.value())});
-  thermal_ = ThermalModel({p.thermal_resistance, static_cast<double>(p.thermal_time_constant.value()) * 1e-9},
+  thermal_ = ThermalModel({p.thermal_resistance, static_cast<double>(to_ns(p.thermal_time_constant)) * 1e-9},
                           kDefaultInletC, kDefaultInletC);
   phase_.io_rate = p.io_rate;
   phase_.io_bytes = p.io_size;
@@ -121,7 +121,7 @@ IoDevice::~IoDevice() = default;
 
 uint64_t IoDevice::mmio_size() const { return device_layout::device_size(1); }
 uint64_t IoDevice::now_ns() const { return to_ns(sc_core::sc_time_stamp()); }
-uint64_t IoDevice::command_timeout_ns() const { return params_->command_timeout; }
+uint64_t IoDevice::command_timeout_ns() const { return to_ns(params_->command_timeout); }
 uint64_t IoDevice::write_bandwidth() const {
   return static_cast<uint64_t>(std::llround(params_->write_bandwidth.value()));
 }
@@ -130,12 +130,12 @@ bool IoDevice::bulk_write(uint64_t bytes) {
   __extension__ typedef unsigned __int128 u128;  // GCC/Clang builtin: exact bytes * 1e9
   if (stalled_) {
     // Nothing completes: the command times out, as the host's driver sees it.
-    wait(sc_core::sc_time(static_cast<double>(params_->command_timeout.value()), sc_core::SC_NS));
+    wait(params_->command_timeout.value());
     ++bulk_timeouts_;
     return false;
   }
   const uint64_t bandwidth = write_bandwidth();
-  const uint64_t ns = params_->service_time + latency_offset_ns_ +
+  const uint64_t ns = to_ns(params_->service_time) + latency_offset_ns_ +
                       static_cast<uint64_t>((static_cast<u128>(bytes) * 1'000'000'000 + bandwidth - 1) / bandwidth);
   wait(sc_core::sc_time(static_cast<double>(ns), sc_core::SC_NS));
   if (stalled_) {  // failed while the command was in service
@@ -163,7 +163,7 @@ void IoDevice::resolve() {
   } else {
     completed_.set_rate(0.0);
     bytes_.set_rate(0.0);
-    const double timeout_s = static_cast<double>(p.command_timeout.value()) * 1e-9;
+    const double timeout_s = static_cast<double>(to_ns(p.command_timeout)) * 1e-9;
     if (refuse_when_stalled_) {
       refused_.set_rate(arrival);
       latency_target_s_ = latency_ewma_s_;  // nothing completes: the gauge holds
@@ -190,7 +190,7 @@ void IoDevice::advance_to(uint64_t now) {
   refused_.advance(dt, noise);
   for (auto& e : errors_) e.advance(dt, noise);
   thermal_.advance(dt);
-  const double window = static_cast<double>(params_->latency_window.value()) * 1e-9;
+  const double window = static_cast<double>(to_ns(params_->latency_window)) * 1e-9;
   latency_ewma_s_ = latency_target_s_ + (latency_ewma_s_ - latency_target_s_) * exact::exp(-dt / window);
 
   // What the firmware samples: the queue length is a draw from its
@@ -292,7 +292,7 @@ uint64_t IoDevice::oldest_command_address() {
 void IoDevice::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   advance_to(to_ns(sc_core::sc_time_stamp() + delay));
   regs_.transport(tx);
-  delay += ns(params_->register_latency);
+  delay += params_->register_latency;
 }
 
 size_t IoDevice::encode_queue_state(std::span<std::byte> out) {

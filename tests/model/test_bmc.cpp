@@ -152,6 +152,42 @@ TEST_CASE("the BMC drains the crash region and names the failed DIMM and error t
   }
 }
 
+TEST_CASE("the BMC reads the drained bytes through its own mem socket, by DMI, and the header read delays the slices") {
+  Bench& b = bench();
+  Dram& bmc_memory = b.board->bmc().memory();
+  const ComponentId dimm{ComponentClass::memory, 1};
+  const size_t reports = b.board->bmc().reports().size();
+  const CaptureResult capture = crash_with_capture(b, dimm, b.board->dram().dimm_size() + 0x40);
+  REQUIRE(capture.record_bytes > 0);
+  const uint64_t grants_before = bmc_memory.dmi_grants();
+  const uint64_t host_dram_grants_before = b.board->dram().dmi_grants();
+  const size_t transfers_before = b.observer.transfers.size();
+  for (int i = 0; i < 100 && b.board->bmc().reports().size() == reports; ++i)
+    b.driver.run([] { sc_core::wait(1, sc_core::SC_MS); });
+  REQUIRE(b.board->bmc().reports().size() == reports + 1);
+  CHECK(b.board->bmc().reports().back().record_found);
+  // One grant per page read (the memory grants a page at a time): the header
+  // area's pages and the slice's, and no grant of the host's memory.
+  const auto pages = [](uint64_t offset, uint64_t bytes) {
+    return (offset + bytes - 1) / SparseMemory::kPageBytes - offset / SparseMemory::kPageBytes + 1;
+  };
+  const uint64_t slice_offset = kHeaderAreaBytes + kSliceSize;  // the DIMM's slice, after the CPU's
+  REQUIRE(kHeaderAreaBytes % SparseMemory::kPageBytes == 0);
+  CHECK(bmc_memory.dmi_grants() - grants_before ==
+        pages(0, kHeaderAreaBytes) + pages(slice_offset, capture.record_bytes));
+  CHECK(b.board->dram().dmi_grants() == host_dram_grants_before);
+  // The partition table is read before the slice is fetched: the slice's DMA
+  // starts at least the header's read after the header's DMA ends (one
+  // access per page: read latency, then the bytes at the memory's bandwidth).
+  REQUIRE(b.observer.transfers.size() - transfers_before == 2);
+  const DmaTransfer& header = b.observer.transfers[transfers_before];
+  const DmaTransfer& slice = b.observer.transfers[transfers_before + 1];
+  const uint64_t header_read_ns =
+      pages(0, kHeaderAreaBytes) * 80 + to_ns(bmc_memory.transfer_time(kHeaderAreaBytes));  // 80 ns: read_latency
+  CHECK(header_read_ns == 4 * 80 + 640);
+  CHECK(slice.start_ns - header.end_ns >= header_read_ns);
+}
+
 TEST_CASE("the BMC names the alerted failure, not the newest record: a failure whose record did not fit says so") {
   Bench& b = bench();
   // The DIMM's slice holds failure 1's record; failure 2 of the CPU (whose
