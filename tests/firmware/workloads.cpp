@@ -10,11 +10,13 @@
 #include "platform/capture/capture.h"
 #include "platform/core/crc32c.h"
 #include "platform/core/exact_math.h"
+#include "platform/drivers/register_hal.h"
 #include "platform/predictor/features.h"
 #include "platform/predictor/model_blob.h"
 #include "platform/predictor/predictor.h"
 #include "platform/region/crash_dump_reader.h"
 #include "platform/region/crash_region.h"
+#include "platform/regs/crashtwin_regs.h"
 #include "policies/partitioning/policies.h"
 #include "tests/firmware/digest.h"
 #include "tests/firmware/static_hal.h"
@@ -688,6 +690,128 @@ void agent_workload(Run& run, Arena& arena) {
 
 }  // namespace
 
+// --- register drivers: every Hal call as the register sequence it makes ---
+
+// A register-level bus with no heap: a fixed table of register values
+// (unset registers read 0; W1C registers clear the bits written), windows
+// that read a pattern of their address, and every access folded into the
+// digest, so the target's sequence must equal the host's byte for byte.
+class DigestBus final : public MmioBus {
+ public:
+  explicit DigestBus(Digest& digest) : digest_(digest) {}
+  void set(uint64_t address, uint64_t value, bool w1c = false) {
+    for (uint32_t i = 0; i < count_; ++i)
+      if (regs_[i].address == address) {
+        regs_[i] = {address, value, w1c};
+        return;
+      }
+    if (count_ < kRegisters) regs_[count_++] = {address, value, w1c};
+  }
+  uint64_t get(uint64_t address) const {
+    for (uint32_t i = 0; i < count_; ++i)
+      if (regs_[i].address == address) return regs_[i].value;
+    return 0;
+  }
+  void window(uint64_t begin, uint64_t size) { window_begin_ = begin, window_end_ = begin + size; }
+
+  Status read(uint64_t address, std::span<std::byte> out) override {
+    digest_.byte('R');
+    digest_.u64(address);
+    digest_.u64(out.size());
+    if (address >= window_begin_ && address + out.size() <= window_end_) {
+      for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::byte>((address + i) * 31);
+      return Status::ok;
+    }
+    if (out.size() != 8 || address % 8 != 0) return Status::out_of_range;
+    const uint64_t v = get(address);
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<std::byte>(v >> (8 * i));
+    return Status::ok;
+  }
+  Status write(uint64_t address, std::span<const std::byte> data) override {
+    if (data.size() != 8 || address % 8 != 0) return Status::out_of_range;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<uint8_t>(data[i])} << (8 * i);
+    digest_.byte('W');
+    digest_.u64(address);
+    digest_.u64(v);
+    for (uint32_t i = 0; i < count_; ++i)
+      if (regs_[i].address == address) {
+        regs_[i].value = regs_[i].w1c ? regs_[i].value & ~v : v;
+        return Status::ok;
+      }
+    set(address, v);
+    return Status::ok;
+  }
+  uint64_t now_ns() override { return 0; }
+  void log(LogLevel, const char* message) override { digest_.text(message); }
+
+ private:
+  static constexpr uint32_t kRegisters = 64;
+  struct Entry {
+    uint64_t address = 0, value = 0;
+    bool w1c = false;
+  };
+  Digest& digest_;
+  Entry regs_[kRegisters] = {};
+  uint32_t count_ = 0;
+  uint64_t window_begin_ = 0, window_end_ = 0;
+};
+
+void register_drivers_workload(Run& run, Arena&) {
+  constexpr uint64_t kCpu = 0x4000'0000, kDram = 0x4100'0000, kBmc = 0x4400'0000, kFlash = 0x4500'0000;
+  DigestBus bus(run.digest);
+  BoardMap map;
+  FW_CHECK(run, map.add_unit_device({ComponentClass::cpu, 0, 4, kCpu}) == Status::ok);
+  FW_CHECK(run, map.add_unit_device({ComponentClass::memory, 0, 2, kDram}) == Status::ok);
+  map.bmc_base = kBmc;
+  map.flash_base = kFlash;
+  RegisterHal hal(bus, map);
+  const ComponentId dimm1{ComponentClass::memory, 1};
+  const uint64_t unit = kDram + CT_DRAM_UNIT(1);
+  bus.set(unit + CT_UNIT_METRIC(metric_slot(Metric::mem_corrected_errors)), 0x0123'4567'89ab'cdefull);
+  uint64_t v = 0;
+  FW_CHECK(run, hal.read_metric(dimm1, Metric::mem_corrected_errors, v) == Status::ok);
+  FW_CHECK(run, v == 0x0123'4567'89ab'cdefull);
+  // A state snapshot, read through the window.
+  bus.set(unit + CT_UNIT_STATE_KIND, static_cast<uint64_t>(StateKind::error_log));
+  bus.set(unit + CT_UNIT_STATE_LENGTH, 100);
+  bus.window(unit + CT_UNIT_STATE, CT_UNIT_STATE_SIZE);
+  std::byte state[64];
+  size_t n = 0;
+  FW_CHECK(run, hal.read_state(dimm1, StateKind::error_log, state, n) == Status::truncated);
+  FW_CHECK(run, n == 64);
+  run.digest.bytes(std::span<const std::byte>(state, n));
+  // An error latched, taken and acknowledged.
+  bus.set(unit + CT_UNIT_ERR_STATUS, CT_UNIT_ERR_STATUS_VALID_MASK, true);
+  bus.set(unit + CT_UNIT_ERR_TYPE, static_cast<uint64_t>(ErrorType::memory_uncorrectable));
+  bus.set(unit + CT_UNIT_ERR_ADDRESS, 0xdead'b000);
+  ErrorEvent e;
+  FW_CHECK(run, hal.take_error(dimm1, e) == Status::ok);
+  FW_CHECK(run, e.type == ErrorType::memory_uncorrectable && e.address == 0xdead'b000);
+  FW_CHECK(run, hal.acknowledge_error(dimm1) == Status::ok);
+  FW_CHECK(run, hal.take_error(dimm1, e) == Status::not_found);
+  // A BMC command line, answered.
+  bus.set(kBmc + CT_BMC_CMD_STATUS, CT_BMC_CMD_STATUS_PENDING_MASK, true);
+  bus.set(kBmc + CT_BMC_CMD_LENGTH, 21);
+  bus.window(kBmc + CT_BMC_CMD_DATA, CT_BMC_CMD_DATA_SIZE);
+  char line[CT_BMC_CMD_DATA_SIZE];
+  FW_CHECK(run, hal.take_bmc_command(line, n) == Status::ok);
+  FW_CHECK(run, n == 21);
+  run.digest.bytes(std::as_bytes(std::span<const char>(line, n)));
+  FW_CHECK(run, hal.finish_bmc_command(Status::busy) == Status::ok);
+  FW_CHECK(run, bus.get(kBmc + CT_BMC_CMD_STATUS) == 0);
+  FW_CHECK(run, bus.get(kBmc + CT_BMC_CMD_RESULT) == static_cast<uint64_t>(Status::busy));
+  // Resource monitoring and the alert.
+  FW_CHECK(run, hal.write_core_rmid(3, 0xfff) == Status::ok);
+  FW_CHECK(run, bus.get(kCpu + CT_CPU_CLUSTER_CORE(3) + CT_CORE_PQR_ASSOC) == CT_CORE_PQR_ASSOC_RMID_MASK);
+  FW_CHECK(run, hal.read_monitoring_counter(rdt::event_select(rdt::MonitorEvent::llc_occupancy, 5), v) == Status::ok);
+  hal.alert_bmc(0x5a5a);
+  FW_CHECK(run, bus.get(kBmc + CT_BMC_MAILBOX) == 0x5a5a);
+  // No model provisioned: LENGTH reads 0.
+  std::byte blob[16];
+  FW_CHECK(run, hal.load_model_blob(blob, n) == Status::not_found);
+}
+
 int run_workloads(std::span<std::byte> arena_memory, Report& report) {
   struct Workload {
     const char* name;
@@ -702,6 +826,7 @@ int run_workloads(std::span<std::byte> arena_memory, Report& report) {
       {"predictor", predictor_workload},
       {"policies", policies_workload},
       {"agent", agent_workload},
+      {"register_drivers", register_drivers_workload},
   };
   Arena arena(arena_memory);
   int failures = 0;
