@@ -22,6 +22,15 @@ std::string map_with(const std::string& registers, const std::string& device_blo
          "devices:\n  - name: d\n    title: D\n    blocks:\n" + device_blocks;
 }
 
+// One register "r<i>" of a random map, as a YAML flow mapping left open
+// (fields may follow).
+std::string fmt_reg(size_t i, uint64_t offset, uint32_t width, uint32_t count, uint64_t stride) {
+  std::string r = "      - {name: r" + std::to_string(i) + ", offset: " + std::to_string(offset) +
+                  ", width: " + std::to_string(width) + ", access: rw";
+  if (count > 1) r += ", count: " + std::to_string(count) + ", stride: " + std::to_string(stride);
+  return r;
+}
+
 std::string refusal(const std::string& text) {
   const fs::path p = fs::temp_directory_path() / "crashtwin_regmap_test.yaml";
   std::ofstream(p) << text;
@@ -112,5 +121,83 @@ TEST_CASE("a register map that breaks a rule is refused at its line and column")
   }
   SECTION("malformed YAML") {
     CHECK_THAT(refusal("prefix: [\n"), Catch::Contains("crashtwin_regmap_test.yaml:"));
+  }
+}
+
+// Property: any map of non-overlapping registers and fields reads back as
+// written, and moving one register onto another's bytes is refused.
+TEST_CASE("random register maps read back exactly, and an overlap planted in one is refused") {
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&](uint64_t n) {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+    return state % n;
+  };
+  for (int trial = 0; trial < 200; ++trial) {
+    struct Spec {
+      uint64_t offset;
+      uint32_t width;
+      uint32_t count;
+      uint64_t stride;
+      std::vector<std::pair<unsigned, unsigned>> fields;  // msb, lsb
+    };
+    std::vector<Spec> specs;
+    uint64_t cursor = 0;
+    const int registers = 1 + static_cast<int>(next(8));
+    for (int r = 0; r < registers; ++r) {
+      Spec s;
+      s.width = 1u << next(4);
+      cursor = (cursor + next(3) * s.width + s.width - 1) / s.width * s.width;  // a gap, aligned
+      s.offset = cursor;
+      s.count = next(4) == 0 ? 2 + static_cast<uint32_t>(next(4)) : 1;
+      s.stride = s.count > 1 ? s.width * (1 + next(3)) : 0;
+      cursor = s.offset + (s.count > 1 ? (s.count - 1) * s.stride : 0) + s.width;
+      for (unsigned bit = 0; bit < s.width * 8;) {
+        const unsigned len = 1 + static_cast<unsigned>(next(6));
+        if (bit + len > s.width * 8 || next(3) == 0) break;
+        s.fields.push_back({bit + len - 1, bit});
+        bit += len + static_cast<unsigned>(next(3));
+      }
+      specs.push_back(std::move(s));
+    }
+    auto yaml = [&](const std::vector<Spec>& list) {
+      std::string regs;
+      for (size_t i = 0; i < list.size(); ++i) {
+        const Spec& s = list[i];
+        regs += fmt_reg(i, s.offset, s.width, s.count, s.stride);
+        if (!s.fields.empty()) {
+          regs += ", fields: [";
+          for (size_t f = 0; f < s.fields.size(); ++f)
+            regs += (f ? ", " : "") + std::string("{name: f") + std::to_string(f) + ", bits: \"" +
+                    std::to_string(s.fields[f].first) + ":" + std::to_string(s.fields[f].second) + "\"}";
+          regs += "]";
+        }
+        regs += "}\n";
+      }
+      return map_with(regs);
+    };
+    const fs::path p = fs::temp_directory_path() / "crashtwin_regmap_property.yaml";
+    std::ofstream(p) << yaml(specs);
+    const RegisterMap map = read_register_map(p.string());
+    const Block& b = map.blocks.at(0);
+    REQUIRE(b.registers.size() == specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+      CHECK(b.registers[i].offset == specs[i].offset);
+      CHECK(b.registers[i].width == specs[i].width);
+      CHECK(b.registers[i].count == specs[i].count);
+      CHECK(b.registers[i].fields.size() == specs[i].fields.size());
+    }
+    // The generated header defines one offset per register.
+    const std::string h = c_header(map, "t.yaml");
+    for (size_t i = 0; i < specs.size(); ++i)
+      CHECK(h.find("#define T_B_R" + std::to_string(i) + (specs[i].count > 1 ? "(i)" : " ")) != std::string::npos);
+    if (specs.size() >= 2) {
+      std::vector<Spec> overlapping = specs;
+      const size_t victim = 1 + next(specs.size() - 1);
+      overlapping[victim].offset = specs[0].offset;
+      overlapping[victim].width = specs[0].width;
+      overlapping[victim].fields.clear();
+      std::ofstream(p) << yaml(overlapping);
+      CHECK_THROWS_AS(read_register_map(p.string()), MapError);
+    }
   }
 }
