@@ -159,11 +159,15 @@ void Dram::schedule_next_field_fault() {
 void Dram::field_fault_events() {
   if (const std::optional<DramFaultError> e = field_faults_->fire()) {
     const DimmLocation where{e->dimm, e->rank, e->bank, e->row, e->column};
+    DramEccDecode decoded;
+    if (e->device != DramFaultError::kUnknown) decoded.device = static_cast<uint8_t>(std::min<uint32_t>(e->device, 0xFE));
+    if (e->bit_position != DramFaultError::kUnknown)
+      decoded.bit_position = static_cast<uint16_t>(std::min<uint32_t>(e->bit_position, 0xFFFE));
     if (e->uncorrectable) {
-      raise_uncorrectable(e->dimm, encode(where), e->bad_bits);
+      raise_uncorrectable(e->dimm, encode(where), e->bad_bits, decoded);
       field_faults_->retire_dimm(e->dimm);
     } else {
-      log_corrected_at(e->dimm, where);
+      log_corrected_at(e->dimm, where, decoded);
     }
   }
   schedule_next_field_fault();
@@ -407,7 +411,7 @@ void Dram::log_corrected(uint32_t dimm) {
   log_corrected_at(dimm, where);
 }
 
-void Dram::log_corrected_at(uint32_t dimm, DimmLocation where) {
+void Dram::log_corrected_at(uint32_t dimm, DimmLocation where, DramEccDecode decoded) {
   DimmState& s = dimm_state_[dimm];
   where.dimm = dimm;
   MemoryErrorLogEntry e;
@@ -419,6 +423,8 @@ void Dram::log_corrected_at(uint32_t dimm, DimmLocation where) {
   e.row = where.row;
   e.column = where.column;
   e.syndrome = static_cast<uint32_t>(rng_.below(1u << 16));
+  e.device = decoded.device;
+  e.bit_position = decoded.bit_position;
   log_.append(e);
   ++s.corrected;
   const uint64_t bank = (uint64_t{where.rank} << 48) | (uint64_t{where.bank} << 32);
@@ -495,7 +501,7 @@ bool Dram::inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint6
   return true;
 }
 
-void Dram::raise_uncorrectable(uint32_t unit, uint64_t offset, uint64_t detail) {
+void Dram::raise_uncorrectable(uint32_t unit, uint64_t offset, uint64_t detail, DramEccDecode decoded) {
   const DimmLocation where = decode(offset);
   MemoryErrorLogEntry e;
   e.time_ns = to_ns(sc_core::sc_time_stamp());
@@ -507,6 +513,8 @@ void Dram::raise_uncorrectable(uint32_t unit, uint64_t offset, uint64_t detail) 
   e.column = where.column;
   e.uncorrectable = true;
   e.syndrome = static_cast<uint32_t>(detail);
+  e.device = decoded.device;
+  e.bit_position = decoded.bit_position;
   log_.append(e);
   ++dimm_state_[unit].uncorrected;
   ++ue_total_;

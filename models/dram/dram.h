@@ -63,6 +63,14 @@ struct DimmLocation {
   friend bool operator==(const DimmLocation&, const DimmLocation&) = default;
 };
 
+// The device and bit an ECC decode named for an error: known for field
+// faults (fault_process.h); unknown for errors the model does not place in a
+// device (corrected-error precursors, injected failures).
+struct DramEccDecode {
+  uint8_t device = MemoryErrorLogEntry::kUnknownDevice;
+  uint16_t bit_position = MemoryErrorLogEntry::kUnknownBitPosition;
+};
+
 class Dram : public Model, public ThermalSource, public RmidTrafficSource, public NumaMemory {
  public:
   tlm_utils::multi_passthrough_target_socket<Dram> in;
@@ -186,7 +194,8 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   void ctrl_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   unsigned ctrl_transport_dbg(tlm::tlm_generic_payload& tx);
   void log_corrected(uint32_t dimm);
-  void log_corrected_at(uint32_t dimm, DimmLocation where);
+  // `decoded`: the device and bit the ECC named (DramEccDecode).
+  void log_corrected_at(uint32_t dimm, DimmLocation where, DramEccDecode decoded = {});
   static constexpr size_t kCeRowTableEntries = 65536;
   void corrected_error_arrivals();  // SC_METHOD on ce_event_
   void schedule_next_ce();
@@ -197,7 +206,7 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   void materialising_write(uint64_t offset, uint64_t bytes);
   // Logs an uncorrectable error at `offset` (inside DIMM `unit`) and raises
   // it as the DIMM's failure.
-  void raise_uncorrectable(uint32_t unit, uint64_t offset, uint64_t detail);
+  void raise_uncorrectable(uint32_t unit, uint64_t offset, uint64_t detail, DramEccDecode decoded = {});
   void field_fault_events();        // SC_METHOD on fault_event_
   void schedule_next_field_fault();
   // Brings every DIMM's temperature to the present: each DIMM's power over

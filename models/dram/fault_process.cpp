@@ -91,10 +91,15 @@ DramFaultError DramFaultProcess::activate(const DramFault& fault, uint32_t index
   for (const DramFault& other : permanent_)
     if (&other != &fault && other.dimm == fault.dimm && other.covers(e.rank, e.bank, e.row, e.column))
       device_bits[other.device] = static_cast<uint8_t>(device_bits[other.device] | other.bits);
-  for (const uint8_t bits : device_bits) {
+  for (uint32_t d = 0; d < geometry_.devices; ++d) {
+    const uint8_t bits = device_bits[d];
     e.bad_bits += static_cast<uint32_t>(std::popcount(bits));
     e.bad_devices += bits != 0 ? 1 : 0;
+    if (bits != 0) e.device = d;
   }
+  if (e.bad_devices != 1) e.device = DramFaultError::kUnknown;
+  if (e.bad_bits == 1)
+    e.bit_position = e.device * geometry_.bits_per_device + static_cast<uint32_t>(std::countr_zero(device_bits[e.device]));
   e.uncorrectable = settings_.ecc == DramEcc::secded ? e.bad_bits >= 2 : e.bad_devices >= 2;
   return e;
 }

@@ -106,6 +106,13 @@ struct DramFaultError {
   uint32_t dimm = 0, rank = 0, bank = 0, row = 0, column = 0;
   uint32_t bad_bits = 0;     // faulty bits in the word read, over every fault covering it
   uint32_t bad_devices = 0;  // devices those bits are in
+  // What an ECC decode of the word names: the one bad device (kUnknown
+  // when bits of several are bad), and the one bad bit's position in the
+  // 72-bit word (device * bits_per_device + its bit; kUnknown when
+  // several bits are bad).
+  uint32_t device = kUnknown;
+  uint32_t bit_position = kUnknown;
+  static constexpr uint32_t kUnknown = UINT32_MAX;
   bool uncorrectable = false;
   DramFaultMode mode = DramFaultMode::single_bit;  // of the fault whose activation this was
   bool new_fault = false;    // the activation that came with a fault's arrival

@@ -602,6 +602,16 @@ Gathered memory_error_section(CaptureContext& c, std::span<std::byte> body, std:
       m.row = static_cast<uint16_t>(logged.row);
       m.extended = static_cast<uint8_t>((logged.row >> 16) & cper::kMemExtendedRowMask);
     }
+    // The DRAM device and bit the ECC named, when it could (one bad device;
+    // one bad bit). The board has no memory cards (risers): Card stays invalid.
+    if (logged.device != MemoryErrorLogEntry::kUnknownDevice) {
+      m.validation_bits |= cper::kMemValidDevice;
+      m.device = logged.device;
+    }
+    if (logged.bit_position != MemoryErrorLogEntry::kUnknownBitPosition) {
+      m.validation_bits |= cper::kMemValidBitPosition;
+      m.bit_position = logged.bit_position;
+    }
   }
   return fixed_section(cper::encode_memory_error(m, body), cper::kMemoryErrorBytes);
 }

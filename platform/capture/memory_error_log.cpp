@@ -14,6 +14,10 @@ void encode_error_log_entry(const MemoryErrorLogEntry& e, std::span<std::byte> o
   le::store_u32(out, 20, e.row);
   le::store_u32(out, 24, e.column);
   le::store_u32(out, 28, e.syndrome);
+  le::store_u8(out, 32, e.device);
+  le::store_u8(out, 33, 0);
+  le::store_u16(out, 34, e.bit_position);
+  le::store_u32(out, 36, 0);
 }
 
 MemoryErrorLogEntry decode_error_log_entry(std::span<const std::byte> in) {
@@ -27,6 +31,8 @@ MemoryErrorLogEntry decode_error_log_entry(std::span<const std::byte> in) {
   e.row = le::load_u32(in, 20);
   e.column = le::load_u32(in, 24);
   e.syndrome = le::load_u32(in, 28);
+  e.device = le::load_u8(in, 32);
+  e.bit_position = le::load_u16(in, 34);
   return e;
 }
 

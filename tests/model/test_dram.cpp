@@ -327,6 +327,9 @@ TEST_CASE("an uncorrectable error latches status, raises the machine check, and 
   CHECK(found.row == where.row);
   CHECK(found.column == where.column);
   CHECK(found.syndrome == 0xBEEF);
+  // An injected failure is placed in no device: the ECC names none.
+  CHECK(found.device == MemoryErrorLogEntry::kUnknownDevice);
+  CHECK(found.bit_position == MemoryErrorLogEntry::kUnknownBitPosition);
   CHECK_FALSE(newest_uncorrectable_at(std::span<const std::byte>(log).first(length), address + 8, found));
 
   uint64_t one = dl::kErrStatusValid;

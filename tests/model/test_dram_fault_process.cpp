@@ -205,3 +205,37 @@ TEST_CASE("the field fault process is deterministic per seed and never fires wit
   DramFaultProcess silent(small_dimm(), off, 2, RngStream(1));
   CHECK(std::isinf(silent.draw_next_delay()));
 }
+
+TEST_CASE("the ECC names the bad device when one is bad, and the bad bit when one is", "[dram][faults]") {
+  DramFaultSettings s;
+  s.acceleration = 1e9;
+  s.activation_rate = 5.0;
+  const DramGeometry g = small_dimm();
+  DramFaultProcess p(g, s, 1, RngStream(23));
+  int named_devices = 0, named_bits = 0, unnamed = 0;
+  for (int i = 0; i < 5000; ++i) {
+    p.draw_next_delay();
+    const DramFaultError e = *p.fire();
+    INFO("bits " << e.bad_bits << " devices " << e.bad_devices);
+    if (e.bad_devices == 1) {
+      ++named_devices;
+      REQUIRE(e.device < g.devices);
+      // A permanent fault read alone: its own device.
+      if (e.fault != DramFaultError::kTransient) CHECK(e.device == p.permanent_faults().at(e.fault).device);
+    } else {
+      ++unnamed;
+      CHECK(e.device == DramFaultError::kUnknown);
+    }
+    if (e.bad_bits == 1) {
+      ++named_bits;
+      // The bit lies in the named device's bits of the 72-bit word.
+      CHECK(e.bit_position / g.bits_per_device == e.device);
+      CHECK(e.bit_position < g.devices * g.bits_per_device);
+    } else {
+      CHECK(e.bit_position == DramFaultError::kUnknown);
+    }
+  }
+  CHECK(named_devices > 1000);
+  CHECK(named_bits > 100);
+  CHECK(unnamed > 0);
+}

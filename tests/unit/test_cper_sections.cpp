@@ -386,8 +386,8 @@ TEST_CASE("the platform memory section carries the DIMM geometry the controller 
   le::store_u32(log, 4, 2);
   MemoryErrorLogEntry ce{1000, kBadAddress + 64, 1, 0, 3, false, 7, 9, 0x11};
   MemoryErrorLogEntry ue{2000, kBadAddress, 1, 1, 5, true, 0x12345, 77, 0xBAD};
-  encode_error_log_entry(ce, std::span(log).subspan(8, 32));
-  encode_error_log_entry(ue, std::span(log).subspan(40, 32));
+  encode_error_log_entry(ce, std::span(log).subspan(kErrorLogHeaderBytes, kErrorLogEntryBytes));
+  encode_error_log_entry(ue, std::span(log).subspan(kErrorLogHeaderBytes + kErrorLogEntryBytes, kErrorLogEntryBytes));
   b.hal.set_state(ComponentId{ComponentClass::memory, 1}, StateKind::error_log, log);
   BoardFacts f = test_board::facts(8);
   f.numa_nodes = 2;  // 2 DIMMs over 2 nodes: DIMM 1 is on node 1
@@ -408,7 +408,25 @@ TEST_CASE("the platform memory section carries the DIMM geometry the controller 
   CHECK(m.extended == 0x1);  // row bits 16..17
   CHECK(m.column == 77);
   CHECK(m.error_type == kMemErrorMultiBitEcc);
-  CHECK((m.validation_bits & (kMemValidBitPosition | kMemValidCard | kMemValidDevice)) == 0);  // not modelled
+  // The ECC named no device or bit (an injected error), and the board has no memory cards.
+  CHECK((m.validation_bits & (kMemValidBitPosition | kMemValidCard | kMemValidDevice)) == 0);
+
+  SECTION("the device and bit the ECC named are in the section") {
+    MemoryErrorLogEntry named = ue;
+    named.device = 9;           // the tenth x4 chip of the rank
+    named.bit_position = 38;    // its third bit: 9 * 4 + 2
+    encode_error_log_entry(named,
+                           std::span(log).subspan(kErrorLogHeaderBytes + kErrorLogEntryBytes, kErrorLogEntryBytes));
+    Board with_device;
+    with_device.hal.set_state(ComponentId{ComponentClass::memory, 1}, StateKind::error_log, log);
+    with_device.capture(event_for(ErrorType::memory_uncorrectable), f);
+    MemoryErrorSection d;
+    REQUIRE(decode_memory_error(with_device.section(guids::kPlatformMemory).body, d) == Status::ok);
+    CHECK((d.validation_bits & (kMemValidDevice | kMemValidBitPosition)) == (kMemValidDevice | kMemValidBitPosition));
+    CHECK((d.validation_bits & kMemValidCard) == 0);
+    CHECK(d.device == 9);
+    CHECK(d.bit_position == 38);
+  }
 
   SECTION("without a logged location the address, DIMM and node stay") {
     Board bare;
