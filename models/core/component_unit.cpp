@@ -11,14 +11,16 @@ namespace crashtwin {
 namespace dl = device_layout;
 
 ComponentUnit::ComponentUnit(RegisterBank& bank, ComponentId id, uint32_t unit_index, StateKind state_kind,
-                             MetricSource metrics, StateSource state, PendingChanged on_pending)
+                             MetricSource metrics, StateSource state, PendingChanged on_pending,
+                             uint16_t smbios_handle)
     : id_(id),
       index_(unit_index),
       state_kind_(state_kind),
       state_(std::move(state)),
       on_pending_(std::move(on_pending)),
       regs_(bank, dl::unit_base(unit_index), fmt::format("unit{}.", unit_index),
-            {.state_kind = static_cast<uint64_t>(state_kind)}, metric_count(id.cls)),
+            {.smbios_handle = smbios_handle, .state_kind = static_cast<uint64_t>(state_kind)},
+            metric_count(id.cls)),
       snapshot_(CT_UNIT_STATE_SIZE) {
   for (uint32_t slot = 0; slot < regs_.metric.size(); ++slot)
     regs_.metric[slot].on_read([metrics, m = metric_at(id.cls, slot)] { return metrics ? metrics(m) : 0; });

@@ -28,8 +28,12 @@ class ComponentUnit {
   // Called whenever pending() may have changed (raise or acknowledge).
   using PendingChanged = std::function<void(bool pending)>;
 
+  // `smbios_handle`: the handle of the component's SMBIOS structure (a
+  // DIMM's Type 17), kNoSmbiosHandle when the board declares none.
   ComponentUnit(RegisterBank& bank, ComponentId id, uint32_t unit_index, StateKind state_kind,
-                MetricSource metrics, StateSource state, PendingChanged on_pending = {});
+                MetricSource metrics, StateSource state, PendingChanged on_pending = {},
+                uint16_t smbios_handle = kNoSmbiosHandle);
+  static constexpr uint16_t kNoSmbiosHandle = 0xFFFF;
   ComponentUnit(const ComponentUnit&) = delete;
   ComponentUnit& operator=(const ComponentUnit&) = delete;
 

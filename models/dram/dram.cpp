@@ -127,12 +127,19 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   });
   controller_regs_->ue_total.on_read([this] { return ue_total_; });
   controller_regs_->materialised_pages.on_read([this] { return memory_.materialised_pages(); });
+  // SMBIOS Type 17 handles are sequential per DIMM on the boards that
+  // declare them (what dmidecode lists as "Handle 0x1100, DMI type 17").
+  const uint64_t smbios_first_handle =
+      param<uint64_t>(context.params, "smbios_first_handle", ParamKind::count, 0,
+                      "SMBIOS handle of DIMM 0's Type 17 structure, the others following (0: none declared)", 0,
+                      0xFEFF - 255);
   for (uint32_t d = 0; d < dimms_; ++d) {
     const ComponentId id{ComponentClass::memory, static_cast<uint16_t>(context.first_instance + d)};
     units_.push_back(std::make_unique<ComponentUnit>(
         regs_, id, d, StateKind::error_log, [this, d](Metric m) { return metric(d, m); },
         [this, d](std::span<std::byte> out) { return log_.encode(d, out.first(std::min<size_t>(out.size(), 4096))); },
-        [this](bool) { irq_event_.notify(sc_core::SC_ZERO_TIME); }));
+        [this](bool) { irq_event_.notify(sc_core::SC_ZERO_TIME); },
+        smbios_first_handle == 0 ? ComponentUnit::kNoSmbiosHandle : static_cast<uint16_t>(smbios_first_handle + d)));
   }
 
   SC_METHOD(corrected_error_arrivals);

@@ -4,14 +4,15 @@
 //
 // Parameters: size, dimms, numa_nodes, ranks, banks, columns, read_latency,
 //   write_latency, bandwidth, error_log_entries, corrected_error_rate (per
-//   DIMM, healthy); thermal: idle_power, active_power, thermal_resistance,
+//   DIMM, healthy), smbios_first_handle (DIMM i's SMBIOS Type 17 handle is
+//   first + i, in its unit's SMBIOS_HANDLE; 0: none declared); thermal: idle_power, active_power, thermal_resistance,
 //   heat_capacity, airflow, slot_airflow_spread (docs/models.md)
 // Sockets: in (memory, DMI; multi-port: every initiator binding it is a port
 //   of the memory, as a BMC's memory serves the host bus and the BMC's own
 //   CPU), ctrl (memory controller registers: one unit per DIMM,
 //   device_layout.h), irq (machine check: an uncorrectable error)
-// Controller registers: 0x00 SIZE, 0x08 DIMMS, 0x10 NUMA_NODES,
-//   0x18 CE_TOTAL, 0x20 UE_TOTAL, 0x28 MATERIALISED_PAGES (all RO).
+// Controller registers: the register map's `dram` block (docs/registers.md):
+//   SIZE, DIMMS, NUMA_NODES, CE_TOTAL, UE_TOTAL, MATERIALISED_PAGES.
 //
 // Timing: an access of n bytes costs latency + n / bandwidth, n being the
 // represented bytes of a workload burst (models/workload/traffic_burst.h)

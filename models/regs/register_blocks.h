@@ -16,6 +16,7 @@ namespace crashtwin::regs {
 struct UnitRegisters {
   // Reset values the board's configuration decides.
   struct BoardReset {
+    uint64_t smbios_handle = 0;
     uint64_t state_kind = 0;
   };
 
@@ -28,6 +29,7 @@ struct UnitRegisters {
         err_time(bank, name_prefix + "err_time", block_base + CT_UNIT_ERR_TIME, CT_UNIT_ERR_TIME_WIDTH, CT_UNIT_ERR_TIME_RESET, Access::ro),
         err_count(bank, name_prefix + "err_count", block_base + CT_UNIT_ERR_COUNT, CT_UNIT_ERR_COUNT_WIDTH, CT_UNIT_ERR_COUNT_RESET, Access::ro),
         state_length(bank, name_prefix + "state_length", block_base + CT_UNIT_STATE_LENGTH, CT_UNIT_STATE_LENGTH_WIDTH, CT_UNIT_STATE_LENGTH_RESET, Access::ro),
+        smbios_handle(bank, name_prefix + "smbios_handle", block_base + CT_UNIT_SMBIOS_HANDLE, CT_UNIT_SMBIOS_HANDLE_WIDTH, board.smbios_handle, Access::ro),
         state_kind(bank, name_prefix + "state_kind", block_base + CT_UNIT_STATE_KIND, CT_UNIT_STATE_KIND_WIDTH, board.state_kind, Access::ro) {
     state_length.read_changes_state();
   }
@@ -51,6 +53,9 @@ struct UnitRegisters {
   // STATE_LENGTH: Reading it snapshots the unit's state block into STATE and returns its length in
   // bytes.
   Register state_length;
+  // SMBIOS_HANDLE: The SMBIOS handle of the component's structure (a DIMM's Type 17 Memory Device),
+  // as the board's SMBIOS tables declare it; 0xFFFF when they declare none.
+  Register smbios_handle;
   // STATE_KIND: the StateKind STATE holds (0 register file, 1 error log, 2 queue state)
   Register state_kind;
 };

@@ -613,6 +613,12 @@ Gathered memory_error_section(CaptureContext& c, std::span<std::byte> body, std:
       m.bit_position = logged.bit_position;
     }
   }
+  // The DIMM's SMBIOS Type 17 handle, where the board's tables declare one:
+  // what a decoder turns into the slot's silkscreen name ("DIMM_A1").
+  if (uint16_t handle = 0; ok(c.hal.read_smbios_handle(e.component, handle))) {
+    m.validation_bits |= cper::kMemValidModuleHandle;
+    m.module_handle = handle;
+  }
   return fixed_section(cper::encode_memory_error(m, body), cper::kMemoryErrorBytes);
 }
 

@@ -65,6 +65,15 @@ Status RegisterHal::read_core_tick(ComponentId cpu, CoreTickReading& out) {
   return read_register(*bus_, unit + CT_CORE_TIMER_OVERRUNS, out.overruns);
 }
 
+Status RegisterHal::read_smbios_handle(ComponentId component, uint16_t& handle) {
+  uint64_t unit = 0, value = 0;
+  if (!map_->unit_base(component, unit)) return Status::not_found;
+  if (Status s = read_register(*bus_, unit + CT_UNIT_SMBIOS_HANDLE, value); !ok(s)) return s;
+  if (value >= 0xFFFF) return Status::not_found;  // the tables declare none
+  handle = static_cast<uint16_t>(value);
+  return Status::ok;
+}
+
 Status RegisterHal::read_monitoring_capabilities(rdt::Capabilities& out) {
   uint64_t base = 0, max_rmid = 0, upscale = 0, width = 0;
   if (!map_->device_base({ComponentClass::cpu, 0}, base)) return Status::unsupported;

@@ -35,6 +35,7 @@ class RegisterHal final : public Hal {
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override;
   void log(LogLevel level, const char* message) override { bus_->log(level, message); }
   Status read_core_tick(ComponentId cpu, CoreTickReading& out) override;
+  Status read_smbios_handle(ComponentId component, uint16_t& handle) override;
   Status read_monitoring_capabilities(rdt::Capabilities& out) override;
   Status write_core_rmid(uint32_t core, uint32_t rmid) override;
   Status read_monitoring_counter(uint64_t event_select, uint64_t& counter) override;

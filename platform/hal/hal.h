@@ -60,6 +60,14 @@ class Hal {
     return Status::unsupported;
   }
 
+  // The SMBIOS handle of the component's structure (a DIMM's Type 17), as
+  // the board's tables declare it. not_found when they declare none,
+  // unsupported (the default) where the board cannot say.
+  virtual Status read_smbios_handle(ComponentId component, uint16_t& handle) {
+    (void)component, (void)handle;
+    return Status::unsupported;
+  }
+
   // Resource monitoring (Intel RDT, platform/monitor/rdt_registers.h): what
   // CPUID leaf 0xF reports; a write of IA32_PQR_ASSOC on one core (its RMID);
   // IA32_QM_EVTSEL written with `event_select`, then IA32_QM_CTR read into

@@ -75,6 +75,13 @@
 #define CT_UNIT_STATE_LENGTH_ACCESS CT_ACCESS_RO
 #define CT_UNIT_STATE_LENGTH_RESET UINT64_C(0x0)
 
+/* SMBIOS_HANDLE (ro): The SMBIOS handle of the component's structure (a
+   DIMM's Type 17 Memory Device), as the board's SMBIOS tables declare it;
+   0xFFFF when they declare none. */
+#define CT_UNIT_SMBIOS_HANDLE UINT64_C(0x210)
+#define CT_UNIT_SMBIOS_HANDLE_WIDTH 8u
+#define CT_UNIT_SMBIOS_HANDLE_ACCESS CT_ACCESS_RO
+
 /* STATE_KIND (ro): the StateKind STATE holds (0 register file, 1 error log,
    2 queue state) */
 #define CT_UNIT_STATE_KIND UINT64_C(0x208)

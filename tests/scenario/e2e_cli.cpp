@@ -94,7 +94,23 @@ TEST_CASE("crashtwin cper decode prints the drained record's standard sections a
     INFO(field);
     CHECK(std::find(memory["valid"].begin(), memory["valid"].end(), field) != memory["valid"].end());
   }
+  // No SMBIOS tables declared on this board: no module handle.
+  CHECK(std::find(memory["valid"].begin(), memory["valid"].end(), "module_handle") == memory["valid"].end());
   CHECK(run_cli("cper decode " + quoted(out / "summary.json")).exit_code == 2);  // not a CPER record
+
+  // A board whose SMBIOS tables declare the DIMMs' Type 17 handles
+  // (0x1100 on): the record names the failed DIMM's.
+  const fs::path declared = scratch("cper_decode_smbios");
+  REQUIRE(run_cli("run " + quoted(kSource / "scenarios/examples/skeleton.yaml") +
+                  " --set board.dram.smbios_first_handle=4352 --out " + quoted(declared))
+              .exit_code == 0);
+  const CliResult d = run_cli("cper decode " + quoted(declared / "bmc/record-0.cper"));
+  REQUIRE(d.exit_code == 0);
+  const auto with_handles = nlohmann::json::parse(d.output);
+  const auto& declared_memory = with_handles[0]["records"][0]["sections"][1]["body"];
+  CHECK(declared_memory["module_handle"] == 0x1100 + declared_memory["module"].get<int>());
+  CHECK(std::find(declared_memory["valid"].begin(), declared_memory["valid"].end(), "module_handle") !=
+        declared_memory["valid"].end());
 }
 
 TEST_CASE("same scenario and seed give byte-identical results", "[e2e][determinism]") {

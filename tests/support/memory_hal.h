@@ -40,6 +40,7 @@ class MemoryHal final : public crashtwin::Hal {
     states_[key(c, static_cast<uint8_t>(k))] = std::move(block);
   }
   void set_model_blob(std::vector<std::byte> blob) { model_ = std::move(blob); }
+  void set_smbios_handle(ComponentId c, uint16_t handle) { smbios_[key(c, 0)] = handle; }
   void clear_model_blob() { model_.reset(); }
 
   // Resource monitoring as plain registers: the capabilities CPUID would
@@ -150,6 +151,13 @@ class MemoryHal final : public crashtwin::Hal {
 
   void log(LogLevel level, const char* message) override { log_.emplace_back(level, message); }
 
+  Status read_smbios_handle(ComponentId c, uint16_t& handle) override {
+    const auto it = smbios_.find(key(c, 0));
+    if (it == smbios_.end()) return Status::not_found;
+    handle = it->second;
+    return Status::ok;
+  }
+
   Status read_monitoring_capabilities(rdt::Capabilities& out) override {
     if (!rdt_caps_) return Status::unsupported;
     out = *rdt_caps_;
@@ -182,6 +190,7 @@ class MemoryHal final : public crashtwin::Hal {
   uint32_t counts_[kComponentClassCount] = {};
   std::map<uint32_t, uint64_t> metrics_;
   std::map<uint32_t, std::vector<std::byte>> states_;
+  std::map<uint32_t, uint16_t> smbios_;
   std::optional<std::vector<std::byte>> model_;
   std::optional<uint64_t> write_budget_;
   std::optional<uint64_t> call_budget_;

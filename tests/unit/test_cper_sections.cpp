@@ -411,6 +411,18 @@ TEST_CASE("the platform memory section carries the DIMM geometry the controller 
   // The ECC named no device or bit (an injected error), and the board has no memory cards.
   CHECK((m.validation_bits & (kMemValidBitPosition | kMemValidCard | kMemValidDevice)) == 0);
 
+  SECTION("the DIMM's SMBIOS handle, where the board declares one") {
+    CHECK((m.validation_bits & kMemValidModuleHandle) == 0);  // none declared above
+    Board declared;
+    declared.hal.set_state(ComponentId{ComponentClass::memory, 1}, StateKind::error_log, log);
+    declared.hal.set_smbios_handle(ComponentId{ComponentClass::memory, 1}, 0x1101);
+    declared.capture(event_for(ErrorType::memory_uncorrectable), f);
+    MemoryErrorSection h;
+    REQUIRE(decode_memory_error(declared.section(guids::kPlatformMemory).body, h) == Status::ok);
+    CHECK((h.validation_bits & kMemValidModuleHandle) != 0);
+    CHECK(h.module_handle == 0x1101);
+  }
+
   SECTION("the device and bit the ECC named are in the section") {
     MemoryErrorLogEntry named = ue;
     named.device = 9;           // the tenth x4 chip of the rank

@@ -159,6 +159,17 @@ TEST_CASE("resource monitoring selects the event, then reads the counter, and ta
   CHECK(b.bus.log_lines() == Lines{"W cpu+0x58 <- 0x300000002", "R cpu+0x60 -> 0x0", "W cpu+0x20320 <- 0x3ff"});
 }
 
+TEST_CASE("a DIMM's SMBIOS handle is its unit's SMBIOS_HANDLE, 0xFFFF meaning none declared") {
+  FakeBoard b;
+  b.bus.set(kDram + CT_DRAM_UNIT(1) + CT_UNIT_SMBIOS_HANDLE, 0x1101);
+  b.bus.set(kDram + CT_DRAM_UNIT(0) + CT_UNIT_SMBIOS_HANDLE, 0xFFFF);
+  uint16_t handle = 0;
+  REQUIRE(b.hal.read_smbios_handle(kDimm1, handle) == Status::ok);
+  CHECK(handle == 0x1101);
+  CHECK(b.hal.read_smbios_handle(kDimm0, handle) == Status::not_found);
+  CHECK(b.bus.log_lines() == Lines{"R dram+0x20210 -> 0x1101", "R dram+0x10210 -> 0xffff"});
+}
+
 TEST_CASE("a bus error reaches the caller as a status, never as a value") {
   FakeBoard b;
   BoardMap wrong;
