@@ -7,6 +7,7 @@
 
 #include "platform/core/status.h"
 #include "platform/core/types.h"
+#include "platform/region/crash_region.h"
 
 namespace crashtwin {
 
@@ -22,7 +23,9 @@ struct UnitDevice {
 
 class BoardMap {
  public:
-  static constexpr uint32_t kMaxUnitDevices = 32;
+  // As many devices as the firmware has slices for components (each device
+  // stands for at least one): a storage server's dozens of disks fit.
+  static constexpr uint32_t kMaxUnitDevices = kMaxSlices;
 
   // invalid_argument: no units, or instances another device of the class
   // already stands for; no_memory: the table is full.

@@ -182,6 +182,18 @@ TEST_CASE("a bus error reaches the caller as a status, never as a value") {
   CHECK(wrong.add_unit_device({ComponentClass::disk, 0, 2, 0x7200'0000}) == Status::invalid_argument);
 }
 
+TEST_CASE("a board map holds a device per slice the firmware can give, and refuses one more") {
+  BoardMap map;
+  for (uint32_t d = 0; d < BoardMap::kMaxUnitDevices; ++d)
+    REQUIRE(map.add_unit_device({ComponentClass::disk, static_cast<uint16_t>(d), 1, 0x8000'0000 + d * 0x2'0000ull}) ==
+            Status::ok);
+  CHECK(map.component_count(ComponentClass::disk) == BoardMap::kMaxUnitDevices);
+  uint64_t base = 0;
+  REQUIRE(map.unit_base({ComponentClass::disk, 100}, base));
+  CHECK(base == 0x8000'0000 + 100 * 0x2'0000ull + CT_DISK_UNIT);
+  CHECK(map.add_unit_device({ComponentClass::network, 0, 1, 0x9000'0000}) == Status::no_memory);
+}
+
 TEST_CASE("the agent driven through the register drivers boots and ticks as with the in-memory Hal") {
   // The same board twice: the in-memory Hal of the unit tests, and the
   // register fake behind the drivers. Same configuration, same metrics.
