@@ -94,9 +94,8 @@ std::string c_header(const RegisterMap& map, const std::string& source) {
   out += fmt::format("#ifndef {0}_REGS_H\n#define {0}_REGS_H\n\n#include <stdint.h>\n\n", P);
   Defines defs(out);
   defs.define(P + "_REGMAP_REVISION", fmt::format("{}u", map.revision));
-  for (const char* a : {"ro", "rw", "w1c", "wo"})
-    defs.define(fmt::format("{}_ACCESS_{}", P, upper(a)),
-                fmt::format("{}u", std::string_view(a) == "ro" ? 0 : std::string_view(a) == "rw" ? 1 : std::string_view(a) == "w1c" ? 2 : 3));
+  for (const Access a : {Access::ro, Access::rw, Access::w1c, Access::wo})
+    defs.define(fmt::format("{}_ACCESS_{}", P, upper(to_string(a))), fmt::format("{}u", static_cast<int>(a)));
   for (const Block& b : map.blocks) {
     const std::string B = P + "_" + upper(b.name);
     out += fmt::format("\n/* ---- {}: {} ----\n", b.name, b.title);

@@ -74,10 +74,15 @@ Status RegisterHal::read_smbios_handle(ComponentId component, uint16_t& handle) 
   return Status::ok;
 }
 
+bool RegisterHal::cpu_cluster_registers(uint64_t& base) const {
+  if (!map_->device_base({ComponentClass::cpu, 0}, base)) return false;
+  base += CT_CPU_CLUSTER_REGS;
+  return true;
+}
+
 Status RegisterHal::read_monitoring_capabilities(rdt::Capabilities& out) {
   uint64_t base = 0, max_rmid = 0, upscale = 0, width = 0;
-  if (!map_->device_base({ComponentClass::cpu, 0}, base)) return Status::unsupported;
-  base += CT_CPU_CLUSTER_REGS;
+  if (!cpu_cluster_registers(base)) return Status::unsupported;
   if (Status s = read_register(*bus_, base + CT_CPU_CLUSTER_RDT_MAX_RMID, max_rmid); !ok(s)) return s;
   if (Status s = read_register(*bus_, base + CT_CPU_CLUSTER_RDT_UPSCALE, upscale); !ok(s)) return s;
   if (Status s = read_register(*bus_, base + CT_CPU_CLUSTER_RDT_MBM_WIDTH, width); !ok(s)) return s;
@@ -94,8 +99,7 @@ Status RegisterHal::write_core_rmid(uint32_t core, uint32_t rmid) {
 
 Status RegisterHal::read_monitoring_counter(uint64_t event_select, uint64_t& counter) {
   uint64_t base = 0;
-  if (!map_->device_base({ComponentClass::cpu, 0}, base)) return Status::unsupported;
-  base += CT_CPU_CLUSTER_REGS;
+  if (!cpu_cluster_registers(base)) return Status::unsupported;
   if (Status s = write_register(*bus_, base + CT_CPU_CLUSTER_QM_EVTSEL, event_select); !ok(s)) return s;
   return read_register(*bus_, base + CT_CPU_CLUSTER_QM_CTR, counter);
 }

@@ -56,6 +56,9 @@ class RegisterHal final : public Hal {
   const BoardMap& board_map() const { return *map_; }
 
  private:
+  // The CPU package's device registers (block cpu_cluster); false without one.
+  bool cpu_cluster_registers(uint64_t& base) const;
+
   MmioBus* bus_;
   const BoardMap* map_;
 };

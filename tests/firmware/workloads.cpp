@@ -9,6 +9,7 @@
 #include "platform/alloc/slab.h"
 #include "platform/capture/capture.h"
 #include "platform/core/crc32c.h"
+#include "platform/cper/byte_order.h"
 #include "platform/core/exact_math.h"
 #include "platform/drivers/register_hal.h"
 #include "platform/predictor/features.h"
@@ -724,13 +725,12 @@ class DigestBus final : public MmioBus {
     }
     if (out.size() != 8 || address % 8 != 0) return Status::out_of_range;
     const uint64_t v = get(address);
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<std::byte>(v >> (8 * i));
+    le::store_u64(out, 0, v);
     return Status::ok;
   }
   Status write(uint64_t address, std::span<const std::byte> data) override {
     if (data.size() != 8 || address % 8 != 0) return Status::out_of_range;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<uint8_t>(data[i])} << (8 * i);
+    const uint64_t v = le::load_u64(data, 0);
     digest_.byte('W');
     digest_.u64(address);
     digest_.u64(v);

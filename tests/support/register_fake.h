@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "platform/cper/byte_order.h"
 #include "platform/drivers/board_map.h"
 #include "platform/hal/mmio_bus.h"
 #include "platform/regs/crashtwin_regs.h"
@@ -66,7 +67,7 @@ class RegisterFake final : public MmioBus {
       }
     if (out.size() != 8 || address % 8 != 0) return refuse('R', address, out.size());
     const uint64_t v = get(address);
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<std::byte>(v >> (8 * i));
+    le::store_u64(out, 0, v);
     trace_.push_back(fmt::format("R {}+{:#x} -> {:#x}", d->name, address - d->base, v));
     return Status::ok;
   }
@@ -80,8 +81,7 @@ class RegisterFake final : public MmioBus {
     }
     const Device* d = device_of(address, data.size());
     if (!d || data.size() != 8 || address % 8 != 0) return refuse('W', address, data.size());
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<uint8_t>(data[i])} << (8 * i);
+    const uint64_t v = le::load_u64(data, 0);
     if (const auto it = w1c_.find(address); it != w1c_.end()) registers_[address] = get(address) & ~(v & it->second);
     else registers_[address] = v;
     trace_.push_back(fmt::format("W {}+{:#x} <- {:#x}", d->name, address - d->base, v));
