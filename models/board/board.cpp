@@ -251,7 +251,6 @@ void Board::plan_firmware_map() {
   }
   host_map_->bmc_base = base_of(*bmc_) + CT_BMC_REGS;
   host_map_->flash_base = base_of(*flash_) + CT_FLASH_REGS;
-  host_map_->dma_base = base_of(*dma_);
 }
 
 // What the host CPU's bus needs of the board: the memory's speed, the log sink.
@@ -304,7 +303,6 @@ void Board::wire_host_cpu() {
 
 Hal& Board::host_hal() { return *hal_; }
 TlmBus& Board::host_bus() { return *host_bus_; }
-const BoardMap& Board::host_map() const { return *host_map_; }
 TlmBus& Board::recovery_bus() { return *recovery_bus_; }
 
 void Board::run_firmware(Firmware& firmware) {

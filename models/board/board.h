@@ -90,12 +90,9 @@ class Board : public sc_core::sc_module {
 
   // The firmware's door to this board (valid from a simulation process):
   // the register-level drivers (platform/drivers/register_hal.h) on the
-  // host CPU's bus, at the bases of host_map().
+  // host CPU's bus, at the board's MMIO bases (its firmware BoardMap).
   Hal& host_hal();
   TlmBus& host_bus();
-  // The MMIO bases the firmware is given (what an integrator writes down
-  // for silicon: docs/porting.md).
-  const BoardMap& host_map() const;
   // The host CPU's bus for the recovery after a crash (models/recovery):
   // a second initiator on the router, used from one simulation thread.
   TlmBus& recovery_bus();

@@ -39,7 +39,6 @@ class BoardMap {
 
   uint64_t bmc_base = 0;    // the BMC's register window (block `bmc`); 0: none
   uint64_t flash_base = 0;  // the model ROM (block `flash`); 0: none
-  uint64_t dma_base = 0;    // the DMA controller (device `dma`); 0: none
 
  private:
   const UnitDevice* find(ComponentId component) const;
