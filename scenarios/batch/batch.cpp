@@ -17,6 +17,7 @@
 #include "scenarios/batch/progress_bar.h"
 #include "scenarios/runner/run.h"
 #include "scenarios/schema/choices.h"
+#include "traces/fleet.h"
 #include "traces/io.h"
 #include "traces/report_html.h"
 #include "traces/results/results.h"
@@ -62,7 +63,9 @@ std::vector<PlannedRun> plan_batch(const std::vector<Scenario>& scenarios, const
         expand_strategies(options.strategies.empty() ? s.strategies : options.strategies);
     for (const std::string& p : policies)
       for (const std::string& st : strategies)
-        for (uint64_t k = 0; k < options.seeds && compared_pair(p, st); ++k)
+        // A fleet's machines are seeds too: machine i of seed s is seed s + i,
+        // and --seeds N runs N fleets one after another in seed order.
+        for (uint64_t k = 0; k < options.seeds * s.fleet_machines && compared_pair(p, st); ++k)
           runs.push_back({s.source_path, s.name, p, st, s.seed + k, run_directory_name(s.name, p, st, s.seed + k),
                           s.duration_ns, {}});
   }
@@ -210,6 +213,7 @@ void write_timer_jitter_csv(const BatchTable& table, const std::filesystem::path
 
 void write_batch_files(const BatchTable& table, const std::filesystem::path& out, bool write_report, unsigned threads) {
   write_summary_csv(table, out / "summary.csv");
+  write_fleet_csv(table, out / "fleet.csv");
   write_timer_jitter_csv(table, out);
   if (write_report) write_report_html(results::load_batch(out, results::RunParts::all, threads), out / "report.html");
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "scenarios/batch/batch.h"
+#include "traces/fleet.h"
 #include "traces/report_html.h"
 #include "traces/results/results.h"
 
@@ -51,6 +52,8 @@ void write_sweep_files(const std::vector<std::string>& keys, const std::vector<s
   sweep.parameter_columns = keys;
   for (size_t i = 0; i < sweep.rows.size(); ++i) sweep.rows[i].parameters = values[i];
   write_summary_csv(sweep, out / "sweep.csv");
+  // Replaces the batch's fleet.csv, which folded every point together.
+  write_fleet_csv(sweep, out / "fleet.csv");
   write_timer_jitter_csv(sweep, out);
   write_report_html(results::load_batch(out, results::RunParts::all, threads), out / "report.html");
 }

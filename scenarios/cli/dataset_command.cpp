@@ -244,7 +244,7 @@ void dataset(const DatasetArgs& args) {
       };
       if (!args.policy && !s.policies.empty() && !compares(policy) && !compares("all"))
         policy = s.policies.front();
-      for (uint64_t k = 0; k < args.seeds; ++k)
+      for (uint64_t k = 0; k < args.seeds * s.fleet_machines; ++k)  // a fleet's machines are seeds
         plan.push_back({f, s.name, policy, first + k, work / (s.name + ".seed" + std::to_string(first + k))});
     } catch (const csv::InputError& e) {
       bad += std::string(e.what()) + "\n";
@@ -254,7 +254,7 @@ void dataset(const DatasetArgs& args) {
     bad.pop_back();
     throw csv::InputError(bad);
   }
-  std::fprintf(stderr, "dataset: %zu scenarios x %llu seeds = %zu runs\n", names.size(),
+  std::fprintf(stderr, "dataset: %zu scenarios x %llu seeds (x their fleets' machines) = %zu runs\n", names.size(),
                static_cast<unsigned long long>(args.seeds), plan.size());
   record_all(plan, args, horizon_ns);
   const Dataset merged = merge_partials(plan, horizon_ns);

@@ -23,5 +23,8 @@ inline constexpr size_t kMaxListItems = 10'000;
 // every JSON reader of summary.json (report.html's JavaScript, the
 // dashboard's QJsonValue) reads the seed back exactly.
 inline constexpr uint64_t kMaxSeed = (uint64_t{1} << 53) - 1;
+// Machines of a fleet (`fleet.machines`): each is a run of every policy
+// compared, so a fleet of this many is already days of a batch.
+inline constexpr uint64_t kMaxFleetMachines = 10'000;
 
 }  // namespace crashtwin::scenario

@@ -420,6 +420,20 @@ void read_compare(MapReader& root, Scenario& s) {
   m.finish();
 }
 
+void read_fleet(MapReader& root, Scenario& s) {
+  const YAML::Node node = root.get("fleet");
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader m(root.context(), node, "fleet");
+  if (!m.is_map()) return;
+  s.fleet_machines = m.integer("machines", Need::required, 1, kMaxFleetMachines).value_or(1);
+  m.finish();
+  // Machine i runs with seed + i: the last one's seed must stay a seed.
+  if (s.seed > kMaxSeed - (s.fleet_machines - 1))
+    root.context().error(m.get("machines"), m.field("machines"),
+                         fmt::format("{} machines from seed {} pass the largest seed {} (machine i runs with seed + i)",
+                                     s.fleet_machines, s.seed, kMaxSeed));
+}
+
 void read_expectations(MapReader& root, Scenario& s) {
   root.for_each("expectations", Need::optional, [&](const YAML::Node& item, const std::string& field) {
     MapReader m(root.context(), item, field);
@@ -473,6 +487,7 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
   read_agent(root, s, base_dir);
   read_replay(root, s, base_dir);
   read_compare(root, s);
+  read_fleet(root, s);
   if (const YAML::Node strategy = root.get("strategy"); strategy.IsDefined() && !strategy.IsNull()) {
     if (!strategy.IsMap()) {
       ctx.error(strategy, "strategy", fmt::format("expected a map of strategy parameters, got {}", node_kind(strategy)));

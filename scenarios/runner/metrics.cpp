@@ -251,6 +251,8 @@ MetricResult compute_metrics(const RunFacts& f) {
   }
   m["dma_refused"] = f.dma_refused;
   m["model_rejections"] = f.model_rejections;
+  // The machine-time the rates above are over (fleet.csv's machine-years).
+  m["duration_s"] = static_cast<double>(f.duration_ns) * 1e-9;
 
   if (f.has_model) {
     // Recall and lead time: a fired failure counts as predicted when an alert

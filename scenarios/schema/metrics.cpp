@@ -37,6 +37,7 @@ constexpr std::array kMetrics = {
     MetricInfo{"dumps_failed", "failures whose capture strategy delivered no crash data (kdump out of memory...)"},
     MetricInfo{"dma_refused", "DMA transfers, descriptors and window-table writes the controller refused the BMC"},
     MetricInfo{"model_rejections", "failure-model blobs the agent refused (corrupt, another feature set, not newer)"},
+    MetricInfo{"duration_s", "simulated duration of the scenario (s): the machine-time the rates are over"},
     MetricInfo{"control_lines.sent", "control-channel lines the scenario sent (scenarios with control: only)"},
     MetricInfo{"control_lines.executed", "control lines the firmware ran (scenarios with control: only)"},
     MetricInfo{"control_lines.refused",

@@ -212,6 +212,10 @@ struct Scenario {
   std::string description;
   uint64_t seed = 1;
   uint64_t duration_ns = 0;
+  // A fleet: this machine `fleet_machines` times, machine i with seed
+  // `seed + i` (a batch's and a dataset's runs; `crashtwin run` runs the
+  // machine its seed names). 1: one machine.
+  uint64_t fleet_machines = 1;
   std::vector<BoardParam> board;
   std::vector<WorkloadPhase> phases;
   std::vector<ComponentBaseline> components;

@@ -2,6 +2,7 @@
 // with file:line:column, the field and what is allowed.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -549,5 +550,45 @@ TEST_CASE("a stack_recursion precursor needs a size as its level and a core", "[
   SECTION("not a core") {
     const LoadResult r = load_text(with("component: cpu.2", "component: disk.0", library));
     CHECK(mentions(r, "stack_recursion cannot act on a disk component (disk.0)"));
+  }
+}
+
+TEST_CASE("fleet: machines of one kind, each its own seed, within the limits", "[loader][fleet]") {
+  LoadResult r = load_text(kValidScenario);
+  REQUIRE(r.scenario);
+  CHECK(r.scenario->fleet_machines == 1);
+
+  r = load_text(kValidScenario + "fleet: {machines: 40}\n");
+  INFO(r.diagnostics.to_string());
+  REQUIRE(r.scenario);
+  CHECK(r.scenario->fleet_machines == 40);
+
+  SECTION("zero machines, too many, a missing count and an unknown key name the field") {
+    r = load_text(kValidScenario + "fleet: {machines: 0}\n");
+    CHECK_FALSE(r.scenario);
+    CHECK(mentions(r, "fleet.machines"));
+    CHECK(mentions(r, ":" + std::to_string(std::count(kValidScenario.begin(), kValidScenario.end(), '\n') + 1) + ":"));
+    r = load_text(kValidScenario + fmt::format("fleet: {{machines: {}}}\n", kMaxFleetMachines + 1));
+    CHECK(mentions(r, "fleet.machines"));
+    r = load_text(kValidScenario + "fleet: {}\n");
+    CHECK(mentions(r, "machines"));
+    r = load_text(kValidScenario + "fleet: {machines: 2, racks: 3}\n");
+    CHECK(mentions(r, "racks"));
+  }
+  SECTION("the last machine's seed must stay a seed") {
+    LoadOptions o = fixture_options();
+    o.seed = kMaxSeed - 1;
+    r = load_text(kValidScenario + "fleet: {machines: 2}\n", o);
+    CHECK(r.scenario);
+    r = load_text(kValidScenario + "fleet: {machines: 3}\n", o);
+    CHECK_FALSE(r.scenario);
+    CHECK(mentions(r, "fleet.machines: 3 machines from seed 9007199254740990 pass the largest seed"));
+  }
+  SECTION("--set fleet.machines replaces the count") {
+    LoadOptions o = fixture_options();
+    o.overrides = {{"fleet.machines", "5"}};
+    r = load_text(kValidScenario + "fleet: {machines: 40}\n", o);
+    REQUIRE(r.scenario);
+    CHECK(r.scenario->fleet_machines == 5);
   }
 }

@@ -77,3 +77,20 @@ TEST_CASE("the --shard option takes K/N with 0 <= K < N and names itself otherwi
     CHECK(problem.rfind("--shard: ", 0) == 0);
   }
 }
+
+TEST_CASE("a fleet's machines are runs with consecutive seeds, --seeds fleets after one another", "[shard][fleet]") {
+  Scenario s;
+  s.name = "fleet";
+  s.seed = 40;
+  s.fleet_machines = 3;
+  s.policies = {"proportional"};
+  s.strategies = {"predictive-bmc"};
+  BatchOptions options;
+  options.seeds = 2;
+  const std::vector<PlannedRun> runs = plan_batch({s}, options);
+  REQUIRE(runs.size() == 6);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    CHECK(runs[i].seed == 40 + i);
+    CHECK(runs[i].dir.find("seed" + std::to_string(40 + i)) != std::string::npos);
+  }
+}

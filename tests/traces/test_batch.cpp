@@ -2,6 +2,7 @@
 
 #include "tests/traces/synthetic_run.h"
 #include "traces/batch.h"
+#include "traces/fleet.h"
 #include "traces/io.h"
 
 using namespace crashtwin;
@@ -85,4 +86,72 @@ TEST_CASE("a run that refused its input has its own status, not crashed", "[trac
   REQUIRE(crashtwin::parse("invalid_input", s));
   CHECK(s == crashtwin::RunStatus::invalid_input);
   CHECK(std::string(crashtwin::to_string(crashtwin::RunStatus::invalid_input)) == "invalid_input");
+}
+
+namespace {
+
+BatchRow machine(const std::string& scenario, uint64_t seed, double years, double failures, double identified,
+                 std::optional<double> episodes, std::optional<double> precision, double reserved_mean) {
+  RunSummary s;
+  s.scenario = scenario;
+  s.policy = "proportional";
+  s.strategy = "predictive_bmc";
+  s.seed = seed;
+  s.metrics["failures"] = failures;
+  s.metrics["failures_undeclared"] = failures;
+  if (failures > 0) s.metrics["failures_identified"] = identified;
+  s.metrics["reserved_bytes_mean"] = reserved_mean;
+  s.metrics["reserved_bytes_peak"] = 2 * reserved_mean;
+  s.metrics["duration_s"] = years * 365.25 * 86400.0;
+  if (episodes) {
+    s.metrics["prediction"] = nlohmann::ordered_json::object();
+    if (precision) s.metrics["prediction"]["precision"] = *precision;
+    s.metrics["prediction"]["alert_episodes"] = *episodes;
+  }
+  return batch_row(s, scenario + "/seed" + std::to_string(seed), 0);
+}
+
+}  // namespace
+
+TEST_CASE("fleet.csv folds each scenario's machines into rates per machine-year and machine-month",
+          "[traces][batch][fleet]") {
+  // Fleet "f": four machines of half a year, one crashed run (no machine-time).
+  std::vector<BatchRow> rows = {
+      machine("f", 10, 0.5, 1, 1.0, 4, 0.25, 1000),    // 1 true, 3 false episodes
+      machine("f", 11, 0.5, 0, 0.0, 0, std::nullopt, 3000),  // no episode: no precision
+      machine("f", 12, 0.5, 2, 0.5, 0, std::nullopt, 2000),
+      machine("f", 13, 0.5, 0, 0.0, 1, 0.0, 2000),     // 1 false
+      machine("g", 1, 2.0, 0, 0.0, std::nullopt, std::nullopt, 500),  // no failure model
+  };
+  BatchRow crashed;
+  crashed.scenario = "f";
+  crashed.policy = "proportional";
+  crashed.strategy = "predictive_bmc";
+  crashed.status = RunStatus::crashed;
+  rows.insert(rows.begin() + 2, crashed);
+  const std::string csv = fleet_csv(batch_table(rows));
+  CHECK(csv ==
+        "scenario,policy,strategy,runs,machines,machine_years,failures,failures_undeclared,"
+        "failures_per_machine_year,failures_identified,alert_episodes,false_alert_episodes,"
+        "false_alerts_per_machine_month,reserved_bytes_mean,reserved_bytes_peak\n"
+        // 2 machine-years, 3 failures (identified 1 + 1 of 3 = 2/3), 4 false of 5 episodes over 24 months.
+        "f,proportional,predictive_bmc,5,4,2,3,3,1.5,0.6666666666666666,5,4,0.16666666666666666,2000,6000\n"
+        "g,proportional,predictive_bmc,1,1,2,0,0,0,,,,,500,1000\n");
+}
+
+TEST_CASE("a sweep's fleet.csv keeps each point apart", "[traces][batch][fleet]") {
+  std::vector<BatchRow> rows = {machine("f", 1, 1.0, 1, 1.0, std::nullopt, std::nullopt, 10),
+                                machine("f", 1, 1.0, 0, 0.0, std::nullopt, std::nullopt, 20),
+                                machine("f", 2, 1.0, 0, 0.0, std::nullopt, std::nullopt, 30)};
+  rows[0].parameters = {"4 MiB"};
+  rows[1].parameters = {"8 MiB"};
+  rows[2].parameters = {"4 MiB"};
+  BatchTable table = batch_table(rows);
+  table.parameter_columns = {"agent.budget"};
+  CHECK(fleet_csv(table) ==
+        "agent.budget,scenario,policy,strategy,runs,machines,machine_years,failures,failures_undeclared,"
+        "failures_per_machine_year,failures_identified,alert_episodes,false_alert_episodes,"
+        "false_alerts_per_machine_month,reserved_bytes_mean,reserved_bytes_peak\n"
+        "4 MiB,f,proportional,predictive_bmc,2,2,2,1,1,0.5,1,,,,20,60\n"
+        "8 MiB,f,proportional,predictive_bmc,1,1,1,0,0,0,,,,,20,40\n");
 }
