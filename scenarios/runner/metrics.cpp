@@ -252,7 +252,7 @@ MetricResult compute_metrics(const RunFacts& f) {
   m["dma_refused"] = f.dma_refused;
   m["model_rejections"] = f.model_rejections;
   // The machine-time the rates above are over (fleet.csv's machine-years).
-  m["duration_s"] = static_cast<double>(f.duration_ns) * 1e-9;
+  m["duration_s"] = static_cast<double>(f.duration_ns) / 1e9;  // exact for whole seconds
 
   if (f.has_model) {
     // Recall and lead time: a fired failure counts as predicted when an alert

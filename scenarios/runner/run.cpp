@@ -686,6 +686,9 @@ RunOutcome run_scenario(const RunRequest& request) {
 
   spdlog::info("running {} with policy {} for {} of simulated time", s.name, request.policy,
                duration_text(s.duration_ns));
+  if (s.fleet_machines > 1)
+    spdlog::info("{} is a fleet of {} machines: this run is one machine, seed {} (crashtwin batch runs them all)",
+                 s.name, s.fleet_machines, s.seed);
   if (request.watcher != nullptr) request.watcher->run_started(*board, agent);
   sc_core::sc_start(sc_core::sc_time(static_cast<double>(s.duration_ns), sc_core::SC_NS));
   if (const std::optional<uint64_t> stopped = scenario_observers.stopped_at_ns()) {
