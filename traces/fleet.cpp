@@ -23,7 +23,7 @@ struct FleetGroup {
   uint64_t machines = 0;  // runs that finished
   double seconds = 0;
   double failures = 0, undeclared = 0, identified = 0;
-  double alert_episodes = 0, false_alert_episodes = 0;
+  double alert_episodes = 0, false_alert_episodes = 0, alerting_s = 0;
   bool has_model = false;
   double reserved_mean_sum = 0, reserved_peak = 0;
 };
@@ -55,6 +55,7 @@ std::string fleet_csv(const BatchTable& table) {
       // Precision is the share of episodes a failure followed; without it
       // there was no episode.
       g.false_alert_episodes += std::round(*episodes * (1.0 - row.metric("prediction.precision").value_or(1.0)));
+      g.alerting_s += row.metric("prediction.alerting_s").value_or(0.0);
     }
     g.reserved_mean_sum += row.metric("reserved_bytes_mean").value_or(0.0);
     g.reserved_peak = std::max(g.reserved_peak, row.metric("reserved_bytes_peak").value_or(0.0));
@@ -65,7 +66,7 @@ std::string fleet_csv(const BatchTable& table) {
   out +=
       "scenario,policy,strategy,runs,machines,machine_years,failures,failures_undeclared,"
       "failures_per_machine_year,failures_identified,alert_episodes,false_alert_episodes,"
-      "false_alerts_per_machine_month,reserved_bytes_mean,reserved_bytes_peak\n";
+      "false_alerts_per_machine_month,alerting_share,reserved_bytes_mean,reserved_bytes_peak\n";
   for (const FleetGroup& g : groups) {
     const BatchRow& r = *g.first;
     for (size_t p = 0; p < table.parameter_columns.size(); ++p)
@@ -73,12 +74,13 @@ std::string fleet_csv(const BatchTable& table) {
     const bool time = g.seconds > 0;
     const auto if_model = [&](double v) { return g.has_model ? std::optional<double>(v) : std::nullopt; };
     out += fmt::format(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_cell(r.scenario), csv_cell(r.policy),
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_cell(r.scenario), csv_cell(r.policy),
         csv_cell(r.strategy), g.runs, g.machines, cell(g.seconds / kSecondsPerYear), cell(g.failures),
         cell(g.undeclared), cell(time ? std::optional(g.failures / (g.seconds / kSecondsPerYear)) : std::nullopt),
         cell(g.failures > 0 ? std::optional(g.identified / g.failures) : std::nullopt), cell(if_model(g.alert_episodes)),
         cell(if_model(g.false_alert_episodes)),
         cell(time && g.has_model ? std::optional(g.false_alert_episodes / (g.seconds / kSecondsPerMonth)) : std::nullopt),
+        cell(time && g.has_model ? std::optional(g.alerting_s / g.seconds) : std::nullopt),
         cell(g.machines > 0 ? std::optional(g.reserved_mean_sum / static_cast<double>(g.machines)) : std::nullopt),
         cell(g.machines > 0 ? std::optional(g.reserved_peak) : std::nullopt));
   }

@@ -288,6 +288,12 @@ MetricResult compute_metrics(const RunFacts& f) {
       prediction["precision"] = static_cast<double>(true_alerts) / static_cast<double>(f.episodes.size());
     if (fired > 0) prediction["recall"] = static_cast<double>(predicted) / static_cast<double>(fired);
     prediction["alert_episodes"] = f.episodes.size();
+    // How long components sat in alarm (instance-seconds, from each
+    // episode's first alerting sample to its last): a fleet's alarm that
+    // never ends is one episode, and this says it lasted the year.
+    uint64_t alerting_ns = 0;
+    for (const AlertEpisode& e : f.episodes) alerting_ns += e.end_ns - e.begin_ns;
+    prediction["alerting_s"] = static_cast<double>(alerting_ns) / 1e9;
     m["prediction"] = prediction;
   }
   return out;

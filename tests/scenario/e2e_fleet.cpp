@@ -68,7 +68,7 @@ TEST_CASE("a fleet runs each machine with its own seed and fleet.csv folds them"
   std::string line;
   std::getline(fleet, line);
   const std::vector<std::string> header = split(line);
-  REQUIRE(header.size() == 15);
+  REQUIRE(header.size() == 16);
   CHECK(header[4] == "machines");
   size_t rows = 0;
   while (std::getline(fleet, line)) {
@@ -80,7 +80,7 @@ TEST_CASE("a fleet runs each machine with its own seed and fleet.csv folds them"
     CHECK(cells[4] == "2");  // machines
     CHECK(std::stod(cells[5]) == Approx(4.0 / 365.25).epsilon(1e-12));  // machine_years
     CHECK_FALSE(cells[10].empty());  // the agent runs the shipped failure model: alerts are counted
-    CHECK(std::stod(cells[13]) > 0);  // every approach holds some crash memory
+    CHECK(std::stod(cells[14]) > 0);  // every approach holds some crash memory
   }
   CHECK(rows == 3);
 

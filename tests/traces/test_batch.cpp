@@ -107,6 +107,7 @@ BatchRow machine(const std::string& scenario, uint64_t seed, double years, doubl
     s.metrics["prediction"] = nlohmann::ordered_json::object();
     if (precision) s.metrics["prediction"]["precision"] = *precision;
     s.metrics["prediction"]["alert_episodes"] = *episodes;
+    s.metrics["prediction"]["alerting_s"] = *episodes * 86400.0;  // a day in alarm per episode
   }
   return batch_row(s, scenario + "/seed" + std::to_string(seed), 0);
 }
@@ -133,10 +134,12 @@ TEST_CASE("fleet.csv folds each scenario's machines into rates per machine-year 
   CHECK(csv ==
         "scenario,policy,strategy,runs,machines,machine_years,failures,failures_undeclared,"
         "failures_per_machine_year,failures_identified,alert_episodes,false_alert_episodes,"
-        "false_alerts_per_machine_month,reserved_bytes_mean,reserved_bytes_peak\n"
-        // 2 machine-years, 3 failures (identified 1 + 1 of 3 = 2/3), 4 false of 5 episodes over 24 months.
-        "f,proportional,predictive_bmc,5,4,2,3,3,1.5,0.6666666666666666,5,4,0.16666666666666666,2000,6000\n"
-        "g,proportional,predictive_bmc,1,1,2,0,0,0,,,,,500,1000\n");
+        "false_alerts_per_machine_month,alerting_share,reserved_bytes_mean,reserved_bytes_peak\n"
+        // 2 machine-years, 3 failures (identified 1 + 1 of 3 = 2/3), 4 false of 5 episodes over 24
+        // months, 5 days in alarm over 730.5.
+        "f,proportional,predictive_bmc,5,4,2,3,3,1.5,0.6666666666666666,5,4,0.16666666666666666,0.006844626967830253,2000,"
+        "6000\n"
+        "g,proportional,predictive_bmc,1,1,2,0,0,0,,,,,,500,1000\n");
 }
 
 TEST_CASE("a sweep's fleet.csv keeps each point apart", "[traces][batch][fleet]") {
@@ -151,7 +154,7 @@ TEST_CASE("a sweep's fleet.csv keeps each point apart", "[traces][batch][fleet]"
   CHECK(fleet_csv(table) ==
         "agent.budget,scenario,policy,strategy,runs,machines,machine_years,failures,failures_undeclared,"
         "failures_per_machine_year,failures_identified,alert_episodes,false_alert_episodes,"
-        "false_alerts_per_machine_month,reserved_bytes_mean,reserved_bytes_peak\n"
-        "4 MiB,f,proportional,predictive_bmc,2,2,2,1,1,0.5,1,,,,20,60\n"
-        "8 MiB,f,proportional,predictive_bmc,1,1,1,0,0,0,,,,,20,40\n");
+        "false_alerts_per_machine_month,alerting_share,reserved_bytes_mean,reserved_bytes_peak\n"
+        "4 MiB,f,proportional,predictive_bmc,2,2,2,1,1,0.5,1,,,,,20,60\n"
+        "8 MiB,f,proportional,predictive_bmc,1,1,1,0,0,0,,,,,,20,40\n");
 }
