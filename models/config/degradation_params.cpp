@@ -10,8 +10,13 @@ DegradationSettings read_degradation_params(const ParamScope& scope, const Degra
                                             std::string_view what, std::string_view failure_unit) {
   DegradationSettings s;
   s.acceleration = param<double>(scope, "field_fault_acceleration", ParamKind::real, 0.0,
-                                 fmt::format("{} field faults at their field rates times this (0: none)", what), 0.0,
-                                 1e12);
+                                 fmt::format("{} field failures at their field rate times this (0: no field faults)",
+                                             what),
+                                 0.0, 1e12);
+  s.time_compression = param<double>(scope, "field_time_compression", ParamKind::real, 1.0,
+                                     "error signals this much faster than in the field: healthy rates times it, "
+                                     "lead times divided by it",
+                                     1e-3, 1e12);
   s.failure_rate = param<double>(scope, "field_failure_rate", ParamKind::rate, defaults.failure_rate,
                                  fmt::format("failures per {} per second in the field", failure_unit), 0.0, 1.0);
   s.warned_fraction = param<double>(scope, "field_warned_fraction", ParamKind::ratio, defaults.warned_fraction,
@@ -19,7 +24,7 @@ DegradationSettings read_degradation_params(const ParamScope& scope, const Degra
   s.lead_time_s = static_cast<double>(to_ns(param<sc_core::sc_time>(
                       scope, "field_lead_time", ParamKind::duration,
                       sc_core::sc_time(defaults.lead_time_s, sc_core::SC_SEC),
-                      "mean time from the start of a degradation to the failure (not accelerated)",
+                      "mean time from the start of a degradation to the failure, in the field",
                       sc_core::sc_time(1.0, sc_core::SC_MS)))) *
                   1e-9;
   s.growth = param<double>(scope, "field_precursor_growth", ParamKind::real, defaults.growth,

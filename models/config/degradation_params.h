@@ -1,7 +1,8 @@
 // The parameters of a degradation process (models/core/degradation.h), read
 // the same way by every model that has one (the NIC's and the CPU's field
-// fault processes): `<prefix>_acceleration` and the others below, with
-// the model's field defaults. docs/models.md lists them.
+// fault processes): field_fault_acceleration, field_time_compression and
+// the others below, with the model's field defaults. docs/models.md lists
+// them.
 #pragma once
 
 #include <string_view>

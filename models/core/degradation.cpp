@@ -19,17 +19,17 @@ double wait(RngStream& rng, double rate) {
 DegradationProcess::DegradationProcess(const DegradationSettings& settings, std::span<const double> healthy_rates,
                                        RngStream rng)
     : rng_(rng) {
-  const double a = settings.acceleration;
+  const double compression = settings.time_compression;
   plan_.lookalike = rng_.bernoulli(settings.lookalike_fraction);
   for (const double r : healthy_rates) {
-    healthy_.push_back(r * a);
-    steady_.push_back(r * a * (plan_.lookalike ? settings.lookalike_factor : 1.0));
+    healthy_.push_back(r * compression);
+    steady_.push_back(r * compression * (plan_.lookalike ? settings.lookalike_factor : 1.0));
   }
   // Look-alikes never fail: the others carry the fleet's failure rate.
-  const double rate = settings.failure_rate * a / (1.0 - settings.lookalike_fraction);
+  const double rate = settings.failure_rate * settings.acceleration / (1.0 - settings.lookalike_fraction);
   const double failure = wait(rng_, rate);
   const bool warned = rng_.bernoulli(settings.warned_fraction);
-  const double lead = wait(rng_, 1.0 / settings.lead_time_s);
+  const double lead = wait(rng_, compression / settings.lead_time_s);
   if (!plan_.lookalike && std::isfinite(failure)) {
     plan_.failure_s = failure;
     if (warned && settings.growth > 1.0 && lead > 0.0) {
@@ -40,9 +40,9 @@ DegradationProcess::DegradationProcess(const DegradationSettings& settings, std:
   }
   next_steady_.resize(healthy_.size());
   next_precursor_.resize(healthy_.size());
-  for (uint32_t c = 0; c < healthy_.size(); ++c) {
-    next_steady_[c] = draw_steady(c, 0.0);
-    next_precursor_[c] = draw_precursor(c, 0.0);
+  for (uint32_t channel = 0; channel < healthy_.size(); ++channel) {
+    next_steady_[channel] = draw_steady(channel, 0.0);
+    next_precursor_[channel] = draw_precursor(channel, 0.0);
   }
 }
 

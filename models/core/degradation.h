@@ -24,10 +24,14 @@
 // the growing one: an inhomogeneous Poisson process drawn exactly by
 // inverting its integrated rate.
 //
-// Field failure rates are a few percent a year, so short scenarios run
-// them accelerated: `acceleration` multiplies the failure rate and every
-// healthy rate (how often things happen) but not the lead time (how long a
-// part takes to wear out, which a scenario sets on its own scale).
+// Two knobs fit the field's time scales to a scenario, as the DRAM model's
+// acceleration and activation rate do: `acceleration` multiplies the
+// failure rate only (field failures are a few percent a year: a scenario of
+// minutes needs a fleet's worth in one part), and `time_compression` runs
+// the error signals faster (every healthy rate times it, the lead time
+// divided by it) while keeping what a degradation looks like: the number of
+// precursors before a failure and their ratio to the healthy signals do not
+// change with it, only how soon they come.
 #pragma once
 
 #include <cstdint>
@@ -42,10 +46,11 @@ namespace crashtwin {
 inline constexpr double kSecondsPerYear = 365.25 * 86400.0;
 
 struct DegradationSettings {
-  double acceleration = 1.0;         // > 0: multiplies the failure rate and the healthy rates
+  double acceleration = 1.0;         // > 0: multiplies the failure rate
+  double time_compression = 1.0;     // > 0: multiplies the healthy rates, divides the lead time
   double failure_rate = 0.0;         // failures per component-second over the fleet (field, unaccelerated)
   double warned_fraction = 0.0;      // share of failures preceded by a degradation
-  double lead_time_s = 86400.0;      // mean of the degradation's exponential lead time
+  double lead_time_s = 86400.0;      // mean of the degradation's exponential lead time (field)
   double growth = 1000.0;            // signal rate at the failure over the healthy rate (>= 1)
   double lookalike_fraction = 0.0;   // share of components that err steadily and never fail (< 1)
   double lookalike_factor = 1.0;     // their signal rate over the healthy rate
@@ -63,7 +68,7 @@ struct DegradationPlan {
 
 class DegradationProcess {
  public:
-  // `healthy_rates`: each channel's healthy rate per second, unaccelerated.
+  // `healthy_rates`: each channel's healthy rate per second in the field.
   DegradationProcess(const DegradationSettings& settings, std::span<const double> healthy_rates, RngStream rng);
 
   struct Event {
@@ -80,7 +85,7 @@ class DegradationProcess {
   const DegradationPlan& plan() const { return plan_; }
   // The precursor rate of `channel` at `t_s` (0 outside the degradation).
   double precursor_rate(uint32_t channel, double t_s) const;
-  // The steady rate of `channel` (healthy, or a look-alike's), accelerated.
+  // The steady rate of `channel` (healthy, or a look-alike's), compressed.
   double steady_rate(uint32_t channel) const { return steady_[channel]; }
   RngStream& rng() { return rng_; }
 
@@ -90,8 +95,8 @@ class DegradationProcess {
 
   DegradationPlan plan_;
   RngStream rng_;
-  std::vector<double> healthy_;     // accelerated healthy rate per channel
-  std::vector<double> steady_;      // accelerated steady rate per channel
+  std::vector<double> healthy_;     // compressed healthy rate per channel
+  std::vector<double> steady_;      // compressed steady rate per channel
   std::vector<double> next_steady_;
   std::vector<double> next_precursor_;
   bool failed_ = false;

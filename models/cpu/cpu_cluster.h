@@ -30,7 +30,8 @@
 //   stack.*                    per-core kernel stacks (models/cpu/kernel_stack.h lists them)
 //   field_fault_acceleration   real         machine checks from the field process
 //                                           (mca_field_process.h; 0: off), with
-//                                           field_failure_rate (per processor, split over
+//                                           field_time_compression, field_failure_rate
+//                                           (per processor, split over
 //                                           the cores), field_warned_fraction,
 //                                           field_lead_time, field_precursor_growth,
 //                                           field_lookalike_fraction, field_lookalike_factor

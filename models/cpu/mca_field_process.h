@@ -1,7 +1,8 @@
 // Machine checks of a CPU core as the field sees them, for the cpu_cluster
 // model: corrected errors logged per MCA bank, and uncorrectable ones, per
 // core, on the degradation process of models/core/degradation.h
-// (look-alikes, warned and sudden failures, acceleration).
+// (look-alikes, warned and sudden failures, acceleration and time
+// compression).
 //
 // Banks. A core reports through the banks of the machine-check
 // architecture (Intel SDM vol. 3B ch. 15/16), each an array or link with
@@ -82,7 +83,7 @@ struct McaFieldSettings {
   // Nightingale et al.'s 1 in 190 over 8 months, per processor.
   static DegradationSettings default_degradation() {
     return {.failure_rate = (1.0 / 190.0) / (8.0 / 12.0 * kSecondsPerYear), .warned_fraction = 0.5,
-            .lead_time_s = 86400.0, .growth = 1000.0, .lookalike_fraction = 0.05, .lookalike_factor = 100.0};
+            .lead_time_s = 86400.0, .growth = 1e4, .lookalike_fraction = 0.05, .lookalike_factor = 100.0};
   }
 };
 

@@ -1,7 +1,7 @@
 // NIC faults as the field sees them, for the NIC model: CRC errors, link
 // flaps (and the drops they cause) and failures, per NIC, on the
 // degradation process of models/core/degradation.h (look-alikes, warned
-// and sudden failures, acceleration).
+// and sudden failures, acceleration and time compression).
 //
 // Signals (channels): bursts of CRC errors (frames the MAC discards for a
 // bad FCS; a burst holds a geometric number of errors of mean

@@ -9,9 +9,10 @@
 //   the link stays down after a flap), write_bandwidth (3.125 GB/s, the
 //   25 Gb/s link: a network crash dump's bulk writes); the field fault
 //   process's (field_process.h; off unless field_fault_acceleration > 0):
-//   field_failure_rate, field_warned_fraction, field_lead_time,
-//   field_precursor_growth, field_lookalike_fraction, field_lookalike_factor
-//   (models/config/degradation_params.h), field_crc_burst_rate,
+//   field_time_compression, field_failure_rate, field_warned_fraction,
+//   field_lead_time, field_precursor_growth, field_lookalike_fraction,
+//   field_lookalike_factor (models/config/degradation_params.h),
+//   field_crc_burst_rate,
 //   field_crc_burst_errors, field_link_flap_rate (docs/models.md).
 // Registers: 0x00 QUEUE_DEPTH, 0x08 PARALLELISM (ro); unit 0 with the
 //   network metrics, error status and the ring state (StateKind::queue_state).

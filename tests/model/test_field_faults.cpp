@@ -35,23 +35,27 @@ struct Bench {
 
   Bench() {
     // 5 %/yr x 1e8: a failure within seconds; healthy signals at 0.1 and
-    // 0.02 per second once accelerated; every failure warned, 5 s ahead.
+    // 0.02 per second once compressed 1e6 times; every failure warned, 2 s
+    // ahead.
     tree.set("nic0.field_fault_acceleration", "1e8");
-    tree.set("nic0.field_crc_burst_rate", "1e-9 /s");
-    tree.set("nic0.field_link_flap_rate", "2e-10 /s");
+    tree.set("nic0.field_time_compression", "1e6");
+    tree.set("nic0.field_crc_burst_rate", "1e-7 /s");
+    tree.set("nic0.field_link_flap_rate", "2e-8 /s");
     tree.set("nic0.field_warned_fraction", "100 %");
     tree.set("nic0.field_lookalike_fraction", "0");
-    tree.set("nic0.field_lead_time", "5 s");
+    tree.set("nic0.field_lead_time", "2000000 s");
     tree.set("nic0.link_flap_duration", "100 ms");
-    nic = std::make_unique<Nic>("nic0", ModelContext{ParamScope(tree, "nic0"), 21, 0, 0, 0});
+    nic = std::make_unique<Nic>("nic0", ModelContext{ParamScope(tree, "nic0"), 22, 0, 0, 0});
     // 0.79 %/yr per processor x 1e10: each of 4 cores fails within
     // seconds; a healthy core logs one corrected error a second.
     tree.set("cpu.cores", std::to_string(kCores));
     tree.set("cpu.field_fault_acceleration", "1e10");
-    tree.set("cpu.field_corrected_error_rate", "1e-10 /s");
+    tree.set("cpu.field_time_compression", "1e6");
+    tree.set("cpu.field_corrected_error_rate", "1e-6 /s");
     tree.set("cpu.field_warned_fraction", "100 %");
     tree.set("cpu.field_lookalike_fraction", "0");
-    tree.set("cpu.field_lead_time", "3 s");
+    tree.set("cpu.field_precursor_growth", "1000");
+    tree.set("cpu.field_lead_time", "3000000 s");
     cpu = std::make_unique<CpuCluster>("cpu", ModelContext{ParamScope(tree, "cpu"), 21, 0, 0x8000'0000, 1ull << 30});
     nic_bus.out.bind(nic->in);
     nic->irq.bind(nic_irq);
@@ -85,8 +89,11 @@ TEST_CASE("a NIC's CRC errors and flaps grow until it fails on its own at the dr
   const DegradationPlan plan = field->plan();
   REQUIRE(plan.warned);
   REQUIRE(std::isfinite(plan.failure_s));
-  REQUIRE(plan.onset_s >= 0.0);  // this seed's NIC degrades after power-on
+  // This seed's NIC degrades after power-on, over a lead long enough for
+  // tens of precursors (leads are exponential: some are too short for any).
+  REQUIRE(plan.onset_s >= 0.0);
   const double lead = plan.failure_s - plan.onset_s;
+  REQUIRE(lead > 1.0);
   const double quarter = lead / 4;
   // CRC errors in the first and the last quarter of the lead.
   run_until(plan.onset_s);

@@ -69,7 +69,7 @@ TEST_CASE("degradation plans: failure rate, look-alikes, warned share and lead t
   CHECK(std::abs(lead_sum / warned / 100.0 - 1.0) < 4.0 / std::sqrt(warned));
 }
 
-TEST_CASE("a warned failure's precursors grow to `growth` times the healthy rate; a sudden one has none",
+TEST_CASE("a warned failure's precursors grow to `growth` times the healthy rate and a sudden one has none",
           "[field-faults]") {
   DegradationSettings s = fleet_settings();
   s.lookalike_fraction = 0.0;
@@ -140,11 +140,11 @@ TEST_CASE("the precursor stream draws its integrated rate exactly", "[field-faul
 TEST_CASE("NIC field process: healthy CRC bursts and flaps at their rates, geometric bursts, look-alikes",
           "[field-faults][nic]") {
   NicFieldSettings s;
-  s.degradation.acceleration = 1000.0;
+  s.degradation.time_compression = 1000.0;
   s.degradation.failure_rate = 0.0;  // healthy and look-alike signals only
   s.degradation.lookalike_fraction = 0.5;
   s.degradation.lookalike_factor = 30.0;
-  const double horizon = 30 * 86400.0 / 1000.0 * 10;  // ten field months, accelerated
+  const double horizon = 30 * 86400.0 / 1000.0 * 10;  // ten field months, compressed
   double healthy_bursts = 0, healthy_flaps = 0, lookalike_bursts = 0, errors = 0;
   int healthy = 0, lookalike = 0;
   for (int i = 0; i < 200; ++i) {
@@ -174,10 +174,11 @@ TEST_CASE("NIC field process: healthy CRC bursts and flaps at their rates, geome
 TEST_CASE("NIC field process: a failing NIC's CRC bursts and flaps grow before it fails", "[field-faults][nic]") {
   NicFieldSettings s;
   s.degradation.acceleration = 1e5;  // 5 %/yr: a mean of 6,300 s
+  s.degradation.time_compression = 1000.0;  // the lead of a field day in 86 s
   s.degradation.lookalike_fraction = 0.0;
   s.degradation.warned_fraction = 1.0;
-  s.degradation.lead_time_s = 600.0;
-  int checked = 0;
+  s.degradation.growth = 1e4;
+  int checked = 0, precursors = 0;
   for (int i = 0; i < 50; ++i) {
     NicFieldProcess p(s, RngStream(5, "nic" + std::to_string(i)));
     const DegradationPlan plan = p.plan();
@@ -192,13 +193,14 @@ TEST_CASE("NIC field process: a failing NIC's CRC bursts and flaps grow before i
     }
     CHECK(e.time_s == plan.failure_s);
     CHECK(p.next().kind == NicFieldEventKind::none);
-    // 1000 x the accelerated healthy rates integrated over the lead:
-    // hundreds of precursor bursts against a handful of healthy ones.
-    CHECK(during > 20);
+    precursors += during;
     ++checked;
     (void)flaps;
   }
   CHECK(checked > 20);
+  // Up to 1e4 x the healthy rates over the lead: about 150 precursor
+  // bursts and 36 flaps in a field day's lead (healthy: a burst a week).
+  CHECK(precursors > 100 * checked);
 }
 
 TEST_CASE("CPU field process: corrected errors by bank weight, precursors and the failure in one bank",
@@ -265,4 +267,30 @@ TEST_CASE("field processes are deterministic: the same seed gives the same event
     CHECK(u.role == v.role);
   }
   CHECK(differs);
+}
+
+TEST_CASE("time compression brings precursors sooner but not more of them", "[field-faults]") {
+  DegradationSettings s = fleet_settings();
+  s.lookalike_fraction = 0.0;
+  s.warned_fraction = 1.0;
+  s.failure_rate = 1e-9;  // onsets long after power-on: whole leads
+  s.acceleration = 1e6;
+  const std::array<double, 1> rates{0.01};
+  auto mean_precursors_and_lead = [&](double compression) {
+    s.time_compression = compression;
+    double precursors = 0, lead = 0;
+    constexpr int kParts = 300;
+    for (int i = 0; i < kParts; ++i) {
+      DegradationProcess p(s, rates, RngStream(10, "part" + std::to_string(i)));
+      lead += p.plan().failure_s - p.plan().onset_s;
+      for (DegradationProcess::Event e = p.next(); !e.failure(); e = p.next()) precursors += e.precursor ? 1 : 0;
+    }
+    return std::pair{precursors / kParts, lead / kParts};
+  };
+  const auto [field_count, field_lead] = mean_precursors_and_lead(1.0);
+  const auto [fast_count, fast_lead] = mean_precursors_and_lead(100.0);
+  // 0.01 /s x 100 s x 999 / ln 1000: about 145 per lead.
+  CHECK(field_count == Approx(0.01 * 100.0 * 999.0 / std::log(1000.0)).epsilon(0.15));
+  CHECK(fast_count == Approx(field_count).epsilon(0.15));
+  CHECK(fast_lead == Approx(field_lead / 100.0).epsilon(1e-9));
 }
