@@ -4,21 +4,20 @@
 // own, models/dram/fault_process.h, since DRAM faults have a spatial
 // structure these have not).
 //
-// A component is one of three kinds, drawn once from its seeded stream:
+// A component is one of two kinds, drawn once from its seeded stream:
 //   look-alike  (share `lookalike_fraction`): its error signals run steadily
 //               at `lookalike_factor` times the healthy rate and it never
 //               fails: the false alarm a rule on error counts raises;
-//   failing     at a time drawn from Exp(failure rate), the others' rate
-//               raised so that the fleet's rate is `failure_rate`; a share
-//               `warned_fraction` of failures is preceded by a degradation
-//               whose signals grow exponentially from the healthy rate to
-//               `growth` times it at the failure, starting a lead time
-//               drawn from Exp(mean `lead_time_s`) before it (a part that
-//               was already degrading at power-on starts part way up); the
-//               others fail with no warning;
-//   healthy     the rest (and failing parts before they fail): signals at
-//               the healthy rate, which a look-alike and a degrading part
-//               share, so a single error says nothing.
+//   wearing     every other one: it fails at a time drawn from
+//               Exp(failure rate), the rate raised so that the fleet's is
+//               `failure_rate` (at field rates decades away: healthy until
+//               then); a share `warned_fraction` of failures is preceded by
+//               a degradation whose signals grow exponentially from the
+//               healthy rate to `growth` times it at the failure, starting
+//               a lead time drawn from Exp(mean `lead_time_s`) before it (a
+//               part already degrading at power-on starts part way up); the
+//               others fail with no warning.
+// Every part sees the healthy signals too, so a single error says nothing.
 // Each signal (a channel: CRC-error bursts, link flaps, corrected machine
 // checks) is a Poisson process of the healthy rate plus, while degrading,
 // the growing one: an inhomogeneous Poisson process drawn exactly by
