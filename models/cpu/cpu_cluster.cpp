@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "models/config/degradation_params.h"
+
 #include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
 #include "models/cpu/cache_model.h"
@@ -137,6 +139,7 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   core_params.cpuid_signature = static_cast<uint32_t>(p.cpuid_signature.value());
   core_params.cores_in_package = static_cast<uint32_t>(p.cores.value());
   core_params.stack = read_kernel_stack_params(context.params.sub("stack"));
+  core_params.mca_banks = static_cast<uint32_t>(p.mca_banks.value());
   WorkloadPhase initial;
   initial.utilization = p.utilization;
   initial.memory_traffic_bps = p.memory_traffic;
@@ -203,7 +206,7 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
         [this, i](std::span<std::byte> window) {
           cores_[i]->advance_to(access_time_ns_);
           return encode_register_file(cores_[i]->snapshot_registers(), window,
-                                      static_cast<uint32_t>(params_->mca_banks.value()));
+                                      static_cast<uint32_t>(params_->mca_banks.value()), cores_[i]->upper_mca_banks());
         },
         [this, i](bool pending) {
           // Acknowledging a page fault ends the storm the handler was in.
@@ -213,6 +216,25 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
           }
           irq_event_.notify(sc_core::SC_ZERO_TIME);
         }));
+  }
+  // The field machine-check process (mca_field_process.h): off unless
+  // accelerated; a stream per core of its own, so turning it on changes no
+  // other draw. The processor's failure rate is split over its cores.
+  McaFieldSettings field;
+  field.degradation = read_degradation_params(context.params, McaFieldSettings::default_degradation(), "core",
+                                              "processor");
+  field.degradation.failure_rate /= count;
+  field.corrected_error_rate =
+      param<double>(context.params, "field_corrected_error_rate", ParamKind::rate, field.corrected_error_rate,
+                    "corrected machine checks a healthy core logs per second in the field", 0.0, 1e6);
+  if (field.degradation.acceleration > 0) {
+    if (p.mca_banks < kMcaFieldBanksNeeded)
+      context.params.fail("mca_banks", fmt::format("the field machine-check process logs in banks up to {}: "
+                                                   "needs at least {} banks",
+                                                   kMcaFieldBanksNeeded - 1, kMcaFieldBanksNeeded));
+    for (uint32_t i = 0; i < count; ++i)
+      field_.emplace_back(field, RngStream(context.board_seed, fmt::format("{}.core{}.field_faults", this->name(), i)));
+    next_field_.resize(count);
   }
   watchdog_due_ns_.assign(count, kNoDeadline);
   traffic_cursor_.assign(count, 0);
@@ -229,6 +251,40 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
   SC_METHOD(update_irq);
   sensitive << irq_event_;
   SC_THREAD(traffic_thread);
+  SC_METHOD(field_fault_events);
+  sensitive << field_event_;
+  dont_initialize();
+  for (uint32_t i = 0; i < field_.size(); ++i) next_field_[i] = field_[i].next();
+  schedule_next_field_event();
+}
+
+void CpuCluster::schedule_next_field_event() {
+  double next = DegradationPlan::kNever;
+  for (const McaFieldEvent& e : next_field_) next = std::min(next, e.time_s);
+  if (!std::isfinite(next)) return;
+  // Event times are from power-on; never a zero delay (it would fire again
+  // at the same instant).
+  const sc_core::sc_time at(next, sc_core::SC_SEC);
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  field_event_.notify(std::max(at > now ? at - now : sc_core::SC_ZERO_TIME, sc_core::sc_get_time_resolution()));
+}
+
+void CpuCluster::field_fault_events() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  for (uint32_t i = 0; i < field_.size(); ++i) {
+    // Every core whose event is due (at this time step), in core order.
+    while (std::isfinite(next_field_[i].time_s) && sc_core::sc_time(next_field_[i].time_s, sc_core::SC_SEC) <= now) {
+      const McaFieldEvent e = next_field_[i];
+      next_field_[i] = field_[i].next();
+      if (e.kind == McaFieldEventKind::corrected) {
+        cores_[i]->advance_to(now_ns());
+        cores_[i]->corrected_machine_check(e.info().bank, e.info().mcacod);
+      } else if (e.kind == McaFieldEventKind::uncorrected && cores_[i]->run_state() != CoreRunState::halted) {
+        fail_core(i, ErrorType::machine_check, 0, e.info().mcacod, e.info().bank);
+      }
+    }
+  }
+  schedule_next_field_event();
 }
 
 const CacheModel* CpuCluster::cache_model() const { return cache_ ? &cache_->model() : nullptr; }
@@ -357,6 +413,10 @@ void CpuCluster::raise(uint32_t core, ErrorType type, const CpuCore::Fault& faul
 }
 
 bool CpuCluster::inject_failure(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail) {
+  return fail_core(unit, type, address, detail, 0);
+}
+
+bool CpuCluster::fail_core(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail, uint32_t mca_bank) {
   if (unit >= core_count() || component_class_of(type) != ComponentClass::cpu) return false;
   const uint64_t now = now_ns();
   access_time_ns_ = now;
@@ -366,7 +426,7 @@ bool CpuCluster::inject_failure(uint32_t unit, ErrorType type, uint64_t address,
   switch (type) {
     case ErrorType::page_fault: raise(unit, type, core.page_fault_storm(address, detail)); break;
     case ErrorType::invalid_opcode: raise(unit, type, core.invalid_opcode(address, detail)); break;
-    case ErrorType::machine_check: raise(unit, type, core.machine_check(address, detail)); break;
+    case ErrorType::machine_check: raise(unit, type, core.machine_check(address, detail, mca_bank)); break;
     case ErrorType::watchdog_hang:
       if (core.run_state() != CoreRunState::running) return false;
       core.hang();

@@ -28,6 +28,15 @@
 //   timer.smi_duration         duration     length of one SMI (100 us)
 //   timer.smi_random           boolean      Poisson SMIs (false: periodic)
 //   stack.*                    per-core kernel stacks (models/cpu/kernel_stack.h lists them)
+//   field_fault_acceleration   real         machine checks from the field process
+//                                           (mca_field_process.h; 0: off), with
+//                                           field_time_compression, field_failure_rate
+//                                           (per processor, split over
+//                                           the cores), field_warned_fraction,
+//                                           field_lead_time, field_precursor_growth,
+//                                           field_lookalike_fraction, field_lookalike_factor
+//                                           (models/config/degradation_params.h) and
+//                                           field_corrected_error_rate (per core)
 // Per-core timers (models/cpu/core_timer.h): armed by the firmware runner
 //   with the firmware's tick period on the grid of its ticks;
 //   latency from the phase's interrupts-masked share and lock holds, the
@@ -60,6 +69,10 @@
 //   watchdog timeout), thermal_shutdown (also raised by the model itself
 //   when a core reaches thermal_trip). A runaway stack recursion reaching
 //   THREAD_SIZE raises page_fault at the guard page (kernel_stack.h).
+//   The field process logs corrected machine checks in the cores' MCA banks
+//   (the register file's MCi_STATUS with its corrected error count; the
+//   total in cpu_corrected_errors) and raises machine_check itself in the
+//   failing bank (an undeclared failure).
 #pragma once
 
 #include <cstdint>
@@ -78,6 +91,7 @@
 #include "models/config/registry.h"
 #include "models/core/component_unit.h"
 #include "models/core/model.h"
+#include "models/cpu/mca_field_process.h"
 #include "models/core/register.h"
 #include "models/core/tick_source.h"
 #include "models/cpu/core_timer.h"
@@ -138,6 +152,10 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   }
   // Machine-check banks of each core (the register file carries them all).
   uint32_t mca_banks() const;
+  // Core `core`'s field machine-check process (nullptr when it is off).
+  const McaFieldProcess* field_process(uint32_t core) const {
+    return core < field_.size() ? &field_[core] : nullptr;
+  }
   // A core advanced to the present (for tests and the runner's time series).
   const CpuCore& core(uint32_t index);
   // The core as it is, not advanced: advancing draws counter noise, so an
@@ -191,6 +209,10 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   void send_burst(uint32_t core, uint64_t bytes);
   void advance_timers(uint64_t now);
   void start_segment(const std::string& name, uint64_t now);
+  // inject_failure's work, with the MCA bank a machine check is logged in.
+  bool fail_core(uint32_t unit, ErrorType type, uint64_t address, uint64_t detail, uint32_t mca_bank);
+  void field_fault_events();  // SC_METHOD on field_event_
+  void schedule_next_field_event();
 
   std::unique_ptr<Params> params_;
   ComponentId first_id_;
@@ -211,6 +233,11 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   sc_core::sc_event deadline_event_;
   sc_core::sc_event irq_event_;
   sc_core::sc_event traffic_changed_;
+  // The field machine-check process of each core, and its next event
+  // (empty when field_fault_acceleration is 0).
+  std::vector<McaFieldProcess> field_;
+  std::vector<McaFieldEvent> next_field_;
+  sc_core::sc_event field_event_;
   tlm_utils::tlm_quantumkeeper quantum_keeper_;
   tlm::tlm_generic_payload burst_;
   TrafficBurst burst_extension_;

@@ -57,6 +57,7 @@ CpuCore::CpuCore(uint16_t index, const CpuCoreParams& params, RngStream rng, dou
   regs_.cpuid1 = {params_.cpuid_signature,
                   (uint32_t{index} << 24) | (std::min<uint32_t>(params_.cores_in_package, 255) << 16) | (8u << 8),
                   params_.cpuid_features_ecx, params_.cpuid_features_edx};
+  upper_banks_.resize(params_.mca_banks > 1 ? params_.mca_banks - 1 : 0);
   registers_moved_ = true;
   apply_rates();
 }
@@ -206,18 +207,41 @@ CpuCore::Fault CpuCore::invalid_opcode(uint64_t instruction_address, uint64_t op
   return {regs_.rip, opcode != 0 ? opcode : kUd2};
 }
 
-CpuCore::Fault CpuCore::machine_check(uint64_t physical_address, uint64_t mca_code) {
+uint64_t CpuCore::mci_status(uint32_t bank) const {
+  if (bank == 0) return regs_.mc_status;
+  return bank - 1 < upper_banks_.size() ? upper_banks_[bank - 1].status : 0;
+}
+
+CpuCore::Fault CpuCore::machine_check(uint64_t physical_address, uint64_t mca_code, uint32_t bank) {
   snapshot_registers();
   frozen_ = true;
+  if (bank > upper_banks_.size()) bank = 0;
+  uint64_t& status = bank == 0 ? regs_.mc_status : upper_banks_[bank - 1].status;
   // An uncorrected, processor-context-corrupt error: what a fatal #MC
-  // leaves in bank 0. ADDRV only when the error has an address: with it
-  // clear, IA32_MCi_ADDR (and the CPER target address) is not valid.
-  regs_.mc_status = kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc |
-                    (physical_address != 0 ? kMciStatusAddrv : 0) |
-                    (mca_code != 0 ? (mca_code & 0xFFFF) : kDefaultMcaCode);
-  regs_.mc_addr = physical_address;
+  // leaves in its bank. ADDRV only when the error has an address: with it
+  // clear, IA32_MCi_ADDR (and the CPER target address) is not valid. The
+  // bank's corrected error count stays.
+  status = kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc |
+           (physical_address != 0 ? kMciStatusAddrv : 0) | (status & kMciStatusCeCountMask) |
+           (mca_code != 0 ? (mca_code & 0xFFFF) : kDefaultMcaCode);
+  (bank == 0 ? regs_.mc_addr : upper_banks_[bank - 1].addr) = physical_address;
   regs_.mcg_status = kMcgStatusMcip | kMcgStatusEipv;
-  return {physical_address, regs_.mc_status};
+  return {physical_address, status};
+}
+
+void CpuCore::corrected_machine_check(uint32_t bank, uint16_t mca_code) {
+  if (run_state_ == CoreRunState::halted || bank > upper_banks_.size()) return;
+  uint64_t& status = bank == 0 ? regs_.mc_status : upper_banks_[bank - 1].status;
+  const uint64_t count = std::min(mci_status_ce_count(status) + 1, kMciStatusCeCountMax);
+  const bool logged = (status & kMciStatusVal) != 0;
+  if ((status & kMciStatusUc) != 0) {
+    status |= kMciStatusOver;
+  } else {
+    // EN: MCi_CTL enables every error (all ones).
+    status = kMciStatusVal | kMciStatusEn | (logged ? kMciStatusOver : 0) | mca_code;
+  }
+  status = (status & ~kMciStatusCeCountMask) | (count << kMciStatusCeCountShift);
+  corrected_errors_.add(1);
 }
 
 void CpuCore::hang() {
@@ -246,6 +270,7 @@ void CpuCore::warm_reset() {
   storm_ = false;
   regs_.rflags = kRflagsReserved1 | kRflagsInterruptEnable;
   regs_.mcg_status = regs_.mc_status = regs_.mc_addr = regs_.mc_misc = 0;
+  std::fill(upper_banks_.begin(), upper_banks_.end(), McaBankRegisters{});
   regs_.cr2 = 0;
   frozen_ = false;
   stack_.reboot();

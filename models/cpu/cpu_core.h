@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "models/core/rng.h"
 #include "models/cpu/kernel_layout.h"
@@ -99,7 +101,19 @@ class CpuCore {
   Fault page_fault_storm(uint64_t linear_address, uint64_t error_code);
   void end_page_fault_storm();
   Fault invalid_opcode(uint64_t instruction_address, uint64_t opcode);
-  Fault machine_check(uint64_t physical_address, uint64_t mca_code);
+  // An uncorrected machine check logged in MCA bank `bank` (< mca_banks).
+  Fault machine_check(uint64_t physical_address, uint64_t mca_code, uint32_t bank = 0);
+  // A corrected machine check logged in `bank` with its MCACOD: the bank's
+  // MCi_STATUS holds VAL, the code and the corrected error count (bits
+  // 52:38, saturating), OVER once a second error finds VAL still set (no
+  // handler clears the banks here); an uncorrected error there stays (the
+  // SDM's overwrite rules). cpu_corrected_errors counts it as well. Nothing
+  // is logged by a core that is powered off.
+  void corrected_machine_check(uint32_t bank, uint16_t mca_code);
+  // MCi_STATUS of bank `bank` (0 when the core has no such bank).
+  uint64_t mci_status(uint32_t bank) const;
+  // Banks 1..mca_banks-1, as encode_register_file takes them.
+  std::span<const McaBankRegisters> upper_mca_banks() const { return upper_banks_; }
   // The core stops retiring now; the cluster's watchdog reports it later.
   void hang();
   Fault watchdog_report(uint64_t timeout_ns) const;
@@ -160,6 +174,7 @@ class CpuCore {
   double traffic_bytes_ = 0.0;
   double workload_traffic_bps_ = 0.0;
   KernelStack stack_;
+  std::vector<McaBankRegisters> upper_banks_;  // banks 1..mca_banks-1
 };
 
 }  // namespace crashtwin

@@ -2,6 +2,10 @@
 
 #include <cmath>
 
+#include <algorithm>
+#include <string>
+
+#include "models/config/degradation_params.h"
 #include "models/core/tlm_types.h"
 
 namespace crashtwin {
@@ -30,7 +34,50 @@ IoDeviceDefaults nic_defaults() {
 Nic::Nic(sc_core::sc_module_name name, const ModelContext& context)
     : IoDevice(name, context, ComponentClass::network, nic_defaults()),
       link_flap_duration_(context.params, "link_flap_duration", ParamKind::duration, ns(2'000'000'000),
-                          "how long the link stays down after a flap", ns(1)) {}
+                          "how long the link stays down after a flap", ns(1)) {
+  // The field fault process (field_process.h): off unless accelerated; its
+  // own stream, so turning it on changes no other draw.
+  NicFieldSettings field;
+  field.degradation = read_degradation_params(context.params, NicFieldSettings::default_degradation(), "NIC", "NIC");
+  field.crc_burst_rate = param<double>(context.params, "field_crc_burst_rate", ParamKind::rate, field.crc_burst_rate,
+                                       "bursts of CRC errors a healthy NIC sees per second in the field", 0.0, 1e6);
+  field.crc_burst_errors = param<double>(context.params, "field_crc_burst_errors", ParamKind::real,
+                                         field.crc_burst_errors, "mean CRC errors in one burst", 1.0, 1e6);
+  field.link_flap_rate = param<double>(context.params, "field_link_flap_rate", ParamKind::rate, field.link_flap_rate,
+                                       "link flaps a healthy NIC sees per second in the field", 0.0, 1e6);
+  if (field.degradation.acceleration > 0)
+    field_.emplace(field, RngStream(context.board_seed, std::string(name) + ".field_faults"));
+  SC_HAS_PROCESS(Nic);
+  SC_METHOD(field_fault_events);
+  sensitive << field_event_;
+  dont_initialize();
+  schedule_next_field_event();
+}
+
+void Nic::schedule_next_field_event() {
+  if (!field_) return;
+  next_field_ = field_->next();
+  if (next_field_.kind == NicFieldEventKind::none) return;
+  // Event times are from power-on; never zero delay (it would fire again
+  // at the same instant).
+  const sc_core::sc_time at(next_field_.time_s, sc_core::SC_SEC);
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  field_event_.notify(std::max(at > now ? at - now : sc_core::SC_ZERO_TIME, sc_core::sc_get_time_resolution()));
+}
+
+void Nic::field_fault_events() {
+  switch (next_field_.kind) {
+    case NicFieldEventKind::crc_burst:
+      if (!failed_) add_errors(IoError::crc, next_field_.crc_errors);
+      break;
+    case NicFieldEventKind::link_flap: link_flap(); break;
+    case NicFieldEventKind::failure:
+      if (!failed_) inject_failure(0, ErrorType::nic_fatal, 0, 0);
+      break;
+    case NicFieldEventKind::none: return;
+  }
+  schedule_next_field_event();
+}
 
 uint64_t Nic::metric(Metric m) {
   switch (m) {

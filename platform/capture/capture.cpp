@@ -553,9 +553,24 @@ Gathered ia32x64_section(const CaptureContext& c, const SectionPlan& plan, std::
     const uint64_t mcg[1] = {c.decoded.mcg_status};
     (void)cper::encode_ia32x64_msr_context(cper::kMsrMcgStatus, mcg, body.subspan(at));
     at += cper::ia32x64_context_bytes(sizeof(mcg));
-    const uint64_t bank0[3] = {c.decoded.mc_status, c.decoded.mc_addr, c.decoded.mc_misc};
-    (void)cper::encode_ia32x64_msr_context(cper::kMsrMc0Status, bank0, body.subspan(at));
-    at += cper::ia32x64_context_bytes(sizeof(bank0));
+    // The bank that logged the machine check (MCi_STATUS as the error
+    // reported it), bank 0 when none matches: its STATUS, ADDR and MISC
+    // from MCi_STATUS's MSR (0x401 + 4 i), which names the bank.
+    uint32_t bank = 0;
+    McaBankRegisters logged{~uint64_t{0}, c.decoded.mc_status, c.decoded.mc_addr, c.decoded.mc_misc};
+    const std::span<const std::byte> block(c.regs, c.regs_length);
+    for (uint32_t i = 1; i < mca_banks_in(block); ++i) {
+      McaBankRegisters candidate;
+      if (read_mca_bank(block, i, candidate) && (candidate.status & kMciStatusUc) != 0 &&
+          candidate.status == c.event.detail && logged.status != c.event.detail) {
+        bank = i;
+        logged = candidate;
+        break;
+      }
+    }
+    const uint64_t mci[3] = {logged.status, logged.addr, logged.misc};
+    (void)cper::encode_ia32x64_msr_context(cper::kMsrMc0Status + 4 * bank, mci, body.subspan(at));
+    at += cper::ia32x64_context_bytes(sizeof(mci));
   }
   g.written = at;
   return g;

@@ -37,7 +37,8 @@ void each_v2_field(Regs& r, Visit visit) {
 
 }  // namespace
 
-size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out, uint32_t mca_banks) {
+size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out, uint32_t mca_banks,
+                            std::span<const McaBankRegisters> upper_banks) {
   const size_t bytes = register_file_bytes(mca_banks);
   if (out.size() < bytes) return 0;
   put(out, 0, kRegisterFileMagic, 4);
@@ -46,9 +47,13 @@ size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> o
   each_field(regs, [&](const uint64_t& v, size_t at) { put(out, at, v, 8); });
   put(out, 0x11C, 0, 4);
   each_v2_field(regs, [&](const auto& v, size_t at) { put(out, at, v, sizeof(v)); });
-  for (size_t at = kRegisterFileBytes; at < bytes; at += kMcaBankBytes) {
-    put(out, at, ~uint64_t{0}, 8);
-    for (size_t r = 8; r < kMcaBankBytes; r += 8) put(out, at + r, 0, 8);
+  size_t bank = 0;
+  for (size_t at = kRegisterFileBytes; at < bytes; at += kMcaBankBytes, ++bank) {
+    const McaBankRegisters b = bank < upper_banks.size() ? upper_banks[bank] : McaBankRegisters{};
+    put(out, at, b.ctl, 8);
+    put(out, at + 8, b.status, 8);
+    put(out, at + 16, b.addr, 8);
+    put(out, at + 24, b.misc, 8);
   }
   return bytes;
 }
@@ -59,6 +64,24 @@ bool decode_register_file(std::span<const std::byte> in, CoreRegisterFile& out) 
   out.core = static_cast<uint16_t>(get(in, 6, 2));
   each_field(out, [&](uint64_t& v, size_t at) { v = get(in, at, 8); });
   each_v2_field(out, [&](auto& v, size_t at) { v = static_cast<std::remove_reference_t<decltype(v)>>(get(in, at, sizeof(v))); });
+  return true;
+}
+
+uint32_t mca_banks_in(std::span<const std::byte> in) {
+  if (in.size() < kRegisterFileBytes) return 0;
+  if (get(in, 0, 4) != kRegisterFileMagic || get(in, 4, 2) != kRegisterFileVersion) return 0;
+  const size_t upper = (in.size() - kRegisterFileBytes) / kMcaBankBytes;
+  return static_cast<uint32_t>(1 + (upper < kMaxMcaBanks - 1 ? upper : kMaxMcaBanks - 1));
+}
+
+bool read_mca_bank(std::span<const std::byte> in, uint32_t bank, McaBankRegisters& out) {
+  if (bank >= mca_banks_in(in)) return false;
+  if (bank == 0) {
+    out = {~uint64_t{0}, get(in, 0x0C0, 8), get(in, 0x0C8, 8), get(in, 0x0D0, 8)};
+    return true;
+  }
+  const size_t at = kRegisterFileBytes + (bank - 1) * kMcaBankBytes;
+  out = {get(in, at, 8), get(in, at + 8, 8), get(in, at + 16, 8), get(in, at + 24, 8)};
   return true;
 }
 

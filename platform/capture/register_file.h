@@ -18,6 +18,8 @@
 //   0x120 CPUID leaf 1 (u32 each): eax (signature), ebx, ecx, edx
 //   0x130 MCA banks 1..N-1 (bank 0 is above), 32 bytes each:
 //         IA32_MCi_CTL, IA32_MCi_STATUS, IA32_MCi_ADDR, IA32_MCi_MISC
+//         (a bank that logged corrected errors counts them in MCi_STATUS
+//         bits 52:38, the SDM's corrected error count)
 // A core with N MCA banks (IA32_MCG_CAP.Count) returns
 // register_file_bytes(N) bytes.
 // The addresses in rip, rsp and cr3 are physical: the twin's kernel runs
@@ -61,6 +63,26 @@ inline constexpr uint64_t kMciStatusEn = 1ull << 60;
 inline constexpr uint64_t kMciStatusMiscv = 1ull << 59;
 inline constexpr uint64_t kMciStatusAddrv = 1ull << 58;
 inline constexpr uint64_t kMciStatusPcc = 1ull << 57;
+// Corrected error count, MCi_STATUS[52:38] (15 bits; it stays at its
+// maximum once there).
+inline constexpr unsigned kMciStatusCeCountShift = 38;
+inline constexpr uint64_t kMciStatusCeCountMax = 0x7FFF;
+inline constexpr uint64_t kMciStatusCeCountMask = kMciStatusCeCountMax << kMciStatusCeCountShift;
+inline constexpr uint64_t mci_status_ce_count(uint64_t status) {
+  return (status & kMciStatusCeCountMask) >> kMciStatusCeCountShift;
+}
+
+// One MCA bank's registers; CTL all ones (every error enabled), the others
+// zero, as after a reset. Banks above 0 are not part of CoreRegisterFile
+// (a block holds up to 63 of them: 2 KiB the firmware's stack has no room
+// for); encode takes them apart and read_mca_bank reads one from a block.
+struct McaBankRegisters {
+  uint64_t ctl = ~uint64_t{0};
+  uint64_t status = 0;
+  uint64_t addr = 0;
+  uint64_t misc = 0;
+  friend bool operator==(const McaBankRegisters&, const McaBankRegisters&) = default;
+};
 
 struct CoreRegisterFile {
   uint16_t core = 0;
@@ -92,11 +114,18 @@ struct CoreRegisterFile {
 };
 
 // Returns the bytes written (register_file_bytes(mca_banks)), or 0 if `out`
-// is too small. Banks above 0 hold no error: CTL all ones (every error
-// enabled), STATUS/ADDR/MISC zero, as after a reset.
-size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out, uint32_t mca_banks = 1);
+// is too small. Bank i >= 1 is upper_banks[i - 1]; banks past the span are
+// at their reset values (McaBankRegisters{}).
+size_t encode_register_file(const CoreRegisterFile& regs, std::span<std::byte> out, uint32_t mca_banks = 1,
+                            std::span<const McaBankRegisters> upper_banks = {});
 // False if `in` is short or does not start with the magic and version (a
 // short or foreign block from a failing core is reported, not trusted).
 bool decode_register_file(std::span<const std::byte> in, CoreRegisterFile& out);
+// The MCA banks a register-file block holds (IA32_MCG_CAP.Count as the core
+// encoded it); 0 for a block decode_register_file refuses.
+uint32_t mca_banks_in(std::span<const std::byte> in);
+// Bank `bank` of a block (bank 0 from the fixed part, CTL all ones there);
+// false when the block does not hold it.
+bool read_mca_bank(std::span<const std::byte> in, uint32_t bank, McaBankRegisters& out);
 
 }  // namespace crashtwin

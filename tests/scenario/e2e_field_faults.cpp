@@ -12,30 +12,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/field_fault_runs.h"
 #include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using crashtwin::test::CliResult;
+using crashtwin::test::read_text;
 using crashtwin::test::run_cli;
 
 namespace {
 
 const fs::path kExample = fs::path(CRASHTWIN_SOURCE_DIR) / "scenarios/examples/dram_field_faults.yaml";
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 }  // namespace
 
 TEST_CASE("field DRAM faults: uncorrectable errors from physics are raised, captured and reported", "[field-faults]") {
   const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "field_faults";
-  fs::remove_all(root);
-  const CliResult first = run_cli("run '" + kExample.string() + "' --out '" + (root / "a").string() + "'");
-  INFO(first.output);
-  REQUIRE(first.exit_code == 0);
-  const nlohmann::json summary = nlohmann::json::parse(read_text(root / "a/summary.json"));
+  // Reproducible, and off by default: without the acceleration the same
+  // board raises nothing.
+  const nlohmann::json summary =
+      crashtwin::test::run_field_example(kExample, root, "--set board.dram.field_fault_acceleration=0");
   CHECK(summary.at("valid") == true);
   const auto& undeclared = summary.at("undeclared_failures");
   REQUIRE(undeclared.size() >= 1);
@@ -61,34 +57,15 @@ TEST_CASE("field DRAM faults: uncorrectable errors from physics are raised, capt
   // the device only when one device holds them all (SECDED fails on a
   // single-word fault of one x4 chip); no memory card on this board.
   int records_decoded = 0;
-  for (const auto& entry : fs::directory_iterator(root / "a/bmc")) {
-    if (entry.path().extension() != ".cper") continue;
-    const CliResult decoded = run_cli("cper decode '" + entry.path().string() + "'");
-    REQUIRE(decoded.exit_code == 0);
-    const nlohmann::json records = nlohmann::json::parse(decoded.output);
-    for (const auto& record : records[0]["records"])
-      for (const auto& section : record["sections"]) {
-        if (section["type_name"] != "platform memory") continue;
-        const auto& valid = section["body"]["valid"];
-        auto has = [&](const char* field) { return std::find(valid.begin(), valid.end(), field) != valid.end(); };
-        CHECK_FALSE(has("bit_position"));
-        CHECK_FALSE(has("card"));
-        if (has("device")) CHECK(section["body"]["device"].get<int>() < 18);
-        ++records_decoded;
-      }
-  }
+  crashtwin::test::for_each_decoded_section(root / "a/bmc", "platform memory", [&](const nlohmann::json& body) {
+    const auto& valid = body["valid"];
+    auto has = [&](const char* field) { return std::find(valid.begin(), valid.end(), field) != valid.end(); };
+    CHECK_FALSE(has("bit_position"));
+    CHECK_FALSE(has("card"));
+    if (has("device")) CHECK(body["device"].get<int>() < 18);
+    ++records_decoded;
+  });
   CHECK(records_decoded >= static_cast<int>(undeclared.size()));
-
-  const CliResult again = run_cli("run '" + kExample.string() + "' --out '" + (root / "b").string() + "'");
-  REQUIRE(again.exit_code == 0);
-  CHECK(read_text(root / "a/summary.json") == read_text(root / "b/summary.json"));
-  CHECK(read_text(root / "a/events.jsonl") == read_text(root / "b/events.jsonl"));
-
-  // Off by default: without the acceleration the same board raises nothing.
-  const CliResult off = run_cli("run '" + kExample.string() + "' --set board.dram.field_fault_acceleration=0 --out '" +
-                                (root / "off").string() + "'");
-  REQUIRE(off.exit_code == 0);
-  CHECK(nlohmann::json::parse(read_text(root / "off/summary.json")).at("undeclared_failures").empty());
 
   // A bad ECC name is refused with the parameter named.
   const CliResult bad = run_cli("run '" + kExample.string() + "' --set board.dram.ecc=parity --out '" +

@@ -477,3 +477,34 @@ TEST_CASE("the register file format round-trips and refuses foreign blocks", "[c
   REQUIRE(decode_register_file(banked, back));
   CHECK(back == r);
 }
+
+TEST_CASE("MCA banks above 0 carry their registers and read back one by one", "[capture]") {
+  CoreRegisterFile r = registers_for(1);
+  r.mc_status = kMciStatusVal | kMciStatusEn | (uint64_t{3} << kMciStatusCeCountShift) | 0x0150;
+  std::vector<McaBankRegisters> upper(19);
+  // Bank 9 (upper[8]): 7 corrected errors, then an uncorrected one.
+  upper[8].status = kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc |
+                    (uint64_t{7} << kMciStatusCeCountShift) | 0x011A;
+  upper[8].addr = 0x1234'5000;
+  std::vector<std::byte> block(register_file_bytes(20));
+  REQUIRE(encode_register_file(r, block, 20, upper) == block.size());
+  CHECK(mca_banks_in(block) == 20);
+  McaBankRegisters bank;
+  REQUIRE(read_mca_bank(block, 0, bank));
+  CHECK(bank.status == r.mc_status);
+  CHECK(mci_status_ce_count(bank.status) == 3);
+  REQUIRE(read_mca_bank(block, 9, bank));
+  CHECK(bank == upper[8]);
+  CHECK(mci_status_ce_count(bank.status) == 7);
+  REQUIRE(read_mca_bank(block, 19, bank));
+  CHECK(bank == McaBankRegisters{});  // reset values: CTL all ones
+  CHECK_FALSE(read_mca_bank(block, 20, bank));
+  // Fewer banks given than the core has: the rest at their reset values.
+  REQUIRE(encode_register_file(r, block, 20, std::span(upper).first(3)) == block.size());
+  REQUIRE(read_mca_bank(block, 9, bank));
+  CHECK(bank == McaBankRegisters{});
+  // A foreign block holds no banks.
+  block[0] ^= std::byte{1};
+  CHECK(mca_banks_in(block) == 0);
+  CHECK_FALSE(read_mca_bank(block, 0, bank));
+}
