@@ -16,16 +16,12 @@
 
 namespace fs = std::filesystem;
 using crashtwin::test::CliResult;
+using crashtwin::test::read_text;
 using crashtwin::test::run_cli;
 
 namespace {
 
 const fs::path kExample = fs::path(CRASHTWIN_SOURCE_DIR) / "scenarios/examples/dram_field_faults.yaml";
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 }  // namespace
 
