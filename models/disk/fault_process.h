@@ -117,7 +117,8 @@ class DiskFaultProcess {
   // Seconds from the previous event to the next one; +infinity when nothing
   // can happen any more (the drive failed, or every rate is zero).
   double draw_next_delay();
-  // The event after that delay.
+  // The event after that delay (called without a finite delay drawn first:
+  // a latency step to the present latency, which changes nothing).
   DiskFaultEvent fire();
 
   double failure_rate_per_s() const { return failure_rate_; }
