@@ -51,20 +51,23 @@ DiskFaultSettings field_fault_settings(const ParamScope& params) {
   s.annual_lookalike_rate =
       param<double>(params, "annual_lookalike_rate", ParamKind::ratio, s.annual_lookalike_rate,
                     "fraction of drives per year that log SMART counts and do not fail", 0.0, 0.99);
-  s.lead_time_min_s = seconds(param<sc_core::sc_time>(params, "lead_time_min", ParamKind::duration, ns(3'600'000'000'000ull),
-                                                      "shortest time from a failing drive's first count to its failure (field time)",
-                                                      ns(1'000'000)));
-  s.lead_time_max_s =
-      seconds(param<sc_core::sc_time>(params, "lead_time_max", ParamKind::duration, ns(5'184'000'000'000'000ull),
-                                      "longest time from a failing drive's first count to its failure (field time)",
-                                      ns(1'000'000)));
+  // Lead times in field time (the acceleration divides them).
+  const auto lead_time = [&](const char* name, uint64_t default_ns, const char* description) {
+    return seconds(param<sc_core::sc_time>(params, name, ParamKind::duration, ns(default_ns), description,
+                                           ns(1'000'000)));
+  };
+  s.lead_time_min_s = lead_time("lead_time_min", 3'600'000'000'000ull,
+                                "shortest time from a failing drive's first SMART count to its failure");
+  s.lead_time_max_s = lead_time("lead_time_max", 5'184'000'000'000'000ull,
+                                "longest time from a failing drive's first SMART count to its failure");
   if (s.lead_time_max_s < s.lead_time_min_s) params.fail("lead_time_max", "must not be below lead_time_min");
   s.smart_count_mean = param<double>(params, "smart_count_mean", ParamKind::real, s.smart_count_mean,
                                      "mean count of each SMART attribute a failing drive shows", 1.0, 1e6);
   s.lookalike_count_mean = param<double>(params, "lookalike_count_mean", ParamKind::real, s.lookalike_count_mean,
                                          "mean count of each SMART attribute a look-alike drive shows", 1.0, 1e6);
-  s.degraded_latency_s = seconds(param<sc_core::sc_time>(params, "degraded_latency", ParamKind::duration, ns(2'000'000),
-                                                         "extra service time per command of a failing drive at its failure"));
+  s.degraded_latency_s =
+      seconds(param<sc_core::sc_time>(params, "degraded_latency", ParamKind::duration, ns(2'000'000),
+                                      "extra service time per command of a failing drive at its failure"));
   return s;
 }
 

@@ -12,7 +12,10 @@ namespace {
 
 constexpr size_t kLatencySteps = 16;  // the latency climb, in steps between onset and failure
 
-bool later(const auto& a, const auto& b) { return a.at_s != b.at_s ? a.at_s > b.at_s : a.order > b.order; }
+// The heap's order: the earliest on top, ties in the order scheduled.
+constexpr auto kLater = [](const auto& a, const auto& b) {
+  return a.at_s != b.at_s ? a.at_s > b.at_s : a.order > b.order;
+};
 
 }  // namespace
 
@@ -26,7 +29,7 @@ DiskFaultProcess::DiskFaultProcess(const DiskFaultSettings& settings, RngStream 
 
 void DiskFaultProcess::schedule(double at_s, const DiskFaultEvent& event) {
   scheduled_.push_back({at_s, next_order_++, event});
-  std::push_heap(scheduled_.begin(), scheduled_.end(), [](const Scheduled& a, const Scheduled& b) { return later(a, b); });
+  std::push_heap(scheduled_.begin(), scheduled_.end(), kLater);
 }
 
 double DiskFaultProcess::draw_next_delay() {
@@ -47,11 +50,13 @@ double DiskFaultProcess::draw_next_delay() {
 DiskFaultEvent DiskFaultProcess::fire() {
   if (next_ == Next::onset) {
     next_ = Next::none;
-    return rng_.uniform() * (failure_rate_ + lookalike_rate_) < failure_rate_ ? start_degrading() : start_lookalike();
+    const bool failure = rng_.uniform() * (failure_rate_ + lookalike_rate_) < failure_rate_;
+    return failure ? start_degrading() : start_lookalike();
   }
-  if (next_ != Next::scheduled || scheduled_.empty()) return DiskFaultEvent{DiskFaultKind::latency_step, {}, latency_s_};
+  if (next_ != Next::scheduled || scheduled_.empty())
+    return DiskFaultEvent{DiskFaultKind::latency_step, {}, latency_s_};
   next_ = Next::none;
-  std::pop_heap(scheduled_.begin(), scheduled_.end(), [](const Scheduled& a, const Scheduled& b) { return later(a, b); });
+  std::pop_heap(scheduled_.begin(), scheduled_.end(), kLater);
   const DiskFaultEvent e = scheduled_.back().event;
   scheduled_.pop_back();
   switch (e.kind) {
@@ -108,7 +113,8 @@ DiskFaultEvent DiskFaultProcess::start_degrading() {
   const std::array<bool, kSmartAttributeCount> shown = schedule_counts(lead, settings_.smart_count_mean, true);
   for (size_t k = 1; k <= kLatencySteps; ++k) {
     const double share = static_cast<double>(k) / kLatencySteps;
-    schedule(now_s_ + lead * share, DiskFaultEvent{DiskFaultKind::latency_step, {}, settings_.degraded_latency_s * share});
+    schedule(now_s_ + lead * share,
+             DiskFaultEvent{DiskFaultKind::latency_step, {}, settings_.degraded_latency_s * share});
   }
   const bool unreadable = shown[static_cast<size_t>(SmartAttribute::pending_sectors)] ||
                           shown[static_cast<size_t>(SmartAttribute::offline_uncorrectable)];

@@ -125,7 +125,8 @@ TEST_CASE("field disk faults: drives fail on their own, captured, identified and
   const CliResult bad = run_cli("validate '" + bad_dir.string() + "'");
   INFO(bad.output);
   CHECK(bad.exit_code == 2);
-  CHECK_THAT(bad.output, Catch::Contains("a_rate.yaml:21:63: board.disk3.annual_failure_rate: '150 %' is not a valid ratio"));
-  CHECK_THAT(bad.output, Catch::Contains("b_lead.yaml:21:79: board.disk3.lead_time_max: must not be below lead_time_min"));
-  CHECK_THAT(bad.output, Catch::Contains("c_off.yaml:21:37: board.disk3.field_fault_acceleration: '-1' is out of range"));
+  using Catch::Contains;
+  CHECK_THAT(bad.output, Contains("a_rate.yaml:21:63: board.disk3.annual_failure_rate: '150 %' is not a valid ratio"));
+  CHECK_THAT(bad.output, Contains("b_lead.yaml:21:79: board.disk3.lead_time_max: must not be below lead_time_min"));
+  CHECK_THAT(bad.output, Contains("c_off.yaml:21:37: board.disk3.field_fault_acceleration: '-1' is out of range"));
 }
