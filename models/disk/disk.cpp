@@ -76,7 +76,7 @@ DiskFaultSettings field_fault_settings(const ParamScope& params) {
 Disk::Disk(sc_core::sc_module_name name, const ModelContext& context)
     : IoDevice(name, context, ComponentClass::disk, disk_defaults(context.params)) {
   // Off unless accelerated; its own random stream, so turning it on changes
-  // no other draw of the board.
+  // no other draw of the board until a failure (inject_failure draws its LBA).
   const DiskFaultSettings settings = field_fault_settings(context.params);
   if (settings.acceleration > 0)
     field_faults_.emplace(settings, RngStream(context.board_seed, std::string(this->name()) + ".field_faults"));
