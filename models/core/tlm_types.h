@@ -29,6 +29,11 @@ void use_time_resolution();
 inline uint64_t to_ns(const sc_core::sc_time& t) { return (t.value() + kTimeUnitsPerNs / 2) / kTimeUnitsPerNs; }
 inline sc_core::sc_time ns(uint64_t n) { return sc_core::sc_time::from_value(n * kTimeUnitsPerNs); }
 
+// Notifies `event` after a random draw's delay in seconds (a fault
+// process's next event): never at zero delay, which would fire again at the
+// same instant, and not at all for an infinite one (nothing can happen).
+void notify_after_seconds(sc_core::sc_event& event, double delay_s);
+
 // Readies a reused payload for a plain access (no byte enables, streaming
 // over its whole length, DMI not yet offered, response not yet given).
 inline void prepare_access(tlm::tlm_generic_payload& tx, tlm::tlm_command cmd, uint64_t address, unsigned char* data,

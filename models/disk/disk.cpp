@@ -1,6 +1,8 @@
 #include "models/disk/disk.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace crashtwin {
 namespace {
@@ -33,10 +35,85 @@ IoDeviceDefaults disk_defaults(const ParamScope& params) {
 
 uint64_t millis(double v) { return v <= 0.0 ? 0 : static_cast<uint64_t>(std::llround(v * 1000.0)); }
 
+double seconds(sc_core::sc_time t) { return static_cast<double>(to_ns(t)) * 1e-9; }
+
+// The field fault process's parameters (fault_process.h gives each one's source).
+DiskFaultSettings field_fault_settings(const ParamScope& params) {
+  DiskFaultSettings s;
+  s.acceleration = param<double>(params, "field_fault_acceleration", ParamKind::real, 0.0,
+                                 "drive faults at the field rates, lead times shortened, this many times (0: none)",
+                                 0.0, 1e12);
+  s.annual_failure_rate = param<double>(params, "annual_failure_rate", ParamKind::ratio, s.annual_failure_rate,
+                                        "fraction of drives failing per year (Backblaze 2024: 1.57 %)", 0.0, 0.99);
+  s.silent_failure_fraction =
+      param<double>(params, "silent_failure_fraction", ParamKind::ratio, s.silent_failure_fraction,
+                    "fraction of failures with no SMART 5/187/188/197/198 count before them", 0.0, 1.0);
+  s.annual_lookalike_rate =
+      param<double>(params, "annual_lookalike_rate", ParamKind::ratio, s.annual_lookalike_rate,
+                    "fraction of drives per year that log SMART counts and do not fail", 0.0, 0.99);
+  // Lead times in field time (the acceleration divides them).
+  const auto lead_time = [&](const char* name, uint64_t default_ns, const char* description) {
+    return seconds(param<sc_core::sc_time>(params, name, ParamKind::duration, ns(default_ns), description,
+                                           ns(1'000'000)));
+  };
+  s.lead_time_min_s = lead_time("lead_time_min", 3'600'000'000'000ull,
+                                "shortest time from a failing drive's first SMART count to its failure");
+  s.lead_time_max_s = lead_time("lead_time_max", 5'184'000'000'000'000ull,
+                                "longest time from a failing drive's first SMART count to its failure");
+  if (s.lead_time_max_s < s.lead_time_min_s) params.fail("lead_time_max", "must not be below lead_time_min");
+  s.smart_count_mean = param<double>(params, "smart_count_mean", ParamKind::real, s.smart_count_mean,
+                                     "mean count of each SMART attribute a failing drive shows", 1.0, 1e6);
+  s.lookalike_count_mean = param<double>(params, "lookalike_count_mean", ParamKind::real, s.lookalike_count_mean,
+                                         "mean count of each SMART attribute a look-alike drive shows", 1.0, 1e6);
+  s.degraded_latency_s =
+      seconds(param<sc_core::sc_time>(params, "degraded_latency", ParamKind::duration, ns(2'000'000),
+                                      "extra service time per command of a failing drive at its failure"));
+  return s;
+}
+
 }  // namespace
 
 Disk::Disk(sc_core::sc_module_name name, const ModelContext& context)
-    : IoDevice(name, context, ComponentClass::disk, disk_defaults(context.params)) {}
+    : IoDevice(name, context, ComponentClass::disk, disk_defaults(context.params)) {
+  // Off unless accelerated; its own random stream, so turning it on changes
+  // no other draw of the board until a failure (inject_failure draws its LBA).
+  const DiskFaultSettings settings = field_fault_settings(context.params);
+  if (settings.acceleration > 0)
+    field_faults_.emplace(settings, RngStream(context.board_seed, std::string(this->name()) + ".field_faults"));
+  SC_HAS_PROCESS(Disk);
+  SC_METHOD(field_fault_events);
+  sensitive << fault_event_;
+  dont_initialize();
+  schedule_next_field_fault();
+}
+
+void Disk::schedule_next_field_fault() {
+  if (!field_faults_) return;
+  notify_after_seconds(fault_event_, field_faults_->draw_next_delay());
+}
+
+void Disk::field_fault_events() {
+  const DiskFaultEvent e = field_faults_->fire();
+  switch (e.kind) {
+    case DiskFaultKind::smart_increment:
+      // Reported uncorrectable errors are reads the host saw fail; command
+      // timeouts, commands the host saw time out.
+      if (e.attribute == SmartAttribute::reported_uncorrectable) add_errors(IoError::media, 1);
+      if (e.attribute == SmartAttribute::command_timeouts) add_errors(IoError::timeout, 1);
+      break;
+    case DiskFaultKind::latency_step: set_own_latency(static_cast<uint64_t>(std::llround(e.latency_s * 1e9))); break;
+    case DiskFaultKind::failure:
+      inject_failure(0, e.media_error ? ErrorType::disk_media_error : ErrorType::disk_timeout, 0, 0);
+      break;
+    case DiskFaultKind::degrading_onset:
+    case DiskFaultKind::lookalike_onset: break;
+  }
+  schedule_next_field_fault();
+}
+
+uint64_t Disk::smart(SmartAttribute attribute) const {
+  return field_faults_ ? field_faults_->counts()[static_cast<size_t>(attribute)] : 0;
+}
 
 uint64_t Disk::metric(Metric m) {
   switch (m) {
@@ -46,6 +123,11 @@ uint64_t Disk::metric(Metric m) {
     case Metric::disk_timeouts: return errors(IoError::timeout);
     case Metric::disk_media_errors: return errors(IoError::media);
     case Metric::disk_temperature: return millis(temperature_c());
+    case Metric::disk_reallocated_sectors: return smart(SmartAttribute::reallocated_sectors);
+    case Metric::disk_reported_uncorrectable: return smart(SmartAttribute::reported_uncorrectable);
+    case Metric::disk_command_timeouts: return smart(SmartAttribute::command_timeouts);
+    case Metric::disk_pending_sectors: return smart(SmartAttribute::pending_sectors);
+    case Metric::disk_offline_uncorrectable: return smart(SmartAttribute::offline_uncorrectable);
     default: return 0;
   }
 }

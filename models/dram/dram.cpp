@@ -157,10 +157,7 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
 
 void Dram::schedule_next_field_fault() {
   if (!field_faults_) return;
-  const double delay_s = field_faults_->draw_next_delay();
-  if (!std::isfinite(delay_s)) return;
-  // Never zero: a zero delay would fire again at the same instant.
-  fault_event_.notify(std::max(sc_core::sc_time(delay_s, sc_core::SC_SEC), sc_core::sc_get_time_resolution()));
+  notify_after_seconds(fault_event_, field_faults_->draw_next_delay());
 }
 
 void Dram::field_fault_events() {

@@ -135,7 +135,7 @@ bool IoDevice::bulk_write(uint64_t bytes) {
     return false;
   }
   const uint64_t bandwidth = write_bandwidth();
-  const uint64_t ns = to_ns(params_->service_time) + latency_offset_ns_ +
+  const uint64_t ns = to_ns(params_->service_time) + latency_offset_ns_ + own_latency_ns_ +
                       static_cast<uint64_t>((static_cast<u128>(bytes) * 1'000'000'000 + bandwidth - 1) / bandwidth);
   wait(sc_core::sc_time(static_cast<double>(ns), sc_core::SC_NS));
   if (stalled_) {  // failed while the command was in service
@@ -153,7 +153,7 @@ void IoDevice::resolve() {
   double timeout_extra = 0.0;
   double busy = 0.0;
   if (!stalled_) {
-    queue_.solve(arrival, static_cast<double>(latency_offset_ns_) * 1e-9);
+    queue_.solve(arrival, static_cast<double>(latency_offset_ns_ + own_latency_ns_) * 1e-9);
     const IoQueueState& q = queue_.state();
     completed_.set_rate(q.throughput);
     bytes_.set_rate(q.throughput * static_cast<double>(phase_.io_bytes));
@@ -223,6 +223,12 @@ Status IoDevice::set_latency_offset(uint64_t extra_ns) {
   latency_offset_ns_ = extra_ns;
   resolve();
   return Status::ok;
+}
+
+void IoDevice::set_own_latency(uint64_t extra_ns) {
+  advance_to(now_ns());
+  own_latency_ns_ = extra_ns;
+  resolve();
 }
 
 Status IoDevice::set_error_rate(IoError kind, double per_second) {

@@ -148,6 +148,9 @@ class IoDevice : public Model, public ThermalSource {
   void schedule_unstall(uint64_t at_ns);
   // Discrete errors on top of the rates (an injected media error).
   void add_errors(IoError kind, uint64_t count);
+  // The device's own extra service time per command (a degrading drive
+  // rereading marginal sectors), on top of a precursor's latency offset.
+  void set_own_latency(uint64_t extra_ns);
   // A command of the current queue as the snapshot shows it (for syndromes).
   uint64_t oldest_command_address();
 
@@ -184,7 +187,8 @@ class IoDevice : public Model, public ThermalSource {
   RngStream rng_;
   IoQueue queue_;
   WorkloadPhase phase_{};
-  uint64_t latency_offset_ns_ = 0;
+  uint64_t latency_offset_ns_ = 0;  // a precursor's
+  uint64_t own_latency_ns_ = 0;     // the device's (set_own_latency)
   std::array<double, kIoErrorKinds> error_rate_{};
   bool stalled_ = false;
   bool refuse_when_stalled_ = false;

@@ -40,6 +40,11 @@ constexpr MetricInfo kMetrics[kMetricCount] = {
     {Metric::mem_ce_banks, ComponentClass::memory, 6, true, "mem_ce_banks"},
     {Metric::mem_ce_columns, ComponentClass::memory, 7, true, "mem_ce_columns"},
     {Metric::mem_ce_repeats, ComponentClass::memory, 8, true, "mem_ce_repeats"},
+    {Metric::disk_reallocated_sectors, ComponentClass::disk, 6, true, "disk_reallocated_sectors"},
+    {Metric::disk_reported_uncorrectable, ComponentClass::disk, 7, true, "disk_reported_uncorrectable"},
+    {Metric::disk_command_timeouts, ComponentClass::disk, 8, true, "disk_command_timeouts"},
+    {Metric::disk_pending_sectors, ComponentClass::disk, 9, true, "disk_pending_sectors"},
+    {Metric::disk_offline_uncorrectable, ComponentClass::disk, 10, true, "disk_offline_uncorrectable"},
 };
 
 constexpr const char* kClassNames[kComponentClassCount] = {"cpu", "memory", "disk", "network"};

@@ -77,9 +77,16 @@ enum class Metric : uint8_t {
   mem_ce_banks,    // counter: distinct banks (rank, bank) with a corrected error since boot
   mem_ce_columns,  // counter: distinct columns (rank, bank, column) with a corrected error since boot
   mem_ce_repeats,  // counter: corrected errors at an address that had one before (a stuck cell)
+  // disk SMART attributes (raw values; models/disk/fault_process.h), appended
+  // for the same reason
+  disk_reallocated_sectors,    // counter: SMART 5, Reallocated Sectors Count
+  disk_reported_uncorrectable, // counter: SMART 187, Reported Uncorrectable Errors
+  disk_command_timeouts,       // counter: SMART 188, Command Timeout
+  disk_pending_sectors,        // counter: SMART 197, Current Pending Sector Count
+  disk_offline_uncorrectable,  // counter: SMART 198, Offline Uncorrectable
 };
-inline constexpr size_t kMetricCount = 27;
-inline constexpr size_t kMaxMetricsPerClass = 9;
+inline constexpr size_t kMetricCount = 32;
+inline constexpr size_t kMaxMetricsPerClass = 11;
 
 ComponentClass component_class_of(Metric m);
 // Index of the metric within its class (0..kMaxMetricsPerClass-1): the

@@ -1,6 +1,7 @@
 // disk: queue model against M/M/1 formulas, latency gauge dynamics,
 // precursor hooks, error counters, failure hooks and the queue-state
 // snapshot, on one elaborated testbench.
+#include <array>
 #include <cmath>
 #include <memory>
 
@@ -21,10 +22,13 @@ struct Bench {
   ParamTree tree;
   std::unique_ptr<Disk> disk;     // M/M/1, noise off: exact means
   std::unique_ptr<Disk> failing;  // for the failure that never heals
+  std::unique_ptr<Disk> field;    // the field fault process, failing fast
   test::MmioInitiator bus{"bus"};
   test::MmioInitiator failing_bus{"failing_bus"};
+  test::MmioInitiator field_bus{"field_bus"};
   IrqLine irq{"irq"};
   IrqLine failing_irq{"failing_irq"};
+  IrqLine field_irq{"field_irq"};
 
   Bench() {
     for (const char* d : {"disk0", "disk1"}) {
@@ -35,12 +39,20 @@ struct Bench {
       tree.set(p + ".noise", "false");
       tree.set(p + ".workload.io_rate", "5000 /s");
     }
+    // A drive that fails within seconds and always with a warning.
+    tree.set("disk2.field_fault_acceleration", "1e6");
+    tree.set("disk2.annual_failure_rate", "90 %");
+    tree.set("disk2.silent_failure_fraction", "0");
+    tree.set("disk2.annual_lookalike_rate", "0");
     disk = std::make_unique<Disk>("disk0", ModelContext{ParamScope(tree, "disk0"), 7, 0, 0, 0});
     failing = std::make_unique<Disk>("disk1", ModelContext{ParamScope(tree, "disk1"), 7, 1, 0, 0});
+    field = std::make_unique<Disk>("disk2", ModelContext{ParamScope(tree, "disk2"), 7, 2, 0, 0});
     bus.out.bind(disk->in);
     failing_bus.out.bind(failing->in);
+    field_bus.out.bind(field->in);
     disk->irq.bind(irq);
     failing->irq.bind(failing_irq);
+    field->irq.bind(field_irq);
     test::settle();
   }
   uint64_t metric(Metric m) { return bus.metric(m); }
@@ -195,4 +207,49 @@ TEST_CASE("a disk timeout stalls the disk: nothing completes, commands time out"
   const double expected_latency = 30.0 + (latency - 30.0) * std::exp(-3.0);
   CHECK(static_cast<double>(metric(Metric::disk_latency)) * 1e-9 == Approx(expected_latency).epsilon(1e-6));
   CHECK(b.failing->stalled());
+}
+
+TEST_CASE("field faults: SMART counts and latency grow, then the drive fails on its own") {
+  Bench& b = bench();
+  test::MmioInitiator& bus = b.field_bus;
+  constexpr std::array<Metric, kSmartAttributeCount> kSmart = {
+      Metric::disk_reallocated_sectors, Metric::disk_reported_uncorrectable, Metric::disk_command_timeouts,
+      Metric::disk_pending_sectors, Metric::disk_offline_uncorrectable};
+  const auto smart_total = [&] {
+    uint64_t n = 0;
+    for (Metric m : kSmart) n += bus.metric(m);
+    return n;
+  };
+  const uint64_t base_latency_ns = bus.metric(Metric::disk_latency);
+  double first_count_s = -1;
+  for (int i = 0; i < 20000 && !b.field_irq.read(); ++i) {
+    if (first_count_s < 0 && smart_total() > 0) first_count_s = now_s();
+    run_for(0.01);
+  }
+  REQUIRE(b.field_irq.read());
+  const double failed_s = static_cast<double>(bus.unit_reg(dl::kErrTime)) * 1e-9;
+  INFO("first count at " << first_count_s << " s, failure at " << failed_s << " s");
+  // Warned: counts showed before the failure (within one 10 ms read).
+  REQUIRE(first_count_s >= 0);
+  CHECK(first_count_s <= failed_s + 0.01);
+  for (size_t a = 0; a < kSmartAttributeCount; ++a)
+    CHECK(bus.metric(kSmart[a]) == b.field->smart(static_cast<SmartAttribute>(a)));
+  // Unreadable sectors end in an unrecovered read, others in a stall.
+  const bool unreadable = bus.metric(Metric::disk_pending_sectors) + bus.metric(Metric::disk_offline_uncorrectable) > 0;
+  CHECK(bus.unit_reg(dl::kErrType) ==
+        static_cast<uint64_t>(unreadable ? ErrorType::disk_media_error : ErrorType::disk_timeout));
+  CHECK(b.field->stalled() == !unreadable);
+  // The host saw the reported uncorrectable reads (and the failing one).
+  CHECK(bus.metric(Metric::disk_media_errors) >=
+        bus.metric(Metric::disk_reported_uncorrectable) + (unreadable ? 1 : 0));
+  // Each command took degraded_latency (2 ms) longer by the end: the queue's
+  // mean latency is at least that much above the healthy 80 us service.
+  if (unreadable) CHECK(b.field->queue().mean_latency_s > 0.002);
+  CHECK(base_latency_ns < 1'000'000);
+  // Out of the process: nothing more counts.
+  const uint64_t total = smart_total();
+  run_for(5.0);
+  CHECK(smart_total() == total);
+  // The other disks run without the process: their SMART metrics stay 0.
+  for (Metric m : kSmart) CHECK(b.metric(m) == 0);
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "platform/predictor/features.h"
 #include "platform/predictor/predictor.h"
@@ -98,7 +99,8 @@ TEST_CASE("EWMA of a gauge follows alpha exactly", "[features]") {
   w.reset(ComponentClass::disk, 0.5f);
   const uint64_t latencies[] = {0, 100, 200};
   for (uint64_t k = 0; k < 3; ++k) {
-    const uint64_t v[] = {0, latencies[k], 0, 0, 0, 0};
+    std::vector<uint64_t> v(metric_count(ComponentClass::disk));
+    v[metric_slot(Metric::disk_latency)] = latencies[k];
     REQUIRE(w.push(k * kPeriod, v) == Status::ok);
   }
   CHECK(w.ewma(metric_slot(Metric::disk_latency)) == Approx(125.0));
