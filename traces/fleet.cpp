@@ -9,12 +9,12 @@
 
 #include <fmt/format.h>
 
+#include "platform/core/units.h"
 #include "traces/io.h"
 
 namespace crashtwin {
 namespace {
 
-constexpr double kSecondsPerYear = 365.25 * 86400.0;
 constexpr double kSecondsPerMonth = kSecondsPerYear / 12.0;
 
 struct FleetGroup {

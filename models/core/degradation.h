@@ -39,10 +39,9 @@
 #include <vector>
 
 #include "models/core/rng.h"
+#include "platform/core/units.h"
 
 namespace crashtwin {
-
-inline constexpr double kSecondsPerYear = 365.25 * 86400.0;
 
 struct DegradationSettings {
   double acceleration = 1.0;         // > 0: multiplies the failure rate

@@ -62,6 +62,7 @@
 #include <vector>
 
 #include "models/core/rng.h"
+#include "platform/core/units.h"
 
 namespace crashtwin {
 
@@ -76,8 +77,6 @@ enum class SmartAttribute : uint8_t {
 };
 inline constexpr size_t kSmartAttributeCount = 5;
 inline constexpr std::array<uint8_t, kSmartAttributeCount> kSmartAttributeIds = {5, 187, 188, 197, 198};
-
-inline constexpr double kSecondsPerYear = 31557600.0;  // Julian year
 
 struct DiskFaultSettings {
   double acceleration = 1.0;             // multiplies the onset rates, divides the lead times (> 0)

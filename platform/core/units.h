@@ -38,6 +38,10 @@ inline constexpr double kMaxFrequencyHz = 1e15;               // 1 PHz
 inline constexpr double kMinTemperatureCelsius = -273.15;     // absolute zero
 inline constexpr double kMaxTemperatureCelsius = 1000.0;      // no part of a server survives this
 
+// A Julian year (365.25 days), the year field studies' annual rates and a
+// fleet's machine-years are counted in.
+inline constexpr double kSecondsPerYear = 365.25 * 86400.0;
+
 // Durations: ns, us, ms, s, min, h, d (a bare 0 is allowed).
 Status parse_duration_ns(std::string_view text, uint64_t& nanoseconds);
 // Sizes: B, KiB, MiB, GiB, TiB (binary) and kB, MB, GB, TB (decimal); a bare

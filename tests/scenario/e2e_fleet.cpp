@@ -14,16 +14,12 @@
 
 namespace fs = std::filesystem;
 using crashtwin::test::CliResult;
+using crashtwin::test::read_text;
 using crashtwin::test::run_cli;
 
 namespace {
 
 const fs::path kFleet = fs::path(CRASHTWIN_SOURCE_DIR) / "scenarios/fleet/fleet_year.yaml";
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const size_t at = text.find(from);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -13,11 +12,6 @@
 #include "tests/support/run_cli.h"
 
 namespace crashtwin::test {
-
-inline std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // Runs `example` into root/a (returns its summary.json), again into root/b
 // (same summary and events, byte for byte) and with `off_sets` (the
