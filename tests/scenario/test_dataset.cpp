@@ -115,3 +115,22 @@ TEST_CASE("dataset: bad input exits 2 with a message naming it", "[dataset]") {
   CHECK(policy.output.find("nosuch") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "d.csv"));
 }
+
+TEST_CASE("dataset: every machine of a fleet is recorded, --seeds fleets after one another", "[dataset][fleet]") {
+  const fs::path dir = scratch("fleet");
+  std::ofstream(dir / "fleet.yaml") << R"(schema_version: 1
+name: small_fleet
+seed: 30
+duration: "3 s"
+fleet: {machines: 3}
+board: {}
+agent: {allocation_frequency: "100 ms"}
+)";
+  const CliResult r = run_cli("dataset " + quoted(dir / "fleet.yaml") + " --seeds 2 -j 2 --out " + quoted(dir / "d.csv"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("= 6 runs") != std::string::npos);
+  std::set<uint64_t> seeds;
+  for (const auto& row : training::read_dataset_file((dir / "d.csv").string()).rows) seeds.insert(row.seed);
+  CHECK(seeds == std::set<uint64_t>{30, 31, 32, 33, 34, 35});
+}
