@@ -136,9 +136,14 @@ BatchTable batch_table(std::vector<BatchRow> rows) {
   return table;
 }
 
-std::string summary_csv(const BatchTable& table) {
+std::string leading_cells(const std::vector<std::string>& values, size_t columns) {
   std::string out;
-  for (const auto& c : table.parameter_columns) out += csv_cell(c) + ',';
+  for (size_t i = 0; i < columns; ++i) out += (i < values.size() ? csv_cell(values[i]) : std::string()) + ',';
+  return out;
+}
+
+std::string summary_csv(const BatchTable& table) {
+  std::string out = leading_cells(table.parameter_columns, table.parameter_columns.size());
   for (size_t i = 0; i < kFixedColumns.size(); ++i) {
     if (i > 0) out += ',';
     out += kFixedColumns[i];
@@ -149,8 +154,7 @@ std::string summary_csv(const BatchTable& table) {
   }
   out += '\n';
   for (const auto& row : table.rows) {
-    for (size_t p = 0; p < table.parameter_columns.size(); ++p)
-      out += (p < row.parameters.size() ? csv_cell(row.parameters[p]) : std::string()) + ',';
+    out += leading_cells(row.parameters, table.parameter_columns.size());
     out += fmt::format("{},{},{},{},{},{},{}", csv_cell(row.scenario), csv_cell(row.policy), csv_cell(row.strategy),
                        row.seed, to_string(row.status), row.exit_code, csv_cell(row.run));
     for (const auto& c : table.metric_columns) {

@@ -57,6 +57,10 @@ BatchTable batch_table(std::vector<BatchRow> rows);
 
 // One CSV field, quoted (RFC 4180) where it holds a comma, a quote or a line break.
 std::string csv_cell(std::string_view text);
+// The cells a sweep's parameter columns lead a CSV row with (the header's
+// names, or a row's values): `columns` cells, each followed by ',', empty
+// where `values` has none.
+std::string leading_cells(const std::vector<std::string>& values, size_t columns);
 
 std::string summary_csv(const BatchTable& table);  // RFC 4180 quoting where needed
 void write_summary_csv(const BatchTable& table, const std::filesystem::path& path);

@@ -61,16 +61,14 @@ std::string fleet_csv(const BatchTable& table) {
     g.reserved_peak = std::max(g.reserved_peak, row.metric("reserved_bytes_peak").value_or(0.0));
   }
 
-  std::string out;
-  for (const auto& c : table.parameter_columns) out += csv_cell(c) + ',';
+  std::string out = leading_cells(table.parameter_columns, table.parameter_columns.size());
   out +=
       "scenario,policy,strategy,runs,machines,machine_years,failures,failures_undeclared,"
       "failures_per_machine_year,failures_identified,alert_episodes,false_alert_episodes,"
       "false_alerts_per_machine_month,alerting_share,reserved_bytes_mean,reserved_bytes_peak\n";
   for (const FleetGroup& g : groups) {
     const BatchRow& r = *g.first;
-    for (size_t p = 0; p < table.parameter_columns.size(); ++p)
-      out += (p < r.parameters.size() ? csv_cell(r.parameters[p]) : std::string()) + ',';
+    out += leading_cells(r.parameters, table.parameter_columns.size());
     const bool time = g.seconds > 0;
     const auto if_model = [&](double v) { return g.has_model ? std::optional<double>(v) : std::nullopt; };
     out += fmt::format(

@@ -110,16 +110,13 @@ TimerJitter read_timer_jitter(const std::filesystem::path& path) {
 
 std::string timer_jitter_csv(const std::vector<TimerJitterRun>& runs,
                              const std::vector<std::string>& parameter_columns) {
-  std::string out;
-  for (const std::string& key : parameter_columns) out += csv_cell(key) + ",";
+  std::string out = leading_cells(parameter_columns, parameter_columns.size());
   out +=
       "scenario,policy,strategy,seed,run,phase,start_ns,end_ns,period_ns,cores,ticks,samples,delta_min_ns,"
       "delta_max_ns,delta_mean_ns,delta_stddev_ns,missed_ticks,latency_mean_ns,latency_max_ns,skew_mean_ns,"
       "skew_max_ns\n";
   for (const TimerJitterRun& r : runs) {
-    std::string leading;
-    for (size_t k = 0; k < parameter_columns.size(); ++k)
-      leading += csv_cell(k < r.parameters.size() ? r.parameters[k] : std::string()) + ",";
+    const std::string leading = leading_cells(r.parameters, parameter_columns.size());
     for (const TimerJitterPhase& p : r.jitter.phases)
       out += leading +
              fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_cell(r.scenario),
