@@ -11,11 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/field_fault_runs.h"
 #include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 using crashtwin::test::CliResult;
-using crashtwin::test::quoted;
 using crashtwin::test::read_text;
 using crashtwin::test::run_cli;
 
@@ -27,10 +27,12 @@ const fs::path kExample = fs::path(CRASHTWIN_SOURCE_DIR) / "scenarios/examples/d
 
 TEST_CASE("field disk faults: drives fail on their own, captured, identified and reported", "[field-faults][disk]") {
   const fs::path root = crashtwin::test::fresh_test_dir("disk_field_faults", "run");
-  const CliResult first = run_cli("run " + quoted(kExample) + " --out " + quoted(root / "a"));
-  INFO(first.output);
-  REQUIRE(first.exit_code == 0);
-  const nlohmann::json summary = nlohmann::json::parse(read_text(root / "a/summary.json"));
+  // Reproducible, and off by default: without the acceleration the same
+  // board raises nothing.
+  std::string off_sets;
+  for (int disk = 0; disk < 8; ++disk)
+    off_sets += " --set board.disk" + std::to_string(disk) + ".field_fault_acceleration=0";
+  const nlohmann::json summary = crashtwin::test::run_field_example(kExample, root, off_sets);
   CHECK(summary.at("valid") == true);
   // Drives failing on their own, at most once each (a failed drive leaves
   // the process): this seed fails five of the eight.
@@ -95,20 +97,6 @@ TEST_CASE("field disk faults: drives fail on their own, captured, identified and
   }
   CHECK(histories == static_cast<int>(undeclared.size()));
   CHECK(with_smart > 0);
-
-  const CliResult again = run_cli("run '" + kExample.string() + "' --out '" + (root / "b").string() + "'");
-  REQUIRE(again.exit_code == 0);
-  CHECK(read_text(root / "a/summary.json") == read_text(root / "b/summary.json"));
-  CHECK(read_text(root / "a/events.jsonl") == read_text(root / "b/events.jsonl"));
-
-  // Off by default: without the acceleration the same board raises nothing.
-  std::string off_text = read_text(kExample);
-  for (size_t at; (at = off_text.find("field_fault_acceleration: 4e5")) != std::string::npos;)
-    off_text.replace(at, 29, "field_fault_acceleration: 0");
-  std::ofstream(root / "off.yaml") << off_text;
-  const CliResult off = run_cli("run '" + (root / "off.yaml").string() + "' --out '" + (root / "off").string() + "'");
-  REQUIRE(off.exit_code == 0);
-  CHECK(nlohmann::json::parse(read_text(root / "off/summary.json")).at("undeclared_failures").empty());
 
   // Bad values are refused where they were written (validate checks each file).
   const fs::path bad_dir = root / "bad";
