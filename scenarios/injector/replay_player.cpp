@@ -35,6 +35,7 @@ void ReplayPlayer::play() {
   begin.fields["precursor"] = "replay";
   begin.fields["trace"] = replay_.trace_path;
   begin.fields["state"] = "begin";
+  if (replay_.time_scale != 1.0) begin.fields["time_scale"] = replay_.time_scale;
   for (const replay::ReplayStep& step : replay_.steps) {
     const uint64_t at = replay_.start_ns + step.time_ns;
     const uint64_t now = to_ns(sc_core::sc_time_stamp());

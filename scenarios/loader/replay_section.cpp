@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "platform/core/units.h"
+#include "scenarios/loader/limits.h"
 #include "scenarios/replay/memory_error_logs.h"
 #include "scenarios/replay/replay_plan.h"
 #include "scenarios/replay/tickets.h"
@@ -28,6 +29,25 @@ constexpr size_t kMaxLogDimms = 1024;
 // Gauges: temperatures in m°C, latencies in ns.
 constexpr uint64_t kMaxReplayedTemperatureMilliC = static_cast<uint64_t>(kMaxTemperatureCelsius * 1000);
 constexpr uint64_t kMaxReplayedLatencyNs = 3'600'000'000'000ull;  // one hour
+
+// A span of recorded time in scenario time: divided by `replay.time_scale`
+// and rounded to the nanosecond. A scale of 1 passes the span through
+// exactly (a double holds only 53 bits); a span beyond 2^64 ns saturates, so
+// the duration check reports it.
+uint64_t scenario_span(uint64_t recorded_ns, double time_scale) {
+  if (time_scale == 1.0) return recorded_ns;
+  const double ns = static_cast<double>(recorded_ns) / time_scale + 0.5;
+  return ns >= 18446744073709551615.0 ? UINT64_MAX : static_cast<uint64_t>(ns);
+}
+
+// " at time_scale 720" in messages about spans, when the log is scaled.
+std::string scale_text(double time_scale) {
+  return time_scale == 1.0 ? std::string() : fmt::format(" at time_scale {:g}", time_scale);
+}
+
+bool runs_past(const ReplaySettings& r, const Scenario& s) {
+  return s.duration_ns != 0 && (r.start_ns > s.duration_ns || r.trace_duration_ns > s.duration_ns - r.start_ns);
+}
 
 // Reports the first step beyond a bound (a broken log breaks most of its
 // steps: one message names the fault).
@@ -154,7 +174,7 @@ bool plan_memory_log(ReadContext& ctx, const YAML::Node& trace_node, const YAML:
   size_t failures = 0;
   for (const replay::MemoryErrorEvent& e : events) {
     const ComponentId dimm = dimm_of(e);
-    const uint64_t t = e.time_ns - first;
+    const uint64_t t = scenario_span(e.time_ns - first, r.time_scale);
     if (e.corrected) {
       replay::ReplayStep step;
       step.time_ns = t;
@@ -181,14 +201,14 @@ bool plan_memory_log(ReadContext& ctx, const YAML::Node& trace_node, const YAML:
     f.name = fmt::format("ticket_line_{}", ticket.line);
     f.component = ticket.component;
     f.error = ticket.error;
-    f.when.at_ns = r.start_ns + (ticket.time_ns - first);
+    f.when.at_ns = r.start_ns + scenario_span(ticket.time_ns - first, r.time_scale);
     f.where = ctx.locate(tickets_node, "replay.tickets");
     s.failures.push_back(std::move(f));
   }
   std::sort(r.components.begin(), r.components.end(), [](ComponentId a, ComponentId b) {
     return std::pair(a.cls, a.instance) < std::pair(b.cls, b.instance);
   });
-  r.trace_duration_ns = last - first;
+  r.trace_duration_ns = scenario_span(last - first, r.time_scale);
   return true;
 }
 
@@ -207,9 +227,20 @@ void read_replay(MapReader& root, Scenario& s, const std::filesystem::path& base
   static const std::vector<std::string> kFormats = {"csv", "rasdaemon", "edac", "mcelog"};
   const std::optional<size_t> format = m.choice("format", Need::optional, kFormats);
   const std::optional<std::string> tickets = m.text("tickets", Need::optional);
+  const std::optional<double> time_scale = m.number("time_scale", Need::optional);
   const YAML::Node trace_node = m.get("trace");
   const YAML::Node tickets_node = m.get("tickets");
+  const YAML::Node time_scale_node = m.get("time_scale");
   m.finish();
+  if (time_scale) {
+    if (!(*time_scale >= kMinReplayTimeScale && *time_scale <= kMaxReplayTimeScale)) {
+      ctx.error(time_scale_node, "replay.time_scale",
+                fmt::format("{:g} is out of range; expected recorded seconds per simulated second from {:g} to {:g}",
+                            *time_scale, kMinReplayTimeScale, kMaxReplayTimeScale));
+      return;
+    }
+    r.time_scale = *time_scale;
+  }
   if (!trace) return;
 
   std::filesystem::path path(*trace);
@@ -227,10 +258,11 @@ void read_replay(MapReader& root, Scenario& s, const std::filesystem::path& base
   }
   if (format.value_or(0) != 0) {
     if (!plan_memory_log(ctx, trace_node, tickets_node, kFormats[*format], r, s)) return;
-    if (s.duration_ns != 0 && r.start_ns + r.trace_duration_ns > s.duration_ns) {
+    if (runs_past(r, s)) {
       ctx.error(trace_node, "replay.trace",
-                fmt::format("{}: the log spans {} from replay.start {}, past the scenario's duration {}", r.trace_path,
-                            duration_text(r.trace_duration_ns), duration_text(r.start_ns), duration_text(s.duration_ns)));
+                fmt::format("{}: the log spans {}{} from replay.start {}, past the scenario's duration {}", r.trace_path,
+                            duration_text(r.trace_duration_ns), scale_text(r.time_scale), duration_text(r.start_ns),
+                            duration_text(s.duration_ns)));
       return;
     }
     if (!check_replay_steps(ctx, trace_node, r)) return;
@@ -259,17 +291,23 @@ void read_replay(MapReader& root, Scenario& s, const std::filesystem::path& base
                               replay::replayable_metric_names()));
         usable = false;
       }
-  r.trace_duration_ns = parsed.duration_ns();
-  if (s.duration_ns != 0 && r.start_ns + r.trace_duration_ns > s.duration_ns) {
+  r.trace_duration_ns = scenario_span(parsed.duration_ns(), r.time_scale);
+  if (runs_past(r, s)) {
     ctx.error(trace_node, "replay.trace",
-              fmt::format("{}: the trace spans {} from replay.start {}, past the scenario's duration {}",
-                          r.trace_path, duration_text(r.trace_duration_ns), duration_text(r.start_ns),
-                          duration_text(s.duration_ns)));
+              fmt::format("{}: the trace spans {}{} from replay.start {}, past the scenario's duration {}",
+                          r.trace_path, duration_text(r.trace_duration_ns), scale_text(r.time_scale),
+                          duration_text(r.start_ns), duration_text(s.duration_ns)));
     usable = false;
   }
   if (!usable) return;
   r.components = parsed.components();
   r.steps = replay::plan_replay(parsed.samples());
+  // Counts stay as logged: a counter's rate is per recorded second, so per
+  // simulated second it is time_scale times that.
+  for (replay::ReplayStep& step : r.steps) {
+    step.time_ns = scenario_span(step.time_ns, r.time_scale);
+    if (step.hook == replay::ReplayHook::counter_rate) step.rate *= r.time_scale;
+  }
   if (!check_replay_steps(ctx, trace_node, r)) return;
   s.replay = std::move(r);
 }

@@ -18,9 +18,13 @@ namespace crashtwin::scenario {
 struct ReplaySettings {
   std::string trace_path;   // as resolved against the scenario file's directory
   uint64_t start_ns = 0;    // scenario time of the trace's first timestamp
-  uint64_t trace_duration_ns = 0;  // first to last timestamp
+  // Recorded seconds played per simulated second (`replay.time_scale`): 720
+  // plays a 30-day log in an hour. Every planned time is divided by it and
+  // every replayed rate multiplied, so counts stay as logged.
+  double time_scale = 1.0;
+  uint64_t trace_duration_ns = 0;  // first to last timestamp, in scenario time (scaled)
   std::vector<ComponentId> components;     // the components the trace drives
-  std::vector<replay::ReplayStep> steps;   // time from the trace's start
+  std::vector<replay::ReplayStep> steps;   // scenario time from the trace's start (scaled)
   std::string tickets_path;  // failure tickets replayed as failures (scenarios/replay/tickets.h); empty: none
   // What the loader left out of a log, for the user ("12 mcelog records
   // that are not memory errors skipped").

@@ -174,6 +174,70 @@ TEST_CASE("replay section: the example loads with its trace planned", "[replay]"
   CHECK(injected == 234);  // the trace's last count minus its first
 }
 
+TEST_CASE("replay section: time_scale plays recorded time faster or slower, counts as logged", "[replay]") {
+  const fs::path dir = scratch("time_scale");
+  const auto load = [&](const std::string& trace, const std::string& format, const std::string& duration,
+                        const std::string& scale) {
+    write_text(dir / "s.yaml", "schema_version: 1\nname: s\nduration: \"" + duration +
+                                   "\"\nboard: {disk0: {}, nic0: {}}\nreplay:\n  trace: " +
+                                   (kSource / "scenarios/examples" / trace).string() + "\n  format: " + format +
+                                   "\n  start: \"1 s\"\n" + (scale.empty() ? "" : "  time_scale: " + scale + "\n"));
+    return scenario::load_scenario(dir / "s.yaml");
+  };
+  const scenario::LoadResult recorded = load("replay_dimm_mcelog.csv", "csv", "40 s", "");
+  const scenario::LoadResult doubled = load("replay_dimm_mcelog.csv", "csv", "40 s", "2");
+  INFO(diagnostics_text(recorded) << diagnostics_text(doubled));
+  REQUIRE(recorded.scenario);
+  REQUIRE(doubled.scenario);
+  const scenario::ReplaySettings& a = *recorded.scenario->replay;
+  const scenario::ReplaySettings& b = *doubled.scenario->replay;
+  CHECK(a.time_scale == 1.0);
+  CHECK(b.time_scale == 2.0);
+  CHECK(b.trace_duration_ns == a.trace_duration_ns / 2);  // 31 s recorded in 15.5 s
+  REQUIRE(a.steps.size() == b.steps.size());
+  size_t rates = 0;
+  for (size_t i = 0; i < a.steps.size(); ++i) {
+    CHECK(b.steps[i].time_ns == a.steps[i].time_ns / 2);  // the sample times are whole half-seconds
+    CHECK(b.steps[i].hook == a.steps[i].hook);
+    CHECK(b.steps[i].value == a.steps[i].value);  // counts and gauges as logged
+    if (a.steps[i].hook == ReplayHook::counter_rate) {
+      ++rates;
+      CHECK(b.steps[i].rate == Approx(2 * a.steps[i].rate));  // the same count in half the time
+    }
+  }
+  CHECK(rates > 0);
+
+  // A memory error log: its uncorrected error (20.5 s after the first EDAC
+  // event) fails the DIMM at start + 20.5 s / 4.
+  const scenario::LoadResult edac = load("replay_edac_dmesg.log", "edac", "40 s", "4");
+  INFO(diagnostics_text(edac));
+  REQUIRE(edac.scenario);
+  REQUIRE(edac.scenario->failures.size() == 1);
+  CHECK(edac.scenario->failures[0].when.at_ns == 1'000'000'000 + 5'125'000'000);
+  CHECK(edac.scenario->replay->trace_duration_ns == 20'500'000'000 / 4);
+
+  // Slowed down, the same log no longer fits the run: said with the scale.
+  scenario::LoadResult r = load("replay_dimm_mcelog.csv", "csv", "40 s", "0.5");
+  CHECK_FALSE(r.scenario);
+  CHECK_THAT(diagnostics_text(r), Catch::Contains("spans 62 s at time_scale 0.5") &&
+                                      Catch::Contains("past the scenario's duration"));
+  r = load("replay_edac_dmesg.log", "edac", "40 s", "0.5");
+  CHECK_THAT(diagnostics_text(r), Catch::Contains("at time_scale 0.5") && Catch::Contains("past the scenario's duration"));
+
+  // Out of range or not a number: located at the key.
+  const std::string where = (dir / "s.yaml").string() + ":9:15: replay.time_scale: ";
+  for (const std::string bad : {"0", "-1", "1e7", "0.0001", ".nan"}) {
+    r = load("replay_dimm_mcelog.csv", "csv", "40 s", bad);
+    INFO(bad);
+    CHECK_FALSE(r.scenario);
+    CHECK_THAT(diagnostics_text(r), Catch::Contains(where));
+  }
+  r = load("replay_dimm_mcelog.csv", "csv", "40 s", "1e7");
+  CHECK_THAT(diagnostics_text(r), Catch::Contains("expected recorded seconds per simulated second from 0.001 to 1e+06"));
+  r = load("replay_dimm_mcelog.csv", "csv", "40 s", "fast");
+  CHECK_THAT(diagnostics_text(r), Catch::Contains(where) && Catch::Contains("is not a number"));
+}
+
 TEST_CASE("replay section: bad traces are errors located at replay.trace", "[replay][errors]") {
   const fs::path dir = scratch("bad");
   const auto load = [&](const std::string& csv, const std::string& extra = "") {
@@ -291,6 +355,21 @@ TEST_CASE("replay run: an EDAC dmesg extract replays, and its uncorrected error 
   // At the logged address (page 0x2f4a1, offset 0x2c0), inside DIMM 1 of
   // the default 4 x 1 GiB board.
   CHECK(text.find("\"address\":" + std::to_string((1ull << 30) + (0x2f4a1ull << 12) + 0x2c0)) != std::string::npos);
+}
+
+TEST_CASE("replay run: a log replayed at a time scale fails the DIMM at the scaled time", "[replay][e2e]") {
+  const fs::path out = scratch("run_edac_scaled");
+  const test::CliResult ran = test::run_cli("run " + test::quoted(kSource / "scenarios/examples/replay_edac.yaml") +
+                                            " --policy static --set replay.time_scale=4 --out " + test::quoted(out));
+  INFO(ran.output);
+  REQUIRE(ran.exit_code == 0);  // the example's expectations hold: the UE fired and was reported
+  const std::string events = test::read_text(out / "events.jsonl");
+  CHECK(events.find("\"precursor\":\"replay\",\"trace\":") != std::string::npos);
+  CHECK(events.find("\"state\":\"begin\",\"time_scale\":4.0") != std::string::npos);
+  // 20.5 s of log after its first event, at 4 recorded seconds per second,
+  // from 1 s.
+  CHECK(events.find("\"t_ns\":6125000000,\"track\":\"board.injector\",\"kind\":\"injection\","
+                    "\"failure\":\"replayed_ue_1\"") != std::string::npos);
 }
 
 TEST_CASE("replay run: an mcelog log replays, and its uncorrected error fails the logged DIMM and is captured",
