@@ -165,7 +165,7 @@ Status Agent::boot() {
   // The kernel that boots starts its workloads, and their RMIDs, again.
   monitor_.reset(config_.rmid_min_free_time_ns);
   for (size_t i = 0; i < instance_count_; ++i) {
-    windows_[i].reset(instance(i).cls, config_.feature_ewma_alpha);
+    windows_[i].reset(instance(i).cls, config_.feature_ewma_alpha, config_.feature_window_ns);
     probabilities_[i] = 0.0f;
   }
   if (Status s = load_model(); !ok(s) && s != Status::not_found) hal_->log(LogLevel::warning, "agent: boot without a usable model");

@@ -137,6 +137,10 @@ struct AgentConfig {
   uint64_t horizon_ns = 5'000'000'000;  // what the predictions mean; informs the oracle policy
   uint64_t dram_bytes = 0;              // board DRAM (static policy's crashkernel table)
   float feature_ewma_alpha = 0.25f;     // weight of the newest sample in feature EWMAs
+  // Span of the feature windows (MetricWindow::reset): the model's window
+  // (FailureModel::window_ns) unless the scenario sets one; 0: the last
+  // kWindowCapacity samples.
+  uint64_t feature_window_ns = 0;
   // Largest CPER record one capture builds (its scratch is sized from it).
   // A record never outgrows its slice, so the largest slice is enough.
   uint32_t capture_record_limit_bytes = 512 * 1024;

@@ -138,6 +138,10 @@ double feature_value(const MetricWindow& w, const FeatureDef& def) {
   return 0.0;
 }
 
+// A counter's increase from `before` to `after`; a counter that went back was
+// reset, and its new value is the increase.
+uint64_t counter_increase(uint64_t before, uint64_t after) { return after >= before ? after - before : after; }
+
 // Median of the window's intervals [1, end), or 0 with fewer than
 // kMinIntervalsForGaps of them. No heap: the intervals fit on the stack.
 uint64_t median_interval(const MetricWindow& w, size_t end) {
@@ -167,10 +171,11 @@ std::span<const FeatureDef> feature_defs(ComponentClass cls) {
   return {};
 }
 
-void MetricWindow::reset(ComponentClass cls, float ewma_alpha) {
+void MetricWindow::reset(ComponentClass cls, float ewma_alpha, uint64_t span_ns) {
   *this = MetricWindow{};
   cls_ = cls;
   alpha_ = ewma_alpha > 0.0f && ewma_alpha <= 1.0f ? ewma_alpha : 0.25f;
+  span_ns_ = span_ns;
 }
 
 bool MetricWindow::is_gap(size_t i) const {
@@ -179,9 +184,7 @@ bool MetricWindow::is_gap(size_t i) const {
 }
 
 uint64_t MetricWindow::increase(size_t i, uint32_t slot) const {
-  const uint64_t before = value(i - 1, slot);
-  const uint64_t after = value(i, slot);
-  return after >= before ? after - before : after;  // reset: counted from 0
+  return counter_increase(value(i - 1, slot), value(i, slot));
 }
 
 Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values, bool missed_before) {
@@ -192,12 +195,39 @@ Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values, bo
   const uint64_t before = median_interval(*this, size_);
   const bool gap =
       size_ > 0 && (missed_before || (before > 0 && time_ns - this->time_ns(size_ - 1) > kGapFactor * before));
-  const size_t slot_index = size_ < kWindowCapacity ? index(size_) : head_;
-  time_[slot_index] = time_ns;
-  missed_before_[slot_index] = size_ > 0 && missed_before;
-  for (uint32_t m = 0; m < metrics; ++m) value_[slot_index][m] = values[m];
-  if (size_ < kWindowCapacity) ++size_;
-  else head_ = (head_ + 1) % kWindowCapacity;
+  newest_missed_tick_ = missed_before;
+  // The counter rates the EWMAs average are per sample: taken against the
+  // previous sample, before it may be replaced.
+  const bool had_previous = size_ > 0;
+  const uint64_t previous_ns = had_previous ? this->time_ns(size_ - 1) : 0;
+  uint64_t previous[kMaxMetricsPerClass] = {};
+  for (uint32_t m = 0; m < metrics && had_previous; ++m) previous[m] = value(size_ - 1, m);
+
+  // A window with a span replaces its newest sample while that one is less
+  // than the spacing after the sample before it (the class comment).
+  const bool replace = span_ns_ > 0 && size_ >= 2 &&
+                       this->time_ns(size_ - 1) - this->time_ns(size_ - 2) < span_ns_ / (kWindowCapacity - 1);
+  if (replace) {
+    const size_t slot_index = index(size_ - 1);
+    time_[slot_index] = time_ns;
+    missed_before_[slot_index] = missed_before_[slot_index] || missed_before;
+    for (uint32_t m = 0; m < metrics; ++m) value_[slot_index][m] = values[m];
+  } else {
+    const size_t slot_index = size_ < kWindowCapacity ? index(size_) : head_;
+    time_[slot_index] = time_ns;
+    missed_before_[slot_index] = size_ > 0 && missed_before;
+    for (uint32_t m = 0; m < metrics; ++m) value_[slot_index][m] = values[m];
+    if (size_ < kWindowCapacity) ++size_;
+    else head_ = (head_ + 1) % kWindowCapacity;
+    // Sampled more coarsely than the spacing, a window would reach back
+    // kWindowCapacity samples, further than its span: it keeps the samples
+    // the span needs (the oldest one at or before the span's start) and
+    // never fewer than two.
+    while (span_ns_ > 0 && size_ > 2 && time_ns - this->time_ns(1) >= span_ns_) {
+      head_ = (head_ + 1) % kWindowCapacity;
+      --size_;
+    }
+  }
 
   // EWMAs are kept incrementally: samples that leave the ring still count.
   // A counter's rate across a gap (judged against the intervals before it)
@@ -207,8 +237,8 @@ Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values, bo
   for (uint32_t m = 0; m < metrics; ++m) {
     double x = 0.0;
     if (metric_is_counter(metric_at(cls_, m))) {
-      if (size_ < 2 || gap) continue;
-      x = static_cast<double>(increase(size_ - 1, m)) / seconds_between(this->time_ns(size_ - 2), time_ns);
+      if (!had_previous || gap) continue;
+      x = static_cast<double>(counter_increase(previous[m], values[m])) / seconds_between(previous_ns, time_ns);
     } else {
       x = static_cast<double>(values[m]);
       // After an outage a gauge starts afresh: the average of readings from

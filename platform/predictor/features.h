@@ -22,8 +22,10 @@ namespace crashtwin {
 inline constexpr uint16_t kFeatureSetVersion = 3;
 // Most features a class uses (the model blob's per-class capacity).
 inline constexpr size_t kMaxFeatures = 12;
-// Samples kept per instance: with a 100 ms allocation frequency, 1.6 s of
-// history, enough for slopes while a precursor is still young.
+// Samples kept per instance: with a 100 ms allocation frequency and no
+// window span, 1.6 s of history, enough for slopes while a precursor is
+// still young. A window with a span (MetricWindow::reset) keeps as many
+// samples spread over that time instead.
 inline constexpr size_t kWindowCapacity = 16;
 // An interval more than kGapFactor times the window's median interval is a
 // gap (missed samples: a logging or sampling outage). What a counter gained
@@ -81,14 +83,31 @@ struct FeatureVector {
   float value[kMaxFeatures] = {};
 };
 
-// The last kWindowCapacity samples of every metric of one component instance.
-// Trivially copyable and fixed size, so the agent carves an array of them
-// from the memory it is handed.
+// The recent samples of every metric of one component instance. Trivially
+// copyable and fixed size, so the agent carves an array of them from the
+// memory it is handed.
+//
+// Span 0: the last kWindowCapacity samples, whatever time they cover (1.6 s
+// at a 100 ms sampling period, 16 minutes at 60 s). A span in time (the
+// model's window, minutes to days) keeps the window that long at any
+// sampling period: samples are kept at least span / (kWindowCapacity - 1)
+// apart, and the newest sample replaces the window's last one while that
+// one is less than the spacing after the sample before it, so the window
+// ends at the newest sample and reaches back between `span` less one
+// spacing and `span` (at a sampling period that divides the spacing). At a
+// sampling period above the spacing it keeps the samples the span needs:
+// the oldest is the last one at or before the span's start (two at least),
+// so a 10-minute window sampled every 60 s reaches 10 minutes back, not 15. Counters lose nothing (an increase between kept
+// samples is every increase in between); gauges' slopes are taken over the
+// kept samples; EWMAs are kept per sample, as with span 0. A sample that
+// replaces the last one carries over its missed-tick mark: the interval then
+// still holds the missed tick.
 class MetricWindow {
  public:
   // Empties the window for an instance of `cls`; `ewma_alpha` (0..1] is the
-  // weight of the newest sample in every EWMA.
-  void reset(ComponentClass cls, float ewma_alpha);
+  // weight of the newest sample in every EWMA; `span_ns` as above (0: the
+  // last kWindowCapacity samples).
+  void reset(ComponentClass cls, float ewma_alpha, uint64_t span_ns = 0);
 
   // Appends one sample of every metric of the class (values[slot], slot as in
   // metric_slot). Status::invalid_argument when the value count does not match
@@ -99,6 +118,10 @@ class MetricWindow {
 
   ComponentClass component_class() const { return cls_; }
   float ewma_alpha() const { return alpha_; }
+  uint64_t span_ns() const { return span_ns_; }
+  // The newest push's `missed_before`: what a copy of the window (the
+  // dataset builder's) is fed with the newest sample to stay identical.
+  bool newest_missed_tick() const { return newest_missed_tick_; }
   size_t size() const { return size_; }
   // i = 0 is the oldest sample kept.
   uint64_t time_ns(size_t i) const { return time_[index(i)]; }
@@ -123,6 +146,8 @@ class MetricWindow {
   size_t head_ = 0;  // oldest sample
   size_t size_ = 0;
   uint64_t nominal_interval_ns_ = 0;  // median interval of the window (0: too few to tell)
+  uint64_t span_ns_ = 0;              // 0: every sample is kept
+  bool newest_missed_tick_ = false;
   float alpha_ = 0.25f;
   ComponentClass cls_ = ComponentClass::cpu;
 };

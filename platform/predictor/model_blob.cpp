@@ -11,7 +11,7 @@ namespace {
 
 // Header field offsets (docs/model-format.md).
 constexpr size_t kOffMagic = 0, kOffVersion = 4, kOffHeaderBytes = 6, kOffTotalLength = 8, kOffGeneration = 12,
-                 kOffHorizon = 16, kOffFeatureSet = 24, kOffClassCount = 26;
+                 kOffHorizon = 16, kOffFeatureSet = 24, kOffClassCount = 26, kOffWindowMs = 28;
 // Section header offsets, relative to the section.
 constexpr size_t kSecClass = 0, kSecKind = 1, kSecFeatures = 2, kSecPayloadBytes = 4;
 constexpr size_t kCrcBytes = 4;
@@ -65,7 +65,8 @@ size_t encoded_model_size(const FailureModel& model) {
 Status parse_model(std::span<const std::byte> blob, FailureModel& out) {
   if (blob.size() < kModelHeaderBytes + kCrcBytes) return Status::truncated;
   if (le::load_u32(blob, kOffMagic) != kModelMagic) return Status::corrupt;
-  if (le::load_u16(blob, kOffVersion) != kModelFormatVersion) return Status::unsupported;
+  const uint16_t version = le::load_u16(blob, kOffVersion);
+  if (version < 1 || version > kModelFormatVersion) return Status::unsupported;
   const size_t total = le::load_u32(blob, kOffTotalLength);
   const size_t header = le::load_u16(blob, kOffHeaderBytes);
   if (total < kModelHeaderBytes + kCrcBytes || total > kMaxModelBlobBytes) return Status::corrupt;
@@ -78,6 +79,7 @@ Status parse_model(std::span<const std::byte> blob, FailureModel& out) {
   m.generation = le::load_u32(blob, kOffGeneration);
   m.horizon_ns = le::load_u64(blob, kOffHorizon);
   m.feature_set_version = le::load_u16(blob, kOffFeatureSet);
+  if (version >= 2) m.window_ns = le::load_u32(blob, kOffWindowMs) * kModelWindowUnitNs;
   const size_t classes = le::load_u8(blob, kOffClassCount);
   if (m.horizon_ns == 0 || classes > kComponentClassCount) return Status::corrupt;
   bool seen[kComponentClassCount] = {};
@@ -99,7 +101,8 @@ Status parse_model(std::span<const std::byte> blob, FailureModel& out) {
 }
 
 Status encode_model(const FailureModel& model, std::span<std::byte> out, size_t& length) {
-  if (model.horizon_ns == 0) return Status::invalid_argument;
+  if (model.horizon_ns == 0 || model.window_ns % kModelWindowUnitNs != 0 || model.window_ns > kMaxModelWindowNs)
+    return Status::invalid_argument;
   for (const ClassModel& c : model.classes)
     if (!valid_class(c)) return Status::invalid_argument;
   const size_t total = encoded_model_size(model);
@@ -107,13 +110,14 @@ Status encode_model(const FailureModel& model, std::span<std::byte> out, size_t&
 
   for (size_t i = 0; i < kModelHeaderBytes; ++i) out[i] = std::byte{0};
   le::store_u32(out, kOffMagic, kModelMagic);
-  le::store_u16(out, kOffVersion, kModelFormatVersion);
+  le::store_u16(out, kOffVersion, model.window_ns == 0 ? uint16_t{1} : kModelFormatVersion);
   le::store_u16(out, kOffHeaderBytes, kModelHeaderBytes);
   le::store_u32(out, kOffTotalLength, static_cast<uint32_t>(total));
   le::store_u32(out, kOffGeneration, model.generation);
   le::store_u64(out, kOffHorizon, model.horizon_ns);
   le::store_u16(out, kOffFeatureSet, model.feature_set_version);
   le::store_u8(out, kOffClassCount, static_cast<uint8_t>(kComponentClassCount));
+  if (model.window_ns != 0) le::store_u32(out, kOffWindowMs, static_cast<uint32_t>(model.window_ns / kModelWindowUnitNs));
   size_t at = kModelHeaderBytes;
   for (size_t cls = 0; cls < kComponentClassCount; ++cls) {
     const ClassModel& c = model.classes[cls];

@@ -16,7 +16,9 @@
 namespace crashtwin {
 
 inline constexpr uint32_t kModelMagic = 0x4D465443;  // bytes "CTFM" in file order
-inline constexpr uint16_t kModelFormatVersion = 1;
+// 2: the feature window's span (FailureModel::window_ns). The encoder writes
+// version 1 for a model without one, so older firmware still reads it.
+inline constexpr uint16_t kModelFormatVersion = 2;
 inline constexpr uint16_t kModelHeaderBytes = 32;
 inline constexpr size_t kModelSectionHeaderBytes = 8;
 // Largest blob the firmware accepts: header, four logistic sections, CRC.
@@ -31,6 +33,10 @@ enum class ModelKind : uint8_t {
   logistic = 1,       // sigmoid(bias + sum weight[i] * (x[i] - mean[i]) / scale[i])
   tree_ensemble = 2,  // reserved for a later format version
 };
+
+// The blob stores the window in milliseconds in 32 bits: up to 49 days.
+inline constexpr uint64_t kModelWindowUnitNs = 1'000'000;
+inline constexpr uint64_t kMaxModelWindowNs = uint64_t{UINT32_MAX} * kModelWindowUnitNs;
 
 struct ClassModel {
   ModelKind kind = ModelKind::none;
@@ -53,6 +59,10 @@ struct FailureModel {
   uint32_t generation = 0;
   // The model predicts failure within this many nanoseconds.
   uint64_t horizon_ns = 0;
+  // The span of the feature windows it was trained on (MetricWindow::reset),
+  // whole milliseconds up to kMaxModelWindowNs; 0: the last kWindowCapacity
+  // samples.
+  uint64_t window_ns = 0;
   ClassModel classes[kComponentClassCount] = {};
 
   const ClassModel& of(ComponentClass c) const { return classes[static_cast<size_t>(c)]; }

@@ -15,6 +15,7 @@
 
 #include "models/board/board.h"
 #include "platform/agent/agent.h"
+#include "platform/predictor/model_blob.h"
 #include "scenarios/batch/child_process.h"
 #include "scenarios/cli/exit_codes.h"
 #include "scenarios/cli/scenario_files.h"
@@ -38,6 +39,7 @@ struct DatasetArgs {
   uint64_t seeds = 1;
   std::optional<uint64_t> first_seed;  // default: each scenario's own seed
   std::string horizon = "10";          // seconds
+  std::string window;                  // seconds; empty: the last kWindowCapacity samples
   uint32_t stride = 1;
   // Default: static, or the scenario's first compared policy when it does
   // not compare static (a scenario may refuse static: a budget below the
@@ -55,6 +57,7 @@ struct RecordArgs {
   uint64_t seed = 0;
   std::string policy;
   uint64_t horizon_ns = 0;
+  uint64_t window_ns = 0;
   uint32_t stride = 1;
   std::string out;      // the partial dataset CSV
   std::string results;  // the run's results directory
@@ -107,6 +110,16 @@ uint64_t parse_horizon(const std::string& text) {
   return ns;
 }
 
+// A feature window the model blob can carry: whole milliseconds up to 49 days.
+uint64_t parse_window(const std::string& text) {
+  if (text.empty()) return 0;
+  uint64_t ns = 0;
+  if (!replay::parse_decimal_seconds(text, ns) || ns == 0 || ns % kModelWindowUnitNs != 0 || ns > kMaxModelWindowNs)
+    throw csv::InputError("--window: '" + text + "' is not a window a model can carry: whole milliseconds in seconds, "
+                          "from 0.001 to " + std::to_string(kMaxModelWindowNs / 1'000'000'000) + " (e.g. 3600)");
+  return ns;
+}
+
 scenario::Scenario load_or_throw(const std::string& path, std::optional<uint64_t> seed) {
   scenario::LoadOptions options = scenario::default_load_options();
   options.seed = seed;
@@ -121,8 +134,11 @@ scenario::Scenario load_or_throw(const std::string& path, std::optional<uint64_t
 
 void record(const RecordArgs& args) {
   scenario::Scenario s = load_or_throw(args.scenario, args.seed);
+  // One window for every run of a dataset: the agent's and the builder's.
+  s.agent.feature_window_ns = args.window_ns;
   DatasetBuilderOptions options;
   options.horizon_ns = args.horizon_ns;
+  options.window_ns = args.window_ns;
   options.stride = args.stride;
   options.ewma_alpha = AgentConfig{}.feature_ewma_alpha;  // the runner keeps the agent's default
   DatasetBuilder builder(s.name, s.family, s.seed, options);
@@ -143,6 +159,7 @@ void record(const RecordArgs& args) {
   recorder.rethrow();
   Dataset dataset;
   dataset.horizon_ns = args.horizon_ns;
+  dataset.window_ns = args.window_ns;
   builder.finish(dataset);
   write_dataset_file(args.out, dataset);
 }
@@ -158,7 +175,8 @@ struct PlannedRecording {
 // Runs the recordings as child processes, `jobs` at a time; a failed child
 // fails the dataset (a dataset with a silently missing run would bias the
 // model), with its stderr.
-void record_all(const std::vector<PlannedRecording>& plan, const DatasetArgs& args, uint64_t horizon_ns) {
+void record_all(const std::vector<PlannedRecording>& plan, const DatasetArgs& args, uint64_t horizon_ns,
+                uint64_t window_ns) {
   const std::string self = scenario::self_executable();
   const unsigned jobs = args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::deque<size_t> pending;
@@ -172,7 +190,8 @@ void record_all(const std::vector<PlannedRecording>& plan, const DatasetArgs& ar
       fs::create_directories(r.dir);
       const std::vector<std::string> argv = {
           self, "dataset-run", r.file, "--seed", std::to_string(r.seed), "--policy", r.policy,
-          "--horizon-ns", std::to_string(horizon_ns), "--stride", std::to_string(args.stride),
+          "--horizon-ns", std::to_string(horizon_ns), "--window-ns", std::to_string(window_ns),
+          "--stride", std::to_string(args.stride),
           "--out", (r.dir / "partial.csv").string(), "--results", (r.dir / "run").string()};
       pool.start(pending.front(), std::make_unique<scenario::ChildProcess>(argv, r.dir / "stdout.log",
                                                                            r.dir / "stderr.log",
@@ -201,12 +220,14 @@ void record_all(const std::vector<PlannedRecording>& plan, const DatasetArgs& ar
 }
 
 // Rows of every run in one stable order, whatever order the children ended in.
-Dataset merge_partials(const std::vector<PlannedRecording>& plan, uint64_t horizon_ns) {
+Dataset merge_partials(const std::vector<PlannedRecording>& plan, uint64_t horizon_ns, uint64_t window_ns) {
   Dataset merged;
   merged.horizon_ns = horizon_ns;
+  merged.window_ns = window_ns;
   for (const PlannedRecording& r : plan) {
     Dataset part = read_dataset_file((r.dir / "partial.csv").string());
-    if (part.horizon_ns != horizon_ns) throw std::logic_error("a partial dataset has another horizon");
+    if (part.horizon_ns != horizon_ns || part.window_ns != window_ns)
+      throw std::logic_error("a partial dataset has another horizon or window");
     for (DatasetRow& row : part.rows) merged.rows.push_back(std::move(row));
   }
   const auto key = [](const DatasetRow& row) {
@@ -220,6 +241,7 @@ Dataset merge_partials(const std::vector<PlannedRecording>& plan, uint64_t horiz
 
 void dataset(const DatasetArgs& args) {
   const uint64_t horizon_ns = parse_horizon(args.horizon);
+  const uint64_t window_ns = parse_window(args.window);
   const auto policies = scenario::known_policies();
   if (args.policy && std::find(policies.begin(), policies.end(), *args.policy) == policies.end())
     throw csv::InputError("--policy: '" + *args.policy + "' is not a known policy");
@@ -256,8 +278,8 @@ void dataset(const DatasetArgs& args) {
   }
   std::fprintf(stderr, "dataset: %zu scenarios x %llu seeds (x their fleets' machines) = %zu runs\n", names.size(),
                static_cast<unsigned long long>(args.seeds), plan.size());
-  record_all(plan, args, horizon_ns);
-  const Dataset merged = merge_partials(plan, horizon_ns);
+  record_all(plan, args, horizon_ns, window_ns);
+  const Dataset merged = merge_partials(plan, horizon_ns, window_ns);
   write_dataset_file(args.out, merged);
   if (!args.keep_runs) fs::remove_all(work);
   size_t failing = 0;
@@ -275,6 +297,10 @@ void add_dataset_commands(CLI::App& app) {
   d->add_option("--seeds", args->seeds, "seeds per scenario")->capture_default_str()->check(CLI::Range(1, 10000));
   d->add_option("--first-seed", args->first_seed, "first seed of every scenario (default: the scenario's own)");
   d->add_option("--horizon", args->horizon, "label horizon in seconds: label = fails within it")->capture_default_str();
+  d->add_option("--window", args->window,
+                "span of the feature windows in seconds, carried into the model (default: the last 16 samples, "
+                "whatever time they cover); every run is recorded with it, whatever its scenario's "
+                "agent.feature_window says");
   d->add_option("--stride", args->stride, "a row every N samples of an instance")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
@@ -297,6 +323,7 @@ void add_dataset_commands(CLI::App& app) {
   r->add_option("--seed", rec->seed)->required();
   r->add_option("--policy", rec->policy)->required();
   r->add_option("--horizon-ns", rec->horizon_ns)->required()->check(CLI::PositiveNumber);
+  r->add_option("--window-ns", rec->window_ns)->required();
   r->add_option("--stride", rec->stride)->required()->check(CLI::PositiveNumber);
   r->add_option("--out", rec->out)->required();
   r->add_option("--results", rec->results)->required();

@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "platform/agent/agent.h"
+#include "platform/predictor/model_blob.h"
 #include "scenarios/loader/checks.h"
 #include "scenarios/loader/limits.h"
 #include "scenarios/loader/replay_section.h"
@@ -19,6 +20,7 @@
 #include "scenarios/loader/strategy_settings.h"
 #include "scenarios/loader/workloads_section.h"
 #include "scenarios/loader/yaml_fields.h"
+#include "scenarios/schema/quantity_text.h"
 
 namespace crashtwin::scenario {
 namespace {
@@ -392,6 +394,14 @@ void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_
   a.maximum_partition_size = m.size("maximum_partition_size", Need::optional, 4096).value_or(a.maximum_partition_size);
   a.budget_bytes = m.size("budget", Need::optional, 4096).value_or(a.budget_bytes);
   a.horizon_ns = m.duration("horizon", Need::optional, 1'000'000);
+  // Whole milliseconds up to 49 days: what a model blob can say it was
+  // trained on (model_blob.h).
+  a.feature_window_ns = m.duration("feature_window", Need::optional, kModelWindowUnitNs, kMaxModelWindowNs);
+  if (a.feature_window_ns && *a.feature_window_ns % kModelWindowUnitNs != 0) {
+    ctx.error(m.get("feature_window"), m.field("feature_window"),
+              fmt::format("{} is not whole milliseconds (what a model blob holds)", duration_text(*a.feature_window_ns)));
+    a.feature_window_ns.reset();
+  }
   a.rmid_limbo_ns = m.duration("rmid_limbo", Need::optional, 0, kMaxAllocationFrequencyNs).value_or(a.rmid_limbo_ns);
   if (const auto at = m.choice("region_placement", Need::optional, {"top", "node_boundary"}))
     a.region_placement = static_cast<AgentSettings::RegionPlacement>(*at);

@@ -612,6 +612,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   config.region_size = region_size;
   config.bmc_dma = board->bmc_dma_grant(region_base, region_size);
   config.horizon_ns = horizon_ns;
+  config.feature_window_ns = s.agent.feature_window_ns.value_or(model.window_ns);
   config.dram_bytes = dram.size();
   config.capture_facts = facts;
   config.rmid_min_free_time_ns = s.agent.rmid_limbo_ns;

@@ -162,6 +162,9 @@ struct AgentSettings {
   // resolved against the scenario file's directory by the loader.
   std::string failure_prediction_model_path;
   std::optional<uint64_t> horizon_ns;  // unset: the model's own horizon
+  // The span of the feature windows (MetricWindow::reset); unset: the
+  // model's own (FailureModel::window_ns).
+  std::optional<uint64_t> feature_window_ns;
   uint64_t rmid_limbo_ns = 1'000'000'000;  // a freed RMID's wait before reuse
   // Where the board reserves the crash region: at the top of DRAM, or
   // across the boundary between the middle NUMA nodes (half on each side),

@@ -7,6 +7,7 @@
 #include <map>
 #include <string_view>
 
+#include "platform/predictor/model_blob.h"
 #include "scenarios/replay/csv_reader.h"
 
 namespace crashtwin::training {
@@ -38,10 +39,18 @@ std::vector<std::string> feature_column_names(FeatureColumns* map) {
   return names;
 }
 
-std::string preamble(uint64_t horizon_ns) {
+// window_ns only when the windows have a span: a dataset of sample windows
+// reads the same in builds that predate spans.
+std::string preamble(uint64_t horizon_ns, uint64_t window_ns) {
   return std::string(kPreambleKey) + " format=" + std::to_string(kDatasetFormatVersion) +
-         " feature_set=" + std::to_string(kFeatureSetVersion) + " horizon_ns=" + std::to_string(horizon_ns);
+         " feature_set=" + std::to_string(kFeatureSetVersion) + " horizon_ns=" + std::to_string(horizon_ns) +
+         (window_ns != 0 ? " window_ns=" + std::to_string(window_ns) : std::string());
 }
+
+struct Preamble {
+  uint64_t horizon_ns = 0;
+  uint64_t window_ns = 0;
+};
 
 void append_float(std::string& line, float v) {
   char buf[32];
@@ -49,12 +58,12 @@ void append_float(std::string& line, float v) {
   line.append(buf, end);
 }
 
-// Reads "crashtwin-dataset format=1 feature_set=1 horizon_ns=N".
-uint64_t parse_preamble(const csv::Reader& reader) {
+// Reads "crashtwin-dataset format=1 feature_set=1 horizon_ns=N [window_ns=W]".
+Preamble parse_preamble(const csv::Reader& reader) {
   const std::string where = reader.source() + ":1: ";
   for (const std::string& p : reader.preamble()) {
     if (p.rfind(kPreambleKey, 0) != 0) continue;
-    uint64_t format = 0, feature_set = 0, horizon = 0;
+    uint64_t format = 0, feature_set = 0, horizon = 0, window = 0;
     int found = 0;
     std::string_view rest(p);
     rest.remove_prefix(kPreambleKey.size());
@@ -74,6 +83,7 @@ uint64_t parse_preamble(const csv::Reader& reader) {
       if (key == "format") format = v, found |= 1;
       else if (key == "feature_set") feature_set = v, found |= 2;
       else if (key == "horizon_ns") horizon = v, found |= 4;
+      else if (key == "window_ns") window = v;
       else throw csv::InputError(where + "unknown preamble key '" + std::string(key) + "'");
     }
     if (found != 7) throw csv::InputError(where + "preamble needs format, feature_set and horizon_ns");
@@ -85,7 +95,10 @@ uint64_t parse_preamble(const csv::Reader& reader) {
                             " but the firmware computes feature set " + std::to_string(kFeatureSetVersion) +
                             ": regenerate the dataset");
     if (horizon == 0) throw csv::InputError(where + "horizon_ns must be positive");
-    return horizon;
+    if (window > kMaxModelWindowNs || window % kModelWindowUnitNs != 0)
+      throw csv::InputError(where + "window_ns must be whole milliseconds up to " +
+                            std::to_string(kMaxModelWindowNs) + " (what a model blob holds)");
+    return {horizon, window};
   }
   throw csv::InputError(where + "missing the '# " + std::string(kPreambleKey) + " ...' preamble line");
 }
@@ -114,7 +127,7 @@ void write_dataset(std::ostream& out, const Dataset& dataset) {
   FeatureColumns map;
   const size_t feature_columns = feature_column_names(&map).size();
   const std::vector<std::string> columns = dataset_columns();
-  std::string line = "# " + preamble(dataset.horizon_ns) + "\n";
+  std::string line = "# " + preamble(dataset.horizon_ns, dataset.window_ns) + "\n";
   for (size_t i = 0; i < columns.size(); ++i) line += (i ? "," : "") + columns[i];
   out << line << '\n';
   std::vector<std::string> cells(feature_columns);
@@ -157,7 +170,9 @@ Dataset read_dataset(std::istream& in, const std::string& source) {
   csv::Reader reader(in, source);
   reader.expect_header(dataset_columns());
   Dataset dataset;
-  dataset.horizon_ns = parse_preamble(reader);
+  const Preamble p = parse_preamble(reader);
+  dataset.horizon_ns = p.horizon_ns;
+  dataset.window_ns = p.window_ns;
   std::vector<bool> used(feature_columns);
   std::map<std::string, std::string> family_of;
   while (reader.next()) {

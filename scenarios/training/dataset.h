@@ -41,6 +41,9 @@ struct DatasetRow {
 
 struct Dataset {
   uint64_t horizon_ns = 0;  // label = failure within this horizon
+  // The span of the feature windows (MetricWindow::reset); 0: the last
+  // kWindowCapacity samples. The trained model carries it to the agent.
+  uint64_t window_ns = 0;
   std::vector<DatasetRow> rows;
 };
 

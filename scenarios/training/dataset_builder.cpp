@@ -21,7 +21,7 @@ DatasetBuilder::Instance& DatasetBuilder::instance(ComponentId id) {
     if (i.id == id) return i;
   Instance& i = instances_.emplace_back();
   i.id = id;
-  i.window.reset(id.cls, options_.ewma_alpha);
+  i.window.reset(id.cls, options_.ewma_alpha, options_.window_ns);
   return i;
 }
 
@@ -60,6 +60,9 @@ void DatasetBuilder::observe_window(ComponentId id, const MetricWindow& window) 
   if (window.ewma_alpha() != options_.ewma_alpha)
     throw csv::InputError("agent window EWMA alpha " + std::to_string(window.ewma_alpha()) +
                           " differs from the dataset's " + std::to_string(options_.ewma_alpha));
+  if (window.span_ns() != options_.window_ns)
+    throw csv::InputError("agent window span " + std::to_string(window.span_ns()) + " ns differs from the dataset's " +
+                          std::to_string(options_.window_ns) + " ns");
   if (window.size() == 0) return;
   const size_t newest = window.size() - 1;
   const uint64_t t = window.time_ns(newest);
@@ -67,8 +70,9 @@ void DatasetBuilder::observe_window(ComponentId id, const MetricWindow& window) 
   uint64_t values[kMaxMetricsPerClass] = {};
   const uint32_t count = metric_count(id.cls);
   for (uint32_t slot = 0; slot < count; ++slot) values[slot] = window.value(newest, slot);
-  // A gap in the agent's window (a missed tick) is one in the builder's.
-  sample(id, t, std::span<const uint64_t>(values, count), newest > 0 && window.is_gap(newest));
+  // A tick the agent missed before this sample is one the builder missed:
+  // fed the same samples and marks, its window stays the agent's.
+  sample(id, t, std::span<const uint64_t>(values, count), window.newest_missed_tick());
 }
 
 void DatasetBuilder::failure(ComponentId id, uint64_t time_ns) {
@@ -79,7 +83,10 @@ void DatasetBuilder::failure(ComponentId id, uint64_t time_ns) {
 void DatasetBuilder::finish(Dataset& out) {
   if (out.horizon_ns != 0 && out.horizon_ns != options_.horizon_ns)
     throw std::invalid_argument("appending rows of another horizon to a dataset");
+  if (!out.rows.empty() && out.window_ns != options_.window_ns)
+    throw std::invalid_argument("appending rows of another feature window to a dataset");
   out.horizon_ns = options_.horizon_ns;
+  out.window_ns = options_.window_ns;
   for (auto& row : rows_) {
     const Instance& inst = instance(row.component);
     // Samples taken before the failure was reported but after it happened.

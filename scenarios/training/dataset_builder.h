@@ -21,6 +21,9 @@ namespace crashtwin::training {
 struct DatasetBuilderOptions {
   uint64_t horizon_ns = 0;  // label = fails within this horizon (> 0)
   float ewma_alpha = 0.25f;  // must match the agent's MetricWindow alpha
+  // The feature windows' span (MetricWindow::reset; 0: the last
+  // kWindowCapacity samples); must match the agent's.
+  uint64_t window_ns = 0;
   // Emit a row every `stride` samples of an instance (consecutive rows of one
   // instance are strongly correlated; a stride thins them).
   uint32_t stride = 1;
@@ -48,8 +51,8 @@ class DatasetBuilder {
   // Feeds the newest sample of a window the agent keeps (Agent::window) into
   // the builder, so `crashtwin dataset` can record from the agent's own
   // per-tick windows; a window whose newest sample was already seen (or that
-  // is empty) is skipped. csv::InputError when the window's EWMA alpha is not
-  // the builder's (the features would differ from the agent's).
+  // is empty) is skipped. csv::InputError when the window's EWMA alpha or
+  // span is not the builder's (the features would differ from the agent's).
   void observe_window(ComponentId id, const MetricWindow& window);
 
   // The instance failed (first failure counts). Rows sampled at or after the

@@ -70,6 +70,7 @@ SplitPlan plan_split(const Dataset& data, const SplitOptions& options) {
 SplitData apply_split(const Dataset& data, const SplitPlan& plan) {
   SplitData out;
   out.train.horizon_ns = out.test.horizon_ns = data.horizon_ns;
+  out.train.window_ns = out.test.window_ns = data.window_ns;
   for (const auto& row : data.rows) {
     if (plan.is_train(row)) out.train.rows.push_back(row);
     else if (plan.is_test(row)) out.test.rows.push_back(row);

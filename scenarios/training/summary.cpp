@@ -37,7 +37,7 @@ nlohmann::json class_json(const ClassTraining& c, const ClassModel& m) {
 nlohmann::json training_summary(const SummaryInputs& in) {
   nlohmann::json classes = nlohmann::json::array();
   for (const auto& c : in.trained.classes) classes.push_back(class_json(c, in.trained.model.of(c.cls)));
-  return {
+  nlohmann::json summary = {
       {"format", "crashtwin-model-summary"},
       {"feature_set_version", in.trained.model.feature_set_version},
       {"generation", in.trained.model.generation},
@@ -60,6 +60,10 @@ nlohmann::json training_summary(const SummaryInputs& in) {
       {"held_out", reports_json(in.held_out)},
       {"verdicts", verdicts_json(in.verdicts)},
   };
+  // Only a model with a window span says so: summaries of sample-window
+  // models keep the bytes they had.
+  if (in.trained.model.window_ns != 0) summary["window_ns"] = in.trained.model.window_ns;
+  return summary;
 }
 
 SplitPlan training_split_from_summary(const nlohmann::json& summary, const std::string& source) {

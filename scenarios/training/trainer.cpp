@@ -124,6 +124,7 @@ TrainedModel train_failure_model(const Dataset& train, const TrainOptions& optio
   out.model.feature_set_version = kFeatureSetVersion;
   out.model.generation = options.generation;
   out.model.horizon_ns = train.horizon_ns;
+  out.model.window_ns = train.window_ns;
   std::vector<const DatasetRow*> by_class[kComponentClassCount];
   for (const auto& row : train.rows) by_class[static_cast<size_t>(row.component.cls)].push_back(&row);
   out.classes.resize(kComponentClassCount);

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "platform/predictor/model_blob.h"
 #include "scenarios/training/dataset.h"
 #include "tests/support/run_cli.h"
 
@@ -76,6 +77,61 @@ TEST_CASE("dataset: labelled windows of every class, byte-identical for -j 1 and
   // The healthy DIMM (memory.0) never fails: no time to failure on its rows.
   for (const auto& row : data.rows)
     if (row.component == ComponentId{ComponentClass::memory, 0}) CHECK_FALSE(row.time_to_failure_ns.has_value());
+}
+
+TEST_CASE("dataset --window: the agent's windows span that time, the dataset and the model trained on it say so",
+          "[dataset][window]") {
+  const fs::path dir = scratch("window");
+  const std::string scenarios = "'" + kTrainingScenario.string() + "' '" +
+                                (kSource / "data/failure-models/training/train_b_busy.yaml").string() + "'";
+  const CliResult windowed = run_cli("dataset " + scenarios + " --window 6 --out '" + (dir / "w.csv").string() + "'");
+  INFO(windowed.output);
+  REQUIRE(windowed.exit_code == 0);
+  const CliResult samples = run_cli("dataset " + scenarios + " --out '" + (dir / "s.csv").string() + "'");
+  REQUIRE(samples.exit_code == 0);
+  CHECK_THAT(file_bytes(dir / "w.csv"), Catch::Contains("horizon_ns=10000000000 window_ns=6000000000\n"));
+  CHECK_THAT(file_bytes(dir / "s.csv"), !Catch::Contains("window_ns"));
+
+  // The same samples, seen through a 6 s window instead of the last 16
+  // (1.5 s at the 100 ms sampling period): counts over four times the time.
+  const training::Dataset w = training::read_dataset_file((dir / "w.csv").string());
+  const training::Dataset s = training::read_dataset_file((dir / "s.csv").string());
+  CHECK(w.window_ns == 6'000'000'000ull);
+  CHECK(s.window_ns == 0);
+  REQUIRE(w.rows.size() == s.rows.size());
+  const auto counts = feature_defs(ComponentClass::memory);
+  size_t larger = 0;
+  for (size_t i = 0; i < w.rows.size(); ++i) {
+    REQUIRE(w.rows[i].time_ns == s.rows[i].time_ns);
+    if (w.rows[i].component.cls != ComponentClass::memory) continue;
+    for (size_t f = 0; f < counts.size(); ++f) {
+      if (counts[f].kind != FeatureKind::count) continue;
+      CHECK(w.rows[i].features.value[f] >= s.rows[i].features.value[f]);
+      larger += w.rows[i].features.value[f] > s.rows[i].features.value[f] ? 1 : 0;
+    }
+  }
+  CHECK(larger > 0);
+
+  // The model trained on it carries the window to the agent.
+  const CliResult trained =
+      run_cli("train '" + (dir / "w.csv").string() + "' --out '" + (dir / "m.ctpm").string() + "'");
+  INFO(trained.output);
+  REQUIRE(trained.exit_code == 0);
+  const std::string blob = file_bytes(dir / "m.ctpm");
+  FailureModel model;
+  REQUIRE(parse_model(std::as_bytes(std::span(blob.data(), blob.size())), model) == Status::ok);
+  CHECK(model.window_ns == 6'000'000'000ull);
+  CHECK_THAT(file_bytes(dir / "m.json"), Catch::Contains("\"window_ns\": 6000000000"));
+
+  // Windows a model cannot carry are refused before any run.
+  for (const std::string bad : {"0", "0.0005", "1e9", "-3"}) {
+    const CliResult refused = run_cli("dataset " + scenarios + " --window " + bad + " --out '" +
+                                      (dir / "bad.csv").string() + "'");
+    INFO(bad);
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.output, Catch::Contains("--window"));
+    CHECK_FALSE(fs::exists(dir / "bad.csv"));
+  }
 }
 
 TEST_CASE("dataset: a scenario that refuses static is recorded under its first compared policy", "[dataset]") {

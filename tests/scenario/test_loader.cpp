@@ -136,6 +136,23 @@ TEST_CASE("out-of-range values say what range is allowed", "[loader]") {
   }
 }
 
+TEST_CASE("agent.feature_window: a span in whole milliseconds a model can carry", "[loader][window]") {
+  const LoadResult absent = load_text(kValidScenario);
+  REQUIRE(absent.scenario);
+  CHECK_FALSE(absent.scenario->agent.feature_window_ns.has_value());  // the model's
+  const LoadResult hour = load_text(with("  horizon: \"10 s\"", "  horizon: \"10 s\"\n  feature_window: \"1 h\""));
+  INFO(hour.diagnostics.to_string());
+  REQUIRE(hour.scenario);
+  CHECK(*hour.scenario->agent.feature_window_ns == 3'600'000'000'000ull);
+  const LoadResult fraction =
+      load_text(with("  horizon: \"10 s\"", "  horizon: \"10 s\"\n  feature_window: \"1500 us\""));
+  CHECK(mentions(fraction, "agent.feature_window: 1500 us is not whole milliseconds"));
+  const LoadResult long_window =
+      load_text(with("  horizon: \"10 s\"", "  horizon: \"10 s\"\n  feature_window: \"60 d\""));
+  CHECK_FALSE(long_window.scenario);
+  CHECK(mentions(long_window, "agent.feature_window"));
+}
+
 TEST_CASE("missing required fields are named", "[loader]") {
   const LoadResult r = load_text(with("      error: memory_uncorrectable\n", ""));
   REQUIRE(r.diagnostics.size() == 1);

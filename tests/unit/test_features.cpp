@@ -294,3 +294,107 @@ TEST_CASE("a gauge's slope starts after the last gap: a sensor back hot after an
   // readings from before the outage.
   CHECK(w.ewma(metric_slot(Metric::mem_temperature)) == Approx(55'000.0));
 }
+
+// A window with a span in time (MetricWindow::reset): the model's window
+// reaches as far back at any sampling period.
+namespace {
+
+// A NIC sampled every `period_ns` for `samples` samples, one CRC error per
+// sample, its temperature rising 1 m°C per sample.
+MetricWindow nic_window(uint64_t span_ns, uint64_t period_ns, uint64_t samples, uint64_t missed_at = UINT64_MAX) {
+  MetricWindow w;
+  w.reset(ComponentClass::network, 0.25f, span_ns);
+  std::vector<uint64_t> v(metric_count(ComponentClass::network));
+  for (uint64_t k = 0; k < samples; ++k) {
+    v[metric_slot(Metric::net_crc_errors)] = k;
+    v[metric_slot(Metric::net_temperature)] = 40'000 + k;
+    REQUIRE(w.push(k * period_ns, v, k == missed_at) == Status::ok);
+  }
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("a window with a span reaches that far back at any sampling period, ending at the newest sample",
+          "[features][window]") {
+  constexpr uint64_t kMinute = 60'000'000'000ull;
+  const uint64_t span = 60 * kMinute;  // one hour
+  const uint64_t spacing = span / (kWindowCapacity - 1);  // 4 minutes
+  const size_t crc = index_of(ComponentClass::network, "crc_errors_in_window");
+  for (const uint64_t period : {kPeriod, uint64_t{60'000'000'000} /* 60 s, the field's */}) {
+    INFO("sampling period " << period << " ns");
+    const uint64_t samples = 3 * span / period;  // three hours of samples
+    const MetricWindow w = nic_window(span, period, samples);
+    const uint64_t newest = (samples - 1) * period;
+    REQUIRE(w.size() == kWindowCapacity);
+    CHECK(w.span_ns() == span);
+    CHECK(w.time_ns(w.size() - 1) == newest);  // the newest sample, always
+    // Kept samples at least the spacing apart (the last interval is the one
+    // still filling), so the window reaches back one span, less one spacing
+    // at most.
+    for (size_t i = 1; i + 1 < w.size(); ++i) CHECK(w.time_ns(i) - w.time_ns(i - 1) >= spacing);
+    CHECK(newest - w.time_ns(0) <= span);
+    CHECK(newest - w.time_ns(0) >= span - spacing);
+    // Counters lose nothing between kept samples: one error per sample over
+    // the time the window covers.
+    FeatureVector f;
+    compute_features(w, f);
+    CHECK(f.value[crc] == static_cast<float>((newest - w.time_ns(0)) / period));
+    // The rate is per second whatever the decimation: one per period.
+    CHECK(f.value[index_of(ComponentClass::network, "temperature_slope_c_per_s")] ==
+          Approx(1e-3 / (static_cast<double>(period) / 1e9)).epsilon(1e-4));
+  }
+  // Without a span: the last 16 samples, 1.5 s at 100 ms.
+  const MetricWindow samples_only = nic_window(0, kPeriod, 3 * 36'000);
+  CHECK(samples_only.time_ns(samples_only.size() - 1) - samples_only.time_ns(0) == 15 * kPeriod);
+}
+
+TEST_CASE("a window's EWMAs are per sample whatever its span", "[features][window]") {
+  const MetricWindow spanned = nic_window(3'600'000'000'000ull, kPeriod, 500);
+  const MetricWindow samples_only = nic_window(0, kPeriod, 500);
+  for (uint32_t m = 0; m < metric_count(ComponentClass::network); ++m) CHECK(spanned.ewma(m) == samples_only.ewma(m));
+}
+
+TEST_CASE("a missed tick in an interval a spanned window was still filling keeps that interval a gap",
+          "[features][window][gaps]") {
+  // 60 s sampling, a one-hour window (4-minute spacing): the tick before
+  // sample 179 was missed; later samples replaced 179 in the window while
+  // its interval was still filling, and the interval stays a gap: its
+  // errors are masked.
+  constexpr uint64_t kField = 60'000'000'000ull;
+  const MetricWindow w = nic_window(3'600'000'000'000ull, kField, 183, 179);
+  size_t holding = 0;  // the kept interval that holds the missed tick
+  for (size_t i = 1; i < w.size(); ++i)
+    if (w.time_ns(i - 1) < 179 * kField && w.time_ns(i) >= 179 * kField) holding = i;
+  REQUIRE(holding > 0);
+  CHECK(w.time_ns(holding) > 179 * kField);  // replaced since
+  CHECK(w.is_gap(holding));
+  for (size_t i = 1; i < w.size(); ++i)
+    if (i != holding) CHECK_FALSE(w.is_gap(i));
+  FeatureVector gapped, regular;
+  compute_features(w, gapped);
+  compute_features(nic_window(3'600'000'000'000ull, kField, 183), regular);
+  const size_t crc = index_of(ComponentClass::network, "crc_errors_in_window");
+  CHECK(regular.value[crc] - gapped.value[crc] ==
+        static_cast<float>((w.time_ns(holding) - w.time_ns(holding - 1)) / kField));
+}
+
+TEST_CASE("sampled more coarsely than its spacing, a window reaches its span back, not 16 samples",
+          "[features][window]") {
+  constexpr uint64_t kField = 60'000'000'000ull;
+  // A 10-minute span wants a sample every 40 s; at 60 s every sample is
+  // kept, and the window reaches exactly 10 minutes back (11 samples).
+  const MetricWindow ten_minutes = nic_window(600'000'000'000ull, kField, 100);
+  CHECK(ten_minutes.size() == 11);
+  CHECK(ten_minutes.time_ns(ten_minutes.size() - 1) - ten_minutes.time_ns(0) == 600'000'000'000ull);
+  FeatureVector f;
+  compute_features(ten_minutes, f);
+  CHECK(f.value[index_of(ComponentClass::network, "crc_errors_in_window")] == 10.0f);
+  // A span shorter than one sampling period: the newest sample and the one
+  // before it, never fewer.
+  const MetricWindow short_span = nic_window(1'500'000'000ull, kField, 100);
+  CHECK(short_span.size() == 2);
+  CHECK(short_span.time_ns(1) - short_span.time_ns(0) == kField);
+  // A young window keeps what it has.
+  CHECK(nic_window(600'000'000'000ull, kField, 4).size() == 4);
+}

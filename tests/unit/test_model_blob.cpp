@@ -79,6 +79,44 @@ TEST_CASE("the blob starts with the documented header", "[model_blob]") {
   CHECK(static_cast<uint8_t>(blob[26]) == 4);  // class sections
 }
 
+TEST_CASE("a model's feature window travels in format 2, a model without one stays format 1", "[model_blob]") {
+  FailureModel m = sample_model(5);
+  m.window_ns = 3'600'000'000'000ull;  // one hour
+  const auto blob = encode(m);
+  CHECK(static_cast<uint8_t>(blob[4]) == 2);
+  uint32_t window_ms = 0;
+  std::memcpy(&window_ms, blob.data() + 28, 4);
+  CHECK(window_ms == 3'600'000u);
+  CHECK(blob.size() == encoded_model_size(m));  // the header holds it: no extra bytes
+  FailureModel back;
+  REQUIRE(parse_model(blob, back) == Status::ok);
+  CHECK(back.window_ns == m.window_ns);
+  CHECK(back.horizon_ns == m.horizon_ns);
+
+  m.window_ns = kMaxModelWindowNs;  // 49 days and a bit
+  REQUIRE(parse_model(encode(m), back) == Status::ok);
+  CHECK(back.window_ns == kMaxModelWindowNs);
+
+  // Without a window: the bytes format 1 always had, and format 1's
+  // reserved bytes read as no window whatever they hold.
+  m.window_ns = 0;
+  auto v1 = encode(m);
+  CHECK(static_cast<uint8_t>(v1[4]) == 1);
+  for (size_t i = 27; i < 32; ++i) CHECK(v1[i] == std::byte{0});
+  v1[28] = std::byte{0x40};
+  reseal(v1);
+  REQUIRE(parse_model(v1, back) == Status::ok);
+  CHECK(back.window_ns == 0);
+
+  // Windows a blob cannot hold are refused by the writer.
+  std::vector<std::byte> out(kMaxModelBlobBytes);
+  size_t length = 0;
+  m.window_ns = 1'500'000;  // 1.5 ms
+  CHECK(encode_model(m, out, length) == Status::invalid_argument);
+  m.window_ns = kMaxModelWindowNs + kModelWindowUnitNs;
+  CHECK(encode_model(m, out, length) == Status::invalid_argument);
+}
+
 TEST_CASE("bad blobs are refused with the reason", "[model_blob]") {
   const auto good = encode(sample_model(1));
   FailureModel out = sample_model(99);
@@ -97,7 +135,12 @@ TEST_CASE("bad blobs are refused with the reason", "[model_blob]") {
   }
   SECTION("newer format version") {
     auto b = good;
-    b[4] = std::byte{2};
+    b[4] = std::byte{kModelFormatVersion + 1};
+    expect(b, Status::unsupported);
+  }
+  SECTION("format version 0") {
+    auto b = good;
+    b[4] = std::byte{0};
     expect(b, Status::unsupported);
   }
   SECTION("bad CRC") {
