@@ -1,6 +1,8 @@
 #include "scenarios/cli/training_commands.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -29,6 +31,7 @@ struct TrainArgs {
   bool no_class_weights = false;
   bool no_family_split = false;
   bool always_ship_model = false;
+  std::vector<std::string> failure_rate_scales;  // CLASS=FACTOR
 };
 
 struct EvaluateArgs {
@@ -52,9 +55,28 @@ void write_json(const std::string& path, const nlohmann::json& j) {
   write_file(path, text.data(), text.size());
 }
 
+// "--failure-rate-scale cpu=1000": TrainOptions::failure_rate_scale.
+void read_failure_rate_scales(const std::vector<std::string>& items, TrainOptions& options) {
+  for (const std::string& item : items) {
+    const size_t eq = item.find('=');
+    ComponentClass cls{};
+    double factor = 0.0;
+    const std::string name = item.substr(0, eq);
+    const std::string value = eq == std::string::npos ? std::string() : item.substr(eq + 1);
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), factor);
+    if (eq == std::string::npos || !parse(name, cls) || value.empty() || ec != std::errc() ||
+        end != value.data() + value.size() || !std::isfinite(factor) || !(factor > 0.0) || factor > 1e9)
+      throw csv::InputError("--failure-rate-scale: '" + item +
+                            "' is not CLASS=FACTOR (a class of cpu, memory, disk, network and a factor above 0 up to "
+                            "1e9, e.g. cpu=1000)");
+    options.failure_rate_scale[static_cast<size_t>(cls)] = factor;
+  }
+}
+
 void train(const TrainArgs& args) {
   TrainOptions options = args.options;
   options.balance_classes = !args.no_class_weights;
+  read_failure_rate_scales(args.failure_rate_scales, options);
   SplitOptions split_options = args.split;
   split_options.by_family = !args.no_family_split;
 
@@ -207,6 +229,10 @@ void add_training_commands(CLI::App& app) {
   t->add_option("--generation", train_args->options.generation, "model generation written into the blob")
       ->capture_default_str();
   t->add_flag("--no-class-weights", train_args->no_class_weights, "do not balance failing and healthy rows");
+  t->add_option("--failure-rate-scale", train_args->failure_rate_scales,
+                "CLASS=FACTOR: the training runs failed FACTOR times the field's rate (their "
+                "field_fault_acceleration); the model's probabilities and threshold are put back at the field's "
+                "rate (repeatable)");
   t->add_option("--holdout-fraction", train_args->split.holdout_fraction,
                 "fraction of seeds (and scenario families) held out for testing")
       ->capture_default_str()

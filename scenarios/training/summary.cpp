@@ -18,6 +18,8 @@ nlohmann::json class_json(const ClassTraining& c, const ClassModel& m) {
   if (c.best_single_feature) j["best_single_feature"] = single_feature_json(*c.best_single_feature);
   j["sample_weight"] = {{"positive", c.positive_weight}, {"negative", c.negative_weight}};
   j["prior_correction"] = c.prior_correction;  // taken out of the fitted bias
+  // Only accelerated training says so: other summaries keep their bytes.
+  if (c.rate_correction != 0.0) j["failure_rate_correction"] = c.rate_correction;
   j["solver"] = {{"iterations", c.fit.iterations},
                  {"converged", c.fit.converged},
                  {"gradient_norm", c.fit.gradient_norm},

@@ -85,7 +85,9 @@ void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
   // instance near p = 0.3. The ranking, and so the F1 threshold's operating
   // point, precision and recall, do not change.
   report.prior_correction = exact::log(report.positive_weight / report.negative_weight);
-  m.bias = static_cast<float>(report.fit.bias - report.prior_correction);
+  const double rate_scale = options.failure_rate_scale[static_cast<size_t>(cls)];
+  report.rate_correction = rate_scale == 1.0 ? 0.0 : exact::log(rate_scale);
+  m.bias = static_cast<float>(report.fit.bias - report.prior_correction - report.rate_correction);
 
   // The threshold is chosen on what the firmware will compute: the float
   // model through the platform's own inference.
@@ -95,23 +97,28 @@ void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
     score[i] = failure_probability(model, cls, rows[i]->features);
     label[i] = rows[i]->label ? 1 : 0;
   }
-  m.threshold = static_cast<float>(f1_threshold(score, label));
+  m.threshold = static_cast<float>(f1_threshold(score, label, 1.0 / rate_scale));
 }
 
 }  // namespace
 
-double f1_threshold(const std::vector<double>& score, const std::vector<uint8_t>& label) {
+double f1_threshold(const std::vector<double>& score, const std::vector<uint8_t>& label, double positive_weight) {
   const size_t positives = static_cast<size_t>(std::count(label.begin(), label.end(), uint8_t{1}));
   if (positives == 0) return 1.0;
   std::vector<size_t> order(score.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score[a] > score[b]; });
+  // Weighted counts; with weight 1 every sum is an exact integer, so the
+  // unweighted threshold is what it always was.
+  const double weighted_positives = positive_weight * static_cast<double>(positives);
   double best_f1 = -1.0, best = 1.0;
   size_t tp = 0, flagged = 0;
   for (size_t i = 0; i < order.size();) {
     const double s = score[order[i]];
     for (; i < order.size() && score[order[i]] == s; ++i, ++flagged) tp += label[order[i]];
-    const double f1 = 2.0 * static_cast<double>(tp) / static_cast<double>(flagged + positives);
+    const double weighted_tp = positive_weight * static_cast<double>(tp);
+    const double weighted_flagged = weighted_tp + static_cast<double>(flagged - tp);
+    const double f1 = 2.0 * weighted_tp / (weighted_flagged + weighted_positives);
     if (f1 > best_f1) best_f1 = f1, best = s;
   }
   return best;

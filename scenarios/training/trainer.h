@@ -22,6 +22,13 @@ struct TrainOptions {
   // positives and negatives weigh the same in the objective.
   bool balance_classes = true;
   uint32_t generation = 1;  // FailureModel::generation of the blob
+  // Per class, how many times the field's failure rate the training runs
+  // failed at (their scenarios' field_fault_acceleration): the blob
+  // predicts at the field's rate. The fitted odds are divided by it (a prior
+  // correction for a known sampling rate, King and Zeng 2001), and the
+  // threshold is chosen with failing rows counted 1/scale each, as the field
+  // would see them. 1: the training runs fail at the field's rate.
+  double failure_rate_scale[kComponentClassCount] = {1.0, 1.0, 1.0, 1.0};
 };
 
 struct ClassTraining {
@@ -31,6 +38,8 @@ struct ClassTraining {
   // log(positive_weight / negative_weight), subtracted from the fitted bias
   // so the blob's probabilities are at the data's failure rate.
   double prior_correction = 0.0;
+  // log(TrainOptions::failure_rate_scale), subtracted from the bias too.
+  double rate_correction = 0.0;
   LogisticFit fit;       // in double, before rounding into the blob's floats
   std::string skipped;   // why the class has no model (kind none), or empty
   // Chosen on the training rows (absent without both labels there).
@@ -58,7 +67,10 @@ void refit_on_single_feature(const Dataset& train, const SingleFeatureRule& rule
 
 // The operating threshold: the probability (one of `score`) maximising F1 on
 // the given rows; the highest such when several tie. 1 when no positive.
-double f1_threshold(const std::vector<double>& score, const std::vector<uint8_t>& label);
+// `positive_weight`: what each failing row counts for (1 / the failure-rate
+// scale of accelerated training runs).
+double f1_threshold(const std::vector<double>& score, const std::vector<uint8_t>& label,
+                    double positive_weight = 1.0);
 
 // encode_model into a buffer of the right size; std::runtime_error if the
 // platform encoder rejects the model (a trainer bug, not bad input).

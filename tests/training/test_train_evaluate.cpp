@@ -159,6 +159,54 @@ TEST_CASE("class weighting is taken back out of the bias: probabilities at the r
   CHECK(find(reports_w, "model").pr_auc > 0.6);
 }
 
+TEST_CASE("a failure-rate scale puts accelerated training back at the field's rate", "[training][field]") {
+  // Training runs that failed 100 times as often as the field: the same fit,
+  // the odds divided by 100, and a threshold chosen as if each failing row
+  // were a hundredth of one, so the field sees fewer, surer alarms.
+  const Dataset& data = fleet_dataset();
+  const SplitData split = apply_split(data, plan_split(data, {}));
+  const TrainedModel as_trained = train_failure_model(split.train, {});
+  TrainOptions field;
+  field.failure_rate_scale[static_cast<size_t>(ComponentClass::memory)] = 100.0;
+  const TrainedModel at_field = train_failure_model(split.train, field);
+  constexpr auto kMemory = ComponentClass::memory;
+  const ClassModel& a = as_trained.model.of(kMemory);
+  const ClassModel& b = at_field.model.of(kMemory);
+  for (size_t f = 0; f < a.feature_count; ++f) CHECK(b.weight[f] == a.weight[f]);
+  CHECK(at_field.classes[static_cast<size_t>(kMemory)].rate_correction == Approx(std::log(100.0)));
+  CHECK(a.bias - b.bias == Approx(std::log(100.0)).epsilon(1e-5));
+  // Fewer training rows at or above the threshold, and every one of them
+  // at or above the as-trained threshold's rank.
+  size_t flagged_a = 0, flagged_b = 0;
+  for (const DatasetRow& row : split.train.rows) {
+    if (row.component.cls != kMemory) continue;
+    const double pa = failure_probability(as_trained.model, kMemory, row.features);
+    const double pb = failure_probability(at_field.model, kMemory, row.features);
+    CHECK(pb <= pa);
+    flagged_a += pa >= a.threshold ? 1 : 0;
+    flagged_b += pb >= b.threshold ? 1 : 0;
+  }
+  CHECK(flagged_b < flagged_a);
+  CHECK(flagged_b > 0);
+  // The ranking is untouched but for float rounding (probabilities a
+  // hundred times smaller tie more often near 0): held-out PR-AUC as good.
+  CHECK(find(evaluate_detectors(at_field.model, split.test, {}), "model").pr_auc ==
+        Approx(find(evaluate_detectors(as_trained.model, split.test, {}), "model").pr_auc).epsilon(0.01));
+  // The summary says so only when a scale was given.
+  const auto summary_of = [&](const TrainedModel& t) {
+    const SplitPlan plan = plan_split(data, {});
+    return training_summary({t, {}, plan, split, {}, {}}).dump();
+  };
+  CHECK_THAT(summary_of(at_field), Catch::Contains("failure_rate_correction"));
+  CHECK_THAT(summary_of(as_trained), !Catch::Contains("failure_rate_correction"));
+  // Unweighted F1 is what it always was.
+  const std::vector<double> score = {0.9, 0.8, 0.7, 0.2, 0.1};
+  const std::vector<uint8_t> label = {1, 0, 1, 0, 0};
+  CHECK(f1_threshold(score, label) == f1_threshold(score, label, 1.0));
+  CHECK(f1_threshold(score, label) == 0.7);
+  CHECK(f1_threshold(score, label, 0.01) == 0.9);  // rare failures: only the surest alarm pays
+}
+
 TEST_CASE("training is deterministic: same rows, same blob and summary bytes", "[training][end-to-end]") {
   const Dataset& data = fleet_dataset();
   const SplitPlan plan = plan_split(data, {});
@@ -228,4 +276,8 @@ TEST_CASE("crashtwin train and evaluate: files, exit codes, no scoring of traini
   CHECK(run_cli({"train", (dir / "bad.csv").string(), "--out", blob}) == 2);
   CHECK(run_cli({"evaluate", (dir / "bad.csv").string(), csv}) == 2);
   CHECK(run_cli({"evaluate", blob, (dir / "missing.csv").string()}) == 2);
+  for (const char* bad : {"cpu", "cpu=", "gpu=10", "cpu=0", "cpu=-2", "cpu=inf", "cpu=1e10", "cpu=10x"})
+    CHECK(run_cli({"train", csv, "--out", blob, "--failure-rate-scale", bad}) == 2);
+  REQUIRE(run_cli({"train", csv, "--out", blob, "--failure-rate-scale", "memory=100"}) == 0);
+  CHECK(slurp(blob) != first_blob);
 }
