@@ -45,6 +45,9 @@ TEST_CASE("a fleet runs each machine with its own seed and fleet.csv folds them"
   text = replaced(text, "duration: \"365 d\"", "duration: \"2 d\"");
   text = replaced(text, "machines: 4", "machines: 2");
   text = replaced(text, "value: 31536000", "value: 172800");
+  // Written elsewhere, the scenario names its model by its absolute path.
+  text = replaced(text, "../../data/failure-models/field.ctpm",
+                  (fs::path(CRASHTWIN_SOURCE_DIR) / "data/failure-models/field.ctpm").string());
   std::ofstream(root / "fleet_year.yaml") << text;
 
   const auto batch = [&](const std::string& out) {

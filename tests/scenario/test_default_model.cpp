@@ -12,7 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <span>
 #include <string>
+
+#include <yaml-cpp/yaml.h>
 
 #include "platform/predictor/features.h"
 #include "platform/predictor/model_blob.h"
@@ -56,6 +60,56 @@ TEST_CASE("retraining with scripts/train-default-model reproduces the shipped de
   // scripts/train-default-model and commit both files (data/failure-models/README.md).
   CHECK(file_bytes(out / "default.ctpm") == file_bytes(kShipped / "default.ctpm"));
   CHECK(file_bytes(out / "default.json") == file_bytes(kShipped / "default.json"));
+}
+
+TEST_CASE("retraining with scripts/train-field-model reproduces the shipped field model", "[default_model][field]") {
+  const fs::path out = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "field_model";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  const fs::path crashtwin = fs::path(CRASHTWIN_BINARY_DIR) / "crashtwin";
+  const fs::path log = out / "train.log";
+  const int code = shell("'" + (kSource / "scripts/train-field-model").string() + "' '" + crashtwin.string() +
+                             "' '" + out.string() + "'",
+                         log);
+  INFO(file_bytes(log));
+  REQUIRE(code == 0);
+  // On a mismatch: retrain with scripts/train-field-model and commit both files.
+  CHECK(file_bytes(out / "field.ctpm") == file_bytes(kShipped / "field.ctpm"));
+  CHECK(file_bytes(out / "field.json") == file_bytes(kShipped / "field.json"));
+}
+
+TEST_CASE("the field model reads hour-long windows, and its failure-rate scales are its scenarios' accelerations",
+          "[default_model][field]") {
+  const std::string blob = file_bytes(kShipped / "field.ctpm");
+  FailureModel model;
+  REQUIRE(ok(parse_model(std::as_bytes(std::span(blob.data(), blob.size())), model)));
+  CHECK(model.window_ns == 3'600'000'000'000ull);
+  CHECK(model.horizon_ns == 86'400'000'000'000ull);
+  CHECK(model.of(ComponentClass::cpu).kind == ModelKind::logistic);
+  CHECK(model.of(ComponentClass::network).kind == ModelKind::logistic);
+  // No DIMM or disk failed in the training fleets (field rates): no model.
+  CHECK(model.of(ComponentClass::memory).kind == ModelKind::none);
+  CHECK(model.of(ComponentClass::disk).kind == ModelKind::none);
+
+  // The recipe names each accelerated class's factor once more (train
+  // --failure-rate-scale); they must be what the scenarios run at.
+  const std::string recipe = file_bytes(kShipped / "field-model.conf");
+  const std::map<std::string, std::string> scale_of = {
+      {"cpu", "cpu"}, {"dram", "memory"}, {"disk0", "disk"}, {"nic0", "network"}};
+  size_t scenarios = 0;
+  for (const auto& entry : fs::directory_iterator(kShipped / "training-field")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++scenarios;
+    const YAML::Node board = YAML::LoadFile(entry.path().string())["board"];
+    for (const auto& [key, cls] : scale_of) {
+      INFO(entry.path().filename().string() << " board." << key);
+      const std::string factor = board[key]["field_fault_acceleration"].as<std::string>();
+      const std::string option = "--failure-rate-scale " + cls + "=" + factor;
+      if (factor == "1") CHECK(recipe.find("--failure-rate-scale " + cls + "=") == std::string::npos);
+      else CHECK((recipe.find(option + " ") != std::string::npos || recipe.find(option + "\"") != std::string::npos));
+    }
+  }
+  CHECK(scenarios == 3);
 }
 
 TEST_CASE("the embedded default is the shipped file, and a trained model the firmware accepts", "[default_model]") {
