@@ -84,7 +84,7 @@ std::array<bool, kSmartAttributeCount> DiskFaultProcess::draw_shown() {
 double DiskFaultProcess::draw_lead_time() {
   const double lo = settings_.lead_time_min_s, hi = settings_.lead_time_max_s;
   const double lead = hi > lo ? lo * exact::exp(rng_.uniform() * exact::log(hi / lo)) : lo;
-  return lead / settings_.acceleration;
+  return lead / settings_.time_compression;
 }
 
 std::array<bool, kSmartAttributeCount> DiskFaultProcess::schedule_counts(double span_s, double mean, bool crowd_late) {

@@ -49,8 +49,10 @@
 //
 // Field rates give a drive one failure in about 60 years, so scenarios of
 // minutes run them accelerated: `acceleration` multiplies both onset rates
-// and divides the lead times (the whole life runs faster; counts per
-// degradation stay what they are).
+// and `time_compression` divides the lead times (by default the same
+// factor: the whole life runs faster; counts per degradation stay what
+// they are). A fleet at field time accelerates the rates only
+// (time_compression 1), as the NIC's and the cores' processes do.
 //
 // Plain C++ without SystemC: the disk model asks for the time to the next
 // event and fires it; the process draws from its own seeded stream.
@@ -79,7 +81,8 @@ inline constexpr size_t kSmartAttributeCount = 5;
 inline constexpr std::array<uint8_t, kSmartAttributeCount> kSmartAttributeIds = {5, 187, 188, 197, 198};
 
 struct DiskFaultSettings {
-  double acceleration = 1.0;             // multiplies the onset rates, divides the lead times (> 0)
+  double acceleration = 1.0;             // multiplies the onset rates (> 0)
+  double time_compression = 1.0;         // divides the lead times (> 0)
   double annual_failure_rate = 0.0157;   // fraction of drives failing per year
   double silent_failure_fraction = 0.233;
   double annual_lookalike_rate = 0.0107;  // fraction of drives per year gaining counts they survive

@@ -49,6 +49,17 @@ constexpr FeatureDef kDisk[] = {
     {"media_errors_in_window", K::count, M::disk_media_errors, 1.0f},
     {"temperature_c", K::last, M::disk_temperature, kFromMilli},
     {"temperature_slope_c_per_s", K::slope, M::disk_temperature, kFromMilli},
+    // Feature set 4: the five SMART attributes Backblaze reads. A drive
+    // gaining counts now is degrading; one that shows any reallocated or
+    // pending sectors at all fails several times as often (Pinheiro et al.,
+    // FAST 2007).
+    {"smart_reallocated_in_window", K::count, M::disk_reallocated_sectors, 1.0f},
+    {"smart_reported_uncorrectable_in_window", K::count, M::disk_reported_uncorrectable, 1.0f},
+    {"smart_command_timeouts_in_window", K::count, M::disk_command_timeouts, 1.0f},
+    {"smart_pending_in_window", K::count, M::disk_pending_sectors, 1.0f},
+    {"smart_offline_uncorrectable_in_window", K::count, M::disk_offline_uncorrectable, 1.0f},
+    {"smart_reallocated_total", K::last, M::disk_reallocated_sectors, 1.0f},
+    {"smart_pending_total", K::last, M::disk_pending_sectors, 1.0f},
 };
 constexpr FeatureDef kNetwork[] = {
     {"throughput_mb_per_s", K::rate, M::net_bytes, kToMega},

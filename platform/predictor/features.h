@@ -19,9 +19,11 @@ namespace crashtwin {
 // 2: the memory class's corrected-error rows (ce_rows_in_window, ce_rows_total).
 // 3: its banks, columns and repeated addresses (ce_banks_total, ce_columns_total,
 //    ce_repeats_in_window).
-inline constexpr uint16_t kFeatureSetVersion = 3;
+// 4: the disk class's SMART counters (Backblaze's five: increases in the
+//    window, and the reallocated and pending totals).
+inline constexpr uint16_t kFeatureSetVersion = 4;
 // Most features a class uses (the model blob's per-class capacity).
-inline constexpr size_t kMaxFeatures = 12;
+inline constexpr size_t kMaxFeatures = 16;
 // Samples kept per instance: with a 100 ms allocation frequency and no
 // window span, 1.6 s of history, enough for slopes while a precursor is
 // still young. A window with a span (MetricWindow::reset) keeps as many
@@ -69,7 +71,12 @@ struct FeatureDef {
 //            boot: a fault's spatial extent, row faults against cell faults)
 //   disk:    io_k_per_s, latency_ewma_us, latency_slope_us_per_s, queue_depth_ewma,
 //            timeouts_in_window, media_errors_in_window, temperature_c,
-//            temperature_slope_c_per_s
+//            temperature_slope_c_per_s, smart_reallocated_in_window (SMART 5),
+//            smart_reported_uncorrectable_in_window (187),
+//            smart_command_timeouts_in_window (188), smart_pending_in_window
+//            (197), smart_offline_uncorrectable_in_window (198),
+//            smart_reallocated_total, smart_pending_total (since boot: the
+//            raw values Backblaze reads)
 //   network: throughput_mb_per_s, latency_ewma_us, latency_slope_us_per_s,
 //            crc_errors_in_window, link_flaps_in_window, drop_rate_per_s,
 //            temperature_c, temperature_slope_c_per_s

@@ -77,6 +77,7 @@ TEST_CASE("fleet over field years: annualized failure rate and look-alike preval
 TEST_CASE("failing drives: the silent share, counts before the failure, lead times, latency drift", "[disk][faults]") {
   DiskFaultSettings s;
   s.acceleration = 1e6;
+  s.time_compression = 1e6;  // the whole life faster
   s.annual_lookalike_rate = 0.0;
   constexpr int kDrives = 4000;
   int silent = 0, media = 0, short_leads = 0, warned = 0;
@@ -105,10 +106,10 @@ TEST_CASE("failing drives: the silent share, counts before the failure, lead tim
       }
       ++warned;
       CHECK(any_count(p));
-      CHECK(lead >= s.lead_time_min_s / s.acceleration * (1 - 1e-12));
-      CHECK(lead <= s.lead_time_max_s / s.acceleration * (1 + 1e-12));
+      CHECK(lead >= s.lead_time_min_s / s.time_compression * (1 - 1e-12));
+      CHECK(lead <= s.lead_time_max_s / s.time_compression * (1 + 1e-12));
       // Log-uniform: half the leads below the geometric mean of the bounds.
-      if (lead < std::sqrt(s.lead_time_min_s * s.lead_time_max_s) / s.acceleration) ++short_leads;
+      if (lead < std::sqrt(s.lead_time_min_s * s.lead_time_max_s) / s.time_compression) ++short_leads;
       CHECK(p.latency_s() == Approx(s.degraded_latency_s));
       // Unreadable sectors end in an unrecovered read; others stop responding.
       const bool unreadable = p.counts()[static_cast<size_t>(SmartAttribute::pending_sectors)] > 0 ||
@@ -129,6 +130,7 @@ TEST_CASE("failing drives: the silent share, counts before the failure, lead tim
 TEST_CASE("a degrading drive's counts grow toward its failure and average smart_count_mean", "[disk][faults]") {
   DiskFaultSettings s;
   s.acceleration = 1e6;
+  s.time_compression = 1e6;
   s.annual_lookalike_rate = 0.0;
   s.silent_failure_fraction = 0.0;
   double late_increments = 0, increments = 0, shown = 0, counted = 0;
@@ -162,6 +164,7 @@ TEST_CASE("look-alike drives log counts and never fail, the process is determini
           "[disk][faults]") {
   DiskFaultSettings s;
   s.acceleration = 1e6;
+  s.time_compression = 1e6;
   s.annual_failure_rate = 0.0;
   // A century of field time each: a look-alike's counts come within 60
   // days of its onset, so hardly any are still pending at the end.
@@ -183,6 +186,7 @@ TEST_CASE("look-alike drives log counts and never fail, the process is determini
 
   DiskFaultSettings busy;
   busy.acceleration = 1e8;
+  busy.time_compression = 1e8;
   const auto trace = [&](uint64_t seed) {
     DiskFaultProcess p(busy, RngStream(seed));
     std::vector<std::pair<double, int>> out;
@@ -199,4 +203,29 @@ TEST_CASE("look-alike drives log counts and never fail, the process is determini
   off.acceleration = 0.0;
   DiskFaultProcess none(off, RngStream(1));
   CHECK(std::isinf(none.draw_next_delay()));
+}
+
+TEST_CASE("accelerated rates with field lead times: drives fail sooner, warned as long before as in the field",
+          "[disk][faults]") {
+  DiskFaultSettings s;
+  s.acceleration = 1e6;  // time_compression 1: lead times as in the field
+  s.annual_lookalike_rate = 0.0;
+  int warned = 0;
+  for (int d = 0; d < 500; ++d) {
+    DiskFaultProcess p(s, RngStream(d));
+    double onset_s = -1;
+    while (!p.failed()) {
+      REQUIRE(std::isfinite(p.draw_next_delay()));
+      const DiskFaultEvent e = p.fire();
+      if (e.kind == DiskFaultKind::degrading_onset) onset_s = p.now_s();
+      if (e.kind != DiskFaultKind::failure || !e.warned) continue;
+      ++warned;
+      const double lead = p.now_s() - onset_s;
+      CHECK(lead >= s.lead_time_min_s * (1 - 1e-12));
+      CHECK(lead <= s.lead_time_max_s * (1 + 1e-12));
+      // The onset itself came at the accelerated rate: within years / 1e6.
+      CHECK(onset_s < 1000.0 * kSecondsPerYear / s.acceleration);
+    }
+  }
+  CHECK(warned > 300);
 }

@@ -102,7 +102,8 @@ TEST_CASE("dataset reader names file:line and column for bad rows", "[training][
   CHECK_THAT(error_of(",65535,", ",65536,"), Catch::Contains("data.csv:6: column 'instance': instance over 65535"));
   CHECK_THAT(error_of(",100,1,4000000000,", ",100,0,4000000000,"),
              Catch::StartsWith("data.csv:3: column 'label': label 0 contradicts"));
-  CHECK_THAT(error_of("feature_set=3", "feature_set=99"), Catch::Contains("regenerate the dataset"));
+  CHECK_THAT(error_of("feature_set=" + std::to_string(kFeatureSetVersion), "feature_set=99"),
+             Catch::Contains("regenerate the dataset"));
   CHECK_THAT(error_of("family,seed", "family,sed"), Catch::StartsWith("data.csv:2: header must be exactly"));
   CHECK_THAT(error_of("2.75", "nan"), Catch::Contains("is not a finite single-precision number"));
   CHECK_THAT(error_of("2.75", "1e39"), Catch::Contains("data.csv:3: column 'corrected_errors_in_window'"));
