@@ -101,8 +101,7 @@ Status parse_model(std::span<const std::byte> blob, FailureModel& out) {
 }
 
 Status encode_model(const FailureModel& model, std::span<std::byte> out, size_t& length) {
-  if (model.horizon_ns == 0 || model.window_ns % kModelWindowUnitNs != 0 || model.window_ns > kMaxModelWindowNs)
-    return Status::invalid_argument;
+  if (model.horizon_ns == 0 || !model_window_representable(model.window_ns)) return Status::invalid_argument;
   for (const ClassModel& c : model.classes)
     if (!valid_class(c)) return Status::invalid_argument;
   const size_t total = encoded_model_size(model);

@@ -37,6 +37,12 @@ enum class ModelKind : uint8_t {
 // The blob stores the window in milliseconds in 32 bits: up to 49 days.
 inline constexpr uint64_t kModelWindowUnitNs = 1'000'000;
 inline constexpr uint64_t kMaxModelWindowNs = uint64_t{UINT32_MAX} * kModelWindowUnitNs;
+// A window span the blob can hold: 0 (no span) or whole milliseconds up to
+// kMaxModelWindowNs. The one rule the encoder, the dataset and the
+// scenario loader check.
+inline constexpr bool model_window_representable(uint64_t window_ns) {
+  return window_ns % kModelWindowUnitNs == 0 && window_ns <= kMaxModelWindowNs;
+}
 
 struct ClassModel {
   ModelKind kind = ModelKind::none;

@@ -114,7 +114,7 @@ uint64_t parse_horizon(const std::string& text) {
 uint64_t parse_window(const std::string& text) {
   if (text.empty()) return 0;
   uint64_t ns = 0;
-  if (!replay::parse_decimal_seconds(text, ns) || ns == 0 || ns % kModelWindowUnitNs != 0 || ns > kMaxModelWindowNs)
+  if (!replay::parse_decimal_seconds(text, ns) || ns == 0 || !model_window_representable(ns))
     throw csv::InputError("--window: '" + text + "' is not a window a model can carry: whole milliseconds in seconds, "
                           "from 0.001 to " + std::to_string(kMaxModelWindowNs / 1'000'000'000) + " (e.g. 3600)");
   return ns;

@@ -397,7 +397,7 @@ void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_
   // Whole milliseconds up to 49 days: what a model blob can say it was
   // trained on (model_blob.h).
   a.feature_window_ns = m.duration("feature_window", Need::optional, kModelWindowUnitNs, kMaxModelWindowNs);
-  if (a.feature_window_ns && *a.feature_window_ns % kModelWindowUnitNs != 0) {
+  if (a.feature_window_ns && !model_window_representable(*a.feature_window_ns)) {
     ctx.error(m.get("feature_window"), m.field("feature_window"),
               fmt::format("{} is not whole milliseconds (what a model blob holds)", duration_text(*a.feature_window_ns)));
     a.feature_window_ns.reset();

@@ -95,7 +95,7 @@ Preamble parse_preamble(const csv::Reader& reader) {
                             " but the firmware computes feature set " + std::to_string(kFeatureSetVersion) +
                             ": regenerate the dataset");
     if (horizon == 0) throw csv::InputError(where + "horizon_ns must be positive");
-    if (window > kMaxModelWindowNs || window % kModelWindowUnitNs != 0)
+    if (!model_window_representable(window))
       throw csv::InputError(where + "window_ns must be whole milliseconds up to " +
                             std::to_string(kMaxModelWindowNs) + " (what a model blob holds)");
     return {horizon, window};
