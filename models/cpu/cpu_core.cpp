@@ -217,15 +217,25 @@ CpuCore::Fault CpuCore::machine_check(uint64_t physical_address, uint64_t mca_co
   frozen_ = true;
   if (bank > upper_banks_.size()) bank = 0;
   uint64_t& status = bank == 0 ? regs_.mc_status : upper_banks_[bank - 1].status;
+  regs_.mcg_status = kMcgStatusMcip | kMcgStatusEipv;
+  uint64_t& addr = bank == 0 ? regs_.mc_addr : upper_banks_[bank - 1].addr;
+  // The SDM's overwrite rules (vol. 3B 15.3.2.2.1): an error finding VAL
+  // still set sets OVER; an uncorrected error is not written over a valid
+  // uncorrected one, whose record (and MCi_ADDR) stays and is what the
+  // status block reports.
+  const bool logged = (status & kMciStatusVal) != 0;
+  if (logged && (status & kMciStatusUc) != 0) {
+    status |= kMciStatusOver;
+    return {addr, status};
+  }
   // An uncorrected, processor-context-corrupt error: what a fatal #MC
-  // leaves in its bank. ADDRV only when the error has an address: with it
-  // clear, IA32_MCi_ADDR (and the CPER target address) is not valid. The
-  // bank's corrected error count stays.
-  status = kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc |
+  // leaves in its bank, over a corrected one. ADDRV only when the error has
+  // an address: with it clear, IA32_MCi_ADDR (and the CPER target address)
+  // is not valid. The bank's corrected error count stays.
+  status = kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc | (logged ? kMciStatusOver : 0) |
            (physical_address != 0 ? kMciStatusAddrv : 0) | (status & kMciStatusCeCountMask) |
            (mca_code != 0 ? (mca_code & 0xFFFF) : kDefaultMcaCode);
-  (bank == 0 ? regs_.mc_addr : upper_banks_[bank - 1].addr) = physical_address;
-  regs_.mcg_status = kMcgStatusMcip | kMcgStatusEipv;
+  addr = physical_address;
   return {physical_address, status};
 }
 

@@ -101,7 +101,9 @@ class CpuCore {
   Fault page_fault_storm(uint64_t linear_address, uint64_t error_code);
   void end_page_fault_storm();
   Fault invalid_opcode(uint64_t instruction_address, uint64_t opcode);
-  // An uncorrected machine check logged in MCA bank `bank` (< mca_banks).
+  // An uncorrected machine check logged in MCA bank `bank` (< mca_banks):
+  // over a logged corrected error with OVER set; a logged uncorrected error
+  // stays, with OVER set.
   Fault machine_check(uint64_t physical_address, uint64_t mca_code, uint32_t bank = 0);
   // A corrected machine check logged in `bank` with its MCACOD: the bank's
   // MCi_STATUS holds VAL, the code and the corrected error count (bits

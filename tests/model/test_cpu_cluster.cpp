@@ -296,7 +296,7 @@ TEST_CASE("invalid opcode and machine check latch their syndromes in status and 
     b.acknowledge(core);
   }
   SECTION("machine check without an address: ADDRV clear") {
-    const uint32_t core = 5;
+    const uint32_t core = 4;  // its banks are clean: core 5's hold the error above
     REQUIRE(b.cpu->inject_failure(core, ErrorType::machine_check, 0, 0x0150));
     test::settle();
     CHECK(b.err(core, dl::kErrDetail) == (kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc | 0x0150));
@@ -305,6 +305,39 @@ TEST_CASE("invalid opcode and machine check latch their syndromes in status and 
   }
   CHECK(b.err(4, dl::kErrCount) + b.err(5, dl::kErrCount) >= 1);
   CHECK_FALSE(b.irq.read());
+}
+
+TEST_CASE("an MCA bank follows the SDM's overwrite rules: OVER on a second error, a logged UC stays") {
+  CpuCoreParams params;
+  params.noise = false;
+  CpuCore core(0, params, RngStream(kSeed, "mca_rules"), kInlet);
+  const uint32_t bank = 3;
+  core.corrected_machine_check(bank, 0x0135);
+  CHECK(core.mci_status(bank) == (kMciStatusVal | kMciStatusEn | (1ull << kMciStatusCeCountShift) | 0x0135));
+  core.corrected_machine_check(bank, 0x0135);
+  CHECK(core.mci_status(bank) ==
+        (kMciStatusVal | kMciStatusEn | kMciStatusOver | (2ull << kMciStatusCeCountShift) | 0x0135));
+  // An uncorrected error is written over the corrected one, OVER set, the
+  // corrected count kept.
+  const CpuCore::Fault first = core.machine_check(0x5000, 0x0150, bank);
+  const uint64_t uc = kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc | kMciStatusAddrv | kMciStatusOver |
+                      (2ull << kMciStatusCeCountShift) | 0x0150;
+  CHECK(first.detail == uc);
+  CHECK(core.mci_status(bank) == uc);
+  CHECK(core.upper_mca_banks()[bank - 1].addr == 0x5000);
+  // A second uncorrected error does not overwrite the first: the bank (and
+  // what the core reports) stays the first's.
+  const CpuCore::Fault second = core.machine_check(0x9000, 0x0151, bank);
+  CHECK(second.detail == uc);
+  CHECK(second.address == 0x5000);
+  CHECK(core.mci_status(bank) == uc);
+  CHECK(core.upper_mca_banks()[bank - 1].addr == 0x5000);
+  // A corrected error leaves it too, counted.
+  core.corrected_machine_check(bank, 0x0135);
+  CHECK(core.mci_status(bank) == ((uc & ~kMciStatusCeCountMask) | (3ull << kMciStatusCeCountShift)));
+  // Another bank's first error has no OVER.
+  CHECK(core.machine_check(0x7000, 0x0150, bank + 1).detail ==
+        (kMciStatusVal | kMciStatusUc | kMciStatusEn | kMciStatusPcc | kMciStatusAddrv | 0x0150));
 }
 
 TEST_CASE("a fault freezes the core's registers at its frame until warm reset") {
