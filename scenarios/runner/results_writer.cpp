@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "platform/predictor/features.h"
 #include "scenarios/schema/capture_params.h"
 #include "scenarios/schema/quantity_text.h"
 #include "traces/bmc_report.h"
@@ -49,6 +52,12 @@ BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains) {
   return out;
 }
 
+// agent.feature_window's description: what a span of 0 means.
+std::string feature_window_description(bool set_by_scenario) {
+  return fmt::format("span of the feature windows; 0 s: the last {} samples, however far apart{}", kWindowCapacity,
+                     set_by_scenario ? "" : " (the model's)");
+}
+
 std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
   const Scenario& s = r.scenario;
   std::vector<ConfigEntry> e = {
@@ -70,6 +79,14 @@ std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
       {"agent.failure_prediction_model_path",
        s.agent.failure_prediction_model_path.empty() ? "(default: data/failure-models/default.ctpm)" : s.agent.failure_prediction_model_path,
        "failure model blob"},
+      {"agent.horizon", duration_text(r.model.horizon_ns),
+       s.agent.horizon_ns ? "a prediction's horizon: failure within this time" : "a prediction's horizon (the model's)"},
+      {"agent.feature_window", duration_text(r.model.feature_window_ns),
+       feature_window_description(s.agent.feature_window_ns.has_value())},
+      {"model.generation", std::to_string(r.model.generation), "generation of the failure model the run loaded"},
+      {"model.feature_set", std::to_string(r.model.feature_set_version), "feature set version it was trained on"},
+      {"model.horizon", duration_text(r.model.model_horizon_ns), "horizon it was trained for"},
+      {"model.window", duration_text(r.model.model_window_ns), "feature window span it was trained on"},
   };
   for (const EffectiveParam& p : r.board_config)
     e.push_back({p.name, p.value, p.description + (p.is_default ? " (default)" : "")});

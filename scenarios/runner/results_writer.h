@@ -17,6 +17,17 @@
 
 namespace crashtwin::scenario {
 
+// The failure model a run loaded and the times the agent ran it with (the
+// scenario's agent.horizon / agent.feature_window, or the model's own).
+struct ModelInUse {
+  uint32_t generation = 0;
+  uint16_t feature_set_version = 0;
+  uint64_t model_horizon_ns = 0;
+  uint64_t model_window_ns = 0;  // 0: the last kWindowCapacity samples
+  uint64_t horizon_ns = 0;
+  uint64_t feature_window_ns = 0;
+};
+
 struct ResultsToWrite {
   const RunSummary& summary;
   const PerfFigures& perf;
@@ -27,6 +38,7 @@ struct ResultsToWrite {
   const RunRequest& request;
   const TimerJitter& timer_jitter;
   const MemoryProfile& memory_profile;
+  ModelInUse model;
 };
 
 void write_results(const ResultsToWrite& r, const std::filesystem::path& dir);

@@ -791,8 +791,10 @@ RunOutcome run_scenario(const RunRequest& request) {
   perf.recovery_tail_wall_s = recovery_tail_wall_s;
   for (const SimulatedRecovery& r : recovery->recoveries()) perf.dump_bytes_simulated += r.dump_written_bytes;
 
-  ResultsToWrite results{summary, perf,    events,       recorder,      board->effective_config(),
-                         s,       request, timer_jitter, memory_profile};
+  const ModelInUse model_in_use{model.generation, model.feature_set_version, model.horizon_ns,
+                                model.window_ns,  horizon_ns,                config.feature_window_ns};
+  ResultsToWrite results{summary, perf,    events,       recorder,       board->effective_config(),
+                         s,       request, timer_jitter, memory_profile, model_in_use};
   write_results(results, request.out_dir);
   return outcome;
 }

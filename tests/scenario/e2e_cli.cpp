@@ -10,12 +10,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "platform/predictor/features.h"
 #include "traces/bmc_report.h"
+#include "traces/config_dump.h"
 #include "traces/io.h"
 #include "traces/summary.h"
 #include "tests/support/oracle_bound.h"
@@ -67,6 +70,38 @@ TEST_CASE("walking skeleton: the BMC report names the failed component and error
   CHECK(*s.metric("reserved_bytes_peak") > 0);
   for (const char* f : {"perf.json", "timeseries.csv", "events.jsonl", "trace.vcd", "trace.json", "config.yaml"})
     CHECK(fs::exists(out / f));
+}
+
+TEST_CASE("config.yaml names the failure model and the horizon and window the agent ran it with", "[e2e]") {
+  const auto config_of = [](const fs::path& out) {
+    std::map<std::string, std::string> config;
+    for (const ConfigEntry& e : read_config_yaml(out / "config.yaml")) config[e.name] = e.value;
+    return config;
+  };
+  // The skeleton sets neither: the embedded default model's own.
+  const fs::path plain = scratch("config-model-default");
+  REQUIRE(run_cli("run " + quoted(kSource / "scenarios/examples/skeleton.yaml") + " --out " + quoted(plain)).exit_code == 0);
+  std::map<std::string, std::string> config = config_of(plain);
+  CHECK(config["model.feature_set"] == std::to_string(kFeatureSetVersion));
+  CHECK(std::stoul(config["model.generation"]) > 0);
+  CHECK(config["agent.horizon"] == config["model.horizon"]);
+  CHECK(config["agent.feature_window"] == config["model.window"]);
+
+  // Overridden by the scenario: the override, with the model's beside it.
+  const fs::path dir = scratch("config-model-override");
+  std::string text = read_file(kSource / "scenarios/examples/skeleton.yaml");
+  const std::string agent = "agent:\n";
+  const size_t at = text.find(agent);
+  REQUIRE(at != std::string::npos);
+  text.insert(at + agent.size(), "  horizon: \"90 s\"\n  feature_window: \"2 min\"\n");
+  write_text(dir / "override.yaml", text);
+  const CliResult r = run_cli("run " + quoted(dir / "override.yaml") + " --out " + quoted(dir / "out"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  config = config_of(dir / "out");
+  CHECK(config["agent.horizon"] == "90 s");
+  CHECK(config["agent.feature_window"] == "2 min");
+  CHECK(config["model.horizon"] != "90 s");
 }
 
 TEST_CASE("crashtwin cper decode prints the drained record's standard sections as JSON", "[e2e][cper]") {
