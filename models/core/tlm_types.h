@@ -25,8 +25,12 @@ inline constexpr uint64_t kTimeUnitsPerNs = 1000 / kTimeResolutionPs;
 void use_time_resolution();
 
 // Simulated time as integer nanoseconds (the Hal's and the traces' unit),
-// exact over the whole range (a double of seconds is not past 104 days).
-inline uint64_t to_ns(const sc_core::sc_time& t) { return (t.value() + kTimeUnitsPerNs / 2) / kTimeUnitsPerNs; }
+// exact over the whole range (a double of seconds is not past 104 days),
+// rounded half up; the remainder decides so the largest sc_time does not wrap.
+inline uint64_t to_ns(const sc_core::sc_time& t) {
+  const uint64_t v = t.value();
+  return v / kTimeUnitsPerNs + (v % kTimeUnitsPerNs >= kTimeUnitsPerNs - kTimeUnitsPerNs / 2 ? 1 : 0);
+}
 inline sc_core::sc_time ns(uint64_t n) { return sc_core::sc_time::from_value(n * kTimeUnitsPerNs); }
 
 // Notifies `event` after a random draw's delay in seconds (a fault

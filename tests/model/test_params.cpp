@@ -2,7 +2,9 @@
 // param<uint64_t> parses ("10 ms"), checks its range, and writes the
 // effective configuration exactly as the nanosecond form does (config.yaml
 // stays byte-identical when a model's parameter changes type).
+#include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <string>
 
 #include "models/config/params.h"
@@ -38,6 +40,20 @@ ParamTree tree_of(std::initializer_list<Setting> settings) {
 }
 
 }  // namespace
+
+TEST_CASE("to_ns rounds to the nearest nanosecond, half up, over the whole range of sc_time") {
+  const uint64_t k = kTimeUnitsPerNs;
+  const uint64_t half = k - k / 2;  // the smallest remainder that rounds up
+  CHECK(to_ns(sc_time::from_value(0)) == 0);
+  CHECK(to_ns(sc_time::from_value(half - 1)) == 0);
+  CHECK(to_ns(sc_time::from_value(half)) == 1);
+  CHECK(to_ns(sc_time::from_value(7 * k + half - 1)) == 7);
+  CHECK(to_ns(sc_time::from_value(7 * k + half)) == 8);
+  // The largest sc_time: (value + k/2) / k wrapped to 0 here.
+  const uint64_t max = std::numeric_limits<uint64_t>::max();
+  CHECK(to_ns(sc_time::from_value(max)) >= max / k);
+  CHECK(to_ns(sc_time::from_value(max)) - to_ns(sc_time::from_value(max - k)) == 1);
+}
 
 TEST_CASE("a duration parameter as sc_time parses the duration text in whole nanoseconds") {
   ParamTree tree = tree_of({{"board.dma.latency", "10 ms", 3, 14}, {"board.dma.register_latency", " 0.5 us ", 4, 23}});
