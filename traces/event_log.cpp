@@ -92,7 +92,7 @@ std::optional<Event> parse_event_line(std::string_view line, std::string& proble
 }
 
 Event& EventLog::add(uint64_t t_ns, std::string track, EventKind kind) {
-  Event& e = events_.emplace_back();
+  Event& e = discarding_ ? (scratch_ = Event{}) : events_.emplace_back();
   e.t_ns = t_ns;
   e.track = std::move(track);
   e.kind = kind;

@@ -66,6 +66,10 @@ class EventLog {
   //   log.add(t, "board.bmc", EventKind::alert).fields["slice"] = 2;
   Event& add(uint64_t t_ns, std::string track, EventKind kind);
   Event& add_span(uint64_t t_ns, uint64_t dur_ns, std::string track, EventKind kind);
+  // From now on add() keeps nothing: it hands out one scratch event, cleared
+  // each time, for callers to fill in vain (a run at TraceLevel::summary,
+  // whose events.jsonl is not written, holds no event of a year in memory).
+  void discard_from_now() { discarding_ = true; }
 
   const std::vector<Event>& events() const { return events_; }
   std::vector<Event>& events() { return events_; }
@@ -76,6 +80,8 @@ class EventLog {
 
  private:
   std::vector<Event> events_;
+  bool discarding_ = false;
+  Event scratch_;
 };
 
 // Reads events.jsonl; throws format_error naming the line of the first

@@ -406,7 +406,9 @@ std::string time_series_cards(const results::Batch& batch, const std::string& sc
   for (const results::Run* run : representative_runs(batch, scenario)) {
     out += "<div class=\"run-card\">\n" + run_title(*run);
     if (run->timeseries.row_count() == 0) {
-      out += "<p class=\"note\">No timeseries.csv in this run.</p></div>\n";
+      out += run->summary.traces == TraceLevel::summary
+                 ? "<p class=\"note\">No time series: this run kept no traces (<code>traces: summary</code>).</p></div>\n"
+                 : "<p class=\"note\">No timeseries.csv in this run.</p></div>\n";
       continue;
     }
     auto markers = failure_markers(*run);

@@ -24,10 +24,11 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kKindNames = {"tmp", "logs", "old", "copy"};
 
-// The files of a finished run besides summary.json and bmc/
-// (scenarios/runner/results_writer.cpp writes them all).
-constexpr std::array<std::string_view, 6> kRunFiles = {"perf.json",  "timeseries.csv", "events.jsonl",
-                                                        "trace.vcd", "trace.json",     "config.yaml"};
+// The files of a finished run besides summary.json and bmc/, at every trace
+// level (scenarios/runner/results_writer.cpp writes them).
+constexpr std::array<std::string_view, 2> kSummaryLevelFiles = {"perf.json", "config.yaml"};
+// The traces a run of the full level writes besides those (trace_level.h).
+constexpr std::array<std::string_view, 4> kTraceFiles = {"timeseries.csv", "events.jsonl", "trace.vcd", "trace.json"};
 // Written by a run (or `crashtwin analyze` into it) but not required for a
 // complete run directory: older runs lack them.
 constexpr std::array<std::string_view, 5> kOptionalRunFiles = {
@@ -144,13 +145,17 @@ bool run_directory_complete(const fs::path& dir, std::string* why) {
   };
   std::error_code ec;
   if (!fs::is_regular_file(dir / "summary.json", ec)) return incomplete("no summary.json");
+  TraceLevel level = TraceLevel::full;
   try {
-    read_summary(dir / "summary.json");
+    level = read_summary(dir / "summary.json").traces;
   } catch (const io_error& e) {
     return incomplete(e.what());
   }
-  for (std::string_view f : kRunFiles)
+  for (std::string_view f : kSummaryLevelFiles)
     if (!fs::is_regular_file(dir / f, ec)) return incomplete(fmt::format("no {}", f));
+  if (level == TraceLevel::full)
+    for (std::string_view f : kTraceFiles)
+      if (!fs::is_regular_file(dir / f, ec)) return incomplete(fmt::format("no {}", f));
   const fs::path bmc = dir / "bmc" / "report.json";
   if (!fs::is_regular_file(bmc, ec)) return incomplete("no bmc/report.json");
   try {
@@ -177,7 +182,8 @@ bool replaceable_by_run(const fs::path& dir, std::string* stranger) {
     const std::string name = it->path().filename().string();
     bool known = name == "summary.json" || name == "bmc" || name == kFailedMarker || name == kStdoutLog ||
                  name == kStderrLog || name == "report.html";
-    for (std::string_view f : kRunFiles) known = known || name == f;
+    for (std::string_view f : kSummaryLevelFiles) known = known || name == f;
+    for (std::string_view f : kTraceFiles) known = known || name == f;
     for (std::string_view f : kOptionalRunFiles) known = known || name == f;
     if (!known) {
       if (stranger) *stranger = name;

@@ -61,7 +61,8 @@ inline constexpr std::string_view kStderrLog = "stderr.log";
 inline constexpr std::string_view kSharedTraceFile = "trace.json";
 
 // true when `dir` holds a finished run: summary.json parses and every other
-// file of the run is there, each record bmc/report.json lists included.
+// file of the run at its trace level (summary.json's `traces`) is there,
+// each record bmc/report.json lists included.
 // Otherwise false, with the reason in `why` when given.
 bool run_directory_complete(const std::filesystem::path& dir, std::string* why = nullptr);
 

@@ -28,8 +28,8 @@ struct RunArtifacts {
   std::vector<ConfigEntry> config;
 };
 
-// Writes every file of the run directory (each atomically), summary.json
-// last. A killed writer can still leave some of the files: write into a
+// Writes every file of the run directory at the summary's trace level
+// (each atomically), summary.json last. A killed writer can still leave some of the files: write into a
 // temporary and rename it into place (run_directory.h) where a reader must
 // see complete runs only. Throws io_error naming the file that failed.
 void write_run_directory(const std::filesystem::path& dir, const RunArtifacts& run,

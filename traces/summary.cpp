@@ -77,6 +77,7 @@ std::string summary_json(const RunSummary& s) {
   j["policy"] = s.policy;
   j["strategy"] = s.strategy;
   j["seed"] = s.seed;
+  j["traces"] = std::string(to_string(s.traces));
   j["valid"] = s.valid;
   j["invalid_reason"] = s.invalid_reason;
   j["undeclared_failures"] = s.undeclared_failures;
@@ -105,6 +106,12 @@ RunSummary parse_summary(std::string_view text, const std::filesystem::path& pat
   s.policy = top.string("policy");
   s.strategy = top.string("strategy");
   s.seed = top.unsigned_integer("seed");
+  if (top.has("traces")) {
+    const std::string level = top.string("traces");
+    const std::optional<TraceLevel> parsed = parse_trace_level(level);
+    if (!parsed) top.fail(fmt::format("\"traces\" must be \"full\" or \"summary\", not \"{}\"", level));
+    s.traces = *parsed;
+  }
   s.valid = top.boolean("valid");
   if (top.has("invalid_reason")) s.invalid_reason = top.string("invalid_reason");
   if (top.has("undeclared_failures")) {

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "traces/trace_level.h"
+
 namespace crashtwin {
 
 // One expectation of the scenario ("capture_completeness >= 0.9") and how the
@@ -29,6 +31,9 @@ struct RunSummary {
   std::string policy;
   std::string strategy;
   uint64_t seed = 0;
+  // What the run directory keeps besides this file (absent in older files:
+  // full). run_directory_complete asks for the files of this level.
+  TraceLevel traces = TraceLevel::full;
   bool valid = true;           // false if the run did not exercise what it claims
   std::string invalid_reason;  // why not valid ("fault memory_ue@dimm1 never fired")
   // Fatal errors the board raised that the scenario did not declare, each

@@ -79,6 +79,7 @@ void VcdWriter::change(uint64_t t_ns, SignalId signal, uint64_t value) {
     return;
   }
   if (signals_[signal].kind == VcdKind::wire) value = value != 0 ? 1 : 0;
+  if (discarding_) return;
   changes_.push_back(Change{t_ns, signal, static_cast<uint32_t>(changes_.size()), value});
 }
 
@@ -89,6 +90,7 @@ void VcdWriter::change_real(uint64_t t_ns, SignalId signal, double value) {
     return;
   }
   if (value == 0) value = 0;  // -0 and 0 are the same value on a waveform
+  if (discarding_) return;
   changes_.push_back(Change{t_ns, signal, static_cast<uint32_t>(changes_.size()), std::bit_cast<uint64_t>(value)});
 }
 

@@ -33,6 +33,9 @@ class VcdWriter {
   // shortest round-trip decimals. Throws std::out_of_range on an unknown id.
   void change(uint64_t t_ns, SignalId signal, uint64_t value);
   void change_real(uint64_t t_ns, SignalId signal, double value);
+  // From now on changes are checked but not kept (a run at
+  // TraceLevel::summary, whose trace.vcd is not written).
+  void discard_changes() { discarding_ = true; }
 
   size_t signal_count() const { return signals_.size(); }
   size_t change_count() const { return changes_.size(); }
@@ -63,6 +66,7 @@ class VcdWriter {
 
   std::vector<Signal> signals_;
   std::vector<Change> changes_;
+  bool discarding_ = false;
 };
 
 }  // namespace crashtwin

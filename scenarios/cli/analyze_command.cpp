@@ -41,6 +41,13 @@ int analyze_command(const AnalyzeArgs& args) {
     }
     for (const results::Run& run : batch.runs) {
       const fs::path profile = run.dir / "memory_profile.json";
+      if (!fs::exists(profile, ec) && run.summary.traces == TraceLevel::summary) {
+        std::fprintf(stderr,
+                     "%s: not written: the run's scenario keeps no traces (`traces: summary`); rerun it with "
+                     "--set traces=full\n",
+                     profile.c_str());
+        return kExitBadInput;
+      }
       if (!fs::exists(profile, ec)) {
         std::fprintf(stderr, "%s: missing (written by crashtwin run since memory profiling; rerun the scenario)\n",
                      profile.c_str());

@@ -498,6 +498,10 @@ void read_document(const YAML::Node& doc, ReadContext& ctx, const LoadOptions& o
   read_replay(root, s, base_dir);
   read_compare(root, s);
   read_fleet(root, s);
+  // The names in TraceLevel's order, so the index is the level.
+  const std::vector<std::string> trace_levels{std::string(to_string(TraceLevel::full)),
+                                              std::string(to_string(TraceLevel::summary))};
+  if (const auto level = root.choice("traces", Need::optional, trace_levels)) s.traces = static_cast<TraceLevel>(*level);
   if (const YAML::Node strategy = root.get("strategy"); strategy.IsDefined() && !strategy.IsNull()) {
     if (!strategy.IsMap()) {
       ctx.error(strategy, "strategy", fmt::format("expected a map of strategy parameters, got {}", node_kind(strategy)));

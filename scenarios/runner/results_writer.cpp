@@ -65,6 +65,8 @@ std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
       {"scenario.source", s.source_path, "scenario file"},
       {"scenario.seed", std::to_string(s.seed), "seed of every random draw"},
       {"scenario.duration", duration_text(s.duration_ns), "simulated time of the run"},
+      {"scenario.traces", std::string(to_string(s.traces)),
+       s.traces == TraceLevel::full ? "what the results keep: every trace" : "what the results keep: no traces, the summary and the BMC's records"},
       {"run.policy", r.request.policy, "partitioning policy of this run"},
       {"run.strategy", r.request.strategy, "capture strategy of this run"},
       {"agent.allocation_frequency", duration_text(s.agent.allocation_frequency_ns),
@@ -114,14 +116,16 @@ std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
 void write_results(const ResultsToWrite& r, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   write_perf(r.perf, dir / "perf.json");
-  write_timeseries_csv(r.recorder.timeseries(), dir / "timeseries.csv");
-  r.events.write_jsonl(dir / "events.jsonl");
+  if (r.scenario.traces == TraceLevel::full) {
+    write_timeseries_csv(r.recorder.timeseries(), dir / "timeseries.csv");
+    r.events.write_jsonl(dir / "events.jsonl");
+    r.recorder.vcd().write(dir / "trace.vcd");
+    write_chrome_trace(r.events.events(), &r.recorder.timeseries(), dir / "trace.json");
+    write_memory_profile(r.memory_profile, dir / "memory_profile.json");
+  }
   write_bmc_report(bmc_report_of(r.recorder.reports()), dir / "bmc");
-  r.recorder.vcd().write(dir / "trace.vcd");
-  write_chrome_trace(r.events.events(), &r.recorder.timeseries(), dir / "trace.json");
   write_config_yaml(config_entries(r), dir / "config.yaml");
   write_timer_jitter(r.timer_jitter, dir / "timer_jitter.json");
-  write_memory_profile(r.memory_profile, dir / "memory_profile.json");
   write_summary(r.summary, dir / "summary.json");
 }
 

@@ -1,7 +1,9 @@
 // Writes a run's results directory through the traces/ writers (one module
 // per file format): summary.json, perf.json, timeseries.csv, events.jsonl,
 // bmc/report.json + bmc/record-<n>.cper, trace.vcd, trace.json, config.yaml,
-// timer_jitter.json, memory_profile.json.
+// timer_jitter.json, memory_profile.json; at the scenario's
+// TraceLevel::summary, not the five traces (timeseries.csv, events.jsonl,
+// trace.vcd, trace.json, memory_profile.json).
 #pragma once
 
 #include <filesystem>

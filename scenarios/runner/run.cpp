@@ -645,8 +645,11 @@ RunOutcome run_scenario(const RunRequest& request) {
                                     s.agent.where.to_string(), to_string(st)));
 
   EventLog events;
+  // At the summary level none of the traces is written, so none is kept:
+  // a machine-year's rows, changes and events would be most of the run's memory.
+  if (s.traces == TraceLevel::summary) events.discard_from_now();
   board->add_observer(kernel);  // first: the kernel prints before anyone reads its log
-  RunRecorder recorder(*board, agent, events);
+  RunRecorder recorder(*board, agent, events, s.traces);
   recorder.trace_interrupt_lines();
   board->add_observer(recorder);
   // The host's recovery after each failure, on the board in simulated time.
@@ -671,11 +674,14 @@ RunOutcome run_scenario(const RunRequest& request) {
   board->add_observer(*recovery);
   WorkloadRecorder workload_recorder(s, events);
   MemoryRecorder memory_recorder(agent);
+  struct Unobserved final : AgentObserver {} unobserved;  // memory_profile.json is a trace
+  AgentObserver& memory_observer =
+      s.traces == TraceLevel::full ? static_cast<AgentObserver&>(memory_recorder) : unobserved;
   NumaRecorder numa_recorder(numa);
   CacheRecorder cache_recorder(*board);
   StackRecorder stack_recorder(*board, events);
   board->add_observer(stack_recorder);
-  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_recorder, numa_recorder, cache_recorder,
+  ScenarioObservers scenario_observers(recorder, workload_recorder, memory_observer, numa_recorder, cache_recorder,
                                        stack_recorder, request);
   board->add_observer(scenario_observers);
   agent.set_observer(&scenario_observers);
@@ -757,6 +763,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   summary.policy = request.policy;
   summary.strategy = request.strategy;
   summary.seed = s.seed;
+  summary.traces = s.traces;
   summary.metrics = metrics.metrics;
   if (!s.control.empty()) summary.metrics["control_lines"] = control_lines_metric(s, agent_stats, agent.control_stats());
   if (!s.workloads.empty()) summary.metrics["rdt"] = workload_recorder.metric(agent.monitor().stats());

@@ -36,8 +36,9 @@ std::string shown_line(std::string_view line) {
 
 }  // namespace
 
-RunRecorder::RunRecorder(Board& board, const Agent& agent, EventLog& events)
-    : board_(board), agent_(agent), events_(events) {
+RunRecorder::RunRecorder(Board& board, const Agent& agent, EventLog& events, TraceLevel traces)
+    : board_(board), agent_(agent), events_(events), keep_rows_(traces == TraceLevel::full) {
+  if (traces == TraceLevel::summary) vcd_.discard_changes();
   alert_signal_ = vcd_.add_wire("board.irq", "bmc_alert");
   vcd_.change(0, alert_signal_, 0);  // low from power-on, not unknown until the first alert
   capture_signal_ = vcd_.add_wire("board.agent", "capturing");
@@ -161,7 +162,27 @@ void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
   last_tick_ns_ = time_ns;
   last_reserved_ = reserved;
   reserved_peak_ = std::max(reserved_peak_, reserved);
+  follow_episodes(agent, time_ns);
+  if (keep_rows_) record_row(agent, time_ns, reserved);
+}
 
+void RunRecorder::follow_episodes(const Agent& agent, uint64_t time_ns) {
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    const ComponentId c = instances_[i];
+    const double p = agent.probability(c);
+    const bool above = agent.has_model() && p >= agent.model().of(c.cls).threshold;
+    if (above && open_episode_[i] < 0) {
+      open_episode_[i] = static_cast<int64_t>(episodes_.size());
+      episodes_.push_back({c, time_ns, time_ns});
+    } else if (above) {
+      episodes_[static_cast<size_t>(open_episode_[i])].end_ns = time_ns;
+    } else {
+      open_episode_[i] = -1;
+    }
+  }
+}
+
+void RunRecorder::record_row(const Agent& agent, uint64_t time_ns, uint64_t reserved) {
   std::vector<double> row;
   row.reserve(instances_.size() * 3 + 2 + fragmentation_orders_);
   const PartitionTable& table = agent.partition_table();
@@ -172,19 +193,9 @@ void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
     vcd_.change(time_ns, slice_signals_[i], size);
   }
   for (size_t i = 0; i < instances_.size(); ++i) {
-    const ComponentId c = instances_[i];
-    const double p = agent.probability(c);
+    const double p = agent.probability(instances_[i]);
     row.push_back(p);
     vcd_.change_real(time_ns, probability_signals_[i], p);
-    const bool above = agent.has_model() && p >= agent.model().of(c.cls).threshold;
-    if (above && open_episode_[i] < 0) {
-      open_episode_[i] = static_cast<int64_t>(episodes_.size());
-      episodes_.push_back({c, time_ns, time_ns});
-    } else if (above) {
-      episodes_[static_cast<size_t>(open_episode_[i])].end_ns = time_ns;
-    } else {
-      open_episode_[i] = -1;
-    }
   }
   row.push_back(static_cast<double>(reserved));
   row.push_back(static_cast<double>(agent.config().budget_bytes - std::min(agent.config().budget_bytes, reserved)));

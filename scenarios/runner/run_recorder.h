@@ -13,6 +13,7 @@
 #include "platform/agent/agent.h"
 #include "traces/event_log.h"
 #include "traces/timeseries_writer.h"
+#include "traces/trace_level.h"
 #include "traces/vcd_writer.h"
 
 namespace crashtwin::scenario {
@@ -44,7 +45,10 @@ struct AlertEpisode {
 
 class RunRecorder final : public BoardObserver, public AgentObserver {
  public:
-  RunRecorder(Board& board, const Agent& agent, EventLog& events);
+  // At TraceLevel::summary the recorder keeps what the metrics need (errors,
+  // captures, reports, alert episodes, the reserved-memory integrals) but
+  // no timeseries rows and no VCD changes.
+  RunRecorder(Board& board, const Agent& agent, EventLog& events, TraceLevel traces);
 
   // BoardObserver
   void on_error_raised(const ErrorEvent& event) override;
@@ -90,12 +94,17 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
 
  private:
   void declare_columns();
+  // Opens, extends and closes the alert episodes at a tick.
+  void follow_episodes(const Agent& agent, uint64_t time_ns);
+  // The tick's timeseries row and VCD changes.
+  void record_row(const Agent& agent, uint64_t time_ns, uint64_t reserved);
 
   Board& board_;
   const Agent& agent_;
   EventLog& events_;
   Timeseries series_;
   VcdWriter vcd_;
+  bool keep_rows_ = true;  // TraceLevel::full
   bool columns_declared_ = false;
   std::vector<ComponentId> instances_;
   uint32_t fragmentation_orders_ = 0;  // unusable_index columns: orders 0..n-1

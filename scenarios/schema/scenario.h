@@ -18,6 +18,7 @@
 #include "policies/strategies/strategy_params.h"
 #include "scenarios/schema/diagnostics.h"
 #include "scenarios/schema/replay.h"
+#include "traces/trace_level.h"
 
 namespace crashtwin::scenario {
 
@@ -219,6 +220,9 @@ struct Scenario {
   // `seed + i` (a batch's and a dataset's runs; `crashtwin run` runs the
   // machine its seed names). 1: one machine.
   uint64_t fleet_machines = 1;
+  // `traces:` what the results directory keeps: every trace, or the
+  // summary and the BMC's records only (traces/trace_level.h).
+  TraceLevel traces = TraceLevel::full;
   std::vector<BoardParam> board;
   std::vector<WorkloadPhase> phases;
   std::vector<ComponentBaseline> components;

@@ -35,10 +35,9 @@ std::vector<std::string> split(const std::string& line) {
   return cells;
 }
 
-}  // namespace
-
-TEST_CASE("a fleet runs each machine with its own seed and fleet.csv folds them", "[e2e][fleet]") {
-  const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fleet";
+// The library's fleet shortened to two days and two machines, written into
+// a fresh `root`.
+void write_short_fleet(const fs::path& root) {
   fs::remove_all(root);
   fs::create_directories(root);
   std::string text = read_text(kFleet);
@@ -49,6 +48,13 @@ TEST_CASE("a fleet runs each machine with its own seed and fleet.csv folds them"
   text = replaced(text, "../../data/failure-models/field.ctpm",
                   (fs::path(CRASHTWIN_SOURCE_DIR) / "data/failure-models/field.ctpm").string());
   std::ofstream(root / "fleet_year.yaml") << text;
+}
+
+}  // namespace
+
+TEST_CASE("a fleet runs each machine with its own seed and fleet.csv folds them", "[e2e][fleet]") {
+  const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fleet";
+  write_short_fleet(root);
 
   const auto batch = [&](const std::string& out) {
     return run_cli("batch '" + (root / "fleet_year.yaml").string() + "' -j 2 --out '" + (root / out).string() + "'");
@@ -87,4 +93,59 @@ TEST_CASE("a fleet runs each machine with its own seed and fleet.csv folds them"
   REQUIRE(again.exit_code == 0);
   CHECK(read_text(root / "b/fleet.csv") == read_text(root / "a/fleet.csv"));
   CHECK(read_text(root / "b/summary.csv") == read_text(root / "a/summary.csv"));
+}
+
+// The fleet keeps no traces (`traces: summary`): the same results as a run
+// with every trace, without the five trace files; such a run is complete, so
+// a batch run again into the same directory keeps it.
+TEST_CASE("a summary-level run measures what a full one does and writes no traces", "[e2e][fleet][traces]") {
+  const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fleet-traces";
+  write_short_fleet(root);
+  const std::string scenario = "'" + (root / "fleet_year.yaml").string() + "'";
+  const auto run = [&](const std::string& out, const std::string& extra) {
+    return run_cli("run " + scenario + " --policy proportional --strategy predictive-bmc --seed 9101 --out '" +
+                   (root / out).string() + "'" + extra);
+  };
+  const CliResult summary_level = run("summary", "");
+  INFO(summary_level.output);
+  REQUIRE(summary_level.exit_code == 0);
+  const CliResult full_level = run("full", " --set traces=full");
+  INFO(full_level.output);
+  REQUIRE(full_level.exit_code == 0);
+
+  const std::vector<std::string> traces = {"timeseries.csv", "events.jsonl", "trace.vcd", "trace.json",
+                                           "memory_profile.json"};
+  for (const std::string& f : traces) {
+    CHECK_FALSE(fs::exists(root / "summary" / f));
+    CHECK(fs::exists(root / "full" / f));
+  }
+  for (const char* f : {"summary.json", "perf.json", "config.yaml", "timer_jitter.json", "bmc/report.json"})
+    CHECK(fs::exists(root / "summary" / f));
+  // Identical results but for the level itself.
+  std::string kept = read_text(root / "summary/summary.json");
+  const std::string full = read_text(root / "full/summary.json");
+  REQUIRE(kept.find("\"traces\": \"summary\"") != std::string::npos);
+  kept = replaced(kept, "\"traces\": \"summary\"", "\"traces\": \"full\"");
+  CHECK(kept == full);
+  CHECK(read_text(root / "summary/config.yaml").find("\n  traces: summary  # ") != std::string::npos);
+  CHECK(read_text(root / "full/bmc/report.json") == read_text(root / "summary/bmc/report.json"));
+
+  // `analyze` says why there is no memory profile to analyse.
+  const CliResult analyze = run_cli("analyze '" + (root / "summary").string() + "'");
+  CHECK(analyze.exit_code == 2);
+  CHECK(analyze.output.find("traces: summary") != std::string::npos);
+
+  // A batch keeps its complete summary-level runs when run again.
+  const std::string batch = "batch " + scenario + " --policy static --strategy kdump -j 2 --out '" +
+                            (root / "batch").string() + "'";
+  const CliResult first = run_cli(batch);
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  const CliResult again = run_cli(batch);
+  INFO(again.output);
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.output.find("2 runs (2 kept from before)") != std::string::npos);
+  // The report's scenario page shows the runs and says why they have no time series.
+  CHECK(read_text(root / "batch/report-scenarios/fleet_year.html").find("this run kept no traces") !=
+        std::string::npos);
 }

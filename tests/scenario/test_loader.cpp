@@ -444,6 +444,30 @@ TEST_CASE("family: defaults to the name, and a bad one is named with its line an
   CHECK(mentions(r, "fixture.yaml:3:9: family: 'a/b' is not a valid name"));
 }
 
+TEST_CASE("traces: full by default, summary on request, anything else named at its line and column",
+          "[loader][traces]") {
+  LoadResult r = load_text(kValidScenario);
+  REQUIRE(r.scenario);
+  CHECK(r.scenario->traces == TraceLevel::full);
+  r = load_text(kValidScenario + "traces: summary\n");
+  REQUIRE(r.scenario);
+  CHECK(r.scenario->traces == TraceLevel::summary);
+  const std::string line = std::to_string(std::count(kValidScenario.begin(), kValidScenario.end(), '\n') + 1);
+  r = load_text(kValidScenario + "traces: none\n");
+  INFO(r.diagnostics.to_string());
+  CHECK_FALSE(r.scenario);
+  CHECK(mentions(r, "fixture.yaml:" + line + ":9: traces: 'none'"));
+  CHECK(mentions(r, "full, summary"));
+  r = load_text(kValidScenario + "traces: [full]\n");
+  CHECK_FALSE(r.scenario);
+  CHECK(mentions(r, "fixture.yaml:" + line + ":9: traces"));
+  LoadOptions o = fixture_options();
+  o.overrides.push_back({"traces", "summary"});  // --set traces=summary
+  r = load_text(kValidScenario, o);
+  REQUIRE(r.scenario);
+  CHECK(r.scenario->traces == TraceLevel::summary);
+}
+
 // What the project ships must load: the library and every example (the
 // year-long one among them: runs past 30 days are allowed since the kernel
 // keeps time at 10 ps).

@@ -34,8 +34,9 @@ TEST_CASE("summary.json has the documented keys in a fixed order and reads back"
   auto j = nlohmann::ordered_json::parse(text);
   std::vector<std::string> keys;
   for (auto& [k, v] : j.items()) keys.push_back(k);
-  CHECK(keys == std::vector<std::string>{"scenario", "policy", "strategy", "seed", "valid", "invalid_reason",
-                                         "undeclared_failures", "metrics", "expectations"});
+  CHECK(keys == std::vector<std::string>{"scenario", "policy", "strategy", "seed", "traces", "valid",
+                                         "invalid_reason", "undeclared_failures", "metrics", "expectations"});
+  CHECK(j["traces"] == "full");
   CHECK(text.find("wall") == std::string::npos);
 
   RunSummary back = read_summary(dir / "summary.json");
@@ -49,6 +50,17 @@ TEST_CASE("summary.json has the documented keys in a fixed order and reads back"
   REQUIRE(back.expectations.size() == 1);
   CHECK_FALSE(back.expectations_passed());
   CHECK(summary_json(back) == text);  // write(read(x)) == x
+}
+
+TEST_CASE("summary.json records the trace level, and older files without it read as full", "[traces][summary]") {
+  RunSummary s = sample();
+  s.traces = TraceLevel::summary;
+  const std::string text = summary_json(s);
+  CHECK(text.find("\"traces\": \"summary\"") != std::string::npos);
+  CHECK(parse_summary(text, "x/summary.json").traces == TraceLevel::summary);
+  const RunSummary old =
+      parse_summary(R"({"scenario":"a","policy":"b","strategy":"c","seed":1,"valid":true,"metrics":{}})", "x/summary.json");
+  CHECK(old.traces == TraceLevel::full);
 }
 
 TEST_CASE("flatten_metrics gives dotted names in file order", "[traces][summary]") {
@@ -76,6 +88,9 @@ TEST_CASE("summary refuses NaN on write and bad input on read", "[traces][summar
   check_bad("{\n\"scenario\":\n", "x/summary.json: 3");
   check_bad(R"({"scenario":"a","policy":"b","strategy":"c","seed":-1,"valid":true,"metrics":{}})", "seed");
   check_bad(R"({"scenario":"a","policy":"b","strategy":"c","seed":1,"valid":true,"metrics":{"m":"high"}})", "\"m\"");
+  check_bad(R"({"scenario":"a","policy":"b","strategy":"c","seed":1,"traces":"some","valid":true,"metrics":{}})",
+            "\"traces\" must be \"full\" or \"summary\", not \"some\"");
+  check_bad(R"({"scenario":"a","policy":"b","strategy":"c","seed":1,"traces":2,"valid":true,"metrics":{}})", "traces");
   check_bad(R"({"scenario":"a","policy":"b","strategy":"c","seed":1,"valid":true,"metrics":{},
                "expectations":[{"metric":"m","op":"~","value":1,"actual":1,"passed":true}]})",
             "expectations[0]");
