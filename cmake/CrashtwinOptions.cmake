@@ -40,6 +40,21 @@ if(CRASHTWIN_SANITIZE)
     add_compile_options(-fno-sanitize=vptr)
     add_link_options(-fno-sanitize=vptr)
   endif()
+  # clang 14 links no UBSan runtime beside LSan's (ASan's runtime carries
+  # one, LSan's does not): link the standalone one (scripts/fuzz's
+  # FUZZ_SANITIZE=leak,undefined).
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND "leak" IN_LIST _sanitizers AND "undefined" IN_LIST _sanitizers
+     AND NOT "address" IN_LIST _sanitizers)
+    execute_process(COMMAND ${CMAKE_CXX_COMPILER} --print-runtime-dir OUTPUT_VARIABLE _rt_dir
+                    OUTPUT_STRIP_TRAILING_WHITESPACE)
+    foreach(_lib ubsan_standalone ubsan_standalone_cxx)
+      set(_archive "${_rt_dir}/libclang_rt.${_lib}-${CMAKE_SYSTEM_PROCESSOR}.a")
+      if(NOT EXISTS "${_archive}")
+        message(FATAL_ERROR "CRASHTWIN_SANITIZE=${CRASHTWIN_SANITIZE}: ${_archive} not found")
+      endif()
+      link_libraries("${_archive}")  # after the objects, unlike a link option, so the linker takes from it
+    endforeach()
+  endif()
 endif()
 
 # Portable firmware code (platform/, policies/): what a platform team ports to
