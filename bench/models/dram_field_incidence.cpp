@@ -1,0 +1,90 @@
+// How often the DRAM field fault process (models/dram/fault_process.h) gives
+// a DIMM corrected and uncorrectable errors at field rates, the figures field
+// studies report per DIMM-year, for SECDED and chipkill. Not a speed figure:
+// the counters are the result (docs/models.md "DRAM field fault process"
+// compares them with the field). Each iteration runs kBatches fault processes
+// of kDimmsPerBatch DIMMs of the default board (2 ranks x 16 banks x 4096
+// rows x 1024 columns, 18 x4 devices per rank) for kYears, at the model's
+// default activation rate; a DIMM is retired at its first uncorrectable error,
+// as the DRAM model retires it.
+//   build/bench/crashtwin_bench_models --benchmark_filter=DramFieldIncidence
+#include <benchmark/benchmark.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/dram/fault_process.h"
+
+namespace crashtwin::bench {
+namespace {
+
+constexpr uint32_t kDimmsPerBatch = 20'000;  // per process: an activation scans the process's faults
+constexpr uint32_t kBatches = 5;
+constexpr double kYears = 5.0;  // a DIMM's service life
+constexpr double kSecondsPerYear = 31'557'600.0;
+
+struct Incidence {
+  uint64_t dimm_years_with_ce = 0;  // (DIMM, year) pairs with at least one corrected error
+  uint64_t uncorrectable = 0;
+  uint64_t uncorrectable_after_ce = 0;  // the DIMM had logged a corrected error before
+};
+
+Incidence run_batch(DramEcc ecc, uint64_t seed) {
+  DramGeometry geometry;
+  geometry.rows = 4096;  // a 1 GiB DIMM of the default 4 GiB board
+  DramFaultSettings settings;
+  settings.acceleration = 1.0;
+  settings.activation_rate = 3751.0 / kSecondsPerYear;  // the DRAM model's default
+  settings.ecc = ecc;
+  DramFaultProcess process(geometry, settings, kDimmsPerBatch, RngStream(seed));
+  std::vector<bool> logged_ce(kDimmsPerBatch, false);
+  std::vector<uint8_t> years_with_ce(kDimmsPerBatch, 0);  // bit y: a corrected error in year y
+  Incidence out;
+  const double end_s = kYears * kSecondsPerYear;
+  for (double t = process.draw_next_delay(); std::isfinite(t) && t <= end_s; t += process.draw_next_delay()) {
+    const std::optional<DramFaultError> e = process.fire();
+    if (!e) continue;
+    if (!e->uncorrectable) {
+      logged_ce[e->dimm] = true;
+      years_with_ce[e->dimm] |= static_cast<uint8_t>(1u << static_cast<unsigned>(t / kSecondsPerYear));
+      continue;
+    }
+    ++out.uncorrectable;
+    if (logged_ce[e->dimm]) ++out.uncorrectable_after_ce;
+    process.retire_dimm(e->dimm);
+  }
+  for (uint8_t years : years_with_ce) out.dimm_years_with_ce += static_cast<uint64_t>(std::popcount(years));
+  return out;
+}
+
+void BM_DramFieldIncidence(benchmark::State& state) {
+  const DramEcc ecc = state.range(0) == 0 ? DramEcc::secded : DramEcc::chipkill;
+  Incidence total;
+  for (auto _ : state) {
+    total = {};
+    for (uint32_t b = 0; b < kBatches; ++b) {
+      const Incidence i = run_batch(ecc, 1000 + b);
+      total.dimm_years_with_ce += i.dimm_years_with_ce;
+      total.uncorrectable += i.uncorrectable;
+      total.uncorrectable_after_ce += i.uncorrectable_after_ce;
+    }
+  }
+  const double dimm_years = double{kDimmsPerBatch} * kBatches * kYears;
+  state.SetLabel(ecc == DramEcc::secded ? "secded" : "chipkill");
+  state.counters["dimm_years"] = dimm_years;
+  // What field studies count: the share of DIMMs with a corrected error in a
+  // year (a permanent fault keeps erring in every later year).
+  state.counters["ce_dimms_pct_per_year"] = 100.0 * static_cast<double>(total.dimm_years_with_ce) / dimm_years;
+  state.counters["ue_pct_per_dimm_year"] = 100.0 * static_cast<double>(total.uncorrectable) / dimm_years;
+  state.counters["uncorrectable"] = static_cast<double>(total.uncorrectable);
+  state.counters["ue_after_ce_fraction"] =
+      total.uncorrectable > 0 ? static_cast<double>(total.uncorrectable_after_ce) / static_cast<double>(total.uncorrectable)
+                              : 0.0;
+}
+BENCHMARK(BM_DramFieldIncidence)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kSecond);
+
+}  // namespace
+}  // namespace crashtwin::bench
