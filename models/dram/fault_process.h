@@ -34,7 +34,7 @@
 // uncorrectable): the measured fraction emerges from the rates instead of
 // being set.
 //
-// Field rates give a DIMM about one fault per 80 years, so scenarios of
+// Field rates give a DIMM about one fault per 48 years, so scenarios of
 // minutes run them accelerated: `acceleration` multiplies every FIT rate
 // (activations keep their own rate: how often a present fault is read
 // depends on the workload, not on how fast faults arrive).
