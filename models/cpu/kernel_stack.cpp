@@ -16,6 +16,18 @@ constexpr uint64_t kUserCs = 0x33, kUserSs = 0x2B, kKernelCs = 0x10, kKernelSs =
 constexpr uint64_t kUserTextBase = 0x0000'5555'5555'0000ull, kUserStackTop = 0x0000'7FFF'FFFF'F000ull;
 constexpr uint64_t kSyscalls = 450;  // x86-64 syscall numbers in use
 constexpr uint32_t kMaxDrawnFrames = 4096;
+
+// x^n by squaring: the same bits on every machine (libm's pow may take an FMA
+// path on one and not another) and a few multiplications instead of a pow call
+// per path and depth on every realisation.
+double integer_power(double x, uint32_t n) {
+  double result = 1.0;
+  for (; n != 0; n >>= 1) {
+    if ((n & 1u) != 0) result *= x;
+    x *= x;
+  }
+  return result;
+}
 }  // namespace
 
 KernelStackParams read_kernel_stack_params(const ParamScope& p) {
@@ -133,7 +145,7 @@ void KernelStack::realise(const KernelStackLoad& load) {
       double tail = 0.0;
       for (int p = 0; p < kPaths; ++p) {
         const uint32_t b = depth(static_cast<Path>(p));
-        tail += expected_[p] * (d < b ? 1.0 : std::pow(q, d - b + 1));
+        tail += expected_[p] * (d < b ? 1.0 : integer_power(q, d - b + 1));
       }
       if (tail <= e) break;
     }
@@ -141,7 +153,7 @@ void KernelStack::realise(const KernelStackLoad& load) {
     double weights[kPaths] = {}, sum = 0.0;
     for (int p = 0; p < kPaths; ++p) {
       const uint32_t b = depth(static_cast<Path>(p));
-      weights[p] = d < b ? 0.0 : expected_[p] * (1.0 - q) * std::pow(q, d - b);
+      weights[p] = d < b ? 0.0 : expected_[p] * (1.0 - q) * integer_power(q, d - b);
       sum += weights[p];
     }
     double pick = rng_.uniform() * sum;
