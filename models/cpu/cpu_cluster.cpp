@@ -626,6 +626,12 @@ double CpuCluster::channel_temperature_c(uint32_t channel) { return core(channel
 
 double CpuCluster::channel_power_w(uint32_t channel) { return core(channel).power_w(); }
 
+void CpuCluster::settle_thermal() {
+  advance_all(now_ns());
+  for (auto& core : cores_) core->settle_thermal();
+  reschedule();  // a thermal trip is timed from the temperature
+}
+
 void CpuCluster::set_inlet_temperature(double celsius) {
   advance_all(now_ns());
   for (auto& core : cores_) core->set_inlet(celsius);

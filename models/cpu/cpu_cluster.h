@@ -194,6 +194,7 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   double channel_temperature_c(uint32_t channel) override;
   double channel_power_w(uint32_t channel) override;
   void set_inlet_temperature(double celsius) override;
+  void settle_thermal() override;
 
  private:
   struct Params;

@@ -69,6 +69,8 @@ class CpuCore {
   void set_phase(const WorkloadPhase& phase);
   void set_precursor(const CorePrecursor& precursor);
   void set_inlet(double celsius);
+  // At the steady state of its present load (ThermalSource::settle_thermal).
+  void settle_thermal() { thermal_.settle(); }
   // Rates replayed from a recorded trace (scenarios/replay), added to the
   // phase's and the precursor's: corrected machine checks and exceptions
   // per second.

@@ -384,6 +384,11 @@ double Dram::power_w(uint32_t dimm) {
 
 std::string Dram::thermal_channel_name(uint32_t channel) const { return "dimm" + std::to_string(channel); }
 
+void Dram::settle_thermal() {
+  advance_thermal();
+  for (uint32_t d = 0; d < dimms_; ++d) dimm_state_[d].thermal.settle();
+}
+
 void Dram::set_inlet_temperature(double celsius) {
   advance_thermal();
   inlet_c_ = celsius;

@@ -152,6 +152,7 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   double channel_temperature_c(uint32_t channel) override { return temperature_c(channel); }
   double channel_power_w(uint32_t channel) override { return power_w(channel); }
   void set_inlet_temperature(double celsius) override;
+  void settle_thermal() override;
 
   // The host kernel writing its own memory (page tables, the printk ring)
   // through the caches: no simulated time, no traffic counted; read-only

@@ -20,6 +20,13 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
                         "simulated cost of one MMIO access"),
       inlet_c_(inlet_temperature_),
       regs_(std::string(basename()) + ".regs") {
+  const std::string thermal_start =
+      param<std::string>(context.params, "thermal_start", ParamKind::text, "power_on",
+                         "power_on: cores, disks and NICs start at the inlet temperature; in_service: every "
+                         "part at the steady state of the scenario's t = 0 load");
+  if (thermal_start == "in_service") start_in_service_ = true;
+  else if (thermal_start != "power_on")
+    context.params.fail("thermal_start", "'" + thermal_start + "' is not power_on or in_service");
   board_regs_.inlet.on_read([this] { return millis(inlet_c_); });
   board_regs_.channels.on_read([this] { return uint64_t{channels_.size()}; });
   board_regs_.board_power.on_read([this] { return millis(board_power_w()); });
@@ -54,6 +61,15 @@ void Sensors::end_of_elaboration() {
       channels_.push_back({std::string(object->name()) + (channel.empty() ? "" : "." + channel), source, c});
     }
     source->set_inlet_temperature(inlet_c_);
+  }
+}
+
+void Sensors::settle_parts() {
+  ThermalSource* last = nullptr;
+  for (const Channel& ch : channels_) {
+    if (ch.source == last) continue;
+    ch.source->settle_thermal();
+    last = ch.source;
   }
 }
 

@@ -5,6 +5,11 @@
 //
 // Parameters (board.<name>.*):
 //   inlet_temperature  temperature  air entering the chassis (25 C)
+//   thermal_start      text         power_on: cores, disks and NICs start at the
+//                                   inlet temperature (DIMMs at the steady state
+//                                   of their air); in_service: a board that ran
+//                                   before the scenario, every part at the steady
+//                                   state of the scenario's t = 0 load (fleets)
 //   max_channels       count        sensor channels the register map reserves (64)
 //   register_latency   duration     simulated cost of one MMIO access (200 ns)
 // Registers: the register map's `sensors` device (docs/registers.md):
@@ -37,6 +42,13 @@ class Sensors : public Model {
 
   // Changes the inlet temperature for every device from now on.
   void set_inlet(double celsius);
+  // `thermal_start: in_service`: whoever sets the scenario's t = 0 state
+  // (the injector) calls settle_parts() once it has, and every thermal
+  // source is put at the steady state of its inputs. Not at elaboration or
+  // at the first advance of time: the t = 0 load is set by then, and a
+  // device's clock may run a few ns ahead of another's (loosely timed).
+  bool starts_in_service() const { return start_in_service_; }
+  void settle_parts();
   double inlet() const { return inlet_c_; }
 
   struct Channel {
@@ -64,6 +76,7 @@ class Sensors : public Model {
   param<double> inlet_temperature_;
   param<uint64_t> max_channels_;
   param<sc_core::sc_time> register_latency_;
+  bool start_in_service_ = false;
   double inlet_c_;
   RegisterBank regs_;
   std::vector<Channel> channels_;

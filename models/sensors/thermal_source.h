@@ -23,6 +23,10 @@ class ThermalSource {
   virtual double channel_temperature_c(uint32_t channel) = 0;
   virtual double channel_power_w(uint32_t channel) = 0;
   virtual void set_inlet_temperature(double celsius) = 0;
+  // Puts every channel at the steady state of its present inputs, as a
+  // part that has run this way for long (Sensors::settle_parts: a board
+  // that was in service before the scenario started).
+  virtual void settle_thermal() = 0;
 
  protected:
   ~ThermalSource() = default;

@@ -355,6 +355,11 @@ double IoDevice::channel_temperature_c(uint32_t) {
   return thermal_.temperature();
 }
 double IoDevice::channel_power_w(uint32_t) { return thermal_.power(); }
+void IoDevice::settle_thermal() {
+  advance_to(now_ns());
+  thermal_.settle();
+}
+
 void IoDevice::set_inlet_temperature(double celsius) {
   advance_to(now_ns());
   thermal_.set_ambient(celsius);

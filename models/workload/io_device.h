@@ -131,6 +131,7 @@ class IoDevice : public Model, public ThermalSource {
   double channel_temperature_c(uint32_t channel) override;
   double channel_power_w(uint32_t channel) override;
   void set_inlet_temperature(double celsius) override;
+  void settle_thermal() override;
 
  protected:
   IoDevice(sc_core::sc_module_name name, const ModelContext& context, ComponentClass cls,

@@ -9,6 +9,7 @@
 #include "models/disk/disk.h"
 #include "models/dram/dram.h"
 #include "models/nic/nic.h"
+#include "models/sensors/sensors.h"
 
 namespace crashtwin::scenario {
 namespace {
@@ -39,11 +40,25 @@ Injector::Injector(sc_core::sc_module_name name, Board& board, const Scenario& s
 }
 
 void Injector::play() {
+  bool started = false;
   for (const Action& a : schedule_.actions) {
+    if (!started && a.t_ns > 0) {
+      start_parts();
+      started = true;
+    }
     const uint64_t now = to_ns(sc_core::sc_time_stamp());
     if (a.t_ns > now) wait(sc_core::sc_time(static_cast<double>(a.t_ns - now), sc_core::SC_NS));
     apply(a);
   }
+  if (!started) start_parts();
+}
+
+void Injector::start_parts() {
+  // The scenario's t = 0 state (phase, component settings) is set: a board
+  // in service starts every part where that load has held it.
+  for (Model* m : board_.models())
+    if (auto* sensors = dynamic_cast<Sensors*>(m); sensors != nullptr && sensors->starts_in_service())
+      sensors->settle_parts();
 }
 
 void Injector::problem(const Action& a, const std::string& what) {

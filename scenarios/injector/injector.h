@@ -48,6 +48,8 @@ class Injector : public sc_core::sc_module {
   using ChannelKey = std::tuple<ActionKind, ComponentClass, uint16_t>;
 
   void play();
+  // After the t = 0 actions: Sensors::settle_parts when the board starts in service.
+  void start_parts();
   void apply(const Action& a);
   void apply_phase(const crashtwin::WorkloadPhase& cpu_phase, const scenario::WorkloadPhase& p);
   // Sets contribution `source` of a channel and returns the channel's sum.
