@@ -58,6 +58,15 @@ std::string fixed(double v, int decimals) {
 
 }  // namespace
 
+namespace {
+// A machine of a fleet scenario (config.yaml's scenario.fleet_machines > 1).
+bool fleet_machine(const results::Run& run) {
+  for (const ConfigEntry& e : run.config)
+    if (e.name == "scenario.fleet_machines") return e.value != "1";
+  return false;
+}
+}  // namespace
+
 std::string policy_comparison_table(const results::Batch& batch) {
   struct Pair {
     std::string policy, strategy;
@@ -68,7 +77,10 @@ std::string policy_comparison_table(const results::Batch& batch) {
   std::vector<Pair> pairs;
   for (const results::Run& run : batch.runs) {
     const RunSummary& s = run.summary;
-    if (!s.valid) continue;
+    // Fleets are folded per machine-year in fleet.csv: averaged here, a
+    // machine-year's byte-seconds and repartitions would decide their
+    // columns for the pairs its scenario compares and no other.
+    if (!s.valid || fleet_machine(run)) continue;
     Pair* pair = nullptr;
     for (Pair& p : pairs)
       if (p.policy == s.policy && p.strategy == s.strategy) pair = &p;

@@ -37,7 +37,8 @@ std::string strategy_parameter_table();
 
 // One Markdown row per (policy, strategy), in first-seen order of the sorted
 // runs, with each metric of docs/metrics.md averaged over that pair's valid runs
-// ("-" where no run reported it), and the number of runs.
+// ("-" where no run reported it), and the number of runs. The machines of
+// fleet scenarios are left out (fleet.csv folds them per machine-year).
 std::string policy_comparison_table(const results::Batch& batch);
 
 // `document` with the text between the markers replaced by `table`.

@@ -65,6 +65,8 @@ std::vector<ConfigEntry> config_entries(const ResultsToWrite& r) {
       {"scenario.source", s.source_path, "scenario file"},
       {"scenario.seed", std::to_string(s.seed), "seed of every random draw"},
       {"scenario.duration", duration_text(s.duration_ns), "simulated time of the run"},
+      {"scenario.fleet_machines", std::to_string(s.fleet_machines),
+       s.fleet_machines > 1 ? "machines of the scenario's fleet: this run is one of them" : "not a fleet"},
       {"scenario.traces", std::string(to_string(s.traces)),
        s.traces == TraceLevel::full ? "what the results keep: every trace" : "what the results keep: no traces, the summary and the BMC's records"},
       {"run.policy", r.request.policy, "partitioning policy of this run"},

@@ -60,6 +60,8 @@ constexpr std::array kMetrics = {
     MetricInfo{"prediction.lead_time_s", "mean time from the first alert-level prediction to its failure (s)"},
     MetricInfo{"prediction.precision", "alerted components that did fail / alerted components"},
     MetricInfo{"prediction.recall", "failed components alerted before their failure / failed components"},
+    MetricInfo{"prediction.alert_episodes",
+               "maximal runs of samples with a component's probability at or above its class's threshold"},
     MetricInfo{"prediction.alerting_s", "instance-seconds components spent in alarm (each episode's first to last alert)"},
 };
 

@@ -187,9 +187,12 @@ TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds
   }
   // 18 scenarios under 5 policies and the 3 baselines; tight_budget (no
   // static: its budget is below kdump's table) under 4 policies only;
-  // timer_jitter_stress and rdt_workloads under proportional only.
-  CHECK(runs_per_strategy["predictive-bmc"] == 18 * 5 + 4 + 1 + 1);
-  for (const char* baseline : {"kdump", "cma-crashkernel", "fadump"}) CHECK(runs_per_strategy[baseline] == 18);
+  // timer_jitter_stress and rdt_workloads under proportional only; the two
+  // machines of fleet_pair_year under static and proportional and kdump
+  // (the strategies it compares).
+  CHECK(runs_per_strategy["predictive-bmc"] == 18 * 5 + 4 + 1 + 1 + 2 * 2);
+  CHECK(runs_per_strategy["kdump"] == 18 + 2);
+  for (const char* baseline : {"cma-crashkernel", "fadump"}) CHECK(runs_per_strategy[baseline] == 18);
 
   // The oracle bounds the partitioning policies on the same capture path.
   // Not the baselines: a memory dump holds a CPU error's kernel state whole.
@@ -200,9 +203,10 @@ TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds
 TEST_CASE("report --policies-doc regenerates the comparison table from a batch", "[e2e][strategies][docs]") {
   const fs::path dir = scratch("policy_table");
   // Hand-made runs: two valid proportional/predictive-bmc runs (completeness
-  // 0.5 and 1.0, production 100 s and 200 s) and an invalid one that must
-  // not count.
-  const auto write_run = [&](const std::string& name, bool valid, double completeness, double production) {
+  // 0.5 and 1.0, production 100 s and 200 s), an invalid one that must
+  // not count, and a machine of a fleet, which the table leaves out.
+  const auto write_run = [&](const std::string& name, bool valid, double completeness, double production,
+                             uint64_t fleet_machines = 1) {
     RunSummary s;
     s.scenario = name;
     s.policy = "proportional";
@@ -215,10 +219,13 @@ TEST_CASE("report --policies-doc regenerates the comparison table from a batch",
     s.metrics["reserved_bytes_mean"] = 64.0 * (1 << 20);
     fs::create_directories(dir / name);
     write_summary(s, dir / name / "summary.json");
+    const ConfigEntry fleet{"scenario.fleet_machines", std::to_string(fleet_machines), ""};
+    write_config_yaml(std::span(&fleet, 1), dir / name / "config.yaml");
   };
   write_run("a.proportional.predictive-bmc.seed1", true, 0.5, 100.0);
   write_run("b.proportional.predictive-bmc.seed1", true, 1.0, 200.0);
   write_run("c.proportional.predictive-bmc.seed1", false, 0.0, 900.0);
+  write_run("d.proportional.predictive-bmc.seed9200", true, 0.0, 5000.0, 2);
   const fs::path doc = dir.parent_path() / "policies.md";
   fs::copy_file(kSource / "docs/policies.md", doc, fs::copy_options::overwrite_existing);
 
