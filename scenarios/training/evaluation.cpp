@@ -246,18 +246,18 @@ uint64_t splitmix(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-Verdict judge_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const std::vector<double>& model,
-                    const SingleFeatureRule& rule) {
+}  // namespace
+
+Verdict compare_scores(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const std::vector<double>& model,
+                       const std::vector<double>& feature, std::string feature_name) {
   Verdict v;
   v.cls = cls;
-  v.feature = rule.name();
-  std::vector<double> feature(rows.size());
+  v.feature = std::move(feature_name);
   std::vector<uint8_t> label(rows.size());
   std::vector<uint32_t> run(rows.size());
   std::map<std::pair<std::string, uint64_t>, uint32_t> run_index;
   std::vector<uint8_t> run_fails;
   for (size_t i = 0; i < rows.size(); ++i) {
-    feature[i] = rule.score(*rows[i]);
     label[i] = rows[i]->label ? 1 : 0;
     v.failing_rows += label[i];
     const auto [it, inserted] =
@@ -289,8 +289,6 @@ Verdict judge_class(ComponentClass cls, const std::vector<const DatasetRow*>& ro
   return v;
 }
 
-}  // namespace
-
 std::vector<Verdict> judge(const FailureModel& model, const Dataset& data,
                            const std::vector<SingleFeatureRule>& single_features) {
   std::vector<Verdict> out;
@@ -300,9 +298,12 @@ std::vector<Verdict> judge(const FailureModel& model, const Dataset& data,
     for (const auto& row : data.rows)
       if (row.component.cls == rule.cls) rows.push_back(&row);
     if (rows.empty()) continue;
-    std::vector<double> score(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) score[i] = failure_probability(model, rule.cls, rows[i]->features);
-    out.push_back(judge_class(rule.cls, rows, score, rule));
+    std::vector<double> score(rows.size()), feature(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      score[i] = failure_probability(model, rule.cls, rows[i]->features);
+      feature[i] = rule.score(*rows[i]);
+    }
+    out.push_back(compare_scores(rule.cls, rows, score, feature, rule.name()));
   }
   return out;
 }

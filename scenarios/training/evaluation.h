@@ -86,6 +86,11 @@ struct Verdict {
   VerdictOutcome outcome = VerdictOutcome::undecided;
   bool model_beats_feature() const { return outcome == VerdictOutcome::model_better; }
 };
+// The same judgement between any two detectors' scores of `rows` (one
+// class): `model` is the first, `feature` the one it is judged against
+// (named `feature_name` in the verdict).
+Verdict compare_scores(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const std::vector<double>& model,
+                       const std::vector<double>& feature, std::string feature_name);
 // One per class with rows, a model and a single feature rule.
 std::vector<Verdict> judge(const FailureModel& model, const Dataset& data,
                            const std::vector<SingleFeatureRule>& single_features);
