@@ -24,6 +24,7 @@
 #include "tests/gui/show_view.h"
 #include "tests/traces/synthetic_run.h"
 #include "traces/report/format.h"
+#include "traces/summary.h"
 
 using namespace crashtwin;
 using namespace crashtwin::gui;
@@ -56,6 +57,7 @@ class DashboardTest : public QObject {
   void screenshots_of_every_view();
   void long_series_are_downsampled();
   void day_long_run_opens_with_readable_ticks();
+  void summary_level_run_opens_without_traces();
   void loading_a_run_shows_progress_and_can_be_cancelled();
   void bad_directory_reports_error();
   void dropped_directory_opens_and_is_recent();
@@ -427,6 +429,33 @@ void DashboardTest::day_long_run_opens_with_readable_ticks() {
   timeline->slice_chart()->set_time_range(100.0, 101.0);
   QCOMPARE(timeline->probability_chart()->time_axis()->tickInterval(), 0.2);
   QCOMPARE(timeline->probability_chart()->time_axis()->labelFormat(), QStringLiteral("%.1f"));
+  open_and_wait(batch_);
+}
+
+// A fleet's machine (`traces: summary`, as the library's fleet_pair_year
+// writes it): summary.json, perf.json, config.yaml and bmc/ only. It opens,
+// every view shows without a time series, and the run's figures are there.
+void DashboardTest::summary_level_run_opens_without_traces() {
+  const fs::path dir = test::scratch_dir("gui_summary_run") / "fleet-machine";
+  test::SyntheticRunSpec spec;
+  test::write_synthetic_run(dir, spec);
+  for (const char* trace : {"timeseries.csv", "events.jsonl", "trace.vcd", "trace.json", "memory_profile.json"})
+    fs::remove(dir / trace);
+  RunSummary summary = read_summary(dir / "summary.json");
+  summary.traces = TraceLevel::summary;
+  write_summary(summary, dir / "summary.json");
+
+  open_and_wait(dir);
+  const results::Run* run = window_->current_run();
+  QVERIFY(run != nullptr);
+  QCOMPARE(run->summary.traces, TraceLevel::summary);
+  QCOMPARE(run->timeseries.row_count(), size_t{0});
+  QVERIFY(run->events.empty());
+  QVERIFY(run->bmc.has_value());  // the BMC's records are kept
+  for (int i = 0; i < window_->tabs()->count(); ++i) {
+    QVERIFY(test::show_tab(window_->tabs(), i));
+    QVERIFY(!window_->grab().isNull());
+  }
   open_and_wait(batch_);
 }
 
