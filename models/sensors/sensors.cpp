@@ -64,23 +64,24 @@ void Sensors::end_of_elaboration() {
   }
 }
 
-void Sensors::settle_parts() {
+template <typename Action>
+void Sensors::for_each_source(Action action) {
+  // A source's channels are consecutive (end_of_elaboration adds them together).
   ThermalSource* last = nullptr;
   for (const Channel& ch : channels_) {
     if (ch.source == last) continue;
-    ch.source->settle_thermal();
+    action(*ch.source);
     last = ch.source;
   }
 }
 
+void Sensors::settle_parts() {
+  for_each_source([](ThermalSource& source) { source.settle_thermal(); });
+}
+
 void Sensors::set_inlet(double celsius) {
   inlet_c_ = celsius;
-  ThermalSource* last = nullptr;
-  for (const Channel& ch : channels_) {
-    if (ch.source == last) continue;
-    ch.source->set_inlet_temperature(celsius);
-    last = ch.source;
-  }
+  for_each_source([celsius](ThermalSource& source) { source.set_inlet_temperature(celsius); });
 }
 
 double Sensors::channel_temperature_c(uint32_t channel) {

@@ -69,6 +69,9 @@ class Sensors : public Model {
   uint64_t mmio_size() const override;
 
  private:
+  // `action(source)` once for every thermal source of the board.
+  template <typename Action>
+  void for_each_source(Action action);
   void end_of_elaboration() override;
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }

@@ -56,9 +56,6 @@ std::string fixed(double v, int decimals) {
   return text;
 }
 
-}  // namespace
-
-namespace {
 // A machine of a fleet scenario (config.yaml's scenario.fleet_machines > 1).
 bool fleet_machine(const results::Run& run) {
   for (const ConfigEntry& e : run.config)

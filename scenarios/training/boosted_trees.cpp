@@ -83,10 +83,9 @@ std::vector<double> BoostedTrees::predict(const std::vector<const DatasetRow*>& 
 }
 
 size_t BoostedTrees::trees() const {
-  bst_ulong count = 0;
-  const char** dumps = nullptr;
-  check(XGBoosterDumpModelEx(booster_, "", 0, "json", &count, &dumps), "dumping the trees");
-  return count;
+  int rounds = 0;  // one tree a round for a binary objective
+  check(XGBoosterBoostedRounds(booster_, &rounds), "counting the rounds");
+  return static_cast<size_t>(rounds);
 }
 
 size_t BoostedTrees::nodes() const {
@@ -95,7 +94,7 @@ size_t BoostedTrees::nodes() const {
   check(XGBoosterDumpModelEx(booster_, "", 0, "json", &count, &dumps), "dumping the trees");
   size_t nodes = 0;
   for (bst_ulong t = 0; t < count; ++t) {
-    // Each tree's JSON: a node is an object with a "nodeid".
+    // Each tree's JSON: nested node objects, a split's under "children".
     const nlohmann::json tree = nlohmann::json::parse(dumps[t]);
     std::vector<const nlohmann::json*> stack{&tree};
     while (!stack.empty()) {
