@@ -81,6 +81,27 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   // 3,751 corrected errors a year on average, one fault each mostly.
   faults.activation_rate = param<double>(context.params, "fault_activation_rate", ParamKind::rate, 3751.0 / 31557600.0,
                                          "errors a present permanent DRAM fault gives per second", 0.0, 1e6);
+  // DIMM-level faults (fault_process.h): the field's uncorrectable errors
+  // that no single device's fault gives.
+  faults.dimm.rate_per_s = param<double>(context.params, "dimm_fault_rate", ParamKind::rate, faults.dimm.rate_per_s,
+                                         "faults of a DIMM's shared circuits per DIMM per second in the field "
+                                         "(several devices at once: uncorrectable)",
+                                         0.0, 1e6);
+  faults.dimm.warned_fraction =
+      param<double>(context.params, "dimm_fault_warned_fraction", ParamKind::ratio, faults.dimm.warned_fraction,
+                    "share of DIMM-level faults that start as one device's lane (corrected errors) before "
+                    "they spread",
+                    0.0, 1.0);
+  const auto seconds = [](sc_core::sc_time t) { return static_cast<double>(to_ns(t)) * 1e-9; };
+  faults.dimm.lead_min_s = seconds(param<sc_core::sc_time>(
+      context.params, "dimm_fault_lead_min", ParamKind::duration, sc_core::sc_time(faults.dimm.lead_min_s, sc_core::SC_SEC),
+      "shortest time a warned DIMM-level fault's lane gives corrected errors before it spreads",
+      sc_core::sc_time(1.0, sc_core::SC_MS)));
+  faults.dimm.lead_max_s = seconds(param<sc_core::sc_time>(
+      context.params, "dimm_fault_lead_max", ParamKind::duration, sc_core::sc_time(faults.dimm.lead_max_s, sc_core::SC_SEC),
+      "longest such time (lead times are log-uniform between the two)", sc_core::sc_time(1.0, sc_core::SC_MS)));
+  if (faults.dimm.lead_max_s < faults.dimm.lead_min_s)
+    context.params.fail("dimm_fault_lead_max", "must not be below dimm_fault_lead_min");
   const std::string ecc = param<std::string>(context.params, "ecc", ParamKind::text, "chipkill",
                                              "ECC of the DIMMs: chipkill (one device per word) or secded (one bit)");
   if (ecc == "secded") faults.ecc = DramEcc::secded;
@@ -93,7 +114,8 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   geometry.devices = static_cast<uint32_t>(param<uint64_t>(context.params, "devices_per_rank", ParamKind::count, 18,
                                                            "DRAM devices per rank (x4 with ECC: 18)", 2, 72));
   if (acceleration > 0)
-    field_faults_.emplace(geometry, faults, dimms_, RngStream(context.board_seed, std::string(name) + ".field_faults"));
+    field_faults_.emplace(geometry, faults, dimms_, RngStream(context.board_seed, std::string(name) + ".field_faults"),
+                          RngStream(context.board_seed, std::string(name) + ".dimm_faults"));
   // Own stream: the slot draws change no other draw of the model.
   RngStream slots(context.board_seed, std::string(name) + ".slots");
   interval_power_w_.assign(dimms_, idle_power_w_);

@@ -6,7 +6,10 @@
 //   write_latency, bandwidth, error_log_entries, corrected_error_rate (per
 //   DIMM, healthy), smbios_first_handle (DIMM i's SMBIOS Type 17 handle is
 //   first + i, in its unit's SMBIOS_HANDLE; 0: none declared); thermal: idle_power, active_power, thermal_resistance,
-//   heat_capacity, airflow, slot_airflow_spread (docs/models.md)
+//   heat_capacity, airflow, slot_airflow_spread (docs/models.md); field faults
+//   (fault_process.h; off unless field_fault_acceleration > 0):
+//   fault_activation_rate, ecc, devices_per_rank, dimm_fault_rate,
+//   dimm_fault_warned_fraction, dimm_fault_lead_min, dimm_fault_lead_max
 // Sockets: in (memory, DMI; multi-port: every initiator binding it is a port
 //   of the memory, as a BMC's memory serves the host bus and the BMC's own
 //   CPU), ctrl (memory controller registers: one unit per DIMM,

@@ -1,34 +1,58 @@
 #include "models/dram/fault_process.h"
 
+#include <algorithm>
 #include <bit>
 #include <limits>
+
+#include "platform/core/exact_math.h"
 
 namespace crashtwin {
 namespace {
 
 constexpr double kFitPerSecond = 1.0 / (1e9 * 3600.0);  // one FIT, in events per device-second
+constexpr double kNever = std::numeric_limits<double>::infinity();
 
 }  // namespace
 
 std::string_view to_string(DramFaultMode mode) {
   static constexpr std::array<std::string_view, kDramFaultModeCount> kNames = {
-      "single_bit", "single_word", "single_column", "single_row", "single_bank", "multi_bank", "multi_rank"};
+      "single_bit", "single_word", "single_column", "single_row", "single_bank", "multi_bank", "multi_rank",
+      "dimm_lane",  "multi_device"};
   return kNames[static_cast<size_t>(mode)];
 }
 
 DramFaultProcess::DramFaultProcess(const DramGeometry& geometry, const DramFaultSettings& settings, uint32_t dimms,
-                                   RngStream rng)
-    : geometry_(geometry), settings_(settings), dimms_(dimms), rng_(rng), retired_(dimms, false) {
+                                   RngStream rng, RngStream dimm_rng)
+    : geometry_(geometry), settings_(settings), dimms_(dimms), rng_(rng), dimm_rng_(dimm_rng),
+      retired_(dimms, false) {
   double fit = 0.0;
   for (const DramFaultFit& f : kFieldFaultFit) fit += f.transient + f.permanent;
   const double devices = static_cast<double>(dimms_) * geometry_.ranks * geometry_.devices;
   arrival_rate_ = fit * kFitPerSecond * devices * settings_.acceleration;
+  draw_next_dimm_arrival();
+}
+
+double DramFaultProcess::dimm_fault_rate_per_s() const {
+  const auto in_service = static_cast<double>(std::count(retired_.begin(), retired_.end(), false));
+  return settings_.dimm.rate_per_s * settings_.acceleration * in_service;
+}
+
+void DramFaultProcess::draw_next_dimm_arrival() {
+  const double rate = dimm_fault_rate_per_s();
+  next_dimm_arrival_s_ = rate > 0.0 && geometry_.devices >= 2 ? now_s_ + dimm_rng_.exponential(rate) : kNever;
 }
 
 double DramFaultProcess::draw_next_delay() {
+  // The device draw first, as it always was: the device modes' stream does
+  // not depend on whether DIMM-level faults are on.
   const double total = arrival_rate_ + settings_.activation_rate * static_cast<double>(permanent_.size());
-  if (!(total > 0.0)) return std::numeric_limits<double>::infinity();
-  return rng_.exponential(total);
+  device_delay_s_ = total > 0.0 ? rng_.exponential(total) : kNever;
+  double dimm_at = next_dimm_arrival_s_;
+  for (const Escalation& e : escalations_) dimm_at = std::min(dimm_at, e.at_s);
+  // A DIMM-level event that comes first wins; the device delay drawn is
+  // then dropped and drawn anew after it (the process is memoryless).
+  dimm_event_next_ = dimm_at - now_s_ < device_delay_s_;
+  return dimm_event_next_ ? std::max(0.0, dimm_at - now_s_) : device_delay_s_;
 }
 
 DramFault DramFaultProcess::draw_fault() {
@@ -37,14 +61,14 @@ DramFault DramFaultProcess::draw_fault() {
   for (const DramFaultFit& f : kFieldFaultFit) total += f.transient + f.permanent;
   double pick = rng_.uniform() * total;
   DramFault fault;
-  for (size_t m = 0; m < kDramFaultModeCount; ++m) {
+  for (size_t m = 0; m < kDeviceFaultModeCount; ++m) {
     fault.mode = static_cast<DramFaultMode>(m);
     if (pick < kFieldFaultFit[m].transient) {
       fault.transient = true;
       break;
     }
     pick -= kFieldFaultFit[m].transient;
-    if (pick < kFieldFaultFit[m].permanent || m + 1 == kDramFaultModeCount) {
+    if (pick < kFieldFaultFit[m].permanent || m + 1 == kDeviceFaultModeCount) {
       fault.transient = false;
       break;
     }
@@ -71,6 +95,8 @@ DramFault DramFaultProcess::draw_fault() {
     case DramFaultMode::multi_rank:
       fault.any_rank = fault.any_bank = fault.any_row = fault.any_column = true;
       break;
+    case DramFaultMode::dimm_lane:
+    case DramFaultMode::multi_device: break;  // DIMM-level: fire_dimm_event's, never drawn here
   }
   return fault;
 }
@@ -105,12 +131,71 @@ DramFaultError DramFaultProcess::activate(const DramFault& fault, uint32_t index
 }
 
 void DramFaultProcess::retire_dimm(uint32_t dimm) {
-  if (dimm >= dimms_) return;
+  if (dimm >= dimms_ || retired_[dimm]) return;
   retired_[dimm] = true;
   std::erase_if(permanent_, [dimm](const DramFault& f) { return f.dimm == dimm; });
+  std::erase_if(escalations_, [dimm](const Escalation& e) { return e.dimm == dimm; });
+  // One DIMM fewer to arrive in: the next arrival is drawn again from now.
+  if (next_dimm_arrival_s_ != kNever) draw_next_dimm_arrival();
+}
+
+DramFault DramFaultProcess::dimm_lane(uint32_t dimm, uint32_t device, DramFaultMode mode) {
+  DramFault lane;
+  lane.mode = mode;
+  lane.dimm = dimm;
+  lane.device = device;
+  lane.any_rank = lane.any_bank = lane.any_row = lane.any_column = true;
+  lane.bits = static_cast<uint8_t>(1u << dimm_rng_.below(geometry_.bits_per_device));
+  return lane;
+}
+
+DramFaultError DramFaultProcess::add_and_activate(const DramFault& fault) {
+  permanent_.push_back(fault);
+  return activate(permanent_.back(), static_cast<uint32_t>(permanent_.size() - 1), true);
+}
+
+std::optional<DramFaultError> DramFaultProcess::fire_dimm_event() {
+  auto due = std::min_element(escalations_.begin(), escalations_.end(),
+                              [](const Escalation& a, const Escalation& b) { return a.at_s < b.at_s; });
+  if (due != escalations_.end() && due->at_s <= next_dimm_arrival_s_) {
+    // A warned lane spreads to a second device of its DIMM.
+    const Escalation e = *due;
+    escalations_.erase(due);
+    auto second = static_cast<uint32_t>(dimm_rng_.below(geometry_.devices - 1));
+    if (second >= e.device) ++second;
+    return add_and_activate(dimm_lane(e.dimm, second, DramFaultMode::multi_device));
+  }
+  // An arrival, in one of the DIMMs in service.
+  uint64_t pick = dimm_rng_.below(static_cast<uint64_t>(std::count(retired_.begin(), retired_.end(), false)));
+  uint32_t dimm = 0;
+  while (retired_[dimm] || pick-- != 0) ++dimm;
+  const bool warned = dimm_rng_.uniform() < settings_.dimm.warned_fraction;
+  const auto device = static_cast<uint32_t>(dimm_rng_.below(geometry_.devices));
+  std::optional<DramFaultError> error;
+  if (warned) {
+    // Log-uniform lead: as likely an hour to a day as a day to a month.
+    const double lo = exact::log(settings_.dimm.lead_min_s), hi = exact::log(settings_.dimm.lead_max_s);
+    escalations_.push_back({now_s_ + exact::exp(lo + (hi - lo) * dimm_rng_.uniform()), dimm, device});
+    error = add_and_activate(dimm_lane(dimm, device, DramFaultMode::dimm_lane));
+  } else {
+    auto second = static_cast<uint32_t>(dimm_rng_.below(geometry_.devices - 1));
+    if (second >= device) ++second;
+    permanent_.push_back(dimm_lane(dimm, device, DramFaultMode::multi_device));
+    error = add_and_activate(dimm_lane(dimm, second, DramFaultMode::multi_device));
+  }
+  draw_next_dimm_arrival();
+  return error;
 }
 
 std::optional<DramFaultError> DramFaultProcess::fire() {
+  if (dimm_event_next_) {
+    double dimm_at = next_dimm_arrival_s_;
+    for (const Escalation& e : escalations_) dimm_at = std::min(dimm_at, e.at_s);
+    now_s_ = std::max(now_s_, dimm_at);
+    dimm_event_next_ = false;
+    return fire_dimm_event();
+  }
+  now_s_ += device_delay_s_;
   const double activations = settings_.activation_rate * static_cast<double>(permanent_.size());
   const bool arrival = rng_.uniform() * (arrival_rate_ + activations) < arrival_rate_;
   if (!arrival) {

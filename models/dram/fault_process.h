@@ -34,6 +34,27 @@
 // uncorrectable): the measured fraction emerges from the rates instead of
 // being set.
 //
+// DIMM-level faults: a device's faults alone leave a chipkill DIMM almost
+// never uncorrectable (0.0096 % of DIMM-years, docs/models.md), while the
+// field sees 0.22 % of DIMMs a year with uncorrectable errors (Schroeder,
+// Pinheiro and Weber 2009). The rest are faults of what the devices of a
+// DIMM share (its register and the address, command, clock and power paths,
+// its connector), which put bad bits in several devices of a word at once,
+// beyond what any of the ECCs corrects. They arrive per DIMM at
+// `dimm.rate_per_s` (the field figure less the device modes': 0.21 % a
+// year), from their own random stream (the device modes' draws are the same
+// with or without them until the first one arrives). A `warned_fraction` of
+// them (0.40: of the DIMMs with uncorrectable errors in Baeg et al.'s
+// 2.5 years of about 40,000 DIMMs, "Correctable and uncorrectable errors
+// using large scale DRAM DIMMs in replacement network servers", 29 % of the
+// DIMMs with errors had both kinds and 43 % only uncorrectable ones) start
+// as one device's data lane going bad, one bit in every word of the DIMM
+// (mode dimm_lane: corrected errors at the activation rate), and spread to
+// a second device's lane after a lead time drawn log-uniform between
+// `lead_min_s` and `lead_max_s` (mode multi_device: uncorrectable at its
+// first read, which is its arrival); the others are multi_device at once,
+// an uncorrectable error with no warning.
+//
 // Field rates give a DIMM about one fault per 48 years, so scenarios of
 // minutes run them accelerated: `acceleration` multiplies every FIT rate
 // (activations keep their own rate: how often a present fault is read
@@ -61,8 +82,13 @@ enum class DramFaultMode : uint8_t {
   single_bank,
   multi_bank,
   multi_rank,
+  // DIMM-level (the DIMM's shared circuits; no per-device FIT):
+  dimm_lane,     // one device's data lane: one bit of every word of the DIMM
+  multi_device,  // lanes of two devices: every word uncorrectable
 };
-inline constexpr size_t kDramFaultModeCount = 7;
+inline constexpr size_t kDramFaultModeCount = 9;
+// The per-device modes (kFieldFaultFit's rows) come first.
+inline constexpr size_t kDeviceFaultModeCount = 7;
 std::string_view to_string(DramFaultMode mode);
 
 struct DramFaultFit {
@@ -70,7 +96,7 @@ struct DramFaultFit {
   double permanent = 0.0;
 };
 // Sridharan and Liberty, SC 2012, Jaguar (per device), in DramFaultMode order.
-inline constexpr std::array<DramFaultFit, kDramFaultModeCount> kFieldFaultFit = {{
+inline constexpr std::array<DramFaultFit, kDeviceFaultModeCount> kFieldFaultFit = {{
     {14.2, 18.6}, {1.4, 0.3}, {1.4, 5.6}, {0.2, 8.2}, {0.8, 10.0}, {0.3, 1.4}, {0.9, 2.8}}};
 
 struct DramGeometry {
@@ -81,10 +107,21 @@ struct DramGeometry {
 
 enum class DramEcc : uint8_t { secded, chipkill };
 
+inline constexpr double kSecondsPerDramYear = 365.25 * 86400.0;
+
+// DIMM-level faults (above); rates at the field, before `acceleration`.
+struct DimmFaultSettings {
+  double rate_per_s = 0.0021 / kSecondsPerDramYear;  // per DIMM: 0.22 % - 0.0096 % a year
+  double warned_fraction = 0.40;                     // start as one lane (Baeg et al.)
+  double lead_min_s = 3600.0;                        // warned: lane to multi-device, log-uniform
+  double lead_max_s = 30.0 * 86400.0;
+};
+
 struct DramFaultSettings {
-  double acceleration = 1.0;       // multiplies every FIT rate (> 0)
+  double acceleration = 1.0;       // multiplies every FIT rate and the DIMM-level rate (> 0)
   double activation_rate = 0.0;    // reads of a present permanent fault's cells that fail, per second
   DramEcc ecc = DramEcc::chipkill;
+  DimmFaultSettings dimm;
 };
 
 // One fault: the cells of one device it covers. A coordinate marked `any`
@@ -123,11 +160,14 @@ struct DramFaultError {
 
 class DramFaultProcess {
  public:
+  // `rng` draws the device faults and every activation; `dimm_rng` the
+  // DIMM-level faults' arrivals, kinds, places and lead times.
   DramFaultProcess(const DramGeometry& geometry, const DramFaultSettings& settings, uint32_t dimms,
-                   RngStream rng);
+                   RngStream rng, RngStream dimm_rng);
 
-  // Seconds from the previous event to the next one (exponential draw over
-  // the total rate of arrivals and activations); +infinity when nothing can
+  // Seconds from the previous event to the next one: the sooner of an
+  // exponential draw over the total rate of device-fault arrivals and
+  // activations and the next DIMM-level event; +infinity when nothing can
   // happen.
   double draw_next_delay();
   // The event after that delay: a fault arrives (a transient one errs at
@@ -142,20 +182,44 @@ class DramFaultProcess {
   void retire_dimm(uint32_t dimm);
 
   double arrival_rate_per_s() const { return arrival_rate_; }
+  // DIMM-level faults per second over every DIMM in service.
+  double dimm_fault_rate_per_s() const;
   const std::vector<DramFault>& permanent_faults() const { return permanent_; }
   const DramGeometry& geometry() const { return geometry_; }
 
  private:
   DramFault draw_fault();
   DramFaultError activate(const DramFault& fault, uint32_t index, bool new_fault);
+  // A lane of `device` (one bit, every word of the DIMM).
+  DramFault dimm_lane(uint32_t dimm, uint32_t device, DramFaultMode mode);
+  // The next DIMM-level arrival from now_s_ (+infinity when none can come).
+  void draw_next_dimm_arrival();
+  // The DIMM-level event due at now_s_: an arrival, or a warned lane
+  // spreading to a second device.
+  std::optional<DramFaultError> fire_dimm_event();
+  DramFaultError add_and_activate(const DramFault& fault);
+
+  struct Escalation {
+    double at_s = 0.0;
+    uint32_t dimm = 0, device = 0;  // the lane that spreads
+  };
 
   DramGeometry geometry_;
   DramFaultSettings settings_;
   uint32_t dimms_;
   RngStream rng_;
+  RngStream dimm_rng_;
   double arrival_rate_ = 0.0;  // every mode, both persistences, every device of every DIMM
   std::vector<DramFault> permanent_;
   std::vector<bool> retired_;
+  // Seconds since power-on at the last event, and where the next one comes
+  // from: the device draw (device_delay_s_ after now_s_) or a DIMM-level
+  // event (next_dimm_arrival_s_ or an escalation).
+  double now_s_ = 0.0;
+  double device_delay_s_ = 0.0;
+  bool dimm_event_next_ = false;
+  double next_dimm_arrival_s_ = 0.0;
+  std::vector<Escalation> escalations_;
 };
 
 }  // namespace crashtwin

@@ -36,7 +36,8 @@ TEST_CASE("field fault arrivals follow the FIT table: rate and mode mix", "[dram
   DramFaultSettings s;
   s.acceleration = 1e9;  // arrivals only matter here; no activations
   s.activation_rate = 0.0;
-  DramFaultProcess p(small_dimm(), s, 4, RngStream(7));
+  s.dimm.rate_per_s = 0.0;  // the device modes' table alone
+  DramFaultProcess p(small_dimm(), s, 4, RngStream(7), RngStream(7 + 100));
   // 66.1 FIT per device x 2 ranks x 18 devices x 4 DIMMs, accelerated.
   const double expected = total_fit() * 1e9 / (1e9 * 3600.0) * 2 * 18 * 4;
   CHECK(p.arrival_rate_per_s() == Approx(expected));
@@ -55,7 +56,7 @@ TEST_CASE("field fault arrivals follow the FIT table: rate and mode mix", "[dram
   const double mean = elapsed / kFaults;
   CHECK(std::abs(mean * expected - 1.0) < 3.0 / std::sqrt(kFaults));
   // Mode mix within 4 standard deviations of the FIT shares.
-  for (size_t m = 0; m < kDramFaultModeCount; ++m) {
+  for (size_t m = 0; m < kDeviceFaultModeCount; ++m) {
     const double share = (kFieldFaultFit[m].transient + kFieldFaultFit[m].permanent) / total_fit();
     const double n = seen[static_cast<DramFaultMode>(m)];
     const double sd = std::sqrt(kFaults * share * (1 - share));
@@ -76,7 +77,8 @@ TEST_CASE("each fault mode's errors carry its spatial signature", "[dram][faults
   DramFaultSettings s;
   s.acceleration = 1e9;
   s.activation_rate = 5.0;
-  DramFaultProcess p(small_dimm(), s, 1, RngStream(11));
+  s.dimm.rate_per_s = 0.0;  // the device modes'
+  DramFaultProcess p(small_dimm(), s, 1, RngStream(11), RngStream(11 + 100));
   struct Seen {
     std::set<uint32_t> ranks, banks, rows, columns;
   };
@@ -116,6 +118,8 @@ TEST_CASE("each fault mode's errors carry its spatial signature", "[dram][faults
         break;
       case DramFaultMode::multi_bank: CHECK(seen.banks.size() > 1); break;
       case DramFaultMode::multi_rank: CHECK(seen.ranks.size() + seen.banks.size() > 2); break;
+      case DramFaultMode::dimm_lane:
+      case DramFaultMode::multi_device: FAIL("a DIMM-level fault with the DIMM-level rate off"); break;
     }
     modes_checked.insert(f.mode);
   }
@@ -130,7 +134,8 @@ TEST_CASE("SECDED fails on two bad bits in a word, chipkill only on two bad devi
       DramFaultSettings s;
       s.acceleration = 1e9;
       s.ecc = ecc;
-      DramFaultProcess p(small_dimm(), s, 1, RngStream(seed));
+      s.dimm.rate_per_s = 0.0;  // the device modes'
+      DramFaultProcess p(small_dimm(), s, 1, RngStream(seed), RngStream(seed + 100));
       for (int i = 0; i < 30; ++i) {
         p.draw_next_delay();
         const DramFaultError e = *p.fire();
@@ -157,7 +162,8 @@ TEST_CASE("a fault crossing a present one makes its words uncorrectable", "[dram
   // under chipkill when they sit in another device.
   DramFaultSettings s;
   s.acceleration = 1e9;
-  DramFaultProcess p(small_dimm(), s, 1, RngStream(5));
+  s.dimm.rate_per_s = 0.0;  // crossings of device faults alone
+  DramFaultProcess p(small_dimm(), s, 1, RngStream(5), RngStream(5 + 100));
   int crossing = 0;
   for (int i = 0; i < 5000; ++i) {
     p.draw_next_delay();
@@ -175,7 +181,7 @@ TEST_CASE("the field fault process is deterministic per seed and never fires wit
   s.acceleration = 1e8;
   s.activation_rate = 0.5;
   const auto trace = [&](uint64_t seed) {
-    DramFaultProcess p(small_dimm(), s, 2, RngStream(seed));
+    DramFaultProcess p(small_dimm(), s, 2, RngStream(seed), RngStream(seed + 100));
     std::vector<std::tuple<double, uint32_t, uint32_t, uint32_t, bool>> out;
     for (int i = 0; i < 200; ++i) {
       const double dt = p.draw_next_delay();
@@ -188,7 +194,7 @@ TEST_CASE("the field fault process is deterministic per seed and never fires wit
   CHECK(trace(42) != trace(43));
 
   // A retired DIMM loses its faults and gets no new ones.
-  DramFaultProcess p(small_dimm(), s, 2, RngStream(9));
+  DramFaultProcess p(small_dimm(), s, 2, RngStream(9), RngStream(9 + 100));
   for (int i = 0; i < 100; ++i) {
     p.draw_next_delay();
     p.fire();
@@ -202,7 +208,7 @@ TEST_CASE("the field fault process is deterministic per seed and never fires wit
 
   DramFaultSettings off;
   off.acceleration = 0.0;
-  DramFaultProcess silent(small_dimm(), off, 2, RngStream(1));
+  DramFaultProcess silent(small_dimm(), off, 2, RngStream(1), RngStream(1 + 100));
   CHECK(std::isinf(silent.draw_next_delay()));
 }
 
@@ -210,8 +216,9 @@ TEST_CASE("the ECC names the bad device when one is bad, and the bad bit when on
   DramFaultSettings s;
   s.acceleration = 1e9;
   s.activation_rate = 5.0;
+  s.dimm.rate_per_s = 0.0;  // the device modes'
   const DramGeometry g = small_dimm();
-  DramFaultProcess p(g, s, 1, RngStream(23));
+  DramFaultProcess p(g, s, 1, RngStream(23), RngStream(23 + 100));
   int named_devices = 0, named_bits = 0, unnamed = 0;
   for (int i = 0; i < 5000; ++i) {
     p.draw_next_delay();
@@ -238,4 +245,119 @@ TEST_CASE("the ECC names the bad device when one is bad, and the bad bit when on
   CHECK(named_devices > 1000);
   CHECK(named_bits > 100);
   CHECK(unnamed > 0);
+}
+
+TEST_CASE("DIMM-level faults: their rate, the warned share as one lane, the spread within the lead bounds",
+          "[dram][faults]") {
+  // Many DIMMs at a fast DIMM-level rate; device faults at field rates (a
+  // few 10^-6 /s over the run: ignored when one comes), lanes read only at
+  // their arrival. Rate x longest lead = 1 %: a second DIMM-level fault in
+  // a DIMM whose lane is still spreading is rare (its words then have three
+  // bad devices).
+  constexpr uint32_t kDimms = 10'000;
+  constexpr double kRate = 1e-5;  // per DIMM per second
+  DramFaultSettings s;
+  s.acceleration = 1.0;
+  s.activation_rate = 0.0;
+  s.dimm.rate_per_s = kRate;
+  s.dimm.lead_min_s = 10.0;
+  s.dimm.lead_max_s = 1000.0;
+  for (const DramEcc ecc : {DramEcc::chipkill, DramEcc::secded}) {
+    s.ecc = ecc;
+    DramFaultProcess p(small_dimm(), s, kDimms, RngStream(31), RngStream(32));
+    CHECK(p.dimm_fault_rate_per_s() == Approx(kRate * kDimms));
+    std::map<uint32_t, double> lane_since;  // DIMM -> its warned lane's arrival
+    std::vector<double> leads;
+    int arrivals_by_1000s = 0, warned = 0, sudden = 0, second_faults = 0;
+    double t = 0;
+    while (true) {
+      t += p.draw_next_delay();
+      if (t > 30'000) break;
+      const std::optional<DramFaultError> e = p.fire();
+      if (!e || (e->mode != DramFaultMode::dimm_lane && e->mode != DramFaultMode::multi_device)) continue;
+      INFO("t " << t << " dimm " << e->dimm << " bits " << e->bad_bits << " devices " << e->bad_devices);
+      if (e->bad_devices > 2 || (e->mode == DramFaultMode::dimm_lane && e->bad_devices > 1)) {
+        // A second DIMM-level fault in a DIMM with one: uncorrectable.
+        CHECK(e->uncorrectable);
+        ++second_faults;
+        lane_since.erase(e->dimm);
+        p.retire_dimm(e->dimm);
+        continue;
+      }
+      if (e->mode == DramFaultMode::dimm_lane) {
+        // One bit of one device: corrected by either ECC, its device named.
+        CHECK_FALSE(e->uncorrectable);
+        CHECK(e->bad_bits == 1);
+        CHECK(e->device < small_dimm().devices);
+        REQUIRE(e->new_fault);
+        lane_since[e->dimm] = t;
+        ++warned;
+        if (t <= 1000) ++arrivals_by_1000s;
+        continue;
+      }
+      // Several devices: uncorrectable by either ECC.
+      CHECK(e->uncorrectable);
+      CHECK(e->bad_devices == 2);
+      CHECK(e->device == DramFaultError::kUnknown);
+      if (const auto lane = lane_since.find(e->dimm); lane != lane_since.end()) {
+        leads.push_back(t - lane->second);
+        lane_since.erase(lane);
+      } else {
+        ++sudden;
+        if (t <= 1000) ++arrivals_by_1000s;
+      }
+      p.retire_dimm(e->dimm);
+    }
+    CHECK(second_faults < 10);
+    // Arrivals over the first 1,000 s: each DIMM's first arrival is
+    // exponential.
+    const double expected = kDimms * (1.0 - std::exp(-kRate * 1000.0));
+    CHECK(std::abs(arrivals_by_1000s - expected) < 4 * std::sqrt(expected));
+    // The warned share.
+    const double n = warned + sudden;
+    REQUIRE(n > 1000);
+    CHECK(std::abs(warned - 0.40 * n) < 4 * std::sqrt(n * 0.40 * 0.60));
+    // Every warned lane spread within [10 s, 1000 s], log-uniform: half of
+    // them before the geometric mean (100 s).
+    REQUIRE(leads.size() > 200);
+    CHECK(lane_since.size() < 10);  // those still within their lead at the end
+    int before_100 = 0;
+    for (const double lead : leads) {
+      CHECK(lead >= 10.0 * (1 - 1e-9));
+      CHECK(lead <= 1000.0 * (1 + 1e-9));
+      before_100 += lead < 100.0 ? 1 : 0;
+    }
+    const double m = static_cast<double>(leads.size());
+    CHECK(std::abs(before_100 - 0.5 * m) < 4 * std::sqrt(m * 0.25));
+  }
+}
+
+TEST_CASE("the device modes draw the same with DIMM-level faults on until the first of them", "[dram][faults]") {
+  DramFaultSettings on;
+  on.acceleration = 1e9;
+  on.activation_rate = 0.05;
+  on.dimm.rate_per_s /= 10;  // about a hundred device events before the first DIMM-level one
+  DramFaultSettings off = on;
+  off.dimm.rate_per_s = 0.0;
+  DramFaultProcess with(small_dimm(), on, 2, RngStream(77), RngStream(78));
+  DramFaultProcess without(small_dimm(), off, 2, RngStream(77), RngStream(78));
+  int same = 0;
+  for (int i = 0; i < 10'000; ++i) {
+    const double a = with.draw_next_delay(), b = without.draw_next_delay();
+    const DramFaultError x = *with.fire(), y = *without.fire();
+    if (x.mode == DramFaultMode::dimm_lane || x.mode == DramFaultMode::multi_device) {
+      // The DIMM-level event came first: its delay is at most the device
+      // draw it displaced.
+      CHECK(a <= b);
+      break;
+    }
+    REQUIRE(a == b);
+    REQUIRE(x.mode == y.mode);
+    REQUIRE(x.dimm == y.dimm);
+    REQUIRE(x.row == y.row);
+    REQUIRE(x.column == y.column);
+    ++same;
+  }
+  CHECK(same > 5);
+  CHECK(same < 10'000);
 }

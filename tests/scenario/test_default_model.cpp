@@ -7,6 +7,7 @@
 
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +19,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "models/dram/fault_process.h"
+#include "platform/core/units.h"
 #include "platform/predictor/features.h"
 #include "platform/predictor/model_blob.h"
 #include "platform/predictor/predictor.h"
@@ -81,11 +84,13 @@ TEST_CASE("the field model reads hour-long windows, and its failure-rate scales 
   CHECK(model.of(ComponentClass::cpu).kind == ModelKind::logistic);
   CHECK(model.of(ComponentClass::disk).kind == ModelKind::logistic);
   CHECK(model.of(ComponentClass::network).kind == ModelKind::logistic);
-  // No DIMM failed in the training fleets (field rates): no model.
-  CHECK(model.of(ComponentClass::memory).kind == ModelKind::none);
+  // DIMMs fail in the training fleets by DIMM-level faults (accelerated).
+  CHECK(model.of(ComponentClass::memory).kind == ModelKind::logistic);
 
   // The recipe names each accelerated class's factor once more (train
-  // --failure-rate-scale); they must be what the scenarios run at.
+  // --failure-rate-scale); they must be what the scenarios run at: the
+  // field_fault_acceleration, and for memory that times the DIMM-level
+  // fault rate over its default (what the DIMMs fail of).
   const std::string recipe = file_bytes(kShipped / "field-model.conf");
   const std::map<std::string, std::string> scale_of = {
       {"cpu", "cpu"}, {"dram", "memory"}, {"disk0", "disk"}, {"nic0", "network"}};
@@ -96,7 +101,14 @@ TEST_CASE("the field model reads hour-long windows, and its failure-rate scales 
     const YAML::Node board = YAML::LoadFile(entry.path().string())["board"];
     for (const auto& [key, cls] : scale_of) {
       INFO(entry.path().filename().string() << " board." << key);
-      const std::string factor = board[key]["field_fault_acceleration"].as<std::string>();
+      std::string factor = board[key]["field_fault_acceleration"].as<std::string>();
+      if (key == "dram" && board[key]["dimm_fault_rate"]) {
+        double per_second = 0;
+        REQUIRE(ok(parse_rate(board[key]["dimm_fault_rate"].as<std::string>(), per_second)));
+        const double times = std::stod(factor) * per_second / DimmFaultSettings{}.rate_per_s;
+        CHECK(std::abs(times / std::round(times) - 1.0) < 1e-5);  // written to 5 digits
+        factor = std::to_string(std::llround(times));
+      }
       const std::string option = "--failure-rate-scale " + cls + "=" + factor;
       if (factor == "1") CHECK(recipe.find("--failure-rate-scale " + cls + "=") == std::string::npos);
       else CHECK((recipe.find(option + " ") != std::string::npos || recipe.find(option + "\"") != std::string::npos));
