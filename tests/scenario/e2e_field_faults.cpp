@@ -73,3 +73,33 @@ TEST_CASE("field DRAM faults: uncorrectable errors from physics are raised, capt
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.output, Catch::Contains("ecc") && Catch::Contains("'parity' is not chipkill or secded"));
 }
+
+TEST_CASE("DIMM-level faults fail every DIMM at a high rate, and their lead range is checked", "[field-faults]") {
+  const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "dimm_level_faults";
+  fs::remove_all(root);
+  // Device modes at their field rate (nothing in ten minutes), DIMM-level
+  // faults at 60 an hour per DIMM, none warned: each of the four DIMMs fails
+  // once (a failed DIMM is out of service) with no corrected error before.
+  const std::string sets =
+      " --set board.dram.field_fault_acceleration=1 --set 'board.dram.dimm_fault_rate=60 /h'"
+      " --set board.dram.dimm_fault_warned_fraction=0";
+  const CliResult r = run_cli("run '" + kExample.string() + "'" + sets + " --out '" + (root / "a").string() + "'");
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json summary = nlohmann::json::parse(read_text(root / "a/summary.json"));
+  std::set<std::string> failed;
+  for (const auto& f : summary.at("undeclared_failures")) {
+    const std::string text = f.get<std::string>();
+    CHECK(text.rfind("memory_uncorrectable on memory.", 0) == 0);
+    failed.insert(text.substr(0, text.find(" at ")));
+  }
+  CHECK(failed.size() == 4);
+  CHECK(summary.at("undeclared_failures").size() == 4);
+
+  // A lead range the wrong way round is bad input naming the parameter.
+  const CliResult bad = run_cli("run '" + kExample.string() + "' --set 'board.dram.dimm_fault_lead_max=10 min' --out '" +
+                                (root / "bad").string() + "'");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.output, Catch::Contains("board.dram.dimm_fault_lead_max") &&
+                             Catch::Contains("must not be below dimm_fault_lead_min"));
+  CHECK_FALSE(fs::exists(root / "bad/summary.json"));
+}
