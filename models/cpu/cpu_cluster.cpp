@@ -11,6 +11,7 @@
 #include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
 #include "models/cpu/cache_model.h"
+#include "models/sensors/fans.h"
 
 namespace crashtwin {
 namespace {
@@ -629,6 +630,13 @@ double CpuCluster::channel_power_w(uint32_t channel) { return core(channel).powe
 void CpuCluster::settle_thermal() {
   advance_all(now_ns());
   for (auto& core : cores_) core->settle_thermal();
+  reschedule();  // a thermal trip is timed from the temperature
+}
+
+void CpuCluster::set_airflow(double airflow_fraction) {
+  advance_all(now_ns());
+  const double factor = FanBank::resistance_factor(airflow_fraction);
+  for (auto& core : cores_) core->set_resistance_factor(factor);
   reschedule();  // a thermal trip is timed from the temperature
 }
 

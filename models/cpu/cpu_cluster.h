@@ -195,6 +195,7 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   double channel_power_w(uint32_t channel) override;
   void set_inlet_temperature(double celsius) override;
   void settle_thermal() override;
+  void set_airflow(double airflow_fraction) override;
 
  private:
   struct Params;

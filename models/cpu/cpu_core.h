@@ -71,6 +71,8 @@ class CpuCore {
   void set_inlet(double celsius);
   // At the steady state of its present load (ThermalSource::settle_thermal).
   void settle_thermal() { thermal_.settle(); }
+  // The chassis fans changed the air past the core (ThermalSource::set_airflow).
+  void set_resistance_factor(double factor) { thermal_.set_resistance_factor(factor); }
   // Rates replayed from a recorded trace (scenarios/replay), added to the
   // phase's and the precursor's: corrected machine checks and exceptions
   // per second.

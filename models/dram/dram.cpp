@@ -9,6 +9,7 @@
 
 #include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
+#include "models/sensors/fans.h"
 #include "models/workload/traffic_burst.h"
 
 namespace crashtwin {
@@ -364,7 +365,7 @@ double Dram::slot_ambient(uint32_t dimm, double own_air) const {
   double neighbours_w = 0;
   if (dimm > 0) neighbours_w += interval_power_w_[dimm - 1];
   if (dimm + 1 < dimms_) neighbours_w += interval_power_w_[dimm + 1];
-  return own_air + kAirRiseCPerWattPerCfm * 0.5 * neighbours_w / dimm_state_[dimm].airflow_cfm;
+  return own_air + kAirRiseCPerWattPerCfm * 0.5 * neighbours_w / (dimm_state_[dimm].airflow_cfm * chassis_airflow_);
 }
 
 void Dram::update_air(uint32_t dimm) {
@@ -409,6 +410,18 @@ std::string Dram::thermal_channel_name(uint32_t channel) const { return "dimm" +
 void Dram::settle_thermal() {
   advance_thermal();
   for (uint32_t d = 0; d < dimms_; ++d) dimm_state_[d].thermal.settle();
+}
+
+void Dram::set_airflow(double airflow_fraction) {
+  advance_thermal();
+  // Every slot gets that share of its own air (fans.h: one plenum); the
+  // film coefficient goes as its square root, as at the slot's design flow.
+  chassis_airflow_ = std::max(FanBank::kNaturalConvectionFloor, airflow_fraction);
+  const double factor = FanBank::resistance_factor(airflow_fraction);
+  for (uint32_t d = 0; d < dimms_; ++d) {
+    dimm_state_[d].thermal.set_resistance_factor(factor);
+    update_air(d);
+  }
 }
 
 void Dram::set_inlet_temperature(double celsius) {

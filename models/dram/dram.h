@@ -156,6 +156,7 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   double channel_power_w(uint32_t channel) override { return power_w(channel); }
   void set_inlet_temperature(double celsius) override;
   void settle_thermal() override;
+  void set_airflow(double airflow_fraction) override;
 
   // The host kernel writing its own memory (page tables, the printk ring)
   // through the caches: no simulated time, no traffic counted; read-only
@@ -172,7 +173,7 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
     uint64_t uncorrected = 0;
     uint64_t pressure_ppm = 0;
     ThermalModel thermal;
-    double airflow_cfm = 0;                // past this slot
+    double airflow_cfm = 0;                // past this slot, at the design airflow
     std::optional<double> slot_air_c;      // set by a scenario; else the inlet
     std::optional<uint64_t> pinned_mc;     // replayed sensor reading
     uint64_t traffic_at_thermal = 0;       // traffic_bytes when last advanced
@@ -243,6 +244,7 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   uint64_t ue_total_ = 0;
   double idle_power_w_ = 0, active_power_w_ = 0;
   double inlet_c_ = kDefaultInletC;
+  double chassis_airflow_ = 1.0;  // of the design airflow (set_airflow)
   uint64_t thermal_ns_ = 0;     // when temperatures were last advanced (0: not yet)
   std::vector<double> interval_power_w_;  // scratch of advance_thermal
   std::optional<DramFaultProcess> field_faults_;  // when field_fault_acceleration > 0

@@ -1,12 +1,46 @@
 #include "models/sensors/sensors.h"
 
 #include <cmath>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include "models/core/tlm_types.h"
+#include "platform/core/units.h"
 
 namespace crashtwin {
 namespace {
 uint64_t millis(double v) { return v <= 0.0 ? 0 : static_cast<uint64_t>(std::llround(v * 1000.0)); }
+
+// "2 h, 30 h": ascending durations; an empty text is none.
+std::vector<uint64_t> parse_fail_times(const ParamScope& params, const std::string& text, uint32_t fans) {
+  std::vector<uint64_t> times;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item.find_first_not_of(" \t") == std::string_view::npos) {
+      if (times.empty() && rest.empty()) break;  // all blank: none
+      params.fail("fan_fail_at", "an empty entry: give times such as \"2 h, 30 h\"");
+    }
+    uint64_t ns = 0;
+    if (!ok(parse_duration_ns(item, ns)))
+      params.fail("fan_fail_at", fmt::format("'{}' is not a duration such as \"2 h\"", item));
+    if (!times.empty() && ns < times.back())
+      params.fail("fan_fail_at", "times must not go back: the i-th stops fan i, in time order");
+    times.push_back(ns);
+  }
+  if (times.size() > fans)
+    params.fail("fan_fail_at", fmt::format("{} times for {} fans (board.sensors.fans)", times.size(), fans));
+  return times;
+}
+
+// At `at_ns` of simulated time (now when that has passed).
+void notify_at_ns(sc_core::sc_event& event, uint64_t at_ns) {
+  const uint64_t now = to_ns(sc_core::sc_time_stamp());
+  event.notify(at_ns > now ? ns(at_ns - now) : sc_core::SC_ZERO_TIME);
+}
 }  // namespace
 
 Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
@@ -27,6 +61,25 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
   if (thermal_start == "in_service") start_in_service_ = true;
   else if (thermal_start != "power_on")
     context.params.fail("thermal_start", "'" + thermal_start + "' is not power_on or in_service");
+  FanSettings fans;
+  fans.count = static_cast<uint32_t>(param<uint64_t>(
+      context.params, "fans", ParamKind::count, 0, "chassis fans (0: none modelled, every part at its design airflow)",
+      0, 64));
+  fans.duty = param<double>(context.params, "fan_duty", ParamKind::ratio, fans.duty,
+                            "speed of every fan while all work, of full speed", 0.05, 1.0);
+  fans.full_power_w = param<double>(context.params, "fan_power", ParamKind::real, fans.full_power_w,
+                                    "one fan's power at full speed, W", 0.0, 1000.0);
+  const std::string control = param<std::string>(
+      context.params, "fan_control", ParamKind::text, "boost",
+      "boost: a failed fan sends the others to full speed; hold: they keep their speed");
+  if (control == "hold") fans.control = FanControl::hold;
+  else if (control != "boost") context.params.fail("fan_control", "'" + control + "' is not boost or hold");
+  fans_ = FanBank(fans);
+  fan_fail_at_ns_ = parse_fail_times(
+      context.params,
+      param<std::string>(context.params, "fan_fail_at", ParamKind::text, "",
+                         "times fans stop (\"2 h, 30 h\": the i-th stops fan i)"),
+      fans.count);
   board_regs_.inlet.on_read([this] { return millis(inlet_c_); });
   board_regs_.channels.on_read([this] { return uint64_t{channels_.size()}; });
   board_regs_.board_power.on_read([this] { return millis(board_power_w()); });
@@ -38,6 +91,30 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
   }
   in.register_b_transport(this, &Sensors::b_transport);
   in.register_transport_dbg(this, &Sensors::transport_dbg);
+  SC_HAS_PROCESS(Sensors);
+  SC_METHOD(fan_failures);
+  sensitive << fan_event_;
+  dont_initialize();
+}
+
+void Sensors::start_of_simulation() {
+  if (!fan_fail_at_ns_.empty()) notify_at_ns(fan_event_, fan_fail_at_ns_.front());
+}
+
+void Sensors::fan_failures() {
+  const uint64_t now = to_ns(sc_core::sc_time_stamp());
+  while (next_fan_failure_ < fan_fail_at_ns_.size() && fan_fail_at_ns_[next_fan_failure_] <= now) {
+    fail_fan(static_cast<uint32_t>(next_fan_failure_));
+    ++next_fan_failure_;
+  }
+  if (next_fan_failure_ < fan_fail_at_ns_.size()) notify_at_ns(fan_event_, fan_fail_at_ns_[next_fan_failure_]);
+}
+
+bool Sensors::fail_fan(uint32_t fan) {
+  if (!fans_.fail(fan)) return false;
+  const double airflow = fans_.airflow_fraction();
+  for_each_source([airflow](ThermalSource& source) { source.set_airflow(airflow); });
+  return true;
 }
 
 uint64_t Sensors::mmio_size() const { return kChannelsOffset + kChannelStride * max_channels_.value(); }
@@ -95,7 +172,7 @@ double Sensors::channel_power_w(uint32_t channel) {
 }
 
 double Sensors::board_power_w() {
-  double total = 0.0;
+  double total = fans_.power_w();
   for (uint32_t i = 0; i < channels_.size(); ++i) total += channel_power_w(i);
   return total;
 }

@@ -10,6 +10,13 @@
 //                                   of their air); in_service: a board that ran
 //                                   before the scenario, every part at the steady
 //                                   state of the scenario's t = 0 load (fleets)
+//   fans               count        chassis fans (0: none modelled, every part at its
+//                                   design airflow); models/sensors/fans.h
+//   fan_duty           ratio        their speed while all work, of full speed (60 %)
+//   fan_power          real         one fan's power at full speed, W (15)
+//   fan_control        text         boost: a failed fan sends the others to full
+//                                   speed; hold: they keep theirs
+//   fan_fail_at        text         times fans stop, "2 h, 30 h": the i-th stops fan i
 //   max_channels       count        sensor channels the register map reserves (64)
 //   register_latency   duration     simulated cost of one MMIO access (200 ns)
 // Registers: the register map's `sensors` device (docs/registers.md):
@@ -30,6 +37,7 @@
 #include "models/core/model.h"
 #include "models/core/register.h"
 #include "models/regs/register_blocks.h"
+#include "models/sensors/fans.h"
 #include "models/sensors/thermal_source.h"
 
 namespace crashtwin {
@@ -50,6 +58,12 @@ class Sensors : public Model {
   bool starts_in_service() const { return start_in_service_; }
   void settle_parts();
   double inlet() const { return inlet_c_; }
+  // The chassis fans (count 0 when none are modelled).
+  const FanBank& fans() const { return fans_; }
+  // Stops fan `fan` now (a scheduled `fan_fail_at`, or a test); every
+  // thermal source gets the airflow that is left. False when there is no
+  // such fan or it had stopped.
+  bool fail_fan(uint32_t fan);
 
   struct Channel {
     std::string name;  // "board.cpu.core3"
@@ -73,6 +87,8 @@ class Sensors : public Model {
   template <typename Action>
   void for_each_source(Action action);
   void end_of_elaboration() override;
+  void start_of_simulation() override;
+  void fan_failures();  // SC_METHOD on fan_event_: the fan_fail_at times
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
 
@@ -81,6 +97,10 @@ class Sensors : public Model {
   param<sc_core::sc_time> register_latency_;
   bool start_in_service_ = false;
   double inlet_c_;
+  FanBank fans_{FanSettings{}};
+  std::vector<uint64_t> fan_fail_at_ns_;  // ascending; the i-th stops fan i
+  size_t next_fan_failure_ = 0;
+  sc_core::sc_event fan_event_;
   RegisterBank regs_;
   std::vector<Channel> channels_;
   // The register map's sensors block, and a sensor_channel block per

@@ -8,7 +8,7 @@
 namespace crashtwin {
 
 ThermalModel::ThermalModel(ThermalParams params, double initial_c, double ambient_c)
-    : params_(params), temperature_c_(initial_c), ambient_c_(ambient_c) {}
+    : design_(params), params_(params), temperature_c_(initial_c), ambient_c_(ambient_c) {}
 
 void ThermalModel::set_offset_ramp(double rate_c_per_s, double target_offset_c) {
   ramp_target_ = target_offset_c;

@@ -32,6 +32,12 @@ class ThermalModel {
   void set_offset_ramp(double rate_c_per_s, double target_offset_c);
 
   void advance(double seconds);
+  // The air past the device changed (the chassis fans, FanBank): its
+  // resistance and time constant are now `factor` times their design values
+  // (the heat capacity stays). Advance to the present first.
+  void set_resistance_factor(double factor) {
+    params_ = {design_.resistance_c_per_w * factor, design_.time_constant_s * factor};
+  }
   // Puts the device at its steady state with the current inputs (a part
   // that has run this way for long before the simulation starts).
   void settle() { temperature_c_ = steady_state(); }
@@ -57,7 +63,8 @@ class ThermalModel {
   // State after `t` seconds of the linear segment (drive u0 + slope*t).
   double linear_segment(double t0_temp, double u0, double slope, double t) const;
 
-  ThermalParams params_{};
+  ThermalParams design_{};  // at the design airflow
+  ThermalParams params_{};  // now
   double temperature_c_ = 25.0;
   double ambient_c_ = 25.0;
   double power_w_ = 0.0;

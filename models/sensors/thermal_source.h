@@ -27,6 +27,10 @@ class ThermalSource {
   // part that has run this way for long (Sensors::settle_parts: a board
   // that was in service before the scenario started).
   virtual void settle_thermal() = 0;
+  // The chassis fans move `airflow_fraction` of the design airflow now
+  // (models/sensors/fans.h): every channel's convective resistance and time
+  // constant scale by FanBank::resistance_factor of it.
+  virtual void set_airflow(double airflow_fraction) = 0;
 
  protected:
   ~ThermalSource() = default;

@@ -5,6 +5,7 @@
 
 #include "models/core/device_layout.h"
 #include "models/core/tlm_types.h"
+#include "models/sensors/fans.h"
 #include "models/workload/noise.h"
 #include "platform/core/exact_math.h"
 
@@ -358,6 +359,11 @@ double IoDevice::channel_power_w(uint32_t) { return thermal_.power(); }
 void IoDevice::settle_thermal() {
   advance_to(now_ns());
   thermal_.settle();
+}
+
+void IoDevice::set_airflow(double airflow_fraction) {
+  advance_to(now_ns());
+  thermal_.set_resistance_factor(FanBank::resistance_factor(airflow_fraction));
 }
 
 void IoDevice::set_inlet_temperature(double celsius) {

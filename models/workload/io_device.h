@@ -132,6 +132,7 @@ class IoDevice : public Model, public ThermalSource {
   double channel_power_w(uint32_t channel) override;
   void set_inlet_temperature(double celsius) override;
   void settle_thermal() override;
+  void set_airflow(double airflow_fraction) override;
 
  protected:
   IoDevice(sc_core::sc_module_name name, const ModelContext& context, ComponentClass cls,

@@ -33,6 +33,11 @@ struct Bench {
     tree.set("cpu.noise", "false");
     tree.set("sensors.inlet_temperature", "30 C");
     tree.set("sensors.max_channels", "8");
+    // Four fans that hold their speed when one stops; their own power is
+    // left out so that the board power is the parts' alone.
+    tree.set("sensors.fans", "4");
+    tree.set("sensors.fan_control", "hold");
+    tree.set("sensors.fan_power", "0");
     cpu = std::make_unique<CpuCluster>("cpu", ModelContext{ParamScope(tree, "cpu"), 3, 0, 0, 0});
     disk = std::make_unique<Disk>("disk0", ModelContext{ParamScope(tree, "disk0"), 3, 0, 0, 0});
     nic = std::make_unique<Nic>("nic0", ModelContext{ParamScope(tree, "nic0"), 3, 0, 0, 0});
@@ -95,4 +100,35 @@ TEST_CASE("the inlet temperature is every device's ambient") {
   const double expected = steady + (start_temp - steady) * std::exp(-(now_s() - start) / 10.0);
   CHECK(b.sensors->channel_temperature_c(0) == Approx(expected).margin(1e-9));
   CHECK(b.disk->channel_temperature_c(0) > 30.0);
+}
+
+TEST_CASE("a stopped fan warms every part by the airflow it takes away") {
+  Bench& b = bench();
+  run_for(600.0);  // every part at its steady state (the disk and NIC: tau 60 s)
+  const double core_w = b.cpu->core(0).power_w();
+  CHECK(b.cpu->core(0).temperature_c() == Approx(30.0 + core_w * 4.0).margin(1e-6));
+  // The disk's and NIC's resistance to the air, from their rise and power.
+  const auto resistance = [](ThermalSource& part) { return (part.channel_temperature_c(0) - 30.0) / part.channel_power_w(0); };
+  const double disk_before = resistance(*b.disk), nic_before = resistance(*b.nic);
+  REQUIRE(b.sensors->fans().airflow_fraction() == Approx(1.0));
+
+  REQUIRE(b.sensors->fail_fan(1));
+  CHECK_FALSE(b.sensors->fail_fan(1));  // stopped already
+  CHECK_FALSE(b.sensors->fail_fan(4));  // no such fan
+  // Three of four fans at the same speed: 3/4 of the air; laminar
+  // convection, resistance and time constant times 1/sqrt(3/4).
+  CHECK(b.sensors->fans().airflow_fraction() == Approx(0.75));
+  const double factor = 1.0 / std::sqrt(0.75);
+  const double start = now_s(), start_temp = b.cpu->core(0).temperature_c();
+  run_for(5.0);
+  const double steady = 30.0 + core_w * 4.0 * factor;
+  const double expected = steady + (start_temp - steady) * std::exp(-(now_s() - start) / (10.0 * factor));
+  CHECK(b.cpu->core(0).temperature_c() == Approx(expected).margin(1e-9));
+  run_for(600.0);
+  CHECK(b.cpu->core(0).temperature_c() == Approx(steady).margin(1e-6));
+  // The disk and the NIC: their resistance grows by the same factor (the
+  // disk's power follows its I/O bursts, so rise over power reads its
+  // resistance within about 1 %).
+  CHECK(resistance(*b.disk) == Approx(disk_before * factor).epsilon(0.03));
+  CHECK(resistance(*b.nic) == Approx(nic_before * factor).epsilon(1e-3));
 }

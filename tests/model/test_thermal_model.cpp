@@ -5,9 +5,13 @@
 
 #include <cmath>
 
+#include "models/sensors/fans.h"
 #include "models/sensors/thermal_model.h"
 #include "tests/model/strict_systemc.h"
 
+using crashtwin::FanBank;
+using crashtwin::FanControl;
+using crashtwin::FanSettings;
 using crashtwin::ThermalModel;
 
 TEST_CASE("a step of power approaches P x R over the air with the time constant", "[thermal]") {
@@ -40,4 +44,56 @@ TEST_CASE("settle puts a part at the steady state of its present inputs, and it 
   CHECK(m.temperature() == 40.0);
   m.advance(20.0);
   CHECK(m.temperature() == Approx(35.0 + 5.0 * std::exp(-1.0)).epsilon(1e-12));
+}
+
+TEST_CASE("fans: affinity laws, the control's answer to a stopped fan, laminar convection", "[thermal][fans]") {
+  FanSettings s;
+  s.count = 6;
+  s.duty = 0.6;
+  s.full_power_w = 15.0;
+  s.control = FanControl::boost;
+  FanBank boost(s);
+  CHECK(boost.airflow_fraction() == 1.0);
+  CHECK(boost.power_w() == Approx(6 * 15.0 * 0.216));  // power ~ speed cubed
+  REQUIRE(boost.fail(2));
+  CHECK(boost.failed_count() == 1);
+  CHECK(boost.speed(2) == 0.0);
+  CHECK(boost.speed(0) == 1.0);                          // the others to full speed
+  CHECK(boost.airflow_fraction() == Approx(5.0 / 3.6));  // more air than designed
+  CHECK(boost.power_w() == Approx(5 * 15.0));
+  CHECK(FanBank::resistance_factor(boost.airflow_fraction()) < 1.0);
+
+  s.control = FanControl::hold;
+  FanBank hold(s);
+  REQUIRE(hold.fail(0));
+  CHECK_FALSE(hold.fail(0));
+  CHECK_FALSE(hold.fail(6));
+  CHECK(hold.speed(1) == 0.6);
+  CHECK(hold.airflow_fraction() == Approx(5.0 / 6.0));
+  for (uint32_t f = 1; f < 6; ++f) hold.fail(f);
+  // No forced air: natural convection's floor, not an infinite resistance.
+  CHECK(hold.airflow_fraction() == FanBank::kNaturalConvectionFloor);
+  CHECK(hold.power_w() == 0.0);
+
+  // Film coefficient ~ sqrt(air speed): half the air, sqrt(2) the resistance.
+  CHECK(FanBank::resistance_factor(0.5) == Approx(std::sqrt(2.0)));
+  CHECK(FanBank::resistance_factor(0.0) == Approx(1.0 / std::sqrt(FanBank::kNaturalConvectionFloor)));
+  // No fans modelled: every part at its design airflow.
+  FanBank none(FanSettings{});
+  CHECK(none.count() == 0);
+  CHECK(none.airflow_fraction() == 1.0);
+}
+
+TEST_CASE("a part's resistance and time constant follow the air, its heat capacity stays", "[thermal][fans]") {
+  ThermalModel m({2.0, 10.0}, 25.0, 25.0);
+  m.set_power(10.0);
+  m.settle();
+  CHECK(m.temperature() == Approx(45.0));
+  m.set_resistance_factor(1.5);
+  CHECK(m.steady_state() == Approx(25.0 + 10.0 * 3.0));
+  // tau 15 s now: after one time constant, 1 - 1/e of the way.
+  m.advance(15.0);
+  CHECK(m.temperature() == Approx(45.0 + 10.0 * (1.0 - std::exp(-1.0))));
+  m.set_resistance_factor(1.0);  // back at the design airflow
+  CHECK(m.steady_state() == Approx(45.0));
 }

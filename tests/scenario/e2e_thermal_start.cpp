@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/support/dataset_rows.h"
 #include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
@@ -32,13 +32,6 @@ std::string scenario_text(const std::string& thermal_start) {
          "disk_iops: \"3000 /s\", network: \"300 MB/s\"}\n";
 }
 
-std::vector<std::string> cells(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream in(line);
-  for (std::string cell; std::getline(in, cell, ',');) out.push_back(cell);
-  return out;
-}
-
 // temperature_c of each class's instance 0, first and last row.
 struct Temperatures {
   std::map<std::string, double> first, last;
@@ -48,26 +41,11 @@ Temperatures record(const fs::path& dir, const std::string& thermal_start) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "thermal_start.yaml") << scenario_text(thermal_start);
-  const CliResult r = run_cli("dataset " + quoted(dir / "thermal_start.yaml") + " -j 1 -o " + quoted(dir / "rows.csv"));
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  std::stringstream text(read_text(dir / "rows.csv"));
-  std::string line;
-  std::vector<std::string> header;
+  crashtwin::test::record_dataset(dir / "thermal_start.yaml", dir / "rows.csv");
   Temperatures t;
-  while (std::getline(text, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (header.empty()) {
-      header = cells(line);
-      continue;
-    }
-    const std::vector<std::string> row = cells(line);
-    std::map<std::string, std::string> at;
-    for (size_t i = 0; i < header.size() && i < row.size(); ++i) at[header[i]] = row[i];
-    if (at["instance"] != "0" || at["temperature_c"].empty()) continue;
-    const double celsius = std::stod(at["temperature_c"]);
-    t.first.emplace(at["class"], celsius);
-    t.last[at["class"]] = celsius;
+  for (const auto& sample : crashtwin::test::first_instance_temperatures(dir / "rows.csv")) {
+    t.first.emplace(sample.component_class, sample.celsius);
+    t.last[sample.component_class] = sample.celsius;
   }
   return t;
 }

@@ -1,0 +1,103 @@
+// The chassis fans (board.sensors.fans, models/sensors/fans.h), end to end
+// through the example scenarios/examples/fan_failure.yaml, read from the
+// feature rows `crashtwin dataset` records: until the fan stops the runs
+// are the same whatever the fan control; after it, every part is warmer
+// when the other fans hold their speed and cooler when they boost, by the
+// airflow's square root. Bad fan settings are refused naming the field.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tests/support/dataset_rows.h"
+#include "tests/support/run_cli.h"
+
+namespace fs = std::filesystem;
+using crashtwin::test::CliResult;
+using crashtwin::test::quoted;
+using crashtwin::test::read_text;
+using crashtwin::test::run_cli;
+
+namespace {
+
+const fs::path kExample = fs::path(CRASHTWIN_SOURCE_DIR) / "scenarios/examples/fan_failure.yaml";
+
+// temperature_c of each class's instance 0 at its last row before 4 min
+// (the fan stops then) and at its last row.
+struct Temperatures {
+  std::map<std::string, double> before, end;
+};
+
+Temperatures record(const fs::path& dir, const std::string& control) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string text = read_text(kExample);
+  const std::string hold = "fan_control: hold,";  // the board line, not the description
+  const size_t at = text.find(hold);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, hold.size(), "fan_control: " + control + ",");
+  std::ofstream(dir / "fan_failure.yaml") << text;
+  crashtwin::test::record_dataset(dir / "fan_failure.yaml", dir / "rows.csv", "--stride 10");
+  Temperatures t;
+  for (const auto& sample : crashtwin::test::first_instance_temperatures(dir / "rows.csv")) {
+    if (sample.time_ns < 240'000'000'000ull) t.before[sample.component_class] = sample.celsius;
+    t.end[sample.component_class] = sample.celsius;
+  }
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("fans: a stopped fan warms every part when the others hold, cools it when they boost",
+          "[e2e][thermal][fans]") {
+  const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fans";
+  const Temperatures hold = record(root / "hold", "hold");
+  const Temperatures boost = record(root / "boost", "boost");
+  for (const char* cls : {"cpu", "memory", "disk", "network"}) {
+    INFO(cls);
+    REQUIRE(hold.before.count(cls) == 1);
+    REQUIRE(boost.end.count(cls) == 1);
+    // The same board until the fan stops.
+    CHECK(hold.before.at(cls) == boost.before.at(cls));
+    CHECK(hold.end.at(cls) > hold.before.at(cls) + 0.3);
+    CHECK(boost.end.at(cls) < boost.before.at(cls) - 0.3);
+  }
+  // A core (tau 10 s: settled by the end) at 60 %: 3 + 9 x 0.6 = 8.4 W
+  // through 4 C/W over the 25 C inlet, times 1/sqrt(airflow): 5/6 of the
+  // design air under hold, 5/3.6 under boost.
+  CHECK(hold.before.at("cpu") == Approx(25.0 + 8.4 * 4.0).margin(0.01));
+  CHECK(hold.end.at("cpu") == Approx(25.0 + 8.4 * 4.0 / std::sqrt(5.0 / 6.0)).margin(0.01));
+  CHECK(boost.end.at("cpu") == Approx(25.0 + 8.4 * 4.0 / std::sqrt(5.0 / 3.6)).margin(0.01));
+}
+
+TEST_CASE("fans: bad settings are refused naming the field", "[e2e][fans]") {
+  const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fans" / "bad";
+  fs::remove_all(dir);
+  const struct {
+    const char* set;
+    const char* field;
+    const char* why;
+  } cases[] = {
+      {"board.sensors.fan_fail_at=1 min, 2 min, 3 min, 4 min, 5 min, 6 min, 7 min", "board.sensors.fan_fail_at",
+       "7 times for 6 fans"},
+      {"board.sensors.fan_fail_at=soon", "board.sensors.fan_fail_at", "'soon' is not a duration"},
+      {"board.sensors.fan_fail_at=5 min, 1 min", "board.sensors.fan_fail_at", "must not go back"},
+      {"board.sensors.fan_fail_at=1 min,, 2 min", "board.sensors.fan_fail_at", "an empty entry"},
+      {"board.sensors.fan_control=max", "board.sensors.fan_control", "'max' is not boost or hold"},
+      {"board.sensors.fan_duty=0 %", "board.sensors.fan_duty", "out of range"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.set);
+    const CliResult r =
+        run_cli("run " + quoted(kExample) + " --set '" + c.set + "' --out " + quoted(dir / "out"));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(c.field) != std::string::npos);
+    CHECK(r.output.find(c.why) != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "out" / "summary.json"));
+  }
+}
