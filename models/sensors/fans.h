@@ -13,6 +13,13 @@
 // a part still loses heat by natural convection, taken as 5 % of the design
 // airflow (a modelling choice).
 //
+// Fans stop at scheduled times (`fan_fail_at`) or, with
+// `fan_fault_acceleration` > 0, at a constant rate per fan from
+// `fan_annual_failure_rate`: 1.5 % a year by default, a modelling choice
+// (a fan rated for an L10 life of 60,000 hours, a common figure in server
+// fan datasheets, not checked here, has 1 - 0.9^(8766/60000) = 1.5 % of
+// fans stopped after its first year at a constant rate).
+//
 // Plain C++ without SystemC: the sensors model owns one and applies it.
 #pragma once
 
@@ -22,6 +29,9 @@
 namespace crashtwin {
 
 enum class FanControl : uint8_t { boost, hold };
+
+inline constexpr double kFanAnnualFailureRate = 0.015;
+inline constexpr double kFanSecondsPerYear = 365.25 * 86400.0;
 
 struct FanSettings {
   uint32_t count = 0;          // 0: no fan model (every part at its design airflow)

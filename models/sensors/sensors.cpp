@@ -1,11 +1,14 @@
 #include "models/sensors/sensors.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "models/core/tlm_types.h"
+#include "models/core/rng.h"
+#include "platform/core/exact_math.h"
 #include "platform/core/units.h"
 
 namespace crashtwin {
@@ -75,11 +78,31 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
   if (control == "hold") fans.control = FanControl::hold;
   else if (control != "boost") context.params.fail("fan_control", "'" + control + "' is not boost or hold");
   fans_ = FanBank(fans);
-  fan_fail_at_ns_ = parse_fail_times(
+  const std::vector<uint64_t> scheduled = parse_fail_times(
       context.params,
       param<std::string>(context.params, "fan_fail_at", ParamKind::text, "",
                          "times fans stop (\"2 h, 30 h\": the i-th stops fan i)"),
       fans.count);
+  for (uint32_t f = 0; f < scheduled.size(); ++f) fan_stops_.push_back({scheduled[f], f});
+  // Fans stopping in the field (fans.h): a constant rate per fan from the
+  // annual chance, accelerated; their own stream, so turning them on
+  // changes no other draw of the board.
+  const double annual = param<double>(context.params, "fan_annual_failure_rate", ParamKind::ratio,
+                                      kFanAnnualFailureRate, "a fan's chance of stopping in a year in the field",
+                                      0.0, 0.999);
+  const double acceleration = param<double>(context.params, "fan_fault_acceleration", ParamKind::real, 0.0,
+                                            "multiplies the fans' failure rate (0: fans stop only at fan_fail_at)",
+                                            0.0, 1e12);
+  const double rate_per_s = -exact::log1p(-annual) / kFanSecondsPerYear * acceleration;
+  if (rate_per_s > 0.0) {
+    RngStream rng(context.board_seed, std::string(name) + ".fans");
+    for (uint32_t f = 0; f < fans.count; ++f) {
+      const double at_s = rng.exponential(rate_per_s);
+      if (at_s < 1.8e10) fan_stops_.push_back({static_cast<uint64_t>(at_s * 1e9), f});  // else: never (> 570 years)
+    }
+  }
+  std::stable_sort(fan_stops_.begin(), fan_stops_.end(),
+                   [](const FanStop& a, const FanStop& b) { return a.at_ns < b.at_ns; });
   board_regs_.inlet.on_read([this] { return millis(inlet_c_); });
   board_regs_.channels.on_read([this] { return uint64_t{channels_.size()}; });
   board_regs_.board_power.on_read([this] { return millis(board_power_w()); });
@@ -98,16 +121,15 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
 }
 
 void Sensors::start_of_simulation() {
-  if (!fan_fail_at_ns_.empty()) notify_at_ns(fan_event_, fan_fail_at_ns_.front());
+  if (!fan_stops_.empty()) notify_at_ns(fan_event_, fan_stops_.front().at_ns);
 }
 
 void Sensors::fan_failures() {
   const uint64_t now = to_ns(sc_core::sc_time_stamp());
-  while (next_fan_failure_ < fan_fail_at_ns_.size() && fan_fail_at_ns_[next_fan_failure_] <= now) {
-    fail_fan(static_cast<uint32_t>(next_fan_failure_));
-    ++next_fan_failure_;
-  }
-  if (next_fan_failure_ < fan_fail_at_ns_.size()) notify_at_ns(fan_event_, fan_fail_at_ns_[next_fan_failure_]);
+  // A fan that stopped already (scheduled, then drawn) is passed over.
+  for (; next_fan_stop_ < fan_stops_.size() && fan_stops_[next_fan_stop_].at_ns <= now; ++next_fan_stop_)
+    fail_fan(fan_stops_[next_fan_stop_].fan);
+  if (next_fan_stop_ < fan_stops_.size()) notify_at_ns(fan_event_, fan_stops_[next_fan_stop_].at_ns);
 }
 
 bool Sensors::fail_fan(uint32_t fan) {

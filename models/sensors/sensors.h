@@ -17,6 +17,10 @@
 //   fan_control        text         boost: a failed fan sends the others to full
 //                                   speed; hold: they keep theirs
 //   fan_fail_at        text         times fans stop, "2 h, 30 h": the i-th stops fan i
+//   fan_annual_failure_rate ratio   a fan's chance of stopping in a year in the
+//                                   field (1.5 %; fans.h)
+//   fan_fault_acceleration real     multiplies that rate (0: fans stop only at
+//                                   fan_fail_at)
 //   max_channels       count        sensor channels the register map reserves (64)
 //   register_latency   duration     simulated cost of one MMIO access (200 ns)
 // Registers: the register map's `sensors` device (docs/registers.md):
@@ -98,8 +102,12 @@ class Sensors : public Model {
   bool start_in_service_ = false;
   double inlet_c_;
   FanBank fans_{FanSettings{}};
-  std::vector<uint64_t> fan_fail_at_ns_;  // ascending; the i-th stops fan i
-  size_t next_fan_failure_ = 0;
+  struct FanStop {
+    uint64_t at_ns;
+    uint32_t fan;
+  };
+  std::vector<FanStop> fan_stops_;  // fan_fail_at's and the drawn ones, by time
+  size_t next_fan_stop_ = 0;
   sc_core::sc_event fan_event_;
   RegisterBank regs_;
   std::vector<Channel> channels_;

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/dataset_rows.h"
 #include "tests/support/run_cli.h"
 
@@ -89,6 +91,8 @@ TEST_CASE("fans: bad settings are refused naming the field", "[e2e][fans]") {
       {"board.sensors.fan_fail_at=1 min,, 2 min", "board.sensors.fan_fail_at", "an empty entry"},
       {"board.sensors.fan_control=max", "board.sensors.fan_control", "'max' is not boost or hold"},
       {"board.sensors.fan_duty=0 %", "board.sensors.fan_duty", "out of range"},
+      {"board.sensors.fan_annual_failure_rate=100 %", "board.sensors.fan_annual_failure_rate", "out of range"},
+      {"board.sensors.fan_fault_acceleration=-1", "board.sensors.fan_fault_acceleration", "out of range"},
   };
   for (const auto& c : cases) {
     INFO(c.set);
@@ -100,4 +104,31 @@ TEST_CASE("fans: bad settings are refused naming the field", "[e2e][fans]") {
     CHECK(r.output.find(c.why) != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "out" / "summary.json"));
   }
+}
+
+TEST_CASE("fans: when every fan stops the cores overheat into a thermal shutdown, from physics alone",
+          "[e2e][thermal][fans]") {
+  // Fans stopping at their field rate accelerated 10^9 times (a mean of
+  // about two seconds each): no forced air is left, every core's resistance
+  // goes to 1/sqrt(5 %) of its design value, and the cores cross their trip
+  // temperature together. Nothing is declared; the run is reproducible.
+  const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fans" / "all_stopped";
+  fs::remove_all(root);
+  std::string summaries[2];
+  for (int i = 0; i < 2; ++i) {
+    const fs::path out = root / std::to_string(i);
+    const CliResult r = run_cli("run " + quoted(kExample) +
+                                " --policy proportional --set board.sensors.fan_fault_acceleration=1e9 --out " +
+                                quoted(out));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    summaries[i] = read_text(out / "summary.json");
+  }
+  CHECK(summaries[0] == summaries[1]);
+  const nlohmann::json summary = nlohmann::json::parse(summaries[0]);
+  CHECK(summary.at("valid") == true);
+  const auto& undeclared = summary.at("undeclared_failures");
+  REQUIRE(undeclared.size() == 4);  // the four cores
+  for (const auto& f : undeclared) CHECK(f.get<std::string>().rfind("thermal_shutdown on cpu.", 0) == 0);
+  CHECK(summary.at("metrics").at("failures_injected") == 0);
 }
