@@ -186,15 +186,25 @@ struct SensorsRegisters {
   SensorsRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
       : inlet(bank, name_prefix + "inlet", block_base + CT_SENSORS_INLET, CT_SENSORS_INLET_WIDTH, CT_SENSORS_INLET_RESET, Access::ro),
         channels(bank, name_prefix + "channels", block_base + CT_SENSORS_CHANNELS, CT_SENSORS_CHANNELS_WIDTH, CT_SENSORS_CHANNELS_RESET, Access::ro),
-        board_power(bank, name_prefix + "board_power", block_base + CT_SENSORS_BOARD_POWER, CT_SENSORS_BOARD_POWER_WIDTH, CT_SENSORS_BOARD_POWER_RESET, Access::ro) {
+        board_power(bank, name_prefix + "board_power", block_base + CT_SENSORS_BOARD_POWER, CT_SENSORS_BOARD_POWER_WIDTH, CT_SENSORS_BOARD_POWER_RESET, Access::ro),
+        fans(bank, name_prefix + "fans", block_base + CT_SENSORS_FANS, CT_SENSORS_FANS_WIDTH, CT_SENSORS_FANS_RESET, Access::ro),
+        fans_stopped(bank, name_prefix + "fans_stopped", block_base + CT_SENSORS_FANS_STOPPED, CT_SENSORS_FANS_STOPPED_WIDTH, CT_SENSORS_FANS_STOPPED_RESET, Access::ro),
+        airflow(bank, name_prefix + "airflow", block_base + CT_SENSORS_AIRFLOW, CT_SENSORS_AIRFLOW_WIDTH, CT_SENSORS_AIRFLOW_RESET, Access::ro) {
   }
 
   // INLET: inlet air temperature (m°C)
   Register inlet;
   // CHANNELS: sensor channels populated
   Register channels;
-  // BOARD_POWER: board power (mW)
+  // BOARD_POWER: board power (mW; the fans' included)
   Register board_power;
+  // FANS: chassis fans modelled (0 when none)
+  Register fans;
+  // FANS_STOPPED: bit i: fan i has stopped
+  Register fans_stopped;
+  // AIRFLOW: air the fans move, in ppm of the design airflow (1000000 with every fan at its duty,
+  // or with no fans modelled)
+  Register airflow;
 };
 
 // Sensor channel: One thermal sensor channel.

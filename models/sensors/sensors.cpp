@@ -106,6 +106,13 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
   board_regs_.inlet.on_read([this] { return millis(inlet_c_); });
   board_regs_.channels.on_read([this] { return uint64_t{channels_.size()}; });
   board_regs_.board_power.on_read([this] { return millis(board_power_w()); });
+  board_regs_.fans.on_read([this] { return uint64_t{fans_.count()}; });
+  board_regs_.fans_stopped.on_read([this] {
+    uint64_t mask = 0;
+    for (uint32_t f = 0; f < fans_.count(); ++f) mask |= fans_.failed(f) ? uint64_t{1} << f : 0;
+    return mask;
+  });
+  board_regs_.airflow.on_read([this] { return static_cast<uint64_t>(std::llround(fans_.airflow_fraction() * 1e6)); });
   for (uint32_t i = 0; i < max_channels_; ++i) {
     auto& r = *channel_regs_.emplace_back(std::make_unique<regs::SensorChannelRegisters>(
         regs_, CT_SENSORS_SENSOR_CHANNEL(i), "channel" + std::to_string(i) + "."));

@@ -24,7 +24,8 @@
 //   max_channels       count        sensor channels the register map reserves (64)
 //   register_latency   duration     simulated cost of one MMIO access (200 ns)
 // Registers: the register map's `sensors` device (docs/registers.md):
-//   INLET, CHANNELS, BOARD_POWER, and channel i's TEMPERATURE and POWER
+//   INLET, CHANNELS, BOARD_POWER, FANS, FANS_STOPPED, AIRFLOW, and channel
+//   i's TEMPERATURE and POWER
 //   (m°C, mW) at 0x100 + 16 i
 // Sockets: in (MMIO).
 #pragma once

@@ -255,11 +255,30 @@
 #define CT_SENSORS_CHANNELS_ACCESS CT_ACCESS_RO
 #define CT_SENSORS_CHANNELS_RESET UINT64_C(0x0)
 
-/* BOARD_POWER (ro): board power (mW) */
+/* BOARD_POWER (ro): board power (mW; the fans' included) */
 #define CT_SENSORS_BOARD_POWER UINT64_C(0x10)
 #define CT_SENSORS_BOARD_POWER_WIDTH 8u
 #define CT_SENSORS_BOARD_POWER_ACCESS CT_ACCESS_RO
 #define CT_SENSORS_BOARD_POWER_RESET UINT64_C(0x0)
+
+/* FANS (ro): chassis fans modelled (0 when none) */
+#define CT_SENSORS_FANS UINT64_C(0x18)
+#define CT_SENSORS_FANS_WIDTH 8u
+#define CT_SENSORS_FANS_ACCESS CT_ACCESS_RO
+#define CT_SENSORS_FANS_RESET UINT64_C(0x0)
+
+/* FANS_STOPPED (ro): bit i: fan i has stopped */
+#define CT_SENSORS_FANS_STOPPED UINT64_C(0x20)
+#define CT_SENSORS_FANS_STOPPED_WIDTH 8u
+#define CT_SENSORS_FANS_STOPPED_ACCESS CT_ACCESS_RO
+#define CT_SENSORS_FANS_STOPPED_RESET UINT64_C(0x0)
+
+/* AIRFLOW (ro): air the fans move, in ppm of the design airflow (1000000
+   with every fan at its duty, or with no fans modelled) */
+#define CT_SENSORS_AIRFLOW UINT64_C(0x28)
+#define CT_SENSORS_AIRFLOW_WIDTH 8u
+#define CT_SENSORS_AIRFLOW_ACCESS CT_ACCESS_RO
+#define CT_SENSORS_AIRFLOW_RESET UINT64_C(0x0)
 
 /* ---- sensor_channel: Sensor channel ----
  * One thermal sensor channel.

@@ -112,7 +112,13 @@ TEST_CASE("a stopped fan warms every part by the airflow it takes away") {
   const double disk_before = resistance(*b.disk), nic_before = resistance(*b.nic);
   REQUIRE(b.sensors->fans().airflow_fraction() == Approx(1.0));
 
+  // FANS, FANS_STOPPED, AIRFLOW (ppm of the design airflow).
+  CHECK(b.bus.read64(0x18) == 4);
+  CHECK(b.bus.read64(0x20) == 0);
+  CHECK(b.bus.read64(0x28) == 1'000'000);
   REQUIRE(b.sensors->fail_fan(1));
+  CHECK(b.bus.read64(0x20) == 0b10);
+  CHECK(b.bus.read64(0x28) == 750'000);
   CHECK_FALSE(b.sensors->fail_fan(1));  // stopped already
   CHECK_FALSE(b.sensors->fail_fan(4));  // no such fan
   // Three of four fans at the same speed: 3/4 of the air; laminar
