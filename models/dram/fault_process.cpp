@@ -47,12 +47,12 @@ double DramFaultProcess::draw_next_delay() {
   // not depend on whether DIMM-level faults are on.
   const double total = arrival_rate_ + settings_.activation_rate * static_cast<double>(permanent_.size());
   device_delay_s_ = total > 0.0 ? rng_.exponential(total) : kNever;
-  double dimm_at = next_dimm_arrival_s_;
-  for (const Escalation& e : escalations_) dimm_at = std::min(dimm_at, e.at_s);
+  dimm_event_at_s_ = next_dimm_arrival_s_;
+  for (const Escalation& e : escalations_) dimm_event_at_s_ = std::min(dimm_event_at_s_, e.at_s);
   // A DIMM-level event that comes first wins; the device delay drawn is
   // then dropped and drawn anew after it (the process is memoryless).
-  dimm_event_next_ = dimm_at - now_s_ < device_delay_s_;
-  return dimm_event_next_ ? std::max(0.0, dimm_at - now_s_) : device_delay_s_;
+  dimm_event_next_ = dimm_event_at_s_ - now_s_ < device_delay_s_;
+  return dimm_event_next_ ? std::max(0.0, dimm_event_at_s_ - now_s_) : device_delay_s_;
 }
 
 DramFault DramFaultProcess::draw_fault() {
@@ -189,9 +189,7 @@ std::optional<DramFaultError> DramFaultProcess::fire_dimm_event() {
 
 std::optional<DramFaultError> DramFaultProcess::fire() {
   if (dimm_event_next_) {
-    double dimm_at = next_dimm_arrival_s_;
-    for (const Escalation& e : escalations_) dimm_at = std::min(dimm_at, e.at_s);
-    now_s_ = std::max(now_s_, dimm_at);
+    now_s_ = std::max(now_s_, dimm_event_at_s_);
     dimm_event_next_ = false;
     return fire_dimm_event();
   }

@@ -218,6 +218,7 @@ class DramFaultProcess {
   double now_s_ = 0.0;
   double device_delay_s_ = 0.0;
   bool dimm_event_next_ = false;
+  double dimm_event_at_s_ = 0.0;  // the next DIMM-level event, as draw_next_delay found it
   double next_dimm_arrival_s_ = 0.0;
   std::vector<Escalation> escalations_;
 };

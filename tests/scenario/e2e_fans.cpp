@@ -35,17 +35,13 @@ struct Temperatures {
 };
 
 Temperatures record(const fs::path& dir, const std::string& control) {
-  fs::remove_all(dir);
-  fs::create_directories(dir);
   std::string text = read_text(kExample);
   const std::string hold = "fan_control: hold,";  // the board line, not the description
   const size_t at = text.find(hold);
   REQUIRE(at != std::string::npos);
   text.replace(at, hold.size(), "fan_control: " + control + ",");
-  std::ofstream(dir / "fan_failure.yaml") << text;
-  crashtwin::test::record_dataset(dir / "fan_failure.yaml", dir / "rows.csv", "--stride 10");
   Temperatures t;
-  for (const auto& sample : crashtwin::test::first_instance_temperatures(dir / "rows.csv")) {
+  for (const auto& sample : crashtwin::test::record_temperatures(dir, text, "--stride 10")) {
     if (sample.time_ns < 240'000'000'000ull) t.before[sample.component_class] = sample.celsius;
     t.end[sample.component_class] = sample.celsius;
   }

@@ -38,12 +38,8 @@ struct Temperatures {
 };
 
 Temperatures record(const fs::path& dir, const std::string& thermal_start) {
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  std::ofstream(dir / "thermal_start.yaml") << scenario_text(thermal_start);
-  crashtwin::test::record_dataset(dir / "thermal_start.yaml", dir / "rows.csv");
   Temperatures t;
-  for (const auto& sample : crashtwin::test::first_instance_temperatures(dir / "rows.csv")) {
+  for (const auto& sample : crashtwin::test::record_temperatures(dir, scenario_text(thermal_start))) {
     t.first.emplace(sample.component_class, sample.celsius);
     t.last[sample.component_class] = sample.celsius;
   }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -40,23 +41,28 @@ inline std::vector<std::map<std::string, std::string>> dataset_rows(const std::f
   return rows;
 }
 
-// `crashtwin dataset SCENARIO OPTIONS -j 1 -o CSV`, which must succeed.
-inline void record_dataset(const std::filesystem::path& scenario, const std::filesystem::path& csv,
-                           const std::string& options = "") {
-  const CliResult r = run_cli("dataset " + quoted(scenario) + " " + options + " -j 1 -o " + quoted(csv));
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-}
-
 // Instance 0's temperature_c of each class, row by row.
 struct TemperatureSample {
   uint64_t time_ns = 0;
   std::string component_class;
   double celsius = 0;
 };
-inline std::vector<TemperatureSample> first_instance_temperatures(const std::filesystem::path& csv) {
+
+// Writes `scenario_yaml` into an emptied `dir`, records it with
+// `crashtwin dataset ... OPTIONS -j 1` (which must succeed) and returns
+// instance 0's temperatures.
+inline std::vector<TemperatureSample> record_temperatures(const std::filesystem::path& dir,
+                                                          const std::string& scenario_yaml,
+                                                          const std::string& options = "") {
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "scenario.yaml") << scenario_yaml;
+  const CliResult r = run_cli("dataset " + quoted(dir / "scenario.yaml") + " " + options + " -j 1 -o " +
+                              quoted(dir / "rows.csv"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
   std::vector<TemperatureSample> out;
-  for (auto& cell : dataset_rows(csv)) {
+  for (auto& cell : dataset_rows(dir / "rows.csv")) {
     if (cell["instance"] != "0" || cell["temperature_c"].empty()) continue;
     out.push_back({std::stoull(cell["time_ns"]), cell["class"], std::stod(cell["temperature_c"])});
   }
