@@ -14,6 +14,7 @@
 namespace crashtwin {
 namespace {
 uint64_t millis(double v) { return v <= 0.0 ? 0 : static_cast<uint64_t>(std::llround(v * 1000.0)); }
+uint64_t airflow_ppm(const FanBank& fans) { return static_cast<uint64_t>(std::llround(fans.airflow_fraction() * 1e6)); }
 
 // "2 h, 30 h": ascending durations; an empty text is none.
 std::vector<uint64_t> parse_fail_times(const ParamScope& params, const std::string& text, uint32_t fans) {
@@ -112,7 +113,7 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
     for (uint32_t f = 0; f < fans_.count(); ++f) mask |= fans_.failed(f) ? uint64_t{1} << f : 0;
     return mask;
   });
-  board_regs_.airflow.on_read([this] { return static_cast<uint64_t>(std::llround(fans_.airflow_fraction() * 1e6)); });
+  board_regs_.airflow.on_read([this] { return airflow_ppm(fans_); });
   for (uint32_t i = 0; i < max_channels_; ++i) {
     auto& r = *channel_regs_.emplace_back(std::make_unique<regs::SensorChannelRegisters>(
         regs_, CT_SENSORS_SENSOR_CHANNEL(i), "channel" + std::to_string(i) + "."));
@@ -143,6 +144,7 @@ bool Sensors::fail_fan(uint32_t fan) {
   if (!fans_.fail(fan)) return false;
   const double airflow = fans_.airflow_fraction();
   for_each_source([airflow](ThermalSource& source) { source.set_airflow(airflow); });
+  fans_stopped_.push_back({to_ns(sc_core::sc_time_stamp()), fan, fans_.failed_count(), airflow_ppm(fans_)});
   return true;
 }
 

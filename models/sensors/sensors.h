@@ -69,6 +69,16 @@ class Sensors : public Model {
   // thermal source gets the airflow that is left. False when there is no
   // such fan or it had stopped.
   bool fail_fan(uint32_t fan);
+  // The fans that stopped, in time order, with the airflow left after each
+  // (what the run writes as the board's fans_stopped and airflow_ppm
+  // counters: a fan stopping is nothing any part reports).
+  struct FanStopped {
+    uint64_t at_ns;
+    uint32_t fan;
+    uint32_t stopped;      // fans stopped by then, this one included
+    uint64_t airflow_ppm;  // of the design airflow, as the AIRFLOW register reads
+  };
+  const std::vector<FanStopped>& fans_stopped() const { return fans_stopped_; }
 
   struct Channel {
     std::string name;  // "board.cpu.core3"
@@ -109,6 +119,7 @@ class Sensors : public Model {
   };
   std::vector<FanStop> fan_stops_;  // fan_fail_at's and the drawn ones, by time
   size_t next_fan_stop_ = 0;
+  std::vector<FanStopped> fans_stopped_;
   sc_core::sc_event fan_event_;
   RegisterBank regs_;
   std::vector<Channel> channels_;

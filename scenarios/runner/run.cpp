@@ -18,6 +18,7 @@
 #include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
 #include "models/recovery/host_recovery.h"
+#include "models/sensors/sensors.h"
 #include "models/workload/io_device.h"
 #include "platform/agent/agent.h"
 #include "platform/capture/catalog.h"
@@ -413,6 +414,28 @@ void record_strategy(const StrategySetup& setup, const std::vector<FailureRecove
 
 // The control channel's lines over the scenario: sent, run, refused, and
 // the refused ones by reason (only the reasons that occurred).
+// The fans that stopped in the scenario, as the board's counters
+// `fans_stopped` and `airflow_ppm` (the sensors block's FANS_STOPPED bits
+// counted, and its AIRFLOW register): the one thing on a fan's account that
+// no part reports, and what a look-alike of a failing part starts from.
+void record_fan_stops(Board& board, uint64_t duration_ns, EventLog& events) {
+  for (Model* m : board.models()) {
+    const auto* sensors = dynamic_cast<const Sensors*>(m);
+    if (sensors == nullptr) continue;
+    for (const Sensors::FanStopped& f : sensors->fans_stopped()) {
+      if (f.at_ns > duration_ns) break;  // stopped in the recovery tail: past the scenario
+      const std::string track = sensors->name();
+      Event& stopped = events.add(f.at_ns, track, EventKind::counter);
+      stopped.fields["counter"] = "fans_stopped";
+      stopped.fields["value"] = f.stopped;
+      stopped.fields["fan"] = f.fan;
+      Event& airflow = events.add(f.at_ns, track, EventKind::counter);
+      airflow.fields["counter"] = "airflow_ppm";
+      airflow.fields["value"] = f.airflow_ppm;
+    }
+  }
+}
+
 nlohmann::ordered_json control_lines_metric(const Scenario& s, const AgentStats& stats, const ControlStats& parsed) {
   nlohmann::ordered_json m = nlohmann::ordered_json::object();
   m["sent"] = s.control.size();
@@ -745,6 +768,7 @@ RunOutcome run_scenario(const RunRequest& request) {
   setup.board_facts = facts;
   MetricResult metrics = compute_metrics(facts_of_run);
   record_strategy(setup, metrics.recoveries, recovery->dump_progress(), events, recorder);
+  record_fan_stops(*board, s.duration_ns, events);
   if (!s.workloads.empty()) workload_recorder.add_columns(recorder);
   cache_recorder.add_columns(recorder);
   stack_recorder.add_columns(recorder);

@@ -6,6 +6,7 @@
 // airflow's square root. Bad fan settings are refused naming the field.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -127,4 +128,35 @@ TEST_CASE("fans: when every fan stops the cores overheat into a thermal shutdown
   REQUIRE(undeclared.size() == 4);  // the four cores
   for (const auto& f : undeclared) CHECK(f.get<std::string>().rfind("thermal_shutdown on cpu.", 0) == 0);
   CHECK(summary.at("metrics").at("failures_injected") == 0);
+
+  // Each stop is on the board's record (events.jsonl, the sensors' track):
+  // fans_stopped counts up to six, one fan each, and airflow_ppm (the
+  // AIRFLOW register's reading) falls to natural convection's floor.
+  std::ifstream events(root / "0" / "events.jsonl");
+  REQUIRE(events);
+  std::vector<uint64_t> stopped, airflow;
+  std::vector<uint64_t> fans;
+  uint64_t last_t_ns = 0;
+  for (std::string line; std::getline(events, line);) {
+    const nlohmann::json e = nlohmann::json::parse(line);
+    if (e.at("track") != "board.sensors") continue;
+    CHECK(e.at("kind") == "counter");
+    CHECK(e.at("t_ns").get<uint64_t>() >= last_t_ns);
+    last_t_ns = e.at("t_ns").get<uint64_t>();
+    if (e.at("counter") == "fans_stopped") {
+      stopped.push_back(e.at("value").get<uint64_t>());
+      fans.push_back(e.at("fan").get<uint64_t>());
+    } else {
+      CHECK(e.at("counter") == "airflow_ppm");
+      airflow.push_back(e.at("value").get<uint64_t>());
+    }
+  }
+  CHECK(stopped == std::vector<uint64_t>{1, 2, 3, 4, 5, 6});
+  std::sort(fans.begin(), fans.end());
+  CHECK(fans == std::vector<uint64_t>{0, 1, 2, 3, 4, 5});
+  REQUIRE(airflow.size() == 6);
+  // Under hold (the example's control) each stop takes a sixth of the air.
+  for (size_t i = 0; i + 1 < airflow.size(); ++i)
+    CHECK(airflow[i] == static_cast<uint64_t>(std::llround(1e6 * (5.0 - static_cast<double>(i)) / 6.0)));
+  CHECK(airflow.back() == 50'000);
 }
