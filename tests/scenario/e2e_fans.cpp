@@ -160,3 +160,28 @@ TEST_CASE("fans: when every fan stops the cores overheat into a thermal shutdown
     CHECK(airflow[i] == static_cast<uint64_t>(std::llround(1e6 * (5.0 - static_cast<double>(i)) / 6.0)));
   CHECK(airflow.back() == 50'000);
 }
+
+TEST_CASE("fans: the field model, trained on fleets whose fans stop, raises no alert when one does",
+          "[e2e][fans][field]") {
+  // scenarios/examples/fan_failure_field.yaml: two days of a healthy machine
+  // at the field's sampling, read by data/failure-models/field.ctpm; fan 0
+  // stops at 12 h. Generations trained without fans read this as a failing
+  // NIC (boost) (docs/training.md, "Fans: a look-alike for the predictors").
+  const fs::path example = fs::path(CRASHTWIN_SOURCE_DIR) / "scenarios/examples/fan_failure_field.yaml";
+  const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fans" / "field_model";
+  fs::remove_all(root);
+  for (const char* control : {"boost", "hold"}) {
+    INFO(control);
+    const fs::path out = root / control;
+    const CliResult r = run_cli("run " + quoted(example) + " --policy proportional --set board.sensors.fan_control=" +
+                                control + " --out " + quoted(out));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    const nlohmann::json summary = nlohmann::json::parse(read_text(out / "summary.json"));
+    CHECK(summary.at("valid") == true);
+    CHECK(summary.at("metrics").at("model_rejections") == 0);
+    CHECK(summary.at("metrics").at("prediction").at("alert_episodes") == 0);
+    CHECK(read_text(out / "events.jsonl").find("\"counter\":\"fans_stopped\",\"value\":1,\"fan\":0") !=
+          std::string::npos);
+  }
+}
