@@ -189,7 +189,8 @@ struct SensorsRegisters {
         board_power(bank, name_prefix + "board_power", block_base + CT_SENSORS_BOARD_POWER, CT_SENSORS_BOARD_POWER_WIDTH, CT_SENSORS_BOARD_POWER_RESET, Access::ro),
         fans(bank, name_prefix + "fans", block_base + CT_SENSORS_FANS, CT_SENSORS_FANS_WIDTH, CT_SENSORS_FANS_RESET, Access::ro),
         fans_stopped(bank, name_prefix + "fans_stopped", block_base + CT_SENSORS_FANS_STOPPED, CT_SENSORS_FANS_STOPPED_WIDTH, CT_SENSORS_FANS_STOPPED_RESET, Access::ro),
-        airflow(bank, name_prefix + "airflow", block_base + CT_SENSORS_AIRFLOW, CT_SENSORS_AIRFLOW_WIDTH, CT_SENSORS_AIRFLOW_RESET, Access::ro) {
+        airflow(bank, name_prefix + "airflow", block_base + CT_SENSORS_AIRFLOW, CT_SENSORS_AIRFLOW_WIDTH, CT_SENSORS_AIRFLOW_RESET, Access::ro),
+        fan_duty(bank, name_prefix + "fan_duty", block_base + CT_SENSORS_FAN_DUTY, CT_SENSORS_FAN_DUTY_WIDTH, CT_SENSORS_FAN_DUTY_RESET, Access::ro) {
   }
 
   // INLET: inlet air temperature (m°C)
@@ -205,6 +206,9 @@ struct SensorsRegisters {
   // AIRFLOW: air the fans move, in ppm of the design airflow (1000000 with every fan at its duty,
   // or with no fans modelled)
   Register airflow;
+  // FAN_DUTY: PWM duty every working fan is commanded to, 0-255 of full speed (the fan curve's, or
+  // fan_duty's and full speed on a boost; 0 with no fans modelled)
+  Register fan_duty;
 };
 
 // Sensor channel: One thermal sensor channel.

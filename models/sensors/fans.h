@@ -13,6 +13,15 @@
 // a part still loses heat by natural convection, taken as 5 % of the design
 // airflow (a modelling choice).
 //
+// `curve` closes the loop as a BMC's fan table does: every `period` the
+// control reads the board's hottest sensor and sets every working fan to
+// the duty a piecewise-linear curve gives for it (points of temperature and
+// duty, flat beyond the first and the last), in PWM steps of 1/255, up at
+// once and down only after the sensor falls `hysteresis_c` further. The
+// design airflow stays that of every fan at `duty`: a curve that asks for
+// more moves more air than the design, one that asks for less, less. A
+// stopped fan is answered by the temperatures it raises, not by a rule.
+//
 // Fans stop at scheduled times (`fan_fail_at`) or, with
 // `fan_fault_acceleration` > 0, at a constant rate per fan from
 // `fan_annual_failure_rate`: 1.5 % a year by default, a modelling choice
@@ -28,7 +37,14 @@
 
 namespace crashtwin {
 
-enum class FanControl : uint8_t { boost, hold };
+enum class FanControl : uint8_t { boost, hold, curve };
+
+// One point of a fan curve: at `celsius` (the hottest sensor) the fans run
+// at `duty` of full speed.
+struct FanCurvePoint {
+  double celsius;
+  double duty;
+};
 
 inline constexpr double kFanAnnualFailureRate = 0.015;
 inline constexpr double kFanSecondsPerYear = 365.25 * 86400.0;
@@ -38,7 +54,16 @@ struct FanSettings {
   double duty = 0.6;           // speed of every fan while all work, of full speed
   double full_power_w = 15.0;  // one fan's power at full speed
   FanControl control = FanControl::boost;
+  // curve only: the points, by rising temperature (at least one), and how
+  // far the hottest sensor must fall before the duty goes down.
+  std::vector<FanCurvePoint> curve;
+  double hysteresis_c = 2.0;
 };
+
+// The duty `curve` gives at `celsius`: linear between points, flat outside.
+double fan_curve_duty(const std::vector<FanCurvePoint>& curve, double celsius);
+// A duty in the PWM steps a fan controller writes (1/255 of full speed).
+double fan_pwm_duty(double duty);
 
 class FanBank {
  public:
@@ -50,6 +75,14 @@ class FanBank {
   uint32_t count() const { return static_cast<uint32_t>(failed_.size()); }
   uint32_t failed_count() const;
   bool failed(uint32_t fan) const { return failed_.at(fan); }
+  // curve control: every working fan runs at `duty` (of full speed) from
+  // now on. False when that is what they ran at.
+  bool set_duty(double duty);
+  // What every working fan is commanded to: `duty` until a curve sets it.
+  double commanded_duty() const { return commanded_duty_; }
+  FanControl control() const { return settings_.control; }
+  const FanSettings& settings() const { return settings_; }
+
   // Of full speed: 0 for a failed fan.
   double speed(uint32_t fan) const;
   // The air moved against the design airflow (every fan at `duty`), with
@@ -66,6 +99,7 @@ class FanBank {
  private:
   FanSettings settings_;
   std::vector<bool> failed_;
+  double commanded_duty_;
 };
 
 }  // namespace crashtwin

@@ -15,6 +15,12 @@ namespace crashtwin {
 namespace {
 uint64_t millis(double v) { return v <= 0.0 ? 0 : static_cast<uint64_t>(std::llround(v * 1000.0)); }
 uint64_t airflow_ppm(const FanBank& fans) { return static_cast<uint64_t>(std::llround(fans.airflow_fraction() * 1e6)); }
+// The PWM duty the working fans run at (what FAN_DUTY reads).
+uint32_t duty_pwm(const FanBank& fans) {
+  for (uint32_t f = 0; f < fans.count(); ++f)
+    if (!fans.failed(f)) return static_cast<uint32_t>(std::lround(fans.speed(f) * 255.0));
+  return fans.count() == 0 ? 0 : static_cast<uint32_t>(std::lround(fans.commanded_duty() * 255.0));
+}
 
 // "2 h, 30 h": ascending durations; an empty text is none.
 std::vector<uint64_t> parse_fail_times(const ParamScope& params, const std::string& text, uint32_t fans) {
@@ -38,6 +44,38 @@ std::vector<uint64_t> parse_fail_times(const ParamScope& params, const std::stri
   if (times.size() > fans)
     params.fail("fan_fail_at", fmt::format("{} times for {} fans (board.sensors.fans)", times.size(), fans));
   return times;
+}
+
+// "30 % at 45 C, 100 % at 75 C": duty at temperature, by rising temperature.
+std::vector<FanCurvePoint> parse_fan_curve(const ParamScope& params, const std::string& text) {
+  const auto fail = [&params](const std::string& why) {
+    params.fail("fan_curve", why + " (give points such as \"30 % at 45 C, 100 % at 75 C\")");
+  };
+  const auto trimmed = [](std::string_view s) {
+    const size_t first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return std::string_view{};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+  };
+  std::vector<FanCurvePoint> curve;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = trimmed(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const size_t at = item.find(" at ");
+    if (at == std::string_view::npos) fail(fmt::format("'{}' is not a point 'duty at temperature'", item));
+    FanCurvePoint point{};
+    const std::string_view duty = trimmed(item.substr(0, at));
+    const std::string_view celsius = trimmed(item.substr(at + 4));
+    if (!ok(parse_ratio(duty, point.duty)) || point.duty <= 0.0 || point.duty > 1.0)
+      fail(fmt::format("'{}' is not a duty above 0 % and at most 100 %", duty));
+    if (!ok(parse_temperature(celsius, point.celsius)))
+      fail(fmt::format("'{}' is not a temperature such as \"45 C\"", celsius));
+    if (!curve.empty() && point.celsius <= curve.back().celsius) fail("temperatures must rise from point to point");
+    curve.push_back(point);
+  }
+  if (curve.empty()) fail("no point");
+  return curve;
 }
 
 // At `at_ns` of simulated time (now when that has passed).
@@ -75,9 +113,31 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
                                     "one fan's power at full speed, W", 0.0, 1000.0);
   const std::string control = param<std::string>(
       context.params, "fan_control", ParamKind::text, "boost",
-      "boost: a failed fan sends the others to full speed; hold: they keep their speed");
+      "boost: a failed fan sends the others to full speed; hold: they keep their speed; curve: a closed loop "
+      "on the hottest sensor");
   if (control == "hold") fans.control = FanControl::hold;
-  else if (control != "boost") context.params.fail("fan_control", "'" + control + "' is not boost or hold");
+  else if (control == "curve") fans.control = FanControl::curve;
+  else if (control != "boost") context.params.fail("fan_control", "'" + control + "' is not boost, hold or curve");
+  // Read whatever the control, so a curve given with another control is
+  // still checked (and listed by describe).
+  const std::string curve = param<std::string>(
+      context.params, "fan_curve", ParamKind::text, "30 % at 45 C, 100 % at 75 C",
+      "fan_control: curve: the duty at each temperature of the hottest sensor, linear between points");
+  const uint64_t period_ns = to_ns(param<sc_core::sc_time>(context.params, "fan_control_period", ParamKind::duration,
+                                                           sc_core::sc_time(1, sc_core::SC_SEC),
+                                                           "fan_control: curve: how often the loop runs"));
+  const double hysteresis_c = param<double>(
+      context.params, "fan_curve_hysteresis", ParamKind::real, FanSettings{}.hysteresis_c,
+      "fan_control: curve: how far (C) the hottest sensor must fall below the present duty's temperature before "
+      "the duty goes down",
+      0.0, 50.0);
+  const std::vector<FanCurvePoint> curve_points = parse_fan_curve(context.params, curve);
+  if (period_ns == 0) context.params.fail("fan_control_period", "must be above 0");
+  if (fans.control == FanControl::curve) {
+    fans.curve = curve_points;
+    fans.hysteresis_c = hysteresis_c;
+    fan_control_period_ns_ = period_ns;
+  }
   fans_ = FanBank(fans);
   const std::vector<uint64_t> scheduled = parse_fail_times(
       context.params,
@@ -114,6 +174,7 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
     return mask;
   });
   board_regs_.airflow.on_read([this] { return airflow_ppm(fans_); });
+  board_regs_.fan_duty.on_read([this] { return duty_pwm(fans_); });
   for (uint32_t i = 0; i < max_channels_; ++i) {
     auto& r = *channel_regs_.emplace_back(std::make_unique<regs::SensorChannelRegisters>(
         regs_, CT_SENSORS_SENSOR_CHANNEL(i), "channel" + std::to_string(i) + "."));
@@ -126,10 +187,50 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
   SC_METHOD(fan_failures);
   sensitive << fan_event_;
   dont_initialize();
+  if (fans_.count() > 0 && fans_.control() == FanControl::curve) {
+    // First at one period: until then the fans run at fan_duty (power_on)
+    // or where settle_parts put them (in_service).
+    SC_METHOD(fan_control_step);
+    sensitive << fan_control_event_;
+    dont_initialize();
+  }
 }
 
 void Sensors::start_of_simulation() {
   if (!fan_stops_.empty()) notify_at_ns(fan_event_, fan_stops_.front().at_ns);
+  if (fan_control_period_ns_ > 0) fan_control_event_.notify(ns(fan_control_period_ns_));
+}
+
+double Sensors::hottest_sensor_c() {
+  double hottest = inlet_c_;
+  for (uint32_t c = 0; c < channels_.size(); ++c) hottest = std::max(hottest, channel_temperature_c(c));
+  return hottest;
+}
+
+void Sensors::fan_control_step() {
+  const double hottest = hottest_sensor_c();
+  const FanSettings& settings = fans_.settings();
+  double duty = fan_pwm_duty(fan_curve_duty(settings.curve, hottest));
+  // Up at once; down only once the hottest sensor is the hysteresis below
+  // where the curve asks for the present duty, so the loop does not flicker
+  // between PWM steps.
+  if (duty < fans_.commanded_duty())
+    duty = std::max(duty, std::min(fans_.commanded_duty(),
+                                   fan_pwm_duty(fan_curve_duty(settings.curve, hottest + settings.hysteresis_c))));
+  if (fans_.set_duty(duty)) apply_airflow();
+  fan_control_event_.notify(ns(fan_control_period_ns_));
+}
+
+void Sensors::set_sources_airflow() {
+  const double airflow = fans_.airflow_fraction();
+  for_each_source([airflow](ThermalSource& source) { source.set_airflow(airflow); });
+}
+
+void Sensors::apply_airflow() {
+  set_sources_airflow();
+  const uint64_t ppm = airflow_ppm(fans_);
+  if (!airflow_changes_.empty() && airflow_changes_.back().airflow_ppm == ppm) return;
+  airflow_changes_.push_back({to_ns(sc_core::sc_time_stamp()), ppm, duty_pwm(fans_)});
 }
 
 void Sensors::fan_failures() {
@@ -142,9 +243,8 @@ void Sensors::fan_failures() {
 
 bool Sensors::fail_fan(uint32_t fan) {
   if (!fans_.fail(fan)) return false;
-  const double airflow = fans_.airflow_fraction();
-  for_each_source([airflow](ThermalSource& source) { source.set_airflow(airflow); });
-  fans_stopped_.push_back({to_ns(sc_core::sc_time_stamp()), fan, fans_.failed_count(), airflow_ppm(fans_)});
+  fans_stopped_.push_back({to_ns(sc_core::sc_time_stamp()), fan, fans_.failed_count()});
+  apply_airflow();
   return true;
 }
 
@@ -184,7 +284,32 @@ void Sensors::for_each_source(Action action) {
 }
 
 void Sensors::settle_parts() {
-  for_each_source([](ThermalSource& source) { source.settle_thermal(); });
+  const auto settle = [this] { for_each_source([](ThermalSource& source) { source.settle_thermal(); }); };
+  settle();
+  if (fans_.count() == 0 || fans_.control() != FanControl::curve) return;
+  // A board in service under a fan curve sits where the loop holds it: the
+  // duty d the curve gives for the temperatures d's air holds every part
+  // at. curve(T(d)) - d falls as d rises (more air, cooler parts, a lower
+  // duty asked), so bisection finds it; then the PWM step at or above it.
+  const auto excess = [&](double duty) {
+    fans_.set_duty(duty);
+    set_sources_airflow();
+    settle();
+    return fan_curve_duty(fans_.settings().curve, hottest_sensor_c()) - duty;
+  };
+  double low = 0.0;
+  double high = 1.0;
+  if (excess(high) >= 0.0) {
+    low = high;  // the curve wants full speed even at full speed
+  } else {
+    for (int i = 0; i < 40; ++i) {  // to well under a PWM step
+      const double mid = 0.5 * (low + high);
+      (excess(mid) >= 0.0 ? low : high) = mid;
+    }
+  }
+  fans_.set_duty(std::ceil(low * 255.0 - 1e-9) / 255.0);
+  apply_airflow();
+  settle();
 }
 
 void Sensors::set_inlet(double celsius) {

@@ -12,10 +12,19 @@
 //                                   state of the scenario's t = 0 load (fleets)
 //   fans               count        chassis fans (0: none modelled, every part at its
 //                                   design airflow); models/sensors/fans.h
-//   fan_duty           ratio        their speed while all work, of full speed (60 %)
+//   fan_duty           ratio        their speed while all work, of full speed (60 %):
+//                                   the design airflow
 //   fan_power          real         one fan's power at full speed, W (15)
 //   fan_control        text         boost: a failed fan sends the others to full
-//                                   speed; hold: they keep theirs
+//                                   speed; hold: they keep theirs; curve: a closed
+//                                   loop on the hottest sensor (fan_curve)
+//   fan_curve          text         curve: "30 % at 45 C, 100 % at 75 C": the duty
+//                                   at each temperature of the hottest sensor,
+//                                   linear between, flat outside
+//   fan_control_period duration     curve: how often the loop runs (1 s)
+//   fan_curve_hysteresis temperature curve: how far below the present duty's
+//                                   temperature the hottest sensor must fall
+//                                   before the duty goes down (2 C)
 //   fan_fail_at        text         times fans stop, "2 h, 30 h": the i-th stops fan i
 //   fan_annual_failure_rate ratio   a fan's chance of stopping in a year in the
 //                                   field (1.5 %; fans.h)
@@ -24,7 +33,7 @@
 //   max_channels       count        sensor channels the register map reserves (64)
 //   register_latency   duration     simulated cost of one MMIO access (200 ns)
 // Registers: the register map's `sensors` device (docs/registers.md):
-//   INLET, CHANNELS, BOARD_POWER, FANS, FANS_STOPPED, AIRFLOW, and channel
+//   INLET, CHANNELS, BOARD_POWER, FANS, FANS_STOPPED, AIRFLOW, FAN_DUTY, and channel
 //   i's TEMPERATURE and POWER
 //   (m°C, mW) at 0x100 + 16 i
 // Sockets: in (MMIO).
@@ -75,10 +84,18 @@ class Sensors : public Model {
   struct FanStopped {
     uint64_t at_ns;
     uint32_t fan;
-    uint32_t stopped;      // fans stopped by then, this one included
-    uint64_t airflow_ppm;  // of the design airflow, as the AIRFLOW register reads
+    uint32_t stopped;  // fans stopped by then, this one included
   };
   const std::vector<FanStopped>& fans_stopped() const { return fans_stopped_; }
+  // Every change of the air the fans move (a fan stopping, the curve's
+  // duty changing), in ppm of the design airflow as the AIRFLOW register
+  // reads, with the PWM duty the working fans were commanded to.
+  struct AirflowChange {
+    uint64_t at_ns;
+    uint64_t airflow_ppm;
+    uint32_t duty_pwm;  // 0-255, as FAN_DUTY reads
+  };
+  const std::vector<AirflowChange>& airflow_changes() const { return airflow_changes_; }
 
   struct Channel {
     std::string name;  // "board.cpu.core3"
@@ -104,6 +121,14 @@ class Sensors : public Model {
   void end_of_elaboration() override;
   void start_of_simulation() override;
   void fan_failures();  // SC_METHOD on fan_event_: the fan_fail_at times
+  // fan_control: curve: one step of the control loop (SC_METHOD every
+  // fan_control_period): the hottest sensor, the curve's duty for it.
+  void fan_control_step();
+  double hottest_sensor_c();
+  // Every thermal source gets the airflow the fans now move; apply_airflow
+  // records the change too.
+  void set_sources_airflow();
+  void apply_airflow();
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
 
@@ -120,7 +145,10 @@ class Sensors : public Model {
   std::vector<FanStop> fan_stops_;  // fan_fail_at's and the drawn ones, by time
   size_t next_fan_stop_ = 0;
   std::vector<FanStopped> fans_stopped_;
+  std::vector<AirflowChange> airflow_changes_;
+  uint64_t fan_control_period_ns_ = 0;  // curve only
   sc_core::sc_event fan_event_;
+  sc_core::sc_event fan_control_event_;  // curve: the loop's next step
   RegisterBank regs_;
   std::vector<Channel> channels_;
   // The register map's sensors block, and a sensor_channel block per

@@ -280,6 +280,14 @@
 #define CT_SENSORS_AIRFLOW_ACCESS CT_ACCESS_RO
 #define CT_SENSORS_AIRFLOW_RESET UINT64_C(0x0)
 
+/* FAN_DUTY (ro): PWM duty every working fan is commanded to, 0-255 of full
+   speed (the fan curve's, or fan_duty's and full speed on a boost; 0 with
+   no fans modelled) */
+#define CT_SENSORS_FAN_DUTY UINT64_C(0x30)
+#define CT_SENSORS_FAN_DUTY_WIDTH 8u
+#define CT_SENSORS_FAN_DUTY_ACCESS CT_ACCESS_RO
+#define CT_SENSORS_FAN_DUTY_RESET UINT64_C(0x0)
+
 /* ---- sensor_channel: Sensor channel ----
  * One thermal sensor channel.
  */

@@ -414,24 +414,29 @@ void record_strategy(const StrategySetup& setup, const std::vector<FailureRecove
 
 // The control channel's lines over the scenario: sent, run, refused, and
 // the refused ones by reason (only the reasons that occurred).
-// The fans that stopped in the scenario, as the board's counters
-// `fans_stopped` and `airflow_ppm` (the sensors block's FANS_STOPPED bits
-// counted, and its AIRFLOW register): the one thing on a fan's account that
-// no part reports, and what a look-alike of a failing part starts from.
+// The fans that stopped in the scenario and every change of the air they
+// move, as the board's counters `fans_stopped` and `airflow_ppm` (the
+// sensors block's FANS_STOPPED bits counted, its AIRFLOW register, with
+// FAN_DUTY's PWM duty): what no part reports, and what a look-alike of a
+// failing part starts from.
 void record_fan_stops(Board& board, uint64_t duration_ns, EventLog& events) {
   for (Model* m : board.models()) {
     const auto* sensors = dynamic_cast<const Sensors*>(m);
     if (sensors == nullptr) continue;
+    const std::string track = sensors->name();
     for (const Sensors::FanStopped& f : sensors->fans_stopped()) {
       if (f.at_ns > duration_ns) break;  // stopped in the recovery tail: past the scenario
-      const std::string track = sensors->name();
       Event& stopped = events.add(f.at_ns, track, EventKind::counter);
       stopped.fields["counter"] = "fans_stopped";
       stopped.fields["value"] = f.stopped;
       stopped.fields["fan"] = f.fan;
-      Event& airflow = events.add(f.at_ns, track, EventKind::counter);
+    }
+    for (const Sensors::AirflowChange& a : sensors->airflow_changes()) {
+      if (a.at_ns > duration_ns) break;
+      Event& airflow = events.add(a.at_ns, track, EventKind::counter);
       airflow.fields["counter"] = "airflow_ppm";
-      airflow.fields["value"] = f.airflow_ppm;
+      airflow.fields["value"] = a.airflow_ppm;
+      airflow.fields["fan_duty_pwm"] = a.duty_pwm;
     }
   }
 }

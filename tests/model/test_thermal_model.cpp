@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <vector>
 
 #include "models/sensors/fans.h"
 #include "models/sensors/thermal_model.h"
@@ -82,6 +83,40 @@ TEST_CASE("fans: affinity laws, the control's answer to a stopped fan, laminar c
   FanBank none(FanSettings{});
   CHECK(none.count() == 0);
   CHECK(none.airflow_fraction() == 1.0);
+}
+
+TEST_CASE("fans: a curve's duty, in PWM steps, and the air it moves", "[thermal][fans]") {
+  const std::vector<crashtwin::FanCurvePoint> curve = {{45.0, 0.3}, {75.0, 1.0}};
+  CHECK(crashtwin::fan_curve_duty(curve, 20.0) == 0.3);  // flat below the first point
+  CHECK(crashtwin::fan_curve_duty(curve, 45.0) == 0.3);
+  CHECK(crashtwin::fan_curve_duty(curve, 60.0) == Approx(0.65));
+  CHECK(crashtwin::fan_curve_duty(curve, 75.0) == 1.0);
+  CHECK(crashtwin::fan_curve_duty(curve, 90.0) == 1.0);  // and above the last
+  const std::vector<crashtwin::FanCurvePoint> three = {{40.0, 0.2}, {50.0, 0.4}, {70.0, 0.8}};
+  CHECK(crashtwin::fan_curve_duty(three, 45.0) == Approx(0.3));
+  CHECK(crashtwin::fan_curve_duty(three, 60.0) == Approx(0.6));
+  CHECK(crashtwin::fan_pwm_duty(0.6) == 153.0 / 255.0);
+  CHECK(crashtwin::fan_pwm_duty(0.6021) == 154.0 / 255.0);  // 153.5: rounds to the nearer step
+  CHECK(crashtwin::fan_pwm_duty(1.5) == 1.0);
+
+  FanSettings s;
+  s.count = 6;
+  s.duty = 0.6;
+  s.full_power_w = 15.0;
+  s.control = FanControl::curve;
+  s.curve = curve;
+  FanBank fans(s);
+  CHECK(fans.commanded_duty() == 0.6);  // fan_duty until the loop sets one
+  CHECK(fans.airflow_fraction() == 1.0);
+  REQUIRE(fans.set_duty(0.9));
+  CHECK_FALSE(fans.set_duty(0.9));
+  CHECK(fans.speed(3) == 0.9);
+  CHECK(fans.airflow_fraction() == Approx(1.5));  // the design is every fan at 60 %
+  CHECK(fans.power_w() == Approx(6 * 15.0 * 0.729));
+  REQUIRE(fans.fail(3));
+  // A stopped fan is answered by the loop (temperatures), not by a rule.
+  CHECK(fans.speed(0) == 0.9);
+  CHECK(fans.airflow_fraction() == Approx(5 * 0.9 / 3.6));
 }
 
 TEST_CASE("a part's resistance and time constant follow the air, its heat capacity stays", "[thermal][fans]") {

@@ -73,6 +73,48 @@ TEST_CASE("fans: a stopped fan warms every part when the others hold, cools it w
   CHECK(boost.end.at("cpu") == Approx(25.0 + 8.4 * 4.0 / std::sqrt(5.0 / 3.6)).margin(0.01));
 }
 
+TEST_CASE("fans: a fan curve closes the loop on the hottest sensor, in service and after a fan stops",
+          "[e2e][thermal][fans]") {
+  // fan_control: curve with the default curve ("30 % at 45 C, 100 % at
+  // 75 C", 2 C hysteresis down). The hottest sensor is a core: at 60 % load
+  // 8.4 W through 4 C/W at the design airflow, times 1/sqrt(airflow); six
+  // fans at duty d move 6 d / 3.6 of the design air, five 5 d / 3.6.
+  const fs::path root = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fans";
+  const Temperatures curve = record(root / "curve", "curve");
+  const Temperatures hold = record(root / "curve_hold", "hold");
+  const Temperatures boost = record(root / "curve_boost", "boost");
+  const auto curve_duty = [](double celsius) { return std::clamp(0.3 + 0.7 * (celsius - 45.0) / 30.0, 0.3, 1.0); };
+  // The duty that holds a core at `celsius` with `working` fans.
+  const auto duty_of = [](double celsius, int working) {
+    const double airflow = std::pow(8.4 * 4.0 / (celsius - 25.0), 2.0);
+    return airflow * 3.6 / working;
+  };
+  for (const auto& [cls, celsius] : curve.before) {
+    INFO(cls);
+    if (cls != "cpu") CHECK(celsius < curve.before.at("cpu"));
+  }
+  // In service the loop sits at its fixed point: the PWM step at or just
+  // above what the curve asks for the temperature that step's air holds.
+  const double before = curve.before.at("cpu");
+  const double d0 = duty_of(before, 6);
+  CHECK(d0 * 255.0 == Approx(std::round(d0 * 255.0)).margin(0.05));  // a PWM step
+  CHECK(d0 >= curve_duty(before) - 1e-3);
+  CHECK(d0 <= curve_duty(before) + 1.0 / 255.0 + 1e-3);
+  // After the stop the loop raises the others' duty until the curve and
+  // the air agree again (within the PWM step and the hysteresis band):
+  // warmer than before, less warm than with the others held, warmer than
+  // with them boosted to full speed.
+  const double end = curve.end.at("cpu");
+  const double d1 = duty_of(end, 5);
+  CHECK(d1 * 255.0 == Approx(std::round(d1 * 255.0)).margin(0.05));
+  CHECK(d1 > d0);
+  CHECK(d1 >= curve_duty(end) - 1.0 / 255.0 - 1e-3);
+  CHECK(d1 <= curve_duty(end + 2.0) + 1.0 / 255.0 + 1e-3);
+  CHECK(end > before + 0.5);
+  CHECK(end < hold.end.at("cpu") - 0.5);
+  CHECK(end > boost.end.at("cpu") + 0.5);
+}
+
 TEST_CASE("fans: bad settings are refused naming the field", "[e2e][fans]") {
   const fs::path dir = fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "fans" / "bad";
   fs::remove_all(dir);
@@ -86,7 +128,13 @@ TEST_CASE("fans: bad settings are refused naming the field", "[e2e][fans]") {
       {"board.sensors.fan_fail_at=soon", "board.sensors.fan_fail_at", "'soon' is not a duration"},
       {"board.sensors.fan_fail_at=5 min, 1 min", "board.sensors.fan_fail_at", "must not go back"},
       {"board.sensors.fan_fail_at=1 min,, 2 min", "board.sensors.fan_fail_at", "an empty entry"},
-      {"board.sensors.fan_control=max", "board.sensors.fan_control", "'max' is not boost or hold"},
+      {"board.sensors.fan_control=max", "board.sensors.fan_control", "'max' is not boost, hold or curve"},
+      {"board.sensors.fan_curve=100 % at 75 C, 30 % at 45 C", "board.sensors.fan_curve", "temperatures must rise"},
+      {"board.sensors.fan_curve=30 % at 45 C, 100 % at hot", "board.sensors.fan_curve", "'hot' is not a temperature"},
+      {"board.sensors.fan_curve=30 % 45 C", "board.sensors.fan_curve", "'30 % 45 C' is not a point"},
+      {"board.sensors.fan_curve=0 % at 45 C", "board.sensors.fan_curve", "'0 %' is not a duty above 0 %"},
+      {"board.sensors.fan_curve=30 % at 45 C,, 100 % at 75 C", "board.sensors.fan_curve", "'' is not a point"},
+      {"board.sensors.fan_control_period=0 s", "board.sensors.fan_control_period", "must be above 0"},
       {"board.sensors.fan_duty=0 %", "board.sensors.fan_duty", "out of range"},
       {"board.sensors.fan_annual_failure_rate=100 %", "board.sensors.fan_annual_failure_rate", "out of range"},
       {"board.sensors.fan_fault_acceleration=-1", "board.sensors.fan_fault_acceleration", "out of range"},
