@@ -102,10 +102,15 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
                              {"records", v.records},
                              {"refused_accesses", v.refused_accesses},
                              {"bytes_drained", v.bytes_drained},
-                             {"diagnostics", v.diagnostics}});
+                             {"diagnostics", v.diagnostics},
+                             {"related_events", v.related_events}});
   }
+  ojson event_log = ojson::array();
+  for (const BmcEvent& e : report.event_log)
+    event_log.push_back(ojson{{"t_ns", e.t_ns}, {"sensor", e.sensor}, {"event", e.event}});
   j["records"] = std::move(records);
   j["verdicts"] = std::move(verdicts);
+  j["event_log"] = std::move(event_log);
   // Record files first: report.json appearing means the drain is complete.
   for (size_t i = 0; i < report.records.size(); ++i) {
     const auto& bytes = report.records[i].cper;
@@ -180,6 +185,16 @@ BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& p
     }
     report.records.push_back(std::move(r));
   }
+  // Before the verdicts, which point into it (absent: a report of before
+  // the event log, none).
+  if (top.has("event_log")) {
+    const ojson& log = top.at("event_log");
+    if (!log.is_array()) top.fail("\"event_log\" must be an array");
+    for (size_t i = 0; i < log.size(); ++i) {
+      auto e = json_read::object_fields(log[i], path, fmt::format("event_log[{}]", i));
+      report.event_log.push_back({e.unsigned_integer("t_ns"), e.string("sensor"), e.string("event")});
+    }
+  }
   const ojson& verdicts = top.at("verdicts");
   if (!verdicts.is_array()) top.fail("\"verdicts\" must be an array");
   for (size_t i = 0; i < verdicts.size(); ++i) {
@@ -210,6 +225,15 @@ BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& p
     for (const ojson& d : diagnostics) {
       if (!d.is_string()) f.fail("\"diagnostics\" must be an array of strings");
       v.diagnostics.push_back(d.get<std::string>());
+    }
+    if (f.has("related_events")) {
+      const ojson& related = f.at("related_events");
+      if (!related.is_array()) f.fail("\"related_events\" must be an array of event_log indices");
+      for (const ojson& index : related) {
+        if (!index.is_number_unsigned() || index.get<uint64_t>() >= report.event_log.size())
+          f.fail("\"related_events\" holds an index that is not an event_log entry");
+        v.related_events.push_back(static_cast<uint32_t>(index.get<uint64_t>()));
+      }
     }
     report.verdicts.push_back(std::move(v));
   }

@@ -70,11 +70,20 @@ struct BmcVerdict {
   uint32_t refused_accesses = 0;  // DMA accesses outside the window during the drain
   uint64_t bytes_drained = 0;     // bytes the BMC moved by DMA
   std::vector<std::string> diagnostics;  // why something could not be decoded
+  std::vector<uint32_t> related_events;  // indices into BmcReport::event_log this failure may follow from
+};
+
+// One entry of the BMC's event log (the SEL): a polled sensor changed state.
+struct BmcEvent {
+  uint64_t t_ns = 0;
+  std::string sensor;  // "fan2"
+  std::string event;   // "stopped"
 };
 
 struct BmcReport {
   std::vector<BmcRecord> records;
   std::vector<BmcVerdict> verdicts;
+  std::vector<BmcEvent> event_log;  // the whole run's, failures or none
 };
 
 // Writes <dir>/report.json and <dir>/record-<n>.cper (n = index in records,

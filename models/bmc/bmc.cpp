@@ -18,6 +18,28 @@ namespace {
 // "memory.1": the name results and diagnostics use for a component.
 std::string component_name(ComponentId c) { return fmt::format("{}.{}", crashtwin::to_string(c.cls), c.instance); }
 
+// One 64-bit register access through `socket` with the BMC's payload
+// `tx`, waiting out what the target charges; the value read (or written).
+template <typename Socket>
+uint64_t access64(Socket& socket, tlm::tlm_generic_payload& tx, tlm::tlm_command cmd, uint64_t address,
+                  uint64_t value) {
+  unsigned char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(value >> (8 * i));
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  tx.set_command(cmd);
+  tx.set_address(address);
+  tx.set_data_ptr(bytes);
+  tx.set_data_length(8);
+  tx.set_streaming_width(8);
+  tx.set_byte_enable_ptr(nullptr);
+  tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  socket->b_transport(tx, delay);
+  sc_core::wait(delay);
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= uint64_t{bytes[i]} << (8 * i);
+  return v;
+}
+
 }  // namespace
 
 Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
@@ -26,6 +48,7 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
       dma_out("dma_out"),
       dma_irq("dma_irq"),
       mem("mem"),
+      sensor_bus("sensor_bus"),
       // The runner sets link_bandwidth, alert_latency and report_time from
       // the predictive-bmc strategy's parameters (policies/strategies/
       // strategy_params.h), so the simulated BMC and the strategy's timing
@@ -38,6 +61,12 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
                                              "host interrupt to the BMC firmware handling it")),
       report_time_(param<sc_core::sc_time>(context.params, "report_time", ParamKind::duration, ns(50'000'000),
                                            "BMC decode of the drained region and writing its report")),
+      // 10 s: a fan stop is in the event log within seconds, and a year of
+      // polling costs a fleet run little (a modelling choice; BMC sensor
+      // daemons poll about every second).
+      sensor_poll_period_(param<sc_core::sc_time>(context.params, "sensor_poll_period", ParamKind::duration,
+                                                  sc_core::sc_time(10, sc_core::SC_SEC),
+                                                  "how often the BMC polls the fans over its sensor bus (0 s: never)")),
       regs_(std::string(name) + ".regs") {
   ModelContext memory_context{context.params.sub("memory"), context.board_seed, 0, 0, 0};
   memory_ = std::make_unique<Dram>("memory", memory_context);
@@ -71,6 +100,7 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
                        out[i] = offset + i < line.size() ? static_cast<std::byte>(line[offset + i]) : std::byte{0};
                    });
   SC_THREAD(firmware_thread);
+  SC_THREAD(sensor_poll_thread);
   // One writer of the command line: this method, woken by every change.
   SC_METHOD(drive_command_irq);
   sensitive << command_irq_update_;
@@ -111,21 +141,29 @@ void Bmc::mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& de
 }
 
 uint64_t Bmc::register_access(tlm::tlm_command cmd, uint64_t address, uint64_t value) {
-  unsigned char bytes[8];
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(value >> (8 * i));
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  tx_.set_command(cmd);
-  tx_.set_address(address);
-  tx_.set_data_ptr(bytes);
-  tx_.set_data_length(8);
-  tx_.set_streaming_width(8);
-  tx_.set_byte_enable_ptr(nullptr);
-  tx_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  dma_out->b_transport(tx_, delay);
-  wait(delay);
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t{bytes[i]} << (8 * i);
-  return v;
+  return access64(dma_out, tx_, cmd, address, value);
+}
+
+uint64_t Bmc::read_sensor(uint64_t address) {
+  const uint64_t v = access64(sensor_bus, sensor_tx_, tlm::TLM_READ_COMMAND, address, 0);
+  return sensor_tx_.is_response_ok() ? v : 0;
+}
+
+// The BMC's sensor daemon: which fans have stopped, every poll period. A
+// fan once seen stopped stays stopped (the model has no repair).
+void Bmc::sensor_poll_thread() {
+  if (!sensors_attached_ || sensor_poll_period_ == sc_core::SC_ZERO_TIME) return;
+  const uint64_t fans = read_sensor(CT_SENSORS_REGS + CT_SENSORS_FANS);
+  if (fans == 0) return;  // nothing to watch
+  uint64_t seen_stopped = 0;
+  for (;;) {
+    wait(sensor_poll_period_);
+    const uint64_t stopped = read_sensor(CT_SENSORS_REGS + CT_SENSORS_FANS_STOPPED);
+    const uint64_t newly = stopped & ~seen_stopped;
+    for (uint32_t fan = 0; fan < fans && fan < 64; ++fan)
+      if ((newly >> fan) & 1u) event_log_.push_back({to_ns(sc_core::sc_time_stamp()), fmt::format("fan{}", fan), "stopped"});
+    seen_stopped |= stopped;
+  }
 }
 
 void Bmc::write_reg(uint64_t address, uint64_t value) { register_access(tlm::TLM_WRITE_COMMAND, address, value); }
@@ -376,6 +414,11 @@ void Bmc::finish_report(BmcDrainReport& report, sc_core::sc_time decode_reads) {
   wait(std::max(report_time_, decode_reads));
   draining_ = false;
   report.report_t_ns = to_ns(sc_core::sc_time_stamp());
+  // A part that overheated may have done so because the air stopped: the
+  // fan stops the BMC logged before the alert go with the report.
+  if (report.identified && report.error == ErrorType::thermal_shutdown)
+    for (uint32_t i = 0; i < event_log_.size(); ++i)
+      if (event_log_[i].t_ns <= report.alert_t_ns) report.related_events.push_back(i);
 }
 
 CRASHTWIN_REGISTER_MODEL("bmc", std::nullopt, "BMC: mailbox, own memory, drains the crash region by DMA", Bmc);

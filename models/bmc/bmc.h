@@ -17,7 +17,14 @@
 // access: the header area's read is waited before the slices' DMA, the
 // slices' reads are part of the decode, inside report_time (see drain()).
 //
-// Parameters: link_bandwidth, alert_latency, report_time, memory.* (its DRAM)
+// Sensors: with the board's sensors block on its sensor bus (the board binds
+// it), the BMC polls FANS and FANS_STOPPED every sensor_poll_period and logs
+// each fan it sees stop (event_log(): the SEL); a thermal shutdown's report
+// names the fan stops before it (related_events). A board without fans is
+// read once and not polled.
+//
+// Parameters: link_bandwidth, alert_latency, report_time, sensor_poll_period
+//   (10 s; 0 s: no polling), memory.* (its DRAM)
 // Sockets: in (mailbox registers), dma_out (to the DMA controller's
 //   registers), dma_irq (completion interrupt of its DMA channel), mem (the
 //   BMC CPU's port into its own memory: it reads what the DMA landed there
@@ -65,6 +72,8 @@ class Bmc : public Model {
   tlm_utils::simple_initiator_socket<Bmc> dma_out;
   IrqIn dma_irq;
   tlm_utils::simple_initiator_socket<Bmc> mem;
+  // Its own bus to the sensors block (bound when the board has one).
+  tlm_utils::simple_initiator_socket_optional<Bmc> sensor_bus;
 
   SC_HAS_PROCESS(Bmc);
   Bmc(sc_core::sc_module_name name, const ModelContext& context);
@@ -78,6 +87,9 @@ class Bmc : public Model {
   double link_bandwidth() const { return link_bandwidth_; }
 
   const std::vector<BmcDrainReport>& reports() const { return reports_; }
+  // The board bound sensor_bus to its sensors block.
+  void attach_sensors() { sensors_attached_ = true; }
+  const std::vector<BmcLogEntry>& event_log() const { return event_log_; }
   std::function<void(uint64_t t_ns, uint64_t code)> on_alert;
   std::function<void(const BmcDrainReport&)> on_report;
 
@@ -101,6 +113,8 @@ class Bmc : public Model {
   void mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   unsigned mailbox_transport_dbg(tlm::tlm_generic_payload& tx) { return regs_.debug_transport(tx); }
   void firmware_thread();
+  void sensor_poll_thread();
+  uint64_t read_sensor(uint64_t address);
   BmcDrainReport drain(uint64_t code);
   // Waits out the report time (or the decode's reads of BMC memory, if they
   // take longer: report_time is the decode's budget and covers them) and
@@ -129,6 +143,10 @@ class Bmc : public Model {
   sc_core::sc_time register_latency_;  // one access to the mailbox registers
   sc_core::sc_time alert_latency_;
   sc_core::sc_time report_time_;
+  sc_core::sc_time sensor_poll_period_;
+  bool sensors_attached_ = false;
+  std::vector<BmcLogEntry> event_log_;
+  tlm::tlm_generic_payload sensor_tx_;
   std::unique_ptr<Dram> memory_;
   // The BMC's own memory controller: its error line and register port stay
   // local to the BMC (the host never sees them).

@@ -36,6 +36,15 @@ struct DrainedRecord {
   std::vector<std::byte> cper;  // raw record as read by DMA
 };
 
+// One entry of the BMC's event log (what IPMI calls the SEL): a sensor it
+// polls changed state. The BMC reads the sensors block over its own sensor
+// bus (sensor_poll_period), not the host's.
+struct BmcLogEntry {
+  uint64_t t_ns = 0;   // the poll that saw it (a poll period after the change at most)
+  std::string sensor;  // "fan2"
+  std::string event;   // "stopped"
+};
+
 // The verdict comes from the alert (which component, which error, which
 // failure) and the partition table's entry for that component's slice; the
 // records of the region are decoded to find that failure's own record.
@@ -54,6 +63,10 @@ struct BmcDrainReport {
   uint64_t bytes_drained = 0;     // bytes moved by DMA
   uint32_t refused_accesses = 0;  // DMA transfers refused during the drain
   std::vector<std::string> diagnostics;  // why something could not be decoded
+  // Entries of the BMC's event log this failure may follow from (indices
+  // into Bmc::event_log()): for a thermal shutdown, every fan seen stopped
+  // before the alert.
+  std::vector<uint32_t> related_events;
   double alert_to_report_s() const { return static_cast<double>(report_t_ns - alert_t_ns) * 1e-9; }
 };
 

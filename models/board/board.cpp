@@ -20,6 +20,7 @@
 #include "platform/drivers/register_hal.h"
 #include "platform/regs/crashtwin_regs.h"
 #include "models/router/router.h"
+#include "models/sensors/sensors.h"
 
 namespace crashtwin {
 
@@ -232,6 +233,13 @@ void Board::wire_bmc() {
   bmc_requester_ = dma_->add_initiator(bmc_->name(), true, bmc_->link_bandwidth());
   bmc_->dma_out.bind(dma_->in);
   bmc_->attach_dma(bmc_channel, bmc_memory_base_);
+  // The BMC's own sensor bus to the board's sensors block, when there is one.
+  for (auto& inst : instances_)
+    if (auto* sensors = dynamic_cast<Sensors*>(inst->model.get())) {
+      bmc_->sensor_bus.bind(sensors->bmc_in);
+      bmc_->attach_sensors();
+      break;
+    }
   bmc_->on_alert = [this](uint64_t t, uint64_t code) { notify_alert(t, code); };
   bmc_->on_report = [this](const BmcDrainReport& r) { notify_bmc_report(r); };
   dma_->on_transfer = [this](const DmaTransfer& t) { notify_dma(t); };

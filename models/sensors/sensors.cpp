@@ -88,6 +88,7 @@ void notify_at_ns(sc_core::sc_event& event, uint64_t at_ns) {
 Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
     : Model(name),
       in("in"),
+      bmc_in("bmc_in"),
       inlet_temperature_(context.params, "inlet_temperature", ParamKind::temperature, kDefaultInletC,
                          "air entering the chassis: the ambient of every thermal model", -40.0, 80.0),
       max_channels_(context.params, "max_channels", ParamKind::count, 64, "sensor channels the register map reserves",
@@ -183,6 +184,8 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
   }
   in.register_b_transport(this, &Sensors::b_transport);
   in.register_transport_dbg(this, &Sensors::transport_dbg);
+  bmc_in.register_b_transport(this, &Sensors::b_transport);
+  bmc_in.register_transport_dbg(this, &Sensors::transport_dbg);
   SC_HAS_PROCESS(Sensors);
   SC_METHOD(fan_failures);
   sensitive << fan_event_;

@@ -36,7 +36,7 @@
 //   INLET, CHANNELS, BOARD_POWER, FANS, FANS_STOPPED, AIRFLOW, FAN_DUTY, and channel
 //   i's TEMPERATURE and POWER
 //   (m°C, mW) at 0x100 + 16 i
-// Sockets: in (MMIO).
+// Sockets: in (MMIO), bmc_in (the same registers for the BMC's sensor bus).
 #pragma once
 
 #include <memory>
@@ -59,6 +59,9 @@ namespace crashtwin {
 class Sensors : public Model {
  public:
   tlm_utils::simple_target_socket<Sensors> in;
+  // The same registers on the BMC's sensor bus (the board binds it to the
+  // BMC's sensor_bus when both are present).
+  tlm_utils::simple_target_socket_optional<Sensors> bmc_in;
 
   Sensors(sc_core::sc_module_name name, const ModelContext& context);
 

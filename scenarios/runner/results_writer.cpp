@@ -14,8 +14,9 @@
 namespace crashtwin::scenario {
 namespace {
 
-BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains) {
+BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains, const std::vector<BmcLogEntry>& event_log) {
   BmcReport out;
+  for (const BmcLogEntry& e : event_log) out.event_log.push_back({e.t_ns, e.sensor, e.event});
   for (const BmcDrainReport& d : drains) {
     BmcVerdict v;
     v.alert_t_ns = d.alert_t_ns;
@@ -31,6 +32,7 @@ BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains) {
     v.refused_accesses = d.refused_accesses;
     v.bytes_drained = d.bytes_drained;
     v.diagnostics = d.diagnostics;
+    v.related_events = d.related_events;
     for (const DrainedRecord& r : d.records) {
       BmcRecord rec;
       rec.slice = r.slice;
@@ -125,7 +127,7 @@ void write_results(const ResultsToWrite& r, const std::filesystem::path& dir) {
     write_chrome_trace(r.events.events(), &r.recorder.timeseries(), dir / "trace.json");
     write_memory_profile(r.memory_profile, dir / "memory_profile.json");
   }
-  write_bmc_report(bmc_report_of(r.recorder.reports()), dir / "bmc");
+  write_bmc_report(bmc_report_of(r.recorder.reports(), r.bmc_event_log), dir / "bmc");
   write_config_yaml(config_entries(r), dir / "config.yaml");
   write_timer_jitter(r.timer_jitter, dir / "timer_jitter.json");
   write_summary(r.summary, dir / "summary.json");

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "models/bmc/drain_report.h"
 #include "models/config/params.h"
 #include "scenarios/runner/run.h"
 #include "scenarios/runner/run_recorder.h"
@@ -41,6 +42,7 @@ struct ResultsToWrite {
   const TimerJitter& timer_jitter;
   const MemoryProfile& memory_profile;
   ModelInUse model;
+  std::vector<BmcLogEntry> bmc_event_log;  // the BMC's event log as the run ended
 };
 
 void write_results(const ResultsToWrite& r, const std::filesystem::path& dir);

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 #include <systemc>
 
+#include "models/bmc/bmc.h"
 #include "models/board/board.h"
 #include "models/board/host_kernel.h"
 #include "models/cpu/cpu_cluster.h"
@@ -830,7 +831,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   const ModelInUse model_in_use{model.generation, model.feature_set_version, model.horizon_ns,
                                 model.window_ns,  horizon_ns,                config.feature_window_ns};
   ResultsToWrite results{summary, perf,    events,       recorder,       board->effective_config(),
-                         s,       request, timer_jitter, memory_profile, model_in_use};
+                         s,       request, timer_jitter, memory_profile, model_in_use,
+                         board->bmc().event_log()};
   write_results(results, request.out_dir);
   return outcome;
 }

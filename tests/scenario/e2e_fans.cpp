@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/dataset_rows.h"
+#include "traces/bmc_report.h"
 #include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
@@ -204,6 +205,20 @@ TEST_CASE("fans: when every fan stops the cores overheat into a thermal shutdown
   CHECK(fans == std::vector<uint64_t>{0, 1, 2, 3, 4, 5});
   REQUIRE(airflow.size() == 6);
   // Under hold (the example's control) each stop takes a sixth of the air.
+  // The BMC polls its sensor bus (every 10 s): its event log holds the six
+  // stops, and each thermal shutdown's report names them as what it may
+  // follow from.
+  const crashtwin::BmcReport bmc = crashtwin::read_bmc_report(root / "0" / "bmc");
+  REQUIRE(bmc.event_log.size() == 6);
+  for (const auto& e : bmc.event_log) {
+    CHECK(e.event == "stopped");
+    CHECK(e.t_ns % 10'000'000'000ull < 1'000'000ull);  // at a poll
+  }
+  REQUIRE(bmc.verdicts.size() == 4);
+  for (const auto& v : bmc.verdicts) {
+    CHECK(v.error == crashtwin::ErrorType::thermal_shutdown);
+    CHECK(v.related_events == std::vector<uint32_t>{0, 1, 2, 3, 4, 5});
+  }
   for (size_t i = 0; i + 1 < airflow.size(); ++i)
     CHECK(airflow[i] == static_cast<uint64_t>(std::llround(1e6 * (5.0 - static_cast<double>(i)) / 6.0)));
   CHECK(airflow.back() == 50'000);
@@ -231,5 +246,12 @@ TEST_CASE("fans: the field model, trained on fleets whose fans stop, raises no a
     CHECK(summary.at("metrics").at("prediction").at("alert_episodes") == 0);
     CHECK(read_text(out / "events.jsonl").find("\"counter\":\"fans_stopped\",\"value\":1,\"fan\":0") !=
           std::string::npos);
+    // The BMC logs the stop at its next poll; nothing failed, no verdict.
+    const crashtwin::BmcReport bmc = crashtwin::read_bmc_report(out / "bmc");
+    REQUIRE(bmc.event_log.size() == 1);
+    CHECK(bmc.event_log[0].sensor == "fan0");
+    CHECK(bmc.event_log[0].t_ns >= 12ull * 3600 * 1'000'000'000);
+    CHECK(bmc.event_log[0].t_ns <= 12ull * 3600 * 1'000'000'000 + 10'001'000'000ull);
+    CHECK(bmc.verdicts.empty());
   }
 }

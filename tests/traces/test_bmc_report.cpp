@@ -32,7 +32,9 @@ TEST_CASE("bmc/report.json holds decoded records and verdicts, .cper files hold 
   v.refused_accesses = 1;
   v.bytes_drained = 8192;
   v.diagnostics = {"slice 4: bad CRC"};
+  v.related_events = {1};
   report.verdicts.push_back(v);
+  report.event_log = {{400, "fan0", "stopped"}, {900, "fan3", "stopped"}};
   write_bmc_report(report, dir);
 
   auto j = nlohmann::json::parse(read_file(dir / "report.json"));
@@ -56,6 +58,12 @@ TEST_CASE("bmc/report.json holds decoded records and verdicts, .cper files hold 
   CHECK(back.verdicts[0].identified);
   CHECK(back.verdicts[0].bytes_drained == 8192);
   CHECK(back.verdicts[0].diagnostics == std::vector<std::string>{"slice 4: bad CRC"});
+  CHECK(back.verdicts[0].related_events == std::vector<uint32_t>{1});
+  REQUIRE(back.event_log.size() == 2);
+  CHECK(back.event_log[1].t_ns == 900);
+  CHECK(back.event_log[1].sensor == "fan3");
+  CHECK(back.event_log[1].event == "stopped");
+  CHECK(j["event_log"][0]["sensor"] == "fan0");
 }
 
 TEST_CASE("bmc report reader names the bad field", "[traces][bmc]") {
@@ -74,4 +82,23 @@ TEST_CASE("bmc report reader names the bad field", "[traces][bmc]") {
                         R"({"class":"cpu","instance":0},"error":"nic_fatal","alert_to_report_s":1,"records":[4],"refused_accesses":0,"identified":true,)"
                         R"("bytes_drained":0,"diagnostics":[]}]})");
   CHECK_THROWS_AS(read_bmc_report(dir), format_error);
+  // A verdict's related event must be an entry of the event log.
+  write_file_atomically(dir / "report.json",
+                        R"({"records":[],"event_log":[{"t_ns":5,"sensor":"fan0","event":"stopped"}],)"
+                        R"("verdicts":[{"alert_t_ns":1,"report_t_ns":2,"failed_component":)"
+                        R"({"class":"cpu","instance":0},"error":"thermal_shutdown","alert_to_report_s":1,"records":[],)"
+                        R"("refused_accesses":0,"identified":true,"bytes_drained":0,"diagnostics":[],"related_events":[1]}]})");
+  try {
+    read_bmc_report(dir);
+    FAIL("expected format_error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.what()).find("related_events") != std::string::npos);
+  }
+  write_file_atomically(dir / "report.json", R"({"records":[],"verdicts":[],"event_log":[{"t_ns":"soon","sensor":"fan0","event":"stopped"}]})");
+  try {
+    read_bmc_report(dir);
+    FAIL("expected format_error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.what()).find("event_log[0]") != std::string::npos);
+  }
 }
