@@ -52,6 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const BmcReport report = parse_bmc_report(text, path, {});
     for (const BmcVerdict& v : report.verdicts) {
       for (uint32_t index : v.records) FUZZ_CHECK(index < report.records.size());
+      for (uint32_t index : v.related_events) FUZZ_CHECK(index < report.event_log.size());
     }
   });
   // events.jsonl: line by line, as read_events_jsonl does.
