@@ -160,7 +160,10 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
     RngStream rng(context.board_seed, std::string(name) + ".fans");
     for (uint32_t f = 0; f < fans.count; ++f) {
       const double at_s = rng.exponential(rate_per_s);
-      if (at_s < 1.8e10) fan_stops_.push_back({static_cast<uint64_t>(at_s * 1e9), f});  // else: never (> 570 years)
+      // Beyond what the kernel's clock reaches is never (start_of_simulation
+      // trims it: sc_max_time is ~5.8 years at 10 ps, and a later notify
+      // would wrap into an early, endlessly repeated one).
+      if (at_s < 1.8e10) fan_stops_.push_back({static_cast<uint64_t>(at_s * 1e9), f});
     }
   }
   std::stable_sort(fan_stops_.begin(), fan_stops_.end(),
@@ -200,6 +203,8 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
 }
 
 void Sensors::start_of_simulation() {
+  const uint64_t reach_ns = to_ns(sc_core::sc_max_time());
+  while (!fan_stops_.empty() && fan_stops_.back().at_ns >= reach_ns) fan_stops_.pop_back();
   if (!fan_stops_.empty()) notify_at_ns(fan_event_, fan_stops_.front().at_ns);
   if (fan_control_period_ns_ > 0) fan_control_event_.notify(ns(fan_control_period_ns_));
 }
