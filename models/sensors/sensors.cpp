@@ -22,18 +22,29 @@ uint32_t duty_pwm(const FanBank& fans) {
   return fans.count() == 0 ? 0 : static_cast<uint32_t>(std::lround(fans.commanded_duty() * 255.0));
 }
 
+// The comma-separated items of `text`, blanks trimmed ("" for an empty item).
+std::vector<std::string_view> list_items(std::string_view text) {
+  const auto trimmed = [](std::string_view s) {
+    const size_t first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return std::string_view{};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+  };
+  std::vector<std::string_view> items;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    items.push_back(trimmed(text.substr(0, comma)));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return items;
+}
+
 // "2 h, 30 h": ascending durations; an empty text is none.
 std::vector<uint64_t> parse_fail_times(const ParamScope& params, const std::string& text, uint32_t fans) {
+  const std::vector<std::string_view> items = list_items(text);
   std::vector<uint64_t> times;
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const size_t comma = rest.find(',');
-    const std::string_view item = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    if (item.find_first_not_of(" \t") == std::string_view::npos) {
-      if (times.empty() && rest.empty()) break;  // all blank: none
-      params.fail("fan_fail_at", "an empty entry: give times such as \"2 h, 30 h\"");
-    }
+  if (items.size() == 1 && items[0].empty()) return times;  // all blank: none
+  for (const std::string_view item : items) {
+    if (item.empty()) params.fail("fan_fail_at", "an empty entry: give times such as \"2 h, 30 h\"");
     uint64_t ns = 0;
     if (!ok(parse_duration_ns(item, ns)))
       params.fail("fan_fail_at", fmt::format("'{}' is not a duration such as \"2 h\"", item));
@@ -51,22 +62,13 @@ std::vector<FanCurvePoint> parse_fan_curve(const ParamScope& params, const std::
   const auto fail = [&params](const std::string& why) {
     params.fail("fan_curve", why + " (give points such as \"30 % at 45 C, 100 % at 75 C\")");
   };
-  const auto trimmed = [](std::string_view s) {
-    const size_t first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos) return std::string_view{};
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-  };
   std::vector<FanCurvePoint> curve;
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const size_t comma = rest.find(',');
-    const std::string_view item = trimmed(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  for (const std::string_view item : list_items(text)) {
     const size_t at = item.find(" at ");
     if (at == std::string_view::npos) fail(fmt::format("'{}' is not a point 'duty at temperature'", item));
     FanCurvePoint point{};
-    const std::string_view duty = trimmed(item.substr(0, at));
-    const std::string_view celsius = trimmed(item.substr(at + 4));
+    const std::string_view duty = item.substr(0, at);
+    const std::string_view celsius = item.substr(at + 4);
     if (!ok(parse_ratio(duty, point.duty)) || point.duty <= 0.0 || point.duty > 1.0)
       fail(fmt::format("'{}' is not a duty above 0 % and at most 100 %", duty));
     if (!ok(parse_temperature(celsius, point.celsius)))
@@ -78,8 +80,11 @@ std::vector<FanCurvePoint> parse_fan_curve(const ParamScope& params, const std::
   return curve;
 }
 
-// At `at_ns` of simulated time (now when that has passed).
+// At `at_ns` of simulated time (now when that has passed); never when it is
+// past what the kernel's clock reaches (about 5.8 years at 10 ps): ns()
+// would wrap the delay into an early notify, fired again and again.
 void notify_at_ns(sc_core::sc_event& event, uint64_t at_ns) {
+  if (at_ns >= to_ns(sc_core::sc_max_time())) return;
   const uint64_t now = to_ns(sc_core::sc_time_stamp());
   event.notify(at_ns > now ? ns(at_ns - now) : sc_core::SC_ZERO_TIME);
 }
@@ -160,9 +165,7 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
     RngStream rng(context.board_seed, std::string(name) + ".fans");
     for (uint32_t f = 0; f < fans.count; ++f) {
       const double at_s = rng.exponential(rate_per_s);
-      // Beyond what the kernel's clock reaches is never (start_of_simulation
-      // trims it: sc_max_time is ~5.8 years at 10 ps, and a later notify
-      // would wrap into an early, endlessly repeated one).
+      // Past the kernel's clock is never (notify_at_ns).
       if (at_s < 1.8e10) fan_stops_.push_back({static_cast<uint64_t>(at_s * 1e9), f});
     }
   }
@@ -203,8 +206,6 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
 }
 
 void Sensors::start_of_simulation() {
-  const uint64_t reach_ns = to_ns(sc_core::sc_max_time());
-  while (!fan_stops_.empty() && fan_stops_.back().at_ns >= reach_ns) fan_stops_.pop_back();
   if (!fan_stops_.empty()) notify_at_ns(fan_event_, fan_stops_.front().at_ns);
   if (fan_control_period_ns_ > 0) fan_control_event_.notify(ns(fan_control_period_ns_));
 }

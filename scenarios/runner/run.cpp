@@ -413,8 +413,6 @@ void record_strategy(const StrategySetup& setup, const std::vector<FailureRecove
   }
 }
 
-// The control channel's lines over the scenario: sent, run, refused, and
-// the refused ones by reason (only the reasons that occurred).
 // The fans that stopped in the scenario and every change of the air they
 // move, as the board's counters `fans_stopped` and `airflow_ppm` (the
 // sensors block's FANS_STOPPED bits counted, its AIRFLOW register, with
@@ -442,6 +440,8 @@ void record_fan_stops(Board& board, uint64_t duration_ns, EventLog& events) {
   }
 }
 
+// The control channel's lines over the scenario: sent, run, refused, and
+// the refused ones by reason (only the reasons that occurred).
 nlohmann::ordered_json control_lines_metric(const Scenario& s, const AgentStats& stats, const ControlStats& parsed) {
   nlohmann::ordered_json m = nlohmann::ordered_json::object();
   m["sent"] = s.control.size();
