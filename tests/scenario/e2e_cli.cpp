@@ -21,6 +21,7 @@
 #include "traces/config_dump.h"
 #include "traces/io.h"
 #include "traces/summary.h"
+#include "tests/support/library_batch.h"
 #include "tests/support/oracle_bound.h"
 #include "tests/support/run_cli.h"
 
@@ -215,9 +216,13 @@ TEST_CASE("a declared failure that never fires makes the run invalid (exit 1)", 
   CHECK(s.invalid_reason.find("failure hang (watchdog_hang on cpu.0) never fired") != std::string::npos);
 }
 
-TEST_CASE("the scenario library meets its expectations under every policy", "[e2e][library]") {
-  const fs::path out = scratch("library");
-  const CliResult r = run_cli("batch '" + (kSource / "scenarios/library").string() + "' --policy all -j 2 --out '" + out.string() + "'");
+// The setup of the ctest fixture `library_batch` (tests/support/library_batch.h):
+// the tests tagged [library_batch] read the batch this writes.
+TEST_CASE("the scenario library meets its expectations under every policy", "[e2e][library][library_batch_setup]") {
+  const fs::path out = test::shared_library_batch_dir();
+  fs::remove_all(out);
+  fs::create_directories(out.parent_path());
+  const CliResult r = run_cli(test::library_batch_arguments(out));
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("0 not ok, 0 crashed or timed out") != std::string::npos);
@@ -227,7 +232,7 @@ TEST_CASE("the scenario library meets its expectations under every policy", "[e2
 
   // A rerun keeps every finished run and gives the same table.
   const std::string first_table = read_file(out / "summary.csv");
-  const CliResult again = run_cli("batch '" + (kSource / "scenarios/library").string() + "' --policy all -j 2 --out '" + out.string() + "'");
+  const CliResult again = run_cli(test::library_batch_arguments(out));
   CHECK(again.output.find("(156 kept from before)") != std::string::npos);
   CHECK(read_file(out / "summary.csv") == first_table);
 }

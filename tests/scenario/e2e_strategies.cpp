@@ -19,7 +19,7 @@
 #include "traces/io.h"
 #include "traces/results/results.h"
 #include "traces/summary.h"
-#include "tests/support/library_files.h"
+#include "tests/support/library_batch.h"
 #include "tests/support/oracle_bound.h"
 #include "tests/support/run_cli.h"
 
@@ -50,16 +50,13 @@ std::vector<Event> recovery_events(const std::vector<Event>& events, const std::
   return out;
 }
 
-// The library batch, run once for the tests that compare across it.
+// The library batch (tests/support/library_batch.h), loaded once for the
+// tests that compare across it, without the fleets' runs.
 const results::Batch& library_batch() {
   static const results::Batch batch = [] {
-    const fs::path out = scratch("library");
-    // The library's fleet has no failure to capture (tests/support/library_files.h).
-    const CliResult r =
-        run_cli("batch " + test::quoted_library_files_without_fleets() + " --policy all -j 2 --out " + quoted(out));
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-    return results::load_batch(out, results::RunParts::summary);
+    results::Batch all = results::load_batch(test::library_batch_to_read("strategies"), results::RunParts::summary);
+    std::erase_if(all.runs, [](const results::Run& run) { return test::is_library_fleet_run(run.summary); });
+    return all;
   }();
   return batch;
 }
@@ -172,7 +169,8 @@ TEST_CASE("fadump returns memory region by region, monotonic up to all of DRAM",
   CHECK(available->back() == static_cast<double>(kBoardDram));
 }
 
-TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds completeness", "[e2e][strategies]") {
+TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds completeness",
+          "[e2e][strategies][library_batch]") {
   const results::Batch& batch = library_batch();
   REQUIRE(batch.problems.empty());
   std::map<std::string, size_t> runs_per_strategy;
@@ -196,8 +194,7 @@ TEST_CASE("library: every strategy gives time_to_production_s, the oracle bounds
 
   // The oracle bounds the partitioning policies on the same capture path.
   // Not the baselines: a memory dump holds a CPU error's kernel state whole.
-  test::check_oracle_bounds(
-      read_summary_csv(fs::path(CRASHTWIN_BINARY_DIR) / "test-output" / "strategies" / "library" / "summary.csv"));
+  test::check_oracle_bounds(read_summary_csv(batch.dir / "summary.csv"));
 }
 
 TEST_CASE("report --policies-doc regenerates the comparison table from a batch", "[e2e][strategies][docs]") {
