@@ -31,7 +31,13 @@ inline uint64_t to_ns(const sc_core::sc_time& t) {
   const uint64_t v = t.value();
   return v / kTimeUnitsPerNs + (v % kTimeUnitsPerNs >= kTimeUnitsPerNs - kTimeUnitsPerNs / 2 ? 1 : 0);
 }
-inline sc_core::sc_time ns(uint64_t n) { return sc_core::sc_time::from_value(n * kTimeUnitsPerNs); }
+// Nanoseconds as simulated time. Beyond the kernel's clock (2^64 units, ~5.8
+// years) it saturates at sc_max_time instead of wrapping: a far-future draw
+// (a fan's stop years ahead) must never become an early event.
+inline constexpr uint64_t kMaxExactNs = UINT64_MAX / kTimeUnitsPerNs;
+inline sc_core::sc_time ns(uint64_t n) {
+  return n > kMaxExactNs ? sc_core::sc_max_time() : sc_core::sc_time::from_value(n * kTimeUnitsPerNs);
+}
 
 // Notifies `event` after a random draw's delay in seconds (a fault
 // process's next event): never at zero delay, which would fire again at the

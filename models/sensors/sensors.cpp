@@ -82,7 +82,7 @@ std::vector<FanCurvePoint> parse_fan_curve(const ParamScope& params, const std::
 
 // At `at_ns` of simulated time (now when that has passed); never when it is
 // past what the kernel's clock reaches (about 5.8 years at 10 ps): ns()
-// would wrap the delay into an early notify, fired again and again.
+// saturates there, and an event at the clock's end is still an event.
 void notify_at_ns(sc_core::sc_event& event, uint64_t at_ns) {
   if (at_ns >= to_ns(sc_core::sc_max_time())) return;
   const uint64_t now = to_ns(sc_core::sc_time_stamp());

@@ -33,6 +33,11 @@ TEST_CASE("simulated time runs past a year at 10 ps, exact in nanoseconds", "[mo
                      300 * kDayNs + 1, 731 * kDayNs + 7}) {
     CHECK(to_ns(ns(t)) == t);
   }
+  // Past the clock's end ns() saturates (it used to wrap to an early time).
+  CHECK(ns(kMaxExactNs).value() == kMaxExactNs * kTimeUnitsPerNs);
+  CHECK(ns(kMaxExactNs + 1) == sc_core::sc_max_time());
+  CHECK(ns(UINT64_MAX) == sc_core::sc_max_time());
+  CHECK(ns(3 * (kMaxExactNs / 2)) > ns(kMaxExactNs));
   CHECK(to_ns(sc_core::sc_time(2.5, sc_core::SC_NS)) == 3);  // 2.5 ns is a time (rounded only when printed)
   CHECK(sc_core::sc_time(2.5, sc_core::SC_NS).value() == 250);
 
