@@ -1,5 +1,7 @@
 #include "platform/predictor/features.h"
 
+#include "platform/core/exact_math.h"
+
 namespace crashtwin {
 namespace {
 
@@ -21,6 +23,9 @@ constexpr FeatureDef kCpu[] = {
     {"interrupt_rate_k_per_s", K::rate, M::cpu_interrupts, kFromMilli},
     {"corrected_errors_in_window", K::count, M::cpu_corrected_errors, 1.0f},
     {"corrected_error_rate_slope", K::rate_slope, M::cpu_corrected_errors, 1.0f},
+    // Feature set 5: rates over several windows (kRecentFraction, kLongWindowFactor).
+    {"corrected_error_rate_recent_per_s", K::rate_recent, M::cpu_corrected_errors, 1.0f},
+    {"corrected_error_rate_long_per_s", K::rate_long, M::cpu_corrected_errors, 1.0f},
 };
 constexpr FeatureDef kMemory[] = {
     {"pressure_ewma", K::ewma, M::mem_pressure, kFromPpm},
@@ -39,6 +44,8 @@ constexpr FeatureDef kMemory[] = {
     {"ce_banks_total", K::last, M::mem_ce_banks, 1.0f},
     {"ce_columns_total", K::last, M::mem_ce_columns, 1.0f},
     {"ce_repeats_in_window", K::count, M::mem_ce_repeats, 1.0f},
+    {"corrected_error_rate_recent_per_s", K::rate_recent, M::mem_corrected_errors, 1.0f},
+    {"corrected_error_rate_long_per_s", K::rate_long, M::mem_corrected_errors, 1.0f},
 };
 constexpr FeatureDef kDisk[] = {
     {"io_k_per_s", K::rate, M::disk_ops, kFromMilli},
@@ -60,6 +67,8 @@ constexpr FeatureDef kDisk[] = {
     {"smart_offline_uncorrectable_in_window", K::count, M::disk_offline_uncorrectable, 1.0f},
     {"smart_reallocated_total", K::last, M::disk_reallocated_sectors, 1.0f},
     {"smart_pending_total", K::last, M::disk_pending_sectors, 1.0f},
+    {"timeout_rate_long_per_s", K::rate_long, M::disk_timeouts, 1.0f},
+    {"media_error_rate_long_per_s", K::rate_long, M::disk_media_errors, 1.0f},
 };
 constexpr FeatureDef kNetwork[] = {
     {"throughput_mb_per_s", K::rate, M::net_bytes, kToMega},
@@ -70,6 +79,8 @@ constexpr FeatureDef kNetwork[] = {
     {"drop_rate_per_s", K::rate, M::net_drops, 1.0f},
     {"temperature_c", K::last, M::net_temperature, kFromMilli},
     {"temperature_slope_c_per_s", K::slope, M::net_temperature, kFromMilli},
+    {"crc_error_rate_recent_per_s", K::rate_recent, M::net_crc_errors, 1.0f},
+    {"crc_error_rate_long_per_s", K::rate_long, M::net_crc_errors, 1.0f},
 };
 static_assert(sizeof(kCpu) / sizeof(FeatureDef) <= kMaxFeatures && sizeof(kDisk) / sizeof(FeatureDef) <= kMaxFeatures &&
               sizeof(kMemory) / sizeof(FeatureDef) <= kMaxFeatures &&
@@ -123,6 +134,23 @@ double sampled_seconds(const MetricWindow& w) {
   return seconds;
 }
 
+// The rate over the intervals that start in the window's newest
+// 1/kRecentFraction of its time (the newest interval at least), gaps left out.
+double recent_rate(const MetricWindow& w, uint32_t slot) {
+  const size_t n = w.size();
+  if (n < 2) return 0.0;
+  const uint64_t end = w.time_ns(n - 1);
+  const uint64_t cutoff = end - (end - w.time_ns(0)) / kRecentFraction;
+  double increase = 0.0, seconds = 0.0;
+  for (size_t i = n - 1; i >= 1; --i) {
+    if (i < n - 1 && w.time_ns(i - 1) < cutoff) break;
+    if (w.is_gap(i)) continue;
+    increase += static_cast<double>(w.increase(i, slot));
+    seconds += seconds_between(w.time_ns(i - 1), w.time_ns(i));
+  }
+  return seconds > 0.0 ? increase / seconds : 0.0;
+}
+
 double feature_value(const MetricWindow& w, const FeatureDef& def) {
   const uint32_t slot = metric_slot(def.metric);
   const size_t n = w.size();
@@ -145,6 +173,8 @@ double feature_value(const MetricWindow& w, const FeatureDef& def) {
                            : static_cast<double>(w.increase(i, slot)) / seconds_between(w.time_ns(i - 1), w.time_ns(i));
       });
     }
+    case K::rate_recent: return recent_rate(w, slot);
+    case K::rate_long: return w.long_rate(slot);
   }
   return 0.0;
 }
@@ -245,10 +275,24 @@ Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values, bo
   // is not averaged in: what arrived after an outage is no rate.
   const double a = alpha_;
   nominal_interval_ns_ = median_interval(*this, size_);
+  // The long rates' decay over this interval (a gap's too: it is time).
+  double long_decay = 1.0, interval_s = 0.0;
+  if (had_previous) {
+    interval_s = seconds_between(previous_ns, time_ns);
+    const uint64_t window_ns =
+        span_ns_ > 0 ? span_ns_
+                     : (kWindowCapacity - 1) * (nominal_interval_ns_ > 0 ? nominal_interval_ns_ : time_ns - previous_ns);
+    long_decay = exact::exp(-interval_s / (static_cast<double>(kLongWindowFactor * window_ns) / kNsPerS));
+  }
   for (uint32_t m = 0; m < metrics; ++m) {
     double x = 0.0;
     if (metric_is_counter(metric_at(cls_, m))) {
-      if (!had_previous || gap) continue;
+      if (!had_previous) continue;
+      long_increase_[m] *= long_decay;
+      long_seconds_[m] *= long_decay;
+      if (gap) continue;
+      long_increase_[m] += static_cast<double>(counter_increase(previous[m], values[m]));
+      long_seconds_[m] += interval_s;
       x = static_cast<double>(counter_increase(previous[m], values[m])) / seconds_between(previous_ns, time_ns);
     } else {
       x = static_cast<double>(values[m]);

@@ -21,9 +21,12 @@ namespace crashtwin {
 //    ce_repeats_in_window).
 // 4: the disk class's SMART counters (Backblaze's five: increases in the
 //    window, and the reallocated and pending totals).
-inline constexpr uint16_t kFeatureSetVersion = 4;
+// 5: rates over several windows: the error counters' rates over the
+//    window's newest quarter (rate_recent) and over kLongWindowFactor
+//    windows (rate_long), beside the window's own count.
+inline constexpr uint16_t kFeatureSetVersion = 5;
 // Most features a class uses (the model blob's per-class capacity).
-inline constexpr size_t kMaxFeatures = 16;
+inline constexpr size_t kMaxFeatures = 20;
 // Samples kept per instance: with a 100 ms allocation frequency and no
 // window span, 1.6 s of history, enough for slopes while a precursor is
 // still young. A window with a span (MetricWindow::reset) keeps as many
@@ -38,6 +41,15 @@ inline constexpr size_t kWindowCapacity = 16;
 // however short: a missed tick is a gap, not a zero.
 inline constexpr uint64_t kGapFactor = 4;
 inline constexpr size_t kMinIntervalsForGaps = 3;
+// Rates over several windows. A failing part's errors accelerate: the rate
+// over the window's newest 1/kRecentFraction against the window's own says
+// whether they are arriving faster now; the rate over kLongWindowFactor
+// windows is the trailing span field rules read (mcelog counts a day: a
+// one-hour window times 16 is 16 hours). The long rate is kept per sample
+// like the EWMAs (time-weighted, decaying with a time constant of
+// kLongWindowFactor windows), so the ring stays kWindowCapacity samples.
+inline constexpr uint64_t kRecentFraction = 4;
+inline constexpr uint64_t kLongWindowFactor = 16;
 
 // How a feature derives from the window of one metric. Counters are
 // cumulative registers: they are turned into per-interval increases from
@@ -50,6 +62,10 @@ enum class FeatureKind : uint8_t {
   rate,        // counter: increase over the window / window span (1/s)
   count,       // counter: increase over the window
   rate_slope,  // counter: least-squares slope of per-interval rates against time (1/s^2)
+  rate_recent, // counter: increase over the intervals in the window's newest
+               //   1/kRecentFraction of its time, per sampled second there (1/s)
+  rate_long,   // counter: increase per sampled second over about
+               //   kLongWindowFactor windows (MetricWindow::long_rate, 1/s)
 };
 
 struct FeatureDef {
@@ -62,13 +78,16 @@ struct FeatureDef {
 // The feature set of a class, in model-weight order:
 //   cpu:     utilization_ewma (fraction), temperature_c, temperature_slope_c_per_s,
 //            power_ewma_w, exception_rate_per_s, interrupt_rate_k_per_s,
-//            corrected_errors_in_window, corrected_error_rate_slope
+//            corrected_errors_in_window, corrected_error_rate_slope,
+//            corrected_error_rate_recent_per_s, corrected_error_rate_long_per_s
 //   memory:  pressure_ewma (fraction), traffic_gb_per_s, corrected_errors_in_window,
 //            corrected_error_rate_slope, uncorrected_errors_in_window,
 //            temperature_c, temperature_slope_c_per_s,
 //            ce_rows_in_window (rows with their first corrected error in the
 //            window), ce_rows_total (distinct rows with corrected errors since
-//            boot: a fault's spatial extent, row faults against cell faults)
+//            boot: a fault's spatial extent, row faults against cell faults),
+//            ce_banks_total, ce_columns_total, ce_repeats_in_window,
+//            corrected_error_rate_recent_per_s, corrected_error_rate_long_per_s
 //   disk:    io_k_per_s, latency_ewma_us, latency_slope_us_per_s, queue_depth_ewma,
 //            timeouts_in_window, media_errors_in_window, temperature_c,
 //            temperature_slope_c_per_s, smart_reallocated_in_window (SMART 5),
@@ -76,10 +95,12 @@ struct FeatureDef {
 //            smart_command_timeouts_in_window (188), smart_pending_in_window
 //            (197), smart_offline_uncorrectable_in_window (198),
 //            smart_reallocated_total, smart_pending_total (since boot: the
-//            raw values Backblaze reads)
+//            raw values Backblaze reads), timeout_rate_long_per_s,
+//            media_error_rate_long_per_s
 //   network: throughput_mb_per_s, latency_ewma_us, latency_slope_us_per_s,
 //            crc_errors_in_window, link_flaps_in_window, drop_rate_per_s,
-//            temperature_c, temperature_slope_c_per_s
+//            temperature_c, temperature_slope_c_per_s,
+//            crc_error_rate_recent_per_s, crc_error_rate_long_per_s
 std::span<const FeatureDef> feature_defs(ComponentClass cls);
 inline uint32_t feature_count(ComponentClass cls) {
   return static_cast<uint32_t>(feature_defs(cls).size());
@@ -141,6 +162,14 @@ class MetricWindow {
   // EWMA of a gauge's samples, or of a counter's per-interval rates (1/s);
   // raw register units. 0 until there is something to average.
   double ewma(uint32_t slot) const { return ewma_[slot]; }
+  // A counter's increase per sampled second over about kLongWindowFactor
+  // windows: increases and sampled seconds each decay with that time
+  // constant (the span's kLongWindowFactor times; with no span, that many
+  // windows of kWindowCapacity samples at the median interval), gaps
+  // counting for neither. 0 until an interval was sampled.
+  double long_rate(uint32_t slot) const {
+    return long_seconds_[slot] > 0.0 ? long_increase_[slot] / long_seconds_[slot] : 0.0;
+  }
 
  private:
   size_t index(size_t i) const { return (head_ + i) % kWindowCapacity; }
@@ -150,6 +179,8 @@ class MetricWindow {
   bool missed_before_[kWindowCapacity] = {};
   double ewma_[kMaxMetricsPerClass] = {};
   bool ewma_started_[kMaxMetricsPerClass] = {};
+  double long_increase_[kMaxMetricsPerClass] = {};
+  double long_seconds_[kMaxMetricsPerClass] = {};
   size_t head_ = 0;  // oldest sample
   size_t size_ = 0;
   uint64_t nominal_interval_ns_ = 0;  // median interval of the window (0: too few to tell)

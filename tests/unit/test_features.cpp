@@ -45,7 +45,9 @@ TEST_CASE("every class's features fit the model capacity and read metrics of tha
     REQUIRE(feature_count(cls) <= kMaxFeatures);
     for (const FeatureDef& d : feature_defs(cls)) {
       CHECK(component_class_of(d.metric) == cls);
-      const bool counter_kind = d.kind == FeatureKind::rate || d.kind == FeatureKind::count || d.kind == FeatureKind::rate_slope;
+      const bool counter_kind = d.kind == FeatureKind::rate || d.kind == FeatureKind::count ||
+                                d.kind == FeatureKind::rate_slope || d.kind == FeatureKind::rate_recent ||
+                                d.kind == FeatureKind::rate_long;
       if (counter_kind) CHECK(metric_is_counter(d.metric));
     }
   }
@@ -65,6 +67,58 @@ TEST_CASE("cpu features from a synthetic window have exact values", "[features]"
   CHECK(f.value[index_of(cls, "interrupt_rate_k_per_s")] == Approx(10.0));
   CHECK(f.value[index_of(cls, "corrected_errors_in_window")] == Approx(10.0));
   CHECK(f.value[index_of(cls, "corrected_error_rate_slope")] == Approx(100.0));
+  // Rates over several windows. The newest quarter of the window's 0.4 s
+  // holds the interval from 0.3 s: 4 errors in 0.1 s.
+  CHECK(f.value[index_of(cls, "corrected_error_rate_recent_per_s")] == Approx(40.0));
+  // The long rate: increases and seconds decaying with 16 windows of 15
+  // intervals of 0.1 s (24 s) as their time constant.
+  const double d = std::exp(-0.1 / 24.0);
+  const double increase = 1 * d * d * d + 2 * d * d + 3 * d + 4;
+  const double seconds = 0.1 * (d * d * d + d * d + d + 1);
+  CHECK(f.value[index_of(cls, "corrected_error_rate_long_per_s")] == Approx(increase / seconds).epsilon(1e-6));
+}
+
+TEST_CASE("rates over several windows: the newest quarter, and a long rate that outlives the ring",
+          "[features][windows]") {
+  const size_t recent = index_of(ComponentClass::cpu, "corrected_error_rate_recent_per_s");
+  const size_t rate_long = index_of(ComponentClass::cpu, "corrected_error_rate_long_per_s");
+  const size_t count = index_of(ComponentClass::cpu, "corrected_errors_in_window");
+  // 100 errors a second for 10 s, then none for 3 s: the 16-sample ring
+  // (1.5 s) holds none of them, the long rate (24 s) still does.
+  MetricWindow w;
+  w.reset(ComponentClass::cpu, 0.25f);
+  uint64_t corrected = 0;
+  for (uint64_t k = 0; k <= 130; ++k) {
+    if (k > 0 && k <= 100) corrected += 10;
+    const uint64_t v[] = {500'000, 50'000, 20'000, 0, 0, corrected};
+    REQUIRE(w.push(k * kPeriod, v) == Status::ok);
+  }
+  FeatureVector f;
+  compute_features(w, f);
+  CHECK(f.value[count] == 0.0f);
+  CHECK(f.value[recent] == 0.0f);
+  // Exactly: 1000 errors over the first 10 s, decayed by the 3 s since,
+  // per the 13 sampled seconds each decayed likewise.
+  const double d = std::exp(-0.1 / 24.0);
+  double increase = 0, seconds = 0;
+  for (int k = 1; k <= 130; ++k) {
+    increase = increase * d + (k <= 100 ? 10 : 0);
+    seconds = seconds * d + 0.1;
+  }
+  CHECK(f.value[rate_long] == Approx(increase / seconds).epsilon(1e-6));
+  CHECK(f.value[rate_long] > 50.0f);
+
+  // The errors resume at 200 a second for the last 0.4 s: the window's
+  // newest quarter (0.375 s of its 1.5 s: the intervals starting after
+  // 13.025 s, the last three) sees the new rate; its count, all four.
+  for (uint64_t k = 131; k <= 134; ++k) {
+    corrected += 20;
+    const uint64_t v[] = {500'000, 50'000, 20'000, 0, 0, corrected};
+    REQUIRE(w.push(k * kPeriod, v) == Status::ok);
+  }
+  compute_features(w, f);
+  CHECK(f.value[recent] == Approx(200.0));
+  CHECK(f.value[count] == 80.0f);
 }
 
 TEST_CASE("too little history gives zero rates and slopes, not garbage", "[features]") {
@@ -255,8 +309,14 @@ TEST_CASE("a burst delivered after a sampling outage is masked, not counted as t
   CHECK(masked.value[slope] == quiet.value[slope]);
   CHECK(masked.value[index_of(ComponentClass::memory, "traffic_gb_per_s")] ==
         quiet.value[index_of(ComponentClass::memory, "traffic_gb_per_s")]);
-  // The counters' EWMA does not average the burst in either.
+  // The counters' EWMA does not average the burst in either, nor do the
+  // rates over the window's newest quarter and over many windows.
   CHECK(after.ewma(metric_slot(Metric::mem_corrected_errors)) == 0.0);
+  for (const char* name : {"corrected_error_rate_recent_per_s", "corrected_error_rate_long_per_s"}) {
+    INFO(name);
+    CHECK(masked.value[index_of(ComponentClass::memory, name)] == quiet.value[index_of(ComponentClass::memory, name)]);
+  }
+  CHECK(burst.value[index_of(ComponentClass::memory, "corrected_error_rate_long_per_s")] > 0.0f);
 }
 
 TEST_CASE("gaps need a few intervals to be judged: a young window has none", "[features][gaps]") {
