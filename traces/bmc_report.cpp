@@ -106,8 +106,12 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
                              {"related_events", v.related_events}});
   }
   ojson event_log = ojson::array();
-  for (const BmcEvent& e : report.event_log)
-    event_log.push_back(ojson{{"t_ns", e.t_ns}, {"sensor", e.sensor}, {"event", e.event}});
+  for (const BmcEvent& e : report.event_log) {
+    ojson entry{{"t_ns", e.t_ns}, {"sensor", e.sensor}, {"event", e.event}};
+    if (e.reading_c) entry["reading_c"] = *e.reading_c;
+    if (e.threshold_c) entry["threshold_c"] = *e.threshold_c;
+    event_log.push_back(std::move(entry));
+  }
   j["records"] = std::move(records);
   j["verdicts"] = std::move(verdicts);
   j["event_log"] = std::move(event_log);
@@ -192,7 +196,10 @@ BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& p
     if (!log.is_array()) top.fail("\"event_log\" must be an array");
     for (size_t i = 0; i < log.size(); ++i) {
       auto e = json_read::object_fields(log[i], path, fmt::format("event_log[{}]", i));
-      report.event_log.push_back({e.unsigned_integer("t_ns"), e.string("sensor"), e.string("event")});
+      BmcEvent event{e.unsigned_integer("t_ns"), e.string("sensor"), e.string("event"), std::nullopt, std::nullopt};
+      if (e.has("reading_c")) event.reading_c = e.number("reading_c");
+      if (e.has("threshold_c")) event.threshold_c = e.number("threshold_c");
+      report.event_log.push_back(std::move(event));
     }
   }
   const ojson& verdicts = top.at("verdicts");

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,8 +77,11 @@ struct BmcVerdict {
 // One entry of the BMC's event log (the SEL): a polled sensor changed state.
 struct BmcEvent {
   uint64_t t_ns = 0;
-  std::string sensor;  // "fan2"
-  std::string event;   // "stopped"
+  std::string sensor;  // "fan2", "board.cpu.core1"
+  std::string event;   // "stopped", "upper critical going high", "upper critical going low"
+  // A threshold event's reading and threshold (C); absent (nullopt) for a fan's.
+  std::optional<double> reading_c;
+  std::optional<double> threshold_c;
 };
 
 struct BmcReport {

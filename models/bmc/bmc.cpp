@@ -149,20 +149,42 @@ uint64_t Bmc::read_sensor(uint64_t address) {
   return sensor_tx_.is_response_ok() ? v : 0;
 }
 
-// The BMC's sensor daemon: which fans have stopped, every poll period. A
-// fan once seen stopped stays stopped (the model has no repair).
+// The BMC's sensor daemon, every poll period: which fans have stopped (a
+// fan once seen stopped stays stopped: the model has no repair), and which
+// temperature comparators changed since the last poll.
 void Bmc::sensor_poll_thread() {
   if (!sensors_attached_ || sensor_poll_period_ == sc_core::SC_ZERO_TIME) return;
   const uint64_t fans = read_sensor(CT_SENSORS_REGS + CT_SENSORS_FANS);
-  if (fans == 0) return;  // nothing to watch
-  uint64_t seen_stopped = 0;
+  // TEMP_ALERTS holds the first 64 channels.
+  const uint64_t channels = std::min<uint64_t>(read_sensor(CT_SENSORS_REGS + CT_SENSORS_CHANNELS), 64);
+  if (fans == 0 && channels == 0) return;  // nothing to watch
+  uint64_t seen_stopped = 0, alerts = 0;
   for (;;) {
     wait(sensor_poll_period_);
-    const uint64_t stopped = read_sensor(CT_SENSORS_REGS + CT_SENSORS_FANS_STOPPED);
-    const uint64_t newly = stopped & ~seen_stopped;
-    for (uint32_t fan = 0; fan < fans && fan < 64; ++fan)
-      if ((newly >> fan) & 1u) event_log_.push_back({to_ns(sc_core::sc_time_stamp()), fmt::format("fan{}", fan), "stopped"});
-    seen_stopped |= stopped;
+    const uint64_t now = to_ns(sc_core::sc_time_stamp());
+    if (fans > 0) {
+      const uint64_t stopped = read_sensor(CT_SENSORS_REGS + CT_SENSORS_FANS_STOPPED);
+      const uint64_t newly = stopped & ~seen_stopped;
+      for (uint32_t fan = 0; fan < fans && fan < 64; ++fan)
+        if ((newly >> fan) & 1u) event_log_.push_back({now, fmt::format("fan{}", fan), "stopped"});
+      seen_stopped |= stopped;
+    }
+    if (channels == 0) continue;
+    // A channel whose comparator changed: the reading it changed at
+    // (latched) and the threshold go with the entry, as a threshold
+    // sensor's SEL record carries them. Neither read moves the part's model.
+    const uint64_t present = read_sensor(CT_SENSORS_REGS + CT_SENSORS_TEMP_ALERTS);
+    const uint64_t changed = present ^ alerts;
+    for (uint32_t c = 0; c < channels; ++c) {
+      if (((changed >> c) & 1u) == 0) continue;
+      const uint64_t block = CT_SENSORS_REGS + CT_SENSORS_SENSOR_CHANNEL(c);
+      BmcLogEntry e{now, channel_name_ ? channel_name_(c) : fmt::format("temp{}", c),
+                    (present >> c) & 1u ? "upper critical going high" : "upper critical going low"};
+      e.reading_c = static_cast<double>(read_sensor(block + CT_SENSOR_CHANNEL_ALERT_READING)) / 1000.0;
+      e.threshold_c = static_cast<double>(read_sensor(block + CT_SENSOR_CHANNEL_CRITICAL)) / 1000.0;
+      event_log_.push_back(std::move(e));
+    }
+    alerts = present;
   }
 }
 
@@ -415,7 +437,8 @@ void Bmc::finish_report(BmcDrainReport& report, sc_core::sc_time decode_reads) {
   draining_ = false;
   report.report_t_ns = to_ns(sc_core::sc_time_stamp());
   // A part that overheated may have done so because the air stopped: the
-  // fan stops the BMC logged before the alert go with the report.
+  // fan stops and threshold crossings the BMC logged before the alert go
+  // with the report.
   if (report.identified && report.error == ErrorType::thermal_shutdown)
     for (uint32_t i = 0; i < event_log_.size(); ++i)
       if (event_log_[i].t_ns <= report.alert_t_ns) report.related_events.push_back(i);

@@ -18,10 +18,12 @@
 // slices' reads are part of the decode, inside report_time (see drain()).
 //
 // Sensors: with the board's sensors block on its sensor bus (the board binds
-// it), the BMC polls FANS and FANS_STOPPED every sensor_poll_period and logs
-// each fan it sees stop (event_log(): the SEL); a thermal shutdown's report
-// names the fan stops before it (related_events). A board without fans is
-// read once and not polled.
+// it), the BMC polls FANS_STOPPED and TEMP_ALERTS every sensor_poll_period
+// and logs each fan it sees stop and each sensor channel crossing its
+// critical temperature, going high or low with the reading and the
+// threshold (event_log(): the SEL, as IPMI's threshold sensors log); a
+// thermal shutdown's report names the events before it (related_events).
+// A board without fans or sensor channels is read once and not polled.
 //
 // Parameters: link_bandwidth, alert_latency, report_time, sensor_poll_period
 //   (10 s; 0 s: no polling), memory.* (its DRAM)
@@ -87,8 +89,13 @@ class Bmc : public Model {
   double link_bandwidth() const { return link_bandwidth_; }
 
   const std::vector<BmcDrainReport>& reports() const { return reports_; }
-  // The board bound sensor_bus to its sensors block.
-  void attach_sensors() { sensors_attached_ = true; }
+  // The board bound sensor_bus to its sensors block; `channel_name` names
+  // sensor channel i in the event log (the board's sensor data records, as
+  // a BMC firmware is built with its board's SDR).
+  void attach_sensors(std::function<std::string(uint32_t)> channel_name) {
+    sensors_attached_ = true;
+    channel_name_ = std::move(channel_name);
+  }
   const std::vector<BmcLogEntry>& event_log() const { return event_log_; }
   std::function<void(uint64_t t_ns, uint64_t code)> on_alert;
   std::function<void(const BmcDrainReport&)> on_report;
@@ -145,6 +152,7 @@ class Bmc : public Model {
   sc_core::sc_time report_time_;
   sc_core::sc_time sensor_poll_period_;
   bool sensors_attached_ = false;
+  std::function<std::string(uint32_t)> channel_name_;
   std::vector<BmcLogEntry> event_log_;
   tlm::tlm_generic_payload sensor_tx_;
   std::unique_ptr<Dram> memory_;

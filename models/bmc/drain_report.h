@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,11 @@ struct DrainedRecord {
 // bus (sensor_poll_period), not the host's.
 struct BmcLogEntry {
   uint64_t t_ns = 0;   // the poll that saw it (a poll period after the change at most)
-  std::string sensor;  // "fan2"
-  std::string event;   // "stopped"
+  std::string sensor;  // "fan2", "board.cpu.core1"
+  std::string event;   // "stopped", "upper critical going high", "upper critical going low"
+  // A threshold event's reading and threshold (C); NaN for a fan's.
+  double reading_c = std::numeric_limits<double>::quiet_NaN();
+  double threshold_c = std::numeric_limits<double>::quiet_NaN();
 };
 
 // The verdict comes from the alert (which component, which error, which

@@ -237,7 +237,9 @@ void Board::wire_bmc() {
   for (auto& inst : instances_)
     if (auto* sensors = dynamic_cast<Sensors*>(inst->model.get())) {
       bmc_->sensor_bus.bind(sensors->bmc_in);
-      bmc_->attach_sensors();
+      bmc_->attach_sensors([sensors](uint32_t c) {
+        return c < sensors->channels().size() ? sensors->channels()[c].name : fmt::format("temp{}", c);
+      });
       break;
     }
   bmc_->on_alert = [this](uint64_t t, uint64_t code) { notify_alert(t, code); };

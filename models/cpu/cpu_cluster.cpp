@@ -36,6 +36,9 @@ struct CpuCluster::Params {
                               "first-order thermal time constant of a core", ns(1'000'000)),
         thermal_trip(p, "thermal_trip", ParamKind::temperature, 100.0,
                      "a core reaching this temperature shuts down (thermal_shutdown)", -50.0, 200.0),
+        critical_temperature(p, "critical_temperature", ParamKind::temperature, 90.0,
+                             "a core's upper critical temperature (the BMC's threshold), below thermal_trip",
+                             -50.0, 200.0),
         mca_banks(p, "mca_banks", ParamKind::count, 20,
                   "machine-check banks per core (IA32_MCG_CAP.Count; 20 on Xeon Scalable)", 1, kMaxMcaBanks),
         cpuid_signature(p, "cpuid_signature", ParamKind::count, 0x000606A6,
@@ -84,6 +87,7 @@ struct CpuCluster::Params {
   param<double> thermal_resistance;
   param<sc_core::sc_time> thermal_time_constant;
   param<double> thermal_trip;
+  param<double> critical_temperature;
   param<uint64_t> mca_banks;
   param<uint64_t> cpuid_signature;
   param<double> frequency;
@@ -116,6 +120,7 @@ CpuCluster::CpuCluster(sc_core::sc_module_name name, const ModelContext& context
       params_(std::make_unique<Params>(context.params)),
       first_id_{ComponentClass::cpu, static_cast<uint16_t>(context.first_instance)},
       trip_c_(params_->thermal_trip),
+      critical_c_(params_->critical_temperature),
       memory_base_(context.memory_base),
       memory_size_(context.memory_size),
       regs_(std::string(basename()) + ".regs"),
@@ -626,6 +631,11 @@ std::string CpuCluster::thermal_channel_name(uint32_t channel) const { return "c
 double CpuCluster::channel_temperature_c(uint32_t channel) { return core(channel).temperature_c(); }
 
 double CpuCluster::channel_power_w(uint32_t channel) { return core(channel).power_w(); }
+
+double CpuCluster::peek_temperature_c(uint32_t channel, uint64_t now_ns) const {
+  const CpuCore& c = core_as_is(channel);
+  return c.temperature_after(now_ns > c.now_ns() ? static_cast<double>(now_ns - c.now_ns()) * 1e-9 : 0.0);
+}
 
 void CpuCluster::settle_thermal() {
   advance_all(now_ns());

@@ -6,6 +6,7 @@
 //   thermal_resistance         real         °C/W from a core to the air (4)
 //   thermal_time_constant      duration     first-order thermal time constant (10 s)
 //   thermal_trip               temperature  a core reaching it shuts down (100 C)
+//   critical_temperature       temperature  its upper critical threshold for the BMC (90 C)
 //   frequency                  frequency    TSC rate (2.5 GHz)
 //   watchdog_timeout           duration     hang to watchdog_hang report (10 s)
 //   page_fault_storm_rate      rate         exceptions/s during a page-fault storm
@@ -193,6 +194,8 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   std::string thermal_channel_name(uint32_t channel) const override;
   double channel_temperature_c(uint32_t channel) override;
   double channel_power_w(uint32_t channel) override;
+  double channel_critical_c(uint32_t) const override { return critical_c_; }
+  double peek_temperature_c(uint32_t channel, uint64_t now_ns) const override;
   void set_inlet_temperature(double celsius) override;
   void settle_thermal() override;
   void set_airflow(double airflow_fraction) override;
@@ -219,6 +222,7 @@ class CpuCluster : public Model, public ThermalSource, public TickSource {
   std::unique_ptr<Params> params_;
   ComponentId first_id_;
   double trip_c_;
+  double critical_c_;
   uint64_t memory_base_;
   uint64_t memory_size_;
   RegisterBank regs_;

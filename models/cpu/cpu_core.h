@@ -88,6 +88,9 @@ class CpuCore {
   double temperature_c() const { return thermal_.temperature(); }
   // Seconds until the temperature reaches `trip_c` with the current inputs.
   double seconds_to(double trip_c) const { return thermal_.time_to_reach(trip_c); }
+  // The temperature `seconds` after the core's present time at its present
+  // power, the core unchanged (ThermalSource::peek_temperature_c).
+  double temperature_after(double seconds) const { return thermal_.temperature_after(seconds); }
   double memory_traffic_bps() const;
   // Whole bytes of memory traffic moved since the last call (the cluster
   // sends them as one burst); the fraction carries over.

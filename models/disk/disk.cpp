@@ -19,6 +19,10 @@ IoDeviceDefaults disk_defaults(const ParamScope& params) {
   d.active_power_w = 8.0;
   d.thermal_resistance = 3.0;
   d.thermal_time_constant_ns = 120'000'000'000ull;
+  // NVMe's warning composite temperature threshold (WCTEMP), which
+  // data-center drives report at about 70 C (their critical one, CCTEMP,
+  // a few degrees higher, is where they throttle hard).
+  d.critical_temperature_c = 70.0;
   d.io_rate = 2000.0;
   d.io_size = 4096;
   // Sustained sequential write of a data-center NVMe SSD (PCIe 4.0 x4, TLC):

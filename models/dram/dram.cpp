@@ -60,6 +60,10 @@ Dram::Dram(sc_core::sc_module_name name, const ModelContext& context)
   active_power_w_ = param<double>(context.params, "active_power", ParamKind::real, 6.0,
                                   "power of a DIMM streaming at the full bandwidth, W", 0.0, 100.0);
   if (active_power_w_ < idle_power_w_) context.params.fail("active_power", "must not be below idle_power");
+  // JEDEC DDR4 (JESD79-4): the normal operating range ends at a case
+  // temperature of 85 C; above it the DIMM needs double refresh.
+  critical_c_ = param<double>(context.params, "critical_temperature", ParamKind::temperature, 85.0,
+                              "a DIMM's upper critical temperature (the BMC's threshold)", -50.0, 200.0);
   const double resistance = param<double>(context.params, "thermal_resistance", ParamKind::real, 5.0,
                                           "DIMM to air, degrees C per W at the reference airflow of 2 CFM", 1e-3, 1e3);
   const double heat_capacity = param<double>(context.params, "heat_capacity", ParamKind::real, 20.0,

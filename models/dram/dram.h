@@ -6,7 +6,8 @@
 //   write_latency, bandwidth, error_log_entries, corrected_error_rate (per
 //   DIMM, healthy), smbios_first_handle (DIMM i's SMBIOS Type 17 handle is
 //   first + i, in its unit's SMBIOS_HANDLE; 0: none declared); thermal: idle_power, active_power, thermal_resistance,
-//   heat_capacity, airflow, slot_airflow_spread (docs/models.md); field faults
+//   heat_capacity, airflow, slot_airflow_spread, critical_temperature (85 C, the BMC's threshold;
+//   docs/models.md); field faults
 //   (fault_process.h; off unless field_fault_acceleration > 0):
 //   fault_activation_rate, ecc, devices_per_rank, dimm_fault_rate,
 //   dimm_fault_warned_fraction, dimm_fault_lead_min, dimm_fault_lead_max
@@ -154,6 +155,11 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   std::string thermal_channel_name(uint32_t channel) const override;
   double channel_temperature_c(uint32_t channel) override { return temperature_c(channel); }
   double channel_power_w(uint32_t channel) override { return power_w(channel); }
+  double channel_critical_c(uint32_t) const override { return critical_c_; }
+  double peek_temperature_c(uint32_t channel, uint64_t now_ns) const override {
+    const double dt = now_ns > thermal_ns_ ? static_cast<double>(now_ns - thermal_ns_) * 1e-9 : 0.0;
+    return dimm_state_.at(channel).thermal.temperature_after(dt);
+  }
   void set_inlet_temperature(double celsius) override;
   void settle_thermal() override;
   void set_airflow(double airflow_fraction) override;
@@ -243,6 +249,7 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
   std::vector<std::unique_ptr<ComponentUnit>> units_;
   uint64_t ue_total_ = 0;
   double idle_power_w_ = 0, active_power_w_ = 0;
+  double critical_c_ = 85.0;
   double inlet_c_ = kDefaultInletC;
   double chassis_airflow_ = 1.0;  // of the design airflow (set_airflow)
   uint64_t thermal_ns_ = 0;     // when temperatures were last advanced (0: not yet)

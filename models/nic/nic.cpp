@@ -21,6 +21,9 @@ IoDeviceDefaults nic_defaults() {
   d.active_power_w = 10.0;
   d.thermal_resistance = 4.0;
   d.thermal_time_constant_ns = 60'000'000'000ull;
+  // A modelling choice: data-center NIC controllers are rated to a junction
+  // of about 105-110 C; the BMC's critical threshold sits below it.
+  d.critical_temperature_c = 100.0;
   d.io_rate = 10000.0;
   d.io_size = 1500;
   d.write_bandwidth_bytes_per_s = 3'125'000'000;  // the 25 Gb/s link the kernel reports

@@ -181,7 +181,7 @@ struct IoDeviceRegisters {
   Register parallelism;
 };
 
-// Board sensors: The board's thermal sensors; channel i's block sits at 0x100 + 16 i.
+// Board sensors: The board's thermal sensors; channel i's block sits at 0x100 + 32 i.
 struct SensorsRegisters {
   SensorsRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
       : inlet(bank, name_prefix + "inlet", block_base + CT_SENSORS_INLET, CT_SENSORS_INLET_WIDTH, CT_SENSORS_INLET_RESET, Access::ro),
@@ -190,7 +190,8 @@ struct SensorsRegisters {
         fans(bank, name_prefix + "fans", block_base + CT_SENSORS_FANS, CT_SENSORS_FANS_WIDTH, CT_SENSORS_FANS_RESET, Access::ro),
         fans_stopped(bank, name_prefix + "fans_stopped", block_base + CT_SENSORS_FANS_STOPPED, CT_SENSORS_FANS_STOPPED_WIDTH, CT_SENSORS_FANS_STOPPED_RESET, Access::ro),
         airflow(bank, name_prefix + "airflow", block_base + CT_SENSORS_AIRFLOW, CT_SENSORS_AIRFLOW_WIDTH, CT_SENSORS_AIRFLOW_RESET, Access::ro),
-        fan_duty(bank, name_prefix + "fan_duty", block_base + CT_SENSORS_FAN_DUTY, CT_SENSORS_FAN_DUTY_WIDTH, CT_SENSORS_FAN_DUTY_RESET, Access::ro) {
+        fan_duty(bank, name_prefix + "fan_duty", block_base + CT_SENSORS_FAN_DUTY, CT_SENSORS_FAN_DUTY_WIDTH, CT_SENSORS_FAN_DUTY_RESET, Access::ro),
+        temp_alerts(bank, name_prefix + "temp_alerts", block_base + CT_SENSORS_TEMP_ALERTS, CT_SENSORS_TEMP_ALERTS_WIDTH, CT_SENSORS_TEMP_ALERTS_RESET, Access::ro) {
   }
 
   // INLET: inlet air temperature (m°C)
@@ -209,19 +210,32 @@ struct SensorsRegisters {
   // FAN_DUTY: PWM duty every working fan is commanded to, 0-255 of full speed (the fan curve's, or
   // fan_duty's and full speed on a boost; 0 with no fans modelled)
   Register fan_duty;
+  // TEMP_ALERTS: bit i (channels 0-63): channel i's temperature has reached its CRITICAL limit and
+  // not yet fallen 2 C below it (the comparators' hysteresis); the comparators are evaluated when
+  // this is read, from each part's temperature as its model predicts it without advancing it (a
+  // read moves nothing in the run)
+  Register temp_alerts;
 };
 
 // Sensor channel: One thermal sensor channel.
 struct SensorChannelRegisters {
   SensorChannelRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
       : temperature(bank, name_prefix + "temperature", block_base + CT_SENSOR_CHANNEL_TEMPERATURE, CT_SENSOR_CHANNEL_TEMPERATURE_WIDTH, CT_SENSOR_CHANNEL_TEMPERATURE_RESET, Access::ro),
-        power(bank, name_prefix + "power", block_base + CT_SENSOR_CHANNEL_POWER, CT_SENSOR_CHANNEL_POWER_WIDTH, CT_SENSOR_CHANNEL_POWER_RESET, Access::ro) {
+        power(bank, name_prefix + "power", block_base + CT_SENSOR_CHANNEL_POWER, CT_SENSOR_CHANNEL_POWER_WIDTH, CT_SENSOR_CHANNEL_POWER_RESET, Access::ro),
+        critical(bank, name_prefix + "critical", block_base + CT_SENSOR_CHANNEL_CRITICAL, CT_SENSOR_CHANNEL_CRITICAL_WIDTH, CT_SENSOR_CHANNEL_CRITICAL_RESET, Access::ro),
+        alert_reading(bank, name_prefix + "alert_reading", block_base + CT_SENSOR_CHANNEL_ALERT_READING, CT_SENSOR_CHANNEL_ALERT_READING_WIDTH, CT_SENSOR_CHANNEL_ALERT_READING_RESET, Access::ro) {
   }
 
   // TEMPERATURE: its temperature (m°C; 0 when not populated)
   Register temperature;
   // POWER: power through it (mW; 0 when not populated)
   Register power;
+  // CRITICAL: its part's upper critical temperature (m°C; 0 when not populated): the limit
+  // TEMP_ALERTS compares with
+  Register critical;
+  // ALERT_READING: the temperature its comparator last changed state at, latched (m°C; 0 before
+  // any change)
+  Register alert_reading;
 };
 
 // Model ROM: The flash holding the failure-model blob the firmware loads at boot.

@@ -182,11 +182,14 @@ Sensors::Sensors(sc_core::sc_module_name name, const ModelContext& context)
   });
   board_regs_.airflow.on_read([this] { return airflow_ppm(fans_); });
   board_regs_.fan_duty.on_read([this] { return duty_pwm(fans_); });
+  board_regs_.temp_alerts.on_read([this] { return temperature_alerts(); });
   for (uint32_t i = 0; i < max_channels_; ++i) {
     auto& r = *channel_regs_.emplace_back(std::make_unique<regs::SensorChannelRegisters>(
         regs_, CT_SENSORS_SENSOR_CHANNEL(i), "channel" + std::to_string(i) + "."));
     r.temperature.on_read([this, i] { return i < channels_.size() ? millis(channel_temperature_c(i)) : 0; });
     r.power.on_read([this, i] { return i < channels_.size() ? millis(channel_power_w(i)) : 0; });
+    r.critical.on_read([this, i] { return i < channels_.size() ? millis(channel_critical_c(i)) : 0; });
+    r.alert_reading.on_read([this, i] { return i < alert_reading_mc_.size() ? alert_reading_mc_[i] : 0; });
   }
   in.register_b_transport(this, &Sensors::b_transport);
   in.register_transport_dbg(this, &Sensors::transport_dbg);
@@ -329,6 +332,28 @@ void Sensors::set_inlet(double celsius) {
 double Sensors::channel_temperature_c(uint32_t channel) {
   const Channel& ch = channels_.at(channel);
   return ch.source->channel_temperature_c(ch.index);
+}
+
+double Sensors::channel_critical_c(uint32_t channel) const {
+  const Channel& ch = channels_.at(channel);
+  return ch.source->channel_critical_c(ch.index);
+}
+
+uint64_t Sensors::temperature_alerts() {
+  alerting_.resize(channels_.size(), false);
+  alert_reading_mc_.resize(channels_.size(), 0);
+  const uint64_t now = to_ns(sc_core::sc_time_stamp());
+  uint64_t mask = 0;
+  for (uint32_t c = 0; c < channels_.size() && c < kAlertChannels; ++c) {
+    const Channel& ch = channels_[c];
+    const double t = ch.source->peek_temperature_c(ch.index, now);
+    const double critical = ch.source->channel_critical_c(ch.index);
+    const bool alerting = alerting_[c] ? t > critical - kAlertHysteresisC : t >= critical;
+    if (alerting != alerting_[c]) alert_reading_mc_[c] = millis(t);
+    alerting_[c] = alerting;
+    if (alerting) mask |= uint64_t{1} << c;
+  }
+  return mask;
 }
 
 double Sensors::channel_power_w(uint32_t channel) {

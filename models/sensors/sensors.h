@@ -33,9 +33,10 @@
 //   max_channels       count        sensor channels the register map reserves (64)
 //   register_latency   duration     simulated cost of one MMIO access (200 ns)
 // Registers: the register map's `sensors` device (docs/registers.md):
-//   INLET, CHANNELS, BOARD_POWER, FANS, FANS_STOPPED, AIRFLOW, FAN_DUTY, and channel
-//   i's TEMPERATURE and POWER
-//   (m°C, mW) at 0x100 + 16 i
+//   INLET, CHANNELS, BOARD_POWER, FANS, FANS_STOPPED, AIRFLOW, FAN_DUTY,
+//   TEMP_ALERTS (temperature_alerts()), and channel i's TEMPERATURE, POWER,
+//   CRITICAL and ALERT_READING (m°C, mW, m°C, m°C; each part's
+//   critical_temperature) at 0x100 + 32 i
 // Sockets: in (MMIO), bmc_in (the same registers for the BMC's sensor bus).
 #pragma once
 
@@ -108,6 +109,19 @@ class Sensors : public Model {
   const std::vector<Channel>& channels() const { return channels_; }
   double channel_temperature_c(uint32_t channel);
   double channel_power_w(uint32_t channel);
+  double channel_critical_c(uint32_t channel) const;
+  // TEMP_ALERTS: the comparators of the first kAlertChannels channels against
+  // their critical temperatures, evaluated now from each part's predicted
+  // temperature (ThermalSource::peek_temperature_c: the read advances no
+  // model, so polling it changes nothing a run does). A channel asserts at
+  // its critical temperature and deasserts kAlertHysteresisC below it (the
+  // hysteresis a threshold sensor has, so a reading on the line does not
+  // flap), latching the temperature it changed at (ALERT_READING). Sampled:
+  // a crossing and its return between two reads is not seen, as by any BMC
+  // that polls.
+  static constexpr uint32_t kAlertChannels = 64;
+  static constexpr double kAlertHysteresisC = 2.0;
+  uint64_t temperature_alerts();
   double board_power_w();
 
   static constexpr uint64_t kChannelsOffset = CT_SENSORS_SENSOR_CHANNEL(0);
@@ -154,6 +168,8 @@ class Sensors : public Model {
   sc_core::sc_event fan_control_event_;  // curve: the loop's next step
   RegisterBank regs_;
   std::vector<Channel> channels_;
+  std::vector<bool> alerting_;  // per channel: TEMP_ALERTS' bit as last evaluated
+  std::vector<uint64_t> alert_reading_mc_;  // per channel: ALERT_READING
   // The register map's sensors block, and a sensor_channel block per
   // channel the map reserves (max_channels).
   regs::SensorsRegisters board_regs_{regs_, CT_SENSORS_REGS, ""};

@@ -22,6 +22,15 @@ class ThermalSource {
   // Present values (the model advances itself to the current simulated time).
   virtual double channel_temperature_c(uint32_t channel) = 0;
   virtual double channel_power_w(uint32_t channel) = 0;
+  // The part's upper critical temperature: the rating a BMC's threshold
+  // sensor for it asserts at (the sensors block's comparators, TEMP_ALERTS).
+  virtual double channel_critical_c(uint32_t channel) const = 0;
+  // The temperature at `now_ns`, predicted from the model's last state at
+  // its present power without advancing it. channel_temperature_c advances
+  // the model (its counters draw their noise for the interval), so a read
+  // of it moves the run's random draws; the comparators, which the BMC
+  // polls, must not, or the poll period would change what a run does.
+  virtual double peek_temperature_c(uint32_t channel, uint64_t now_ns) const = 0;
   virtual void set_inlet_temperature(double celsius) = 0;
   // Puts every channel at the steady state of its present inputs, as a
   // part that has run this way for long (Sensors::settle_parts: a board

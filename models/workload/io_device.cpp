@@ -42,6 +42,8 @@ struct IoDevice::Params {
                            "thermal resistance to the air, degrees C per W", 1e-3, 1e3),
         thermal_time_constant(p, "thermal_time_constant", ParamKind::duration, ns(d.thermal_time_constant_ns),
                               "first-order thermal time constant", ns(1'000'000)),
+        critical_temperature(p, "critical_temperature", ParamKind::temperature, d.critical_temperature_c,
+                             "its upper critical temperature (the BMC's threshold)", -50.0, 200.0),
         noise(p, "noise", ParamKind::boolean, true, "noise on counters and gauges (false: exact means)"),
         register_latency(p, "register_latency", ParamKind::duration, ns(200), "simulated cost of one MMIO access"),
         io_rate(p.sub("workload"), "io_rate", ParamKind::rate, d.io_rate, "commands submitted per second at power-on",
@@ -66,6 +68,7 @@ struct IoDevice::Params {
   param<double> active_power_w;
   param<double> thermal_resistance;
   param<sc_core::sc_time> thermal_time_constant;
+  param<double> critical_temperature;
   param<bool> noise;
   param<sc_core::sc_time> register_latency;
   param<double> io_rate;
@@ -91,6 +94,7 @@ IoDevice::IoDevice(sc_core::sc_module_name name, const ModelContext& context, Co
                     static_cast<uint32_t>(p.queue_depth.value())});
   thermal_ = ThermalModel({p.thermal_resistance, static_cast<double>(to_ns(p.thermal_time_constant)) * 1e-9},
                           kDefaultInletC, kDefaultInletC);
+  critical_c_ = p.critical_temperature;
   phase_.io_rate = p.io_rate;
   phase_.io_bytes = p.io_size;
   for (size_t k = 0; k < kIoErrorKinds; ++k) error_rate_[k] = p.error_rate[k] ? p.error_rate[k]->value() : 0.0;

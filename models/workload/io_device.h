@@ -16,7 +16,8 @@
 //
 // Common parameters (board.<name>.*): service_time, parallelism,
 // queue_depth, command_timeout, latency_window, idle_power_w,
-// active_power_w, thermal_resistance, thermal_time_constant, noise,
+// active_power_w, thermal_resistance, thermal_time_constant,
+// critical_temperature (the BMC's threshold: a disk's 70 C, a NIC's 100 C), noise,
 // register_latency, workload.io_rate, workload.io_size, and one
 // <error>_rate per error kind the device has.
 //
@@ -76,6 +77,7 @@ struct IoDeviceDefaults {
   double idle_power_w = 2.0;
   double active_power_w = 8.0;
   double thermal_resistance = 3.0;
+  double critical_temperature_c = 60.0;
   uint64_t thermal_time_constant_ns = 60'000'000'000ull;
   double io_rate = 0.0;
   uint64_t io_size = 4096;
@@ -130,6 +132,10 @@ class IoDevice : public Model, public ThermalSource {
   std::string thermal_channel_name(uint32_t) const override { return {}; }  // the device itself
   double channel_temperature_c(uint32_t channel) override;
   double channel_power_w(uint32_t channel) override;
+  double channel_critical_c(uint32_t) const override { return critical_c_; }
+  double peek_temperature_c(uint32_t, uint64_t now_ns) const override {
+    return thermal_.temperature_after(now_ns > last_ns_ ? static_cast<double>(now_ns - last_ns_) * 1e-9 : 0.0);
+  }
   void set_inlet_temperature(double celsius) override;
   void settle_thermal() override;
   void set_airflow(double airflow_fraction) override;
@@ -199,6 +205,7 @@ class IoDevice : public Model, public ThermalSource {
   RateCounter refused_;
   std::array<RateCounter, kIoErrorKinds> errors_;
   ThermalModel thermal_;
+  double critical_c_ = 0.0;
   double latency_ewma_s_ = 0.0;
   double latency_target_s_ = 0.0;
   double latency_sample_s_ = 0.0;

@@ -240,7 +240,7 @@
 #define CT_IO_DEVICE_PARALLELISM_ACCESS CT_ACCESS_RO
 
 /* ---- sensors: Board sensors ----
- * The board's thermal sensors; channel i's block sits at 0x100 + 16 i.
+ * The board's thermal sensors; channel i's block sits at 0x100 + 32 i.
  */
 
 /* INLET (ro): inlet air temperature (m°C) */
@@ -288,6 +288,16 @@
 #define CT_SENSORS_FAN_DUTY_ACCESS CT_ACCESS_RO
 #define CT_SENSORS_FAN_DUTY_RESET UINT64_C(0x0)
 
+/* TEMP_ALERTS (ro): bit i (channels 0-63): channel i's temperature has
+   reached its CRITICAL limit and not yet fallen 2 C below it (the
+   comparators' hysteresis); the comparators are evaluated when this is
+   read, from each part's temperature as its model predicts it without
+   advancing it (a read moves nothing in the run) */
+#define CT_SENSORS_TEMP_ALERTS UINT64_C(0x38)
+#define CT_SENSORS_TEMP_ALERTS_WIDTH 8u
+#define CT_SENSORS_TEMP_ALERTS_ACCESS CT_ACCESS_RO
+#define CT_SENSORS_TEMP_ALERTS_RESET UINT64_C(0x0)
+
 /* ---- sensor_channel: Sensor channel ----
  * One thermal sensor channel.
  */
@@ -303,6 +313,20 @@
 #define CT_SENSOR_CHANNEL_POWER_WIDTH 8u
 #define CT_SENSOR_CHANNEL_POWER_ACCESS CT_ACCESS_RO
 #define CT_SENSOR_CHANNEL_POWER_RESET UINT64_C(0x0)
+
+/* CRITICAL (ro): its part's upper critical temperature (m°C; 0 when not
+   populated): the limit TEMP_ALERTS compares with */
+#define CT_SENSOR_CHANNEL_CRITICAL UINT64_C(0x10)
+#define CT_SENSOR_CHANNEL_CRITICAL_WIDTH 8u
+#define CT_SENSOR_CHANNEL_CRITICAL_ACCESS CT_ACCESS_RO
+#define CT_SENSOR_CHANNEL_CRITICAL_RESET UINT64_C(0x0)
+
+/* ALERT_READING (ro): the temperature its comparator last changed state at,
+   latched (m°C; 0 before any change) */
+#define CT_SENSOR_CHANNEL_ALERT_READING UINT64_C(0x18)
+#define CT_SENSOR_CHANNEL_ALERT_READING_WIDTH 8u
+#define CT_SENSOR_CHANNEL_ALERT_READING_ACCESS CT_ACCESS_RO
+#define CT_SENSOR_CHANNEL_ALERT_READING_RESET UINT64_C(0x0)
 
 /* ---- flash: Model ROM ----
  * The flash holding the failure-model blob the firmware loads at boot.
@@ -517,8 +541,8 @@
 
 /* sensors: Board sensors */
 #define CT_SENSORS_REGS UINT64_C(0x0)
-#define CT_SENSORS_SENSOR_CHANNEL(i) (UINT64_C(0x100) + (uint64_t)(i) * UINT64_C(0x10))
-#define CT_SENSORS_SENSOR_CHANNEL_STRIDE UINT64_C(0x10)
+#define CT_SENSORS_SENSOR_CHANNEL(i) (UINT64_C(0x100) + (uint64_t)(i) * UINT64_C(0x20))
+#define CT_SENSORS_SENSOR_CHANNEL_STRIDE UINT64_C(0x20)
 #define CT_SENSORS_SENSOR_CHANNEL_MAX 4096u
 
 /* flash: Model ROM */

@@ -1,6 +1,7 @@
 #include "scenarios/runner/results_writer.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -16,7 +17,12 @@ namespace {
 
 BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains, const std::vector<BmcLogEntry>& event_log) {
   BmcReport out;
-  for (const BmcLogEntry& e : event_log) out.event_log.push_back({e.t_ns, e.sensor, e.event});
+  for (const BmcLogEntry& e : event_log) {
+    BmcEvent event{e.t_ns, e.sensor, e.event, std::nullopt, std::nullopt};
+    if (std::isfinite(e.reading_c)) event.reading_c = e.reading_c;
+    if (std::isfinite(e.threshold_c)) event.threshold_c = e.threshold_c;
+    out.event_log.push_back(std::move(event));
+  }
   for (const BmcDrainReport& d : drains) {
     BmcVerdict v;
     v.alert_t_ns = d.alert_t_ns;

@@ -73,7 +73,7 @@ TEST_CASE("sensors expose every thermal channel of the board") {
   CHECK(b.sensors->channels()[3].name == "nic0");
   CHECK(b.bus.read64(0x08) == 4);
   CHECK(b.bus.read64(0x00) == 30'000);
-  CHECK(b.sensors->mmio_size() == 0x100 + 16 * 8);
+  CHECK(b.sensors->mmio_size() == 0x100 + 32 * 8);
   run_for(1.0);
   for (uint32_t ch = 0; ch < 4; ++ch) {
     CHECK(static_cast<double>(b.channel_reg(ch, 0)) ==
@@ -141,4 +141,43 @@ TEST_CASE("a stopped fan warms every part by the airflow it takes away") {
   // resistance within about 1 %).
   CHECK(resistance(*b.disk) == Approx(disk_before * factor).epsilon(0.03));
   CHECK(resistance(*b.nic) == Approx(nic_before * factor).epsilon(1e-3));
+}
+
+TEST_CASE("a channel's comparator asserts at its critical temperature and deasserts 2 C below it") {
+  Bench& b = bench();
+  constexpr uint64_t kCritical = 0x10, kTempAlerts = 0x38;
+  // Each part's rating: a core's critical_temperature (90 C), an NVMe
+  // drive's warning threshold (70 C), a NIC's (100 C); 0 where nothing is.
+  CHECK(b.channel_reg(0, kCritical) == 90'000);
+  CHECK(b.channel_reg(1, kCritical) == 90'000);
+  CHECK(b.channel_reg(2, kCritical) == 70'000);
+  CHECK(b.channel_reg(3, kCritical) == 100'000);
+  CHECK(b.channel_reg(5, kCritical) == 0);
+  const auto core0_alert = [&b] { return (b.bus.read64(kTempAlerts) & 1u) != 0; };
+  REQUIRE_FALSE(core0_alert());
+  // Hot air: core 0 heats (tau 10 s) through its critical temperature; the
+  // bit is set exactly from 90 C on, read every 100 ms.
+  const double inlet = b.sensors->inlet();
+  b.sensors->set_inlet(inlet + 60.0);
+  bool asserted = false;
+  for (int i = 0; i < 3000 && !asserted; ++i) {
+    run_for(0.1);
+    const double t = b.sensors->channel_temperature_c(0);
+    asserted = core0_alert();
+    CHECK(asserted == (t >= 90.0));
+  }
+  REQUIRE(asserted);
+  // Cool air again: the bit holds while the core is within 2 C below the
+  // limit and clears under 88 C.
+  b.sensors->set_inlet(inlet);
+  bool held_below_limit = false, cleared = false;
+  for (int i = 0; i < 6000 && !cleared; ++i) {
+    run_for(0.1);
+    const double t = b.sensors->channel_temperature_c(0);
+    cleared = !core0_alert();
+    CHECK(cleared == (t <= 88.0));
+    held_below_limit = held_below_limit || (!cleared && t < 90.0);
+  }
+  CHECK(cleared);
+  CHECK(held_below_limit);
 }

@@ -205,19 +205,37 @@ TEST_CASE("fans: when every fan stops the cores overheat into a thermal shutdown
   CHECK(fans == std::vector<uint64_t>{0, 1, 2, 3, 4, 5});
   REQUIRE(airflow.size() == 6);
   // Under hold (the example's control) each stop takes a sixth of the air.
-  // The BMC polls its sensor bus (every 10 s): its event log holds the six
-  // stops, and each thermal shutdown's report names them as what it may
-  // follow from.
+  // The BMC polls its sensor bus (every 10 s): its event log (the SEL)
+  // holds the six stops, then each core crossing its critical temperature
+  // (90 C) on the way to its trip (100 C), with the reading and the
+  // threshold; each thermal shutdown's report names those ten as what it
+  // may follow from. After the shutdowns the cores cool (going low) and,
+  // with no air, the DIMMs reach their 85 C: not related to any verdict.
   const crashtwin::BmcReport bmc = crashtwin::read_bmc_report(root / "0" / "bmc");
-  REQUIRE(bmc.event_log.size() == 6);
-  for (const auto& e : bmc.event_log) {
-    CHECK(e.event == "stopped");
-    CHECK(e.t_ns % 10'000'000'000ull < 1'000'000ull);  // at a poll
+  REQUIRE(bmc.event_log.size() >= 10);
+  for (const auto& e : bmc.event_log) CHECK(e.t_ns % 10'000'000'000ull < 1'000'000ull);  // at a poll
+  for (size_t i = 0; i < 6; ++i) {
+    CHECK(bmc.event_log[i].event == "stopped");
+    CHECK_FALSE(bmc.event_log[i].reading_c.has_value());
   }
   REQUIRE(bmc.verdicts.size() == 4);
+  for (size_t i = 6; i < 10; ++i) {
+    const auto& e = bmc.event_log[i];
+    CHECK(e.sensor == "board.cpu.core" + std::to_string(i - 6));
+    CHECK(e.event == "upper critical going high");
+    REQUIRE(e.reading_c.has_value());
+    CHECK(*e.reading_c >= 90.0);
+    CHECK(*e.reading_c < 100.0);
+    CHECK(e.threshold_c == 90.0);
+    CHECK(e.t_ns <= bmc.verdicts.front().alert_t_ns);
+  }
+  for (size_t i = 10; i < bmc.event_log.size(); ++i) {
+    CHECK(bmc.event_log[i].t_ns > bmc.verdicts.back().alert_t_ns);
+    CHECK(bmc.event_log[i].event != "stopped");
+  }
   for (const auto& v : bmc.verdicts) {
     CHECK(v.error == crashtwin::ErrorType::thermal_shutdown);
-    CHECK(v.related_events == std::vector<uint32_t>{0, 1, 2, 3, 4, 5});
+    CHECK(v.related_events == std::vector<uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
   }
   for (size_t i = 0; i + 1 < airflow.size(); ++i)
     CHECK(airflow[i] == static_cast<uint64_t>(std::llround(1e6 * (5.0 - static_cast<double>(i)) / 6.0)));

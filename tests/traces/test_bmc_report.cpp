@@ -35,6 +35,7 @@ TEST_CASE("bmc/report.json holds decoded records and verdicts, .cper files hold 
   v.related_events = {1};
   report.verdicts.push_back(v);
   report.event_log = {{400, "fan0", "stopped"}, {900, "fan3", "stopped"}};
+  report.event_log.push_back({950, "board.cpu.core1", "upper critical going high", 91.25, 90.0});
   write_bmc_report(report, dir);
 
   auto j = nlohmann::json::parse(read_file(dir / "report.json"));
@@ -59,7 +60,13 @@ TEST_CASE("bmc/report.json holds decoded records and verdicts, .cper files hold 
   CHECK(back.verdicts[0].bytes_drained == 8192);
   CHECK(back.verdicts[0].diagnostics == std::vector<std::string>{"slice 4: bad CRC"});
   CHECK(back.verdicts[0].related_events == std::vector<uint32_t>{1});
-  REQUIRE(back.event_log.size() == 2);
+  REQUIRE(back.event_log.size() == 3);
+  // A threshold event carries its reading and threshold; a fan's has none.
+  CHECK_FALSE(back.event_log[1].reading_c.has_value());
+  CHECK_FALSE(j["event_log"][1].contains("reading_c"));
+  CHECK(back.event_log[2].sensor == "board.cpu.core1");
+  CHECK(back.event_log[2].reading_c == 91.25);
+  CHECK(back.event_log[2].threshold_c == 90.0);
   CHECK(back.event_log[1].t_ns == 900);
   CHECK(back.event_log[1].sensor == "fan3");
   CHECK(back.event_log[1].event == "stopped");
@@ -100,5 +107,15 @@ TEST_CASE("bmc report reader names the bad field", "[traces][bmc]") {
     FAIL("expected format_error");
   } catch (const format_error& e) {
     CHECK(std::string(e.what()).find("event_log[0]") != std::string::npos);
+  }
+  // A threshold event's reading must be a number.
+  write_file_atomically(dir / "report.json",
+                        R"({"records":[],"verdicts":[],"event_log":[{"t_ns":5,"sensor":"board.cpu.core0",)"
+                        R"("event":"upper critical going high","reading_c":"hot","threshold_c":90}]})");
+  try {
+    read_bmc_report(dir);
+    FAIL("expected format_error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.what()).find("reading_c") != std::string::npos);
   }
 }
