@@ -51,9 +51,11 @@ Dataset xor_rows(uint64_t runs_per_family) {
         r.features.count = static_cast<uint8_t>(feature_count(ComponentClass::network));
         const double crc = std::floor(next() * 5.0);
         const double temperature = 30.0 + 20.0 * next();
-        const float noise[] = {static_cast<float>(300.0 * next()), static_cast<float>(5.0 + next()), 0.0f,
-                               static_cast<float>(crc), 0.0f, static_cast<float>(next()),
-                               static_cast<float>(temperature), 0.0f};
+        // The network features in features.h order; the rest (feature set
+        // 5's CRC rates) stay 0.
+        const float noise[kMaxFeatures] = {static_cast<float>(300.0 * next()), static_cast<float>(5.0 + next()), 0.0f,
+                                           static_cast<float>(crc), 0.0f, static_cast<float>(next()),
+                                           static_cast<float>(temperature), 0.0f};
         for (size_t f = 0; f < r.features.count; ++f) r.features.value[f] = noise[f];
         r.label = (crc >= 2.0) != (temperature >= 40.0);
         if (r.label) r.time_to_failure_ns = 1'000'000'000ull;  // within the horizon
