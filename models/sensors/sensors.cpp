@@ -213,9 +213,13 @@ void Sensors::start_of_simulation() {
   if (fan_control_period_ns_ > 0) fan_control_event_.notify(ns(fan_control_period_ns_));
 }
 
+// From each part's predicted temperature, as the comparators read it: the
+// loop runs every fan_control_period, and a read that advanced the parts
+// would draw their noise at the loop's pace.
 double Sensors::hottest_sensor_c() {
   double hottest = inlet_c_;
-  for (uint32_t c = 0; c < channels_.size(); ++c) hottest = std::max(hottest, channel_temperature_c(c));
+  const uint64_t now = to_ns(sc_core::sc_time_stamp());
+  for (const Channel& ch : channels_) hottest = std::max(hottest, ch.source->peek_temperature_c(ch.index, now));
   return hottest;
 }
 
