@@ -219,7 +219,7 @@ void Sensors::start_of_simulation() {
 double Sensors::hottest_sensor_c() {
   double hottest = inlet_c_;
   const uint64_t now = to_ns(sc_core::sc_time_stamp());
-  for (const Channel& ch : channels_) hottest = std::max(hottest, ch.source->peek_temperature_c(ch.index, now));
+  for (uint32_t c = 0; c < channels_.size(); ++c) hottest = std::max(hottest, predicted_temperature_c(c, now));
   return hottest;
 }
 
@@ -338,6 +338,11 @@ double Sensors::channel_temperature_c(uint32_t channel) {
   return ch.source->channel_temperature_c(ch.index);
 }
 
+double Sensors::predicted_temperature_c(uint32_t channel, uint64_t now_ns) const {
+  const Channel& ch = channels_.at(channel);
+  return ch.source->peek_temperature_c(ch.index, now_ns);
+}
+
 double Sensors::channel_critical_c(uint32_t channel) const {
   const Channel& ch = channels_.at(channel);
   return ch.source->channel_critical_c(ch.index);
@@ -349,9 +354,8 @@ uint64_t Sensors::temperature_alerts() {
   const uint64_t now = to_ns(sc_core::sc_time_stamp());
   uint64_t mask = 0;
   for (uint32_t c = 0; c < channels_.size() && c < kAlertChannels; ++c) {
-    const Channel& ch = channels_[c];
-    const double t = ch.source->peek_temperature_c(ch.index, now);
-    const double critical = ch.source->channel_critical_c(ch.index);
+    const double t = predicted_temperature_c(c, now);
+    const double critical = channel_critical_c(c);
     const bool alerting = alerting_[c] ? t > critical - kAlertHysteresisC : t >= critical;
     if (alerting != alerting_[c]) alert_reading_mc_[c] = millis(t);
     alerting_[c] = alerting;

@@ -110,6 +110,10 @@ class Sensors : public Model {
   double channel_temperature_c(uint32_t channel);
   double channel_power_w(uint32_t channel);
   double channel_critical_c(uint32_t channel) const;
+  // The channel's temperature at `now_ns` as its model predicts it, the model
+  // not advanced (ThermalSource::peek_temperature_c): what the comparators
+  // and the fan curve read.
+  double predicted_temperature_c(uint32_t channel, uint64_t now_ns) const;
   // TEMP_ALERTS: the comparators of the first kAlertChannels channels against
   // their critical temperatures, evaluated now from each part's predicted
   // temperature (ThermalSource::peek_temperature_c: the read advances no

@@ -291,9 +291,10 @@ Status MetricWindow::push(uint64_t time_ns, std::span<const uint64_t> values, bo
       long_increase_[m] *= long_decay;
       long_seconds_[m] *= long_decay;
       if (gap) continue;
-      long_increase_[m] += static_cast<double>(counter_increase(previous[m], values[m]));
+      const double increase = static_cast<double>(counter_increase(previous[m], values[m]));
+      long_increase_[m] += increase;
       long_seconds_[m] += interval_s;
-      x = static_cast<double>(counter_increase(previous[m], values[m])) / seconds_between(previous_ns, time_ns);
+      x = increase / interval_s;
     } else {
       x = static_cast<double>(values[m]);
       // After an outage a gauge starts afresh: the average of readings from
