@@ -41,6 +41,19 @@ QTreeWidgetItem* add_field(QTreeWidgetItem* parent, const QString& name, const Q
   return item;
 }
 
+// What an SEL entry says, as the Event log branch and a verdict's related
+// events both show it: "upper critical going high: 93.6 C (threshold 90 C)".
+QString event_text(const BmcEvent& e) {
+  QString text = QString::fromStdString(e.event);
+  if (e.reading_c) text += QStringLiteral(": %1 C").arg(*e.reading_c, 0, 'f', 1);
+  if (e.threshold_c) text += QObject::tr(" (threshold %1 C)").arg(*e.threshold_c, 0, 'g', 4);
+  return text;
+}
+
+// A fan stopping and a reading going above its threshold are the entries an
+// operator acts on; "going low" is the all-clear.
+bool event_is_alarm(const BmcEvent& e) { return e.event == "stopped" || e.event.ends_with("going high"); }
+
 void bold(QTreeWidgetItem* item) {
   QFont f = item->font(0);
   f.setBold(true);
@@ -74,13 +87,15 @@ void RecordsView::show_run(std::shared_ptr<const results::Run> run) {
   }
   size_t truncated = 0;
   for (const BmcRecord& r : run->bmc->records) truncated += r.truncated ? 1 : 0;
-  title_->setText(tr("%1 — %2 alert(s), %3 record(s), %4 truncated")
+  title_->setText(tr("%1 — %2 alert(s), %3 record(s), %4 truncated, %5 SEL event(s)")
                       .arg(name)
                       .arg(run->bmc->verdicts.size())
                       .arg(run->bmc->records.size())
-                      .arg(truncated));
+                      .arg(truncated)
+                      .arg(run->bmc->event_log.size()));
   add_verdicts(*run->bmc);
   add_records(*run->bmc);
+  add_event_log(*run->bmc);
   tree_->expandToDepth(1);
 }
 
@@ -101,6 +116,21 @@ void RecordsView::add_verdicts(const BmcReport& report) {
     QStringList records;
     for (uint32_t r : v.records) records << tr("record %1").arg(r);  // as the Records branch names them
     add_field(item, tr("records"), records.isEmpty() ? tr("none") : records.join(", "));
+    // The SEL entries the BMC relates this failure to (a thermal shutdown's
+    // threshold crossings, the fan that stopped before them), named as the
+    // Event log branch names them.
+    auto* related = add_field(item, tr("related events"), v.related_events.empty()
+                                                               ? tr("none")
+                                                               : QString::number(v.related_events.size()));
+    for (uint32_t e : v.related_events) {
+      if (e >= report.event_log.size()) {  // the reader checks indices; never trust a file
+        add_field(related, tr("event %1").arg(e), tr("not in the event log"), true);
+        continue;
+      }
+      const BmcEvent& event = report.event_log[e];
+      add_field(related, tr("event %1 · %2").arg(e).arg(QString::fromStdString(event.sensor)),
+                tr("%1 at t = %2").arg(event_text(event), instant_text(event.t_ns)), event_is_alarm(event));
+    }
     for (const std::string& d : v.diagnostics) add_field(item, tr("diagnostic"), QString::fromStdString(d), true);
   }
 }
@@ -148,6 +178,16 @@ void RecordsView::add_records(const BmcReport& report) {
       }
       if (alarm) mark_alarm(section);
     }
+  }
+}
+
+void RecordsView::add_event_log(const BmcReport& report) {
+  auto* root = new QTreeWidgetItem(tree_, {tr("BMC event log (SEL)"), QString::number(report.event_log.size())});
+  bold(root);
+  for (size_t i = 0; i < report.event_log.size(); ++i) {
+    const BmcEvent& e = report.event_log[i];
+    add_field(root, tr("event %1 at t = %2 · %3").arg(i).arg(instant_text(e.t_ns), QString::fromStdString(e.sensor)),
+              event_text(e), event_is_alarm(e));
   }
 }
 

@@ -1,7 +1,10 @@
 // Records: the BMC report of a run. Each alert's verdict (what the BMC
-// named, how fast, what the DMA drain did) and each decoded record, section
-// by section (captured against needed), with its CPER fields decoded from
-// the raw bytes. Truncation and overflow are highlighted in red.
+// named, how fast, what the DMA drain did, the event-log entries it may
+// follow from), each decoded record, section by section (captured against
+// needed), with its CPER fields decoded from the raw bytes, and the BMC's
+// event log (the SEL: fans stopping, temperatures crossing their critical
+// thresholds). Truncation, overflow, a stopped fan and a reading going
+// above its threshold are highlighted in red.
 #pragma once
 
 #include <memory>
@@ -24,6 +27,7 @@ class RecordsView : public QWidget {
  private:
   void add_verdicts(const BmcReport& report);
   void add_records(const BmcReport& report);
+  void add_event_log(const BmcReport& report);
 
   QLabel* title_ = nullptr;
   QTreeWidget* tree_ = nullptr;

@@ -285,7 +285,7 @@ void DashboardTest::zoom_is_shared_between_charts() {
 
 void DashboardTest::records_tree_flags_truncation() {
   QTreeWidget* tree = window_->records_view()->tree();
-  QCOMPARE(tree->topLevelItemCount(), 2);  // verdicts, records
+  QCOMPARE(tree->topLevelItemCount(), 3);  // verdicts, records, event log
   QTreeWidgetItem* records = tree->topLevelItem(1);
   QCOMPARE(records->childCount(), static_cast<int>(window_->current_run()->bmc->records.size()));
   QTreeWidgetItem* record = records->child(0);
@@ -309,6 +309,33 @@ void DashboardTest::records_tree_flags_truncation() {
     }
   }
   QVERIFY(report_time);
+
+  // The alert's related SEL entries, named as the Event log branch names
+  // them; the event log itself, a stopped fan and a crossing going high in
+  // red, the all-clear not.
+  const BmcReport& bmc = *window_->current_run()->bmc;
+  QCOMPARE(bmc.event_log.size(), size_t{3});
+  QTreeWidgetItem* related = nullptr;
+  for (int i = 0; i < alert->childCount(); ++i)
+    if (alert->child(i)->text(0) == QStringLiteral("related events")) related = alert->child(i);
+  QVERIFY(related != nullptr);
+  QCOMPARE(related->text(1), QStringLiteral("2"));
+  QCOMPARE(related->childCount(), 2);
+  QCOMPARE(related->child(0)->text(0), QStringLiteral("event 0 · fan2"));
+  QVERIFY(related->child(0)->text(1).startsWith(QStringLiteral("stopped at t = ")));
+  const QString dimm = QString::fromStdString(bmc.event_log[1].sensor);
+  QCOMPARE(related->child(1)->text(0), QStringLiteral("event 1 · ") + dimm);
+  QVERIFY2(related->child(1)->text(1).startsWith(QStringLiteral("upper critical going high: 86.5 C (threshold 85 C) at t = ")),
+           qPrintable(related->child(1)->text(1)));
+  QTreeWidgetItem* sel = tree->topLevelItem(2);
+  QCOMPARE(sel->text(0), QStringLiteral("BMC event log (SEL)"));
+  QCOMPARE(sel->childCount(), 3);
+  QVERIFY(sel->child(1)->text(0).endsWith(QStringLiteral(" · ") + dimm));
+  QVERIFY(sel->child(1)->text(0).startsWith(QStringLiteral("event 1 at t = 1.499 s")));
+  QCOMPARE(sel->child(0)->foreground(0).color(), failure_colour());
+  QCOMPARE(sel->child(1)->foreground(0).color(), failure_colour());
+  QVERIFY(sel->child(2)->foreground(0).color() != failure_colour());
+  QCOMPARE(sel->child(2)->text(1), QStringLiteral("upper critical going low: 82.8 C (threshold 85 C)"));
 }
 
 // The two charts share the time axis, so their plot areas line up; the

@@ -18,6 +18,7 @@
 #include <QtTest>
 
 #include "gui/app/main_window.h"
+#include "gui/data/palette.h"
 #include "gui/timeline/timeline_view.h"
 #include "platform/region/crash_region.h"
 #include "tests/gui/plain_csv.h"
@@ -100,6 +101,7 @@ class RealResultsTest : public QObject {
   void memory_map_draws_recorded_slice_bases();
   void screenshots_of_every_view();
   void records_decode_a_real_cper_record();
+  void records_show_the_bmc_event_log();
   void baseline_timeline_draws_reservation_and_recovery();
   void run_view_launches_the_real_batch();
   void run_view_launches_a_real_sweep();
@@ -114,6 +116,7 @@ class RealResultsTest : public QObject {
 
   fs::path batch_;
   fs::path skeleton_run_;
+  fs::path fans_run_;  // every fan stops: the SEL has entries, the shutdowns relate to them
   std::unique_ptr<MainWindow> window_;
 };
 
@@ -138,6 +141,13 @@ void RealResultsTest::initTestCase() {
                QStringLiteral("--policy"), QStringLiteral("proportional"), QStringLiteral("--out"),
                QString::fromStdString(skeleton_run_.string())});
   QVERIFY2(run_problem.isEmpty(), qPrintable(run_problem));
+  fans_run_ = fresh_dir("fans_run");
+  const QString fans_problem = run_cli(
+      {QStringLiteral("run"), QString::fromStdString((kSource / "scenarios/examples/fan_failure.yaml").string()),
+       QStringLiteral("--policy"), QStringLiteral("proportional"), QStringLiteral("--set"),
+       QStringLiteral("board.sensors.fan_fault_acceleration=1e9"), QStringLiteral("--out"),
+       QString::fromStdString(fans_run_.string())});
+  QVERIFY2(fans_problem.isEmpty(), qPrintable(fans_problem));
 
   window_ = std::make_unique<MainWindow>();
   window_->resize(1440, 900);
@@ -313,6 +323,52 @@ void RealResultsTest::baseline_timeline_draws_reservation_and_recovery() {
   QVERIFY(chart->title().contains(QStringLiteral("Slice size")));
 }
 
+// Every fan stops (tests/scenario/e2e_fans.cpp): the Records view lists the
+// BMC's event log as the simulator wrote it, the stops and each crossing
+// going high in red, and each thermal shutdown's alert names the entries it
+// relates to.
+void RealResultsTest::records_show_the_bmc_event_log() {
+  open_and_wait(fans_run_);
+  const results::Run* run = window_->current_run();
+  QVERIFY(run != nullptr && run->bmc.has_value());
+  const BmcReport& bmc = *run->bmc;
+  QVERIFY(bmc.event_log.size() >= 10);
+  QVERIFY(!bmc.verdicts.empty());
+  QTreeWidget* tree = window_->records_view()->tree();
+  QTreeWidgetItem* sel = tree->topLevelItem(2);
+  QCOMPARE(sel->text(0), QStringLiteral("BMC event log (SEL)"));
+  QCOMPARE(sel->childCount(), static_cast<int>(bmc.event_log.size()));
+  for (int i = 0; i < sel->childCount(); ++i) {
+    const BmcEvent& e = bmc.event_log[static_cast<size_t>(i)];
+    QTreeWidgetItem* item = sel->child(i);
+    QVERIFY2(item->text(0).endsWith(QStringLiteral(" · ") + QString::fromStdString(e.sensor)), qPrintable(item->text(0)));
+    QVERIFY(item->text(1).startsWith(QString::fromStdString(e.event)));
+    QCOMPARE(item->text(1).contains(QStringLiteral("threshold")), e.threshold_c.has_value());
+    const bool alarm = e.event == "stopped" || e.event == "upper critical going high";
+    QCOMPARE(item->foreground(0).color() == failure_colour(), alarm);
+  }
+  QTreeWidgetItem* alert = tree->topLevelItem(0)->child(0);
+  QTreeWidgetItem* related = child_named(alert, QStringLiteral("related events"));
+  QVERIFY(related != nullptr);
+  QCOMPARE(related->childCount(), static_cast<int>(bmc.verdicts.front().related_events.size()));
+  QVERIFY(related->childCount() >= 7);  // six fans, at least one core going high
+  for (int i = 0; i < related->childCount(); ++i) {
+    const uint32_t index = bmc.verdicts.front().related_events[static_cast<size_t>(i)];
+    QVERIFY(related->child(i)->text(0).startsWith(QStringLiteral("event %1 · ").arg(index)));
+  }
+  // The picture docs/dashboard.md shows: the shutdown's related events and
+  // the log.
+  QVERIFY(test::show_tab(window_->tabs(), window_->records_view()));
+  tree->collapseAll();
+  tree->topLevelItem(0)->setExpanded(true);
+  alert->setExpanded(true);
+  related->setExpanded(true);
+  sel->setExpanded(true);
+  const fs::path file = test::screenshot_dir() / "records_event_log.png";
+  QVERIFY2(window_->grab().save(QString::fromStdString(file.string()), "PNG"), file.c_str());
+  window_->tabs()->setCurrentIndex(0);
+}
+
 void RealResultsTest::records_decode_a_real_cper_record() {
   open_and_wait(skeleton_run_);
   const results::Run* run = window_->current_run();
@@ -321,7 +377,8 @@ void RealResultsTest::records_decode_a_real_cper_record() {
   const BmcRecord& expected = run->bmc->records.front();
 
   QTreeWidget* tree = window_->records_view()->tree();
-  QCOMPARE(tree->topLevelItemCount(), 2);
+  QCOMPARE(tree->topLevelItemCount(), 3);  // verdicts, records, event log
+  QCOMPARE(tree->topLevelItem(2)->childCount(), static_cast<int>(run->bmc->event_log.size()));
   QTreeWidgetItem* record = tree->topLevelItem(1)->child(0);
   QVERIFY(record != nullptr);
   QVERIFY(record->text(1).contains(QString::fromLatin1(to_string(expected.error))));
