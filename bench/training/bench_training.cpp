@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "platform/predictor/predictor.h"
 #include "scenarios/training/logistic.h"
@@ -56,6 +57,22 @@ void BM_TrainFailureModel(benchmark::State& state) {
   state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_TrainFailureModel)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// --choose-l2: the ridge chosen by leave-one-family-out cross-validation
+// over three families (one fit per grid strength and fold, then the final
+// fit); compare with BM_TrainFailureModel at the same rows.
+void BM_TrainChooseL2(benchmark::State& state) {
+  Dataset data = synthetic_rows(static_cast<size_t>(state.range(0)));
+  for (size_t i = 0; i < data.rows.size(); ++i) data.rows[i].family = "family" + std::to_string(i % 3);
+  TrainOptions options;
+  options.choose_l2 = true;
+  for (auto _ : state) {
+    const TrainedModel trained = train_failure_model(data, options);
+    benchmark::DoNotOptimize(trained.model.of(ComponentClass::memory).bias);
+  }
+  state.counters["rows_per_s"] = benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_TrainChooseL2)->Arg(100'000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // The part of training that finds the class's best single feature (every
 // feature, both directions, ranked by PR-AUC): the yardstick of the verdict.

@@ -124,8 +124,13 @@ void train(const TrainArgs& args) {
       std::printf("  %-8s no model: %s\n", to_string(c.cls), c.skipped.c_str());
       continue;
     }
-    std::printf("  %-8s %zu rows, %zu failing; Newton %d iterations, |grad| %.2e%s, threshold %.4f%s\n",
-                to_string(c.cls), c.rows, c.positives, c.fit.iterations, c.fit.gradient_norm,
+    char ridge[64] = "";
+    if (!c.l2_selection.empty())
+      std::snprintf(ridge, sizeof ridge, c.ships_single_feature ? "; l2 %.4g (--l2: a single feature)"
+                                                                : "; l2 %.4g (cross-validated)",
+                    c.l2);
+    std::printf("  %-8s %zu rows, %zu failing%s; Newton %d iterations, |grad| %.2e%s, threshold %.4f%s\n",
+                to_string(c.cls), c.rows, c.positives, ridge, c.fit.iterations, c.fit.gradient_norm,
                 c.fit.converged ? "" : " (NOT converged)", static_cast<double>(shipped.of(c.cls).threshold),
                 c.ships_single_feature ? (", ships " + c.best_single_feature->name() + " alone").c_str() : "");
   }
@@ -223,6 +228,10 @@ void add_training_commands(CLI::App& app) {
   t->add_option("--l2", train_args->options.solver.l2, "ridge strength on standardised weights")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  t->add_flag("--choose-l2", train_args->options.choose_l2,
+              "choose each class's ridge strength by leave-one-family-out cross-validation on the training "
+              "families (leave-one-seed-out with one family); --l2 then fits only a class no fold can score and a "
+              "class shipped as its best single feature");
   t->add_option("--max-iterations", train_args->options.solver.max_iterations, "Newton iterations at most")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

@@ -17,6 +17,16 @@ nlohmann::json class_json(const ClassTraining& c, const ClassModel& m) {
   j["ships"] = c.ships_single_feature ? "best_single_feature" : "model";
   if (c.best_single_feature) j["best_single_feature"] = single_feature_json(*c.best_single_feature);
   j["sample_weight"] = {{"positive", c.positive_weight}, {"negative", c.negative_weight}};
+  // Only a chosen ridge says so: other summaries keep their bytes.
+  if (!c.l2_selection.empty()) {
+    nlohmann::json candidates = nlohmann::json::array();
+    for (const L2Candidate& k : c.l2_selection)
+      candidates.push_back({{"l2_per_row", k.l2_per_row}, {"mean_pr_auc", k.mean_pr_auc}, {"folds", k.folds}});
+    j["l2"] = c.l2;  // what the shipped class was fitted with
+    j["l2_selection"] = {{"method", c.l2_folds_by_family ? "leave-one-family-out" : "leave-one-seed-out"},
+                         {"chosen_l2_per_row", c.l2_chosen_per_row},
+                         {"candidates", candidates}};
+  }
   j["prior_correction"] = c.prior_correction;  // taken out of the fitted bias
   // Only accelerated training says so: other summaries keep their bytes.
   if (c.rate_correction != 0.0) j["failure_rate_correction"] = c.rate_correction;
@@ -62,6 +72,7 @@ nlohmann::json training_summary(const SummaryInputs& in) {
       {"held_out", reports_json(in.held_out)},
       {"verdicts", verdicts_json(in.verdicts)},
   };
+  if (in.options.choose_l2) summary["options"]["choose_l2"] = true;
   // Only a model with a window span says so: summaries of sample-window
   // models keep the bytes they had.
   if (in.trained.model.window_ns != 0) summary["window_ns"] = in.trained.model.window_ns;

@@ -6,10 +6,13 @@
 #include <limits>
 #include <numeric>
 #include <algorithm>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 #include "platform/core/exact_math.h"
 #include "platform/predictor/predictor.h"
+#include "scenarios/training/metrics.h"
 #include "scenarios/replay/csv_reader.h"
 
 namespace crashtwin::training {
@@ -38,11 +41,13 @@ void standardise(const std::vector<const DatasetRow*>& rows, uint32_t d, ClassMo
   }
 }
 
-// `only_feature`: fit that feature alone (the others weigh 0).
+// `only_feature`: fit that feature alone (the others weigh 0). `l2`: the
+// ridge strength of this fit (options.solver's is ignored).
 void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const TrainOptions& options,
-                 std::optional<uint32_t> only_feature, FailureModel& model, ClassTraining& report) {
+                 double l2, std::optional<uint32_t> only_feature, FailureModel& model, ClassTraining& report) {
   report = ClassTraining{};
   report.cls = cls;
+  report.l2 = l2;
   report.rows = rows.size();
   for (const auto* r : rows) report.positives += r->label ? 1 : 0;
   const size_t negatives = report.rows - report.positives;
@@ -69,12 +74,14 @@ void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
     y[i] = positive ? 1.0 : 0.0;
     s[i] = positive ? report.positive_weight : report.negative_weight;
   }
+  LogisticOptions solver = options.solver;
+  solver.l2 = l2;
   if (only_feature) {
     const Eigen::MatrixXd column = x.col(*only_feature);
-    report.fit = fit_logistic(column, y, s, options.solver);
+    report.fit = fit_logistic(column, y, s, solver);
     for (uint32_t f = 0; f < d; ++f) m.weight[f] = f == *only_feature ? static_cast<float>(report.fit.weight[0]) : 0.0f;
   } else {
-    report.fit = fit_logistic(x, y, s, options.solver);
+    report.fit = fit_logistic(x, y, s, solver);
     for (uint32_t f = 0; f < d; ++f) m.weight[f] = static_cast<float>(report.fit.weight[f]);
   }
   // Weighting multiplies the fitted odds by positive_weight / negative_weight
@@ -98,6 +105,80 @@ void train_class(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
     label[i] = rows[i]->label ? 1 : 0;
   }
   m.threshold = static_cast<float>(f1_threshold(score, label, 1.0 / rate_scale));
+}
+
+bool has_both_labels(const std::vector<const DatasetRow*>& rows) {
+  bool positive = false, negative = false;
+  for (const auto* r : rows) (r->label ? positive : negative) = true;
+  return positive && negative;
+}
+
+// The cross-validation folds of a class's training rows: one per family, or
+// one per seed when the rows come from one family. Sorted keys, rows in
+// dataset order: deterministic.
+std::vector<std::vector<const DatasetRow*>> folds_of(const std::vector<const DatasetRow*>& rows, bool& by_family) {
+  std::set<std::string> families;
+  for (const auto* r : rows) families.insert(r->family);
+  by_family = families.size() >= 2;
+  std::map<std::string, std::vector<const DatasetRow*>> of_family;
+  std::map<uint64_t, std::vector<const DatasetRow*>> of_seed;
+  for (const auto* r : rows) {
+    if (by_family)
+      of_family[r->family].push_back(r);
+    else
+      of_seed[r->seed].push_back(r);
+  }
+  std::vector<std::vector<const DatasetRow*>> folds;
+  for (auto& [family, fold] : of_family) folds.push_back(std::move(fold));
+  for (auto& [seed, fold] : of_seed) folds.push_back(std::move(fold));
+  return folds;
+}
+
+// TrainOptions::choose_l2 for one class: every candidate's mean held-out
+// PR-AUC over the folds; returns the candidates (empty when no fold has both
+// labels on both sides) and sets `chosen` to the winner's l2 per row.
+std::vector<L2Candidate> cross_validate_l2(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
+                                           const TrainOptions& options, double& chosen, bool& by_family) {
+  const auto folds = folds_of(rows, by_family);
+  std::vector<L2Candidate> candidates;
+  for (const double per_row : kL2PerRowGrid) candidates.push_back({per_row, 0.0, 0});
+  for (size_t k = 0; k < folds.size(); ++k) {
+    std::vector<const DatasetRow*> fit_rows;
+    for (size_t other = 0; other < folds.size(); ++other)
+      if (other != k) fit_rows.insert(fit_rows.end(), folds[other].begin(), folds[other].end());
+    if (!has_both_labels(folds[k]) || !has_both_labels(fit_rows)) continue;
+    std::vector<uint8_t> label(folds[k].size());
+    for (size_t i = 0; i < folds[k].size(); ++i) label[i] = folds[k][i]->label ? 1 : 0;
+    for (L2Candidate& candidate : candidates) {
+      FailureModel fold_model;
+      ClassTraining fold_report;
+      train_class(cls, fit_rows, options, candidate.l2_per_row * static_cast<double>(fit_rows.size()), std::nullopt,
+                  fold_model, fold_report);
+      // Scored as the firmware computes it, from the float model.
+      std::vector<double> score(folds[k].size());
+      for (size_t i = 0; i < folds[k].size(); ++i) score[i] = failure_probability(fold_model, cls, folds[k][i]->features);
+      candidate.mean_pr_auc += pr_auc(score, label);
+      ++candidate.folds;
+    }
+  }
+  if (candidates.front().folds == 0) return {};
+  // Strongest first, so a tie keeps the stronger ridge (the simpler model).
+  const L2Candidate* best = nullptr;
+  for (L2Candidate& candidate : candidates) candidate.mean_pr_auc /= static_cast<double>(candidate.folds);
+  for (auto it = candidates.rbegin(); it != candidates.rend(); ++it)
+    if (best == nullptr || it->mean_pr_auc > best->mean_pr_auc) best = &*it;
+  chosen = best->l2_per_row;
+  return candidates;
+}
+
+// The class's ridge strength: the solver's, or chosen by cross-validation.
+double class_l2(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const TrainOptions& options,
+                std::vector<L2Candidate>& selection, double& chosen_per_row, bool& by_family) {
+  selection.clear();
+  chosen_per_row = 0.0;
+  if (!options.choose_l2 || !has_both_labels(rows)) return options.solver.l2;
+  selection = cross_validate_l2(cls, rows, options, chosen_per_row, by_family);
+  return selection.empty() ? options.solver.l2 : chosen_per_row * static_cast<double>(rows.size());
 }
 
 }  // namespace
@@ -135,8 +216,17 @@ TrainedModel train_failure_model(const Dataset& train, const TrainOptions& optio
   std::vector<const DatasetRow*> by_class[kComponentClassCount];
   for (const auto& row : train.rows) by_class[static_cast<size_t>(row.component.cls)].push_back(&row);
   out.classes.resize(kComponentClassCount);
-  for (size_t c = 0; c < kComponentClassCount; ++c)
-    train_class(static_cast<ComponentClass>(c), by_class[c], options, std::nullopt, out.model, out.classes[c]);
+  for (size_t c = 0; c < kComponentClassCount; ++c) {
+    const auto cls = static_cast<ComponentClass>(c);
+    std::vector<L2Candidate> selection;
+    double chosen_per_row = 0.0;
+    bool by_family = true;
+    const double l2 = class_l2(cls, by_class[c], options, selection, chosen_per_row, by_family);
+    train_class(cls, by_class[c], options, l2, std::nullopt, out.model, out.classes[c]);
+    out.classes[c].l2_selection = std::move(selection);
+    out.classes[c].l2_chosen_per_row = chosen_per_row;
+    out.classes[c].l2_folds_by_family = by_family;
+  }
   for (const SingleFeatureRule& rule : choose_single_features(train))
     out.classes[static_cast<size_t>(rule.cls)].best_single_feature = rule;
   return out;
@@ -149,8 +239,18 @@ void refit_on_single_feature(const Dataset& train, const SingleFeatureRule& chos
   for (const auto& row : train.rows)
     if (row.component.cls == rule.cls) rows.push_back(&row);
   ClassTraining& report = trained.classes[static_cast<size_t>(rule.cls)];
+  // The feature alone is fitted at the solver's strength: a ridge chosen
+  // for the full model says nothing about one feature, whose ranking no
+  // ridge changes (a strong one only flattens its probabilities, which
+  // policies size slices by). The full model's selection stays on record.
+  std::vector<L2Candidate> selection = std::move(report.l2_selection);
+  const double chosen_per_row = report.l2_chosen_per_row;
+  const bool by_family = report.l2_folds_by_family;
   trained.model.of(rule.cls) = ClassModel{};
-  train_class(rule.cls, rows, options, rule.feature, trained.model, report);
+  train_class(rule.cls, rows, options, options.solver.l2, rule.feature, trained.model, report);
+  report.l2_selection = std::move(selection);
+  report.l2_chosen_per_row = chosen_per_row;
+  report.l2_folds_by_family = by_family;
   report.best_single_feature = rule;
   report.ships_single_feature = true;
 }

@@ -16,8 +16,22 @@
 
 namespace crashtwin::training {
 
+// Per-row ridge strengths tried when TrainOptions::choose_l2 is set: the
+// fit's l2 is one of these times the rows it fits, since the data term of
+// the objective grows with the rows (class weights sum to n) and a fixed l2
+// would regularise a small dataset hard and a large one not at all.
+inline constexpr double kL2PerRowGrid[] = {1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
+
 struct TrainOptions {
+  // Its l2 is the ridge strength of every class unless choose_l2 is set.
   LogisticOptions solver;
+  // Choose each class's ridge strength on the training rows alone, by
+  // leave-one-family-out cross-validation (leave-one-seed-out with one
+  // family): per candidate of kL2PerRowGrid, fit on all folds but one and
+  // score the one left out, as the firmware would (PR-AUC); the candidate
+  // with the best mean over the folds wins, the stronger on a tie. The
+  // held-out families of the split play no part in it.
+  bool choose_l2 = false;
   // Weight each class's samples by n / (2 * count of that label), so
   // positives and negatives weigh the same in the objective.
   bool balance_classes = true;
@@ -31,8 +45,23 @@ struct TrainOptions {
   double failure_rate_scale[kComponentClassCount] = {1.0, 1.0, 1.0, 1.0};
 };
 
+// One candidate ridge strength of the cross-validation and how it scored.
+struct L2Candidate {
+  double l2_per_row = 0.0;
+  double mean_pr_auc = 0.0;  // over the folds scored
+  size_t folds = 0;          // folds with both labels on both sides
+};
+
 struct ClassTraining {
   ComponentClass cls = ComponentClass::cpu;
+  double l2 = 0.0;  // the ridge strength the class was fitted with
+  // TrainOptions::choose_l2: every candidate, in grid order (empty when not
+  // chosen, or when no fold had both labels on both sides: then l2 is the
+  // solver's), and the winner. A class refitted on its best single feature
+  // keeps them on record but is fitted at the solver's l2.
+  std::vector<L2Candidate> l2_selection;
+  double l2_chosen_per_row = 0.0;
+  bool l2_folds_by_family = true;  // else one fold per seed (one family)
   size_t rows = 0, positives = 0;
   double positive_weight = 1.0, negative_weight = 1.0;
   // log(positive_weight / negative_weight), subtracted from the fitted bias

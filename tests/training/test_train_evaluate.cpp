@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "platform/predictor/predictor.h"
 #include "scenarios/cli/training_commands.h"
 #include "scenarios/training/evaluation.h"
+#include "scenarios/training/metrics.h"
 #include "scenarios/training/split.h"
 #include "scenarios/training/summary.h"
 #include "scenarios/training/trainer.h"
@@ -207,6 +209,126 @@ TEST_CASE("a failure-rate scale puts accelerated training back at the field's ra
   CHECK(f1_threshold(score, label, 0.01) == 0.9);  // rare failures: only the surest alarm pays
 }
 
+namespace {
+
+// The rows of `data` that `keep` accepts, in order, as a dataset.
+template <typename Keep>
+Dataset subset(const Dataset& data, Keep keep) {
+  Dataset out;
+  out.horizon_ns = data.horizon_ns;
+  out.window_ns = data.window_ns;
+  for (const DatasetRow& row : data.rows)
+    if (keep(row)) out.rows.push_back(row);
+  return out;
+}
+
+// Mean PR-AUC over the folds (by family, or by seed) of fitting the memory
+// class on the other folds at `l2_per_row` times their rows and scoring the
+// fold left out: the cross-validation, computed here from the public API.
+double cross_validated_pr_auc(const Dataset& train, double l2_per_row, bool by_family, size_t& folds) {
+  std::set<std::string> families;
+  std::set<uint64_t> seeds;
+  for (const DatasetRow& row : train.rows) families.insert(row.family), seeds.insert(row.seed);
+  const auto in_fold = [&](const DatasetRow& row, const std::string& family, uint64_t seed) {
+    return by_family ? row.family == family : row.seed == seed;
+  };
+  std::vector<std::pair<std::string, uint64_t>> keys;
+  if (by_family)
+    for (const auto& f : families) keys.emplace_back(f, 0);
+  else
+    for (const uint64_t s : seeds) keys.emplace_back("", s);
+  double sum = 0.0;
+  folds = 0;
+  for (const auto& [family, seed] : keys) {
+    const Dataset fit = subset(train, [&](const DatasetRow& r) { return !in_fold(r, family, seed); });
+    const Dataset held = subset(train, [&](const DatasetRow& r) { return in_fold(r, family, seed); });
+    const auto both_labels = [](const Dataset& d) {
+      size_t positives = 0;
+      for (const DatasetRow& r : d.rows) positives += r.label ? 1 : 0;
+      return positives > 0 && positives < d.rows.size();
+    };
+    if (!both_labels(fit) || !both_labels(held)) continue;
+    TrainOptions options;
+    options.solver.l2 = l2_per_row * static_cast<double>(fit.rows.size());
+    const TrainedModel model = train_failure_model(fit, options);
+    std::vector<double> score;
+    std::vector<uint8_t> label;
+    for (const DatasetRow& r : held.rows) {
+      score.push_back(failure_probability(model.model, ComponentClass::memory, r.features));
+      label.push_back(r.label ? 1 : 0);
+    }
+    sum += pr_auc(score, label);
+    ++folds;
+  }
+  return folds == 0 ? 0.0 : sum / static_cast<double>(folds);
+}
+
+}  // namespace
+
+TEST_CASE("--choose-l2: each class's ridge strength chosen by leave-one-family-out cross-validation on the training "
+          "rows",
+          "[training][ridge]") {
+  const Dataset& data = fleet_dataset();  // memory rows only
+  const SplitPlan plan = plan_split(data, {});
+  const SplitData split = apply_split(data, plan);
+  REQUIRE(plan.train_families.size() == 2);
+  TrainOptions options;
+  options.choose_l2 = true;
+  const TrainedModel chosen = train_failure_model(split.train, options);
+  const ClassTraining& memory = chosen.classes[static_cast<size_t>(ComponentClass::memory)];
+  REQUIRE(memory.l2_selection.size() == std::size(kL2PerRowGrid));
+  CHECK(chosen.classes[static_cast<size_t>(ComponentClass::cpu)].l2_selection.empty());  // no rows
+
+  // Every candidate scored on both training families, as computed here
+  // independently; the held-out family takes no part.
+  const L2Candidate* best = nullptr;
+  for (size_t k = 0; k < memory.l2_selection.size(); ++k) {
+    const L2Candidate& candidate = memory.l2_selection[k];
+    CHECK(candidate.l2_per_row == kL2PerRowGrid[k]);
+    size_t folds = 0;
+    const double expected = cross_validated_pr_auc(split.train, candidate.l2_per_row, true, folds);
+    CHECK(candidate.folds == 2);
+    CHECK(folds == 2);
+    CHECK(candidate.mean_pr_auc == Approx(expected).epsilon(1e-12));
+    CHECK(candidate.mean_pr_auc > 0.0);
+    if (best == nullptr || candidate.mean_pr_auc >= best->mean_pr_auc) best = &candidate;  // ties: the stronger
+  }
+  CHECK(memory.l2_chosen_per_row == best->l2_per_row);
+  CHECK(memory.l2 == best->l2_per_row * static_cast<double>(memory.rows));
+  // The shipped fit is the plain fit at that strength.
+  TrainOptions fixed;
+  fixed.solver.l2 = memory.l2;
+  CHECK(encode_model_blob(train_failure_model(split.train, fixed).model) == encode_model_blob(chosen.model));
+  CHECK(encode_model_blob(train_failure_model(split.train, options).model) == encode_model_blob(chosen.model));
+
+  // The summary records the choice, and only when asked to.
+  const auto summary_of = [&](const TrainedModel& t, const TrainOptions& o) {
+    return training_summary({t, o, plan, split, {}, {}});
+  };
+  const auto with = summary_of(chosen, options);
+  CHECK(with.at("options").at("choose_l2") == true);
+  CHECK(with.at("classes").at(1).at("l2_selection").at("method") == "leave-one-family-out");
+  CHECK(with.at("classes").at(1).at("l2") == memory.l2);
+  CHECK(with.at("classes").at(1).at("l2_selection").at("candidates").size() == std::size(kL2PerRowGrid));
+  CHECK(with.at("classes").at(1).at("l2_selection").at("chosen_l2_per_row") == best->l2_per_row);
+  const auto without = summary_of(train_failure_model(split.train, {}), {});
+  CHECK_FALSE(without.at("options").contains("choose_l2"));
+  CHECK_FALSE(without.at("classes").at(1).contains("l2_selection"));
+
+  SECTION("one family: the folds are its seeds") {
+    const Dataset one = subset(split.train, [](const DatasetRow& r) { return r.family == "bursty"; });
+    const TrainedModel by_seed = train_failure_model(one, options);
+    const ClassTraining& m = by_seed.classes[static_cast<size_t>(ComponentClass::memory)];
+    REQUIRE(m.l2_selection.size() == std::size(kL2PerRowGrid));
+    CHECK_FALSE(m.l2_folds_by_family);
+    size_t folds = 0;
+    const double expected = cross_validated_pr_auc(one, m.l2_selection[0].l2_per_row, false, folds);
+    CHECK(folds >= 2);
+    CHECK(m.l2_selection[0].folds == folds);
+    CHECK(m.l2_selection[0].mean_pr_auc == Approx(expected).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("training is deterministic: same rows, same blob and summary bytes", "[training][end-to-end]") {
   const Dataset& data = fleet_dataset();
   const SplitPlan plan = plan_split(data, {});
@@ -280,4 +402,8 @@ TEST_CASE("crashtwin train and evaluate: files, exit codes, no scoring of traini
     CHECK(run_cli({"train", csv, "--out", blob, "--failure-rate-scale", bad}) == 2);
   REQUIRE(run_cli({"train", csv, "--out", blob, "--failure-rate-scale", "memory=100"}) == 0);
   CHECK(slurp(blob) != first_blob);
+  REQUIRE(run_cli({"train", csv, "--out", blob, "--choose-l2"}) == 0);
+  const auto chosen = nlohmann::json::parse(slurp(dir / "model.json"));
+  CHECK(chosen.at("options").at("choose_l2") == true);
+  CHECK(chosen.at("classes").at(1).at("l2_selection").at("candidates").size() == std::size(kL2PerRowGrid));
 }
