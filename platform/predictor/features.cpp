@@ -1,9 +1,18 @@
 #include "platform/predictor/features.h"
 
+#include <limits>
+
 #include "platform/core/exact_math.h"
 
 namespace crashtwin {
 namespace {
+
+// What a feature is when the window cannot give it: a rate with no sampled
+// interval yet (the agent's first sample, a window of gaps). Not 0: that is
+// a value, and a model weighing a quiet rate heavily (an interrupt rate
+// normally in the thousands) would read it as a failing part at boot.
+// failure_probability masks it (the feature sits at its training mean).
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 
 using K = FeatureKind;
 using M = Metric;
@@ -138,7 +147,7 @@ double sampled_seconds(const MetricWindow& w) {
 // 1/kRecentFraction of its time (the newest interval at least), gaps left out.
 double recent_rate(const MetricWindow& w, uint32_t slot) {
   const size_t n = w.size();
-  if (n < 2) return 0.0;
+  if (n < 2) return kNoValue;
   const uint64_t end = w.time_ns(n - 1);
   const uint64_t cutoff = end - (end - w.time_ns(0)) / kRecentFraction;
   double increase = 0.0, seconds = 0.0;
@@ -148,7 +157,7 @@ double recent_rate(const MetricWindow& w, uint32_t slot) {
     increase += static_cast<double>(w.increase(i, slot));
     seconds += seconds_between(w.time_ns(i - 1), w.time_ns(i));
   }
-  return seconds > 0.0 ? increase / seconds : 0.0;
+  return seconds > 0.0 ? increase / seconds : kNoValue;
 }
 
 double feature_value(const MetricWindow& w, const FeatureDef& def) {
@@ -163,7 +172,7 @@ double feature_value(const MetricWindow& w, const FeatureDef& def) {
     case K::count: return window_increase(w, slot);
     case K::rate: {
       const double seconds = sampled_seconds(w);
-      return seconds > 0.0 ? window_increase(w, slot) / seconds : 0.0;
+      return seconds > 0.0 ? window_increase(w, slot) / seconds : kNoValue;
     }
     case K::rate_slope: {
       // Point i is the rate of the interval ending at sample i; a gap's
@@ -174,7 +183,7 @@ double feature_value(const MetricWindow& w, const FeatureDef& def) {
       });
     }
     case K::rate_recent: return recent_rate(w, slot);
-    case K::rate_long: return w.long_rate(slot);
+    case K::rate_long: return w.long_sampled(slot) ? w.long_rate(slot) : kNoValue;
   }
   return 0.0;
 }

@@ -166,10 +166,11 @@ class MetricWindow {
   // windows: increases and sampled seconds each decay with that time
   // constant (the span's kLongWindowFactor times; with no span, that many
   // windows of kWindowCapacity samples at the median interval), gaps
-  // counting for neither. 0 until an interval was sampled.
+  // counting for neither. 0 until an interval was sampled (long_sampled).
   double long_rate(uint32_t slot) const {
     return long_seconds_[slot] > 0.0 ? long_increase_[slot] / long_seconds_[slot] : 0.0;
   }
+  bool long_sampled(uint32_t slot) const { return long_seconds_[slot] > 0.0; }
 
  private:
   size_t index(size_t i) const { return (head_ + i) % kWindowCapacity; }

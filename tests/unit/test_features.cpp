@@ -78,6 +78,52 @@ TEST_CASE("cpu features from a synthetic window have exact values", "[features]"
   CHECK(f.value[index_of(cls, "corrected_error_rate_long_per_s")] == Approx(increase / seconds).epsilon(1e-6));
 }
 
+TEST_CASE("the first sample has no rate: rates are masked, not 0, and do not alarm at boot", "[features][gaps]") {
+  // One sample: no interval, so no rate of any counter (the window's, its
+  // newest quarter's or the long one). They are NaN, which the inference
+  // masks; read as 0, a model weighing a low interrupt rate as a failing
+  // core's sign called every core failing at the agent's first tick.
+  const MetricWindow w = warming_core(1);
+  REQUIRE(w.size() == 1);
+  FeatureVector f;
+  compute_features(w, f);
+  const auto cls = ComponentClass::cpu;
+  for (const FeatureDef& d : feature_defs(cls)) {
+    const float v = f.value[index_of(cls, d.name)];
+    INFO(d.name);
+    if (d.kind == FeatureKind::rate || d.kind == FeatureKind::rate_recent || d.kind == FeatureKind::rate_long)
+      CHECK(std::isnan(v));
+    else
+      CHECK(std::isfinite(v));
+  }
+  CHECK(f.value[index_of(cls, "corrected_errors_in_window")] == 0.0f);  // none seen: a count, not a rate
+  CHECK(f.value[index_of(cls, "temperature_c")] == Approx(50.0));       // a gauge reads at once
+
+  // A model that reads a quiet interrupt rate as failure: at boot the
+  // rate is masked and the probability is the one at the rate's mean.
+  FailureModel m;
+  m.feature_set_version = kFeatureSetVersion;
+  m.horizon_ns = 1;
+  ClassModel& c = m.of(cls);
+  c.kind = ModelKind::logistic;
+  c.feature_count = static_cast<uint8_t>(feature_count(cls));
+  for (size_t i = 0; i < c.feature_count; ++i) c.scale[i] = 1.0f;
+  const size_t interrupts = index_of(cls, "interrupt_rate_k_per_s");
+  c.bias = -5.0f;
+  c.mean[interrupts] = 10.0f;  // thousands a second in service
+  c.weight[interrupts] = -4.0f;
+  const float at_boot = failure_probability(m, cls, f);
+  CHECK(at_boot == Approx(1.0 / (1.0 + std::exp(5.0))));
+  FeatureVector zero_rate = f;
+  zero_rate.value[interrupts] = 0.0f;
+  CHECK(failure_probability(m, cls, zero_rate) > 0.99f);  // what 0 would have said
+
+  // The second sample gives every rate a value.
+  const MetricWindow two = warming_core(2);
+  compute_features(two, f);
+  for (size_t i = 0; i < f.count; ++i) CHECK(std::isfinite(f.value[i]));
+}
+
 TEST_CASE("rates over several windows: the newest quarter, and a long rate that outlives the ring",
           "[features][windows]") {
   const size_t recent = index_of(ComponentClass::cpu, "corrected_error_rate_recent_per_s");
@@ -121,12 +167,12 @@ TEST_CASE("rates over several windows: the newest quarter, and a long rate that 
   CHECK(f.value[count] == 80.0f);
 }
 
-TEST_CASE("too little history gives zero rates and slopes, not garbage", "[features]") {
+TEST_CASE("too little history gives zero slopes and masked rates, not garbage", "[features]") {
   FeatureVector f;
   compute_features(warming_core(1), f);
   CHECK(f.value[index_of(ComponentClass::cpu, "temperature_c")] == Approx(50.0));
-  CHECK(f.value[index_of(ComponentClass::cpu, "temperature_slope_c_per_s")] == 0.0f);
-  CHECK(f.value[index_of(ComponentClass::cpu, "exception_rate_per_s")] == 0.0f);
+  CHECK(f.value[index_of(ComponentClass::cpu, "temperature_slope_c_per_s")] == 0.0f);  // a level, no trend
+  CHECK(std::isnan(f.value[index_of(ComponentClass::cpu, "exception_rate_per_s")]));   // no interval yet
   compute_features(warming_core(2), f);
   CHECK(f.value[index_of(ComponentClass::cpu, "corrected_error_rate_slope")] == 0.0f);
   for (size_t i = 0; i < f.count; ++i) CHECK(std::isfinite(f.value[i]));
