@@ -125,7 +125,7 @@ void train(const TrainArgs& args) {
       continue;
     }
     char ridge[64] = "";
-    if (!c.l2_selection.empty())
+    if (!c.l2_selection.candidates.empty())
       std::snprintf(ridge, sizeof ridge, c.ships_single_feature ? "; l2 %.4g (--l2: a single feature)"
                                                                 : "; l2 %.4g (cross-validated)",
                     c.l2);

@@ -18,13 +18,13 @@ nlohmann::json class_json(const ClassTraining& c, const ClassModel& m) {
   if (c.best_single_feature) j["best_single_feature"] = single_feature_json(*c.best_single_feature);
   j["sample_weight"] = {{"positive", c.positive_weight}, {"negative", c.negative_weight}};
   // Only a chosen ridge says so: other summaries keep their bytes.
-  if (!c.l2_selection.empty()) {
+  if (!c.l2_selection.candidates.empty()) {
     nlohmann::json candidates = nlohmann::json::array();
-    for (const L2Candidate& k : c.l2_selection)
+    for (const L2Candidate& k : c.l2_selection.candidates)
       candidates.push_back({{"l2_per_row", k.l2_per_row}, {"mean_pr_auc", k.mean_pr_auc}, {"folds", k.folds}});
     j["l2"] = c.l2;  // what the shipped class was fitted with
-    j["l2_selection"] = {{"method", c.l2_folds_by_family ? "leave-one-family-out" : "leave-one-seed-out"},
-                         {"chosen_l2_per_row", c.l2_chosen_per_row},
+    j["l2_selection"] = {{"method", c.l2_selection.folds_by_family ? "leave-one-family-out" : "leave-one-seed-out"},
+                         {"chosen_l2_per_row", c.l2_selection.chosen_per_row},
                          {"candidates", candidates}};
   }
   j["prior_correction"] = c.prior_correction;  // taken out of the fitted bias

@@ -135,12 +135,13 @@ std::vector<std::vector<const DatasetRow*>> folds_of(const std::vector<const Dat
 }
 
 // TrainOptions::choose_l2 for one class: every candidate's mean held-out
-// PR-AUC over the folds; returns the candidates (empty when no fold has both
-// labels on both sides) and sets `chosen` to the winner's l2 per row.
-std::vector<L2Candidate> cross_validate_l2(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
-                                           const TrainOptions& options, double& chosen, bool& by_family) {
-  const auto folds = folds_of(rows, by_family);
-  std::vector<L2Candidate> candidates;
+// PR-AUC over the folds, and the winner (no candidates when no fold has
+// both labels on both sides).
+L2Selection cross_validate_l2(ComponentClass cls, const std::vector<const DatasetRow*>& rows,
+                              const TrainOptions& options) {
+  L2Selection selection;
+  const auto folds = folds_of(rows, selection.folds_by_family);
+  std::vector<L2Candidate>& candidates = selection.candidates;
   for (const double per_row : kL2PerRowGrid) candidates.push_back({per_row, 0.0, 0});
   for (size_t k = 0; k < folds.size(); ++k) {
     std::vector<const DatasetRow*> fit_rows;
@@ -161,24 +162,14 @@ std::vector<L2Candidate> cross_validate_l2(ComponentClass cls, const std::vector
       ++candidate.folds;
     }
   }
-  if (candidates.front().folds == 0) return {};
+  if (candidates.front().folds == 0) return {};  // L2Selection{}: no candidates
   // Strongest first, so a tie keeps the stronger ridge (the simpler model).
   const L2Candidate* best = nullptr;
   for (L2Candidate& candidate : candidates) candidate.mean_pr_auc /= static_cast<double>(candidate.folds);
   for (auto it = candidates.rbegin(); it != candidates.rend(); ++it)
     if (best == nullptr || it->mean_pr_auc > best->mean_pr_auc) best = &*it;
-  chosen = best->l2_per_row;
-  return candidates;
-}
-
-// The class's ridge strength: the solver's, or chosen by cross-validation.
-double class_l2(ComponentClass cls, const std::vector<const DatasetRow*>& rows, const TrainOptions& options,
-                std::vector<L2Candidate>& selection, double& chosen_per_row, bool& by_family) {
-  selection.clear();
-  chosen_per_row = 0.0;
-  if (!options.choose_l2 || !has_both_labels(rows)) return options.solver.l2;
-  selection = cross_validate_l2(cls, rows, options, chosen_per_row, by_family);
-  return selection.empty() ? options.solver.l2 : chosen_per_row * static_cast<double>(rows.size());
+  selection.chosen_per_row = best->l2_per_row;
+  return selection;
 }
 
 }  // namespace
@@ -218,14 +209,14 @@ TrainedModel train_failure_model(const Dataset& train, const TrainOptions& optio
   out.classes.resize(kComponentClassCount);
   for (size_t c = 0; c < kComponentClassCount; ++c) {
     const auto cls = static_cast<ComponentClass>(c);
-    std::vector<L2Candidate> selection;
-    double chosen_per_row = 0.0;
-    bool by_family = true;
-    const double l2 = class_l2(cls, by_class[c], options, selection, chosen_per_row, by_family);
+    // The class's ridge strength: the solver's, or chosen by cross-validation.
+    L2Selection selection;
+    if (options.choose_l2 && has_both_labels(by_class[c])) selection = cross_validate_l2(cls, by_class[c], options);
+    const double l2 = selection.candidates.empty()
+                          ? options.solver.l2
+                          : selection.chosen_per_row * static_cast<double>(by_class[c].size());
     train_class(cls, by_class[c], options, l2, std::nullopt, out.model, out.classes[c]);
     out.classes[c].l2_selection = std::move(selection);
-    out.classes[c].l2_chosen_per_row = chosen_per_row;
-    out.classes[c].l2_folds_by_family = by_family;
   }
   for (const SingleFeatureRule& rule : choose_single_features(train))
     out.classes[static_cast<size_t>(rule.cls)].best_single_feature = rule;
@@ -243,14 +234,10 @@ void refit_on_single_feature(const Dataset& train, const SingleFeatureRule& chos
   // for the full model says nothing about one feature, whose ranking no
   // ridge changes (a strong one only flattens its probabilities, which
   // policies size slices by). The full model's selection stays on record.
-  std::vector<L2Candidate> selection = std::move(report.l2_selection);
-  const double chosen_per_row = report.l2_chosen_per_row;
-  const bool by_family = report.l2_folds_by_family;
+  L2Selection selection = std::move(report.l2_selection);
   trained.model.of(rule.cls) = ClassModel{};
   train_class(rule.cls, rows, options, options.solver.l2, rule.feature, trained.model, report);
   report.l2_selection = std::move(selection);
-  report.l2_chosen_per_row = chosen_per_row;
-  report.l2_folds_by_family = by_family;
   report.best_single_feature = rule;
   report.ships_single_feature = true;
 }

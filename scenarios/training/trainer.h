@@ -52,16 +52,21 @@ struct L2Candidate {
   size_t folds = 0;          // folds with both labels on both sides
 };
 
+// TrainOptions::choose_l2's result for a class: every candidate, in grid
+// order, and the winner (no candidates: not chosen, or no fold had both
+// labels on both sides, and the class was fitted at the solver's l2).
+struct L2Selection {
+  std::vector<L2Candidate> candidates;
+  double chosen_per_row = 0.0;
+  bool folds_by_family = true;  // else one fold per seed (one family)
+};
+
 struct ClassTraining {
   ComponentClass cls = ComponentClass::cpu;
   double l2 = 0.0;  // the ridge strength the class was fitted with
-  // TrainOptions::choose_l2: every candidate, in grid order (empty when not
-  // chosen, or when no fold had both labels on both sides: then l2 is the
-  // solver's), and the winner. A class refitted on its best single feature
-  // keeps them on record but is fitted at the solver's l2.
-  std::vector<L2Candidate> l2_selection;
-  double l2_chosen_per_row = 0.0;
-  bool l2_folds_by_family = true;  // else one fold per seed (one family)
+  // A class refitted on its best single feature keeps its selection on
+  // record but is fitted at the solver's l2.
+  L2Selection l2_selection;
   size_t rows = 0, positives = 0;
   double positive_weight = 1.0, negative_weight = 1.0;
   // log(positive_weight / negative_weight), subtracted from the fitted bias

@@ -277,14 +277,14 @@ TEST_CASE("train with choose_l2: each class's ridge strength chosen by leave-one
   options.choose_l2 = true;
   const TrainedModel chosen = train_failure_model(split.train, options);
   const ClassTraining& memory = chosen.classes[static_cast<size_t>(ComponentClass::memory)];
-  REQUIRE(memory.l2_selection.size() == std::size(kL2PerRowGrid));
-  CHECK(chosen.classes[static_cast<size_t>(ComponentClass::cpu)].l2_selection.empty());  // no rows
+  REQUIRE(memory.l2_selection.candidates.size() == std::size(kL2PerRowGrid));
+  CHECK(chosen.classes[static_cast<size_t>(ComponentClass::cpu)].l2_selection.candidates.empty());  // no rows
 
   // Every candidate scored on both training families, as computed here
   // independently; the held-out family takes no part.
   const L2Candidate* best = nullptr;
-  for (size_t k = 0; k < memory.l2_selection.size(); ++k) {
-    const L2Candidate& candidate = memory.l2_selection[k];
+  for (size_t k = 0; k < memory.l2_selection.candidates.size(); ++k) {
+    const L2Candidate& candidate = memory.l2_selection.candidates[k];
     CHECK(candidate.l2_per_row == kL2PerRowGrid[k]);
     size_t folds = 0;
     const double expected = cross_validated_pr_auc(split.train, candidate.l2_per_row, true, folds);
@@ -294,7 +294,7 @@ TEST_CASE("train with choose_l2: each class's ridge strength chosen by leave-one
     CHECK(candidate.mean_pr_auc > 0.0);
     if (best == nullptr || candidate.mean_pr_auc >= best->mean_pr_auc) best = &candidate;  // ties: the stronger
   }
-  CHECK(memory.l2_chosen_per_row == best->l2_per_row);
+  CHECK(memory.l2_selection.chosen_per_row == best->l2_per_row);
   CHECK(memory.l2 == best->l2_per_row * static_cast<double>(memory.rows));
   // The shipped fit is the plain fit at that strength.
   TrainOptions fixed;
@@ -320,13 +320,13 @@ TEST_CASE("train with choose_l2: each class's ridge strength chosen by leave-one
     const Dataset one = subset(split.train, [](const DatasetRow& r) { return r.family == "bursty"; });
     const TrainedModel by_seed = train_failure_model(one, options);
     const ClassTraining& m = by_seed.classes[static_cast<size_t>(ComponentClass::memory)];
-    REQUIRE(m.l2_selection.size() == std::size(kL2PerRowGrid));
-    CHECK_FALSE(m.l2_folds_by_family);
+    REQUIRE(m.l2_selection.candidates.size() == std::size(kL2PerRowGrid));
+    CHECK_FALSE(m.l2_selection.folds_by_family);
     size_t folds = 0;
-    const double expected = cross_validated_pr_auc(one, m.l2_selection[0].l2_per_row, false, folds);
+    const double expected = cross_validated_pr_auc(one, m.l2_selection.candidates[0].l2_per_row, false, folds);
     CHECK(folds >= 2);
-    CHECK(m.l2_selection[0].folds == folds);
-    CHECK(m.l2_selection[0].mean_pr_auc == Approx(expected).epsilon(1e-12));
+    CHECK(m.l2_selection.candidates[0].folds == folds);
+    CHECK(m.l2_selection.candidates[0].mean_pr_auc == Approx(expected).epsilon(1e-12));
   }
 }
 
