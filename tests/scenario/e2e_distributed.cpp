@@ -176,7 +176,7 @@ TEST_CASE("mpirun -n 3 --mpi gives the summary.csv of -j 2", "[e2e][distributed]
   CHECK(read_file(out / "report.html") == read_file(local / "report.html"));
 }
 
-TEST_CASE("with --gather, a rank that exits loses only its run, which rank 0 re-queues", "[e2e][distributed][mpi]") {
+TEST_CASE("with --gather, a rank that exits loses only its run, which rank 0 re-queues", "[e2e][distributed][mpi][long]") {
   if (!have_mpirun()) {
     WARN("mpirun not found: MPI test skipped (scripts/setup installs openmpi-bin)");
     return;

@@ -66,11 +66,11 @@ void check_reproduced(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("retraining with scripts/train-default-model reproduces the shipped default model", "[default_model]") {
+TEST_CASE("retraining with scripts/train-default-model reproduces the shipped default model", "[default_model][long]") {
   check_reproduced("default");
 }
 
-TEST_CASE("retraining with scripts/train-field-model reproduces the shipped field model", "[default_model][field]") {
+TEST_CASE("retraining with scripts/train-field-model reproduces the shipped field model", "[default_model][field][long]") {
   check_reproduced("field");
 }
 
