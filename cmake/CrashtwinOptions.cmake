@@ -58,12 +58,14 @@ if(CRASHTWIN_SANITIZE)
 endif()
 
 # Precompiled headers. Parsing the same third-party headers (SystemC and TLM,
-# nlohmann/json, yaml-cpp, fmt, Catch, the standard library) was a third to
-# a half of a host source's compile time, and compiling is most of CI's
-# time. Each host library precompiles the headers its sources include,
-# through crashtwin_precompile (which adds the standard headers all of them
-# share); the portable libraries (platform/, policies/) get none, so their
-# sources stay what a port compiles. -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON
+# nlohmann/json, yaml-cpp, fmt, Catch, the standard library) is a large part
+# of a host source's compile time, and compiling is most of CI's time. The
+# host libraries where one measured faster (models, traces, results, the
+# scenario language, training, the dashboard, the tests) precompile the
+# headers their sources include, through crashtwin_precompile (which adds the
+# standard headers all of them share); docs/PERFORMANCE.md has the figures.
+# The portable libraries (platform/, policies/) get none, so their sources
+# stay what a port compiles. -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON
 # builds without them, which also shows a source that relies on an include
 # the precompiled header gave it.
 set(CRASHTWIN_PCH_STD <algorithm> <array> <cmath> <cstdint> <cstdio> <cstring> <filesystem> <fstream> <map>
