@@ -194,6 +194,8 @@ void Dram::field_fault_events() {
     if (e->device != DramFaultError::kUnknown) decoded.device = static_cast<uint8_t>(std::min<uint32_t>(e->device, 0xFE));
     if (e->bit_position != DramFaultError::kUnknown)
       decoded.bit_position = static_cast<uint16_t>(std::min<uint32_t>(e->bit_position, 0xFFFE));
+    decoded.error_dqs = e->error_dqs;
+    decoded.error_beats = e->error_beats;
     if (e->uncorrectable) {
       raise_uncorrectable(e->dimm, encode(where), e->bad_bits, decoded);
       field_faults_->retire_dimm(e->dimm);
@@ -360,6 +362,8 @@ uint64_t Dram::metric(uint32_t dimm, Metric m) {
     case Metric::mem_ce_banks: return s.ce_banks.size();
     case Metric::mem_ce_columns: return s.ce_columns.size();
     case Metric::mem_ce_repeats: return s.ce_repeats;
+    case Metric::mem_ce_multi_dq: return s.ce_multi_dq;
+    case Metric::mem_ce_multi_beat: return s.ce_multi_beat;
     default: return 0;
   }
 }
@@ -475,6 +479,8 @@ void Dram::log_corrected_at(uint32_t dimm, DimmLocation where, DramEccDecode dec
   e.bit_position = decoded.bit_position;
   log_.append(e);
   ++s.corrected;
+  if (decoded.error_dqs >= 2) ++s.ce_multi_dq;
+  if (decoded.error_beats >= 2) ++s.ce_multi_beat;
   const uint64_t bank = (uint64_t{where.rank} << 48) | (uint64_t{where.bank} << 32);
   if (s.ce_rows.size() < kCeRowTableEntries) s.ce_rows.insert(bank | where.row);
   if (s.ce_banks.size() < kCeRowTableEntries) s.ce_banks.insert(bank);

@@ -74,6 +74,10 @@ struct DimmLocation {
 struct DramEccDecode {
   uint8_t device = MemoryErrorLogEntry::kUnknownDevice;
   uint16_t bit_position = MemoryErrorLogEntry::kUnknownBitPosition;
+  // The error bits over the burst corrected (DramFaultError::error_dqs,
+  // error_beats); 0 when unknown.
+  uint32_t error_dqs = 0;
+  uint32_t error_beats = 0;
 };
 
 class Dram : public Model, public ThermalSource, public RmidTrafficSource, public NumaMemory {
@@ -194,6 +198,9 @@ class Dram : public Model, public ThermalSource, public RmidTrafficSource, publi
     std::unordered_set<uint64_t> ce_columns;
     std::unordered_set<uint64_t> ce_addresses;
     uint64_t ce_repeats = 0;
+    // Corrected errors whose error bits span several DQ lanes, or beats.
+    uint64_t ce_multi_dq = 0;
+    uint64_t ce_multi_beat = 0;
     double ce_rate = 0;            // per second
     sc_core::sc_time next_ce;      // absolute; meaningful when ce_rate > 0
   };

@@ -111,22 +111,66 @@ DramFaultError DramFaultProcess::activate(const DramFault& fault, uint32_t index
   e.bank = fault.any_bank ? static_cast<uint32_t>(rng_.below(geometry_.banks)) : fault.bank;
   e.row = fault.any_row ? static_cast<uint32_t>(rng_.below(geometry_.rows)) : fault.row;
   e.column = fault.any_column ? static_cast<uint32_t>(rng_.below(geometry_.columns)) : fault.column;
-  // The word read: this fault's bits, and every present fault's covering it.
-  std::vector<uint8_t> device_bits(geometry_.devices, 0);
-  device_bits[fault.device] = fault.bits;
+  // The burst read: the beats' columns, from the burst-aligned column on.
+  const uint32_t burst = std::max<uint32_t>(1, geometry_.burst_length);
+  const uint32_t first_column = e.column / burst * burst;
+  const uint32_t beats = std::min(burst, geometry_.columns - first_column);
+  // Each beat's word: this fault's bits, and every present fault's covering it.
+  std::vector<uint8_t> bits(size_t{beats} * geometry_.devices, 0);  // [beat][device]
+  const auto add = [&](const DramFault& f) {
+    for (uint32_t beat = 0; beat < beats; ++beat)
+      if (f.covers(e.rank, e.bank, e.row, first_column + beat)) {
+        uint8_t& b = bits[size_t{beat} * geometry_.devices + f.device];
+        b = static_cast<uint8_t>(b | f.bits);
+      }
+  };
+  add(fault);
   for (const DramFault& other : permanent_)
-    if (&other != &fault && other.dimm == fault.dimm && other.covers(e.rank, e.bank, e.row, e.column))
-      device_bits[other.device] = static_cast<uint8_t>(device_bits[other.device] | other.bits);
-  for (uint32_t d = 0; d < geometry_.devices; ++d) {
-    const uint8_t bits = device_bits[d];
-    e.bad_bits += static_cast<uint32_t>(std::popcount(bits));
-    e.bad_devices += bits != 0 ? 1 : 0;
-    if (bits != 0) e.device = d;
-  }
-  if (e.bad_devices != 1) e.device = DramFaultError::kUnknown;
+    if (&other != &fault && other.dimm == fault.dimm) add(other);
+
+  struct Word {
+    uint32_t bad_bits = 0, bad_devices = 0, device = DramFaultError::kUnknown;
+  };
+  const auto word = [&](uint32_t beat) {
+    Word w;
+    for (uint32_t d = 0; d < geometry_.devices; ++d) {
+      const uint8_t b = bits[size_t{beat} * geometry_.devices + d];
+      w.bad_bits += static_cast<uint32_t>(std::popcount(b));
+      w.bad_devices += b != 0 ? 1 : 0;
+      if (b != 0) w.device = d;
+    }
+    if (w.bad_devices != 1) w.device = DramFaultError::kUnknown;
+    return w;
+  };
+  const auto fails = [&](const Word& w) {
+    return settings_.ecc == DramEcc::secded ? w.bad_bits >= 2 : w.bad_devices >= 2;
+  };
+  // The word named: the activated cell's, unless another beat failed where
+  // it did not (the read fails on that codeword).
+  uint32_t named_beat = e.column - first_column;
+  Word named = word(named_beat);
+  if (!fails(named))
+    for (uint32_t beat = 0; beat < beats; ++beat)
+      if (const Word w = word(beat); fails(w)) {
+        named_beat = beat;
+        named = w;
+        break;
+      }
+  e.column = first_column + named_beat;
+  e.bad_bits = named.bad_bits;
+  e.bad_devices = named.bad_devices;
+  e.device = named.device;
+  e.uncorrectable = fails(named);
   if (e.bad_bits == 1)
-    e.bit_position = e.device * geometry_.bits_per_device + static_cast<uint32_t>(std::countr_zero(device_bits[e.device]));
-  e.uncorrectable = settings_.ecc == DramEcc::secded ? e.bad_bits >= 2 : e.bad_devices >= 2;
+    e.bit_position = e.device * geometry_.bits_per_device +
+                     static_cast<uint32_t>(std::countr_zero(bits[size_t{named_beat} * geometry_.devices + e.device]));
+  // The error bits over the burst.
+  for (uint32_t d = 0; d < geometry_.devices; ++d) {
+    uint8_t lanes = 0;
+    for (uint32_t beat = 0; beat < beats; ++beat) lanes = static_cast<uint8_t>(lanes | bits[size_t{beat} * geometry_.devices + d]);
+    e.error_dqs += static_cast<uint32_t>(std::popcount(lanes));
+  }
+  for (uint32_t beat = 0; beat < beats; ++beat) e.error_beats += word(beat).bad_bits != 0 ? 1 : 0;
   return e;
 }
 

@@ -22,8 +22,11 @@
 // range: the spatial signature a corrected-error log shows (a row fault's
 // errors share rank, bank and row; a column fault's, the column).
 //
-// Each activation is corrected or not by the ECC, from every fault that
-// covers the word read: SECDED corrects one bad bit per 72-bit word, so a
+// An activation reads the burst its cell is in: a DDR4 read is a burst of
+// `burst_length` (8) 72-bit words, the beats, from consecutive columns of
+// one row. Each beat's word is corrected or not by the ECC, from every fault
+// that covers it, and the read fails when any beat does (the controller
+// decodes the whole line): SECDED corrects one bad bit per 72-bit word, so a
 // single-word fault (several bits) is uncorrectable at once and two faults
 // crossing in one word are uncorrectable there; chipkill (single device data
 // correction, what x4 server DIMMs use) corrects any number of bad bits in
@@ -54,6 +57,18 @@
 // `lead_min_s` and `lead_max_s` (mode multi_device: uncorrectable at its
 // first read, which is its arrival); the others are multi_device at once,
 // an uncorrectable error with no warning.
+//
+// The bits a corrected read had bad, over its burst, are its error bits:
+// the DQ lanes (of the 72) and the beats they are in. A fault fixed to one
+// column errs in one beat; one that spans the row's columns (row, bank,
+// multi-bank, multi-rank faults and a DIMM lane) in every beat; a
+// single-word fault in two DQs of one beat. What is read here is what the
+// controller's error record holds; field studies of those records find the
+// patterns spanning several DQs and beats the ones that precede
+// uncorrectable errors (Yu et al., "Exploring Error Bits for Memory Failure
+// Prediction", ICCAD 2023, on Intel Purley and Whitley x4 DIMMs), which the
+// twin's physics reproduces only as far as its fault modes do: a warned
+// DIMM lane's corrected errors span every beat, as a bank fault's do.
 //
 // Field rates give a DIMM about one fault per 48 years, so scenarios of
 // minutes run them accelerated: `acceleration` multiplies every FIT rate
@@ -102,7 +117,8 @@ inline constexpr std::array<DramFaultFit, kDeviceFaultModeCount> kFieldFaultFit 
 struct DramGeometry {
   uint32_t ranks = 2, banks = 16, rows = 1, columns = 1024;
   uint32_t devices = 18;        // per rank: x4 devices, 16 data + 2 ECC
-  uint32_t bits_per_device = 4;  // bits of a 72-bit word one device holds
+  uint32_t bits_per_device = 4;  // bits of a 72-bit word one device holds (its DQ lanes)
+  uint32_t burst_length = 8;     // beats a read transfers: consecutive columns of one row (DDR4 BL8)
 };
 
 enum class DramEcc : uint8_t { secded, chipkill };
@@ -140,8 +156,11 @@ struct DramFault {
 };
 
 struct DramFaultError {
+  // The word the error names: the activated cell's, or, when that beat was
+  // correctable and another of the burst was not, the first uncorrectable
+  // beat's (the codeword the read failed on).
   uint32_t dimm = 0, rank = 0, bank = 0, row = 0, column = 0;
-  uint32_t bad_bits = 0;     // faulty bits in the word read, over every fault covering it
+  uint32_t bad_bits = 0;     // faulty bits in that word, over every fault covering it
   uint32_t bad_devices = 0;  // devices those bits are in
   // What an ECC decode of the word names: the one bad device (kUnknown
   // when bits of several are bad), and the one bad bit's position in the
@@ -150,7 +169,11 @@ struct DramFaultError {
   uint32_t device = kUnknown;
   uint32_t bit_position = kUnknown;
   static constexpr uint32_t kUnknown = UINT32_MAX;
-  bool uncorrectable = false;
+  bool uncorrectable = false;  // some beat of the burst was beyond the ECC
+  // The error bits over the whole burst: DQ lanes (of the 72) with a bad bit
+  // in some beat, and beats with a bad bit in some lane.
+  uint32_t error_dqs = 0;
+  uint32_t error_beats = 0;
   DramFaultMode mode = DramFaultMode::single_bit;  // of the fault whose activation this was
   bool new_fault = false;    // the activation that came with a fault's arrival
   // Index of that fault in permanent_faults(); kTransient for a transient one.

@@ -45,6 +45,8 @@ constexpr MetricInfo kMetrics[kMetricCount] = {
     {Metric::disk_command_timeouts, ComponentClass::disk, 8, true, "disk_command_timeouts"},
     {Metric::disk_pending_sectors, ComponentClass::disk, 9, true, "disk_pending_sectors"},
     {Metric::disk_offline_uncorrectable, ComponentClass::disk, 10, true, "disk_offline_uncorrectable"},
+    {Metric::mem_ce_multi_dq, ComponentClass::memory, 9, true, "mem_ce_multi_dq"},
+    {Metric::mem_ce_multi_beat, ComponentClass::memory, 10, true, "mem_ce_multi_beat"},
 };
 
 constexpr const char* kClassNames[kComponentClassCount] = {"cpu", "memory", "disk", "network"};

@@ -84,8 +84,14 @@ enum class Metric : uint8_t {
   disk_command_timeouts,       // counter: SMART 188, Command Timeout
   disk_pending_sectors,        // counter: SMART 197, Current Pending Sector Count
   disk_offline_uncorrectable,  // counter: SMART 198, Offline Uncorrectable
+  // memory: the error bits of corrected errors (the DQ lanes and beats of the
+  // burst the controller corrected; models/dram/fault_process.h), appended
+  // for the same reason. A corrected error whose bits the controller does
+  // not report counts in neither.
+  mem_ce_multi_dq,    // counter: corrected errors with bad bits in two or more DQ lanes
+  mem_ce_multi_beat,  // counter: corrected errors with bad bits in two or more beats of the burst
 };
-inline constexpr size_t kMetricCount = 32;
+inline constexpr size_t kMetricCount = 34;
 inline constexpr size_t kMaxMetricsPerClass = 11;
 
 ComponentClass component_class_of(Metric m);

@@ -55,6 +55,14 @@ constexpr FeatureDef kMemory[] = {
     {"ce_repeats_in_window", K::count, M::mem_ce_repeats, 1.0f},
     {"corrected_error_rate_recent_per_s", K::rate_recent, M::mem_corrected_errors, 1.0f},
     {"corrected_error_rate_long_per_s", K::rate_long, M::mem_corrected_errors, 1.0f},
+    // Feature set 6: the error bits of the corrected errors since boot. Bits
+    // in several beats of a burst come from a fault along a row or wider (a
+    // row, bank or rank fault, a DIMM's data lane); in several DQ lanes, from
+    // several bits of one device's word. Field studies find the patterns
+    // spanning several of either preceding uncorrectable errors (Yu et al.,
+    // ICCAD 2023).
+    {"ce_multi_dq_total", K::last, M::mem_ce_multi_dq, 1.0f},
+    {"ce_multi_beat_total", K::last, M::mem_ce_multi_beat, 1.0f},
 };
 constexpr FeatureDef kDisk[] = {
     {"io_k_per_s", K::rate, M::disk_ops, kFromMilli},

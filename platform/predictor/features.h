@@ -24,7 +24,10 @@ namespace crashtwin {
 // 5: rates over several windows: the error counters' rates over the
 //    window's newest quarter (rate_recent) and over kLongWindowFactor
 //    windows (rate_long), beside the window's own count.
-inline constexpr uint16_t kFeatureSetVersion = 5;
+// 6: the memory class's error bits: corrected errors since boot whose bits
+//    span two or more DQ lanes (ce_multi_dq_total) or beats of the burst
+//    (ce_multi_beat_total).
+inline constexpr uint16_t kFeatureSetVersion = 6;
 // Most features a class uses (the model blob's per-class capacity).
 inline constexpr size_t kMaxFeatures = 20;
 // Samples kept per instance: with a 100 ms allocation frequency and no
@@ -87,7 +90,9 @@ struct FeatureDef {
 //            window), ce_rows_total (distinct rows with corrected errors since
 //            boot: a fault's spatial extent, row faults against cell faults),
 //            ce_banks_total, ce_columns_total, ce_repeats_in_window,
-//            corrected_error_rate_recent_per_s, corrected_error_rate_long_per_s
+//            corrected_error_rate_recent_per_s, corrected_error_rate_long_per_s,
+//            ce_multi_dq_total, ce_multi_beat_total (corrected errors since
+//            boot with bits in several DQ lanes, several beats)
 //   disk:    io_k_per_s, latency_ewma_us, latency_slope_us_per_s, queue_depth_ewma,
 //            timeouts_in_window, media_errors_in_window, temperature_c,
 //            temperature_slope_c_per_s, smart_reallocated_in_window (SMART 5),

@@ -1,7 +1,8 @@
 // DRAM field fault processes (models/dram/fault_process.h): arrival rates and
 // mode mix from the FIT table, the spatial signature of each mode's errors,
-// what SECDED and chipkill correct, transient faults erring once,
-// determinism. Plain C++: no SystemC kernel is started.
+// what SECDED and chipkill correct, transient faults erring once, the
+// burst a read decodes and its error bits, determinism. Plain C++: no
+// SystemC kernel is started.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -174,6 +175,101 @@ TEST_CASE("a fault crossing a present one makes its words uncorrectable", "[dram
     }
   }
   CHECK(crossing > 0);
+}
+
+TEST_CASE("a read decodes its whole burst: each mode's error bits in DQ lanes and beats", "[dram][faults]") {
+  // Faults read while alone in their DIMM: the bits are the mode's own.
+  const DramGeometry g = small_dimm();
+  REQUIRE(g.burst_length == 8);
+  std::map<DramFaultMode, int> checked;
+  for (uint64_t seed = 1; seed <= 600; ++seed) {
+    DramFaultSettings s;
+    s.acceleration = 1e9;
+    s.activation_rate = 1.0;
+    s.dimm.rate_per_s = 1e-10;  // DIMM lanes too: 0.1 /s accelerated, device faults 0.66 /s
+    DramFaultProcess p(g, s, 1, RngStream(seed), RngStream(seed + 1000));
+    for (int i = 0; i < 6; ++i) {
+      p.draw_next_delay();
+      const std::optional<DramFaultError> e = p.fire();
+      if (!e) continue;
+      const bool alone = e->fault == DramFaultError::kTransient ? p.permanent_faults().empty()
+                                                                : p.permanent_faults().size() == 1;
+      if (!alone) continue;
+      INFO(to_string(e->mode) << " dqs " << e->error_dqs << " beats " << e->error_beats);
+      CHECK_FALSE(e->uncorrectable);
+      switch (e->mode) {
+        case DramFaultMode::single_bit:
+        case DramFaultMode::single_column:  // one column: one beat of the burst
+          CHECK(e->error_dqs == 1);
+          CHECK(e->error_beats == 1);
+          break;
+        case DramFaultMode::single_word:  // two bits of one device's word
+          CHECK(e->error_dqs == 2);
+          CHECK(e->error_beats == 1);
+          break;
+        case DramFaultMode::single_row:  // every column of the row: every beat
+        case DramFaultMode::single_bank:
+        case DramFaultMode::multi_bank:
+        case DramFaultMode::multi_rank:
+        case DramFaultMode::dimm_lane:
+          CHECK(e->error_dqs == 1);
+          CHECK(e->error_beats == g.burst_length);
+          break;
+        case DramFaultMode::multi_device: FAIL("a multi-device fault alone is never corrected"); break;
+      }
+      ++checked[e->mode];
+    }
+  }
+  CHECK(checked.size() >= 6);
+}
+
+TEST_CASE("the burst's error bits and the ECC verdict match a recount from the faults present", "[dram][faults]") {
+  // A DIMM filling with faults: a crossing anywhere in the burst fails the
+  // read, in the beat activated or another. The recount walks the faults
+  // per DQ lane and beat, independently of the process's per-device masks.
+  const DramGeometry g = small_dimm();
+  for (const DramEcc ecc : {DramEcc::chipkill, DramEcc::secded}) {
+    DramFaultSettings s;
+    s.acceleration = 1e9;
+    s.activation_rate = 0.01;  // mostly arrivals: thousands of faults, some crossing
+    s.ecc = ecc;
+    s.dimm.rate_per_s = 0.0;
+    DramFaultProcess p(g, s, 1, RngStream(ecc == DramEcc::chipkill ? 5 : 6), RngStream(105));
+    int uncorrectable = 0, multi_beat = 0;
+    for (int i = 0; i < 6000; ++i) {
+      p.draw_next_delay();
+      const DramFaultError e = *p.fire();
+      if (e.fault == DramFaultError::kTransient) continue;  // gone: not in permanent_faults()
+      const uint32_t first = e.column / g.burst_length * g.burst_length;
+      std::set<uint32_t> lanes, beats;
+      bool any_beat_fails = false;
+      for (uint32_t beat = 0; beat < g.burst_length; ++beat) {
+        std::set<uint32_t> beat_lanes, beat_devices;
+        for (const DramFault& f : p.permanent_faults())
+          if (f.covers(e.rank, e.bank, e.row, first + beat))
+            for (uint32_t bit = 0; bit < g.bits_per_device; ++bit)
+              if ((f.bits >> bit) & 1u) {
+                beat_lanes.insert(f.device * g.bits_per_device + bit);
+                beat_devices.insert(f.device);
+              }
+        if (!beat_lanes.empty()) beats.insert(beat);
+        lanes.insert(beat_lanes.begin(), beat_lanes.end());
+        any_beat_fails = any_beat_fails || (ecc == DramEcc::secded ? beat_lanes.size() >= 2 : beat_devices.size() >= 2);
+      }
+      INFO("error " << i << " " << to_string(e.mode));
+      REQUIRE(e.error_dqs == lanes.size());
+      REQUIRE(e.error_beats == beats.size());
+      REQUIRE(e.uncorrectable == any_beat_fails);
+      // The word named is in the burst; the one that failed when the read did.
+      REQUIRE(e.column >= first);
+      REQUIRE(e.column < first + g.burst_length);
+      CHECK(e.uncorrectable == (ecc == DramEcc::secded ? e.bad_bits >= 2 : e.bad_devices >= 2));
+      uncorrectable += e.uncorrectable ? 1 : 0;
+      multi_beat += e.error_beats >= 2 ? 1 : 0;
+    }
+    CHECK(uncorrectable > 0);
+    CHECK(multi_beat > 100);
+  }
 }
 
 TEST_CASE("the field fault process is deterministic per seed and never fires without a rate", "[dram][faults]") {

@@ -5,10 +5,12 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <string>
 
@@ -154,6 +156,46 @@ TEST_CASE("dataset: a scenario that refuses static is recorded under its first c
       run_cli("dataset '" + scenario + "' --policy static --out '" + (dir / "s.csv").string() + "'");
   CHECK(forced.exit_code == 2);
   CHECK_THAT(forced.output, Catch::Contains("crashkernel reservation"));
+}
+
+TEST_CASE("dataset: DRAM field faults' error bits reach the memory features through the registers", "[dataset]") {
+  // The DRAM example's faults (row, bank and rank faults among them) log
+  // corrected errors spanning the burst's 8 beats; the agent reads the
+  // controller's counters and feature set 6 carries them, never more than
+  // the DIMM's corrected errors and never decreasing.
+  const fs::path dir = scratch("error_bits");
+  const CliResult r = run_cli("dataset " + quoted(kSource / "scenarios/examples/dram_field_faults.yaml") +
+                              " -j 1 --out " + quoted(dir / "d.csv"));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const training::Dataset data = training::read_dataset_file((dir / "d.csv").string());
+  const auto index_of = [](std::string_view name) {
+    const auto defs = feature_defs(ComponentClass::memory);
+    for (size_t i = 0; i < defs.size(); ++i)
+      if (defs[i].name == name) return i;
+    FAIL("no memory feature " << name);
+    return size_t{0};
+  };
+  const size_t multi_beat = index_of("ce_multi_beat_total"), multi_dq = index_of("ce_multi_dq_total");
+  const size_t rows_total = index_of("ce_rows_total");
+  std::map<uint16_t, float> previous;
+  float most = 0;
+  size_t memory_rows = 0;
+  for (const auto& row : data.rows) {
+    if (row.component.cls != ComponentClass::memory) continue;
+    ++memory_rows;
+    const float beats = row.features.value[multi_beat];
+    INFO("memory." << row.component.instance << " at " << row.time_ns << " ns");
+    CHECK(beats >= previous[row.component.instance]);
+    previous[row.component.instance] = beats;
+    // The run is ten minutes: the 24 h count is every error since boot.
+    CHECK(beats <= static_cast<float>(row.errors_24h));
+    CHECK(row.features.value[multi_dq] <= static_cast<float>(row.errors_24h));
+    CHECK(row.features.value[rows_total] <= static_cast<float>(row.errors_24h));
+    most = std::max(most, beats);
+  }
+  CHECK(memory_rows > 100);
+  CHECK(most >= 10);
 }
 
 TEST_CASE("dataset: bad input exits 2 with a message naming it", "[dataset]") {

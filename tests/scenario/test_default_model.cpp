@@ -151,7 +151,7 @@ TEST_CASE("the shipped model does not alarm on a steady hot DIMM or a sensor bac
       // 50 % pressure, 1 GB/s of traffic, CEs so far, no UE, the reading,
       // rows, banks and columns with CEs (one each), no repeats.
       const uint64_t spread = ce > 0 ? 1u : 0u;
-      const uint64_t v[] = {500'000, t, ce, 0, mc, spread, spread, spread, 0};
+      const uint64_t v[] = {500'000, t, ce, 0, mc, spread, spread, spread, 0, 0, 0};
       REQUIRE(w.push(t, v) == Status::ok);
     };
     for (int k = 0; k < 9; ++k) t += kPeriod, push(before_mc);

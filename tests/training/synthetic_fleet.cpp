@@ -74,7 +74,7 @@ void simulate_memory_fleet(const FleetOptions& o, DatasetBuilder& builder) {
       if (d.burst_at_s >= 0 && t >= d.burst_at_s && t < d.burst_at_s + 2.0) rate += 15.0;
       d.ce += rng.poisson(rate * o.period_s);
       d.traffic += static_cast<uint64_t>((4e9 + 1e9 * rng.normal()) * o.period_s);
-      std::array<uint64_t, 9> values{};
+      std::array<uint64_t, 11> values{};  // the error-bit counters stay 0: every error here is one bit
       values[metric_slot(Metric::mem_pressure)] = static_cast<uint64_t>(500000 + 100000 * rng.uniform());
       values[metric_slot(Metric::mem_traffic_bytes)] = d.traffic;
       values[metric_slot(Metric::mem_corrected_errors)] = d.ce;

@@ -177,9 +177,9 @@ TEST_CASE("the dataset builder labels rows by the failure horizon and counts err
   for (uint64_t step = 1; step <= 40; ++step) {
     const uint64_t t = step * 100'000'000;  // 100 ms
     ce += step % 2;
-    const uint64_t values[9] = {500000, step * 1000, ce, 0, 45000, ce, ce > 0 ? 1u : 0u, ce, 0};
+    const uint64_t values[11] = {500000, step * 1000, ce, 0, 45000, ce, ce > 0 ? 1u : 0u, ce, 0, 0, 0};
     builder.sample(dimm, t, values);
-    const uint64_t quiet[9] = {500000, step * 1000, 0, 0, 45000, 0, 0, 0, 0};
+    const uint64_t quiet[11] = {500000, step * 1000, 0, 0, 45000, 0, 0, 0, 0, 0, 0};
     builder.sample(other, t, quiet);
   }
   builder.failure(dimm, 3'500'000'000);  // samples after it were ignored
@@ -213,7 +213,7 @@ TEST_CASE("rows recorded from the agent's windows carry the agent's own features
   agent_window.reset(ComponentClass::memory, options.ewma_alpha);
   std::vector<FeatureVector> agent_features;
   for (uint64_t step = 1; step <= 30; ++step) {
-    const uint64_t values[9] = {400000 + step * 1000, step * step * 1000, step * 3, 0, 45000 + step * 7, step, 1, step, step / 2};
+    const uint64_t values[11] = {400000 + step * 1000, step * step * 1000, step * 3, 0, 45000 + step * 7, step, 1, step, step / 2, step / 3, step};
     REQUIRE(agent_window.push(step * 100'000'000, values) == Status::ok);
     compute_features(agent_window, agent_features.emplace_back());
     builder.observe_window(dimm, agent_window);

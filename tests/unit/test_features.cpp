@@ -182,7 +182,7 @@ TEST_CASE("the window keeps the newest samples and EWMAs remember the rest", "[f
   MetricWindow w;
   w.reset(ComponentClass::memory, 0.5f);
   for (uint64_t k = 0; k < kWindowCapacity + 4; ++k) {
-    const uint64_t v[] = {100 * k, 0, 0, 0, 40'000, 0, 0, 0, 0};
+    const uint64_t v[] = {100 * k, 0, 0, 0, 40'000, 0, 0, 0, 0, 0, 0};
     REQUIRE(w.push(k * kPeriod, v) == Status::ok);
   }
   CHECK(w.size() == kWindowCapacity);
@@ -192,6 +192,29 @@ TEST_CASE("the window keeps the newest samples and EWMAs remember the rest", "[f
   // EWMA with alpha 0.5 of 0,100,...,1900: lags the last value by
   // 100 * (1 - 0.5^19) (geometric series of the steps).
   CHECK(w.ewma(0) == Approx(1900.0 - 100.0 * (1.0 - std::pow(0.5, 19))));
+}
+
+TEST_CASE("a DIMM's error-bit features read its multi-DQ and multi-beat corrected errors since boot", "[features]") {
+  // Feature set 6: totals, like the spread features, not the window's count:
+  // a row fault that logged multi-beat errors an hour ago is still there.
+  MetricWindow w;
+  w.reset(ComponentClass::memory, 0.25f);
+  for (uint64_t k = 0; k < 4; ++k) {
+    uint64_t v[kMaxMetricsPerClass] = {};
+    v[metric_slot(Metric::mem_corrected_errors)] = 10 * k;
+    v[metric_slot(Metric::mem_ce_multi_dq)] = k;          // every tenth error in two DQs
+    v[metric_slot(Metric::mem_ce_multi_beat)] = 5 * k;    // half of them across beats
+    REQUIRE(w.push(k * kPeriod, std::span<const uint64_t>(v, metric_count(ComponentClass::memory))) == Status::ok);
+  }
+  REQUIRE(metric_count(ComponentClass::memory) == 11);
+  CHECK(metric_slot(Metric::mem_ce_multi_dq) == 9);
+  CHECK(metric_slot(Metric::mem_ce_multi_beat) == 10);
+  FeatureVector f;
+  compute_features(w, f);
+  REQUIRE(f.count == feature_count(ComponentClass::memory));
+  CHECK(f.value[index_of(ComponentClass::memory, "ce_multi_dq_total")] == 3.0f);
+  CHECK(f.value[index_of(ComponentClass::memory, "ce_multi_beat_total")] == 15.0f);
+  CHECK(f.value[index_of(ComponentClass::memory, "corrected_errors_in_window")] == 30.0f);
 }
 
 TEST_CASE("EWMA of a gauge follows alpha exactly", "[features]") {
@@ -322,7 +345,7 @@ MetricWindow dimm_after_outage(double outage_s, uint64_t burst, uint64_t before_
   uint64_t t = 0, ce = 0;
   const auto push = [&](uint64_t mc) {
     const uint64_t spread = ce > 0 ? 1u : 0u;  // one row, bank and column
-    const uint64_t v[] = {500'000, t * 10, ce, 0, mc, spread, spread, spread, 0};
+    const uint64_t v[] = {500'000, t * 10, ce, 0, mc, spread, spread, spread, 0, 0, 0};
     REQUIRE(w.push(t, v) == Status::ok);
   };
   for (int k = 0; k < 8; ++k) t += kPeriod, push(before_mc);
@@ -370,7 +393,7 @@ TEST_CASE("gaps need a few intervals to be judged: a young window has none", "[f
   w.reset(ComponentClass::memory, 0.25f);
   const uint64_t times[] = {kPeriod, 2 * kPeriod, 60 * kPeriod};
   for (const uint64_t t : times) {
-    const uint64_t v[] = {500'000, 0, t / kPeriod, 0, 45'000, 0, 0, 0, 0};
+    const uint64_t v[] = {500'000, 0, t / kPeriod, 0, 45'000, 0, 0, 0, 0, 0, 0};
     REQUIRE(w.push(t, v) == Status::ok);
   }
   // Two intervals only: the long one is not called a gap.
