@@ -129,9 +129,14 @@ void train(const TrainArgs& args) {
       std::snprintf(ridge, sizeof ridge, c.ships_single_feature ? "; l2 %.4g (--l2: a single feature)"
                                                                 : "; l2 %.4g (cross-validated)",
                     c.l2);
+    char stop[96] = " (NOT converged)";
+    if (c.fit.stop == LogisticStop::gradient) stop[0] = '\0';
+    if (c.fit.stop == LogisticStop::decrement)
+      std::snprintf(stop, sizeof stop, " (converged: Newton decrement %.1e below J's resolution %.1e)",
+                    c.fit.newton_decrement, c.fit.objective_resolution);
     std::printf("  %-8s %zu rows, %zu failing%s; Newton %d iterations, |grad| %.2e%s, threshold %.4f%s\n",
-                to_string(c.cls), c.rows, c.positives, ridge, c.fit.iterations, c.fit.gradient_norm,
-                c.fit.converged ? "" : " (NOT converged)", static_cast<double>(shipped.of(c.cls).threshold),
+                to_string(c.cls), c.rows, c.positives, ridge, c.fit.iterations, c.fit.gradient_norm, stop,
+                static_cast<double>(shipped.of(c.cls).threshold),
                 c.ships_single_feature ? (", ships " + c.best_single_feature->name() + " alone").c_str() : "");
   }
   std::printf("held-out evaluation (full model):\n%s%s", format_reports(held_out).c_str(),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "platform/core/exact_math.h"
 
@@ -15,6 +16,16 @@
 // (d+1) x (d+1) Newton solve, which it does the same everywhere (the library
 // is built with EIGEN_DONT_VECTORIZE).
 namespace crashtwin::training {
+
+const char* to_string(LogisticStop stop) {
+  switch (stop) {
+    case LogisticStop::gradient: return "gradient";
+    case LogisticStop::decrement: return "decrement";
+    case LogisticStop::iterations: return "iterations";
+    case LogisticStop::no_descent: return "no_descent";
+  }
+  return "unknown";
+}
 
 double sigmoid(double z) {
   if (z >= 0) return 1.0 / (1.0 + exact::exp(-z));
@@ -114,6 +125,7 @@ LogisticFit fit_logistic(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, con
 
   Eigen::VectorXd curvature(n);
   Eigen::VectorXd residual(n);
+  bool resolved = false;  // the last step predicted less than J resolves (logistic.h)
   for (fit.iterations = 0; fit.iterations <= options.max_iterations; ++fit.iterations) {
     const Eigen::VectorXd z = margins(x, fit.weight, fit.bias);
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -125,9 +137,18 @@ LogisticFit fit_logistic(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, con
     fit.gradient_norm = gradient.cwiseAbs().maxCoeff() / total_weight;
     if (fit.gradient_norm < options.gradient_tolerance) {
       fit.converged = true;
+      fit.stop = LogisticStop::gradient;
       break;
     }
-    if (fit.iterations == options.max_iterations) break;
+    if (resolved) {
+      fit.converged = true;
+      fit.stop = LogisticStop::decrement;
+      break;
+    }
+    if (fit.iterations == options.max_iterations) {
+      fit.stop = LogisticStop::iterations;
+      break;
+    }
 
     // Hessian of J over (w, b): [X 1]^T diag(s p (1-p)) [X 1] + l2 on w.
     Eigen::MatrixXd hessian = weighted_gram(x, curvature);
@@ -137,9 +158,18 @@ LogisticFit fit_logistic(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, con
     hessian.diagonal().array() += 1e-12 * (1.0 + hessian.diagonal().cwiseAbs().maxCoeff());
     const Eigen::VectorXd step = hessian.ldlt().solve(gradient);
 
-    // Backtracking (Armijo) line search: full Newton steps near the optimum,
-    // shorter ones far from it, so J never increases.
+    // The Newton decrement and J's resolution (logistic.h).
     const double slope = gradient.dot(step);
+    fit.newton_decrement = 0.5 * slope;
+    fit.objective_resolution =
+        std::sqrt(static_cast<double>(n)) * std::numeric_limits<double>::epsilon() * std::abs(fit.objective);
+    resolved = fit.newton_decrement <= fit.objective_resolution;
+
+    // Backtracking (Armijo) line search: full Newton steps near the optimum,
+    // shorter ones far from it, so J never increases. Where the step
+    // predicts less than J resolves, the full step is taken if J allows it
+    // (the next iteration's gradient then says where it landed) and no
+    // shorter one is tried: they would only compare rounding.
     double t = 1.0;
     bool moved = false;
     for (int halvings = 0; halvings < 40; ++halvings, t *= 0.5) {
@@ -153,8 +183,17 @@ LogisticFit fit_logistic(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, con
         moved = true;
         break;
       }
+      if (resolved) break;
     }
-    if (!moved) break;  // no descent left at machine precision: the gradient says how close we are
+    if (!moved && resolved) {
+      fit.converged = true;
+      fit.stop = LogisticStop::decrement;
+      break;
+    }
+    if (!moved) {  // no descent at all: the gradient says how close we are
+      fit.stop = LogisticStop::no_descent;
+      break;
+    }
   }
   return fit;
 }

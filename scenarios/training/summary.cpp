@@ -32,7 +32,10 @@ nlohmann::json class_json(const ClassTraining& c, const ClassModel& m) {
   if (c.rate_correction != 0.0) j["failure_rate_correction"] = c.rate_correction;
   j["solver"] = {{"iterations", c.fit.iterations},
                  {"converged", c.fit.converged},
+                 {"stop", to_string(c.fit.stop)},
                  {"gradient_norm", c.fit.gradient_norm},
+                 {"newton_decrement", c.fit.newton_decrement},
+                 {"objective_resolution", c.fit.objective_resolution},
                  {"objective", c.fit.objective}};
   j["bias"] = m.bias;
   j["threshold"] = m.threshold;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "scenarios/training/logistic.h"
 
@@ -125,4 +126,41 @@ TEST_CASE("class weights shift the optimum as duplicated samples would", "[train
   const LogisticFit b = fit_logistic(xd, yd, Eigen::VectorXd::Ones(6), solver(0.2));
   CHECK(a.weight[0] == Approx(b.weight[0]).epsilon(1e-9));
   CHECK(a.bias == Approx(b.bias).epsilon(1e-9));
+}
+
+TEST_CASE("IRLS stops on the Newton decrement where J cannot resolve a step, and says why", "[training][logistic]") {
+  // 200,000 rows of one feature: J is about 1e5, and the sum's rounding
+  // (sqrt(n) x machine epsilon x J, about 1e-8) hides the last steps. A
+  // gradient tolerance no sum of this size reaches leaves the decrement to
+  // stop the fit, a few iterations after the optimum, not at the limit.
+  std::mt19937_64 g(7);
+  const Eigen::Index n = 200'000;
+  Eigen::MatrixXd x(n, 1);
+  Eigen::VectorXd y(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    x(i, 0) = 4.0 * uniform(g) - 2.0;
+    y[i] = uniform(g) < sigmoid(0.8 * x(i, 0) - 1.0) ? 1.0 : 0.0;
+  }
+  const Eigen::VectorXd s = Eigen::VectorXd::Ones(n);
+  const LogisticFit fit = fit_logistic(x, y, s, solver(0.0, 100, 1e-300));
+  CHECK(fit.converged);
+  CHECK(fit.stop == LogisticStop::decrement);
+  CHECK(fit.iterations < 15);
+  CHECK(fit.objective_resolution == Approx(std::sqrt(double(n)) * 0x1.0p-52 * fit.objective));
+  CHECK(fit.newton_decrement <= fit.objective_resolution);
+  // The optimum to J's precision: the gradient is the rounding's, and the
+  // generating weights are recovered to the sample's accuracy.
+  CHECK(fit.gradient_norm < 1e-9);
+  CHECK(fit.weight[0] == Approx(0.8).margin(0.03));
+  CHECK(fit.bias == Approx(-1.0).margin(0.03));
+
+  // The usual tolerance stops on the gradient, before the decrement matters;
+  // an iteration limit is not convergence.
+  const LogisticFit usual = fit_logistic(x, y, s, solver(0.0));
+  CHECK(usual.stop == LogisticStop::gradient);
+  CHECK(usual.converged);
+  const LogisticFit cut = fit_logistic(x, y, s, solver(0.0, 1, 1e-300));
+  CHECK(cut.stop == LogisticStop::iterations);
+  CHECK_FALSE(cut.converged);
+  CHECK(std::string(to_string(LogisticStop::decrement)) == "decrement");
 }
