@@ -62,13 +62,15 @@
 // the DQ lanes (of the 72) and the beats they are in. A fault fixed to one
 // column errs in one beat; one that spans the row's columns (row, bank,
 // multi-bank, multi-rank faults and a DIMM lane) in every beat; a
-// single-word fault in two DQs of one beat. What is read here is what the
-// controller's error record holds; field studies of those records find the
-// patterns spanning several DQs and beats the ones that precede
-// uncorrectable errors (Yu et al., "Exploring Error Bits for Memory Failure
-// Prediction", ICCAD 2023, on Intel Purley and Whitley x4 DIMMs), which the
-// twin's physics reproduces only as far as its fault modes do: a warned
-// DIMM lane's corrected errors span every beat, as a bank fault's do.
+// single-word fault in two DQs of one beat. Server memory controllers
+// report this bit map per corrected error; the DRAM model counts the
+// corrected errors spanning several DQs or beats (its error-log entries do
+// not carry the map). Field studies of those records find the patterns
+// spanning several DQs and beats the ones that precede uncorrectable errors
+// (Yu et al., "Exploring Error Bits for Memory Failure Prediction", ICCAD
+// 2023, on Intel Purley and Whitley x4 DIMMs), which the twin's physics
+// reproduces only as far as its fault modes do: a warned DIMM lane's
+// corrected errors span every beat, as a healthy bank fault's do.
 //
 // Field rates give a DIMM about one fault per 48 years, so scenarios of
 // minutes run them accelerated: `acceleration` multiplies every FIT rate
