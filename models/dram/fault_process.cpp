@@ -128,11 +128,14 @@ DramFaultError DramFaultProcess::activate(const DramFault& fault, uint32_t index
   for (const DramFault& other : permanent_)
     if (&other != &fault && other.dimm == fault.dimm) add(other);
 
+  // Each beat's word as the ECC sees it.
   struct Word {
     uint32_t bad_bits = 0, bad_devices = 0, device = DramFaultError::kUnknown;
+    bool fails = false;
   };
-  const auto word = [&](uint32_t beat) {
-    Word w;
+  std::vector<Word> words(beats);
+  for (uint32_t beat = 0; beat < beats; ++beat) {
+    Word& w = words[beat];
     for (uint32_t d = 0; d < geometry_.devices; ++d) {
       const uint8_t b = bits[size_t{beat} * geometry_.devices + d];
       w.bad_bits += static_cast<uint32_t>(std::popcount(b));
@@ -140,37 +143,33 @@ DramFaultError DramFaultProcess::activate(const DramFault& fault, uint32_t index
       if (b != 0) w.device = d;
     }
     if (w.bad_devices != 1) w.device = DramFaultError::kUnknown;
-    return w;
-  };
-  const auto fails = [&](const Word& w) {
-    return settings_.ecc == DramEcc::secded ? w.bad_bits >= 2 : w.bad_devices >= 2;
-  };
+    w.fails = settings_.ecc == DramEcc::secded ? w.bad_bits >= 2 : w.bad_devices >= 2;
+    e.error_beats += w.bad_bits != 0 ? 1 : 0;
+  }
   // The word named: the activated cell's, unless another beat failed where
   // it did not (the read fails on that codeword).
   uint32_t named_beat = e.column - first_column;
-  Word named = word(named_beat);
-  if (!fails(named))
+  if (!words[named_beat].fails)
     for (uint32_t beat = 0; beat < beats; ++beat)
-      if (const Word w = word(beat); fails(w)) {
+      if (words[beat].fails) {
         named_beat = beat;
-        named = w;
         break;
       }
+  const Word& named = words[named_beat];
   e.column = first_column + named_beat;
   e.bad_bits = named.bad_bits;
   e.bad_devices = named.bad_devices;
   e.device = named.device;
-  e.uncorrectable = fails(named);
+  e.uncorrectable = named.fails;
   if (e.bad_bits == 1)
     e.bit_position = e.device * geometry_.bits_per_device +
                      static_cast<uint32_t>(std::countr_zero(bits[size_t{named_beat} * geometry_.devices + e.device]));
-  // The error bits over the burst.
+  // The DQ lanes bad in some beat of the burst.
   for (uint32_t d = 0; d < geometry_.devices; ++d) {
     uint8_t lanes = 0;
     for (uint32_t beat = 0; beat < beats; ++beat) lanes = static_cast<uint8_t>(lanes | bits[size_t{beat} * geometry_.devices + d]);
     e.error_dqs += static_cast<uint32_t>(std::popcount(lanes));
   }
-  for (uint32_t beat = 0; beat < beats; ++beat) e.error_beats += word(beat).bad_bits != 0 ? 1 : 0;
   return e;
 }
 

@@ -229,6 +229,13 @@ std::span<const FeatureDef> feature_defs(ComponentClass cls) {
   return {};
 }
 
+uint32_t feature_index(ComponentClass cls, std::string_view name) {
+  const auto defs = feature_defs(cls);
+  uint32_t i = 0;
+  while (i < defs.size() && name != defs[i].name) ++i;
+  return i;
+}
+
 void MetricWindow::reset(ComponentClass cls, float ewma_alpha, uint64_t span_ns) {
   *this = MetricWindow{};
   cls_ = cls;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "platform/core/status.h"
 #include "platform/core/types.h"
@@ -110,6 +111,9 @@ std::span<const FeatureDef> feature_defs(ComponentClass cls);
 inline uint32_t feature_count(ComponentClass cls) {
   return static_cast<uint32_t>(feature_defs(cls).size());
 }
+// The position of the feature called `name` in the class's set;
+// feature_count(cls) when the class has none of that name.
+uint32_t feature_index(ComponentClass cls, std::string_view name);
 
 struct FeatureVector {
   uint8_t count = 0;

@@ -70,12 +70,8 @@ SingleFeatureRule single_feature_from_json(const nlohmann::json& j, ComponentCla
   }
   if (rule.direction != 1 && rule.direction != -1)
     throw csv::InputError(source + ": best_single_feature of " + to_string(cls) + ": direction must be 1 or -1");
-  const auto defs = feature_defs(cls);
-  for (uint32_t f = 0; f < defs.size(); ++f)
-    if (feature == defs[f].name) {
-      rule.feature = f;
-      return rule;
-    }
+  rule.feature = feature_index(cls, feature);
+  if (rule.feature < feature_count(cls)) return rule;
   throw csv::InputError(source + ": best_single_feature of " + to_string(cls) + ": '" + feature +
                         "' is not a feature of the class");
 }

@@ -170,11 +170,9 @@ TEST_CASE("dataset: DRAM field faults' error bits reach the memory features thro
   REQUIRE(r.exit_code == 0);
   const training::Dataset data = training::read_dataset_file((dir / "d.csv").string());
   const auto index_of = [](std::string_view name) {
-    const auto defs = feature_defs(ComponentClass::memory);
-    for (size_t i = 0; i < defs.size(); ++i)
-      if (defs[i].name == name) return i;
-    FAIL("no memory feature " << name);
-    return size_t{0};
+    const size_t i = feature_index(ComponentClass::memory, name);
+    if (i == feature_count(ComponentClass::memory)) FAIL("no memory feature " << name);
+    return i;
   };
   const size_t multi_beat = index_of("ce_multi_beat_total"), multi_dq = index_of("ce_multi_dq_total");
   const size_t rows_total = index_of("ce_rows_total");

@@ -412,11 +412,9 @@ TEST_CASE("replay run: a core's recorded corrected errors and temperature reach 
   REQUIRE(ran.exit_code == 0);
   const training::Dataset data = training::read_dataset_file((dir / "rows.csv").string());
   const auto feature = [](const char* name) {
-    const auto defs = feature_defs(ComponentClass::cpu);
-    for (size_t f = 0; f < defs.size(); ++f)
-      if (std::string(defs[f].name) == name) return f;
-    FAIL("no cpu feature " << name);
-    return size_t{0};
+    const size_t f = feature_index(ComponentClass::cpu, name);
+    if (f == feature_count(ComponentClass::cpu)) FAIL("no cpu feature " << name);
+    return f;
   };
   const size_t errors = feature("corrected_errors_in_window"), temperature = feature("temperature_c");
   double errors_of[2] = {0, 0}, hottest_before[2] = {0, 0}, hottest_after[2] = {0, 0};

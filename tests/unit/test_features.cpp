@@ -29,11 +29,9 @@ MetricWindow warming_core(size_t samples, float alpha = 0.25f) {
 }
 
 size_t index_of(ComponentClass cls, std::string_view name) {
-  const auto defs = feature_defs(cls);
-  for (size_t i = 0; i < defs.size(); ++i)
-    if (name == defs[i].name) return i;
-  FAIL("no feature " << name);
-  return 0;
+  const uint32_t i = feature_index(cls, name);
+  if (i == feature_count(cls)) FAIL("no feature " << name);
+  return i;
 }
 
 }  // namespace
