@@ -16,7 +16,7 @@ bool Reader::read_line() {
   return true;
 }
 
-void Reader::expect_header(const std::vector<std::string>& columns) {
+void Reader::expect_header(const std::vector<std::string>& columns, const std::function<void()>& check_preamble) {
   columns_ = columns;
   while (read_line()) {
     if (current_.empty()) continue;
@@ -27,6 +27,7 @@ void Reader::expect_header(const std::vector<std::string>& columns) {
       preamble_.emplace_back(c);
       continue;
     }
+    if (check_preamble) check_preamble();
     std::string expected;
     for (size_t i = 0; i < columns.size(); ++i) expected += (i ? "," : "") + columns[i];
     if (current_ != expected) fail_line("header must be exactly '" + expected + "', found '" + current_ + "'");

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <stdexcept>
 #include <string>
@@ -27,8 +28,11 @@ class Reader {
   Reader(std::istream& in, std::string source);
 
   // Reads the header line (skipping comment lines) and checks it names
-  // exactly `columns`, in order.
-  void expect_header(const std::vector<std::string>& columns);
+  // exactly `columns`, in order. `check_preamble`, when given, runs once the
+  // comment lines before the header are read and before the header is
+  // compared: a preamble naming another version of the format says so
+  // instead of a header mismatch.
+  void expect_header(const std::vector<std::string>& columns, const std::function<void()>& check_preamble = {});
 
   // Advances to the next data row; false at end of input. Blank lines and
   // comments are skipped; a row with the wrong field count is an error.

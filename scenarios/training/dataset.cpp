@@ -176,9 +176,9 @@ Dataset read_dataset(std::istream& in, const std::string& source) {
   FeatureColumns map;
   const size_t feature_columns = feature_column_names(&map).size();
   csv::Reader reader(in, source);
-  reader.expect_header(dataset_columns());
+  Preamble p;
+  reader.expect_header(dataset_columns(), [&] { p = parse_preamble(reader); });
   Dataset dataset;
-  const Preamble p = parse_preamble(reader);
   dataset.horizon_ns = p.horizon_ns;
   dataset.window_ns = p.window_ns;
   std::vector<bool> used(feature_columns);

@@ -105,6 +105,14 @@ TEST_CASE("dataset reader names file:line and column for bad rows", "[training][
   CHECK_THAT(error_of("feature_set=" + std::to_string(kFeatureSetVersion), "feature_set=99"),
              Catch::Contains("regenerate the dataset"));
   CHECK_THAT(error_of("family,seed", "family,sed"), Catch::StartsWith("data.csv:2: header must be exactly"));
+  // A dataset of another feature set has that set's header too: the
+  // preamble's version is what the message names, not the header.
+  std::string older = good;
+  const std::string current = "feature_set=" + std::to_string(kFeatureSetVersion);
+  older.replace(older.find(current), current.size(), "feature_set=5");
+  older.erase(older.find(",ce_multi_dq_total,ce_multi_beat_total"), 38);
+  CHECK_THROWS_WITH(from_csv(older), Catch::StartsWith("data.csv:1: features are feature set 5") &&
+                                         Catch::Contains("regenerate the dataset"));
   CHECK_THAT(error_of("2.75", "nan"), Catch::Contains("is not a finite single-precision number"));
   CHECK_THAT(error_of("2.75", "1e39"), Catch::Contains("data.csv:3: column 'corrected_errors_in_window'"));
 }
