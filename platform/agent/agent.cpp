@@ -1,6 +1,7 @@
 #include "platform/agent/agent.h"
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "platform/predictor/predictor.h"
@@ -193,12 +194,18 @@ Status Agent::load_model() {
     return s;
   }
   FailureModel candidate;
-  Status s = parse_model(std::span<const std::byte>(model_buffer_.data(), length), candidate);
-  if (ok(s)) s = check_compatible(candidate);
-  if (!ok(s)) {
+  if (Status s = parse_model(std::span<const std::byte>(model_buffer_.data(), length), candidate); !ok(s)) {
     ++stats_.model_rejections;
-    hal_->log(LogLevel::warning, "agent: failure model refused (corrupt or incompatible); keeping the running one");
+    hal_->log(LogLevel::warning, "agent: failure model refused (corrupt); keeping the running one");
     return s;
+  }
+  if (const ModelMismatch mismatch = find_mismatch(candidate); mismatch.kind != ModelMismatch::Kind::none) {
+    ++stats_.model_rejections;
+    char line[160] = "agent: failure model refused: ";
+    const size_t prefix = std::strlen(line);
+    describe(mismatch, std::span<char>(line).subspan(prefix));
+    hal_->log(LogLevel::warning, line);
+    return Status::unsupported;
   }
   if (has_model_ && candidate.generation <= model_.generation) {
     hal_->log(LogLevel::info, "agent: provisioned model is not newer; keeping the running one");

@@ -4,14 +4,81 @@
 
 namespace crashtwin {
 
-Status check_compatible(const FailureModel& model) {
-  if (model.feature_set_version != kFeatureSetVersion) return Status::unsupported;
-  for (size_t c = 0; c < kComponentClassCount; ++c) {
-    const ClassModel& m = model.classes[c];
-    if (m.kind != ModelKind::none && m.feature_count != feature_count(static_cast<ComponentClass>(c)))
-      return Status::unsupported;
+ModelMismatch find_mismatch(const FailureModel& model) {
+  ModelMismatch m;
+  if (model.feature_set_version != kFeatureSetVersion) {
+    m.kind = ModelMismatch::Kind::feature_set;
+    m.model_value = model.feature_set_version;
+    m.firmware_value = kFeatureSetVersion;
+    return m;
   }
-  return Status::ok;
+  for (size_t c = 0; c < kComponentClassCount; ++c) {
+    const ComponentClass cls = static_cast<ComponentClass>(c);
+    const ClassModel& class_model = model.classes[c];
+    if (class_model.kind != ModelKind::none && class_model.feature_count != feature_count(cls)) {
+      m.kind = ModelMismatch::Kind::feature_count;
+      m.cls = cls;
+      m.model_value = class_model.feature_count;
+      m.firmware_value = static_cast<uint32_t>(feature_count(cls));
+      return m;
+    }
+  }
+  return m;
+}
+
+Status check_compatible(const FailureModel& model) {
+  return find_mismatch(model).kind == ModelMismatch::Kind::none ? Status::ok : Status::unsupported;
+}
+
+namespace {
+
+// Appends to a NUL-terminated text in a fixed buffer, cutting at its end.
+class TextOut {
+ public:
+  explicit TextOut(std::span<char> out) : out_(out) {
+    if (!out_.empty()) out_[0] = '\0';
+  }
+  TextOut& operator<<(const char* text) {
+    while (*text != '\0' && pos_ + 1 < out_.size()) out_[pos_++] = *text++;
+    if (!out_.empty()) out_[pos_] = '\0';
+    return *this;
+  }
+  TextOut& operator<<(uint32_t value) {
+    char digits[11];
+    size_t n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value != 0);
+    char text[12];
+    for (size_t i = 0; i < n; ++i) text[i] = digits[n - 1 - i];
+    text[n] = '\0';
+    return *this << static_cast<const char*>(text);
+  }
+
+ private:
+  std::span<char> out_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+void describe(const ModelMismatch& mismatch, std::span<char> out) {
+  TextOut text(out);
+  switch (mismatch.kind) {
+    case ModelMismatch::Kind::none:
+      text << "compatible";
+      break;
+    case ModelMismatch::Kind::feature_set:
+      text << "trained on feature set " << mismatch.model_value << " but the firmware computes feature set "
+           << mismatch.firmware_value;
+      break;
+    case ModelMismatch::Kind::feature_count:
+      text << "the " << to_string(mismatch.cls) << " model has " << mismatch.model_value
+           << " features but feature set " << static_cast<uint32_t>(kFeatureSetVersion) << " has "
+           << mismatch.firmware_value;
+      break;
+  }
 }
 
 float failure_probability(const FailureModel& model, ComponentClass cls, const FeatureVector& features) {

@@ -159,14 +159,18 @@ std::vector<std::byte> model_blob(const AgentSettings& a, FailureModel& parsed, 
   // A run that records a dataset runs the agent without a model: the blob
   // only gives the horizon, so one of an older feature set (the shipped
   // default while it is being retrained for a new one) is fine there.
-  Status st = parse_model(blob, parsed);
-  if (ok(st) && for_the_agent) st = check_compatible(parsed);
-  if (!ok(st))
+  const std::string source =
+      a.failure_prediction_model_path.empty() ? std::string("the embedded default") : a.failure_prediction_model_path;
+  if (Status st = parse_model(blob, parsed); !ok(st))
     throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: '{}' is not a usable model blob ({})",
-                                    a.where.to_string(),
-                                    a.failure_prediction_model_path.empty() ? std::string("the embedded default")
-                                                                            : a.failure_prediction_model_path,
-                                    to_string(st)));
+                                    a.where.to_string(), source, to_string(st)));
+  if (const ModelMismatch mismatch = find_mismatch(parsed); for_the_agent && mismatch.kind != ModelMismatch::Kind::none) {
+    char why[160];
+    describe(mismatch, why);
+    throw ScenarioError(fmt::format("{}: agent.failure_prediction_model_path: '{}' is not a usable model blob: {}; "
+                                    "retrain it with `crashtwin train` on a dataset this build records",
+                                    a.where.to_string(), source, why));
+  }
   return blob;
 }
 

@@ -258,9 +258,11 @@ FailureModel read_model_blob_file(const std::string& path) {
   FailureModel model;
   const Status s = parse_model(std::as_bytes(std::span<const char>(bytes)), model);
   if (!ok(s)) throw csv::InputError(path + ": not a valid failure model (" + std::string(to_string(s)) + ")");
-  if (!ok(check_compatible(model)))
-    throw csv::InputError(path + ": model was trained for feature set " + std::to_string(model.feature_set_version) +
-                          ", this build computes feature set " + std::to_string(kFeatureSetVersion));
+  if (const ModelMismatch mismatch = find_mismatch(model); mismatch.kind != ModelMismatch::Kind::none) {
+    char why[160];
+    describe(mismatch, why);
+    throw csv::InputError(path + ": " + why);
+  }
   return model;
 }
 

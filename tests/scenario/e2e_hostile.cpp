@@ -139,7 +139,8 @@ TEST_CASE("validate refuses what run refuses, with run's message, without simula
       {"--set 'board.bmc.report_time=1 s'", "board.bmc.report_time: the BMC's timing is set once"},
       {"--policy static --set 'agent.budget=8 MiB'", "is below the static policy's crashkernel reservation"},
       {"--set " + quoted(fs::path("agent.failure_prediction_model_path=" + other_model.string())),
-       "is not a usable model blob"},
+       "is not a usable model blob: trained on feature set " + std::to_string(crashtwin::kFeatureSetVersion + 1) +
+           " but the firmware computes feature set " + std::to_string(crashtwin::kFeatureSetVersion)},
       {"--set 'agent.budget=3 GiB'", "do not fit in half of the board's DRAM"},
       {"--set injections.failures[0].component=memory.7", "the board has no memory.7"},
       {"--set 'board.cpu.cache.l2_size=1001 KiB'",

@@ -113,7 +113,14 @@ TEST_CASE("a model blob of another feature set fails the run with exit 2 instead
                          quoted(dir / "run"));
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("agent.failure_prediction_model_path") != std::string::npos);
+  const std::string sets = "trained on feature set " + std::to_string(kFeatureSetVersion + 1) +
+                           " but the firmware computes feature set " + std::to_string(kFeatureSetVersion);
+  CHECK(r.output.find(sets) != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "run" / "summary.json"));
+  // `evaluate` refuses it the same way, before reading the dataset.
+  const auto evaluated = run_cli("evaluate " + quoted(path) + " " + quoted(dir / "no-such.csv"));
+  CHECK(evaluated.exit_code == 2);
+  CHECK(evaluated.output.find(path.string() + ": " + sets) != std::string::npos);
   // The shipped model runs, and no blob was refused.
   const fs::path ok_run = scratch("shipped_model");
   REQUIRE(run_cli("run " + quoted(kMemoryScenario) + " --policy proportional --out " + quoted(ok_run)).exit_code == 0);

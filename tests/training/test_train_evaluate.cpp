@@ -268,7 +268,7 @@ double cross_validated_pr_auc(const Dataset& train, double l2_per_row, bool by_f
 // (A test name must not start with "--": Catch reads it as an option.)
 TEST_CASE("train with choose_l2: each class's ridge strength chosen by leave-one-family-out cross-validation on the "
           "training rows",
-          "[training][ridge]") {
+          "[training][ridge][slow]") {
   const Dataset& data = fleet_dataset();  // memory rows only
   const SplitPlan plan = plan_split(data, {});
   const SplitData split = apply_split(data, plan);

@@ -137,6 +137,25 @@ TEST_CASE("a newer model takes effect on reload, older or broken ones do not", "
   rig.period(5);
   CHECK(rig.agent.model_generation() == 2);
   CHECK(rig.agent.stats().model_rejections == 1);
+  CHECK(rig.hal.log_lines().back().second == "agent: failure model refused (corrupt); keeping the running one");
+
+  // A blob of another feature set: refused, and the log line names both sets.
+  FailureModel other;
+  REQUIRE(parse_model(memory_model_blob(10, 1.0f), other) == Status::ok);
+  other.feature_set_version = kFeatureSetVersion - 1;
+  std::vector<std::byte> older(kMaxModelBlobBytes);
+  size_t length = 0;
+  REQUIRE(encode_model(other, older, length) == Status::ok);
+  older.resize(length);
+  rig.hal.set_model_blob(older);
+  rig.agent.request_model_reload();
+  rig.period(5);
+  CHECK(rig.agent.model_generation() == 2);
+  CHECK(rig.agent.stats().model_rejections == 2);
+  CHECK(rig.hal.log_lines().back().first == LogLevel::warning);
+  CHECK(rig.hal.log_lines().back().second ==
+        "agent: failure model refused: trained on feature set " + std::to_string(kFeatureSetVersion - 1) +
+            " but the firmware computes feature set " + std::to_string(kFeatureSetVersion));
 
   rig.hal.set_model_blob(memory_model_blob(3, 1.0f));
   rig.agent.request_model_reload();

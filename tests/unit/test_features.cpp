@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -285,6 +286,43 @@ TEST_CASE("logistic inference matches the hand-computed sigmoid", "[predictor]")
   c.feature_count = static_cast<uint8_t>(feature_count(ComponentClass::cpu));
   m.feature_set_version = kFeatureSetVersion + 1;
   CHECK(check_compatible(m) == Status::unsupported);
+}
+
+TEST_CASE("a model the firmware cannot use is refused with the mismatch named", "[predictor]") {
+  FailureModel m;
+  m.feature_set_version = kFeatureSetVersion;
+  ClassModel& disk = m.of(ComponentClass::disk);
+  disk.kind = ModelKind::logistic;
+  disk.feature_count = static_cast<uint8_t>(feature_count(ComponentClass::disk));
+  CHECK(find_mismatch(m).kind == ModelMismatch::Kind::none);
+  char text[160];
+
+  disk.feature_count = 3;
+  const ModelMismatch count = find_mismatch(m);
+  CHECK(count.kind == ModelMismatch::Kind::feature_count);
+  CHECK(count.cls == ComponentClass::disk);
+  describe(count, text);
+  CHECK(std::string(text) == "the disk model has 3 features but feature set " + std::to_string(kFeatureSetVersion) +
+                                 " has " + std::to_string(feature_count(ComponentClass::disk)));
+
+  // The feature set is named first: a model of another set is retrained, not patched.
+  m.feature_set_version = 5;
+  const ModelMismatch set = find_mismatch(m);
+  CHECK(set.kind == ModelMismatch::Kind::feature_set);
+  CHECK(set.model_value == 5);
+  describe(set, text);
+  CHECK(std::string(text) ==
+        "trained on feature set 5 but the firmware computes feature set " + std::to_string(kFeatureSetVersion));
+  m.feature_set_version = 65535;
+  describe(find_mismatch(m), text);
+  CHECK(std::string(text).starts_with("trained on feature set 65535 but"));
+
+  // A short buffer gets the text cut, still terminated; an empty one is left alone.
+  char small[10];
+  describe(set, small);
+  CHECK(std::string(small) == "trained o");
+  describe(set, std::span<char>(small, 0));
+  CHECK(std::string(small) == "trained o");
 }
 
 TEST_CASE("extreme scores saturate to 0 and 1", "[predictor]") {
