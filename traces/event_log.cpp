@@ -11,7 +11,7 @@ namespace {
 constexpr std::array<const char*, kEventKindCount> kKindNames = {
     "injection", "precursor", "phase",      "capture", "alert", "dma_transfer",
     "dma_refused", "repartition", "report", "verdict", "log", "counter", "control",
-    "workload", "rmid", "stack_overflow"};
+    "workload", "rmid", "stack_overflow", "alarm"};
 // Keys the line format owns; fields may not reuse them.
 constexpr std::array<const char*, 4> kReservedKeys = {"t_ns", "track", "kind", "dur_ns"};
 }  // namespace

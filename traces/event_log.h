@@ -37,8 +37,9 @@ enum class EventKind : uint8_t {
   workload,      // a named workload started or stopped (scenario workloads:)
   rmid,          // the firmware assigned, freed or could not find an RMID for a workload
   stack_overflow,  // a core's kernel stack overflowed (STACK_END_MAGIC overwritten, guard page hit)
+  alarm,           // a component's predictive-failure alarm, asserted to deasserted (span)
 };
-inline constexpr size_t kEventKindCount = 16;
+inline constexpr size_t kEventKindCount = 17;
 
 const char* to_string(EventKind k);
 bool parse(std::string_view text, EventKind& out);

@@ -22,6 +22,7 @@ RunDetails index_run(results::Run run) {
   for (const auto& column : ts.values) details.pyramids.emplace_back(column);
   details.crash_region_extent = crash_region_extent(ts);
   details.markers = run_markers(details.run.events);
+  details.alarm_bands = alarm_bands(details.run.events);
   auto& events = details.run.events;
   const auto churn = std::remove_if(events.begin(), events.end(),
                                     [](const Event& e) { return e.kind == EventKind::repartition; });

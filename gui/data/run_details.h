@@ -24,12 +24,13 @@ struct RunDetails {
   std::vector<MinMaxPyramid> pyramids;  // one per run.timeseries column, same order
   uint64_t crash_region_extent = 0;     // crash_region_extent(run.timeseries)
   std::vector<TimeMarker> markers;      // run_markers(run.events)
+  std::vector<TimeBand> alarm_bands;    // alarm_bands(run.events)
 
   // The pyramid of a column of run.timeseries, nullptr if there is none.
   const MinMaxPyramid* pyramid(std::string_view column) const;
 };
 
-// Builds the pyramids, the extent and the markers of a loaded run.
+// Builds the pyramids, the extent, the markers and the alarm bands of a loaded run.
 RunDetails index_run(results::Run run);
 
 // Everything of one run (time series, events, BMC report, config, perf),

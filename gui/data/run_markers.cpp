@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gui/data/palette.h"
+#include "traces/timeseries_writer.h"
 
 namespace crashtwin::gui {
 
@@ -35,6 +36,20 @@ std::vector<TimeMarker> run_markers(const std::vector<Event>& events) {
   std::stable_sort(markers.begin(), markers.end(),
                    [](const TimeMarker& a, const TimeMarker& b) { return a.t_s < b.t_s; });
   return markers;
+}
+
+std::vector<TimeBand> alarm_bands(const std::vector<Event>& events) {
+  std::vector<TimeBand> bands;
+  for (const Event& e : events) {
+    if (e.kind != EventKind::alarm) continue;
+    const QString component = field_text(e, "component");
+    const std::optional<ComponentId> id = component_of_column(component.toStdString(), "");
+    const double begin = static_cast<double>(e.t_ns) / 1e9;
+    bands.push_back({begin, begin + static_cast<double>(e.dur_ns.value_or(0)) / 1e9,
+                     id ? component_colour(*id) : alert_colour(), QStringLiteral("alarm %1").arg(component)});
+  }
+  std::stable_sort(bands.begin(), bands.end(), [](const TimeBand& a, const TimeBand& b) { return a.begin_s < b.begin_s; });
+  return bands;
 }
 
 }  // namespace crashtwin::gui

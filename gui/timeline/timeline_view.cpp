@@ -30,7 +30,7 @@ TimelineView::TimelineView(TimeCursor* cursor, QWidget* parent) : QWidget(parent
                              "cursor"));
   hint->setStyleSheet("color:#5b6577; font-size:11px;");
   slices_ = make_chart(tr("Slice size per component"), tr("MiB"), slice_y_);
-  probabilities_ = make_chart(tr("Predicted failure probability"), tr("probability"), probability_y_);
+  probabilities_ = make_chart(tr("Predicted failure probability (shaded: alarms)"), tr("probability"), probability_y_);
   probability_y_->setRange(0, 1);
 
   auto* layout = new QVBoxLayout(this);
@@ -150,6 +150,7 @@ void TimelineView::show_run(std::shared_ptr<const RunDetails> details) {
   run_ = details_ ? &details_->run : nullptr;
   // The charts point into the run's markers: never past the run's lifetime.
   for (TimeChartView* view : {slices_, probabilities_}) view->set_markers(run_ ? details_->markers : std::span<const TimeMarker>());
+  probabilities_->set_bands(run_ ? details_->alarm_bands : std::span<const TimeBand>());
   // A baseline strategy's run has the crashkernel it holds away as a column.
   const bool predictive = !run_ || run_->timeseries.find("held_bytes") == nullptr;
   slices_->chart()->setTitle(predictive ? tr("Slice size per component")

@@ -76,6 +76,11 @@ void TimeChartView::set_markers(std::span<const TimeMarker> markers) {
   viewport()->update();
 }
 
+void TimeChartView::set_bands(std::span<const TimeBand> bands) {
+  bands_ = bands;
+  viewport()->update();
+}
+
 void TimeChartView::set_cursor_time(std::optional<double> t_s) {
   cursor_ = t_s;
   viewport()->update();
@@ -111,6 +116,21 @@ void TimeChartView::drawForeground(QPainter* painter, const QRectF& rect) {
   const double lo = axis_->min(), hi = axis_->max();
   const double pixels_per_s = plot.width() / (hi - lo > 0 ? hi - lo : 1);
   const auto x_at = [&](double t) { return plot.left() + (t - lo) * pixels_per_s; };
+  // Bands first, under the markers: a translucent fill at least a pixel
+  // wide (an alarm of one sample has no duration), labelled at the bottom
+  // where the label fits. Bands are few (one per alarm), so all are tried.
+  for (const TimeBand& b : bands_) {
+    if (b.end_s < lo || b.begin_s > hi) continue;
+    const double x0 = std::max(x_at(b.begin_s), plot.left());
+    const double x1 = std::max(std::min(x_at(b.end_s), plot.right()), x0 + 1.0);
+    QColor fill = b.colour;
+    fill.setAlpha(48);
+    painter->fillRect(QRectF(QPointF(x0, plot.top()), QPointF(x1, plot.bottom())), fill);
+    if (x1 - x0 > QFontMetricsF(font).horizontalAdvance(b.label) + 8) {
+      painter->setPen(b.colour.darker(130));
+      painter->drawText(QPointF(x0 + 4, plot.bottom() - kRugPixels - 4), b.label);
+    }
+  }
   const auto at_or_after = [&](std::span<const TimeMarker>::iterator from, double t) {
     return std::lower_bound(from, markers_.end(), t, [](const TimeMarker& m, double v) { return m.t_s < v; });
   };

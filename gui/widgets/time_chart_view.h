@@ -31,6 +31,10 @@ class TimeChartView : public QChartView {
   static double tick_step(double lo, double hi);
   // Markers in time order; the caller keeps them alive while shown.
   void set_markers(std::span<const TimeMarker> markers);
+  // Bands shaded behind the markers (alarms), sorted by begin; the caller
+  // keeps them alive while shown.
+  void set_bands(std::span<const TimeBand> bands);
+  std::span<const TimeBand> bands() const { return bands_; }
   void set_cursor_time(std::optional<double> t_s);
   // Plot-area width in pixels: the bucket count for downsampling.
   int plot_width() const;
@@ -58,6 +62,7 @@ class TimeChartView : public QChartView {
   QValueAxis* axis_;
   double full_lo_ = 0, full_hi_ = 1;
   std::span<const TimeMarker> markers_;
+  std::span<const TimeBand> bands_;
   std::vector<size_t> labelled_;  // indices of the markers with a label (failures, alerts: few)
   std::optional<double> cursor_;
   std::optional<QPointF> press_;

@@ -16,13 +16,14 @@ constexpr size_t kHistoryReadings = kWindowCapacity * kMaxMetricsPerClass;
 
 // The pieces init() carves, in order; memory_bytes() sums the same list.
 struct Parts {
-  size_t buddy_metadata_words, windows, floats, demands, sizes, readings, scratch, model, alloc_events;
+  size_t buddy_metadata_words, windows, floats, alarms, demands, sizes, readings, scratch, model, alloc_events;
 };
 
 Parts parts_of(const AgentConfig& c, const ComponentCounts& counts) {
   const size_t n = counts.total();
   const uint64_t slice_area = c.region_size > kHeaderAreaBytes ? c.region_size - kHeaderAreaBytes : 0;
   return Parts{(alloc::BuddyAllocator::metadata_bytes(slice_area) + 7) / 8,
+               n,
                n,
                n,
                n,
@@ -56,7 +57,7 @@ uint64_t pages_of(uint64_t bytes) { return bytes / kPage; }
 size_t Agent::memory_bytes(const AgentConfig& config, const ComponentCounts& counts) {
   const Parts p = parts_of(config, counts);
   return carved_bytes<uint64_t>(p.buddy_metadata_words) + carved_bytes<MetricWindow>(p.windows) +
-         carved_bytes<float>(p.floats) + carved_bytes<SliceDemand>(p.demands) +
+         carved_bytes<float>(p.floats) + carved_bytes<AlarmState>(p.alarms) + carved_bytes<SliceDemand>(p.demands) +
          2 * carved_bytes<uint64_t>(p.sizes) + carved_bytes<SensorReading>(p.readings) +
          carved_bytes<std::byte>(p.scratch) + carved_bytes<std::byte>(p.model) +
          carved_bytes<alloc::AllocEvent>(p.alloc_events);
@@ -68,7 +69,7 @@ Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy,
       c.region_size <= kHeaderAreaBytes || c.budget_bytes == 0 || c.budget_bytes > c.region_size - kHeaderAreaBytes ||
       c.maximum_partition_size < kPage || c.minimum_partition_size > c.maximum_partition_size ||
       c.capture_record_limit_bytes < kPage || !(c.feature_ewma_alpha > 0.0f && c.feature_ewma_alpha <= 1.0f) ||
-      !c.numa.valid())
+      !c.numa.valid() || !c.alarm.valid())
     return Status::invalid_argument;
   // Sealing needs a sealer: without one, a secret section could only be
   // left out of every record.
@@ -93,6 +94,7 @@ Status Agent::init(const AgentConfig& config, Hal& hal, PartitionPolicy& policy,
   buddy_metadata_ = std::as_writable_bytes(carve<uint64_t>(memory, p.buddy_metadata_words));
   windows_ = carve<MetricWindow>(memory, p.windows);
   probabilities_ = carve<float>(memory, p.floats);
+  alarms_ = carve<AlarmState>(memory, p.alarms);
   demands_ = carve<SliceDemand>(memory, p.demands);
   targets_ = carve<uint64_t>(memory, p.sizes);
   retired_ = carve<uint64_t>(memory, p.sizes);
@@ -142,6 +144,11 @@ float Agent::probability(ComponentId component) const {
   return i < instance_count_ ? probabilities_[i] : 0.0f;
 }
 
+bool Agent::alarmed(ComponentId component) const {
+  const size_t i = index_of(component);
+  return i < instance_count_ && alarms_[i].asserted;
+}
+
 const MetricWindow* Agent::window(ComponentId component) const {
   const size_t i = index_of(component);
   return i < instance_count_ ? &windows_[i] : nullptr;
@@ -168,6 +175,7 @@ Status Agent::boot() {
   for (size_t i = 0; i < instance_count_; ++i) {
     windows_[i].reset(instance(i).cls, config_.feature_ewma_alpha, config_.feature_window_ns);
     probabilities_[i] = 0.0f;
+    alarms_[i].reset();
   }
   if (Status s = load_model(); !ok(s) && s != Status::not_found) hal_->log(LogLevel::warning, "agent: boot without a usable model");
   if (Status s = format_crash_region(*hal_, config_.region_base, config_.region_size, table_); !ok(s)) return s;
@@ -290,6 +298,17 @@ void Agent::sample(uint64_t now, bool missed) {
     (void)predict_all(model_, windows_, probabilities_);
   } else {
     for (float& p : probabilities_) p = 0.0f;
+  }
+  // A class without a model predicts nothing, so it never alarms (its
+  // threshold says nothing either).
+  for (size_t i = 0; i < instance_count_; ++i) {
+    const ClassModel& m = model_.of(instance(i).cls);
+    if (!has_model_ || m.kind == ModelKind::none) {
+      alarms_[i].reset();
+      continue;
+    }
+    if (alarms_[i].update(probabilities_[i], m.threshold, now, config_.alarm) == AlarmChange::asserted)
+      ++stats_.alarms_asserted;
   }
 }
 

@@ -50,6 +50,7 @@
 #include "platform/hal/hal.h"
 #include "platform/monitor/control_command.h"
 #include "platform/monitor/rdt_monitor.h"
+#include "platform/predictor/alarm.h"
 #include "platform/predictor/features.h"
 #include "platform/predictor/model_blob.h"
 #include "platform/region/crash_region.h"
@@ -168,6 +169,9 @@ struct AgentConfig {
   // (platform/agent/numa_layout.h); one node: placement changes nothing.
   NumaLayout numa{};
   SlicePlacement slice_placement = SlicePlacement::any;
+  // Each instance's predictive-failure alarm: asserts at its class's
+  // threshold, clears below the band (platform/predictor/alarm.h).
+  AlarmConfig alarm{};
 };
 
 // Who holds a live allocation of the slice allocator: the ownership map
@@ -224,6 +228,7 @@ struct AgentStats {
   // room there (a slice in a region without memory on its node counts too).
   uint64_t node_local_placements = 0;
   uint64_t remote_placements = 0;
+  uint64_t alarms_asserted = 0;  // predictive-failure alarms raised, every instance
 };
 
 // What one repartition did (observers, traces).
@@ -333,6 +338,9 @@ class Agent final : public Firmware {
   // Latest predicted probability; 0 for an unknown component.
   float probability(ComponentId component) const;
   std::span<const float> probabilities() const { return probabilities_; }
+  // Whether the instance's predictive-failure alarm is asserted (with the
+  // hysteresis of AgentConfig::alarm); false for an unknown component.
+  bool alarmed(ComponentId component) const;
   const MetricWindow* window(ComponentId component) const;
 
  private:
@@ -450,6 +458,7 @@ class Agent final : public Firmware {
   std::span<std::byte> buddy_metadata_;
   std::span<MetricWindow> windows_;
   std::span<float> probabilities_;
+  std::span<AlarmState> alarms_;
   std::span<SliceDemand> demands_;
   std::span<uint64_t> targets_;
   std::span<uint64_t> retired_;  // old bases of moved slices, freed after the copies

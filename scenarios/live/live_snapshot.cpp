@@ -35,6 +35,7 @@ void fill_overview(const Agent& agent, OverviewTab& out) {
     SliceRow row;
     row.component = scenario::to_string(c);
     row.probability = agent.probability(c);
+    row.alarmed = agent.alarmed(c);
     uint32_t index = 0;
     if (ok(table.find_slice(c, index))) {
       const SliceEntry& e = table.slices[index];

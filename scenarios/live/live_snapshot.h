@@ -49,6 +49,7 @@ struct ProgressSnapshot {
 struct SliceRow {
   std::string component;  // "cpu.0"
   double probability = 0;  // latest prediction (0 without a model)
+  bool alarmed = false;    // the agent's predictive-failure alarm (Agent::alarmed)
   bool has_slice = false;
   uint64_t base = 0;
   uint64_t size = 0;

@@ -60,7 +60,7 @@ void overview(const LiveSnapshot& s, std::vector<std::string>& out) {
     out.push_back(fmt::format("{:<12}{:>10.4f}  {:<22}{:>12}{:>12}{:>9}{}", r.component, r.probability,
                               bar(r.probability, 20), r.has_slice ? bytes_text(static_cast<double>(r.size)) : "-",
                               bytes_text(static_cast<double>(r.used_bytes)), r.records,
-                              r.truncated ? "  truncated" : ""));
+                              std::string(r.alarmed ? "  ALARM" : "") + (r.truncated ? "  truncated" : "")));
   out.emplace_back();
   out.push_back("events (newest last)");
   if (s.events.empty()) out.push_back("  none yet");

@@ -403,6 +403,13 @@ void read_agent(MapReader& root, Scenario& s, const std::filesystem::path& base_
     a.feature_window_ns.reset();
   }
   a.rmid_limbo_ns = m.duration("rmid_limbo", Need::optional, 0, kMaxAllocationFrequencyNs).value_or(a.rmid_limbo_ns);
+  if (const auto ratio = m.ratio("alarm_clear_ratio", Need::optional)) {
+    if (*ratio > 0.0) a.alarm_clear_ratio = *ratio;
+    else ctx.error(m.get("alarm_clear_ratio"), m.field("alarm_clear_ratio"),
+                   "0 would never clear an alarm; give a fraction of the threshold in (0, 1] (1: no hysteresis)");
+  }
+  a.alarm_clear_time_ns =
+      m.duration("alarm_clear_time", Need::optional, 0, kMaxAlarmClearTimeNs).value_or(a.alarm_clear_time_ns);
   if (const auto at = m.choice("region_placement", Need::optional, {"top", "node_boundary"}))
     a.region_placement = static_cast<AgentSettings::RegionPlacement>(*at);
   if (const auto placement = m.choice("slice_placement", Need::optional, {"any", "node_local"}))

@@ -649,6 +649,8 @@ RunOutcome run_scenario(const RunRequest& request) {
   config.dram_bytes = dram.size();
   config.capture_facts = facts;
   config.rmid_min_free_time_ns = s.agent.rmid_limbo_ns;
+  config.alarm.clear_ratio = static_cast<float>(s.agent.alarm_clear_ratio);
+  config.alarm.clear_time_ns = s.agent.alarm_clear_time_ns;
   config.numa = numa;
   config.slice_placement = s.agent.slice_placement;
   // Scratch for the largest record this board's captures write (with the

@@ -58,6 +58,10 @@ void RunRecorder::declare_columns() {
     series_.add_column(probability_column(c));
     probability_signals_.push_back(vcd_.add_real("board.agent.probability", vcd_name(c)));
   }
+  for (ComponentId c : instances_) {
+    alarm_signals_.push_back(vcd_.add_wire("board.agent.alarm", vcd_name(c)));
+    vcd_.change(last_tick_ns_, alarm_signals_.back(), 0);
+  }
   series_.add_column(std::string(kReservedBytesColumn));
   series_.add_column(std::string(kFreeBytesColumn));
   // Where each slice is and how fragmented the free space is, so the
@@ -169,17 +173,34 @@ void RunRecorder::on_tick(const Agent& agent, uint64_t time_ns) {
 void RunRecorder::follow_episodes(const Agent& agent, uint64_t time_ns) {
   for (size_t i = 0; i < instances_.size(); ++i) {
     const ComponentId c = instances_[i];
-    const double p = agent.probability(c);
-    const bool above = agent.has_model() && p >= agent.model().of(c.cls).threshold;
-    if (above && open_episode_[i] < 0) {
+    const float p = agent.probability(c);
+    const bool alarmed = agent.alarmed(c);
+    if (alarmed && open_episode_[i] < 0) {
       open_episode_[i] = static_cast<int64_t>(episodes_.size());
-      episodes_.push_back({c, time_ns, time_ns});
-    } else if (above) {
-      episodes_[static_cast<size_t>(open_episode_[i])].end_ns = time_ns;
-    } else {
+      episodes_.push_back({c, time_ns, time_ns, p});
+      vcd_.change(time_ns, alarm_signals_[i], 1);
+    } else if (alarmed) {
+      AlertEpisode& e = episodes_[static_cast<size_t>(open_episode_[i])];
+      e.end_ns = time_ns;
+      e.peak_probability = std::max(e.peak_probability, p);
+    } else if (open_episode_[i] >= 0) {
+      record_alarm_event(episodes_[static_cast<size_t>(open_episode_[i])], true);
       open_episode_[i] = -1;
+      vcd_.change(time_ns, alarm_signals_[i], 0);
     }
   }
+}
+
+void RunRecorder::record_alarm_event(const AlertEpisode& episode, bool cleared) {
+  // A track per component: alarms of different parts overlap in time, and
+  // a trace viewer's spans on one track must nest.
+  const std::string component = to_string(episode.component);
+  Event& e = events_.add_span(episode.begin_ns, episode.end_ns - episode.begin_ns, "board.agent.alarm." + component,
+                              EventKind::alarm);
+  e.fields["component"] = component;
+  e.fields["threshold"] = agent_.has_model() ? agent_.model().of(episode.component.cls).threshold : 0.0f;
+  e.fields["peak_probability"] = episode.peak_probability;
+  e.fields["cleared"] = cleared;
 }
 
 void RunRecorder::record_row(const Agent& agent, uint64_t time_ns, uint64_t reserved) {
@@ -329,6 +350,10 @@ void RunRecorder::integrate_reserved(uint64_t from, uint64_t to) {
 void RunRecorder::finish(uint64_t end_ns) {
   integrate_reserved(last_tick_ns_, end_ns);
   last_tick_ns_ = std::max(last_tick_ns_, end_ns);
+  for (int64_t& open : open_episode_) {
+    if (open >= 0) record_alarm_event(episodes_[static_cast<size_t>(open)], false);
+    open = -1;
+  }
 }
 
 }  // namespace crashtwin::scenario

@@ -35,12 +35,14 @@ struct CaptureFact {
   Status status = Status::ok;
 };
 
-// One maximal run of ticks during which a component's probability was at or
-// above its class's alert threshold.
+// One maximal run of ticks during which a component's predictive-failure
+// alarm was asserted (Agent::alarmed: at its class's threshold, with the
+// hysteresis of the agent's alarm settings).
 struct AlertEpisode {
   ComponentId component;
   uint64_t begin_ns = 0;
-  uint64_t end_ns = 0;  // last tick above the threshold
+  uint64_t end_ns = 0;  // last tick in alarm
+  float peak_probability = 0.0f;
 };
 
 class RunRecorder final : public BoardObserver, public AgentObserver {
@@ -110,6 +112,10 @@ class RunRecorder final : public BoardObserver, public AgentObserver {
   uint32_t fragmentation_orders_ = 0;  // unusable_index columns: orders 0..n-1
   std::vector<VcdWriter::SignalId> slice_signals_;
   std::vector<VcdWriter::SignalId> probability_signals_;
+  std::vector<VcdWriter::SignalId> alarm_signals_;
+  // An `alarm` span for the episode (cleared: the alarm deasserted before
+  // the run ended).
+  void record_alarm_event(const AlertEpisode& episode, bool cleared);
   VcdWriter::SignalId alert_signal_ = 0;
   std::map<std::string, VcdWriter::SignalId> dma_signals_;  // per initiator: a transfer is moving data
   VcdWriter::SignalId capture_signal_ = 0;  // the firmware is writing a failure's record

@@ -15,6 +15,7 @@
 #include "platform/capture/confidentiality.h"
 #include "platform/core/types.h"
 #include "platform/monitor/control_command.h"
+#include "platform/predictor/alarm.h"
 #include "policies/strategies/strategy_params.h"
 #include "scenarios/schema/diagnostics.h"
 #include "scenarios/schema/replay.h"
@@ -167,6 +168,9 @@ struct AgentSettings {
   // model's own (FailureModel::window_ns).
   std::optional<uint64_t> feature_window_ns;
   uint64_t rmid_limbo_ns = 1'000'000'000;  // a freed RMID's wait before reuse
+  // Predictive-failure alarm hysteresis (platform/predictor/alarm.h).
+  double alarm_clear_ratio = AlarmConfig{}.clear_ratio;
+  uint64_t alarm_clear_time_ns = AlarmConfig{}.clear_time_ns;
   // Where the board reserves the crash region: at the top of DRAM, or
   // across the boundary between the middle NUMA nodes (half on each side),
   // so that both sockets have part of it; and where slices go in it.

@@ -321,6 +321,18 @@ void RealResultsTest::baseline_timeline_draws_reservation_and_recovery() {
   // Back to a predictive run: slices again.
   QVERIFY(select_and_wait("memory_uncorrectable", "predictive-bmc"));
   QVERIFY(chart->title().contains(QStringLiteral("Slice size")));
+  // ...and the probability chart shades each of its alarms: one band per
+  // alert episode of the summary, on the failing DIMM.
+  const results::Run* run = window_->current_run();
+  const std::optional<double> episodes = run->summary.metric("prediction.alert_episodes");
+  QVERIFY(episodes && *episodes >= 1);
+  const std::span<const TimeBand> bands = window_->timeline_view()->probability_chart()->bands();
+  QCOMPARE(static_cast<double>(bands.size()), *episodes);
+  for (const TimeBand& b : bands) {
+    QVERIFY(b.end_s >= b.begin_s);
+    QCOMPARE(b.label, QStringLiteral("alarm memory.1"));
+  }
+  QVERIFY(window_->timeline_view()->slice_chart()->bands().empty());
 }
 
 // Every fan stops (tests/scenario/e2e_fans.cpp): the Records view lists the

@@ -11,6 +11,8 @@
 #include "gui/compare/policy_summary.h"
 #include "gui/data/crash_map.h"
 #include "gui/data/downsample.h"
+#include "gui/data/palette.h"
+#include "gui/data/run_markers.h"
 #include "gui/run/batch_progress.h"
 #include "platform/region/crash_region.h"
 #include "traces/timeseries_writer.h"
@@ -34,6 +36,7 @@ class GuiDataTest : public QObject {
   void progress_lines_of_the_batch_cli();
   void policy_means_over_finished_runs();
   void best_means_mark_winners_in_the_metric_direction();
+  void alarm_bands_are_the_alarm_events_in_time_order();
 };
 
 void GuiDataTest::downsample_keeps_short_series_whole() {
@@ -361,6 +364,31 @@ void GuiDataTest::best_means_mark_winners_in_the_metric_direction() {
   QCOMPARE(best[1], (std::vector<bool>{false, true, false}));   // lower wins
   QCOMPARE(best[2], (std::vector<bool>{false, false, false}));  // all equal: no winner
   QCOMPARE(best[3], (std::vector<bool>{false, false, false}));  // only one value: nothing to beat
+}
+
+void GuiDataTest::alarm_bands_are_the_alarm_events_in_time_order() {
+  EventLog log;
+  const auto alarm = [&](uint64_t t_ns, uint64_t dur_ns, const char* component) {
+    Event& e = log.add_span(t_ns, dur_ns, std::string("board.agent.alarm.") + component, EventKind::alarm);
+    e.fields["component"] = component;
+    e.fields["threshold"] = 0.01;
+    e.fields["peak_probability"] = 0.02;
+    e.fields["cleared"] = true;
+  };
+  alarm(5'000'000'000, 2'500'000'000, "disk.0");
+  log.add(1'000'000'000, "board.bmc", EventKind::alert).fields["slice"] = 1;
+  alarm(1'000'000'000, 0, "memory.3");  // one sample in alarm: no duration
+  alarm(9'000'000'000, 1'000'000'000, "no_such.thing");
+  const std::vector<TimeBand> bands = alarm_bands(log.events());
+  QCOMPARE(bands.size(), size_t{3});  // the alert is no band
+  QCOMPARE(bands[0].begin_s, 1.0);
+  QCOMPARE(bands[0].end_s, 1.0);
+  QCOMPARE(bands[0].label, QStringLiteral("alarm memory.3"));
+  QCOMPARE(bands[0].colour, component_colour(ComponentId{ComponentClass::memory, 3}));
+  QCOMPARE(bands[1].begin_s, 5.0);
+  QCOMPARE(bands[1].end_s, 7.5);
+  QCOMPARE(bands[1].colour, component_colour(ComponentId{ComponentClass::disk, 0}));
+  QCOMPARE(bands[2].colour, alert_colour());  // a component the palette cannot name
 }
 
 QTEST_APPLESS_MAIN(GuiDataTest)

@@ -14,6 +14,8 @@
 #include "tests/support/run_cli.h"
 #include "traces/batch.h"
 #include "traces/bmc_report.h"
+#include "traces/event_log.h"
+#include "traces/io.h"
 #include "traces/summary.h"
 
 namespace fs = std::filesystem;
@@ -141,4 +143,53 @@ TEST_CASE("the oracle bounds every policy's completeness at every point of a bud
   INFO(r.output);
   REQUIRE(r.exit_code <= 1);  // starved budgets fail expectations: that is what a sweep measures
   test::check_oracle_bounds(read_summary_csv(out / "sweep.csv"));
+}
+
+TEST_CASE("alert episodes are the agent's alarms: the hysteresis band merges crossings and never splits them",
+          "[metrics][e2e][alarm]") {
+  // corrected_error_storm: a DIMM's corrected errors rise and fall without a
+  // failure, its probability crossing its threshold again and again.
+  const fs::path scenario = kSource / "scenarios/library/corrected_error_storm.yaml";
+  struct Outcome {
+    double episodes, alerting_s;
+    std::vector<Event> alarms;
+    std::string vcd;
+  };
+  const auto run = [&](const std::string& name, const std::string& ratio) {
+    const fs::path out = scratch(name);
+    const auto r = run_cli("run " + quoted(scenario) + " --policy proportional --set agent.alarm_clear_ratio=" + ratio +
+                           " --out " + quoted(out));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    const RunSummary s = read_summary(out / "summary.json");
+    Outcome o{*s.metric("prediction.alert_episodes"), *s.metric("prediction.alerting_s"), {}, read_file(out / "trace.vcd")};
+    for (const Event& e : read_events_jsonl(out / "events.jsonl"))
+      if (e.kind == EventKind::alarm) o.alarms.push_back(e);
+    return o;
+  };
+  const Outcome plain = run("alarm_plain", "1");
+  const Outcome band = run("alarm_band", "0.5");
+  // The scenario's point: without the band the storm raises several alarms.
+  CHECK(plain.episodes >= 3);
+  // The band holds an alarm over the crossings: its alarmed ticks are a
+  // superset, so never more episodes and never less time in alarm.
+  CHECK(band.episodes >= 1);
+  CHECK(band.episodes < plain.episodes);
+  CHECK(band.alerting_s >= plain.alerting_s);
+  for (const Outcome* o : {&plain, &band}) {
+    // One `alarm` span per episode, each naming its part and its peak.
+    CHECK(static_cast<double>(o->alarms.size()) == o->episodes);
+    double alerting_ns = 0;
+    for (const Event& e : o->alarms) {
+      CHECK(e.track == "board.agent.alarm." + e.fields.at("component").get<std::string>());
+      REQUIRE(e.dur_ns.has_value());
+      alerting_ns += static_cast<double>(*e.dur_ns);
+      CHECK(e.fields.at("component").get<std::string>().rfind("memory.", 0) == 0);
+      CHECK(e.fields.at("peak_probability").get<double>() >= e.fields.at("threshold").get<double>());
+      CHECK(e.fields.at("cleared").is_boolean());
+    }
+    CHECK(alerting_ns / 1e9 == Approx(o->alerting_s));
+    // The VCD has the alarm wires.
+    CHECK(o->vcd.find("$scope module alarm $end") != std::string::npos);
+  }
 }

@@ -61,6 +61,8 @@ TEST_CASE("the overview snapshot is the agent's slices and probabilities", "[liv
                                   [](const SliceRow& r) { return r.component == "memory.1"; });
   REQUIRE(dimm1 != o.components.end());
   CHECK(dimm1->probability > 0.99);
+  CHECK(dimm1->alarmed);
+  for (const SliceRow& row : o.components) CHECK(row.alarmed == (row.component == "memory.1"));
   CHECK(dimm1->size == 8 * MiB);
   CHECK(o.reserved_bytes == rig.agent.stats().reserved_bytes);
   CHECK(o.budget_bytes == rig.config.budget_bytes);
@@ -102,6 +104,11 @@ TEST_CASE("a frame fits the terminal and shows the run, the tab and its values",
   CHECK(lines[2].find("[1 Overview]") != std::string::npos);
   CHECK(contains(lines, "memory.1"));
   CHECK(contains(lines, "8.00 MiB"));  // its slice
+  // The alarmed DIMM's row says so, and only its row.
+  size_t alarm_rows = 0;
+  for (const std::string& l : lines) alarm_rows += l.find("ALARM") != std::string::npos;
+  CHECK(alarm_rows == 1);
+  CHECK(contains(lines, "memory.1"));
   CHECK(contains(lines, "error raised: memory_uncorrectable on memory.1"));
   CHECK(lines.back().find("q stops the run") != std::string::npos);
 

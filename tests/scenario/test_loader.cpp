@@ -153,6 +153,29 @@ TEST_CASE("agent.feature_window: a span in whole milliseconds a model can carry"
   CHECK(mentions(long_window, "agent.feature_window"));
 }
 
+TEST_CASE("agent.alarm_clear_ratio and alarm_clear_time: the alarm's hysteresis", "[loader][alarm]") {
+  const LoadResult absent = load_text(kValidScenario);
+  REQUIRE(absent.scenario);
+  CHECK(absent.scenario->agent.alarm_clear_ratio == Approx(0.5));
+  CHECK(absent.scenario->agent.alarm_clear_time_ns == 0);
+  const LoadResult set = load_text(
+      with("  horizon: \"10 s\"", "  horizon: \"10 s\"\n  alarm_clear_ratio: \"80 %\"\n  alarm_clear_time: \"2 s\""));
+  INFO(set.diagnostics.to_string());
+  REQUIRE(set.scenario);
+  CHECK(set.scenario->agent.alarm_clear_ratio == Approx(0.8));
+  CHECK(set.scenario->agent.alarm_clear_time_ns == 2'000'000'000ull);
+  const LoadResult zero = load_text(with("  horizon: \"10 s\"", "  horizon: \"10 s\"\n  alarm_clear_ratio: 0"));
+  CHECK_FALSE(zero.scenario);
+  CHECK(mentions(zero, "fixture.yaml:"));
+  CHECK(mentions(zero, "agent.alarm_clear_ratio: 0 would never clear an alarm"));
+  const LoadResult above = load_text(with("  horizon: \"10 s\"", "  horizon: \"10 s\"\n  alarm_clear_ratio: 1.5"));
+  CHECK_FALSE(above.scenario);
+  CHECK(mentions(above, "agent.alarm_clear_ratio"));
+  const LoadResult month = load_text(with("  horizon: \"10 s\"", "  horizon: \"10 s\"\n  alarm_clear_time: \"60 d\""));
+  CHECK_FALSE(month.scenario);
+  CHECK(mentions(month, "agent.alarm_clear_time"));
+}
+
 TEST_CASE("missing required fields are named", "[loader]") {
   const LoadResult r = load_text(with("      error: memory_uncorrectable\n", ""));
   REQUIRE(r.diagnostics.size() == 1);

@@ -228,3 +228,49 @@ TEST_CASE("a late tick keeps the period's phase, a skipped boundary is a missed 
   // A board without per-core timers: nothing read, no skew.
   CHECK(rig.agent.stats().tick_skew_max_ns == 0);
 }
+
+TEST_CASE("the agent's alarm follows its probabilities with the configured hysteresis", "[agent][alarm]") {
+  // Independent recount: asserted from the first tick at the threshold (0.5,
+  // the rig's model) until the probability has stayed below 0.25 for 2 ticks.
+  Rig rig("proportional", 16 * MiB, true, [](AgentConfig& c) { c.alarm = AlarmConfig{0.5f, 2 * kPeriod}; });
+  bool expected = false;
+  uint64_t below_ticks = 0, assertions = 0, clears = 0;
+  const auto step = [&](uint64_t errors) {
+    rig.period(errors);
+    const float p = rig.agent.probability(kDimm1);
+    if (!expected && p >= 0.5f) expected = true, below_ticks = 0, ++assertions;
+    else if (expected && p < 0.25f && ++below_ticks > 2) expected = false, ++clears;
+    else if (expected && p >= 0.25f) below_ticks = 0;
+    INFO("p " << p);
+    CHECK(rig.agent.alarmed(kDimm1) == expected);
+    CHECK_FALSE(rig.agent.alarmed(kDimm0));
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (int k = 0; k < 8; ++k) step(2);   // errors climb: p -> 1
+    for (int k = 0; k < 30; ++k) step(0);  // the window empties: p -> 0.02
+  }
+  CHECK(assertions == 3);
+  CHECK(clears == 3);
+  CHECK(rig.agent.stats().alarms_asserted == 3);
+  CHECK_FALSE(rig.agent.alarmed(ComponentId{ComponentClass::memory, 9}));  // no such DIMM
+
+  // A reboot starts with every alarm clear.
+  for (int k = 0; k < 8; ++k) step(2);
+  REQUIRE(rig.agent.alarmed(kDimm1));
+  REQUIRE(rig.agent.boot() == Status::ok);
+  CHECK_FALSE(rig.agent.alarmed(kDimm1));
+}
+
+TEST_CASE("a class without a model never alarms and bad alarm settings are refused", "[agent][alarm]") {
+  Rig rig;
+  for (int k = 0; k < 8; ++k) rig.period(3);
+  CHECK(rig.agent.alarmed(kDimm1));
+  // The rig's model has a memory class only: a core's probability is 0 and
+  // the (default 0.5) threshold of its empty class never applies.
+  CHECK_FALSE(rig.agent.alarmed(kCore0));
+  Agent other;
+  AgentConfig bad = rig.config;
+  bad.alarm.clear_ratio = 0.0f;
+  std::vector<std::byte> memory(rig.memory.size());
+  CHECK(other.init(bad, rig.hal, *rig.policy, memory) == Status::invalid_argument);
+}
