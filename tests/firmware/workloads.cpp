@@ -503,6 +503,33 @@ void predictor_workload(Run& run, Arena& arena) {
   FW_CHECK(run, predict_all(*parsed, std::span<const MetricWindow>(windows, kComponentClassCount * kInstances),
                             probabilities) == Status::ok);
   for (float p : probabilities) run.digest.f32(p);
+
+  // The alarm's hysteresis over a walk about a threshold, and a refused
+  // model's wording (the agent's log line): the same on every target.
+  AlarmState alarm;
+  const AlarmConfig band{0.5f, 300'000'000};
+  uint32_t changes = 0;
+  float p = 0.01f;
+  for (uint64_t tick = 0; tick < 400; ++tick) {
+    p += ratio(100, 20000.0f);  // +-0.005
+    p = p < 0.0f ? 0.0f : p;
+    const AlarmChange change = alarm.update(p, 0.01f, tick * 100'000'000ull, band);
+    run.digest.byte(static_cast<uint8_t>(change));
+    changes += change != AlarmChange::none;
+  }
+  FW_CHECK(run, changes > 0);
+  char why[160];
+  FailureModel* other = arena.make<FailureModel>();
+  if (!FW_CHECK(run, other != nullptr)) return;
+  *other = *parsed;
+  other->feature_set_version = kFeatureSetVersion - 1;
+  describe(find_mismatch(*other), why);
+  run.digest.text(why);
+  other->feature_set_version = kFeatureSetVersion;
+  other->of(ComponentClass::disk).feature_count = 3;
+  describe(find_mismatch(*other), why);
+  run.digest.text(why);
+  FW_CHECK(run, why[0] == 't');  // "the disk model has 3 features ..."
 }
 
 // --- partitioning policies --------------------------------------------------
@@ -635,9 +662,12 @@ void agent_workload(Run& run, Arena& arena) {
     FW_CHECK(run, agent->next_tick_ns() == hal.now_ns());
     FW_CHECK(run, agent->tick() == Status::ok);
     for (float p : agent->probabilities()) run.digest.f32(p);
+    for (size_t i = 0; i < agent->instance_count(); ++i) run.digest.byte(agent->alarmed(agent->instance(i)) ? 1 : 0);
   }
   FW_CHECK(run, agent->probability(kDimm1) > 0.9f);
   FW_CHECK(run, agent->probability({ComponentClass::memory, 0}) < 0.1f);
+  FW_CHECK(run, agent->alarmed(kDimm1));
+  FW_CHECK(run, !agent->alarmed({ComponentClass::memory, 0}));
   uint32_t index = 0;
   FW_CHECK(run, agent->partition_table().find_slice(kDimm1, index) == Status::ok);
   FW_CHECK(run, agent->partition_table().slices[index].size == config.maximum_partition_size);
@@ -668,7 +698,8 @@ void agent_workload(Run& run, Arena& arena) {
   const AgentStats& st = agent->stats();
   const uint64_t stats[] = {st.ticks, st.repartitions, st.bytes_moved, st.slices_moved, st.grow_failures,
                             st.policy_rejections, st.metric_read_errors, st.captures, st.truncated_captures,
-                            st.failed_captures, st.model_reloads, st.model_rejections, st.reserved_bytes};
+                            st.failed_captures, st.model_reloads, st.model_rejections, st.reserved_bytes,
+                            st.alarms_asserted};
   for (uint64_t v : stats) run.digest.u64(v);
   const PartitionTable& t = agent->partition_table();
   run.digest.u64(t.generation);
