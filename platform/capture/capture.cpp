@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "platform/capture/memory_error_log.h"
+#include "platform/core/fixed_text.h"
 #include "platform/capture/register_file.h"
 #include "platform/cper/mca_error_code.h"
 #include "platform/cper/memory_error.h"
@@ -67,20 +68,7 @@ bool needs_registers(const CatalogEntry& e) {
 void fru_text_for(ComponentId c, cper::SectionDescriptor& d) {
   constexpr const char* kPrefix[kComponentClassCount] = {"cpu", "dimm", "disk", "nic"};
   char text[cper::kFruTextBytes] = {};
-  const char* prefix = kPrefix[static_cast<size_t>(c.cls) % kComponentClassCount];
-  size_t n = 0;
-  while (prefix[n] != '\0') {
-    text[n] = prefix[n];
-    ++n;
-  }
-  char digits[6];
-  size_t d_count = 0;
-  uint32_t v = c.instance;
-  do {
-    digits[d_count++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  while (d_count > 0) text[n++] = digits[--d_count];
+  FixedText(text) << kPrefix[static_cast<size_t>(c.cls) % kComponentClassCount] << uint32_t{c.instance};
   cper::set_fru_text(d, text);
 }
 

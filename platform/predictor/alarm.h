@@ -23,10 +23,6 @@ struct AlarmConfig {
   bool valid() const { return clear_ratio > 0.0f && clear_ratio <= 1.0f; }
 };
 
-// Longest clear time a scenario may set: 30 days, a field model's horizon
-// many times over.
-inline constexpr uint64_t kMaxAlarmClearTimeNs = 30ull * 86'400'000'000'000ull;
-
 enum class AlarmChange : uint8_t { none, asserted, deasserted };
 
 struct AlarmState {

@@ -1,6 +1,7 @@
 #include "platform/predictor/predictor.h"
 
 #include "platform/core/exact_math.h"
+#include "platform/core/fixed_text.h"
 
 namespace crashtwin {
 
@@ -30,41 +31,8 @@ Status check_compatible(const FailureModel& model) {
   return find_mismatch(model).kind == ModelMismatch::Kind::none ? Status::ok : Status::unsupported;
 }
 
-namespace {
-
-// Appends to a NUL-terminated text in a fixed buffer, cutting at its end.
-class TextOut {
- public:
-  explicit TextOut(std::span<char> out) : out_(out) {
-    if (!out_.empty()) out_[0] = '\0';
-  }
-  TextOut& operator<<(const char* text) {
-    while (*text != '\0' && pos_ + 1 < out_.size()) out_[pos_++] = *text++;
-    if (!out_.empty()) out_[pos_] = '\0';
-    return *this;
-  }
-  TextOut& operator<<(uint32_t value) {
-    char digits[11];
-    size_t n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    } while (value != 0);
-    char text[12];
-    for (size_t i = 0; i < n; ++i) text[i] = digits[n - 1 - i];
-    text[n] = '\0';
-    return *this << static_cast<const char*>(text);
-  }
-
- private:
-  std::span<char> out_;
-  size_t pos_ = 0;
-};
-
-}  // namespace
-
 void describe(const ModelMismatch& mismatch, std::span<char> out) {
-  TextOut text(out);
+  FixedText text(out);
   switch (mismatch.kind) {
     case ModelMismatch::Kind::none:
       text << "compatible";

@@ -30,5 +30,7 @@ inline constexpr uint64_t kMaxFleetMachines = 10'000;
 // in 32 s at most, a second of log in 17 minutes at least.
 inline constexpr double kMinReplayTimeScale = 1e-3;
 inline constexpr double kMaxReplayTimeScale = 1e6;
+// `agent.alarm_clear_time`: 30 days, a field model's horizon many times over.
+inline constexpr uint64_t kMaxAlarmClearTimeNs = 30ull * 86'400'000'000'000ull;
 
 }  // namespace crashtwin::scenario
