@@ -16,6 +16,7 @@
 
 #include "scenarios/cli/commands.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/cli/parse_exit.h"
 #include "scenarios/cli/dataset_command.h"
 #include "scenarios/cli/training_commands.h"
 #include "scenarios/loader/limits.h"
@@ -165,13 +166,8 @@ extern "C" int sc_main(int argc, char* argv[]) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);  // --help, --version, or a subcommand that finished in its callback
-  } catch (const CLI::RuntimeError& e) {
-    return e.get_exit_code();  // a subcommand callback's own exit code (it printed its message)
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitBadInput;
+    return exit_code_of_parse(app, e);  // --help, --version, a subcommand run in its callback, or a usage error
   }
   try {
     if (*validate_cmd) return validate_command(validate);

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "platform/core/units.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/loader/limits.h"
 #include "scenarios/replay/csv_reader.h"
 #include "scenarios/training/evaluation.h"
 #include "scenarios/training/split.h"
@@ -40,7 +42,23 @@ struct EvaluateArgs {
   std::string summary;  // default: beside the blob
   std::string json_out;
   bool all_rows = false;
+  // The agent's alarm band the model's alarms are counted with.
+  double alarm_clear_ratio = AlarmConfig{}.clear_ratio;
+  std::string alarm_clear_time = "0";
 };
+
+AlarmConfig alarm_config_of(const EvaluateArgs& args) {
+  AlarmConfig config;
+  config.clear_ratio = static_cast<float>(args.alarm_clear_ratio);
+  if (!(args.alarm_clear_ratio > 0.0 && args.alarm_clear_ratio <= 1.0) || !config.valid())
+    throw csv::InputError("--alarm-clear-ratio: " + std::to_string(args.alarm_clear_ratio) +
+                          " is not a fraction above 0 up to 1 (e.g. 0.5; 1: sample by sample)");
+  if (!ok(parse_duration_ns(args.alarm_clear_time, config.clear_time_ns)) ||
+      config.clear_time_ns > scenario::kMaxAlarmClearTimeNs)
+    throw csv::InputError("--alarm-clear-time: '" + args.alarm_clear_time +
+                          "' is not a duration from 0 up to 30 d (e.g. 0, 500 ms, 2 min)");
+  return config;
+}
 
 void write_file(const std::string& path, const void* data, size_t size) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -145,6 +163,7 @@ void train(const TrainArgs& args) {
 }
 
 void evaluate(const EvaluateArgs& args) {
+  const AlarmConfig alarm = alarm_config_of(args);
   const FailureModel model = read_model_blob_file(args.model);
   Dataset data = read_dataset_file(args.dataset);
   if (data.horizon_ns != model.horizon_ns)
@@ -186,10 +205,12 @@ void evaluate(const EvaluateArgs& args) {
   std::vector<SingleFeatureRule> single_features;
   for (const SummaryClass& c : classes)
     if (c.best_single_feature) single_features.push_back(*c.best_single_feature);
-  const std::vector<DetectorReport> reports = evaluate_detectors(model, data, single_features);
+  const std::vector<DetectorReport> reports = evaluate_detectors(model, data, single_features, alarm);
   const std::vector<Verdict> verdict = judge(model, data, single_features);
-  std::printf("evaluated %zu rows (excluded %zu rows sharing a seed or family with the training set)\n%s%s",
-              data.rows.size(), excluded, format_reports(reports).c_str(), format_verdicts(verdict).c_str());
+  std::printf("evaluated %zu rows (excluded %zu rows sharing a seed or family with the training set); the model's "
+              "alarm clears below %g x its threshold held %s\n%s%s",
+              data.rows.size(), excluded, static_cast<double>(alarm.clear_ratio), args.alarm_clear_time.c_str(),
+              format_reports(reports).c_str(), format_verdicts(verdict).c_str());
   for (const SummaryClass& c : classes)
     if (c.ships_single_feature)
       std::printf("note: the blob's %s model is %s alone (it did not beat it on the held-out families in training)\n",
@@ -197,6 +218,7 @@ void evaluate(const EvaluateArgs& args) {
   if (!args.json_out.empty())
     write_json(args.json_out, {{"rows", data.rows.size()},
                                {"excluded_rows", excluded},
+                               {"alarm", alarm_config_json(alarm)},
                                {"detectors", reports_json(reports)},
                                {"verdicts", verdicts_json(verdict)}});
 }
@@ -267,6 +289,13 @@ void add_training_commands(CLI::App& app) {
   e->add_option("--summary", eval_args->summary, "the model's JSON summary (default: beside the blob)");
   e->add_option("--json", eval_args->json_out, "also write the figures as JSON");
   e->add_flag("--all-rows", eval_args->all_rows, "also score rows sharing a seed or family with the training set");
+  e->add_option("--alarm-clear-ratio", eval_args->alarm_clear_ratio,
+                "the model's alarm deasserts below this fraction of its threshold, as the agent's "
+                "(agent.alarm_clear_ratio; 1: sample by sample)")
+      ->capture_default_str();
+  e->add_option("--alarm-clear-time", eval_args->alarm_clear_time,
+                "... held this long before it deasserts (agent.alarm_clear_time, e.g. 30 s)")
+      ->capture_default_str();
   e->callback([eval_args] { run([&] { evaluate(*eval_args); }); });
 }
 

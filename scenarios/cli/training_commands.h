@@ -3,8 +3,8 @@
 // add_training_commands; each subcommand
 // runs in its CLI11 callback and ends the parse by throwing CLI::Success
 // (exit 0) or CLI::RuntimeError with the exit code (2 bad input, 3 internal
-// error) after printing its own message, so main's usual
-// `catch (const CLI::ParseError& e) { return app.exit(e); }` returns it.
+// error) after printing its own message, so exit_code_of_parse
+// (parse_exit.h) returns it.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -9,15 +9,25 @@
 #include <string>
 #include <vector>
 
+#include "platform/predictor/alarm.h"
 #include "platform/predictor/model_blob.h"
 #include "scenarios/training/dataset.h"
 #include "scenarios/training/single_feature.h"
 
 namespace crashtwin::training {
 
+// The alarm a detector raises on each row: per instance of a run, walked in
+// time order through the firmware's own AlarmState (asserts at `threshold`,
+// deasserts below config.clear_ratio x threshold held config.clear_time_ns).
+// A clear ratio of 1 and no clear time: a row alarms when its score reaches
+// the threshold, sample by sample.
+std::vector<uint8_t> alarm_rows(const std::vector<const DatasetRow*>& rows, const std::vector<double>& score,
+                                double threshold, const AlarmConfig& config);
+
 // Lead time: for each failure in the rows (an instance of a run with a
-// label-1 row), how long before it the detector first alarmed inside the
-// horizon (alarms earlier than the horizon are false alarms, not warnings).
+// label-1 row), how long before it the detector's alarm was first up inside
+// the horizon (an alarm raised earlier and still up counts from the
+// horizon's start; episodes that start earlier are false alarms).
 struct LeadTime {
   size_t failures = 0;
   size_t detected = 0;      // failures with at least one alarm inside the horizon
@@ -48,15 +58,24 @@ struct DetectorReport {
   double pr_auc = 0.0, roc_auc = 0.0;
   double precision = 0.0, recall = 0.0;  // at the operating threshold
   double recall_at_1pct_fpr = 0.0;
+  // Lead time and false alarms count the alarm as alarm_rows raises it:
+  // the model's with the agent's band (`alarm` below), every baseline's
+  // sample by sample (as their tools compare a count or a value with a
+  // threshold).
   LeadTime lead;
   FalseAlarms false_alarms;
 };
 
 // One report per class that has rows and a model, then one per single
 // feature rule whose class has rows, then one per RAS baseline whose class
-// has rows.
+// has rows. `alarm`: the hysteresis the agent applies to the model's
+// probability (agent.alarm_clear_ratio, agent.alarm_clear_time; the
+// agent's defaults unless told), so the model's lead time and false alarms
+// are those its alarms would show.
 std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const Dataset& data,
-                                               const std::vector<SingleFeatureRule>& single_features);
+                                               const std::vector<SingleFeatureRule>& single_features,
+                                               const AlarmConfig& alarm = {});
+nlohmann::json alarm_config_json(const AlarmConfig& alarm);
 
 // Does the model beat the best single feature of its class on these rows?
 // Judged on PR-AUC (the ranking over every threshold, insensitive to the

@@ -73,6 +73,9 @@ nlohmann::json training_summary(const SummaryInputs& in) {
         {"discarded_rows", in.split.discarded}}},
       {"classes", classes},
       {"held_out", reports_json(in.held_out)},
+      // The agent's default alarm band, which the model's held-out lead
+      // times and false alarms count with.
+      {"held_out_alarm", alarm_config_json(AlarmConfig{})},
       {"verdicts", verdicts_json(in.verdicts)},
   };
   if (in.options.choose_l2) summary["options"]["choose_l2"] = true;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "platform/predictor/predictor.h"
+#include "scenarios/cli/parse_exit.h"
 #include "scenarios/cli/training_commands.h"
 #include "scenarios/training/evaluation.h"
 #include "scenarios/training/metrics.h"
@@ -84,7 +85,7 @@ int run_cli(std::vector<std::string> args) {
   try {
     app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return cli::exit_code_of_parse(app, e);
   }
   return -1;  // a command must end the parse with its exit code
 }
@@ -393,6 +394,21 @@ TEST_CASE("crashtwin train and evaluate: files, exit codes, no scoring of traini
     CHECK(scored[0].at("pr_auc") == scored[1].at("pr_auc"));
   }
   CHECK(eval.at("verdicts").at(0).at("feature") == verdict.at("feature"));
+  // The model's alarms were counted with the agent's default band, as in
+  // training; another band changes only the model's alarm counts.
+  CHECK(eval.at("alarm") == nlohmann::json{{"clear_ratio", 0.5}, {"clear_time_s", 0.0}});
+  CHECK(summary.at("held_out_alarm") == eval.at("alarm"));
+  const std::string plain_json = (dir / "eval-plain.json").string();
+  REQUIRE(run_cli({"evaluate", blob, csv, "--json", plain_json, "--alarm-clear-ratio", "1", "--alarm-clear-time",
+                   "2 min"}) == 0);
+  const auto plain = nlohmann::json::parse(slurp(plain_json));
+  CHECK(plain.at("alarm") == nlohmann::json{{"clear_ratio", 1.0}, {"clear_time_s", 120.0}});
+  for (size_t i = 1; i < scored.size(); ++i) CHECK(plain.at("detectors")[i] == scored[i]);
+  CHECK(plain.at("detectors")[0].at("pr_auc") == scored[0].at("pr_auc"));
+  for (const char* bad_ratio : {"0", "-0.5", "1.5", "nan", "half"})
+    CHECK(run_cli({"evaluate", blob, csv, "--alarm-clear-ratio", bad_ratio}) == 2);
+  for (const char* bad_time : {"5 parsecs", "-1 s", "31 d", ""})
+    CHECK(run_cli({"evaluate", blob, csv, "--alarm-clear-time", bad_time}) == 2);
 
   // Bad input: exit 2 with the file named.
   std::ofstream(dir / "bad.csv") << "not a dataset\n";

@@ -220,6 +220,70 @@ TEST_CASE("lead time percentiles and false alarms per machine-month are counted 
   CHECK(fa.per_machine_month == Approx(3 / months));
 }
 
+TEST_CASE("alarm_rows walks the agent's alarm per instance in time order: the band merges a hovering score's "
+          "flaps into one false alarm and carries an early alarm into the horizon",
+          "[training][verdict]") {
+  // Run a, DIMM 1 (healthy): the score hovers about the threshold 0.5
+  // (0.55, 0.3), never below 0.3 (above the 0.25 clear level) from 20 s to 60 s: 20
+  // flaps sample by sample, one alarm with the band. DIMM 0 fails at 100 s
+  // (horizon 10 s): its score reaches 0.6 at 85 s and stays at 0.4 from
+  // 86 s: sample by sample one early false alarm and no detection; with
+  // the band the alarm stays up into the horizon, detected 10 s ahead (the horizon).
+  std::vector<DatasetRow> rows;
+  std::vector<double> score;
+  for (uint64_t t = 99; t >= 1; --t) {  // newest first: the walk must sort
+    for (uint16_t dimm : {uint16_t{1}, uint16_t{0}}) {
+      rows.push_back(memory_row("a", 1, dimm, t, dimm == 0 ? std::optional<uint64_t>(100) : std::nullopt));
+      if (dimm == 1) score.push_back(t >= 20 && t < 60 ? (t % 2 ? 0.3 : 0.55) : 0.1);
+      else score.push_back(t == 85 ? 0.6 : t > 85 ? 0.4 : 0.1);
+    }
+  }
+  std::vector<const DatasetRow*> pointers;
+  for (const DatasetRow& r : rows) pointers.push_back(&r);
+
+  const std::vector<uint8_t> plain = alarm_rows(pointers, score, 0.5, AlarmConfig{1.0f, 0});
+  for (size_t i = 0; i < rows.size(); ++i) CHECK(plain[i] == (score[i] >= 0.5 ? 1 : 0));
+  CHECK(false_alarms(pointers, plain).episodes == 21);
+  CHECK(lead_time(pointers, plain).detected == 0);
+
+  const std::vector<uint8_t> banded = alarm_rows(pointers, score, 0.5, AlarmConfig{0.5f, 0});
+  // Every row at the threshold alarms with the band too.
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (plain[i]) CHECK(banded[i] == 1);
+  CHECK(false_alarms(pointers, banded).episodes == 2);
+  const LeadTime lead = lead_time(pointers, banded);
+  CHECK(lead.detected == 1);
+  CHECK(lead.median_lead_s == Approx(10.0));
+
+  // A clear time longer than the gaps below the clear level: the healthy
+  // DIMM's alarm, once up at 20 s, stays up until 60 s + 5 s.
+  const std::vector<uint8_t> held = alarm_rows(pointers, score, 0.5, AlarmConfig{0.5f, 5 * kSecond});
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].component.instance == 1)
+      CHECK(held[i] == (rows[i].time_ns >= 20 * kSecond && rows[i].time_ns < 65 * kSecond ? 1 : 0));
+
+  // The model's report counts with the band it is given; baselines never.
+  FailureModel model = pressure_model();
+  ClassModel& memory = model.of(ComponentClass::memory);
+  memory.weight[0] = 0.0f;
+  memory.bias = 0.0f;
+  memory.threshold = 0.5f;
+  Dataset d;
+  d.horizon_ns = kHorizon;
+  d.rows = rows;
+  // The model's probability is the row's score: the temperature feature
+  // carries its logit, with weight 1.
+  memory.weight[kTemperature] = 1.0f;
+  for (size_t i = 0; i < d.rows.size(); ++i)
+    d.rows[i].features.value[kTemperature] = static_cast<float>(std::log(score[i] / (1.0 - score[i])));
+  const auto count = [&](const AlarmConfig& band) {
+    return evaluate_detectors(model, d, {}, band).front().false_alarms.episodes;
+  };
+  CHECK(count(AlarmConfig{1.0f, 0}) == 21);
+  CHECK(count(AlarmConfig{0.5f, 0}) == 2);
+  CHECK(count(AlarmConfig{}) == 2);  // the agent's default band
+}
+
 TEST_CASE("a summary's best single feature is read back, and a bad one is refused by name", "[training][verdict]") {
   SingleFeatureRule rule{ComponentClass::memory, kTemperature, -1, 51.5, 0.75};
   const nlohmann::json j = single_feature_json(rule);
