@@ -104,12 +104,15 @@ void write_bmc_report(const BmcReport& report, const std::filesystem::path& dir)
                              {"bytes_drained", v.bytes_drained},
                              {"diagnostics", v.diagnostics},
                              {"related_events", v.related_events}});
+    if (v.alarm_asserted_t_ns) verdicts.back()["alarm_asserted_t_ns"] = *v.alarm_asserted_t_ns;
   }
   ojson event_log = ojson::array();
   for (const BmcEvent& e : report.event_log) {
     ojson entry{{"t_ns", e.t_ns}, {"sensor", e.sensor}, {"event", e.event}};
     if (e.reading_c) entry["reading_c"] = *e.reading_c;
     if (e.threshold_c) entry["threshold_c"] = *e.threshold_c;
+    if (e.component) entry["component"] = component_json(*e.component);
+    if (e.probability) entry["probability"] = *e.probability;
     event_log.push_back(std::move(entry));
   }
   j["records"] = std::move(records);
@@ -196,9 +199,17 @@ BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& p
     if (!log.is_array()) top.fail("\"event_log\" must be an array");
     for (size_t i = 0; i < log.size(); ++i) {
       auto e = json_read::object_fields(log[i], path, fmt::format("event_log[{}]", i));
-      BmcEvent event{e.unsigned_integer("t_ns"), e.string("sensor"), e.string("event"), std::nullopt, std::nullopt};
+      BmcEvent event;
+      event.t_ns = e.unsigned_integer("t_ns");
+      event.sensor = e.string("sensor");
+      event.event = e.string("event");
       if (e.has("reading_c")) event.reading_c = e.number("reading_c");
       if (e.has("threshold_c")) event.threshold_c = e.number("threshold_c");
+      if (e.has("component")) event.component = read_component(e, "component");
+      if (e.has("probability")) {
+        event.probability = e.number("probability");
+        if (!(*event.probability >= 0.0 && *event.probability <= 1.0)) e.fail("\"probability\" must be 0 to 1");
+      }
       report.event_log.push_back(std::move(event));
     }
   }
@@ -241,6 +252,10 @@ BmcReport parse_bmc_report(std::string_view text, const std::filesystem::path& p
           f.fail("\"related_events\" holds an index that is not an event_log entry");
         v.related_events.push_back(static_cast<uint32_t>(index.get<uint64_t>()));
       }
+    }
+    if (f.has("alarm_asserted_t_ns")) {
+      v.alarm_asserted_t_ns = f.unsigned_integer("alarm_asserted_t_ns");
+      if (*v.alarm_asserted_t_ns > v.alert_t_ns) f.fail("\"alarm_asserted_t_ns\" is after the alert");
     }
     report.verdicts.push_back(std::move(v));
   }

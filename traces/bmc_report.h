@@ -72,16 +72,25 @@ struct BmcVerdict {
   uint64_t bytes_drained = 0;     // bytes the BMC moved by DMA
   std::vector<std::string> diagnostics;  // why something could not be decoded
   std::vector<uint32_t> related_events;  // indices into BmcReport::event_log this failure may follow from
+  // The failed component's predictive-failure alarm was up at the alert,
+  // asserted then (JSON "alarm_asserted_t_ns"; absent: unannounced).
+  std::optional<uint64_t> alarm_asserted_t_ns;
 };
 
-// One entry of the BMC's event log (the SEL): a polled sensor changed state.
+// One entry of the BMC's event log (the SEL): a polled sensor changed
+// state, or the host firmware reported a predictive-failure alarm change.
 struct BmcEvent {
   uint64_t t_ns = 0;
-  std::string sensor;  // "fan2", "board.cpu.core1"
-  std::string event;   // "stopped", "upper critical going high", "upper critical going low"
+  std::string sensor;  // "fan2", "board.cpu.core1", a component ("memory.1")
+  // "stopped", "upper critical going high", "upper critical going low",
+  // "predictive failure asserted", "predictive failure deasserted"
+  std::string event;
   // A threshold event's reading and threshold (C); absent (nullopt) for a fan's.
-  std::optional<double> reading_c;
-  std::optional<double> threshold_c;
+  std::optional<double> reading_c{};
+  std::optional<double> threshold_c{};
+  // A predictive-failure event's component and failure probability (0..1).
+  std::optional<ComponentId> component{};
+  std::optional<double> probability{};
 };
 
 struct BmcReport {

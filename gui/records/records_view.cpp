@@ -42,17 +42,24 @@ QTreeWidgetItem* add_field(QTreeWidgetItem* parent, const QString& name, const Q
 }
 
 // What an SEL entry says, as the Event log branch and a verdict's related
-// events both show it: "upper critical going high: 93.6 C (threshold 90 C)".
+// events both show it: "upper critical going high: 93.6 C (threshold 90 C)",
+// "predictive failure asserted: probability 0.8828".
 QString event_text(const BmcEvent& e) {
   QString text = QString::fromStdString(e.event);
   if (e.reading_c) text += QStringLiteral(": %1 C").arg(*e.reading_c, 0, 'f', 1);
   if (e.threshold_c) text += QObject::tr(" (threshold %1 C)").arg(*e.threshold_c, 0, 'g', 4);
+  if (e.probability) text += QObject::tr(": probability %1").arg(*e.probability, 0, 'g', 4);
   return text;
 }
 
-// A fan stopping and a reading going above its threshold are the entries an
-// operator acts on; "going low" is the all-clear.
-bool event_is_alarm(const BmcEvent& e) { return e.event == "stopped" || e.event.ends_with("going high"); }
+// A fan stopping, a reading going above its threshold and a predictive
+// failure asserted are the entries an operator acts on ("going low" and
+// "deasserted" are the all-clear); a malformed report is the firmware's
+// fault.
+bool event_is_alarm(const BmcEvent& e) {
+  return e.event == "stopped" || e.event.ends_with("going high") || e.event == "predictive failure asserted" ||
+         e.event.starts_with("malformed");
+}
 
 void bold(QTreeWidgetItem* item) {
   QFont f = item->font(0);
@@ -109,6 +116,15 @@ void RecordsView::add_verdicts(const BmcReport& report) {
                                        : tr("nothing identified");
     auto* item = new QTreeWidgetItem(root, {tr("alert %1 at t = %2").arg(i).arg(instant_text(v.alert_t_ns)), named});
     if (!v.identified) mark_alarm(item);
+    // Whether the host's predictive-failure alarm announced it: what the
+    // predictor was for.
+    if (v.identified)
+      add_field(item, tr("announced"),
+                v.alarm_asserted_t_ns
+                    ? tr("predictive failure asserted at t = %1, %2 before the alert")
+                          .arg(instant_text(*v.alarm_asserted_t_ns),
+                               seconds_text(static_cast<double>(v.alert_t_ns - *v.alarm_asserted_t_ns) * 1e-9))
+                    : tr("no: no predictive-failure alarm was up"));
     add_field(item, tr("report complete at"), instant_text(v.report_t_ns));
     add_field(item, tr("alert to report"), seconds_text(v.alert_to_report_s));
     add_field(item, tr("bytes drained by DMA"), bytes_text(v.bytes_drained));
@@ -116,9 +132,10 @@ void RecordsView::add_verdicts(const BmcReport& report) {
     QStringList records;
     for (uint32_t r : v.records) records << tr("record %1").arg(r);  // as the Records branch names them
     add_field(item, tr("records"), records.isEmpty() ? tr("none") : records.join(", "));
-    // The SEL entries the BMC relates this failure to (a thermal shutdown's
-    // threshold crossings, the fan that stopped before them), named as the
-    // Event log branch names them.
+    // The SEL entries the BMC relates this failure to (the component's
+    // predictive-failure events; a thermal shutdown's threshold crossings,
+    // the fan that stopped before them), named as the Event log branch
+    // names them.
     auto* related = add_field(item, tr("related events"), v.related_events.empty()
                                                                ? tr("none")
                                                                : QString::number(v.related_events.size()));

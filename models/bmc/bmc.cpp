@@ -80,6 +80,7 @@ Bmc::Bmc(sc_core::sc_module_name name, const ModelContext& context)
     pending_alerts_.push_back({code, sc_core::sc_time_stamp() + alert_latency_});
     alert_event_.notify(alert_latency_);
   });
+  mailbox_regs_.pfa.on_write([this](uint64_t value) { log_predictive_failure(value); });
   mailbox_regs_.state.on_read([this] { return uint64_t{draining_}; });
   mailbox_regs_.reports.on_read([this] { return uint64_t{reports_.size()}; });
   mailbox_regs_.cmd_status.on_write([this](uint64_t v) {
@@ -118,7 +119,28 @@ void Bmc::attach_dma(uint32_t channel, uint64_t memory_base_in_host_map) {
 }
 
 void Bmc::warm_reset() {
-  // The BMC is on standby power: a host warm reset does not touch it.
+  // The BMC is on standby power: a host warm reset does not touch it. The
+  // host's alarms do not survive it: the rebooted firmware raises again
+  // what it still predicts.
+  alarms_up_.clear();
+}
+
+void Bmc::log_predictive_failure(uint64_t value) {
+  const uint64_t t = to_ns(access_time_);
+  PredictiveFailure change;
+  if (!decode_predictive_failure(value, change)) {
+    event_log_.push_back({t, "pfa", fmt::format("malformed predictive-failure report {:#x}", value)});
+    return;
+  }
+  BmcLogEntry e{t, fmt::format("{}.{}", to_string(change.component.cls), change.component.instance),
+                change.asserted ? kPredictiveFailureAsserted : kPredictiveFailureDeasserted};
+  e.component = change.component;
+  e.probability = static_cast<double>(change.probability_ppm) / kPpm;
+  event_log_.push_back(std::move(e));
+  const auto up = std::find_if(alarms_up_.begin(), alarms_up_.end(),
+                               [&](const auto& a) { return a.first == change.component; });
+  if (change.asserted && up == alarms_up_.end()) alarms_up_.emplace_back(change.component, t);
+  if (!change.asserted && up != alarms_up_.end()) alarms_up_.erase(up);
 }
 
 void Bmc::send_command(std::string line) {
@@ -136,6 +158,7 @@ void Bmc::present_next_command() {
 void Bmc::drive_command_irq() { command_irq_.write(presented_ < commands_.size()); }
 
 void Bmc::mailbox_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  access_time_ = sc_core::sc_time_stamp() + delay;
   regs_.transport(tx);
   delay += register_latency_;
 }
@@ -254,6 +277,10 @@ BmcDrainReport Bmc::drain(uint64_t code) {
     report.failed_component = alert.component;
     report.error = alert.error;
     report.failure_sequence = alert.failure_sequence;
+    // Was it predicted? Its alarm as the BMC holds it when the alert comes
+    // (the reset that follows a fatal error clears it).
+    for (const auto& [component, since] : alarms_up_)
+      if (component == alert.component) report.alarm_asserted_t_ns = since;
   } else {
     report.diagnostics.push_back(fmt::format("alert code {:#x} names no component class or error type", code));
   }
@@ -436,12 +463,17 @@ void Bmc::finish_report(BmcDrainReport& report, sc_core::sc_time decode_reads) {
   wait(std::max(report_time_, decode_reads));
   draining_ = false;
   report.report_t_ns = to_ns(sc_core::sc_time_stamp());
-  // A part that overheated may have done so because the air stopped: the
-  // fan stops and threshold crossings the BMC logged before the alert go
-  // with the report.
-  if (report.identified && report.error == ErrorType::thermal_shutdown)
-    for (uint32_t i = 0; i < event_log_.size(); ++i)
-      if (event_log_[i].t_ns <= report.alert_t_ns) report.related_events.push_back(i);
+  if (!report.identified) return;
+  // The failed component's own predictive-failure events before the alert;
+  // a part that overheated may have done so because the air stopped: the
+  // fan stops and threshold crossings go with it too.
+  for (uint32_t i = 0; i < event_log_.size(); ++i) {
+    const BmcLogEntry& e = event_log_[i];
+    if (e.t_ns > report.alert_t_ns) continue;
+    const bool predicted = e.component && *e.component == report.failed_component;
+    const bool thermal = !e.component && report.error == ErrorType::thermal_shutdown && e.sensor != "pfa";
+    if (predicted || thermal) report.related_events.push_back(i);
+  }
 }
 
 CRASHTWIN_REGISTER_MODEL("bmc", std::nullopt, "BMC: mailbox, own memory, drains the crash region by DMA", Bmc);

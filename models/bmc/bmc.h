@@ -25,6 +25,13 @@
 // thermal shutdown's report names the events before it (related_events).
 // A board without fans or sensor channels is read once and not polled.
 //
+// Predictive failures: the host firmware writes PFA each time a component's
+// alarm asserts or deasserts (platform/core/bmc_alert.h); the BMC logs it
+// (IPMI's generic predictive-failure event) and a failure's report names
+// the component's predictive-failure events before it and whether its
+// alarm was up at the alert (alarm_asserted_t_ns). A host warm reset
+// clears the alarms it holds up.
+//
 // Parameters: link_bandwidth, alert_latency, report_time, sensor_poll_period
 //   (10 s; 0 s: no polling), memory.* (its DRAM)
 // Sockets: in (mailbox registers), dma_out (to the DMA controller's
@@ -33,7 +40,7 @@
 //   through it, by DMI where the memory grants it; the host bus reaches the
 //   same memory through the memory's other port)
 // Registers: the register map's `bmc` block (docs/registers.md): MAILBOX
-//   (a write raises the alert with that code), STATE, REPORTS, and the
+//   (a write raises the alert with that code), STATE, REPORTS, PFA, and the
 //   command mailbox of the control channel's BMC side (CMD_STATUS,
 //   CMD_LENGTH, CMD_RESULT, the CMD_DATA window). The command interrupt line
 //   (command_irq) is high while a line waits; send_command queues lines and
@@ -127,6 +134,8 @@ class Bmc : public Model {
   // take longer: report_time is the decode's budget and covers them) and
   // stamps the report.
   void finish_report(BmcDrainReport& report, sc_core::sc_time decode_reads = sc_core::SC_ZERO_TIME);
+  // A PFA write: the host firmware's predictive-failure alarm change, logged.
+  void log_predictive_failure(uint64_t value);
   // Reads [offset, +out.size()) of the BMC's memory through `mem`: DMI
   // where the memory grants it, b_transport where it does not. `cost` gets
   // what the reads take (per access: the grant's read latency plus the bytes
@@ -154,6 +163,13 @@ class Bmc : public Model {
   bool sensors_attached_ = false;
   std::function<std::string(uint32_t)> channel_name_;
   std::vector<BmcLogEntry> event_log_;
+  // When the access being served arrives (the kernel's time plus the delay
+  // the initiator passed; the host's bus passes none, so up to a quantum
+  // behind the firmware's clock): what a register hook stamps.
+  sc_core::sc_time access_time_;
+  // Components whose predictive-failure alarm is up, with when it asserted;
+  // a host reset clears them (the rebooted firmware starts with none).
+  std::vector<std::pair<ComponentId, uint64_t>> alarms_up_;
   tlm::tlm_generic_payload sensor_tx_;
   std::unique_ptr<Dram> memory_;
   // The BMC's own memory controller: its error line and register port stay

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,17 +38,27 @@ struct DrainedRecord {
   std::vector<std::byte> cper;  // raw record as read by DMA
 };
 
-// One entry of the BMC's event log (what IPMI calls the SEL): a sensor it
-// polls changed state. The BMC reads the sensors block over its own sensor
-// bus (sensor_poll_period), not the host's.
+// One entry of the BMC's event log (what IPMI calls the SEL), in the order
+// the BMC logged them: a sensor it polls changed state (it reads the
+// sensors block over its own sensor bus, sensor_poll_period, not the
+// host's), or the host firmware reported a component's predictive-failure
+// alarm (the PFA register).
 struct BmcLogEntry {
-  uint64_t t_ns = 0;   // the poll that saw it (a poll period after the change at most)
-  std::string sensor;  // "fan2", "board.cpu.core1"
-  std::string event;   // "stopped", "upper critical going high", "upper critical going low"
+  uint64_t t_ns = 0;   // the poll that saw it (a poll period after the change at most), or when it took the PFA write
+  std::string sensor;  // "fan2", "board.cpu.core1"; a predictive-failure entry: its component, "memory.1"
+  // "stopped", "upper critical going high", "upper critical going low",
+  // "predictive failure asserted", "predictive failure deasserted",
+  // "malformed predictive-failure report 0x..."
+  std::string event;
   // A threshold event's reading and threshold (C); NaN for a fan's.
   double reading_c = std::numeric_limits<double>::quiet_NaN();
   double threshold_c = std::numeric_limits<double>::quiet_NaN();
+  // A predictive-failure event's component and failure probability at the change.
+  std::optional<ComponentId> component{};
+  double probability = std::numeric_limits<double>::quiet_NaN();
 };
+inline constexpr const char* kPredictiveFailureAsserted = "predictive failure asserted";
+inline constexpr const char* kPredictiveFailureDeasserted = "predictive failure deasserted";
 
 // The verdict comes from the alert (which component, which error, which
 // failure) and the partition table's entry for that component's slice; the
@@ -68,9 +79,14 @@ struct BmcDrainReport {
   uint32_t refused_accesses = 0;  // DMA transfers refused during the drain
   std::vector<std::string> diagnostics;  // why something could not be decoded
   // Entries of the BMC's event log this failure may follow from (indices
-  // into Bmc::event_log()): for a thermal shutdown, every fan seen stopped
-  // before the alert.
+  // into Bmc::event_log(), ascending): the failed component's
+  // predictive-failure events before the alert; for a thermal shutdown,
+  // also every fan stop and threshold crossing before it.
   std::vector<uint32_t> related_events;
+  // The failed component's predictive-failure alarm was up when the alert
+  // came (asserted since the host's last reset and not deasserted): when it
+  // asserted. Absent: the failure came unannounced.
+  std::optional<uint64_t> alarm_asserted_t_ns;
   double alert_to_report_s() const { return static_cast<double>(report_t_ns - alert_t_ns) * 1e-9; }
 };
 

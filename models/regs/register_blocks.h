@@ -251,8 +251,8 @@ struct FlashRegisters {
   Register generation;
 };
 
-// BMC mailbox: The host's door to the BMC: the crash alert, and the command mailbox of the control
-// channel (BMC to host firmware).
+// BMC mailbox: The host's door to the BMC: the crash alert, the predictive-failure alarms, and the
+// command mailbox of the control channel (BMC to host firmware).
 struct BmcRegisters {
   BmcRegisters(RegisterBank& bank, uint64_t block_base, const std::string& name_prefix)
       : mailbox(bank, name_prefix + "mailbox", block_base + CT_BMC_MAILBOX, CT_BMC_MAILBOX_WIDTH, CT_BMC_MAILBOX_RESET, Access::rw),
@@ -260,7 +260,8 @@ struct BmcRegisters {
         reports(bank, name_prefix + "reports", block_base + CT_BMC_REPORTS, CT_BMC_REPORTS_WIDTH, CT_BMC_REPORTS_RESET, Access::ro),
         cmd_status(bank, name_prefix + "cmd_status", block_base + CT_BMC_CMD_STATUS, CT_BMC_CMD_STATUS_WIDTH, CT_BMC_CMD_STATUS_RESET, Access::w1c),
         cmd_length(bank, name_prefix + "cmd_length", block_base + CT_BMC_CMD_LENGTH, CT_BMC_CMD_LENGTH_WIDTH, CT_BMC_CMD_LENGTH_RESET, Access::ro),
-        cmd_result(bank, name_prefix + "cmd_result", block_base + CT_BMC_CMD_RESULT, CT_BMC_CMD_RESULT_WIDTH, CT_BMC_CMD_RESULT_RESET, Access::rw) {
+        cmd_result(bank, name_prefix + "cmd_result", block_base + CT_BMC_CMD_RESULT, CT_BMC_CMD_RESULT_WIDTH, CT_BMC_CMD_RESULT_RESET, Access::rw),
+        pfa(bank, name_prefix + "pfa", block_base + CT_BMC_PFA, CT_BMC_PFA_WIDTH, CT_BMC_PFA_RESET, Access::wo) {
   }
 
   // MAILBOX: write: raise the crash alert with that code (platform/core/bmc_alert.h)
@@ -275,6 +276,11 @@ struct BmcRegisters {
   Register cmd_length;
   // CMD_RESULT: the firmware's Status code for the line
   Register cmd_result;
+  // PFA: Predictive-failure alarm: the firmware writes one value each time a component's alarm
+  // asserts or deasserts (platform/predictor/alarm.h; the encoding is platform/core/bmc_alert.h's);
+  // the BMC logs it in its event log as IPMI's generic predictive-failure event (event type 04h,
+  // offset 01h asserted, 00h deasserted).
+  Register pfa;
 };
 
 // DMA channel: One channel of the DMA controller; channel c at c * 0x40.

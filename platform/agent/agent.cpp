@@ -300,15 +300,22 @@ void Agent::sample(uint64_t now, bool missed) {
     for (float& p : probabilities_) p = 0.0f;
   }
   // A class without a model predicts nothing, so it never alarms (its
-  // threshold says nothing either).
+  // threshold says nothing either). Each change goes to the BMC.
   for (size_t i = 0; i < instance_count_; ++i) {
     const ClassModel& m = model_.of(instance(i).cls);
+    AlarmChange change = AlarmChange::none;
     if (!has_model_ || m.kind == ModelKind::none) {
+      if (alarms_[i].asserted) change = AlarmChange::deasserted;  // its model was replaced by one without it
       alarms_[i].reset();
-      continue;
+    } else {
+      change = alarms_[i].update(probabilities_[i], m.threshold, now, config_.alarm);
     }
-    if (alarms_[i].update(probabilities_[i], m.threshold, now, config_.alarm) == AlarmChange::asserted)
-      ++stats_.alarms_asserted;
+    if (change == AlarmChange::none) continue;
+    if (change == AlarmChange::asserted) ++stats_.alarms_asserted;
+    const PredictiveFailure report{instance(i), change == AlarmChange::asserted,
+                                   probability_to_ppm(probabilities_[i])};
+    if (const Status s = hal_->report_predictive_failure(report); !ok(s) && s != Status::unsupported)
+      ++stats_.alarm_report_errors;
   }
 }
 

@@ -229,6 +229,7 @@ struct AgentStats {
   uint64_t node_local_placements = 0;
   uint64_t remote_placements = 0;
   uint64_t alarms_asserted = 0;  // predictive-failure alarms raised, every instance
+  uint64_t alarm_report_errors = 0;  // alarm changes the BMC could not be told of (a failed PFA write)
 };
 
 // What one repartition did (observers, traces).

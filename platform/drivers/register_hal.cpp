@@ -43,6 +43,11 @@ void RegisterHal::alert_bmc(uint64_t code) {
     log(LogLevel::error, "BMC mailbox write failed");
 }
 
+Status RegisterHal::report_predictive_failure(const PredictiveFailure& change) {
+  if (map_->bmc_base == 0) return Status::unsupported;
+  return write_register(*bus_, map_->bmc_base + CT_BMC_PFA, encode_predictive_failure(change));
+}
+
 Status RegisterHal::load_model_blob(std::span<std::byte> buffer, size_t& length) {
   length = 0;
   if (map_->flash_base == 0) return Status::not_found;

@@ -32,6 +32,7 @@ class RegisterHal final : public Hal {
   Status phys_read(uint64_t address, std::span<std::byte> out) override;
   Status phys_write(uint64_t address, std::span<const std::byte> data) override;
   void alert_bmc(uint64_t code) override;
+  Status report_predictive_failure(const PredictiveFailure& change) override;
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override;
   void log(LogLevel level, const char* message) override { bus_->log(level, message); }
   Status read_core_tick(ComponentId cpu, CoreTickReading& out) override;

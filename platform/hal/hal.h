@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "platform/core/bmc_alert.h"
 #include "platform/core/status.h"
 #include "platform/core/types.h"
 #include "platform/monitor/rdt_registers.h"
@@ -46,6 +47,14 @@ class Hal {
   // Raises the host-to-BMC crash interrupt. `code` (platform/core/bmc_alert.h)
   // is latched in the BMC's 64-bit mailbox register.
   virtual void alert_bmc(uint64_t code) = 0;
+
+  // Tells the BMC a component's predictive-failure alarm changed
+  // (platform/core/bmc_alert.h, the BMC's PFA register). Status::unsupported
+  // (the default) where the board has no BMC to tell.
+  virtual Status report_predictive_failure(const PredictiveFailure& change) {
+    (void)change;
+    return Status::unsupported;
+  }
 
   // Loads the current failure-model blob into `buffer`; `length` receives its
   // size. Status::not_found when no model is provisioned.

@@ -350,8 +350,8 @@
 #define CT_FLASH_BLOB_SIZE UINT64_C(0x100000)
 
 /* ---- bmc: BMC mailbox ----
- * The host's door to the BMC: the crash alert, and the command mailbox of the
- * control channel (BMC to host firmware).
+ * The host's door to the BMC: the crash alert, the predictive-failure alarms,
+ * and the command mailbox of the control channel (BMC to host firmware).
  */
 
 /* MAILBOX (rw): write: raise the crash alert with that code
@@ -393,6 +393,25 @@
 #define CT_BMC_CMD_RESULT_WIDTH 8u
 #define CT_BMC_CMD_RESULT_ACCESS CT_ACCESS_RW
 #define CT_BMC_CMD_RESULT_RESET UINT64_C(0x0)
+
+/* PFA (wo): Predictive-failure alarm: the firmware writes one value each
+   time a component's alarm asserts or deasserts
+   (platform/predictor/alarm.h; the encoding is
+   platform/core/bmc_alert.h's); the BMC logs it in its event log as IPMI's
+   generic predictive-failure event (event type 04h, offset 01h asserted,
+   00h deasserted). */
+#define CT_BMC_PFA UINT64_C(0x30)
+#define CT_BMC_PFA_WIDTH 8u
+#define CT_BMC_PFA_ACCESS CT_ACCESS_WO
+#define CT_BMC_PFA_RESET UINT64_C(0x0)
+#define CT_BMC_PFA_ASSERTED_SHIFT 0u
+#define CT_BMC_PFA_ASSERTED_MASK UINT64_C(0x1)
+#define CT_BMC_PFA_INSTANCE_SHIFT 8u
+#define CT_BMC_PFA_INSTANCE_MASK UINT64_C(0xffff00)
+#define CT_BMC_PFA_CLASS_SHIFT 24u
+#define CT_BMC_PFA_CLASS_MASK UINT64_C(0xff000000)
+#define CT_BMC_PFA_PROBABILITY_SHIFT 32u
+#define CT_BMC_PFA_PROBABILITY_MASK UINT64_C(0xffffffff00000000)
 
 /* CMD_DATA (window, read-only): the line's first 256 bytes */
 #define CT_BMC_CMD_DATA UINT64_C(0x100)

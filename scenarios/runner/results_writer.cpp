@@ -18,9 +18,14 @@ namespace {
 BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains, const std::vector<BmcLogEntry>& event_log) {
   BmcReport out;
   for (const BmcLogEntry& e : event_log) {
-    BmcEvent event{e.t_ns, e.sensor, e.event, std::nullopt, std::nullopt};
+    BmcEvent event;
+    event.t_ns = e.t_ns;
+    event.sensor = e.sensor;
+    event.event = e.event;
     if (std::isfinite(e.reading_c)) event.reading_c = e.reading_c;
     if (std::isfinite(e.threshold_c)) event.threshold_c = e.threshold_c;
+    event.component = e.component;
+    if (std::isfinite(e.probability)) event.probability = e.probability;
     out.event_log.push_back(std::move(event));
   }
   for (const BmcDrainReport& d : drains) {
@@ -39,6 +44,7 @@ BmcReport bmc_report_of(const std::vector<BmcDrainReport>& drains, const std::ve
     v.bytes_drained = d.bytes_drained;
     v.diagnostics = d.diagnostics;
     v.related_events = d.related_events;
+    v.alarm_asserted_t_ns = d.alarm_asserted_t_ns;
     for (const DrainedRecord& r : d.records) {
       BmcRecord rec;
       rec.slice = r.slice;

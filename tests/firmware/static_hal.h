@@ -60,6 +60,9 @@ class StaticHal final : public Hal {
   }
   uint32_t alert_count() const { return alert_count_; }
   uint64_t alert_digest() const { return alerts_.value(); }
+  // The PFA register values the agent wrote (its alarm changes), in order.
+  uint32_t pfa_count() const { return pfa_count_; }
+  uint64_t pfa_digest() const { return pfa_.value(); }
   uint32_t log_count() const { return log_count_; }
   uint64_t log_digest() const { return log_.value(); }
 
@@ -122,6 +125,12 @@ class StaticHal final : public Hal {
     alerts_.u64(code);
   }
 
+  Status report_predictive_failure(const PredictiveFailure& change) override {
+    ++pfa_count_;
+    pfa_.u64(encode_predictive_failure(change));
+    return Status::ok;
+  }
+
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override {
     length = 0;
     if (model_.empty()) return Status::not_found;
@@ -158,6 +167,8 @@ class StaticHal final : public Hal {
   uint64_t cr3_stride_ = 0;
   uint32_t alert_count_ = 0;
   Digest alerts_;
+  uint32_t pfa_count_ = 0;
+  Digest pfa_;
   uint32_t log_count_ = 0;
   Digest log_;
 };

@@ -668,6 +668,7 @@ void agent_workload(Run& run, Arena& arena) {
   FW_CHECK(run, agent->probability({ComponentClass::memory, 0}) < 0.1f);
   FW_CHECK(run, agent->alarmed(kDimm1));
   FW_CHECK(run, !agent->alarmed({ComponentClass::memory, 0}));
+  FW_CHECK(run, hal.pfa_count() >= 1);  // the BMC was told of DIMM 1's alarm
   uint32_t index = 0;
   FW_CHECK(run, agent->partition_table().find_slice(kDimm1, index) == Status::ok);
   FW_CHECK(run, agent->partition_table().slices[index].size == config.maximum_partition_size);
@@ -699,7 +700,7 @@ void agent_workload(Run& run, Arena& arena) {
   const uint64_t stats[] = {st.ticks, st.repartitions, st.bytes_moved, st.slices_moved, st.grow_failures,
                             st.policy_rejections, st.metric_read_errors, st.captures, st.truncated_captures,
                             st.failed_captures, st.model_reloads, st.model_rejections, st.reserved_bytes,
-                            st.alarms_asserted};
+                            st.alarms_asserted, st.alarm_report_errors};
   for (uint64_t v : stats) run.digest.u64(v);
   const PartitionTable& t = agent->partition_table();
   run.digest.u64(t.generation);
@@ -713,6 +714,7 @@ void agent_workload(Run& run, Arena& arena) {
     run.digest.u32(t.slices[s].flags);
   }
   run.digest.u64(hal.alert_digest());
+  run.digest.u64(hal.pfa_digest());
   run.digest.u32(hal.log_count());
   run.digest.u64(hal.log_digest());
   // The whole crash region, header copies and records, as the BMC reads it.

@@ -53,7 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const BmcVerdict& v : report.verdicts) {
       for (uint32_t index : v.records) FUZZ_CHECK(index < report.records.size());
       for (uint32_t index : v.related_events) FUZZ_CHECK(index < report.event_log.size());
+      if (v.alarm_asserted_t_ns) FUZZ_CHECK(*v.alarm_asserted_t_ns <= v.alert_t_ns);
     }
+    for (const BmcEvent& e : report.event_log)
+      if (e.probability) FUZZ_CHECK(*e.probability >= 0.0 && *e.probability <= 1.0);
   });
   // events.jsonl: line by line, as read_events_jsonl does.
   size_t lines = 0;

@@ -310,32 +310,45 @@ void DashboardTest::records_tree_flags_truncation() {
   }
   QVERIFY(report_time);
 
+  // Announced: the host's predictive-failure alarm was up at the alert.
+  QTreeWidgetItem* announced = nullptr;
+  for (int i = 0; i < alert->childCount(); ++i)
+    if (alert->child(i)->text(0) == QStringLiteral("announced")) announced = alert->child(i);
+  QVERIFY(announced != nullptr);
+  QCOMPARE(announced->text(1), QStringLiteral("predictive failure asserted at t = 1 s, 501 ms before the alert"));
+
   // The alert's related SEL entries, named as the Event log branch names
-  // them; the event log itself, a stopped fan and a crossing going high in
-  // red, the all-clear not.
+  // them; the event log itself, a stopped fan, the predictive failure and
+  // a crossing going high in red, the all-clear not.
   const BmcReport& bmc = *window_->current_run()->bmc;
-  QCOMPARE(bmc.event_log.size(), size_t{3});
+  QCOMPARE(bmc.event_log.size(), size_t{4});
   QTreeWidgetItem* related = nullptr;
   for (int i = 0; i < alert->childCount(); ++i)
     if (alert->child(i)->text(0) == QStringLiteral("related events")) related = alert->child(i);
   QVERIFY(related != nullptr);
-  QCOMPARE(related->text(1), QStringLiteral("2"));
-  QCOMPARE(related->childCount(), 2);
+  QCOMPARE(related->text(1), QStringLiteral("3"));
+  QCOMPARE(related->childCount(), 3);
   QCOMPARE(related->child(0)->text(0), QStringLiteral("event 0 · fan2"));
   QVERIFY(related->child(0)->text(1).startsWith(QStringLiteral("stopped at t = ")));
-  const QString dimm = QString::fromStdString(bmc.event_log[1].sensor);
-  QCOMPARE(related->child(1)->text(0), QStringLiteral("event 1 · ") + dimm);
-  QVERIFY2(related->child(1)->text(1).startsWith(QStringLiteral("upper critical going high: 86.5 C (threshold 85 C) at t = ")),
+  const QString component = QString::fromStdString(bmc.event_log[1].sensor);
+  QVERIFY2(component.startsWith(QStringLiteral("memory.")), qPrintable(component));
+  QCOMPARE(related->child(1)->text(0), QStringLiteral("event 1 · ") + component);
+  QVERIFY2(related->child(1)->text(1).startsWith(QStringLiteral("predictive failure asserted: probability 0.91 at t = ")),
            qPrintable(related->child(1)->text(1)));
+  const QString dimm = QString::fromStdString(bmc.event_log[2].sensor);
+  QCOMPARE(related->child(2)->text(0), QStringLiteral("event 2 · ") + dimm);
+  QVERIFY2(related->child(2)->text(1).startsWith(QStringLiteral("upper critical going high: 86.5 C (threshold 85 C) at t = ")),
+           qPrintable(related->child(2)->text(1)));
   QTreeWidgetItem* sel = tree->topLevelItem(2);
   QCOMPARE(sel->text(0), QStringLiteral("BMC event log (SEL)"));
-  QCOMPARE(sel->childCount(), 3);
-  QVERIFY(sel->child(1)->text(0).endsWith(QStringLiteral(" · ") + dimm));
-  QVERIFY(sel->child(1)->text(0).startsWith(QStringLiteral("event 1 at t = 1.499 s")));
+  QCOMPARE(sel->childCount(), 4);
+  QVERIFY(sel->child(2)->text(0).endsWith(QStringLiteral(" · ") + dimm));
+  QVERIFY(sel->child(2)->text(0).startsWith(QStringLiteral("event 2 at t = 1.499 s")));
   QCOMPARE(sel->child(0)->foreground(0).color(), failure_colour());
   QCOMPARE(sel->child(1)->foreground(0).color(), failure_colour());
-  QVERIFY(sel->child(2)->foreground(0).color() != failure_colour());
-  QCOMPARE(sel->child(2)->text(1), QStringLiteral("upper critical going low: 82.8 C (threshold 85 C)"));
+  QCOMPARE(sel->child(2)->foreground(0).color(), failure_colour());
+  QVERIFY(sel->child(3)->foreground(0).color() != failure_colour());
+  QCOMPARE(sel->child(3)->text(1), QStringLiteral("upper critical going low: 82.8 C (threshold 85 C)"));
 }
 
 // The two charts share the time axis, so their plot areas line up; the

@@ -356,10 +356,16 @@ void RealResultsTest::records_show_the_bmc_event_log() {
     QVERIFY2(item->text(0).endsWith(QStringLiteral(" · ") + QString::fromStdString(e.sensor)), qPrintable(item->text(0)));
     QVERIFY(item->text(1).startsWith(QString::fromStdString(e.event)));
     QCOMPARE(item->text(1).contains(QStringLiteral("threshold")), e.threshold_c.has_value());
-    const bool alarm = e.event == "stopped" || e.event == "upper critical going high";
+    const bool alarm =
+        e.event == "stopped" || e.event == "upper critical going high" || e.event == "predictive failure asserted";
+    QCOMPARE(item->text(1).contains(QStringLiteral("probability")), e.probability.has_value());
     QCOMPARE(item->foreground(0).color() == failure_colour(), alarm);
   }
   QTreeWidgetItem* alert = tree->topLevelItem(0)->child(0);
+  QTreeWidgetItem* announced = child_named(alert, QStringLiteral("announced"));
+  QVERIFY(announced != nullptr);
+  QCOMPARE(announced->text(1).startsWith(QStringLiteral("predictive failure asserted at t = ")),
+           bmc.verdicts.front().alarm_asserted_t_ns.has_value());
   QTreeWidgetItem* related = child_named(alert, QStringLiteral("related events"));
   QVERIFY(related != nullptr);
   QCOMPARE(related->childCount(), static_cast<int>(bmc.verdicts.front().related_events.size()));

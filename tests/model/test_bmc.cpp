@@ -10,7 +10,9 @@
 #include "models/dma/dma_controller.h"
 #include "models/dram/dram.h"
 #include "platform/capture/capture.h"
+#include "models/hal/tlm_bus.h"
 #include "platform/core/bmc_alert.h"
+#include "platform/hal/mmio_bus.h"
 #include "platform/region/crash_region.h"
 #include "platform/region/dma_window.h"
 #include "tests/model/sim_thread.h"
@@ -301,4 +303,57 @@ TEST_CASE("a grant naming the host or an empty or wrapping range is refused befo
   CHECK(host == Status::invalid_argument);
   CHECK(empty == Status::invalid_argument);
   CHECK(wrapping == Status::invalid_argument);
+}
+
+TEST_CASE("the BMC logs the host's predictive-failure alarms and a failure's report says it was announced") {
+  Bench& b = bench();
+  const ComponentId dimm{ComponentClass::memory, 1}, disk{ComponentClass::disk, 0};
+  Hal& hal = b.board->host_hal();
+  const Bmc& bmc = b.board->bmc();
+  const size_t logged = bmc.event_log().size();
+  uint64_t asserted_at = 0;
+  b.driver.run([&] {
+    sc_core::wait(1, sc_core::SC_MS);
+    asserted_at = hal.now_ns();
+    REQUIRE(hal.report_predictive_failure({dimm, true, 882'845}) == Status::ok);
+    sc_core::wait(1, sc_core::SC_MS);
+    REQUIRE(hal.report_predictive_failure({disk, true, 9'000}) == Status::ok);
+    sc_core::wait(1, sc_core::SC_MS);
+    REQUIRE(hal.report_predictive_failure({disk, false, 3'000}) == Status::ok);
+    // A value the firmware never writes: logged as malformed, nothing else.
+    REQUIRE(write_register(b.board->host_bus(), b.board->base_of(bmc) + CT_BMC_PFA, 0x2) == Status::ok);
+  });
+  const auto& log = bmc.event_log();
+  REQUIRE(log.size() == logged + 4);
+  const BmcLogEntry& first = log[logged];
+  CHECK(first.sensor == "memory.1");
+  CHECK(first.event == "predictive failure asserted");
+  CHECK(first.component == dimm);
+  CHECK(first.probability == Approx(0.882845));
+  // Stamped when the BMC takes the write: the firmware runs ahead of the
+  // kernel by up to one quantum (the board's default, 1 us).
+  CHECK(first.t_ns <= asserted_at);
+  CHECK(first.t_ns + 1'000 >= asserted_at);
+  CHECK(log[logged + 1].event == "predictive failure asserted");
+  CHECK(log[logged + 2].sensor == "disk.0");
+  CHECK(log[logged + 2].event == "predictive failure deasserted");
+  CHECK(log[logged + 2].probability == Approx(0.003));
+  CHECK(log[logged + 3].sensor == "pfa");
+  CHECK(log[logged + 3].event == "malformed predictive-failure report 0x2");
+  CHECK_FALSE(log[logged + 3].component.has_value());
+
+  // The DIMM fails with its alarm up: announced, its assertion related. The
+  // disk, whose alarm cleared, fails unannounced with its two events related.
+  const BmcDrainReport announced = alert_only(b, dimm, ErrorType::memory_uncorrectable, 7);
+  REQUIRE(announced.alarm_asserted_t_ns.has_value());
+  CHECK(*announced.alarm_asserted_t_ns == first.t_ns);
+  CHECK(announced.related_events == std::vector<uint32_t>{static_cast<uint32_t>(logged)});
+  const BmcDrainReport unannounced = alert_only(b, disk, ErrorType::disk_timeout, 8);
+  CHECK_FALSE(unannounced.alarm_asserted_t_ns.has_value());
+  CHECK(unannounced.related_events ==
+        std::vector<uint32_t>{static_cast<uint32_t>(logged + 1), static_cast<uint32_t>(logged + 2)});
+  // A host reset clears the alarms the BMC holds up: the rebooted firmware
+  // raises again what it still predicts.
+  b.driver.run([&] { b.board->warm_reset(); });
+  CHECK_FALSE(alert_only(b, dimm, ErrorType::memory_uncorrectable, 9).alarm_asserted_t_ns.has_value());
 }

@@ -154,6 +154,7 @@ TEST_CASE("alert episodes are the agent's alarms: the hysteresis band merges cro
     double episodes, alerting_s;
     std::vector<Event> alarms;
     std::string vcd;
+    std::vector<BmcEvent> sel;
   };
   const auto run = [&](const std::string& name, const std::string& ratio) {
     const fs::path out = scratch(name);
@@ -162,7 +163,8 @@ TEST_CASE("alert episodes are the agent's alarms: the hysteresis band merges cro
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     const RunSummary s = read_summary(out / "summary.json");
-    Outcome o{*s.metric("prediction.alert_episodes"), *s.metric("prediction.alerting_s"), {}, read_file(out / "trace.vcd")};
+    Outcome o{*s.metric("prediction.alert_episodes"), *s.metric("prediction.alerting_s"), {}, read_file(out / "trace.vcd"),
+              read_bmc_report(out / "bmc").event_log};
     for (const Event& e : read_events_jsonl(out / "events.jsonl"))
       if (e.kind == EventKind::alarm) o.alarms.push_back(e);
     return o;
@@ -189,6 +191,35 @@ TEST_CASE("alert episodes are the agent's alarms: the hysteresis band merges cro
       CHECK(e.fields.at("cleared").is_boolean());
     }
     CHECK(alerting_ns / 1e9 == Approx(o->alerting_s));
+    // The BMC was told of each alarm: its event log holds an assertion per
+    // span, from the tick that raised it (the span's start; the write comes
+    // after the tick's metric reads, well within 1 ms), and a deassertion
+    // per cleared one, from the tick after its last alarmed one (the span's
+    // end; the scenario samples every 100 ms).
+    std::map<std::string, std::vector<BmcEvent>> told;  // per component, in order
+    for (const BmcEvent& e : o->sel)
+      if (e.component) told[e.sensor].push_back(e);
+    constexpr uint64_t kTickCost = 1'000'000, kPeriod = 100'000'000;
+    std::map<std::string, size_t> next;
+    for (const Event& alarm : o->alarms) {
+      const std::string component = alarm.fields.at("component").get<std::string>();
+      const std::vector<BmcEvent>& log = told[component];
+      size_t& i = next[component];
+      REQUIRE(i < log.size());
+      CHECK(log[i].event == "predictive failure asserted");
+      CHECK(log[i].t_ns >= alarm.t_ns);
+      CHECK(log[i].t_ns < alarm.t_ns + kTickCost);
+      CHECK(*log[i].probability >= alarm.fields.at("threshold").get<double>() - 1e-6);
+      ++i;
+      if (!alarm.fields.at("cleared").get<bool>()) continue;
+      REQUIRE(i < log.size());
+      const uint64_t end = alarm.t_ns + *alarm.dur_ns;
+      CHECK(log[i].event == "predictive failure deasserted");
+      CHECK(log[i].t_ns >= end + kPeriod);
+      CHECK(log[i].t_ns < end + kPeriod + kTickCost);
+      ++i;
+    }
+    for (const auto& [component, log] : told) CHECK(next[component] == log.size());
     // The VCD has the alarm wires.
     CHECK(o->vcd.find("$scope module alarm $end") != std::string::npos);
   }

@@ -73,6 +73,10 @@ class MemoryHal final : public crashtwin::Hal {
   uint64_t words_written() const { return words_written_; }
   uint64_t write_calls() const { return write_calls_; }
   const std::vector<uint64_t>& alerts() const { return alerts_; }
+  // The predictive-failure alarm changes reported, in order; with
+  // fail_alarm_reports() each is refused with io_error (and not recorded).
+  const std::vector<PredictiveFailure>& predictive_failures() const { return predictive_failures_; }
+  void fail_alarm_reports(bool fail) { fail_alarm_reports_ = fail; }
   const std::vector<std::pair<LogLevel, std::string>>& log_lines() const { return log_; }
 
   uint64_t phys_base() const { return base_; }
@@ -139,6 +143,11 @@ class MemoryHal final : public crashtwin::Hal {
   }
 
   void alert_bmc(uint64_t code) override { alerts_.push_back(code); }
+  Status report_predictive_failure(const PredictiveFailure& change) override {
+    if (fail_alarm_reports_) return Status::io_error;
+    predictive_failures_.push_back(change);
+    return Status::ok;
+  }
 
   Status load_model_blob(std::span<std::byte> buffer, size_t& length) override {
     length = 0;
@@ -199,6 +208,8 @@ class MemoryHal final : public crashtwin::Hal {
   uint64_t words_written_ = 0;
   uint64_t write_calls_ = 0;
   std::vector<uint64_t> alerts_;
+  std::vector<PredictiveFailure> predictive_failures_;
+  bool fail_alarm_reports_ = false;
   std::vector<std::pair<LogLevel, std::string>> log_;
   std::optional<rdt::Capabilities> rdt_caps_;
   std::map<uint64_t, uint64_t> rdt_counters_;

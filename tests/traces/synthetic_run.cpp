@@ -190,15 +190,24 @@ void write_synthetic_run(const fs::path& dir, const SyntheticRunSpec& spec) {
   verdict_of_bmc.alert_to_report_s = 0.0015;
   verdict_of_bmc.records = {0};
   verdict_of_bmc.bytes_drained = 4 * 65536;
-  // The SEL: a fan stopped, the DIMM it cooled went over its critical
-  // threshold before the failure, and back under it after.
+  // The SEL: a fan stopped, the host's predictive-failure alarm asserted
+  // for the DIMM it cooled, the DIMM went over its critical threshold
+  // before the failure, and back under it after.
   const uint64_t failure_ns = failure_tick * spec.tick_ns;
   bmc.event_log.push_back({failure_ns / 2, "fan2", "stopped", std::nullopt, std::nullopt});
+  BmcEvent predicted;
+  predicted.t_ns = failure_ns * 2 / 3;
+  predicted.sensor = "memory." + std::to_string(components[failing].instance);
+  predicted.event = "predictive failure asserted";
+  predicted.component = components[failing];
+  predicted.probability = 0.91;
+  bmc.event_log.push_back(predicted);
+  verdict_of_bmc.alarm_asserted_t_ns = predicted.t_ns;
   bmc.event_log.push_back({failure_ns - 1'000'000, "board.dram.dimm" + std::to_string(components[failing].instance),
                            "upper critical going high", 86.5, 85.0});
   bmc.event_log.push_back({failure_ns + 5'000'000, "board.dram.dimm" + std::to_string(components[failing].instance),
                            "upper critical going low", 82.75, 85.0});
-  verdict_of_bmc.related_events = {0, 1};
+  verdict_of_bmc.related_events = {0, 1, 2};
   bmc.verdicts.push_back(verdict_of_bmc);
 
   const std::vector<ConfigEntry> config = {

@@ -34,8 +34,22 @@ TEST_CASE("bmc/report.json holds decoded records and verdicts, .cper files hold 
   v.diagnostics = {"slice 4: bad CRC"};
   v.related_events = {1};
   report.verdicts.push_back(v);
-  report.event_log = {{400, "fan0", "stopped"}, {900, "fan3", "stopped"}};
-  report.event_log.push_back({950, "board.cpu.core1", "upper critical going high", 91.25, 90.0});
+  const auto event = [](uint64_t t, std::string sensor, std::string what) {
+    BmcEvent e;
+    e.t_ns = t;
+    e.sensor = std::move(sensor);
+    e.event = std::move(what);
+    return e;
+  };
+  report.event_log = {event(400, "fan0", "stopped"), event(900, "fan3", "stopped")};
+  report.event_log.push_back(event(950, "board.cpu.core1", "upper critical going high"));
+  report.event_log.back().reading_c = 91.25;
+  report.event_log.back().threshold_c = 90.0;
+  report.event_log.push_back(event(960, "memory.1", "predictive failure asserted"));
+  report.event_log.back().component = ComponentId{ComponentClass::memory, 1};
+  report.event_log.back().probability = 0.882845;
+  report.verdicts[0].alarm_asserted_t_ns = 960;
+  report.verdicts[0].alert_t_ns = std::max<uint64_t>(report.verdicts[0].alert_t_ns, 960);
   write_bmc_report(report, dir);
 
   auto j = nlohmann::json::parse(read_file(dir / "report.json"));
@@ -60,7 +74,13 @@ TEST_CASE("bmc/report.json holds decoded records and verdicts, .cper files hold 
   CHECK(back.verdicts[0].bytes_drained == 8192);
   CHECK(back.verdicts[0].diagnostics == std::vector<std::string>{"slice 4: bad CRC"});
   CHECK(back.verdicts[0].related_events == std::vector<uint32_t>{1});
-  REQUIRE(back.event_log.size() == 3);
+  REQUIRE(back.event_log.size() == 4);
+  CHECK(back.event_log[3].component == ComponentId{ComponentClass::memory, 1});
+  CHECK(back.event_log[3].probability == 0.882845);
+  CHECK_FALSE(back.event_log[2].component.has_value());
+  CHECK_FALSE(j["event_log"][2].contains("component"));
+  CHECK(j["event_log"][3]["component"]["class"] == "memory");
+  CHECK(back.verdicts[0].alarm_asserted_t_ns == 960);
   // A threshold event carries its reading and threshold; a fan's has none.
   CHECK_FALSE(back.event_log[1].reading_c.has_value());
   CHECK_FALSE(j["event_log"][1].contains("reading_c"));
@@ -107,6 +127,29 @@ TEST_CASE("bmc report reader names the bad field", "[traces][bmc]") {
     FAIL("expected format_error");
   } catch (const format_error& e) {
     CHECK(std::string(e.what()).find("event_log[0]") != std::string::npos);
+  }
+  // A predictive-failure event's probability is 0 to 1; an alarm cannot
+  // have asserted after the alert it announced.
+  write_file_atomically(dir / "report.json",
+                        R"({"records":[],"verdicts":[],"event_log":[{"t_ns":5,"sensor":"memory.1",)"
+                        R"("event":"predictive failure asserted","component":{"class":"memory","instance":1},)"
+                        R"("probability":1.5}]})");
+  try {
+    read_bmc_report(dir);
+    FAIL("expected format_error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.what()).find("probability") != std::string::npos);
+  }
+  write_file_atomically(dir / "report.json",
+                        R"({"records":[],"verdicts":[{"alert_t_ns":1,"report_t_ns":2,"failed_component":)"
+                        R"({"class":"cpu","instance":0},"error":"nic_fatal","alert_to_report_s":1,"records":[],)"
+                        R"("refused_accesses":0,"identified":true,"bytes_drained":0,"diagnostics":[],)"
+                        R"("alarm_asserted_t_ns":7}]})");
+  try {
+    read_bmc_report(dir);
+    FAIL("expected format_error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.what()).find("alarm_asserted_t_ns") != std::string::npos);
   }
   // A threshold event's reading must be a number.
   write_file_atomically(dir / "report.json",

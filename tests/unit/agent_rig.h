@@ -24,6 +24,15 @@ constexpr ComponentId kDimm0{ComponentClass::memory, 0};
 constexpr ComponentId kDimm1{ComponentClass::memory, 1};
 constexpr ComponentId kCore0{ComponentClass::cpu, 0};
 
+// A model as the flash holds it.
+inline std::vector<std::byte> model_blob(const FailureModel& m) {
+  std::vector<std::byte> blob(kMaxModelBlobBytes);
+  size_t length = 0;
+  REQUIRE(encode_model(m, blob, length) == Status::ok);
+  blob.resize(length);
+  return blob;
+}
+
 // A memory model that reads corrected errors: p = sigmoid(weight * errors - 4).
 inline std::vector<std::byte> memory_model_blob(uint32_t generation, float weight) {
   FailureModel m;
@@ -36,11 +45,7 @@ inline std::vector<std::byte> memory_model_blob(uint32_t generation, float weigh
   for (size_t f = 0; f < c.feature_count; ++f) c.scale[f] = 1.0f;
   c.weight[2] = weight;  // corrected_errors_in_window
   c.bias = -4.0f;
-  std::vector<std::byte> blob(kMaxModelBlobBytes);
-  size_t length = 0;
-  REQUIRE(encode_model(m, blob, length) == Status::ok);
-  blob.resize(length);
-  return blob;
+  return model_blob(m);
 }
 
 struct Counter final : AgentObserver {

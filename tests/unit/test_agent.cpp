@@ -143,11 +143,7 @@ TEST_CASE("a newer model takes effect on reload, older or broken ones do not", "
   FailureModel other;
   REQUIRE(parse_model(memory_model_blob(10, 1.0f), other) == Status::ok);
   other.feature_set_version = kFeatureSetVersion - 1;
-  std::vector<std::byte> older(kMaxModelBlobBytes);
-  size_t length = 0;
-  REQUIRE(encode_model(other, older, length) == Status::ok);
-  older.resize(length);
-  rig.hal.set_model_blob(older);
+  rig.hal.set_model_blob(model_blob(other));
   rig.agent.request_model_reload();
   rig.period(5);
   CHECK(rig.agent.model_generation() == 2);
@@ -253,12 +249,28 @@ TEST_CASE("the agent's alarm follows its probabilities with the configured hyste
   CHECK(clears == 3);
   CHECK(rig.agent.stats().alarms_asserted == 3);
   CHECK_FALSE(rig.agent.alarmed(ComponentId{ComponentClass::memory, 9}));  // no such DIMM
+  // The BMC was told of each change once, in order, with the probability.
+  const auto& told = rig.hal.predictive_failures();
+  REQUIRE(told.size() == 6);
+  for (size_t k = 0; k < told.size(); ++k) {
+    CHECK(told[k].component == kDimm1);
+    CHECK(told[k].asserted == (k % 2 == 0));
+    CHECK((told[k].asserted ? told[k].probability_ppm >= 500'000 : told[k].probability_ppm < 250'000));
+  }
+  CHECK(rig.agent.stats().alarm_report_errors == 0);
 
-  // A reboot starts with every alarm clear.
+  // A BMC that cannot be told is counted, and the alarm still holds.
+  rig.hal.fail_alarm_reports(true);
   for (int k = 0; k < 8; ++k) step(2);
+  CHECK(rig.agent.stats().alarm_report_errors == 1);
+  rig.hal.fail_alarm_reports(false);
+
+  // A reboot starts with every alarm clear (the rebooted firmware knows of
+  // none to clear: the BMC learns of the reset from the board).
   REQUIRE(rig.agent.alarmed(kDimm1));
   REQUIRE(rig.agent.boot() == Status::ok);
   CHECK_FALSE(rig.agent.alarmed(kDimm1));
+  CHECK(rig.hal.predictive_failures().size() == 6);
 }
 
 TEST_CASE("a class without a model never alarms and bad alarm settings are refused", "[agent][alarm]") {
@@ -268,6 +280,24 @@ TEST_CASE("a class without a model never alarms and bad alarm settings are refus
   // The rig's model has a memory class only: a core's probability is 0 and
   // the (default 0.5) threshold of its empty class never applies.
   CHECK_FALSE(rig.agent.alarmed(kCore0));
+  // A newer model without a memory class: the DIMM's alarm deasserts, and
+  // the BMC is told.
+  FailureModel cpu_only;
+  REQUIRE(parse_model(memory_model_blob(2, 1.0f), cpu_only) == Status::ok);
+  cpu_only.of(ComponentClass::cpu) = cpu_only.of(ComponentClass::memory);  // the same weights, on a core's features
+  ClassModel& cpu = cpu_only.of(ComponentClass::cpu);
+  cpu.feature_count = static_cast<uint8_t>(feature_count(ComponentClass::cpu));
+  for (size_t f = 0; f < cpu.feature_count; ++f) cpu.scale[f] = 1.0f;
+  cpu_only.of(ComponentClass::memory) = ClassModel{};
+  rig.hal.set_model_blob(model_blob(cpu_only));
+  rig.agent.request_model_reload();
+  rig.period(3);
+  REQUIRE(rig.agent.model_generation() == 2);
+  CHECK_FALSE(rig.agent.alarmed(kDimm1));
+  REQUIRE(rig.hal.predictive_failures().size() == 2);
+  CHECK(rig.hal.predictive_failures()[0].asserted);
+  CHECK(rig.hal.predictive_failures()[1].component == kDimm1);
+  CHECK_FALSE(rig.hal.predictive_failures()[1].asserted);
   Agent other;
   AgentConfig bad = rig.config;
   bad.alarm.clear_ratio = 0.0f;

@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "platform/core/bmc_alert.h"
 #include "platform/predictor/alarm.h"
 
 using namespace crashtwin;
@@ -93,4 +94,33 @@ TEST_CASE("alarm settings outside the range 0 to 1 are refused", "[alarm]") {
   CHECK_FALSE(AlarmConfig{0.0f, 0}.valid());
   CHECK_FALSE(AlarmConfig{1.5f, 0}.valid());
   CHECK_FALSE(AlarmConfig{std::numeric_limits<float>::quiet_NaN(), 0}.valid());
+}
+
+TEST_CASE("a predictive-failure report survives its encoding, and malformed PFA values are refused",
+          "[alarm][bmc]") {
+  std::mt19937_64 rng(13);
+  for (int k = 0; k < 10'000; ++k) {
+    const PredictiveFailure p{{static_cast<ComponentClass>(rng() % kComponentClassCount), static_cast<uint16_t>(rng())},
+                              (rng() & 1) != 0, static_cast<uint32_t>(rng() % (kPpm + 1))};
+    PredictiveFailure back;
+    REQUIRE(decode_predictive_failure(encode_predictive_failure(p), back));
+    CHECK(back.component == p.component);
+    CHECK(back.asserted == p.asserted);
+    CHECK(back.probability_ppm == p.probability_ppm);
+  }
+  // Any value: decoded only when it re-encodes to itself.
+  for (int k = 0; k < 10'000; ++k) {
+    const uint64_t value = rng();
+    PredictiveFailure back;
+    if (decode_predictive_failure(value, back)) CHECK(encode_predictive_failure(back) == value);
+  }
+  PredictiveFailure out;
+  CHECK_FALSE(decode_predictive_failure(uint64_t{kComponentClassCount} << 24, out));  // no such class
+  CHECK_FALSE(decode_predictive_failure(0x2, out));                                  // a reserved bit
+  CHECK_FALSE(decode_predictive_failure(uint64_t{kPpm + 1} << 32, out));              // above one
+  CHECK(probability_to_ppm(0.0086f) == 8'600);
+  CHECK(probability_to_ppm(1.0f) == kPpm);
+  CHECK(probability_to_ppm(2.0f) == kPpm);
+  CHECK(probability_to_ppm(-1.0f) == 0);
+  CHECK(probability_to_ppm(std::numeric_limits<float>::quiet_NaN()) == 0);
 }

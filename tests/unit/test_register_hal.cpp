@@ -142,6 +142,19 @@ TEST_CASE("a BMC command is read from the mailbox window and answered with its r
   CHECK(n == CT_BMC_CMD_DATA_SIZE);
 }
 
+TEST_CASE("a predictive-failure alarm change is one write of the BMC's PFA register, none without a BMC") {
+  FakeBoard b;
+  b.bus.clear_log();
+  REQUIRE(b.hal.report_predictive_failure({{ComponentClass::disk, 2}, true, 8'600}) == Status::ok);
+  REQUIRE(b.hal.report_predictive_failure({{ComponentClass::memory, 0x1234}, false, 0}) == Status::ok);
+  CHECK(b.bus.log_lines() == Lines{"W bmc+0x30 <- 0x219802000201", "W bmc+0x30 <- 0x1123400"});
+  BoardMap no_bmc;
+  RegisterHal hal(b.bus, no_bmc);
+  b.bus.clear_log();
+  CHECK(hal.report_predictive_failure({{ComponentClass::disk, 2}, true, 1}) == Status::unsupported);
+  CHECK(b.bus.log_lines().empty());
+}
+
 TEST_CASE("resource monitoring selects the event, then reads the counter, and tags a core's RMID") {
   FakeBoard b;
   b.bus.set(kCpu + CT_CPU_CLUSTER_RDT_MAX_RMID, 15);
