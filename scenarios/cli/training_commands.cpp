@@ -50,9 +50,12 @@ struct EvaluateArgs {
 AlarmConfig alarm_config_of(const EvaluateArgs& args) {
   AlarmConfig config;
   config.clear_ratio = static_cast<float>(args.alarm_clear_ratio);
-  if (!(args.alarm_clear_ratio > 0.0 && args.alarm_clear_ratio <= 1.0) || !config.valid())
-    throw csv::InputError("--alarm-clear-ratio: " + std::to_string(args.alarm_clear_ratio) +
+  if (!(args.alarm_clear_ratio > 0.0 && args.alarm_clear_ratio <= 1.0) || !config.valid()) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%g", args.alarm_clear_ratio);
+    throw csv::InputError(std::string("--alarm-clear-ratio: ") + value +
                           " is not a fraction above 0 up to 1 (e.g. 0.5; 1: sample by sample)");
+  }
   if (!ok(parse_duration_ns(args.alarm_clear_time, config.clear_time_ns)) ||
       config.clear_time_ns > scenario::kMaxAlarmClearTimeNs)
     throw csv::InputError("--alarm-clear-time: '" + args.alarm_clear_time +
