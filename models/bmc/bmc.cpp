@@ -129,7 +129,7 @@ void Bmc::log_predictive_failure(uint64_t value) {
   const uint64_t t = to_ns(access_time_);
   PredictiveFailure change;
   if (!decode_predictive_failure(value, change)) {
-    event_log_.push_back({t, "pfa", fmt::format("malformed predictive-failure report {:#x}", value)});
+    event_log_.push_back({t, kMalformedPfaSensor, fmt::format("malformed predictive-failure report {:#x}", value)});
     return;
   }
   BmcLogEntry e{t, fmt::format("{}.{}", to_string(change.component.cls), change.component.instance),
@@ -471,7 +471,8 @@ void Bmc::finish_report(BmcDrainReport& report, sc_core::sc_time decode_reads) {
     const BmcLogEntry& e = event_log_[i];
     if (e.t_ns > report.alert_t_ns) continue;
     const bool predicted = e.component && *e.component == report.failed_component;
-    const bool thermal = !e.component && report.error == ErrorType::thermal_shutdown && e.sensor != "pfa";
+    const bool thermal =
+        !e.component && report.error == ErrorType::thermal_shutdown && e.sensor != kMalformedPfaSensor;
     if (predicted || thermal) report.related_events.push_back(i);
   }
 }

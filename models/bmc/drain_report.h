@@ -59,6 +59,8 @@ struct BmcLogEntry {
 };
 inline constexpr const char* kPredictiveFailureAsserted = "predictive failure asserted";
 inline constexpr const char* kPredictiveFailureDeasserted = "predictive failure deasserted";
+// The sensor name of a PFA value the BMC could not decode (no component).
+inline constexpr const char* kMalformedPfaSensor = "pfa";
 
 // The verdict comes from the alert (which component, which error, which
 // failure) and the partition table's entry for that component's slice; the

@@ -29,14 +29,75 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
 
+// Each instance's rows (indices), in time order.
+using InstanceRows = std::map<InstanceKey, std::vector<size_t>>;
+
+// A stable sort: rows of one sample time keep their file order.
+InstanceRows rows_by_instance(const std::vector<const DatasetRow*>& rows) {
+  InstanceRows by_instance;
+  for (size_t i = 0; i < rows.size(); ++i) by_instance[instance_key(*rows[i])].push_back(i);
+  for (auto& [key, indices] : by_instance)
+    std::stable_sort(indices.begin(), indices.end(),
+                     [&](size_t a, size_t b) { return rows[a]->time_ns < rows[b]->time_ns; });
+  return by_instance;
+}
+
+// alarm_rows over rows already grouped by instance.
+std::vector<uint8_t> walk_alarm(const std::vector<const DatasetRow*>& rows, const InstanceRows& by_instance,
+                                const std::vector<double>& score, double threshold, const AlarmConfig& config) {
+  std::vector<uint8_t> alarm(rows.size(), 0);
+  if (config.clear_ratio >= 1.0f && config.clear_time_ns == 0) {
+    // No band: exact in double (a baseline's count, a feature's value).
+    for (size_t i = 0; i < rows.size(); ++i) alarm[i] = score[i] >= threshold ? 1 : 0;
+    return alarm;
+  }
+  // The firmware's state machine, in the firmware's float, as the agent
+  // walks it sample by sample.
+  for (const auto& [key, indices] : by_instance) {
+    AlarmState state;
+    for (const size_t i : indices) {
+      state.update(static_cast<float>(score[i]), static_cast<float>(threshold), rows[i]->time_ns, config);
+      alarm[i] = state.asserted ? 1 : 0;
+    }
+  }
+  return alarm;
+}
+
+// false_alarms over rows already grouped by instance.
+FalseAlarms count_false_alarms(const std::vector<const DatasetRow*>& rows, const InstanceRows& by_instance,
+                               const std::vector<uint8_t>& alarm) {
+  std::map<std::pair<std::string, uint64_t>, std::pair<uint64_t, uint64_t>> run_span;  // first, last sample
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const DatasetRow& row = *rows[i];
+    const auto [it, inserted] = run_span.try_emplace({row.scenario, row.seed}, row.time_ns, row.time_ns);
+    it->second.first = std::min(it->second.first, row.time_ns);
+    it->second.second = std::max(it->second.second, row.time_ns);
+  }
+  FalseAlarms out;
+  for (const auto& [key, indices] : by_instance) {
+    bool alarming = false;
+    for (const size_t i : indices) {
+      if (alarm[i] && !alarming && !rows[i]->label) ++out.episodes;
+      alarming = alarm[i] != 0;
+    }
+  }
+  double observed_ns = 0.0;
+  for (const auto& [run, span] : run_span) observed_ns += static_cast<double>(span.second - span.first);
+  out.machine_months = observed_ns / kMonthNs;
+  out.per_machine_month = out.machine_months > 0.0 ? static_cast<double>(out.episodes) / out.machine_months : 0.0;
+  return out;
+}
+
 // A detector compared with its threshold sample by sample.
 constexpr AlarmConfig kNoBand{1.0f, 0};
 
+// `by_instance`: rows_by_instance(rows), computed once per class.
 DetectorReport score_detector(std::string name, ComponentClass cls, const std::vector<const DatasetRow*>& rows,
-                              const std::vector<double>& score, double threshold, const AlarmConfig& band) {
+                              const InstanceRows& by_instance, const std::vector<double>& score, double threshold,
+                              const AlarmConfig& band) {
   std::vector<uint8_t> label(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) label[i] = rows[i]->label ? 1 : 0;
-  const std::vector<uint8_t> alarm = alarm_rows(rows, score, threshold, band);
+  const std::vector<uint8_t> alarm = walk_alarm(rows, by_instance, score, threshold, band);
   DetectorReport r;
   r.detector = std::move(name);
   r.cls = cls;
@@ -50,41 +111,15 @@ DetectorReport score_detector(std::string name, ComponentClass cls, const std::v
   r.recall = c.recall();
   r.recall_at_1pct_fpr = recall_at_fpr(score, label, kMaxFalseAlarmRate).recall;
   r.lead = lead_time(rows, alarm);
-  r.false_alarms = false_alarms(rows, alarm);
+  r.false_alarms = count_false_alarms(rows, by_instance, alarm);
   return r;
-}
-
-// Each instance's rows in time order (a stable sort: rows of one sample
-// time keep their file order).
-std::map<InstanceKey, std::vector<size_t>> rows_by_instance(const std::vector<const DatasetRow*>& rows) {
-  std::map<InstanceKey, std::vector<size_t>> by_instance;
-  for (size_t i = 0; i < rows.size(); ++i) by_instance[instance_key(*rows[i])].push_back(i);
-  for (auto& [key, indices] : by_instance)
-    std::stable_sort(indices.begin(), indices.end(),
-                     [&](size_t a, size_t b) { return rows[a]->time_ns < rows[b]->time_ns; });
-  return by_instance;
 }
 
 }  // namespace
 
 std::vector<uint8_t> alarm_rows(const std::vector<const DatasetRow*>& rows, const std::vector<double>& score,
                                 double threshold, const AlarmConfig& config) {
-  std::vector<uint8_t> alarm(rows.size(), 0);
-  if (config.clear_ratio >= 1.0f && config.clear_time_ns == 0) {
-    // No band: exact in double (a baseline's count, a feature's value).
-    for (size_t i = 0; i < rows.size(); ++i) alarm[i] = score[i] >= threshold ? 1 : 0;
-    return alarm;
-  }
-  // The firmware's state machine, in the firmware's float, as the agent
-  // walks it sample by sample.
-  for (const auto& [key, indices] : rows_by_instance(rows)) {
-    AlarmState state;
-    for (const size_t i : indices) {
-      state.update(static_cast<float>(score[i]), static_cast<float>(threshold), rows[i]->time_ns, config);
-      alarm[i] = state.asserted ? 1 : 0;
-    }
-  }
-  return alarm;
+  return walk_alarm(rows, rows_by_instance(rows), score, threshold, config);
 }
 
 nlohmann::json alarm_config_json(const AlarmConfig& alarm) {
@@ -125,26 +160,7 @@ LeadTime lead_time(const std::vector<const DatasetRow*>& rows, const std::vector
 }
 
 FalseAlarms false_alarms(const std::vector<const DatasetRow*>& rows, const std::vector<uint8_t>& alarm) {
-  std::map<std::pair<std::string, uint64_t>, std::pair<uint64_t, uint64_t>> run_span;  // first, last sample
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const DatasetRow& row = *rows[i];
-    const auto [it, inserted] = run_span.try_emplace({row.scenario, row.seed}, row.time_ns, row.time_ns);
-    it->second.first = std::min(it->second.first, row.time_ns);
-    it->second.second = std::max(it->second.second, row.time_ns);
-  }
-  FalseAlarms out;
-  for (const auto& [key, indices] : rows_by_instance(rows)) {
-    bool alarming = false;
-    for (const size_t i : indices) {
-      if (alarm[i] && !alarming && !rows[i]->label) ++out.episodes;
-      alarming = alarm[i] != 0;
-    }
-  }
-  double observed_ns = 0.0;
-  for (const auto& [run, span] : run_span) observed_ns += static_cast<double>(span.second - span.first);
-  out.machine_months = observed_ns / kMonthNs;
-  out.per_machine_month = out.machine_months > 0.0 ? static_cast<double>(out.episodes) / out.machine_months : 0.0;
-  return out;
+  return count_false_alarms(rows, rows_by_instance(rows), alarm);
 }
 
 std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const Dataset& data,
@@ -152,6 +168,8 @@ std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const 
                                                const AlarmConfig& alarm) {
   std::vector<const DatasetRow*> by_class[kComponentClassCount];
   for (const auto& row : data.rows) by_class[static_cast<size_t>(row.component.cls)].push_back(&row);
+  InstanceRows order[kComponentClassCount];  // every detector of a class walks the same instances
+  for (size_t c = 0; c < kComponentClassCount; ++c) order[c] = rows_by_instance(by_class[c]);
 
   std::vector<DetectorReport> reports;
   for (size_t c = 0; c < kComponentClassCount; ++c) {
@@ -160,22 +178,23 @@ std::vector<DetectorReport> evaluate_detectors(const FailureModel& model, const 
     if (rows.empty() || model.of(cls).kind == ModelKind::none) continue;
     std::vector<double> score(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) score[i] = failure_probability(model, cls, rows[i]->features);
-    reports.push_back(score_detector("model", cls, rows, score, model.of(cls).threshold, alarm));
+    reports.push_back(score_detector("model", cls, rows, order[c], score, model.of(cls).threshold, alarm));
   }
   for (const SingleFeatureRule& rule : single_features) {
     const auto& rows = by_class[static_cast<size_t>(rule.cls)];
     if (rows.empty()) continue;
     std::vector<double> score(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) score[i] = rule.score(*rows[i]);
-    reports.push_back(score_detector(rule.name(), rule.cls, rows, score, rule.threshold, kNoBand));
+    reports.push_back(score_detector(rule.name(), rule.cls, rows, order[static_cast<size_t>(rule.cls)], score,
+                                     rule.threshold, kNoBand));
   }
   for (const ThresholdBaseline& b : threshold_baselines()) {
     const auto& rows = by_class[static_cast<size_t>(b.cls)];
     if (rows.empty()) continue;
     std::vector<double> score(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) score[i] = static_cast<double>(rows[i]->errors_24h);
-    reports.push_back(
-        score_detector(std::string(b.name), b.cls, rows, score, static_cast<double>(b.errors_24h), kNoBand));
+    reports.push_back(score_detector(std::string(b.name), b.cls, rows, order[static_cast<size_t>(b.cls)], score,
+                                     static_cast<double>(b.errors_24h), kNoBand));
   }
   return reports;
 }
